@@ -1,0 +1,105 @@
+# mlclf: trainer, registry, NGINX module, unit tests, lint.
+#
+#   make            build/bin/mlclf-train, build/bin/mlclf-registry,
+#                   build/modules/ngx_http_mlclf_module.so
+#   make test       unit tests (ASan + UBSan) and the Test::Nginx suite
+#   make check      unit tests only
+#   make lint       whitespace, 80 columns, cppcheck
+
+CC      ?= cc
+PKGS     = libcjson yaml-0.1 openblas
+CFLAGS   = -std=gnu11 -Wall -Wextra -Wpointer-arith -Werror -g -O2 \
+           -D_GNU_SOURCE
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all
+INCS     = -Ilibmlclf -Itrainer -Iregistry
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS       = $(PKG_LIBS) -lm -lpthread
+
+B = build
+
+CORE_SRCS  = $(wildcard libmlclf/*.c)
+CORE_HDRS  = $(wildcard libmlclf/*.h)
+TRAIN_SRCS = $(filter-out trainer/mlclf_train.c, $(wildcard trainer/*.c))
+TRAIN_HDRS = $(wildcard trainer/*.h)
+REG_SRCS   = $(filter-out registry/mlclf_registry.c, \
+                 $(wildcard registry/*.c))
+REG_HDRS   = $(wildcard registry/*.h)
+LIB_SRCS   = $(CORE_SRCS) $(TRAIN_SRCS) $(REG_SRCS)
+HDRS       = $(CORE_HDRS) $(TRAIN_HDRS) $(REG_HDRS)
+
+OBJS      = $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
+ASAN_OBJS = $(patsubst %.c,$(B)/asan/%.o,$(LIB_SRCS))
+
+TEST_SRCS = $(wildcard tests/test_*.c)
+TEST_BINS = $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+
+MODULE = $(B)/modules/ngx_http_mlclf_module.so
+
+.PHONY: all bins module deps check test test-nginx lint clean
+.DELETE_ON_ERROR:
+
+all: bins module
+
+bins: deps $(B)/bin/mlclf-train $(B)/bin/mlclf-registry
+
+deps:
+	@scripts/install-deps.sh --check >/dev/null 2>&1 \
+	    || scripts/install-deps.sh
+
+$(B)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
+
+$(B)/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -O1 $(INCS) $(PKG_CFLAGS) -c $< -o $@
+
+$(B)/lib/libmlclf_all.a: $(OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/lib/libmlclf_asan.a: $(ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/mlclf-train: $(B)/obj/trainer/mlclf_train.o $(B)/lib/libmlclf_all.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/bin/mlclf-registry: $(B)/obj/registry/mlclf_registry.o \
+                         $(B)/lib/libmlclf_all.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: tests/%.c tests/tap.h $(B)/lib/libmlclf_asan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -O1 $(INCS) -Itests $(PKG_CFLAGS) \
+	    -o $@ $< $(B)/lib/libmlclf_asan.a $(LIBS)
+
+# The unit tests run from the repository root (fixtures are relative);
+# they also drive the CLIs, which they find in $(B)/bin.
+check: bins $(TEST_BINS)
+	LC_ALL=C ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	MLCLF_BIN=$(CURDIR)/$(B)/bin \
+	    prove -e '' $(TEST_BINS)
+
+module: deps
+	scripts/build-module.sh $(CURDIR) $(CURDIR)/$(B)
+
+test-nginx: module bins
+	LC_ALL=C TEST_NGINX_BINARY=/usr/sbin/nginx \
+	TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
+	MLCLF_BIN=$(CURDIR)/$(B)/bin \
+	    prove -I t/lib -r t/
+
+test: check test-nginx
+
+lint:
+	@scripts/lint.sh
+
+clean:
+	rm -rf $(B)

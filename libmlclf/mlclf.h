@@ -1,0 +1,298 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Public API of libmlclf: open and verify a model file, predict, parse
+ * /predict requests and write their replies, serialise models.
+ */
+
+
+#ifndef _MLCLF_H_INCLUDED_
+#define _MLCLF_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+/*
+ * Error codes.  MLCLF_OK is 0, every failure is negative and distinct, so
+ * a caller (and a test) can tell each kind of damage apart.
+ */
+#define MLCLF_OK                  0
+#define MLCLF_ENOMEM             -1   /* allocation failed */
+#define MLCLF_EIO                -2   /* open, stat, read, mmap, write */
+#define MLCLF_EINVAL             -3   /* bad argument from the caller */
+#define MLCLF_ETRUNCATED         -4   /* shorter than its header says */
+#define MLCLF_EMAGIC             -5   /* not an .mlclf file */
+#define MLCLF_EVERSION           -6   /* format version newer than ours */
+#define MLCLF_EHEADER            -7   /* header field out of range */
+#define MLCLF_EHEADERCRC         -8   /* header CRC-32 mismatch */
+#define MLCLF_EPAYLOADCRC        -9   /* payload CRC-32 mismatch */
+#define MLCLF_ESECTION          -10   /* section table: bad type, size,
+                                         alignment, duplicate, missing */
+#define MLCLF_EBOUNDS           -11   /* offset + length past the end */
+#define MLCLF_ESTRINGS          -12   /* bad name / label string table */
+#define MLCLF_ENONFINITE        -13   /* NaN or infinite parameter */
+#define MLCLF_EFEATURE          -14   /* feature index >= n_features */
+#define MLCLF_ETREE             -15   /* child or leaf index out of range */
+#define MLCLF_ETREECYCLE        -16   /* child does not follow its parent */
+#define MLCLF_EKIND             -17   /* model kind unknown or unsupported */
+#define MLCLF_EMETADATA         -18   /* metadata is not a JSON object */
+#define MLCLF_EREQUEST          -19   /* /predict request rejected */
+#define MLCLF_ESPACE            -20   /* output buffer too small */
+
+
+#define MLCLF_ERR_MSG_LEN       512
+
+
+/*
+ * Optional caller-owned error report: the code plus a one-line message
+ * naming what was wrong (and where, e.g. "section 3 offset 4096 ...").
+ */
+typedef struct {
+    int                       code;
+    char                      msg[MLCLF_ERR_MSG_LEN];
+} mlclf_err_t;
+
+
+/* In-memory model kinds; the on-disk values live in mlclf_format.h. */
+typedef enum {
+    MLCLF_KIND_LOGREG = 1,
+    MLCLF_KIND_FOREST,
+    MLCLF_KIND_GBT
+} mlclf_kind_e;
+
+
+typedef struct mlclf_model_s  mlclf_model_t;
+
+
+/*
+ * Short static text for an error code ("truncated file", ...); never NULL.
+ */
+const char *mlclf_strerror(int code);
+
+/*
+ * Fills err (if not NULL) with code and a printf-style message and
+ * returns code, so that callers can write "return mlclf_err_set(...)".
+ */
+int mlclf_err_set(mlclf_err_t *err, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+
+/*
+ * CRC-32 (IEEE 802.3, reflected, as zlib) of len bytes, continuing from
+ * crc (pass 0 to start).
+ */
+uint32_t mlclf_crc32(uint32_t crc, const void *data, size_t len);
+
+
+/*
+ * Maps path read-only (MAP_SHARED) and verifies every byte of it before
+ * returning: magic, version, sizes, section bounds, both CRCs, finite
+ * parameters, feature and tree indices.  On success *mp owns the mapping
+ * and must be released with mlclf_model_close().  On failure *mp is NULL,
+ * nothing stays mapped, and err names the file and the reason.
+ */
+int mlclf_model_open(mlclf_model_t **mp, const char *path, mlclf_err_t *err);
+
+/*
+ * Same checks for a model already in memory.  The buffer is borrowed: it
+ * must stay valid and unchanged until mlclf_model_close().  It must be
+ * 8-byte aligned (malloc and mmap memory is).
+ */
+int mlclf_model_load(mlclf_model_t **mp, const void *buf, size_t len,
+    mlclf_err_t *err);
+
+/*
+ * Verifies a buffer without keeping anything: the check used by
+ * mlclf-registry verify and by the fuzzers.
+ */
+int mlclf_model_verify(const void *buf, size_t len, mlclf_err_t *err);
+
+/* Unmaps / frees and sets *mp to NULL; accepts NULL and *mp == NULL. */
+void mlclf_model_close(mlclf_model_t **mp);
+
+
+/* Accessors: cheap, no allocation, valid until close. */
+mlclf_kind_e mlclf_model_kind(const mlclf_model_t *m);
+const char *mlclf_model_kind_name(const mlclf_model_t *m);  /* "logreg" */
+uint32_t mlclf_model_n_features(const mlclf_model_t *m);
+uint32_t mlclf_model_n_classes(const mlclf_model_t *m);
+uint32_t mlclf_model_n_trees(const mlclf_model_t *m);      /* 0 if linear */
+uint32_t mlclf_model_version(const mlclf_model_t *m);      /* registry N */
+const char *mlclf_model_feature_name(const mlclf_model_t *m, uint32_t i);
+const char *mlclf_model_class_label(const mlclf_model_t *m, uint32_t i);
+
+/*
+ * Index of the feature called name (len bytes, not NUL-terminated), or
+ * -1 if the model has no such feature.
+ */
+int32_t mlclf_model_feature_index(const mlclf_model_t *m, const char *name,
+    size_t len);
+
+/*
+ * Value used for a missing feature i, or NULL if the model rejects
+ * missing values (no impute section).
+ */
+const double *mlclf_model_impute(const mlclf_model_t *m);
+
+/* Metadata JSON text (NUL-terminated) and its length without the NUL. */
+const char *mlclf_model_metadata(const mlclf_model_t *m, size_t *len);
+
+/* Bytes of the file / buffer behind the model. */
+size_t mlclf_model_size(const mlclf_model_t *m);
+
+
+/*
+ * Class probabilities for one row x[n_features] into proba[n_classes].
+ * Allocates nothing, never fails on a verified model; x must hold finite
+ * numbers (the request parser guarantees it).  Returns the index of the
+ * most probable class (the lowest index on ties).
+ */
+uint32_t mlclf_predict_proba(const mlclf_model_t *m, const double *x,
+    double *proba);
+
+
+/*
+ * Model serialisation (trainer and tests; not compiled into the module).
+ * The spec points at caller-owned arrays; nothing is copied before write.
+ */
+typedef struct {
+    mlclf_kind_e              kind;
+    uint32_t                  n_features;
+    uint32_t                  n_classes;
+    uint32_t                  version;          /* registry N, 0 if none */
+    const char *const        *feature_names;    /* n_features */
+    const char *const        *class_labels;     /* n_classes */
+    const double             *impute;           /* n_features or NULL */
+    const char               *metadata;         /* JSON object or NULL */
+
+    /* logreg: n_outputs is 1 (binary sigmoid) or n_classes (softmax) */
+    uint32_t                  n_outputs;
+    const double             *weights;          /* n_outputs x n_features */
+    const double             *bias;             /* n_outputs */
+
+    /*
+     * forest: tree t owns nodes [tree_offsets[t], tree_offsets[t + 1]),
+     * its root is the first.  An internal node sends x to left when
+     * x[feature] <= threshold; children are absolute node indices greater
+     * than the node's own.  A leaf has feature -1 and left = its row in
+     * leaf_values (n_leaves x n_classes, each row a distribution).
+     */
+    uint32_t                  n_trees;
+    uint32_t                  n_nodes;
+    uint32_t                  n_leaves;
+    const uint32_t           *tree_offsets;     /* n_trees + 1 */
+    const int32_t            *node_feature;     /* n_nodes */
+    const double             *node_threshold;   /* n_nodes */
+    const uint32_t           *node_left;        /* n_nodes */
+    const uint32_t           *node_right;       /* n_nodes */
+    const double             *leaf_values;      /* n_leaves x n_classes */
+} mlclf_spec_t;
+
+/*
+ * Serialises spec into a malloc()ed buffer (*buf, *len); the caller frees
+ * it.  The bytes depend only on the spec: same spec, same bytes.
+ */
+int mlclf_write_buffer(const mlclf_spec_t *spec, void **buf, size_t *len,
+    mlclf_err_t *err);
+
+/*
+ * Publishes spec at path atomically: writes "path.tmp.<pid>" in the same
+ * directory, fflush, fsync, checked fclose, rename over path, fsync of
+ * the directory.  On failure nothing exists at path that was not there.
+ */
+int mlclf_write(const char *path, const mlclf_spec_t *spec, mlclf_err_t *err);
+
+
+/*
+ * /predict requests.  Three shapes (DESIGN.md §5):
+ *   {"features": [5.1, 3.5, 1.4, 0.2]}
+ *   {"features": {"sepal_length": 5.1, ...}}
+ *   {"instances": [[...], {...}, ...]}
+ * plus the optional member "probabilities": true|false.
+ */
+typedef struct {
+    size_t                    max_rows;     /* rows in one batch */
+    size_t                    max_depth;    /* JSON nesting */
+} mlclf_limits_t;
+
+#define MLCLF_DEFAULT_MAX_ROWS   1000
+#define MLCLF_DEFAULT_MAX_DEPTH  8
+
+typedef struct {
+    void                     *root;         /* cJSON tree, owned */
+    void                     *rows;         /* cJSON node(s) of the rows */
+    size_t                    n_rows;
+    unsigned                  batch:1;
+    unsigned                  probabilities:1;
+    const char               *reason;       /* on rejection: static code */
+    int                       status;       /* on rejection: 400 or 413 */
+} mlclf_request_t;
+
+/*
+ * Parses and validates the whole body against m.  On MLCLF_EREQUEST,
+ * req->reason is one of the reason codes ("bad_json", "bad_shape",
+ * "unknown_feature", "missing_feature", "duplicate_feature",
+ * "missing_value", "not_a_number", "non_finite", "too_many_rows",
+ * "empty_batch", "empty_body", "too_deep"), req->status the HTTP status
+ * and err->msg a sentence for the client.  Always call
+ * mlclf_request_free(), whatever the result.
+ */
+int mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
+    const char *body, size_t len, const mlclf_limits_t *limits,
+    mlclf_err_t *err);
+
+/* Fills x[n_features] with row i of a parsed request (imputing). */
+void mlclf_request_row(const mlclf_request_t *req, const mlclf_model_t *m,
+    size_t i, double *x);
+
+void mlclf_request_free(mlclf_request_t *req);
+
+
+/*
+ * Reply writing.  The caller sizes buf with mlclf_reply_bound(), gives
+ * scratch of mlclf_reply_scratch(m) doubles, and optionally class_counts
+ * (n_classes counters, incremented per row, for metrics).
+ */
+typedef struct {
+    char                     *buf;
+    size_t                    size;
+    size_t                    len;              /* out: bytes written */
+    double                   *scratch;
+    uint64_t                 *class_counts;     /* optional */
+    const char               *version;          /* e.g. "v3" */
+    uint32_t                  first_class;      /* out: row 0's class */
+    double                    first_confidence; /* out: row 0's prob. */
+} mlclf_reply_t;
+
+size_t mlclf_reply_bound(const mlclf_model_t *m, const mlclf_request_t *req,
+    const char *version);
+size_t mlclf_reply_scratch(const mlclf_model_t *m);
+
+/*
+ * Predicts every row and writes the JSON reply.  Numbers are written so
+ * that they parse back to the same double (shortest round-trip form).
+ */
+int mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
+    const mlclf_request_t *req, mlclf_err_t *err);
+
+/*
+ * Writes {"error":"<msg>","reason":"<reason>"} (escaped) into buf and
+ * returns its length, or the length it would need if size is too small.
+ */
+size_t mlclf_error_json(char *buf, size_t size, const char *msg,
+    const char *reason);
+
+/*
+ * Writes d in the shortest form that parses back to the same double;
+ * returns the length (at most 24 bytes, buf needs 32).
+ */
+size_t mlclf_format_double(char *buf, double d);
+
+
+#endif /* _MLCLF_H_INCLUDED_ */

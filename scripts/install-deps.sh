@@ -1,0 +1,56 @@
+#!/bin/sh
+# Installs every Debian 12 package that building, testing and running
+# mlclf need.  Idempotent: installs only what is missing.
+#   scripts/install-deps.sh          install what is missing
+#   scripts/install-deps.sh --check  exit 1 if anything is missing
+set -eu
+
+PACKAGES="
+build-essential
+pkg-config
+clang
+libcjson-dev
+libyaml-dev
+libopenblas-dev
+libopenblas0-serial
+nginx
+nginx-dev
+perl
+libipc-run-perl
+libwww-perl
+liburi-perl
+cppcheck
+prometheus
+wrk
+curl
+"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
+         | grep -q 'install ok installed'
+    then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+if [ "${1:-}" = "--check" ]; then
+    echo "missing packages:$missing"
+    exit 1
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

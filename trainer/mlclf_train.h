@@ -1,0 +1,185 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * mlclf-train internals: configuration, data set, split, learners,
+ * evaluation.  Each part lives in trainer/mlclf_train_<part>.c.
+ */
+
+
+#ifndef _MLCLF_TRAIN_H_INCLUDED_
+#define _MLCLF_TRAIN_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mlclf.h>
+
+
+/* Exit codes of mlclf-train: documented in --help and README. */
+typedef enum {
+    MLCLF_TRAIN_EXIT_OK = 0,
+    MLCLF_TRAIN_EXIT_INTERNAL = 1,      /* out of memory, a bug */
+    MLCLF_TRAIN_EXIT_USAGE = 2,         /* bad command line */
+    MLCLF_TRAIN_EXIT_CONFIG = 3,        /* bad YAML configuration */
+    MLCLF_TRAIN_EXIT_DATA = 4,          /* bad CSV / schema violation */
+    MLCLF_TRAIN_EXIT_TRAIN = 5,         /* learner failed */
+    MLCLF_TRAIN_EXIT_GATE = 6,          /* a quality gate failed */
+    MLCLF_TRAIN_EXIT_REGISTRY = 7,      /* cannot publish / promote */
+    MLCLF_TRAIN_EXIT_IO = 8             /* other file system error */
+} mlclf_train_exit_e;
+
+
+typedef enum {
+    MLCLF_TRAIN_MISSING_FAIL = 0,       /* a missing value is an error */
+    MLCLF_TRAIN_MISSING_DROP,           /* rows with one are dropped */
+    MLCLF_TRAIN_MISSING_IMPUTE          /* replaced by the train mean */
+} mlclf_train_missing_e;
+
+
+typedef struct {
+    char                     *name;
+    unsigned                  integer:1;    /* type: integer | float */
+    unsigned                  has_min:1;
+    unsigned                  has_max:1;
+    double                    min;
+    double                    max;
+} mlclf_train_feature_t;
+
+
+typedef struct {
+    char                     *path;         /* the YAML file */
+    char                     *name;         /* model name in the registry */
+    char                     *data;         /* CSV path, relative to cwd */
+    char                     *label;        /* label column */
+
+    mlclf_train_feature_t    *features;
+    size_t                    n_features;
+    char                    **classes;      /* allowed labels, or NULL: */
+    size_t                    n_classes;    /* then the sorted seen ones */
+
+    mlclf_train_missing_e     missing;
+
+    double                    test_fraction;    /* default 0.2 */
+    uint64_t                  seed;             /* default 42 */
+    unsigned                  stratify:1;       /* default on */
+
+    mlclf_kind_e              kind;
+
+    /* logreg */
+    double                    l2;           /* penalty, default 1.0 */
+    uint32_t                  max_iter;     /* default 200 */
+    double                    tol;          /* default 1e-6 */
+
+    /* forest; max_features 0 = sqrt(n_features) */
+    uint32_t                  n_trees;      /* default 100 */
+    uint32_t                  max_depth;    /* default 12, 0 = none */
+    uint32_t                  min_samples_leaf;    /* default 1 */
+    uint32_t                  max_features;
+    uint32_t                  n_bins;       /* histogram bins, <= 256 */
+    uint32_t                  n_threads;    /* 0 = every core */
+
+    double                    min_accuracy; /* gates, default 0 */
+    double                    min_macro_f1;
+} mlclf_train_config_t;
+
+
+/*
+ * The validated data set.  x is row-major n_rows x n_features; a missing
+ * value is NaN until mlclf_train_data_impute().  rec_off / rec_len locate
+ * each row's original CSV record in text, so train.csv and test.csv are
+ * the source bytes themselves.
+ */
+typedef struct {
+    size_t                    n_rows;
+    size_t                    n_features;
+    size_t                    n_classes;
+    double                   *x;
+    uint32_t                 *y;
+    char                    **classes;
+    char                     *text;         /* the whole file */
+    size_t                    text_len;
+    const char               *header;       /* header record, in text */
+    size_t                    header_len;
+    size_t                   *rec_off;
+    uint32_t                 *rec_len;
+    uint8_t                   sha256[32];   /* of the raw file */
+    size_t                    n_dropped;    /* rows dropped as missing */
+} mlclf_train_data_t;
+
+
+/* A trained model: owns the arrays that spec points at. */
+typedef struct {
+    mlclf_spec_t              spec;
+    void                     *mem[8];       /* freed by ..._model_free */
+    double                   *impute;
+    double                    fit_seconds;
+    uint32_t                  iterations;   /* logreg solver */
+} mlclf_train_model_t;
+
+
+typedef struct {
+    size_t                    n;
+    double                    accuracy;
+    double                    macro_precision;
+    double                    macro_recall;
+    double                    macro_f1;
+    double                    log_loss;
+    double                   *precision;    /* n_classes each */
+    double                   *recall;
+    double                   *f1;
+    uint64_t                 *support;
+    uint64_t                 *confusion;    /* n_classes x n_classes,
+                                               row = true, col = pred */
+} mlclf_train_metrics_t;
+
+
+/* mlclf_train_config.c: YAML; errors read "<file>:<line>: <reason>" */
+int mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
+    mlclf_err_t *err);
+void mlclf_train_config_free(mlclf_train_config_t *cf);
+
+/* mlclf_train_data.c: CSV; errors read "<file>:<line>:<col>: <reason>" */
+int mlclf_train_data_load(mlclf_train_data_t *d,
+    const mlclf_train_config_t *cf, mlclf_err_t *err);
+void mlclf_train_data_free(mlclf_train_data_t *d);
+
+/* Means over the train rows only, written into impute[n_features]. */
+void mlclf_train_data_impute(mlclf_train_data_t *d, const size_t *train,
+    size_t n_train, double *impute);
+
+/* mlclf_train_split.c: deterministic (stratified) split */
+int mlclf_train_split(const mlclf_train_data_t *d,
+    const mlclf_train_config_t *cf, size_t **train, size_t *n_train,
+    size_t **test, size_t *n_test, mlclf_err_t *err);
+
+/* mlclf_train_lr.c, mlclf_train_rf.c: fill out->spec (no metadata) */
+int mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
+    const mlclf_train_data_t *d, const size_t *rows, size_t n,
+    mlclf_err_t *err);
+int mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
+    const mlclf_train_data_t *d, const size_t *rows, size_t n,
+    mlclf_err_t *err);
+void mlclf_train_model_free(mlclf_train_model_t *tm);
+
+/*
+ * mlclf_train_eval.c: scores rows through mlclf_predict_proba() on m,
+ * the serving kernel itself.
+ */
+int mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
+    const mlclf_train_data_t *d, const size_t *rows, size_t n,
+    mlclf_err_t *err);
+void mlclf_train_metrics_free(mlclf_train_metrics_t *mt);
+
+/* mlclf_train_sha256.c */
+void mlclf_train_sha256(const void *data, size_t len, uint8_t out[32]);
+void mlclf_train_sha256_hex(const uint8_t digest[32], char hex[65]);
+
+/* Monotonic seconds, for progress and fit times. */
+double mlclf_train_now(void);
+
+/* Number of online cores (>= 1). */
+uint32_t mlclf_train_ncpu(void);
+
+
+#endif /* _MLCLF_TRAIN_H_INCLUDED_ */
