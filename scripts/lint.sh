@@ -1,0 +1,51 @@
+#!/bin/sh
+# make lint: whitespace, tabs, 80 columns in C sources, cppcheck.
+set -u
+
+status=0
+
+if ! git diff --check HEAD -- . >/dev/null 2>&1; then
+    git diff --check HEAD -- .
+    status=1
+fi
+
+files=$(git ls-files -co --exclude-standard -- '*.c' '*.h' \
+        | grep -v '^build/' || true)
+
+for f in $files; do
+    [ -f "$f" ] || continue
+
+    if grep -n "$(printf '\t')" "$f" /dev/null | head -n 5 | grep .; then
+        echo "lint: $f: tab characters"
+        status=1
+    fi
+
+    if grep -n ' $' "$f" /dev/null | head -n 5 | grep .; then
+        echo "lint: $f: trailing spaces"
+        status=1
+    fi
+
+    long=$(awk 'length($0) > 80 { printf "%s:%d: %d columns\n",
+                FILENAME, FNR, length($0) }' "$f")
+    if [ -n "$long" ]; then
+        echo "$long" | head -n 5
+        echo "lint: $f: lines over 80 columns"
+        status=1
+    fi
+done
+
+if command -v cppcheck >/dev/null 2>&1 && [ -n "$files" ]; then
+    # shellcheck disable=SC2086
+    if ! cppcheck -q --error-exitcode=1 --inline-suppr \
+         --enable=warning,portability --std=c11 \
+         --suppress=missingIncludeSystem \
+         -Ilibmlclf -Itrainer -Iregistry \
+         $(echo "$files" | grep -v '^ngx_http_mlclf_module/' \
+           | grep -v '^tests/tap.h$')
+    then
+        echo "lint: cppcheck found problems"
+        status=1
+    fi
+fi
+
+exit $status
