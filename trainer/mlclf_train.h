@@ -182,4 +182,67 @@ double mlclf_train_now(void);
 uint32_t mlclf_train_ncpu(void);
 
 
+/*
+ * mlclf_train_meta.c: the metadata JSON of a trained model.  With only
+ * the fields that depend on config + data + created_at it is what goes
+ * into model.mlclf (byte-reproducible); meta.json and the --json output
+ * add the optional fields below.  Keys in a fixed order, doubles as
+ * %.17g, non-finite numbers as null.
+ */
+typedef struct {
+    const char                   *name;
+    uint32_t                      version;      /* registry N, 0 if none */
+    int64_t                       created_at;   /* Unix seconds, UTC */
+    const mlclf_train_config_t   *cf;
+    const mlclf_train_data_t     *d;
+    const mlclf_train_model_t    *tm;
+    size_t                        n_train;
+    size_t                        n_test;
+    const mlclf_train_metrics_t  *test;         /* required */
+    const mlclf_train_metrics_t  *train;        /* or NULL */
+
+    /* optional: meta.json and --json only */
+    const char                   *model_sha256; /* hex, or NULL */
+    const char                   *path;         /* version dir, or NULL */
+    double                        fit_seconds;  /* < 0: left out */
+    int                           promoted;     /* < 0: left out */
+} mlclf_train_meta_t;
+
+/* Builds the JSON object into a malloc()ed NUL-terminated *out. */
+int mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out,
+    size_t *len, mlclf_err_t *err);
+
+/* "2023-11-14T22:13:20Z" into buf[21] */
+void mlclf_train_meta_time(int64_t t, char buf[21]);
+
+/*
+ * created_at of a run: SOURCE_DATE_EPOCH if set (decimal seconds),
+ * else now.  MLCLF_EINVAL if the variable is set but malformed.
+ */
+int mlclf_train_meta_epoch(int64_t *t, mlclf_err_t *err);
+
+
+/*
+ * mlclf_train_publish.c: the files of a version, written into the
+ * staging directory dir (each fsync'd; the directory itself is renamed
+ * into place by mlclf_registry_commit()).
+ */
+
+/* Creates dir/file (must not exist) holding len bytes, fsync, close. */
+int mlclf_train_publish_file(const char *dir, const char *file,
+    const void *data, size_t len, mlclf_err_t *err);
+
+/*
+ * dir/file: the CSV header then the source record of each of rows[n]
+ * in ascending row order, every line ending in LF.
+ */
+int mlclf_train_publish_rows(const char *dir, const char *file,
+    const mlclf_train_data_t *d, const size_t *rows, size_t n,
+    mlclf_err_t *err);
+
+/* Reads a whole file (at most 1 GiB) into a malloc()ed buffer. */
+int mlclf_train_publish_read(const char *path, void **buf, size_t *len,
+    mlclf_err_t *err);
+
+
 #endif /* _MLCLF_TRAIN_H_INCLUDED_ */

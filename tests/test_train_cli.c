@@ -1,0 +1,931 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * End-to-end tests of mlclf-train ($MLCLF_BIN/mlclf-train, default
+ * build/bin): the six sample configurations reach their accuracy floors
+ * on the stratified 80/20 split with seed 42, the published version is
+ * complete and consistent, model.mlclf is byte-reproducible under
+ * SOURCE_DATE_EPOCH, and gate, data, config and usage failures exit with
+ * their codes and publish nothing.  Runs from the repository root (the
+ * configurations name data/raw/... relative to it); every registry is a
+ * fresh mkdtemp directory, removed at the end.
+ */
+
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+#include <mlclf.h>
+#include <mlclf_train.h>
+#include "tap.h"
+
+
+#define EPOCH  "1700000000"
+
+
+typedef struct {
+    const char               *set;
+    const char               *kind;         /* logreg | forest */
+    const char               *name;         /* registry name */
+    const char               *data;
+    double                    floor;        /* test accuracy required */
+} test_case_t;
+
+
+typedef struct {
+    int                       status;       /* exit code, -1 if killed */
+    char                     *out;
+    size_t                    out_len;
+    char                     *err;
+    size_t                    err_len;
+} test_run_t;
+
+
+static const test_case_t  cases[] = {
+    { "iris", "logreg", "iris", "data/raw/iris.csv", 0.93 },
+    { "wine", "logreg", "wine", "data/raw/wine.csv", 0.95 },
+    { "breast_cancer", "logreg", "breast_cancer",
+      "data/raw/breast_cancer.csv", 0.96 },
+    { "iris", "forest", "iris_forest", "data/raw/iris.csv", 0.90 },
+    { "wine", "forest", "wine_forest", "data/raw/wine.csv", 0.94 },
+    { "breast_cancer", "forest", "breast_cancer_forest",
+      "data/raw/breast_cancer.csv", 0.93 }
+};
+
+
+static char  bin[4096];
+static char  tmp[64];
+
+
+static char *
+test_read(const char *path, size_t *len)
+{
+    char    *p;
+    FILE    *f;
+    long     n;
+    size_t   got;
+
+    *len = 0;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
+        || fseek(f, 0, SEEK_SET) != 0)
+    {
+        fclose(f);
+        return NULL;
+    }
+
+    p = malloc((size_t) n + 1);
+    if (p == NULL) {
+        fclose(f);
+        return NULL;
+    }
+
+    got = fread(p, 1, (size_t) n, f);
+    fclose(f);
+
+    p[got] = '\0';
+    *len = got;
+
+    return p;
+}
+
+
+static int
+test_write(const char *path, const char *text)
+{
+    FILE  *f;
+    int    rc;
+
+    f = fopen(path, "wb");
+    if (f == NULL) {
+        return -1;
+    }
+
+    rc = fputs(text, f) < 0 ? -1 : 0;
+
+    if (fclose(f) != 0) {
+        rc = -1;
+    }
+
+    return rc;
+}
+
+
+static void
+test_path(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list  ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+
+/*
+ * Runs mlclf-train with argv (NULL-terminated, without argv[0]) and
+ * SOURCE_DATE_EPOCH = epoch (unset if NULL); stdout and stderr go to
+ * files in tmp, read back into r.
+ */
+static void
+test_exec(test_run_t *r, const char *epoch, const char *const *args)
+{
+    int          status, fd;
+    char         prog[4200], out[128], err[128];
+    char        *argv[32];
+    pid_t        pid;
+    size_t       i;
+
+    memset(r, 0, sizeof(test_run_t));
+    r->status = -1;
+
+    test_path(prog, sizeof(prog), "%s/mlclf-train", bin);
+    test_path(out, sizeof(out), "%s/stdout", tmp);
+    test_path(err, sizeof(err), "%s/stderr", tmp);
+
+    argv[0] = prog;
+
+    for (i = 0; args[i] && i < 30; i++) {
+        argv[i + 1] = (char *) args[i];
+    }
+
+    argv[i + 1] = NULL;
+
+    fflush(stdout);
+
+    pid = fork();
+
+    if (pid == 0) {
+        fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd == -1 || dup2(fd, 1) == -1) {
+            _exit(127);
+        }
+
+        close(fd);
+
+        fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd == -1 || dup2(fd, 2) == -1) {
+            _exit(127);
+        }
+
+        close(fd);
+
+        setenv("LC_ALL", "C", 1);
+
+        if (epoch) {
+            setenv("SOURCE_DATE_EPOCH", epoch, 1);
+
+        } else {
+            unsetenv("SOURCE_DATE_EPOCH");
+        }
+
+        execv(prog, argv);
+        _exit(127);
+    }
+
+    if (pid == -1 || waitpid(pid, &status, 0) != pid) {
+        return;
+    }
+
+    if (WIFEXITED(status)) {
+        r->status = WEXITSTATUS(status);
+    }
+
+    r->out = test_read(out, &r->out_len);
+    r->err = test_read(err, &r->err_len);
+
+    if (r->out == NULL) {
+        r->out = strdup("");
+    }
+
+    if (r->err == NULL) {
+        r->err = strdup("");
+    }
+}
+
+
+static void
+test_run_free(test_run_t *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = NULL;
+    r->err = NULL;
+}
+
+
+static int
+test_rm_cb(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+    (void) st;
+    (void) flag;
+    (void) ftw;
+
+    return remove(path);
+}
+
+
+static void
+test_rmtree(const char *path)
+{
+    (void) nftw(path, test_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+
+/* Number of versions/v* directories (staging leftovers don't count). */
+static int
+test_versions(const char *reg, const char *name)
+{
+    int             n;
+    DIR            *dir;
+    char            path[512];
+    struct dirent  *de;
+
+    test_path(path, sizeof(path), "%s/%s/versions", reg, name);
+
+    dir = opendir(path);
+    if (dir == NULL) {
+        return 0;
+    }
+
+    n = 0;
+
+    while ((de = readdir(dir)) != NULL) {
+        if (de->d_name[0] == 'v') {
+            n++;
+        }
+    }
+
+    closedir(dir);
+
+    return n;
+}
+
+
+/* Anything at all under reg/name/versions, staging dirs included. */
+static int
+test_entries(const char *reg, const char *name)
+{
+    int             n;
+    DIR            *dir;
+    char            path[512];
+    struct dirent  *de;
+
+    test_path(path, sizeof(path), "%s/%s/versions", reg, name);
+
+    dir = opendir(path);
+    if (dir == NULL) {
+        return 0;
+    }
+
+    n = 0;
+
+    while ((de = readdir(dir)) != NULL) {
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+            n++;
+        }
+    }
+
+    closedir(dir);
+
+    return n;
+}
+
+
+static void
+test_sha_file(const char *path, char hex[65])
+{
+    char     *p;
+    size_t    len;
+    uint8_t   digest[32];
+
+    hex[0] = '\0';
+
+    p = test_read(path, &len);
+    if (p == NULL) {
+        return;
+    }
+
+    mlclf_train_sha256(p, len, digest);
+    mlclf_train_sha256_hex(digest, hex);
+
+    free(p);
+}
+
+
+static double
+test_num(const cJSON *obj, const char *k1, const char *k2)
+{
+    const cJSON  *v;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, k1);
+
+    if (k2) {
+        v = cJSON_GetObjectItemCaseSensitive(v, k2);
+    }
+
+    return cJSON_IsNumber(v) ? v->valuedouble : -1.0;
+}
+
+
+static const char *
+test_str(const cJSON *obj, const char *k)
+{
+    const cJSON  *v;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, k);
+
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+
+static int
+test_line_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+
+/*
+ * Splits text into lines (LF-terminated, each line NUL-terminated in
+ * place); returns the count, *lines malloc()ed.
+ */
+static size_t
+test_lines(char *text, size_t len, char ***lines)
+{
+    char    *p, *end, *nl;
+    size_t   n, cap;
+
+    n = 0;
+    cap = 64;
+    *lines = malloc(cap * sizeof(char *));
+
+    p = text;
+    end = text + len;
+
+    while (p < end) {
+        nl = memchr(p, '\n', (size_t) (end - p));
+
+        if (n == cap) {
+            cap *= 2;
+            *lines = realloc(*lines, cap * sizeof(char *));
+        }
+
+        (*lines)[n++] = p;
+
+        if (nl == NULL) {
+            break;
+        }
+
+        *nl = '\0';
+        p = nl + 1;
+    }
+
+    return n;
+}
+
+
+/*
+ * train.csv and test.csv: header first, n_train + 1 and n_test + 1
+ * lines, every line LF-terminated, and together every record of the
+ * source exactly once.
+ */
+static void
+test_splits(const char *dir, const char *data, double n_train,
+    double n_test, const char *what)
+{
+    int      same;
+    char     path[512];
+    char    *src, *tr, *te, **sl, **tl, **el, **all;
+    size_t   src_len, tr_len, te_len, ns, nt, ne, i;
+
+    src = test_read(data, &src_len);
+    test_path(path, sizeof(path), "%s/train.csv", dir);
+    tr = test_read(path, &tr_len);
+    test_path(path, sizeof(path), "%s/test.csv", dir);
+    te = test_read(path, &te_len);
+
+    if (!ok(src && tr && te, "%s: train.csv and test.csv exist", what)) {
+        free(src);
+        free(tr);
+        free(te);
+        return;
+    }
+
+    ok(tr_len > 0 && tr[tr_len - 1] == '\n' && te_len > 0
+       && te[te_len - 1] == '\n' && memchr(tr, '\r', tr_len) == NULL
+       && memchr(te, '\r', te_len) == NULL,
+       "%s: train.csv and test.csv end lines with LF only", what);
+
+    ns = test_lines(src, src_len, &sl);
+    nt = test_lines(tr, tr_len, &tl);
+    ne = test_lines(te, te_len, &el);
+
+    is_int(nt, (size_t) n_train + 1, "%s: train.csv has n_train + 1 lines",
+           what);
+    is_int(ne, (size_t) n_test + 1, "%s: test.csv has n_test + 1 lines",
+           what);
+    ok(nt > 0 && ne > 0 && strcmp(tl[0], sl[0]) == 0
+       && strcmp(el[0], sl[0]) == 0,
+       "%s: both start with the source header", what);
+
+    same = 0;
+
+    if (nt > 0 && ne > 0 && nt - 1 + ne - 1 == ns - 1) {
+        all = malloc((ns - 1) * sizeof(char *));
+        memcpy(all, tl + 1, (nt - 1) * sizeof(char *));
+        memcpy(all + nt - 1, el + 1, (ne - 1) * sizeof(char *));
+
+        qsort(all, ns - 1, sizeof(char *), test_line_cmp);
+        qsort(sl + 1, ns - 1, sizeof(char *), test_line_cmp);
+
+        same = 1;
+
+        for (i = 0; i < ns - 1; i++) {
+            if (strcmp(all[i], sl[i + 1]) != 0) {
+                same = 0;
+                break;
+            }
+        }
+
+        free(all);
+    }
+
+    ok(same, "%s: train + test hold every source record exactly once",
+       what);
+
+    free(sl);
+    free(tl);
+    free(el);
+    free(src);
+    free(tr);
+    free(te);
+}
+
+
+/*
+ * One sample configuration: trains into reg with --json, checks the
+ * floor, the published files and their consistency.  Returns the
+ * parsed --json output (or NULL).
+ */
+static cJSON *
+test_case(const test_case_t *tc, const char *reg)
+{
+    char             conf[256], what[64], path[600], hex[65];
+    char            *text;
+    size_t           len, mlen;
+    cJSON           *js, *meta, *md;
+    test_run_t       r;
+    const char      *dir, *mtext;
+    mlclf_err_t      err;
+    mlclf_model_t   *m;
+    const char      *args[8];
+
+    test_path(conf, sizeof(conf), "conf/%s-%s.yaml", tc->set, tc->kind);
+    test_path(what, sizeof(what), "%s %s", tc->set, tc->kind);
+
+    args[0] = "--config";
+    args[1] = conf;
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = "--json";
+    args[5] = NULL;
+
+    test_exec(&r, EPOCH, args);
+
+    is_int(r.status, 0, "%s: mlclf-train exits 0", what);
+
+    if (r.status != 0) {
+        tap_diag("stderr: %s", r.err);
+    }
+
+    js = cJSON_Parse(r.out);
+
+    if (!ok(cJSON_IsObject(js), "%s: --json prints one JSON object", what)) {
+        tap_diag("stdout: %s", r.out);
+        test_run_free(&r);
+        cJSON_Delete(js);
+        return NULL;
+    }
+
+    test_run_free(&r);
+
+    is_str(test_str(js, "name"), tc->name, "%s: name", what);
+    is_str(test_str(js, "version"), "v1", "%s: first version is v1", what);
+
+    ok(test_num(js, "metrics", "accuracy") >= tc->floor,
+       "%s: test accuracy %.4f >= %.2f", what,
+       test_num(js, "metrics", "accuracy"), tc->floor);
+    tap_diag("%s: test accuracy %.4f, macro F1 %.4f", what,
+             test_num(js, "metrics", "accuracy"),
+             test_num(js, "metrics", "macro_f1"));
+
+    ok(test_num(js, "metrics", "macro_f1") > 0, "%s: macro_f1 present",
+       what);
+    is_int((long long) (test_num(js, "n_train", NULL)
+                        + test_num(js, "n_test", NULL)),
+           tc->set[0] == 'i' ? 150 : tc->set[0] == 'w' ? 178 : 569,
+           "%s: n_train + n_test = every row", what);
+
+    test_sha_file(tc->data, hex);
+    is_str(test_str(js, "dataset_sha256"), hex, "%s: dataset_sha256", what);
+
+    dir = test_str(js, "path");
+    test_path(path, sizeof(path), "%s/%s/versions/v1", reg, tc->name);
+    {
+        char  a[4096], b[4096];
+
+        ok(realpath(dir, a) && realpath(path, b) && strcmp(a, b) == 0,
+           "%s: path is the version directory", what);
+    }
+
+    /* the model file: its sha256, its own metadata */
+
+    test_path(path, sizeof(path), "%s/model.mlclf", dir);
+    test_sha_file(path, hex);
+    is_str(test_str(js, "model_sha256"), hex, "%s: model_sha256 of "
+           "model.mlclf", what);
+
+    m = NULL;
+    memset(&err, 0, sizeof(err));
+
+    is_int(mlclf_model_open(&m, path, &err), MLCLF_OK,
+           "%s: model.mlclf opens and verifies", what);
+
+    if (m) {
+        is_int(mlclf_model_version(m), 1, "%s: model says version 1", what);
+
+        mtext = mlclf_model_metadata(m, &mlen);
+        md = mtext ? cJSON_ParseWithLength(mtext, mlen) : NULL;
+
+        ok(cJSON_IsObject(md), "%s: model metadata is JSON", what);
+        is_str(test_str(md, "name"), tc->name, "%s: metadata name", what);
+        is_str(test_str(md, "version"), "v1", "%s: metadata version", what);
+        is_str(test_str(md, "created_at"), "2023-11-14T22:13:20Z",
+               "%s: created_at from SOURCE_DATE_EPOCH", what);
+        is_str(test_str(md, "algorithm"), tc->kind, "%s: algorithm", what);
+        is_double(test_num(md, "metrics", "accuracy"),
+                  test_num(js, "metrics", "accuracy"), 0,
+                  "%s: the model carries its test accuracy", what);
+        ok(cJSON_GetObjectItemCaseSensitive(md, "fit_seconds") == NULL
+           && cJSON_GetObjectItemCaseSensitive(md, "model_sha256") == NULL,
+           "%s: no fit time or self digest inside the model", what);
+
+        cJSON_Delete(md);
+        mlclf_model_close(&m);
+    }
+
+    /* meta.json */
+
+    test_path(path, sizeof(path), "%s/meta.json", dir);
+    text = test_read(path, &len);
+    meta = text ? cJSON_Parse(text) : NULL;
+
+    ok(cJSON_IsObject(meta), "%s: meta.json parses", what);
+    is_str(test_str(meta, "model_sha256"), hex,
+           "%s: meta.json model_sha256 matches model.mlclf", what);
+    is_str(test_str(meta, "version"), "v1", "%s: meta.json version", what);
+    is_double(test_num(meta, "metrics", "accuracy"),
+              test_num(js, "metrics", "accuracy"), 0,
+              "%s: meta.json accuracy", what);
+    ok(test_num(meta, "fit_seconds", NULL) >= 0,
+       "%s: meta.json has fit_seconds", what);
+
+    cJSON_Delete(meta);
+    free(text);
+
+    test_splits(dir, tc->data, test_num(js, "n_train", NULL),
+                test_num(js, "n_test", NULL), what);
+
+    return js;
+}
+
+
+static void
+test_reproducible(const test_case_t *tc, const char *reg1,
+    const char *reg2)
+{
+    char         conf[256], p1[512], p2[512];
+    char        *a, *b;
+    size_t       alen, blen;
+    test_run_t   r;
+    const char  *args[8];
+
+    test_path(conf, sizeof(conf), "conf/%s-%s.yaml", tc->set, tc->kind);
+
+    args[0] = "--config";
+    args[1] = conf;
+    args[2] = "--registry";
+    args[3] = reg2;
+    args[4] = "--quiet";
+    args[5] = NULL;
+
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, 0, "%s %s: second run exits 0", tc->set, tc->kind);
+    is_int(r.out_len, 0, "%s %s: --quiet prints nothing", tc->set,
+           tc->kind);
+    test_run_free(&r);
+
+    test_path(p1, sizeof(p1), "%s/%s/versions/v1/model.mlclf", reg1,
+              tc->name);
+    test_path(p2, sizeof(p2), "%s/%s/versions/v1/model.mlclf", reg2,
+              tc->name);
+
+    a = test_read(p1, &alen);
+    b = test_read(p2, &blen);
+
+    ok(a && b && alen == blen && memcmp(a, b, alen) == 0,
+       "%s %s: same config, data and SOURCE_DATE_EPOCH give identical "
+       "model.mlclf bytes", tc->set, tc->kind);
+
+    free(a);
+    free(b);
+}
+
+
+/* A config for a data file in tmp, with the given model and gate. */
+static void
+test_small_config(const char *path, const char *name, const char *data,
+    const char *extra)
+{
+    char  text[2048];
+
+    test_path(text, sizeof(text),
+              "name: %s\n"
+              "data: %s\n"
+              "label: y\n"
+              "features: [a, b]\n"
+              "classes: [cat, dog]\n"
+              "split: {test_fraction: 0.25, seed: 7, stratify: true}\n"
+              "model: {kind: logreg}\n"
+              "%s",
+              name, data, extra);
+
+    test_write(path, text);
+}
+
+
+static void
+test_failures(const char *reg)
+{
+    int          i;
+    char         data[128], conf[128], text[8192], *p;
+    size_t       len;
+    test_run_t   r;
+    const char  *args[8];
+
+    args[0] = "--config";
+    args[1] = conf;
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = NULL;
+
+    /* a gate that a coin-flip data set cannot pass */
+
+    test_path(data, sizeof(data), "%s/noise.csv", tmp);
+    p = text;
+    p += sprintf(p, "a,b,y\n");
+
+    for (i = 0; i < 80; i++) {
+        p += sprintf(p, "%d.5,%d,%s\n", (i * 37) % 11, (i * 53) % 13,
+                     ((i * 7919) % 17) % 2 ? "dog" : "cat");
+    }
+
+    test_write(data, text);
+
+    test_path(conf, sizeof(conf), "%s/gate.yaml", tmp);
+    test_small_config(conf, "noise", data, "gates: {min_accuracy: 0.999}\n");
+
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_GATE, "failing gate exits 6");
+    ok(strstr(r.err, "mlclf-train: gate: ") != NULL,
+       "gate failure is explained on stderr");
+    tap_diag("%s", r.err);
+    is_int(test_entries(reg, "noise"), 0, "failing gate publishes nothing");
+    test_run_free(&r);
+
+    test_small_config(conf, "noise", data, "gates: {min_macro_f1: 0.999}\n");
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_GATE, "failing F1 gate exits 6");
+    is_int(test_entries(reg, "noise"), 0, "... and publishes nothing");
+    test_run_free(&r);
+
+    /* the same data without gates publishes v1, then v2 */
+
+    test_small_config(conf, "noise", data, "");
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, 0, "no gate: exits 0");
+    ok(strstr(r.out, "accuracy") && strstr(r.out, "published"),
+       "the summary names accuracy and where it was published");
+    test_run_free(&r);
+
+    /* bad data: line 6 (header is 1), column of b */
+
+    p = test_read("data/raw/iris.csv", &len);
+
+    if (p) {
+        char  *q;
+        int    line;
+
+        q = p;
+
+        for (line = 1; line < 6; line++) {
+            q = strchr(q, '\n') + 1;
+        }
+
+        /* "5.0,3.6,1.4,0.2,setosa": damage the second value */
+        q = strchr(q, ',') + 1;
+        q[0] = 'x';
+
+        test_path(data, sizeof(data), "%s/bad.csv", tmp);
+        test_write(data, p);
+        free(p);
+    }
+
+    test_path(conf, sizeof(conf), "%s/bad.yaml", tmp);
+    test_path(text, sizeof(text),
+              "name: bad\n"
+              "data: %s\n"
+              "label: species\n"
+              "features: [sepal_length, sepal_width, petal_length, "
+              "petal_width]\n"
+              "model: {kind: logreg}\n", data);
+    test_write(conf, text);
+
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "bad value exits 4");
+    test_path(text, sizeof(text), "%s:6:", data);
+    ok(strstr(r.err, text) != NULL && strncmp(r.err, "mlclf-train: ", 13)
+       == 0, "stderr names file:line:column");
+    tap_diag("%s", r.err);
+    is_int(test_entries(reg, "bad"), 0, "bad data publishes nothing");
+    test_run_free(&r);
+
+    /* bad configuration */
+
+    test_path(text, sizeof(text),
+              "name: bad\n"
+              "data: data/raw/iris.csv\n"
+              "label: species\n"
+              "features: [sepal_length, sepal_width, petal_length, "
+              "petal_width]\n"
+              "model: {kind: logreg, l3: 1}\n");
+    test_write(conf, text);
+
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "unknown key exits 3");
+    ok(strstr(r.err, "mlclf-train: config: ") != NULL,
+       "config error on stderr");
+    tap_diag("%s", r.err);
+    is_int(test_entries(reg, "bad"), 0, "bad config publishes nothing");
+    test_run_free(&r);
+
+    test_path(conf, sizeof(conf), "%s/missing.yaml", tmp);
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "missing config exits 3");
+    test_run_free(&r);
+
+    test_path(conf, sizeof(conf), "conf/iris.yaml");
+    test_exec(&r, "yesterday", args);
+    ok(r.status != 0, "malformed SOURCE_DATE_EPOCH is refused");
+    test_run_free(&r);
+
+    /* usage */
+
+    args[2] = NULL;
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_USAGE, "no --registry exits 2");
+    test_run_free(&r);
+
+    args[0] = "--bogus";
+    args[1] = NULL;
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_USAGE, "unknown option exits 2");
+    test_run_free(&r);
+
+    args[0] = "--help";
+    test_exec(&r, NULL, args);
+    is_int(r.status, 0, "--help exits 0");
+    ok(strstr(r.out, "usage: mlclf-train") && strstr(r.out, "exit codes")
+       && strstr(r.out, "6  a quality gate failed"),
+       "--help prints usage and the exit codes on stdout");
+    test_run_free(&r);
+}
+
+
+static void
+test_versions_promote(const char *reg)
+{
+    char         link[512], target[512], name[128];
+    ssize_t      n;
+    cJSON       *js;
+    test_run_t   r;
+    const char  *args[8];
+
+    test_path(link, sizeof(link), "%s/iris/active", reg);
+    ok(access(link, F_OK) != 0, "without --promote nothing is active");
+
+    args[0] = "--config";
+    args[1] = "conf/iris.yaml";
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = "--json";
+    args[5] = NULL;
+
+    test_exec(&r, NULL, args);
+    is_int(r.status, 0, "iris again: exits 0");
+    js = cJSON_Parse(r.out);
+    is_str(test_str(js, "version"), "v2", "repeated run publishes v2");
+    cJSON_Delete(js);
+    test_run_free(&r);
+
+    args[5] = "--promote";
+    args[6] = NULL;
+    test_exec(&r, NULL, args);
+    is_int(r.status, 0, "--promote: exits 0");
+    js = cJSON_Parse(r.out);
+    is_str(test_str(js, "version"), "v3", "third run publishes v3");
+    ok(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "promoted")),
+       "--json says promoted");
+    cJSON_Delete(js);
+    test_run_free(&r);
+
+    n = readlink(link, target, sizeof(target) - 1);
+    target[n > 0 ? n : 0] = '\0';
+    is_str(target, "versions/v3", "--promote points active at v3");
+
+    is_int(test_versions(reg, "iris"), 3, "three versions of iris");
+
+    /* --name overrides the configuration's */
+
+    args[5] = "--name";
+    args[6] = "iris_renamed";
+    args[7] = NULL;
+    test_exec(&r, NULL, args);
+    is_int(r.status, 0, "--name: exits 0");
+    js = cJSON_Parse(r.out);
+    is_str(test_str(js, "name"), "iris_renamed", "--name is the name");
+    cJSON_Delete(js);
+    test_run_free(&r);
+    is_int(test_versions(reg, "iris_renamed"), 1, "--name publishes there");
+
+    args[6] = "../evil";
+    test_exec(&r, NULL, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_USAGE, "--name ../evil exits 2");
+    test_run_free(&r);
+
+    test_path(name, sizeof(name), "%s/../evil", reg);
+    ok(access(name, F_OK) != 0, "... and writes nothing outside");
+}
+
+
+int
+main(void)
+{
+    char        *env, reg1[128], reg2[128], reg3[128];
+    cJSON       *js;
+    size_t       i;
+
+    env = getenv("MLCLF_BIN");
+    snprintf(bin, sizeof(bin), "%s", env ? env : "build/bin");
+
+    snprintf(tmp, sizeof(tmp), "/tmp/mlclf-train-cli.XXXXXX");
+
+    if (mkdtemp(tmp) == NULL) {
+        printf("Bail out! mkdtemp: %s\n", strerror(errno));
+        return 1;
+    }
+
+    test_path(reg1, sizeof(reg1), "%s/reg1", tmp);
+    test_path(reg2, sizeof(reg2), "%s/reg2", tmp);
+    test_path(reg3, sizeof(reg3), "%s/reg3", tmp);
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        js = test_case(&cases[i], reg1);
+        cJSON_Delete(js);
+
+        test_reproducible(&cases[i], reg1, reg2);
+    }
+
+    test_versions_promote(reg1);
+    test_failures(reg3);
+
+    test_rmtree(tmp);
+
+    return tap_done();
+}

@@ -1,0 +1,376 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * The files of a registry version besides model.mlclf: meta.json,
+ * train.csv, test.csv.  They are written into the staging directory,
+ * each fsync'd; the directory becomes visible as versions/v<N> only
+ * when mlclf_registry_commit() renames it, so no half-written file is
+ * ever published and no per-file rename is needed.
+ */
+
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <mlclf_train.h>
+
+
+#define MLCLF_TRAIN_READ_MAX  ((size_t) 1 << 30)
+
+
+typedef struct {
+    int                       fd;
+    char                     *buf;
+    size_t                    len;
+    size_t                    size;
+} mlclf_train_out_t;
+
+
+static int mlclf_train_publish_path(char *path, size_t size, const char *dir,
+    const char *file, mlclf_err_t *err);
+static int mlclf_train_write_all(int fd, const char *p, size_t n);
+static int mlclf_train_out_flush(mlclf_train_out_t *o);
+static int mlclf_train_out_put(mlclf_train_out_t *o, const char *p,
+    size_t n);
+static int mlclf_train_out_line(mlclf_train_out_t *o, const char *p,
+    size_t n);
+static int mlclf_train_size_cmp(const void *a, const void *b);
+
+
+static int
+mlclf_train_publish_path(char *path, size_t size, const char *dir,
+    const char *file, mlclf_err_t *err)
+{
+    int  n;
+
+    n = snprintf(path, size, "%s/%s", dir, file);
+
+    if (n < 0 || (size_t) n >= size) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "%s/%s: path too long",
+                             dir, file);
+    }
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_train_write_all(int fd, const char *p, size_t n)
+{
+    ssize_t  w;
+
+    while (n > 0) {
+        w = write(fd, p, n);
+
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+
+            return -1;
+        }
+
+        p += w;
+        n -= (size_t) w;
+    }
+
+    return 0;
+}
+
+
+static int
+mlclf_train_out_flush(mlclf_train_out_t *o)
+{
+    if (mlclf_train_write_all(o->fd, o->buf, o->len) != 0) {
+        return -1;
+    }
+
+    o->len = 0;
+
+    return 0;
+}
+
+
+static int
+mlclf_train_out_put(mlclf_train_out_t *o, const char *p, size_t n)
+{
+    if (n > o->size - o->len && mlclf_train_out_flush(o) != 0) {
+        return -1;
+    }
+
+    if (n > o->size) {
+        return mlclf_train_write_all(o->fd, p, n);
+    }
+
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
+
+    return 0;
+}
+
+
+/* One record, with its line terminator (LF or CRLF) replaced by LF. */
+static int
+mlclf_train_out_line(mlclf_train_out_t *o, const char *p, size_t n)
+{
+    while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r')) {
+        n--;
+    }
+
+    if (mlclf_train_out_put(o, p, n) != 0) {
+        return -1;
+    }
+
+    return mlclf_train_out_put(o, "\n", 1);
+}
+
+
+static int
+mlclf_train_size_cmp(const void *a, const void *b)
+{
+    size_t  x, y;
+
+    x = *(const size_t *) a;
+    y = *(const size_t *) b;
+
+    return (x > y) - (x < y);
+}
+
+
+int
+mlclf_train_publish_file(const char *dir, const char *file,
+    const void *data, size_t len, mlclf_err_t *err)
+{
+    int          fd, e;
+    char         path[4096];
+    const char  *op;
+
+    if (mlclf_train_publish_path(path, sizeof(path), dir, file, err)
+        != MLCLF_OK)
+    {
+        return MLCLF_EINVAL;
+    }
+
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd == -1) {
+        e = errno;
+        return mlclf_err_set(err, MLCLF_EIO, "open \"%s\": %s", path,
+                             strerror(e));
+    }
+
+    op = "write";
+    if (mlclf_train_write_all(fd, data, len) != 0) {
+        goto failed;
+    }
+
+    op = "fsync";
+    if (fsync(fd) != 0) {
+        goto failed;
+    }
+
+    op = "close";
+    if (close(fd) != 0) {
+        fd = -1;
+        goto failed;
+    }
+
+    return MLCLF_OK;
+
+failed:
+
+    e = errno;
+
+    if (fd != -1) {
+        (void) close(fd);
+    }
+
+    (void) unlink(path);
+
+    return mlclf_err_set(err, MLCLF_EIO, "%s \"%s\": %s", op, path,
+                         strerror(e));
+}
+
+
+int
+mlclf_train_publish_rows(const char *dir, const char *file,
+    const mlclf_train_data_t *d, const size_t *rows, size_t n,
+    mlclf_err_t *err)
+{
+    int                 fd, e;
+    char                path[4096];
+    size_t              i, r;
+    size_t             *sorted;
+    const char         *op;
+    mlclf_train_out_t   o;
+
+    if (mlclf_train_publish_path(path, sizeof(path), dir, file, err)
+        != MLCLF_OK)
+    {
+        return MLCLF_EINVAL;
+    }
+
+    sorted = malloc((n ? n : 1) * sizeof(size_t));
+    o.buf = malloc(65536);
+
+    if (sorted == NULL || o.buf == NULL) {
+        free(sorted);
+        free(o.buf);
+        return mlclf_err_set(err, MLCLF_ENOMEM, "%s: out of memory", path);
+    }
+
+    if (n) {
+        memcpy(sorted, rows, n * sizeof(size_t));
+        qsort(sorted, n, sizeof(size_t), mlclf_train_size_cmp);
+    }
+
+    o.len = 0;
+    o.size = 65536;
+
+    op = "open";
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd == -1) {
+        goto failed;
+    }
+
+    o.fd = fd;
+
+    op = "write";
+    if (mlclf_train_out_line(&o, d->header, d->header_len) != 0) {
+        goto failed;
+    }
+
+    for (i = 0; i < n; i++) {
+        r = sorted[i];
+
+        if (mlclf_train_out_line(&o, d->text + d->rec_off[r], d->rec_len[r])
+            != 0)
+        {
+            goto failed;
+        }
+    }
+
+    if (mlclf_train_out_flush(&o) != 0) {
+        goto failed;
+    }
+
+    op = "fsync";
+    if (fsync(fd) != 0) {
+        goto failed;
+    }
+
+    op = "close";
+    e = close(fd);
+    fd = -1;
+    if (e != 0) {
+        goto failed;
+    }
+
+    free(sorted);
+    free(o.buf);
+
+    return MLCLF_OK;
+
+failed:
+
+    e = errno;
+
+    if (fd != -1) {
+        (void) close(fd);
+        (void) unlink(path);
+    }
+
+    free(sorted);
+    free(o.buf);
+
+    return mlclf_err_set(err, MLCLF_EIO, "%s \"%s\": %s", op, path,
+                         strerror(e));
+}
+
+
+int
+mlclf_train_publish_read(const char *path, void **buf, size_t *len,
+    mlclf_err_t *err)
+{
+    int          fd, e;
+    char        *p;
+    size_t       off;
+    ssize_t      n;
+    const char  *op;
+    struct stat  st;
+
+    *buf = NULL;
+    *len = 0;
+    p = NULL;
+
+    op = "open";
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        goto failed;
+    }
+
+    op = "fstat";
+    if (fstat(fd, &st) != 0) {
+        goto failed;
+    }
+
+    if (!S_ISREG(st.st_mode) || (size_t) st.st_size > MLCLF_TRAIN_READ_MAX)
+    {
+        (void) close(fd);
+        return mlclf_err_set(err, MLCLF_EIO,
+                             "\"%s\": not a regular file of at most 1 GiB",
+                             path);
+    }
+
+    p = malloc((size_t) st.st_size + 1);
+    if (p == NULL) {
+        (void) close(fd);
+        return mlclf_err_set(err, MLCLF_ENOMEM, "%s: out of memory", path);
+    }
+
+    op = "read";
+    off = 0;
+
+    while (off < (size_t) st.st_size) {
+        n = read(fd, p + off, (size_t) st.st_size - off);
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+
+            goto failed;
+        }
+
+        if (n == 0) {
+            break;
+        }
+
+        off += (size_t) n;
+    }
+
+    (void) close(fd);
+
+    p[off] = '\0';
+    *buf = p;
+    *len = off;
+
+    return MLCLF_OK;
+
+failed:
+
+    e = errno;
+
+    if (fd != -1) {
+        (void) close(fd);
+    }
+
+    free(p);
+
+    return mlclf_err_set(err, MLCLF_EIO, "%s \"%s\": %s", op, path,
+                         strerror(e));
+}
