@@ -43,6 +43,9 @@ int mlclf_registry_name_valid(const char *name);
 /* 1 if v matches v<N> with N in 1..UINT32_MAX, no leading zero; *n = N. */
 int mlclf_registry_version_parse(const char *v, uint32_t *n);
 
+/* Same, but also accepts a bare "<N>" (command-line arguments). */
+int mlclf_registry_version_arg(const char *s, uint32_t *n);
+
 
 /*
  * Publishing a version.  stage() takes <root>/<name>/.lock (flock), picks
@@ -75,6 +78,68 @@ int mlclf_registry_promote(const char *root, const char *name,
 /* Active version number, 0 if none. */
 int mlclf_registry_active(const char *root, const char *name,
     uint32_t *version, mlclf_err_t *err);
+
+
+/*
+ * Registry error codes, beyond the core's MLCLF_E*: negative, distinct.
+ * mlclf_registry_exit_code() maps any code to the CLI exit code.
+ */
+#define MLCLF_REGISTRY_ENOENT      -100 /* no such model / version */
+#define MLCLF_REGISTRY_EINCOMPLETE -101 /* a file missing, bad meta.json */
+#define MLCLF_REGISTRY_ECHECKSUM   -102 /* sha256 differs from meta.json */
+#define MLCLF_REGISTRY_ENOHISTORY  -103 /* nothing to roll back to */
+#define MLCLF_REGISTRY_EACTIVE     -104 /* active is not versions/v<N> */
+
+mlclf_registry_exit_e mlclf_registry_exit_code(int rc);
+
+
+/* One version as listed: cheap checks only (files present, meta parses). */
+typedef struct {
+    uint32_t                  version;
+    unsigned                  complete:1;   /* status "ok", else */
+    unsigned                  active:1;     /* "incomplete" */
+    char                      created_at[64];   /* "" if unknown */
+    double                    accuracy;     /* NaN if unknown */
+    double                    macro_f1;     /* NaN if unknown */
+} mlclf_registry_version_t;
+
+/* Versions in increasing order; *vs is malloc()ed (NULL if *n is 0). */
+int mlclf_registry_list(const char *root, const char *name,
+    mlclf_registry_version_t **vs, size_t *n, mlclf_err_t *err);
+
+/*
+ * Full check of one version: meta.json is a JSON object, model.mlclf
+ * passes the core's verification, its sha256 equals meta.json's
+ * "model_sha256", the version numbers agree.  err->msg starts with the
+ * path of the offending file.
+ */
+int mlclf_registry_verify(const char *root, const char *name,
+    uint32_t version, mlclf_err_t *err);
+
+/* meta.json of a version as NUL-terminated malloc()ed text. */
+int mlclf_registry_meta_read(const char *root, const char *name,
+    uint32_t version, char **text, size_t *len, mlclf_err_t *err);
+
+/*
+ * Swaps active back to the version that was active before the current
+ * one (rule: store .c top comment) and logs "rollback"; *from and *to
+ * (either may be NULL) get the old and new active versions.
+ */
+int mlclf_registry_rollback(const char *root, const char *name,
+    uint32_t *from, uint32_t *to, mlclf_err_t *err);
+
+
+/* One history.log line; version 0 stands for "-". */
+typedef struct {
+    char                      time[32];     /* 2026-11-24T13:00:00Z */
+    char                      action[16];   /* publish|promote|rollback */
+    uint32_t                  from;
+    uint32_t                  to;
+} mlclf_registry_event_t;
+
+/* Events oldest first; *ev is malloc()ed; no history.log: *n = 0. */
+int mlclf_registry_history(const char *root, const char *name,
+    mlclf_registry_event_t **ev, size_t *n, mlclf_err_t *err);
 
 
 #endif /* _MLCLF_REGISTRY_STORE_H_INCLUDED_ */
