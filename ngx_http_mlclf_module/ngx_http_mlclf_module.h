@@ -1,0 +1,88 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Shared declarations of the nginx glue: configuration, per-worker model
+ * state, per-request context.
+ */
+
+
+#ifndef _NGX_HTTP_MLCLF_MODULE_H_INCLUDED_
+#define _NGX_HTTP_MLCLF_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <mlclf.h>
+
+
+#define NGX_HTTP_MLCLF_NAME_MAX     64
+
+
+/*
+ * One mlclf_model directive.  Everything but model, loaded_at and mapped
+ * is set by the master while it reads the configuration; model is the
+ * worker's own read-only mapping of path.
+ */
+typedef struct {
+    ngx_str_t                 name;
+    ngx_str_t                 path;         /* resolved file, NUL-ended */
+    ngx_str_t                 version;      /* "v3", NUL-ended */
+    ngx_str_t                 algorithm;    /* "logreg", NUL-ended */
+    uint32_t                  n_features;
+    uint32_t                  n_classes;
+    uint32_t                  registry_version;
+    size_t                    size;         /* bytes of the file */
+
+    mlclf_model_t            *model;        /* NULL: not mapped */
+    time_t                    loaded_at;
+    unsigned                  mapped:1;     /* a map was attempted */
+
+    ngx_uint_t                index;        /* in the main conf, counters */
+} ngx_http_mlclf_model_t;
+
+
+typedef struct {
+    ngx_array_t               models;       /* ngx_http_mlclf_model_t * */
+} ngx_http_mlclf_main_conf_t;
+
+
+typedef struct {
+    ngx_http_mlclf_model_t   *model;        /* static mlclf_predict NAME */
+    ngx_http_complex_value_t *model_name;   /* mlclf_predict $variable */
+    ngx_int_t                 max_rows;
+    ngx_int_t                 max_depth;
+} ngx_http_mlclf_loc_conf_t;
+
+
+/* Per /predict request; read by the $mlclf_* variables. */
+typedef struct {
+    ngx_str_t                 name;
+    ngx_http_mlclf_model_t   *model;
+    const char               *reason;       /* set on a rejected request */
+    size_t                    n_rows;
+    uint32_t                  first_class;
+    double                    first_confidence;
+    unsigned                  predicted:1;
+} ngx_http_mlclf_req_ctx_t;
+
+
+ngx_http_mlclf_model_t *ngx_http_mlclf_model_find(
+    ngx_http_mlclf_main_conf_t *mmcf, ngx_str_t *name);
+mlclf_model_t *ngx_http_mlclf_model_get(ngx_http_mlclf_model_t *m,
+    ngx_log_t *log);
+
+ngx_int_t ngx_http_mlclf_predict_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mlclf_health_handler(ngx_http_request_t *r);
+
+ngx_int_t ngx_http_mlclf_send_error(ngx_http_request_t *r,
+    ngx_uint_t status, const char *msg, const char *reason);
+ngx_int_t ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_buf_t *b);
+
+
+extern ngx_module_t  ngx_http_mlclf_module;
+
+
+#endif /* _NGX_HTTP_MLCLF_MODULE_H_INCLUDED_ */

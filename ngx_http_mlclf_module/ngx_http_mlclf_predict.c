@@ -1,0 +1,429 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * POST /predict: read the body, parse and validate it against the model,
+ * predict every row and send the core's JSON reply.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <mlclf.h>
+#include "ngx_http_mlclf_module.h"
+
+
+static void ngx_http_mlclf_predict_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_mlclf_predict(ngx_http_request_t *r);
+static ngx_int_t ngx_http_mlclf_read_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_mlclf_is_json(ngx_http_request_t *r);
+static ngx_int_t ngx_http_mlclf_add_header(ngx_http_request_t *r,
+    char *key, ngx_str_t *value);
+
+
+ngx_int_t
+ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
+{
+    u_char                      *p;
+    ngx_int_t                    rc;
+    ngx_str_t                    allow, name;
+    ngx_http_mlclf_model_t      *m;
+    ngx_http_mlclf_req_ctx_t    *ctx;
+    ngx_http_mlclf_loc_conf_t   *mlcf;
+    ngx_http_mlclf_main_conf_t  *mmcf;
+
+    if (!(r->method & NGX_HTTP_POST)) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        ngx_str_set(&allow, "POST");
+
+        if (ngx_http_mlclf_add_header(r, "Allow", &allow) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_mlclf_send_error(r, NGX_HTTP_NOT_ALLOWED,
+                                         "method not allowed, use POST",
+                                         "method_not_allowed");
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_mlclf_req_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_set_ctx(r, ctx, ngx_http_mlclf_module);
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mlclf_module);
+
+    if (mlcf->model != NULL) {
+        m = mlcf->model;
+        name = m->name;
+
+    } else {
+        if (ngx_http_complex_value(r, mlcf->model_name, &name) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
+        m = ngx_http_mlclf_model_find(mmcf, &name);
+    }
+
+    ctx->name = name;
+    ctx->model = m;
+
+    if (!ngx_http_mlclf_is_json(r)) {
+        ctx->reason = "unsupported_media_type";
+
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_mlclf_send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                   "Content-Type must be application/json",
+                                   ctx->reason);
+    }
+
+    if (m == NULL || ngx_http_mlclf_model_get(m, r->connection->log) == NULL)
+    {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        p = ngx_pnalloc(r->pool, name.len + sizeof("model \"\" is not loaded"));
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (m == NULL) {
+            ctx->reason = "no_model";
+            ngx_sprintf(p, "no model named \"%V\"%Z", &name);
+
+        } else {
+            ctx->reason = "model_unavailable";
+            ngx_sprintf(p, "model \"%V\" is not loaded%Z", &name);
+        }
+
+        return ngx_http_mlclf_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                         (char *) p, ctx->reason);
+    }
+
+    rc = ngx_http_read_client_request_body(r, ngx_http_mlclf_predict_body);
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_mlclf_predict_body(ngx_http_request_t *r)
+{
+    ngx_http_finalize_request(r, ngx_http_mlclf_predict(r));
+}
+
+
+static ngx_int_t
+ngx_http_mlclf_predict(ngx_http_request_t *r)
+{
+    int                         rc;
+    size_t                      size;
+    double                     *scratch;
+    ngx_buf_t                  *b;
+    ngx_str_t                   body;
+    ngx_uint_t                  status;
+    mlclf_err_t                 err;
+    mlclf_model_t              *model;
+    mlclf_reply_t               rep;
+    mlclf_limits_t              limits;
+    mlclf_request_t             req;
+    ngx_http_mlclf_model_t     *m;
+    ngx_http_mlclf_req_ctx_t   *ctx;
+    ngx_http_mlclf_loc_conf_t  *mlcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mlclf_module);
+
+    m = ctx->model;
+    model = m->model;
+
+    if (ngx_http_mlclf_read_body(r, &body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    limits.max_rows = mlcf->max_rows;
+    limits.max_depth = mlcf->max_depth;
+
+    ngx_memzero(&req, sizeof(mlclf_request_t));
+
+    rc = mlclf_request_parse(&req, model, (const char *) body.data, body.len,
+                             &limits, &err);
+
+    if (rc == MLCLF_EREQUEST) {
+        status = req.status;
+        ctx->reason = req.reason;
+
+        mlclf_request_free(&req);
+
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "mlclf_predict \"%V\": %s", &m->name, err.msg);
+
+        if (ngx_http_mlclf_add_header(r, "X-Model-Version", &m->version)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_mlclf_send_error(r, status, err.msg, ctx->reason);
+    }
+
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    size = mlclf_reply_bound(model, &req, (const char *) m->version.data);
+
+    b = ngx_create_temp_buf(r->pool, size);
+    scratch = ngx_palloc(r->pool, mlclf_reply_scratch(model) * sizeof(double));
+
+    if (b == NULL || scratch == NULL) {
+        mlclf_request_free(&req);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&rep, sizeof(mlclf_reply_t));
+
+    rep.buf = (char *) b->pos;
+    rep.size = size;
+    rep.scratch = scratch;
+    rep.version = (const char *) m->version.data;
+
+    rc = mlclf_reply_write(&rep, model, &req, &err);
+
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    ctx->n_rows = req.n_rows;
+    ctx->first_class = rep.first_class;
+    ctx->first_confidence = rep.first_confidence;
+    ctx->predicted = 1;
+
+    mlclf_request_free(&req);
+
+    b->last = b->pos + rep.len;
+
+    if (ngx_http_mlclf_add_header(r, "X-Model-Version", &m->version)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_mlclf_send_json(r, NGX_HTTP_OK, b);
+
+failed:
+
+    mlclf_request_free(&req);
+
+    ctx->reason = "internal";
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "mlclf_predict \"%V\": %s", &m->name, err.msg);
+
+    return ngx_http_mlclf_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                     "internal error", ctx->reason);
+}
+
+
+/*
+ * The core parses one contiguous buffer: a body in a single memory
+ * buffer is used in place, otherwise memory and temp file parts are
+ * gathered into one buffer from r->pool.
+ */
+
+static ngx_int_t
+ngx_http_mlclf_read_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    u_char       *p;
+    off_t         len, size;
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    ngx_str_set(body, "");
+
+    if (r->request_body == NULL || r->request_body->bufs == NULL) {
+        return NGX_OK;
+    }
+
+    cl = r->request_body->bufs;
+
+    if (cl->next == NULL && !cl->buf->in_file) {
+        body->data = cl->buf->pos;
+        body->len = cl->buf->last - cl->buf->pos;
+        return NGX_OK;
+    }
+
+    len = 0;
+
+    for ( /* void */ ; cl; cl = cl->next) {
+        b = cl->buf;
+        len += b->in_file ? b->file_last - b->file_pos : b->last - b->pos;
+    }
+
+    p = ngx_pnalloc(r->pool, len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    body->data = p;
+    body->len = len;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (!b->in_file) {
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+            continue;
+        }
+
+        size = b->file_last - b->file_pos;
+
+        n = ngx_read_file(b->file, p, size, b->file_pos);
+
+        if (n == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        if (n != size) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          ngx_read_file_n " read only %z of %O from \"%V\"",
+                          n, size, &b->file->name);
+            return NGX_ERROR;
+        }
+
+        p += n;
+    }
+
+    return NGX_OK;
+}
+
+
+/* "application/json", any case, parameters such as charset allowed */
+
+static ngx_int_t
+ngx_http_mlclf_is_json(ngx_http_request_t *r)
+{
+    u_char  *p, *last;
+
+    if (r->headers_in.content_type == NULL) {
+        return 0;
+    }
+
+    p = r->headers_in.content_type->value.data;
+    last = p + r->headers_in.content_type->value.len;
+
+    while (p < last && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    if (last - p < (ssize_t) sizeof("application/json") - 1
+        || ngx_strncasecmp(p, (u_char *) "application/json",
+                           sizeof("application/json") - 1)
+           != 0)
+    {
+        return 0;
+    }
+
+    p += sizeof("application/json") - 1;
+
+    while (p < last && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+
+    return p == last || *p == ';';
+}
+
+
+static ngx_int_t
+ngx_http_mlclf_add_header(ngx_http_request_t *r, char *key, ngx_str_t *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.len = ngx_strlen(key);
+    h->key.data = (u_char *) key;
+    h->value = *value;
+    h->lowcase_key = NULL;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_mlclf_send_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *msg, const char *reason)
+{
+    size_t      size;
+    ngx_buf_t  *b;
+
+    /* a character takes at most 6 bytes escaped: \u00XX */
+
+    size = 6 * (ngx_strlen(msg) + ngx_strlen(reason))
+           + sizeof("{\"error\":\"\",\"reason\":\"\"}");
+
+    b = ngx_create_temp_buf(r->pool, size);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last += mlclf_error_json((char *) b->pos, size, msg, reason);
+
+    return ngx_http_mlclf_send_json(r, status, b);
+}
+
+
+ngx_int_t
+ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_buf_t *b)
+{
+    ngx_int_t     rc;
+    ngx_chain_t   out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = b->last - b->pos;
+
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
