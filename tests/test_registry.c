@@ -1,0 +1,1088 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Unit tests of the registry store (registry/mlclf_registry_store.c) and
+ * of the mlclf-registry CLI, which they run from $MLCLF_BIN (default
+ * build/bin).  Everything happens in a mkdtemp() directory.
+ */
+
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cjson/cJSON.h>
+
+#include <mlclf.h>
+#include <mlclf_train.h>
+#include <mlclf_registry_store.h>
+#include "tap.h"
+
+
+#define T_PATH  4096
+
+
+static char  t_tmp[T_PATH];
+static char  t_root[T_PATH];
+static char  t_bin[T_PATH];
+
+
+static void
+t_path(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+
+static void
+t_path(char *buf, const char *fmt, ...)
+{
+    va_list  ap;
+
+    va_start(ap, fmt);
+    (void) vsnprintf(buf, T_PATH, fmt, ap);
+    va_end(ap);
+}
+
+
+static int
+t_write(const char *path, const void *data, size_t len)
+{
+    int      fd;
+    ssize_t  n;
+
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd == -1) {
+        return -1;
+    }
+
+    n = write(fd, data, len);
+
+    if (close(fd) == -1 || n != (ssize_t) len) {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+static char *
+t_read(const char *path, size_t *len)
+{
+    int          fd;
+    char        *p;
+    ssize_t      n;
+    struct stat  st;
+
+    fd = open(path, O_RDONLY);
+    if (fd == -1) {
+        return NULL;
+    }
+
+    if (fstat(fd, &st) == -1) {
+        (void) close(fd);
+        return NULL;
+    }
+
+    p = malloc((size_t) st.st_size + 1);
+    if (p == NULL) {
+        (void) close(fd);
+        return NULL;
+    }
+
+    n = read(fd, p, (size_t) st.st_size);
+    (void) close(fd);
+
+    if (n != st.st_size) {
+        free(p);
+        return NULL;
+    }
+
+    p[n] = '\0';
+
+    if (len != NULL) {
+        *len = (size_t) n;
+    }
+
+    return p;
+}
+
+
+static int
+t_exists(const char *path)
+{
+    struct stat  st;
+
+    return lstat(path, &st) == 0;
+}
+
+
+/* A tiny binary logistic regression model, numbered version. */
+static int
+t_model(uint32_t version, void **buf, size_t *len)
+{
+    mlclf_err_t          err;
+    mlclf_spec_t         spec;
+    static const double  w[2] = { 0.5, -1.25 };
+    static const double  b[1] = { 0.125 };
+    static const char   *features[2] = { "x0", "x1" };
+    static const char   *labels[2] = { "no", "yes" };
+
+    memset(&spec, 0, sizeof(spec));
+    spec.kind = MLCLF_KIND_LOGREG;
+    spec.n_features = 2;
+    spec.n_classes = 2;
+    spec.version = version;
+    spec.feature_names = features;
+    spec.class_labels = labels;
+    spec.metadata = "{\"name\":\"t\"}";
+    spec.n_outputs = 1;
+    spec.weights = w;
+    spec.bias = b;
+
+    return mlclf_write_buffer(&spec, buf, len, &err);
+}
+
+
+/*
+ * Publishes a complete version through stage/commit: model.mlclf and a
+ * meta.json as mlclf-train writes them.  Returns the version or 0.
+ */
+static uint32_t
+t_publish(const char *root, const char *name, double accuracy)
+{
+    int                    rc;
+    char                   path[T_PATH], hex[65], meta[1024];
+    void                  *buf;
+    size_t                 len;
+    uint8_t                digest[32];
+    mlclf_err_t            err;
+    mlclf_registry_pub_t   pub;
+
+    rc = mlclf_registry_stage(&pub, root, name, &err);
+    if (rc != MLCLF_OK) {
+        tap_diag("stage: %s", err.msg);
+        return 0;
+    }
+
+    if (t_model(pub.version, &buf, &len) != MLCLF_OK) {
+        mlclf_registry_abort(&pub);
+        return 0;
+    }
+
+    mlclf_train_sha256(buf, len, digest);
+    mlclf_train_sha256_hex(digest, hex);
+
+    t_path(path, "%s/model.mlclf", pub.dir);
+    rc = t_write(path, buf, len);
+    free(buf);
+
+    (void) snprintf(meta, sizeof(meta),
+                    "{\"name\":\"%s\",\"version\":\"v%u\","
+                    "\"created_at\":\"2026-11-24T13:00:0%uZ\","
+                    "\"algorithm\":\"logreg\","
+                    "\"dataset_sha256\":\"%064d\","
+                    "\"metrics\":{\"accuracy\":%.17g,\"macro_f1\":0.5},"
+                    "\"config\":{\"seed\":42},"
+                    "\"model_sha256\":\"%s\"}",
+                    name, pub.version, pub.version % 10, 0, accuracy, hex);
+
+    t_path(path, "%s/meta.json", pub.dir);
+
+    if (rc != 0 || t_write(path, meta, strlen(meta)) != 0) {
+        mlclf_registry_abort(&pub);
+        return 0;
+    }
+
+    rc = mlclf_registry_commit(&pub, &err);
+    if (rc != MLCLF_OK) {
+        tap_diag("commit: %s", err.msg);
+        mlclf_registry_abort(&pub);
+        return 0;
+    }
+
+    return pub.version;
+}
+
+
+static size_t
+t_count_staging(const char *root, const char *name)
+{
+    char   cmd[T_PATH + 64], path[T_PATH];
+    FILE  *f;
+    int    c;
+    size_t n;
+
+    t_path(path, "%s/%s/versions", root, name);
+    (void) snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -c '^\\.staging-'",
+                    path);
+
+    f = popen(cmd, "r");
+    if (f == NULL) {
+        return (size_t) -1;
+    }
+
+    n = 0;
+
+    while ((c = fgetc(f)) != EOF) {
+        if (c >= '0' && c <= '9') {
+            n = n * 10 + (size_t) (c - '0');
+        }
+    }
+
+    (void) pclose(f);
+
+    return n;
+}
+
+
+static void
+t_names(void)
+{
+    size_t       i;
+    char         long64[65], long65[66];
+    mlclf_err_t  err;
+
+    static const struct {
+        const char  *name;
+        int          valid;
+    } tab[] = {
+        { "iris", 1 },
+        { "a", 1 },
+        { "wine_v2-canary", 1 },
+        { "0", 1 },
+        { "", 0 },
+        { "A", 0 },
+        { "Iris", 0 },
+        { "a/b", 0 },
+        { "../x", 0 },
+        { "..", 0 },
+        { ".", 0 },
+        { "a b", 0 },
+        { "\n", 0 },
+        { "a\tb", 0 },
+        { "\x7f", 0 },
+        { "caf\xc3\xa9", 0 },
+        { "a.b", 0 },
+    };
+
+    for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+        is_int(mlclf_registry_name_valid(tab[i].name), tab[i].valid,
+               "name %zu valid=%d", i, tab[i].valid);
+    }
+
+    memset(long64, 'a', 64);
+    long64[64] = '\0';
+    memset(long65, 'a', 65);
+    long65[65] = '\0';
+
+    is_int(mlclf_registry_name_valid(long64), 1, "64 characters valid");
+    is_int(mlclf_registry_name_valid(long65), 0, "65 characters invalid");
+    is_int(mlclf_registry_name_valid(NULL), 0, "NULL invalid");
+
+    memset(&err, 0, sizeof(err));
+    is_int(mlclf_registry_promote(t_root, "../x", 1, &err), MLCLF_EINVAL,
+           "promote refuses ../x");
+    ok(strstr(err.msg, "invalid model name") != NULL, "message: %s",
+       err.msg);
+    is_int(mlclf_registry_exit_code(err.code), MLCLF_REGISTRY_EXIT_USAGE,
+           "bad name is a usage error");
+    is_int(mlclf_registry_promote(t_root, "a\nb", 1, &err), MLCLF_EINVAL,
+           "promote refuses a newline");
+    ok(strstr(err.msg, "\\x0a") != NULL, "control character escaped: %s",
+       err.msg);
+}
+
+
+static void
+t_versions(void)
+{
+    uint32_t  n;
+
+    n = 0;
+    ok(mlclf_registry_version_parse("v1", &n) && n == 1, "v1");
+    ok(mlclf_registry_version_parse("v42", &n) && n == 42, "v42");
+    ok(mlclf_registry_version_parse("v4294967295", &n) && n == 4294967295u,
+       "v4294967295");
+    ok(!mlclf_registry_version_parse("v4294967296", &n), "v2^32 refused");
+    ok(!mlclf_registry_version_parse("v0", &n), "v0 refused");
+    ok(!mlclf_registry_version_parse("v01", &n), "v01 refused");
+    ok(!mlclf_registry_version_parse("v", &n), "v refused");
+    ok(!mlclf_registry_version_parse("", &n), "empty refused");
+    ok(!mlclf_registry_version_parse("3", &n), "bare 3 is no directory");
+    ok(!mlclf_registry_version_parse("v3a", &n), "v3a refused");
+    ok(!mlclf_registry_version_parse("v-3", &n), "v-3 refused");
+    ok(!mlclf_registry_version_parse("V3", &n), "V3 refused");
+    ok(!mlclf_registry_version_parse(NULL, &n), "NULL refused");
+    ok(mlclf_registry_version_arg("3", &n) && n == 3, "arg 3");
+    ok(mlclf_registry_version_arg("v7", &n) && n == 7, "arg v7");
+    ok(!mlclf_registry_version_arg("03", &n), "arg 03 refused");
+    ok(!mlclf_registry_version_arg("x", &n), "arg x refused");
+    ok(!mlclf_registry_version_arg("99999999999", &n), "arg too big");
+}
+
+
+static void
+t_exit_codes(void)
+{
+    is_int(mlclf_registry_exit_code(MLCLF_OK), 0, "OK -> 0");
+    is_int(mlclf_registry_exit_code(MLCLF_REGISTRY_ENOENT), 3,
+           "ENOENT -> 3");
+    is_int(mlclf_registry_exit_code(MLCLF_EPAYLOADCRC), 4, "CRC -> 4");
+    is_int(mlclf_registry_exit_code(MLCLF_REGISTRY_ECHECKSUM), 4,
+           "sha -> 4");
+    is_int(mlclf_registry_exit_code(MLCLF_REGISTRY_EINCOMPLETE), 4,
+           "incomplete -> 4");
+    is_int(mlclf_registry_exit_code(MLCLF_EIO), 5, "EIO -> 5");
+    is_int(mlclf_registry_exit_code(MLCLF_REGISTRY_ENOHISTORY), 6,
+           "no history -> 6");
+    is_int(mlclf_registry_exit_code(MLCLF_ENOMEM), 1, "ENOMEM -> 1");
+}
+
+
+static void
+t_publishing(void)
+{
+    int                        rc;
+    char                       path[T_PATH];
+    size_t                     n;
+    uint32_t                   v;
+    mlclf_err_t                err;
+    mlclf_registry_pub_t       pub;
+    mlclf_registry_event_t    *ev;
+    mlclf_registry_version_t  *vs;
+
+    is_int(mlclf_registry_list(t_root, "iris", &vs, &n, &err),
+           MLCLF_REGISTRY_ENOENT, "list of an unknown model");
+
+    is_int(t_publish(t_root, "iris", 0.9), 1, "first version is v1");
+    is_int(t_publish(t_root, "iris", 0.925), 2, "then v2");
+    is_int(t_publish(t_root, "iris", 0.95), 3, "then v3");
+
+    t_path(path, "%s/iris/versions/v3/model.mlclf", t_root);
+    ok(t_exists(path), "v3/model.mlclf exists");
+    is_int(t_count_staging(t_root, "iris"), 0, "no staging dir left");
+
+    v = 99;
+    is_int(mlclf_registry_active(t_root, "iris", &v, &err), MLCLF_OK,
+           "active without a link");
+    is_int(v, 0, "no active version yet");
+
+    /* abort leaves nothing */
+    rc = mlclf_registry_stage(&pub, t_root, "iris", &err);
+    is_int(rc, MLCLF_OK, "stage v4");
+    is_int(pub.version, 4, "staged as v4");
+    ok(strstr(pub.dir, "/versions/.staging-v4-") != NULL, "staging dir %s",
+       pub.dir);
+    t_path(path, "%s/model.mlclf", pub.dir);
+    ok(t_write(path, "junk", 4) == 0, "write into staging");
+    mlclf_registry_abort(&pub);
+    is_int(pub.lock_fd, -1, "abort drops the lock");
+    ok(!t_exists(pub.dir), "abort removed the staging dir");
+    t_path(path, "%s/iris/versions/v4", t_root);
+    ok(!t_exists(path), "no v4 after abort");
+    mlclf_registry_abort(&pub);
+    ok(1, "second abort is harmless");
+
+    /* commit refuses an incomplete version */
+    rc = mlclf_registry_stage(&pub, t_root, "iris", &err);
+    is_int(rc, MLCLF_OK, "stage again");
+    is_int(pub.version, 4, "aborted number given out again");
+    rc = mlclf_registry_commit(&pub, &err);
+    is_int(rc, MLCLF_REGISTRY_EINCOMPLETE, "commit of an empty dir fails");
+    ok(strstr(err.msg, "meta.json: missing") != NULL, "message: %s",
+       err.msg);
+    mlclf_registry_abort(&pub);
+    ok(!t_exists(path), "still no v4");
+
+    /* a killed publisher's staging dir: ignored, then cleaned */
+    t_path(path, "%s/iris/versions/.staging-v9-999999", t_root);
+    ok(mkdir(path, 0755) == 0, "fake stale staging dir");
+    t_path(path, "%s/iris/versions/.staging-v9-999999/model.mlclf", t_root);
+    ok(t_write(path, "half", 4) == 0, "with a half file");
+    t_path(path, "%s/iris/active.tmp.999999", t_root);
+    ok(symlink("versions/v1", path) == 0, "and a stale active.tmp");
+
+    rc = mlclf_registry_list(t_root, "iris", &vs, &n, &err);
+    is_int(rc, MLCLF_OK, "list");
+    is_int(n, 3, "list ignores the staging dir");
+
+    if (n == 3) {
+        is_int(vs[0].version, 1, "v1 first");
+        is_int(vs[2].version, 3, "v3 last");
+        ok(vs[0].complete && vs[2].complete, "complete");
+        ok(!vs[0].active, "not active");
+        is_double(vs[2].accuracy, 0.95, 0, "accuracy from meta.json");
+        is_double(vs[2].macro_f1, 0.5, 0, "macro_f1 from meta.json");
+        is_str(vs[2].created_at, "2026-11-24T13:00:03Z", "created_at");
+    }
+
+    free(vs);
+
+    is_int(t_publish(t_root, "iris", 0.5), 4, "v4 despite the stale dir");
+    is_int(t_count_staging(t_root, "iris"), 0, "stale staging dir cleaned");
+    ok(!t_exists(path), "stale active.tmp removed");
+
+    rc = mlclf_registry_history(t_root, "iris", &ev, &n, &err);
+    is_int(rc, MLCLF_OK, "history");
+    is_int(n, 4, "four publish events");
+
+    if (n == 4) {
+        is_str(ev[3].action, "publish", "action publish");
+        is_int(ev[3].from, 0, "from -");
+        is_int(ev[3].to, 4, "to v4");
+        is_int(strlen(ev[3].time), 20, "time %s", ev[3].time);
+    }
+
+    free(ev);
+
+    /* an incomplete version dir (no meta.json) */
+    t_path(path, "%s/iris/versions/v5", t_root);
+    ok(mkdir(path, 0755) == 0, "hand-made v5");
+    t_path(path, "%s/iris/versions/v5/model.mlclf", t_root);
+    ok(t_write(path, "x", 1) == 0, "with only model.mlclf");
+
+    rc = mlclf_registry_list(t_root, "iris", &vs, &n, &err);
+    is_int(n, 5, "v5 listed");
+
+    if (n == 5) {
+        ok(!vs[4].complete, "v5 incomplete");
+    }
+
+    free(vs);
+
+    rc = mlclf_registry_verify(t_root, "iris", 5, &err);
+    is_int(rc, MLCLF_REGISTRY_EINCOMPLETE, "v5 does not verify");
+    is_int(mlclf_registry_promote(t_root, "iris", 5, &err),
+           MLCLF_REGISTRY_EINCOMPLETE, "v5 cannot be promoted");
+    is_int(mlclf_registry_promote(t_root, "iris", 77, &err),
+           MLCLF_REGISTRY_ENOENT, "v77 does not exist");
+    is_int(mlclf_registry_promote(t_root, "nope", 1, &err),
+           MLCLF_REGISTRY_ENOENT, "no model nope");
+
+    /* bad JSON is incomplete too */
+    t_path(path, "%s/iris/versions/v5/meta.json", t_root);
+    ok(t_write(path, "{\"name\":", 8) == 0, "truncated meta.json");
+    is_int(mlclf_registry_verify(t_root, "iris", 5, &err),
+           MLCLF_REGISTRY_EINCOMPLETE, "bad meta.json: %s", err.msg);
+
+    rc = mlclf_registry_stage(&pub, t_root, "iris", &err);
+    is_int(pub.version, 6, "a hand-made v5 still counts for numbering");
+    mlclf_registry_abort(&pub);
+}
+
+
+static void
+t_promote(void)
+{
+    char                     path[T_PATH], link[64];
+    size_t                   n;
+    ssize_t                  len;
+    uint32_t                 v, from, to;
+    mlclf_err_t              err;
+    struct stat              st;
+    mlclf_registry_event_t  *ev;
+
+    t_path(path, "%s/iris/active", t_root);
+
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_REGISTRY_ENOHISTORY, "rollback with nothing active");
+
+    is_int(mlclf_registry_promote(t_root, "iris", 1, &err), MLCLF_OK,
+           "promote v1");
+    is_int(mlclf_registry_promote(t_root, "iris", 2, &err), MLCLF_OK,
+           "promote v2");
+    is_int(mlclf_registry_promote(t_root, "iris", 3, &err), MLCLF_OK,
+           "promote v3");
+
+    ok(lstat(path, &st) == 0 && S_ISLNK(st.st_mode), "active is a link");
+    len = readlink(path, link, sizeof(link) - 1);
+    link[len > 0 ? len : 0] = '\0';
+    is_str(link, "versions/v3", "relative link to versions/v3");
+    mlclf_registry_active(t_root, "iris", &v, &err);
+    is_int(v, 3, "active v3");
+
+    is_int(mlclf_registry_promote(t_root, "iris", 3, &err), MLCLF_OK,
+           "promote v3 again is a no-op");
+
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_OK, "rollback");
+    is_int(from, 3, "from v3");
+    is_int(to, 2, "to v2");
+    mlclf_registry_active(t_root, "iris", &v, &err);
+    is_int(v, 2, "active v2");
+
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_OK, "rollback again");
+    is_int(to, 1, "to v1");
+
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_REGISTRY_ENOHISTORY, "no third rollback");
+    ok(strstr(err.msg, "roll back") != NULL, "message: %s", err.msg);
+    mlclf_registry_active(t_root, "iris", &v, &err);
+    is_int(v, 1, "still v1");
+
+    is_int(mlclf_registry_promote(t_root, "iris", 4, &err), MLCLF_OK,
+           "promote v4");
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_OK, "rollback after a new promote");
+    is_int(to, 1, "back to v1");
+
+    is_int(mlclf_registry_promote(t_root, "iris", 2, &err), MLCLF_OK,
+           "promote v2");
+    is_int(mlclf_registry_promote(t_root, "iris", 3, &err), MLCLF_OK,
+           "promote v3");
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_OK, "rollback");
+    is_int(to, 2, "to v2");
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_OK, "rollback");
+    is_int(to, 1, "to v1");
+
+    /* the link moved behind the log's back (a crash before logging) */
+    (void) unlink(path);
+    ok(symlink("versions/v4", path) == 0, "active set to v4 by hand");
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_OK, "rollback from an unlogged active");
+    is_int(from, 4, "from v4");
+    is_int(to, 1, "to the last logged active");
+
+    is_int(mlclf_registry_history(t_root, "iris", &ev, &n, &err), MLCLF_OK,
+           "history");
+    is_int(n, 4 + 12, "4 publishes, 12 swaps");
+
+    if (n == 16) {
+        is_str(ev[4].action, "promote", "first promote");
+        is_int(ev[4].from, 0, "from -");
+        is_int(ev[4].to, 1, "to v1");
+        is_str(ev[7].action, "rollback", "first rollback");
+        is_int(ev[7].from, 3, "from v3");
+        is_int(ev[7].to, 2, "to v2");
+    }
+
+    free(ev);
+
+    /* a torn last line is skipped */
+    t_path(path, "%s/iris/history.log", t_root);
+    {
+        int  fd;
+
+        fd = open(path, O_WRONLY | O_APPEND);
+        ok(fd >= 0 && write(fd, "2026-11-24T1", 12) == 12, "torn line");
+        (void) close(fd);
+    }
+
+    is_int(mlclf_registry_history(t_root, "iris", &ev, &n, &err), MLCLF_OK,
+           "history with a torn line");
+    is_int(n, 16, "torn line skipped");
+    free(ev);
+
+    /* the next event starts on a line of its own */
+    is_int(mlclf_registry_promote(t_root, "iris", 2, &err), MLCLF_OK,
+           "promote v2 after the torn line");
+    is_int(mlclf_registry_history(t_root, "iris", &ev, &n, &err), MLCLF_OK,
+           "history");
+    is_int(n, 17, "the new event is read");
+
+    if (n == 17) {
+        is_int(ev[16].to, 2, "to v2");
+    }
+
+    free(ev);
+    /* v4 was never logged as active: the stack is v1, v2 */
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_OK, "rollback");
+    is_int(to, 1, "to v1");
+    is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
+           MLCLF_REGISTRY_ENOHISTORY, "and no further");
+}
+
+
+static void
+t_verify(void)
+{
+    int          rc;
+    char        *p, *q;
+    char         path[T_PATH], mpath[T_PATH];
+    size_t       len;
+    mlclf_err_t  err;
+
+    is_int(t_publish(t_root, "wine", 0.8), 1, "wine v1");
+    is_int(t_publish(t_root, "wine", 0.8), 2, "wine v2");
+    is_int(t_publish(t_root, "wine", 0.8), 3, "wine v3");
+
+    is_int(mlclf_registry_verify(t_root, "wine", 1, &err), MLCLF_OK,
+           "v1 verifies");
+    is_int(mlclf_registry_verify(t_root, "wine", 9, &err),
+           MLCLF_REGISTRY_ENOENT, "v9 not found");
+
+    /* flip one byte near the end of the payload */
+    t_path(path, "%s/wine/versions/v2/model.mlclf", t_root);
+    p = t_read(path, &len);
+    ok(p != NULL && len > 16, "read v2 model");
+
+    if (p != NULL && len > 16) {
+        p[len - 9] ^= 0x01;
+        ok(t_write(path, p, len) == 0, "flip a byte");
+    }
+
+    free(p);
+
+    rc = mlclf_registry_verify(t_root, "wine", 2, &err);
+    is_int(mlclf_registry_exit_code(rc), MLCLF_REGISTRY_EXIT_INVALID,
+           "flipped byte found (%d)", rc);
+    ok(strncmp(err.msg, path, strlen(path)) == 0,
+       "message names the file: %s", err.msg);
+    is_int(mlclf_registry_promote(t_root, "wine", 2, &err), rc,
+           "damaged v2 is not promoted");
+
+    /* meta.json with another sha256 */
+    t_path(mpath, "%s/wine/versions/v3/meta.json", t_root);
+    p = t_read(mpath, &len);
+    q = p ? strstr(p, "\"model_sha256\":\"") : NULL;
+    ok(q != NULL, "meta.json has model_sha256");
+
+    if (q != NULL) {
+        q += 16;
+        q[0] = q[0] == '0' ? '1' : '0';
+        ok(t_write(mpath, p, len) == 0, "change the sha256");
+    }
+
+    free(p);
+
+    rc = mlclf_registry_verify(t_root, "wine", 3, &err);
+    is_int(rc, MLCLF_REGISTRY_ECHECKSUM, "sha256 mismatch found");
+    ok(strstr(err.msg, "does not match") != NULL, "message: %s", err.msg);
+}
+
+
+/*
+ * Runs mlclf-registry with args; stdout and stderr go to *out, *errout
+ * (malloc()ed).  Returns the exit status, or -1.
+ */
+static int
+t_run(char **out, char **errout, const char *const *args)
+{
+    int          status;
+    char         opath[T_PATH], epath[T_PATH], bin[T_PATH];
+    char        *argv[32];
+    pid_t        pid;
+    size_t       i;
+
+    t_path(bin, "%s/mlclf-registry", t_bin);
+    t_path(opath, "%s/stdout", t_tmp);
+    t_path(epath, "%s/stderr", t_tmp);
+
+    argv[0] = bin;
+
+    for (i = 0; args[i] != NULL && i < 30; i++) {
+        argv[i + 1] = (char *) args[i];
+    }
+
+    argv[i + 1] = NULL;
+
+    fflush(stdout);
+
+    pid = fork();
+    if (pid == -1) {
+        return -1;
+    }
+
+    if (pid == 0) {
+        if (freopen(opath, "w", stdout) == NULL
+            || freopen(epath, "w", stderr) == NULL)
+        {
+            _exit(126);
+        }
+
+        execv(bin, argv);
+        _exit(127);
+    }
+
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+        return -1;
+    }
+
+    *out = t_read(opath, NULL);
+    *errout = t_read(epath, NULL);
+
+    if (*out == NULL) {
+        *out = strdup("");
+    }
+
+    if (*errout == NULL) {
+        *errout = strdup("");
+    }
+
+    return WEXITSTATUS(status);
+}
+
+
+#define T_RUN(...)                                                           \
+    t_run(&out, &errout, (const char *const []) { __VA_ARGS__, NULL })
+
+#define T_FREE()                                                             \
+    do { free(out); free(errout); out = NULL; errout = NULL; } while (0)
+
+
+static volatile sig_atomic_t  t_child_fd = -1;
+
+
+static void
+t_child_handler(int signo)
+{
+    char  c;
+
+    c = signo == SIGHUP ? 'H' : 'U';
+
+    if (write(t_child_fd, &c, 1) != 1) {
+        _exit(2);
+    }
+
+    if (signo == SIGUSR1) {
+        _exit(0);
+    }
+}
+
+
+/*
+ * Forks a child that stands in for the nginx master: it writes 'H' to a
+ * pipe for each SIGHUP, 'U' for SIGUSR1 and exits on SIGUSR1.  Returns
+ * its pid; *rfd is the pipe's read end.
+ */
+static pid_t
+t_fake_master(int *rfd)
+{
+    int               fds[2];
+    char              c;
+    pid_t             pid;
+    sigset_t          set;
+    struct sigaction  sa;
+
+    if (pipe(fds) == -1) {
+        return -1;
+    }
+
+    /* block both until the handlers are in place */
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+
+    fflush(stdout);
+
+    pid = fork();
+
+    if (pid == 0) {
+        (void) close(fds[0]);
+        t_child_fd = fds[1];
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = t_child_handler;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGHUP, &sa, NULL);
+        sigaction(SIGUSR1, &sa, NULL);
+
+        c = 'R';
+
+        if (write(fds[1], &c, 1) != 1) {
+            _exit(2);
+        }
+
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+
+        for ( ;; ) {
+            pause();
+        }
+    }
+
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    (void) close(fds[1]);
+
+    if (pid == -1 || read(fds[0], &c, 1) != 1 || c != 'R') {
+        (void) close(fds[0]);
+        return -1;
+    }
+
+    *rfd = fds[0];
+
+    return pid;
+}
+
+
+/*
+ * Ends the fake master and returns what it received: SIGUSR1 comes after
+ * any SIGHUP already sent (lower numbers are delivered first), so the
+ * pipe reads "HU" if and only if mlclf-registry sent SIGHUP.
+ */
+static void
+t_fake_master_end(pid_t pid, int rfd, char *got, size_t size)
+{
+    size_t   n;
+    ssize_t  r;
+
+    (void) kill(pid, SIGUSR1);
+    (void) waitpid(pid, NULL, 0);
+
+    n = 0;
+
+    while (n < size - 1 && (r = read(rfd, got + n, size - 1 - n)) > 0) {
+        n += (size_t) r;
+    }
+
+    got[n] = '\0';
+    (void) close(rfd);
+}
+
+
+static void
+t_cli(void)
+{
+    int     rc, rfd;
+    char   *out, *errout, got[16], pidfile[T_PATH], buf[64], badpid[T_PATH];
+    pid_t   pid;
+    cJSON  *j, *a, *e;
+
+    out = NULL;
+    errout = NULL;
+
+    rc = T_RUN("--help");
+    is_int(rc, 0, "--help exits 0");
+    ok(out && strstr(out, "Exit codes") && strstr(out, "rollback"),
+       "--help prints usage with the exit codes");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root);
+    is_int(rc, 2, "no command: usage error");
+    ok(errout && strstr(errout, "mlclf-registry: "), "stderr message");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "frobnicate", "iris");
+    is_int(rc, 2, "unknown command");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "list", "../x");
+    is_int(rc, 2, "list ../x refused");
+    ok(errout && strstr(errout, "invalid model name"), "stderr message");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "list", "A");
+    is_int(rc, 2, "list A refused");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "list", "nope");
+    is_int(rc, 3, "list of an unknown model: not found");
+    T_FREE();
+
+    rc = T_RUN("list", "wine", "--root", t_root);
+    is_int(rc, 0, "list wine, --root after the command");
+    ok(out && strstr(out, "v1") && strstr(out, "0.8000"), "list text");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "--json", "list", "iris");
+    is_int(rc, 0, "list --json");
+    j = cJSON_Parse(out);
+    ok(cJSON_IsObject(j), "list --json parses");
+    a = cJSON_GetObjectItem(j, "versions");
+    is_int(cJSON_GetArraySize(a), 5, "five versions");
+    e = cJSON_GetArrayItem(a, 4);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "status")),
+           "incomplete", "v5 incomplete");
+    e = cJSON_GetArrayItem(a, 0);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "version")), "v1",
+           "v1 first");
+    ok(cJSON_IsTrue(cJSON_GetObjectItem(e, "active")), "v1 active");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "active")), "v1",
+           "active v1");
+    is_double(cJSON_GetNumberValue(cJSON_GetObjectItem(e, "accuracy")), 0.9,
+              0, "accuracy exact");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "show", "iris", "--json");
+    is_int(rc, 0, "show --json (active)");
+    j = cJSON_Parse(out);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "version")), "v1",
+           "shows the active v1");
+    ok(cJSON_IsObject(cJSON_GetObjectItem(j, "metrics")), "with metrics");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "show", "iris", "3");
+    is_int(rc, 0, "show iris 3");
+    ok(out && strstr(out, "v3") && strstr(out, "0.9500"), "show text");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "show", "iris", "v9");
+    is_int(rc, 3, "show v9: not found");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "show", "iris", "v0");
+    is_int(rc, 2, "show v0: usage");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "verify", "iris", "v1");
+    is_int(rc, 0, "verify v1");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "verify", "iris");
+    is_int(rc, 4, "verify all: v5 is incomplete");
+    ok(errout && strstr(errout, "mlclf-registry: verify: ")
+       && strstr(errout, "/iris/versions/v5/meta.json"), "stderr message");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "verify", "wine", "--json");
+    is_int(rc, 4, "verify wine: v2 and v3 damaged");
+    ok(errout && strstr(errout, "/wine/versions/v2/model.mlclf: "),
+       "names the file");
+    j = cJSON_Parse(out);
+    a = cJSON_GetObjectItem(j, "versions");
+    is_int(cJSON_GetArraySize(a), 3, "three versions checked");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 0),
+                                                    "status")),
+           "ok", "v1 ok");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 1),
+                                                    "status")),
+           "invalid", "v2 invalid");
+    ok(cJSON_IsFalse(cJSON_GetObjectItem(j, "ok")), "ok false");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "promote", "wine", "v2");
+    is_int(rc, 4, "promote of a damaged version refused");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "promote", "wine", "1");
+    is_int(rc, 0, "promote wine 1");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "rollback", "wine");
+    is_int(rc, 6, "rollback without history");
+    ok(errout && strstr(errout, "mlclf-registry: rollback: "),
+       "stderr message");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "promote", "iris", "v4");
+    is_int(rc, 0, "promote iris v4");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "history", "iris", "--json");
+    is_int(rc, 0, "history --json");
+    j = cJSON_Parse(out);
+    ok(cJSON_IsArray(j), "history is an array");
+    e = cJSON_GetArrayItem(j, cJSON_GetArraySize(j) - 1);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "action")),
+           "promote", "last action promote");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "from")), "v1",
+           "from v1");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "to")), "v4",
+           "to v4");
+    e = cJSON_GetArrayItem(j, 0);
+    ok(cJSON_IsNull(cJSON_GetObjectItem(e, "from")), "publish from null");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "history", "iris");
+    is_int(rc, 0, "history");
+    ok(out && strstr(out, " promote v1 v4\n"), "history text");
+    T_FREE();
+
+    /* --reload sends SIGHUP to the pid in the pid file */
+    pid = t_fake_master(&rfd);
+    ok(pid > 0, "fake nginx master");
+
+    if (pid > 0) {
+        t_path(pidfile, "%s/nginx.pid", t_tmp);
+        (void) snprintf(buf, sizeof(buf), "%ld\n", (long) pid);
+        ok(t_write(pidfile, buf, strlen(buf)) == 0, "pid file");
+        t_path(badpid, "--reload=%s", pidfile);
+
+        rc = T_RUN("--root", t_root, "promote", "iris", "v2", badpid);
+        is_int(rc, 0, "promote --reload");
+        T_FREE();
+
+        t_fake_master_end(pid, rfd, got, sizeof(got));
+        is_str(got, "HU", "the master got SIGHUP");
+    }
+
+    pid = t_fake_master(&rfd);
+
+    if (pid > 0) {
+        (void) snprintf(buf, sizeof(buf), "%ld\n", (long) pid);
+        ok(t_write(pidfile, buf, strlen(buf)) == 0, "pid file");
+
+        rc = T_RUN("--root", t_root, "rollback", "iris", badpid);
+        is_int(rc, 0, "rollback --reload");
+        T_FREE();
+
+        t_fake_master_end(pid, rfd, got, sizeof(got));
+        is_str(got, "HU", "the master got SIGHUP");
+    }
+
+    t_path(badpid, "--reload=%s/no-such.pid", t_tmp);
+    rc = T_RUN("--root", t_root, "promote", "iris", "v2", badpid);
+    is_int(rc, 7, "--reload without a pid file: exit 7");
+    ok(errout && strstr(errout, "no-such.pid") && strstr(errout, "v2"),
+       "stderr message");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "--json", "list", "iris");
+    j = cJSON_Parse(out);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "active")), "v2",
+           "the swap stays done");
+    cJSON_Delete(j);
+    T_FREE();
+
+    t_path(pidfile, "%s/bad.pid", t_tmp);
+    ok(t_write(pidfile, "abc\n", 4) == 0, "garbage pid file");
+    t_path(badpid, "--reload=%s", pidfile);
+    rc = T_RUN("--root", t_root, "promote", "iris", "v3", badpid);
+    is_int(rc, 7, "--reload with a garbage pid file: exit 7");
+    T_FREE();
+}
+
+
+int
+main(void)
+{
+    char        *bin;
+    const char  *base;
+
+    base = getenv("TMPDIR");
+    t_path(t_tmp, "%s/test_registry.XXXXXX", base ? base : "/tmp");
+
+    if (mkdtemp(t_tmp) == NULL) {
+        printf("Bail out! mkdtemp: %s\n", strerror(errno));
+        return 1;
+    }
+
+    /* a root that does not exist yet: stage() creates it */
+    t_path(t_root, "%s/reg/istry", t_tmp);
+
+    bin = getenv("MLCLF_BIN");
+    t_path(t_bin, "%s", bin ? bin : "build/bin");
+
+    t_names();
+    t_versions();
+    t_exit_codes();
+    t_publishing();
+    t_promote();
+    t_verify();
+    t_cli();
+
+    if (tap_failed == 0) {
+        char  cmd[T_PATH + 16];
+
+        (void) snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t_tmp);
+        (void) system(cmd);
+
+    } else {
+        tap_diag("left %s for inspection", t_tmp);
+    }
+
+    return tap_done();
+}
