@@ -1,0 +1,92 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Error codes to text, and the caller-owned error report.
+ */
+
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "mlclf.h"
+
+
+const char *
+mlclf_strerror(int code)
+{
+    switch (code) {
+
+    case MLCLF_OK:
+        return "success";
+    case MLCLF_ENOMEM:
+        return "out of memory";
+    case MLCLF_EIO:
+        return "input/output error";
+    case MLCLF_EINVAL:
+        return "invalid argument";
+    case MLCLF_ETRUNCATED:
+        return "truncated file";
+    case MLCLF_EMAGIC:
+        return "not an mlclf model file";
+    case MLCLF_EVERSION:
+        return "unsupported format version";
+    case MLCLF_EHEADER:
+        return "bad header";
+    case MLCLF_EHEADERCRC:
+        return "header checksum mismatch";
+    case MLCLF_EPAYLOADCRC:
+        return "payload checksum mismatch";
+    case MLCLF_ESECTION:
+        return "bad section table";
+    case MLCLF_EBOUNDS:
+        return "section out of bounds";
+    case MLCLF_ESTRINGS:
+        return "bad string table";
+    case MLCLF_ENONFINITE:
+        return "non-finite parameter";
+    case MLCLF_EFEATURE:
+        return "feature index out of range";
+    case MLCLF_ETREE:
+        return "tree index out of range";
+    case MLCLF_ETREECYCLE:
+        return "tree child does not follow its parent";
+    case MLCLF_EKIND:
+        return "unsupported model kind";
+    case MLCLF_EMETADATA:
+        return "bad metadata";
+    case MLCLF_EREQUEST:
+        return "bad request";
+    case MLCLF_ESPACE:
+        return "buffer too small";
+    default:
+        return "unknown error";
+    }
+}
+
+
+int
+mlclf_err_set(mlclf_err_t *err, int code, const char *fmt, ...)
+{
+    va_list  ap;
+
+    if (err == NULL) {
+        return code;
+    }
+
+    err->code = code;
+    err->msg[0] = '\0';
+
+    if (fmt != NULL) {
+        va_start(ap, fmt);
+        (void) vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+        va_end(ap);
+    }
+
+    if (err->msg[0] == '\0') {
+        (void) snprintf(err->msg, sizeof(err->msg), "%s",
+                        mlclf_strerror(code));
+    }
+
+    return code;
+}

@@ -1,0 +1,64 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Private to libmlclf: the in-memory view of a verified model file,
+ * shared by mlclf_model.c (which fills it) and mlclf_predict.c.
+ */
+
+
+#ifndef _MLCLF_MODEL_H_INCLUDED_
+#define _MLCLF_MODEL_H_INCLUDED_
+
+
+#include "mlclf.h"
+
+
+/*
+ * Every array pointer points into the file's bytes (read in place, never
+ * written); only the name tables and the feature hash are allocated.
+ */
+struct mlclf_model_s {
+    const uint8_t            *base;
+    size_t                    size;
+    unsigned                  mapped:1;     /* munmap(base, size) */
+
+    mlclf_kind_e              kind;
+    uint32_t                  n_features;
+    uint32_t                  n_classes;
+    uint32_t                  version;
+
+    /* logreg */
+    uint32_t                  n_outputs;
+    const double             *weights;
+    const double             *bias;
+
+    /* forest */
+    uint32_t                  n_trees;
+    uint32_t                  n_nodes;
+    uint32_t                  n_leaves;
+    const uint32_t           *tree_offsets;
+    const int32_t            *node_feature;
+    const double             *node_threshold;
+    const uint32_t           *node_left;
+    const uint32_t           *node_right;
+    const double             *leaf_values;
+
+    const double             *impute;       /* NULL: reject missing */
+    const char               *metadata;     /* NULL: no section */
+    size_t                    metadata_len;
+
+    const char              **feature_names;
+    uint16_t                 *feature_lens;
+    const char              **class_labels;
+
+    /* open addressing, feature index or UINT32_MAX; hash_mask + 1 slots */
+    uint32_t                 *feature_hash;
+    uint32_t                  hash_mask;
+};
+
+
+uint32_t mlclf_model_name_hash(const char *name, size_t len);
+
+
+#endif /* _MLCLF_MODEL_H_INCLUDED_ */

@@ -1,0 +1,243 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Inference on a verified model: the serving hot path.  No allocation,
+ * no stdio, no error path: verification already ruled out everything
+ * that could go wrong.
+ */
+
+
+#include <math.h>
+
+#include "mlclf.h"
+#include "mlclf_model.h"
+
+
+static void mlclf_predict_linear(const mlclf_model_t *m, const double *x,
+    double *z);
+static void mlclf_predict_linear_scaled(const mlclf_model_t *m,
+    const double *x, double *z);
+static void mlclf_predict_forest(const mlclf_model_t *m, const double *x,
+    double *proba);
+
+
+/* z[k] = w_k . x + b_k for every output k. */
+static void
+mlclf_predict_linear(const mlclf_model_t *m, const double *x, double *z)
+{
+    double         s;
+    uint32_t       j, k, nf;
+    const double  *w;
+
+    nf = m->n_features;
+    w = m->weights;
+
+    for (k = 0; k < m->n_outputs; k++) {
+        s = m->bias[k];
+
+        for (j = 0; j < nf; j++) {
+            s += w[j] * x[j];
+        }
+
+        z[k] = s;
+        w += nf;
+    }
+}
+
+
+/*
+ * The same scores when a plain dot product overflowed (huge inputs can
+ * give inf - inf = NaN): computed on x / scale, then multiplied back, so
+ * a score is at worst +-inf and never NaN.  For softmax only differences
+ * matter, and those come out as (z'_k - z'_max) * scale: 0 or finite or
+ * -inf.
+ */
+static void
+mlclf_predict_linear_scaled(const mlclf_model_t *m, const double *x,
+    double *z)
+{
+    double         s, scale, a;
+    uint32_t       j, k, nf;
+    const double  *w;
+
+    nf = m->n_features;
+    scale = 0.0;
+
+    for (j = 0; j < nf; j++) {
+        a = fabs(x[j]);
+
+        if (a > scale) {
+            scale = a;
+        }
+    }
+
+    for (k = 0, w = m->weights; k < m->n_outputs; k++, w += nf) {
+        s = m->bias[k] / scale;
+
+        for (j = 0; j < nf; j++) {
+            s += w[j] * (x[j] / scale);
+        }
+
+        z[k] = s;
+    }
+
+    if (m->n_outputs == 1) {
+        z[0] *= scale;
+        return;
+    }
+
+    /* keep the largest exact so that its difference is 0, not NaN */
+    a = z[0];
+
+    for (k = 1; k < m->n_outputs; k++) {
+        if (z[k] > a) {
+            a = z[k];
+        }
+    }
+
+    for (k = 0; k < m->n_outputs; k++) {
+        z[k] = (z[k] - a) * scale;
+    }
+}
+
+
+static void
+mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
+{
+    double           inv;
+    int32_t          f;
+    uint32_t         t, k, n, nc;
+    const double    *leaf, *thr;
+    const int32_t   *feat;
+    const uint32_t  *off, *left, *right;
+
+    nc = m->n_classes;
+    off = m->tree_offsets;
+    feat = m->node_feature;
+    thr = m->node_threshold;
+    left = m->node_left;
+    right = m->node_right;
+
+    for (k = 0; k < nc; k++) {
+        proba[k] = 0.0;
+    }
+
+    for (t = 0; t < m->n_trees; t++) {
+        n = off[t];
+
+        /* children have greater indices: every walk ends at a leaf */
+        while ((f = feat[n]) >= 0) {
+            n = (x[f] <= thr[n]) ? left[n] : right[n];
+        }
+
+        leaf = m->leaf_values + (size_t) left[n] * nc;
+
+        for (k = 0; k < nc; k++) {
+            proba[k] += leaf[k];
+        }
+    }
+
+    inv = (double) m->n_trees;
+
+    for (k = 0; k < nc; k++) {
+        proba[k] /= inv;
+    }
+}
+
+
+uint32_t
+mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
+{
+    int       bad;
+    double    z, e, mx, sum;
+    uint32_t  k, nc, best;
+
+    nc = m->n_classes;
+
+    if (m->kind == MLCLF_KIND_FOREST) {
+        mlclf_predict_forest(m, x, proba);
+        goto argmax;
+    }
+
+    /* proba[] doubles as the scratch for the scores */
+    mlclf_predict_linear(m, x, proba);
+
+    if (m->n_outputs == 1) {
+        z = proba[0];
+
+        if (isnan(z)) {
+            mlclf_predict_linear_scaled(m, x, proba);
+            z = isnan(proba[0]) ? 0.0 : proba[0];
+        }
+
+        /* exp() of a non-positive number only: no overflow */
+        if (z >= 0.0) {
+            e = exp(-z);
+            proba[1] = 1.0 / (1.0 + e);
+            proba[0] = e / (1.0 + e);
+            return proba[1] > proba[0] ? 1 : 0;
+        }
+
+        e = exp(z);
+        proba[0] = 1.0 / (1.0 + e);
+        proba[1] = e / (1.0 + e);
+
+        return proba[1] > proba[0] ? 1 : 0;
+    }
+
+    mx = proba[0];
+    bad = !isfinite(mx);
+
+    for (k = 1; k < nc; k++) {
+        bad |= !isfinite(proba[k]);
+
+        if (proba[k] > mx) {
+            mx = proba[k];
+        }
+    }
+
+    if (bad) {
+        /* a score overflowed (or is inf - inf): redo on scaled inputs */
+        mlclf_predict_linear_scaled(m, x, proba);
+        mx = 0.0;
+
+        for (k = 0; k < nc; k++) {
+            if (isnan(proba[k])) {
+                proba[k] = -INFINITY;
+            }
+        }
+    }
+
+    sum = 0.0;
+
+    for (k = 0; k < nc; k++) {
+        proba[k] = exp(proba[k] - mx);
+        sum += proba[k];
+    }
+
+    if (!(sum > 0.0)) {
+        /* only with weights near DBL_MAX: no information, be uniform */
+        for (k = 0; k < nc; k++) {
+            proba[k] = 1.0;
+        }
+
+        sum = nc;
+    }
+
+    for (k = 0; k < nc; k++) {
+        proba[k] /= sum;
+    }
+
+argmax:
+
+    best = 0;
+
+    for (k = 1; k < nc; k++) {
+        if (proba[k] > proba[best]) {
+            best = k;
+        }
+    }
+
+    return best;
+}
