@@ -24,8 +24,10 @@
  *   from     "v<N>" or "-": the active version before (publish: "-")
  *   to       "v<N>": the version published / made active
  *
- * e.g. "2026-11-24T13:00:00Z promote v2 v3".  Malformed lines (a torn
- * write after a crash) are skipped on reading.
+ * e.g. "2026-11-24T13:00:00Z promote v2 v3".  Malformed lines and a
+ * last line without its '\n' (a write torn by a crash) are skipped on
+ * reading.  The next append ends a torn line with " torn\n" first, which
+ * gives it a fifth field, so it stays malformed.
  *
  * Rollback rule: the log is replayed as a stack of activations.  A
  * promote pushes its "to" (unless it is already on top); a rollback pops
@@ -743,13 +745,13 @@ mlclf_registry_log(const char *dir, const char *action, uint32_t from,
                              strerror(errno));
     }
 
-    /* after a torn last line (a crash), start on a line of our own */
+    /* after a torn last line (a crash), mark it and start anew */
     nl = "";
 
     if (fstat(fd, &st) == 0 && st.st_size > 0
         && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
     {
-        nl = "\n";
+        nl = " torn\n";
     }
 
     len = snprintf(line, sizeof(line), "%s%s %s %s %s\n", nl, ts, action, f,
@@ -836,16 +838,19 @@ mlclf_registry_history_dir(const char *dir, mlclf_registry_event_t **ev,
         return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
 
-    for (line = text; line != NULL && *line != '\0'; line = next) {
+    for (line = text; *line != '\0'; line = next) {
         next = strchr(line, '\n');
-        if (next != NULL) {
-            *next++ = '\0';
+        if (next == NULL) {
+            /* no '\n': the torn end of a write cut short by a crash */
+            break;
         }
+
+        *next++ = '\0';
 
         k = 0;
         tok[0] = strtok_r(line, " \t\r", &save);
 
-        while (tok[k] != NULL && k < 4) {
+        while (k < 4 && tok[k] != NULL) {
             tok[++k] = strtok_r(NULL, " \t\r", &save);
         }
 

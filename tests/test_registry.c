@@ -572,7 +572,8 @@ t_promote(void)
         int  fd;
 
         fd = open(path, O_WRONLY | O_APPEND);
-        ok(fd >= 0 && write(fd, "2026-11-24T1", 12) == 12, "torn line");
+        ok(fd >= 0 && write(fd, "\n\n2026-11-24T13:00:00Z promote v1 v1", 36)
+           == 36, "blank lines and a torn line");
         (void) close(fd);
     }
 
@@ -661,6 +662,107 @@ t_verify(void)
 
 
 /*
+ * SIGKILL a publisher / promoter at pseudo-random points (fixed seed):
+ * whenever it dies, every v<N> must verify, active must name one of
+ * them, and the next stage() must clean up and number on.
+ */
+static void
+t_crash(void)
+{
+    int                        i, bad, fd;
+    char                       path[T_PATH];
+    pid_t                      pid;
+    size_t                     n, k, nev;
+    uint32_t                   active, seed, to;
+    mlclf_err_t                err;
+    mlclf_registry_pub_t       pub;
+    mlclf_registry_event_t    *ev;
+    mlclf_registry_version_t  *vs;
+
+    seed = 12345;
+    bad = 0;
+
+    for (i = 0; i < 60; i++) {
+        fflush(stdout);
+
+        pid = fork();
+
+        if (pid == 0) {
+            fd = open("/dev/null", O_WRONLY);
+            (void) dup2(fd, 1);
+            (void) dup2(fd, 2);
+
+            for ( ;; ) {
+                to = t_publish(t_root, "crash", 0.75);
+                (void) mlclf_registry_promote(t_root, "crash", to, NULL);
+                (void) mlclf_registry_rollback(t_root, "crash", NULL, NULL,
+                                               NULL);
+            }
+        }
+
+        seed = seed * 1103515245 + 12345;
+        (void) usleep((seed >> 8) % 4000);
+        (void) kill(pid, SIGKILL);
+        (void) waitpid(pid, NULL, 0);
+
+        if (mlclf_registry_list(t_root, "crash", &vs, &n, &err)
+            != MLCLF_OK)
+        {
+            /* killed before even the model directory existed */
+            continue;
+        }
+
+        active = 0;
+
+        for (k = 0; k < n; k++) {
+            if (mlclf_registry_verify(t_root, "crash", vs[k].version, &err)
+                != MLCLF_OK)
+            {
+                tap_diag("round %d: %s", i, err.msg);
+                bad++;
+            }
+
+            if (vs[k].active) {
+                active = vs[k].version;
+            }
+        }
+
+        free(vs);
+
+        if (mlclf_registry_active(t_root, "crash", &to, &err) != MLCLF_OK
+            || to != active)
+        {
+            tap_diag("round %d: active v%u is not a listed version", i, to);
+            bad++;
+        }
+
+        if (mlclf_registry_history(t_root, "crash", &ev, &nev, &err)
+            != MLCLF_OK)
+        {
+            tap_diag("round %d: history: %s", i, err.msg);
+            bad++;
+
+        } else {
+            free(ev);
+        }
+    }
+
+    is_int(bad, 0, "SIGKILL never leaves a bad version or active link");
+
+    is_int(mlclf_registry_stage(&pub, t_root, "crash", &err), MLCLF_OK,
+           "stage after the kills");
+    is_int(t_count_staging(t_root, "crash"), 1, "only our staging dir");
+    t_path(path, "%s/crash/versions/v%u", t_root, pub.version);
+    ok(!t_exists(path), "a fresh number");
+    mlclf_registry_abort(&pub);
+
+    (void) mlclf_registry_list(t_root, "crash", &vs, &n, &err);
+    tap_diag("%zu versions published between kills", n);
+    free(vs);
+}
+
+
+/*
  * Runs mlclf-registry with args; stdout and stderr go to *out, *errout
  * (malloc()ed).  Returns the exit status, or -1.
  */
@@ -679,7 +781,7 @@ t_run(char **out, char **errout, const char *const *args)
 
     argv[0] = bin;
 
-    for (i = 0; args[i] != NULL && i < 30; i++) {
+    for (i = 0; i < 30 && args[i] != NULL; i++) {
         argv[i + 1] = (char *) args[i];
     }
 
@@ -1072,6 +1174,7 @@ main(void)
     t_publishing();
     t_promote();
     t_verify();
+    t_crash();
     t_cli();
 
     if (tap_failed == 0) {
