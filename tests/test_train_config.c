@@ -1,0 +1,363 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Training YAML: a full and a minimal configuration, the defaults, and
+ * every kind of mistake, each of which must fail with "<file>:<line>:"
+ * and its own reason.  The files are written into a mkdtemp() directory.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <tap.h>
+#include <mlclf_train.h>
+
+
+static char  dir[] = "/tmp/test_train_config.XXXXXX";
+
+
+typedef struct {
+    const char  *yaml;
+    const char  *want;      /* message after "<path>:" */
+} bad_case_t;
+
+
+static const bad_case_t  bad[] = {
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "color: red\n",
+      "5: unknown key \"color\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "split:\n  seed: 1\n  tset_fraction: 0.3\n",
+      "7: unknown key \"tset_fraction\" in split" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
+      "  l2: abc\n",
+      "6: model.l2: expected a number, got \"abc\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
+      "  l2: -1\n",
+      "6: model.l2: expected a number >= 0, got \"-1\"" },
+
+    { "label: y\nfeatures: [a]\nmodel: {kind: logreg}\n",
+      "1: missing required key \"data\"" },
+
+    { "data: d.csv\nfeatures: [a]\nmodel: {kind: logreg}\n",
+      "1: missing required key \"label\"" },
+
+    { "data: d.csv\nlabel: y\nmodel: {kind: logreg}\n",
+      "1: missing required key \"features\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\n\nmodel:\n  l2: 1\n",
+      "6: missing required key \"kind\" in model" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "label: z\n",
+      "5: duplicate key \"label\" (first on line 2)" },
+
+    { "data: d.csv\nlabel: y\nfeatures:\n  - a\n  - b\n  - name: a\n"
+      "model: {kind: logreg}\n",
+      "6: features: duplicate feature \"a\" (features[0] and features[2])" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a, y]\nmodel: {kind: logreg}\n",
+      "2: label: \"y\" is also listed as features[1]" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "split: {test_fraction: 1.5}\n",
+      "5: split.test_fraction: expected a number in (0, 1), got \"1.5\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
+      "  n_bins: 300\n",
+      "6: model.n_bins: expected an integer in [2, 256], got \"300\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
+      "  n_trees: 10\n",
+      "6: model.n_trees: not a parameter of kind logreg" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
+      "  tol: 0.1\n",
+      "6: model.tol: not a parameter of kind forest" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a\nmodel: {kind: logreg}\n",
+      "4: did not find expected ',' or ']' (while parsing a flow sequence "
+      "at line 3)" },
+
+    { "data: d.csv\n  label: y\n",
+      "2: mapping values are not allowed in this context" },
+
+    { "name: Iris\ndata: d.csv\nlabel: y\nfeatures: [a]\n"
+      "model: {kind: logreg}\n",
+      "1: name: expected [a-z0-9_-]{1,64}, got \"Iris\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "missing: maybe\n",
+      "5: missing: expected fail, drop or impute, got \"maybe\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "classes: [x, y, x]\n",
+      "5: classes: duplicate class \"x\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "classes: [x]\n",
+      "5: classes: expected at least 2 classes, got 1" },
+
+    { "data: d.csv\nlabel: y\nfeatures:\n  - name: a\n    type: double\n"
+      "model: {kind: logreg}\n",
+      "5: features[0].type: expected float or integer, got \"double\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures:\n  - {name: a, min: 10, max: 5}\n"
+      "model: {kind: logreg}\n",
+      "4: features[0].max: 5 is less than min 10" },
+
+    { "data: d.csv\nlabel: y\nfeatures:\n  - {name: a, size: 5}\n"
+      "model: {kind: logreg}\n",
+      "4: unknown key \"size\" in features[0]" },
+
+    { "data: d.csv\nlabel: y\nfeatures:\n  - {type: float}\n"
+      "model: {kind: logreg}\n",
+      "4: missing required key \"name\" in features[0]" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "split: {stratify: yes}\n",
+      "5: split.stratify: expected true or false, got \"yes\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "split: {seed: -1}\n",
+      "5: split.seed: expected an integer >= 0, got \"-1\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a, b]\nmodel:\n  kind: forest\n"
+      "  max_features: 3\n",
+      "6: model.max_features: 3 is more than the 2 features" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a, b]\nmodel:\n  kind: forest\n"
+      "  max_features: log2\n",
+      "6: model.max_features: expected sqrt or an integer, got \"log2\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
+      "  l2: \"1.0\"\n",
+      "6: model.l2: expected a number, got a quoted string \"1.0\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
+      "  max_iter: 1.5\n",
+      "6: model.max_iter: expected an integer in [1, 1000000], got \"1.5\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
+      "  tol: 0\n",
+      "6: model.tol: expected a number > 0, got \"0\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
+      "  l2: .nan\n",
+      "6: model.l2: expected a number, got \".nan\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: gbt}\n",
+      "4: model.kind: expected logreg or forest, got \"gbt\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "gates: {min_accuracy: 2}\n",
+      "5: gates.min_accuracy: expected a number in [0, 1], got \"2\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: []\nmodel: {kind: logreg}\n",
+      "3: features: the list is empty" },
+
+    { "data:\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n",
+      "1: data: expected a string, got nothing" },
+
+    { "data: d.csv\nlabel: y\nfeatures: {a: 1}\nmodel: {kind: logreg}\n",
+      "3: features: expected a list, got a mapping" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: logreg\n",
+      "4: model: expected a mapping, got \"logreg\"" },
+
+    { "- a\n- b\n",
+      "1: configuration: expected a mapping, got a list" },
+
+    { "",
+      "1: the file holds no configuration" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "---\ndata: e.csv\n",
+      "5: more than one YAML document" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
+      "  max_depth: 65\n",
+      "6: model.max_depth: expected an integer in [0, 64], got \"65\"" },
+};
+
+
+static char *
+write_yaml(const char *name, const char *text)
+{
+    FILE  *f;
+    char  *path;
+
+    path = malloc(strlen(dir) + strlen(name) + 2);
+    sprintf(path, "%s/%s", dir, name);
+
+    f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+
+    return path;
+}
+
+
+int
+main(void)
+{
+    int                   rc;
+    char                 *path, want[1024];
+    size_t                i;
+    mlclf_err_t           err;
+    mlclf_train_config_t  cf;
+
+    if (mkdtemp(dir) == NULL) {
+        printf("Bail out! mkdtemp\n");
+        return 1;
+    }
+
+    /* a full configuration */
+
+    path = write_yaml("iris.yaml",
+        "# the iris data set\n"
+        "name: iris-v2_x\n"
+        "data: data/raw/iris.csv\n"
+        "label: species\n"
+        "features:\n"
+        "  - {name: sepal_length, type: float, min: 0, max: 100}\n"
+        "  - name: sepal_width\n"
+        "    type: integer\n"
+        "    min: -1.5e1\n"
+        "  - petal_length\n"
+        "  - \"petal width\"\n"
+        "classes: [setosa, versicolor, \"virginica\"]\n"
+        "missing: impute\n"
+        "split: {test_fraction: 0.25, seed: 18446744073709551615,"
+        " stratify: false}\n"
+        "model:\n"
+        "  kind: logreg\n"
+        "  l2: 0.5\n"
+        "  max_iter: 300\n"
+        "  tol: 1.0e-8\n"
+        "gates: {min_accuracy: 0.9, min_macro_f1: 0.85}\n");
+
+    rc = mlclf_train_config_load(&cf, path, &err);
+    is_int(rc, MLCLF_OK, "full configuration loads");
+    if (rc != MLCLF_OK) {
+        tap_diag("%s", err.msg);
+    }
+
+    is_str(cf.path, path, "path");
+    is_str(cf.name, "iris-v2_x", "name");
+    is_str(cf.data, "data/raw/iris.csv", "data");
+    is_str(cf.label, "species", "label");
+    is_int(cf.n_features, 4, "4 features");
+    is_str(cf.features[0].name, "sepal_length", "feature 0 name");
+    ok(cf.features[0].has_min && cf.features[0].has_max
+       && cf.features[0].min == 0 && cf.features[0].max == 100
+       && !cf.features[0].integer, "feature 0 range and type");
+    ok(cf.features[1].integer && cf.features[1].has_min
+       && !cf.features[1].has_max && cf.features[1].min == -15,
+       "feature 1: integer, min only");
+    ok(!cf.features[2].has_min && !cf.features[2].integer,
+       "feature 2: short form");
+    is_str(cf.features[3].name, "petal width", "quoted feature name");
+    is_int(cf.n_classes, 3, "3 classes");
+    is_str(cf.classes[2], "virginica", "class order kept");
+    is_int(cf.missing, MLCLF_TRAIN_MISSING_IMPUTE, "missing: impute");
+    is_double(cf.test_fraction, 0.25, 0, "test_fraction");
+    ok(cf.seed == UINT64_MAX, "seed 2^64-1");
+    is_int(cf.stratify, 0, "stratify false");
+    is_int(cf.kind, MLCLF_KIND_LOGREG, "kind logreg");
+    is_double(cf.l2, 0.5, 0, "l2");
+    is_int(cf.max_iter, 300, "max_iter");
+    is_double(cf.tol, 1e-8, 0, "tol");
+    is_double(cf.min_accuracy, 0.9, 0, "min_accuracy");
+    is_double(cf.min_macro_f1, 0.85, 0, "min_macro_f1");
+
+    mlclf_train_config_free(&cf);
+    ok(cf.features == NULL && cf.name == NULL, "free clears");
+    mlclf_train_config_free(&cf);
+    free(path);
+
+    /* a minimal forest configuration: the defaults */
+
+    path = write_yaml("my_forest.yml",
+        "data: d.csv\nlabel: y\nfeatures: [a, b, c]\n"
+        "model:\n  kind: forest\n  n_trees: 10\n  max_features: 2\n");
+
+    rc = mlclf_train_config_load(&cf, path, &err);
+    is_int(rc, MLCLF_OK, "minimal forest configuration loads");
+    is_str(cf.name, "my_forest", "name from the file name");
+    is_int(cf.kind, MLCLF_KIND_FOREST, "kind forest");
+    is_int(cf.n_trees, 10, "n_trees");
+    is_int(cf.max_features, 2, "max_features");
+    is_int(cf.max_depth, 12, "default max_depth");
+    is_int(cf.min_samples_leaf, 1, "default min_samples_leaf");
+    is_int(cf.n_bins, 256, "default n_bins");
+    is_int(cf.n_threads, 0, "default n_threads");
+    is_int(cf.missing, MLCLF_TRAIN_MISSING_FAIL, "default missing");
+    is_double(cf.test_fraction, 0.2, 0, "default test_fraction");
+    ok(cf.seed == 42, "default seed");
+    is_int(cf.stratify, 1, "default stratify");
+    ok(cf.classes == NULL && cf.n_classes == 0, "no classes");
+    is_double(cf.min_accuracy, 0, 0, "default gate");
+    mlclf_train_config_free(&cf);
+    free(path);
+
+    path = write_yaml("lr.yaml",
+        "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n");
+    rc = mlclf_train_config_load(&cf, path, &err);
+    is_int(rc, MLCLF_OK, "minimal logreg configuration loads");
+    ok(cf.l2 == 1.0 && cf.max_iter == 200 && cf.tol == 1e-6,
+       "logreg defaults");
+    mlclf_train_config_free(&cf);
+    free(path);
+
+    path = write_yaml("Bad Name.yaml",
+        "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n");
+    rc = mlclf_train_config_load(&cf, path, &err);
+    is_int(rc, MLCLF_EINVAL, "no name and a bad file name");
+    snprintf(want, sizeof(want), "%s:1: no \"name\" given and the file "
+             "name \"Bad Name\" is not a valid model name "
+             "([a-z0-9_-]{1,64})", path);
+    is_str(err.msg, want, "no name: message");
+    free(path);
+
+    /* the bad ones */
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char  name[32];
+
+        snprintf(name, sizeof(name), "bad%zu.yaml", i);
+        path = write_yaml(name, bad[i].yaml);
+
+        memset(&err, 0, sizeof(err));
+        rc = mlclf_train_config_load(&cf, path, &err);
+
+        snprintf(want, sizeof(want), "%s:%s", path, bad[i].want);
+        is_int(rc, MLCLF_EINVAL, "bad case %zu: EINVAL", i);
+        is_str(err.msg, want, "bad case %zu: message", i);
+        ok(cf.features == NULL && cf.path == NULL,
+           "bad case %zu: nothing left allocated", i);
+
+        unlink(path);
+        free(path);
+    }
+
+    rc = mlclf_train_config_load(&cf, "/nonexistent/x.yaml", &err);
+    is_int(rc, MLCLF_EIO, "missing file: EIO");
+    is_str(err.msg, "/nonexistent/x.yaml: No such file or directory",
+           "missing file: message");
+
+    unlink(dir);
+    snprintf(want, sizeof(want), "rm -rf %s", dir);
+    if (system(want) != 0) {
+        tap_diag("cannot remove %s", dir);
+    }
+
+    return tap_done();
+}

@@ -1,0 +1,1371 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * The training configuration: a YAML file read with libyaml's document
+ * API and checked strictly, so that a typo fails the run with the file
+ * and line instead of silently training with a default.
+ *
+ * Schema (every key, with its default; "required" keys have none):
+ *
+ *   name: iris                # [a-z0-9_-]{1,64}; default: the file's
+ *                             # base name without .yaml / .yml
+ *   data: data/raw/iris.csv   # required; relative to the current dir
+ *   label: species            # required; the label column
+ *   features:                 # required, >= 1; order = model order
+ *     - sepal_length          # short form: float, no range
+ *     - name: sepal_width     # long form; name required
+ *       type: float           # float (default) | integer
+ *       min: 0                # optional inclusive range, min <= max
+ *       max: 100
+ *   classes: [setosa, versicolor, virginica]
+ *                             # optional, >= 2, distinct: allowed labels
+ *                             # in class order; default: the sorted
+ *                             # distinct labels of the data (bytewise)
+ *   missing: fail             # fail (default) | drop | impute
+ *   split:
+ *     test_fraction: 0.2      # in (0, 1)
+ *     seed: 42                # 0 .. 2^64-1; also seeds the forest
+ *     stratify: true          # true | false
+ *   model:
+ *     kind: logreg            # required: logreg | forest
+ *     # logreg only
+ *     l2: 1.0                 # >= 0
+ *     max_iter: 200           # 1 .. 1000000
+ *     tol: 1.0e-6             # > 0
+ *     # forest only
+ *     n_trees: 100            # 1 .. 100000
+ *     max_depth: 12           # 0 (unlimited) .. 64
+ *     min_samples_leaf: 1     # >= 1
+ *     max_features: sqrt      # sqrt | 1 .. n_features
+ *     n_bins: 256             # 2 .. 256
+ *     n_threads: 0            # 0 (every core) .. 1024
+ *   gates:
+ *     min_accuracy: 0         # in [0, 1], on the test split
+ *     min_macro_f1: 0         # in [0, 1]
+ *
+ * Labels and class names are compared as text.  Numbers must be plain
+ * (unquoted) YAML scalars; strings may be quoted.  Unknown keys,
+ * duplicate keys, keys of the other model kind, values of the wrong type
+ * or out of range are errors: "<file>:<line>: <key>: <reason>".
+ */
+
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+#include <mlclf_train.h>
+
+
+#define MLCLF_CF_MAX_FILE  (16 * 1024 * 1024)
+
+
+typedef struct {
+    const char               *path;
+    yaml_document_t          *doc;
+    mlclf_err_t              *err;
+} mlclf_cf_ctx_t;
+
+
+static int mlclf_cf_error(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static const char *mlclf_cf_got(const yaml_node_t *node, char *buf,
+    size_t size);
+static int mlclf_cf_expected(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
+    const char *key, const char *what);
+static int mlclf_cf_is_null(const yaml_node_t *node);
+static const char *mlclf_cf_text(const yaml_node_t *node);
+static int mlclf_cf_mapping(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, const char *const *keys, yaml_node_t **vals,
+    yaml_node_t **knodes);
+static int mlclf_cf_string(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, char **out);
+static int mlclf_cf_number(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, double *out);
+static int mlclf_cf_range(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, double lo, double hi, int lo_open, int hi_open,
+    double *out);
+static int mlclf_cf_uint(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, uint64_t lo, uint64_t hi, uint64_t *out);
+static int mlclf_cf_u32(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, uint32_t lo, uint32_t hi, uint32_t *out);
+static int mlclf_cf_bool(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, unsigned *out);
+static int mlclf_cf_valid_name(const char *s);
+static int mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node);
+static int mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node);
+static int mlclf_cf_split(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node);
+static int mlclf_cf_model(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node);
+static int mlclf_cf_gates(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node);
+static int mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *root);
+static int mlclf_cf_default_name(mlclf_train_config_t *cf, mlclf_err_t *err);
+static int mlclf_cf_read(const char *path, char **buf, size_t *len,
+    mlclf_err_t *err);
+
+
+static const char *const  mlclf_cf_root_keys[] = {
+    "name", "data", "label", "features", "classes", "missing", "split",
+    "model", "gates", NULL
+};
+
+static const char *const  mlclf_cf_feature_keys[] = {
+    "name", "type", "min", "max", NULL
+};
+
+static const char *const  mlclf_cf_split_keys[] = {
+    "test_fraction", "seed", "stratify", NULL
+};
+
+/* the first three are logreg's, the rest the forest's */
+static const char *const  mlclf_cf_model_keys[] = {
+    "kind", "l2", "max_iter", "tol", "n_trees", "max_depth",
+    "min_samples_leaf", "max_features", "n_bins", "n_threads", NULL
+};
+
+static const char *const  mlclf_cf_gates_keys[] = {
+    "min_accuracy", "min_macro_f1", NULL
+};
+
+
+static int
+mlclf_cf_error(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
+    const char *fmt, ...)
+{
+    char     msg[MLCLF_ERR_MSG_LEN];
+    va_list  ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+
+    return mlclf_err_set(ctx->err, MLCLF_EINVAL, "%s:%zu: %s", ctx->path,
+                         node ? (size_t) node->start_mark.line + 1 : 1,
+                         msg);
+}
+
+
+static const char *
+mlclf_cf_text(const yaml_node_t *node)
+{
+    return (const char *) node->data.scalar.value;
+}
+
+
+/* a plain "", "~" or "null" scalar: YAML's null */
+static int
+mlclf_cf_is_null(const yaml_node_t *node)
+{
+    const char  *s;
+
+    if (node->type != YAML_SCALAR_NODE
+        || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    {
+        return 0;
+    }
+
+    s = mlclf_cf_text(node);
+
+    return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0
+           || strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+
+/* how a value reads in a message: "abc", a mapping, a list, nothing */
+static const char *
+mlclf_cf_got(const yaml_node_t *node, char *buf, size_t size)
+{
+    size_t       len;
+    const char  *quoted;
+
+    switch (node->type) {
+
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+
+    case YAML_SCALAR_NODE:
+        if (mlclf_cf_is_null(node)) {
+            return "nothing";
+        }
+
+        quoted = node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+                 ? "" : "a quoted string ";
+        len = node->data.scalar.length;
+
+        if (len > 48) {
+            snprintf(buf, size, "%s\"%.45s...\"", quoted,
+                     mlclf_cf_text(node));
+
+        } else {
+            snprintf(buf, size, "%s\"%s\"", quoted, mlclf_cf_text(node));
+        }
+
+        return buf;
+
+    default:
+        return "nothing";
+    }
+}
+
+
+static int
+mlclf_cf_expected(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
+    const char *key, const char *what)
+{
+    char  buf[80];
+
+    return mlclf_cf_error(ctx, node, "%s: expected %s, got %s", key, what,
+                          mlclf_cf_got(node, buf, sizeof(buf)));
+}
+
+
+/*
+ * Checks that node is a mapping whose keys are all in keys[] and none is
+ * repeated; vals[i] (and knodes[i]) get the value (key) node of keys[i],
+ * or NULL.
+ */
+static int
+mlclf_cf_mapping(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
+    const char *const *keys, yaml_node_t **vals, yaml_node_t **knodes)
+{
+    size_t             i;
+    const char        *name;
+    yaml_node_t       *k, *v;
+    yaml_node_pair_t  *pair;
+
+    for (i = 0; keys[i]; i++) {
+        vals[i] = NULL;
+        knodes[i] = NULL;
+    }
+
+    if (node->type != YAML_MAPPING_NODE) {
+        return mlclf_cf_expected(ctx, node, key, "a mapping");
+    }
+
+    for (pair = node->data.mapping.pairs.start;
+         pair < node->data.mapping.pairs.top;
+         pair++)
+    {
+        k = yaml_document_get_node(ctx->doc, pair->key);
+        v = yaml_document_get_node(ctx->doc, pair->value);
+
+        if (k == NULL || v == NULL) {
+            return mlclf_cf_error(ctx, node, "%s: broken mapping", key);
+        }
+
+        if (k->type != YAML_SCALAR_NODE) {
+            return mlclf_cf_error(ctx, k, "%s: a key must be a plain name",
+                                  key);
+        }
+
+        name = mlclf_cf_text(k);
+
+        for (i = 0; keys[i]; i++) {
+            if (strcmp(keys[i], name) == 0) {
+                break;
+            }
+        }
+
+        if (keys[i] == NULL) {
+            if (*key) {
+                return mlclf_cf_error(ctx, k, "unknown key \"%s\" in %s",
+                                      name, key);
+            }
+
+            return mlclf_cf_error(ctx, k, "unknown key \"%s\"", name);
+        }
+
+        if (vals[i] != NULL) {
+            if (*key) {
+                return mlclf_cf_error(ctx, k, "duplicate key \"%s\" in %s "
+                                      "(first on line %zu)", name, key,
+                                      (size_t) knodes[i]->start_mark.line
+                                      + 1);
+            }
+
+            return mlclf_cf_error(ctx, k, "duplicate key \"%s\" (first on "
+                                  "line %zu)", name,
+                                  (size_t) knodes[i]->start_mark.line + 1);
+        }
+
+        vals[i] = v;
+        knodes[i] = k;
+    }
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_string(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
+    char **out)
+{
+    size_t  len;
+
+    if (node->type != YAML_SCALAR_NODE || mlclf_cf_is_null(node)) {
+        return mlclf_cf_expected(ctx, node, key, "a string");
+    }
+
+    len = node->data.scalar.length;
+
+    if (len == 0) {
+        return mlclf_cf_error(ctx, node, "%s: must not be empty", key);
+    }
+
+    if (memchr(node->data.scalar.value, '\0', len) != NULL) {
+        return mlclf_cf_error(ctx, node, "%s: contains a NUL character",
+                              key);
+    }
+
+    free(*out);
+
+    *out = strdup(mlclf_cf_text(node));
+    if (*out == NULL) {
+        return mlclf_err_set(ctx->err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    return MLCLF_OK;
+}
+
+
+/* a plain decimal number: [+-]digits[.digits][e[+-]digits], finite */
+static int
+mlclf_cf_number(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
+    double *out)
+{
+    char        *end;
+    double       v;
+    const char  *s, *p;
+    size_t       digits;
+
+    if (node->type != YAML_SCALAR_NODE
+        || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE
+        || mlclf_cf_is_null(node))
+    {
+        return mlclf_cf_expected(ctx, node, key, "a number");
+    }
+
+    s = mlclf_cf_text(node);
+    p = s;
+    digits = 0;
+
+    if (*p == '+' || *p == '-') {
+        p++;
+    }
+
+    while (*p >= '0' && *p <= '9') {
+        p++;
+        digits++;
+    }
+
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9') {
+            p++;
+            digits++;
+        }
+    }
+
+    if (digits > 0 && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (*p == '+' || *p == '-') {
+            p++;
+        }
+
+        if (!(*p >= '0' && *p <= '9')) {
+            digits = 0;
+        }
+
+        while (*p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+
+    if (digits == 0 || *p != '\0') {
+        return mlclf_cf_expected(ctx, node, key, "a number");
+    }
+
+    errno = 0;
+    v = strtod(s, &end);
+
+    if (*end != '\0' || !isfinite(v)) {
+        return mlclf_cf_expected(ctx, node, key, "a finite number");
+    }
+
+    *out = v;
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_range(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
+    double lo, double hi, int lo_open, int hi_open, double *out)
+{
+    int     rc;
+    char    what[80];
+    double  v;
+
+    rc = mlclf_cf_number(ctx, node, key, &v);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    if ((lo_open ? v <= lo : v < lo) || (hi_open ? v >= hi : v > hi)) {
+        if (isinf(hi)) {
+            snprintf(what, sizeof(what), "a number %s %g",
+                     lo_open ? ">" : ">=", lo);
+
+        } else {
+            snprintf(what, sizeof(what), "a number in %c%g, %g%c",
+                     lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']');
+        }
+
+        return mlclf_cf_expected(ctx, node, key, what);
+    }
+
+    *out = v;
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_uint(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
+    uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char         what[80];
+    uint64_t     v, d;
+    const char  *p;
+
+    if (node->type != YAML_SCALAR_NODE
+        || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE
+        || mlclf_cf_is_null(node))
+    {
+        return mlclf_cf_expected(ctx, node, key, "an integer");
+    }
+
+    p = mlclf_cf_text(node);
+
+    if (*p == '+') {
+        p++;
+    }
+
+    if (*p == '\0') {
+        return mlclf_cf_expected(ctx, node, key, "an integer");
+    }
+
+    v = 0;
+
+    for ( /* void */ ; *p; p++) {
+        if (*p < '0' || *p > '9') {
+            if (hi == UINT64_MAX) {
+                return mlclf_cf_expected(ctx, node, key,
+                                         "an integer >= 0");
+            }
+
+            snprintf(what, sizeof(what), "an integer in [%llu, %llu]",
+                     (unsigned long long) lo, (unsigned long long) hi);
+            return mlclf_cf_expected(ctx, node, key, what);
+        }
+
+        d = (uint64_t) (*p - '0');
+
+        if (v > (UINT64_MAX - d) / 10) {
+            v = UINT64_MAX;
+            break;
+        }
+
+        v = v * 10 + d;
+    }
+
+    if (v < lo || v > hi || (*p != '\0')) {
+        if (hi == UINT64_MAX) {
+            snprintf(what, sizeof(what), "an integer in [%llu, 2^64-1]",
+                     (unsigned long long) lo);
+
+        } else {
+            snprintf(what, sizeof(what), "an integer in [%llu, %llu]",
+                     (unsigned long long) lo, (unsigned long long) hi);
+        }
+
+        return mlclf_cf_expected(ctx, node, key, what);
+    }
+
+    *out = v;
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_u32(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
+    uint32_t lo, uint32_t hi, uint32_t *out)
+{
+    int       rc;
+    uint64_t  v;
+
+    rc = mlclf_cf_uint(ctx, node, key, lo, hi, &v);
+    if (rc == MLCLF_OK) {
+        *out = (uint32_t) v;
+    }
+
+    return rc;
+}
+
+
+static int
+mlclf_cf_bool(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
+    unsigned *out)
+{
+    const char  *s;
+
+    if (node->type == YAML_SCALAR_NODE
+        && node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+    {
+        s = mlclf_cf_text(node);
+
+        if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0
+            || strcmp(s, "TRUE") == 0)
+        {
+            *out = 1;
+            return MLCLF_OK;
+        }
+
+        if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0
+            || strcmp(s, "FALSE") == 0)
+        {
+            *out = 0;
+            return MLCLF_OK;
+        }
+    }
+
+    return mlclf_cf_expected(ctx, node, key, "true or false");
+}
+
+
+static int
+mlclf_cf_valid_name(const char *s)
+{
+    size_t  n;
+
+    for (n = 0; s[n]; n++) {
+        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9')
+              || s[n] == '_' || s[n] == '-'))
+        {
+            return 0;
+        }
+    }
+
+    return n >= 1 && n <= 64;
+}
+
+
+static int
+mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node)
+{
+    int                     rc;
+    char                    key[64];
+    size_t                  n, i, j;
+    yaml_node_t            *item, *vals[5], *knodes[5];
+    yaml_node_item_t       *it;
+    mlclf_train_feature_t  *f;
+
+    if (node->type != YAML_SEQUENCE_NODE) {
+        return mlclf_cf_expected(ctx, node, "features", "a list");
+    }
+
+    n = (size_t) (node->data.sequence.items.top
+                  - node->data.sequence.items.start);
+
+    if (n == 0) {
+        return mlclf_cf_error(ctx, node, "features: the list is empty");
+    }
+
+    if (n > 1000000) {
+        return mlclf_cf_error(ctx, node, "features: more than 1000000");
+    }
+
+    cf->features = calloc(n, sizeof(mlclf_train_feature_t));
+    if (cf->features == NULL) {
+        return mlclf_err_set(ctx->err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    for (i = 0, it = node->data.sequence.items.start; i < n; i++, it++) {
+        item = yaml_document_get_node(ctx->doc, *it);
+        f = &cf->features[i];
+        cf->n_features = i + 1;
+
+        snprintf(key, sizeof(key), "features[%zu]", i);
+
+        if (item == NULL) {
+            return mlclf_cf_error(ctx, node, "%s: broken list", key);
+        }
+
+        if (item->type == YAML_SCALAR_NODE) {
+            rc = mlclf_cf_string(ctx, item, key, &f->name);
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
+
+        } else if (item->type == YAML_MAPPING_NODE) {
+            rc = mlclf_cf_mapping(ctx, item, key, mlclf_cf_feature_keys,
+                                  vals, knodes);
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
+
+            if (vals[0] == NULL) {
+                return mlclf_cf_error(ctx, item, "missing required key "
+                                      "\"name\" in %s", key);
+            }
+
+            snprintf(key, sizeof(key), "features[%zu].name", i);
+            rc = mlclf_cf_string(ctx, vals[0], key, &f->name);
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
+
+            if (vals[1] != NULL) {
+                snprintf(key, sizeof(key), "features[%zu].type", i);
+
+                if (vals[1]->type == YAML_SCALAR_NODE
+                    && strcmp(mlclf_cf_text(vals[1]), "float") == 0)
+                {
+                    f->integer = 0;
+
+                } else if (vals[1]->type == YAML_SCALAR_NODE
+                           && strcmp(mlclf_cf_text(vals[1]), "integer") == 0)
+                {
+                    f->integer = 1;
+
+                } else {
+                    return mlclf_cf_expected(ctx, vals[1], key,
+                                             "float or integer");
+                }
+            }
+
+            if (vals[2] != NULL) {
+                snprintf(key, sizeof(key), "features[%zu].min", i);
+                rc = mlclf_cf_number(ctx, vals[2], key, &f->min);
+                if (rc != MLCLF_OK) {
+                    return rc;
+                }
+
+                f->has_min = 1;
+            }
+
+            if (vals[3] != NULL) {
+                snprintf(key, sizeof(key), "features[%zu].max", i);
+                rc = mlclf_cf_number(ctx, vals[3], key, &f->max);
+                if (rc != MLCLF_OK) {
+                    return rc;
+                }
+
+                f->has_max = 1;
+
+                if (f->has_min && f->max < f->min) {
+                    return mlclf_cf_error(ctx, vals[3], "%s: %g is less "
+                                          "than min %g", key, f->max,
+                                          f->min);
+                }
+            }
+
+        } else {
+            return mlclf_cf_expected(ctx, item, key,
+                                     "a name or a mapping");
+        }
+
+        for (j = 0; j < i; j++) {
+            if (strcmp(cf->features[j].name, f->name) == 0) {
+                return mlclf_cf_error(ctx, item, "features: duplicate "
+                                      "feature \"%s\" (features[%zu] and "
+                                      "features[%zu])", f->name, j, i);
+            }
+        }
+    }
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node)
+{
+    int                rc;
+    char               key[64];
+    size_t             n, i, j;
+    yaml_node_t       *item;
+    yaml_node_item_t  *it;
+
+    if (node->type != YAML_SEQUENCE_NODE) {
+        return mlclf_cf_expected(ctx, node, "classes", "a list");
+    }
+
+    n = (size_t) (node->data.sequence.items.top
+                  - node->data.sequence.items.start);
+
+    if (n < 2) {
+        return mlclf_cf_error(ctx, node, "classes: expected at least 2 "
+                              "classes, got %zu", n);
+    }
+
+    if (n > 65536) {
+        return mlclf_cf_error(ctx, node, "classes: more than 65536");
+    }
+
+    cf->classes = calloc(n, sizeof(char *));
+    if (cf->classes == NULL) {
+        return mlclf_err_set(ctx->err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    cf->n_classes = n;
+
+    for (i = 0, it = node->data.sequence.items.start; i < n; i++, it++) {
+        item = yaml_document_get_node(ctx->doc, *it);
+
+        snprintf(key, sizeof(key), "classes[%zu]", i);
+
+        if (item == NULL) {
+            return mlclf_cf_error(ctx, node, "%s: broken list", key);
+        }
+
+        rc = mlclf_cf_string(ctx, item, key, &cf->classes[i]);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        for (j = 0; j < i; j++) {
+            if (strcmp(cf->classes[j], cf->classes[i]) == 0) {
+                return mlclf_cf_error(ctx, item, "classes: duplicate class "
+                                      "\"%s\"", cf->classes[i]);
+            }
+        }
+    }
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_split(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node)
+{
+    int           rc;
+    unsigned      b;
+    yaml_node_t  *vals[4], *knodes[4];
+
+    rc = mlclf_cf_mapping(ctx, node, "split", mlclf_cf_split_keys, vals,
+                          knodes);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    if (vals[0]) {
+        rc = mlclf_cf_range(ctx, vals[0], "split.test_fraction", 0, 1, 1, 1,
+                            &cf->test_fraction);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[1]) {
+        rc = mlclf_cf_uint(ctx, vals[1], "split.seed", 0, UINT64_MAX,
+                           &cf->seed);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[2]) {
+        b = 1;
+        rc = mlclf_cf_bool(ctx, vals[2], "split.stratify", &b);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        cf->stratify = b;
+    }
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_model(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node)
+{
+    int           rc;
+    size_t        i;
+    const char   *kind, *s;
+    yaml_node_t  *vals[11], *knodes[11];
+
+    rc = mlclf_cf_mapping(ctx, node, "model", mlclf_cf_model_keys, vals,
+                          knodes);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    if (vals[0] == NULL) {
+        return mlclf_cf_error(ctx, node, "missing required key \"kind\" in "
+                              "model");
+    }
+
+    if (vals[0]->type == YAML_SCALAR_NODE
+        && strcmp(mlclf_cf_text(vals[0]), "logreg") == 0)
+    {
+        cf->kind = MLCLF_KIND_LOGREG;
+        kind = "logreg";
+
+    } else if (vals[0]->type == YAML_SCALAR_NODE
+               && strcmp(mlclf_cf_text(vals[0]), "forest") == 0)
+    {
+        cf->kind = MLCLF_KIND_FOREST;
+        kind = "forest";
+
+    } else {
+        return mlclf_cf_expected(ctx, vals[0], "model.kind",
+                                 "logreg or forest");
+    }
+
+    /* keys 1..3 are logreg's, 4..9 the forest's */
+
+    for (i = 1; mlclf_cf_model_keys[i]; i++) {
+        if (vals[i] == NULL) {
+            continue;
+        }
+
+        if ((cf->kind == MLCLF_KIND_LOGREG) != (i <= 3)) {
+            return mlclf_cf_error(ctx, knodes[i], "model.%s: not a "
+                                  "parameter of kind %s",
+                                  mlclf_cf_model_keys[i], kind);
+        }
+    }
+
+    if (vals[1]) {
+        rc = mlclf_cf_range(ctx, vals[1], "model.l2", 0, INFINITY, 0, 0,
+                            &cf->l2);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[2]) {
+        rc = mlclf_cf_u32(ctx, vals[2], "model.max_iter", 1, 1000000,
+                          &cf->max_iter);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[3]) {
+        rc = mlclf_cf_range(ctx, vals[3], "model.tol", 0, INFINITY, 1, 0,
+                            &cf->tol);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[4]) {
+        rc = mlclf_cf_u32(ctx, vals[4], "model.n_trees", 1, 100000,
+                          &cf->n_trees);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[5]) {
+        rc = mlclf_cf_u32(ctx, vals[5], "model.max_depth", 0, 64,
+                          &cf->max_depth);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[6]) {
+        rc = mlclf_cf_u32(ctx, vals[6], "model.min_samples_leaf", 1,
+                          UINT32_MAX, &cf->min_samples_leaf);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[7]) {
+        s = vals[7]->type == YAML_SCALAR_NODE ? mlclf_cf_text(vals[7]) : "";
+
+        if (strcmp(s, "sqrt") == 0) {
+            cf->max_features = 0;
+
+        } else {
+            if (vals[7]->type != YAML_SCALAR_NODE
+                || vals[7]->data.scalar.style != YAML_PLAIN_SCALAR_STYLE
+                || !(*s >= '0' && *s <= '9'))
+            {
+                return mlclf_cf_expected(ctx, vals[7], "model.max_features",
+                                         "sqrt or an integer");
+            }
+
+            rc = mlclf_cf_u32(ctx, vals[7], "model.max_features", 1,
+                              UINT32_MAX, &cf->max_features);
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
+
+            if (cf->max_features > cf->n_features) {
+                return mlclf_cf_error(ctx, vals[7], "model.max_features: "
+                                      "%u is more than the %zu features",
+                                      cf->max_features, cf->n_features);
+            }
+        }
+    }
+
+    if (vals[8]) {
+        rc = mlclf_cf_u32(ctx, vals[8], "model.n_bins", 2, 256,
+                          &cf->n_bins);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[9]) {
+        rc = mlclf_cf_u32(ctx, vals[9], "model.n_threads", 0, 1024,
+                          &cf->n_threads);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_gates(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *node)
+{
+    int           rc;
+    yaml_node_t  *vals[3], *knodes[3];
+
+    rc = mlclf_cf_mapping(ctx, node, "gates", mlclf_cf_gates_keys, vals,
+                          knodes);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    if (vals[0]) {
+        rc = mlclf_cf_range(ctx, vals[0], "gates.min_accuracy", 0, 1, 0, 0,
+                            &cf->min_accuracy);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[1]) {
+        rc = mlclf_cf_range(ctx, vals[1], "gates.min_macro_f1", 0, 1, 0, 0,
+                            &cf->min_macro_f1);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+    yaml_node_t *root)
+{
+    int           rc;
+    size_t        i;
+    const char   *s;
+    yaml_node_t  *vals[10], *knodes[10];
+
+    if (root->type != YAML_MAPPING_NODE) {
+        return mlclf_cf_expected(ctx, root, "configuration", "a mapping");
+    }
+
+    rc = mlclf_cf_mapping(ctx, root, "", mlclf_cf_root_keys, vals, knodes);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    if (vals[1] == NULL) {
+        return mlclf_cf_error(ctx, root, "missing required key \"data\"");
+    }
+
+    if (vals[2] == NULL) {
+        return mlclf_cf_error(ctx, root, "missing required key \"label\"");
+    }
+
+    if (vals[3] == NULL) {
+        return mlclf_cf_error(ctx, root,
+                              "missing required key \"features\"");
+    }
+
+    if (vals[7] == NULL) {
+        return mlclf_cf_error(ctx, root, "missing required key \"model\"");
+    }
+
+    if (vals[0]) {
+        rc = mlclf_cf_string(ctx, vals[0], "name", &cf->name);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        if (!mlclf_cf_valid_name(cf->name)) {
+            return mlclf_cf_expected(ctx, vals[0], "name",
+                                     "[a-z0-9_-]{1,64}");
+        }
+    }
+
+    rc = mlclf_cf_string(ctx, vals[1], "data", &cf->data);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    rc = mlclf_cf_string(ctx, vals[2], "label", &cf->label);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    rc = mlclf_cf_features(ctx, cf, vals[3]);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    for (i = 0; i < cf->n_features; i++) {
+        if (strcmp(cf->features[i].name, cf->label) == 0) {
+            return mlclf_cf_error(ctx, vals[2], "label: \"%s\" is also "
+                                  "listed as features[%zu]", cf->label, i);
+        }
+    }
+
+    if (vals[4]) {
+        rc = mlclf_cf_classes(ctx, cf, vals[4]);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    if (vals[5]) {
+        s = vals[5]->type == YAML_SCALAR_NODE ? mlclf_cf_text(vals[5]) : "";
+
+        if (strcmp(s, "fail") == 0) {
+            cf->missing = MLCLF_TRAIN_MISSING_FAIL;
+
+        } else if (strcmp(s, "drop") == 0) {
+            cf->missing = MLCLF_TRAIN_MISSING_DROP;
+
+        } else if (strcmp(s, "impute") == 0) {
+            cf->missing = MLCLF_TRAIN_MISSING_IMPUTE;
+
+        } else {
+            return mlclf_cf_expected(ctx, vals[5], "missing",
+                                     "fail, drop or impute");
+        }
+    }
+
+    if (vals[6]) {
+        rc = mlclf_cf_split(ctx, cf, vals[6]);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    rc = mlclf_cf_model(ctx, cf, vals[7]);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    if (vals[8]) {
+        rc = mlclf_cf_gates(ctx, cf, vals[8]);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    return MLCLF_OK;
+}
+
+
+/* "conf/iris.yaml" -> "iris" */
+static int
+mlclf_cf_default_name(mlclf_train_config_t *cf, mlclf_err_t *err)
+{
+    size_t       len;
+    const char  *base;
+
+    base = strrchr(cf->path, '/');
+    base = base ? base + 1 : cf->path;
+    len = strlen(base);
+
+    if (len > 5 && strcmp(base + len - 5, ".yaml") == 0) {
+        len -= 5;
+
+    } else if (len > 4 && strcmp(base + len - 4, ".yml") == 0) {
+        len -= 4;
+    }
+
+    cf->name = strndup(base, len);
+    if (cf->name == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    if (!mlclf_cf_valid_name(cf->name)) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "%s:1: no \"name\" given "
+                             "and the file name \"%s\" is not a valid model "
+                             "name ([a-z0-9_-]{1,64})", cf->path, cf->name);
+    }
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_cf_read(const char *path, char **buf, size_t *len, mlclf_err_t *err)
+{
+    int          fd, e;
+    char        *p;
+    size_t       n;
+    ssize_t      r;
+    struct stat  st;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1) {
+        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path,
+                             strerror(errno));
+    }
+
+    if (fstat(fd, &st) == -1) {
+        e = errno;
+        close(fd);
+        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path, strerror(e));
+    }
+
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return mlclf_err_set(err, MLCLF_EIO, "%s: not a regular file", path);
+    }
+
+    if (st.st_size > MLCLF_CF_MAX_FILE) {
+        close(fd);
+        return mlclf_err_set(err, MLCLF_EINVAL, "%s: larger than %d bytes",
+                             path, MLCLF_CF_MAX_FILE);
+    }
+
+    p = malloc((size_t) st.st_size + 1);
+    if (p == NULL) {
+        close(fd);
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    n = 0;
+
+    while (n < (size_t) st.st_size) {
+        r = read(fd, p + n, (size_t) st.st_size - n);
+
+        if (r == -1 && errno == EINTR) {
+            continue;
+        }
+
+        if (r <= 0) {
+            e = r == 0 ? EIO : errno;
+            free(p);
+            close(fd);
+            return mlclf_err_set(err, MLCLF_EIO, "%s: read: %s", path,
+                                 r == 0 ? "file shrank while reading"
+                                 : strerror(e));
+        }
+
+        n += (size_t) r;
+    }
+
+    close(fd);
+
+    p[n] = '\0';
+    *buf = p;
+    *len = n;
+
+    return MLCLF_OK;
+}
+
+
+int
+mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
+    mlclf_err_t *err)
+{
+    int              rc, have_doc;
+    char            *buf;
+    size_t           len;
+    yaml_node_t     *root;
+    yaml_parser_t    parser;
+    mlclf_cf_ctx_t   ctx;
+    yaml_document_t  doc, extra;
+
+    memset(cf, 0, sizeof(*cf));
+
+    cf->test_fraction = 0.2;
+    cf->seed = 42;
+    cf->stratify = 1;
+    cf->missing = MLCLF_TRAIN_MISSING_FAIL;
+    cf->l2 = 1.0;
+    cf->max_iter = 200;
+    cf->tol = 1e-6;
+    cf->n_trees = 100;
+    cf->max_depth = 12;
+    cf->min_samples_leaf = 1;
+    cf->max_features = 0;
+    cf->n_bins = 256;
+    cf->n_threads = 0;
+
+    buf = NULL;
+    len = 0;
+
+    cf->path = strdup(path);
+    if (cf->path == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    rc = mlclf_cf_read(path, &buf, &len, err);
+    if (rc != MLCLF_OK) {
+        mlclf_train_config_free(cf);
+        return rc;
+    }
+
+    if (!yaml_parser_initialize(&parser)) {
+        free(buf);
+        mlclf_train_config_free(cf);
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    yaml_parser_set_input_string(&parser, (const unsigned char *) buf, len);
+
+    have_doc = 0;
+
+    if (!yaml_parser_load(&parser, &doc)) {
+        goto syntax;
+    }
+
+    have_doc = 1;
+    root = yaml_document_get_root_node(&doc);
+
+    if (root == NULL) {
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1: the file holds no "
+                           "configuration", path);
+        goto done;
+    }
+
+    /* a second document is an error, not silently ignored */
+
+    if (!yaml_parser_load(&parser, &extra)) {
+        goto syntax;
+    }
+
+    if (yaml_document_get_root_node(&extra) != NULL) {
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: more than one YAML "
+                           "document", path,
+                           (size_t) extra.start_mark.line + 1);
+        yaml_document_delete(&extra);
+        goto done;
+    }
+
+    yaml_document_delete(&extra);
+
+    ctx.path = path;
+    ctx.doc = &doc;
+    ctx.err = err;
+
+    rc = mlclf_cf_root(&ctx, cf, root);
+    if (rc != MLCLF_OK) {
+        goto done;
+    }
+
+    if (cf->name == NULL) {
+        rc = mlclf_cf_default_name(cf, err);
+    }
+
+    goto done;
+
+syntax:
+
+    if (parser.error == YAML_MEMORY_ERROR) {
+        rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+
+    } else if (parser.context) {
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: %s (%s at line %zu)",
+                           path, (size_t) parser.problem_mark.line + 1,
+                           parser.problem ? parser.problem : "syntax error",
+                           parser.context,
+                           (size_t) parser.context_mark.line + 1);
+
+    } else {
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: %s", path,
+                           (size_t) parser.problem_mark.line + 1,
+                           parser.problem ? parser.problem : "syntax error");
+    }
+
+done:
+
+    if (have_doc) {
+        yaml_document_delete(&doc);
+    }
+
+    yaml_parser_delete(&parser);
+    free(buf);
+
+    if (rc != MLCLF_OK) {
+        mlclf_train_config_free(cf);
+    }
+
+    return rc;
+}
+
+
+void
+mlclf_train_config_free(mlclf_train_config_t *cf)
+{
+    size_t  i;
+
+    if (cf == NULL) {
+        return;
+    }
+
+    if (cf->features) {
+        for (i = 0; i < cf->n_features; i++) {
+            free(cf->features[i].name);
+        }
+    }
+
+    if (cf->classes) {
+        for (i = 0; i < cf->n_classes; i++) {
+            free(cf->classes[i]);
+        }
+    }
+
+    free(cf->features);
+    free(cf->classes);
+    free(cf->path);
+    free(cf->name);
+    free(cf->data);
+    free(cf->label);
+
+    memset(cf, 0, sizeof(*cf));
+}
