@@ -1057,34 +1057,35 @@ mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err)
     }
 
     rc = mlclf_registry_path(dir, err, "%s/%s", pub->root, pub->name);
-    if (rc != MLCLF_OK) {
-        return rc;
+
+    if (rc == MLCLF_OK) {
+        rc = mlclf_registry_path(versions, err, "%s/versions", dir);
     }
 
-    rc = mlclf_registry_path(versions, err, "%s/versions", dir);
-    if (rc != MLCLF_OK) {
-        return rc;
+    if (rc == MLCLF_OK) {
+        rc = mlclf_registry_path(final, err, "%s/v%u", versions,
+                                 pub->version);
     }
 
-    rc = mlclf_registry_path(final, err, "%s/v%u", versions, pub->version);
     if (rc != MLCLF_OK) {
-        return rc;
+        goto failed;
     }
 
     rc = mlclf_registry_fsync_files(pub->dir, err);
     if (rc != MLCLF_OK) {
-        return rc;
+        goto failed;
     }
 
     /* only a version that passes verify may ever be named v<N> */
     rc = mlclf_registry_verify_dir(pub->dir, pub->version, err);
     if (rc != MLCLF_OK) {
-        return rc;
+        goto failed;
     }
 
     if (rename(pub->dir, final) == -1) {
-        return mlclf_err_set(err, MLCLF_EIO, "%s: rename to %s: %s",
-                             pub->dir, final, strerror(errno));
+        rc = mlclf_err_set(err, MLCLF_EIO, "%s: rename to %s: %s",
+                           pub->dir, final, strerror(errno));
+        goto failed;
     }
 
     (void) snprintf(pub->dir, sizeof(pub->dir), "%s", final);
@@ -1096,6 +1097,13 @@ mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err)
     }
 
     mlclf_registry_unlock(&pub->lock_fd);
+
+    return rc;
+
+failed:
+
+    /* as abort(): a later abort() by the caller is harmless */
+    mlclf_registry_abort(pub);
 
     return rc;
 }

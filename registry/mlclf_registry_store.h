@@ -56,6 +56,9 @@ int mlclf_registry_version_arg(const char *s, uint32_t *n);
  * history.log and drops the lock.  abort() removes the staging directory
  * and drops the lock.  A crash at any point leaves either no v<N> or a
  * complete one; staging leftovers are never listed as versions.
+ * commit() first fsyncs every file and runs mlclf_registry_verify()'s
+ * checks on the staging directory; if anything fails before the rename
+ * it cleans up as abort() does (calling abort() afterwards is harmless).
  */
 typedef struct {
     char                      dir[4096];    /* staging dir to write into */

@@ -396,6 +396,8 @@ t_publishing(void)
     is_int(rc, MLCLF_REGISTRY_EINCOMPLETE, "commit of an empty dir fails");
     ok(strstr(err.msg, "meta.json: missing") != NULL, "message: %s",
        err.msg);
+    is_int(pub.lock_fd, -1, "failed commit drops the lock");
+    is_int(t_count_staging(t_root, "iris"), 0, "and the staging dir");
     mlclf_registry_abort(&pub);
     ok(!t_exists(path), "still no v4");
 
