@@ -572,7 +572,7 @@ mlclf_json_name(char *buf, const char *name)
         return "";
     }
 
-    for (i = 0; name[i] != '\0' && i < MLCLF_JSON_NAME_MAX; i++) {
+    for (i = 0; i < MLCLF_JSON_NAME_MAX && name[i] != '\0'; i++) {
         c = (unsigned char) name[i];
         buf[i] = (c >= 0x20 && c < 0x7f) ? (char) c : '?';
     }
@@ -694,8 +694,10 @@ mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p, size_t len,
 
 bad:
 
-    if (i > len) {
-        i = len;
+    if (i >= len) {
+        return mlclf_json_reject(ctx, "bad_json", 400,
+                                 "invalid JSON: it ends early, at byte %zu",
+                                 len);
     }
 
     return mlclf_json_reject(ctx, "bad_json", 400,

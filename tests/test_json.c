@@ -1,0 +1,1163 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * /predict request parsing and replies: the bad-input catalogue
+ * (fixtures/bad-requests.txt), the valid corpus with exact reply bytes
+ * (fixtures/requests/), row values, imputation, reply bounds, error
+ * bodies and the shortest round-trip formatting of doubles.
+ */
+
+
+#include <dirent.h>
+#include <float.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "tap.h"
+#include "mlclf.h"
+
+
+#define BAD_REQUESTS   "tests/fixtures/bad-requests.txt"
+#define REQUESTS_DIR   "tests/fixtures/requests"
+#define ROW            "[5.1,3.5,1.4,0.2]"
+
+/* a literal with its exact length, NULs included */
+#define LIT(s)         s, sizeof(s) - 1
+
+
+static const char *const  iris_features[] = {
+    "sepal_length", "sepal_width", "petal_length", "petal_width"
+};
+
+static const char *const  iris_classes[] = {
+    "setosa", "versicolor", "virginica"
+};
+
+static const double       iris_impute[] = { 5.8, 3.0, 4.35, 1.3 };
+
+/* one tree: petal_length <= 2.5, else petal_width <= 1.75 */
+static const uint32_t     tree_offsets[] = { 0, 5 };
+static const int32_t      node_feature[] = { 2, -1, 3, -1, -1 };
+static const double       node_threshold[] = { 2.5, 0, 1.75, 0, 0 };
+static const uint32_t     node_left[] = { 1, 0, 3, 1, 2 };
+static const uint32_t     node_right[] = { 2, 0, 4, 0, 0 };
+static const double       leaf_values[] = {
+    0.97, 0.02, 0.01,
+    0.01, 0.90, 0.09,
+    0.00, 0.25, 0.75
+};
+
+
+static mlclf_model_t *
+forest_model(const char *const *classes, const double *impute, void **buf)
+{
+    int            rc;
+    size_t         len;
+    mlclf_err_t    err;
+    mlclf_spec_t   spec;
+    mlclf_model_t *m;
+
+    memset(&spec, 0, sizeof(spec));
+
+    spec.kind = MLCLF_KIND_FOREST;
+    spec.n_features = 4;
+    spec.n_classes = 3;
+    spec.version = 3;
+    spec.feature_names = iris_features;
+    spec.class_labels = classes;
+    spec.impute = impute;
+    spec.n_trees = 1;
+    spec.n_nodes = 5;
+    spec.n_leaves = 3;
+    spec.tree_offsets = tree_offsets;
+    spec.node_feature = node_feature;
+    spec.node_threshold = node_threshold;
+    spec.node_left = node_left;
+    spec.node_right = node_right;
+    spec.leaf_values = leaf_values;
+
+    rc = mlclf_write_buffer(&spec, buf, &len, &err);
+    if (rc != MLCLF_OK) {
+        tap_diag("mlclf_write_buffer: %s", err.msg);
+        return NULL;
+    }
+
+    m = NULL;
+
+    rc = mlclf_model_load(&m, *buf, len, &err);
+    if (rc != MLCLF_OK) {
+        tap_diag("mlclf_model_load: %s", err.msg);
+        return NULL;
+    }
+
+    return m;
+}
+
+
+/* A logreg with n features f0..f<n-1>, zero weights, two classes. */
+
+static mlclf_model_t *
+wide_model(uint32_t n, void **buf, char ***names)
+{
+    int             rc;
+    size_t          len;
+    double         *w;
+    uint32_t        i;
+    mlclf_err_t     err;
+    mlclf_spec_t    spec;
+    mlclf_model_t  *m;
+    static const char *const  classes[] = { "no", "yes" };
+    static const double       bias[] = { 0.0 };
+
+    *names = calloc(n, sizeof(char *));
+    w = calloc(n, sizeof(double));
+
+    for (i = 0; i < n; i++) {
+        (*names)[i] = malloc(16);
+        snprintf((*names)[i], 16, "f%u", i);
+    }
+
+    memset(&spec, 0, sizeof(spec));
+
+    spec.kind = MLCLF_KIND_LOGREG;
+    spec.n_features = n;
+    spec.n_classes = 2;
+    spec.feature_names = (const char *const *) *names;
+    spec.class_labels = classes;
+    spec.n_outputs = 1;
+    spec.weights = w;
+    spec.bias = bias;
+
+    rc = mlclf_write_buffer(&spec, buf, &len, &err);
+
+    free(w);
+
+    if (rc != MLCLF_OK) {
+        tap_diag("mlclf_write_buffer: %s", err.msg);
+        return NULL;
+    }
+
+    m = NULL;
+
+    rc = mlclf_model_load(&m, *buf, len, &err);
+    if (rc != MLCLF_OK) {
+        tap_diag("mlclf_model_load: %s", err.msg);
+        return NULL;
+    }
+
+    return m;
+}
+
+
+static char *
+read_file(const char *path, size_t *len)
+{
+    long    n;
+    FILE   *f;
+    char   *buf;
+
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+
+    buf = malloc(n + 1);
+    *len = fread(buf, 1, n, f);
+    buf[*len] = '\0';
+
+    fclose(f);
+
+    return buf;
+}
+
+
+/* "{"instances":[ROW,ROW,...]}", n rows */
+
+static char *
+batch_body(size_t n, const char *row, size_t *len)
+{
+    char    *buf, *p;
+    size_t   i, rl;
+
+    rl = strlen(row);
+    buf = malloc(64 + n * (rl + 1));
+    p = buf;
+
+    p += sprintf(p, "{\"instances\":[");
+
+    for (i = 0; i < n; i++) {
+        if (i) {
+            *p++ = ',';
+        }
+
+        memcpy(p, row, rl);
+        p += rl;
+    }
+
+    p += sprintf(p, "]}");
+    *len = p - buf;
+
+    return buf;
+}
+
+
+/* body made printable for a TAP line: at most 60 bytes, \xNN escapes */
+
+static const char *
+show(const char *body, size_t len)
+{
+    size_t          i, n;
+    unsigned char   c;
+    static char     buf[256];
+
+    n = 0;
+
+    for (i = 0; i < len && n < 60; i++) {
+        c = (unsigned char) body[i];
+
+        if (c >= 0x20 && c < 0x7f && c != '#') {
+            buf[n++] = (char) c;
+
+        } else {
+            n += sprintf(&buf[n], "\\x%02x", c);
+        }
+    }
+
+    if (i < len) {
+        memcpy(&buf[n], "...", 3);
+        n += 3;
+    }
+
+    if (len == 0) {
+        memcpy(&buf[n], "(empty)", 7);
+        n += 7;
+    }
+
+    buf[n] = '\0';
+
+    return buf;
+}
+
+
+/*
+ * Parses body from an exact-size heap copy (no NUL after it, so that
+ * ASan catches any read past len).
+ */
+
+static int
+parse(mlclf_request_t *req, const mlclf_model_t *m, const char *body,
+    size_t len, const mlclf_limits_t *limits, mlclf_err_t *err)
+{
+    int    rc;
+    char  *copy;
+
+    copy = malloc(len ? len : 1);
+    memcpy(copy, body, len);
+
+    memset(req, 0xa5, sizeof(*req));
+    err->code = 0;
+    err->msg[0] = '\0';
+
+    rc = mlclf_request_parse(req, m, copy, len, limits, err);
+
+    free(copy);
+
+    return rc;
+}
+
+
+static void
+test_catalogue(const mlclf_model_t *m)
+{
+    int               rc, status, n, counts[16];
+    char             *text, *line, *next, *reason, *body, *big;
+    char              shown[256];
+    size_t            len, blen;
+    mlclf_err_t       err;
+    mlclf_request_t   req;
+    static const char *const  reasons[] = {
+        "bad_json", "bad_shape", "unknown_feature", "missing_feature",
+        "duplicate_feature", "missing_value", "not_a_number", "non_finite",
+        "too_many_rows", "empty_batch", "empty_body", "too_deep"
+    };
+    size_t            i;
+
+    text = read_file(BAD_REQUESTS, &len);
+    ok(text != NULL, "read %s", BAD_REQUESTS);
+
+    if (text == NULL) {
+        return;
+    }
+
+    memset(counts, 0, sizeof(counts));
+    n = 0;
+
+    for (line = text; line != NULL && *line != '\0'; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL) {
+            *next++ = '\0';
+        }
+
+        if (line[0] == '#' || line[0] == '\0') {
+            continue;
+        }
+
+        status = atoi(line);
+        reason = strchr(line, ' ');
+        body = reason ? strchr(reason + 1, ' ') : NULL;
+
+        if (reason == NULL || body == NULL) {
+            ok(0, "catalogue line \"%s\" has status, reason, body", line);
+            continue;
+        }
+
+        *reason++ = '\0';
+        *body++ = '\0';
+
+        big = NULL;
+
+        if (strcmp(body, "@empty") == 0) {
+            blen = 0;
+
+        } else if (strcmp(body, "@ws") == 0) {
+            body = " \t\r\n ";
+            blen = 5;
+
+        } else if (strncmp(body, "@rows:", 6) == 0) {
+            big = batch_body(strtoul(body + 6, NULL, 10), ROW, &blen);
+
+        } else {
+            blen = strlen(body);
+        }
+
+        rc = parse(&req, m, big ? big : body, blen, NULL, &err);
+
+        n++;
+
+        snprintf(shown, sizeof(shown), "%s", show(big ? big : body, blen));
+        body = shown;
+
+        is_int(rc, MLCLF_EREQUEST, "%s: rejected", body);
+        is_int(req.status, status, "%s: status %d", body, status);
+        is_str(req.reason, reason, "%s: reason %s", body, reason);
+        ok(err.code == MLCLF_EREQUEST && err.msg[0] != '\0',
+           "%s: message \"%s\"", body, show(err.msg, strlen(err.msg)));
+
+        mlclf_request_free(&req);
+        free(big);
+
+        for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+            if (strcmp(reason, reasons[i]) == 0) {
+                counts[i]++;
+            }
+        }
+    }
+
+    ok(n >= 60, "catalogue has %d cases", n);
+
+    for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        ok(counts[i] > 0, "catalogue covers %s (%d)", reasons[i], counts[i]);
+    }
+
+    free(text);
+}
+
+
+static int
+cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+
+static void
+test_corpus(const mlclf_model_t *m)
+{
+    int               rc;
+    DIR              *dir;
+    char             *body, *want, *names[256], path[512], *buf;
+    double           *scratch;
+    size_t            blen, wlen, n, i, l, bound;
+    mlclf_err_t       err;
+    mlclf_reply_t     rep;
+    struct dirent    *de;
+    mlclf_request_t   req;
+
+    dir = opendir(REQUESTS_DIR);
+    ok(dir != NULL, "open %s", REQUESTS_DIR);
+
+    if (dir == NULL) {
+        return;
+    }
+
+    n = 0;
+
+    while ((de = readdir(dir)) != NULL && n < 256) {
+        l = strlen(de->d_name);
+
+        if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0) {
+            names[n++] = strndup(de->d_name, l - 5);
+        }
+    }
+
+    closedir(dir);
+
+    qsort(names, n, sizeof(char *), cmp_names);
+
+    ok(n >= 15, "corpus has %zu requests", n);
+
+    scratch = malloc(mlclf_reply_scratch(m) * sizeof(double));
+
+    for (i = 0; i < n; i++) {
+        snprintf(path, sizeof(path), "%s/%s.json", REQUESTS_DIR, names[i]);
+        body = read_file(path, &blen);
+
+        snprintf(path, sizeof(path), "%s/%s.reply", REQUESTS_DIR, names[i]);
+        want = read_file(path, &wlen);
+
+        if (body == NULL || want == NULL) {
+            ok(0, "%s: read .json and .reply", names[i]);
+            free(body);
+            free(want);
+            continue;
+        }
+
+        if (wlen && want[wlen - 1] == '\n') {
+            want[--wlen] = '\0';
+        }
+
+        rc = parse(&req, m, body, blen, NULL, &err);
+        is_int(rc, MLCLF_OK, "%s: accepted (%s)", names[i],
+               rc ? err.msg : "");
+
+        if (rc == MLCLF_OK) {
+            bound = mlclf_reply_bound(m, &req, "v3");
+            buf = malloc(bound);
+
+            memset(&rep, 0, sizeof(rep));
+            rep.buf = buf;
+            rep.size = bound;
+            rep.scratch = scratch;
+            rep.version = "v3";
+
+            rc = mlclf_reply_write(&rep, m, &req, &err);
+            is_int(rc, MLCLF_OK, "%s: reply written", names[i]);
+
+            if (rc == MLCLF_OK) {
+                ok(rep.len < bound, "%s: len %zu < bound %zu", names[i],
+                   rep.len, bound);
+                is_str(buf, want, "%s: reply bytes", names[i]);
+                is_int(rep.len, wlen, "%s: reply length", names[i]);
+            }
+
+            free(buf);
+        }
+
+        mlclf_request_free(&req);
+
+        free(body);
+        free(want);
+        free(names[i]);
+    }
+
+    free(scratch);
+}
+
+
+static void
+check_message(const mlclf_model_t *m, const char *body,
+    const mlclf_limits_t *limits, const char *reason, const char *msg)
+{
+    int               rc;
+    mlclf_err_t       err;
+    mlclf_request_t   req;
+
+    rc = parse(&req, m, body, strlen(body), limits, &err);
+
+    body = show(body, strlen(body));
+
+    is_int(rc, MLCLF_EREQUEST, "%s: rejected", body);
+    is_str(req.reason, reason, "%s: reason", body);
+    is_str(err.msg, msg, "%s: message", body);
+
+    mlclf_request_free(&req);
+}
+
+
+static void
+test_messages(const mlclf_model_t *m)
+{
+    char             *big, name[100], body[200], msg[200];
+    size_t            len;
+    mlclf_err_t       err;
+    mlclf_limits_t    limits;
+    mlclf_request_t   req;
+
+    check_message(m, "{\"features\":[1,2,3]}", NULL, "bad_shape",
+                  "expected 4 features, got 3");
+    check_message(m, "{\"instances\":[" ROW ",[1,2,3,4,5]]}", NULL,
+                  "bad_shape", "row 1: expected 4 features, got 5");
+    check_message(m, "{\"features\":{\"petal_lenght\":1}}", NULL,
+                  "unknown_feature", "unknown feature \"petal_lenght\"");
+    check_message(m, "{\"features\":{\"sepal_length\":1,\"petal_length\":1,"
+                  "\"petal_width\":1}}", NULL,
+                  "missing_feature", "feature \"sepal_width\" is missing");
+    check_message(m, "{\"features\":{\"sepal_length\":1,\"sepal_length\":1}}",
+                  NULL, "duplicate_feature",
+                  "feature \"sepal_length\" appears twice");
+    check_message(m, "{\"features\":[1,2,\"3\",4]}", NULL, "not_a_number",
+                  "feature 2 is not a number");
+    check_message(m, "{\"instances\":[" ROW "," ROW "," ROW
+                  ",[1,2,true,4]]}", NULL, "not_a_number",
+                  "row 3: feature 2 is not a number");
+    check_message(m, "{\"features\":{\"sepal_length\":1,\"sepal_width\":\"\","
+                  "\"petal_length\":1,\"petal_width\":1}}", NULL,
+                  "not_a_number", "feature \"sepal_width\" is not a number");
+    check_message(m, "{\"features\":[1,-1e999,3,4]}", NULL, "non_finite",
+                  "feature 1 is not finite");
+    check_message(m, "{\"features\":[1,null,3,4]}", NULL, "missing_value",
+                  "feature 1 is null and the model has no value to impute");
+    check_message(m, "{\"instances\":[]}", NULL, "empty_batch",
+                  "\"instances\" is empty");
+    check_message(m, "  \n", NULL, "empty_body", "body is empty");
+    check_message(m, "[[[[[[[[[1]]]]]]]]]", NULL, "too_deep",
+                  "JSON nesting deeper than 8");
+    check_message(m, "{\"features\":[1,2,3,4]} x", NULL, "bad_json",
+                  "invalid JSON at byte 23");
+    check_message(m, "{\"features\":[01,2,3,4]}", NULL, "bad_json",
+                  "invalid JSON at byte 13");
+    check_message(m, "{\"features\":[1,2,3,4],\"extra\":1}", NULL,
+                  "bad_shape", "unknown member \"extra\"");
+    check_message(m, "{\"features\":[1,2,3,4],\"instances\":[]}", NULL,
+                  "bad_shape",
+                  "\"features\" and \"instances\" cannot be used together");
+    check_message(m, "[1,2,3,4]", NULL, "bad_shape",
+                  "the body is not a JSON object");
+    check_message(m, "{\"features\":[1,2,3,4],\"probabilities\":1}", NULL,
+                  "bad_shape", "\"probabilities\" must be true or false");
+
+    /* a client's name is quoted printable and cut short */
+    check_message(m, "{\"features\":{\"caf\xc3\xa9\\n\":1}}", NULL,
+                  "unknown_feature", "unknown feature \"caf??\?\"");
+    memset(name, 'a', 90);
+    name[90] = '\0';
+    snprintf(body, sizeof(body), "{\"features\":{\"%s\":1}}", name);
+    name[64] = '\0';
+    snprintf(msg, sizeof(msg), "unknown feature \"%s...\"", name);
+    check_message(m, body, NULL, "unknown_feature", msg);
+
+    /* limits */
+    limits.max_rows = 2;
+    limits.max_depth = 8;
+    check_message(m, "{\"instances\":[" ROW "," ROW "," ROW "]}", &limits,
+                  "too_many_rows", "batch of 3 rows exceeds the limit of 2");
+
+    limits.max_rows = 0;
+    limits.max_depth = 2;
+    check_message(m, "{\"instances\":[" ROW "]}", &limits, "too_deep",
+                  "JSON nesting deeper than 2");
+
+    big = batch_body(1500, ROW, &len);
+    parse(&req, m, big, len, NULL, &err);
+    is_str(err.msg, "batch of 1500 rows exceeds the limit of 1000",
+           "1500 rows: message");
+    is_int(req.status, 413, "1500 rows: 413");
+    mlclf_request_free(&req);
+
+    is_int(parse(&req, m, big, len, &limits, &err), MLCLF_EREQUEST,
+           "1500 rows 3 deep, max_depth 2: rejected");
+    is_str(req.reason, "too_deep", "depth is checked before rows");
+    mlclf_request_free(&req);
+
+    limits.max_rows = 1500;
+    limits.max_depth = 3;
+    is_int(parse(&req, m, big, len, &limits, &err), MLCLF_OK,
+           "1500 rows accepted with max_rows 1500");
+    is_int(req.n_rows, 1500, "1500 rows counted");
+    ok(req.batch, "batch flag set");
+    mlclf_request_free(&req);
+
+    free(big);
+
+    /* bytes the catalogue cannot hold */
+    is_int(parse(&req, m, LIT("{\"features\":[1,2,3,4]}\0"), NULL, &err),
+           MLCLF_EREQUEST, "NUL after the object: rejected");
+    is_str(req.reason, "bad_json", "NUL after the object: bad_json");
+    mlclf_request_free(&req);
+
+    is_int(parse(&req, m, LIT("{\"features\":[1,2,3,4],\"\001\":1}"), NULL,
+                 &err),
+           MLCLF_EREQUEST, "control character in a string: rejected");
+    is_str(req.reason, "bad_json", "control character: bad_json");
+    mlclf_request_free(&req);
+
+    is_int(parse(&req, m, LIT("{\"features\":[1,\f2,3,4]}"), NULL, &err),
+           MLCLF_EREQUEST, "form feed outside strings: rejected");
+    is_str(req.reason, "bad_json", "form feed: bad_json");
+    mlclf_request_free(&req);
+
+    is_int(parse(&req, m, LIT("{\"\xff\":1}"), NULL, &err),
+           MLCLF_EREQUEST, "invalid UTF-8: rejected");
+    is_str(req.reason, "bad_json", "invalid UTF-8: bad_json");
+    mlclf_request_free(&req);
+
+    is_int(parse(&req, m, LIT("{\"\xed\xa0\x80\":1}"), NULL, &err),
+           MLCLF_EREQUEST, "UTF-8 surrogate: rejected");
+    is_str(req.reason, "bad_json", "UTF-8 surrogate: bad_json");
+    mlclf_request_free(&req);
+
+    is_int(parse(&req, m, LIT("{\"\xc3"), NULL, &err),
+           MLCLF_EREQUEST, "UTF-8 cut at the end: rejected");
+    is_str(req.reason, "bad_json", "UTF-8 cut: bad_json");
+    mlclf_request_free(&req);
+
+    is_int(parse(&req, m,
+                 LIT("{\"features\":[1,2,3,4],\"\xf0\x9f\x98\x80\":1}"),
+                 NULL, &err),
+           MLCLF_EREQUEST, "valid 4-byte UTF-8 member: rejected");
+    is_str(req.reason, "bad_shape", "valid UTF-8 member: bad_shape");
+    mlclf_request_free(&req);
+
+    /* a free after a failed parse, twice, and of NULL is safe */
+    parse(&req, m, "{", 1, NULL, &err);
+    mlclf_request_free(&req);
+    mlclf_request_free(&req);
+    mlclf_request_free(NULL);
+    ok(req.root == NULL, "free clears the request");
+}
+
+
+static void
+test_rows(const mlclf_model_t *m, const mlclf_model_t *mi)
+{
+    int               rc;
+    double            x[4];
+    size_t            i;
+    mlclf_err_t       err;
+    mlclf_request_t   req;
+    const char       *body;
+
+    body = "{\"instances\":[[1,2,3,4],{\"petal_width\":8,\"sepal_length\":5,"
+           "\"petal_length\":7,\"sepal_width\":6},[-0,1e-999,0.1,"
+           "1.7976931348623157e308]]}";
+
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+    is_int(rc, MLCLF_OK, "batch of three accepted");
+    is_int(req.n_rows, 3, "three rows");
+
+    mlclf_request_row(&req, m, 0, x);
+    ok(x[0] == 1 && x[1] == 2 && x[2] == 3 && x[3] == 4, "row 0 values");
+
+    mlclf_request_row(&req, m, 1, x);
+    ok(x[0] == 5 && x[1] == 6 && x[2] == 7 && x[3] == 8,
+       "row 1 by name, any order");
+
+    mlclf_request_row(&req, m, 2, x);
+    ok(x[0] == 0 && signbit(x[0]) && x[1] == 0 && x[2] == 0.1
+       && x[3] == DBL_MAX, "row 2: -0, underflow to 0, 0.1, DBL_MAX");
+
+    for (i = 0; i < 4; i++) {
+        x[i] = 42;
+    }
+
+    mlclf_request_row(&req, m, 3, x);
+    ok(x[0] == 42, "row past the end leaves x alone");
+
+    mlclf_request_free(&req);
+
+    /* imputation: nulls and absent names take the model's values */
+
+    body = "{\"instances\":[[null,2,null,4],{\"sepal_width\":6},{},"
+           "{\"petal_width\":null,\"sepal_length\":1}]}";
+
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+    is_int(rc, MLCLF_EREQUEST, "nulls rejected without impute");
+    is_str(req.reason, "missing_value", "missing_value without impute");
+    mlclf_request_free(&req);
+
+    rc = parse(&req, mi, body, strlen(body), NULL, &err);
+    is_int(rc, MLCLF_OK, "nulls and absent names accepted with impute");
+
+    mlclf_request_row(&req, mi, 0, x);
+    ok(x[0] == 5.8 && x[1] == 2 && x[2] == 4.35 && x[3] == 4,
+       "positional nulls imputed");
+
+    mlclf_request_row(&req, mi, 1, x);
+    ok(x[0] == 5.8 && x[1] == 6 && x[2] == 4.35 && x[3] == 1.3,
+       "absent names imputed");
+
+    mlclf_request_row(&req, mi, 2, x);
+    ok(x[0] == 5.8 && x[1] == 3.0 && x[2] == 4.35 && x[3] == 1.3,
+       "empty object: all imputed");
+
+    mlclf_request_row(&req, mi, 3, x);
+    ok(x[0] == 1 && x[1] == 3.0 && x[2] == 4.35 && x[3] == 1.3,
+       "named null imputed");
+
+    mlclf_request_free(&req);
+
+    body = "{\"features\":{\"sepal_length\":1,\"bogus\":null}}";
+    rc = parse(&req, mi, body, strlen(body), NULL, &err);
+    is_str(req.reason, "unknown_feature", "impute does not excuse names");
+    mlclf_request_free(&req);
+
+    body = "{\"features\":[1,2,3]}";
+    rc = parse(&req, mi, body, strlen(body), NULL, &err);
+    is_str(req.reason, "bad_shape", "impute does not excuse short arrays");
+    mlclf_request_free(&req);
+
+    body = "{\"features\":[null,null,null,null]}";
+    rc = parse(&req, mi, body, strlen(body), NULL, &err);
+    is_int(rc, MLCLF_OK, "all-null row accepted with impute");
+    is_int(req.batch, 0, "single row is not a batch");
+    mlclf_request_row(&req, mi, 0, x);
+    ok(x[0] == 5.8 && x[3] == 1.3, "all-null row imputed");
+    mlclf_request_free(&req);
+}
+
+
+static void
+test_wide(void)
+{
+    int               rc;
+    char             *body, *p, **names;
+    void             *buf;
+    double           *x;
+    size_t            i, n;
+    mlclf_err_t       err;
+    mlclf_model_t    *m;
+    mlclf_request_t   req;
+
+    /* beyond the parser's bitmap: the quadratic duplicate check */
+
+    n = 5000;
+    m = wide_model(n, &buf, &names);
+    ok(m != NULL, "wide model with %zu features", n);
+
+    if (m == NULL) {
+        return;
+    }
+
+    body = malloc(n * 24 + 64);
+    x = malloc(n * sizeof(double));
+
+    p = body + sprintf(body, "{\"features\":{");
+
+    for (i = n; i > 0; i--) {
+        p += sprintf(p, "%s\"f%zu\":%zu", i == n ? "" : ",", i - 1, i - 1);
+    }
+
+    strcpy(p, "}}");
+
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+    is_int(rc, MLCLF_OK, "5000 names in reverse accepted (%s)",
+           rc ? err.msg : "");
+
+    if (rc == MLCLF_OK) {
+        mlclf_request_row(&req, m, 0, x);
+
+        for (i = 0; i < n && x[i] == (double) i; i++) {
+            /* void */
+        }
+
+        is_int(i, n, "5000 named values in place");
+    }
+
+    mlclf_request_free(&req);
+
+    /* f0 twice instead of f1 */
+    p = strstr(body, "\"f1\":");
+    memcpy(p, "\"f0\"", 4);
+
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+    is_str(req.reason, "duplicate_feature", "wide: duplicate (%s)", err.msg);
+    mlclf_request_free(&req);
+
+    /* drop f1 */
+    memcpy(p, "\"f1\"", 4);
+    p[-1] = '}';
+    p[0] = '}';
+    p[1] = '\0';
+
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+    is_str(req.reason, "missing_feature", "wide: missing");
+    is_str(err.msg, "feature \"f0\" is missing", "wide: names f0");
+    mlclf_request_free(&req);
+
+    free(body);
+    free(x);
+    mlclf_model_close(&m);
+    free(buf);
+
+    for (i = 0; i < n; i++) {
+        free(names[i]);
+    }
+
+    free(names);
+}
+
+
+static void
+test_reply(const mlclf_model_t *m, const mlclf_model_t *me)
+{
+    int               rc;
+    char             *body, *buf;
+    double           *scratch;
+    size_t            len, bound;
+    uint64_t          counts[3];
+    mlclf_err_t       err;
+    mlclf_reply_t     rep;
+    mlclf_request_t   req;
+    const char       *want;
+
+    scratch = malloc(mlclf_reply_scratch(m) * sizeof(double));
+    is_int(mlclf_reply_scratch(m), 7, "scratch is features + classes");
+
+    /* large batches: the bound holds, with probabilities */
+
+    body = batch_body(1000, "[6.0,2.9,4.5,1.5]", &len);
+    memcpy(body + len - 2, "],\"probabilities\":true}", 24);
+    len += 21;
+
+    rc = parse(&req, m, body, len, NULL, &err);
+    is_int(rc, MLCLF_OK, "1000 rows with probabilities accepted");
+
+    bound = mlclf_reply_bound(m, &req, "v3");
+    buf = malloc(bound);
+
+    memset(&rep, 0, sizeof(rep));
+    memset(counts, 0, sizeof(counts));
+    rep.buf = buf;
+    rep.size = bound;
+    rep.scratch = scratch;
+    rep.version = "v3";
+    rep.class_counts = counts;
+
+    rc = mlclf_reply_write(&rep, m, &req, &err);
+    is_int(rc, MLCLF_OK, "1000-row reply written");
+    ok(rep.len < bound, "1000 rows: len %zu < bound %zu", rep.len, bound);
+    is_int(strlen(buf), rep.len, "reply is NUL-terminated after len");
+    is_int(counts[1], 1000, "class counts: 1000 versicolor");
+    ok(counts[0] == 0 && counts[2] == 0, "class counts: no others");
+    is_int(rep.first_class, 1, "first class");
+    is_double(rep.first_confidence, 0.9, 0, "first confidence");
+
+    rep.size = bound - 1;
+    rc = mlclf_reply_write(&rep, m, &req, &err);
+    is_int(rc, MLCLF_ESPACE, "one byte short of the bound: ESPACE");
+
+    free(buf);
+    mlclf_request_free(&req);
+    free(body);
+
+    /* escaped labels and version */
+
+    if (me != NULL) {
+        body = batch_body(1000, ROW, &len);
+        memcpy(body + len - 2, "],\"probabilities\":true}", 24);
+        len += 21;
+
+        rc = parse(&req, me, body, len, NULL, &err);
+        bound = mlclf_reply_bound(me, &req, "v\"1\\\x01");
+        buf = malloc(bound);
+
+        rep.buf = buf;
+        rep.size = bound;
+        rep.version = "v\"1\\\x01";
+        rep.class_counts = NULL;
+
+        rc = mlclf_reply_write(&rep, me, &req, &err);
+        is_int(rc, MLCLF_OK, "escaped 1000-row reply written");
+        ok(rep.len < bound, "escaped: len %zu < bound %zu", rep.len, bound);
+
+        want = "{\"model_version\":\"v\\\"1\\\\\\u0001\",\"predictions\":["
+               "{\"prediction\":\"se\\\"to\\\\sa\",\"confidence\":0.97,"
+               "\"probabilities\":{\"se\\\"to\\\\sa\":0.97,"
+               "\"versi/color\":0.02,\"vir<ginica>\":0.01}},";
+
+        ok(strncmp(buf, want, strlen(want)) == 0, "escaped reply bytes");
+        if (strncmp(buf, want, strlen(want)) != 0) {
+            tap_diag("got  %.200s", buf);
+            tap_diag("want %s", want);
+        }
+
+        free(buf);
+        mlclf_request_free(&req);
+        free(body);
+    }
+
+    /* a failed parse writes no reply */
+
+    parse(&req, m, "{}", 2, NULL, &err);
+    buf = malloc(256);
+    rep.buf = buf;
+    rep.size = 256;
+    rep.version = "v3";
+    rc = mlclf_reply_write(&rep, m, &req, &err);
+    is_int(rc, MLCLF_EINVAL, "reply after a failed parse: EINVAL");
+    mlclf_request_free(&req);
+    free(buf);
+
+    free(scratch);
+}
+
+
+static void
+test_error_json(void)
+{
+    char    buf[256];
+    size_t  n;
+
+    n = mlclf_error_json(buf, sizeof(buf), "expected 4 features, got 3",
+                         "bad_shape");
+    is_str(buf, "{\"error\":\"expected 4 features, got 3\","
+           "\"reason\":\"bad_shape\"}", "error body");
+    is_int(n, strlen(buf), "error body length");
+
+    n = mlclf_error_json(buf, sizeof(buf),
+                         "q\"b\\s/\n\r\t\b\f\x01\x1f\x7f\xc3\xa9", "r\"");
+    is_str(buf, "{\"error\":\"q\\\"b\\\\s/\\n\\r\\t\\b\\f\\u0001\\u001f"
+           "\x7f\xc3\xa9\",\"reason\":\"r\\\"\"}", "escaped error body");
+    is_int(n, strlen(buf), "escaped error body length");
+
+    memset(buf, 'x', sizeof(buf));
+    n = mlclf_error_json(buf, 10, "a long message", "bad_json");
+    is_int(n, strlen("{\"error\":\"a long message\",\"reason\":\"bad_json\"}"),
+           "short buffer: length needed");
+    ok(buf[0] == 'x', "short buffer: nothing written");
+
+    n = mlclf_error_json(buf, n, "a long message", "bad_json");
+    ok(n == 46 && memcmp(buf, "{\"error\":\"a long message\","
+                         "\"reason\":\"bad_json\"}", 46) == 0
+       && buf[46] == 'x', "exact buffer: written, no NUL");
+
+    n = mlclf_error_json(NULL, 0, NULL, NULL);
+    is_int(n, strlen("{\"error\":\"\",\"reason\":\"\"}"), "NULL strings");
+}
+
+
+static uint64_t  rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+xorshift(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+
+    return rng;
+}
+
+
+/* significant digits of a formatted number */
+
+static int
+sig_digits(const char *s, char *digits)
+{
+    int  n, zeros, started;
+
+    n = 0;
+    zeros = 0;
+    started = 0;
+
+    for ( /* void */ ; *s != '\0' && *s != 'e'; s++) {
+        if (*s == '0' && started) {
+            zeros++;
+
+        } else if (*s >= '1' && *s <= '9') {
+            while (zeros) {
+                digits[n++] = '0';
+                zeros--;
+            }
+
+            digits[n++] = *s;
+            started = 1;
+        }
+    }
+
+    digits[n] = '\0';
+
+    return n;
+}
+
+
+static void
+test_format_double(void)
+{
+    int         i, k, bad, longer, far, checked, nd, rd;
+    char        buf[32], ref[40], d1[32], d2[32];
+    double      d, back;
+    size_t      n;
+    uint64_t    r;
+    static const struct {
+        double      d;
+        const char *s;
+    } fixed[] = {
+        { 0.0, "0" },
+        { -0.0, "-0" },
+        { 1.0, "1" },
+        { -2.5, "-2.5" },
+        { 0.97, "0.97" },
+        { 0.1, "0.1" },
+        { 1.0 / 3, "0.3333333333333333" },
+        { 2.0 / 3, "0.6666666666666666" },
+        { 1e-5, "0.00001" },
+        { 1.5e-6, "1.5e-6" },
+        { 1e-300, "1e-300" },
+        { 5e-324, "5e-324" },
+        { 2.2250738585072014e-308, "2.2250738585072014e-308" },
+        { DBL_MAX, "1.7976931348623157e+308" },
+        { -DBL_MAX, "-1.7976931348623157e+308" },
+        { 1e21, "1e+21" },
+        { 1e20, "100000000000000000000" },
+        { 123456789012345678.0, "123456789012345680" },
+        { 9007199254740993.0, "9007199254740992" },
+        { 0.30000000000000004, "0.30000000000000004" },
+        { 100, "100" },
+    };
+
+    for (i = 0; i < (int) (sizeof(fixed) / sizeof(fixed[0])); i++) {
+        n = mlclf_format_double(buf, fixed[i].d);
+        is_str(buf, fixed[i].s, "format %.17g", fixed[i].d);
+        is_int(n, strlen(fixed[i].s), "format %.17g: length", fixed[i].d);
+    }
+
+    n = mlclf_format_double(buf, INFINITY);
+    is_str(buf, "null", "infinity prints null");
+    n = mlclf_format_double(buf, NAN);
+    is_str(buf, "null", "NaN prints null");
+
+    /*
+     * 100k random doubles: raw bit patterns (every exponent, subnormals)
+     * and values in the ranges probabilities take.  Each must read back
+     * bit for bit, fit 24 bytes, and (checked against snprintf for a
+     * share) have no more digits than the shortest %.Ne that round-trips,
+     * and the same digits when as long.
+     */
+
+    bad = 0;
+    longer = 0;
+    far = 0;
+    checked = 0;
+
+    for (i = 0; i < 100000; i++) {
+        r = xorshift();
+
+        switch (i % 5) {
+        case 0:
+            memcpy(&d, &r, sizeof(double));
+            break;
+        case 1:
+            d = (double) (r >> 11) / 9007199254740992.0;
+            break;
+        case 2:
+            d = ldexp((double) (r >> 11), (int) (r % 160) - 120);
+            break;
+        case 3:
+            r &= 0x000fffffffffffffULL | (r & 0x8000000000000000ULL);
+            memcpy(&d, &r, sizeof(double));
+            break;
+        default:
+            d = (double) (r % 1000000) / 1000.0;
+        }
+
+        if (!isfinite(d)) {
+            continue;
+        }
+
+        n = mlclf_format_double(buf, d);
+        back = strtod(buf, NULL);
+
+        if (memcmp(&back, &d, sizeof(double)) != 0 || n > 24
+            || n != strlen(buf))
+        {
+            if (bad++ < 5) {
+                tap_diag("%a printed %s", d, buf);
+            }
+
+            continue;
+        }
+
+        if (i % 4 != 0) {
+            continue;
+        }
+
+        checked++;
+
+        for (k = 1; k <= 17; k++) {
+            snprintf(ref, sizeof(ref), "%.*e", k - 1, d);
+
+            if (strtod(ref, NULL) == d) {
+                break;
+            }
+        }
+
+        nd = sig_digits(buf, d1);
+        rd = sig_digits(ref, d2);
+
+        if (nd > rd) {
+            if (longer++ < 5) {
+                tap_diag("%a printed %s, %s is shorter", d, buf, ref);
+            }
+
+        } else if (nd == rd && strcmp(d1, d2) != 0) {
+            if (far++ < 5) {
+                tap_diag("%a printed %s, %s is nearer", d, buf, ref);
+            }
+        }
+    }
+
+    is_int(bad, 0, "100000 random doubles read back exactly");
+    is_int(longer, 0, "none longer than needed (%d checked)", checked);
+    is_int(far, 0, "same digits as the correctly rounded form");
+}
+
+
+int
+main(void)
+{
+    void                     *buf, *ibuf, *ebuf;
+    mlclf_model_t            *m, *mi, *me;
+    static const char *const  odd_classes[] = {
+        "se\"to\\sa", "versi/color", "vir<ginica>"
+    };
+
+    test_error_json();
+    test_format_double();
+
+    m = forest_model(iris_classes, NULL, &buf);
+    ok(m != NULL, "iris forest model");
+
+    mi = forest_model(iris_classes, iris_impute, &ibuf);
+    ok(mi != NULL, "iris forest model with impute");
+
+    me = forest_model(odd_classes, NULL, &ebuf);
+    ok(me != NULL, "model with a quote and a backslash in a label");
+
+    if (m != NULL) {
+        test_catalogue(m);
+        test_corpus(m);
+        test_messages(m);
+        test_reply(m, me);
+    }
+
+    if (m != NULL && mi != NULL) {
+        test_rows(m, mi);
+    }
+
+    test_wide();
+
+    mlclf_model_close(&m);
+    mlclf_model_close(&mi);
+    mlclf_model_close(&me);
+    free(buf);
+    free(ibuf);
+    free(ebuf);
+
+    return tap_done();
+}
