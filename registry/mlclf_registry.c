@@ -602,10 +602,10 @@ static int
 mlclf_registry_reload(const char *pid_file, const char *name,
     uint32_t active)
 {
-    char   buf[64], *end;
-    long   pid;
-    FILE  *f;
-    size_t n;
+    long     pid;
+    char     buf[64], *end;
+    FILE    *f;
+    size_t   n;
 
     f = fopen(pid_file, "r");
     if (f == NULL) {

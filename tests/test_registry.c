@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,10 +128,10 @@ t_model(uint32_t version, void **buf, size_t *len)
 {
     mlclf_err_t          err;
     mlclf_spec_t         spec;
-    static const double  w[2] = { 0.5, -1.25 };
-    static const double  b[1] = { 0.125 };
     static const char   *features[2] = { "x0", "x1" };
     static const char   *labels[2] = { "no", "yes" };
+    static const double  w[2] = { 0.5, -1.25 };
+    static const double  b[1] = { 0.125 };
 
     memset(&spec, 0, sizeof(spec));
     spec.kind = MLCLF_KIND_LOGREG;
@@ -212,10 +213,10 @@ t_publish(const char *root, const char *name, double accuracy)
 static size_t
 t_count_staging(const char *root, const char *name)
 {
-    char   cmd[T_PATH + 64], path[T_PATH];
-    FILE  *f;
-    int    c;
-    size_t n;
+    int      c;
+    char     cmd[T_PATH + 64], path[T_PATH];
+    FILE    *f;
+    size_t   n;
 
     t_path(path, "%s/%s/versions", root, name);
     (void) snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -c '^\\.staging-'",
@@ -243,8 +244,8 @@ t_count_staging(const char *root, const char *name)
 static void
 t_names(void)
 {
-    size_t       i;
     char         long64[65], long65[66];
+    size_t       i;
     mlclf_err_t  err;
 
     static const struct {
@@ -481,6 +482,7 @@ t_publishing(void)
 static void
 t_promote(void)
 {
+    int                      fd;
     char                     path[T_PATH], link[64];
     size_t                   n;
     ssize_t                  len;
@@ -570,14 +572,10 @@ t_promote(void)
 
     /* a torn last line is skipped */
     t_path(path, "%s/iris/history.log", t_root);
-    {
-        int  fd;
-
-        fd = open(path, O_WRONLY | O_APPEND);
-        ok(fd >= 0 && write(fd, "\n\n2026-11-24T13:00:00Z promote v1 v1", 36)
-           == 36, "blank lines and a torn line");
-        (void) close(fd);
-    }
+    fd = open(path, O_WRONLY | O_APPEND);
+    ok(fd >= 0 && write(fd, "\n\n2026-11-24T13:00:00Z promote v1 v1", 36)
+       == 36, "blank lines and a torn line");
+    (void) close(fd);
 
     is_int(mlclf_registry_history(t_root, "iris", &ev, &n, &err), MLCLF_OK,
            "history with a torn line");
