@@ -490,12 +490,12 @@ mlclf_parse_counts(mlclf_model_t *m, const uint8_t *p, mlclf_sections_t *s,
         }
 
         m->n_outputs = (uint32_t) count;
+        m->bias = (const double *) (p + e->offset);
+
         want = (uint64_t) m->n_outputs * m->n_features;
         MLCLF_COUNT(MLCLF_SECTION_LINEAR_WEIGHTS, want);
 
-        m->weights = (const double *)
-                         (p + s->sec[MLCLF_SECTION_LINEAR_WEIGHTS].offset);
-        m->bias = (const double *) (p + e->offset);
+        m->weights = (const double *) (p + e->offset);
 
         return MLCLF_OK;
     }
