@@ -1,0 +1,945 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * The reader against damaged files, each built here from a good file
+ * written by mlclf_write_buffer: every kind of damage must come back
+ * with its own error code and a message.  Damage past the checksums is
+ * followed by recomputing them, so that the later checks are reached.
+ * Also mlclf_model_open errors and mlclf_write's atomic publishing.
+ */
+
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mlclf.h"
+#include "mlclf_format.h"
+#include "tap.h"
+
+
+static const char *const  xy_features[] = { "x", "y" };
+static const char *const  abc_classes[] = { "a", "b", "c" };
+
+static const double  lr_weights[] = { 1.0, -2.0, 0.5, 0.25, -1.0, 3.0 };
+static const double  lr_bias[] = { 0.1, 0.2, 0.3 };
+static const double  lr_impute[] = { 0.0, 1.0 };
+
+static const uint32_t  rf_offsets[] = { 0, 3, 8 };
+static const int32_t   rf_feature[] = { 0, -1, -1, 1, -1, 0, -1, -1 };
+static const double    rf_threshold[] = { 0.5, 0, 0, -1.25, 0, 2.0, 0, 0 };
+static const uint32_t  rf_left[] = { 1, 0, 1, 4, 2, 6, 3, 4 };
+static const uint32_t  rf_right[] = { 2, 0, 0, 5, 0, 7, 0, 0 };
+static const double    rf_leaves[] = {
+    1.0, 0.0, 0.0,
+    0.0, 0.75, 0.25,
+    0.5, 0.5, 0.0,
+    0.0, 0.0, 1.0,
+    0.2, 0.3, 0.5
+};
+
+
+static void
+logreg_spec(mlclf_spec_t *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->kind = MLCLF_KIND_LOGREG;
+    s->n_features = 2;
+    s->n_classes = 3;
+    s->feature_names = xy_features;
+    s->class_labels = abc_classes;
+    s->impute = lr_impute;
+    s->metadata = "{\"name\":\"t\"}";
+    s->n_outputs = 3;
+    s->weights = lr_weights;
+    s->bias = lr_bias;
+}
+
+
+static void
+forest_spec(mlclf_spec_t *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->kind = MLCLF_KIND_FOREST;
+    s->n_features = 2;
+    s->n_classes = 3;
+    s->feature_names = xy_features;
+    s->class_labels = abc_classes;
+    s->n_trees = 2;
+    s->n_nodes = 8;
+    s->n_leaves = 5;
+    s->tree_offsets = rf_offsets;
+    s->node_feature = rf_feature;
+    s->node_threshold = rf_threshold;
+    s->node_left = rf_left;
+    s->node_right = rf_right;
+    s->leaf_values = rf_leaves;
+}
+
+
+/* A good file of the kind, with room for 64 more bytes. */
+static uint8_t *
+good(mlclf_kind_e kind, size_t *len)
+{
+    void          *buf;
+    uint8_t       *p;
+    mlclf_err_t    err;
+    mlclf_spec_t   spec;
+
+    if (kind == MLCLF_KIND_LOGREG) {
+        logreg_spec(&spec);
+
+    } else {
+        forest_spec(&spec);
+    }
+
+    if (mlclf_write_buffer(&spec, &buf, len, &err) != MLCLF_OK) {
+        printf("Bail out! cannot write a good model: %s\n", err.msg);
+        exit(1);
+    }
+
+    p = calloc(1, *len + 64);
+    memcpy(p, buf, *len);
+    free(buf);
+
+    return p;
+}
+
+
+static mlclf_file_header_t *
+hdr(uint8_t *p)
+{
+    return (mlclf_file_header_t *) p;
+}
+
+
+static mlclf_file_section_t *
+sec_at(uint8_t *p, uint32_t i)
+{
+    return (mlclf_file_section_t *) (p + hdr(p)->section_offset) + i;
+}
+
+
+static mlclf_file_section_t *
+sec(uint8_t *p, uint32_t type)
+{
+    uint32_t  i;
+
+    for (i = 0; i < hdr(p)->section_count; i++) {
+        if (sec_at(p, i)->type == type) {
+            return sec_at(p, i);
+        }
+    }
+
+    printf("Bail out! no section %u\n", type);
+    exit(1);
+}
+
+
+static void *
+data(uint8_t *p, uint32_t type)
+{
+    return p + sec(p, type)->offset;
+}
+
+
+static void
+fix_crc(uint8_t *p, size_t len)
+{
+    mlclf_file_header_t  *h;
+
+    h = hdr(p);
+    h->payload_crc32 = mlclf_crc32(0, p + MLCLF_HEADER_SIZE,
+                                   len - MLCLF_HEADER_SIZE);
+    h->header_crc32 = 0;
+    h->header_crc32 = mlclf_crc32(0, h, MLCLF_HEADER_SIZE);
+}
+
+
+/* Checks p with both verify and load, expecting code. */
+static void
+expect(uint8_t *p, size_t len, int code, const char *what)
+{
+    int             rc, rc2;
+    mlclf_err_t     err;
+    mlclf_model_t  *m;
+
+    memset(&err, 0, sizeof(err));
+    rc = mlclf_model_verify(p, len, &err);
+
+    if (!tap_ok(rc == code, __FILE__, __LINE__, "%s: %s", what,
+                mlclf_strerror(code)))
+    {
+        printf("#   got %d (%s), want %d\n", rc, mlclf_strerror(rc), code);
+    }
+
+    tap_diag("  %s", err.msg);
+
+    if (code != MLCLF_OK) {
+        ok(err.code == code && err.msg[0] != '\0', "%s: message set", what);
+    }
+
+    m = (mlclf_model_t *) 1;
+    rc2 = mlclf_model_load(&m, p, len, NULL);
+    ok(rc2 == rc && (rc == MLCLF_OK ? m != NULL : m == NULL),
+       "%s: load agrees", what);
+    mlclf_model_close(&m);
+}
+
+
+static void
+test_good(void)
+{
+    size_t    len;
+    uint8_t  *p;
+
+    p = good(MLCLF_KIND_LOGREG, &len);
+    expect(p, len, MLCLF_OK, "good logreg");
+    free(p);
+
+    p = good(MLCLF_KIND_FOREST, &len);
+    expect(p, len, MLCLF_OK, "good forest");
+    free(p);
+}
+
+
+static void
+test_truncated(void)
+{
+    char                   what[64];
+    size_t                 len;
+    uint8_t               *p;
+    uint32_t               i;
+    mlclf_file_section_t  *e;
+
+    p = good(MLCLF_KIND_FOREST, &len);
+
+    expect(p, 0, MLCLF_ETRUNCATED, "empty");
+    expect(p, 1, MLCLF_ETRUNCATED, "1 byte");
+    expect(p, 50, MLCLF_ETRUNCATED, "inside the header");
+    expect(p, MLCLF_HEADER_SIZE - 1, MLCLF_ETRUNCATED, "header minus 1");
+    expect(p, MLCLF_HEADER_SIZE, MLCLF_ETRUNCATED, "header only");
+    expect(p, MLCLF_HEADER_SIZE + 40, MLCLF_ETRUNCATED, "inside the table");
+
+    for (i = 0; i < hdr(p)->section_count; i++) {
+        e = sec_at(p, i);
+
+        snprintf(what, sizeof(what), "cut at the start of section %u", i);
+        expect(p, e->offset, MLCLF_ETRUNCATED, what);
+
+        snprintf(what, sizeof(what), "cut inside section %u", i);
+        expect(p, e->offset + e->length / 2, MLCLF_ETRUNCATED, what);
+    }
+
+    expect(p, len - 1, MLCLF_ETRUNCATED, "last byte missing");
+
+    expect(p, len + 8, MLCLF_EHEADER, "8 bytes of trailing garbage");
+
+    free(p);
+}
+
+
+static void
+test_header(void)
+{
+    size_t    len;
+    uint8_t  *p, *q;
+
+    p = good(MLCLF_KIND_LOGREG, &len);
+    q = malloc(len + 64);
+
+#define RESET()  memcpy(q, p, len + 64)
+
+    RESET();
+    q[0] = 'X';
+    expect(q, len, MLCLF_EMAGIC, "bad magic");
+
+    RESET();
+    q[6] = '\n';    /* CR LF -> LF LF, as a text-mode copy might do */
+    expect(q, len, MLCLF_EMAGIC, "damaged CR LF in the magic");
+
+    RESET();
+    expect(q, len, MLCLF_OK, "reset");
+
+    RESET();
+    hdr(q)->format_version = MLCLF_FORMAT_VERSION + 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EVERSION, "future format version");
+
+    RESET();
+    hdr(q)->format_version = MLCLF_FORMAT_VERSION + 1;
+    expect(q, len, MLCLF_EVERSION, "future version, CRC not fixed");
+
+    RESET();
+    hdr(q)->format_version = 0;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "format version 0");
+
+    RESET();
+    hdr(q)->header_size = 64;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "header size 64");
+
+    RESET();
+    hdr(q)->endian = 0x04030201;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "byte-swapped endianness probe");
+
+    RESET();
+    hdr(q)->flags = 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "unknown header flag");
+
+    RESET();
+    hdr(q)->reserved[59] = 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "nonzero reserved byte");
+
+    RESET();
+    hdr(q)->n_features = 0;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "0 features");
+
+    RESET();
+    hdr(q)->n_features = 65536;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "65536 features");
+
+    RESET();
+    hdr(q)->n_classes = 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "1 class");
+
+    RESET();
+    hdr(q)->section_count = 0;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "0 sections");
+
+    RESET();
+    hdr(q)->section_offset = 132;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "misaligned section table");
+
+    RESET();
+    hdr(q)->file_size = 64;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EHEADER, "file size smaller than the header");
+
+    RESET();
+    q[offsetof(mlclf_file_header_t, model_version)] ^= 0x10;
+    expect(q, len, MLCLF_EHEADERCRC, "flipped byte in the header");
+
+    RESET();
+    q[offsetof(mlclf_file_header_t, header_crc32)] ^= 0x01;
+    expect(q, len, MLCLF_EHEADERCRC, "flipped byte in the header CRC");
+
+    RESET();
+    q[offsetof(mlclf_file_header_t, payload_crc32)] ^= 0x01;
+    expect(q, len, MLCLF_EHEADERCRC, "flipped byte in the payload CRC");
+
+    RESET();
+    ((uint8_t *) data(q, MLCLF_SECTION_LINEAR_WEIGHTS))[3] ^= 0x40;
+    expect(q, len, MLCLF_EPAYLOADCRC, "flipped byte in the weights");
+
+    RESET();
+    q[len - 1] ^= 0x01;
+    expect(q, len, MLCLF_EPAYLOADCRC, "flipped last byte");
+
+    RESET();
+    hdr(q)->model_kind = MLCLF_FILE_KIND_GBT;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EKIND, "gbt (reserved) kind");
+
+    RESET();
+    hdr(q)->model_kind = 0;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EKIND, "kind 0");
+
+    RESET();
+    hdr(q)->model_kind = 77;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EKIND, "unknown kind 77");
+
+    RESET();
+    hdr(q)->model_kind = MLCLF_FILE_KIND_FOREST;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "logreg sections in a forest");
+
+#undef RESET
+
+    free(q);
+    free(p);
+}
+
+
+static void
+test_sections(void)
+{
+    size_t                 len;
+    uint8_t               *p, *q;
+    uint32_t               n;
+    mlclf_file_section_t  *e;
+
+    p = good(MLCLF_KIND_LOGREG, &len);
+    q = malloc(len + 64);
+
+#define RESET()  memcpy(q, p, len + 64)
+
+    RESET();
+    sec(q, MLCLF_SECTION_LINEAR_BIAS)->offset = len + 8;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EBOUNDS, "section offset past EOF");
+
+    RESET();
+    sec(q, MLCLF_SECTION_LINEAR_BIAS)->offset = UINT64_MAX - 7;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EBOUNDS, "section offset near 2^64");
+
+    RESET();
+    sec(q, MLCLF_SECTION_LINEAR_BIAS)->length = UINT64_MAX - 15;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EBOUNDS, "offset + length wraps around");
+
+    RESET();
+    sec(q, MLCLF_SECTION_LINEAR_BIAS)->length += 8;
+    sec(q, MLCLF_SECTION_LINEAR_BIAS)->count += 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EBOUNDS, "last section 8 bytes too long");
+
+    RESET();
+    hdr(q)->section_offset = len;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EBOUNDS, "section table past EOF");
+
+    RESET();
+    hdr(q)->section_count = MLCLF_MAX_SECTIONS;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EBOUNDS, "section table longer than the file");
+
+    RESET();
+    sec(q, MLCLF_SECTION_FEATURE_NAMES)->offset += 4;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "misaligned section");
+
+    RESET();
+    sec(q, MLCLF_SECTION_CLASS_LABELS)->offset =
+        sec(q, MLCLF_SECTION_FEATURE_NAMES)->offset;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "overlapping sections");
+
+    RESET();
+    sec(q, MLCLF_SECTION_LINEAR_WEIGHTS)->count -= 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "weights length does not match count");
+
+    RESET();
+    sec(q, MLCLF_SECTION_LINEAR_WEIGHTS)->count -= 1;
+    sec(q, MLCLF_SECTION_LINEAR_WEIGHTS)->length -= 8;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "weights count wrong for n_outputs");
+
+    RESET();
+    sec(q, MLCLF_SECTION_LINEAR_BIAS)->count = 2;
+    sec(q, MLCLF_SECTION_LINEAR_BIAS)->length = 16;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "2 outputs for 3 classes");
+
+    RESET();
+    sec(q, MLCLF_SECTION_FEATURE_NAMES)->count = 3;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "feature name count != n_features");
+
+    RESET();
+    sec(q, MLCLF_SECTION_IMPUTE)->type = 99;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "unknown section type");
+
+    RESET();
+    sec(q, MLCLF_SECTION_IMPUTE)->type = MLCLF_SECTION_FEATURE_NAMES;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "duplicate section");
+
+    RESET();
+    sec(q, MLCLF_SECTION_IMPUTE)->flags = 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "unknown section flag");
+
+    RESET();
+    sec(q, MLCLF_SECTION_IMPUTE)->type = MLCLF_SECTION_NODE_THRESHOLD;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "forest section in a logreg");
+
+    /* drop the last table entry (LINEAR_BIAS) and zero its bytes */
+    RESET();
+    n = hdr(q)->section_count - 1;
+    e = sec_at(q, n);
+    ok(e->type == MLCLF_SECTION_LINEAR_BIAS, "bias is the last section");
+    memset(q + e->offset, 0, e->length);
+    memset(e, 0, sizeof(*e));
+    hdr(q)->section_count = n;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "missing section");
+
+    /* feature names "x\0y\0" are followed by 4 bytes of padding */
+    RESET();
+    ((uint8_t *) data(q, MLCLF_SECTION_FEATURE_NAMES))[4] = 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "nonzero padding after a section");
+
+    RESET();
+    hdr(q)->section_offset += 8;
+    memmove(q + MLCLF_HEADER_SIZE + 8, q + MLCLF_HEADER_SIZE,
+            hdr(q)->section_count * 32);
+    memset(q + MLCLF_HEADER_SIZE, 0, 8);
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "table moved onto the first section");
+
+    RESET();
+    q[len - 1] = 1;     /* the last bias double ends at len - 8 */
+    sec(q, MLCLF_SECTION_LINEAR_BIAS)->length -= 8;
+    sec(q, MLCLF_SECTION_LINEAR_BIAS)->count -= 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "nonzero byte after the last section");
+
+#undef RESET
+
+    free(q);
+    free(p);
+}
+
+
+static void
+test_strings(void)
+{
+    char      *names;
+    size_t     len;
+    uint8_t   *p, *q;
+
+    p = good(MLCLF_KIND_LOGREG, &len);
+    q = malloc(len + 64);
+
+#define RESET()  memcpy(q, p, len + 64)
+
+    /* feature names are "x\0y\0" */
+    RESET();
+    names = data(q, MLCLF_SECTION_FEATURE_NAMES);
+    names[2] = 'x';
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESTRINGS, "duplicate feature name");
+
+    RESET();
+    names = data(q, MLCLF_SECTION_FEATURE_NAMES);
+    names[0] = '\t';
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESTRINGS, "control byte in a feature name");
+
+    RESET();
+    names = data(q, MLCLF_SECTION_FEATURE_NAMES);
+    names[0] = (char) 0xc3;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESTRINGS, "non-ASCII byte in a feature name");
+
+    RESET();
+    names = data(q, MLCLF_SECTION_FEATURE_NAMES);
+    names[3] = 'z';
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESTRINGS, "last feature name not terminated");
+
+    RESET();
+    names = data(q, MLCLF_SECTION_FEATURE_NAMES);
+    names[0] = '\0';
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESTRINGS, "empty feature name");
+
+    RESET();
+    names = data(q, MLCLF_SECTION_FEATURE_NAMES);
+    names[1] = 'x';
+    names[2] = '\0';
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESTRINGS, "one name plus stray bytes");
+
+    /* class labels are "a\0b\0c\0" */
+    RESET();
+    names = data(q, MLCLF_SECTION_CLASS_LABELS);
+    names[4] = 'a';
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESTRINGS, "duplicate class label");
+
+    RESET();
+    names = data(q, MLCLF_SECTION_METADATA);
+    names[0] = '[';
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EMETADATA, "metadata is not a JSON object");
+
+    RESET();
+    names = data(q, MLCLF_SECTION_METADATA);
+    names[1] = '\0';
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EMETADATA, "NUL inside the metadata");
+
+    RESET();
+    names = data(q, MLCLF_SECTION_METADATA);
+    names[sec(q, MLCLF_SECTION_METADATA)->length - 1] = ' ';
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EMETADATA, "metadata not NUL-terminated");
+
+#undef RESET
+
+    free(q);
+    free(p);
+}
+
+
+static void
+test_nonfinite(void)
+{
+    size_t    len;
+    uint8_t  *p, *q;
+
+    p = good(MLCLF_KIND_LOGREG, &len);
+    q = malloc(len + 64);
+
+#define RESET()  memcpy(q, p, len + 64)
+
+    RESET();
+    ((double *) data(q, MLCLF_SECTION_LINEAR_WEIGHTS))[4] = NAN;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ENONFINITE, "NaN weight");
+
+    RESET();
+    ((double *) data(q, MLCLF_SECTION_LINEAR_BIAS))[2] = -INFINITY;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ENONFINITE, "infinite bias");
+
+    RESET();
+    ((double *) data(q, MLCLF_SECTION_IMPUTE))[1] = NAN;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ENONFINITE, "NaN impute value");
+
+    free(p);
+    free(q);
+
+    p = good(MLCLF_KIND_FOREST, &len);
+    q = malloc(len + 64);
+
+    RESET();
+    ((double *) data(q, MLCLF_SECTION_NODE_THRESHOLD))[5] = NAN;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ENONFINITE, "NaN threshold");
+
+    RESET();
+    ((double *) data(q, MLCLF_SECTION_LEAF_VALUES))[14] = INFINITY;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ENONFINITE, "infinite leaf value");
+
+#undef RESET
+
+    free(p);
+    free(q);
+}
+
+
+static void
+test_trees(void)
+{
+    size_t     len;
+    int32_t   *feat;
+    uint8_t   *p, *q;
+    uint32_t  *left, *right, *off;
+
+    p = good(MLCLF_KIND_FOREST, &len);
+    q = malloc(len + 64);
+
+#define RESET()                                                              \
+    memcpy(q, p, len + 64);                                                  \
+    feat = data(q, MLCLF_SECTION_NODE_FEATURE);                              \
+    left = data(q, MLCLF_SECTION_NODE_LEFT);                                 \
+    right = data(q, MLCLF_SECTION_NODE_RIGHT);                               \
+    off = data(q, MLCLF_SECTION_TREE_OFFSETS)
+
+    RESET();
+    left[0] = 0;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ETREECYCLE, "node 0 is its own left child");
+
+    RESET();
+    right[5] = 4;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ETREECYCLE, "right child before its parent");
+
+    RESET();
+    right[0] = 3;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ETREE, "child in the next tree");
+
+    RESET();
+    left[5] = 8;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ETREE, "child past the last node");
+
+    RESET();
+    left[1] = 5;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ETREE, "leaf row out of range");
+
+    RESET();
+    right[1] = 2;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ETREE, "leaf with a right child");
+
+    RESET();
+    off[1] = 0;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ETREE, "empty tree");
+
+    RESET();
+    off[0] = 1;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ETREE, "first tree not at node 0");
+
+    RESET();
+    off[2] = 7;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ETREE, "trees do not cover every node");
+
+    RESET();
+    feat[0] = 2;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EFEATURE, "feature index = n_features");
+
+    RESET();
+    feat[3] = -7;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EFEATURE, "negative feature index");
+
+    RESET();
+    feat[3] = INT32_MAX;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_EFEATURE, "feature index INT32_MAX");
+
+    RESET();
+    sec(q, MLCLF_SECTION_LEAF_VALUES)->count -= 1;
+    sec(q, MLCLF_SECTION_LEAF_VALUES)->length -= 8;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ESECTION, "leaf values not a multiple of classes");
+
+#undef RESET
+
+    (void) feat;
+    free(q);
+    free(p);
+}
+
+
+static void
+test_writer_rejects(void)
+{
+    int            rc;
+    void          *buf;
+    size_t         len;
+    mlclf_err_t    err;
+    mlclf_spec_t   spec;
+    uint32_t       left[8];
+
+    static const char *const  dup[] = { "x", "x" };
+    static const char *const  bad[] = { "x", "new\nline" };
+
+    logreg_spec(&spec);
+    spec.metadata = "[1, 2]";
+    rc = mlclf_write_buffer(&spec, &buf, &len, &err);
+    is_int(rc, MLCLF_EMETADATA, "writer: metadata must be an object");
+    ok(buf == NULL && len == 0, "writer: nothing returned on failure");
+
+    logreg_spec(&spec);
+    spec.feature_names = dup;
+    is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_ESTRINGS,
+           "writer: duplicate feature names");
+
+    logreg_spec(&spec);
+    spec.feature_names = bad;
+    is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_ESTRINGS,
+           "writer: newline in a feature name");
+
+    logreg_spec(&spec);
+    spec.n_outputs = 1;
+    is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_EINVAL,
+           "writer: 1 output for 3 classes");
+
+    logreg_spec(&spec);
+    spec.n_classes = 1;
+    is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_EINVAL,
+           "writer: 1 class");
+
+    logreg_spec(&spec);
+    spec.kind = MLCLF_KIND_GBT;
+    is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_EKIND,
+           "writer: gbt");
+
+    forest_spec(&spec);
+    memcpy(left, rf_left, sizeof(left));
+    left[3] = 3;
+    spec.node_left = left;
+    is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_ETREECYCLE,
+           "writer: tree cycle");
+    tap_diag("  %s", err.msg);
+
+    is_int(mlclf_write_buffer(NULL, &buf, &len, &err), MLCLF_EINVAL,
+           "writer: NULL spec");
+}
+
+
+static void
+test_misc(void)
+{
+    size_t    len;
+    uint8_t  *p;
+
+    p = good(MLCLF_KIND_LOGREG, &len);
+    memmove(p + 4, p, len);
+    expect(p + 4, len, MLCLF_EINVAL, "misaligned buffer");
+    free(p);
+
+    expect(NULL, 10, MLCLF_EINVAL, "NULL buffer");
+    expect(NULL, 0, MLCLF_ETRUNCATED, "NULL empty buffer");
+}
+
+
+static int
+count_entries(const char *dir)
+{
+    int             n;
+    DIR            *d;
+    struct dirent  *de;
+
+    n = 0;
+    d = opendir(dir);
+
+    if (d == NULL) {
+        return -1;
+    }
+
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+            n++;
+        }
+    }
+
+    closedir(d);
+
+    return n;
+}
+
+
+static void
+test_files(void)
+{
+    int             rc, fd;
+    char            dir[] = "/tmp/mlclf-model-XXXXXX", path[160], sub[64];
+    mlclf_err_t     err;
+    mlclf_spec_t    spec;
+    mlclf_model_t  *m;
+
+    if (mkdtemp(dir) == NULL) {
+        ok(0, "mkdtemp: %s", strerror(errno));
+        return;
+    }
+
+    snprintf(path, sizeof(path), "%s/missing.mlclf", dir);
+    m = (mlclf_model_t *) 1;
+    rc = mlclf_model_open(&m, path, &err);
+    is_int(rc, MLCLF_EIO, "open a missing file");
+    ok(m == NULL, "no model on failure");
+    ok(strstr(err.msg, "open") != NULL && strstr(err.msg, path) != NULL
+       && strstr(err.msg, strerror(ENOENT)) != NULL,
+       "message names the call, the path and errno: %s", err.msg);
+
+    rc = mlclf_model_open(&m, dir, &err);
+    is_int(rc, MLCLF_EIO, "open a directory");
+
+    snprintf(path, sizeof(path), "%s/empty.mlclf", dir);
+    fd = open(path, O_WRONLY | O_CREAT, 0644);
+    close(fd);
+    is_int(mlclf_model_open(&m, path, &err), MLCLF_ETRUNCATED,
+           "open an empty file");
+    unlink(path);
+
+    snprintf(path, sizeof(path), "%s/model.mlclf", dir);
+    logreg_spec(&spec);
+    rc = mlclf_write(path, &spec, &err);
+    is_int(rc, MLCLF_OK, "write a model");
+    is_int(count_entries(dir), 1, "only the model file in the directory");
+
+    rc = mlclf_model_open(&m, path, &err);
+    is_int(rc, MLCLF_OK, "open it");
+    is_int(mlclf_model_kind(m), MLCLF_KIND_LOGREG, "it is the logreg");
+    mlclf_model_close(&m);
+
+    /* replace it: the open mapping of the old file is not disturbed */
+    rc = mlclf_model_open(&m, path, &err);
+    forest_spec(&spec);
+    is_int(mlclf_write(path, &spec, &err), MLCLF_OK, "replace the model");
+    is_int(count_entries(dir), 1, "still only the model file");
+    is_int(mlclf_model_kind(m), MLCLF_KIND_LOGREG, "old mapping unchanged");
+    mlclf_model_close(&m);
+
+    rc = mlclf_model_open(&m, path, &err);
+    is_int(rc == MLCLF_OK ? (int) mlclf_model_kind(m) : rc,
+           MLCLF_KIND_FOREST, "the new file is the forest");
+    mlclf_model_close(&m);
+
+    /* an invalid spec writes nothing */
+    spec.n_leaves = 4;
+    is_int(mlclf_write(path, &spec, &err), MLCLF_ETREE,
+           "invalid spec is refused");
+    is_int(count_entries(dir), 1, "no temp file after a refused spec");
+    forest_spec(&spec);
+
+    snprintf(path, sizeof(path), "%s/nodir/model.mlclf", dir);
+    rc = mlclf_write(path, &spec, &err);
+    is_int(rc, MLCLF_EIO, "write into a missing directory");
+    ok(strstr(err.msg, "open") != NULL, "message names open: %s", err.msg);
+    is_int(count_entries(dir), 1, "nothing created");
+
+    /* rename over a directory fails after the temp file was written */
+    snprintf(sub, sizeof(sub), "%s/sub", dir);
+    mkdir(sub, 0755);
+    snprintf(path, sizeof(path), "%s/x", sub);
+    mkdir(path, 0755);
+    rc = mlclf_write(path, &spec, &err);
+    is_int(rc, MLCLF_EIO, "rename over a directory fails");
+    ok(strstr(err.msg, "rename") != NULL, "message names rename: %s",
+       err.msg);
+    is_int(count_entries(sub), 1, "temp file removed after the failure");
+
+    is_int(mlclf_write("", &spec, &err), MLCLF_EINVAL, "empty path");
+
+    snprintf(path, sizeof(path), "%s/x", sub);
+    rmdir(path);
+    rmdir(sub);
+    snprintf(path, sizeof(path), "%s/model.mlclf", dir);
+    unlink(path);
+    ok(rmdir(dir) == 0, "temp dir empty at the end");
+}
+
+
+int
+main(void)
+{
+    test_good();
+    test_truncated();
+    test_header();
+    test_sections();
+    test_strings();
+    test_nonfinite();
+    test_trees();
+    test_writer_rejects();
+    test_misc();
+    test_files();
+
+    return tap_done();
+}
