@@ -1,0 +1,657 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Logistic regression: L2-penalised, binary sigmoid or multinomial
+ * softmax, fitted by L-BFGS on standardised features; the standardisation
+ * is folded into the stored weights so the served model takes raw rows.
+ *
+ * Objective, on standardised features s_i = (x_i - mean) / std (std over
+ * the train rows, population form; a constant feature keeps std 1):
+ *
+ *     F(W, b) = (1/n) * ( sum_i -log P(y_i | s_i) + (l2 / 2) * ||W||^2 )
+ *
+ * with P = sigmoid(w.s + b) for two classes (one output, P(class 1)) and
+ * P = softmax(W s + b) over n_classes outputs otherwise; the bias is not
+ * penalised.  The minimiser is that of scikit-learn's LogisticRegression
+ * (C = 1 / l2) fitted on StandardScaler output; dividing by n only makes
+ * the stopping rule (max |dF| <= tol) independent of the data set size.
+ *
+ * Rows are processed in fixed blocks of MLCLF_TRAIN_LR_BLOCK, gathered
+ * and standardised into a per-thread buffer (no copy of X is kept), and
+ * each block's loss and gradient are summed in block order, so the result
+ * does not depend on the number of threads.
+ */
+
+
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <mlclf_train.h>
+#include <mlclf_train_blas.h>
+
+
+#define MLCLF_TRAIN_LR_BLOCK    1024    /* rows per block */
+#define MLCLF_TRAIN_LR_HISTORY  10      /* L-BFGS correction pairs */
+#define MLCLF_TRAIN_LR_SEARCH   30      /* line search trials */
+
+
+typedef struct mlclf_train_lr_ctx_s  mlclf_train_lr_ctx_t;
+
+typedef struct {
+    mlclf_train_lr_ctx_t     *ctx;
+    size_t                    id;
+    double                   *xb;           /* block x p, standardised */
+    double                   *zb;           /* block x k: scores, then G */
+} mlclf_train_lr_worker_t;
+
+
+struct mlclf_train_lr_ctx_s {
+    const mlclf_train_data_t *d;
+    const size_t             *rows;
+    size_t                    n;
+    size_t                    p;            /* features */
+    size_t                    k;            /* outputs */
+    size_t                    m;            /* parameters: k * p + k */
+    size_t                    n_blocks;
+    size_t                    n_threads;
+    double                    l2;
+    const double             *mean;
+    const double             *scale;        /* 1 / std */
+    const double             *theta;        /* W (k x p), then b (k) */
+    double                   *block_loss;   /* n_blocks */
+    double                   *block_grad;   /* n_blocks x m */
+    mlclf_train_lr_worker_t  *workers;
+};
+
+
+static void *mlclf_train_lr_work(void *arg);
+static void mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j);
+static int mlclf_train_lr_eval(mlclf_train_lr_ctx_t *ctx,
+    const double *theta, double *f, double *g);
+static double mlclf_train_lr_maxabs(const double *v, size_t m);
+static int mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
+    uint32_t max_iter, double tol, uint32_t *iterations, mlclf_err_t *err);
+static int mlclf_train_lr_moments(const mlclf_train_data_t *d,
+    const size_t *rows, size_t n, double *mean, double *scale);
+
+
+static void *
+mlclf_train_lr_work(void *arg)
+{
+    mlclf_train_lr_worker_t  *w = arg;
+
+    size_t                    j;
+    mlclf_train_lr_ctx_t     *ctx;
+
+    ctx = w->ctx;
+
+    for (j = w->id; j < ctx->n_blocks; j += ctx->n_threads) {
+        mlclf_train_lr_block(w, j);
+    }
+
+    return NULL;
+}
+
+
+/* Loss and gradient (sums, unpenalised) of block j into its slots. */
+static void
+mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j)
+{
+    size_t                 i, c, f, r0, nr, p, k, y;
+    double                 loss, z, mx, lse, *xb, *zb, *g, *row;
+    const double          *src;
+    mlclf_train_lr_ctx_t  *ctx;
+
+    ctx = w->ctx;
+    p = ctx->p;
+    k = ctx->k;
+    xb = w->xb;
+    zb = w->zb;
+
+    r0 = j * MLCLF_TRAIN_LR_BLOCK;
+    nr = ctx->n - r0;
+    if (nr > MLCLF_TRAIN_LR_BLOCK) {
+        nr = MLCLF_TRAIN_LR_BLOCK;
+    }
+
+    for (i = 0; i < nr; i++) {
+        src = ctx->d->x + ctx->rows[r0 + i] * p;
+        row = xb + i * p;
+
+        for (f = 0; f < p; f++) {
+            row[f] = (src[f] - ctx->mean[f]) * ctx->scale[f];
+        }
+    }
+
+    /* Z = S W^T */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int) nr, (int) k,
+                (int) p, 1.0, xb, (int) p, ctx->theta, (int) p, 0.0, zb,
+                (int) k);
+
+    g = ctx->block_grad + j * ctx->m;
+    memset(g + k * p, 0, k * sizeof(double));
+    loss = 0.0;
+
+    for (i = 0; i < nr; i++) {
+        y = ctx->d->y[ctx->rows[r0 + i]];
+        row = zb + i * k;
+
+        if (k == 1) {
+            z = row[0] + ctx->theta[p];
+
+            /* log(1 + e^z) - y z, and dL/dz = sigmoid(z) - y */
+            if (z > 0) {
+                loss += z + log1p(exp(-z)) - (y ? z : 0.0);
+                row[0] = 1.0 / (1.0 + exp(-z)) - (double) y;
+
+            } else {
+                loss += log1p(exp(z)) - (y ? z : 0.0);
+                mx = exp(z);
+                row[0] = mx / (1.0 + mx) - (double) y;
+            }
+
+            g[p] += row[0];
+            continue;
+        }
+
+        mx = -HUGE_VAL;
+        for (c = 0; c < k; c++) {
+            row[c] += ctx->theta[k * p + c];
+            if (row[c] > mx) {
+                mx = row[c];
+            }
+        }
+
+        lse = exp(row[0] - mx);
+        for (c = 1; c < k; c++) {
+            lse += exp(row[c] - mx);
+        }
+
+        lse = mx + log(lse);
+        loss += lse - row[y];
+
+        for (c = 0; c < k; c++) {
+            row[c] = exp(row[c] - lse) - (c == y ? 1.0 : 0.0);
+            g[k * p + c] += row[c];
+        }
+    }
+
+    /* dW = G^T S */
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int) k, (int) p,
+                (int) nr, 1.0, zb, (int) k, xb, (int) p, 0.0, g, (int) p);
+
+    ctx->block_loss[j] = loss;
+}
+
+
+/* F and dF at theta (see the file comment). */
+static int
+mlclf_train_lr_eval(mlclf_train_lr_ctx_t *ctx, const double *theta,
+    double *f, double *g)
+{
+    size_t      t, j, kp;
+    double      loss, inv;
+    pthread_t  *tid;
+
+    ctx->theta = theta;
+
+    tid = NULL;
+
+    if (ctx->n_threads > 1) {
+        tid = malloc(ctx->n_threads * sizeof(pthread_t));
+        if (tid == NULL) {
+            return MLCLF_ENOMEM;
+        }
+    }
+
+    for (t = 1; t < ctx->n_threads; t++) {
+        if (pthread_create(&tid[t], NULL, mlclf_train_lr_work,
+                           &ctx->workers[t])
+            != 0)
+        {
+            /* run the remaining stripes here */
+            for (j = t; j < ctx->n_threads; j++) {
+                mlclf_train_lr_work(&ctx->workers[j]);
+            }
+
+            break;
+        }
+    }
+
+    mlclf_train_lr_work(&ctx->workers[0]);
+
+    for (j = 1; j < t; j++) {
+        pthread_join(tid[j], NULL);
+    }
+
+    free(tid);
+
+    kp = ctx->k * ctx->p;
+    loss = 0.0;
+    memset(g, 0, ctx->m * sizeof(double));
+
+    for (j = 0; j < ctx->n_blocks; j++) {
+        loss += ctx->block_loss[j];
+        cblas_daxpy((int) ctx->m, 1.0, ctx->block_grad + j * ctx->m, 1, g,
+                    1);
+    }
+
+    loss += 0.5 * ctx->l2 * cblas_ddot((int) kp, theta, 1, theta, 1);
+    cblas_daxpy((int) kp, ctx->l2, theta, 1, g, 1);
+
+    inv = 1.0 / (double) ctx->n;
+    cblas_dscal((int) ctx->m, inv, g, 1);
+    *f = loss * inv;
+
+    return MLCLF_OK;
+}
+
+
+static double
+mlclf_train_lr_maxabs(const double *v, size_t m)
+{
+    size_t  i;
+    double  a;
+
+    a = 0.0;
+
+    for (i = 0; i < m; i++) {
+        if (fabs(v[i]) > a) {
+            a = fabs(v[i]);
+        }
+    }
+
+    return a;
+}
+
+
+/*
+ * L-BFGS with a backtracking (Armijo, safeguarded quadratic
+ * interpolation) line search.  Stops when max |dF| <= tol, when F stops
+ * decreasing (relative change below 64 eps, as scikit-learn asks of
+ * scipy), when no step decreases F, or after max_iter iterations.
+ */
+static int
+mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
+    uint32_t max_iter, double tol, uint32_t *iterations, mlclf_err_t *err)
+{
+    int        rc, mi;
+    size_t     m, h, n_hist, head, tries;
+    double     f, fn, gd, alpha, a, sy, yy, gamma, denom, *buf, *g, *gn,
+              *xn, *dir, *s, *yv, *rho, *al;
+    uint32_t   it;
+
+    m = ctx->m;
+    mi = (int) m;
+    h = MLCLF_TRAIN_LR_HISTORY;
+
+    buf = malloc((4 * m + 2 * h * m + 2 * h) * sizeof(double));
+    if (buf == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    g = buf;
+    gn = g + m;
+    xn = gn + m;
+    dir = xn + m;
+    s = dir + m;
+    yv = s + h * m;
+    rho = yv + h * m;
+    al = rho + h;
+
+    n_hist = 0;
+    head = 0;
+    it = 0;
+
+    rc = mlclf_train_lr_eval(ctx, theta, &f, g);
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    while (it < max_iter && mlclf_train_lr_maxabs(g, m) > tol) {
+
+        /* two-loop recursion: dir = -H g */
+
+        cblas_dcopy(mi, g, 1, dir, 1);
+
+        for (h = 0; h < n_hist; h++) {
+            size_t  q = (head + MLCLF_TRAIN_LR_HISTORY - 1 - h)
+                        % MLCLF_TRAIN_LR_HISTORY;
+
+            al[q] = rho[q] * cblas_ddot(mi, s + q * m, 1, dir, 1);
+            cblas_daxpy(mi, -al[q], yv + q * m, 1, dir, 1);
+        }
+
+        if (n_hist > 0) {
+            h = (head + MLCLF_TRAIN_LR_HISTORY - 1) % MLCLF_TRAIN_LR_HISTORY;
+            yy = cblas_ddot(mi, yv + h * m, 1, yv + h * m, 1);
+            gamma = 1.0 / (rho[h] * yy);
+            cblas_dscal(mi, gamma, dir, 1);
+        }
+
+        for (h = n_hist; h > 0; h--) {
+            size_t  q = (head + MLCLF_TRAIN_LR_HISTORY - h)
+                        % MLCLF_TRAIN_LR_HISTORY;
+
+            a = rho[q] * cblas_ddot(mi, yv + q * m, 1, dir, 1);
+            cblas_daxpy(mi, al[q] - a, s + q * m, 1, dir, 1);
+        }
+
+        cblas_dscal(mi, -1.0, dir, 1);
+
+        gd = cblas_ddot(mi, g, 1, dir, 1);
+
+        if (!(gd < 0.0)) {
+            /* not a descent direction: forget the history */
+            n_hist = 0;
+            cblas_dcopy(mi, g, 1, dir, 1);
+            cblas_dscal(mi, -1.0, dir, 1);
+            gd = -cblas_ddot(mi, g, 1, g, 1);
+        }
+
+        alpha = 1.0;
+        if (n_hist == 0) {
+            a = sqrt(-gd);
+            alpha = a > 1.0 ? 1.0 / a : 1.0;
+        }
+
+        for (tries = 0; tries < MLCLF_TRAIN_LR_SEARCH; tries++) {
+            cblas_dcopy(mi, theta, 1, xn, 1);
+            cblas_daxpy(mi, alpha, dir, 1, xn, 1);
+
+            rc = mlclf_train_lr_eval(ctx, xn, &fn, gn);
+            if (rc != MLCLF_OK) {
+                goto failed;
+            }
+
+            if (isfinite(fn) && fn <= f + 1e-4 * alpha * gd) {
+                break;
+            }
+
+            /* minimiser of the quadratic through f, gd and fn */
+            denom = 2.0 * (fn - f - gd * alpha);
+            a = isfinite(fn) && denom > 0 ? -gd * alpha * alpha / denom
+                                          : 0.1 * alpha;
+            if (a < 0.1 * alpha) {
+                a = 0.1 * alpha;
+            }
+
+            if (a > 0.5 * alpha) {
+                a = 0.5 * alpha;
+            }
+
+            alpha = a;
+        }
+
+        if (tries == MLCLF_TRAIN_LR_SEARCH) {
+            break;
+        }
+
+        it++;
+
+        /* s = xn - theta, y = gn - g */
+        h = head;
+        cblas_dcopy(mi, xn, 1, s + h * m, 1);
+        cblas_daxpy(mi, -1.0, theta, 1, s + h * m, 1);
+        cblas_dcopy(mi, gn, 1, yv + h * m, 1);
+        cblas_daxpy(mi, -1.0, g, 1, yv + h * m, 1);
+
+        sy = cblas_ddot(mi, s + h * m, 1, yv + h * m, 1);
+        yy = cblas_ddot(mi, yv + h * m, 1, yv + h * m, 1);
+
+        if (sy > 1e-10 * yy && sy > 0.0) {
+            rho[h] = 1.0 / sy;
+            head = (head + 1) % MLCLF_TRAIN_LR_HISTORY;
+            if (n_hist < MLCLF_TRAIN_LR_HISTORY) {
+                n_hist++;
+            }
+        }
+
+        cblas_dcopy(mi, xn, 1, theta, 1);
+        cblas_dcopy(mi, gn, 1, g, 1);
+
+        a = fabs(f) > fabs(fn) ? fabs(f) : fabs(fn);
+        if (a < 1.0) {
+            a = 1.0;
+        }
+
+        denom = f - fn;
+        f = fn;
+
+        if (denom <= 64 * DBL_EPSILON * a) {
+            break;
+        }
+    }
+
+    *iterations = it;
+    free(buf);
+
+    return MLCLF_OK;
+
+failed:
+
+    free(buf);
+
+    return mlclf_err_set(err, rc, "logistic regression: out of memory");
+}
+
+
+/* Means and 1/std of the train rows, two passes for accuracy. */
+static int
+mlclf_train_lr_moments(const mlclf_train_data_t *d, const size_t *rows,
+    size_t n, double *mean, double *scale)
+{
+    size_t         i, f, p;
+    double         v, *acc;
+    const double  *x;
+
+    p = d->n_features;
+
+    acc = calloc(p, sizeof(double));
+    if (acc == NULL) {
+        return MLCLF_ENOMEM;
+    }
+
+    for (i = 0; i < n; i++) {
+        x = d->x + rows[i] * p;
+        for (f = 0; f < p; f++) {
+            acc[f] += x[f];
+        }
+    }
+
+    for (f = 0; f < p; f++) {
+        mean[f] = acc[f] / (double) n;
+        acc[f] = 0.0;
+    }
+
+    for (i = 0; i < n; i++) {
+        x = d->x + rows[i] * p;
+        for (f = 0; f < p; f++) {
+            v = x[f] - mean[f];
+            acc[f] += v * v;
+        }
+    }
+
+    for (f = 0; f < p; f++) {
+        v = sqrt(acc[f] / (double) n);
+
+        /* constant up to rounding of the mean: leave it unscaled */
+        scale[f] = v > 10 * DBL_EPSILON * (fabs(mean[f]) > 1 ? fabs(mean[f])
+                                                             : 1.0)
+                   ? 1.0 / v : 1.0;
+    }
+
+    free(acc);
+
+    return MLCLF_OK;
+}
+
+
+int
+mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
+    const mlclf_train_data_t *d, const size_t *rows, size_t n,
+    mlclf_err_t *err)
+{
+    int                    rc, saved;
+    size_t                 i, c, f, p, k, nt, *count;
+    double                 t0, *theta, *mean, *scale, *w, *b, *work,
+                           prior;
+    const char           **names;
+    mlclf_train_lr_ctx_t   ctx;
+
+    memset(out, 0, sizeof(mlclf_train_model_t));
+    t0 = mlclf_train_now();
+
+    p = d->n_features;
+
+    if (n == 0 || p == 0 || d->n_classes < 2) {
+        return mlclf_err_set(err, MLCLF_EINVAL,
+                             "logistic regression needs rows, features and "
+                             "two classes or more (got %zu rows, %zu "
+                             "features, %zu classes)", n, p, d->n_classes);
+    }
+
+    k = d->n_classes == 2 ? 1 : d->n_classes;
+
+    memset(&ctx, 0, sizeof(mlclf_train_lr_ctx_t));
+    ctx.d = d;
+    ctx.rows = rows;
+    ctx.n = n;
+    ctx.p = p;
+    ctx.k = k;
+    ctx.m = k * p + k;
+    ctx.l2 = cf->l2;
+    ctx.n_blocks = (n + MLCLF_TRAIN_LR_BLOCK - 1) / MLCLF_TRAIN_LR_BLOCK;
+
+    nt = cf->n_threads ? cf->n_threads : mlclf_train_ncpu();
+    if (nt > ctx.n_blocks) {
+        nt = ctx.n_blocks;
+    }
+
+    ctx.n_threads = nt;
+
+    theta = calloc(ctx.m, sizeof(double));
+    mean = calloc(p, sizeof(double));
+    scale = calloc(p, sizeof(double));
+    w = calloc(k * p, sizeof(double));
+    b = calloc(k, sizeof(double));
+    names = calloc(p, sizeof(char *));
+    count = calloc(d->n_classes, sizeof(size_t));
+    ctx.block_loss = calloc(ctx.n_blocks, sizeof(double));
+    ctx.block_grad = calloc(ctx.n_blocks * ctx.m, sizeof(double));
+    ctx.workers = calloc(nt, sizeof(mlclf_train_lr_worker_t));
+    work = calloc(nt * MLCLF_TRAIN_LR_BLOCK * (p + k), sizeof(double));
+
+    out->mem[0] = w;
+    out->mem[1] = b;
+    out->mem[2] = names;
+
+    if (theta == NULL || mean == NULL || scale == NULL || w == NULL
+        || b == NULL || names == NULL || count == NULL
+        || ctx.block_loss == NULL || ctx.block_grad == NULL
+        || ctx.workers == NULL || work == NULL)
+    {
+        rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+        goto failed;
+    }
+
+    for (i = 0; i < nt; i++) {
+        ctx.workers[i].ctx = &ctx;
+        ctx.workers[i].id = i;
+        ctx.workers[i].xb = work + i * MLCLF_TRAIN_LR_BLOCK * (p + k);
+        ctx.workers[i].zb = ctx.workers[i].xb + MLCLF_TRAIN_LR_BLOCK * p;
+    }
+
+    rc = mlclf_train_lr_moments(d, rows, n, mean, scale);
+    if (rc != MLCLF_OK) {
+        rc = mlclf_err_set(err, rc, "out of memory");
+        goto failed;
+    }
+
+    ctx.mean = mean;
+    ctx.scale = scale;
+
+    /* start from the class priors: W = 0, b = log-odds / log-priors */
+
+    for (i = 0; i < n; i++) {
+        count[d->y[rows[i]]]++;
+    }
+
+    for (c = 0; c < d->n_classes; c++) {
+        prior = ((double) count[c] + 0.5) / ((double) n + 1.0);
+
+        if (k == 1) {
+            if (c == 1) {
+                theta[p] = log(prior) - log(1.0 - prior);
+            }
+
+        } else {
+            theta[k * p + c] = log(prior);
+        }
+    }
+
+    /* our threads split the rows; each BLAS call stays single-threaded */
+    saved = mlclf_train_blas_threads();
+    mlclf_train_blas_set_threads(1);
+
+    rc = mlclf_train_lr_lbfgs(&ctx, theta, cf->max_iter, cf->tol,
+                              &out->iterations, err);
+
+    mlclf_train_blas_set_threads(saved);
+
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    /* fold: w' = w / std, b' = b - sum w mean / std */
+
+    for (c = 0; c < k; c++) {
+        b[c] = theta[k * p + c];
+
+        for (f = 0; f < p; f++) {
+            w[c * p + f] = theta[c * p + f] * scale[f];
+            b[c] -= theta[c * p + f] * scale[f] * mean[f];
+        }
+    }
+
+    if (cf->features != NULL && cf->n_features == p) {
+        for (f = 0; f < p; f++) {
+            names[f] = cf->features[f].name;
+        }
+
+        out->spec.feature_names = names;
+    }
+
+    out->spec.kind = MLCLF_KIND_LOGREG;
+    out->spec.n_features = (uint32_t) p;
+    out->spec.n_classes = (uint32_t) d->n_classes;
+    out->spec.class_labels = (const char *const *) d->classes;
+    out->spec.n_outputs = (uint32_t) k;
+    out->spec.weights = w;
+    out->spec.bias = b;
+
+    rc = MLCLF_OK;
+
+failed:
+
+    free(theta);
+    free(mean);
+    free(scale);
+    free(count);
+    free(ctx.block_loss);
+    free(ctx.block_grad);
+    free(ctx.workers);
+    free(work);
+
+    if (rc != MLCLF_OK) {
+        mlclf_train_model_free(out);
+        return rc;
+    }
+
+    out->fit_seconds = mlclf_train_now() - t0;
+
+    return MLCLF_OK;
+}
