@@ -978,8 +978,8 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     double        *x, *proba;
     size_t         bound, i;
     uint32_t       k;
-    const cJSON   *row;
     const char    *version;
+    const cJSON   *row;
 
     if (req->rows == NULL || req->n_rows == 0 || rep->scratch == NULL) {
         return mlclf_err_set(err, MLCLF_EINVAL,

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <cjson/cJSON.h>
+
 #include "tap.h"
 #include "mlclf.h"
 
@@ -1117,6 +1119,130 @@ test_format_double(void)
     is_int(far, 0, "same digits as the correctly rounded form");
 }
 
+/*
+ * Random edits of valid bodies: every result is either accepted, with a
+ * reply that is valid JSON within its bound, or rejected with a known
+ * status, a reason and a message.  ASan watches the reads.
+ */
+
+static void
+test_mutations(const mlclf_model_t *m)
+{
+    int               rc, i, k, edits, bad, accepted;
+    char             *body, *buf;
+    cJSON            *json;
+    double           *scratch;
+    size_t            len, bound, pos;
+    uint64_t          r;
+    mlclf_err_t       err;
+    mlclf_reply_t     rep;
+    mlclf_request_t   req;
+    static const char  alphabet[] = "{}[]\",:-+.eE0123456789 \\tfnul\x01\xc3";
+    static const char *const  seeds[] = {
+        "{\"features\": [5.1, 3.5, 1.4, 0.2]}",
+        "{\"features\":{\"sepal_length\":5.1,\"sepal_width\":3.5,"
+        "\"petal_length\":1.4,\"petal_width\":0.2},\"probabilities\":true}",
+        "{\"instances\":[[5.1,3.5,1.4,0.2],{\"petal_length\":4.5,"
+        "\"petal_width\":1.5,\"sepal_length\":6.0,\"sepal_width\":2.9},"
+        "[6.5,3.0,5.5,2.0]],\"probabilities\":false}",
+        "{\"instances\":[[1e-3,-0,2E+1,0.5e1]],\"probabilities\":true}",
+    };
+
+    scratch = malloc(mlclf_reply_scratch(m) * sizeof(double));
+    body = malloc(512);
+
+    bad = 0;
+    accepted = 0;
+
+    for (i = 0; i < 30000; i++) {
+        r = xorshift();
+        len = strlen(seeds[r % 4]);
+        memcpy(body, seeds[r % 4], len);
+
+        edits = 1 + (int) ((r >> 8) % 3);
+
+        for (k = 0; k < edits && len > 0; k++) {
+            r = xorshift();
+            pos = (size_t) ((r >> 16) % len);
+
+            switch (r % 4) {
+            case 0:
+                body[pos] = alphabet[(r >> 40) % (sizeof(alphabet) - 1)];
+                break;
+            case 1:
+                memmove(body + pos, body + pos + 1, len - pos - 1);
+                len--;
+                break;
+            case 2:
+                if (len < 500) {
+                    memmove(body + pos + 1, body + pos, len - pos);
+                    body[pos] = alphabet[(r >> 40) % (sizeof(alphabet) - 1)];
+                    len++;
+                }
+                break;
+            default:
+                len = pos;
+            }
+        }
+
+        rc = parse(&req, m, body, len, NULL, &err);
+
+        if (rc == MLCLF_EREQUEST) {
+            if (req.reason == NULL || err.msg[0] == '\0'
+                || (req.status != 400 && req.status != 413))
+            {
+                if (bad++ < 5) {
+                    tap_diag("%s: no reason or status", show(body, len));
+                }
+            }
+
+            mlclf_request_free(&req);
+            continue;
+        }
+
+        if (rc != MLCLF_OK) {
+            if (bad++ < 5) {
+                tap_diag("%s: rc %d", show(body, len), rc);
+            }
+
+            mlclf_request_free(&req);
+            continue;
+        }
+
+        accepted++;
+
+        bound = mlclf_reply_bound(m, &req, "v3");
+        buf = malloc(bound);
+
+        memset(&rep, 0, sizeof(rep));
+        rep.buf = buf;
+        rep.size = bound;
+        rep.scratch = scratch;
+        rep.version = "v3";
+
+        rc = mlclf_reply_write(&rep, m, &req, &err);
+        json = (rc == MLCLF_OK) ? cJSON_Parse(buf) : NULL;
+
+        if (json == NULL || rep.len >= bound) {
+            if (bad++ < 5) {
+                tap_diag("%s: reply %s", show(body, len),
+                         rc == MLCLF_OK ? buf : err.msg);
+            }
+        }
+
+        cJSON_Delete(json);
+        free(buf);
+        mlclf_request_free(&req);
+    }
+
+    is_int(bad, 0, "30000 edited bodies: %d accepted, the rest rejected "
+           "with a reason", accepted);
+
+    free(body);
+    free(scratch);
+}
+
+
 
 int
 main(void)
@@ -1144,6 +1270,7 @@ main(void)
         test_corpus(m);
         test_messages(m);
         test_reply(m, me);
+        test_mutations(m);
     }
 
     if (m != NULL && mi != NULL) {
