@@ -13,6 +13,7 @@
 #include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -51,33 +52,41 @@ static const double       leaf_values[] = {
 };
 
 
+static void
+forest_spec(mlclf_spec_t *spec, const char *const *classes,
+    const double *impute)
+{
+    memset(spec, 0, sizeof(*spec));
+
+    spec->kind = MLCLF_KIND_FOREST;
+    spec->n_features = 4;
+    spec->n_classes = 3;
+    spec->version = 3;
+    spec->feature_names = iris_features;
+    spec->class_labels = classes;
+    spec->impute = impute;
+    spec->n_trees = 1;
+    spec->n_nodes = 5;
+    spec->n_leaves = 3;
+    spec->tree_offsets = tree_offsets;
+    spec->node_feature = node_feature;
+    spec->node_threshold = node_threshold;
+    spec->node_left = node_left;
+    spec->node_right = node_right;
+    spec->leaf_values = leaf_values;
+}
+
+
 static mlclf_model_t *
 forest_model(const char *const *classes, const double *impute, void **buf)
 {
-    int            rc;
-    size_t         len;
-    mlclf_err_t    err;
-    mlclf_spec_t   spec;
-    mlclf_model_t *m;
+    int             rc;
+    size_t          len;
+    mlclf_err_t     err;
+    mlclf_spec_t    spec;
+    mlclf_model_t  *m;
 
-    memset(&spec, 0, sizeof(spec));
-
-    spec.kind = MLCLF_KIND_FOREST;
-    spec.n_features = 4;
-    spec.n_classes = 3;
-    spec.version = 3;
-    spec.feature_names = iris_features;
-    spec.class_labels = classes;
-    spec.impute = impute;
-    spec.n_trees = 1;
-    spec.n_nodes = 5;
-    spec.n_leaves = 3;
-    spec.tree_offsets = tree_offsets;
-    spec.node_feature = node_feature;
-    spec.node_threshold = node_threshold;
-    spec.node_left = node_left;
-    spec.node_right = node_right;
-    spec.leaf_values = leaf_values;
+    forest_spec(&spec, classes, impute);
 
     rc = mlclf_write_buffer(&spec, buf, &len, &err);
     if (rc != MLCLF_OK) {
@@ -1244,14 +1253,85 @@ test_mutations(const mlclf_model_t *m)
 
 
 
+/* the file --write-model makes serves the corpus replies too */
+
+static void
+test_model_file(void)
+{
+    int               rc;
+    char              path[64], out[512];
+    double            scratch[7];
+    mlclf_err_t       err;
+    mlclf_spec_t      spec;
+    mlclf_reply_t     rep;
+    mlclf_model_t    *m;
+    mlclf_request_t   req;
+    const char       *body;
+
+    snprintf(path, sizeof(path), "/tmp/test_json.%d.mlclf", (int) getpid());
+
+    forest_spec(&spec, iris_classes, NULL);
+
+    rc = mlclf_write(path, &spec, &err);
+    is_int(rc, MLCLF_OK, "corpus model written to a file");
+
+    m = NULL;
+    rc = mlclf_model_open(&m, path, &err);
+    is_int(rc, MLCLF_OK, "corpus model file opens");
+
+    unlink(path);
+
+    if (rc != MLCLF_OK) {
+        return;
+    }
+
+    body = "{\"features\":[6.5,3.0,5.5,2.0],\"probabilities\":true}";
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+
+    memset(&rep, 0, sizeof(rep));
+    rep.buf = out;
+    rep.size = sizeof(out);
+    rep.scratch = scratch;
+    rep.version = "v3";
+
+    rc = mlclf_reply_write(&rep, m, &req, &err);
+    is_str(out, "{\"prediction\":\"virginica\",\"confidence\":0.75,"
+           "\"probabilities\":{\"setosa\":0,\"versicolor\":0.25,"
+           "\"virginica\":0.75},\"model_version\":\"v3\"}",
+           "reply from the model file");
+
+    mlclf_request_free(&req);
+    mlclf_model_close(&m);
+}
+
+
+/*
+ * "test_json --write-model PATH" writes the corpus model (see
+ * fixtures/requests/README) so that the Test::Nginx suite can serve it
+ * and compare its replies with the .reply files.
+ */
+
 int
-main(void)
+main(int argc, char **argv)
 {
     void                     *buf, *ibuf, *ebuf;
+    mlclf_err_t               err;
+    mlclf_spec_t              spec;
     mlclf_model_t            *m, *mi, *me;
     static const char *const  odd_classes[] = {
         "se\"to\\sa", "versi/color", "vir<ginica>"
     };
+
+    if (argc == 3 && strcmp(argv[1], "--write-model") == 0) {
+        forest_spec(&spec, iris_classes, NULL);
+
+        if (mlclf_write(argv[2], &spec, &err) != MLCLF_OK) {
+            fprintf(stderr, "test_json: %s\n", err.msg);
+            return 1;
+        }
+
+        return 0;
+    }
 
     test_error_json();
     test_format_double();
@@ -1278,6 +1358,7 @@ main(void)
     }
 
     test_wide();
+    test_model_file();
 
     mlclf_model_close(&m);
     mlclf_model_close(&mi);
