@@ -1170,7 +1170,11 @@ test_mutations(const mlclf_model_t *m)
 
         edits = 1 + (int) ((r >> 8) % 3);
 
-        for (k = 0; k < edits && len > 0; k++) {
+        for (k = 0; k < edits; k++) {
+            if (len == 0) {
+                break;
+            }
+
             r = xorshift();
             pos = (size_t) ((r >> 16) % len);
 
