@@ -1,0 +1,363 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * mlclf_predict_proba on hand-built models against hand-computed values
+ * (reference numbers from exact formulas, compared with a stated
+ * tolerance), ties, extreme inputs and bit-for-bit determinism.
+ */
+
+
+#include <stdlib.h>
+
+#include "mlclf.h"
+#include "tap.h"
+
+
+/* absolute tolerance for probabilities computed with exp() */
+#define TOL  1e-12
+
+
+static const char *const  xy_features[] = { "x", "y" };
+static const char *const  ab_classes[] = { "a", "b" };
+static const char *const  abc_classes[] = { "a", "b", "c" };
+
+
+static mlclf_model_t *
+load(const mlclf_spec_t *spec, void **buf)
+{
+    size_t          len;
+    mlclf_err_t     err;
+    mlclf_model_t  *m;
+
+    if (mlclf_write_buffer(spec, buf, &len, &err) != MLCLF_OK
+        || mlclf_model_load(&m, *buf, len, &err) != MLCLF_OK)
+    {
+        printf("Bail out! %s\n", err.msg);
+        exit(1);
+    }
+
+    return m;
+}
+
+
+/* Predicts x, checks the class and that proba is a distribution. */
+static uint32_t
+predict(const mlclf_model_t *m, double x0, double x1, double *p,
+    uint32_t want, const char *what)
+{
+    double    x[2], sum;
+    uint32_t  k, c;
+
+    x[0] = x0;
+    x[1] = x1;
+
+    c = mlclf_predict_proba(m, x, p);
+    is_int(c, want, "%s: class %u", what, want);
+
+    sum = 0.0;
+
+    for (k = 0; k < mlclf_model_n_classes(m); k++) {
+        if (!isfinite(p[k]) || p[k] < 0.0 || p[k] > 1.0) {
+            ok(0, "%s: proba[%u] = %g is not a probability", what, k, p[k]);
+            return c;
+        }
+
+        sum += p[k];
+    }
+
+    is_double(sum, 1.0, TOL, "%s: probabilities sum to 1", what);
+
+    return c;
+}
+
+
+static void
+test_binary(void)
+{
+    void           *buf;
+    double          p[2];
+    mlclf_spec_t    spec;
+    mlclf_model_t  *m;
+
+    static const double  w[] = { 1.0, -2.0 };
+    static const double  b[] = { 0.5 };
+    static const double  w2[] = { 2.0, -2.0 };
+
+    memset(&spec, 0, sizeof(spec));
+    spec.kind = MLCLF_KIND_LOGREG;
+    spec.n_features = 2;
+    spec.n_classes = 2;
+    spec.feature_names = xy_features;
+    spec.class_labels = ab_classes;
+    spec.n_outputs = 1;
+    spec.weights = w;
+    spec.bias = b;
+
+    m = load(&spec, &buf);
+
+    /* z = 1 - 2 + 0.5 = -0.5, P(b) = 1 / (1 + e^0.5) */
+    predict(m, 1.0, 1.0, p, 0, "sigmoid z = -0.5");
+    is_double(p[1], 0.37754066879814541, TOL, "P(b) = 1/(1+e^0.5)");
+    is_double(p[0], 0.62245933120185459, TOL, "P(a) = 1 - P(b)");
+
+    /* z = 3.5 */
+    predict(m, 3.0, 0.0, p, 1, "sigmoid z = 3.5");
+    is_double(p[1], 0.97068776924864364, TOL, "P(b) = 1/(1+e^-3.5)");
+
+    predict(m, 0.5, 0.5, p, 0, "sigmoid z = 0: tie goes to class 0");
+    ok(p[0] == 0.5 && p[1] == 0.5, "z = 0: exactly 0.5 each");
+
+    predict(m, -400.0, 0.0, p, 0, "sigmoid z = -399.5");
+    ok(p[1] > 0.0 && p[1] < 1e-170, "tiny P(b) = %g is not flushed", p[1]);
+
+    predict(m, 1e300, 1e300, p, 0, "features 1e300");
+    ok(p[0] == 1.0 && p[1] == 0.0, "z = -1e300: P(a) = 1");
+
+    predict(m, -1e300, -1e300, p, 1, "features -1e300");
+    ok(p[1] == 1.0, "z = 1e300: P(b) = 1");
+
+    mlclf_model_close(&m);
+    free(buf);
+
+    /* 2e308 - 2e308 overflows to inf - inf: the scaled path */
+    spec.weights = w2;
+    m = load(&spec, &buf);
+
+    predict(m, 1e308, 1e308, p, 0, "inf - inf");
+    ok(p[0] == 0.5 && p[1] == 0.5, "inf - inf: the scores cancel");
+
+    predict(m, 1e308, -1e308, p, 1, "inf + inf");
+    ok(p[1] == 1.0, "inf + inf: P(b) = 1");
+
+    predict(m, -1.7e308, 1.7e308, p, 0, "-inf");
+    ok(p[0] == 1.0, "-inf: P(a) = 1");
+
+    mlclf_model_close(&m);
+    free(buf);
+}
+
+
+static void
+test_multinomial(void)
+{
+    void           *buf;
+    double          p[3];
+    mlclf_spec_t    spec;
+    mlclf_model_t  *m;
+
+    static const double  w[] = { 2.0, 0.0, 0.0, 2.0, -2.0, -2.0 };
+    static const double  b[] = { 0.0, 0.0, 0.0 };
+
+    memset(&spec, 0, sizeof(spec));
+    spec.kind = MLCLF_KIND_LOGREG;
+    spec.n_features = 2;
+    spec.n_classes = 3;
+    spec.feature_names = xy_features;
+    spec.class_labels = abc_classes;
+    spec.n_outputs = 3;
+    spec.weights = w;
+    spec.bias = b;
+
+    m = load(&spec, &buf);
+
+    /* z = (1, 2, -3): softmax by hand */
+    predict(m, 0.5, 1.0, p, 1, "softmax z = (1, 2, -3)");
+    is_double(p[0], 0.26762315414986232, TOL, "P(a) = e/(e+e^2+e^-3)");
+    is_double(p[1], 0.72747515680046471, TOL, "P(b) = e^2/(...)");
+    is_double(p[2], 0.004901689049672921, TOL, "P(c) = e^-3/(...)");
+
+    predict(m, 1.0, 1.0, p, 0, "softmax tie a = b");
+    ok(p[0] == p[1], "tie: equal probabilities");
+
+    predict(m, 0.0, 0.0, p, 0, "softmax all zero");
+    is_double(p[2], 1.0 / 3.0, TOL, "all zero: uniform");
+
+    predict(m, 400.0, 0.0, p, 0, "softmax z = (800, 0, -800)");
+    ok(p[0] == 1.0 && p[2] == 0.0, "large scores do not overflow");
+
+    predict(m, 1e300, -1e300, p, 0, "softmax features 1e300");
+    ok(p[0] == 1.0, "1e300: P(a) = 1");
+
+    predict(m, 1e308, 1e308, p, 0, "softmax scores +inf, +inf, -inf");
+    ok(p[0] == 0.5 && p[1] == 0.5 && p[2] == 0.0,
+       "overflowed scores: %g %g %g", p[0], p[1], p[2]);
+
+    predict(m, -1e308, 1e308, p, 1, "softmax scores -inf, +inf, -inf+inf");
+    ok(p[1] == 1.0, "P(b) = 1");
+
+    mlclf_model_close(&m);
+    free(buf);
+}
+
+
+static void
+test_iris_logreg(void)
+{
+    double          x[4], p[3];
+    uint32_t        c;
+    mlclf_err_t     err;
+    mlclf_model_t  *m;
+
+    if (mlclf_model_open(&m, "tests/fixtures/golden-logreg.mlclf", &err)
+        != MLCLF_OK)
+    {
+        ok(0, "open golden logreg: %s", err.msg);
+        return;
+    }
+
+    x[0] = 5.1;
+    x[1] = 3.5;
+    x[2] = 1.4;
+    x[3] = 0.2;
+
+    /* z = (7.609, 3.378, -10.987) with the fixture's weights */
+    c = mlclf_predict_proba(m, x, p);
+    is_int(c, 0, "golden logreg: setosa");
+    is_double(p[0], 0.98567046683498361, TOL, "golden logreg: P(setosa)");
+    is_double(p[1], 0.014329524893377642, TOL,
+              "golden logreg: P(versicolor)");
+    is_double(p[2], 8.2716387432164004e-09, TOL,
+              "golden logreg: P(virginica)");
+
+    mlclf_model_close(&m);
+}
+
+
+/*
+ * Tree 0: x <= 0.5 ? row 0 : row 1.
+ * Tree 1: y <= -1.25 ? row 2 : (x <= 2 ? row 3 : row 4).
+ */
+static const uint32_t  rf_offsets[] = { 0, 3, 8 };
+static const int32_t   rf_feature[] = { 0, -1, -1, 1, -1, 0, -1, -1 };
+static const double    rf_threshold[] = { 0.5, 0, 0, -1.25, 0, 2.0, 0, 0 };
+static const uint32_t  rf_left[] = { 1, 0, 1, 4, 2, 6, 3, 4 };
+static const uint32_t  rf_right[] = { 2, 0, 0, 5, 0, 7, 0, 0 };
+static const double    rf_leaves[] = {
+    1.0, 0.0, 0.0,
+    0.0, 0.75, 0.25,
+    0.5, 0.5, 0.0,
+    0.0, 0.0, 1.0,
+    0.2, 0.3, 0.5
+};
+
+
+static void
+test_forest(void)
+{
+    int             i, same;
+    void           *buf;
+    double          p[3], q[3], x[2];
+    mlclf_spec_t    spec;
+    mlclf_model_t  *m;
+
+    memset(&spec, 0, sizeof(spec));
+    spec.kind = MLCLF_KIND_FOREST;
+    spec.n_features = 2;
+    spec.n_classes = 3;
+    spec.feature_names = xy_features;
+    spec.class_labels = abc_classes;
+    spec.n_trees = 2;
+    spec.n_nodes = 8;
+    spec.n_leaves = 5;
+    spec.tree_offsets = rf_offsets;
+    spec.node_feature = rf_feature;
+    spec.node_threshold = rf_threshold;
+    spec.node_left = rf_left;
+    spec.node_right = rf_right;
+    spec.leaf_values = rf_leaves;
+
+    m = load(&spec, &buf);
+
+    /* rows 0 and 3: (1,0,0) + (0,0,1) = (0.5, 0, 0.5), a tie */
+    predict(m, 0.0, 0.0, p, 0, "forest (0, 0): tie a = c");
+    ok(p[0] == 0.5 && p[1] == 0.0 && p[2] == 0.5, "forest (0, 0) proba");
+
+    /* rows 1 and 2: (0.25, 0.625, 0.125) */
+    predict(m, 1.0, -2.0, p, 1, "forest (1, -2)");
+    ok(p[0] == 0.25 && p[1] == 0.625 && p[2] == 0.125,
+       "forest (1, -2) proba");
+
+    /* rows 1 and 4: (0.1, 0.525, 0.375) */
+    predict(m, 3.0, 5.0, p, 1, "forest (3, 5)");
+    is_double(p[0], 0.1, 1e-15, "forest (3, 5) P(a)");
+    is_double(p[1], 0.525, 1e-15, "forest (3, 5) P(b)");
+    is_double(p[2], 0.375, 1e-15, "forest (3, 5) P(c)");
+
+    /* on the thresholds: x <= t goes left; rows 0 and 2 */
+    predict(m, 0.5, -1.25, p, 0, "forest on the thresholds");
+    ok(p[0] == 0.75 && p[1] == 0.25 && p[2] == 0.0,
+       "x == threshold goes left");
+
+    predict(m, 1e300, 1e300, p, 1, "forest features 1e300");
+    predict(m, -1e300, -1e300, p, 0, "forest features -1e300");
+
+    /* the same input gives the same bits, every time */
+    same = 1;
+    x[0] = 1.0;
+    x[1] = -2.0;
+    (void) mlclf_predict_proba(m, x, p);
+
+    for (i = 0; i < 1000; i++) {
+        x[0] = 1.0 + i * 1e-3;
+        (void) mlclf_predict_proba(m, x, q);
+        x[0] = 1.0;
+        (void) mlclf_predict_proba(m, x, q);
+        same &= memcmp(p, q, sizeof(p)) == 0;
+    }
+
+    ok(same, "forest: bit-identical repeats");
+
+    mlclf_model_close(&m);
+    free(buf);
+}
+
+
+static void
+test_logreg_determinism(void)
+{
+    int             i, same;
+    double          x[4], p[3], q[3];
+    mlclf_err_t     err;
+    mlclf_model_t  *m;
+
+    if (mlclf_model_open(&m, "tests/fixtures/golden-logreg.mlclf", &err)
+        != MLCLF_OK)
+    {
+        ok(0, "open golden logreg: %s", err.msg);
+        return;
+    }
+
+    x[0] = 6.3;
+    x[1] = 2.9;
+    x[2] = 5.6;
+    x[3] = 1.8;
+
+    (void) mlclf_predict_proba(m, x, p);
+    same = 1;
+
+    for (i = 0; i < 1000; i++) {
+        (void) mlclf_predict_proba(m, x, q);
+        same &= memcmp(p, q, sizeof(p)) == 0;
+    }
+
+    ok(same, "logreg: bit-identical repeats");
+    is_int(mlclf_predict_proba(m, x, q), 2, "6.3,2.9,5.6,1.8 is virginica");
+
+    mlclf_model_close(&m);
+}
+
+
+int
+main(void)
+{
+    tap_diag("tolerance %g for probabilities computed with exp()", TOL);
+
+    test_binary();
+    test_multinomial();
+    test_iris_logreg();
+    test_forest();
+    test_logreg_determinism();
+
+    return tap_done();
+}
