@@ -1,0 +1,217 @@
+package MlclfFixtures;
+
+# Fixtures for the t/*.t files: trained registries (made by the real
+# mlclf-train from conf/*.yaml), damaged model files built from a good
+# one, and the bad-request catalogue of tests/fixtures/bad-requests.txt.
+# Everything is created under a temporary directory removed at exit.
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+use File::Copy qw(copy);
+use File::Path qw(make_path);
+use File::Temp qw(tempdir);
+use Compress::Zlib qw(crc32);
+use JSON::PP ();
+
+use Exporter 'import';
+our @EXPORT_OK = qw(repo bin tmpdir train promote damaged meta
+                    bad_requests slurp parity_model);
+
+my $Repo = abs_path(dirname(__FILE__) . '/../..');
+
+sub repo { $Repo }
+
+sub bin { $ENV{MLCLF_BIN} || "$Repo/build/bin" }
+
+# World-readable: nginx workers may run as another user when the tests
+# run as root.
+sub tmpdir {
+    my $dir = tempdir('mlclf-t-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    chmod 0755, $dir;
+    return $dir;
+}
+
+sub run_quiet {
+    my @cmd = @_;
+    my $out = qx{cd '$Repo' && @cmd 2>&1};
+    die "@cmd: failed ($?):\n$out" if $?;
+    return $out;
+}
+
+# train($registry, 'iris-logreg.yaml', name => 'iris', promote => 1)
+sub train {
+    my ($reg, $yaml, %o) = @_;
+    my @cmd = (bin() . '/mlclf-train', '--config', "conf/$yaml",
+               '--registry', $reg, '--quiet');
+    push @cmd, '--name', $o{name} if $o{name};
+    push @cmd, '--promote' if $o{promote};
+    run_quiet(@cmd);
+}
+
+sub promote {
+    my ($reg, $name, $version) = @_;
+    run_quiet(bin() . '/mlclf-registry', '--root', $reg, 'promote',
+              $name, $version);
+}
+
+sub slurp {
+    my ($path) = @_;
+    open my $fh, '<:raw', $path or die "open $path: $!";
+    local $/;
+    my $data = <$fh>;
+    close $fh;
+    return $data;
+}
+
+sub spit {
+    my ($path, $data) = @_;
+    open my $fh, '>:raw', $path or die "open $path: $!";
+    print $fh $data;
+    close $fh or die "close $path: $!";
+    chmod 0644, $path;
+}
+
+# Damaged copies of a good model in $dir (see libmlclf/mlclf_format.h):
+# returns { truncated, flipped, version, magic, empty } => path.
+sub damaged {
+    my ($good, $dir) = @_;
+    my $m = slurp($good);
+    my %f;
+
+    make_path($dir);
+
+    $f{truncated} = "$dir/truncated.mlclf";
+    spit($f{truncated}, substr($m, 0, int(length($m) / 2)));
+
+    # one payload byte flipped: the payload CRC-32 no longer matches
+    my $flip = $m;
+    my $at = length($m) - 9;
+    substr($flip, $at, 1) = chr(ord(substr($flip, $at, 1)) ^ 0x55);
+    $f{flipped} = "$dir/flipped.mlclf";
+    spit($f{flipped}, $flip);
+
+    # format version 2 at offset 8, header CRC-32 (offset 64) made valid
+    my $ver = $m;
+    substr($ver, 8, 4) = pack('V', 2);
+    substr($ver, 64, 4) = pack('V', 0);
+    substr($ver, 64, 4) = pack('V', crc32(substr($ver, 0, 128)));
+    $f{version} = "$dir/version.mlclf";
+    spit($f{version}, $ver);
+
+    my $mag = $m;
+    substr($mag, 0, 5) = 'XLCLF';
+    $f{magic} = "$dir/magic.mlclf";
+    spit($f{magic}, $mag);
+
+    $f{empty} = "$dir/empty.mlclf";
+    spit($f{empty}, '');
+
+    return \%f;
+}
+
+sub meta {
+    my ($versiondir) = @_;
+    return JSON::PP->new->decode(slurp("$versiondir/meta.json"));
+}
+
+# [[status, reason, body], ...] with the markers expanded.
+sub bad_requests {
+    my $file = "$Repo/tests/fixtures/bad-requests.txt";
+    my @cases;
+
+    open my $fh, '<:raw', $file or die "open $file: $!";
+
+    while (my $line = <$fh>) {
+        chomp $line;
+        next if $line eq '' || $line =~ /^#/;
+
+        my ($status, $reason, $body) = split / /, $line, 3;
+        $body = '' unless defined $body;
+
+        if ($body eq '@empty') {
+            $body = '';
+
+        } elsif ($body eq '@ws') {
+            $body = " \t\r\n ";
+
+        } elsif ($body =~ /^\@rows:(\d+)$/) {
+            $body = '{"instances":['
+                    . join(',', ('[5.1,3.5,1.4,0.2]') x $1) . ']}';
+        }
+
+        push @cases, [$status, $reason, $body];
+    }
+
+    close $fh;
+    return @cases;
+}
+
+# The forest tests/test_json.c builds (see tests/fixtures/requests/README),
+# written by the project's own writer into $path, so that the replies of
+# POST /predict can be compared byte for byte with tests/fixtures/requests.
+my $ParitySrc = <<'_EOC_';
+#include <stdio.h>
+#include <mlclf.h>
+
+static const char *const  features[] = {
+    "sepal_length", "sepal_width", "petal_length", "petal_width"
+};
+static const char *const  classes[] = { "setosa", "versicolor", "virginica" };
+static const uint32_t     tree_offsets[] = { 0, 5 };
+static const int32_t      node_feature[] = { 2, -1, 3, -1, -1 };
+static const double       node_threshold[] = { 2.5, 0, 1.75, 0, 0 };
+static const uint32_t     node_left[] = { 1, 0, 3, 1, 2 };
+static const uint32_t     node_right[] = { 2, 0, 4, 0, 0 };
+static const double       leaf_values[] = {
+    0.97, 0.02, 0.01, 0.01, 0.90, 0.09, 0.00, 0.25, 0.75
+};
+
+int
+main(int argc, char **argv)
+{
+    mlclf_err_t   err;
+    mlclf_spec_t  spec = { 0 };
+
+    (void) argc;
+    spec.kind = MLCLF_KIND_FOREST;
+    spec.n_features = 4;
+    spec.n_classes = 3;
+    spec.version = 3;
+    spec.feature_names = features;
+    spec.class_labels = classes;
+    spec.n_trees = 1;
+    spec.n_nodes = 5;
+    spec.n_leaves = 3;
+    spec.tree_offsets = tree_offsets;
+    spec.node_feature = node_feature;
+    spec.node_threshold = node_threshold;
+    spec.node_left = node_left;
+    spec.node_right = node_right;
+    spec.leaf_values = leaf_values;
+
+    if (mlclf_write(argv[1], &spec, &err) != MLCLF_OK) {
+        fprintf(stderr, "mlclf_write: %s\n", err.msg);
+        return 1;
+    }
+
+    return 0;
+}
+_EOC_
+
+sub parity_model {
+    my ($path) = @_;
+    my $dir = tmpdir();
+
+    spit("$dir/parity.c", $ParitySrc);
+    run_quiet("cc -std=gnu11 -O1 -D_GNU_SOURCE -Ilibmlclf"
+              . " \$(pkg-config --cflags libcjson) -o $dir/parity"
+              . " $dir/parity.c libmlclf/*.c -lcjson -lm");
+    run_quiet("$dir/parity", $path);
+    chmod 0644, $path;
+    return $path;
+}
+
+1;
