@@ -107,7 +107,7 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
 {
     double           inv;
     int32_t          f;
-    uint32_t         t, k, n, nc;
+    uint32_t         t, k, n, l, r, go, nc;
     const double    *leaf, *thr;
     const int32_t   *feat;
     const uint32_t  *off, *left, *right;
@@ -126,9 +126,17 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
     for (t = 0; t < m->n_trees; t++) {
         n = off[t];
 
-        /* children have greater indices: every walk ends at a leaf */
+        /*
+         * Children have greater indices: every walk ends at a leaf.  The
+         * child is selected without a branch: which way a row goes is
+         * data, and a mispredicted branch per level costs more than
+         * loading both children.
+         */
         while ((f = feat[n]) >= 0) {
-            n = (x[f] <= thr[n]) ? left[n] : right[n];
+            l = left[n];
+            r = right[n];
+            go = -(uint32_t) !(x[f] <= thr[n]);
+            n = l ^ ((l ^ r) & go);
         }
 
         leaf = m->leaf_values + (size_t) left[n] * nc;
@@ -138,10 +146,10 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
         }
     }
 
-    inv = (double) m->n_trees;
+    inv = 1.0 / m->n_trees;
 
     for (k = 0; k < nc; k++) {
-        proba[k] /= inv;
+        proba[k] *= inv;
     }
 }
 
@@ -171,17 +179,21 @@ mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
             z = isnan(proba[0]) ? 0.0 : proba[0];
         }
 
-        /* exp() of a non-positive number only: no overflow */
+        /*
+         * exp() of a non-positive number only: no overflow; the smaller
+         * probability is computed directly, not as 1 - p, so that it
+         * keeps its relative precision
+         */
         if (z >= 0.0) {
             e = exp(-z);
             proba[1] = 1.0 / (1.0 + e);
-            proba[0] = e / (1.0 + e);
+            proba[0] = e * proba[1];
             return proba[1] > proba[0] ? 1 : 0;
         }
 
         e = exp(z);
         proba[0] = 1.0 / (1.0 + e);
-        proba[1] = e / (1.0 + e);
+        proba[1] = e * proba[0];
 
         return proba[1] > proba[0] ? 1 : 0;
     }
@@ -225,8 +237,11 @@ mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
         sum = nc;
     }
 
+    /* one division, not n_classes of them */
+    sum = 1.0 / sum;
+
     for (k = 0; k < nc; k++) {
-        proba[k] /= sum;
+        proba[k] *= sum;
     }
 
 argmax:
