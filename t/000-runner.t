@@ -52,12 +52,17 @@ add_response_body_check(sub {
 
 run_tests();
 
+# The sub-test counts of README.md, block by block:
+# 3 + 7 + 2 + 3 + 2 + 3 + 2 + 6 + 4 + 4 + 2 + 9 + 2 + 2 + 5 + 1 + 2 + 3
+# + 3 + 3 + 1 + 2 + 3
+is(Test::More->builder->current_test, 74, 'sub-tests counted as documented');
+
 # --- checks on what the blocks above produced --------------------------
 
 my @details = Test::More->builder->details;
 
 my @expected_failures = grep { $_->{type} eq 'todo' } @details;
-is(scalar(@expected_failures), 7, 'the expected failures ran as TODO');
+is(scalar(@expected_failures), 10, 'the expected failures ran as TODO');
 for my $d (@expected_failures) {
     ok(!$d->{actual_ok}, "really failed: $d->{name}");
 }
@@ -232,10 +237,9 @@ qr/unknown directive "no_such_directive"/
     }
 --- request
 GET /t?a=1
---- error_log
-http request line: "GET /t?a=1 HTTP/1.1"
 --- error_log eval
-[qr/http args: "a=\d"/, "http uri: \"/t\""]
+[qr/http args: "a=\d"/, "http uri: \"/t\"",
+ 'http request line: "GET /t?a=1 HTTP/1.1"']
 --- no_error_log
 [error]
 [crit]
@@ -437,3 +441,30 @@ http request line
 --- todo
 1: the runner must catch this
 --- must_die
+
+
+
+=== TEST 22: $ServerPort in an expected body
+--- config
+    location = /t {
+        return 200 "port $server_port";
+    }
+--- request
+GET /t
+--- response_body chomp
+port $ServerPort
+
+
+
+=== TEST 23: EXPECTED FAILURE nginx dies during the block
+--- config
+    location = /t {
+        return 200;
+    }
+--- init
+kill 'KILL', $Test::Nginx::Socket::NginxPid;
+select undef, undef, undef, 0.2;
+--- request
+GET /t
+--- todo
+3: the runner must catch these

@@ -1081,6 +1081,16 @@ sub apply_body_filters {
     return $body;
 }
 
+# Expected bodies may say $ServerPort / $ServerPortForClient.
+sub expand_server_port {
+    my $v = shift;
+
+    return $v if !defined $v || ref $v;
+    $v =~ s/\$ServerPortForClient\b/$ServerPortForClient/g;
+    $v =~ s/\$ServerPort\b/$ServerPort/g;
+    return $v;
+}
+
 sub check_response {
     my ($block, $res, $rep, $i, $nreq) = @_;
 
@@ -1170,12 +1180,14 @@ sub check_response {
 
     my $want = pick(scalar $block->response_body, $i);
     $want = pick(scalar $block->response_body_eval, $i) if !defined $want;
+    $want = expand_server_port($want);
     if (defined $want) {
         local $Test::Builder::Level = $Test::Builder::Level + 1;
         is_str($body, $want, $tn->('response_body - response is expected'));
     }
 
-    my $like = pick(scalar $block->response_body_like, $i);
+    my $like = expand_server_port(pick(scalar $block->response_body_like,
+                                       $i));
     if (defined $like) {
         my $re = ref $like ? $like : qr/$like/s;
         Test::More::like($body, $re,
@@ -1495,7 +1507,10 @@ sub run_requests {
                          . (defined $status
                             ? " (exit status " . ($status >> 8) . ")"
                             : " (timed out)"));
-        Test::More::diag("  config: $ConfFile");
+        my @why = grep { /\[(?:emerg|alert|crit)\]/ }
+                  split /\n/, read_file_from($ErrLogFile, 0);
+        Test::More::diag(join "\n", "  config: $ConfFile",
+                         map { "  $_" } @why);
         stop_nginx() if $NginxPid;
         return;
     }
@@ -1579,6 +1594,17 @@ sub run_requests {
     }
 
     my $pos = file_size($ErrLogFile);
+
+    my $r = waitpid($NginxPid, WNOHANG);
+    if ($r == $NginxPid) {
+        my $st = $?;
+        undef $NginxPid;
+        Test::More::fail("$name - nginx exited during the block ("
+                         . (($st & 127) ? "signal " . ($st & 127)
+                                        : "exit status " . ($st >> 8))
+                         . ")");
+    }
+
     stop_nginx();
 
     if ($need_shutdown_log) {
