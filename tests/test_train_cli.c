@@ -159,7 +159,7 @@ test_exec(test_run_t *r, const char *epoch, const char *const *args)
 
     argv[0] = prog;
 
-    for (i = 0; args[i] && i < 30; i++) {
+    for (i = 0; i < 30 && args[i]; i++) {
         argv[i + 1] = (char *) args[i];
     }
 
@@ -658,6 +658,66 @@ test_reproducible(const test_case_t *tc, const char *reg1,
 }
 
 
+/*
+ * The forest's bytes do not depend on how many threads grew it, so a
+ * model is reproducible across machines with different core counts.
+ */
+static void
+test_threads(void)
+{
+    int          i;
+    char         src[128], conf[2][128], reg[2][128], path[2][256];
+    char        *text, *a, *b, *p;
+    size_t       len, alen, blen;
+    test_run_t   r;
+    const char  *args[8];
+
+    test_path(src, sizeof(src), "conf/wine-forest.yaml");
+    text = test_read(src, &len);
+    p = text ? strstr(text, "n_threads: 0") : NULL;
+
+    if (!ok(p != NULL,
+            "wine-forest.yaml sets n_threads"))
+    {
+        free(text);
+        return;
+    }
+
+    for (i = 0; i < 2; i++) {
+        p[11] = i ? '3' : '1';
+
+        test_path(conf[i], sizeof(conf[i]), "%s/threads%d.yaml", tmp, i);
+        test_path(reg[i], sizeof(reg[i]), "%s/threads%d", tmp, i);
+        test_path(path[i], sizeof(path[i]),
+                  "%s/wine_forest/versions/v1/model.mlclf", reg[i]);
+        test_write(conf[i], text);
+
+        args[0] = "--config";
+        args[1] = conf[i];
+        args[2] = "--registry";
+        args[3] = reg[i];
+        args[4] = "--quiet";
+        args[5] = NULL;
+
+        test_exec(&r, EPOCH, args);
+        is_int(r.status, 0, "wine forest with n_threads %d exits 0",
+               i ? 3 : 1);
+        test_run_free(&r);
+    }
+
+    free(text);
+
+    a = test_read(path[0], &alen);
+    b = test_read(path[1], &blen);
+
+    ok(a && b && alen == blen && memcmp(a, b, alen) == 0,
+       "1 and 3 threads grow byte-identical forests");
+
+    free(a);
+    free(b);
+}
+
+
 /* A config for a data file in tmp, with the given model and gate. */
 static void
 test_small_config(const char *path, const char *name, const char *data,
@@ -715,7 +775,7 @@ test_failures(const char *reg)
     is_int(r.status, MLCLF_TRAIN_EXIT_GATE, "failing gate exits 6");
     ok(strstr(r.err, "mlclf-train: gate: ") != NULL,
        "gate failure is explained on stderr");
-    tap_diag("%s", r.err);
+    tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
     is_int(test_entries(reg, "noise"), 0, "failing gate publishes nothing");
     test_run_free(&r);
 
@@ -772,7 +832,7 @@ test_failures(const char *reg)
     test_path(text, sizeof(text), "%s:6:", data);
     ok(strstr(r.err, text) != NULL && strncmp(r.err, "mlclf-train: ", 13)
        == 0, "stderr names file:line:column");
-    tap_diag("%s", r.err);
+    tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
     is_int(test_entries(reg, "bad"), 0, "bad data publishes nothing");
     test_run_free(&r);
 
@@ -791,7 +851,7 @@ test_failures(const char *reg)
     is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "unknown key exits 3");
     ok(strstr(r.err, "mlclf-train: config: ") != NULL,
        "config error on stderr");
-    tap_diag("%s", r.err);
+    tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
     is_int(test_entries(reg, "bad"), 0, "bad config publishes nothing");
     test_run_free(&r);
 
@@ -922,6 +982,7 @@ main(void)
         test_reproducible(&cases[i], reg1, reg2);
     }
 
+    test_threads();
     test_versions_promote(reg1);
     test_failures(reg3);
 

@@ -169,8 +169,6 @@ mlclf_train_progress(const mlclf_train_opts_t *o, const char *fmt, ...)
         return;
     }
 
-    fputs("mlclf-train: ", stderr);
-
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -344,7 +342,7 @@ mlclf_train_main(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
         return MLCLF_TRAIN_EXIT_GATE;
     }
 
-    mlclf_train_progress(o, "publishing into %s ...", o->registry);
+    mlclf_train_progress(o, "publishing into %s...", o->registry);
 
     if (mkdir(o->registry, 0755) != 0 && errno != EEXIST) {
         e = errno;
@@ -384,7 +382,7 @@ mlclf_train_fit(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
 
     memset(&err, 0, sizeof(err));
 
-    mlclf_train_progress(o, "loading data %s ...", r->cf.data);
+    mlclf_train_progress(o, "loading data %s...", r->cf.data);
 
     rc = mlclf_train_data_load(&r->d, &r->cf, &err);
     r->d_loaded = 1;
@@ -423,7 +421,7 @@ mlclf_train_fit(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
                                 r->impute);
     }
 
-    mlclf_train_progress(o, "training %s ...",
+    mlclf_train_progress(o, "training %s...",
                          r->cf.kind == MLCLF_KIND_FOREST
                          ? "forest" : "logistic regression");
 
@@ -457,7 +455,7 @@ mlclf_train_fit(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
         r->tm.spec.impute = r->impute;
     }
 
-    mlclf_train_progress(o, "trained in %.3f s; evaluating ...",
+    mlclf_train_progress(o, "trained in %.3f s; evaluating...",
                          r->tm.fit_seconds);
 
     rc = mlclf_train_serialise(r, 0, NULL);
