@@ -473,7 +473,7 @@ mlclf_parse_counts(mlclf_model_t *m, const uint8_t *p, mlclf_sections_t *s,
 
     if (s->index[MLCLF_SECTION_IMPUTE] != MLCLF_NONE) {
         MLCLF_COUNT(MLCLF_SECTION_IMPUTE, m->n_features);
-        m->impute = (const double *) (p + s->sec[MLCLF_SECTION_IMPUTE].offset);
+        m->impute = (const void *) (p + s->sec[MLCLF_SECTION_IMPUTE].offset);
     }
 
     if (m->kind == MLCLF_KIND_LOGREG) {
@@ -490,12 +490,12 @@ mlclf_parse_counts(mlclf_model_t *m, const uint8_t *p, mlclf_sections_t *s,
         }
 
         m->n_outputs = (uint32_t) count;
-        m->bias = (const double *) (p + e->offset);
+        m->bias = (const void *) (p + e->offset);
 
         want = (uint64_t) m->n_outputs * m->n_features;
         MLCLF_COUNT(MLCLF_SECTION_LINEAR_WEIGHTS, want);
 
-        m->weights = (const double *) (p + e->offset);
+        m->weights = (const void *) (p + e->offset);
 
         return MLCLF_OK;
     }
@@ -546,17 +546,16 @@ mlclf_parse_counts(mlclf_model_t *m, const uint8_t *p, mlclf_sections_t *s,
 
     m->n_leaves = (uint32_t) (e->count / m->n_classes);
 
-    m->tree_offsets = (const uint32_t *)
-                          (p + s->sec[MLCLF_SECTION_TREE_OFFSETS].offset);
-    m->node_feature = (const int32_t *)
-                          (p + s->sec[MLCLF_SECTION_NODE_FEATURE].offset);
-    m->node_threshold = (const double *)
-                          (p + s->sec[MLCLF_SECTION_NODE_THRESHOLD].offset);
-    m->node_left = (const uint32_t *)
-                          (p + s->sec[MLCLF_SECTION_NODE_LEFT].offset);
-    m->node_right = (const uint32_t *)
-                          (p + s->sec[MLCLF_SECTION_NODE_RIGHT].offset);
-    m->leaf_values = (const double *) (p + e->offset);
+    m->tree_offsets = (const void *)
+        (p + s->sec[MLCLF_SECTION_TREE_OFFSETS].offset);
+    m->node_feature = (const void *)
+        (p + s->sec[MLCLF_SECTION_NODE_FEATURE].offset);
+    m->node_threshold = (const void *)
+        (p + s->sec[MLCLF_SECTION_NODE_THRESHOLD].offset);
+    m->node_left = (const void *) (p + s->sec[MLCLF_SECTION_NODE_LEFT].offset);
+    m->node_right = (const void *)
+        (p + s->sec[MLCLF_SECTION_NODE_RIGHT].offset);
+    m->leaf_values = (const void *) (p + e->offset);
 
     return MLCLF_OK;
 }
