@@ -718,6 +718,109 @@ test_threads(void)
 }
 
 
+/*
+ * Missing values: every 10th row lacks "a".  impute publishes a model
+ * that imputes, drop leaves those rows out of both splits, fail exits 4.
+ */
+static void
+test_missing(const char *reg)
+{
+    int             i;
+    char            data[128], conf[128], text[4096], *p;
+    char            path[600];
+    cJSON          *js;
+    test_run_t      r;
+    mlclf_err_t     err;
+    const char     *args[8];
+    mlclf_model_t  *m;
+
+    test_path(data, sizeof(data), "%s/missing.csv", tmp);
+    p = text;
+    p += sprintf(p, "a,b,y\n");
+
+    for (i = 0; i < 60; i++) {
+        if (i % 10 == 3) {
+            p += sprintf(p, ",%d,%s\n", i % 5, i % 2 ? "dog" : "cat");
+
+        } else {
+            p += sprintf(p, "%d.5,%d,%s\n", i % 7, i % 5,
+                         i % 2 ? "dog" : "cat");
+        }
+    }
+
+    test_write(data, text);
+    test_path(conf, sizeof(conf), "%s/missing.yaml", tmp);
+
+    args[0] = "--config";
+    args[1] = conf;
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = "--json";
+    args[5] = NULL;
+
+    /* impute */
+
+    test_path(text, sizeof(text),
+              "name: miss_impute\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
+              "missing: impute\nmodel: {kind: logreg}\n", data);
+    test_write(conf, text);
+
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, 0, "missing: impute exits 0");
+    js = cJSON_Parse(r.out);
+    test_run_free(&r);
+
+    test_path(path, sizeof(path), "%s/model.mlclf", test_str(js, "path"));
+    m = NULL;
+    memset(&err, 0, sizeof(err));
+
+    if (mlclf_model_open(&m, path, &err) == MLCLF_OK) {
+        ok(mlclf_model_impute(m) != NULL, "impute: the model imputes");
+        mlclf_model_close(&m);
+
+    } else {
+        ok(0, "impute: model opens: %s", err.msg);
+    }
+
+    test_splits(test_str(js, "path"), data, test_num(js, "n_train", NULL),
+                test_num(js, "n_test", NULL), "impute");
+    cJSON_Delete(js);
+
+    /* drop */
+
+    test_path(text, sizeof(text),
+              "name: miss_drop\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
+              "missing: drop\nmodel: {kind: forest, n_trees: 5}\n", data);
+    test_write(conf, text);
+
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, 0, "missing: drop exits 0");
+    js = cJSON_Parse(r.out);
+    test_run_free(&r);
+
+    is_int((long long) test_num(js, "n_dropped", NULL), 6,
+           "drop: 6 rows dropped");
+    is_int((long long) (test_num(js, "n_train", NULL)
+                        + test_num(js, "n_test", NULL)), 54,
+           "drop: the other 54 are split");
+    cJSON_Delete(js);
+
+    /* fail */
+
+    test_path(text, sizeof(text),
+              "name: miss_fail\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
+              "model: {kind: logreg}\n", data);
+    test_write(conf, text);
+
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "missing: fail exits 4");
+    test_path(text, sizeof(text), "%s:5:1:", data);
+    ok(strstr(r.err, text) != NULL, "... naming the first missing field");
+    is_int(test_entries(reg, "miss_fail"), 0, "... and publishes nothing");
+    test_run_free(&r);
+}
+
+
 /* A config for a data file in tmp, with the given model and gate. */
 static void
 test_small_config(const char *path, const char *name, const char *data,
@@ -985,6 +1088,7 @@ main(void)
     test_threads();
     test_versions_promote(reg1);
     test_failures(reg3);
+    test_missing(reg3);
 
     test_rmtree(tmp);
 
