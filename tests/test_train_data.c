@@ -421,6 +421,62 @@ test_missing(void)
 }
 
 
+/*
+ * A file of a whole number of pages that does not end in a line break
+ * is read, not mapped (nothing readable follows its last byte); one
+ * ending in '\n' is mapped.
+ */
+static void
+test_page_sized(void)
+{
+    int                   rc;
+    char                 *text, *p;
+    size_t                len, i;
+    mlclf_err_t           err;
+    mlclf_train_data_t    d;
+    mlclf_train_config_t  cf;
+
+    len = 2 * (size_t) sysconf(_SC_PAGESIZE);
+    text = malloc(len + 1);
+    p = text;
+    p += sprintf(p, "y,f1,f2,f3\n");
+
+    for (i = 0; (size_t) (p - text) < len - 40; i++) {
+        p += sprintf(p, "%c,1,2,3\n", i % 2 ? 'a' : 'b');
+    }
+
+    p += sprintf(p, "a,1,2,");
+    while ((size_t) (p - text) < len - 2) {
+        *p++ = '0';
+    }
+
+    *p++ = '7';
+    *p++ = '5';
+
+    write_csv("page.csv", text, len);
+    config(&cf, 0, 0);
+    rc = mlclf_train_data_load(&d, &cf, &err);
+    is_int(rc, MLCLF_OK, "page-sized file without final newline: loads");
+    if (rc == MLCLF_OK) {
+        is_int(d.text_mapped, 0, "page-sized: read, not mapped");
+        ok(d.x[(d.n_rows - 1) * 3 + 2] == 75, "page-sized: last value");
+        mlclf_train_data_free(&d);
+    }
+
+    text[len - 1] = '\n';
+    write_csv("page.csv", text, len);
+    rc = mlclf_train_data_load(&d, &cf, &err);
+    is_int(rc, MLCLF_OK, "page-sized file with final newline: loads");
+    if (rc == MLCLF_OK) {
+        is_int(d.text_mapped, 1, "page-sized, newline: mapped");
+        ok(d.x[(d.n_rows - 1) * 3 + 2] == 7, "page-sized, newline: value");
+        mlclf_train_data_free(&d);
+    }
+
+    free(text);
+}
+
+
 /* a file big enough for the parallel path, with an error near its end */
 static void
 test_large(void)
@@ -514,6 +570,7 @@ main(void)
     test_dialect();
     test_numbers();
     test_missing();
+    test_page_sized();
     test_large();
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -105,6 +105,7 @@ typedef struct {
     uint32_t                 *rec_len;
     uint8_t                   sha256[32];   /* of the raw file */
     size_t                    n_dropped;    /* rows dropped as missing */
+    unsigned                  text_mapped:1;    /* text is mmap()ed */
 } mlclf_train_data_t;
 
 
