@@ -122,6 +122,7 @@ $ENV{TEST_NGINX_HTML_DIR}    //= $HtmlDir;
 my @Blocks;         # all parsed blocks (after ONLY / SKIP / LAST)
 my $BlocksLoaded;
 my $InChild = 0;
+my $OwnerPid = $$;      # forked children of the script must not clean up
 
 sub import {
     my ($class, @args) = @_;
@@ -725,7 +726,7 @@ sub stop_nginx {
 }
 
 sub cleanup {
-    return if $InChild;
+    return if $InChild || $$ != $OwnerPid;
 
     for my $h (@CleanupHandlers) {
         eval { $h->() };
@@ -1423,8 +1424,7 @@ sub run_block {
 
     my $fails_after = grep { !$_ } $tb->summary;
     if ($fails_after > $fails_before) {
-        Test::More::diag("$name: last lines of $ErrLogFile:\n"
-                         . tail_lines(read_file_from($ErrLogFile, 0), 30));
+        Test::More::diag(log_summary($name));
     }
 
     if (my $acc = $ENV{TEST_NGINX_ERROR_LOG}) {
@@ -1433,6 +1433,32 @@ sub run_block {
             close $out;
         }
     }
+}
+
+# The last non-debug lines of error.log (the debug ones are noise in a
+# failure report), or its last lines when it has no others.
+sub log_summary {
+    my $name = shift;
+
+    my $log = read_file_from($ErrLogFile, 0);
+    my (@lines, $in_debug);
+    for my $l (split /\n/, $log) {
+        if ($l =~ m{^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[(\w+)\]}) {
+            $in_debug = $1 eq 'debug';
+        }
+        push @lines, $l unless $in_debug;
+    }
+    my $what = 'non-debug lines';
+
+    if (!@lines) {
+        @lines = split /\n/, $log;
+        $what = 'lines';
+    }
+
+    @lines = @lines[-20 .. -1] if @lines > 20;
+
+    return "$name: last $what of $ErrLogFile:\n"
+           . join '', map { "  $_\n" } @lines;
 }
 
 sub prepare_server_root {

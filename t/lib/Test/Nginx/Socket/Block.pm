@@ -276,7 +276,7 @@ sub parse_spec {
     for my $b (@blocks) {
         my $d = $b->{description} // '';
         $d =~ s/\A\s+|\s+\z//g;
-        $b->{description} = $d;
+        $b->{description} = length $d ? $d : $b->{name};
     }
 
     return @blocks;
