@@ -24,8 +24,9 @@
  *
  * Every integer and double is little-endian; doubles are IEEE 754
  * binary64.  All offsets are byte offsets from the start of the file.
- * Gaps between the table and the sections and between sections (at most
- * the alignment padding the writer adds) are zero bytes.  Sections appear
+ * Gaps between the table and the sections, between sections and after
+ * the last one are zero bytes (the writer leaves only the alignment
+ * padding, and ends the file with the last section).  Sections appear
  * in the table in increasing offset order and never overlap each other or
  * the table.  A file is read in place from a read-only mapping: nothing
  * in it is a pointer and nothing is relocated.

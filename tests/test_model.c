@@ -927,6 +927,66 @@ test_files(void)
 }
 
 
+/*
+ * Every single-byte change anywhere after the header CRC check (CRCs
+ * recomputed) must be either refused or give a model that predicts
+ * probabilities; under ASan this shows no read goes out of bounds.
+ */
+static void
+test_every_byte(mlclf_kind_e kind)
+{
+    int             rc, bad, accepted, refused;
+    size_t          len, i, k;
+    double          x[2], p[3], sum;
+    uint8_t        *g, *q;
+    mlclf_model_t  *m;
+
+    static const uint8_t  values[] = { 0x00, 0x01, 0x07, 0x80, 0xff };
+
+    g = good(kind, &len);
+    q = malloc(len + 64);
+    bad = 0;
+    accepted = 0;
+    refused = 0;
+
+    for (i = MLCLF_HEADER_SIZE; i < len; i++) {
+        for (k = 0; k < sizeof(values); k++) {
+            if (g[i] == values[k]) {
+                continue;
+            }
+
+            memcpy(q, g, len);
+            q[i] = values[k];
+            fix_crc(q, len);
+
+            rc = mlclf_model_load(&m, q, len, NULL);
+
+            if (rc != MLCLF_OK) {
+                bad |= m != NULL || rc >= 0;
+                refused++;
+                continue;
+            }
+
+            accepted++;
+
+            x[0] = 0.3;
+            x[1] = -7.0;
+            (void) mlclf_predict_proba(m, x, p);
+            sum = p[0] + p[1] + p[2];
+            bad |= !isfinite(sum);
+
+            mlclf_model_close(&m);
+        }
+    }
+
+    ok(!bad, "%s: %d damaged files refused, %d accepted and usable",
+       kind == MLCLF_KIND_LOGREG ? "logreg" : "forest", refused, accepted);
+
+    free(q);
+    free(g);
+}
+
+
 int
 main(void)
 {
@@ -939,6 +999,8 @@ main(void)
     test_trees();
     test_writer_rejects();
     test_misc();
+    test_every_byte(MLCLF_KIND_LOGREG);
+    test_every_byte(MLCLF_KIND_FOREST);
     test_files();
 
     return tap_done();
