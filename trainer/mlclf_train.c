@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <mlclf.h>
 #include <mlclf_train.h>
@@ -70,7 +69,7 @@ typedef struct {
 
 
 static void mlclf_train_usage(FILE *f);
-static int mlclf_train_error(const char *ctx, const char *fmt, ...)
+static void mlclf_train_error(const char *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void mlclf_train_progress(const mlclf_train_opts_t *o,
     const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -142,8 +141,8 @@ mlclf_train_usage(FILE *f)
 }
 
 
-/* "mlclf-train: <ctx>: <reason>" on stderr; returns 0 for chaining. */
-static int
+/* "mlclf-train: <ctx>: <reason>" on stderr */
+static void
 mlclf_train_error(const char *ctx, const char *fmt, ...)
 {
     va_list  ap;
@@ -155,8 +154,6 @@ mlclf_train_error(const char *ctx, const char *fmt, ...)
     va_end(ap);
 
     fputc('\n', stderr);
-
-    return 0;
 }
 
 
@@ -286,7 +283,7 @@ main(int argc, char **argv)
 static int
 mlclf_train_main(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
 {
-    int          rc, e;
+    int          rc;
     mlclf_err_t  err;
 
     memset(&err, 0, sizeof(err));
@@ -344,12 +341,7 @@ mlclf_train_main(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
 
     mlclf_train_progress(o, "publishing into %s...", o->registry);
 
-    if (mkdir(o->registry, 0755) != 0 && errno != EEXIST) {
-        e = errno;
-        mlclf_train_error("registry", "mkdir \"%s\": %s", o->registry,
-                          strerror(e));
-        return MLCLF_TRAIN_EXIT_REGISTRY;
-    }
+    /* stage() creates the registry root and the model's directory */
 
     rc = mlclf_registry_stage(&r->pub, o->registry, r->cf.name, &err);
     if (rc != MLCLF_OK) {
