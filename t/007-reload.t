@@ -1,0 +1,114 @@
+# Versions by reload, with the master on and two workers (plain
+# Test::More driving nginx through t/lib/MlclfTest.pm): promote v2 and
+# reload switches every worker; a reload to a damaged model is refused
+# and the old workers keep serving; a worker that cannot map its model
+# (file gone, worker respawned) answers 503 on /health and /predict.
+
+use strict;
+use warnings;
+
+use Test::More;
+use File::Copy qw(move);
+use JSON::PP ();
+use MlclfFixtures qw(tmpdir train promote damaged);
+use MlclfTest;
+
+my $tmp = tmpdir();
+my $reg = "$tmp/reg";
+
+train($reg, 'iris-logreg.yaml', promote => 1);
+train($reg, 'iris-logreg.yaml');
+
+my $row = '{"features": [5.1, 3.5, 1.4, 0.2]}';
+my $json = JSON::PP->new;
+
+my $t = MlclfTest->new(
+    workers     => 2,
+    http_config => "    mlclf_model iris $reg/iris;",
+    config      => "        location = /predict { mlclf_predict iris; }\n"
+                 . "        location = /health { mlclf_health; }",
+);
+
+$t->start;
+
+# a connection per request, so that both workers answer
+$t->{ua} = HTTP::Tiny->new(keep_alive => 0);
+
+sub versions_seen {
+    my (%seen, $r);
+
+    for (1 .. 20) {
+        $r = $t->request('GET', '/health');
+        my $h = $json->decode($r->{content});
+        $seen{"health $r->{status} $h->{models}[0]{version}"}++;
+
+        $r = $t->predict('/predict', $row);
+        $seen{"predict $r->{status} $r->{headers}{'x-model-version'}"}++;
+    }
+
+    return join ', ', sort keys %seen;
+}
+
+is(versions_seen(), 'health 200 v1, predict 200 v1', 'v1 is served');
+
+my @old = $t->worker_pids;
+is(scalar @old, 2, 'two workers');
+
+promote($reg, 'iris', 'v2');
+$t->reload;
+my @new = $t->wait_workers_replaced(@old);
+
+is(versions_seen(), 'health 200 v2, predict 200 v2',
+   'promote v2 + reload: every worker serves v2');
+
+# a damaged v3 made active by hand: the master refuses the reload
+mkdir "$reg/iris/versions/v3";
+my $bad = damaged("$reg/iris/versions/v2/model.mlclf", "$tmp/bad");
+File::Copy::copy($bad->{flipped}, "$reg/iris/versions/v3/model.mlclf")
+    or die "copy: $!";
+symlink 'versions/v3', "$reg/iris/active.tmp" or die "symlink: $!";
+rename "$reg/iris/active.tmp", "$reg/iris/active" or die "rename: $!";
+
+my ($rc, $out) = $t->reload;
+isnt($rc, 0, 'nginx -s reload fails on the damaged model');
+like($out, qr{mlclf_model "\Q$reg\E/iris/versions/v3/model\.mlclf": payload CRC-32},
+     'and names the file and the reason');
+
+$t->hup;
+
+ok($t->wait_log(qr{\[emerg\] .*mlclf_model "\Q$reg\E/iris/versions/v3/model\.mlclf": payload CRC-32}),
+   'SIGHUP: the master refuses the new configuration');
+
+is(join(' ', $t->worker_pids), join(' ', @new), 'the old workers stay');
+is(versions_seen(), 'health 200 v2, predict 200 v2',
+   'and keep serving v2');
+
+# the file under the running configuration vanishes and the workers
+# are respawned: they cannot map it
+move("$reg/iris/versions/v2/model.mlclf", "$tmp/v2.mlclf") or die "mv: $!";
+kill 'KILL', @new;
+my @respawned = $t->wait_workers_replaced(@new);
+is(scalar @respawned, 2, 'the master respawned the workers');
+
+ok($t->wait_log(qr{\[alert\] .*mlclf_model "iris": open "\Q$reg\E/iris/versions/v2/model\.mlclf": No such file or directory}),
+   'a worker that cannot map its model logs an alert');
+
+my $r = $t->request('GET', '/health');
+is($r->{status}, 503, '/health: 503');
+is($r->{content},
+   '{"status":"unavailable","models":[{"name":"iris","version":"v2",'
+   . '"algorithm":"logreg","n_features":4,"ready":false}]}',
+   '/health: the model is not ready');
+
+$r = $t->predict('/predict', $row);
+is($r->{status}, 503, '/predict: 503');
+is($r->{content}, '{"error":"model \"iris\" is not loaded",'
+                  . '"reason":"model_unavailable"}',
+   '/predict: model_unavailable');
+
+$t->stop;
+
+unlike($t->error_log, qr/\[(?:crit|emerg)\].*(?:signal|core)/,
+       'no worker crashed');
+
+done_testing();
