@@ -284,7 +284,8 @@ GET /t?a=1
         return 200 "raw $http_x_r";
     }
 --- raw_request eval
-["GET /t HTTP/1.1\r\nHost: localhost\r\nX-R: ", "1\r\nConnection: close\r\n\r\n"]
+["GET /t HTTP/1.1\r\nHost: localhost\r\nX-R: ",
+ "1\r\nConnection: close\r\n\r\n"]
 --- response_body chomp
 raw 1
 
