@@ -28,6 +28,7 @@
 
 
 #define MLCLF_TRAIN_RF_SAMPLE   200000  /* rows used for quantiles */
+#define MLCLF_TRAIN_RF_TILE     256     /* rows binned together */
 
 
 typedef struct {
@@ -97,9 +98,10 @@ static void mlclf_train_rf_rng_seed(mlclf_train_rf_rng_t *r, uint64_t seed);
 static uint64_t mlclf_train_rf_rng_next(mlclf_train_rf_rng_t *r);
 static uint64_t mlclf_train_rf_rng_below(mlclf_train_rf_rng_t *r,
     uint64_t n);
-static int mlclf_train_rf_cmp(const void *a, const void *b);
+static void mlclf_train_rf_sort(double *v, uint64_t *k, uint64_t *tmp,
+    size_t n);
 static void mlclf_train_rf_edges(mlclf_train_rf_ctx_t *ctx, size_t f,
-    uint32_t n_bins);
+    uint64_t *keys);
 static void *mlclf_train_rf_quantile_work(void *arg);
 static void *mlclf_train_rf_bin_work(void *arg);
 static void *mlclf_train_rf_tree_work(void *arg);
@@ -174,12 +176,57 @@ mlclf_train_rf_rng_below(mlclf_train_rf_rng_t *r, uint64_t n)
 }
 
 
-static int
-mlclf_train_rf_cmp(const void *a, const void *b)
+/*
+ * Sorts v[n] ascending (finite values) with an LSD radix sort on keys
+ * that order like the doubles: sign bit flipped for positives, every bit
+ * flipped for negatives.  k and tmp hold n keys each.
+ */
+static void
+mlclf_train_rf_sort(double *v, uint64_t *k, uint64_t *tmp, size_t n)
 {
-    double  x = *(const double *) a, y = *(const double *) b;
+    size_t     i, b, shift, count[256], sum, c;
+    uint64_t   u, *src, *dst, *sw;
 
-    return (x > y) - (x < y);
+    for (i = 0; i < n; i++) {
+        memcpy(&u, &v[i], sizeof(uint64_t));
+        k[i] = (u >> 63) ? ~u : u | 0x8000000000000000ULL;
+    }
+
+    src = k;
+    dst = tmp;
+
+    for (shift = 0; shift < 64; shift += 8) {
+        memset(count, 0, sizeof(count));
+
+        for (i = 0; i < n; i++) {
+            count[(src[i] >> shift) & 0xff]++;
+        }
+
+        if (count[(src[0] >> shift) & 0xff] == n) {
+            continue;           /* every key has this digit */
+        }
+
+        sum = 0;
+        for (b = 0; b < 256; b++) {
+            c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+
+        for (i = 0; i < n; i++) {
+            dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+        }
+
+        sw = src;
+        src = dst;
+        dst = sw;
+    }
+
+    for (i = 0; i < n; i++) {
+        u = src[i];
+        u = (u >> 63) ? u & 0x7fffffffffffffffULL : ~u;
+        memcpy(&v[i], &u, sizeof(double));
+    }
 }
 
 
@@ -190,16 +237,18 @@ mlclf_train_rf_cmp(const void *a, const void *b)
  * separates (or the lower one when the midpoint rounds up to the upper).
  */
 static void
-mlclf_train_rf_edges(mlclf_train_rf_ctx_t *ctx, size_t f, uint32_t n_bins)
+mlclf_train_rf_edges(mlclf_train_rf_ctx_t *ctx, size_t f, uint64_t *keys)
 {
     size_t    i, j, q, ns, ne, n_distinct;
     double    a, b, mid, *v, *e;
+    uint32_t  n_bins;
 
     ns = ctx->ns;
     v = ctx->sample + f * ns;
     e = ctx->edges + f * 256;
 
-    qsort(v, ns, sizeof(double), mlclf_train_rf_cmp);
+    n_bins = ctx->n_bins;
+    mlclf_train_rf_sort(v, keys, keys + ns, ns);
 
     n_distinct = 1;
     for (i = 1; i < ns; i++) {
@@ -273,9 +322,18 @@ mlclf_train_rf_quantile_work(void *arg)
     mlclf_train_rf_worker_t  *wk = arg;
 
     size_t                    f;
+    uint64_t                 *keys;
     mlclf_train_rf_ctx_t     *ctx;
 
     ctx = wk->ctx;
+
+    keys = malloc(2 * ctx->ns * sizeof(uint64_t));
+    if (keys == NULL) {
+        pthread_mutex_lock(&ctx->lock);
+        ctx->rc = MLCLF_ENOMEM;
+        pthread_mutex_unlock(&ctx->lock);
+        return NULL;
+    }
 
     for ( ;; ) {
         f = mlclf_train_rf_take(ctx);
@@ -283,47 +341,69 @@ mlclf_train_rf_quantile_work(void *arg)
             break;
         }
 
-        mlclf_train_rf_edges(ctx, f, ctx->n_bins);
+        mlclf_train_rf_edges(ctx, f, keys);
     }
+
+    free(keys);
 
     return NULL;
 }
 
 
-/* Bins of a contiguous range of rows, all features, row-wise reads. */
+/*
+ * Bins of a contiguous range of rows.  Rows go in tiles small enough to
+ * stay in cache, feature by feature, so that one feature's edges stay in
+ * L1 and the searches of a tile's rows run side by side.
+ */
 static void *
 mlclf_train_rf_bin_work(void *arg)
 {
     mlclf_train_rf_worker_t  *wk = arg;
 
-    size_t                    i, f, lo, hi, n, p, step;
+    size_t                    i, f, lo, hi, n, p, t, te;
     double                    x;
+    uint8_t                  *out;
     uint32_t                  pos;
-    const double             *row, *e;
+    const double             *e;
+    const size_t             *rows;
     mlclf_train_rf_ctx_t     *ctx;
 
     ctx = wk->ctx;
     n = ctx->n;
     p = ctx->p;
+    rows = ctx->rows;
 
     lo = n * wk->id / wk->n_threads;
     hi = n * (wk->id + 1) / wk->n_threads;
 
     for (i = lo; i < hi; i++) {
-        row = ctx->d->x + ctx->rows[i] * p;
-        ctx->y[i] = ctx->d->y[ctx->rows[i]];
+        ctx->y[i] = ctx->d->y[rows[i]];
+    }
+
+    for (t = lo; t < hi; t = te) {
+        te = t + MLCLF_TRAIN_RF_TILE < hi ? t + MLCLF_TRAIN_RF_TILE : hi;
 
         for (f = 0; f < p; f++) {
-            x = row[f];
             e = ctx->edges + f * 256;
-            pos = 0;
+            out = ctx->bins + f * n;
 
-            /* number of edges < x; e[255] is +inf */
-            for (step = 128; step > 0; step >>= 1) {
-                pos += (e[pos + step - 1] < x) ? (uint32_t) step : 0;
+            for (i = t; i < te; i++) {
+                x = ctx->d->x[rows[i] * p + f];
+                /*
+                 * number of edges < x (e[255] is +inf), without branches:
+                 * the outcomes are random, mispredictions would dominate
+                 */
+                pos = (uint32_t) (e[127] < x) << 7;
+                pos += (uint32_t) (e[pos + 63] < x) << 6;
+                pos += (uint32_t) (e[pos + 31] < x) << 5;
+                pos += (uint32_t) (e[pos + 15] < x) << 4;
+                pos += (uint32_t) (e[pos + 7] < x) << 3;
+                pos += (uint32_t) (e[pos + 3] < x) << 2;
+                pos += (uint32_t) (e[pos + 1] < x) << 1;
+                pos += (uint32_t) (e[pos] < x);
+
+                out[i] = (uint8_t) pos;
             }
-
-            ctx->bins[f * n + i] = (uint8_t) pos;
         }
     }
 
@@ -389,6 +469,10 @@ mlclf_train_rf_node(mlclf_train_rf_tree_t *tr, size_t nc)
 /*
  * Grows tree t depth-first: a split node at index q gets its children
  * at the next two free indices, so children always follow the parent.
+ *
+ * idx[] holds the node's rows; their labels and weights travel with them
+ * in ny[] and nw[], so only the bin column is read at random.  w, idx and
+ * tmp hold n, 3n and 3n entries.
  */
 static int
 mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
@@ -399,7 +483,7 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
     size_t                  i, j, c, n, p, nc, nb, sp, n_valid, stride;
     double                  tw, wl, wr, sl, sr, score, best, parent, v;
     uint32_t                lo, hi, r, b, bb, nu, nl, bf, bbin, m, *h, q,
-                            leaf, bins_used;
+                            leaf, bins_used, *ny, *nw;
     const uint8_t          *col;
     mlclf_train_rf_rng_t    rng;
     mlclf_train_rf_tree_t  *tr;
@@ -422,10 +506,16 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
         w[mlclf_train_rf_rng_below(&rng, n)]++;
     }
 
+    ny = idx + n;
+    nw = idx + 2 * n;
     m = 0;
+
     for (i = 0; i < n; i++) {
         if (w[i]) {
-            idx[m++] = (uint32_t) i;
+            idx[m] = (uint32_t) i;
+            ny[m] = ctx->y[i];
+            nw[m] = w[i];
+            m++;
         }
     }
 
@@ -456,8 +546,7 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
         }
 
         for (i = lo; i < hi; i++) {
-            r = idx[i];
-            cw[ctx->y[r]] += w[r];
+            cw[ny[i]] += nw[i];
         }
 
         tw = 0.0;
@@ -493,9 +582,8 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
                 memset(hist, 0, nb * stride * sizeof(uint32_t));
 
                 for (i = lo; i < hi; i++) {
-                    r = idx[i];
-                    h = hist + col[r] * stride;
-                    h[ctx->y[r]] += w[r];
+                    h = hist + col[idx[i]] * stride;
+                    h[ny[i]] += nw[i];
                     h[nc]++;
                 }
 
@@ -590,15 +678,24 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
 
         for (i = lo; i < hi; i++) {
             r = idx[i];
+
             if (col[r] <= bbin) {
-                idx[lo + nl++] = r;
+                idx[lo + nl] = r;
+                ny[lo + nl] = ny[i];
+                nw[lo + nl] = nw[i];
+                nl++;
 
             } else {
-                tmp[m++] = r;
+                tmp[m] = r;
+                tmp[n + m] = ny[i];
+                tmp[2 * n + m] = nw[i];
+                m++;
             }
         }
 
         memcpy(idx + lo + nl, tmp, m * sizeof(uint32_t));
+        memcpy(ny + lo + nl, tmp + n, m * sizeof(uint32_t));
+        memcpy(nw + lo + nl, tmp + 2 * n, m * sizeof(uint32_t));
 
         tr->feature[it.node] = (int32_t) bf;
         tr->threshold[it.node] = ctx->edges[(size_t) bf * 256 + bbin];
@@ -642,14 +739,18 @@ mlclf_train_rf_tree_work(void *arg)
     n = ctx->n;
 
     w = malloc(n * sizeof(uint32_t));
-    idx = malloc(n * sizeof(uint32_t));
-    tmp = malloc(n * sizeof(uint32_t));
+    idx = malloc(3 * n * sizeof(uint32_t));
+    tmp = malloc(3 * n * sizeof(uint32_t));
     perm = malloc(ctx->p * sizeof(uint32_t));
     hist = malloc(256 * (ctx->nc + 1) * sizeof(uint32_t));
     cw = malloc(2 * ctx->nc * sizeof(double));
 
-    /* depth-first: at most one pending right sibling per level */
-    stack = malloc(((ctx->max_depth ? ctx->max_depth : n) + 2)
+    /*
+     * depth-first: at most one pending right sibling per level, and a
+     * split removes at least one row, so the depth stays below n
+     */
+    stack = malloc(((ctx->max_depth && ctx->max_depth < n ? ctx->max_depth
+                                                           : n) + 2)
                    * sizeof(mlclf_train_rf_item_t));
 
     rc = MLCLF_OK;
@@ -862,7 +963,9 @@ mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
         goto nomem;
     }
 
-    rc = mlclf_train_rf_run(&ctx, nt, mlclf_train_rf_tree_work);
+    /* a thread without a tree would only hold memory */
+    rc = mlclf_train_rf_run(&ctx, nt < ctx.n_trees ? nt : ctx.n_trees,
+                            mlclf_train_rf_tree_work);
     if (rc != MLCLF_OK) {
         goto nomem;
     }
@@ -959,14 +1062,13 @@ mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     out->spec.leaf_values = leaf;
 
     rc = MLCLF_OK;
-    goto done;
+    goto failed;
 
 nomem:
 
     rc = mlclf_err_set(err, MLCLF_ENOMEM, "random forest: out of memory");
 
 failed:
-done:
 
     if (mutex) {
         pthread_mutex_destroy(&ctx.lock);
