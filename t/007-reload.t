@@ -10,6 +10,8 @@ use warnings;
 use Test::More;
 use File::Copy qw(move);
 use JSON::PP ();
+use IO::Socket::INET;
+use Time::HiRes ();
 use MlclfFixtures qw(tmpdir train promote damaged);
 use MlclfTest;
 
@@ -26,7 +28,8 @@ my $t = MlclfTest->new(
     workers     => 2,
     http_config => "    mlclf_model iris $reg/iris;",
     config      => "        location = /predict { mlclf_predict iris; }\n"
-                 . "        location = /health { mlclf_health; }",
+                 . "        location = /health { mlclf_health; }\n"
+                 . "        location = /status { stub_status; }",
 );
 
 $t->start;
@@ -54,9 +57,32 @@ is(versions_seen(), 'health 200 v1, predict 200 v1', 'v1 is served');
 my @old = $t->worker_pids;
 is(scalar @old, 2, 'two workers');
 
+# a request in flight across the reload: headers and half of the body
+# now, the rest once the new workers run; the old worker answers it
+my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . $t->port)
+    or die "connect: $!";
+$c->autoflush(1);
+print $c "POST /predict HTTP/1.1\r\nHost: localhost\r\n"
+         . "Content-Type: application/json\r\nConnection: close\r\n"
+         . 'Content-Length: ' . length($row) . "\r\n\r\n"
+         . substr($row, 0, 10);
+
+# accepted by a worker: stub_status counts it and this request
+for (1 .. 1000) {
+    last if $t->request('GET', '/status')->{content}
+            =~ /^Active connections: 2/;
+    Time::HiRes::sleep(0.02);
+}
+
 promote($reg, 'iris', 'v2');
 $t->reload;
 my @new = $t->wait_workers_replaced(@old);
+
+print $c substr($row, 10);
+my $inflight = do { local $/; <$c> };
+like($inflight, qr{^HTTP/1\.1 200 .*\r\nX-Model-Version: v1\r\n.*"model_version":"v1"}s,
+     'a request in flight during the reload finishes on v1');
+close $c;
 
 is(versions_seen(), 'health 200 v2, predict 200 v2',
    'promote v2 + reload: every worker serves v2');
