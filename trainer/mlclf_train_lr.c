@@ -17,9 +17,10 @@
  * (C = 1 / l2) fitted on StandardScaler output; dividing by n only makes
  * the stopping rule (max |dF| <= tol) independent of the data set size.
  *
- * Rows are processed in fixed blocks of MLCLF_TRAIN_LR_BLOCK, gathered
- * and standardised into a per-thread buffer (no copy of X is kept), and
- * each block's loss and gradient are summed in block order, so the result
+ * Rows are processed in blocks that fit in cache, gathered and
+ * standardised into a per-thread buffer (no copy of X is kept).  The
+ * blocks form at most MLCLF_TRAIN_LR_CHUNKS fixed chunks, each summing
+ * into its own slot, and the slots are added in chunk order: the result
  * does not depend on the number of threads.
  */
 
@@ -33,7 +34,9 @@
 #include <mlclf_train_blas.h>
 
 
-#define MLCLF_TRAIN_LR_BLOCK    1024    /* rows per block */
+#define MLCLF_TRAIN_LR_BLOCK    1024    /* rows per block, at most */
+#define MLCLF_TRAIN_LR_CELLS    262144  /* block rows x features */
+#define MLCLF_TRAIN_LR_CHUNKS   64      /* gradient partial sums */
 #define MLCLF_TRAIN_LR_HISTORY  10      /* L-BFGS correction pairs */
 #define MLCLF_TRAIN_LR_SEARCH   30      /* line search trials */
 
@@ -55,20 +58,23 @@ struct mlclf_train_lr_ctx_s {
     size_t                    p;            /* features */
     size_t                    k;            /* outputs */
     size_t                    m;            /* parameters: k * p + k */
+    size_t                    block;        /* rows per block */
     size_t                    n_blocks;
+    size_t                    n_chunks;
     size_t                    n_threads;
     double                    l2;
     const double             *mean;
     const double             *scale;        /* 1 / std */
     const double             *theta;        /* W (k x p), then b (k) */
-    double                   *block_loss;   /* n_blocks */
-    double                   *block_grad;   /* n_blocks x m */
+    double                   *chunk_loss;   /* n_chunks */
+    double                   *chunk_grad;   /* n_chunks x m */
     mlclf_train_lr_worker_t  *workers;
 };
 
 
 static void *mlclf_train_lr_work(void *arg);
-static void mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j);
+static void mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j,
+    double *g, double *loss);
 static int mlclf_train_lr_eval(mlclf_train_lr_ctx_t *ctx,
     const double *theta, double *f, double *g);
 static double mlclf_train_lr_maxabs(const double *v, size_t m);
@@ -83,25 +89,37 @@ mlclf_train_lr_work(void *arg)
 {
     mlclf_train_lr_worker_t  *w = arg;
 
-    size_t                    j;
+    size_t                    c, j, hi;
+    double                   *g, *loss;
     mlclf_train_lr_ctx_t     *ctx;
 
     ctx = w->ctx;
 
-    for (j = w->id; j < ctx->n_blocks; j += ctx->n_threads) {
-        mlclf_train_lr_block(w, j);
+    for (c = w->id; c < ctx->n_chunks; c += ctx->n_threads) {
+        g = ctx->chunk_grad + c * ctx->m;
+        loss = &ctx->chunk_loss[c];
+
+        memset(g, 0, ctx->m * sizeof(double));
+        *loss = 0.0;
+
+        hi = ctx->n_blocks * (c + 1) / ctx->n_chunks;
+
+        for (j = ctx->n_blocks * c / ctx->n_chunks; j < hi; j++) {
+            mlclf_train_lr_block(w, j, g, loss);
+        }
     }
 
     return NULL;
 }
 
 
-/* Loss and gradient (sums, unpenalised) of block j into its slots. */
+/* Adds loss and gradient (sums, unpenalised) of block j to *loss, g. */
 static void
-mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j)
+mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j, double *g,
+    double *lossp)
 {
     size_t                 i, c, f, r0, nr, p, k, y;
-    double                 loss, z, mx, lse, *xb, *zb, *g, *row;
+    double                 loss, z, mx, lse, *xb, *zb, *row;
     const double          *src;
     mlclf_train_lr_ctx_t  *ctx;
 
@@ -111,10 +129,10 @@ mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j)
     xb = w->xb;
     zb = w->zb;
 
-    r0 = j * MLCLF_TRAIN_LR_BLOCK;
+    r0 = j * ctx->block;
     nr = ctx->n - r0;
-    if (nr > MLCLF_TRAIN_LR_BLOCK) {
-        nr = MLCLF_TRAIN_LR_BLOCK;
+    if (nr > ctx->block) {
+        nr = ctx->block;
     }
 
     for (i = 0; i < nr; i++) {
@@ -131,8 +149,6 @@ mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j)
                 (int) p, 1.0, xb, (int) p, ctx->theta, (int) p, 0.0, zb,
                 (int) k);
 
-    g = ctx->block_grad + j * ctx->m;
-    memset(g + k * p, 0, k * sizeof(double));
     loss = 0.0;
 
     for (i = 0; i < nr; i++) {
@@ -179,11 +195,11 @@ mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j)
         }
     }
 
-    /* dW = G^T S */
+    /* dW += G^T S */
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int) k, (int) p,
-                (int) nr, 1.0, zb, (int) k, xb, (int) p, 0.0, g, (int) p);
+                (int) nr, 1.0, zb, (int) k, xb, (int) p, 1.0, g, (int) p);
 
-    ctx->block_loss[j] = loss;
+    *lossp += loss;
 }
 
 
@@ -233,9 +249,9 @@ mlclf_train_lr_eval(mlclf_train_lr_ctx_t *ctx, const double *theta,
     loss = 0.0;
     memset(g, 0, ctx->m * sizeof(double));
 
-    for (j = 0; j < ctx->n_blocks; j++) {
-        loss += ctx->block_loss[j];
-        cblas_daxpy((int) ctx->m, 1.0, ctx->block_grad + j * ctx->m, 1, g,
+    for (j = 0; j < ctx->n_chunks; j++) {
+        loss += ctx->chunk_loss[j];
+        cblas_daxpy((int) ctx->m, 1.0, ctx->chunk_grad + j * ctx->m, 1, g,
                     1);
     }
 
@@ -524,11 +540,23 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     ctx.k = k;
     ctx.m = k * p + k;
     ctx.l2 = cf->l2;
-    ctx.n_blocks = (n + MLCLF_TRAIN_LR_BLOCK - 1) / MLCLF_TRAIN_LR_BLOCK;
+    /* a block of many features gets fewer rows: its buffer stays small */
+    ctx.block = MLCLF_TRAIN_LR_CELLS / p;
+    if (ctx.block > MLCLF_TRAIN_LR_BLOCK) {
+        ctx.block = MLCLF_TRAIN_LR_BLOCK;
+    }
+
+    if (ctx.block < 16) {
+        ctx.block = 16;
+    }
+
+    ctx.n_blocks = (n + ctx.block - 1) / ctx.block;
+    ctx.n_chunks = ctx.n_blocks < MLCLF_TRAIN_LR_CHUNKS
+                   ? ctx.n_blocks : MLCLF_TRAIN_LR_CHUNKS;
 
     nt = cf->n_threads ? cf->n_threads : mlclf_train_ncpu();
-    if (nt > ctx.n_blocks) {
-        nt = ctx.n_blocks;
+    if (nt > ctx.n_chunks) {
+        nt = ctx.n_chunks;
     }
 
     ctx.n_threads = nt;
@@ -540,10 +568,10 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     b = calloc(k, sizeof(double));
     names = calloc(p, sizeof(char *));
     count = calloc(d->n_classes, sizeof(size_t));
-    ctx.block_loss = calloc(ctx.n_blocks, sizeof(double));
-    ctx.block_grad = calloc(ctx.n_blocks * ctx.m, sizeof(double));
+    ctx.chunk_loss = calloc(ctx.n_chunks, sizeof(double));
+    ctx.chunk_grad = calloc(ctx.n_chunks * ctx.m, sizeof(double));
     ctx.workers = calloc(nt, sizeof(mlclf_train_lr_worker_t));
-    work = calloc(nt * MLCLF_TRAIN_LR_BLOCK * (p + k), sizeof(double));
+    work = calloc(nt * ctx.block * (p + k), sizeof(double));
 
     out->mem[0] = w;
     out->mem[1] = b;
@@ -551,7 +579,7 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
 
     if (theta == NULL || mean == NULL || scale == NULL || w == NULL
         || b == NULL || names == NULL || count == NULL
-        || ctx.block_loss == NULL || ctx.block_grad == NULL
+        || ctx.chunk_loss == NULL || ctx.chunk_grad == NULL
         || ctx.workers == NULL || work == NULL)
     {
         rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
@@ -561,8 +589,8 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     for (i = 0; i < nt; i++) {
         ctx.workers[i].ctx = &ctx;
         ctx.workers[i].id = i;
-        ctx.workers[i].xb = work + i * MLCLF_TRAIN_LR_BLOCK * (p + k);
-        ctx.workers[i].zb = ctx.workers[i].xb + MLCLF_TRAIN_LR_BLOCK * p;
+        ctx.workers[i].xb = work + i * ctx.block * (p + k);
+        ctx.workers[i].zb = ctx.workers[i].xb + ctx.block * p;
     }
 
     rc = mlclf_train_lr_moments(d, rows, n, mean, scale);
@@ -641,8 +669,8 @@ failed:
     free(mean);
     free(scale);
     free(count);
-    free(ctx.block_loss);
-    free(ctx.block_grad);
+    free(ctx.chunk_loss);
+    free(ctx.chunk_grad);
     free(ctx.workers);
     free(work);
 
