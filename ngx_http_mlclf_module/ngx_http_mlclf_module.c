@@ -195,14 +195,15 @@ ngx_http_mlclf_model(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     /*
      * The master verifies every byte now, so that "nginx -t" and a
-     * reload fail on a damaged file while the old workers keep serving.
+     * reload fail on a damaged file while the old workers keep serving;
+     * errors name the file actually read.
      */
 
     rc = mlclf_model_open(&model, (const char *) file.data, &err);
 
     if (rc != MLCLF_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "mlclf_model \"%V\": %s",
-                           &value[2], err.msg);
+                           &file, err.msg);
         return NGX_CONF_ERROR;
     }
 
