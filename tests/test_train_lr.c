@@ -53,6 +53,20 @@ static double  tri_x[] = {
 static uint32_t  tri_y[] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2 };
 
 
+/*
+ * scikit-learn 1.2.1: StandardScaler, then LogisticRegression(C=1.0,
+ * tol=1e-12), coefficients folded back to the raw scale.
+ */
+static const double  tri_ref_w[6] = {
+    -0.47703014, -0.42879188,
+    -0.07718142, 0.59544594,
+    0.55421157, -0.16665406
+};
+static const double  tri_ref_b[3] = { 2.67895750, -0.91959841, -1.75935909 };
+static const double  bin_ref_w[2] = { 0.62315474, 0.60573652 };
+static const double  bin_ref_b[1] = { -2.40782460 };
+
+
 static void
 test_data(mlclf_train_data_t *d, double *x, uint32_t *y, size_t n,
     size_t p, size_t nc)
@@ -338,7 +352,8 @@ test_served(const mlclf_spec_t *s, const mlclf_train_data_t *d,
 
 static void
 test_fit(const char *what, double *x, uint32_t *y, size_t n, size_t p,
-    size_t nc, double l2, double min_acc)
+    size_t nc, double l2, double min_acc, const double *ref_w,
+    const double *ref_b)
 {
     int                     rc;
     size_t                  i, rows[64];
@@ -379,6 +394,19 @@ test_fit(const char *what, double *x, uint32_t *y, size_t n, size_t p,
        min_acc);
 
     test_served(&tm.spec, &d, what);
+
+    if (ref_w != NULL) {
+        ferr = 0.0;
+
+        for (i = 0; i < tm.spec.n_outputs; i++) {
+            ferr = fmax(ferr, fabs(tm.spec.bias[i] - ref_b[i]));
+            ferr = fmax(ferr, fabs(tm.spec.weights[i * p] - ref_w[i * p]));
+            ferr = fmax(ferr, fabs(tm.spec.weights[i * p + 1]
+                                   - ref_w[i * p + 1]));
+        }
+
+        is_double(ferr, 0.0, 1e-4, "%s: scikit-learn's weights", what);
+    }
 
     mlclf_train_model_free(&tm);
 }
@@ -514,11 +542,15 @@ test_errors(void)
 int
 main(void)
 {
-    test_fit("binary", bin_x, bin_y, 12, 2, 2, 1.0, 0.66);
-    test_fit("binary l2=0.01", bin_x, bin_y, 12, 2, 2, 0.01, 0.66);
-    test_fit("separable", sep_x, sep_y, 8, 2, 2, 1.0, 1.0);
-    test_fit("3 classes", tri_x, tri_y, 15, 2, 3, 1.0, 0.86);
-    test_fit("3 classes l2=0.1", tri_x, tri_y, 15, 2, 3, 0.1, 0.86);
+    test_fit("binary", bin_x, bin_y, 12, 2, 2, 1.0, 0.66, bin_ref_w,
+             bin_ref_b);
+    test_fit("binary l2=0.01", bin_x, bin_y, 12, 2, 2, 0.01, 0.66, NULL,
+             NULL);
+    test_fit("separable", sep_x, sep_y, 8, 2, 2, 1.0, 1.0, NULL, NULL);
+    test_fit("3 classes", tri_x, tri_y, 15, 2, 3, 1.0, 0.86, tri_ref_w,
+             tri_ref_b);
+    test_fit("3 classes l2=0.1", tri_x, tri_y, 15, 2, 3, 0.1, 0.86, NULL,
+             NULL);
     test_subset();
     test_threads();
     test_errors();

@@ -634,6 +634,24 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
         goto failed;
     }
 
+    /*
+     * Softmax ignores a shift common to every bias and the bias is not
+     * penalised: centre them (as scikit-learn's solution is) so equal
+     * data give equal numbers.
+     */
+
+    if (k > 1) {
+        prior = 0.0;
+        for (c = 0; c < k; c++) {
+            prior += theta[k * p + c];
+        }
+
+        prior /= (double) k;
+        for (c = 0; c < k; c++) {
+            theta[k * p + c] -= prior;
+        }
+    }
+
     /* fold: w' = w / std, b' = b - sum w mean / std */
 
     for (c = 0; c < k; c++) {
