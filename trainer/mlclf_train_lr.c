@@ -295,7 +295,7 @@ mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
     uint32_t max_iter, double tol, uint32_t *iterations, mlclf_err_t *err)
 {
     int        rc, mi;
-    size_t     m, h, n_hist, head, tries;
+    size_t     m, h, q, n_hist, head, tries;
     double     f, fn, gd, alpha, a, sy, yy, gamma, denom, *buf, *g, *gn,
               *xn, *dir, *s, *yv, *rho, *al;
     uint32_t   it;
@@ -334,8 +334,8 @@ mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
         cblas_dcopy(mi, g, 1, dir, 1);
 
         for (h = 0; h < n_hist; h++) {
-            size_t  q = (head + MLCLF_TRAIN_LR_HISTORY - 1 - h)
-                        % MLCLF_TRAIN_LR_HISTORY;
+            q = (head + MLCLF_TRAIN_LR_HISTORY - 1 - h)
+                % MLCLF_TRAIN_LR_HISTORY;
 
             al[q] = rho[q] * cblas_ddot(mi, s + q * m, 1, dir, 1);
             cblas_daxpy(mi, -al[q], yv + q * m, 1, dir, 1);
@@ -349,8 +349,8 @@ mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
         }
 
         for (h = n_hist; h > 0; h--) {
-            size_t  q = (head + MLCLF_TRAIN_LR_HISTORY - h)
-                        % MLCLF_TRAIN_LR_HISTORY;
+            q = (head + MLCLF_TRAIN_LR_HISTORY - h)
+                % MLCLF_TRAIN_LR_HISTORY;
 
             a = rho[q] * cblas_ddot(mi, yv + q * m, 1, dir, 1);
             cblas_daxpy(mi, al[q] - a, s + q * m, 1, dir, 1);
