@@ -29,6 +29,7 @@
 
 #define MLCLF_TRAIN_RF_SAMPLE   200000  /* rows used for quantiles */
 #define MLCLF_TRAIN_RF_TILE     256     /* rows binned together */
+#define MLCLF_TRAIN_RF_AHEAD    16      /* prefetch distance, rows */
 
 
 typedef struct {
@@ -51,6 +52,14 @@ typedef struct {
 
 
 typedef struct {
+    double                    score;        /* sum c^2 / w over children */
+    uint32_t                  feature;
+    uint32_t                  bin;          /* left: bins <= bin */
+    int                       found;
+} mlclf_train_rf_split_t;
+
+
+typedef struct {
     uint32_t                  lo;           /* rows idx[lo, hi) */
     uint32_t                  hi;
     uint32_t                  depth;
@@ -69,7 +78,7 @@ typedef struct {
     uint32_t                  n_bins;
     uint64_t                  seed;
 
-    uint8_t                  *bins;         /* p x n, feature-major */
+    uint8_t                  *bins;         /* n x p, row-major */
     uint32_t                 *y;            /* n */
     double                   *edges;        /* p x 256 */
     uint32_t                 *n_edges;      /* p */
@@ -109,6 +118,9 @@ static int mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t,
     uint32_t *w, uint32_t *idx, uint32_t *tmp, uint32_t *perm,
     uint32_t *hist, double *cw, mlclf_train_rf_item_t *stack);
 static int mlclf_train_rf_node(mlclf_train_rf_tree_t *tr, size_t nc);
+static int mlclf_train_rf_scan(const mlclf_train_rf_ctx_t *ctx,
+    const uint32_t *hist, uint32_t f, uint32_t nu, double tw, double *cw,
+    mlclf_train_rf_split_t *best);
 static int mlclf_train_rf_run(mlclf_train_rf_ctx_t *ctx, size_t n_threads,
     void *(*fn)(void *));
 static size_t mlclf_train_rf_take(mlclf_train_rf_ctx_t *ctx);
@@ -385,7 +397,7 @@ mlclf_train_rf_bin_work(void *arg)
 
         for (f = 0; f < p; f++) {
             e = ctx->edges + f * 256;
-            out = ctx->bins + f * n;
+            out = ctx->bins + f;
 
             for (i = t; i < te; i++) {
                 x = ctx->d->x[rows[i] * p + f];
@@ -402,7 +414,7 @@ mlclf_train_rf_bin_work(void *arg)
                 pos += (uint32_t) (e[pos + 1] < x) << 1;
                 pos += (uint32_t) (e[pos] < x);
 
-                out[i] = (uint8_t) pos;
+                out[i * p] = (uint8_t) pos;
             }
         }
     }
@@ -467,6 +479,91 @@ mlclf_train_rf_node(mlclf_train_rf_tree_t *tr, size_t nc)
 
 
 /*
+ * Scores every split of feature f from its node histogram (per bin:
+ * class weights, then the count of distinct rows).  Maximising
+ * sum_c l_c^2 / w_l + sum_c r_c^2 / w_r is minimising the weighted Gini
+ * impurity of the children.  cw[0, nc) holds the node's class weights,
+ * cw[nc, 2 nc) is scratch.  Returns 0 if f is constant in the node.
+ */
+static int
+mlclf_train_rf_scan(const mlclf_train_rf_ctx_t *ctx, const uint32_t *hist,
+    uint32_t f, uint32_t nu, double tw, double *cw,
+    mlclf_train_rf_split_t *best)
+{
+    size_t           c, nc, stride;
+    double           wl, wr, sl, sr, v, score, *cl;
+    uint32_t         b, nb, nl, used;
+    const uint32_t  *h;
+
+    nc = ctx->nc;
+    stride = nc + 1;
+    nb = ctx->n_edges[f] + 1;
+    cl = cw + nc;
+
+    used = 0;
+    for (b = 0; b < nb && used < 2; b++) {
+        used += hist[b * stride + nc] != 0;
+    }
+
+    if (used < 2) {
+        return 0;
+    }
+
+    for (c = 0; c < nc; c++) {
+        cl[c] = 0.0;
+    }
+
+    wl = 0.0;
+    nl = 0;
+
+    for (b = 0; b + 1 < nb; b++) {
+        h = hist + b * stride;
+
+        if (h[nc] == 0) {
+            continue;
+        }
+
+        nl += h[nc];
+
+        for (c = 0; c < nc; c++) {
+            cl[c] += h[c];
+            wl += h[c];
+        }
+
+        if (nl < ctx->min_leaf) {
+            continue;
+        }
+
+        if (nu - nl < ctx->min_leaf || nl == nu) {
+            break;
+        }
+
+        wr = tw - wl;
+        sl = 0.0;
+        sr = 0.0;
+
+        for (c = 0; c < nc; c++) {
+            v = cl[c];
+            sl += v * v;
+            v = cw[c] - v;
+            sr += v * v;
+        }
+
+        score = sl / wl + sr / wr;
+
+        if (score > best->score) {
+            best->score = score;
+            best->feature = f;
+            best->bin = b;
+            best->found = 1;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
  * Grows tree t depth-first: a split node at index q gets its children
  * at the next two free indices, so children always follow the parent.
  *
@@ -479,13 +576,14 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
     uint32_t *idx, uint32_t *tmp, uint32_t *perm, uint32_t *hist,
     double *cw, mlclf_train_rf_item_t *stack)
 {
-    int                     found;
-    size_t                  i, j, c, n, p, nc, nb, sp, n_valid, stride;
-    double                  tw, wl, wr, sl, sr, score, best, parent, v;
-    uint32_t                lo, hi, r, b, bb, nu, nl, bf, bbin, m, *h, q,
-                            leaf, bins_used, *ny, *nw;
-    const uint8_t          *col;
+    size_t                  i, j, k, c, n, p, nc, sp, n_valid, nsel,
+                            stride;
+    double                  tw, parent;
+    uint32_t                lo, hi, r, b, nu, nl, bf, bbin, m, *h, q,
+                            leaf, yi, wi, *ny, *nw, *sel;
+    const uint8_t          *row;
     mlclf_train_rf_rng_t    rng;
+    mlclf_train_rf_split_t  best;
     mlclf_train_rf_tree_t  *tr;
     mlclf_train_rf_item_t   it;
 
@@ -559,95 +657,67 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
             nl += cw[c] > 0;
         }
 
-        found = 0;
-        bf = 0;
-        bbin = 0;
-        best = -HUGE_VAL;
+        best.found = 0;
+        best.feature = 0;
+        best.bin = 0;
+        best.score = -HUGE_VAL;
 
         if ((ctx->max_depth == 0 || it.depth < ctx->max_depth)
             && nl > 1 && nu >= 2 && nu >= 2 * (uint64_t) ctx->min_leaf)
         {
             n_valid = 0;
+            j = 0;
 
-            for (j = 0; j < p && n_valid < ctx->mtry; j++) {
-                q = (uint32_t) (j + mlclf_train_rf_rng_below(&rng, p - j));
-                b = perm[j];
-                perm[j] = perm[q];
-                perm[q] = b;
+            /*
+             * Draw the features still missing, build all their
+             * histograms in one pass over the rows (a row's bins share
+             * a cache line), score them; features constant in the node
+             * do not count, as in scikit-learn.
+             */
 
-                b = perm[j];
-                nb = ctx->n_edges[b] + 1;
-                col = ctx->bins + b * n;
+            while (n_valid < ctx->mtry && j < p) {
+                sel = perm + j;
+                nsel = 0;
 
-                memset(hist, 0, nb * stride * sizeof(uint32_t));
+                while (n_valid + nsel < ctx->mtry && j < p) {
+                    q = (uint32_t) (j + mlclf_train_rf_rng_below(&rng,
+                                                                 p - j));
+                    b = perm[j];
+                    perm[j] = perm[q];
+                    perm[q] = b;
+                    j++;
+                    nsel++;
+                }
+
+                for (k = 0; k < nsel; k++) {
+                    memset(hist + k * 256 * stride, 0,
+                           (ctx->n_edges[sel[k]] + 1) * stride
+                           * sizeof(uint32_t));
+                }
 
                 for (i = lo; i < hi; i++) {
-                    h = hist + col[idx[i]] * stride;
-                    h[ny[i]] += nw[i];
-                    h[nc]++;
+                    /* rows are scattered: ask for one a few rows ahead */
+                    if (i + MLCLF_TRAIN_RF_AHEAD < hi) {
+                        __builtin_prefetch(ctx->bins + (size_t)
+                                           idx[i + MLCLF_TRAIN_RF_AHEAD] * p);
+                    }
+
+                    row = ctx->bins + (size_t) idx[i] * p;
+                    yi = ny[i];
+                    wi = nw[i];
+
+                    for (k = 0; k < nsel; k++) {
+                        h = hist + (k * 256 + row[sel[k]]) * stride;
+                        h[yi] += wi;
+                        h[nc]++;
+                    }
                 }
 
-                bins_used = 0;
-                for (bb = 0; bb < nb; bb++) {
-                    bins_used += hist[bb * stride + nc] != 0;
-                }
-
-                if (bins_used < 2) {
-                    continue;       /* constant in this node */
-                }
-
-                n_valid++;
-
-                /* left = bins 0..bb; running sums in tmp-free form */
-
-                for (c = 0; c < nc; c++) {
-                    cw[nc + c] = 0.0;
-                }
-
-                wl = 0.0;
-                nl = 0;
-
-                for (bb = 0; bb + 1 < nb; bb++) {
-                    h = hist + bb * stride;
-
-                    if (h[nc] == 0) {
-                        continue;
-                    }
-
-                    nl += h[nc];
-
-                    for (c = 0; c < nc; c++) {
-                        cw[nc + c] += h[c];
-                        wl += h[c];
-                    }
-
-                    if (nl < ctx->min_leaf) {
-                        continue;
-                    }
-
-                    if (nu - nl < ctx->min_leaf || nl == nu) {
-                        break;
-                    }
-
-                    wr = tw - wl;
-                    sl = 0.0;
-                    sr = 0.0;
-
-                    for (c = 0; c < nc; c++) {
-                        v = cw[nc + c];
-                        sl += v * v;
-                        v = cw[c] - v;
-                        sr += v * v;
-                    }
-
-                    score = sl / wl + sr / wr;
-
-                    if (score > best) {
-                        best = score;
-                        bf = b;
-                        bbin = bb;
-                        found = 1;
-                    }
+                for (k = 0; k < nsel; k++) {
+                    n_valid += mlclf_train_rf_scan(ctx, hist + k * 256
+                                                        * stride,
+                                                   sel[k], nu, tw, cw,
+                                                   &best);
                 }
             }
         }
@@ -656,7 +726,7 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
             return MLCLF_ENOMEM;
         }
 
-        if (!found) {
+        if (!best.found) {
             leaf = tr->n_leaves++;
             tr->feature[it.node] = -1;
             tr->threshold[it.node] = 0.0;
@@ -672,14 +742,20 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
 
         /* stable partition of idx[lo, hi) on bin <= bbin */
 
-        col = ctx->bins + (size_t) bf * n;
+        bf = best.feature;
+        bbin = best.bin;
         nl = 0;
         m = 0;
 
         for (i = lo; i < hi; i++) {
             r = idx[i];
 
-            if (col[r] <= bbin) {
+            if (i + MLCLF_TRAIN_RF_AHEAD < hi) {
+                __builtin_prefetch(ctx->bins + (size_t)
+                                   idx[i + MLCLF_TRAIN_RF_AHEAD] * p + bf);
+            }
+
+            if (ctx->bins[(size_t) r * p + bf] <= bbin) {
                 idx[lo + nl] = r;
                 ny[lo + nl] = ny[i];
                 nw[lo + nl] = nw[i];
@@ -742,7 +818,7 @@ mlclf_train_rf_tree_work(void *arg)
     idx = malloc(3 * n * sizeof(uint32_t));
     tmp = malloc(3 * n * sizeof(uint32_t));
     perm = malloc(ctx->p * sizeof(uint32_t));
-    hist = malloc(256 * (ctx->nc + 1) * sizeof(uint32_t));
+    hist = malloc(ctx->mtry * 256 * (ctx->nc + 1) * sizeof(uint32_t));
     cw = malloc(2 * ctx->nc * sizeof(double));
 
     /*
