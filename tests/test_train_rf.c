@@ -526,6 +526,63 @@ test_bins(void)
 }
 
 
+/* Nothing to split on: every tree is one leaf, the bootstrap mix. */
+static void
+test_constant(void)
+{
+    int                     rc, good;
+    size_t                  i, *rows;
+    double                  x[20];
+    uint32_t                y[10], t, q;
+    mlclf_err_t             err;
+    mlclf_train_data_t      d;
+    mlclf_train_model_t     tm;
+    mlclf_train_config_t    cf;
+    mlclf_train_feature_t   ft[MAXF];
+
+    for (i = 0; i < 10; i++) {
+        x[i * 2] = 3.0;
+        x[i * 2 + 1] = -1.0;
+        y[i] = i % 3 == 0;
+    }
+
+    test_data(&d, x, y, 10, 2, 2);
+    test_config(&cf, ft, 2);
+    cf.n_trees = 4;
+    rows = test_rows(10);
+
+    rc = mlclf_train_rf(&tm, &cf, &d, rows, 10, &err);
+    is_int(rc, MLCLF_OK, "constant features: trains");
+
+    if (rc == MLCLF_OK) {
+        is_int(tm.spec.n_nodes, 4, "constant features: one node a tree");
+        test_layout(&tm.spec, "constant features");
+
+        good = 1;
+        for (t = 0; t < 4; t++) {
+            q = tm.spec.tree_offsets[t];
+            good &= tm.spec.node_feature[q] == -1;
+        }
+
+        ok(good, "constant features: roots are leaves");
+    }
+
+    mlclf_train_model_free(&tm);
+
+    /* a single row */
+    rc = mlclf_train_rf(&tm, &cf, &d, rows, 1, &err);
+    is_int(rc, MLCLF_OK, "one row: trains");
+
+    if (rc == MLCLF_OK) {
+        is_int(tm.spec.n_leaves, 4, "one row: four leaves");
+        is_double(tm.spec.leaf_values[1], 1.0, 0.0, "one row: its class");
+    }
+
+    mlclf_train_model_free(&tm);
+    free(rows);
+}
+
+
 int
 main(void)
 {
@@ -533,6 +590,7 @@ main(void)
     test_min_leaf();
     test_threads();
     test_bins();
+    test_constant();
 
     return tap_done();
 }
