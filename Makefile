@@ -103,3 +103,8 @@ lint:
 
 clean:
 	rm -rf $(B)
+
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)

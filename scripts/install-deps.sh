@@ -9,6 +9,7 @@ PACKAGES="
 build-essential
 pkg-config
 clang
+libclang-rt-14-dev
 libcjson-dev
 libyaml-dev
 libopenblas-dev

@@ -1,0 +1,164 @@
+#!/bin/sh
+# Builds the libFuzzer targets of tests/fuzz/ with clang into build/fuzz/,
+# replays tests/fuzz/regressions/<target>/ once, then fuzzes each target.
+#
+#   scripts/fuzz.sh [SECONDS]    SECONDS per target (default $FUZZ_SECONDS,
+#                                else 60); 0 builds and replays only
+#   FUZZ_TARGETS="request csv"   only these targets (default: all four)
+#   FUZZ_CC=clang-14             the compiler (default: clang)
+#
+# Exits non-zero if anything failed: a build, a regression input, or a
+# crash, leak, timeout or out-of-memory while fuzzing.  The crashing input
+# is left in build/fuzz/artifacts-<target>/ and the log in
+# build/fuzz/<target>.log.  Each target's corpus grows in
+# build/fuzz/corpus-<target>/, seeded from tests/fuzz/corpus/<target>/.
+set -eu
+
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_TARGET=${1:-${FUZZ_SECONDS:-60}}
+TARGETS=${FUZZ_TARGETS:-"request model csv yaml"}
+CC=${FUZZ_CC:-clang}
+OUT=build/fuzz
+
+case "$SECONDS_PER_TARGET" in
+    ''|*[!0-9]*)
+        echo "fuzz: seconds must be a whole number, got '$SECONDS_PER_TARGET'"
+        exit 2
+        ;;
+esac
+
+if ! command -v "$CC" >/dev/null 2>&1; then
+    echo "fuzz: $CC not found (scripts/install-deps.sh installs clang)"
+    exit 2
+fi
+
+SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+BASE="-std=gnu11 -g -O1 $SAN -fno-omit-frame-pointer -D_GNU_SOURCE"
+INCS="-Ilibmlclf -Itrainer -Iregistry -Itests/fuzz"
+PKG_CFLAGS=$(pkg-config --cflags libcjson yaml-0.1 2>/dev/null || true)
+LIBS="-lcjson -lyaml -lm -lpthread"
+
+CORE_SRCS=$(ls libmlclf/*.c)
+TRAIN_SRCS="trainer/mlclf_train_config.c trainer/mlclf_train_data.c
+trainer/mlclf_train_util.c trainer/mlclf_train_sha256.c"
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LC_ALL=C
+
+mkdir -p "$OUT/obj"
+
+# Library objects: built once, instrumented for coverage; their warnings
+# are the Makefile's business, the fuzzers' own sources use -Werror.
+
+objects=""
+for src in $CORE_SRCS $TRAIN_SRCS; do
+    obj="$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
+    # shellcheck disable=SC2086
+    if [ ! -f "$obj" ] \
+       || [ -n "$(find "$src" libmlclf trainer -newer "$obj" \
+                  \( -path "$src" -o -name '*.h' \) | head -n 1)" ]
+    then
+        $CC $BASE -Wall -Wextra $INCS $PKG_CFLAGS -c "$src" -o "$obj"
+    fi
+    objects="$objects $obj"
+done
+
+core_objs=""
+train_objs=""
+for obj in $objects; do
+    case "$obj" in
+        */obj/libmlclf_*) core_objs="$core_objs $obj" ;;
+        *) train_objs="$train_objs $obj" ;;
+    esac
+done
+
+max_len() {
+    case "$1" in
+        model) echo 16384 ;;
+        *) echo 4096 ;;
+    esac
+}
+
+failed=0
+summary=""
+
+for t in $TARGETS; do
+    src="tests/fuzz/fuzz_$t.c"
+    bin="$OUT/fuzz_$t"
+    log="$OUT/$t.log"
+
+    if [ ! -f "$src" ]; then
+        echo "fuzz: no target '$t' ($src)"
+        failed=1
+        continue
+    fi
+
+    case "$t" in
+        csv|yaml) objs="$core_objs $train_objs" ;;
+        *) objs="$core_objs" ;;
+    esac
+
+    echo "fuzz: building $bin"
+    # shellcheck disable=SC2086
+    if ! $CC $BASE -Wall -Wextra -Werror $INCS $PKG_CFLAGS -o "$bin" \
+             "$src" $objs $LIBS
+    then
+        summary="$summary
+fuzz: $t: BUILD FAILED"
+        failed=1
+        continue
+    fi
+
+    # regression inputs: each crasher found so far, run once
+
+    reg="tests/fuzz/regressions/$t"
+    if [ -n "$(find "$reg" -type f 2>/dev/null | head -n 1)" ]; then
+        echo "fuzz: $t: replaying $(find "$reg" -type f | wc -l) regression inputs"
+        if ! "$bin" -runs=1 "$reg"/* >"$OUT/$t-regressions.log" 2>&1; then
+            tail -n 40 "$OUT/$t-regressions.log"
+            summary="$summary
+fuzz: $t: REGRESSION FAILED (see $OUT/$t-regressions.log)"
+            failed=1
+            continue
+        fi
+    fi
+
+    if [ "$SECONDS_PER_TARGET" -eq 0 ]; then
+        summary="$summary
+fuzz: $t: built, regressions ok (no fuzzing: 0 seconds)"
+        continue
+    fi
+
+    corpus="$OUT/corpus-$t"
+    artifacts="$OUT/artifacts-$t/"
+    mkdir -p "$corpus" "$artifacts"
+    cp tests/fuzz/corpus/"$t"/* "$corpus"/
+
+    echo "fuzz: $t: fuzzing for $SECONDS_PER_TARGET s (log: $log)"
+
+    rc=0
+    "$bin" -max_total_time="$SECONDS_PER_TARGET" -max_len="$(max_len "$t")" \
+        -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+        -print_final_stats=1 -artifact_prefix="$artifacts" \
+        "$corpus" >"$log" 2>&1 || rc=$?
+
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | sed 's/cov: //')
+    files=$(find "$corpus" -type f | wc -l)
+
+    if [ "$rc" -ne 0 ]; then
+        tail -n 60 "$log"
+        summary="$summary
+fuzz: $t: FAILED (exit $rc) after ${execs:-?} executions; input in $artifacts"
+        failed=1
+    else
+        summary="$summary
+fuzz: $t: ok, ${execs:-?} executions in $SECONDS_PER_TARGET s, coverage ${cov:-?}, corpus $files files"
+    fi
+done
+
+echo "$summary" | sed '/^$/d'
+
+exit $failed

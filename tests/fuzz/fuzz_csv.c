@@ -1,0 +1,282 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * libFuzzer target: the trainer's CSV reader.  Each input is written to
+ * one temporary file per process and read by mlclf_train_data_load()
+ * under three fixed configurations (free labels and missing = fail;
+ * fixed classes, a minimum and missing = drop; a numeric label column,
+ * an integer feature, ranges and missing = impute).  A data set that
+ * loads is checked: row records lie in the text, labels index the
+ * classes, values are finite or, only where allowed, missing, and in
+ * their configured range.
+ */
+
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <mlclf_train.h>
+
+
+#define FUZZ_CHECK(c)  do { if (!(c)) { __builtin_trap(); } } while (0)
+
+#define FUZZ_NCONF  3
+
+
+static int fuzz_init(void);
+static void fuzz_cleanup(void);
+static void fuzz_one(const mlclf_train_config_t *cf);
+static void fuzz_check(const mlclf_train_config_t *cf,
+    mlclf_train_data_t *d);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+static char                   fuzz_path[256];
+static mlclf_train_config_t   fuzz_conf[FUZZ_NCONF];
+static mlclf_train_feature_t  fuzz_feat[FUZZ_NCONF][4];
+
+static char  *fuzz_names[] = {
+    "sepal_length", "sepal_width", "petal_length", "petal_width"
+};
+
+static char  *fuzz_classes[] = { "setosa", "versicolor", "virginica" };
+
+
+static int
+fuzz_init(void)
+{
+    size_t                  c, i;
+    const char             *tmp;
+    mlclf_train_config_t   *cf;
+
+    if (fuzz_path[0] != '\0') {
+        return 0;
+    }
+
+    /* tmpfs if there is one: the input file is rewritten every run */
+
+    tmp = getenv("TMPDIR");
+    if (tmp == NULL || tmp[0] == '\0') {
+        tmp = (access("/dev/shm", W_OK) == 0) ? "/dev/shm" : "/tmp";
+    }
+
+    snprintf(fuzz_path, sizeof(fuzz_path), "%s/mlclf_fuzz_csv_%ld.csv",
+             tmp, (long) getpid());
+
+    atexit(fuzz_cleanup);
+
+    for (c = 0; c < FUZZ_NCONF; c++) {
+        cf = &fuzz_conf[c];
+        memset(cf, 0, sizeof(*cf));
+
+        for (i = 0; i < 4; i++) {
+            memset(&fuzz_feat[c][i], 0, sizeof(mlclf_train_feature_t));
+            fuzz_feat[c][i].name = fuzz_names[i];
+        }
+
+        cf->path = "fuzz.yaml";
+        cf->name = "fuzz";
+        cf->data = fuzz_path;
+        cf->label = "species";
+        cf->features = fuzz_feat[c];
+        cf->n_features = 4;
+        cf->test_fraction = 0.2;
+        cf->seed = 42;
+        cf->stratify = 1;
+        cf->kind = MLCLF_KIND_LOGREG;
+        cf->l2 = 1.0;
+        cf->max_iter = 200;
+        cf->tol = 1e-6;
+        cf->n_trees = 10;
+        cf->max_depth = 12;
+        cf->min_samples_leaf = 1;
+        cf->n_bins = 256;
+        cf->n_threads = 1;
+    }
+
+    cf = &fuzz_conf[0];
+    cf->missing = MLCLF_TRAIN_MISSING_FAIL;
+
+    cf = &fuzz_conf[1];
+    cf->missing = MLCLF_TRAIN_MISSING_DROP;
+    cf->classes = fuzz_classes;
+    cf->n_classes = 3;
+    fuzz_feat[1][1].has_min = 1;
+    fuzz_feat[1][1].min = -5;
+
+    /* the label is a numeric column here: its values are the classes */
+
+    cf = &fuzz_conf[2];
+    cf->missing = MLCLF_TRAIN_MISSING_IMPUTE;
+    cf->n_features = 3;
+    cf->label = "petal_width";
+    fuzz_feat[2][0].integer = 1;
+    fuzz_feat[2][0].has_min = 1;
+    fuzz_feat[2][0].min = 0.0;
+    fuzz_feat[2][0].has_max = 1;
+    fuzz_feat[2][0].max = 10.0;
+    fuzz_feat[2][2].has_max = 1;
+    fuzz_feat[2][2].max = 1e6;
+
+    return 0;
+}
+
+
+static void
+fuzz_cleanup(void)
+{
+    if (fuzz_path[0] != '\0') {
+        unlink(fuzz_path);
+    }
+}
+
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void) argc;
+    (void) argv;
+
+    return fuzz_init();
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    FILE    *f;
+    size_t   c;
+
+    fuzz_init();
+
+    /*
+     * A new file each time: ext4 flushes a truncated file's new data on
+     * close (auto_da_alloc), which makes the fuzzer wait on the disk.
+     */
+    unlink(fuzz_path);
+
+    f = fopen(fuzz_path, "wb");
+    if (f == NULL) {
+        abort();
+    }
+
+    if ((size && fwrite(data, 1, size, f) != size) || fclose(f) != 0) {
+        abort();
+    }
+
+    for (c = 0; c < FUZZ_NCONF; c++) {
+        fuzz_one(&fuzz_conf[c]);
+    }
+
+    return 0;
+}
+
+
+static void
+fuzz_one(const mlclf_train_config_t *cf)
+{
+    int                  rc;
+    mlclf_err_t          err;
+    mlclf_train_data_t   d;
+
+    memset(&err, 0, sizeof(err));
+
+    rc = mlclf_train_data_load(&d, cf, &err);
+
+    FUZZ_CHECK(rc <= 0);
+    FUZZ_CHECK(memchr(err.msg, '\0', sizeof(err.msg)) != NULL);
+
+    if (getenv("FUZZ_VERBOSE") != NULL) {
+        fprintf(stderr, "missing %d: %d %s (%zu rows)\n", (int) cf->missing,
+                rc, rc ? err.msg : "", rc ? (size_t) 0 : d.n_rows);
+    }
+
+    if (rc == MLCLF_OK) {
+        fuzz_check(cf, &d);
+
+    } else {
+        FUZZ_CHECK(err.code == rc && err.msg[0] != '\0');
+    }
+
+    mlclf_train_data_free(&d);
+}
+
+
+static void
+fuzz_check(const mlclf_train_config_t *cf, mlclf_train_data_t *d)
+{
+    size_t   i, j, nf, *rows;
+    double   v, *impute;
+
+    nf = cf->n_features;
+
+    FUZZ_CHECK(d->n_features == nf);
+    FUZZ_CHECK(d->text != NULL || d->text_len == 0);
+    FUZZ_CHECK(d->header != NULL);
+    FUZZ_CHECK(d->header >= d->text
+               && d->header + d->header_len <= d->text + d->text_len);
+
+    if (cf->classes != NULL) {
+        FUZZ_CHECK(d->n_classes == cf->n_classes);
+    }
+
+    for (i = 0; i < d->n_classes; i++) {
+        FUZZ_CHECK(d->classes != NULL && d->classes[i] != NULL);
+
+        if (cf->classes != NULL) {
+            FUZZ_CHECK(strcmp(d->classes[i], cf->classes[i]) == 0);
+        }
+
+        /* the default class order is bytewise sorted, distinct */
+        if (cf->classes == NULL && i > 0) {
+            FUZZ_CHECK(strcmp(d->classes[i - 1], d->classes[i]) < 0);
+        }
+    }
+
+    for (i = 0; i < d->n_rows; i++) {
+        FUZZ_CHECK(d->y[i] < d->n_classes);
+        FUZZ_CHECK(d->rec_off[i] <= d->text_len
+                   && d->rec_len[i] <= d->text_len - d->rec_off[i]);
+
+        for (j = 0; j < nf; j++) {
+            v = d->x[i * nf + j];
+
+            if (isnan(v)) {
+                FUZZ_CHECK(cf->missing == MLCLF_TRAIN_MISSING_IMPUTE);
+                continue;
+            }
+
+            FUZZ_CHECK(isfinite(v));
+            FUZZ_CHECK(!cf->features[j].has_min || v >= cf->features[j].min);
+            FUZZ_CHECK(!cf->features[j].has_max || v <= cf->features[j].max);
+            FUZZ_CHECK(!cf->features[j].integer || v == floor(v));
+        }
+    }
+
+    if (cf->missing != MLCLF_TRAIN_MISSING_IMPUTE || d->n_rows == 0) {
+        return;
+    }
+
+    rows = malloc(d->n_rows * sizeof(size_t));
+    impute = malloc(nf * sizeof(double));
+    FUZZ_CHECK(rows != NULL && impute != NULL);
+
+    for (i = 0; i < d->n_rows; i++) {
+        rows[i] = i;
+    }
+
+    mlclf_train_data_impute(d, rows, d->n_rows, impute);
+
+    for (i = 0; i < d->n_rows * nf; i++) {
+        FUZZ_CHECK(!isnan(d->x[i]));
+    }
+
+    free(rows);
+    free(impute);
+}
+

@@ -1,0 +1,357 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * libFuzzer target: arbitrary bytes through mlclf_model_verify() and
+ * mlclf_model_load(), twice: as they are (the magic, size and CRC checks)
+ * and with both CRC-32 fields recomputed, so that mutations reach the
+ * section, string, parameter and tree checks behind the CRCs.  A model
+ * that loads is queried through every accessor, predicts a few fixed
+ * rows (finite probabilities that sum to 1) and answers a fixed /predict
+ * batch whose reply must be JSON within mlclf_reply_bound().
+ */
+
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include <mlclf.h>
+#include <mlclf_format.h>
+
+
+#define FUZZ_CHECK(c)  do { if (!(c)) { __builtin_trap(); } } while (0)
+
+/* the /predict body is built only for models this narrow */
+#define FUZZ_REQUEST_FEATURES  64
+
+
+static void fuzz_bytes(const uint8_t *data, size_t size, int fix_crc);
+static void fuzz_fix_crc(uint8_t *p, size_t size);
+static void fuzz_model(const mlclf_model_t *m, size_t size);
+static void fuzz_predict(const mlclf_model_t *m);
+static void fuzz_request(const mlclf_model_t *m);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+
+static const double  fuzz_values[] = {
+    0.0, 5.1, -3.5, 1.4, 0.2, 1e-300, -1e300, 1e300, 2.5, -0.0, 1.75, 7.0
+};
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_bytes(data, size, 0);
+
+    if (size >= MLCLF_HEADER_SIZE) {
+        fuzz_bytes(data, size, 1);
+    }
+
+    return 0;
+}
+
+
+static void
+fuzz_bytes(const uint8_t *data, size_t size, int fix_crc)
+{
+    int             rc, vrc;
+    uint8_t        *buf;
+    mlclf_err_t     err;
+    mlclf_model_t  *m;
+
+    /* malloc() memory is 8-aligned; exact size, so ASan sees overreads */
+
+    buf = malloc(size ? size : 1);
+    if (buf == NULL) {
+        return;
+    }
+
+    memcpy(buf, data, size);
+
+    if (fix_crc) {
+        fuzz_fix_crc(buf, size);
+    }
+
+    memset(&err, 0, sizeof(err));
+    vrc = mlclf_model_verify(buf, size, &err);
+
+    FUZZ_CHECK(vrc <= 0);
+    FUZZ_CHECK(memchr(err.msg, '\0', sizeof(err.msg)) != NULL);
+
+    if (vrc != MLCLF_OK) {
+        FUZZ_CHECK(err.code == vrc);
+        FUZZ_CHECK(err.msg[0] != '\0');
+    }
+
+    m = (mlclf_model_t *) 1;
+    memset(&err, 0, sizeof(err));
+
+    rc = mlclf_model_load(&m, buf, size, &err);
+
+    if (getenv("FUZZ_VERBOSE") != NULL) {
+        fprintf(stderr, "%s: %d %s\n", fix_crc ? "crc fixed" : "as is", rc,
+                rc ? err.msg : "");
+    }
+
+    /* verify and load are the same checks */
+    FUZZ_CHECK(rc == vrc || rc == MLCLF_ENOMEM || vrc == MLCLF_ENOMEM);
+
+    if (rc != MLCLF_OK) {
+        FUZZ_CHECK(m == NULL);
+        FUZZ_CHECK(err.code == rc);
+        free(buf);
+        return;
+    }
+
+    FUZZ_CHECK(m != NULL);
+
+    fuzz_model(m, size);
+    fuzz_predict(m);
+    fuzz_request(m);
+
+    mlclf_model_close(&m);
+    FUZZ_CHECK(m == NULL);
+
+    mlclf_model_close(&m);
+
+    free(buf);
+}
+
+
+/* Recomputes payload_crc32 and header_crc32 where the sizes allow. */
+static void
+fuzz_fix_crc(uint8_t *p, size_t size)
+{
+    uint32_t  header_size, crc;
+    uint64_t  file_size;
+
+    memcpy(&header_size, p + offsetof(mlclf_file_header_t, header_size),
+           sizeof(uint32_t));
+    memcpy(&file_size, p + offsetof(mlclf_file_header_t, file_size),
+           sizeof(uint64_t));
+
+    if (header_size > size || header_size < MLCLF_HEADER_SIZE) {
+        header_size = MLCLF_HEADER_SIZE;
+    }
+
+    if (file_size >= header_size && file_size <= size) {
+        crc = mlclf_crc32(0, p + header_size,
+                          (size_t) file_size - header_size);
+        memcpy(p + offsetof(mlclf_file_header_t, payload_crc32), &crc,
+               sizeof(uint32_t));
+    }
+
+    crc = 0;
+    memcpy(p + offsetof(mlclf_file_header_t, header_crc32), &crc,
+           sizeof(uint32_t));
+
+    crc = mlclf_crc32(0, p, header_size);
+    memcpy(p + offsetof(mlclf_file_header_t, header_crc32), &crc,
+           sizeof(uint32_t));
+}
+
+
+static void
+fuzz_model(const mlclf_model_t *m, size_t size)
+{
+    size_t          len;
+    cJSON          *meta;
+    int32_t         j;
+    uint32_t        i, nf, nc;
+    const char     *s;
+    const double   *impute;
+
+    nf = mlclf_model_n_features(m);
+    nc = mlclf_model_n_classes(m);
+
+    FUZZ_CHECK(nf >= 1 && nf <= MLCLF_MAX_FEATURES);
+    FUZZ_CHECK(nc >= MLCLF_MIN_CLASSES && nc <= MLCLF_MAX_CLASSES);
+    FUZZ_CHECK(mlclf_model_size(m) == size);
+
+    switch (mlclf_model_kind(m)) {
+
+    case MLCLF_KIND_LOGREG:
+        FUZZ_CHECK(mlclf_model_n_trees(m) == 0);
+        break;
+
+    case MLCLF_KIND_FOREST:
+        FUZZ_CHECK(mlclf_model_n_trees(m) >= 1);
+        break;
+
+    default:
+        /* gbt is reserved: the reader must refuse it */
+        FUZZ_CHECK(0);
+    }
+
+    s = mlclf_model_kind_name(m);
+    FUZZ_CHECK(s != NULL && s[0] != '\0');
+
+    (void) mlclf_model_version(m);
+
+    for (i = 0; i < nf; i++) {
+        s = mlclf_model_feature_name(m, i);
+        FUZZ_CHECK(s != NULL);
+
+        len = strlen(s);
+        FUZZ_CHECK(len >= 1 && len <= MLCLF_MAX_NAME_LEN);
+
+        j = mlclf_model_feature_index(m, s, len);
+        FUZZ_CHECK(j == (int32_t) i);
+    }
+
+    FUZZ_CHECK(mlclf_model_feature_index(m, "", 0) == -1);
+
+    for (i = 0; i < nc; i++) {
+        s = mlclf_model_class_label(m, i);
+        FUZZ_CHECK(s != NULL);
+
+        len = strlen(s);
+        FUZZ_CHECK(len >= 1 && len <= MLCLF_MAX_NAME_LEN);
+    }
+
+    impute = mlclf_model_impute(m);
+
+    if (impute != NULL) {
+        for (i = 0; i < nf; i++) {
+            FUZZ_CHECK(isfinite(impute[i]));
+        }
+    }
+
+    len = 0;
+    s = mlclf_model_metadata(m, &len);
+
+    if (s != NULL) {
+        FUZZ_CHECK(strlen(s) == len);
+
+        meta = cJSON_ParseWithLength(s, len);
+        FUZZ_CHECK(meta != NULL && cJSON_IsObject(meta));
+        cJSON_Delete(meta);
+    }
+}
+
+
+static void
+fuzz_predict(const mlclf_model_t *m)
+{
+    size_t     r, n;
+    double    *x, *proba, sum;
+    uint32_t   i, k, nf, nc;
+
+    nf = mlclf_model_n_features(m);
+    nc = mlclf_model_n_classes(m);
+    n = sizeof(fuzz_values) / sizeof(fuzz_values[0]);
+
+    x = malloc(nf * sizeof(double));
+    proba = malloc(nc * sizeof(double));
+    FUZZ_CHECK(x != NULL && proba != NULL);
+
+    /* row r: feature i gets value (i + r) of the table, or r alone */
+
+    for (r = 0; r < 2 * n; r++) {
+        for (i = 0; i < nf; i++) {
+            x[i] = (r < n) ? fuzz_values[(i + r) % n] : fuzz_values[r - n];
+        }
+
+        k = mlclf_predict_proba(m, x, proba);
+        FUZZ_CHECK(k < nc);
+
+        sum = 0.0;
+
+        for (i = 0; i < nc; i++) {
+            FUZZ_CHECK(isfinite(proba[i]));
+            FUZZ_CHECK(proba[i] >= 0.0 && proba[i] <= 1.0);
+            FUZZ_CHECK(proba[i] <= proba[k]);
+
+            sum += proba[i];
+        }
+
+        FUZZ_CHECK(fabs(sum - 1.0) < 1e-6);
+    }
+
+    free(x);
+    free(proba);
+}
+
+
+/*
+ * {"instances":[[row 0],[row 1]],"probabilities":true} by position and
+ * by name through the parser, then the reply.
+ */
+static void
+fuzz_request(const mlclf_model_t *m)
+{
+    int              rc;
+    char            *body, *p;
+    cJSON           *root, *names, *row;
+    size_t           bound, len;
+    double          *scratch;
+    uint32_t         i, nf;
+    mlclf_err_t      err;
+    mlclf_reply_t    rep;
+    mlclf_request_t  req;
+
+    nf = mlclf_model_n_features(m);
+
+    if (nf > FUZZ_REQUEST_FEATURES) {
+        return;
+    }
+
+    root = cJSON_CreateObject();
+    names = cJSON_CreateObject();
+    row = cJSON_CreateArray();
+    FUZZ_CHECK(root != NULL && names != NULL && row != NULL);
+
+    for (i = 0; i < nf; i++) {
+        cJSON_AddItemToArray(row, cJSON_CreateNumber(fuzz_values[i % 5]));
+        cJSON_AddItemToObject(names, mlclf_model_feature_name(m, i),
+                              cJSON_CreateNumber(fuzz_values[(i + 2) % 5]));
+    }
+
+    cJSON_AddItemToObject(root, "instances", cJSON_CreateArray());
+    cJSON_AddItemToArray(cJSON_GetObjectItem(root, "instances"), row);
+    cJSON_AddItemToArray(cJSON_GetObjectItem(root, "instances"), names);
+    cJSON_AddTrueToObject(root, "probabilities");
+
+    body = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    FUZZ_CHECK(body != NULL);
+
+    memset(&err, 0, sizeof(err));
+
+    rc = mlclf_request_parse(&req, m, body, strlen(body), NULL, &err);
+
+    /* only a too deep body (never) or bad names could be refused */
+    FUZZ_CHECK(rc == MLCLF_OK);
+    FUZZ_CHECK(req.n_rows == 2 && req.batch && req.probabilities);
+
+    bound = mlclf_reply_bound(m, &req, "v1");
+    scratch = malloc(mlclf_reply_scratch(m) * sizeof(double));
+    p = malloc(bound);
+    FUZZ_CHECK(scratch != NULL && p != NULL);
+
+    memset(&rep, 0, sizeof(rep));
+    rep.buf = p;
+    rep.size = bound;
+    rep.scratch = scratch;
+    rep.version = "v1";
+
+    rc = mlclf_reply_write(&rep, m, &req, &err);
+    FUZZ_CHECK(rc == MLCLF_OK);
+
+    len = rep.len;
+    FUZZ_CHECK(len < bound);
+
+    root = cJSON_ParseWithLength(p, len);
+    FUZZ_CHECK(root != NULL);
+    FUZZ_CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(root, "predictions"))
+               == 2);
+
+    cJSON_Delete(root);
+    mlclf_request_free(&req);
+    free(scratch);
+    free(p);
+    free(body);
+}
