@@ -13,12 +13,87 @@
 
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf_train.h>
 
 
-#define MLCLF_TRAIN_EVAL_EPS  1e-15
+#define MLCLF_TRAIN_EVAL_EPS     1e-15
+#define MLCLF_TRAIN_EVAL_CHUNKS  64     /* log loss partial sums */
+
+
+typedef struct mlclf_train_eval_ctx_s  mlclf_train_eval_ctx_t;
+
+typedef struct {
+    mlclf_train_eval_ctx_t   *ctx;
+    size_t                    id;
+    uint64_t                 *confusion;    /* this thread's counts */
+    double                   *proba;
+} mlclf_train_eval_worker_t;
+
+
+struct mlclf_train_eval_ctx_s {
+    const mlclf_model_t      *m;
+    const mlclf_train_data_t *d;
+    const size_t             *rows;
+    size_t                    n;
+    size_t                    nc;
+    size_t                    n_chunks;
+    size_t                    n_threads;
+    double                   *loss;         /* n_chunks */
+};
+
+
+static void *mlclf_train_eval_work(void *arg);
+
+
+/*
+ * Rows go in fixed chunks, each with its own log-loss sum, added in
+ * chunk order afterwards: the same number for any thread count.
+ */
+static void *
+mlclf_train_eval_work(void *arg)
+{
+    mlclf_train_eval_worker_t  *w = arg;
+
+    size_t                      c, i, hi, nc, y;
+    double                      pr, ll;
+    uint32_t                    pred;
+    const double               *x;
+    mlclf_train_eval_ctx_t     *ctx;
+
+    ctx = w->ctx;
+    nc = ctx->nc;
+
+    for (c = w->id; c < ctx->n_chunks; c += ctx->n_threads) {
+        hi = ctx->n * (c + 1) / ctx->n_chunks;
+        ll = 0.0;
+
+        for (i = ctx->n * c / ctx->n_chunks; i < hi; i++) {
+            x = ctx->d->x + ctx->rows[i] * ctx->d->n_features;
+            y = ctx->d->y[ctx->rows[i]];
+
+            pred = mlclf_predict_proba(ctx->m, x, w->proba);
+            w->confusion[y * nc + pred]++;
+
+            pr = w->proba[y];
+            if (pr < MLCLF_TRAIN_EVAL_EPS) {
+                pr = MLCLF_TRAIN_EVAL_EPS;
+            }
+
+            if (pr > 1.0 - MLCLF_TRAIN_EVAL_EPS) {
+                pr = 1.0 - MLCLF_TRAIN_EVAL_EPS;
+            }
+
+            ll -= log(pr);
+        }
+
+        ctx->loss[c] = ll;
+    }
+
+    return NULL;
+}
 
 
 int
@@ -26,9 +101,13 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
     const mlclf_train_data_t *d, const size_t *rows, size_t n,
     mlclf_err_t *err)
 {
-    size_t     i, c, nc, p, y, tp, pred_c, correct, n_seen;
-    double     pr, ll, *proba, *x;
-    uint32_t   pred;
+    size_t                      i, t, c, nc, p, nt, tp, pred_c, correct,
+                                n_seen, started;
+    double                      ll, *proba;
+    uint64_t                   *conf;
+    pthread_t                  *tid;
+    mlclf_train_eval_ctx_t      ctx;
+    mlclf_train_eval_worker_t  *wk;
 
     memset(mt, 0, sizeof(mlclf_train_metrics_t));
 
@@ -46,47 +125,98 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
         return mlclf_err_set(err, MLCLF_EINVAL, "no rows to evaluate");
     }
 
+    memset(&ctx, 0, sizeof(mlclf_train_eval_ctx_t));
+    ctx.m = m;
+    ctx.d = d;
+    ctx.rows = rows;
+    ctx.n = n;
+    ctx.nc = nc;
+    ctx.n_chunks = n < MLCLF_TRAIN_EVAL_CHUNKS ? n : MLCLF_TRAIN_EVAL_CHUNKS;
+
+    nt = mlclf_train_ncpu();
+    if (nt > ctx.n_chunks) {
+        nt = ctx.n_chunks;
+    }
+
+    ctx.n_threads = nt;
+
     mt->precision = calloc(nc, sizeof(double));
     mt->recall = calloc(nc, sizeof(double));
     mt->f1 = calloc(nc, sizeof(double));
     mt->support = calloc(nc, sizeof(uint64_t));
     mt->confusion = calloc(nc * nc, sizeof(uint64_t));
-    proba = malloc(nc * sizeof(double));
+    ctx.loss = calloc(ctx.n_chunks, sizeof(double));
+    conf = calloc(nt * nc * nc, sizeof(uint64_t));
+    proba = calloc(nt * nc, sizeof(double));
+    wk = calloc(nt, sizeof(mlclf_train_eval_worker_t));
+    tid = calloc(nt, sizeof(pthread_t));
 
     if (mt->precision == NULL || mt->recall == NULL || mt->f1 == NULL
-        || mt->support == NULL || mt->confusion == NULL || proba == NULL)
+        || mt->support == NULL || mt->confusion == NULL || ctx.loss == NULL
+        || conf == NULL || proba == NULL || wk == NULL || tid == NULL)
     {
+        free(ctx.loss);
+        free(conf);
         free(proba);
+        free(wk);
+        free(tid);
         mlclf_train_metrics_free(mt);
         return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
 
-    ll = 0.0;
-    correct = 0;
-
-    for (i = 0; i < n; i++) {
-        x = d->x + rows[i] * p;
-        y = d->y[rows[i]];
-
-        pred = mlclf_predict_proba(m, x, proba);
-
-        mt->confusion[y * nc + pred]++;
-        mt->support[y]++;
-        correct += pred == y;
-
-        pr = proba[y];
-        if (pr < MLCLF_TRAIN_EVAL_EPS) {
-            pr = MLCLF_TRAIN_EVAL_EPS;
-        }
-
-        if (pr > 1.0 - MLCLF_TRAIN_EVAL_EPS) {
-            pr = 1.0 - MLCLF_TRAIN_EVAL_EPS;
-        }
-
-        ll -= log(pr);
+    for (t = 0; t < nt; t++) {
+        wk[t].ctx = &ctx;
+        wk[t].id = t;
+        wk[t].confusion = conf + t * nc * nc;
+        wk[t].proba = proba + t * nc;
     }
 
+    for (started = 1; started < nt; started++) {
+        if (pthread_create(&tid[started], NULL, mlclf_train_eval_work,
+                           &wk[started])
+            != 0)
+        {
+            break;
+        }
+    }
+
+    mlclf_train_eval_work(&wk[0]);
+
+    /* the stripes of threads that could not start */
+    for (t = started; t < nt; t++) {
+        mlclf_train_eval_work(&wk[t]);
+    }
+
+    for (t = 1; t < started; t++) {
+        pthread_join(tid[t], NULL);
+    }
+
+    ll = 0.0;
+    for (c = 0; c < ctx.n_chunks; c++) {
+        ll += ctx.loss[c];
+    }
+
+    correct = 0;
+
+    for (t = 0; t < nt; t++) {
+        for (i = 0; i < nc * nc; i++) {
+            mt->confusion[i] += wk[t].confusion[i];
+        }
+    }
+
+    for (c = 0; c < nc; c++) {
+        correct += mt->confusion[c * nc + c];
+
+        for (i = 0; i < nc; i++) {
+            mt->support[c] += mt->confusion[c * nc + i];
+        }
+    }
+
+    free(ctx.loss);
+    free(conf);
     free(proba);
+    free(wk);
+    free(tid);
 
     mt->n = n;
     mt->accuracy = (double) correct / (double) n;
