@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Accuracy against scikit-learn on the sample data sets: scikit-learn is
+# fitted on mlclf-train's own train.csv and scored on its test.csv.
+# Prints a markdown table and writes build/bench/accuracy.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+OUT=build/bench
+PY=/usr/bin/python3
+REG="$OUT/acc-registry"
+mkdir -p "$OUT"
+rm -rf "$REG"
+export LC_ALL=C SOURCE_DATE_EPOCH=1700000000
+
+{
+    echo "| data set | model | test rows | mlclf acc | sklearn acc" \
+         "| allowed gap | within |"
+    echo "|---|---|---|---|---|---|---|"
+    for set in iris:species wine:cultivar breast_cancer:diagnosis; do
+        name=${set%%:*}
+        label=${set#*:}
+        for kind in logreg forest; do
+            json=$(build/bin/mlclf-train --config "conf/$name-$kind.yaml" \
+                   --registry "$REG" --json --quiet)
+            reg=$(echo "$json" | $PY -c \
+                  'import json,sys; print(json.load(sys.stdin)["name"])')
+            vdir="$REG/$reg/versions/v1"
+            sk=$($PY bench/sklearn_train.py "$kind" "data/raw/$name.csv" \
+                 "$vdir" "$label" 2)
+            $PY - "$name" "$kind" "$json" "$sk" <<'PYEOF'
+import json, sys
+name, kind, ours, sk = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), \
+    json.loads(sys.argv[4])
+acc, ska, n = ours["metrics"]["accuracy"], sk["accuracy"], sk["rows_test"]
+gap = max(0.01, 1.0 / n)
+ok = "yes" if ska - acc <= gap + 1e-12 else "NO"
+print(f"| {name} | {kind} | {n} | {acc:.4f} | {ska:.4f} | {gap:.4f} | {ok} |")
+PYEOF
+        done
+    done
+} | tee "$OUT/accuracy.md"
