@@ -30,6 +30,7 @@
 #define MLCLF_TRAIN_RF_SAMPLE   200000  /* rows used for quantiles */
 #define MLCLF_TRAIN_RF_TILE     256     /* rows binned together */
 #define MLCLF_TRAIN_RF_AHEAD    16      /* prefetch distance, rows */
+#define MLCLF_TRAIN_RF_SMALL    64      /* rows: sort, not histogram */
 
 
 typedef struct {
@@ -120,6 +121,10 @@ static int mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t,
 static int mlclf_train_rf_node(mlclf_train_rf_tree_t *tr, size_t nc);
 static int mlclf_train_rf_scan(const mlclf_train_rf_ctx_t *ctx,
     const uint32_t *hist, uint32_t f, uint32_t nu, double tw, double *cw,
+    mlclf_train_rf_split_t *best);
+static int mlclf_train_rf_scan_small(const mlclf_train_rf_ctx_t *ctx,
+    const uint32_t *idx, const uint32_t *ny, const uint32_t *nw,
+    uint32_t nu, uint32_t f, double tw, double *cw, uint32_t *keys,
     mlclf_train_rf_split_t *best);
 static int mlclf_train_rf_run(mlclf_train_rf_ctx_t *ctx, size_t n_threads,
     void *(*fn)(void *));
@@ -564,6 +569,90 @@ mlclf_train_rf_scan(const mlclf_train_rf_ctx_t *ctx, const uint32_t *hist,
 
 
 /*
+ * The same scores as mlclf_train_rf_scan() for a node of at most
+ * MLCLF_TRAIN_RF_SMALL rows, from its rows sorted by bin: clearing and
+ * walking 256 bins would cost more than the rows themselves, and deep
+ * trees are mostly such nodes.  Splits are tried at the same bins in the
+ * same order, on the same integer sums, so the choice is the same.
+ */
+static int
+mlclf_train_rf_scan_small(const mlclf_train_rf_ctx_t *ctx,
+    const uint32_t *idx, const uint32_t *ny, const uint32_t *nw,
+    uint32_t nu, uint32_t f, double tw, double *cw, uint32_t *keys,
+    mlclf_train_rf_split_t *best)
+{
+    size_t    c, nc;
+    double    wl, wr, sl, sr, v, score, *cl;
+    uint32_t  i, j, r, b, nl, key;
+
+    nc = ctx->nc;
+    cl = cw + nc;
+
+    /* key: bin << 8 | position in the node; insertion sort */
+
+    for (i = 0; i < nu; i++) {
+        key = (uint32_t) ctx->bins[(size_t) idx[i] * ctx->p + f] << 8 | i;
+
+        for (j = i; j > 0 && keys[j - 1] > key; j--) {
+            keys[j] = keys[j - 1];
+        }
+
+        keys[j] = key;
+    }
+
+    if ((keys[0] >> 8) == (keys[nu - 1] >> 8)) {
+        return 0;
+    }
+
+    for (c = 0; c < nc; c++) {
+        cl[c] = 0.0;
+    }
+
+    wl = 0.0;
+    nl = 0;
+
+    for (i = 0; i + 1 < nu; i++) {
+        r = keys[i] & 0xff;
+        b = keys[i] >> 8;
+
+        cl[ny[r]] += nw[r];
+        wl += nw[r];
+        nl++;
+
+        if ((keys[i + 1] >> 8) == b || nl < ctx->min_leaf) {
+            continue;
+        }
+
+        if (nu - nl < ctx->min_leaf) {
+            break;
+        }
+
+        wr = tw - wl;
+        sl = 0.0;
+        sr = 0.0;
+
+        for (c = 0; c < nc; c++) {
+            v = cl[c];
+            sl += v * v;
+            v = cw[c] - v;
+            sr += v * v;
+        }
+
+        score = sl / wl + sr / wr;
+
+        if (score > best->score) {
+            best->score = score;
+            best->feature = f;
+            best->bin = b;
+            best->found = 1;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
  * Grows tree t depth-first: a split node at index q gets its children
  * at the next two free indices, so children always follow the parent.
  *
@@ -578,7 +667,7 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
 {
     size_t                  i, j, k, c, n, p, nc, sp, n_valid, nsel,
                             stride;
-    double                  tw, parent;
+    double                  tw;
     uint32_t                lo, hi, r, b, nu, nl, bf, bbin, m, *h, q,
                             leaf, yi, wi, *ny, *nw, *sel;
     const uint8_t          *row;
@@ -648,12 +737,10 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
         }
 
         tw = 0.0;
-        parent = 0.0;
         nl = 0;
 
         for (c = 0; c < nc; c++) {
             tw += cw[c];
-            parent += cw[c] * cw[c];
             nl += cw[c] > 0;
         }
 
@@ -687,6 +774,18 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
                     perm[q] = b;
                     j++;
                     nsel++;
+                }
+
+                if (nu <= MLCLF_TRAIN_RF_SMALL) {
+                    for (k = 0; k < nsel; k++) {
+                        n_valid += mlclf_train_rf_scan_small(ctx, idx + lo,
+                                                             ny + lo,
+                                                             nw + lo, nu,
+                                                             sel[k], tw, cw,
+                                                             tmp, &best);
+                    }
+
+                    continue;
                 }
 
                 for (k = 0; k < nsel; k++) {
