@@ -108,3 +108,21 @@ FUZZ_SECONDS ?= 60
 .PHONY: fuzz
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+.PHONY: run
+run: bins module
+	scripts/run.sh
+
+# Benchmarks (bench/README.md): `make bench` runs the whole suite (about
+# 20 minutes) and writes bench/RESULTS.md and bench/results.png;
+# `make bench-smoke` runs every part for a second (CI), checks nothing.
+.PHONY: bench bench-smoke bench-deps
+bench-deps:
+	@bench/install-deps.sh --check >/dev/null 2>&1 \
+	    || bench/install-deps.sh
+
+bench: bins module bench-deps
+	/usr/bin/python3 bench/run.py
+
+bench-smoke: bins module bench-deps
+	/usr/bin/python3 bench/run.py --smoke

@@ -1,0 +1,305 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * In-process predict time of libmlclf, the figure bench/micro.py sets
+ * against scikit-learn and XGBoost:
+ *
+ *   micro MODEL ROWS.csv [REPEATS]
+ *
+ * ROWS.csv holds a header line and n_features numbers per line.  Prints
+ * one JSON object: nanoseconds per call of mlclf_predict_proba() on one
+ * row (rows taken in turn from the file, so that branches and caches see
+ * varied input), and for the whole file as one batch with 1 and 2
+ * threads.  Every figure is the median of REPEATS runs.
+ */
+
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mlclf.h"
+
+
+#define MICRO_ONE_ROW_CALLS  2000000
+#define MICRO_MAX_REPEATS    31
+
+
+typedef struct {
+    const mlclf_model_t      *model;
+    const double             *x;
+    double                   *proba;
+    size_t                    from;
+    size_t                    to;
+    uint32_t                  nf;
+    uint32_t                  nc;
+    uint64_t                  sink;
+} micro_part_t;
+
+
+static double micro_now(void);
+static int micro_cmp(const void *a, const void *b);
+static double micro_median(double *v, int n);
+static double *micro_read_rows(const char *path, uint32_t nf, size_t *n);
+static void *micro_batch_part(void *arg);
+static double micro_batch(micro_part_t *parts, int n_threads);
+
+
+static double
+micro_now(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+
+static int
+micro_cmp(const void *a, const void *b)
+{
+    double  x, y;
+
+    x = *(const double *) a;
+    y = *(const double *) b;
+
+    return (x > y) - (x < y);
+}
+
+
+static double
+micro_median(double *v, int n)
+{
+    qsort(v, n, sizeof(double), micro_cmp);
+
+    return (n % 2) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+
+static double *
+micro_read_rows(const char *path, uint32_t nf, size_t *n)
+{
+    char     line[4096], *p, *end;
+    FILE    *f;
+    size_t   cap, rows;
+    double  *x, *nx;
+    uint32_t j;
+
+    f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "micro: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+
+    cap = 1024;
+    rows = 0;
+    x = malloc(cap * nf * sizeof(double));
+
+    if (x == NULL || fgets(line, sizeof(line), f) == NULL) {
+        goto failed;
+    }
+
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (rows == cap) {
+            cap *= 2;
+            nx = realloc(x, cap * nf * sizeof(double));
+            if (nx == NULL) {
+                goto failed;
+            }
+
+            x = nx;
+        }
+
+        p = line;
+
+        for (j = 0; j < nf; j++) {
+            x[rows * nf + j] = strtod(p, &end);
+
+            if (end == p) {
+                fprintf(stderr, "micro: %s: line %zu: bad number\n",
+                        path, rows + 2);
+                goto failed;
+            }
+
+            p = (*end == ',') ? end + 1 : end;
+        }
+
+        rows++;
+    }
+
+    fclose(f);
+
+    if (rows == 0) {
+        free(x);
+        fprintf(stderr, "micro: %s: no rows\n", path);
+        return NULL;
+    }
+
+    *n = rows;
+
+    return x;
+
+failed:
+
+    fclose(f);
+    free(x);
+
+    return NULL;
+}
+
+
+static void *
+micro_batch_part(void *arg)
+{
+    micro_part_t  *p = arg;
+    size_t         i;
+
+    for (i = p->from; i < p->to; i++) {
+        p->sink += mlclf_predict_proba(p->model, p->x + i * p->nf,
+                                       p->proba + i * p->nc);
+    }
+
+    return NULL;
+}
+
+
+/* Seconds to predict parts[0 .. n_threads - 1], one thread each. */
+
+static double
+micro_batch(micro_part_t *parts, int n_threads)
+{
+    int        t;
+    double     start;
+    pthread_t  tid[2];
+
+    start = micro_now();
+
+    for (t = 1; t < n_threads; t++) {
+        if (pthread_create(&tid[t], NULL, micro_batch_part, &parts[t]) != 0)
+        {
+            fprintf(stderr, "micro: pthread_create failed\n");
+            exit(1);
+        }
+    }
+
+    micro_batch_part(&parts[0]);
+
+    for (t = 1; t < n_threads; t++) {
+        pthread_join(tid[t], NULL);
+    }
+
+    return micro_now() - start;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int              r, repeats, t, nt;
+    size_t           n, i, calls;
+    double          *x, *proba, start, one[MICRO_MAX_REPEATS];
+    double           b1[MICRO_MAX_REPEATS], b2[MICRO_MAX_REPEATS];
+    double           p1[64];
+    uint32_t         nf, nc;
+    uint64_t         sink;
+    mlclf_err_t      err;
+    micro_part_t     parts[2];
+    mlclf_model_t   *m;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: micro MODEL ROWS.csv [REPEATS]\n");
+        return 2;
+    }
+
+    repeats = (argc > 3) ? atoi(argv[3]) : 7;
+
+    if (repeats < 1 || repeats > MICRO_MAX_REPEATS) {
+        repeats = 7;
+    }
+
+    if (mlclf_model_open(&m, argv[1], &err) != MLCLF_OK) {
+        fprintf(stderr, "micro: %s\n", err.msg);
+        return 1;
+    }
+
+    nf = mlclf_model_n_features(m);
+    nc = mlclf_model_n_classes(m);
+
+    if (nc > 64) {
+        fprintf(stderr, "micro: more than 64 classes\n");
+        return 1;
+    }
+
+    x = micro_read_rows(argv[2], nf, &n);
+    proba = malloc(n * nc * sizeof(double));
+
+    if (x == NULL || proba == NULL) {
+        return 1;
+    }
+
+    sink = 0;
+
+    /* one row per call, as the module does it */
+
+    calls = MICRO_ONE_ROW_CALLS;
+
+    if (mlclf_model_kind(m) == MLCLF_KIND_FOREST) {
+        calls /= 10 * (mlclf_model_n_trees(m) / 100 + 1);
+    }
+
+    for (r = 0; r < repeats; r++) {
+        start = micro_now();
+
+        for (i = 0; i < calls; i++) {
+            sink += mlclf_predict_proba(m, x + (i & 1023) % n * nf, p1);
+        }
+
+        one[r] = (micro_now() - start) / calls * 1e9;
+    }
+
+    /* the whole file as one batch, 1 and 2 threads */
+
+    for (nt = 1; nt <= 2; nt++) {
+        memset(parts, 0, sizeof(parts));
+
+        for (t = 0; t < nt; t++) {
+            parts[t].model = m;
+            parts[t].x = x;
+            parts[t].proba = proba;
+            parts[t].nf = nf;
+            parts[t].nc = nc;
+            parts[t].from = n * t / nt;
+            parts[t].to = n * (t + 1) / nt;
+        }
+
+        for (r = 0; r < repeats; r++) {
+            if (nt == 1) {
+                b1[r] = micro_batch(parts, 1) / n * 1e9;
+
+            } else {
+                b2[r] = micro_batch(parts, 2) / n * 1e9;
+            }
+        }
+
+        sink += parts[0].sink + parts[1].sink;
+    }
+
+    printf("{\"kind\":\"%s\",\"n_features\":%u,\"n_classes\":%u,"
+           "\"n_trees\":%u,\"batch_rows\":%zu,\"one_row_ns\":%.2f,"
+           "\"batch_1t_ns_per_row\":%.2f,\"batch_2t_ns_per_row\":%.2f,"
+           "\"sink\":%llu}\n",
+           mlclf_model_kind_name(m), nf, nc, mlclf_model_n_trees(m), n,
+           micro_median(one, repeats), micro_median(b1, repeats),
+           micro_median(b2, repeats), (unsigned long long) sink);
+
+    free(x);
+    free(proba);
+    mlclf_model_close(&m);
+
+    return 0;
+}

@@ -1,0 +1,766 @@
+#!/usr/bin/python3
+"""The benchmark suite of mlclf (DESIGN.md section 9): `make bench`.
+
+    bench/run.py [--smoke] [--skip-train] [--duration S] [--rounds N]
+
+Serving figures come from wrk on loopback, bounded in time, wrk pinned
+to CPU 1 and the server under test (NGINX master and its one worker, or
+Uvicorn's one process) pinned to CPU 0.  Each comparison runs its two
+sides alternately (A, B, A, B, ...) in the same run and reports the
+medians and their ratio.  Writes bench/RESULTS.md and bench/results.png
+(--smoke: build/bench/smoke/ instead; no target is checked).
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+PY = "/usr/bin/python3"
+NGINX = "/usr/sbin/nginx"
+SERVER_CPU = "0"
+LOAD_CPU = "1"
+CONNS = 16
+IRIS_ROW = [5.9, 3.0, 5.1, 1.8]
+IRIS_LABEL = "species"
+
+os.chdir(ROOT)
+
+
+def log(*a):
+    print(*a, flush=True)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True,
+                          stdout=subprocess.PIPE, **kw).stdout
+
+
+def first_line(cmd):
+    try:
+        out = subprocess.run(cmd, text=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT).stdout
+        return out.strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
+def wait_port(port, timeout=30.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def post(port, path, body, timeout=10):
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=body.encode(),
+        headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, r.read().decode(), dict(r.headers)
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def smaps_rollup(pid):
+    out = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            m = re.match(r"(\w+):\s+(\d+) kB", line)
+            if m:
+                out[m.group(1)] = int(m.group(2))
+    return out
+
+
+# ---------------------------------------------------------------- servers
+
+class Nginx:
+    """One /usr/sbin/nginx, its own prefix, master + workers on CPU 0."""
+
+    def __init__(self, name, port, http_body, workers=1):
+        self.name, self.port, self.workers = name, port, workers
+        self.prefix = os.path.join(ROOT, "build/bench/nginx", name)
+        shutil.rmtree(self.prefix, ignore_errors=True)
+        os.makedirs(os.path.join(self.prefix, "logs"))
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf = (
+            f"load_module {MODULE};\n{user}"
+            f"worker_processes {workers};\n"
+            "daemon off;\nmaster_process on;\n"
+            "pid logs/nginx.pid;\nerror_log logs/error.log warn;\n"
+            "events { worker_connections 1024; }\n"
+            "http {\n"
+            "    access_log off;\n"
+            "    keepalive_timeout 65;\n"
+            "    keepalive_requests 1000000;\n"
+            "    client_body_buffer_size 64k;\n"
+            + http_body +
+            "}\n")
+        self.conf = os.path.join(self.prefix, "nginx.conf")
+        with open(self.conf, "w") as f:
+            f.write(conf)
+        self.proc = None
+
+    def test(self):
+        r = subprocess.run([NGINX, "-t", "-q", "-p", self.prefix,
+                            "-c", self.conf], text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return r.returncode == 0, r.stdout.strip()
+
+    def start(self):
+        ok, msg = self.test()
+        if not ok:
+            raise RuntimeError(f"nginx {self.name}: {msg}")
+        self.proc = subprocess.Popen(
+            ["taskset", "-c", SERVER_CPU, NGINX, "-p", self.prefix,
+             "-c", self.conf])
+        wait_port(self.port)
+        end = time.time() + 20
+        while len(children(self.proc.pid)) < self.workers:
+            if time.time() > end:
+                raise RuntimeError(f"nginx {self.name}: workers missing")
+            time.sleep(0.05)
+        return self
+
+    def load_pids(self):
+        return children(self.proc.pid)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+class Uvicorn:
+    """The seed stack: one Uvicorn process on CPU 0."""
+
+    def __init__(self, name, port, train_csv, kind):
+        self.name, self.port = name, port
+        self.env = dict(os.environ, MLCLF_BENCH_TRAIN=train_csv,
+                        MLCLF_BENCH_KIND=kind, MLCLF_BENCH_LABEL=IRIS_LABEL,
+                        MLCLF_BENCH_VERSION="v1", OMP_NUM_THREADS="1",
+                        OPENBLAS_NUM_THREADS="1")
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            ["taskset", "-c", SERVER_CPU, PY, "-m", "uvicorn",
+             "serve_fastapi:app", "--app-dir", "bench",
+             "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", "1", "--no-access-log", "--log-level", "warning"],
+            env=self.env)
+        end = time.time() + 60
+        while True:
+            try:
+                post(self.port, "/predict",
+                     json.dumps({"features": IRIS_ROW}), timeout=2)
+                return self
+            except OSError:
+                if time.time() > end or self.proc.poll() is not None:
+                    raise RuntimeError(f"uvicorn {self.name} did not start")
+                time.sleep(0.2)
+
+    def load_pids(self):
+        return [self.proc.pid]
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+# ---------------------------------------------------------------- load
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def lat_ms(text):
+    m = re.match(r"([\d.]+)(us|ms|s)$", text)
+    return float(m.group(1)) * UNITS[m.group(2)]
+
+
+def wrk(port, path, body, seconds, server_pids):
+    script = os.path.join(ROOT, "build/bench",
+                          f"post-{abs(hash(body)) % 10**8}.lua")
+    with open(script, "w") as f:
+        f.write('wrk.method = "POST"\n'
+                f"wrk.body = {json.dumps(body)}\n"
+                'wrk.headers["Content-Type"] = "application/json"\n')
+    t0 = [cpu_ticks(p) for p in server_pids]
+    out = sh(["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{CONNS}",
+              f"-d{seconds}s", "--timeout", "5s", "--latency", "-s", script,
+              f"http://127.0.0.1:{port}{path}"])
+    t1 = [cpu_ticks(p) for p in server_pids]
+    res = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)
+                        .group(1))}
+    for pct in ("50", "90", "99"):
+        m = re.search(rf"^\s+{pct}(?:\.000)?%\s+(\S+)", out, re.M)
+        res[f"p{pct}_ms"] = lat_ms(m.group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    res["non2xx"] = int(bad.group(1)) if bad else 0
+    serr = re.search(r"Socket errors: (.*)", out)
+    res["socket_errors"] = serr.group(1) if serr else ""
+    hz = os.sysconf("SC_CLK_TCK")
+    res["server_cpu"] = sum(b - a for a, b in zip(t0, t1)) / hz / seconds
+    return res
+
+
+def compare(title, sides, rounds, seconds):
+    """sides: [(label, server, port, path, body, rows_per_request)]"""
+    runs = {s[0]: [] for s in sides}
+    for _ in range(rounds):
+        for label, server, port, path, body, _rows in sides:
+            runs[label].append(wrk(port, path, body, seconds,
+                                   server.load_pids()))
+    out = {"title": title, "sides": []}
+    for label, server, port, path, body, rows in sides:
+        rs = runs[label]
+        side = {"label": label, "runs": rs, "rows": rows,
+                "rps": statistics.median(r["rps"] for r in rs),
+                "p50_ms": statistics.median(r["p50_ms"] for r in rs),
+                "p99_ms": statistics.median(r["p99_ms"] for r in rs),
+                "cpu": statistics.median(r["server_cpu"] for r in rs),
+                "non2xx": sum(r["non2xx"] for r in rs)}
+        side["rows_per_s"] = side["rps"] * rows
+        out["sides"].append(side)
+    a, b = out["sides"][0], out["sides"][1]
+    out["ratio"] = a["rows_per_s"] / b["rows_per_s"]
+    out["p99_ratio"] = a["p99_ms"] / b["p99_ms"]
+    log(f"  {title}: {a['label']} {a['rps']:.0f} req/s "
+        f"p99 {a['p99_ms']:.3f} ms | {b['label']} {b['rps']:.0f} req/s "
+        f"p99 {b['p99_ms']:.3f} ms | ratio {out['ratio']:.3f}x")
+    for s in out["sides"]:
+        if s["non2xx"]:
+            raise RuntimeError(f"{title}: {s['label']}: {s['non2xx']} "
+                               "non-2xx replies")
+    return out
+
+
+# ---------------------------------------------------------------- setup
+
+MODULE = os.path.join(ROOT, "build/bench/modules/ngx_http_mlclf_module.so")
+
+
+def build_tools():
+    os.makedirs("build/bench/modules", exist_ok=True)
+    shutil.copy2("build/modules/ngx_http_mlclf_module.so", MODULE)
+    libs = sh(["pkg-config", "--libs", "libcjson"]).split()
+    for prog in ("micro", "bigforest"):
+        sh(["cc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O2",
+            "-D_GNU_SOURCE", "-Ilibmlclf", "-o", f"build/bench/{prog}",
+            f"bench/{prog}.c", "build/lib/libmlclf_all.a", *libs,
+            "-lm", "-lpthread"])
+
+
+def train_models():
+    reg = os.path.join(ROOT, "build/bench/serve-registry")
+    shutil.rmtree(reg, ignore_errors=True)
+    env = dict(os.environ, LC_ALL="C", SOURCE_DATE_EPOCH="1700000000")
+    models = {}
+    for kind in ("logreg", "forest"):
+        out = json.loads(sh(["build/bin/mlclf-train", "--config",
+                             f"conf/iris-{kind}.yaml", "--registry", reg,
+                             "--json", "--quiet"], env=env))
+        models[kind] = {"dir": out["path"],
+                        "file": os.path.join(out["path"], "model.mlclf"),
+                        "train": os.path.join(out["path"], "train.csv"),
+                        "test": os.path.join(out["path"], "test.csv"),
+                        "accuracy": out["metrics"]["accuracy"]}
+    return models
+
+
+def write_rows(models, n):
+    """n rows near the iris training rows (fixed seed), features only."""
+    import numpy as np
+    import pandas as pd
+    train = pd.read_csv(models["logreg"]["train"])
+    x = train.drop(columns=[IRIS_LABEL]).values
+    rng = np.random.default_rng(1)
+    rows = x[rng.integers(0, len(x), n)] + rng.normal(0, 0.1, (n, x.shape[1]))
+    rows = np.round(np.abs(rows), 2)
+    path = os.path.join(ROOT, f"build/bench/rows-{n}.csv")
+    pd.DataFrame(rows, columns=train.columns[:-1]).to_csv(path, index=False)
+    return path, rows
+
+
+# ---------------------------------------------------------------- parts
+
+def part_micro(models, rows_csv, repeats):
+    log("micro: libmlclf against scikit-learn and XGBoost in-process")
+    ours = {}
+    for kind in ("logreg", "forest"):
+        ours[kind] = json.loads(sh(["build/bench/micro",
+                                    models[kind]["file"], rows_csv,
+                                    str(repeats)]))
+    ref = json.loads(sh([PY, "bench/micro.py", models["logreg"]["train"],
+                         IRIS_LABEL, rows_csv, str(repeats)],
+                        env=dict(os.environ, OMP_NUM_THREADS="2")))
+    log(f"  logreg one row {ours['logreg']['one_row_ns']:.1f} ns, "
+        f"forest one row {ours['forest']['one_row_ns']:.1f} ns")
+    return {"ours": ours, "ref": ref}
+
+
+def serving_configs(models, zone):
+    z = "    mlclf_zone mlclf:1m;\n" if zone else ""
+    return (z +
+            f"    mlclf_model iris {models['logreg']['file']};\n"
+            f"    mlclf_model iris_forest {models['forest']['file']};\n")
+
+
+def part_serving(models, rows, seconds, rounds, zone_rounds):
+    one = json.dumps({"features": IRIS_ROW})
+    batch = json.dumps({"instances": [list(r) for r in rows[:100]]})
+
+    # the replies the ceiling must repeat, byte for byte
+    probe = Nginx("probe", 8190, serving_configs(models, False) +
+                  "    server {\n        listen 127.0.0.1:8190;\n"
+                  "        location = /lr { mlclf_predict iris; }\n"
+                  "        location = /rf { mlclf_predict iris_forest; }\n"
+                  "    }\n").start()
+    try:
+        replies = {k: post(8190, p, one)[1] for k, p in
+                   (("lr", "/lr"), ("rf", "/rf"))}
+    finally:
+        probe.stop()
+
+    def ceiling(path, reply):
+        assert "'" not in reply
+        return (f"        location = {path} {{\n"
+                "            default_type application/json;\n"
+                "            add_header X-Model-Version v1;\n"
+                f"            return 200 '{reply}';\n"
+                "        }\n")
+
+    server = ("    server {\n        listen 127.0.0.1:8181;\n"
+              "        location = /predict { mlclf_predict iris; }\n"
+              "        location = /predict_forest "
+              "{ mlclf_predict iris_forest; }\n"
+              + ceiling("/ceiling_lr", replies["lr"])
+              + ceiling("/ceiling_forest", replies["rf"]) +
+              "    }\n")
+    ngx = Nginx("serve", 8181, serving_configs(models, False) + server)
+
+    zone_ngx = Nginx("zone", 8182, serving_configs(models, True) +
+                     server.replace("8181", "8182"))
+    zone_ok, zone_msg = zone_ngx.test()
+
+    res = {"replies": replies, "one_body": one,
+           "batch_bytes": len(batch), "zone": None,
+           "zone_msg": "" if zone_ok else zone_msg}
+    ngx.start()
+    try:
+        log("serving: /predict against NGINX's own return 200")
+        res["ceiling_lr"] = compare(
+            "logreg vs return 200",
+            [("mlclf /predict logreg", ngx, 8181, "/predict", one, 1),
+             ("nginx return 200", ngx, 8181, "/ceiling_lr", one, 1)],
+            rounds, seconds)
+        res["ceiling_rf"] = compare(
+            "forest vs return 200",
+            [("mlclf /predict forest", ngx, 8181, "/predict_forest", one, 1),
+             ("nginx return 200", ngx, 8181, "/ceiling_forest", one, 1)],
+            rounds, seconds)
+
+        log("serving: against FastAPI + Uvicorn + scikit-learn")
+        for kind, key, path in (("logreg", "fastapi_lr", "/predict"),
+                                ("forest", "fastapi_rf", "/predict_forest")):
+            uv = Uvicorn(kind, 8183, models[kind]["train"], kind).start()
+            try:
+                res[key] = compare(
+                    f"{kind} vs FastAPI",
+                    [(f"mlclf /predict {kind}", ngx, 8181, path, one, 1),
+                     ("FastAPI+Uvicorn+sklearn", uv, 8183, "/predict", one,
+                      1)],
+                    rounds, seconds)
+            finally:
+                uv.stop()
+
+        log("serving: 100-row batches against one-row requests")
+        for kind, key, path in (("logreg", "batch_lr", "/predict"),
+                                ("forest", "batch_rf", "/predict_forest")):
+            res[key] = compare(
+                f"{kind} 100-row batch vs one row (rows/s)",
+                [(f"{kind} 100 rows/request", ngx, 8181, path, batch, 100),
+                 (f"{kind} 1 row/request", ngx, 8181, path, one, 1)],
+                rounds, seconds)
+    finally:
+        ngx.stop()
+
+    if zone_ok:
+        log("serving: /predict with and without mlclf_zone")
+        ngx.start()
+        zone_ngx.start()
+        try:
+            res["zone"] = compare(
+                "logreg with mlclf_zone vs without",
+                [("mlclf_zone on", zone_ngx, 8182, "/predict", one, 1),
+                 ("mlclf_zone off", ngx, 8181, "/predict", one, 1)],
+                zone_rounds, seconds)
+        finally:
+            zone_ngx.stop()
+            ngx.stop()
+    else:
+        log(f"serving: mlclf_zone not available, skipped ({zone_msg})")
+    return res
+
+
+def part_memory(models, megabytes):
+    log(f"memory: 4 workers, a forest of {megabytes} MB against none")
+    big = os.path.join(ROOT, f"build/bench/big-{megabytes}.mlclf")
+    if not os.path.exists(big):
+        sh(["build/bench/bigforest", big, str(megabytes)])
+    size = os.path.getsize(big)
+    out = {"model_bytes": size}
+    row = json.dumps({"features": [0.5] * 20})
+    for name in ("small", "big"):
+        http = serving_configs(models, False)
+        locs = "        location = /predict { mlclf_predict iris; }\n"
+        if name == "big":
+            http += f"    mlclf_model big {big};\n"
+            locs += "        location = /big { mlclf_predict big; }\n"
+        ngx = Nginx(f"mem-{name}", 8184, http +
+                    "    server {\n        listen 127.0.0.1:8184;\n"
+                    + locs + "    }\n", workers=4).start()
+        try:
+            if name == "big":
+                for _ in range(40):
+                    st, body, _h = post(8184, "/big", row)
+                    assert st == 200, body
+            time.sleep(1.0)
+            out[name] = [dict(pid=p, **smaps_rollup(p))
+                         for p in ngx.load_pids()]
+            out[name + "_master"] = smaps_rollup(ngx.proc.pid)
+        finally:
+            ngx.stop()
+    out["pss_small_kb"] = sum(w["Pss"] for w in out["small"])
+    out["pss_big_kb"] = sum(w["Pss"] for w in out["big"])
+    out["growth_copies"] = ((out["pss_big_kb"] - out["pss_small_kb"])
+                            * 1024 / size)
+    log(f"  PSS of 4 workers grows by {out['growth_copies']:.2f} copies "
+        "of the model")
+    return out
+
+
+def part_training(smoke):
+    if smoke:
+        return {}
+    log("training: bench/train.sh and bench/accuracy.sh")
+    out = {}
+    for name, script in (("train", "bench/train.sh"),
+                         ("accuracy", "bench/accuracy.sh")):
+        subprocess.run([script], check=True, stdout=subprocess.DEVNULL)
+        with open(f"build/bench/{name}.md") as f:
+            out[name] = f.read().strip()
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+def fmt_rps(v):
+    return f"{v:,.0f}"
+
+
+def check(rows, what, measured, target, ok):
+    rows.append(f"| {what} | {measured} | {target} | "
+                f"{'yes' if ok else '**NO**'} |")
+    return ok
+
+
+def report(args, res, outdir):
+    micro, srv, mem = res["micro"], res["serving"], res["memory"]
+    ours, ref = micro["ours"], micro["ref"]
+    L = []
+    L.append("# mlclf benchmark results\n")
+    L.append(f"Written by `{'make bench-smoke' if args.smoke else 'make bench'}`"
+             f" (bench/run.py) on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."
+             " Every comparison is measured in the same run, its two sides"
+             " alternating, and reported as the median of the rounds.\n")
+    if args.smoke:
+        L.append("**Smoke run: durations far too short for real figures; "
+                 "no target is checked.**\n")
+
+    L.append("## Machine and settings\n")
+    L.append("| | |\n|---|---|")
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_total = "?"
+    with open("/proc/meminfo") as f:
+        mem_total = f.readline().split(":")[1].strip()
+    for k, v in (
+            ("CPU", f"{cpu}, {os.cpu_count()} cores"),
+            ("memory", mem_total),
+            ("kernel", platform.release()),
+            ("OS", first_line(["sh", "-c", ". /etc/os-release && "
+                               "echo $PRETTY_NAME"])),
+            ("nginx", first_line([NGINX, "-v"])),
+            ("wrk", first_line(["wrk", "--version"])),
+            ("compiler", first_line(["cc", "--version"])),
+            ("python", first_line([PY, "--version"])),
+            ("scikit-learn / numpy / xgboost",
+             f"{ref['sklearn']} / {ref['numpy']} / {ref['xgboost']}"),
+            ("fastapi / uvicorn", first_line(
+                [PY, "-c", "import fastapi, uvicorn; "
+                 "print(fastapi.__version__, '/', uvicorn.__version__)"])),
+            ("load average (start / end)",
+             f"{res['loadavg_start']} / {res['loadavg_end']} (the "
+             "machine is shared: anything else running shows here)"),
+            ("mlclf commit", first_line(["git", "rev-parse", "--short",
+                                         "HEAD"])),
+            ("pinning", f"server (nginx master + 1 worker, or uvicorn "
+             f"--workers 1) on CPU {SERVER_CPU}; wrk on CPU {LOAD_CPU}"),
+            ("load", f"wrk -t1 -c{CONNS} -d{args.duration}s --latency, "
+             f"keep-alive, loopback; {args.rounds} rounds A,B,A,B...; "
+             f"mlclf_zone: {args.zone_rounds} rounds"),
+            ("nginx settings", "same for every side: access_log off, "
+             "keepalive_requests 1000000, client_body_buffer_size 64k"),
+            ("ceiling", "`return 200 '<the /predict reply>'` in a location "
+             "of the same server, `default_type application/json`, "
+             "`add_header X-Model-Version v1`: the same reply bytes"),
+            ("request", f"`{srv['one_body']}` (batch: 100 rows, "
+             f"{srv['batch_bytes']} bytes)"),
+            ("models", "conf/iris-logreg.yaml and conf/iris-forest.yaml "
+             "(100 trees, max_depth 12) trained by mlclf-train; FastAPI and "
+             "micro.py fit scikit-learn on the same train.csv"),
+    ):
+        L.append(f"| {k} | {v} |")
+    L.append("")
+
+    T = ["| target | measured | required | met |", "|---|---|---|---|"]
+    c = srv["ceiling_lr"]
+    check(T, "logreg /predict vs nginx return 200", f"{c['ratio']:.3f}x",
+          ">= 0.85x", c["ratio"] >= 0.85)
+    c = srv["ceiling_rf"]
+    check(T, "100-tree forest /predict vs nginx return 200",
+          f"{c['ratio']:.3f}x", ">= 0.70x", c["ratio"] >= 0.70)
+    for key, kind, need in (("fastapi_lr", "logreg", 30),
+                            ("fastapi_rf", "forest", 300)):
+        c = srv[key]
+        check(T, f"{kind} req/s vs FastAPI", f"{c['ratio']:.1f}x",
+              f">= {need}x", c["ratio"] >= need)
+        check(T, f"{kind} p99 vs FastAPI",
+              f"{c['sides'][0]['p99_ms']:.3f} vs "
+              f"{c['sides'][1]['p99_ms']:.3f} ms", "lower",
+              c["p99_ratio"] < 1)
+    v = ours["logreg"]["one_row_ns"]
+    check(T, "logreg (4 features) one row in-process", f"{v:.1f} ns",
+          "<= 50 ns", v <= 50)
+    v = ours["forest"]["one_row_ns"]
+    check(T, "100-tree forest one row in-process", f"{v:.0f} ns",
+          "<= 2000 ns", v <= 2000)
+    for kind, rk in (("logreg", "sklearn_logreg_batch_ns"),
+                     ("forest", "sklearn_forest_batch_2t_ns")):
+        a, b = 1e9 / ours[kind]["batch_2t_ns_per_row"], 1e9 / ref[rk]
+        check(T, f"{kind} batch rows/s, 2 threads, vs scikit-learn",
+              f"{a:,.0f} vs {b:,.0f} ({a / b:.1f}x)", "above", a > b)
+    if srv["zone"]:
+        cost = 1 - srv["zone"]["ratio"]
+        check(T, "cost of mlclf_zone on /predict req/s",
+              f"{cost * 100:+.2f}%", "<= 2%", cost <= 0.02)
+    else:
+        T.append("| cost of mlclf_zone | not measured: mlclf_zone not in "
+                 "this build | <= 2% | n/a |")
+    g = mem["growth_copies"]
+    check(T, "PSS growth of 4 workers, in copies of the model",
+          f"{g:.2f}", "about 1 (not 4)", g < 1.5)
+    L.append("## Targets\n")
+    L.extend(T)
+    L.append("")
+
+    L.append("## Serving (wrk, medians of the rounds)\n")
+    L.append("| comparison | side | req/s | rows/s | p50 ms | p99 ms | "
+             "server CPU | ratio (rows/s) |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    for key in ("ceiling_lr", "ceiling_rf", "fastapi_lr", "fastapi_rf",
+                "batch_lr", "batch_rf", "zone"):
+        c = srv.get(key)
+        if not c:
+            continue
+        for i, s in enumerate(c["sides"]):
+            L.append(f"| {c['title'] if i == 0 else ''} | {s['label']} | "
+                     f"{fmt_rps(s['rps'])} | {fmt_rps(s['rows_per_s'])} | "
+                     f"{s['p50_ms']:.3f} | {s['p99_ms']:.3f} | "
+                     f"{s['cpu'] * 100:.0f}% | "
+                     f"{'%.3fx' % c['ratio'] if i == 0 else ''} |")
+    L.append("")
+    L.append("Server CPU is the share of one core the server process(es) "
+             "used during the run (utime + stime from /proc); near 100% "
+             "means the server, not wrk, was the limit.  Every run, "
+             "round by round, is in `build/bench/results.json`.\n")
+    if not srv["zone"]:
+        L.append(f"mlclf_zone: not measured, `nginx -t` refused it: "
+                 f"`{srv['zone_msg'][:200]}`\n")
+
+    L.append("## Predict in-process (ns per row, median)\n")
+    L.append(f"Rows: {ref['batch_rows']:,} near the iris training rows "
+             "(`build/bench/rows-*.csv`); one-row figures call the "
+             "predictor once per row, batch figures pass all rows at once. "
+             "XGBoost: 100 trees, max_depth 6, `inplace_predict`.\n")
+    L.append("| model | library | one row | batch, 1 thread | "
+             "batch, 2 threads |")
+    L.append("|---|---|---|---|---|")
+    for kind in ("logreg", "forest"):
+        o = ours[kind]
+        L.append(f"| {kind} | libmlclf | {o['one_row_ns']:.1f} | "
+                 f"{o['batch_1t_ns_per_row']:.1f} | "
+                 f"{o['batch_2t_ns_per_row']:.1f} |")
+    L.append(f"| logreg | scikit-learn predict_proba | "
+             f"{ref['sklearn_logreg_one_ns']:.0f} | | "
+             f"{ref['sklearn_logreg_batch_ns']:.1f} (BLAS) |")
+    L.append(f"| forest | scikit-learn predict_proba | "
+             f"{ref['sklearn_forest_one_ns']:.0f} | | "
+             f"{ref['sklearn_forest_batch_2t_ns']:.1f} (n_jobs=2) |")
+    L.append(f"| xgboost 100 trees | XGBoost inplace_predict | "
+             f"{ref['xgboost_one_ns']:.0f} | | "
+             f"{ref['xgboost_batch_2t_ns']:.1f} (nthread=2) |")
+    L.append("")
+
+    L.append("## Memory: 4 workers\n")
+    L.append(f"A forest of {mem['model_bytes'] / 1048576:.1f} MB "
+             "(bench/bigforest.c: full trees of depth 15) served by 4 "
+             "workers next to the iris models, against the same server "
+             "without it.  Each worker verifies every byte of the file "
+             "when it maps it, so each has the whole model resident (RSS); "
+             "the pages are the page cache's, shared (PSS).  From "
+             "`/proc/<pid>/smaps_rollup`, after 40 /predict requests.\n")
+    L.append("| server | worker | RSS MB | PSS MB |")
+    L.append("|---|---|---|---|")
+    for name in ("small", "big"):
+        for i, w in enumerate(mem[name]):
+            L.append(f"| {'with' if name == 'big' else 'without'} big "
+                     f"model | {i + 1} | {w['Rss'] / 1024:.1f} | "
+                     f"{w['Pss'] / 1024:.1f} |")
+    L.append(f"| | **sum of PSS** | | without {mem['pss_small_kb'] / 1024:.1f}"
+             f" / with {mem['pss_big_kb'] / 1024:.1f} |")
+    L.append("")
+    L.append(f"Growth of the workers' total PSS: "
+             f"{(mem['pss_big_kb'] - mem['pss_small_kb']) / 1024:.1f} MB = "
+             f"**{mem['growth_copies']:.2f} copies** of the model "
+             f"({mem['model_bytes'] / 1048576:.1f} MB).\n")
+
+    if res["training"]:
+        L.append("## Training against scikit-learn (bench/train.sh)\n")
+        L.append(res["training"]["train"] + "\n")
+        L.append("## Accuracy against scikit-learn (bench/accuracy.sh)\n")
+        L.append(res["training"]["accuracy"] + "\n")
+
+    L.append("## Chart\n")
+    L.append("![throughput and p99 per server](results.png)\n")
+    with open(os.path.join(outdir, "RESULTS.md"), "w") as f:
+        f.write("\n".join(L))
+
+
+def chart(res, outdir):
+    srv = res["serving"]
+    dat = os.path.join(ROOT, "build/bench/serving.dat")
+    with open(dat, "w") as f:
+        f.write("# label rps p99_ms\n")
+        for key, names in (("ceiling_lr", ("mlclf LR", "return 200 (LR)")),
+                           ("ceiling_rf", ("mlclf RF", "return 200 (RF)")),
+                           ("fastapi_lr", (None, "FastAPI LR")),
+                           ("fastapi_rf", (None, "FastAPI RF"))):
+            for s, n in zip(srv[key]["sides"], names):
+                if n:
+                    f.write(f'"{n}" {s["rps"]:.1f} {s["p99_ms"]:.4f}\n')
+    png = os.path.join(outdir, "results.png")
+    gp = f"""
+set terminal pngcairo size 1200,520 font "DejaVu Sans,10"
+set output "{png}"
+set multiplot layout 1,2 title "mlclf /predict on 1 core (wrk -c{CONNS}, keep-alive, iris, one row)"
+set style data histograms
+set style fill solid 0.8 border -1
+set boxwidth 0.8
+set logscale y
+set grid ytics
+set xtics rotate by -30 scale 0
+unset key
+set title "throughput, requests/s (log scale)"
+plot "{dat}" using 2:xtic(1) lc rgb "#2c7fb8"
+set title "p99 latency, ms (log scale)"
+plot "{dat}" using 3:xtic(1) lc rgb "#d95f0e"
+unset multiplot
+"""
+    subprocess.run(["gnuplot"], input=gp, text=True, check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--skip-train", action="store_true")
+    ap.add_argument("--duration", type=int)
+    ap.add_argument("--rounds", type=int)
+    ap.add_argument("--zone-rounds", type=int)
+    args = ap.parse_args()
+    if args.duration is None:
+        args.duration = 1 if args.smoke else 6
+    if args.rounds is None:
+        args.rounds = 1 if args.smoke else 3
+    if args.zone_rounds is None:
+        args.zone_rounds = 1 if args.smoke else 6
+    outdir = (os.path.join(ROOT, "build/bench/smoke") if args.smoke
+              else os.path.join(ROOT, "bench"))
+    os.makedirs(outdir, exist_ok=True)
+    os.makedirs("build/bench", exist_ok=True)
+
+    res = {"loadavg_start": open("/proc/loadavg").read().strip()}
+    build_tools()
+    models = train_models()
+    n_rows = 10000 if args.smoke else 100000
+    rows_csv, rows = write_rows(models, n_rows)
+
+    res["micro"] = part_micro(models, rows_csv, 1 if args.smoke else 7)
+    res["serving"] = part_serving(models, rows, args.duration, args.rounds,
+                                  args.zone_rounds)
+    res["memory"] = part_memory(models, 8 if args.smoke else 110)
+    res["training"] = ({} if args.skip_train
+                       else part_training(args.smoke))
+
+    res["loadavg_end"] = open("/proc/loadavg").read().strip()
+    with open("build/bench/results.json", "w") as f:
+        json.dump(res, f, indent=1, default=str)
+    report(args, res, outdir)
+    chart(res, outdir)
+    log(f"wrote {outdir}/RESULTS.md and {outdir}/results.png")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
