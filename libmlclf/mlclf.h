@@ -224,12 +224,21 @@ typedef struct {
 #define MLCLF_DEFAULT_MAX_ROWS   1000
 #define MLCLF_DEFAULT_MAX_DEPTH  8
 
+#define MLCLF_REQUEST_LOCAL      16
+
 typedef struct {
     void                     *root;         /* cJSON tree, owned */
     void                     *rows;         /* cJSON node(s) of the rows */
     size_t                    n_rows;
     unsigned                  batch:1;
     unsigned                  probabilities:1;
+    /*
+     * dense: the common shapes (numbers only, in arrays) were read
+     * without cJSON; rows then points to n_rows x n_features doubles,
+     * in local[] or in a malloc()ed block that root owns
+     */
+    unsigned                  dense:1;
+    double                    local[MLCLF_REQUEST_LOCAL];
     const char               *reason;       /* on rejection: static code */
     int                       status;       /* on rejection: 400 or 413 */
 } mlclf_request_t;

@@ -76,6 +76,12 @@ static char *mlclf_json_row(char *p, const mlclf_model_t *m,
     const double *proba, uint32_t k, unsigned probabilities);
 static int mlclf_format_fast(double d, uint64_t *digits, int *exp10);
 static void mlclf_format_slow(double d, uint64_t *digits, int *exp10);
+static int mlclf_json_fast(mlclf_request_t *req, uint32_t nf,
+    const unsigned char *p, size_t len, size_t max_rows, size_t max_depth);
+static const unsigned char *mlclf_json_fast_row(const unsigned char *p,
+    const unsigned char *end, uint32_t nf, double *x);
+static const unsigned char *mlclf_json_fast_number(const unsigned char *p,
+    const unsigned char *end, double *d);
 
 
 static const uint64_t  mlclf_pow10[20] = {
@@ -85,6 +91,12 @@ static const uint64_t  mlclf_pow10[20] = {
     100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
     100000000000000000ULL, 1000000000000000000ULL,
     10000000000000000000ULL
+};
+
+/* the powers of ten a double holds exactly */
+static const double  mlclf_pow10d[23] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+    1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
 
@@ -105,6 +117,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
     req->n_rows = 0;
     req->batch = 0;
     req->probabilities = 0;
+    req->dense = 0;
     req->reason = NULL;
     req->status = 0;
 
@@ -133,6 +146,20 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
     ctx.err = err;
     ctx.row = 0;
     ctx.batch = 0;
+
+    /*
+     * The common shapes first, without cJSON: a valid body of numbers in
+     * arrays is read in one pass.  Anything else, including every body
+     * that is to be rejected, goes through the full path below, which
+     * alone decides and words errors.
+     */
+
+    if (mlclf_json_fast(req, ctx.n_features, (const unsigned char *) body,
+                        len, max_rows, max_depth)
+        == MLCLF_OK)
+    {
+        return MLCLF_OK;
+    }
 
     /*
      * The scan rejects what cJSON would accept but JSON does not (numbers
@@ -838,6 +865,367 @@ mlclf_json_scan_utf8(const unsigned char *p, size_t i, size_t len)
 }
 
 
+/*
+ * The fast path of mlclf_request_parse(): {"features": [numbers]} and
+ * {"instances": [[numbers], ...]}, with an optional "probabilities":
+ * true|false, nothing else.  Returns MLCLF_OK with the rows in
+ * req->rows (dense), or MLCLF_EREQUEST for "not this shape", with
+ * nothing allocated and req untouched but for local[].
+ */
+
+#define mlclf_json_skip(p, end)                                              \
+    while ((p) < (end) && mlclf_json_space(*(p))) { (p)++; }
+
+static int
+mlclf_json_fast(mlclf_request_t *req, uint32_t nf, const unsigned char *p,
+    size_t len, size_t max_rows, size_t max_depth)
+{
+    size_t                n, cap, klen;
+    double               *v, *nv;
+    unsigned              seen_f, seen_i, seen_p, probs;
+    const unsigned char  *end, *k;
+
+    if (nf == 0 || p == NULL || max_depth < 2) {
+        return MLCLF_EREQUEST;
+    }
+
+    end = p + len;
+    v = req->local;
+    cap = MLCLF_REQUEST_LOCAL;
+    n = 0;
+    seen_f = 0;
+    seen_i = 0;
+    seen_p = 0;
+    probs = 0;
+
+    mlclf_json_skip(p, end);
+
+    if (p == end || *p++ != '{') {
+        goto fail;
+    }
+
+    for ( ;; ) {
+        mlclf_json_skip(p, end);
+
+        if (p == end || *p++ != '"') {
+            goto fail;
+        }
+
+        for (k = p; p < end && *p >= 'a' && *p <= 'z'; p++) {
+            /* void */
+        }
+
+        klen = p - k;
+
+        if (p == end || *p++ != '"') {
+            goto fail;
+        }
+
+        mlclf_json_skip(p, end);
+
+        if (p == end || *p++ != ':') {
+            goto fail;
+        }
+
+        mlclf_json_skip(p, end);
+
+        if (klen == 8 && memcmp(k, "features", 8) == 0
+            && !seen_f && !seen_i)
+        {
+            seen_f = 1;
+
+            if (nf > cap) {
+                v = malloc(nf * sizeof(double));
+                if (v == NULL) {
+                    v = req->local;
+                    goto fail;
+                }
+
+                cap = nf;
+            }
+
+            p = mlclf_json_fast_row(p, end, nf, v);
+            if (p == NULL) {
+                goto fail;
+            }
+
+            n = 1;
+
+        } else if (klen == 9 && memcmp(k, "instances", 9) == 0
+                   && !seen_f && !seen_i && max_depth >= 3)
+        {
+            seen_i = 1;
+
+            if (p == end || *p++ != '[') {
+                goto fail;
+            }
+
+            for ( ;; ) {
+                mlclf_json_skip(p, end);
+
+                if (n == max_rows) {
+                    goto fail;
+                }
+
+                if ((n + 1) * nf > cap) {
+                    cap = (cap * 2 > (n + 1) * nf) ? cap * 2
+                                                   : (n + 1) * nf * 2;
+                    nv = malloc(cap * sizeof(double));
+                    if (nv == NULL) {
+                        goto fail;
+                    }
+
+                    memcpy(nv, v, n * nf * sizeof(double));
+
+                    if (v != req->local) {
+                        free(v);
+                    }
+
+                    v = nv;
+                }
+
+                p = mlclf_json_fast_row(p, end, nf, v + n * nf);
+                if (p == NULL) {
+                    goto fail;
+                }
+
+                n++;
+
+                mlclf_json_skip(p, end);
+
+                if (p == end) {
+                    goto fail;
+                }
+
+                if (*p == ',') {
+                    p++;
+                    continue;
+                }
+
+                if (*p++ != ']') {
+                    goto fail;
+                }
+
+                break;
+            }
+
+        } else if (klen == 13 && memcmp(k, "probabilities", 13) == 0
+                   && !seen_p)
+        {
+            seen_p = 1;
+
+            if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+                probs = 1;
+                p += 4;
+
+            } else if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+                p += 5;
+
+            } else {
+                goto fail;
+            }
+
+        } else {
+            goto fail;
+        }
+
+        mlclf_json_skip(p, end);
+
+        if (p == end) {
+            goto fail;
+        }
+
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+
+        if (*p++ != '}') {
+            goto fail;
+        }
+
+        break;
+    }
+
+    mlclf_json_skip(p, end);
+
+    if (p != end || n == 0) {
+        goto fail;
+    }
+
+    req->root = v;
+    req->rows = v;
+    req->n_rows = n;
+    req->batch = seen_i;
+    req->probabilities = probs;
+    req->dense = 1;
+
+    return MLCLF_OK;
+
+fail:
+
+    if (v != req->local) {
+        free(v);
+    }
+
+    return MLCLF_EREQUEST;
+}
+
+
+/* [n1, ..., n_nf] into x; returns the byte after "]" or NULL. */
+
+static const unsigned char *
+mlclf_json_fast_row(const unsigned char *p, const unsigned char *end,
+    uint32_t nf, double *x)
+{
+    uint32_t  i;
+
+    if (p == end || *p++ != '[') {
+        return NULL;
+    }
+
+    for (i = 0; /* void */ ; /* void */ ) {
+        mlclf_json_skip(p, end);
+
+        p = mlclf_json_fast_number(p, end, &x[i]);
+        if (p == NULL) {
+            return NULL;
+        }
+
+        i++;
+
+        mlclf_json_skip(p, end);
+
+        if (p == end) {
+            return NULL;
+        }
+
+        if (*p == ']') {
+            return (i == nf) ? p + 1 : NULL;
+        }
+
+        if (*p++ != ',' || i == nf) {
+            return NULL;
+        }
+    }
+}
+
+
+/*
+ * A JSON number whose value is exactly m * 10^e with m < 2^53 and
+ * |e| <= 22: one correctly rounded multiplication or division gives the
+ * same double as strtod() (Clinger's fast path).  Anything longer,
+ * larger or finer returns NULL and is left to the full path.
+ */
+
+static const unsigned char *
+mlclf_json_fast_number(const unsigned char *p, const unsigned char *end,
+    double *d)
+{
+    int                   neg, eneg, e, x, nd;
+    double                r;
+    uint64_t              m;
+    const unsigned char  *start;
+
+    start = p;
+    neg = 0;
+
+    if (p < end && *p == '-') {
+        neg = 1;
+        p++;
+    }
+
+    if (p == end) {
+        return NULL;
+    }
+
+    m = 0;
+    nd = 0;
+    e = 0;
+
+    if (*p == '0') {
+        p++;
+
+    } else if (mlclf_json_digit(*p)) {
+        while (p < end && mlclf_json_digit(*p)) {
+            if (++nd > 19) {
+                return NULL;
+            }
+
+            m = m * 10 + (*p++ - '0');
+        }
+
+    } else {
+        return NULL;
+    }
+
+    if (p < end && *p == '.') {
+        p++;
+
+        if (p == end || !mlclf_json_digit(*p)) {
+            return NULL;
+        }
+
+        while (p < end && mlclf_json_digit(*p)) {
+            if (m != 0 || *p != '0') {
+                if (++nd > 19) {
+                    return NULL;
+                }
+            }
+
+            m = m * 10 + (*p++ - '0');
+            e--;
+        }
+    }
+
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        eneg = 0;
+
+        if (p < end && (*p == '+' || *p == '-')) {
+            eneg = (*p++ == '-');
+        }
+
+        if (p == end || !mlclf_json_digit(*p)) {
+            return NULL;
+        }
+
+        x = 0;
+
+        while (p < end && mlclf_json_digit(*p)) {
+            if (x < 10000) {
+                x = x * 10 + (*p - '0');
+            }
+
+            p++;
+        }
+
+        e += eneg ? -x : x;
+    }
+
+    /* cJSON reads at most 63 bytes of a number: stay well below */
+    if (p - start > 40) {
+        return NULL;
+    }
+
+    if (m == 0) {
+        *d = neg ? -0.0 : 0.0;
+        return p;
+    }
+
+    if (m > (1ULL << 53) || e < -22 || e > 22) {
+        return NULL;
+    }
+
+    r = (double) m;
+    r = (e < 0) ? r / mlclf_pow10d[-e] : r * mlclf_pow10d[e];
+
+    *d = neg ? -r : r;
+
+    return p;
+}
+
+
 void
 mlclf_request_row(const mlclf_request_t *req, const mlclf_model_t *m,
     size_t i, double *x)
@@ -847,6 +1235,13 @@ mlclf_request_row(const mlclf_request_t *req, const mlclf_model_t *m,
     row = req->rows;
 
     if (row == NULL || i >= req->n_rows) {
+        return;
+    }
+
+    if (req->dense) {
+        memcpy(x, (const double *) req->rows
+                  + i * mlclf_model_n_features(m),
+               mlclf_model_n_features(m) * sizeof(double));
         return;
     }
 
@@ -917,13 +1312,19 @@ mlclf_request_free(mlclf_request_t *req)
         return;
     }
 
-    if (req->root != NULL) {
+    if (req->dense) {
+        if (req->root != req->local) {
+            free(req->root);
+        }
+
+    } else if (req->root != NULL) {
         cJSON_Delete(req->root);
     }
 
     req->root = NULL;
     req->rows = NULL;
     req->n_rows = 0;
+    req->dense = 0;
 }
 
 
@@ -977,7 +1378,7 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     char          *p;
     double        *x, *proba;
     size_t         bound, i;
-    uint32_t       k;
+    uint32_t       k, nf;
     const char    *version;
     const cJSON   *row;
 
@@ -1001,7 +1402,13 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     p = rep->buf;
 
     if (!req->batch) {
-        mlclf_json_fill(req->rows, m, x);
+        if (req->dense) {
+            x = req->rows;
+
+        } else {
+            mlclf_json_fill(req->rows, m, x);
+        }
+
         k = mlclf_predict_proba(m, x, proba);
 
         rep->first_class = k;
@@ -1027,10 +1434,22 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     p = mlclf_json_escape(p, version);
     p = mlclf_json_cpy(p, "\",\"predictions\":[");
 
-    row = ((const cJSON *) req->rows)->child;
+    row = req->dense ? NULL : ((const cJSON *) req->rows)->child;
+    nf = mlclf_model_n_features(m);
 
-    for (i = 0; i < req->n_rows && row != NULL; i++, row = row->next) {
-        mlclf_json_fill(row, m, x);
+    for (i = 0; i < req->n_rows; i++) {
+        if (req->dense) {
+            x = (double *) req->rows + i * nf;
+
+        } else {
+            if (row == NULL) {
+                break;
+            }
+
+            mlclf_json_fill(row, m, x);
+            row = row->next;
+        }
+
         k = mlclf_predict_proba(m, x, proba);
 
         if (i == 0) {
