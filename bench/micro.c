@@ -5,13 +5,15 @@
  * In-process predict time of libmlclf, the figure bench/micro.py sets
  * against scikit-learn and XGBoost:
  *
- *   micro MODEL ROWS.csv [REPEATS]
+ *   micro MODEL ROWS.csv [REPEATS [BODY]]
  *
  * ROWS.csv holds a header line and n_features numbers per line.  Prints
  * one JSON object: nanoseconds per call of mlclf_predict_proba() on one
  * row (rows taken in turn from the file, so that branches and caches see
  * varied input), and for the whole file as one batch with 1 and 2
- * threads.  Every figure is the median of REPEATS runs.
+ * threads.  With BODY (a /predict request), also the time of the
+ * module's core path for it: mlclf_request_parse(), mlclf_reply_bound()
+ * and mlclf_reply_write().  Every figure is the median of REPEATS runs.
  */
 
 
@@ -204,7 +206,12 @@ main(int argc, char **argv)
     size_t           n, i, calls;
     double          *x, *proba, start, one[MICRO_MAX_REPEATS];
     double           b1[MICRO_MAX_REPEATS], b2[MICRO_MAX_REPEATS];
-    double           p1[64];
+    double           p1[64], req_ns[MICRO_MAX_REPEATS], *scratch;
+    char            *out;
+    size_t           size, body_len;
+    const char      *body;
+    mlclf_reply_t    rep;
+    mlclf_request_t  req;
     uint32_t         nf, nc;
     uint64_t         sink;
     mlclf_err_t      err;
@@ -262,6 +269,51 @@ main(int argc, char **argv)
         one[r] = (micro_now() - start) / calls * 1e9;
     }
 
+    /* the module's core path for one request body */
+
+    body = (argc > 4) ? argv[4] : NULL;
+    body_len = body ? strlen(body) : 0;
+    scratch = malloc(mlclf_reply_scratch(m) * sizeof(double));
+    size = 0;
+    out = NULL;
+
+    for (r = 0; body != NULL && r < repeats; r++) {
+        calls = 200000;
+        start = micro_now();
+
+        for (i = 0; i < calls; i++) {
+            if (mlclf_request_parse(&req, m, body, body_len, NULL, &err)
+                != MLCLF_OK)
+            {
+                fprintf(stderr, "micro: %s\n", err.msg);
+                return 1;
+            }
+
+            if (mlclf_reply_bound(m, &req, "v1") > size) {
+                size = mlclf_reply_bound(m, &req, "v1");
+                out = realloc(out, size);
+            }
+
+            memset(&rep, 0, sizeof(rep));
+            rep.buf = out;
+            rep.size = size;
+            rep.scratch = scratch;
+            rep.version = "v1";
+
+            if (out == NULL || scratch == NULL
+                || mlclf_reply_write(&rep, m, &req, &err) != MLCLF_OK)
+            {
+                fprintf(stderr, "micro: reply failed\n");
+                return 1;
+            }
+
+            sink += rep.len;
+            mlclf_request_free(&req);
+        }
+
+        req_ns[r] = (micro_now() - start) / calls * 1e9;
+    }
+
     /* the whole file as one batch, 1 and 2 threads */
 
     for (nt = 1; nt <= 2; nt++) {
@@ -292,13 +344,17 @@ main(int argc, char **argv)
     printf("{\"kind\":\"%s\",\"n_features\":%u,\"n_classes\":%u,"
            "\"n_trees\":%u,\"batch_rows\":%zu,\"one_row_ns\":%.2f,"
            "\"batch_1t_ns_per_row\":%.2f,\"batch_2t_ns_per_row\":%.2f,"
-           "\"sink\":%llu}\n",
+           "\"request_ns\":%.2f,\"sink\":%llu}\n",
            mlclf_model_kind_name(m), nf, nc, mlclf_model_n_trees(m), n,
            micro_median(one, repeats), micro_median(b1, repeats),
-           micro_median(b2, repeats), (unsigned long long) sink);
+           micro_median(b2, repeats),
+           body ? micro_median(req_ns, repeats) : 0.0,
+           (unsigned long long) sink);
 
     free(x);
     free(proba);
+    free(scratch);
+    free(out);
     mlclf_model_close(&m);
 
     return 0;
