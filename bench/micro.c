@@ -291,7 +291,8 @@ main(int argc, char **argv)
 
             if (mlclf_reply_bound(m, &req, "v1") > size) {
                 size = mlclf_reply_bound(m, &req, "v1");
-                out = realloc(out, size);
+                free(out);
+                out = malloc(size);
             }
 
             memset(&rep, 0, sizeof(rep));

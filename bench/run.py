@@ -31,6 +31,7 @@ NGINX = "/usr/sbin/nginx"
 SERVER_CPU = "0"
 LOAD_CPU = "1"
 CONNS = 16
+PIPE = 8
 IRIS_ROW = [5.9, 3.0, 5.1, 1.8]
 IRIS_LABEL = "species"
 
@@ -215,13 +216,22 @@ def lat_ms(text):
     return float(m.group(1)) * UNITS[m.group(2)]
 
 
-def wrk(port, path, body, seconds, server_pids):
+def wrk(port, path, body, seconds, server_pids, depth=1):
     script = os.path.join(ROOT, "build/bench",
-                          f"post-{abs(hash(body)) % 10**8}.lua")
+                          f"post-{abs(hash(body)) % 10**8}-{depth}.lua")
     with open(script, "w") as f:
         f.write('wrk.method = "POST"\n'
                 f"wrk.body = {json.dumps(body)}\n"
                 'wrk.headers["Content-Type"] = "application/json"\n')
+        if depth > 1:
+            # HTTP/1.1 pipelining: depth requests per write
+            f.write("init = function(args)\n"
+                    "  local r = {}\n"
+                    f"  for i = 1, {depth} do r[i] = wrk.format(nil, "
+                    f"{json.dumps(path)}) end\n"
+                    "  req = table.concat(r)\n"
+                    "end\n"
+                    "request = function() return req end\n")
     t0 = [cpu_ticks(p) for p in server_pids]
     out = sh(["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{CONNS}",
               f"-d{seconds}s", "--timeout", "5s", "--latency", "-s", script,
@@ -241,14 +251,14 @@ def wrk(port, path, body, seconds, server_pids):
     return res
 
 
-def compare(title, sides, rounds, seconds):
+def compare(title, sides, rounds, seconds, depth=1):
     """sides: [(label, server, port, path, body, rows_per_request)]"""
     runs = {s[0]: [] for s in sides}
     for _ in range(rounds):
         for label, server, port, path, body, _rows in sides:
             runs[label].append(wrk(port, path, body, seconds,
-                                   server.load_pids()))
-    out = {"title": title, "sides": []}
+                                   server.load_pids(), depth))
+    out = {"title": title, "sides": [], "depth": depth}
     for label, server, port, path, body, rows in sides:
         rs = runs[label]
         side = {"label": label, "runs": rs, "rows": rows,
@@ -261,7 +271,7 @@ def compare(title, sides, rounds, seconds):
         out["sides"].append(side)
     a, b = out["sides"][0], out["sides"][1]
     out["ratio"] = a["rows_per_s"] / b["rows_per_s"]
-    out["p99_ratio"] = a["p99_ms"] / b["p99_ms"]
+    out["p99_ratio"] = a["p99_ms"] / max(b["p99_ms"], 1e-9)
     log(f"  {title}: {a['label']} {a['rps']:.0f} req/s "
         f"p99 {a['p99_ms']:.3f} ms | {b['label']} {b['rps']:.0f} req/s "
         f"p99 {b['p99_ms']:.3f} ms | ratio {out['ratio']:.3f}x")
@@ -327,7 +337,8 @@ def part_micro(models, rows_csv, repeats):
     for kind in ("logreg", "forest"):
         ours[kind] = json.loads(sh(["build/bench/micro",
                                     models[kind]["file"], rows_csv,
-                                    str(repeats)]))
+                                    str(repeats),
+                                    json.dumps({"features": IRIS_ROW})]))
     ref = json.loads(sh([PY, "bench/micro.py", models["logreg"]["train"],
                          IRIS_LABEL, rows_csv, str(repeats)],
                         env=dict(os.environ, OMP_NUM_THREADS="2")))
@@ -397,6 +408,19 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
              ("nginx return 200", ngx, 8181, "/ceiling_forest", one, 1)],
             rounds, seconds)
 
+        log(f"serving: the same, {PIPE} requests pipelined per write "
+            "(wrk then saturates the server)")
+        res["ceiling_lr_pipe"] = compare(
+            f"logreg vs return 200, pipelined x{PIPE}",
+            [("mlclf /predict logreg", ngx, 8181, "/predict", one, 1),
+             ("nginx return 200", ngx, 8181, "/ceiling_lr", one, 1)],
+            rounds, seconds, PIPE)
+        res["ceiling_rf_pipe"] = compare(
+            f"forest vs return 200, pipelined x{PIPE}",
+            [("mlclf /predict forest", ngx, 8181, "/predict_forest", one, 1),
+             ("nginx return 200", ngx, 8181, "/ceiling_forest", one, 1)],
+            rounds, seconds, PIPE)
+
         log("serving: against FastAPI + Uvicorn + scikit-learn")
         for kind, key, path in (("logreg", "fastapi_lr", "/predict"),
                                 ("forest", "fastapi_rf", "/predict_forest")):
@@ -405,8 +429,8 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
                 res[key] = compare(
                     f"{kind} vs FastAPI",
                     [(f"mlclf /predict {kind}", ngx, 8181, path, one, 1),
-                     ("FastAPI+Uvicorn+sklearn", uv, 8183, "/predict", one,
-                      1)],
+                     ("FastAPI+Uvicorn+sklearn", uv, 8183, "/predict",
+                      one, 1)],
                     rounds, seconds)
             finally:
                 uv.stop()
@@ -566,21 +590,23 @@ def report(args, res, outdir):
     L.append("")
 
     T = ["| target | measured | required | met |", "|---|---|---|---|"]
-    c = srv["ceiling_lr"]
-    check(T, "logreg /predict vs nginx return 200", f"{c['ratio']:.3f}x",
-          ">= 0.85x", c["ratio"] >= 0.85)
-    c = srv["ceiling_rf"]
-    check(T, "100-tree forest /predict vs nginx return 200",
-          f"{c['ratio']:.3f}x", ">= 0.70x", c["ratio"] >= 0.70)
+    for sfx, note in (("", ""), ("_pipe", f", pipelined x{PIPE}")):
+        c = srv["ceiling_lr" + sfx]
+        check(T, f"logreg /predict vs nginx return 200{note}",
+              f"{c['ratio']:.3f}x", ">= 0.85x", c["ratio"] >= 0.85)
+        c = srv["ceiling_rf" + sfx]
+        check(T, f"100-tree forest /predict vs nginx return 200{note}",
+              f"{c['ratio']:.3f}x", ">= 0.70x", c["ratio"] >= 0.70)
     for key, kind, need in (("fastapi_lr", "logreg", 30),
                             ("fastapi_rf", "forest", 300)):
         c = srv[key]
-        check(T, f"{kind} req/s vs FastAPI", f"{c['ratio']:.1f}x",
-              f">= {need}x", c["ratio"] >= need)
-        check(T, f"{kind} p99 vs FastAPI",
-              f"{c['sides'][0]['p99_ms']:.3f} vs "
-              f"{c['sides'][1]['p99_ms']:.3f} ms", "lower",
-              c["p99_ratio"] < 1)
+        if c:
+            check(T, f"{kind} req/s vs FastAPI", f"{c['ratio']:.1f}x",
+                  f">= {need}x", c["ratio"] >= need)
+            check(T, f"{kind} p99 vs FastAPI",
+                  f"{c['sides'][0]['p99_ms']:.3f} vs "
+                  f"{c['sides'][1]['p99_ms']:.3f} ms", "lower",
+                  c["p99_ratio"] < 1)
     v = ours["logreg"]["one_row_ns"]
     check(T, "logreg (4 features) one row in-process", f"{v:.1f} ns",
           "<= 50 ns", v <= 50)
@@ -610,8 +636,9 @@ def report(args, res, outdir):
     L.append("| comparison | side | req/s | rows/s | p50 ms | p99 ms | "
              "server CPU | ratio (rows/s) |")
     L.append("|---|---|---|---|---|---|---|---|")
-    for key in ("ceiling_lr", "ceiling_rf", "fastapi_lr", "fastapi_rf",
-                "batch_lr", "batch_rf", "zone"):
+    for key in ("ceiling_lr", "ceiling_rf", "ceiling_lr_pipe",
+                "ceiling_rf_pipe", "fastapi_lr", "fastapi_rf", "batch_lr",
+                "batch_rf", "zone"):
         c = srv.get(key)
         if not c:
             continue
@@ -622,6 +649,12 @@ def report(args, res, outdir):
                      f"{s['cpu'] * 100:.0f}% | "
                      f"{'%.3fx' % c['ratio'] if i == 0 else ''} |")
     L.append("")
+    L.append(f"Pipelined: wrk writes {PIPE} requests at once on each "
+             "connection (HTTP/1.1 pipelining); one wrk thread on one core "
+             "then produces enough load to keep the server's core busy, "
+             "which plain keep-alive cannot when the server is fast.  "
+             "Latency is then per batch of "
+             f"{PIPE}, not per request.\n")
     L.append("Server CPU is the share of one core the server process(es) "
              "used during the run (utime + stime from /proc); near 100% "
              "means the server, not wrk, was the limit.  Every run, "
@@ -653,6 +686,10 @@ def report(args, res, outdir):
              f"{ref['xgboost_one_ns']:.0f} | | "
              f"{ref['xgboost_batch_2t_ns']:.1f} (nthread=2) |")
     L.append("")
+    L.append("The module's core path for the one-row request (parse, "
+             "predict, reply JSON; no HTTP): "
+             f"logreg {ours['logreg']['request_ns']:.0f} ns, "
+             f"forest {ours['forest']['request_ns']:.0f} ns.\n")
 
     L.append("## Memory: 4 workers\n")
     L.append(f"A forest of {mem['model_bytes'] / 1048576:.1f} MB "
@@ -697,7 +734,10 @@ def chart(res, outdir):
         for key, names in (("ceiling_lr", ("mlclf LR", "return 200 (LR)")),
                            ("ceiling_rf", ("mlclf RF", "return 200 (RF)")),
                            ("fastapi_lr", (None, "FastAPI LR")),
-                           ("fastapi_rf", (None, "FastAPI RF"))):
+                           ("fastapi_rf", (None, "FastAPI RF")),
+                           ("ceiling_lr_pipe", ("mlclf LR pipel.",
+                                                "return 200 pipel.")),
+                           ("ceiling_rf_pipe", ("mlclf RF pipel.", None))):
             for s, n in zip(srv[key]["sides"], names):
                 if n:
                     f.write(f'"{n}" {s["rps"]:.1f} {s["p99_ms"]:.4f}\n')
@@ -705,7 +745,7 @@ def chart(res, outdir):
     gp = f"""
 set terminal pngcairo size 1200,520 font "DejaVu Sans,10"
 set output "{png}"
-set multiplot layout 1,2 title "mlclf /predict on 1 core (wrk -c{CONNS}, keep-alive, iris, one row)"
+set multiplot layout 1,2 title "/predict on 1 core, iris, one row: wrk -c{CONNS} keep-alive on the other core ('pipel.': {PIPE} requests per write)"
 set style data histograms
 set style fill solid 0.8 border -1
 set boxwidth 0.8
