@@ -12,6 +12,7 @@
 #include <ngx_http.h>
 #include <mlclf.h>
 #include "ngx_http_mlclf_module.h"
+#include "ngx_http_mlclf_metrics.h"
 
 
 #define NGX_HTTP_MLCLF_VAR_MODEL       0
@@ -74,6 +75,20 @@ static ngx_command_t  ngx_http_mlclf_commands[] = {
       0,
       NULL },
 
+    { ngx_string("mlclf_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_mlclf_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mlclf_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_mlclf_metrics,
+      0,
+      0,
+      NULL },
+
     { ngx_string("mlclf_max_rows"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -94,7 +109,7 @@ static ngx_command_t  ngx_http_mlclf_commands[] = {
 
 static ngx_http_module_t  ngx_http_mlclf_module_ctx = {
     ngx_http_mlclf_add_variables,          /* preconfiguration */
-    NULL,                                  /* postconfiguration */
+    ngx_http_mlclf_metrics_init,           /* postconfiguration */
 
     ngx_http_mlclf_create_main_conf,       /* create main configuration */
     NULL,                                  /* init main configuration */
@@ -236,6 +251,10 @@ ngx_http_mlclf_model(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     ngx_memcpy(m->algorithm.data, mlclf_model_kind_name(model),
                m->algorithm.len + 1);
+
+    if (ngx_http_mlclf_metrics_model(cf, m, model) != NGX_OK) {
+        goto failed;
+    }
 
     mlclf_model_close(&model);
 
@@ -696,6 +715,8 @@ ngx_http_mlclf_init_process(ngx_cycle_t *cycle)
     if (mmcf == NULL) {
         return NGX_OK;
     }
+
+    ngx_http_mlclf_metrics_init_process(cycle);
 
     mp = mmcf->models.elts;
 

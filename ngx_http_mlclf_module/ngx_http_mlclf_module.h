@@ -20,6 +20,9 @@
 #define NGX_HTTP_MLCLF_NAME_MAX     64
 
 
+typedef struct ngx_http_mlclf_slot_s  ngx_http_mlclf_slot_t;
+
+
 /*
  * One mlclf_model directive.  Everything but model, loaded_at and mapped
  * is set by the master while it reads the configuration; model is the
@@ -40,11 +43,21 @@ typedef struct {
     unsigned                  mapped:1;     /* a map was attempted */
 
     ngx_uint_t                index;        /* in the main conf, counters */
+
+    /* for /metrics, set while the configuration is read */
+    u_char                   *labels;       /* escaped, '\0'-ended each */
+    size_t                    labels_len;
+    double                    accuracy;
+    time_t                    read_at;
+    unsigned                  has_accuracy:1;
+
+    ngx_http_mlclf_slot_t    *slot;         /* NULL: not counted */
 } ngx_http_mlclf_model_t;
 
 
 typedef struct {
     ngx_array_t               models;       /* ngx_http_mlclf_model_t * */
+    ngx_shm_zone_t           *shm_zone;     /* mlclf_zone, or NULL */
 } ngx_http_mlclf_main_conf_t;
 
 
@@ -64,7 +77,11 @@ typedef struct {
     size_t                    n_rows;
     uint32_t                  first_class;
     double                    first_confidence;
+    uint64_t                  start;        /* ns, monotonic */
+    uint64_t                  duration;     /* ns */
+    uint64_t                 *class_counts; /* batches, when counted */
     unsigned                  predicted:1;
+    unsigned                  timed:1;
 } ngx_http_mlclf_req_ctx_t;
 
 

@@ -12,6 +12,7 @@
 #include <ngx_http.h>
 #include <mlclf.h>
 #include "ngx_http_mlclf_module.h"
+#include "ngx_http_mlclf_metrics.h"
 
 
 static void ngx_http_mlclf_predict_body(ngx_http_request_t *r);
@@ -33,23 +34,6 @@ ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
     ngx_http_mlclf_req_ctx_t    *ctx;
     ngx_http_mlclf_loc_conf_t   *mlcf;
     ngx_http_mlclf_main_conf_t  *mmcf;
-
-    if (!(r->method & NGX_HTTP_POST)) {
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        ngx_str_set(&allow, "POST");
-
-        if (ngx_http_mlclf_add_header(r, "Allow", &allow) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_mlclf_send_error(r, NGX_HTTP_NOT_ALLOWED,
-                                         "method not allowed, use POST",
-                                         "method_not_allowed");
-    }
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_mlclf_req_ctx_t));
     if (ctx == NULL) {
@@ -75,6 +59,27 @@ ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
 
     ctx->name = name;
     ctx->model = m;
+
+    /* the context comes first: mlclf_zone counts every reply */
+
+    if (!(r->method & NGX_HTTP_POST)) {
+        ctx->reason = "method_not_allowed";
+
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        ngx_str_set(&allow, "POST");
+
+        if (ngx_http_mlclf_add_header(r, "Allow", &allow) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_mlclf_send_error(r, NGX_HTTP_NOT_ALLOWED,
+                                         "method not allowed, use POST",
+                                         ctx->reason);
+    }
 
     if (!ngx_http_mlclf_is_json(r)) {
         ctx->reason = "unsupported_media_type";
@@ -146,11 +151,20 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     mlclf_limits_t              limits;
     mlclf_request_t             req;
     ngx_http_mlclf_model_t     *m;
-    ngx_http_mlclf_req_ctx_t   *ctx;
-    ngx_http_mlclf_loc_conf_t  *mlcf;
+    ngx_http_mlclf_req_ctx_t    *ctx;
+    ngx_http_mlclf_loc_conf_t   *mlcf;
+    ngx_http_mlclf_main_conf_t  *mmcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mlclf_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
+
+    /* mlclf_request_duration_seconds: from here to a ready reply */
+
+    if (mmcf->shm_zone != NULL) {
+        ctx->start = ngx_http_mlclf_now();
+        ctx->timed = 1;
+    }
 
     m = ctx->model;
     model = m->model;
@@ -175,6 +189,10 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "mlclf_predict \"%V\": %s", &m->name, err.msg);
+
+        if (ctx->timed) {
+            ctx->duration = ngx_http_mlclf_now() - ctx->start;
+        }
 
         if (ngx_http_mlclf_add_header(r, "X-Model-Version", &m->version)
             != NGX_OK)
@@ -206,6 +224,15 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     rep.scratch = scratch;
     rep.version = (const char *) m->version.data;
 
+    if (ctx->timed && req.n_rows > 1) {
+        rep.class_counts = ngx_pcalloc(r->pool,
+                                       m->n_classes * sizeof(uint64_t));
+        if (rep.class_counts == NULL) {
+            mlclf_request_free(&req);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
     rc = mlclf_reply_write(&rep, model, &req, &err);
 
     if (rc != MLCLF_OK) {
@@ -215,11 +242,16 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     ctx->n_rows = req.n_rows;
     ctx->first_class = rep.first_class;
     ctx->first_confidence = rep.first_confidence;
+    ctx->class_counts = rep.class_counts;
     ctx->predicted = 1;
 
     mlclf_request_free(&req);
 
     b->last = b->pos + rep.len;
+
+    if (ctx->timed) {
+        ctx->duration = ngx_http_mlclf_now() - ctx->start;
+    }
 
     if (ngx_http_mlclf_add_header(r, "X-Model-Version", &m->version)
         != NGX_OK)
@@ -234,6 +266,10 @@ failed:
     mlclf_request_free(&req);
 
     ctx->reason = "internal";
+
+    if (ctx->timed) {
+        ctx->duration = ngx_http_mlclf_now() - ctx->start;
+    }
 
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                   "mlclf_predict \"%V\": %s", &m->name, err.msg);

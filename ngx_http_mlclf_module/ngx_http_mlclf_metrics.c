@@ -1,0 +1,1042 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * mlclf_zone and its counters, the log-phase handler that bumps them,
+ * and GET /metrics: stub_status figures and the module's counters as
+ * Prometheus text.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <mlclf.h>
+#include <cJSON.h>
+#include "ngx_http_mlclf_module.h"
+#include "ngx_http_mlclf_metrics.h"
+
+
+static ngx_int_t ngx_http_mlclf_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static ngx_int_t ngx_http_mlclf_counters_alloc(ngx_http_mlclf_ctx_t *ctx,
+    ngx_http_mlclf_slot_t *slot, uint32_t n_classes);
+static ngx_http_mlclf_slot_t *ngx_http_mlclf_slot_get(
+    ngx_http_mlclf_ctx_t *ctx, ngx_http_mlclf_model_t *m, ngx_log_t *log);
+static ngx_int_t ngx_http_mlclf_count(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_mlclf_code(ngx_uint_t status);
+static ngx_uint_t ngx_http_mlclf_reason(const char *reason,
+    ngx_uint_t status);
+static ngx_int_t ngx_http_mlclf_metrics_handler(ngx_http_request_t *r);
+static size_t ngx_http_mlclf_metrics_size(ngx_http_mlclf_main_conf_t *mmcf,
+    ngx_http_mlclf_shctx_t *sh);
+static u_char *ngx_http_mlclf_metrics_counters(u_char *p, u_char *last,
+    ngx_http_mlclf_shctx_t *sh);
+static u_char *ngx_http_mlclf_metrics_models(u_char *p, u_char *last,
+    ngx_http_mlclf_main_conf_t *mmcf);
+static ngx_atomic_uint_t ngx_http_mlclf_sum(ngx_http_mlclf_shctx_t *sh,
+    ngx_http_mlclf_slot_t *slot, ngx_uint_t i);
+static size_t ngx_http_mlclf_escape(u_char *dst, u_char *src, size_t len);
+
+
+static const char  *ngx_http_mlclf_codes[] = { NGX_HTTP_MLCLF_CODES };
+static const char  *ngx_http_mlclf_reasons[] = { NGX_HTTP_MLCLF_REASONS };
+static const char  *ngx_http_mlclf_le[] = { NGX_HTTP_MLCLF_BUCKETS_LE };
+static uint64_t     ngx_http_mlclf_bounds[] = { NGX_HTTP_MLCLF_BUCKETS_NS };
+
+/* this worker's stripe of every slot */
+static ngx_uint_t   ngx_http_mlclf_stripe;
+
+
+char *
+ngx_http_mlclf_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mlclf_main_conf_t *mmcf = conf;
+
+    u_char                *p;
+    ssize_t                size;
+    ngx_int_t              n;
+    ngx_str_t             *value, name, s;
+    ngx_uint_t             nslots;
+    ngx_shm_zone_t        *shm_zone;
+    ngx_http_mlclf_ctx_t  *ctx;
+
+    if (mmcf->shm_zone != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    p = (u_char *) ngx_strchr(value[1].data, ':');
+
+    if (p == NULL || p == value[1].data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid mlclf_zone \"%V\", expected name:size",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    name.data = value[1].data;
+    name.len = p - value[1].data;
+
+    s.data = p + 1;
+    s.len = value[1].data + value[1].len - s.data;
+
+    size = ngx_parse_size(&s);
+
+    if (size == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid mlclf_zone size \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (size < (ssize_t) (8 * ngx_pagesize)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "mlclf_zone \"%V\" is too small, %uzk at least",
+                           &value[1], 8 * ngx_pagesize / 1024);
+        return NGX_CONF_ERROR;
+    }
+
+    nslots = NGX_HTTP_MLCLF_SLOTS_DEFAULT;
+
+    if (cf->args->nelts == 3) {
+        n = NGX_ERROR;
+
+        if (ngx_strncmp(value[2].data, "slots=", 6) == 0) {
+            n = ngx_atoi(value[2].data + 6, value[2].len - 6);
+        }
+
+        if (n < 1 || n > NGX_HTTP_MLCLF_SLOTS_MAX) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\", expected "
+                               "slots=1..%d", &value[2],
+                               NGX_HTTP_MLCLF_SLOTS_MAX);
+            return NGX_CONF_ERROR;
+        }
+
+        nslots = n;
+    }
+
+    ctx = ngx_pcalloc(cf->pool, sizeof(ngx_http_mlclf_ctx_t));
+    if (ctx == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ctx->nslots = nslots;
+    ctx->cycle = cf->cycle;
+    ctx->mmcf = mmcf;
+
+    shm_zone = ngx_shared_memory_add(cf, &name, size, &ngx_http_mlclf_module);
+    if (shm_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (shm_zone->data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "mlclf_zone \"%V\" is already declared", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    shm_zone->init = ngx_http_mlclf_init_zone;
+    shm_zone->data = ctx;
+
+    mmcf->shm_zone = shm_zone;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Runs in the master for every configuration read: at start, with the
+ * previous configuration's ctx on a reload (the zone and its counters
+ * are kept when its name and size are unchanged), and with shm.exists
+ * where the memory outlives the master (Windows).  Then every model of
+ * the new configuration gets its slot, so workers never look one up.
+ */
+
+static ngx_int_t
+ngx_http_mlclf_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_mlclf_ctx_t  *octx = data;
+
+    size_t                   len;
+    ngx_uint_t               i, n;
+    ngx_core_conf_t         *ccf;
+    ngx_http_mlclf_ctx_t    *ctx;
+    ngx_http_mlclf_model_t **mp;
+
+    ctx = shm_zone->data;
+
+    if (octx) {
+        ctx->sh = octx->sh;
+        ctx->shpool = octx->shpool;
+
+        if (ctx->nslots != ctx->sh->nslots) {
+            ngx_log_error(NGX_LOG_NOTICE, shm_zone->shm.log, 0,
+                          "mlclf_zone \"%V\" keeps its %ui slots until "
+                          "it is created again", &shm_zone->shm.name,
+                          ctx->sh->nslots);
+        }
+
+        goto slots;
+    }
+
+    ctx->shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        ctx->sh = ctx->shpool->data;
+        goto slots;
+    }
+
+    len = sizeof(ngx_http_mlclf_shctx_t)
+          + (ctx->nslots - 1) * sizeof(ngx_http_mlclf_slot_t);
+
+    ctx->sh = ngx_slab_calloc(ctx->shpool, len);
+    if (ctx->sh == NULL) {
+        goto small;
+    }
+
+    ctx->shpool->data = ctx->sh;
+
+    ccf = (ngx_core_conf_t *) ngx_get_conf(ctx->cycle->conf_ctx,
+                                           ngx_core_module);
+
+    n = (ccf->worker_processes > 0) ? (ngx_uint_t) ccf->worker_processes : 1;
+
+    ctx->sh->nslots = ctx->nslots;
+    ctx->sh->nstripes = ngx_min(n, NGX_HTTP_MLCLF_STRIPES_MAX);
+
+    if (ngx_http_mlclf_counters_alloc(ctx, &ctx->sh->nomodel, 0) != NGX_OK) {
+        goto small;
+    }
+
+    len = sizeof(" in mlclf_zone \"\"") + shm_zone->shm.name.len;
+
+    ctx->shpool->log_ctx = ngx_slab_alloc(ctx->shpool, len);
+    if (ctx->shpool->log_ctx == NULL) {
+        goto small;
+    }
+
+    ngx_sprintf(ctx->shpool->log_ctx, " in mlclf_zone \"%V\"%Z",
+                &shm_zone->shm.name);
+
+slots:
+
+    mp = ctx->mmcf->models.elts;
+
+    for (i = 0; i < ctx->mmcf->models.nelts; i++) {
+        mp[i]->slot = ngx_http_mlclf_slot_get(ctx, mp[i], shm_zone->shm.log);
+    }
+
+    return NGX_OK;
+
+small:
+
+    ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                  "mlclf_zone \"%V\" is too small for %ui slots",
+                  &shm_zone->shm.name, ctx->nslots);
+
+    return NGX_ERROR;
+}
+
+
+static ngx_int_t
+ngx_http_mlclf_counters_alloc(ngx_http_mlclf_ctx_t *ctx,
+    ngx_http_mlclf_slot_t *slot, uint32_t n_classes)
+{
+    ngx_uint_t  stride;
+
+    stride = ngx_align(NGX_HTTP_MLCLF_C_CLASS + n_classes,
+                       NGX_HTTP_MLCLF_STRIPE_ALIGN);
+
+    slot->counters = ngx_slab_calloc(ctx->shpool, ctx->sh->nstripes * stride
+                                                  * sizeof(ngx_atomic_t));
+    if (slot->counters == NULL) {
+        return NGX_ERROR;
+    }
+
+    slot->stride = stride;
+    slot->n_classes = n_classes;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Only the master takes slots, one configuration at a time, so the slot
+ * table needs no lock; the slab pool locks itself.
+ */
+
+static ngx_http_mlclf_slot_t *
+ngx_http_mlclf_slot_get(ngx_http_mlclf_ctx_t *ctx, ngx_http_mlclf_model_t *m,
+    ngx_log_t *log)
+{
+    ngx_uint_t               i;
+    ngx_http_mlclf_slot_t   *slot, *free;
+    ngx_http_mlclf_shctx_t  *sh;
+
+    sh = ctx->sh;
+    free = NULL;
+
+    for (i = 0; i < sh->nslots; i++) {
+        slot = &sh->slots[i];
+
+        if (slot->state == NGX_HTTP_MLCLF_SLOT_FREE) {
+            if (free == NULL) {
+                free = slot;
+            }
+
+            continue;
+        }
+
+        if (slot->state != NGX_HTTP_MLCLF_SLOT_USED
+            || slot->name_len != m->name.len
+            || slot->version_len != m->version.len
+            || ngx_memcmp(slot->name, m->name.data, m->name.len) != 0
+            || ngx_memcmp(slot->version, m->version.data, m->version.len)
+               != 0)
+        {
+            continue;
+        }
+
+        if (slot->n_classes == m->n_classes
+            && slot->labels_len == m->labels_len
+            && ngx_memcmp(slot->labels, m->labels, m->labels_len) == 0)
+        {
+            return slot;
+        }
+
+        /*
+         * another file under the same name and version: its series
+         * would clash with the new one's, so they are no longer shown
+         */
+
+        slot->state = NGX_HTTP_MLCLF_SLOT_RETIRED;
+    }
+
+    if (free == NULL) {
+        goto exhausted;
+    }
+
+    free->labels = ngx_slab_alloc(ctx->shpool, m->labels_len);
+    if (free->labels == NULL) {
+        goto exhausted;
+    }
+
+    if (ngx_http_mlclf_counters_alloc(ctx, free, m->n_classes) != NGX_OK) {
+        ngx_slab_free(ctx->shpool, free->labels);
+        free->labels = NULL;
+        goto exhausted;
+    }
+
+    ngx_memcpy(free->labels, m->labels, m->labels_len);
+    free->labels_len = m->labels_len;
+    ngx_memcpy(free->name, m->name.data, m->name.len);
+    free->name_len = m->name.len;
+    ngx_memcpy(free->version, m->version.data, m->version.len);
+    free->version_len = m->version.len;
+
+    /* workers of the previous configuration may be reading the table */
+
+    ngx_memory_barrier();
+
+    free->state = NGX_HTTP_MLCLF_SLOT_USED;
+    sh->used++;
+
+    return free;
+
+exhausted:
+
+    (void) ngx_atomic_fetch_add(&sh->exhausted, 1);
+
+    ngx_log_error(NGX_LOG_WARN, log, 0,
+                  "mlclf_zone \"%V\" has no room for model \"%V\" %V, "
+                  "its requests are not counted",
+                  &ctx->mmcf->shm_zone->shm.name, &m->name, &m->version);
+
+    return NULL;
+}
+
+
+/*
+ * Called from mlclf_model while the file is open: the class labels,
+ * escaped for label values, and metrics.accuracy of the metadata.
+ */
+
+ngx_int_t
+ngx_http_mlclf_metrics_model(ngx_conf_t *cf, ngx_http_mlclf_model_t *m,
+    mlclf_model_t *model)
+{
+    u_char      *p;
+    size_t       len;
+    cJSON       *root, *metrics, *acc;
+    uint32_t     i;
+    const char  *label, *meta;
+
+    len = 0;
+
+    for (i = 0; i < m->n_classes; i++) {
+        len += 2 * ngx_strlen(mlclf_model_class_label(model, i)) + 1;
+    }
+
+    m->labels = ngx_pnalloc(cf->pool, len);
+    if (m->labels == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = m->labels;
+
+    for (i = 0; i < m->n_classes; i++) {
+        label = mlclf_model_class_label(model, i);
+        p += ngx_http_mlclf_escape(p, (u_char *) label, ngx_strlen(label));
+        *p++ = '\0';
+    }
+
+    m->labels_len = p - m->labels;
+    m->read_at = ngx_time();
+
+    meta = mlclf_model_metadata(model, &len);
+
+    if (meta == NULL || len == 0) {
+        return NGX_OK;
+    }
+
+    root = cJSON_ParseWithLength(meta, len);
+    if (root == NULL) {
+        return NGX_OK;
+    }
+
+    metrics = cJSON_GetObjectItemCaseSensitive(root, "metrics");
+    acc = cJSON_GetObjectItemCaseSensitive(metrics, "accuracy");
+
+    if (cJSON_IsNumber(acc)) {
+        m->accuracy = acc->valuedouble;
+        m->has_accuracy = 1;
+    }
+
+    cJSON_Delete(root);
+
+    return NGX_OK;
+}
+
+
+char *
+ngx_http_mlclf_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_mlclf_metrics_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* postconfiguration: counting costs nothing without an mlclf_zone */
+
+ngx_int_t
+ngx_http_mlclf_metrics_init(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt         *h;
+    ngx_http_core_main_conf_t   *cmcf;
+    ngx_http_mlclf_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mlclf_module);
+
+    if (mmcf->shm_zone == NULL) {
+        return NGX_OK;
+    }
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_mlclf_count;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_mlclf_metrics_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_mlclf_ctx_t        *ctx;
+    ngx_http_mlclf_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_mlclf_module);
+
+    if (mmcf == NULL || mmcf->shm_zone == NULL) {
+        return;
+    }
+
+    ctx = mmcf->shm_zone->data;
+
+    ngx_http_mlclf_stripe = (ngx_uint_t) ngx_worker % ctx->sh->nstripes;
+}
+
+
+uint64_t
+ngx_http_mlclf_now(void)
+{
+    struct timespec  ts;
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (uint64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+
+/*
+ * Log phase, so that the status is final, nginx's own 413 or 408 while
+ * the body is read included.  A handful of atomic adds on this worker's
+ * stripe, no lock.
+ */
+
+static ngx_int_t
+ngx_http_mlclf_count(ngx_http_request_t *r)
+{
+    uint32_t                     k;
+    ngx_uint_t                   i, status;
+    ngx_atomic_t                *c;
+    ngx_http_mlclf_ctx_t        *zctx;
+    ngx_http_mlclf_slot_t       *slot;
+    ngx_http_mlclf_req_ctx_t    *ctx;
+    ngx_http_mlclf_main_conf_t  *mmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
+
+    if (ctx == NULL) {
+        return NGX_OK;
+    }
+
+    slot = (ctx->model != NULL) ? ctx->model->slot : NULL;
+
+    if (slot == NULL) {
+        mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
+        zctx = mmcf->shm_zone->data;
+
+        if (ctx->model != NULL) {
+            (void) ngx_atomic_fetch_add(&zctx->sh->uncounted, 1);
+            return NGX_OK;
+        }
+
+        slot = &zctx->sh->nomodel;
+    }
+
+    c = slot->counters + ngx_http_mlclf_stripe * slot->stride;
+
+    if (r->err_status) {
+        status = r->err_status;
+
+    } else {
+        status = r->headers_out.status;
+    }
+
+    (void) ngx_atomic_fetch_add(&c[NGX_HTTP_MLCLF_C_CODE
+                                   + ngx_http_mlclf_code(status)], 1);
+
+    if (status >= NGX_HTTP_BAD_REQUEST || status == 0) {
+        (void) ngx_atomic_fetch_add(&c[NGX_HTTP_MLCLF_C_REASON
+                                  + ngx_http_mlclf_reason(ctx->reason,
+                                                          status)], 1);
+    }
+
+    if (ctx->timed) {
+        for (i = 0; i < NGX_HTTP_MLCLF_N_BUCKETS - 1; i++) {
+            if (ctx->duration <= ngx_http_mlclf_bounds[i]) {
+                break;
+            }
+        }
+
+        (void) ngx_atomic_fetch_add(&c[NGX_HTTP_MLCLF_C_BUCKET + i], 1);
+        (void) ngx_atomic_fetch_add(&c[NGX_HTTP_MLCLF_C_SUM],
+                                    ctx->duration);
+    }
+
+    if (!ctx->predicted) {
+        return NGX_OK;
+    }
+
+    if (ctx->class_counts == NULL) {
+        (void) ngx_atomic_fetch_add(&c[NGX_HTTP_MLCLF_C_CLASS
+                                       + ctx->first_class], 1);
+        return NGX_OK;
+    }
+
+    for (k = 0; k < slot->n_classes; k++) {
+        if (ctx->class_counts[k]) {
+            (void) ngx_atomic_fetch_add(&c[NGX_HTTP_MLCLF_C_CLASS + k],
+                                        ctx->class_counts[k]);
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* an index of NGX_HTTP_MLCLF_CODES */
+
+static ngx_uint_t
+ngx_http_mlclf_code(ngx_uint_t status)
+{
+    switch (status) {
+
+    case NGX_HTTP_OK:
+        return 0;
+    case NGX_HTTP_BAD_REQUEST:
+        return 1;
+    case NGX_HTTP_NOT_ALLOWED:
+        return 2;
+    case NGX_HTTP_REQUEST_TIME_OUT:
+        return 3;
+    case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
+        return 4;
+    case NGX_HTTP_UNSUPPORTED_MEDIA_TYPE:
+        return 5;
+    case 0:
+    case NGX_HTTP_CLIENT_CLOSED_REQUEST:
+        /* status 0: the connection was closed before any reply */
+        return 6;
+    case NGX_HTTP_INTERNAL_SERVER_ERROR:
+        return 7;
+    case NGX_HTTP_SERVICE_UNAVAILABLE:
+        return 8;
+    }
+
+    if (status < 300) {
+        return 9;
+    }
+
+    if (status < 400) {
+        return 10;
+    }
+
+    if (status < 500) {
+        return 11;
+    }
+
+    return 12;
+}
+
+
+/* an index of NGX_HTTP_MLCLF_REASONS */
+
+static ngx_uint_t
+ngx_http_mlclf_reason(const char *reason, ngx_uint_t status)
+{
+    ngx_uint_t  i;
+
+    if (reason == NULL) {
+        if (status == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE) {
+            return NGX_HTTP_MLCLF_REASON_BODY_TOO_LARGE;
+        }
+
+        return NGX_HTTP_MLCLF_REASON_OTHER;
+    }
+
+    for (i = 0; i < NGX_HTTP_MLCLF_REASON_OTHER; i++) {
+        if (ngx_strcmp(reason, ngx_http_mlclf_reasons[i]) == 0) {
+            return i;
+        }
+    }
+
+    return NGX_HTTP_MLCLF_REASON_OTHER;
+}
+
+
+static ngx_int_t
+ngx_http_mlclf_metrics_handler(ngx_http_request_t *r)
+{
+    u_char                      *last;
+    size_t                       size;
+    ngx_int_t                    rc;
+    ngx_buf_t                   *b;
+    ngx_chain_t                  out;
+    ngx_table_elt_t             *h;
+    ngx_http_mlclf_ctx_t        *zctx;
+    ngx_http_mlclf_shctx_t      *sh;
+    ngx_http_mlclf_main_conf_t  *mmcf;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Allow");
+        ngx_str_set(&h->value, "GET, HEAD");
+        h->lowcase_key = NULL;
+#if (nginx_version >= 1023000)
+        h->next = NULL;
+#endif
+
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
+
+    sh = NULL;
+
+    if (mmcf->shm_zone != NULL) {
+        zctx = mmcf->shm_zone->data;
+        sh = zctx->sh;
+    }
+
+    size = ngx_http_mlclf_metrics_size(mmcf, sh);
+
+    b = ngx_create_temp_buf(r->pool, size);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    last = b->end;
+
+#if (NGX_STAT_STUB)
+
+    b->last = ngx_slprintf(b->last, last, NGX_HTTP_MLCLF_STUB_HEAD,
+                           *ngx_stat_active, *ngx_stat_reading,
+                           *ngx_stat_writing, *ngx_stat_waiting,
+                           *ngx_stat_accepted, *ngx_stat_handled,
+                           *ngx_stat_requests);
+
+#endif
+
+    if (sh != NULL) {
+        b->last = ngx_http_mlclf_metrics_counters(b->last, last, sh);
+    }
+
+    b->last = ngx_http_mlclf_metrics_models(b->last, last, mmcf);
+
+    if (sh != NULL) {
+        b->last = ngx_slprintf(b->last, last, NGX_HTTP_MLCLF_SLOTS,
+                               sh->nslots, sh->used, sh->exhausted,
+                               sh->uncounted);
+    }
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = b->last - b->pos;
+
+    ngx_str_set(&r->headers_out.content_type, NGX_HTTP_MLCLF_CONTENT_TYPE);
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/* a bound on the text of /metrics, from the same inputs as the writers */
+
+static size_t
+ngx_http_mlclf_metrics_size(ngx_http_mlclf_main_conf_t *mmcf,
+    ngx_http_mlclf_shctx_t *sh)
+{
+    size_t                    size, lines, labels;
+    ngx_uint_t                i;
+    ngx_http_mlclf_slot_t    *slot;
+    ngx_http_mlclf_model_t  **mp;
+
+    size = sizeof(NGX_HTTP_MLCLF_STUB_HEAD) + 7 * NGX_ATOMIC_T_LEN
+           + sizeof(NGX_HTTP_MLCLF_INFO_HEAD)
+           + sizeof(NGX_HTTP_MLCLF_ACCURACY_HEAD)
+           + sizeof(NGX_HTTP_MLCLF_LOADED_HEAD);
+
+    mp = mmcf->models.elts;
+
+    for (i = 0; i < mmcf->models.nelts; i++) {
+        size += 3 * (NGX_HTTP_MLCLF_LINE_MAX + mp[i]->name.len
+                     + mp[i]->version.len + mp[i]->algorithm.len);
+    }
+
+    if (sh == NULL) {
+        return size;
+    }
+
+    size += sizeof(NGX_HTTP_MLCLF_REQUESTS_HEAD)
+            + sizeof(NGX_HTTP_MLCLF_ERRORS_HEAD)
+            + sizeof(NGX_HTTP_MLCLF_DURATION_HEAD)
+            + sizeof(NGX_HTTP_MLCLF_PREDICTIONS_HEAD)
+            + sizeof(NGX_HTTP_MLCLF_SLOTS) + 4 * NGX_ATOMIC_T_LEN
+            + (NGX_HTTP_MLCLF_N_CODES + NGX_HTTP_MLCLF_N_REASONS)
+              * NGX_HTTP_MLCLF_LINE_MAX;
+
+    for (i = 0; i < sh->nslots; i++) {
+        slot = &sh->slots[i];
+
+        if (slot->state != NGX_HTTP_MLCLF_SLOT_USED) {
+            continue;
+        }
+
+        lines = NGX_HTTP_MLCLF_N_CODES + NGX_HTTP_MLCLF_N_REASONS
+                + NGX_HTTP_MLCLF_N_BUCKETS + 2 + slot->n_classes;
+        labels = slot->name_len + slot->version_len;
+
+        size += lines * (NGX_HTTP_MLCLF_LINE_MAX + labels) + slot->labels_len;
+    }
+
+    return size;
+}
+
+
+static u_char *
+ngx_http_mlclf_metrics_counters(u_char *p, u_char *last,
+    ngx_http_mlclf_shctx_t *sh)
+{
+    u_char                 *label;
+    uint32_t                k;
+    ngx_str_t               name, version;
+    ngx_uint_t              i, j, used;
+    ngx_atomic_uint_t       n, acc;
+    ngx_http_mlclf_slot_t  *slot;
+
+    used = sh->nslots;
+
+    /* the counters of requests naming no model, when there are some */
+
+    p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_REQUESTS_HEAD);
+
+    ngx_str_set(&name, "");
+    ngx_str_set(&version, "");
+
+    for (j = 0; j < NGX_HTTP_MLCLF_N_CODES; j++) {
+        n = ngx_http_mlclf_sum(sh, &sh->nomodel, NGX_HTTP_MLCLF_C_CODE + j);
+
+        if (n) {
+            p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_REQUESTS, &name,
+                             &version, ngx_http_mlclf_codes[j], n);
+        }
+    }
+
+    for (i = 0; i < used; i++) {
+        slot = &sh->slots[i];
+
+        if (slot->state != NGX_HTTP_MLCLF_SLOT_USED) {
+            continue;
+        }
+
+        name.len = slot->name_len;
+        name.data = slot->name;
+        version.len = slot->version_len;
+        version.data = slot->version;
+
+        for (j = 0; j < NGX_HTTP_MLCLF_N_CODES; j++) {
+            n = ngx_http_mlclf_sum(sh, slot, NGX_HTTP_MLCLF_C_CODE + j);
+
+            /* the catch-all codes only when they happened */
+
+            if (n == 0 && j >= NGX_HTTP_MLCLF_N_CODES - 4) {
+                continue;
+            }
+
+            p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_REQUESTS, &name,
+                             &version, ngx_http_mlclf_codes[j], n);
+        }
+    }
+
+    p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_ERRORS_HEAD);
+
+    ngx_str_set(&name, "");
+    ngx_str_set(&version, "");
+
+    for (j = 0; j < NGX_HTTP_MLCLF_N_REASONS; j++) {
+        n = ngx_http_mlclf_sum(sh, &sh->nomodel, NGX_HTTP_MLCLF_C_REASON + j);
+
+        if (n) {
+            p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_ERRORS, &name,
+                             &version, ngx_http_mlclf_reasons[j], n);
+        }
+    }
+
+    for (i = 0; i < used; i++) {
+        slot = &sh->slots[i];
+
+        if (slot->state != NGX_HTTP_MLCLF_SLOT_USED) {
+            continue;
+        }
+
+        name.len = slot->name_len;
+        name.data = slot->name;
+        version.len = slot->version_len;
+        version.data = slot->version;
+
+        for (j = 0; j < NGX_HTTP_MLCLF_N_REASONS; j++) {
+            n = ngx_http_mlclf_sum(sh, slot, NGX_HTTP_MLCLF_C_REASON + j);
+            p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_ERRORS, &name,
+                             &version, ngx_http_mlclf_reasons[j], n);
+        }
+    }
+
+    p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_DURATION_HEAD);
+
+    for (i = 0; i < used; i++) {
+        slot = &sh->slots[i];
+
+        if (slot->state != NGX_HTTP_MLCLF_SLOT_USED) {
+            continue;
+        }
+
+        name.len = slot->name_len;
+        name.data = slot->name;
+        version.len = slot->version_len;
+        version.data = slot->version;
+
+        acc = 0;
+
+        for (j = 0; j < NGX_HTTP_MLCLF_N_BUCKETS; j++) {
+            acc += ngx_http_mlclf_sum(sh, slot, NGX_HTTP_MLCLF_C_BUCKET + j);
+            p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_BUCKET, &name,
+                             &version, ngx_http_mlclf_le[j], acc);
+        }
+
+        n = ngx_http_mlclf_sum(sh, slot, NGX_HTTP_MLCLF_C_SUM);
+
+        p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_SUM, &name, &version,
+                         n / 1000000000, n % 1000000000);
+        p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_COUNT, &name, &version,
+                         acc);
+    }
+
+    p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_PREDICTIONS_HEAD);
+
+    for (i = 0; i < used; i++) {
+        slot = &sh->slots[i];
+
+        if (slot->state != NGX_HTTP_MLCLF_SLOT_USED) {
+            continue;
+        }
+
+        name.len = slot->name_len;
+        name.data = slot->name;
+        version.len = slot->version_len;
+        version.data = slot->version;
+
+        label = slot->labels;
+
+        for (k = 0; k < slot->n_classes; k++) {
+            n = ngx_http_mlclf_sum(sh, slot, NGX_HTTP_MLCLF_C_CLASS + k);
+            p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_PREDICTIONS, &name,
+                             &version, label, n);
+            label += ngx_strlen(label) + 1;
+        }
+    }
+
+    return p;
+}
+
+
+static u_char *
+ngx_http_mlclf_metrics_models(u_char *p, u_char *last,
+    ngx_http_mlclf_main_conf_t *mmcf)
+{
+    char                      acc[32];
+    ngx_uint_t                i;
+    ngx_http_mlclf_model_t   *m, **mp;
+
+    mp = mmcf->models.elts;
+
+    p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_INFO_HEAD);
+
+    for (i = 0; i < mmcf->models.nelts; i++) {
+        m = mp[i];
+        p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_INFO, &m->name, &m->version,
+                         &m->algorithm, m->n_features, m->n_classes);
+    }
+
+    p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_ACCURACY_HEAD);
+
+    for (i = 0; i < mmcf->models.nelts; i++) {
+        m = mp[i];
+
+        if (!m->has_accuracy) {
+            continue;
+        }
+
+        acc[mlclf_format_double(acc, m->accuracy)] = '\0';
+
+        p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_ACCURACY, &m->name,
+                         &m->version, acc);
+    }
+
+    p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_LOADED_HEAD);
+
+    for (i = 0; i < mmcf->models.nelts; i++) {
+        m = mp[i];
+        p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_LOADED, &m->name,
+                         &m->version, m->read_at);
+    }
+
+    return p;
+}
+
+
+/* plain loads: a scrape may see a request half counted, never blocks */
+
+static ngx_atomic_uint_t
+ngx_http_mlclf_sum(ngx_http_mlclf_shctx_t *sh, ngx_http_mlclf_slot_t *slot,
+    ngx_uint_t i)
+{
+    ngx_uint_t          s;
+    ngx_atomic_uint_t   n;
+
+    n = 0;
+
+    for (s = 0; s < sh->nstripes; s++) {
+        n += slot->counters[s * slot->stride + i];
+    }
+
+    return n;
+}
+
+
+/* a label value: backslash, double quote and line feed escaped */
+
+static size_t
+ngx_http_mlclf_escape(u_char *dst, u_char *src, size_t len)
+{
+    u_char  *p;
+
+    p = dst;
+
+    while (len--) {
+        switch (*src) {
+
+        case '\\':
+        case '"':
+            *p++ = '\\';
+            *p++ = *src;
+            break;
+
+        case '\n':
+            *p++ = '\\';
+            *p++ = 'n';
+            break;
+
+        default:
+            *p++ = *src;
+        }
+
+        src++;
+    }
+
+    return p - dst;
+}
