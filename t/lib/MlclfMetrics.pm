@@ -1,0 +1,138 @@
+package MlclfMetrics;
+
+# Checks of /metrics text for the t/01x-metrics files: promtool's own
+# check, the conformance rules promtool does not enforce (HELP and TYPE
+# for every family, no duplicate series, cumulative buckets ending in
+# le="+Inf" equal to _count), and a parser to read exact values.
+
+use strict;
+use warnings;
+
+use File::Temp qw(tempfile);
+
+use Exporter 'import';
+our @EXPORT_OK = qw(promtool promtool_check conformance parse_metrics
+                    value);
+
+sub promtool { $ENV{MLCLF_PROMTOOL} || '/usr/bin/promtool' }
+
+# (exit code, output) of "promtool check metrics" on $text
+sub promtool_check {
+    my ($text) = @_;
+    my ($fh, $file) = tempfile('mlclf-metrics-XXXXXX', TMPDIR => 1,
+                               UNLINK => 1);
+    binmode $fh;
+    print $fh $text;
+    close $fh;
+
+    my $bin = promtool();
+    my $out = qx{'$bin' check metrics < '$file' 2>&1};
+    return ($? >> 8, $out);
+}
+
+# { 'name{labels}' => value } from the sample lines, labels as written
+sub parse_metrics {
+    my ($text) = @_;
+    my %v;
+
+    for my $line (split /\n/, $text) {
+        next if $line =~ /^#/ || $line eq '';
+        my ($series, $value) = $line =~ /^(\S+(?:\{.*\})?) (\S+)$/
+            or next;
+        $v{$series} = $value;
+    }
+
+    return \%v;
+}
+
+# the value of one series, 0 + ..., or undef when absent
+sub value {
+    my ($text, $series) = @_;
+    my $v = parse_metrics($text)->{$series};
+    return defined $v ? 0 + $v : undef;
+}
+
+# a list of problems; empty when the text conforms
+sub conformance {
+    my ($text) = @_;
+    my (@problems, %help, %type, %seen, %hist, %count);
+
+    if ($text !~ /\n\z/) {
+        push @problems, 'does not end in a line feed';
+    }
+
+    for my $line (split /\n/, $text) {
+        if ($line =~ /^# HELP (\S+) ./) {
+            push @problems, "second HELP for $1" if $help{$1}++;
+            next;
+        }
+
+        if ($line =~ /^# TYPE (\S+) (counter|gauge|histogram)$/) {
+            push @problems, "second TYPE for $1" if $type{$1};
+            push @problems, "TYPE before HELP for $1" unless $help{$1};
+            $type{$1} = $2;
+            next;
+        }
+
+        if ($line =~ /^#/) {
+            push @problems, "bad comment: $line";
+            next;
+        }
+
+        my ($name, $labels, $value) =
+            $line =~ /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$/
+            or do { push @problems, "bad line: $line"; next };
+
+        $labels = '' unless defined $labels;
+
+        if ($labels ne ''
+            && $labels !~ /^\{(?:[a-z_]+="(?:[^"\\\n]|\\[\\"n])*",?)+\}$/)
+        {
+            push @problems, "bad label values: $line";
+        }
+
+        push @problems, "duplicate series: $name$labels"
+            if $seen{"$name$labels"}++;
+
+        push @problems, "bad value: $line"
+            unless $value =~ /^-?[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?$/;
+
+        my $family = $name;
+
+        if (!$type{$name} && $name =~ /^(.*)_(bucket|sum|count)$/
+            && ($type{$1} || '') eq 'histogram')
+        {
+            $family = $1;
+            my $suffix = $2;
+            (my $key = $labels) =~ s/,?le="[^"]*"//;
+
+            if ($suffix eq 'bucket') {
+                my ($le) = $labels =~ /le="([^"]*)"/;
+                my $prev = $hist{$key};
+                push @problems, "bucket not cumulative: $line"
+                    if defined $prev && $value < $prev->{value};
+                $hist{$key} = { value => $value, le => $le };
+
+            } elsif ($suffix eq 'count') {
+                my $last = $hist{$key};
+
+                if (!$last || $last->{le} ne '+Inf') {
+                    push @problems, "no le=\"+Inf\" bucket before $line";
+
+                } elsif ($last->{value} != $value) {
+                    push @problems, "+Inf bucket $last->{value} is not"
+                                    . " _count $value";
+                }
+
+                $count{$key}++;
+            }
+        }
+
+        push @problems, "no HELP or TYPE for $name"
+            unless $help{$family} && $type{$family};
+    }
+
+    return @problems;
+}
+
+1;
