@@ -126,3 +126,7 @@ bench: bins module bench-deps
 
 bench-smoke: bins module bench-deps
 	/usr/bin/python3 bench/run.py --smoke
+
+.PHONY: run-check
+run-check: bins module
+	scripts/run-check.sh

@@ -1,0 +1,124 @@
+#!/bin/sh
+# make run-check: `make run` starts, serves, stops on Ctrl-C and starts
+# again.  Runs `make run` twice in its own session (setsid), as a
+# terminal would: waits for /health, POSTs /predict, sends SIGINT to the
+# whole process group (what Ctrl-C does) and then checks that make
+# exited, that no process of the session is left, that the pid file is
+# gone and that 127.0.0.1:8080 is free.  The second start must reuse the
+# model the first one trained.  Uses ./var of the repository.
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+log=${B:-build}/run-check
+mkdir -p "$log"
+fails=0
+
+say() { printf '%s\n' "run-check: $*"; }
+bad() { say "FAIL: $*"; fails=$((fails + 1)); }
+
+port_busy() {
+    ss -ltnH 'sport = :8080' 2>/dev/null | grep -q .
+}
+
+if port_busy; then
+    say "127.0.0.1:8080 is in use; stop what listens there first" >&2
+    exit 1
+fi
+
+one_run() {
+    n=$1
+    out=$log/run$n.log
+    setsid make --no-print-directory run >"$out" 2>&1 </dev/null &
+    pgid=$!
+
+    up=
+    i=0
+    while [ $i -lt 600 ]; do
+        if curl -fsS -o /dev/null http://127.0.0.1:8080/health 2>/dev/null
+        then
+            up=1
+            break
+        fi
+        if ! kill -0 "$pgid" 2>/dev/null; then
+            break
+        fi
+        sleep 0.5
+        i=$((i + 1))
+    done
+    if [ -z "$up" ]; then
+        bad "run $n: /health never answered; log $out"
+        tail -n 20 "$out"
+        kill -TERM "-$pgid" 2>/dev/null
+        wait "$pgid"
+        return
+    fi
+    say "run $n: up"
+
+    reply=$(curl -sS http://127.0.0.1:8080/predict \
+            -H 'Content-Type: application/json' \
+            -d '{"features": [5.1, 3.5, 1.4, 0.2]}')
+    case $reply in
+    *'"prediction":"setosa"'*) say "run $n: predict ok: $reply" ;;
+    *) bad "run $n: predict replied: $reply" ;;
+    esac
+
+    # The curl lines that make run printed must work as pasted.
+    line=$(grep -m1 'curl -s http://127.0.0.1:8080/predict' "$out")
+    reply=$(sh -c "$line")
+    case $reply in
+    *'"prediction":'*) say "run $n: printed curl line ok" ;;
+    *) bad "run $n: printed line '$line' replied: $reply" ;;
+    esac
+
+    if [ -s var/run/nginx.pid ]; then
+        say "run $n: pid file var/run/nginx.pid ok"
+    else
+        bad "run $n: no var/run/nginx.pid"
+    fi
+
+    # Ctrl-C: SIGINT to the foreground process group.
+    kill -INT "-$pgid"
+    wait "$pgid"
+    rc=$?
+    # make reports the interrupt (130) or, if NGINX exited first, 0/2.
+    case $rc in
+    0|2|130) say "run $n: make exited ($rc) after SIGINT" ;;
+    *) bad "run $n: make exited with $rc" ;;
+    esac
+
+    sleep 0.5
+    left=$(pgrep -s "$pgid" 2>/dev/null | tr '\n' ' ')
+    if [ -n "$left" ]; then
+        bad "run $n: processes left in the session: $left"
+        kill -KILL "-$pgid" 2>/dev/null
+    else
+        say "run $n: no process left"
+    fi
+
+    if [ -e var/run/nginx.pid ]; then
+        bad "run $n: var/run/nginx.pid left behind"
+    fi
+    if port_busy; then
+        bad "run $n: 127.0.0.1:8080 still in use"
+    else
+        say "run $n: port 8080 free"
+    fi
+    if grep -E '\[(alert|emerg|crit)\]' "$out"; then
+        bad "run $n: alerts in the log $out"
+    fi
+}
+
+one_run 1
+one_run 2
+
+if grep -q 'run: training' "$log/run2.log"; then
+    bad "run 2 trained again instead of serving the existing version"
+fi
+
+if [ $fails -ne 0 ]; then
+    say "$fails failure(s)"
+    exit 1
+fi
+say "ok"

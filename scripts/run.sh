@@ -1,0 +1,82 @@
+#!/bin/sh
+# `make run`: serve the sample iris model with the freshly built module.
+#
+#   scripts/run.sh          (make run builds first: make bins module)
+#
+# Trains conf/iris.yaml into ./var/registry and promotes it when
+# var/registry/iris has no active version yet (an existing one is kept:
+# delete var/registry to start over), checks the configuration, prints
+# curl lines and then runs NGINX in the foreground (daemon off, master
+# on) on 127.0.0.1:8080 with conf/nginx.conf.  The shell execs NGINX, so
+# Ctrl-C reaches the master directly: it stops the workers, removes its
+# pid file and exits.  Everything it writes is under ./var.
+#
+# Environment: NGINX (default /usr/sbin/nginx), B (build dir, "build").
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+NGINX=${NGINX:-/usr/sbin/nginx}
+B=${B:-build}
+bin=$B/bin
+reg=var/registry
+model=iris
+
+for f in "$bin/mlclf-train" "$bin/mlclf-registry" \
+         "$B/modules/ngx_http_mlclf_module.so" "$NGINX"
+do
+    if [ ! -x "$f" ] && [ ! -f "$f" ]; then
+        echo "run: $f is missing: run 'make run' (it builds first)" >&2
+        exit 1
+    fi
+done
+
+mkdir -p var/run var/log var/tmp
+
+# An NGINX from an earlier run that is still alive holds the port.
+if [ -s var/run/nginx.pid ]; then
+    old=$(cat var/run/nginx.pid)
+    if kill -0 "$old" 2>/dev/null; then
+        echo "run: NGINX is already running (pid $old);" \
+             "stop it with: kill -QUIT $old" >&2
+        exit 1
+    fi
+    rm -f var/run/nginx.pid
+fi
+
+if [ -L "$reg/$model/active" ] \
+   && "$bin/mlclf-registry" --root "$reg" verify "$model" >/dev/null 2>&1
+then
+    echo "run: serving the active version of $reg/$model" \
+         "(rm -rf $reg to retrain)"
+else
+    echo "run: training conf/iris.yaml into $reg"
+    "$bin/mlclf-train" --config conf/iris.yaml --registry "$reg" --promote
+fi
+"$bin/mlclf-registry" --root "$reg" list "$model"
+
+# Config check first: a bad model or config is reported before the banner.
+"$NGINX" -p "$root" -c conf/nginx.conf -e stderr -q -t
+
+cat <<END
+
+NGINX with ngx_http_mlclf_module on http://127.0.0.1:8080  (Ctrl-C stops)
+
+  curl -s http://127.0.0.1:8080/predict -H 'Content-Type: application/json' -d '{"features": [5.1, 3.5, 1.4, 0.2]}'
+  curl -s http://127.0.0.1:8080/predict -H 'Content-Type: application/json' -d '{"features": {"sepal_length": 6.7, "sepal_width": 3.0, "petal_length": 5.2, "petal_width": 2.3}}'
+  curl -s http://127.0.0.1:8080/predict -H 'Content-Type: application/json' -d '{"instances": [[5.1, 3.5, 1.4, 0.2], [6.0, 2.7, 5.1, 1.6]]}'
+  curl -s http://127.0.0.1:8080/health
+END
+if grep -q '^[^#]*mlclf_metrics' conf/nginx.conf; then
+    echo "  curl -s http://127.0.0.1:8080/metrics"
+fi
+cat <<END
+
+  new version:  $bin/mlclf-train --config conf/iris.yaml --registry $reg
+                $bin/mlclf-registry --root $reg promote $model v2 --reload=var/run/nginx.pid
+  roll back:    $bin/mlclf-registry --root $reg rollback $model --reload=var/run/nginx.pid
+
+END
+
+exec "$NGINX" -p "$root" -c conf/nginx.conf -e stderr -g 'daemon off;'
