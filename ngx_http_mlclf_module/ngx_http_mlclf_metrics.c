@@ -499,17 +499,41 @@ static ngx_int_t
 ngx_http_mlclf_count(ngx_http_request_t *r)
 {
     uint32_t                     k;
+    ngx_str_t                    name;
     ngx_uint_t                   i, status;
     ngx_atomic_t                *c;
     ngx_http_mlclf_ctx_t        *zctx;
     ngx_http_mlclf_slot_t       *slot;
-    ngx_http_mlclf_req_ctx_t    *ctx;
+    ngx_http_mlclf_req_ctx_t    *ctx, none;
+    ngx_http_mlclf_loc_conf_t   *mlcf;
     ngx_http_mlclf_main_conf_t  *mmcf;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
 
     if (ctx == NULL) {
-        return NGX_OK;
+
+        /*
+         * finalized before the handler ran: a Content-Length over
+         * client_max_body_size is refused while the location is found
+         */
+
+        mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mlclf_module);
+
+        if (mlcf->model_name == NULL) {
+            return NGX_OK;
+        }
+
+        ngx_memzero(&none, sizeof(ngx_http_mlclf_req_ctx_t));
+        ctx = &none;
+
+        ctx->model = mlcf->model;
+
+        if (ctx->model == NULL
+            && ngx_http_complex_value(r, mlcf->model_name, &name) == NGX_OK)
+        {
+            mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
+            ctx->model = ngx_http_mlclf_model_find(mmcf, &name);
+        }
     }
 
     slot = (ctx->model != NULL) ? ctx->model->slot : NULL;
