@@ -72,6 +72,16 @@ one_run() {
     *) bad "run $n: printed line '$line' replied: $reply" ;;
     esac
 
+    if grep -q '^[^#]*mlclf_metrics' conf/nginx.conf; then
+        if curl -fsS http://127.0.0.1:8080/metrics \
+           | grep -q '^mlclf_requests_total{model="iris"'
+        then
+            say "run $n: /metrics ok"
+        else
+            bad "run $n: /metrics has no mlclf_requests_total for iris"
+        fi
+    fi
+
     if [ -s var/run/nginx.pid ]; then
         say "run $n: pid file var/run/nginx.pid ok"
     else
