@@ -22,6 +22,7 @@ sub new {
         workers => $o{workers} || 2,
         http    => $o{http_config} || '',
         server  => $o{config} || '',
+        listen  => $o{listen} ? " $o{listen}" : '',
         nginx   => $ENV{TEST_NGINX_BINARY} || 'nginx',
         module  => $ENV{TEST_NGINX_LOAD_MODULES}
                    || MlclfFixtures::repo()
@@ -68,7 +69,7 @@ http {
     scgi_temp_path $p/tmp/scgi;
 $self->{http}
     server {
-        listen 127.0.0.1:$self->{port};
+        listen 127.0.0.1:$self->{port}$self->{listen};
 $self->{server}
     }
 }

@@ -1,0 +1,184 @@
+# mlclf_zone across processes and reloads (plain Test::More driving
+# nginx through t/lib/MlclfTest.pm, master on, two workers, reuseport so
+# that both take connections, $pid in the access log to prove it):
+# exact sums over both workers; promote v2 + reload keeps v1's counters
+# and adds v2's series; a plain reload keeps everything; killed workers
+# lose nothing; a worker that cannot map its model counts
+# model_unavailable; nginx's own 408 counts as reason "other".  The
+# registry is trained from conf/iris-logreg.yaml into a temporary dir.
+
+use strict;
+use warnings;
+
+use Test::More;
+use File::Copy qw(move);
+use IO::Socket::INET;
+use Time::HiRes ();
+use MlclfFixtures qw(tmpdir train promote slurp);
+use MlclfMetrics qw(promtool_check conformance parse_metrics);
+use MlclfTest;
+
+my $tmp = tmpdir();
+my $reg = "$tmp/reg";
+
+train($reg, 'iris-logreg.yaml', promote => 1);
+train($reg, 'iris-logreg.yaml');
+
+my $good = '{"features": [5.1, 3.5, 1.4, 0.2]}';
+my $bad = '{"features": [5.1, 3.5, 1.4]}';
+
+my $t = MlclfTest->new(
+    workers     => 2,
+    listen      => 'reuseport',
+    http_config => "    mlclf_zone mlclf:1m;\n"
+                 . "    mlclf_model iris $reg/iris;\n"
+                 . "    log_format pid '\$pid \$status';",
+    config      => "        client_body_timeout 300ms;\n"
+                 . "        location = /predict { mlclf_predict iris;\n"
+                 . "            access_log logs/access.log pid; }\n"
+                 . "        location = /metrics { mlclf_metrics; }",
+);
+
+$t->start;
+
+# a connection per request, so that both workers answer
+$t->{ua} = HTTP::Tiny->new(keep_alive => 0);
+
+sub scrape {
+    my ($what) = @_;
+    my $r = $t->request('GET', '/metrics');
+
+    is($r->{status}, 200, "$what: GET /metrics");
+
+    my ($rc, $out) = promtool_check($r->{content});
+    is("$rc $out", '0 ', "$what: promtool check metrics");
+    is(join("\n", conformance($r->{content})), '', "$what: conformance");
+
+    return parse_metrics($r->{content});
+}
+
+sub series {
+    my ($name, $version, $label, $value) = @_;
+    return $name . '{model="iris",version="' . $version . '",'
+           . $label . '="' . $value . '"}';
+}
+
+sub send_n {
+    my ($n, $body, $status) = @_;
+    my $ok = 0;
+
+    for (1 .. $n) {
+        $ok++ if $t->predict('/predict', $body)->{status} == $status;
+    }
+
+    return $ok;
+}
+
+is(send_n(40, $good, 200), 40, '40 good requests');
+is(send_n(10, $bad, 400), 10, '10 bad requests');
+
+my %pids;
+for (split /\n/, slurp($t->prefix . '/logs/access.log')) {
+    $pids{(split / /)[0]}++;
+}
+is(scalar keys %pids, 2, 'both workers answered: ' . join(' ', %pids));
+
+my $m = scrape('v1');
+
+is($m->{series('mlclf_requests_total', 'v1', 'code', 200)}, 40,
+   '200s summed over both workers');
+is($m->{series('mlclf_requests_total', 'v1', 'code', 400)}, 10,
+   '400s summed over both workers');
+is($m->{series('mlclf_errors_total', 'v1', 'reason', 'bad_shape')}, 10,
+   'bad_shape summed');
+is($m->{series('mlclf_predictions_total', 'v1', 'class', 'setosa')}, 40,
+   'predictions summed');
+is($m->{'mlclf_request_duration_seconds_count{model="iris",version="v1"}'},
+   50, 'every request with a body is timed');
+is($m->{'mlclf_metrics_slots_used'}, 1, 'one slot');
+
+# promote v2 and reload: v1's counters stay, v2's series appear
+
+my @old = $t->worker_pids;
+promote($reg, 'iris', 'v2');
+$t->reload;
+my @new = $t->wait_workers_replaced(@old);
+
+is(send_n(5, $good, 200), 5, '5 good requests to v2');
+
+$m = scrape('v2');
+
+is($m->{series('mlclf_requests_total', 'v1', 'code', 200)}, 40,
+   'v1 200s kept across the reload');
+is($m->{series('mlclf_errors_total', 'v1', 'reason', 'bad_shape')}, 10,
+   'v1 errors kept');
+is($m->{series('mlclf_requests_total', 'v2', 'code', 200)}, 5,
+   'v2 series counted');
+is($m->{series('mlclf_predictions_total', 'v2', 'class', 'setosa')}, 5,
+   'v2 predictions');
+is($m->{'mlclf_model_info{model="iris",version="v2",algorithm="logreg",'
+        . 'n_features="4",n_classes="3"}'}, 1, 'model_info: v2');
+ok(!grep({ /^mlclf_model_info\{.*version="v1"/ } keys %$m),
+   'model_info: no longer v1');
+is($m->{'mlclf_metrics_slots_used'}, 2, 'two slots');
+
+# a reload with nothing changed keeps all of it
+
+@old = @new;
+$t->reload;
+@new = $t->wait_workers_replaced(@old);
+
+$m = scrape('reload');
+
+is($m->{series('mlclf_requests_total', 'v1', 'code', 200)}, 40,
+   'v1 kept across a second reload');
+is($m->{series('mlclf_requests_total', 'v2', 'code', 200)}, 5,
+   'v2 kept across a second reload');
+is($m->{'mlclf_metrics_slots_used'}, 2, 'still two slots');
+
+# nginx's 408: half a body, then silence past client_body_timeout
+
+my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . $t->port)
+    or die "connect: $!";
+$c->autoflush(1);
+print $c "POST /predict HTTP/1.1\r\nHost: localhost\r\n"
+         . "Content-Type: application/json\r\nConnection: close\r\n"
+         . "Content-Length: 100\r\n\r\n{\"features\":";
+my $reply = do { local $/; <$c> };
+close $c;
+
+$m = scrape('408');
+
+is($m->{series('mlclf_requests_total', 'v2', 'code', 408)}, 1,
+   'a body timeout: code 408');
+is($m->{series('mlclf_errors_total', 'v2', 'reason', 'other')}, 1,
+   'a body timeout: reason other');
+
+# killed workers that cannot map the model: counters survive,
+# model_unavailable is counted
+
+move("$reg/iris/versions/v2/model.mlclf", "$tmp/v2.mlclf") or die "mv: $!";
+kill 'KILL', @new;
+my @respawned = $t->wait_workers_replaced(@new);
+is(scalar @respawned, 2, 'the master respawned the workers');
+
+is(send_n(3, $good, 503), 3, '3 requests to an unmapped model: 503');
+
+$m = scrape('unmapped');
+
+is($m->{series('mlclf_requests_total', 'v2', 'code', 200)}, 5,
+   'killed workers lost no count');
+is($m->{series('mlclf_requests_total', 'v2', 'code', 503)}, 3,
+   '503s counted');
+is($m->{series('mlclf_errors_total', 'v2', 'reason', 'model_unavailable')},
+   3, 'model_unavailable counted');
+is($m->{series('mlclf_requests_total', 'v1', 'code', 200)}, 40,
+   'v1 still there');
+
+$t->stop;
+
+unlike($t->error_log, qr/\[(?:crit|emerg)\].*(?:signal|core)/,
+       'no worker crashed');
+unlike($t->error_log, qr/has no room/, 'no slot ran out');
+
+done_testing();
