@@ -41,6 +41,7 @@
 #define MLCLF_EMETADATA         -18   /* metadata is not a JSON object */
 #define MLCLF_EREQUEST          -19   /* /predict request rejected */
 #define MLCLF_ESPACE            -20   /* output buffer too small */
+#define MLCLF_ELEAF             -21   /* leaf row is not a distribution */
 
 
 #define MLCLF_ERR_MSG_LEN       512

@@ -59,6 +59,8 @@ mlclf_strerror(int code)
         return "bad request";
     case MLCLF_ESPACE:
         return "buffer too small";
+    case MLCLF_ELEAF:
+        return "leaf is not a class distribution";
     default:
         return "unknown error";
     }

@@ -134,10 +134,14 @@
  *   in LEAF_VALUES (< n_leaves) and NODE_RIGHT is 0.
  * LEAF_VALUES: double[n_leaves * n_classes], count = n_leaves *
  *   n_classes: row r is a class distribution (probabilities, one per
- *   class).  The forest's output is the mean of the rows its trees reach.
+ *   class): each value in [0, 1], the row summing to 1 within
+ *   MLCLF_LEAF_SUM_TOLERANCE (else MLCLF_ELEAF).  The forest's output is
+ *   the mean of the rows its trees reach.
  *
  * All six are required for forest, forbidden otherwise.
  */
+#define MLCLF_LEAF_SUM_TOLERANCE      1e-9
+
 #define MLCLF_SECTION_TREE_OFFSETS    32
 #define MLCLF_SECTION_NODE_FEATURE    33
 #define MLCLF_SECTION_NODE_THRESHOLD  34

@@ -53,6 +53,8 @@ static int mlclf_parse_metadata(mlclf_model_t *m, const uint8_t *p,
     const mlclf_sections_t *s, mlclf_err_t *err);
 static int mlclf_check_finite(const double *v, size_t n,
     const mlclf_sections_t *s, uint32_t type, mlclf_err_t *err);
+static int mlclf_check_leaves(const mlclf_model_t *m,
+    const mlclf_sections_t *s, mlclf_err_t *err);
 static int mlclf_check_trees(const mlclf_model_t *m,
     const mlclf_sections_t *s, mlclf_err_t *err);
 static int mlclf_alloc_names(mlclf_model_t *m, mlclf_err_t *err);
@@ -792,6 +794,49 @@ mlclf_check_finite(const double *v, size_t n, const mlclf_sections_t *s,
 }
 
 
+/*
+ * A forest's probabilities are means of leaf rows, so each row must be a
+ * class distribution: values in [0, 1] summing to 1 (within rounding of
+ * the trainer's normalisation), or confidences could leave [0, 1].
+ */
+static int
+mlclf_check_leaves(const mlclf_model_t *m, const mlclf_sections_t *s,
+    mlclf_err_t *err)
+{
+    double        v, sum;
+    uint32_t      i, c;
+    const double  *row;
+
+    for (i = 0; i < m->n_leaves; i++) {
+        row = m->leaf_values + (size_t) i * m->n_classes;
+        sum = 0.0;
+
+        for (c = 0; c < m->n_classes; c++) {
+            v = row[c];
+
+            if (v < 0.0 || v > 1.0) {
+                return mlclf_err_set(err, MLCLF_ELEAF,
+                                     "section %u (%s): leaf %u class %u: "
+                                     "%.17g is not a probability",
+                                     s->index[MLCLF_SECTION_LEAF_VALUES],
+                                     "LEAF_VALUES", i, c, v);
+            }
+
+            sum += v;
+        }
+
+        if (fabs(sum - 1.0) > MLCLF_LEAF_SUM_TOLERANCE) {
+            return mlclf_err_set(err, MLCLF_ELEAF,
+                                 "section %u (%s): leaf %u sums to %.17g, "
+                                 "not 1", s->index[MLCLF_SECTION_LEAF_VALUES],
+                                 "LEAF_VALUES", i, sum);
+        }
+    }
+
+    return MLCLF_OK;
+}
+
+
 static int
 mlclf_check_trees(const mlclf_model_t *m, const mlclf_sections_t *s,
     mlclf_err_t *err)
@@ -983,6 +1028,11 @@ mlclf_parse(mlclf_model_t *m, const uint8_t *p, size_t len, mlclf_err_t *err)
     rc = mlclf_check_finite(m->leaf_values,
                             (size_t) m->n_leaves * m->n_classes, &s,
                             MLCLF_SECTION_LEAF_VALUES, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    rc = mlclf_check_leaves(m, &s, err);
     if (rc != MLCLF_OK) {
         return rc;
     }

@@ -637,6 +637,17 @@ test_nonfinite(void)
     fix_crc(q, len);
     expect(q, len, MLCLF_ENONFINITE, "infinite leaf value");
 
+    RESET();
+    ((double *) data(q, MLCLF_SECTION_LEAF_VALUES))[0] += 0.0033;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ELEAF, "leaf row summing to more than 1");
+
+    RESET();
+    ((double *) data(q, MLCLF_SECTION_LEAF_VALUES))[0] = -0.5;
+    ((double *) data(q, MLCLF_SECTION_LEAF_VALUES))[1] += 1.5;
+    fix_crc(q, len);
+    expect(q, len, MLCLF_ELEAF, "negative leaf probability");
+
 #undef RESET
 
     free(p);
