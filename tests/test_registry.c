@@ -835,19 +835,40 @@ static volatile sig_atomic_t  t_child_fd = -1;
 
 
 static void
-t_child_handler(int signo)
+t_child_put(char c)
 {
-    char  c;
-
-    c = signo == SIGHUP ? 'H' : 'U';
-
     if (write(t_child_fd, &c, 1) != 1) {
         _exit(2);
     }
+}
 
-    if (signo == SIGUSR1) {
-        _exit(0);
+
+/*
+ * Each handler runs with the other signal blocked (sa_mask), so neither
+ * can interrupt the other.  Without that, when SIGHUP and SIGUSR1 are
+ * both pending (the master was not scheduled in between, e.g. on a
+ * loaded machine), Linux sets up the SIGHUP frame and then, SIGUSR1 not
+ * being blocked, the SIGUSR1 frame on top of it: the SIGUSR1 handler
+ * runs first and exits before the SIGHUP handler ever writes its 'H'.
+ * The SIGUSR1 handler also reports a SIGHUP still pending, so the
+ * result does not depend on the order the kernel picks either.
+ */
+static void
+t_child_handler(int signo)
+{
+    sigset_t  pending;
+
+    if (signo == SIGHUP) {
+        t_child_put('H');
+        return;
     }
+
+    if (sigpending(&pending) == 0 && sigismember(&pending, SIGHUP) == 1) {
+        t_child_put('H');
+    }
+
+    t_child_put('U');
+    _exit(0);
 }
 
 
@@ -885,7 +906,7 @@ t_fake_master(int *rfd)
 
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = t_child_handler;
-        sigemptyset(&sa.sa_mask);
+        sa.sa_mask = set;
         sigaction(SIGHUP, &sa, NULL);
         sigaction(SIGUSR1, &sa, NULL);
 
@@ -917,9 +938,11 @@ t_fake_master(int *rfd)
 
 
 /*
- * Ends the fake master and returns what it received: SIGUSR1 comes after
- * any SIGHUP already sent (lower numbers are delivered first), so the
- * pipe reads "HU" if and only if mlclf-registry sent SIGHUP.
+ * Ends the fake master and returns what it received: mlclf-registry has
+ * exited, so a SIGHUP it sent is handled or still pending when SIGUSR1
+ * arrives, and the SIGUSR1 handler reports a pending one before its 'U'
+ * (t_child_handler()): the pipe reads "HU" if and only if mlclf-registry
+ * sent SIGHUP, however the master was scheduled.
  */
 static void
 t_fake_master_end(pid_t pid, int rfd, char *got, size_t size)
