@@ -71,6 +71,7 @@ typedef struct {
 static void mlclf_train_usage(FILE *f);
 static void mlclf_train_error(const char *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static void mlclf_train_trees(void *ctx, size_t done, size_t total);
 static void mlclf_train_progress(const mlclf_train_opts_t *o,
     const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int mlclf_train_exit(int rc, int dflt);
@@ -171,6 +172,20 @@ mlclf_train_progress(const mlclf_train_opts_t *o, const char *fmt, ...)
     va_end(ap);
 
     fputc('\n', stderr);
+}
+
+
+/* Forest progress on a terminal: one line, rewritten per tree. */
+static void
+mlclf_train_trees(void *ctx, size_t done, size_t total)
+{
+    (void) ctx;
+
+    fprintf(stderr, "\rtree %zu/%zu", done, total);
+
+    if (done == total) {
+        fputc('\n', stderr);
+    }
 }
 
 
@@ -300,6 +315,10 @@ mlclf_train_main(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
     if (rc != MLCLF_OK) {
         mlclf_train_error("config", "%s", err.msg);
         return mlclf_train_exit(rc, MLCLF_TRAIN_EXIT_CONFIG);
+    }
+
+    if (o->progress) {
+        r->cf.progress = mlclf_train_trees;
     }
 
     if (o->name) {

@@ -81,6 +81,14 @@ typedef struct {
 
     double                    min_accuracy; /* gates, default 0 */
     double                    min_macro_f1;
+
+    /*
+     * Optional, set by the CLI: called after each forest tree, from any
+     * training thread, never concurrently (under the learner's lock).
+     */
+    void                    (*progress)(void *ctx, size_t done,
+                                        size_t total);
+    void                     *progress_ctx;
 } mlclf_train_config_t;
 
 

@@ -93,7 +93,10 @@ typedef struct {
 
     pthread_mutex_t           lock;
     size_t                    next;         /* next tree / feature */
+    size_t                    done;         /* trees grown */
     int                       rc;
+
+    const mlclf_train_config_t  *cf;
 } mlclf_train_rf_ctx_t;
 
 
@@ -948,6 +951,14 @@ mlclf_train_rf_tree_work(void *arg)
         if (rc != MLCLF_OK) {
             break;
         }
+
+        if (ctx->cf->progress != NULL) {
+            pthread_mutex_lock(&ctx->lock);
+            ctx->done++;
+            ctx->cf->progress(ctx->cf->progress_ctx, ctx->done,
+                              ctx->n_trees);
+            pthread_mutex_unlock(&ctx->lock);
+        }
     }
 
 done:
@@ -1070,6 +1081,7 @@ mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     ctx.p = p;
     ctx.nc = d->n_classes;
     ctx.n_trees = cf->n_trees;
+    ctx.cf = cf;
     ctx.max_depth = cf->max_depth;
     ctx.min_leaf = cf->min_samples_leaf ? cf->min_samples_leaf : 1;
     ctx.seed = cf->seed;
