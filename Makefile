@@ -130,3 +130,14 @@ bench-smoke: bins module bench-deps
 .PHONY: run-check
 run-check: bins module
 	scripts/run-check.sh
+
+.PHONY: docker-check
+docker-check:
+	scripts/docker-check.sh
+
+.PHONY: deb deb-check
+deb:
+	scripts/deb.sh
+
+deb-check: deb
+	scripts/deb-check.sh
