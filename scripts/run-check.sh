@@ -73,8 +73,8 @@ one_run() {
     esac
 
     if grep -q '^[^#]*mlclf_metrics' conf/nginx.conf; then
-        if curl -fsS http://127.0.0.1:8080/metrics \
-           | grep -q '^mlclf_requests_total{model="iris"'
+        m=$(curl -fsS http://127.0.0.1:8080/metrics)
+        if printf '%s\n' "$m" | grep -q '^mlclf_requests_total{model="iris"'
         then
             say "run $n: /metrics ok"
         else
