@@ -117,6 +117,21 @@ ngx_http_mlclf_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         nslots = n;
     }
 
+    /*
+     * the slot table must fit with room to spare for the counters, so
+     * that "nginx -t" already refuses what init_zone would
+     */
+
+    if (sizeof(ngx_http_mlclf_shctx_t)
+        + (nslots - 1) * sizeof(ngx_http_mlclf_slot_t)
+        > (size_t) size / 2)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "mlclf_zone \"%V\" is too small for %ui slots",
+                           &name, nslots);
+        return NGX_CONF_ERROR;
+    }
+
     ctx = ngx_pcalloc(cf->pool, sizeof(ngx_http_mlclf_ctx_t));
     if (ctx == NULL) {
         return NGX_CONF_ERROR;
