@@ -141,3 +141,13 @@ deb:
 
 deb-check: deb
 	scripts/deb-check.sh
+
+.PHONY: models check-workflows check-k8s
+models: bins
+	scripts/train-models.sh
+
+check-workflows:
+	scripts/check-workflows.sh
+
+check-k8s:
+	scripts/check-k8s.sh
