@@ -147,6 +147,13 @@ const char *mlclf_model_metadata(const mlclf_model_t *m, size_t *len);
 /* Bytes of the file / buffer behind the model. */
 size_t mlclf_model_size(const mlclf_model_t *m);
 
+/*
+ * First byte of the file / buffer behind the model (the mapping of an
+ * opened file): with mlclf_model_size() the range that a reader touches,
+ * e.g. to tell a SIGBUS on a file truncated under its map.
+ */
+const void *mlclf_model_base(const mlclf_model_t *m);
+
 
 /*
  * Class probabilities for one row x[n_features] into proba[n_classes].

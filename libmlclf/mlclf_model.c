@@ -1310,3 +1310,10 @@ mlclf_model_size(const mlclf_model_t *m)
 {
     return m->size;
 }
+
+
+const void *
+mlclf_model_base(const mlclf_model_t *m)
+{
+    return m->base;
+}
