@@ -63,6 +63,20 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
     mp = mmcf->models.elts;
 
+    /*
+     * Class labels are read from the mappings, under the SIGBUS guard
+     * (ngx_http_mlclf_module.h): after a fault the model is unmapped and
+     * the reply is built again without it.
+     */
+
+    ngx_http_mlclf_guard.mmcf = mmcf;
+
+    if (sigsetjmp(ngx_http_mlclf_guard.env, 0) != 0) {
+        (void) ngx_http_mlclf_guard_fault(r->connection->log);
+    }
+
+    ngx_http_mlclf_guard_on();
+
     len = sizeof("{\"status\":\"unavailable\",\"models\":[]}") - 1;
     ready = 1;
 
@@ -91,6 +105,7 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
 
     b = ngx_create_temp_buf(r->pool, len);
     if (b == NULL) {
+        ngx_http_mlclf_guard_off();
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -135,6 +150,8 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
     }
 
     p = ngx_sprintf(p, "]}");
+
+    ngx_http_mlclf_guard_off();
 
     b->last = p;
 

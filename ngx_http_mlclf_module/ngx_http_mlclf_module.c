@@ -39,8 +39,12 @@ static void *ngx_http_mlclf_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_mlclf_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static void ngx_http_mlclf_cleanup(void *data);
+static void ngx_http_mlclf_sigbus(int signo, siginfo_t *si, void *uc);
 static ngx_int_t ngx_http_mlclf_init_process(ngx_cycle_t *cycle);
 static void ngx_http_mlclf_exit_process(ngx_cycle_t *cycle);
+
+
+ngx_http_mlclf_guard_t  ngx_http_mlclf_guard;
 
 
 static ngx_conf_num_bounds_t  ngx_http_mlclf_max_rows_bounds = {
@@ -541,9 +545,38 @@ ngx_http_mlclf_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
         break;
 
     case NGX_HTTP_MLCLF_VAR_PREDICTION:
-        if (ctx->predicted) {
-            s = mlclf_model_class_label(ctx->model->model, ctx->first_class);
+        if (!ctx->predicted || ctx->model->model == NULL) {
+            break;
         }
+
+        /* the label lives in the mapping: copied under the guard */
+
+        ngx_http_mlclf_guard.mmcf = ngx_http_get_module_main_conf(r,
+                                                    ngx_http_mlclf_module);
+
+        if (sigsetjmp(ngx_http_mlclf_guard.env, 0) != 0) {
+            (void) ngx_http_mlclf_guard_fault(r->connection->log);
+            v->not_found = 1;
+            return NGX_OK;
+        }
+
+        ngx_http_mlclf_guard_on();
+
+        s = mlclf_model_class_label(ctx->model->model, ctx->first_class);
+        v->len = ngx_strlen(s);
+
+        p = ngx_pnalloc(r->pool, v->len);
+        if (p != NULL) {
+            ngx_memcpy(p, s, v->len);
+        }
+
+        ngx_http_mlclf_guard_off();
+
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        s = NULL;
         break;
 
     case NGX_HTTP_MLCLF_VAR_CONFIDENCE:
@@ -698,10 +731,93 @@ ngx_http_mlclf_cleanup(void *data)
 }
 
 
+/*
+ * SIGBUS in a worker: a fault on a guarded read of one of the worker's
+ * model mappings jumps back to the guard; anything else gets the default
+ * action (nginx itself does not handle SIGBUS).  Async-signal-safe: it
+ * reads the models array and jumps, nothing else.
+ */
+
+static void
+ngx_http_mlclf_sigbus(int signo, siginfo_t *si, void *uc)
+{
+    u_char                      *a, *base;
+    ngx_uint_t                   i;
+    struct sigaction             sa;
+    ngx_http_mlclf_model_t     **mp;
+    ngx_http_mlclf_main_conf_t  *mmcf;
+
+    (void) uc;
+
+    mmcf = ngx_http_mlclf_guard.mmcf;
+
+    if (ngx_http_mlclf_guard.armed && mmcf != NULL && si->si_code > 0) {
+        a = si->si_addr;
+        mp = mmcf->models.elts;
+
+        for (i = 0; i < mmcf->models.nelts; i++) {
+            if (mp[i]->model == NULL) {
+                continue;
+            }
+
+            base = (u_char *) mlclf_model_base(mp[i]->model);
+
+            if (a >= base && a < base + mlclf_model_size(mp[i]->model)) {
+                ngx_http_mlclf_guard.armed = 0;
+                ngx_http_mlclf_guard.fault = mp[i];
+                siglongjmp(ngx_http_mlclf_guard.env, 1);
+            }
+        }
+    }
+
+    /* not ours: the default action, now (sent) or on the retried access */
+
+    ngx_memzero(&sa, sizeof(struct sigaction));
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    (void) sigaction(signo, &sa, NULL);
+
+    if (si->si_code <= 0) {
+        (void) raise(signo);
+    }
+}
+
+
+/*
+ * After a guarded fault: the model that faulted is unmapped and stays
+ * unavailable in this worker (503 model_unavailable, /health not ready)
+ * until a reload maps a good file in new workers.
+ */
+
+ngx_http_mlclf_model_t *
+ngx_http_mlclf_guard_fault(ngx_log_t *log)
+{
+    ngx_http_mlclf_model_t  *m;
+
+    m = ngx_http_mlclf_guard.fault;
+    ngx_http_mlclf_guard.fault = NULL;
+
+    if (m == NULL) {
+        return NULL;
+    }
+
+    ngx_log_error(NGX_LOG_ALERT, log, 0,
+                  "mlclf_model \"%V\": \"%V\" was truncated under its "
+                  "mapping (SIGBUS), the model is unavailable in this "
+                  "worker until a reload", &m->name, &m->path);
+
+    mlclf_model_close(&m->model);
+    m->mapped = 1;
+
+    return m;
+}
+
+
 static ngx_int_t
 ngx_http_mlclf_init_process(ngx_cycle_t *cycle)
 {
     ngx_uint_t                   i;
+    struct sigaction             sa;
     ngx_http_mlclf_model_t     **mp;
     ngx_http_mlclf_main_conf_t  *mmcf;
 
@@ -717,6 +833,21 @@ ngx_http_mlclf_init_process(ngx_cycle_t *cycle)
     }
 
     ngx_http_mlclf_metrics_init_process(cycle);
+
+    /*
+     * SA_NODEFER: the guard jumps out of the handler with sigsetjmp(, 0),
+     * which restores no mask, so SIGBUS must not be blocked meanwhile.
+     */
+
+    ngx_memzero(&sa, sizeof(struct sigaction));
+    sa.sa_sigaction = ngx_http_mlclf_sigbus;
+    sa.sa_flags = SA_SIGINFO|SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+
+    if (sigaction(SIGBUS, &sa, NULL) == -1) {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, ngx_errno,
+                      "sigaction(SIGBUS) failed");
+    }
 
     mp = mmcf->models.elts;
 

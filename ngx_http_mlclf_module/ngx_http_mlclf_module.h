@@ -15,6 +15,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 #include <mlclf.h>
+#include <setjmp.h>
 
 
 #define NGX_HTTP_MLCLF_NAME_MAX     64
@@ -83,6 +84,49 @@ typedef struct {
     unsigned                  predicted:1;
     unsigned                  timed:1;
 } ngx_http_mlclf_req_ctx_t;
+
+
+/*
+ * The SIGBUS guard.  A model file truncated in place under a worker's
+ * mapping (publishing never does that, see docs/reliability.md) makes
+ * every read of its lost pages raise SIGBUS.  Code that reads model
+ * memory runs armed:
+ *
+ *     ngx_http_mlclf_guard.mmcf = mmcf;
+ *     if (sigsetjmp(ngx_http_mlclf_guard.env, 0) != 0) {
+ *         ngx_http_mlclf_guard_fault(log);  ... answer without the model
+ *     }
+ *     ngx_http_mlclf_guard_on();
+ *     ... read model memory ...
+ *     ngx_http_mlclf_guard_off();
+ *
+ * The worker's SIGBUS handler jumps back when the faulting address lies
+ * in one of mmcf's mappings; the model is then unmapped and unavailable
+ * in this worker.  Any other SIGBUS keeps its default action.  Only what
+ * was set before sigsetjmp() may be used after the jump.
+ */
+typedef struct {
+    sigjmp_buf                     env;
+    ngx_http_mlclf_main_conf_t    *mmcf;
+    ngx_http_mlclf_model_t        *fault;       /* set by the handler */
+    volatile sig_atomic_t          armed;
+} ngx_http_mlclf_guard_t;
+
+
+#define ngx_http_mlclf_guard_on()                                             \
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);                                  \
+    ngx_http_mlclf_guard.armed = 1;                                           \
+    __atomic_signal_fence(__ATOMIC_SEQ_CST)
+
+#define ngx_http_mlclf_guard_off()                                            \
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);                                  \
+    ngx_http_mlclf_guard.armed = 0;                                           \
+    __atomic_signal_fence(__ATOMIC_SEQ_CST)
+
+
+extern ngx_http_mlclf_guard_t  ngx_http_mlclf_guard;
+
+ngx_http_mlclf_model_t *ngx_http_mlclf_guard_fault(ngx_log_t *log);
 
 
 ngx_http_mlclf_model_t *ngx_http_mlclf_model_find(

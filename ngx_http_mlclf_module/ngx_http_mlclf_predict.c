@@ -17,6 +17,8 @@
 
 static void ngx_http_mlclf_predict_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mlclf_predict(ngx_http_request_t *r);
+static ngx_int_t ngx_http_mlclf_unavailable(ngx_http_request_t *r);
+static void ngx_http_mlclf_request_cleanup(void *data);
 static ngx_int_t ngx_http_mlclf_read_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_mlclf_is_json(ngx_http_request_t *r);
@@ -94,29 +96,31 @@ ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
                                    ctx->reason);
     }
 
-    if (m == NULL || ngx_http_mlclf_model_get(m, r->connection->log) == NULL)
-    {
+    if (m == NULL) {
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
             return rc;
         }
 
-        p = ngx_pnalloc(r->pool, name.len + sizeof("model \"\" is not loaded"));
+        p = ngx_pnalloc(r->pool, name.len + sizeof("no model named \"\""));
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        if (m == NULL) {
-            ctx->reason = "no_model";
-            ngx_sprintf(p, "no model named \"%V\"%Z", &name);
-
-        } else {
-            ctx->reason = "model_unavailable";
-            ngx_sprintf(p, "model \"%V\" is not loaded%Z", &name);
-        }
+        ctx->reason = "no_model";
+        ngx_sprintf(p, "no model named \"%V\"%Z", &name);
 
         return ngx_http_mlclf_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                          (char *) p, ctx->reason);
+    }
+
+    if (ngx_http_mlclf_model_get(m, r->connection->log) == NULL) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_mlclf_unavailable(r);
     }
 
     rc = ngx_http_read_client_request_body(r, ngx_http_mlclf_predict_body);
@@ -149,7 +153,8 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     mlclf_model_t              *model;
     mlclf_reply_t               rep;
     mlclf_limits_t              limits;
-    mlclf_request_t             req;
+    mlclf_request_t            *req;
+    ngx_pool_cleanup_t         *cln;
     ngx_http_mlclf_model_t     *m;
     ngx_http_mlclf_req_ctx_t    *ctx;
     ngx_http_mlclf_loc_conf_t   *mlcf;
@@ -169,6 +174,11 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     m = ctx->model;
     model = m->model;
 
+    if (model == NULL) {
+        /* lost to a SIGBUS while the body was read */
+        return ngx_http_mlclf_unavailable(r);
+    }
+
     if (ngx_http_mlclf_read_body(r, &body) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -176,16 +186,42 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     limits.max_rows = mlcf->max_rows;
     limits.max_depth = mlcf->max_depth;
 
-    ngx_memzero(&req, sizeof(mlclf_request_t));
+    /* the parsed request is freed with the pool, even after a fault */
 
-    rc = mlclf_request_parse(&req, model, (const char *) body.data, body.len,
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(mlclf_request_t));
+    if (cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    req = cln->data;
+    ngx_memzero(req, sizeof(mlclf_request_t));
+    cln->handler = ngx_http_mlclf_request_cleanup;
+
+    /*
+     * Model memory is read from here to the written reply: feature
+     * names, parameters, class labels.  After a SIGBUS on it only r is
+     * used (ngx_http_mlclf_module.h).
+     */
+
+    ngx_http_mlclf_guard.mmcf = mmcf;
+
+    if (sigsetjmp(ngx_http_mlclf_guard.env, 0) != 0) {
+        (void) ngx_http_mlclf_guard_fault(r->connection->log);
+        return ngx_http_mlclf_unavailable(r);
+    }
+
+    ngx_http_mlclf_guard_on();
+
+    rc = mlclf_request_parse(req, model, (const char *) body.data, body.len,
                              &limits, &err);
 
     if (rc == MLCLF_EREQUEST) {
-        status = req.status;
-        ctx->reason = req.reason;
+        ngx_http_mlclf_guard_off();
 
-        mlclf_request_free(&req);
+        status = req->status;
+        ctx->reason = req->reason;
+
+        mlclf_request_free(req);
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "mlclf_predict \"%V\": %s", &m->name, err.msg);
@@ -207,13 +243,13 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
         goto failed;
     }
 
-    size = mlclf_reply_bound(model, &req, (const char *) m->version.data);
+    size = mlclf_reply_bound(model, req, (const char *) m->version.data);
 
     b = ngx_create_temp_buf(r->pool, size);
     scratch = ngx_palloc(r->pool, mlclf_reply_scratch(model) * sizeof(double));
 
     if (b == NULL || scratch == NULL) {
-        mlclf_request_free(&req);
+        ngx_http_mlclf_guard_off();
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -224,28 +260,30 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     rep.scratch = scratch;
     rep.version = (const char *) m->version.data;
 
-    if (ctx->timed && req.n_rows > 1) {
+    if (ctx->timed && req->n_rows > 1) {
         rep.class_counts = ngx_pcalloc(r->pool,
                                        m->n_classes * sizeof(uint64_t));
         if (rep.class_counts == NULL) {
-            mlclf_request_free(&req);
+            ngx_http_mlclf_guard_off();
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
     }
 
-    rc = mlclf_reply_write(&rep, model, &req, &err);
+    rc = mlclf_reply_write(&rep, model, req, &err);
+
+    ngx_http_mlclf_guard_off();
 
     if (rc != MLCLF_OK) {
         goto failed;
     }
 
-    ctx->n_rows = req.n_rows;
+    ctx->n_rows = req->n_rows;
     ctx->first_class = rep.first_class;
     ctx->first_confidence = rep.first_confidence;
     ctx->class_counts = rep.class_counts;
     ctx->predicted = 1;
 
-    mlclf_request_free(&req);
+    mlclf_request_free(req);
 
     b->last = b->pos + rep.len;
 
@@ -263,7 +301,9 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
 
 failed:
 
-    mlclf_request_free(&req);
+    ngx_http_mlclf_guard_off();
+
+    mlclf_request_free(req);
 
     ctx->reason = "internal";
 
@@ -276,6 +316,43 @@ failed:
 
     return ngx_http_mlclf_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                      "internal error", ctx->reason);
+}
+
+
+/* 503 model_unavailable: not mapped in this worker, or lost to SIGBUS */
+
+static ngx_int_t
+ngx_http_mlclf_unavailable(ngx_http_request_t *r)
+{
+    u_char                    *p;
+    ngx_http_mlclf_req_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
+
+    ctx->reason = "model_unavailable";
+    ctx->predicted = 0;
+
+    if (ctx->timed) {
+        ctx->duration = ngx_http_mlclf_now() - ctx->start;
+    }
+
+    p = ngx_pnalloc(r->pool,
+                    ctx->name.len + sizeof("model \"\" is not loaded"));
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_sprintf(p, "model \"%V\" is not loaded%Z", &ctx->name);
+
+    return ngx_http_mlclf_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                     (char *) p, ctx->reason);
+}
+
+
+static void
+ngx_http_mlclf_request_cleanup(void *data)
+{
+    mlclf_request_free(data);
 }
 
 
