@@ -519,6 +519,17 @@ ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_int_t     rc;
     ngx_chain_t   out;
 
+    /*
+     * A worker that is shutting down (reload) closes the connection after
+     * this reply anyway: say so, so that a keep-alive client reconnects
+     * to the new workers instead of sending its next request into a
+     * closing socket.
+     */
+
+    if (ngx_exiting) {
+        r->keepalive = 0;
+    }
+
     r->headers_out.status = status;
     r->headers_out.content_length_n = b->last - b->pos;
 
