@@ -3,6 +3,7 @@
 # scikit-learn + pandas on the same machine, in the same run.
 #
 #   bench/train.sh [ROWS] [FEATURES]      default 1000000 x 50
+#   KINDS=logreg bench/train.sh           one learner only
 #
 # Prints a markdown table and writes it to build/bench/train.md.
 # Needs python3-sklearn and python3-pandas (bench/install-deps.sh).
@@ -30,7 +31,7 @@ fi
 features=$(for ((j = 0; j < FEATURES; j++)); do
                printf '  - {name: f%d, type: float}\n' "$j"
            done)
-for kind in logreg forest; do
+for kind in ${KINDS:-logreg forest}; do
     {
         echo "name: big_$kind"
         echo "data: $DATA"
@@ -58,7 +59,7 @@ peak_kb() { awk -F': ' '/Maximum resident/ { print $2 }' "$1"; }
 jget() { $PY -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 
 rows_md=""
-for kind in logreg forest; do
+for kind in ${KINDS:-logreg forest}; do
     /usr/bin/time -v -o "$OUT/time-$kind.txt" \
         "$TRAIN" --config "$OUT/big-$kind.yaml" --registry "$REG" --json \
         > "$OUT/mlclf-$kind.json"

@@ -991,6 +991,113 @@ test_failures(const char *reg)
 }
 
 
+/*
+ * Bad inputs through the whole command: each exits with its code, names
+ * the file and line on stderr and leaves the registry without a trace.
+ * A CSV case is the data of a good config; a YAML case is the config.
+ */
+typedef struct {
+    unsigned                  yaml:1;
+    int                       line;
+    const char               *text;
+    const char               *why;
+} test_bad_t;
+
+
+static const test_bad_t  bad_inputs[] = {
+    { 0, 3, "a,b,y\n1,2,cat\n1,x,dog\n", "not a number" },
+    { 0, 2, "a,b,y\n1,2,cow\n", "unknown label" },
+    { 0, 3, "a,b,y\n1,2,cat\n1,2\n", "too few fields" },
+    { 0, 2, "a,b,y\n1,2,cat,9\n", "too many fields" },
+    { 0, 2, "a,b,y\n1,,cat\n", "missing value, policy fail" },
+    { 0, 2, "a,b,y\n1,nan,dog\n", "NaN text" },
+    { 0, 2, "a,b,y\n1,inf,dog\n", "infinite text" },
+    { 0, 2, "a,b,y\n\"1,2,cat\n", "unterminated quote" },
+    { 0, 2, "a,b,y\n1,2,\n", "empty label" },
+    { 0, 1, "a,c,y\n1,2,cat\n", "missing column b" },
+    { 1, 3, "name: bad\ndata: D\nlabel: [y]\nfeatures: [a, b]\n"
+            "model: {kind: logreg}\n", "label not a string" },
+    { 1, 2, "name: bad\ndta: D\n", "unknown key" },
+    { 1, 6, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+            "model: {kind: logreg}\nsplit: {test_fraction: 1.5}\n",
+      "test_fraction out of range" },
+    { 1, 5, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+            "model: {kind: tree}\n", "unknown model kind" },
+    { 1, 5, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+            "model: {kind: logreg, n_trees: 3}\n", "forest key for logreg" },
+    { 1, 4, "name: bad\ndata: D\nlabel: y\nfeatures: [a, a]\n"
+            "model: {kind: logreg}\n", "duplicate feature" },
+    { 1, 5, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+            "model: {kind: logreg, l2: abc}\n", "l2 not a number" },
+};
+
+
+static void
+test_bad_inputs(const char *reg)
+{
+    char         data[128], conf[128], good[128], text[4096], want[256];
+    const char  *d;
+    size_t       i;
+    test_run_t   r;
+    const char  *args[8], *file, *expect;
+
+    args[0] = "--config";
+    args[1] = conf;
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = NULL;
+
+    test_path(good, sizeof(good), "%s/good.csv", tmp);
+    test_write(good, "a,b,y\n1,2,cat\n3,4,dog\n5,6,cat\n7,8,dog\n");
+
+    for (i = 0; i < sizeof(bad_inputs) / sizeof(bad_inputs[0]); i++) {
+        test_path(conf, sizeof(conf), "%s/bad-%zu.yaml", tmp, i);
+        test_path(data, sizeof(data), "%s/bad-%zu.csv", tmp, i);
+
+        if (bad_inputs[i].yaml) {
+            /* the config's "D" stands for a good data file */
+            d = strstr(bad_inputs[i].text, "data: D");
+            if (d != NULL) {
+                test_path(text, sizeof(text), "%.*sdata: %s%s",
+                          (int) (d - bad_inputs[i].text),
+                          bad_inputs[i].text, good, d + 7);
+
+            } else {
+                test_path(text, sizeof(text), "%s", bad_inputs[i].text);
+            }
+
+            test_write(conf, text);
+            file = conf;
+            expect = "config";
+
+        } else {
+            test_write(data, bad_inputs[i].text);
+            test_small_config(conf, "bad", data, "");
+            file = data;
+            expect = "data";
+        }
+
+        test_exec(&r, EPOCH, args);
+
+        is_int(r.status, bad_inputs[i].yaml ? MLCLF_TRAIN_EXIT_CONFIG
+                                            : MLCLF_TRAIN_EXIT_DATA,
+               "%s: %s exits %d", expect, bad_inputs[i].why,
+               bad_inputs[i].yaml ? 3 : 4);
+
+        test_path(want, sizeof(want), "%s:%d:", file, bad_inputs[i].line);
+        ok(strstr(r.err, want) != NULL, "%s: %s: stderr names %s",
+           expect, bad_inputs[i].why, want);
+        tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
+
+        test_path(want, sizeof(want), "%s/bad", reg);
+        ok(access(want, F_OK) != 0 && test_entries(reg, "bad") == 0,
+           "%s: %s: nothing published", expect, bad_inputs[i].why);
+
+        test_run_free(&r);
+    }
+}
+
+
 static void
 test_versions_promote(const char *reg)
 {
@@ -1088,6 +1195,7 @@ main(void)
     test_threads();
     test_versions_promote(reg1);
     test_failures(reg3);
+    test_bad_inputs(reg3);
     test_missing(reg3);
 
     test_rmtree(tmp);
