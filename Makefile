@@ -151,3 +151,18 @@ check-workflows:
 
 check-k8s:
 	scripts/check-k8s.sh
+
+# Reliability (docs/reliability.md), not part of `make test`:
+# `make soak` runs SOAK_SECONDS (120) of mixed load on two workers
+# (scripts/soak.sh), the CLI tests with every CLI run under valgrind
+# (scripts/valgrind-cli.sh) and the SIGKILL trials of publishing
+# (scripts/crash-test.sh, also `make crash-test`).
+SOAK_SECONDS ?= 120
+.PHONY: soak crash-test
+soak: bins module $(TEST_BINS)
+	scripts/soak.sh $(SOAK_SECONDS)
+	scripts/valgrind-cli.sh
+	scripts/crash-test.sh
+
+crash-test: bins
+	scripts/crash-test.sh

@@ -245,7 +245,7 @@ train_summary="$train_summary $finished ran to completion"
 
 reg=$work/promote-reg
 
-for k in 1 2 3; do
+for _ in 1 2 3; do
     "$TRAIN" --config conf/iris-logreg.yaml --registry "$reg" --quiet
 done
 "$REGISTRY" --root "$reg" promote iris v1 > /dev/null
