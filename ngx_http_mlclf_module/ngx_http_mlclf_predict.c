@@ -9,6 +9,7 @@
 
 #include <ngx_config.h>
 #include <ngx_core.h>
+#include <ngx_event.h>
 #include <ngx_http.h>
 #include <mlclf.h>
 #include "ngx_http_mlclf_module.h"
@@ -24,6 +25,28 @@ static ngx_int_t ngx_http_mlclf_read_body(ngx_http_request_t *r,
 static ngx_int_t ngx_http_mlclf_is_json(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mlclf_add_header(ngx_http_request_t *r,
     char *key, ngx_str_t *value);
+static void ngx_http_mlclf_keepalive_watch(ngx_http_request_t *r);
+static void ngx_http_mlclf_keepalive_freed(void *data);
+static void ngx_http_mlclf_keepalive_swap(ngx_event_t *ev);
+static void ngx_http_mlclf_keepalive_handler(ngx_event_t *rev);
+static void ngx_http_mlclf_conn_cleanup(void *data);
+
+
+/*
+ * How long a worker that is quitting keeps an idle keep-alive connection
+ * open for the client's next request (docs/reliability.md).
+ */
+#define NGX_HTTP_MLCLF_DRAIN  1000
+
+
+/* one per keep-alive connection that served the module, in c->pool */
+typedef struct {
+    ngx_event_t               swap;
+} ngx_http_mlclf_conn_t;
+
+
+/* nginx's ngx_http_keepalive_handler(), which is static */
+static ngx_event_handler_pt  ngx_http_mlclf_keepalive_next;
 
 
 ngx_int_t
@@ -528,6 +551,9 @@ ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
 
     if (ngx_exiting) {
         r->keepalive = 0;
+
+    } else if (r->keepalive) {
+        ngx_http_mlclf_keepalive_watch(r);
     }
 
     r->headers_out.status = status;
@@ -550,4 +576,167 @@ ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+/*
+ * Keep-alive connections across a reload.  A worker told to quit calls
+ * the read handler of every idle connection with c->close set
+ * (ngx_close_idle_connections()), and nginx's keep-alive handler closes
+ * at once without reading: a request the client has just sent on that
+ * connection is lost.  So after nginx puts a connection that served this
+ * module into keep-alive, its read handler becomes
+ * ngx_http_mlclf_keepalive_handler(), which passes everything on to
+ * nginx's handler except that close: then the connection stays open, no
+ * longer idle, for at most NGX_HTTP_MLCLF_DRAIN ms, and a request that
+ * arrives meanwhile is read and answered by nginx's own code (with
+ * "Connection: close", the worker is exiting).  The timer is not
+ * cancelable, so the worker waits for it; worker_shutdown_timeout still
+ * closes everything.
+ *
+ * nginx has no hook after ngx_http_set_keepalive(): it frees the request
+ * (which runs our r->pool cleanup, ngx_http_mlclf_keepalive_freed()),
+ * then sets its keep-alive handler and c->idle.  The cleanup posts an
+ * event that runs later in the same event loop iteration, before any
+ * posted read event of the connection and before the worker can start
+ * quitting, and swaps the handler if the connection is then idle.
+ */
+
+static void
+ngx_http_mlclf_keepalive_watch(ngx_http_request_t *r)
+{
+    ngx_connection_t       *c;
+    ngx_pool_cleanup_t     *cln;
+    ngx_http_mlclf_conn_t  *mc;
+
+    c = r->connection;
+
+    if (r != r->main || r->http_version >= NGX_HTTP_VERSION_20) {
+        return;
+    }
+
+    mc = NULL;
+
+    for (cln = c->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_mlclf_conn_cleanup) {
+            mc = cln->data;
+            break;
+        }
+    }
+
+    if (mc == NULL) {
+
+        /* once per connection: c->pool does not grow with requests */
+
+        cln = ngx_pool_cleanup_add(c->pool, sizeof(ngx_http_mlclf_conn_t));
+        if (cln == NULL) {
+            return;
+        }
+
+        mc = cln->data;
+        ngx_memzero(mc, sizeof(ngx_http_mlclf_conn_t));
+
+        mc->swap.handler = ngx_http_mlclf_keepalive_swap;
+        mc->swap.data = c;
+        mc->swap.log = c->log;
+
+        cln->handler = ngx_http_mlclf_conn_cleanup;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return;
+    }
+
+    cln->handler = ngx_http_mlclf_keepalive_freed;
+    cln->data = mc;
+}
+
+
+static void
+ngx_http_mlclf_keepalive_freed(void *data)
+{
+    ngx_http_mlclf_conn_t  *mc = data;
+
+    if (!ngx_exiting) {
+        ngx_post_event(&mc->swap, &ngx_posted_events);
+    }
+}
+
+
+static void
+ngx_http_mlclf_keepalive_swap(ngx_event_t *ev)
+{
+    ngx_event_t       *rev;
+    ngx_connection_t  *c;
+
+    c = ev->data;
+    rev = c->read;
+
+    /*
+     * Not idle: closing, lingering, or a pipelined request is being
+     * read; nginx's handler then is not the keep-alive one.
+     */
+
+    if (!c->idle || c->close || ngx_exiting
+        || rev->handler == ngx_http_mlclf_keepalive_handler)
+    {
+        return;
+    }
+
+    if (ngx_http_mlclf_keepalive_next == NULL) {
+        ngx_http_mlclf_keepalive_next = rev->handler;
+
+    } else if (rev->handler != ngx_http_mlclf_keepalive_next) {
+        return;
+    }
+
+    rev->handler = ngx_http_mlclf_keepalive_handler;
+}
+
+
+static void
+ngx_http_mlclf_keepalive_handler(ngx_event_t *rev)
+{
+    ngx_connection_t  *c;
+
+    c = rev->data;
+
+    /*
+     * c->close on an idle connection of a worker that is quitting comes
+     * from ngx_close_idle_connections(); ngx_shutdown_timer_handler()
+     * (worker_shutdown_timeout) also sets c->error, and a draining
+     * connection is no longer idle: both are closed by nginx.
+     */
+
+    if (c->close && c->idle && !c->error && ngx_exiting) {
+        c->close = 0;
+        c->idle = 0;
+        ngx_reusable_connection(c, 0);
+
+        if (!rev->timer_set
+            || (ngx_msec_int_t) (rev->timer.key - ngx_current_msec)
+               > NGX_HTTP_MLCLF_DRAIN)
+        {
+            ngx_add_timer(rev, NGX_HTTP_MLCLF_DRAIN);
+        }
+
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, c->log, 0,
+                       "mlclf: keep-alive connection drains");
+
+        /* reads a request already sent, or waits for one */
+    }
+
+    ngx_http_mlclf_keepalive_next(rev);
+}
+
+
+static void
+ngx_http_mlclf_conn_cleanup(void *data)
+{
+    ngx_http_mlclf_conn_t  *mc = data;
+
+    if (mc->swap.posted) {
+        ngx_delete_posted_event(&mc->swap);
+    }
 }
