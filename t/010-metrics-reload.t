@@ -6,6 +6,9 @@
 # lose nothing; a worker that cannot map its model counts
 # model_unavailable; nginx's own 408 counts as reason "other".  The
 # registry is trained from conf/iris-logreg.yaml into a temporary dir.
+# A request is counted in the log phase, after its reply is written, so
+# each scrape polls /metrics (bounded, MlclfMetrics::wait_metrics) until
+# the counts of the requests answered are there, then checks them.
 
 use strict;
 use warnings;
@@ -15,7 +18,8 @@ use File::Copy qw(move);
 use IO::Socket::INET;
 use Time::HiRes ();
 use MlclfFixtures qw(tmpdir train promote slurp);
-use MlclfMetrics qw(promtool_check conformance parse_metrics);
+use MlclfMetrics qw(promtool_check conformance parse_metrics
+                    wait_metrics);
 use MlclfTest;
 
 my $tmp = tmpdir();
@@ -44,17 +48,30 @@ $t->start;
 # a connection per request, so that both workers answer
 $t->{ua} = HTTP::Tiny->new(keep_alive => 0);
 
+# polls /metrics until every [series, value, name] of @checks holds, at
+# most MlclfMetrics::$Tries times, then checks that text
 sub scrape {
-    my ($what) = @_;
-    my $r = $t->request('GET', '/metrics');
+    my ($what, @checks) = @_;
+    my %want = map { $_->[0] => $_->[1] } @checks;
+    my $status = 0;
 
-    is($r->{status}, 200, "$what: GET /metrics");
+    my $text = wait_metrics(sub {
+        my $r = $t->request('GET', '/metrics');
+        $status = $r->{status};
+        return $status == 200 ? $r->{content} : undef;
+    }, \%want);
 
-    my ($rc, $out) = promtool_check($r->{content});
+    is($status, 200, "$what: GET /metrics");
+    $text = '' unless defined $text;
+
+    my ($rc, $out) = promtool_check($text);
     is("$rc $out", '0 ', "$what: promtool check metrics");
-    is(join("\n", conformance($r->{content})), '', "$what: conformance");
+    is(join("\n", conformance($text)), '', "$what: conformance");
 
-    return parse_metrics($r->{content});
+    my $m = parse_metrics($text);
+    is($m->{$_->[0]}, $_->[1], "$what: $_->[2]") for @checks;
+
+    return $m;
 }
 
 sub series {
@@ -83,19 +100,18 @@ for (split /\n/, slurp($t->prefix . '/logs/access.log')) {
 }
 is(scalar keys %pids, 2, 'both workers answered: ' . join(' ', %pids));
 
-my $m = scrape('v1');
-
-is($m->{series('mlclf_requests_total', 'v1', 'code', 200)}, 40,
-   '200s summed over both workers');
-is($m->{series('mlclf_requests_total', 'v1', 'code', 400)}, 10,
-   '400s summed over both workers');
-is($m->{series('mlclf_errors_total', 'v1', 'reason', 'bad_shape')}, 10,
-   'bad_shape summed');
-is($m->{series('mlclf_predictions_total', 'v1', 'class', 'setosa')}, 40,
-   'predictions summed');
-is($m->{'mlclf_request_duration_seconds_count{model="iris",version="v1"}'},
-   50, 'every request with a body is timed');
-is($m->{'mlclf_metrics_slots_used'}, 1, 'one slot');
+scrape('v1',
+    [series('mlclf_requests_total', 'v1', 'code', 200), 40,
+     '200s summed over both workers'],
+    [series('mlclf_requests_total', 'v1', 'code', 400), 10,
+     '400s summed over both workers'],
+    [series('mlclf_errors_total', 'v1', 'reason', 'bad_shape'), 10,
+     'bad_shape summed'],
+    [series('mlclf_predictions_total', 'v1', 'class', 'setosa'), 40,
+     'predictions summed'],
+    ['mlclf_request_duration_seconds_count{model="iris",version="v1"}',
+     50, 'every request with a body is timed'],
+    ['mlclf_metrics_slots_used', 1, 'one slot']);
 
 # promote v2 and reload: v1's counters stay, v2's series appear
 
@@ -106,21 +122,21 @@ my @new = $t->wait_workers_replaced(@old);
 
 is(send_n(5, $good, 200), 5, '5 good requests to v2');
 
-$m = scrape('v2');
+my $m = scrape('v2',
+    [series('mlclf_requests_total', 'v1', 'code', 200), 40,
+     'v1 200s kept across the reload'],
+    [series('mlclf_errors_total', 'v1', 'reason', 'bad_shape'), 10,
+     'v1 errors kept'],
+    [series('mlclf_requests_total', 'v2', 'code', 200), 5,
+     'v2 series counted'],
+    [series('mlclf_predictions_total', 'v2', 'class', 'setosa'), 5,
+     'v2 predictions'],
+    ['mlclf_model_info{model="iris",version="v2",algorithm="logreg",'
+     . 'n_features="4",n_classes="3"}', 1, 'model_info: v2'],
+    ['mlclf_metrics_slots_used', 2, 'two slots']);
 
-is($m->{series('mlclf_requests_total', 'v1', 'code', 200)}, 40,
-   'v1 200s kept across the reload');
-is($m->{series('mlclf_errors_total', 'v1', 'reason', 'bad_shape')}, 10,
-   'v1 errors kept');
-is($m->{series('mlclf_requests_total', 'v2', 'code', 200)}, 5,
-   'v2 series counted');
-is($m->{series('mlclf_predictions_total', 'v2', 'class', 'setosa')}, 5,
-   'v2 predictions');
-is($m->{'mlclf_model_info{model="iris",version="v2",algorithm="logreg",'
-        . 'n_features="4",n_classes="3"}'}, 1, 'model_info: v2');
 ok(!grep({ /^mlclf_model_info\{.*version="v1"/ } keys %$m),
    'model_info: no longer v1');
-is($m->{'mlclf_metrics_slots_used'}, 2, 'two slots');
 
 # a reload with nothing changed keeps all of it
 
@@ -128,13 +144,12 @@ is($m->{'mlclf_metrics_slots_used'}, 2, 'two slots');
 $t->reload;
 @new = $t->wait_workers_replaced(@old);
 
-$m = scrape('reload');
-
-is($m->{series('mlclf_requests_total', 'v1', 'code', 200)}, 40,
-   'v1 kept across a second reload');
-is($m->{series('mlclf_requests_total', 'v2', 'code', 200)}, 5,
-   'v2 kept across a second reload');
-is($m->{'mlclf_metrics_slots_used'}, 2, 'still two slots');
+scrape('reload',
+    [series('mlclf_requests_total', 'v1', 'code', 200), 40,
+     'v1 kept across a second reload'],
+    [series('mlclf_requests_total', 'v2', 'code', 200), 5,
+     'v2 kept across a second reload'],
+    ['mlclf_metrics_slots_used', 2, 'still two slots']);
 
 # nginx's 408: half a body, then silence past client_body_timeout
 
@@ -147,12 +162,11 @@ print $c "POST /predict HTTP/1.1\r\nHost: localhost\r\n"
 my $reply = do { local $/; <$c> };
 close $c;
 
-$m = scrape('408');
-
-is($m->{series('mlclf_requests_total', 'v2', 'code', 408)}, 1,
-   'a body timeout: code 408');
-is($m->{series('mlclf_errors_total', 'v2', 'reason', 'other')}, 1,
-   'a body timeout: reason other');
+scrape('408',
+    [series('mlclf_requests_total', 'v2', 'code', 408), 1,
+     'a body timeout: code 408'],
+    [series('mlclf_errors_total', 'v2', 'reason', 'other'), 1,
+     'a body timeout: reason other']);
 
 # killed workers that cannot map the model: counters survive,
 # model_unavailable is counted
@@ -164,16 +178,15 @@ is(scalar @respawned, 2, 'the master respawned the workers');
 
 is(send_n(3, $good, 503), 3, '3 requests to an unmapped model: 503');
 
-$m = scrape('unmapped');
-
-is($m->{series('mlclf_requests_total', 'v2', 'code', 200)}, 5,
-   'killed workers lost no count');
-is($m->{series('mlclf_requests_total', 'v2', 'code', 503)}, 3,
-   '503s counted');
-is($m->{series('mlclf_errors_total', 'v2', 'reason', 'model_unavailable')},
-   3, 'model_unavailable counted');
-is($m->{series('mlclf_requests_total', 'v1', 'code', 200)}, 40,
-   'v1 still there');
+scrape('unmapped',
+    [series('mlclf_requests_total', 'v2', 'code', 200), 5,
+     'killed workers lost no count'],
+    [series('mlclf_requests_total', 'v2', 'code', 503), 3,
+     '503s counted'],
+    [series('mlclf_errors_total', 'v2', 'reason', 'model_unavailable'), 3,
+     'model_unavailable counted'],
+    [series('mlclf_requests_total', 'v1', 'code', 200), 40,
+     'v1 still there']);
 
 $t->stop;
 

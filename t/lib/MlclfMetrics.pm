@@ -3,16 +3,23 @@ package MlclfMetrics;
 # Checks of /metrics text for the t/01x-metrics files: promtool's own
 # check, the conformance rules promtool does not enforce (HELP and TYPE
 # for every family, no duplicate series, cumulative buckets ending in
-# le="+Inf" equal to _count), and a parser to read exact values.
+# le="+Inf" equal to _count), a parser to read exact values, and a
+# bounded wait for counts of requests already answered.
 
 use strict;
 use warnings;
 
 use File::Temp qw(tempfile);
+use HTTP::Tiny;
+use Time::HiRes ();
 
 use Exporter 'import';
 our @EXPORT_OK = qw(promtool promtool_check conformance parse_metrics
-                    value);
+                    value wait_metrics metrics_getter);
+
+# wait_metrics: reads at most $Tries times, $Delay seconds apart
+our $Tries = 200;
+our $Delay = 0.01;
 
 sub promtool { $ENV{MLCLF_PROMTOOL} || '/usr/bin/promtool' }
 
@@ -50,6 +57,57 @@ sub value {
     my ($text, $series) = @_;
     my $v = parse_metrics($text)->{$series};
     return defined $v ? 0 + $v : undef;
+}
+
+# The module counts a request in NGINX's log phase, which runs after the
+# reply is written (and, when a body is discarded, only once it has been
+# read), so a client holding its reply can scrape /metrics, answered by
+# another worker, before the count is made.  The count is late, never
+# lost: a check of requests already answered waits for it here, then
+# asserts the exact values on the text returned.
+#
+# $get is a code ref returning the text of one GET /metrics, or undef;
+# $want is { 'name{labels}' => value }.  Returns the first text that
+# holds every value of $want, or after $Tries reads the last one (undef
+# when none came), for the caller's exact checks to fail on.
+sub wait_metrics {
+    my ($get, $want) = @_;
+    my $text;
+
+    for my $try (1 .. $Tries) {
+        Time::HiRes::sleep($Delay) if $try > 1;
+
+        my $t = $get->();
+        next unless defined $t;
+        $text = $t;
+
+        my $v = parse_metrics($text);
+        return $text unless grep { !same($v->{$_}, $want->{$_}) }
+                            keys %$want;
+    }
+
+    return $text;
+}
+
+# a sample value (a string, or undef when absent) equals $want
+sub same {
+    my ($got, $want) = @_;
+
+    return 0 unless defined $got;
+    return 1 if $got eq $want;
+    return $got =~ /^-?[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?$/
+           && $got == $want;
+}
+
+# a $get for wait_metrics: GET $url on a new connection each time
+sub metrics_getter {
+    my ($url) = @_;
+    my $ua = HTTP::Tiny->new(keep_alive => 0, timeout => 10);
+
+    return sub {
+        my $r = $ua->get($url);
+        return $r->{status} == 200 ? $r->{content} : undef;
+    };
 }
 
 # a list of problems; empty when the text conforms
