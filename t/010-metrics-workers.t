@@ -4,10 +4,19 @@
 # which connection is checked in t/010-metrics-reload.t (reuseport and
 # $pid); here only the sums.  Model: the iris forest of
 # tests/fixtures/requests (version v3).
+#
+# A request is counted in the log phase, after its reply is written, so
+# the block's closing GET /metrics may be answered by the other worker
+# before the last request is counted.  The exact sums are therefore in
+# a section of our own, "--- metrics_values eval" ({ series => value }):
+# on the block's /metrics reply, the check below polls /metrics
+# (bounded, MlclfMetrics::wait_metrics) until they hold, then asserts
+# each of them on that text.
 
 use Test::Nginx::Socket 'no_plan';
 use MlclfFixtures qw(tmpdir parity_model);
-use MlclfMetrics qw(promtool_check conformance);
+use MlclfMetrics qw(promtool_check conformance parse_metrics
+                    wait_metrics metrics_getter);
 
 my $tmp = tmpdir();
 parity_model("$tmp/iris.mlclf");
@@ -47,9 +56,25 @@ add_response_body_check(sub {
 
     return if $dry_run || !defined $body || $body !~ /^# HELP /;
 
+    my $name = $block->name;
+
     my ($rc, $out) = promtool_check($body);
-    is("$rc $out", '0 ', $block->name . " - promtool check metrics");
-    is(join("\n", conformance($body)), '', $block->name . " - conformance");
+    is("$rc $out", '0 ', "$name - promtool check metrics");
+    is(join("\n", conformance($body)), '', "$name - conformance");
+
+    my $want = $block->metrics_values or return;
+
+    my $text = wait_metrics(metrics_getter('http://' . server_addr() . ':'
+                                           . server_port_for_client()
+                                           . '/metrics'), $want);
+    $text = '' unless defined $text;
+
+    ($rc, $out) = promtool_check($text);
+    is("$rc $out", '0 ', "$name - polled: promtool check metrics");
+    is(join("\n", conformance($text)), '', "$name - polled: conformance");
+
+    my $m = parse_metrics($text);
+    is($m->{$_}, $want->{$_}, "$name - $_") for sort keys %$want;
 });
 
 no_shuffle();
@@ -68,8 +93,17 @@ Content-Type: application/json
 [
 (qr/"setosa"/) x 30,
 (qr/"reason":"bad_shape"/) x 7,
-qr/^mlclf_requests_total\{model="iris",version="v3",code="200"\} 30\nmlclf_requests_total\{model="iris",version="v3",code="400"\} 7\n.*^mlclf_errors_total\{model="iris",version="v3",reason="bad_shape"\} 7\n.*^mlclf_request_duration_seconds_count\{model="iris",version="v3"\} 37\n.*^mlclf_predictions_total\{model="iris",version="v3",class="setosa"\} 30\n/ms
+qr/^mlclf_requests_total\{model="iris",version="v3",code="200"\} \d+\nmlclf_requests_total\{model="iris",version="v3",code="400"\} \d+\n/m
 ]
+--- metrics_values eval
+{
+'mlclf_requests_total{model="iris",version="v3",code="200"}' => 30,
+'mlclf_requests_total{model="iris",version="v3",code="400"}' => 7,
+'mlclf_errors_total{model="iris",version="v3",reason="bad_shape"}' => 7,
+'mlclf_request_duration_seconds_count{model="iris",version="v3"}' => 37,
+'mlclf_request_duration_seconds_bucket{model="iris",version="v3",le="+Inf"}' => 37,
+'mlclf_predictions_total{model="iris",version="v3",class="setosa"}' => 30,
+}
 --- no_error_log
 [error]
 
@@ -86,7 +120,12 @@ Content-Type: application/json
 --- response_body_like eval
 [
 (qr/"predictions"/) x 4,
-qr/^mlclf_requests_total\{model="iris",version="v3",code="200"\} 4\n.*^mlclf_predictions_total\{model="iris",version="v3",class="versicolor"\} 2000\n/ms
+qr/^mlclf_predictions_total\{model="iris",version="v3",class="versicolor"\} \d+\n/m
 ]
+--- metrics_values eval
+{
+'mlclf_requests_total{model="iris",version="v3",code="200"}' => 4,
+'mlclf_predictions_total{model="iris",version="v3",class="versicolor"}' => 2000,
+}
 --- no_error_log
 [error]
