@@ -1655,7 +1655,8 @@ sub run_test {
 our $ServRootLockFh;
 
 sub lock_server_root {
-    return if $ServRootLockFh;
+    # a randomized servroot belongs to this process alone
+    return if $ServRootLockFh || $Randomize;
 
     make_path(dirname($ServRoot));
     open my $fh, '>>', "$ServRoot.lock" or return;
