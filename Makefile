@@ -152,7 +152,7 @@ check-workflows:
 check-k8s:
 	scripts/check-k8s.sh
 
-# Reliability (docs/reliability.md), not part of `make test`:
+# Reliability (README, Reliability), not part of `make test`:
 # `make soak` runs SOAK_SECONDS (120) of mixed load on two workers
 # (scripts/soak.sh), the CLI tests with every CLI run under valgrind
 # (scripts/valgrind-cli.sh) and the SIGKILL trials of publishing

@@ -88,7 +88,7 @@ typedef struct {
 
 /*
  * The SIGBUS guard.  A model file truncated in place under a worker's
- * mapping (publishing never does that, see docs/reliability.md) makes
+ * mapping (publishing never does that, see README, Reliability) makes
  * every read of its lost pages raise SIGBUS.  Code that reads model
  * memory runs armed:
  *

@@ -1,6 +1,6 @@
 # A model file damaged on disk while the workers have it mapped (plain
 # Test::More driving nginx through t/lib/MlclfTest.pm, master on, two
-# workers).  Publishing never writes a file in place (docs/reliability.md);
+# workers).  Publishing never writes a file in place (README, Reliability);
 # this is what happens when someone does anyway:
 #
 # - replaced by rename: harmless, the workers keep their old inode mapped
