@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf_train.h>
+#include <mlclf_train_rng.h>
 
 
 #define MLCLF_TRAIN_RF_SAMPLE   200000  /* rows used for quantiles */
@@ -32,10 +33,6 @@
 #define MLCLF_TRAIN_RF_AHEAD    16      /* prefetch distance, rows */
 #define MLCLF_TRAIN_RF_SMALL    64      /* rows: sort, not histogram */
 
-
-typedef struct {
-    uint64_t                  s[4];
-} mlclf_train_rf_rng_t;
 
 
 /* One grown tree, node indices local to the tree. */
@@ -107,9 +104,7 @@ typedef struct {
 } mlclf_train_rf_worker_t;
 
 
-static void mlclf_train_rf_rng_seed(mlclf_train_rf_rng_t *r, uint64_t seed);
-static uint64_t mlclf_train_rf_rng_next(mlclf_train_rf_rng_t *r);
-static uint64_t mlclf_train_rf_rng_below(mlclf_train_rf_rng_t *r,
+static uint64_t mlclf_train_rf_rng_below(mlclf_train_rng_t *r,
     uint64_t n);
 static void mlclf_train_rf_sort(double *v, uint64_t *k, uint64_t *tmp,
     size_t n);
@@ -134,51 +129,14 @@ static int mlclf_train_rf_run(mlclf_train_rf_ctx_t *ctx, size_t n_threads,
 static size_t mlclf_train_rf_take(mlclf_train_rf_ctx_t *ctx);
 
 
-static void
-mlclf_train_rf_rng_seed(mlclf_train_rf_rng_t *r, uint64_t seed)
-{
-    int       i;
-    uint64_t  z;
-
-    for (i = 0; i < 4; i++) {
-        seed += 0x9e3779b97f4a7c15ULL;
-        z = seed;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        r->s[i] = z ^ (z >> 31);
-    }
-}
-
-
-/* xoshiro256** */
-static uint64_t
-mlclf_train_rf_rng_next(mlclf_train_rf_rng_t *r)
-{
-    uint64_t  x, t;
-
-    x = r->s[1] * 5;
-    x = ((x << 7) | (x >> 57)) * 9;
-
-    t = r->s[1] << 17;
-    r->s[2] ^= r->s[0];
-    r->s[3] ^= r->s[1];
-    r->s[1] ^= r->s[2];
-    r->s[0] ^= r->s[3];
-    r->s[2] ^= t;
-    r->s[3] = (r->s[3] << 45) | (r->s[3] >> 19);
-
-    return x;
-}
-
-
 /* uniform in [0, n), n >= 1: multiply-shift with rejection (Lemire) */
 static uint64_t
-mlclf_train_rf_rng_below(mlclf_train_rf_rng_t *r, uint64_t n)
+mlclf_train_rf_rng_below(mlclf_train_rng_t *r, uint64_t n)
 {
     uint64_t            x, lo, t;
     unsigned __int128   m;
 
-    x = mlclf_train_rf_rng_next(r);
+    x = mlclf_train_rng_next(r);
     m = (unsigned __int128) x * n;
     lo = (uint64_t) m;
 
@@ -186,7 +144,7 @@ mlclf_train_rf_rng_below(mlclf_train_rf_rng_t *r, uint64_t n)
         t = ((uint64_t) 0 - n) % n;
 
         while (lo < t) {
-            x = mlclf_train_rf_rng_next(r);
+            x = mlclf_train_rng_next(r);
             m = (unsigned __int128) x * n;
             lo = (uint64_t) m;
         }
@@ -674,7 +632,7 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
     uint32_t                lo, hi, r, b, nu, nl, bf, bbin, m, *h, q,
                             leaf, yi, wi, *ny, *nw, *sel;
     const uint8_t          *row;
-    mlclf_train_rf_rng_t    rng;
+    mlclf_train_rng_t    rng;
     mlclf_train_rf_split_t  best;
     mlclf_train_rf_tree_t  *tr;
     mlclf_train_rf_item_t   it;
@@ -685,7 +643,7 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
     stride = nc + 1;
     tr = &ctx->trees[t];
 
-    mlclf_train_rf_rng_seed(&rng, ctx->seed
+    mlclf_train_rng_seed(&rng, ctx->seed
                                   ^ (0xd1b54a32d192ed03ULL * (t + 1)));
 
     /* bootstrap: n draws with replacement become weights */
@@ -1043,7 +1001,7 @@ mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     uint32_t                n_bins, *off, *left, *right;
     const char            **names;
     mlclf_train_rf_ctx_t    ctx;
-    mlclf_train_rf_rng_t    rng;
+    mlclf_train_rng_t    rng;
     mlclf_train_rf_tree_t  *tr;
 
     memset(out, 0, sizeof(mlclf_train_model_t));
@@ -1127,7 +1085,7 @@ mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
 
     /* quantile sample: every row, or a seeded draw with replacement */
 
-    mlclf_train_rf_rng_seed(&rng, cf->seed ^ 0x6a09e667f3bcc909ULL);
+    mlclf_train_rng_seed(&rng, cf->seed ^ 0x6a09e667f3bcc909ULL);
 
     for (s = 0; s < ctx.ns; s++) {
         i = ctx.ns == n ? s : (size_t) mlclf_train_rf_rng_below(&rng, n);

@@ -13,54 +13,12 @@
 #include <string.h>
 #include <math.h>
 #include <mlclf_train.h>
+#include <mlclf_train_rng.h>
 
 
-typedef struct {
-    uint64_t                  s[4];
-} mlclf_train_rng_t;
-
-
-static void mlclf_train_rng_seed(mlclf_train_rng_t *r, uint64_t seed);
-static uint64_t mlclf_train_rng_next(mlclf_train_rng_t *r);
 static uint64_t mlclf_train_rng_below(mlclf_train_rng_t *r, uint64_t n);
 static void mlclf_train_shuffle(mlclf_train_rng_t *r, size_t *a, size_t n);
 static size_t mlclf_train_test_count(double fraction, size_t n);
-
-
-static void
-mlclf_train_rng_seed(mlclf_train_rng_t *r, uint64_t seed)
-{
-    int       i;
-    uint64_t  z;
-
-    for (i = 0; i < 4; i++) {
-        seed += 0x9e3779b97f4a7c15ULL;
-        z = seed;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        r->s[i] = z ^ (z >> 31);
-    }
-}
-
-
-static uint64_t
-mlclf_train_rng_next(mlclf_train_rng_t *r)
-{
-    uint64_t  x, t;
-
-    x = r->s[1] * 5;
-    x = ((x << 7) | (x >> 57)) * 9;
-
-    t = r->s[1] << 17;
-    r->s[2] ^= r->s[0];
-    r->s[3] ^= r->s[1];
-    r->s[1] ^= r->s[2];
-    r->s[0] ^= r->s[3];
-    r->s[2] ^= t;
-    r->s[3] = (r->s[3] << 45) | (r->s[3] >> 19);
-
-    return x;
-}
 
 
 /* uniform in [0, n), n >= 1, without modulo bias */
