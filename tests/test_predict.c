@@ -313,6 +313,162 @@ test_forest(void)
 }
 
 
+/*
+ * Random forests of 1..19 trees of uneven depths against a walk of one
+ * tree at a time written here: the kernel walks trees eight at a time
+ * (a walk at its leaf waiting for the others), then the rest one by one;
+ * both must add the leaves in tree order and give the same bits.
+ */
+
+#define RW_TREES   19
+#define RW_NODES   (RW_TREES * 63)
+#define RW_FEAT    3
+
+
+typedef struct {
+    uint32_t   n_nodes;
+    uint32_t   n_leaves;
+    uint64_t   seed;
+    int32_t    feature[RW_NODES];
+    double     threshold[RW_NODES];
+    uint32_t   left[RW_NODES];
+    uint32_t   right[RW_NODES];
+    double     leaves[RW_NODES * 3];
+} rw_forest_t;
+
+
+static uint32_t
+rw_rand(rw_forest_t *f, uint32_t n)
+{
+    /* a 64-bit LCG is plenty for shapes and thresholds */
+    f->seed = f->seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t) (f->seed >> 33) % n;
+}
+
+
+/* Appends a subtree of at most depth levels in preorder; returns its root. */
+static uint32_t
+rw_grow(rw_forest_t *f, uint32_t depth)
+{
+    double    a, b;
+    uint32_t  n;
+
+    n = f->n_nodes++;
+
+    if (depth == 0 || rw_rand(f, 4) == 0) {
+        a = rw_rand(f, 1000) / 1000.0;
+        b = (1.0 - a) * (rw_rand(f, 1000) / 1000.0);
+        f->feature[n] = -1;
+        f->threshold[n] = 0.0;
+        f->left[n] = f->n_leaves;
+        f->right[n] = 0;
+        f->leaves[f->n_leaves * 3] = a;
+        f->leaves[f->n_leaves * 3 + 1] = b;
+        f->leaves[f->n_leaves * 3 + 2] = 1.0 - a - b;
+        f->n_leaves++;
+        return n;
+    }
+
+    f->feature[n] = (int32_t) rw_rand(f, RW_FEAT);
+    f->threshold[n] = rw_rand(f, 200) / 100.0 - 1.0;
+    f->left[n] = rw_grow(f, depth - 1);
+    f->right[n] = rw_grow(f, depth - 1);
+
+    return n;
+}
+
+
+static void
+test_forest_walks(void)
+{
+    int                 bad;
+    void               *buf;
+    double              p[3], q[3], x[RW_FEAT], inv;
+    uint32_t            t, k, n, i, offsets[RW_TREES + 1];
+    rw_forest_t        *f;
+    mlclf_spec_t        spec;
+    mlclf_model_t      *m;
+    static const char  *const  names[] = { "x", "y", "z" };
+
+    f = calloc(1, sizeof(rw_forest_t));
+    if (f == NULL) {
+        printf("Bail out! out of memory\n");
+        exit(1);
+    }
+
+    f->seed = 42;
+
+    for (t = 1; t <= RW_TREES; t++) {
+        f->n_nodes = 0;
+        f->n_leaves = 0;
+
+        for (i = 0; i < t; i++) {
+            offsets[i] = f->n_nodes;
+            (void) rw_grow(f, 1 + rw_rand(f, 5));
+        }
+
+        offsets[t] = f->n_nodes;
+
+        memset(&spec, 0, sizeof(spec));
+        spec.kind = MLCLF_KIND_FOREST;
+        spec.n_features = RW_FEAT;
+        spec.n_classes = 3;
+        spec.feature_names = names;
+        spec.class_labels = abc_classes;
+        spec.n_trees = t;
+        spec.n_nodes = f->n_nodes;
+        spec.n_leaves = f->n_leaves;
+        spec.tree_offsets = offsets;
+        spec.node_feature = f->feature;
+        spec.node_threshold = f->threshold;
+        spec.node_left = f->left;
+        spec.node_right = f->right;
+        spec.leaf_values = f->leaves;
+
+        m = load(&spec, &buf);
+        bad = 0;
+
+        for (i = 0; i < 2000; i++) {
+            for (k = 0; k < RW_FEAT; k++) {
+                x[k] = rw_rand(f, 240) / 100.0 - 1.2;
+            }
+
+            q[0] = q[1] = q[2] = 0.0;
+
+            for (k = 0; k < t; k++) {
+                n = offsets[k];
+
+                while (f->feature[n] >= 0) {
+                    n = x[f->feature[n]] <= f->threshold[n] ? f->left[n]
+                                                             : f->right[n];
+                }
+
+                q[0] += f->leaves[f->left[n] * 3];
+                q[1] += f->leaves[f->left[n] * 3 + 1];
+                q[2] += f->leaves[f->left[n] * 3 + 2];
+            }
+
+            inv = 1.0 / t;
+            q[0] *= inv;
+            q[1] *= inv;
+            q[2] *= inv;
+
+            (void) mlclf_predict_proba(m, x, p);
+            bad += memcmp(p, q, sizeof(p)) != 0;
+        }
+
+        ok(bad == 0, "forest of %u trees (%u nodes): 2000 rows equal a "
+           "one-tree-at-a-time walk bit for bit (%d differ)",
+           t, f->n_nodes, bad);
+
+        mlclf_model_close(&m);
+        free(buf);
+    }
+
+    free(f);
+}
+
+
 static void
 test_logreg_determinism(void)
 {
@@ -357,6 +513,7 @@ main(void)
     test_multinomial();
     test_iris_logreg();
     test_forest();
+    test_forest_walks();
     test_logreg_determinism();
 
     return tap_done();
