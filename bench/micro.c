@@ -160,11 +160,22 @@ micro_batch_part(void *arg)
 {
     micro_part_t  *p = arg;
     size_t         i;
+    uint64_t       sink;
+
+    /*
+     * A local sum, stored once: the parts sit next to each other, and
+     * adding to p->sink on every row made the two threads fight for one
+     * cache line (logistic regression with 2 threads was no faster than
+     * with 1: 29.9 against 28.6 ns/row).
+     */
+    sink = 0;
 
     for (i = p->from; i < p->to; i++) {
-        p->sink += mlclf_predict_proba(p->model, p->x + i * p->nf,
-                                       p->proba + i * p->nc);
+        sink += mlclf_predict_proba(p->model, p->x + i * p->nf,
+                                    p->proba + i * p->nc);
     }
+
+    p->sink += sink;
 
     return NULL;
 }

@@ -2,6 +2,7 @@
 """The benchmark suite of mlclf (DESIGN.md section 9): `make bench`.
 
     bench/run.py [--smoke] [--skip-train] [--duration S] [--rounds N]
+                 [--only PART[,PART]] [--report-only]
 
 Serving figures come from wrk on loopback, bounded in time, wrk pinned
 to CPU 1 and the server under test (NGINX master and its one worker, or
@@ -32,6 +33,7 @@ SERVER_CPU = "0"
 LOAD_CPU = "1"
 CONNS = 16
 PIPE = 8
+OTHERS_IDLE = 0.10      # cores used by other processes: not idle above
 IRIS_ROW = [5.9, 3.0, 5.1, 1.8]
 IRIS_LABEL = "species"
 
@@ -79,6 +81,14 @@ def cpu_ticks(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
+
+
+def cpu_busy():
+    """Jiffies all CPUs spent busy, and those stolen by the hypervisor."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    # user nice system idle iowait irq softirq steal
+    return v[0] + v[1] + v[2] + v[5] + v[6] + v[7], v[7]
 
 
 def children(pid):
@@ -233,22 +243,50 @@ def wrk(port, path, body, seconds, server_pids, depth=1):
                     "end\n"
                     "request = function() return req end\n")
     t0 = [cpu_ticks(p) for p in server_pids]
+    b0, st0 = cpu_busy()
+    w0 = os.times()
+    c0 = time.monotonic()
     out = sh(["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{CONNS}",
               f"-d{seconds}s", "--timeout", "5s", "--latency", "-s", script,
               f"http://127.0.0.1:{port}{path}"])
     t1 = [cpu_ticks(p) for p in server_pids]
+    b1, st1 = cpu_busy()
+    w1 = os.times()
+    # wrk runs a little longer than -d (connecting, the last replies):
+    # shares of a core are taken over the time it really ran
+    wall = time.monotonic() - c0
     res = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)
                         .group(1))}
     for pct in ("50", "90", "99"):
         m = re.search(rf"^\s+{pct}(?:\.000)?%\s+(\S+)", out, re.M)
-        res[f"p{pct}_ms"] = lat_ms(m.group(1))
+        # wrk 4.1 keeps one start time per connection: with several
+        # requests per write its percentiles are wrong (90th and 99th
+        # print as 0.00us), so pipelined runs report none
+        res[f"p{pct}_ms"] = lat_ms(m.group(1)) if depth == 1 else None
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     res["non2xx"] = int(bad.group(1)) if bad else 0
     serr = re.search(r"Socket errors: (.*)", out)
     res["socket_errors"] = serr.group(1) if serr else ""
     hz = os.sysconf("SC_CLK_TCK")
-    res["server_cpu"] = sum(b - a for a, b in zip(t0, t1)) / hz / seconds
+    res["server_cpu"] = sum(b - a for a, b in zip(t0, t1)) / hz / wall
+    # everything busy that was neither the server nor wrk, in cores:
+    # the measure of a machine that is not idle (the load average also
+    # counts the benchmark itself)
+    load = (w1.children_user + w1.children_system
+            - w0.children_user - w0.children_system)
+    res["other_cpu"] = ((b1 - b0) / hz - res["server_cpu"] * wall
+                        - load) / wall
+    res["steal_cpu"] = (st1 - st0) / hz / wall
     return res
+
+
+def median_or_none(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt_ms(v):
+    return "n/a" if v is None else f"{v:.3f} ms"
 
 
 def compare(title, sides, rounds, seconds, depth=1):
@@ -263,18 +301,22 @@ def compare(title, sides, rounds, seconds, depth=1):
         rs = runs[label]
         side = {"label": label, "runs": rs, "rows": rows,
                 "rps": statistics.median(r["rps"] for r in rs),
-                "p50_ms": statistics.median(r["p50_ms"] for r in rs),
-                "p99_ms": statistics.median(r["p99_ms"] for r in rs),
+                "p50_ms": median_or_none(r["p50_ms"] for r in rs),
+                "p99_ms": median_or_none(r["p99_ms"] for r in rs),
                 "cpu": statistics.median(r["server_cpu"] for r in rs),
+                "other_cpu": max(r["other_cpu"] for r in rs),
                 "non2xx": sum(r["non2xx"] for r in rs)}
         side["rows_per_s"] = side["rps"] * rows
         out["sides"].append(side)
     a, b = out["sides"][0], out["sides"][1]
     out["ratio"] = a["rows_per_s"] / b["rows_per_s"]
-    out["p99_ratio"] = a["p99_ms"] / max(b["p99_ms"], 1e-9)
+    out["p99_ratio"] = (a["p99_ms"] / max(b["p99_ms"], 1e-9)
+                        if depth == 1 else None)
+    out["other_cpu"] = max(a["other_cpu"], b["other_cpu"])
     log(f"  {title}: {a['label']} {a['rps']:.0f} req/s "
-        f"p99 {a['p99_ms']:.3f} ms | {b['label']} {b['rps']:.0f} req/s "
-        f"p99 {b['p99_ms']:.3f} ms | ratio {out['ratio']:.3f}x")
+        f"p99 {fmt_ms(a['p99_ms'])} | {b['label']} {b['rps']:.0f} req/s "
+        f"p99 {fmt_ms(b['p99_ms'])} | ratio {out['ratio']:.3f}x | "
+        f"others used up to {out['other_cpu']:.2f} cores")
     for s in out["sides"]:
         if s["non2xx"]:
             raise RuntimeError(f"{title}: {s['label']}: {s['non2xx']} "
@@ -516,6 +558,14 @@ def part_training(smoke):
 
 # ---------------------------------------------------------------- report
 
+def fmt_cell(v):
+    return "n/a" if v is None else f"{v:.3f}"
+
+
+def fmt_cores(v):
+    return "?" if v is None else f"{max(v, 0.0):.2f}"
+
+
 def fmt_rps(v):
     return f"{v:,.0f}"
 
@@ -538,14 +588,16 @@ def report(args, res, outdir):
     if args.smoke:
         L.append("**Smoke run: durations far too short for real figures; "
                  "no target is checked.**\n")
-    busy = max(float(res["loadavg_start"].split()[0]),
-               float(res["loadavg_end"].split()[0]))
-    if busy > 1.0:
-        L.append(f"**The machine was not idle (load average up to {busy}, "
-                 "see below): other processes competed for both cores, so "
-                 "the serving figures (req/s, p99, server CPU well under "
-                 "100%) measure the contention more than the servers; "
-                 "run `make bench` again on an idle machine.**\n")
+    others = [c.get("other_cpu") for c in srv.values()
+              if isinstance(c, dict) and "sides" in c]
+    others = [v for v in others if v is not None]
+    busy = max(others) if others else None
+    if busy is not None and busy > OTHERS_IDLE:
+        L.append(f"**The machine was not idle: processes other than the "
+                 f"server and wrk used up to {busy:.2f} cores during a "
+                 "serving run (column \"others\" below), so those figures "
+                 "measure the contention more than the servers; run `make "
+                 "bench` again on an idle machine.**\n")
 
     L.append("## Machine and settings\n")
     L.append("| | |\n|---|---|")
@@ -575,9 +627,17 @@ def report(args, res, outdir):
                  "print(fastapi.__version__, '/', uvicorn.__version__)"])),
             ("load average (start / end)",
              f"{res['loadavg_start']} / {res['loadavg_end']} (the "
-             "machine is shared: anything else running shows here)"),
-            ("mlclf commit", first_line(["git", "rev-parse", "--short",
-                                         "HEAD"])),
+             "benchmark's own load counts here too)"),
+            ("other processes", "the CPU used during each serving run by "
+             "anything but the server and wrk (/proc/stat busy time minus "
+             "theirs): "
+             + (f"at most {busy:.2f} cores" if busy is not None else "?")
+             + f"; above {OTHERS_IDLE} the run is flagged as not idle"),
+            ("mlclf commit", res.get("commit") or first_line(
+                ["git", "rev-parse", "--short", "HEAD"])),
+            *[("re-measured (--only)", f"{', '.join(r['parts'])} on "
+               f"{r['time']} at commit {r['commit']}")
+              for r in res.get("remeasured", [])],
             ("pinning", f"server (nginx master + 1 worker, or uvicorn "
              f"--workers 1) on CPU {SERVER_CPU}; wrk on CPU {LOAD_CPU}"),
             ("load", f"wrk -t1 -c{CONNS} -d{args.duration}s --latency, "
@@ -612,8 +672,8 @@ def report(args, res, outdir):
             check(T, f"{kind} req/s vs FastAPI", f"{c['ratio']:.1f}x",
                   f">= {need}x", c["ratio"] >= need)
             check(T, f"{kind} p99 vs FastAPI",
-                  f"{c['sides'][0]['p99_ms']:.3f} vs "
-                  f"{c['sides'][1]['p99_ms']:.3f} ms", "lower",
+                  f"{fmt_ms(c['sides'][0]['p99_ms'])} vs "
+                  f"{fmt_ms(c['sides'][1]['p99_ms'])}", "lower",
                   c["p99_ratio"] < 1)
     v = ours["logreg"]["one_row_ns"]
     check(T, "logreg (4 features) one row in-process", f"{v:.1f} ns",
@@ -642,8 +702,8 @@ def report(args, res, outdir):
 
     L.append("## Serving (wrk, medians of the rounds)\n")
     L.append("| comparison | side | req/s | rows/s | p50 ms | p99 ms | "
-             "server CPU | ratio (rows/s) |")
-    L.append("|---|---|---|---|---|---|---|---|")
+             "server CPU | others | ratio (rows/s) |")
+    L.append("|---|---|---|---|---|---|---|---|---|")
     for key in ("ceiling_lr", "ceiling_rf", "ceiling_lr_pipe",
                 "ceiling_rf_pipe", "fastapi_lr", "fastapi_rf", "batch_lr",
                 "batch_rf", "zone"):
@@ -653,19 +713,23 @@ def report(args, res, outdir):
         for i, s in enumerate(c["sides"]):
             L.append(f"| {c['title'] if i == 0 else ''} | {s['label']} | "
                      f"{fmt_rps(s['rps'])} | {fmt_rps(s['rows_per_s'])} | "
-                     f"{s['p50_ms']:.3f} | {s['p99_ms']:.3f} | "
+                     f"{fmt_cell(s['p50_ms'])} | {fmt_cell(s['p99_ms'])} | "
                      f"{s['cpu'] * 100:.0f}% | "
+                     f"{fmt_cores(s.get('other_cpu'))} | "
                      f"{'%.3fx' % c['ratio'] if i == 0 else ''} |")
     L.append("")
     L.append(f"Pipelined: wrk writes {PIPE} requests at once on each "
              "connection (HTTP/1.1 pipelining); one wrk thread on one core "
              "then produces enough load to keep the server's core busy, "
              "which plain keep-alive cannot when the server is fast.  "
-             "Latency is then per batch of "
-             f"{PIPE}, not per request.\n")
+             "wrk's latency percentiles are wrong for pipelined requests "
+             "(its 90th and 99th print as 0.00us), so those rows show "
+             "none.\n")
     L.append("Server CPU is the share of one core the server process(es) "
              "used during the run (utime + stime from /proc); near 100% "
-             "means the server, not wrk, was the limit.  Every run, "
+             "means the server, not wrk, was the limit.  Others: the "
+             "cores used by every other process during the run (the most "
+             "of the rounds), near 0 on an idle machine.  Every run, "
              "round by round, is in `build/bench/results.json`.\n")
     if not srv["zone"]:
         L.append(f"mlclf_zone: not measured, `nginx -t` refused it: "
@@ -748,7 +812,9 @@ def chart(res, outdir):
                            ("ceiling_rf_pipe", ("mlclf RF pipel.", None))):
             for s, n in zip(srv[key]["sides"], names):
                 if n:
-                    f.write(f'"{n}" {s["rps"]:.1f} {s["p99_ms"]:.4f}\n')
+                    p99 = s["p99_ms"]
+                    f.write(f'"{n}" {s["rps"]:.1f} '
+                            f'{"NaN" if p99 is None else "%.4f" % p99}\n')
     png = os.path.join(outdir, "results.png")
     gp = f"""
 set terminal pngcairo size 1200,520 font "DejaVu Sans,10"
@@ -763,7 +829,7 @@ set xtics rotate by -30 scale 0
 unset key
 set title "throughput, requests/s (log scale)"
 plot "{dat}" using 2:xtic(1) lc rgb "#2c7fb8"
-set title "p99 latency, ms (log scale)"
+set title "p99 latency, ms (log scale; wrk gives none when pipelined)"
 plot "{dat}" using 3:xtic(1) lc rgb "#d95f0e"
 unset multiplot
 """
@@ -777,6 +843,10 @@ def main():
     ap.add_argument("--duration", type=int)
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--zone-rounds", type=int)
+    ap.add_argument("--only", metavar="PART[,PART]",
+                    help="measure only these parts (micro, serving, "
+                         "memory, training) and keep the others' figures "
+                         "from build/bench/results.json")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite RESULTS.md and the chart from "
                          "build/bench/results.json")
@@ -800,19 +870,40 @@ def main():
         chart(res, outdir)
         return 0
 
+    parts = ("micro", "serving", "memory", "training")
+    only = parts
+    if args.only:
+        only = args.only.split(",")
+        if not set(only) <= set(parts) or args.smoke:
+            ap.error(f"--only takes parts among {', '.join(parts)}, "
+                     "without --smoke")
+        with open("build/bench/results.json") as f:
+            res = dict(json.load(f), loadavg_start=res["loadavg_start"])
+
     build_tools()
     models = train_models()
     n_rows = 10000 if args.smoke else 100000
     rows_csv, rows = write_rows(models, n_rows)
 
-    res["micro"] = part_micro(models, rows_csv, 1 if args.smoke else 7)
-    res["serving"] = part_serving(models, rows, args.duration, args.rounds,
-                                  args.zone_rounds)
-    res["memory"] = part_memory(models, 8 if args.smoke else 110)
-    res["training"] = ({} if args.skip_train
-                       else part_training(args.smoke))
+    if "micro" in only:
+        res["micro"] = part_micro(models, rows_csv, 1 if args.smoke else 7)
+    if "serving" in only:
+        res["serving"] = part_serving(models, rows, args.duration,
+                                      args.rounds, args.zone_rounds)
+    if "memory" in only:
+        res["memory"] = part_memory(models, 8 if args.smoke else 110)
+    if "training" in only:
+        res["training"] = ({} if args.skip_train
+                           else part_training(args.smoke))
 
     res["loadavg_end"] = open("/proc/loadavg").read().strip()
+    commit = first_line(["git", "rev-parse", "--short", "HEAD"])
+    if args.only:
+        res.setdefault("remeasured", []).append(
+            {"parts": only, "commit": commit,
+             "time": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
+    else:
+        res["commit"] = commit
     with open("build/bench/results.json", "w") as f:
         json.dump(res, f, indent=1, default=str)
     report(args, res, outdir)
