@@ -192,32 +192,19 @@ mlclf_registry_exit_code(int rc)
 }
 
 
-static int
-mlclf_registry_check(const char *root, const char *name, mlclf_err_t *err)
+const char *
+mlclf_registry_name_shown(const char *name, char *shown)
 {
-    char    shown[MLCLF_REGISTRY_NAME_MAX * 4 + 8];
     size_t  i, k;
 
-    if (root == NULL || root[0] == '\0') {
-        return mlclf_err_set(err, MLCLF_EINVAL, "empty registry root");
-    }
-
-    if (mlclf_registry_name_valid(name)) {
-        return MLCLF_OK;
-    }
-
-    if (name == NULL) {
-        return mlclf_err_set(err, MLCLF_EINVAL, "no model name");
-    }
-
-    /* show the name escaped and shortened: it may hold anything */
+    /* escaped and shortened: it may hold anything */
     k = 0;
 
-    for (i = 0; name[i] != '\0' && k < sizeof(shown) - 8; i++) {
+    for (i = 0; name[i] != '\0' && k < MLCLF_REGISTRY_SHOWN_LEN - 8; i++) {
         if ((unsigned char) name[i] < 0x20 || (unsigned char) name[i] >= 0x7f
             || name[i] == '"' || name[i] == '\\')
         {
-            k += snprintf(shown + k, sizeof(shown) - k, "\\x%02x",
+            k += snprintf(shown + k, MLCLF_REGISTRY_SHOWN_LEN - k, "\\x%02x",
                           (unsigned char) name[i]);
 
         } else {
@@ -232,9 +219,31 @@ mlclf_registry_check(const char *root, const char *name, mlclf_err_t *err)
 
     shown[k] = '\0';
 
+    return shown;
+}
+
+
+static int
+mlclf_registry_check(const char *root, const char *name, mlclf_err_t *err)
+{
+    char  shown[MLCLF_REGISTRY_SHOWN_LEN];
+
+    if (root == NULL || root[0] == '\0') {
+        return mlclf_err_set(err, MLCLF_EINVAL, "empty registry root");
+    }
+
+    if (mlclf_registry_name_valid(name)) {
+        return MLCLF_OK;
+    }
+
+    if (name == NULL) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "no model name");
+    }
+
     return mlclf_err_set(err, MLCLF_EINVAL,
                          "invalid model name \"%s\": must match "
-                         "[a-z0-9_-]{1,64}", shown);
+                         "[a-z0-9_-]{1,64}",
+                         mlclf_registry_name_shown(name, shown));
 }
 
 

@@ -72,8 +72,6 @@ static void mlclf_train_usage(FILE *f);
 static void mlclf_train_error(const char *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void mlclf_train_trees(void *ctx, size_t done, size_t total);
-static const char *mlclf_train_printable(const char *s, char *buf,
-    size_t size);
 static void mlclf_train_progress(const mlclf_train_opts_t *o,
     const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int mlclf_train_exit(int rc, int dflt);
@@ -177,30 +175,6 @@ mlclf_train_progress(const mlclf_train_opts_t *o, const char *fmt, ...)
 }
 
 
-/*
- * A rejected name as it may be shown on a terminal: printable ASCII,
- * other bytes as '?', at most 64 of them.
- */
-static const char *
-mlclf_train_printable(const char *s, char *buf, size_t size)
-{
-    size_t  i;
-
-    for (i = 0; s[i] != '\0' && i + 4 < size && i < 64; i++) {
-        buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-    }
-
-    if (s[i] != '\0' && i + 4 <= size) {
-        memcpy(buf + i, "...", 3);
-        i += 3;
-    }
-
-    buf[i] = '\0';
-
-    return buf;
-}
-
-
 /* Forest progress on a terminal: one line, rewritten per tree. */
 static void
 mlclf_train_trees(void *ctx, size_t done, size_t total)
@@ -227,7 +201,7 @@ int
 main(int argc, char **argv)
 {
     int                  c, rc;
-    char                 shown[80];
+    char                 shown[MLCLF_REGISTRY_SHOWN_LEN];
     mlclf_train_run_t   *r;
     mlclf_train_opts_t   o;
 
@@ -286,8 +260,7 @@ main(int argc, char **argv)
 
     if (o.name && !mlclf_registry_name_valid(o.name)) {
         mlclf_train_error("usage", "--name \"%s\": not [a-z0-9_-]{1,64}",
-                          mlclf_train_printable(o.name, shown,
-                                                sizeof(shown)));
+                          mlclf_registry_name_shown(o.name, shown));
         return MLCLF_TRAIN_EXIT_USAGE;
     }
 
@@ -327,7 +300,7 @@ static int
 mlclf_train_main(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
 {
     int          rc;
-    char         shown[80];
+    char         shown[MLCLF_REGISTRY_SHOWN_LEN];
     mlclf_err_t  err;
 
     memset(&err, 0, sizeof(err));
@@ -363,8 +336,8 @@ mlclf_train_main(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
     if (r->cf.name == NULL || !mlclf_registry_name_valid(r->cf.name)) {
         mlclf_train_error("config", "%s: name \"%s\": not [a-z0-9_-]{1,64}",
                           o->config,
-                          mlclf_train_printable(r->cf.name ? r->cf.name : "",
-                                                shown, sizeof(shown)));
+                          mlclf_registry_name_shown(r->cf.name ? r->cf.name
+                                                               : "", shown));
         return MLCLF_TRAIN_EXIT_CONFIG;
     }
 
