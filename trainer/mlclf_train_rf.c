@@ -632,7 +632,7 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
     uint32_t                lo, hi, r, b, nu, nl, bf, bbin, m, *h, q,
                             leaf, yi, wi, *ny, *nw, *sel;
     const uint8_t          *row;
-    mlclf_train_rng_t    rng;
+    mlclf_train_rng_t       rng;
     mlclf_train_rf_split_t  best;
     mlclf_train_rf_tree_t  *tr;
     mlclf_train_rf_item_t   it;
@@ -644,7 +644,7 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t, uint32_t *w,
     tr = &ctx->trees[t];
 
     mlclf_train_rng_seed(&rng, ctx->seed
-                                  ^ (0xd1b54a32d192ed03ULL * (t + 1)));
+                               ^ (0xd1b54a32d192ed03ULL * (t + 1)));
 
     /* bootstrap: n draws with replacement become weights */
 
@@ -1001,7 +1001,7 @@ mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     uint32_t                n_bins, *off, *left, *right;
     const char            **names;
     mlclf_train_rf_ctx_t    ctx;
-    mlclf_train_rng_t    rng;
+    mlclf_train_rng_t       rng;
     mlclf_train_rf_tree_t  *tr;
 
     memset(out, 0, sizeof(mlclf_train_model_t));
