@@ -52,28 +52,10 @@ train($reg, 'iris-logreg.yaml');
 
 my $lua = repo() . '/t/lib/wrk-predict.lua';
 
-# worker_shutdown_timeout is a main-context directive
-{
-    package MlclfTestMain;
-    our @ISA = ('MlclfTest');
-
-    sub write_conf {
-        my ($self) = @_;
-        $self->SUPER::write_conf();
-        return unless $self->{main};
-        my $f = "$self->{prefix}/conf/nginx.conf";
-        my $conf = MlclfFixtures::slurp($f);
-        $conf =~ s/^(master_process on;\n)/$1$self->{main}\n/m;
-        open my $fh, '>', $f or die "$f: $!";
-        print $fh $conf;
-        close $fh;
-    }
-}
-
 sub run_under_reloads {
     my ($what, %o) = @_;
 
-    my $t = MlclfTestMain->new(
+    my $t = MlclfTest->new(
         workers     => 2,
         http_config => "    mlclf_model iris $reg/iris;\n"
                      . "    keepalive_timeout 300s;\n"
@@ -81,9 +63,8 @@ sub run_under_reloads {
                      . "    log_format st '\$status';",
         config      => "        location = /predict { mlclf_predict iris;\n"
                      . "            access_log logs/access.log st; }",
+        main_config => $o{main},
     );
-
-    $t->{main} = $o{main};
 
     promote($reg, 'iris', 'v1');
     $t->start;
@@ -193,38 +174,16 @@ sub read_reply {
     return ($status, $head);
 }
 
-# pids of the master's children that are old workers shutting down
-sub shutting_down {
-    my ($t) = @_;
-    my @pids;
-
-    opendir my $dh, '/proc' or die "/proc: $!";
-    for my $pid (grep { /^\d+$/ } readdir $dh) {
-        open my $fh, '<', "/proc/$pid/stat" or next;
-        my $stat = <$fh>;
-        close $fh;
-        next unless defined $stat;
-        my ($state, $ppid) = $stat =~ /\) (\S) (\d+)/ or next;
-        next if $state eq 'Z' || $ppid != $t->{master};
-        my $cmd = eval { slurp("/proc/$pid/cmdline") } // '';
-        push @pids, $pid if $cmd =~ /shutting down/;
-    }
-    closedir $dh;
-
-    return @pids;
-}
-
 sub held_connection {
     my ($what, %o) = @_;
 
-    my $t = MlclfTestMain->new(
+    my $t = MlclfTest->new(
         workers     => 2,
         http_config => "    mlclf_model iris $reg/iris;\n"
                      . "    keepalive_timeout 300s;",
         config      => "        location = /predict { mlclf_predict iris; }",
+        main_config => $o{main},
     );
-
-    $t->{main} = $o{main};
     $t->start;
 
     my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . $t->port)
@@ -248,7 +207,7 @@ sub held_connection {
         my $seen = 0;
         for (1 .. 1000) {
             last if $seen = grep { my $p = $_; grep { $_ == $p } @old }
-                                 shutting_down($t);
+                                 $t->shutting_down_pids;
             Time::HiRes::sleep(0.002);
         }
         ok($seen, "$what: the old worker is shutting down");

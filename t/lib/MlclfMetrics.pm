@@ -11,11 +11,12 @@ use warnings;
 
 use File::Temp qw(tempfile);
 use HTTP::Tiny;
+use Test::More ();
 use Time::HiRes ();
 
 use Exporter 'import';
-our @EXPORT_OK = qw(promtool promtool_check conformance parse_metrics
-                    value wait_metrics metrics_getter);
+our @EXPORT_OK = qw(promtool promtool_check conformance metrics_text_ok
+                    parse_metrics value wait_metrics metrics_getter);
 
 # wait_metrics: reads at most $Tries times, $Delay seconds apart
 our $Tries = 200;
@@ -35,6 +36,16 @@ sub promtool_check {
     my $bin = promtool();
     my $out = qx{'$bin' check metrics < '$file' 2>&1};
     return ($? >> 8, $out);
+}
+
+# Two tests on one /metrics text: promtool's check passes silently, and
+# the conformance rules hold.  Their names start with $prefix.
+sub metrics_text_ok {
+    my ($text, $prefix) = @_;
+
+    my ($rc, $out) = promtool_check($text);
+    Test::More::is("$rc $out", '0 ', "${prefix}promtool check metrics");
+    Test::More::is(join("\n", conformance($text)), '', "${prefix}conformance");
 }
 
 # { 'name{labels}' => value } from the sample lines, labels as written

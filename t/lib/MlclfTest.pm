@@ -23,6 +23,7 @@ sub new {
         http    => $o{http_config} || '',
         server  => $o{config} || '',
         listen  => $o{listen} ? " $o{listen}" : '',
+        main    => $o{main_config} ? "$o{main_config}\n" : '',
         nginx   => $ENV{TEST_NGINX_BINARY} || 'nginx',
         module  => $ENV{TEST_NGINX_LOAD_MODULES}
                    || MlclfFixtures::repo()
@@ -56,7 +57,7 @@ sub write_conf {
 load_module $self->{module};
 ${user}worker_processes $self->{workers};
 master_process on;
-daemon on;
+$self->{main}daemon on;
 error_log $p/logs/error.log info;
 pid $p/logs/nginx.pid;
 events { worker_connections 256; }
@@ -113,10 +114,10 @@ sub master_pid {
     return $pid;
 }
 
-# worker processes: children of the master that are not exiting
-sub worker_pids {
+# { pid => command line } of the master's children that are not zombies
+sub children {
     my ($self) = @_;
-    my @pids;
+    my %cmd;
 
     opendir my $dh, '/proc' or die "/proc: $!";
     for my $pid (grep { /^\d+$/ } readdir $dh) {
@@ -125,15 +126,30 @@ sub worker_pids {
         close $fh;
         next unless defined $stat;
         my ($state, $ppid) = $stat =~ /\) (\S) (\d+)/ or next;
-        next if $state eq 'Z';
-        next unless $ppid == $self->{master};
-        my $cmd = slurp("/proc/$pid/cmdline");
-        push @pids, $pid if $cmd =~ /worker process/
-                            && $cmd !~ /shutting down/;
+        next if $state eq 'Z' || $ppid != $self->{master};
+        $cmd{$pid} = eval { slurp("/proc/$pid/cmdline") } // '';
     }
     closedir $dh;
 
-    return sort { $a <=> $b } @pids;
+    return \%cmd;
+}
+
+# worker processes: children of the master that are not exiting
+sub worker_pids {
+    my ($self) = @_;
+    my $cmd = $self->children;
+
+    return sort { $a <=> $b }
+           grep { $cmd->{$_} =~ /worker process/
+                  && $cmd->{$_} !~ /shutting down/ } keys %$cmd;
+}
+
+# old workers: children of the master that are shutting down
+sub shutting_down_pids {
+    my ($self) = @_;
+    my $cmd = $self->children;
+
+    return grep { $cmd->{$_} =~ /shutting down/ } keys %$cmd;
 }
 
 # waits until no process of @old is a live worker and $n workers run
