@@ -17,23 +17,7 @@ cd "$root"
 B=${B:-build}
 out=$B/deb
 
-missing=
-for p in dpkg-dev debhelper nginx-dev; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
-         | grep -q 'install ok installed'
-    then
-        missing="$missing $p"
-    fi
-done
-if [ -n "$missing" ]; then
-    echo "deb: installing$missing"
-    SUDO=
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq
-    # shellcheck disable=SC2086
-    $SUDO apt-get install -y -qq --no-install-recommends $missing
-fi
+scripts/install-deps.sh dpkg-dev debhelper nginx-dev
 
 version=$(dpkg-parsechangelog -l debian/changelog -S Version)
 if [ -n "${DEB_VERSION:-}" ]; then

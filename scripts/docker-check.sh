@@ -38,21 +38,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-missing=
-for p in debootstrap podman buildah; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
-         | grep -q 'install ok installed'
-    then
-        missing="$missing $p"
-    fi
-done
-if [ -n "$missing" ]; then
-    step "installing$missing"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $missing
-fi
+scripts/install-deps.sh debootstrap podman buildah
 
 # The Debian mirror apt uses here (deb822 URIs: or a one-line deb).
 mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \

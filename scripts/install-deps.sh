@@ -3,7 +3,16 @@
 # mlclf need.  Idempotent: installs only what is missing.
 #   scripts/install-deps.sh          install what is missing
 #   scripts/install-deps.sh --check  exit 1 if anything is missing
+# Packages named after the option replace the list below: the other
+# scripts install what only they need through here (make deb, make
+# docker-check, bench/install-deps.sh).
 set -eu
+
+check=
+if [ "${1:-}" = "--check" ]; then
+    check=1
+    shift
+fi
 
 PACKAGES="
 build-essential
@@ -26,6 +35,10 @@ wrk
 curl
 "
 
+if [ $# -gt 0 ]; then
+    PACKAGES="$*"
+fi
+
 missing=""
 for p in $PACKAGES; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null \
@@ -39,7 +52,7 @@ if [ -z "$missing" ]; then
     exit 0
 fi
 
-if [ "${1:-}" = "--check" ]; then
+if [ -n "$check" ]; then
     echo "missing packages:$missing"
     exit 1
 fi
