@@ -84,11 +84,11 @@ def cpu_ticks(pid):
 
 
 def cpu_busy():
-    """Jiffies all CPUs spent busy, and those stolen by the hypervisor."""
+    """Jiffies all CPUs spent busy, steal (the hypervisor's) included."""
     with open("/proc/stat") as f:
         v = [int(x) for x in f.readline().split()[1:9]]
     # user nice system idle iowait irq softirq steal
-    return v[0] + v[1] + v[2] + v[5] + v[6] + v[7], v[7]
+    return v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
 
 
 def children(pid):
@@ -243,14 +243,14 @@ def wrk(port, path, body, seconds, server_pids, depth=1):
                     "end\n"
                     "request = function() return req end\n")
     t0 = [cpu_ticks(p) for p in server_pids]
-    b0, st0 = cpu_busy()
+    b0 = cpu_busy()
     w0 = os.times()
     c0 = time.monotonic()
     out = sh(["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{CONNS}",
               f"-d{seconds}s", "--timeout", "5s", "--latency", "-s", script,
               f"http://127.0.0.1:{port}{path}"])
     t1 = [cpu_ticks(p) for p in server_pids]
-    b1, st1 = cpu_busy()
+    b1 = cpu_busy()
     w1 = os.times()
     # wrk runs a little longer than -d (connecting, the last replies):
     # shares of a core are taken over the time it really ran
@@ -276,7 +276,6 @@ def wrk(port, path, body, seconds, server_pids, depth=1):
             - w0.children_user - w0.children_system)
     res["other_cpu"] = ((b1 - b0) / hz - res["server_cpu"] * wall
                         - load) / wall
-    res["steal_cpu"] = (st1 - st0) / hz / wall
     return res
 
 
@@ -286,7 +285,7 @@ def median_or_none(values):
 
 
 def fmt_ms(v):
-    return "n/a" if v is None else f"{v:.3f} ms"
+    return "n/a" if v is None else f"{fmt_cell(v)} ms"
 
 
 def compare(title, sides, rounds, seconds, depth=1):
@@ -864,10 +863,14 @@ def main():
               else os.path.join(ROOT, "bench"))
     os.makedirs(outdir, exist_ok=True)
     os.makedirs("build/bench", exist_ok=True)
+    # a smoke run must not replace the raw figures of the last full run,
+    # which --only and --report-only read back
+    raw = ("build/bench/smoke/results.json" if args.smoke
+           else "build/bench/results.json")
 
     res = {"loadavg_start": open("/proc/loadavg").read().strip()}
     if args.report_only:
-        with open("build/bench/results.json") as f:
+        with open(raw) as f:
             res = json.load(f)
         report(args, res, outdir)
         chart(res, outdir)
@@ -880,7 +883,7 @@ def main():
         if not set(only) <= set(parts) or args.smoke:
             ap.error(f"--only takes parts among {', '.join(parts)}, "
                      "without --smoke")
-        with open("build/bench/results.json") as f:
+        with open(raw) as f:
             res = dict(json.load(f), loadavg_start=res["loadavg_start"])
 
     build_tools()
@@ -907,7 +910,7 @@ def main():
              "time": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
     else:
         res["commit"] = commit
-    with open("build/bench/results.json", "w") as f:
+    with open(raw, "w") as f:
         json.dump(res, f, indent=1, default=str)
     report(args, res, outdir)
     chart(res, outdir)
