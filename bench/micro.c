@@ -240,7 +240,7 @@ main(int argc, char **argv)
         repeats = 7;
     }
 
-    if (mlclf_model_open(&m, argv[1], &err) != MLCLF_OK) {
+    if (mlclf_model_open(&m, argv[1], 0, &err) != MLCLF_OK) {
         fprintf(stderr, "micro: %s\n", err.msg);
         return 1;
     }

@@ -42,6 +42,7 @@
 #define MLCLF_EREQUEST          -19   /* /predict request rejected */
 #define MLCLF_ESPACE            -20   /* output buffer too small */
 #define MLCLF_ELEAF             -21   /* leaf row is not a distribution */
+#define MLCLF_ETOOBIG           -22   /* file larger than the caller's limit */
 
 
 #define MLCLF_ERR_MSG_LEN       512
@@ -92,13 +93,22 @@ uint32_t mlclf_crc32(uint32_t crc, const void *data, size_t len);
 
 
 /*
- * Maps path read-only (MAP_SHARED) and verifies every byte of it before
- * returning: magic, version, sizes, section bounds, both CRCs, finite
- * parameters, feature and tree indices.  On success *mp owns the mapping
- * and must be released with mlclf_model_close().  On failure *mp is NULL,
- * nothing stays mapped, and err names the file and the reason.
+ * Reads path into memory that nothing can change afterwards and verifies
+ * every byte of that copy: magic, version, sizes, section bounds, both
+ * CRCs, finite parameters, feature and tree indices.  The copy is a
+ * memfd sealed against writes, shrinking and growing (F_SEAL_*), mapped
+ * read-only and shared: processes forked later share its pages, and
+ * whatever happens to the file afterwards changes nothing that was read.
+ *
+ * The file must be a regular file of at most max_size bytes (0: no limit
+ * but the address space), and exactly as long as its header says; both
+ * are checked before the file is read (MLCLF_ETOOBIG, MLCLF_ETRUNCATED,
+ * MLCLF_EHEADER).  On success *mp owns the mapping and must be released
+ * with mlclf_model_close().  On failure *mp is NULL, nothing stays
+ * mapped, and err names the file and the reason.
  */
-int mlclf_model_open(mlclf_model_t **mp, const char *path, mlclf_err_t *err);
+int mlclf_model_open(mlclf_model_t **mp, const char *path, size_t max_size,
+    mlclf_err_t *err);
 
 /*
  * Same checks for a model already in memory.  The buffer is borrowed: it
@@ -147,12 +157,6 @@ const char *mlclf_model_metadata(const mlclf_model_t *m, size_t *len);
 /* Bytes of the file / buffer behind the model. */
 size_t mlclf_model_size(const mlclf_model_t *m);
 
-/*
- * First byte of the file / buffer behind the model (the mapping of an
- * opened file): with mlclf_model_size() the range that a reader touches,
- * e.g. to tell a SIGBUS on a file truncated under its map.
- */
-const void *mlclf_model_base(const mlclf_model_t *m);
 
 
 /*

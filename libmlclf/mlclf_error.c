@@ -61,6 +61,8 @@ mlclf_strerror(int code)
         return "buffer too small";
     case MLCLF_ELEAF:
         return "leaf is not a class distribution";
+    case MLCLF_ETOOBIG:
+        return "file too large";
     default:
         return "unknown error";
     }

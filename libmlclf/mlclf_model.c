@@ -2,10 +2,16 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Verifies a model file's bytes against mlclf_format.h, maps model files
- * read-only, and answers questions about a verified model.
+ * Verifies a model file's bytes against mlclf_format.h, reads model files
+ * into sealed read-only memory, and answers questions about a verified
+ * model.
  */
 
+
+/* memfd_create() and the F_SEAL_* fcntl()s */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +61,14 @@ static int mlclf_check_finite(const double *v, size_t n,
     const mlclf_sections_t *s, uint32_t type, mlclf_err_t *err);
 static int mlclf_check_leaves(const mlclf_model_t *m,
     const mlclf_sections_t *s, mlclf_err_t *err);
-static int mlclf_check_trees(const mlclf_model_t *m,
+static uint32_t mlclf_mask(uint32_t n);
+static size_t mlclf_page_align(size_t size);
+static int mlclf_check_size(int fd, const char *path, size_t size,
+    mlclf_err_t *err);
+static int mlclf_read_sealed(int fd, const char *path, size_t size,
+    void **map, size_t *map_size, mlclf_err_t *err);
+static int mlclf_tree_depth(mlclf_model_t *m, mlclf_err_t *err);
+static int mlclf_check_trees(mlclf_model_t *m,
     const mlclf_sections_t *s, mlclf_err_t *err);
 static int mlclf_alloc_names(mlclf_model_t *m, mlclf_err_t *err);
 static void mlclf_free(mlclf_model_t *m);
@@ -838,7 +851,7 @@ mlclf_check_leaves(const mlclf_model_t *m, const mlclf_sections_t *s,
 
 
 static int
-mlclf_check_trees(const mlclf_model_t *m, const mlclf_sections_t *s,
+mlclf_check_trees(mlclf_model_t *m, const mlclf_sections_t *s,
     mlclf_err_t *err)
 {
     int32_t          f;
@@ -935,6 +948,75 @@ mlclf_check_trees(const mlclf_model_t *m, const mlclf_sections_t *s,
             }
         }
     }
+
+    return mlclf_tree_depth(m, err);
+}
+
+
+/* The smallest 2^k - 1 that is at least n - 1 (n >= 1). */
+
+static uint32_t
+mlclf_mask(uint32_t n)
+{
+    uint32_t  mask;
+
+    for (mask = 0; mask < n - 1; mask = (mask << 1) | 1) {
+        /* void */
+    }
+
+    return mask;
+}
+
+
+/*
+ * The longest root-to-leaf path of any tree, in steps, and the index
+ * masks: the kernels walk no further and index no further, so that even
+ * a model damaged in memory after this check cannot loop or read outside
+ * its mapping.  Children follow their parents, so one forward pass finds
+ * every node's depth.
+ */
+
+static int
+mlclf_tree_depth(mlclf_model_t *m, mlclf_err_t *err)
+{
+    uint32_t        t, i, d, *depth;
+    const int32_t  *f;
+
+    depth = calloc(m->n_nodes, sizeof(uint32_t));
+    if (depth == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM,
+                             "cannot allocate %u tree depths", m->n_nodes);
+    }
+
+    f = m->node_feature;
+    m->max_depth = 0;
+
+    for (t = 0; t < m->n_trees; t++) {
+        for (i = m->tree_offsets[t]; i < m->tree_offsets[t + 1]; i++) {
+            d = depth[i];
+
+            if (f[i] == -1) {
+                if (d > m->max_depth) {
+                    m->max_depth = d;
+                }
+
+                continue;
+            }
+
+            if (depth[m->node_left[i]] < d + 1) {
+                depth[m->node_left[i]] = d + 1;
+            }
+
+            if (depth[m->node_right[i]] < d + 1) {
+                depth[m->node_right[i]] = d + 1;
+            }
+        }
+    }
+
+    free(depth);
+
+    m->node_mask = mlclf_mask(m->n_nodes);
+    m->leaf_mask = mlclf_mask(m->n_leaves);
 
     return MLCLF_OK;
 }
@@ -1044,8 +1126,8 @@ mlclf_parse(mlclf_model_t *m, const uint8_t *p, size_t len, mlclf_err_t *err)
 static void
 mlclf_free(mlclf_model_t *m)
 {
-    if (m->mapped) {
-        (void) munmap((void *) m->base, m->size);
+    if (m->map_size != 0) {
+        (void) munmap((void *) m->base, m->map_size);
     }
 
     free(m->feature_names);
@@ -1097,11 +1179,185 @@ mlclf_model_verify(const void *buf, size_t len, mlclf_err_t *err)
 }
 
 
+/*
+ * Reads the first header's worth of fd and checks the size it declares
+ * against the file's, before anything else is read: a header that lies
+ * about a huge file costs one pread, not the whole read.
+ */
+
+static int
+mlclf_check_size(int fd, const char *path, size_t size, mlclf_err_t *err)
+{
+    ssize_t              n;
+    mlclf_file_header_t  h;
+
+    if (size < MLCLF_HEADER_SIZE) {
+        return MLCLF_OK;    /* mlclf_parse_header() says what is wrong */
+    }
+
+    n = pread(fd, &h, sizeof(h), 0);
+
+    if (n != (ssize_t) sizeof(h)) {
+        return mlclf_err_set(err, MLCLF_EIO, "read \"%s\": %s", path,
+                             n == -1 ? strerror(errno) : "short read");
+    }
+
+    if (memcmp(h.magic, MLCLF_MAGIC, MLCLF_MAGIC_LEN) != 0
+        || h.file_size == size)
+    {
+        return MLCLF_OK;
+    }
+
+    if (h.file_size > size) {
+        return mlclf_err_set(err, MLCLF_ETRUNCATED,
+                             "file is %zu bytes, its header says %llu",
+                             size, (mlclf_ull_t) h.file_size);
+    }
+
+    return mlclf_err_set(err, MLCLF_EHEADER,
+                         "%llu bytes of trailing garbage after the "
+                         "declared file size %llu",
+                         (mlclf_ull_t) (size - h.file_size),
+                         (mlclf_ull_t) h.file_size);
+}
+
+
+static size_t
+mlclf_page_align(size_t size)
+{
+    size_t  page;
+
+    page = (size_t) sysconf(_SC_PAGESIZE);
+
+    return (size + page - 1) / page * page;
+}
+
+
+/*
+ * Copies size bytes of fd into a new memfd, seals it against any change
+ * and maps it read-only.  The memfd itself is closed: the mapping keeps
+ * the pages, and a fork() shares them.
+ */
+
+static int
+mlclf_read_sealed(int fd, const char *path, size_t size, void **map,
+    size_t *map_size, mlclf_err_t *err)
+{
+    int       mfd, rc;
+    char     *w;
+    size_t    done;
+    ssize_t   n;
+
+    *map = NULL;
+    *map_size = 0;
+
+    mfd = memfd_create("mlclf-model", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (mfd == -1) {
+        return mlclf_err_set(err, MLCLF_EIO, "memfd_create: %s",
+                             strerror(errno));
+    }
+
+    w = MAP_FAILED;
+
+    if (ftruncate(mfd, (off_t) size) == -1) {
+        rc = mlclf_err_set(err, errno == ENOMEM || errno == ENOSPC
+                                ? MLCLF_ENOMEM : MLCLF_EIO,
+                           "ftruncate(memfd, %zu): %s", size,
+                           strerror(errno));
+        goto failed;
+    }
+
+    w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+    if (w == MAP_FAILED) {
+        rc = mlclf_err_set(err, MLCLF_ENOMEM, "mmap(memfd, %zu): %s", size,
+                           strerror(errno));
+        goto failed;
+    }
+
+    for (done = 0; done < size; done += (size_t) n) {
+        n = pread(fd, w + done, size - done, (off_t) done);
+
+        if (n == -1 && errno == EINTR) {
+            n = 0;
+            continue;
+        }
+
+        if (n == -1) {
+            rc = mlclf_err_set(err, MLCLF_EIO, "read \"%s\": %s", path,
+                               strerror(errno));
+            goto failed;
+        }
+
+        if (n == 0) {
+            rc = mlclf_err_set(err, MLCLF_ETRUNCATED,
+                               "\"%s\" shrank to %zu bytes while it was read",
+                               path, done);
+            goto failed;
+        }
+    }
+
+    /* F_SEAL_WRITE needs the writable mapping gone first */
+
+    (void) munmap(w, size);
+    w = MAP_FAILED;
+
+    if (fcntl(mfd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW
+                                | F_SEAL_SEAL)
+        == -1)
+    {
+        rc = mlclf_err_set(err, MLCLF_EIO, "fcntl(memfd, F_ADD_SEALS): %s",
+                           strerror(errno));
+        goto failed;
+    }
+
+    /*
+     * The model is followed by as many zero pages as it is long, readable
+     * and never touched by a verified model: a masked index of a damaged
+     * one (mlclf_predict.c) stays inside this reservation.
+     */
+
+    *map_size = mlclf_page_align(size) * 2;
+
+    *map = mmap(NULL, *map_size, PROT_READ,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (*map == MAP_FAILED) {
+        rc = mlclf_err_set(err, MLCLF_ENOMEM, "mmap(%zu): %s", *map_size,
+                           strerror(errno));
+        goto failed;
+    }
+
+    if (mmap(*map, size, PROT_READ, MAP_SHARED | MAP_FIXED, mfd, 0)
+        == MAP_FAILED)
+    {
+        rc = mlclf_err_set(err, MLCLF_ENOMEM, "mmap(memfd, %zu): %s", size,
+                           strerror(errno));
+        (void) munmap(*map, *map_size);
+        goto failed;
+    }
+
+    (void) close(mfd);
+
+    return MLCLF_OK;
+
+failed:
+
+    if (w != MAP_FAILED) {
+        (void) munmap(w, size);
+    }
+
+    (void) close(mfd);
+
+    return rc;
+}
+
+
 int
-mlclf_model_open(mlclf_model_t **mp, const char *path, mlclf_err_t *err)
+mlclf_model_open(mlclf_model_t **mp, const char *path, size_t max_size,
+    mlclf_err_t *err)
 {
     int             fd, rc;
     void           *map;
+    size_t          size, map_size;
     struct stat     st;
     mlclf_model_t  *m;
 
@@ -1111,7 +1367,9 @@ mlclf_model_open(mlclf_model_t **mp, const char *path, mlclf_err_t *err)
 
     *mp = NULL;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd == -1) {
         return mlclf_err_set(err, MLCLF_EIO, "open \"%s\": %s", path,
                              strerror(errno));
@@ -1120,56 +1378,69 @@ mlclf_model_open(mlclf_model_t **mp, const char *path, mlclf_err_t *err)
     if (fstat(fd, &st) == -1) {
         rc = mlclf_err_set(err, MLCLF_EIO, "fstat \"%s\": %s", path,
                            strerror(errno));
-        (void) close(fd);
-        return rc;
+        goto done;
     }
 
     if (!S_ISREG(st.st_mode)) {
-        (void) close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "\"%s\" is not a regular file",
-                             path);
+        rc = mlclf_err_set(err, MLCLF_EIO, "\"%s\" is not a regular file",
+                           path);
+        goto done;
     }
 
     if (st.st_size == 0) {
-        (void) close(fd);
-        return mlclf_err_set(err, MLCLF_ETRUNCATED, "file is empty");
+        rc = mlclf_err_set(err, MLCLF_ETRUNCATED, "file is empty");
+        goto done;
     }
 
-    if ((uint64_t) st.st_size > SIZE_MAX) {
-        (void) close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "\"%s\" is too large", path);
+    if ((max_size != 0 && (uint64_t) st.st_size > max_size)
+        || (uint64_t) st.st_size > SIZE_MAX)
+    {
+        rc = mlclf_err_set(err, MLCLF_ETOOBIG,
+                           "\"%s\" is %llu bytes, more than the limit of %zu",
+                           path, (mlclf_ull_t) st.st_size,
+                           max_size ? max_size : SIZE_MAX);
+        goto done;
     }
 
-    map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-    if (map == MAP_FAILED) {
-        rc = mlclf_err_set(err, MLCLF_EIO, "mmap \"%s\": %s", path,
-                           strerror(errno));
-        (void) close(fd);
-        return rc;
+    size = (size_t) st.st_size;
+
+    rc = mlclf_check_size(fd, path, size, err);
+    if (rc != MLCLF_OK) {
+        goto done;
     }
 
-    (void) close(fd);
+    rc = mlclf_read_sealed(fd, path, size, &map, &map_size, err);
+    if (rc != MLCLF_OK) {
+        goto done;
+    }
 
     m = calloc(1, sizeof(mlclf_model_t));
     if (m == NULL) {
-        (void) munmap(map, (size_t) st.st_size);
-        return mlclf_err_set(err, MLCLF_ENOMEM, "cannot allocate a model");
+        (void) munmap(map, map_size);
+        rc = mlclf_err_set(err, MLCLF_ENOMEM, "cannot allocate a model");
+        goto done;
     }
 
-    rc = mlclf_parse(m, map, (size_t) st.st_size, err);
+    /* what is verified is the sealed copy: exactly what will be read */
+
+    rc = mlclf_parse(m, map, size, err);
 
     m->base = map;
-    m->size = (size_t) st.st_size;
-    m->mapped = 1;
+    m->size = size;
+    m->map_size = map_size;
 
     if (rc != MLCLF_OK) {
         mlclf_free(m);
-        return rc;
+        goto done;
     }
 
     *mp = m;
 
-    return MLCLF_OK;
+done:
+
+    (void) close(fd);
+
+    return rc;
 }
 
 
@@ -1309,11 +1580,4 @@ size_t
 mlclf_model_size(const mlclf_model_t *m)
 {
     return m->size;
-}
-
-
-const void *
-mlclf_model_base(const mlclf_model_t *m)
-{
-    return m->base;
 }

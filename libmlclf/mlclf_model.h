@@ -21,7 +21,7 @@
 struct mlclf_model_s {
     const uint8_t            *base;
     size_t                    size;
-    unsigned                  mapped:1;     /* munmap(base, size) */
+    size_t                    map_size;     /* 0, or munmap(base, map_size) */
 
     mlclf_kind_e              kind;
     uint32_t                  n_features;
@@ -37,6 +37,9 @@ struct mlclf_model_s {
     uint32_t                  n_trees;
     uint32_t                  n_nodes;
     uint32_t                  n_leaves;
+    uint32_t                  max_depth;    /* longest walk, in steps */
+    uint32_t                  node_mask;    /* 2^k - 1 >= n_nodes - 1 */
+    uint32_t                  leaf_mask;    /* 2^k - 1 >= n_leaves - 1 */
     const uint32_t           *tree_offsets;
     const int32_t            *node_feature;
     const double             *node_threshold;

@@ -4,7 +4,8 @@
  *
  * Inference on a verified model: the serving hot path.  No allocation,
  * no stdio, no error path: verification already ruled out everything
- * that could go wrong.
+ * that could go wrong, and the forest walk stays in bounds even if the
+ * model's memory were damaged afterwards.
  */
 
 
@@ -103,15 +104,33 @@ mlclf_predict_linear_scaled(const mlclf_model_t *m, const double *x,
 
 
 /*
- * One level down tree walk n (feature f, -1 at a leaf), branch-free: a
- * walk at its leaf stays there.
+ * The forest kernel trusts nothing it reads from the model's memory.
+ * Node indices and leaf rows are masked to the smallest power of two
+ * that holds them, which a verified model never exceeds, and the memory
+ * after a model that mlclf_model_open() read is readable far enough for
+ * any masked index (mlclf_model.c); a feature out of range ends the walk
+ * as a leaf would; no walk takes more steps than the deepest tree of the
+ * verified model.  So a model damaged in memory after verification can
+ * give a wrong number, never a read outside the mapping or an endless
+ * loop.  A mask is one AND where a bounds compare would be two more
+ * instructions and a register that the eight walks below do not have.
+ */
+#define mlclf_node(n)   ((n) & nmask)
+#define mlclf_row(n)    (left[n] & lmask)
+
+
+/*
+ * One level down tree walk n (feature f, -1 at a leaf): a walk at its
+ * leaf, or at a feature out of range, stays there.  The child is selected
+ * without a branch: which way a row goes is data, and a mispredicted
+ * branch per level costs more than loading both children.
  */
 #define mlclf_predict_step(n, f)                                             \
-    if ((f) >= 0) {                                                          \
+    if ((uint32_t) (f) < nf) {                                               \
         l = left[n];                                                         \
         r = right[n];                                                        \
         go = -(uint32_t) !(x[f] <= thr[n]);                                  \
-        n = l ^ ((l ^ r) & go);                                              \
+        n = mlclf_node(l ^ ((l ^ r) & go));                                  \
         f = feat[n];                                                         \
     }
 
@@ -121,12 +140,16 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
 {
     double           inv;
     int32_t          f, f0, f1, f2, f3, f4, f5, f6, f7;
-    uint32_t         t, k, n, l, r, go, nc, n0, n1, n2, n3, n4, n5, n6, n7;
+    uint32_t         t, k, n, l, r, d, go, nc, nf, nmask, lmask;
+    uint32_t         n0, n1, n2, n3, n4, n5, n6, n7;
     const double    *leaf, *thr, *lv;
     const int32_t   *feat;
     const uint32_t  *off, *left, *right;
 
     nc = m->n_classes;
+    nmask = m->node_mask;
+    lmask = m->leaf_mask;
+    nf = m->n_features;
     off = m->tree_offsets;
     feat = m->node_feature;
     thr = m->node_threshold;
@@ -146,14 +169,14 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
      * fit in the registers.
      */
     for (t = 0; t + 8 <= m->n_trees; t += 8) {
-        n0 = off[t];
-        n1 = off[t + 1];
-        n2 = off[t + 2];
-        n3 = off[t + 3];
-        n4 = off[t + 4];
-        n5 = off[t + 5];
-        n6 = off[t + 6];
-        n7 = off[t + 7];
+        n0 = mlclf_node(off[t]);
+        n1 = mlclf_node(off[t + 1]);
+        n2 = mlclf_node(off[t + 2]);
+        n3 = mlclf_node(off[t + 3]);
+        n4 = mlclf_node(off[t + 4]);
+        n5 = mlclf_node(off[t + 5]);
+        n6 = mlclf_node(off[t + 6]);
+        n7 = mlclf_node(off[t + 7]);
         f0 = feat[n0];
         f1 = feat[n1];
         f2 = feat[n2];
@@ -164,7 +187,10 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
         f7 = feat[n7];
 
         /* the AND of the features is negative once every walk is at a leaf */
-        while ((f0 & f1 & f2 & f3 & f4 & f5 & f6 & f7) >= 0) {
+        for (d = m->max_depth;
+             d != 0 && (f0 & f1 & f2 & f3 & f4 & f5 & f6 & f7) >= 0;
+             d--)
+        {
             mlclf_predict_step(n0, f0);
             mlclf_predict_step(n1, f1);
             mlclf_predict_step(n2, f2);
@@ -175,36 +201,37 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
             mlclf_predict_step(n7, f7);
         }
 
+        n0 = mlclf_row(n0);
+        n1 = mlclf_row(n1);
+        n2 = mlclf_row(n2);
+        n3 = mlclf_row(n3);
+        n4 = mlclf_row(n4);
+        n5 = mlclf_row(n5);
+        n6 = mlclf_row(n6);
+        n7 = mlclf_row(n7);
+
         /* added in tree order: the same sums, bit for bit, as one by one */
         for (k = 0; k < nc; k++) {
-            proba[k] += lv[(size_t) left[n0] * nc + k];
-            proba[k] += lv[(size_t) left[n1] * nc + k];
-            proba[k] += lv[(size_t) left[n2] * nc + k];
-            proba[k] += lv[(size_t) left[n3] * nc + k];
-            proba[k] += lv[(size_t) left[n4] * nc + k];
-            proba[k] += lv[(size_t) left[n5] * nc + k];
-            proba[k] += lv[(size_t) left[n6] * nc + k];
-            proba[k] += lv[(size_t) left[n7] * nc + k];
+            proba[k] += lv[(size_t) n0 * nc + k];
+            proba[k] += lv[(size_t) n1 * nc + k];
+            proba[k] += lv[(size_t) n2 * nc + k];
+            proba[k] += lv[(size_t) n3 * nc + k];
+            proba[k] += lv[(size_t) n4 * nc + k];
+            proba[k] += lv[(size_t) n5 * nc + k];
+            proba[k] += lv[(size_t) n6 * nc + k];
+            proba[k] += lv[(size_t) n7 * nc + k];
         }
     }
 
     for ( /* void */ ; t < m->n_trees; t++) {
-        n = off[t];
+        n = mlclf_node(off[t]);
+        f = feat[n];
 
-        /*
-         * Children have greater indices: every walk ends at a leaf.  The
-         * child is selected without a branch: which way a row goes is
-         * data, and a mispredicted branch per level costs more than
-         * loading both children.
-         */
-        while ((f = feat[n]) >= 0) {
-            l = left[n];
-            r = right[n];
-            go = -(uint32_t) !(x[f] <= thr[n]);
-            n = l ^ ((l ^ r) & go);
+        for (d = m->max_depth; d != 0 && (uint32_t) f < nf; d--) {
+            mlclf_predict_step(n, f);
         }
 
-        leaf = m->leaf_values + (size_t) left[n] * nc;
+        leaf = lv + (size_t) mlclf_row(n) * nc;
 
         for (k = 0; k < nc; k++) {
             proba[k] += leaf[k];

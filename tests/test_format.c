@@ -281,7 +281,7 @@ test_roundtrip_logreg(void)
 
     logreg_spec(&spec);
 
-    rc = mlclf_model_open(&m, GOLDEN_LOGREG, &err);
+    rc = mlclf_model_open(&m, GOLDEN_LOGREG, 0, &err);
     is_int(rc, MLCLF_OK, "open golden logreg");
 
     if (rc != MLCLF_OK) {

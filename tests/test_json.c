@@ -1280,7 +1280,7 @@ test_model_file(void)
     is_int(rc, MLCLF_OK, "corpus model written to a file");
 
     m = NULL;
-    rc = mlclf_model_open(&m, path, &err);
+    rc = mlclf_model_open(&m, path, 0, &err);
     is_int(rc, MLCLF_OK, "corpus model file opens");
 
     unlink(path);

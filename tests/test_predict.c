@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "mlclf.h"
+#include "mlclf_model.h"
 #include "mlclf_train_rng.h"
 #include "tap.h"
 
@@ -200,7 +201,7 @@ test_iris_logreg(void)
     mlclf_err_t     err;
     mlclf_model_t  *m;
 
-    if (mlclf_model_open(&m, "tests/fixtures/golden-logreg.mlclf", &err)
+    if (mlclf_model_open(&m, "tests/fixtures/golden-logreg.mlclf", 0, &err)
         != MLCLF_OK)
     {
         ok(0, "open golden logreg: %s", err.msg);
@@ -477,7 +478,7 @@ test_logreg_determinism(void)
     mlclf_err_t     err;
     mlclf_model_t  *m;
 
-    if (mlclf_model_open(&m, "tests/fixtures/golden-logreg.mlclf", &err)
+    if (mlclf_model_open(&m, "tests/fixtures/golden-logreg.mlclf", 0, &err)
         != MLCLF_OK)
     {
         ok(0, "open golden logreg: %s", err.msg);
@@ -504,6 +505,144 @@ test_logreg_determinism(void)
 }
 
 
+/*
+ * A forest damaged in memory after it was verified: children pointing
+ * back at themselves or far out of range, features and leaf rows out of
+ * range, tree starts out of range.  Each walk must end (no endless
+ * loop), read nothing outside twice the model's size (the room
+ * mlclf_model_open() reserves; under ASan a read past it fails the test)
+ * and still return a class.
+ */
+static void
+test_forest_damaged(void)
+{
+    int                 ended;
+    void               *buf;
+    double              p[3], x[RW_FEAT];
+    size_t              len, i;
+    uint8_t            *room;
+    int32_t            *feat;
+    uint32_t            t, k, n, c, *left, *right, *off, offsets[10];
+    mlclf_err_t         err;
+    rw_forest_t        *f;
+    mlclf_spec_t        spec;
+    mlclf_model_t      *m;
+    static const char  *const  names[] = { "x", "y", "z" };
+
+    f = calloc(1, sizeof(rw_forest_t));
+    if (f == NULL) {
+        printf("Bail out! out of memory\n");
+        exit(1);
+    }
+
+    mlclf_train_rng_seed(&f->rng, 7);
+
+    /* nine trees: the eight-way loop and the one-by-one loop */
+    for (t = 0; t < 9; t++) {
+        offsets[t] = f->n_nodes;
+        (void) rw_grow(f, 5);
+    }
+
+    offsets[9] = f->n_nodes;
+
+    memset(&spec, 0, sizeof(spec));
+    spec.kind = MLCLF_KIND_FOREST;
+    spec.n_features = RW_FEAT;
+    spec.n_classes = 3;
+    spec.feature_names = names;
+    spec.class_labels = abc_classes;
+    spec.n_trees = 9;
+    spec.n_nodes = f->n_nodes;
+    spec.n_leaves = f->n_leaves;
+    spec.tree_offsets = offsets;
+    spec.node_feature = f->feature;
+    spec.node_threshold = f->threshold;
+    spec.node_left = f->left;
+    spec.node_right = f->right;
+    spec.leaf_values = f->leaves;
+
+    if (mlclf_write_buffer(&spec, &buf, &len, &err) != MLCLF_OK) {
+        printf("Bail out! %s\n", err.msg);
+        exit(1);
+    }
+
+    for (k = 0; k < 6; k++) {
+        room = calloc(1, 2 * len);
+
+        if (room == NULL) {
+            printf("Bail out! out of memory\n");
+            exit(1);
+        }
+
+        memcpy(room, buf, len);
+
+        if (mlclf_model_load(&m, room, len, &err) != MLCLF_OK) {
+            printf("Bail out! %s\n", err.msg);
+            exit(1);
+        }
+
+        /* the model's arrays point into room: damage them there */
+        feat = (int32_t *) (room + ((const uint8_t *) m->node_feature
+                                    - m->base));
+        left = (uint32_t *) (room + ((const uint8_t *) m->node_left
+                                     - m->base));
+        right = (uint32_t *) (room + ((const uint8_t *) m->node_right
+                                      - m->base));
+        off = (uint32_t *) (room + ((const uint8_t *) m->tree_offsets
+                                    - m->base));
+
+        for (i = 0; i < m->n_nodes; i++) {
+            switch (k) {
+            case 0:     /* every child is the node itself */
+                left[i] = (uint32_t) i;
+                right[i] = (uint32_t) i;
+                break;
+            case 1:     /* every child is the root of tree 0 */
+                left[i] = 0;
+                right[i] = 0;
+                break;
+            case 2:     /* children far out of range */
+                left[i] = UINT32_MAX - (uint32_t) i;
+                right[i] = 0x80000000u + (uint32_t) i;
+                break;
+            case 3:     /* features out of range, negative and positive */
+                feat[i] = (i % 2) ? INT32_MAX : -7;
+                break;
+            case 4:     /* leaf rows out of range */
+                if (feat[i] == -1) {
+                    left[i] = UINT32_MAX;
+                }
+                break;
+            default:    /* tree starts out of range */
+                if (i <= m->n_trees) {
+                    off[i] = UINT32_MAX - (uint32_t) i;
+                }
+                break;
+            }
+        }
+
+        ended = 0;
+
+        for (i = 0; i < 100; i++) {
+            for (n = 0; n < RW_FEAT; n++) {
+                x[n] = rw_rand(f, 240) / 100.0 - 1.2;
+            }
+
+            c = mlclf_predict_proba(m, x, p);
+            ended += c < 3;
+        }
+
+        is_int(ended, 100, "damage %u: every walk ended with a class", k);
+
+        mlclf_model_close(&m);
+        free(room);
+    }
+
+    free(buf);
+    free(f);
+}
+
+
 int
 main(void)
 {
@@ -514,6 +653,7 @@ main(void)
     test_iris_logreg();
     test_forest();
     test_forest_walks();
+    test_forest_damaged();
     test_logreg_determinism();
 
     return tap_done();

@@ -564,7 +564,7 @@ test_case(const test_case_t *tc, const char *reg)
     m = NULL;
     memset(&err, 0, sizeof(err));
 
-    is_int(mlclf_model_open(&m, path, &err), MLCLF_OK,
+    is_int(mlclf_model_open(&m, path, 0, &err), MLCLF_OK,
            "%s: model.mlclf opens and verifies", what);
 
     if (m) {
@@ -774,7 +774,7 @@ test_missing(const char *reg)
     m = NULL;
     memset(&err, 0, sizeof(err));
 
-    if (mlclf_model_open(&m, path, &err) == MLCLF_OK) {
+    if (mlclf_model_open(&m, path, 0, &err) == MLCLF_OK) {
         ok(mlclf_model_impute(m) != NULL, "impute: the model imputes");
         mlclf_model_close(&m);
 
