@@ -2,8 +2,8 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * GET /health: every declared model, and whether this worker has it
- * mapped and verified.
+ * GET /health: every declared model, as the master verified it when it
+ * read the configuration.
  */
 
 
@@ -27,10 +27,9 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
     ngx_int_t                    rc;
     ngx_str_t                    allow;
     ngx_buf_t                   *b;
-    ngx_uint_t                   i, ready;
+    ngx_uint_t                   i;
     const char                  *label;
     ngx_table_elt_t             *h;
-    mlclf_model_t               *model;
     ngx_http_mlclf_model_t      *m, **mp;
     ngx_http_mlclf_main_conf_t  *mmcf;
 
@@ -63,40 +62,19 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
     mp = mmcf->models.elts;
 
-    /*
-     * Class labels are read from the mappings, under the SIGBUS guard
-     * (ngx_http_mlclf_module.h): after a fault the model is unmapped and
-     * the reply is built again without it.
-     */
-
-    ngx_http_mlclf_guard.mmcf = mmcf;
-
-    if (sigsetjmp(ngx_http_mlclf_guard.env, 0) != 0) {
-        (void) ngx_http_mlclf_guard_fault(r->connection->log);
-    }
-
-    ngx_http_mlclf_guard_on();
-
-    len = sizeof("{\"status\":\"unavailable\",\"models\":[]}") - 1;
-    ready = 1;
+    len = sizeof("{\"status\":\"ok\",\"models\":[]}") - 1;
 
     for (i = 0; i < mmcf->models.nelts; i++) {
         m = mp[i];
-        model = ngx_http_mlclf_model_get(m, r->connection->log);
 
         len += sizeof("{\"name\":\"\",\"version\":\"\",\"algorithm\":\"\","
                       "\"n_features\":,\"classes\":[],\"loaded_at\":\"\","
-                      "\"ready\":false},") - 1
+                      "\"ready\":true},") - 1
                + m->name.len + m->version.len + m->algorithm.len
                + NGX_INT32_LEN + NGX_HTTP_MLCLF_ISO8601_LEN;
 
-        if (model == NULL) {
-            ready = 0;
-            continue;
-        }
-
         for (c = 0; c < m->n_classes; c++) {
-            label = mlclf_model_class_label(model, c);
+            label = mlclf_model_class_label(m->model, c);
             len += sizeof("\"\",") - 1 + ngx_strlen(label)
                    + ngx_escape_json(NULL, (u_char *) label,
                                      ngx_strlen(label));
@@ -105,31 +83,22 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
 
     b = ngx_create_temp_buf(r->pool, len);
     if (b == NULL) {
-        ngx_http_mlclf_guard_off();
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_sprintf(b->last, "{\"status\":\"%s\",\"models\":[",
-                    ready ? "ok" : "unavailable");
+    p = ngx_sprintf(b->last, "{\"status\":\"ok\",\"models\":[");
 
     for (i = 0; i < mmcf->models.nelts; i++) {
         m = mp[i];
-        model = m->model;
 
         p = ngx_sprintf(p, "%s{\"name\":\"%V\",\"version\":\"%V\","
-                        "\"algorithm\":\"%V\",\"n_features\":%uD,",
+                        "\"algorithm\":\"%V\",\"n_features\":%uD,"
+                        "\"classes\":[",
                         i ? "," : "", &m->name, &m->version, &m->algorithm,
                         m->n_features);
 
-        if (model == NULL) {
-            p = ngx_sprintf(p, "\"ready\":false}");
-            continue;
-        }
-
-        p = ngx_sprintf(p, "\"classes\":[");
-
         for (c = 0; c < m->n_classes; c++) {
-            label = mlclf_model_class_label(model, c);
+            label = mlclf_model_class_label(m->model, c);
 
             if (c) {
                 *p++ = ',';
@@ -151,11 +120,7 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
 
     p = ngx_sprintf(p, "]}");
 
-    ngx_http_mlclf_guard_off();
-
     b->last = p;
 
-    return ngx_http_mlclf_send_json(r, ready ? NGX_HTTP_OK
-                                             : NGX_HTTP_SERVICE_UNAVAILABLE,
-                                    b);
+    return ngx_http_mlclf_send_json(r, NGX_HTTP_OK, b);
 }

@@ -408,7 +408,6 @@ ngx_http_mlclf_metrics_model(ngx_conf_t *cf, ngx_http_mlclf_model_t *m,
     }
 
     m->labels_len = p - m->labels;
-    m->read_at = ngx_time();
 
     meta = mlclf_model_metadata(model, &len);
 
@@ -572,6 +571,14 @@ ngx_http_mlclf_count(ngx_http_request_t *r)
 
     } else {
         status = r->headers_out.status;
+    }
+
+    /* nginx finalizes a body cut short by its client with a 400 */
+
+    if (status == NGX_HTTP_BAD_REQUEST && ctx->reason == NULL
+        && r->connection->error)
+    {
+        status = NGX_HTTP_CLIENT_CLOSED_REQUEST;
     }
 
     (void) ngx_atomic_fetch_add(&c[NGX_HTTP_MLCLF_C_CODE
@@ -1021,7 +1028,7 @@ ngx_http_mlclf_metrics_models(u_char *p, u_char *last,
     for (i = 0; i < mmcf->models.nelts; i++) {
         m = mp[i];
         p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_LOADED, &m->name,
-                         &m->version, m->read_at);
+                         &m->version, m->loaded_at);
     }
 
     return p;

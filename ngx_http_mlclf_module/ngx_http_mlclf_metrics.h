@@ -39,7 +39,7 @@
  */
 
 #define NGX_HTTP_MLCLF_N_CODES         13
-#define NGX_HTTP_MLCLF_N_REASONS       19
+#define NGX_HTTP_MLCLF_N_REASONS       18
 #define NGX_HTTP_MLCLF_N_BUCKETS       15
 
 #define NGX_HTTP_MLCLF_C_CODE          0
@@ -62,10 +62,10 @@
     "duplicate_feature", "missing_value", "not_a_number", "non_finite",     \
     "too_many_rows", "empty_batch", "empty_body", "too_deep",               \
     "method_not_allowed", "unsupported_media_type", "no_model",             \
-    "model_unavailable", "body_too_large", "internal", "other"
+    "body_too_large", "internal", "other"
 
-#define NGX_HTTP_MLCLF_REASON_BODY_TOO_LARGE  16
-#define NGX_HTTP_MLCLF_REASON_OTHER           18
+#define NGX_HTTP_MLCLF_REASON_BODY_TOO_LARGE  15
+#define NGX_HTTP_MLCLF_REASON_OTHER           17
 
 /* upper bounds of the duration buckets: nanoseconds and le="..." */
 #define NGX_HTTP_MLCLF_BUCKETS_NS                                            \

@@ -2,8 +2,8 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Directives, configuration, per-worker model mappings and the $mlclf_*
- * variables of ngx_http_mlclf_module.
+ * Directives, configuration, the models the master reads and seals, and
+ * the $mlclf_* variables of ngx_http_mlclf_module.
  */
 
 
@@ -26,7 +26,15 @@
 static char *ngx_http_mlclf_model(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_mlclf_model_resolve(ngx_conf_t *cf,
-    ngx_str_t *arg, ngx_str_t *file);
+    ngx_str_t *arg, ngx_str_t *file, ngx_uint_t *version);
+static ngx_int_t ngx_http_mlclf_model_active(ngx_conf_t *cf, ngx_str_t *arg,
+    ngx_str_t *path, ngx_str_t *dir);
+static ngx_uint_t ngx_http_mlclf_version_dir(u_char *path, size_t len);
+static ngx_int_t ngx_http_mlclf_model_load(ngx_conf_t *cf,
+    ngx_http_mlclf_main_conf_t *mmcf, ngx_http_mlclf_model_t *m,
+    ngx_uint_t version);
+static char *ngx_http_mlclf_max_model_size(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_mlclf_predict(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mlclf_health(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -39,12 +47,7 @@ static void *ngx_http_mlclf_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_mlclf_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static void ngx_http_mlclf_cleanup(void *data);
-static void ngx_http_mlclf_sigbus(int signo, siginfo_t *si, void *uc);
 static ngx_int_t ngx_http_mlclf_init_process(ngx_cycle_t *cycle);
-static void ngx_http_mlclf_exit_process(ngx_cycle_t *cycle);
-
-
-ngx_http_mlclf_guard_t  ngx_http_mlclf_guard;
 
 
 static ngx_conf_num_bounds_t  ngx_http_mlclf_max_rows_bounds = {
@@ -61,6 +64,13 @@ static ngx_command_t  ngx_http_mlclf_commands[] = {
     { ngx_string("mlclf_model"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
       ngx_http_mlclf_model,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mlclf_max_model_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mlclf_max_model_size,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -136,7 +146,7 @@ ngx_module_t  ngx_http_mlclf_module = {
     ngx_http_mlclf_init_process,           /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    ngx_http_mlclf_exit_process,           /* exit process */
+    NULL,                                  /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -171,12 +181,9 @@ ngx_http_mlclf_model(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_mlclf_main_conf_t *mmcf = conf;
 
-    int                      rc;
     u_char                  *p;
-    ngx_str_t               *value, file;
-    ngx_uint_t               i;
-    mlclf_err_t              err;
-    mlclf_model_t           *model;
+    ngx_str_t               *value;
+    ngx_uint_t               i, version;
     ngx_http_mlclf_model_t  *m, **mp;
 
     value = cf->args->elts;
@@ -208,62 +215,26 @@ ngx_http_mlclf_model(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
     }
 
-    if (ngx_http_mlclf_model_resolve(cf, &value[2], &file) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    /*
-     * The master verifies every byte now, so that "nginx -t" and a
-     * reload fail on a damaged file while the old workers keep serving;
-     * errors name the file actually read.
-     */
-
-    rc = mlclf_model_open(&model, (const char *) file.data, &err);
-
-    if (rc != MLCLF_OK) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "mlclf_model \"%V\": %s",
-                           &file, err.msg);
-        return NGX_CONF_ERROR;
-    }
-
     m = ngx_pcalloc(cf->pool, sizeof(ngx_http_mlclf_model_t));
     if (m == NULL) {
-        goto failed;
+        return NGX_CONF_ERROR;
     }
 
     m->name = value[1];
-    m->path = file;
-    m->n_features = mlclf_model_n_features(model);
-    m->n_classes = mlclf_model_n_classes(model);
-    m->registry_version = mlclf_model_version(model);
-    m->size = mlclf_model_size(model);
 
-    m->version.data = ngx_pnalloc(cf->pool, NGX_INT32_LEN + 2);
-    if (m->version.data == NULL) {
-        goto failed;
+    if (ngx_http_mlclf_model_resolve(cf, &value[2], &m->path, &version)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
     }
 
-    p = ngx_sprintf(m->version.data, "v%uD", m->registry_version);
-    *p = '\0';
-    m->version.len = p - m->version.data;
-
-    m->algorithm.len = ngx_strlen(mlclf_model_kind_name(model));
-    m->algorithm.data = ngx_pnalloc(cf->pool, m->algorithm.len + 1);
-    if (m->algorithm.data == NULL) {
-        goto failed;
+    if (ngx_http_mlclf_model_load(cf, mmcf, m, version) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
-
-    ngx_memcpy(m->algorithm.data, mlclf_model_kind_name(model),
-               m->algorithm.len + 1);
-
-    if (ngx_http_mlclf_metrics_model(cf, m, model) != NGX_OK) {
-        goto failed;
-    }
-
-    mlclf_model_close(&model);
 
     mp = ngx_array_push(&mmcf->models);
     if (mp == NULL) {
+        mlclf_model_close(&m->model);
         return NGX_CONF_ERROR;
     }
 
@@ -278,26 +249,99 @@ invalid:
                        "invalid model name \"%V\", expected [a-z0-9_-]{1,64}",
                        &value[1]);
     return NGX_CONF_ERROR;
+}
+
+
+/*
+ * The master reads the file once, here, into sealed read-only memory and
+ * verifies every byte of that copy (mlclf_model_open): the workers fork
+ * with the mapping and open no file, so what they serve is exactly what
+ * was verified, whatever happens to the file afterwards, and "nginx -t"
+ * or a reload fails on a damaged file while the old workers keep
+ * serving.  The model is closed with the configuration's pool.
+ */
+
+static ngx_int_t
+ngx_http_mlclf_model_load(ngx_conf_t *cf, ngx_http_mlclf_main_conf_t *mmcf,
+    ngx_http_mlclf_model_t *m, ngx_uint_t version)
+{
+    int          rc;
+    u_char      *p;
+    size_t       max;
+    mlclf_err_t  err;
+
+    max = (mmcf->max_model_size == NGX_CONF_UNSET_SIZE)
+          ? NGX_HTTP_MLCLF_MAX_MODEL_SIZE : mmcf->max_model_size;
+
+    rc = mlclf_model_open(&m->model, (const char *) m->path.data, max, &err);
+
+    if (rc != MLCLF_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "mlclf_model \"%V\": %s%s",
+                           &m->path, err.msg,
+                           rc == MLCLF_ETOOBIG ? " (mlclf_max_model_size)"
+                                               : "");
+        return NGX_ERROR;
+    }
+
+    m->registry_version = mlclf_model_version(m->model);
+
+    if (version != 0 && version != m->registry_version) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "mlclf_model \"%V\": \"%V\" says version v%uD, "
+                           "but lies in version directory v%ui",
+                           &m->name, &m->path, m->registry_version, version);
+        goto failed;
+    }
+
+    m->n_features = mlclf_model_n_features(m->model);
+    m->n_classes = mlclf_model_n_classes(m->model);
+    m->size = mlclf_model_size(m->model);
+    m->loaded_at = ngx_time();
+
+    m->version.data = ngx_pnalloc(cf->pool, NGX_INT32_LEN + 2);
+    if (m->version.data == NULL) {
+        goto failed;
+    }
+
+    p = ngx_sprintf(m->version.data, "v%uD", m->registry_version);
+    *p = '\0';
+    m->version.len = p - m->version.data;
+
+    m->algorithm.len = ngx_strlen(mlclf_model_kind_name(m->model));
+    m->algorithm.data = ngx_pnalloc(cf->pool, m->algorithm.len + 1);
+    if (m->algorithm.data == NULL) {
+        goto failed;
+    }
+
+    ngx_memcpy(m->algorithm.data, mlclf_model_kind_name(m->model),
+               m->algorithm.len + 1);
+
+    if (ngx_http_mlclf_metrics_model(cf, m, m->model) != NGX_OK) {
+        goto failed;
+    }
+
+    return NGX_OK;
 
 failed:
 
-    mlclf_model_close(&model);
-    return NGX_CONF_ERROR;
+    mlclf_model_close(&m->model);
+    return NGX_ERROR;
 }
 
 
 /*
  * A registry model directory is followed through its "active" link, a
  * version directory to its model.mlclf.  The link is resolved once, here,
- * so that every worker of this configuration maps the same version even
- * if "active" is swapped meanwhile; a reload picks up the new one.
+ * and must name "versions/v<N>" of the same model directory; a file in a
+ * "versions/v<N>" directory must say version N (*version, 0 elsewhere).
  */
 
 static ngx_int_t
-ngx_http_mlclf_model_resolve(ngx_conf_t *cf, ngx_str_t *arg, ngx_str_t *file)
+ngx_http_mlclf_model_resolve(ngx_conf_t *cf, ngx_str_t *arg, ngx_str_t *file,
+    ngx_uint_t *version)
 {
     u_char           *p, *real;
-    ngx_str_t         path, name;
+    ngx_str_t         path, name, dir;
     ngx_file_info_t   fi;
 
     path = *arg;
@@ -316,29 +360,17 @@ ngx_http_mlclf_model_resolve(ngx_conf_t *cf, ngx_str_t *arg, ngx_str_t *file)
     name = path;
 
     if (ngx_is_dir(&fi)) {
-        name.len = path.len + sizeof("/active/model.mlclf") - 1;
+        if (ngx_http_mlclf_model_active(cf, arg, &path, &dir) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        name.len = dir.len + sizeof("/model.mlclf") - 1;
         name.data = ngx_pnalloc(cf->pool, name.len + 1);
         if (name.data == NULL) {
             return NGX_ERROR;
         }
 
-        p = ngx_sprintf(name.data, "%V/active%Z", &path);
-
-        if (ngx_link_info(name.data, &fi) == NGX_FILE_ERROR) {
-            if (ngx_errno != NGX_ENOENT) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                                   "mlclf_model \"%V\": " ngx_link_info_n
-                                   " \"%s\" failed", arg, name.data);
-                return NGX_ERROR;
-            }
-
-            p = ngx_sprintf(name.data, "%V/model.mlclf%Z", &path);
-
-        } else {
-            p = ngx_sprintf(p - 1, "/model.mlclf%Z");
-        }
-
-        name.len = p - 1 - name.data;
+        ngx_sprintf(name.data, "%V/model.mlclf%Z", &dir);
     }
 
     real = ngx_realpath(name.data, NULL);
@@ -359,7 +391,197 @@ ngx_http_mlclf_model_resolve(ngx_conf_t *cf, ngx_str_t *arg, ngx_str_t *file)
 
     ngx_free(real);
 
-    return file->data ? NGX_OK : NGX_ERROR;
+    if (file->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* the directory that holds the file */
+
+    p = file->data + file->len;
+
+    while (p > file->data && p[-1] != '/') {
+        p--;
+    }
+
+    *version = (p > file->data)
+               ? ngx_http_mlclf_version_dir(file->data, p - 1 - file->data)
+               : 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * *dir: the real path of "<path>/active" if there is one, which must be
+ * "<real path>/versions/v<N>"; else the real path of <path> itself.
+ */
+
+static ngx_int_t
+ngx_http_mlclf_model_active(ngx_conf_t *cf, ngx_str_t *arg, ngx_str_t *path,
+    ngx_str_t *dir)
+{
+    u_char           *link, *real, *top;
+    size_t            len;
+    ngx_int_t         rc;
+    ngx_file_info_t   fi;
+
+    link = ngx_pnalloc(cf->pool, path->len + sizeof("/active"));
+    if (link == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(link, "%V/active%Z", path);
+
+    top = ngx_realpath(path->data, NULL);
+
+    if (top == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "mlclf_model \"%V\": " ngx_realpath_n
+                           " \"%V\" failed", arg, path);
+        return NGX_ERROR;
+    }
+
+    if (ngx_link_info(link, &fi) == NGX_FILE_ERROR) {
+        if (ngx_errno != NGX_ENOENT) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                               "mlclf_model \"%V\": " ngx_link_info_n
+                               " \"%s\" failed", arg, link);
+            ngx_free(top);
+            return NGX_ERROR;
+        }
+
+        /* a version directory given directly */
+
+        real = top;
+        top = NULL;
+
+    } else {
+        real = ngx_realpath(link, NULL);
+
+        if (real == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                               "mlclf_model \"%V\": " ngx_realpath_n
+                               " \"%s\" failed", arg, link);
+            ngx_free(top);
+            return NGX_ERROR;
+        }
+    }
+
+    rc = NGX_OK;
+
+    if (top != NULL) {
+        len = ngx_strlen(top);
+
+        if (ngx_strncmp(real, top, len) != 0
+            || ngx_strncmp(real + len, "/versions/", 10) != 0
+            || ngx_strchr(real + len + 10, '/') != NULL
+            || ngx_http_mlclf_version_dir(real, ngx_strlen(real)) == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "mlclf_model \"%V\": \"%s\" resolves to "
+                               "\"%s\", not to a version \"v<N>\" in "
+                               "\"%s/versions\"", arg, link, real, top);
+            rc = NGX_ERROR;
+        }
+
+        ngx_free(top);
+    }
+
+    dir->len = ngx_strlen(real);
+    dir->data = ngx_pnalloc(cf->pool, dir->len + 1);
+
+    if (dir->data == NULL) {
+        rc = NGX_ERROR;
+
+    } else {
+        ngx_memcpy(dir->data, real, dir->len + 1);
+    }
+
+    ngx_free(real);
+
+    return rc;
+}
+
+
+/*
+ * N if the directory path[0, len) is ".../versions/v<N>", N a decimal
+ * without leading zeros in 1..2^32-1 as the registry names versions;
+ * else 0.
+ */
+
+static ngx_uint_t
+ngx_http_mlclf_version_dir(u_char *path, size_t len)
+{
+    u_char      *p, *v, *last;
+    uint64_t     n;
+
+    last = path + len;
+    v = last;
+
+    while (v > path && v[-1] != '/') {
+        v--;
+    }
+
+    if (last - v < 2 || last - v > 11 || v[0] != 'v' || v[1] < '1'
+        || v[1] > '9')
+    {
+        return 0;
+    }
+
+    n = 0;
+
+    for (p = v + 1; p < last; p++) {
+        if (*p < '0' || *p > '9') {
+            return 0;
+        }
+
+        n = n * 10 + (*p - '0');
+    }
+
+    if (n > 0xffffffff
+        || v - path < (ssize_t) sizeof("/versions/") - 1
+        || ngx_strncmp(v - (sizeof("/versions/") - 1), "/versions/",
+                       sizeof("/versions/") - 1)
+           != 0)
+    {
+        return 0;
+    }
+
+    return (ngx_uint_t) n;
+}
+
+
+static char *
+ngx_http_mlclf_max_model_size(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mlclf_main_conf_t *mmcf = conf;
+
+    ssize_t     size;
+    ngx_str_t  *value;
+
+    if (mmcf->max_model_size != NGX_CONF_UNSET_SIZE) {
+        return "is duplicate";
+    }
+
+    /* each mlclf_model reads its file at once, with the limit in force */
+
+    if (mmcf->models.nelts != 0) {
+        return "must precede the first \"mlclf_model\"";
+    }
+
+    value = cf->args->elts;
+
+    size = ngx_parse_size(&value[1]);
+
+    if (size == NGX_ERROR || size == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid mlclf_max_model_size \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    mmcf->max_model_size = (size_t) size;
+
+    return NGX_CONF_OK;
 }
 
 
@@ -384,54 +606,6 @@ ngx_http_mlclf_model_find(ngx_http_mlclf_main_conf_t *mmcf, ngx_str_t *name)
     }
 
     return NULL;
-}
-
-
-/*
- * Maps a model in this process on first use: from init_process in
- * workers, lazily after a reload in single-process mode (which runs no
- * init_process for the new cycle).  A failure is final for this worker.
- */
-
-mlclf_model_t *
-ngx_http_mlclf_model_get(ngx_http_mlclf_model_t *m, ngx_log_t *log)
-{
-    int          rc;
-    mlclf_err_t  err;
-
-    if (m->mapped) {
-        return m->model;
-    }
-
-    m->mapped = 1;
-
-    rc = mlclf_model_open(&m->model, (const char *) m->path.data, &err);
-
-    if (rc != MLCLF_OK) {
-        ngx_log_error(NGX_LOG_ALERT, log, 0, "mlclf_model \"%V\": %s",
-                      &m->name, err.msg);
-        return NULL;
-    }
-
-    if (mlclf_model_version(m->model) != m->registry_version
-        || mlclf_model_size(m->model) != m->size
-        || mlclf_model_n_features(m->model) != m->n_features
-        || mlclf_model_n_classes(m->model) != m->n_classes)
-    {
-        ngx_log_error(NGX_LOG_ALERT, log, 0,
-                      "mlclf_model \"%V\": \"%V\" changed since the "
-                      "configuration was read", &m->name, &m->path);
-        mlclf_model_close(&m->model);
-        return NULL;
-    }
-
-    m->loaded_at = ngx_time();
-
-    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, log, 0,
-                   "mlclf mapped \"%V\" %V from \"%V\"",
-                   &m->name, &m->version, &m->path);
-
-    return m->model;
 }
 
 
@@ -545,38 +719,11 @@ ngx_http_mlclf_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
         break;
 
     case NGX_HTTP_MLCLF_VAR_PREDICTION:
-        if (!ctx->predicted || ctx->model->model == NULL) {
+        if (!ctx->predicted) {
             break;
         }
 
-        /* the label lives in the mapping: copied under the guard */
-
-        ngx_http_mlclf_guard.mmcf = ngx_http_get_module_main_conf(r,
-                                                    ngx_http_mlclf_module);
-
-        if (sigsetjmp(ngx_http_mlclf_guard.env, 0) != 0) {
-            (void) ngx_http_mlclf_guard_fault(r->connection->log);
-            v->not_found = 1;
-            return NGX_OK;
-        }
-
-        ngx_http_mlclf_guard_on();
-
         s = mlclf_model_class_label(ctx->model->model, ctx->first_class);
-        v->len = ngx_strlen(s);
-
-        p = ngx_pnalloc(r->pool, v->len);
-        if (p != NULL) {
-            ngx_memcpy(p, s, v->len);
-        }
-
-        ngx_http_mlclf_guard_off();
-
-        if (p == NULL) {
-            return NGX_ERROR;
-        }
-
-        s = NULL;
         break;
 
     case NGX_HTTP_MLCLF_VAR_CONFIDENCE:
@@ -643,7 +790,9 @@ ngx_http_mlclf_create_main_conf(ngx_conf_t *cf)
         return NULL;
     }
 
-    /* single-process mode maps in this cycle and drops it on reload */
+    mmcf->max_model_size = NGX_CONF_UNSET_SIZE;
+
+    /* the models read for this configuration go with it */
 
     cln = ngx_pool_cleanup_add(cf->pool, 0);
     if (cln == NULL) {
@@ -731,143 +880,22 @@ ngx_http_mlclf_cleanup(void *data)
 }
 
 
-/*
- * SIGBUS in a worker: a fault on a guarded read of one of the worker's
- * model mappings jumps back to the guard; anything else gets the default
- * action (nginx itself does not handle SIGBUS).  Async-signal-safe: it
- * reads the models array and jumps, nothing else.
- */
-
-static void
-ngx_http_mlclf_sigbus(int signo, siginfo_t *si, void *uc)
-{
-    u_char                      *a, *base;
-    ngx_uint_t                   i;
-    struct sigaction             sa;
-    ngx_http_mlclf_model_t     **mp;
-    ngx_http_mlclf_main_conf_t  *mmcf;
-
-    (void) uc;
-
-    mmcf = ngx_http_mlclf_guard.mmcf;
-
-    if (ngx_http_mlclf_guard.armed && mmcf != NULL && si->si_code > 0) {
-        a = si->si_addr;
-        mp = mmcf->models.elts;
-
-        for (i = 0; i < mmcf->models.nelts; i++) {
-            if (mp[i]->model == NULL) {
-                continue;
-            }
-
-            base = (u_char *) mlclf_model_base(mp[i]->model);
-
-            if (a >= base && a < base + mlclf_model_size(mp[i]->model)) {
-                ngx_http_mlclf_guard.armed = 0;
-                ngx_http_mlclf_guard.fault = mp[i];
-                siglongjmp(ngx_http_mlclf_guard.env, 1);
-            }
-        }
-    }
-
-    /* not ours: the default action, now (sent) or on the retried access */
-
-    ngx_memzero(&sa, sizeof(struct sigaction));
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    (void) sigaction(signo, &sa, NULL);
-
-    if (si->si_code <= 0) {
-        (void) raise(signo);
-    }
-}
-
-
-/*
- * After a guarded fault: the model that faulted is unmapped and stays
- * unavailable in this worker (503 model_unavailable, /health not ready)
- * until a reload maps a good file in new workers.
- */
-
-ngx_http_mlclf_model_t *
-ngx_http_mlclf_guard_fault(ngx_log_t *log)
-{
-    ngx_http_mlclf_model_t  *m;
-
-    m = ngx_http_mlclf_guard.fault;
-    ngx_http_mlclf_guard.fault = NULL;
-
-    if (m == NULL) {
-        return NULL;
-    }
-
-    ngx_log_error(NGX_LOG_ALERT, log, 0,
-                  "mlclf_model \"%V\": \"%V\" was truncated under its "
-                  "mapping (SIGBUS), the model is unavailable in this "
-                  "worker until a reload", &m->name, &m->path);
-
-    mlclf_model_close(&m->model);
-    m->mapped = 1;
-
-    return m;
-}
-
-
 static ngx_int_t
 ngx_http_mlclf_init_process(ngx_cycle_t *cycle)
 {
-    ngx_uint_t                   i;
-    struct sigaction             sa;
-    ngx_http_mlclf_model_t     **mp;
-    ngx_http_mlclf_main_conf_t  *mmcf;
-
     /* cache managers and loaders never answer requests */
 
     if (ngx_process == NGX_PROCESS_HELPER) {
         return NGX_OK;
     }
 
-    mmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_mlclf_module);
-    if (mmcf == NULL) {
+    if (ngx_http_cycle_get_module_main_conf(cycle, ngx_http_mlclf_module)
+        == NULL)
+    {
         return NGX_OK;
     }
 
     ngx_http_mlclf_metrics_init_process(cycle);
 
-    /*
-     * SA_NODEFER: the guard jumps out of the handler with sigsetjmp(, 0),
-     * which restores no mask, so SIGBUS must not be blocked meanwhile.
-     */
-
-    ngx_memzero(&sa, sizeof(struct sigaction));
-    sa.sa_sigaction = ngx_http_mlclf_sigbus;
-    sa.sa_flags = SA_SIGINFO|SA_NODEFER;
-    sigemptyset(&sa.sa_mask);
-
-    if (sigaction(SIGBUS, &sa, NULL) == -1) {
-        ngx_log_error(NGX_LOG_ALERT, cycle->log, ngx_errno,
-                      "sigaction(SIGBUS) failed");
-    }
-
-    mp = mmcf->models.elts;
-
-    for (i = 0; i < mmcf->models.nelts; i++) {
-        (void) ngx_http_mlclf_model_get(mp[i], cycle->log);
-    }
-
     return NGX_OK;
-}
-
-
-static void
-ngx_http_mlclf_exit_process(ngx_cycle_t *cycle)
-{
-    ngx_http_mlclf_main_conf_t  *mmcf;
-
-    mmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_mlclf_module);
-    if (mmcf == NULL) {
-        return;
-    }
-
-    ngx_http_mlclf_cleanup(mmcf);
 }

@@ -15,19 +15,25 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 #include <mlclf.h>
-#include <setjmp.h>
 
 
 #define NGX_HTTP_MLCLF_NAME_MAX     64
+
+/*
+ * Default mlclf_max_model_size: each model is held in memory once per
+ * configuration (twice while a reload overlaps old and new workers), so
+ * a file, or a header, claiming more is refused before it is read.
+ */
+#define NGX_HTTP_MLCLF_MAX_MODEL_SIZE  (256 * 1024 * 1024)
 
 
 typedef struct ngx_http_mlclf_slot_s  ngx_http_mlclf_slot_t;
 
 
 /*
- * One mlclf_model directive.  Everything but model, loaded_at and mapped
- * is set by the master while it reads the configuration; model is the
- * worker's own read-only mapping of path.
+ * One mlclf_model directive, set by the master while it reads the
+ * configuration: model is the verified copy in sealed read-only memory
+ * that every worker inherits (mlclf_model_open), never NULL.
  */
 typedef struct {
     ngx_str_t                 name;
@@ -39,9 +45,8 @@ typedef struct {
     uint32_t                  registry_version;
     size_t                    size;         /* bytes of the file */
 
-    mlclf_model_t            *model;        /* NULL: not mapped */
-    time_t                    loaded_at;
-    unsigned                  mapped:1;     /* a map was attempted */
+    mlclf_model_t            *model;
+    time_t                    loaded_at;    /* read and verified */
 
     ngx_uint_t                index;        /* in the main conf, counters */
 
@@ -49,7 +54,6 @@ typedef struct {
     u_char                   *labels;       /* escaped, '\0'-ended each */
     size_t                    labels_len;
     double                    accuracy;
-    time_t                    read_at;
     unsigned                  has_accuracy:1;
 
     ngx_http_mlclf_slot_t    *slot;         /* NULL: not counted */
@@ -59,6 +63,7 @@ typedef struct {
 typedef struct {
     ngx_array_t               models;       /* ngx_http_mlclf_model_t * */
     ngx_shm_zone_t           *shm_zone;     /* mlclf_zone, or NULL */
+    size_t                    max_model_size;
 } ngx_http_mlclf_main_conf_t;
 
 
@@ -86,53 +91,8 @@ typedef struct {
 } ngx_http_mlclf_req_ctx_t;
 
 
-/*
- * The SIGBUS guard.  A model file truncated in place under a worker's
- * mapping (publishing never does that, see README, Reliability) makes
- * every read of its lost pages raise SIGBUS.  Code that reads model
- * memory runs armed:
- *
- *     ngx_http_mlclf_guard.mmcf = mmcf;
- *     if (sigsetjmp(ngx_http_mlclf_guard.env, 0) != 0) {
- *         ngx_http_mlclf_guard_fault(log);  ... answer without the model
- *     }
- *     ngx_http_mlclf_guard_on();
- *     ... read model memory ...
- *     ngx_http_mlclf_guard_off();
- *
- * The worker's SIGBUS handler jumps back when the faulting address lies
- * in one of mmcf's mappings; the model is then unmapped and unavailable
- * in this worker.  Any other SIGBUS keeps its default action.  Only what
- * was set before sigsetjmp() may be used after the jump.
- */
-typedef struct {
-    sigjmp_buf                     env;
-    ngx_http_mlclf_main_conf_t    *mmcf;
-    ngx_http_mlclf_model_t        *fault;       /* set by the handler */
-    volatile sig_atomic_t          armed;
-} ngx_http_mlclf_guard_t;
-
-
-#define ngx_http_mlclf_guard_on()                                             \
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);                                  \
-    ngx_http_mlclf_guard.armed = 1;                                           \
-    __atomic_signal_fence(__ATOMIC_SEQ_CST)
-
-#define ngx_http_mlclf_guard_off()                                            \
-    __atomic_signal_fence(__ATOMIC_SEQ_CST);                                  \
-    ngx_http_mlclf_guard.armed = 0;                                           \
-    __atomic_signal_fence(__ATOMIC_SEQ_CST)
-
-
-extern ngx_http_mlclf_guard_t  ngx_http_mlclf_guard;
-
-ngx_http_mlclf_model_t *ngx_http_mlclf_guard_fault(ngx_log_t *log);
-
-
 ngx_http_mlclf_model_t *ngx_http_mlclf_model_find(
     ngx_http_mlclf_main_conf_t *mmcf, ngx_str_t *name);
-mlclf_model_t *ngx_http_mlclf_model_get(ngx_http_mlclf_model_t *m,
-    ngx_log_t *log);
 
 ngx_int_t ngx_http_mlclf_predict_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mlclf_health_handler(ngx_http_request_t *r);

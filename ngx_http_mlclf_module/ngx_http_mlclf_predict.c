@@ -18,7 +18,6 @@
 
 static void ngx_http_mlclf_predict_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_mlclf_predict(ngx_http_request_t *r);
-static ngx_int_t ngx_http_mlclf_unavailable(ngx_http_request_t *r);
 static void ngx_http_mlclf_request_cleanup(void *data);
 static ngx_int_t ngx_http_mlclf_read_body(ngx_http_request_t *r,
     ngx_str_t *body);
@@ -137,15 +136,6 @@ ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
                                          (char *) p, ctx->reason);
     }
 
-    if (ngx_http_mlclf_model_get(m, r->connection->log) == NULL) {
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        return ngx_http_mlclf_unavailable(r);
-    }
-
     rc = ngx_http_read_client_request_body(r, ngx_http_mlclf_predict_body);
 
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
@@ -173,7 +163,7 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     ngx_str_t                   body;
     ngx_uint_t                  status;
     mlclf_err_t                 err;
-    mlclf_model_t              *model;
+    const mlclf_model_t        *model;
     mlclf_reply_t               rep;
     mlclf_limits_t              limits;
     mlclf_request_t            *req;
@@ -197,11 +187,6 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     m = ctx->model;
     model = m->model;
 
-    if (model == NULL) {
-        /* lost to a SIGBUS while the body was read */
-        return ngx_http_mlclf_unavailable(r);
-    }
-
     if (ngx_http_mlclf_read_body(r, &body) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -209,7 +194,7 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     limits.max_rows = mlcf->max_rows;
     limits.max_depth = mlcf->max_depth;
 
-    /* the parsed request is freed with the pool, even after a fault */
+    /* the parsed request is freed with the pool, whatever happens next */
 
     cln = ngx_pool_cleanup_add(r->pool, sizeof(mlclf_request_t));
     if (cln == NULL) {
@@ -220,27 +205,10 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     ngx_memzero(req, sizeof(mlclf_request_t));
     cln->handler = ngx_http_mlclf_request_cleanup;
 
-    /*
-     * Model memory is read from here to the written reply: feature
-     * names, parameters, class labels.  After a SIGBUS on it only r is
-     * used (ngx_http_mlclf_module.h).
-     */
-
-    ngx_http_mlclf_guard.mmcf = mmcf;
-
-    if (sigsetjmp(ngx_http_mlclf_guard.env, 0) != 0) {
-        (void) ngx_http_mlclf_guard_fault(r->connection->log);
-        return ngx_http_mlclf_unavailable(r);
-    }
-
-    ngx_http_mlclf_guard_on();
-
     rc = mlclf_request_parse(req, model, (const char *) body.data, body.len,
                              &limits, &err);
 
     if (rc == MLCLF_EREQUEST) {
-        ngx_http_mlclf_guard_off();
-
         status = req->status;
         ctx->reason = req->reason;
 
@@ -272,7 +240,6 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     scratch = ngx_palloc(r->pool, mlclf_reply_scratch(model) * sizeof(double));
 
     if (b == NULL || scratch == NULL) {
-        ngx_http_mlclf_guard_off();
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -287,14 +254,11 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
         rep.class_counts = ngx_pcalloc(r->pool,
                                        m->n_classes * sizeof(uint64_t));
         if (rep.class_counts == NULL) {
-            ngx_http_mlclf_guard_off();
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
     }
 
     rc = mlclf_reply_write(&rep, model, req, &err);
-
-    ngx_http_mlclf_guard_off();
 
     if (rc != MLCLF_OK) {
         goto failed;
@@ -324,8 +288,6 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
 
 failed:
 
-    ngx_http_mlclf_guard_off();
-
     mlclf_request_free(req);
 
     ctx->reason = "internal";
@@ -339,36 +301,6 @@ failed:
 
     return ngx_http_mlclf_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                      "internal error", ctx->reason);
-}
-
-
-/* 503 model_unavailable: not mapped in this worker, or lost to SIGBUS */
-
-static ngx_int_t
-ngx_http_mlclf_unavailable(ngx_http_request_t *r)
-{
-    u_char                    *p;
-    ngx_http_mlclf_req_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
-
-    ctx->reason = "model_unavailable";
-    ctx->predicted = 0;
-
-    if (ctx->timed) {
-        ctx->duration = ngx_http_mlclf_now() - ctx->start;
-    }
-
-    p = ngx_pnalloc(r->pool,
-                    ctx->name.len + sizeof("model \"\" is not loaded"));
-    if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_sprintf(p, "model \"%V\" is not loaded%Z", &ctx->name);
-
-    return ngx_http_mlclf_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                     (char *) p, ctx->reason);
 }
 
 

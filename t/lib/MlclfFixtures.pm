@@ -18,7 +18,7 @@ use JSON::PP ();
 
 use Exporter 'import';
 our @EXPORT_OK = qw(repo bin tmpdir train promote damaged meta
-                    bad_requests slurp parity_model);
+                    bad_requests slurp spit parity_model);
 
 my $Repo = abs_path(dirname(__FILE__) . '/../..');
 

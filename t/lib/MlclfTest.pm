@@ -24,6 +24,7 @@ sub new {
         server  => $o{config} || '',
         listen  => $o{listen} ? " $o{listen}" : '',
         main    => $o{main_config} ? "$o{main_config}\n" : '',
+        user    => $o{user},
         nginx   => $ENV{TEST_NGINX_BINARY} || 'nginx',
         module  => $ENV{TEST_NGINX_LOAD_MODULES}
                    || MlclfFixtures::repo()
@@ -50,7 +51,8 @@ sub write_conf {
 
     mkdir "$p/$_" for qw(conf logs tmp);
 
-    my $user = $> == 0 ? "user root;\n" : '';
+    my $user = $self->{user} ? "user $self->{user};\n"
+             : $> == 0 ? "user root;\n" : '';
 
     open my $fh, '>', "$p/conf/nginx.conf" or die "nginx.conf: $!";
     print $fh <<"_EOC_";
