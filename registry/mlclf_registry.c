@@ -125,7 +125,9 @@ mlclf_registry_usage(void)
 "  %d  internal error (out of memory, a bug)\n"
 "  %d  usage: bad command line, invalid name or version\n"
 "  %d  no such model or version\n"
-"  %d  invalid: verify found damage, or a version is incomplete\n"
+"  %d  invalid: verify found damage, or a version is incomplete;\n"
+"     or refused: a registry file or directory is a symbolic link (or\n"
+"     something unexpected is in the way), nothing was changed\n"
 "  %d  I/O error\n"
 "  %d  no earlier version to roll back to\n"
 "  %d  reload failed: the switch is done, but NGINX was not signalled\n",

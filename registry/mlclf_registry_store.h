@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <mlclf.h>
 
 
@@ -68,6 +69,9 @@ int mlclf_registry_version_arg(const char *s, uint32_t *n);
  * commit() first fsyncs every file and runs mlclf_registry_verify()'s
  * checks on the staging directory; if anything fails before the rename
  * it cleans up as abort() does (calling abort() afterwards is harmless).
+ * A linked model directory, versions/, .lock or history.log, a name
+ * v<N> or staging directory already taken, or a staging directory
+ * replaced before commit() is refused: MLCLF_REGISTRY_EUNSAFE.
  */
 typedef struct {
     char                      dir[4096];    /* staging dir to write into */
@@ -75,6 +79,8 @@ typedef struct {
     char                      name[MLCLF_REGISTRY_NAME_MAX + 1];
     uint32_t                  version;
     int                       lock_fd;
+    dev_t                     dir_dev;      /* dir as stage() made it */
+    ino_t                     dir_ino;
 } mlclf_registry_pub_t;
 
 int mlclf_registry_stage(mlclf_registry_pub_t *pub, const char *root,
@@ -101,6 +107,7 @@ int mlclf_registry_active(const char *root, const char *name,
 #define MLCLF_REGISTRY_ECHECKSUM   -102 /* sha256 differs from meta.json */
 #define MLCLF_REGISTRY_ENOHISTORY  -103 /* nothing to roll back to */
 #define MLCLF_REGISTRY_EACTIVE     -104 /* active is not versions/v<N> */
+#define MLCLF_REGISTRY_EUNSAFE     -105 /* a link or foreign entry: refused */
 
 mlclf_registry_exit_e mlclf_registry_exit_code(int rc);
 
