@@ -150,35 +150,26 @@ t_model(uint32_t version, void **buf, size_t *len)
 
 
 /*
- * Publishes a complete version through stage/commit: model.mlclf and a
- * meta.json as mlclf-train writes them.  Returns the version or 0.
+ * Writes a complete version into the staging directory of pub:
+ * model.mlclf and a meta.json as mlclf-train writes them.  0 or -1.
  */
-static uint32_t
-t_publish(const char *root, const char *name, double accuracy)
+static int
+t_fill(const mlclf_registry_pub_t *pub, const char *name, double accuracy)
 {
-    int                    rc;
-    char                   path[T_PATH], hex[65], meta[1024];
-    void                  *buf;
-    size_t                 len;
-    uint8_t                digest[32];
-    mlclf_err_t            err;
-    mlclf_registry_pub_t   pub;
+    int      rc;
+    char     path[T_PATH], hex[65], meta[1024];
+    void    *buf;
+    size_t   len;
+    uint8_t  digest[32];
 
-    rc = mlclf_registry_stage(&pub, root, name, &err);
-    if (rc != MLCLF_OK) {
-        tap_diag("stage: %s", err.msg);
-        return 0;
-    }
-
-    if (t_model(pub.version, &buf, &len) != MLCLF_OK) {
-        mlclf_registry_abort(&pub);
-        return 0;
+    if (t_model(pub->version, &buf, &len) != MLCLF_OK) {
+        return -1;
     }
 
     mlclf_train_sha256(buf, len, digest);
     mlclf_train_sha256_hex(digest, hex);
 
-    t_path(path, "%s/model.mlclf", pub.dir);
+    t_path(path, "%s/model.mlclf", pub->dir);
     rc = t_write(path, buf, len);
     free(buf);
 
@@ -190,11 +181,33 @@ t_publish(const char *root, const char *name, double accuracy)
                     "\"metrics\":{\"accuracy\":%.17g,\"macro_f1\":0.5},"
                     "\"config\":{\"seed\":42},"
                     "\"model_sha256\":\"%s\"}",
-                    name, pub.version, pub.version % 10, 0, accuracy, hex);
+                    name, pub->version, pub->version % 10, 0, accuracy, hex);
 
-    t_path(path, "%s/meta.json", pub.dir);
+    t_path(path, "%s/meta.json", pub->dir);
 
     if (rc != 0 || t_write(path, meta, strlen(meta)) != 0) {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* Publishes a complete version through stage/commit; the version or 0. */
+static uint32_t
+t_publish(const char *root, const char *name, double accuracy)
+{
+    int                    rc;
+    mlclf_err_t            err;
+    mlclf_registry_pub_t   pub;
+
+    rc = mlclf_registry_stage(&pub, root, name, &err);
+    if (rc != MLCLF_OK) {
+        tap_diag("stage: %s", err.msg);
+        return 0;
+    }
+
+    if (t_fill(&pub, name, accuracy) != 0) {
         mlclf_registry_abort(&pub);
         return 0;
     }
@@ -341,6 +354,8 @@ t_exit_codes(void)
     is_int(mlclf_registry_exit_code(MLCLF_EIO), 5, "EIO -> 5");
     is_int(mlclf_registry_exit_code(MLCLF_REGISTRY_ENOHISTORY), 6,
            "no history -> 6");
+    is_int(mlclf_registry_exit_code(MLCLF_REGISTRY_EUNSAFE), 4,
+           "refused link -> 4");
     is_int(mlclf_registry_exit_code(MLCLF_ENOMEM), 1, "ENOMEM -> 1");
 }
 
@@ -658,6 +673,233 @@ t_verify(void)
     rc = mlclf_registry_verify(t_root, "wine", 3, &err);
     is_int(rc, MLCLF_REGISTRY_ECHECKSUM, "sha256 mismatch found");
     ok(strstr(err.msg, "does not match") != NULL, "message: %s", err.msg);
+}
+
+
+/* Bytes of a file outside the registry that no command may change. */
+#define T_VICTIM  "not the registry's: never written by it\n"
+
+
+static int
+t_same(const char *path, const char *want)
+{
+    int    same;
+    char  *p;
+
+    p = t_read(path, NULL);
+    same = p != NULL && strcmp(p, want) == 0;
+    free(p);
+
+    return same;
+}
+
+
+static uint32_t
+t_active(const char *name)
+{
+    uint32_t     v;
+    mlclf_err_t  err;
+
+    if (mlclf_registry_active(t_root, name, &v, &err) != MLCLF_OK) {
+        return (uint32_t) -1;
+    }
+
+    return v;
+}
+
+
+/* A version of name to promote: not the active one, so there is a swap. */
+static uint32_t
+t_other(const char *name)
+{
+    return t_active(name) == 1 ? 2 : 1;
+}
+
+
+/* rc is a refusal: exit 4, err->msg is "<path>: <reason>". */
+static void
+t_refused(int rc, const mlclf_err_t *err, const char *path,
+    const char *reason, const char *what)
+{
+    size_t  len;
+
+    len = strlen(path);
+
+    is_int(mlclf_registry_exit_code(rc), MLCLF_REGISTRY_EXIT_INVALID,
+           "%s: refused, exit 4", what);
+    ok(rc != MLCLF_OK && strncmp(err->msg, path, len) == 0
+       && strncmp(err->msg + len, ": ", 2) == 0
+       && strstr(err->msg + len, reason) != NULL,
+       "%s: \"%s\"", what, rc != MLCLF_OK ? err->msg : "(succeeded)");
+}
+
+
+#define T_LINK  "is a symbolic link, refused"
+
+
+/*
+ * Issue 11, finding 5: the registry never writes through a symbolic
+ * link.  Run by root on a registry others can write, a link planted as
+ * history.log or .lock would have root append to, or create, any file.
+ * Each refusal names the file, exits 4 and changes nothing: neither the
+ * link's target nor active.
+ */
+static void
+t_symlinks(void)
+{
+    int                      rc;
+    char                     dir[T_PATH], path[T_PATH], saved[T_PATH];
+    char                     victim[T_PATH], ghost[T_PATH], out[T_PATH];
+    char                     tmp[T_PATH];
+    size_t                   n;
+    uint32_t                 from, to;
+    mlclf_err_t              err;
+    mlclf_registry_pub_t     pub;
+    mlclf_registry_event_t  *ev;
+
+    t_path(victim, "%s/victim", t_tmp);
+    t_path(ghost, "%s/ghost", t_tmp);
+    t_path(dir, "%s/sym", t_root);
+
+    ok(t_write(victim, T_VICTIM, strlen(T_VICTIM)) == 0,
+       "a file outside the registry");
+
+    is_int(t_publish(t_root, "sym", 0.7), 1, "sym v1");
+    is_int(t_publish(t_root, "sym", 0.7), 2, "sym v2");
+    is_int(mlclf_registry_promote(t_root, "sym", 1, &err), MLCLF_OK,
+           "promote sym v1");
+    is_int(mlclf_registry_promote(t_root, "sym", 2, &err), MLCLF_OK,
+           "promote sym v2");
+
+    /* history.log -> a file outside */
+    t_path(path, "%s/history.log", dir);
+    t_path(saved, "%s/history.saved", t_tmp);
+    ok(rename(path, saved) == 0 && symlink(victim, path) == 0,
+       "history.log is a link to a file outside");
+
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    t_refused(rc, &err, path, T_LINK, "promote, history.log a link");
+    rc = mlclf_registry_rollback(t_root, "sym", &from, &to, &err);
+    t_refused(rc, &err, path, T_LINK, "rollback, history.log a link");
+    rc = mlclf_registry_stage(&pub, t_root, "sym", &err);
+    t_refused(rc, &err, path, T_LINK, "stage, history.log a link");
+    mlclf_registry_abort(&pub);
+    is_int(t_count_staging(t_root, "sym"), 0, "no staging dir left");
+    rc = mlclf_registry_history(t_root, "sym", &ev, &n, &err);
+    t_refused(rc, &err, path, T_LINK, "history, history.log a link");
+    free(ev);
+    ok(t_same(victim, T_VICTIM), "the link's target is unchanged");
+    is_int(t_active("sym"), 2, "active unchanged");
+
+    /* ... and to a file that does not exist */
+    ok(unlink(path) == 0 && symlink(ghost, path) == 0,
+       "history.log is a dangling link");
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    t_refused(rc, &err, path, T_LINK, "promote, history.log dangling");
+    ok(!t_exists(ghost), "the link's target is not created");
+    is_int(t_active("sym"), 2, "active unchanged");
+
+    ok(unlink(path) == 0 && rename(saved, path) == 0, "history.log back");
+
+    /* .lock -> a file that does not exist, or a file outside */
+    t_path(path, "%s/.lock", dir);
+    ok(unlink(path) == 0 && symlink(ghost, path) == 0,
+       ".lock is a dangling link");
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    t_refused(rc, &err, path, T_LINK, "promote, .lock dangling");
+    rc = mlclf_registry_rollback(t_root, "sym", &from, &to, &err);
+    t_refused(rc, &err, path, T_LINK, "rollback, .lock dangling");
+    rc = mlclf_registry_stage(&pub, t_root, "sym", &err);
+    t_refused(rc, &err, path, T_LINK, "stage, .lock dangling");
+    mlclf_registry_abort(&pub);
+    ok(!t_exists(ghost), "the link's target is not created");
+
+    ok(unlink(path) == 0 && symlink(victim, path) == 0,
+       ".lock is a link to a file outside");
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    t_refused(rc, &err, path, T_LINK, "promote, .lock a link");
+    ok(t_same(victim, T_VICTIM), "the link's target is unchanged");
+    is_int(t_active("sym"), 2, "active unchanged");
+    ok(unlink(path) == 0, ".lock link removed");
+
+    /* what promote names active.tmp.<pid> is in the way, not ours */
+    t_path(path, "%s/active.tmp.%ld", dir, (long) getpid());
+    ok(mkdir(path, 0755) == 0, "a directory named active.tmp.<pid>");
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    t_refused(rc, &err, path, "refused", "promote, active.tmp in the way");
+    ok(t_exists(path), "it is left alone");
+    is_int(t_active("sym"), 2, "active unchanged");
+    ok(rmdir(path) == 0, "removed");
+
+    /* a stale staging link: removed, its target left alone */
+    t_path(out, "%s/outside", t_tmp);
+    t_path(tmp, "%s/outside/keep", t_tmp);
+    ok(mkdir(out, 0755) == 0 && t_write(tmp, "k", 1) == 0,
+       "a directory outside with a file");
+    t_path(path, "%s/versions/.staging-v9-1", dir);
+    ok(symlink(out, path) == 0, "a staging name linked to it");
+    t_path(path, "%s/versions/.staging-v9-2", dir);
+    ok(mkdir(path, 0755) == 0, "a stale staging dir");
+    t_path(path, "%s/versions/.staging-v9-2/model.mlclf", dir);
+    ok(symlink(victim, path) == 0, "holding a link to the victim");
+
+    is_int(mlclf_registry_stage(&pub, t_root, "sym", &err), MLCLF_OK,
+           "stage cleans them up");
+    is_int(t_count_staging(t_root, "sym"), 1, "only our staging dir");
+    ok(t_exists(tmp), "the linked directory's file is still there");
+    ok(t_same(victim, T_VICTIM), "the victim is still there");
+
+    /* the staging dir replaced by a link while the files are written */
+    ok(t_fill(&pub, "sym", 0.7) == 0, "fill the staging dir");
+    t_path(tmp, "%s/moved", t_tmp);
+    ok(rename(pub.dir, tmp) == 0 && symlink(tmp, pub.dir) == 0,
+       "staging dir moved out, a link in its place");
+    (void) snprintf(path, sizeof(path), "%s", pub.dir);
+    rc = mlclf_registry_commit(&pub, &err);
+    t_refused(rc, &err, path, T_LINK, "commit, staging dir a link");
+    mlclf_registry_abort(&pub);
+    t_path(path, "%s/versions/v3", dir);
+    ok(!t_exists(path), "no v3");
+    t_path(path, "%s/moved/model.mlclf", t_tmp);
+    ok(t_exists(path), "the link's target is left alone");
+
+    /* the name v<N> of the next version taken by something else */
+    t_path(path, "%s/versions/v3", dir);
+    ok(symlink(tmp, path) == 0, "versions/v3 is a link");
+    rc = mlclf_registry_stage(&pub, t_root, "sym", &err);
+    t_refused(rc, &err, path, "refused", "stage, v3 taken by a link");
+    mlclf_registry_abort(&pub);
+    is_int(t_count_staging(t_root, "sym"), 0, "no staging dir left");
+    ok(unlink(path) == 0, "link removed");
+
+    /* versions/ a link */
+    t_path(path, "%s/symv", t_root);
+    ok(mkdir(path, 0755) == 0, "model dir symv");
+    t_path(path, "%s/symv/versions", t_root);
+    ok(symlink(out, path) == 0, "symv/versions is a link");
+    rc = mlclf_registry_stage(&pub, t_root, "symv", &err);
+    t_refused(rc, &err, path, T_LINK, "stage, versions a link");
+    mlclf_registry_abort(&pub);
+    t_path(tmp, "%s/.staging-v1-%ld", out, (long) getpid());
+    ok(!t_exists(tmp), "nothing staged through it");
+
+    /* the model directory a link */
+    t_path(path, "%s/symm", t_root);
+    ok(symlink(out, path) == 0, "model dir symm is a link");
+    rc = mlclf_registry_stage(&pub, t_root, "symm", &err);
+    t_refused(rc, &err, path, T_LINK, "stage, model dir a link");
+    mlclf_registry_abort(&pub);
+    rc = mlclf_registry_promote(t_root, "symm", 1, &err);
+    t_refused(rc, &err, path, T_LINK, "promote, model dir a link");
+    t_path(tmp, "%s/.lock", out);
+    ok(!t_exists(tmp), "no .lock through it");
+    t_path(tmp, "%s/versions", out);
+    ok(!t_exists(tmp), "no versions through it");
+
+    /* with the links gone, all works again */
+    is_int(mlclf_registry_promote(t_root, "sym", 1, &err), MLCLF_OK,
+           "promote sym v1");
+    is_int(t_publish(t_root, "sym", 0.7), 3, "publish sym v3");
 }
 
 
@@ -1171,6 +1413,68 @@ t_cli(void)
 }
 
 
+/* The CLI side of t_symlinks(): exit 4 and the file named on stderr. */
+static void
+t_cli_symlinks(void)
+{
+    int    rc;
+    char  *out, *errout;
+    char   path[T_PATH], saved[T_PATH], victim[T_PATH], ghost[T_PATH];
+    char   want[T_PATH + 64];
+
+    out = NULL;
+    errout = NULL;
+
+    t_path(victim, "%s/victim", t_tmp);
+    t_path(ghost, "%s/ghost", t_tmp);
+    t_path(path, "%s/sym/history.log", t_root);
+    t_path(saved, "%s/history.saved", t_tmp);
+
+    ok(rename(path, saved) == 0 && symlink(victim, path) == 0,
+       "history.log is a link to a file outside");
+
+    rc = T_RUN("--root", t_root, "promote", "sym", "v2");
+    is_int(rc, 4, "promote, history.log a link: exit 4");
+    (void) snprintf(want, sizeof(want),
+                    "mlclf-registry: promote: %s: " T_LINK "\n", path);
+    is_str(errout, want, "stderr names the file");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "rollback", "sym");
+    is_int(rc, 4, "rollback, history.log a link: exit 4");
+    ok(errout && strstr(errout, T_LINK), "stderr: %s", errout);
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "history", "sym");
+    is_int(rc, 4, "history, history.log a link: exit 4");
+    T_FREE();
+
+    ok(t_same(victim, T_VICTIM), "the link's target is unchanged");
+    is_int(t_active("sym"), 1, "active unchanged");
+    ok(unlink(path) == 0 && rename(saved, path) == 0, "history.log back");
+
+    t_path(path, "%s/sym/.lock", t_root);
+    ok(unlink(path) == 0 && symlink(ghost, path) == 0,
+       ".lock is a dangling link");
+
+    rc = T_RUN("--root", t_root, "promote", "sym", "v2");
+    is_int(rc, 4, "promote, .lock a link: exit 4");
+    (void) snprintf(want, sizeof(want),
+                    "mlclf-registry: promote: %s: " T_LINK "\n", path);
+    is_str(errout, want, "stderr names the file");
+    T_FREE();
+
+    ok(!t_exists(ghost), "the link's target is not created");
+    is_int(t_active("sym"), 1, "active unchanged");
+    ok(unlink(path) == 0, ".lock link removed");
+
+    rc = T_RUN("--root", t_root, "promote", "sym", "v2");
+    is_int(rc, 0, "promote works again");
+    is_str(out, "sym: active v2 (was v1)\n", "and says so");
+    T_FREE();
+}
+
+
 int
 main(void)
 {
@@ -1197,8 +1501,10 @@ main(void)
     t_publishing();
     t_promote();
     t_verify();
+    t_symlinks();
     t_crash();
     t_cli();
+    t_cli_symlinks();
 
     if (tap_failed == 0) {
         char  cmd[T_PATH + 16];
