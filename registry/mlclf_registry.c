@@ -702,16 +702,8 @@ mlclf_registry_promote_cmd(mlclf_registry_opts_t *o)
         return rc;
     }
 
-    rc = mlclf_registry_active(o->root, o->args[0], &from, &err);
-    if (rc != MLCLF_OK) {
-        if (rc != MLCLF_REGISTRY_EACTIVE) {
-            return mlclf_registry_err("promote", rc, &err);
-        }
-
-        from = 0;
-    }
-
-    rc = mlclf_registry_promote(o->root, o->args[0], v, &err);
+    /* from is read under the lock: another promote may run first */
+    rc = mlclf_registry_promote(o->root, o->args[0], v, &from, &err);
     if (rc != MLCLF_OK) {
         return mlclf_registry_err("promote", rc, &err);
     }

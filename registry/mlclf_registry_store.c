@@ -1788,13 +1788,17 @@ mlclf_registry_swap(const char *dir, uint32_t version, mlclf_err_t *err)
 
 int
 mlclf_registry_promote(const char *root, const char *name,
-    uint32_t version, mlclf_err_t *err)
+    uint32_t version, uint32_t *from, mlclf_err_t *err)
 {
     int          rc, fd, log_fd;
     char         dir[MLCLF_REGISTRY_PATH_MAX];
     char         vdir[MLCLF_REGISTRY_PATH_MAX];
     uint32_t     cur;
     struct stat  st;
+
+    if (from != NULL) {
+        *from = 0;
+    }
 
     log_fd = -1;
 
@@ -1826,12 +1830,20 @@ mlclf_registry_promote(const char *root, const char *name,
         goto done;
     }
 
+    /*
+     * Read under the lock: what this promote replaces, which is what
+     * the log says and the caller reports, even with others queued.
+     */
     if (mlclf_registry_active_dir(dir, &cur, NULL) != MLCLF_OK) {
         cur = 0;
     }
 
     if (cur == version) {
         /* already active: nothing to swap or to log */
+        if (from != NULL) {
+            *from = cur;
+        }
+
         rc = MLCLF_OK;
         goto done;
     }
@@ -1844,6 +1856,10 @@ mlclf_registry_promote(const char *root, const char *name,
     rc = mlclf_registry_swap(dir, version, err);
     if (rc != MLCLF_OK) {
         goto done;
+    }
+
+    if (from != NULL) {
+        *from = cur;
     }
 
     rc = mlclf_registry_log(&log_fd, dir, "promote", cur, version, err);

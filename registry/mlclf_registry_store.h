@@ -89,9 +89,13 @@ int mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err);
 void mlclf_registry_abort(mlclf_registry_pub_t *pub);
 
 
-/* Swaps active to v<N> (temp symlink + rename) and logs "promote". */
+/*
+ * Swaps active to v<N> (temp symlink + rename) and logs "promote"; *from
+ * (if not NULL) gets the version it replaced, read under the lock as
+ * the log line is (0: none; version: it was active already, no swap).
+ */
 int mlclf_registry_promote(const char *root, const char *name,
-    uint32_t version, mlclf_err_t *err);
+    uint32_t version, uint32_t *from, mlclf_err_t *err);
 
 /* Active version number, 0 if none. */
 int mlclf_registry_active(const char *root, const char *name,
@@ -142,7 +146,8 @@ int mlclf_registry_meta_read(const char *root, const char *name,
 /*
  * Swaps active back to the version that was active before the current
  * one (rule: store .c top comment) and logs "rollback"; *from and *to
- * (either may be NULL) get the old and new active versions.
+ * (either may be NULL) get the old and new active versions, read under
+ * the lock as the log line is.
  */
 int mlclf_registry_rollback(const char *root, const char *name,
     uint32_t *from, uint32_t *to, mlclf_err_t *err);

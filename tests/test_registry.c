@@ -299,13 +299,13 @@ t_names(void)
     is_int(mlclf_registry_name_valid(NULL), 0, "NULL invalid");
 
     memset(&err, 0, sizeof(err));
-    is_int(mlclf_registry_promote(t_root, "../x", 1, &err), MLCLF_EINVAL,
+    is_int(mlclf_registry_promote(t_root, "../x", 1, NULL, &err), MLCLF_EINVAL,
            "promote refuses ../x");
     ok(strstr(err.msg, "invalid model name") != NULL, "message: %s",
        err.msg);
     is_int(mlclf_registry_exit_code(err.code), MLCLF_REGISTRY_EXIT_USAGE,
            "bad name is a usage error");
-    is_int(mlclf_registry_promote(t_root, "a\nb", 1, &err), MLCLF_EINVAL,
+    is_int(mlclf_registry_promote(t_root, "a\nb", 1, NULL, &err), MLCLF_EINVAL,
            "promote refuses a newline");
     ok(strstr(err.msg, "\\x0a") != NULL, "control character escaped: %s",
        err.msg);
@@ -475,11 +475,11 @@ t_publishing(void)
 
     rc = mlclf_registry_verify(t_root, "iris", 5, &err);
     is_int(rc, MLCLF_REGISTRY_EINCOMPLETE, "v5 does not verify");
-    is_int(mlclf_registry_promote(t_root, "iris", 5, &err),
+    is_int(mlclf_registry_promote(t_root, "iris", 5, NULL, &err),
            MLCLF_REGISTRY_EINCOMPLETE, "v5 cannot be promoted");
-    is_int(mlclf_registry_promote(t_root, "iris", 77, &err),
+    is_int(mlclf_registry_promote(t_root, "iris", 77, NULL, &err),
            MLCLF_REGISTRY_ENOENT, "v77 does not exist");
-    is_int(mlclf_registry_promote(t_root, "nope", 1, &err),
+    is_int(mlclf_registry_promote(t_root, "nope", 1, NULL, &err),
            MLCLF_REGISTRY_ENOENT, "no model nope");
 
     /* bad JSON is incomplete too */
@@ -511,11 +511,11 @@ t_promote(void)
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
            MLCLF_REGISTRY_ENOHISTORY, "rollback with nothing active");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 1, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 1, NULL, &err), MLCLF_OK,
            "promote v1");
-    is_int(mlclf_registry_promote(t_root, "iris", 2, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 2, NULL, &err), MLCLF_OK,
            "promote v2");
-    is_int(mlclf_registry_promote(t_root, "iris", 3, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 3, NULL, &err), MLCLF_OK,
            "promote v3");
 
     ok(lstat(path, &st) == 0 && S_ISLNK(st.st_mode), "active is a link");
@@ -525,7 +525,7 @@ t_promote(void)
     mlclf_registry_active(t_root, "iris", &v, &err);
     is_int(v, 3, "active v3");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 3, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 3, NULL, &err), MLCLF_OK,
            "promote v3 again is a no-op");
 
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
@@ -545,15 +545,15 @@ t_promote(void)
     mlclf_registry_active(t_root, "iris", &v, &err);
     is_int(v, 1, "still v1");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 4, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 4, NULL, &err), MLCLF_OK,
            "promote v4");
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
            MLCLF_OK, "rollback after a new promote");
     is_int(to, 1, "back to v1");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 2, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 2, NULL, &err), MLCLF_OK,
            "promote v2");
-    is_int(mlclf_registry_promote(t_root, "iris", 3, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 3, NULL, &err), MLCLF_OK,
            "promote v3");
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
            MLCLF_OK, "rollback");
@@ -598,7 +598,7 @@ t_promote(void)
     free(ev);
 
     /* the next event starts on a line of its own */
-    is_int(mlclf_registry_promote(t_root, "iris", 2, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 2, NULL, &err), MLCLF_OK,
            "promote v2 after the torn line");
     is_int(mlclf_registry_history(t_root, "iris", &ev, &n, &err), MLCLF_OK,
            "history");
@@ -653,7 +653,7 @@ t_verify(void)
            "flipped byte found (%d)", rc);
     ok(strncmp(err.msg, path, strlen(path)) == 0,
        "message names the file: %s", err.msg);
-    is_int(mlclf_registry_promote(t_root, "wine", 2, &err), rc,
+    is_int(mlclf_registry_promote(t_root, "wine", 2, NULL, &err), rc,
            "damaged v2 is not promoted");
 
     /* meta.json with another sha256 */
@@ -766,9 +766,9 @@ t_symlinks(void)
 
     is_int(t_publish(t_root, "sym", 0.7), 1, "sym v1");
     is_int(t_publish(t_root, "sym", 0.7), 2, "sym v2");
-    is_int(mlclf_registry_promote(t_root, "sym", 1, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "sym", 1, NULL, &err), MLCLF_OK,
            "promote sym v1");
-    is_int(mlclf_registry_promote(t_root, "sym", 2, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "sym", 2, NULL, &err), MLCLF_OK,
            "promote sym v2");
 
     /* history.log -> a file outside */
@@ -777,7 +777,7 @@ t_symlinks(void)
     ok(rename(path, saved) == 0 && symlink(victim, path) == 0,
        "history.log is a link to a file outside");
 
-    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
     t_refused(rc, &err, path, T_LINK, "promote, history.log a link");
     rc = mlclf_registry_rollback(t_root, "sym", &from, &to, &err);
     t_refused(rc, &err, path, T_LINK, "rollback, history.log a link");
@@ -794,7 +794,7 @@ t_symlinks(void)
     /* ... and to a file that does not exist */
     ok(unlink(path) == 0 && symlink(ghost, path) == 0,
        "history.log is a dangling link");
-    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
     t_refused(rc, &err, path, T_LINK, "promote, history.log dangling");
     ok(!t_exists(ghost), "the link's target is not created");
     is_int(t_active("sym"), 2, "active unchanged");
@@ -805,7 +805,7 @@ t_symlinks(void)
     t_path(path, "%s/.lock", dir);
     ok(unlink(path) == 0 && symlink(ghost, path) == 0,
        ".lock is a dangling link");
-    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
     t_refused(rc, &err, path, T_LINK, "promote, .lock dangling");
     rc = mlclf_registry_rollback(t_root, "sym", &from, &to, &err);
     t_refused(rc, &err, path, T_LINK, "rollback, .lock dangling");
@@ -816,7 +816,7 @@ t_symlinks(void)
 
     ok(unlink(path) == 0 && symlink(victim, path) == 0,
        ".lock is a link to a file outside");
-    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
     t_refused(rc, &err, path, T_LINK, "promote, .lock a link");
     ok(t_same(victim, T_VICTIM), "the link's target is unchanged");
     is_int(t_active("sym"), 2, "active unchanged");
@@ -825,7 +825,7 @@ t_symlinks(void)
     /* what promote names active.tmp.<pid> is in the way, not ours */
     t_path(path, "%s/active.tmp.%ld", dir, (long) getpid());
     ok(mkdir(path, 0755) == 0, "a directory named active.tmp.<pid>");
-    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), &err);
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
     t_refused(rc, &err, path, "refused", "promote, active.tmp in the way");
     ok(t_exists(path), "it is left alone");
     is_int(t_active("sym"), 2, "active unchanged");
@@ -889,7 +889,7 @@ t_symlinks(void)
     rc = mlclf_registry_stage(&pub, t_root, "symm", &err);
     t_refused(rc, &err, path, T_LINK, "stage, model dir a link");
     mlclf_registry_abort(&pub);
-    rc = mlclf_registry_promote(t_root, "symm", 1, &err);
+    rc = mlclf_registry_promote(t_root, "symm", 1, NULL, &err);
     t_refused(rc, &err, path, T_LINK, "promote, model dir a link");
     t_path(tmp, "%s/.lock", out);
     ok(!t_exists(tmp), "no .lock through it");
@@ -897,7 +897,7 @@ t_symlinks(void)
     ok(!t_exists(tmp), "no versions through it");
 
     /* with the links gone, all works again */
-    is_int(mlclf_registry_promote(t_root, "sym", 1, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "sym", 1, NULL, &err), MLCLF_OK,
            "promote sym v1");
     is_int(t_publish(t_root, "sym", 0.7), 3, "publish sym v3");
 }
@@ -936,7 +936,8 @@ t_crash(void)
 
             for ( ;; ) {
                 to = t_publish(t_root, "crash", 0.75);
-                (void) mlclf_registry_promote(t_root, "crash", to, NULL);
+                (void) mlclf_registry_promote(t_root, "crash", to, NULL,
+                                              NULL);
                 (void) mlclf_registry_rollback(t_root, "crash", NULL, NULL,
                                                NULL);
             }
