@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -511,10 +512,13 @@ t_promote(void)
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
            MLCLF_REGISTRY_ENOHISTORY, "rollback with nothing active");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 1, NULL, &err), MLCLF_OK,
+    from = 99;
+    is_int(mlclf_registry_promote(t_root, "iris", 1, &from, &err), MLCLF_OK,
            "promote v1");
-    is_int(mlclf_registry_promote(t_root, "iris", 2, NULL, &err), MLCLF_OK,
+    is_int(from, 0, "replacing none");
+    is_int(mlclf_registry_promote(t_root, "iris", 2, &from, &err), MLCLF_OK,
            "promote v2");
+    is_int(from, 1, "replacing v1");
     is_int(mlclf_registry_promote(t_root, "iris", 3, NULL, &err), MLCLF_OK,
            "promote v3");
 
@@ -525,8 +529,9 @@ t_promote(void)
     mlclf_registry_active(t_root, "iris", &v, &err);
     is_int(v, 3, "active v3");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 3, NULL, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 3, &from, &err), MLCLF_OK,
            "promote v3 again is a no-op");
+    is_int(from, 3, "which replaces nothing but v3");
 
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
            MLCLF_OK, "rollback");
@@ -1006,21 +1011,18 @@ t_crash(void)
 
 
 /*
- * Runs mlclf-registry with args; stdout and stderr go to *out, *errout
- * (malloc()ed).  Returns the exit status, or -1.
+ * Starts mlclf-registry with args, its stdout and stderr going to the
+ * files opath and epath.  Returns its pid, or -1.
  */
-static int
-t_run(char **out, char **errout, const char *const *args)
+static pid_t
+t_spawn(const char *opath, const char *epath, const char *const *args)
 {
-    int          status;
-    char         opath[T_PATH], epath[T_PATH], bin[T_PATH];
-    char        *argv[32];
-    pid_t        pid;
-    size_t       i;
+    char    bin[T_PATH];
+    char   *argv[32];
+    pid_t   pid;
+    size_t  i;
 
     t_path(bin, "%s/mlclf-registry", t_bin);
-    t_path(opath, "%s/stdout", t_tmp);
-    t_path(epath, "%s/stderr", t_tmp);
 
     argv[0] = bin;
 
@@ -1033,9 +1035,6 @@ t_run(char **out, char **errout, const char *const *args)
     fflush(stdout);
 
     pid = fork();
-    if (pid == -1) {
-        return -1;
-    }
 
     if (pid == 0) {
         if (freopen(opath, "w", stdout) == NULL
@@ -1046,6 +1045,29 @@ t_run(char **out, char **errout, const char *const *args)
 
         execv(bin, argv);
         _exit(127);
+    }
+
+    return pid;
+}
+
+
+/*
+ * Runs mlclf-registry with args; stdout and stderr go to *out, *errout
+ * (malloc()ed).  Returns the exit status, or -1.
+ */
+static int
+t_run(char **out, char **errout, const char *const *args)
+{
+    int    status;
+    char   opath[T_PATH], epath[T_PATH];
+    pid_t  pid;
+
+    t_path(opath, "%s/stdout", t_tmp);
+    t_path(epath, "%s/stderr", t_tmp);
+
+    pid = t_spawn(opath, epath, args);
+    if (pid == -1) {
+        return -1;
     }
 
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
@@ -1476,6 +1498,155 @@ t_cli_symlinks(void)
 }
 
 
+#define T_RACE  8
+
+
+/*
+ * Issue 11, finding 11b: concurrent promotes and rollbacks.  Each run
+ * prints "active vT (was F)"; F must be the version it really replaced,
+ * as its history.log line says, and the lines must chain (each "from"
+ * is the "to" before it).  The test holds the model's lock while the
+ * runs start, so they all queue for it: a run that read active before
+ * taking the lock would report the version active when it started.
+ */
+static void
+t_race(void)
+{
+    int                      i, fd, status, bad, used[T_RACE];
+    char                    *out;
+    char                     path[T_PATH], epath[T_PATH], ver[16];
+    char                     was[16];
+    pid_t                    pid[T_RACE];
+    size_t                   n, n0, k;
+    uint32_t                 from[T_RACE], to[T_RACE], v;
+    mlclf_err_t              err;
+    mlclf_registry_event_t  *ev;
+
+    for (i = 1; i <= 3 + T_RACE; i++) {
+        if (t_publish(t_root, "race", 0.6) != (uint32_t) i) {
+            break;
+        }
+    }
+
+    is_int(i, 4 + T_RACE, "race v1..v%d", 3 + T_RACE);
+    is_int(mlclf_registry_promote(t_root, "race", 1, NULL, &err), MLCLF_OK,
+           "promote race v1");
+    is_int(mlclf_registry_promote(t_root, "race", 2, NULL, &err), MLCLF_OK,
+           "promote race v2");
+    is_int(mlclf_registry_promote(t_root, "race", 3, NULL, &err), MLCLF_OK,
+           "promote race v3");
+
+    ev = NULL;
+    is_int(mlclf_registry_history(t_root, "race", &ev, &n0, &err), MLCLF_OK,
+           "history before");
+    free(ev);
+
+    t_path(path, "%s/race/.lock", t_root);
+    fd = open(path, O_RDWR | O_CLOEXEC);
+    ok(fd >= 0 && flock(fd, LOCK_EX) == 0, "hold the model's lock");
+
+    /* two rollbacks among promotes of v4..: each has a step to undo */
+    for (i = 0; i < T_RACE; i++) {
+        t_path(path, "%s/race.%d.out", t_tmp, i);
+        t_path(epath, "%s/race.%d.err", t_tmp, i);
+        (void) snprintf(ver, sizeof(ver), "v%d", 4 + i);
+
+        if (i % 4 == 3) {
+            pid[i] = t_spawn(path, epath,
+                             (const char *const []) { "--root", t_root,
+                                 "rollback", "race", NULL });
+
+        } else {
+            pid[i] = t_spawn(path, epath,
+                             (const char *const []) { "--root", t_root,
+                                 "promote", "race", ver, NULL });
+        }
+    }
+
+    /* let them all reach the lock, then let them go */
+    (void) usleep(500000);
+    (void) close(fd);
+
+    bad = 0;
+
+    for (i = 0; i < T_RACE; i++) {
+        from[i] = 0;
+        to[i] = 0;
+        used[i] = 0;
+
+        if (pid[i] == -1 || waitpid(pid[i], &status, 0) != pid[i]
+            || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        {
+            tap_diag("run %d failed", i);
+            bad++;
+            continue;
+        }
+
+        t_path(path, "%s/race.%d.out", t_tmp, i);
+        out = t_read(path, NULL);
+
+        if (out == NULL
+            || sscanf(out, "race: active v%u (was %15[^)])", &to[i], was)
+               != 2
+            || (strcmp(was, "-") != 0
+                && !mlclf_registry_version_parse(was, &from[i])))
+        {
+            tap_diag("run %d printed \"%s\"", i, out ? out : "");
+            bad++;
+        }
+
+        free(out);
+    }
+
+    is_int(bad, 0, "%d runs, each exits 0 and says what it replaced",
+           T_RACE);
+
+    is_int(mlclf_registry_history(t_root, "race", &ev, &n, &err), MLCLF_OK,
+           "history after");
+    is_int(n - n0, T_RACE, "one line per run");
+
+    bad = 0;
+
+    for (k = n0; k < n; k++) {
+        if (ev[k].from != ev[k - 1].to) {
+            tap_diag("line %zu: %s v%u -> v%u after -> v%u", k, ev[k].action,
+                     ev[k].from, ev[k].to, ev[k - 1].to);
+            bad++;
+        }
+    }
+
+    is_int(bad, 0, "history.log is a chain: each from is the to before");
+
+    bad = 0;
+
+    for (i = 0; i < T_RACE; i++) {
+        for (k = n0; k < n; k++) {
+            if (!used[k - n0] && ev[k].from == from[i] && ev[k].to == to[i]
+                && strcmp(ev[k].action, i % 4 == 3 ? "rollback"
+                                                   : "promote") == 0)
+            {
+                used[k - n0] = 1;
+                break;
+            }
+        }
+
+        if (k == n) {
+            tap_diag("run %d said v%u (was v%u): not in history.log", i,
+                     to[i], from[i]);
+            bad++;
+        }
+    }
+
+    is_int(bad, 0, "each run's \"was\" is what history.log says it "
+           "replaced");
+
+    v = n > n0 ? ev[n - 1].to : 0;
+    is_int(t_active("race"), v, "active is the last line's to");
+
+    free(ev);
+}
+
+
 int
 main(void)
 {
@@ -1506,6 +1677,7 @@ main(void)
     t_crash();
     t_cli();
     t_cli_symlinks();
+    t_race();
 
     if (tap_failed == 0) {
         char  cmd[T_PATH + 16];
