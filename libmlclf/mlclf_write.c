@@ -341,7 +341,8 @@ mlclf_write(const char *path, const mlclf_spec_t *spec, mlclf_err_t *err)
     (void) sprintf(tmp, "%s.tmp.%ld", path, (long) getpid());
 
     /* O_EXCL: never write through a file or link someone left there */
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+              0644);
     if (fd == -1) {
         rc = mlclf_err_set(err, MLCLF_EIO, "open \"%s\": %s", tmp,
                            strerror(errno));

@@ -125,7 +125,9 @@ mlclf_registry_usage(void)
 "  %d  internal error (out of memory, a bug)\n"
 "  %d  usage: bad command line, invalid name or version\n"
 "  %d  no such model or version\n"
-"  %d  invalid: verify found damage, or a version is incomplete\n"
+"  %d  invalid: verify found damage, or a version is incomplete;\n"
+"     or refused: a registry file or directory is a symbolic link (or\n"
+"     something unexpected is in the way), nothing was changed\n"
 "  %d  I/O error\n"
 "  %d  no earlier version to roll back to\n"
 "  %d  reload failed: the switch is done, but NGINX was not signalled\n",
@@ -700,16 +702,8 @@ mlclf_registry_promote_cmd(mlclf_registry_opts_t *o)
         return rc;
     }
 
-    rc = mlclf_registry_active(o->root, o->args[0], &from, &err);
-    if (rc != MLCLF_OK) {
-        if (rc != MLCLF_REGISTRY_EACTIVE) {
-            return mlclf_registry_err("promote", rc, &err);
-        }
-
-        from = 0;
-    }
-
-    rc = mlclf_registry_promote(o->root, o->args[0], v, &err);
+    /* from is read under the lock: another promote may run first */
+    rc = mlclf_registry_promote(o->root, o->args[0], v, &from, &err);
     if (rc != MLCLF_OK) {
         return mlclf_registry_err("promote", rc, &err);
     }

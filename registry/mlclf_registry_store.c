@@ -14,6 +14,19 @@
  * active is swapped by creating the symlink active.tmp.<pid> and
  * rename(2)-ing it over active, then fsync'ing the model directory.
  *
+ * Links.  active is the one symbolic link the registry makes; it is
+ * replaced by rename(2), which never follows it.  Nothing is written
+ * through a link: the model directory, versions/ and a staging
+ * directory must not be links, every file opened to write or fsync is
+ * opened with O_NOFOLLOW, and a name about to be created (v<N>, the
+ * staging directory, active.tmp.<pid>) must be free.  Otherwise the
+ * command is refused with MLCLF_REGISTRY_EUNSAFE, naming the path,
+ * before anything changes: run by root on a registry others can write,
+ * a planted link must not make it append to or create any other file.
+ * Stale entries are removed through directory descriptors opened with
+ * O_NOFOLLOW, so a link among them is unlinked, never followed.  Only
+ * the files of a version are read through links (as NGINX does).
+ *
  * history.log: one event per line, each appended with O_APPEND in one
  * write(2) and fsync'd:
  *
@@ -43,7 +56,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,29 +75,37 @@
 
 
 #define MLCLF_REGISTRY_PATH_MAX  4096
+#define MLCLF_REGISTRY_RM_DEPTH  16
+
+#define MLCLF_REGISTRY_LINK_MSG  "%s: is a symbolic link, refused"
 
 
 static int mlclf_registry_check(const char *root, const char *name,
     mlclf_err_t *err);
 static int mlclf_registry_path(char *buf, mlclf_err_t *err,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int mlclf_registry_open(const char *path, int flags, int *fd,
+    mlclf_err_t *err);
+static int mlclf_registry_no_link(const char *path, mlclf_err_t *err);
+static void mlclf_registry_close(int *fd);
 static int mlclf_registry_mkdir(const char *path, mlclf_err_t *err);
-static int mlclf_registry_fsync_path(const char *path, mlclf_err_t *err);
+static int mlclf_registry_fsync_path(const char *path, int flags,
+    mlclf_err_t *err);
 static int mlclf_registry_model_dir(const char *root, const char *name,
     char *dir, mlclf_err_t *err);
 static int mlclf_registry_lock(const char *dir, int *fd, mlclf_err_t *err);
 static void mlclf_registry_unlock(int *fd);
-static int mlclf_registry_rm_cb(const char *path, const struct stat *st,
-    int flag, struct FTW *ftw);
-static int mlclf_registry_rmtree(const char *path);
+static int mlclf_registry_rmtree(int dfd, const char *name, int depth);
 static void mlclf_registry_clean(const char *dir);
 static int mlclf_registry_scan(const char *dir, uint32_t **vs, size_t *n,
     mlclf_err_t *err);
-static int mlclf_registry_read_file(const char *path, char **buf,
-    size_t *len, mlclf_err_t *err);
+static int mlclf_registry_read_file(const char *path, int flags,
+    char **buf, size_t *len, mlclf_err_t *err);
 static int mlclf_registry_active_dir(const char *dir, uint32_t *version,
     mlclf_err_t *err);
-static int mlclf_registry_log(const char *dir, const char *action,
+static int mlclf_registry_log_open(const char *dir, int *fd,
+    mlclf_err_t *err);
+static int mlclf_registry_log(int *fd, const char *dir, const char *action,
     uint32_t from, uint32_t to, mlclf_err_t *err);
 static int mlclf_registry_history_dir(const char *dir,
     mlclf_registry_event_t **ev, size_t *n, mlclf_err_t *err);
@@ -179,6 +199,7 @@ mlclf_registry_exit_code(int rc)
     case MLCLF_REGISTRY_EINCOMPLETE:
     case MLCLF_REGISTRY_ECHECKSUM:
     case MLCLF_REGISTRY_EACTIVE:
+    case MLCLF_REGISTRY_EUNSAFE:
         return MLCLF_REGISTRY_EXIT_INVALID;
 
     default:
@@ -265,15 +286,76 @@ mlclf_registry_path(char *buf, mlclf_err_t *err, const char *fmt, ...)
 }
 
 
+/*
+ * open(2) with O_CLOEXEC added.  With O_NOFOLLOW in flags a symbolic
+ * link is refused by name (MLCLF_REGISTRY_EUNSAFE).  On failure *fd is
+ * -1 and errno is open(2)'s.
+ */
 static int
-mlclf_registry_fsync_path(const char *path, mlclf_err_t *err)
+mlclf_registry_open(const char *path, int flags, int *fd, mlclf_err_t *err)
 {
-    int  fd, e;
+    int          e, rc;
+    struct stat  st;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1) {
-        return mlclf_err_set(err, MLCLF_EIO, "%s: open: %s", path,
-                             strerror(errno));
+    *fd = open(path, flags | O_CLOEXEC, 0644);
+    if (*fd != -1) {
+        return MLCLF_OK;
+    }
+
+    e = errno;
+
+    /* a link gives ELOOP, or ENOTDIR with O_DIRECTORY: ask lstat() */
+    if ((flags & O_NOFOLLOW) && (e == ELOOP || e == ENOTDIR)
+        && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+    {
+        rc = mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                           MLCLF_REGISTRY_LINK_MSG, path);
+
+    } else {
+        rc = mlclf_err_set(err, MLCLF_EIO, "%s: open: %s", path,
+                           strerror(e));
+    }
+
+    errno = e;
+
+    return rc;
+}
+
+
+/* MLCLF_REGISTRY_EUNSAFE if path is a symbolic link; it need not exist. */
+static int
+mlclf_registry_no_link(const char *path, mlclf_err_t *err)
+{
+    struct stat  st;
+
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        return mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                             MLCLF_REGISTRY_LINK_MSG, path);
+    }
+
+    return MLCLF_OK;
+}
+
+
+static void
+mlclf_registry_close(int *fd)
+{
+    if (*fd >= 0) {
+        (void) close(*fd);
+        *fd = -1;
+    }
+}
+
+
+/* flags: O_NOFOLLOW (and O_DIRECTORY) inside a model directory. */
+static int
+mlclf_registry_fsync_path(const char *path, int flags, mlclf_err_t *err)
+{
+    int  fd, e, rc;
+
+    rc = mlclf_registry_open(path, O_RDONLY | flags, &fd, err);
+    if (rc != MLCLF_OK) {
+        return rc;
     }
 
     if (fsync(fd) == -1 && errno != EINVAL) {
@@ -337,7 +419,8 @@ mlclf_registry_mkdir(const char *path, mlclf_err_t *err)
                              strerror(errno));
     }
 
-    return mlclf_registry_fsync_path(buf, err);
+    /* the root and above: the registry's owner may have linked them */
+    return mlclf_registry_fsync_path(buf, 0, err);
 }
 
 
@@ -368,23 +451,38 @@ mlclf_registry_model_dir(const char *root, const char *name, char *dir,
 }
 
 
+/*
+ * Every writer starts here, so this is where a linked model directory
+ * is refused: .lock, history.log and versions/ would be elsewhere.
+ */
 static int
 mlclf_registry_lock(const char *dir, int *fd, mlclf_err_t *err)
 {
-    int   rc;
-    char  path[MLCLF_REGISTRY_PATH_MAX];
+    int          rc;
+    char         path[MLCLF_REGISTRY_PATH_MAX];
+    struct stat  st;
 
     *fd = -1;
+
+    rc = mlclf_registry_no_link(dir, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
 
     rc = mlclf_registry_path(path, err, "%s/.lock", dir);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
-    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (*fd == -1) {
-        return mlclf_err_set(err, MLCLF_EIO, "%s: open: %s", path,
-                             strerror(errno));
+    rc = mlclf_registry_open(path, O_RDWR | O_CREAT | O_NOFOLLOW, fd, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    if (fstat(*fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+        mlclf_registry_unlock(fd);
+        return mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                             "%s: not a regular file, refused", path);
     }
 
     while (flock(*fd, LOCK_EX) == -1) {
@@ -410,70 +508,112 @@ mlclf_registry_unlock(int *fd)
 }
 
 
+/*
+ * Removes name in the directory dfd and, if it is a directory, what is
+ * in it, at most depth levels down.  A directory is entered only by
+ * openat(O_NOFOLLOW) from its parent's descriptor, so a link, even one
+ * swapped in meanwhile, is unlinked and never followed (nftw() and
+ * remove() go by path and would follow it).  0, or -1 if anything is
+ * left.
+ */
 static int
-mlclf_registry_rm_cb(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
+mlclf_registry_rmtree(int dfd, const char *name, int depth)
 {
-    (void) st;
-    (void) flag;
-    (void) ftw;
+    int             fd, rc;
+    DIR            *d;
+    struct dirent  *de;
 
-    (void) remove(path);
+    fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd == -1) {
+        /* a link or a file (or gone) */
+        if (unlinkat(dfd, name, 0) == -1 && errno != ENOENT) {
+            return -1;
+        }
 
-    return 0;
-}
+        return 0;
+    }
 
+    d = fdopendir(fd);
+    if (d == NULL) {
+        (void) close(fd);
+        return -1;
+    }
 
-static int
-mlclf_registry_rmtree(const char *path)
-{
-    return nftw(path, mlclf_registry_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    rc = 0;
+
+    while (depth > 0 && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
+            continue;
+        }
+
+        if (mlclf_registry_rmtree(dirfd(d), de->d_name, depth - 1) == -1) {
+            rc = -1;
+        }
+    }
+
+    (void) closedir(d);
+
+    if (unlinkat(dfd, name, AT_REMOVEDIR) == -1) {
+        rc = -1;
+    }
+
+    return rc;
 }
 
 
 /*
  * Removes what a killed writer left behind: versions/.staging-* and
- * active.tmp.*.  Only called with the lock held, so nobody owns them.
+ * active.tmp.* links.  Only called with the lock held, so nobody owns
+ * them.  Something else named active.tmp.* is not ours: it stays, and
+ * swap() refuses if it is in its way.
  */
 static void
 mlclf_registry_clean(const char *dir)
 {
+    int             fd;
     DIR            *d;
-    char            path[MLCLF_REGISTRY_PATH_MAX];
+    struct stat     st;
     struct dirent  *de;
 
-    if (mlclf_registry_path(path, NULL, "%s", dir) == MLCLF_OK) {
-        d = opendir(path);
-
-        if (d != NULL) {
-            while ((de = readdir(d)) != NULL) {
-                if (strncmp(de->d_name, "active.tmp.", 11) == 0
-                    && mlclf_registry_path(path, NULL, "%s/%s", dir,
-                                           de->d_name) == MLCLF_OK)
-                {
-                    (void) unlink(path);
-                }
-            }
-
-            (void) closedir(d);
-        }
-    }
-
-    if (mlclf_registry_path(path, NULL, "%s/versions", dir) != MLCLF_OK) {
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd == -1) {
         return;
     }
 
-    d = opendir(path);
+    d = fdopendir(fd);
     if (d == NULL) {
+        (void) close(fd);
         return;
     }
 
     while ((de = readdir(d)) != NULL) {
-        if (strncmp(de->d_name, ".staging-", 9) == 0
-            && mlclf_registry_path(path, NULL, "%s/versions/%s", dir,
-                                   de->d_name) == MLCLF_OK)
+        if (strncmp(de->d_name, "active.tmp.", 11) == 0
+            && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+            && S_ISLNK(st.st_mode))
         {
-            (void) mlclf_registry_rmtree(path);
+            (void) unlinkat(dirfd(d), de->d_name, 0);
+        }
+    }
+
+    fd = openat(dirfd(d), "versions",
+                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+    (void) closedir(d);
+
+    if (fd == -1) {
+        return;
+    }
+
+    d = fdopendir(fd);
+    if (d == NULL) {
+        (void) close(fd);
+        return;
+    }
+
+    while ((de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, ".staging-", 9) == 0) {
+            (void) mlclf_registry_rmtree(dirfd(d), de->d_name,
+                                         MLCLF_REGISTRY_RM_DEPTH);
         }
     }
 
@@ -566,11 +706,12 @@ mlclf_registry_scan(const char *dir, uint32_t **vs, size_t *n,
 }
 
 
+/* flags: added to O_RDONLY, e.g. O_NOFOLLOW. */
 static int
-mlclf_registry_read_file(const char *path, char **buf, size_t *len,
-    mlclf_err_t *err)
+mlclf_registry_read_file(const char *path, int flags, char **buf,
+    size_t *len, mlclf_err_t *err)
 {
-    int          fd, e;
+    int          fd, e, rc;
     char        *p;
     size_t       size, got;
     ssize_t      r;
@@ -579,15 +720,14 @@ mlclf_registry_read_file(const char *path, char **buf, size_t *len,
     *buf = NULL;
     *len = 0;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1) {
+    rc = mlclf_registry_open(path, O_RDONLY | flags, &fd, err);
+    if (rc != MLCLF_OK) {
         if (errno == ENOENT) {
             return mlclf_err_set(err, MLCLF_REGISTRY_EINCOMPLETE,
                                  "%s: missing", path);
         }
 
-        return mlclf_err_set(err, MLCLF_EIO, "%s: open: %s", path,
-                             strerror(errno));
+        return rc;
     }
 
     if (fstat(fd, &st) == -1) {
@@ -718,11 +858,53 @@ mlclf_registry_vstr(char *buf, size_t size, uint32_t v)
 }
 
 
+/*
+ * Opens history.log to append, before anything changes: a link or
+ * anything but a regular file there is refused and nothing is done.
+ */
 static int
-mlclf_registry_log(const char *dir, const char *action, uint32_t from,
-    uint32_t to, mlclf_err_t *err)
+mlclf_registry_log_open(const char *dir, int *fd, mlclf_err_t *err)
 {
-    int           fd, rc, len, e;
+    int          rc;
+    char         path[MLCLF_REGISTRY_PATH_MAX];
+    struct stat  st;
+
+    *fd = -1;
+
+    rc = mlclf_registry_path(path, err, "%s/history.log", dir);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    rc = mlclf_registry_open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW,
+                             fd, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    if (fstat(*fd, &st) == -1) {
+        rc = mlclf_err_set(err, MLCLF_EIO, "%s: fstat: %s", path,
+                           strerror(errno));
+        mlclf_registry_close(fd);
+        return rc;
+    }
+
+    if (!S_ISREG(st.st_mode)) {
+        mlclf_registry_close(fd);
+        return mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                             "%s: not a regular file, refused", path);
+    }
+
+    return MLCLF_OK;
+}
+
+
+/* Appends an event to history.log open as *fd, and closes it. */
+static int
+mlclf_registry_log(int *fd, const char *dir, const char *action,
+    uint32_t from, uint32_t to, mlclf_err_t *err)
+{
+    int           rc, len, e;
     char          path[MLCLF_REGISTRY_PATH_MAX], line[128], ts[32];
     char          f[16], t[16], last;
     time_t        now;
@@ -748,17 +930,11 @@ mlclf_registry_log(const char *dir, const char *action, uint32_t from,
     mlclf_registry_vstr(f, sizeof(f), from);
     mlclf_registry_vstr(t, sizeof(t), to);
 
-    fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd == -1) {
-        return mlclf_err_set(err, MLCLF_EIO, "%s: open: %s", path,
-                             strerror(errno));
-    }
-
     /* after a torn last line (a crash), mark it and start anew */
     nl = "";
 
-    if (fstat(fd, &st) == 0 && st.st_size > 0
-        && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+    if (fstat(*fd, &st) == 0 && st.st_size > 0
+        && pread(*fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
     {
         nl = " torn\n";
     }
@@ -768,30 +944,30 @@ mlclf_registry_log(const char *dir, const char *action, uint32_t from,
 
     /* one write: concurrent readers never see half a line */
     do {
-        n = write(fd, line, (size_t) len);
+        n = write(*fd, line, (size_t) len);
     } while (n == -1 && errno == EINTR);
 
     if (n != len) {
         e = n == -1 ? errno : ENOSPC;
-        (void) close(fd);
         return mlclf_err_set(err, MLCLF_EIO, "%s: write: %s", path,
                              strerror(e));
     }
 
-    if (fsync(fd) == -1) {
-        e = errno;
-        (void) close(fd);
+    if (fsync(*fd) == -1) {
         return mlclf_err_set(err, MLCLF_EIO, "%s: fsync: %s", path,
-                             strerror(e));
+                             strerror(errno));
     }
 
-    if (close(fd) == -1) {
+    e = close(*fd);
+    *fd = -1;
+
+    if (e == -1) {
         return mlclf_err_set(err, MLCLF_EIO, "%s: close: %s", path,
                              strerror(errno));
     }
 
     /* the first line created the file: make its name durable too */
-    return mlclf_registry_fsync_path(dir, err);
+    return mlclf_registry_fsync_path(dir, O_NOFOLLOW | O_DIRECTORY, err);
 }
 
 
@@ -825,7 +1001,9 @@ mlclf_registry_history_dir(const char *dir, mlclf_registry_event_t **ev,
         return rc;
     }
 
-    rc = mlclf_registry_read_file(path, &text, &len, err);
+    /* O_NONBLOCK: a FIFO planted there must not hang the reader */
+    rc = mlclf_registry_read_file(path, O_NOFOLLOW | O_NONBLOCK, &text,
+                                  &len, err);
     if (rc == MLCLF_REGISTRY_EINCOMPLETE) {
         /* no history yet */
         return MLCLF_OK;
@@ -934,7 +1112,7 @@ mlclf_registry_fsync_files(const char *dir, mlclf_err_t *err)
             continue;
         }
 
-        rc = mlclf_registry_fsync_path(path, err);
+        rc = mlclf_registry_fsync_path(path, O_NOFOLLOW, err);
         if (rc != MLCLF_OK) {
             break;
         }
@@ -946,7 +1124,7 @@ mlclf_registry_fsync_files(const char *dir, mlclf_err_t *err)
         return rc;
     }
 
-    return mlclf_registry_fsync_path(dir, err);
+    return mlclf_registry_fsync_path(dir, O_NOFOLLOW | O_DIRECTORY, err);
 }
 
 
@@ -959,6 +1137,7 @@ mlclf_registry_stage(mlclf_registry_pub_t *pub, const char *root,
     char                     path[MLCLF_REGISTRY_PATH_MAX];
     size_t                   n, i;
     uint32_t                *vs, max;
+    struct stat              st;
     mlclf_registry_event_t  *ev;
 
     memset(pub, 0, sizeof(mlclf_registry_pub_t));
@@ -983,7 +1162,7 @@ mlclf_registry_stage(mlclf_registry_pub_t *pub, const char *root,
         return rc;
     }
 
-    rc = mlclf_registry_mkdir(path, err);
+    rc = mlclf_registry_mkdir(dir, err);
     if (rc != MLCLF_OK) {
         return rc;
     }
@@ -991,6 +1170,37 @@ mlclf_registry_stage(mlclf_registry_pub_t *pub, const char *root,
     rc = mlclf_registry_lock(dir, &pub->lock_fd, err);
     if (rc != MLCLF_OK) {
         return rc;
+    }
+
+    /* versions/ is made under the lock, in a model dir that is no link */
+    if (mkdir(path, 0755) == 0) {
+        rc = mlclf_registry_fsync_path(dir, O_NOFOLLOW | O_DIRECTORY, err);
+        if (rc != MLCLF_OK) {
+            goto failed;
+        }
+
+    } else if (errno != EEXIST) {
+        rc = mlclf_err_set(err, MLCLF_EIO, "%s: mkdir: %s", path,
+                           strerror(errno));
+        goto failed;
+    }
+
+    if (lstat(path, &st) == -1) {
+        rc = mlclf_err_set(err, MLCLF_EIO, "%s: lstat: %s", path,
+                           strerror(errno));
+        goto failed;
+    }
+
+    if (S_ISLNK(st.st_mode)) {
+        rc = mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                           MLCLF_REGISTRY_LINK_MSG, path);
+        goto failed;
+    }
+
+    if (!S_ISDIR(st.st_mode)) {
+        rc = mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                           "%s: not a directory, refused", path);
+        goto failed;
     }
 
     mlclf_registry_clean(dir);
@@ -1028,17 +1238,50 @@ mlclf_registry_stage(mlclf_registry_pub_t *pub, const char *root,
 
     pub->version = max + 1;
 
+    /* scan() counts directories only: a link or file may hold the name */
+    rc = mlclf_registry_path(path, err, "%s/versions/v%u", dir,
+                             pub->version);
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    if (lstat(path, &st) == 0) {
+        rc = mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                           "%s: exists and is not a version directory, "
+                           "refused", path);
+        goto failed;
+    }
+
     rc = mlclf_registry_path(pub->dir, err, "%s/versions/.staging-v%u-%ld",
                              dir, pub->version, (long) getpid());
     if (rc != MLCLF_OK) {
         goto failed;
     }
 
+    /* mkdir() never follows a link; clean() removed any stale one */
     if (mkdir(pub->dir, 0755) == -1) {
-        rc = mlclf_err_set(err, MLCLF_EIO, "%s: mkdir: %s", pub->dir,
-                           strerror(errno));
+        if (errno == EEXIST) {
+            rc = mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                               "%s: exists after the clean-up, refused",
+                               pub->dir);
+
+        } else {
+            rc = mlclf_err_set(err, MLCLF_EIO, "%s: mkdir: %s", pub->dir,
+                               strerror(errno));
+        }
+
         goto failed;
     }
+
+    if (lstat(pub->dir, &st) == -1) {
+        rc = mlclf_err_set(err, MLCLF_EIO, "%s: lstat: %s", pub->dir,
+                           strerror(errno));
+        (void) rmdir(pub->dir);
+        goto failed;
+    }
+
+    pub->dir_dev = st.st_dev;
+    pub->dir_ino = st.st_ino;
 
     (void) snprintf(pub->root, sizeof(pub->root), "%s", root);
     (void) snprintf(pub->name, sizeof(pub->name), "%s", name);
@@ -1057,9 +1300,12 @@ failed:
 int
 mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err)
 {
-    int   rc;
-    char  dir[MLCLF_REGISTRY_PATH_MAX], final[MLCLF_REGISTRY_PATH_MAX];
-    char  versions[MLCLF_REGISTRY_PATH_MAX];
+    int          rc, log_fd;
+    char         dir[MLCLF_REGISTRY_PATH_MAX], final[MLCLF_REGISTRY_PATH_MAX];
+    char         versions[MLCLF_REGISTRY_PATH_MAX];
+    struct stat  st;
+
+    log_fd = -1;
 
     if (pub->lock_fd < 0 || pub->dir[0] == '\0') {
         return mlclf_err_set(err, MLCLF_EINVAL, "commit without stage");
@@ -1080,6 +1326,27 @@ mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err)
         goto failed;
     }
 
+    /* still the directory stage() made, not a link put in its place */
+    if (lstat(pub->dir, &st) == -1) {
+        rc = mlclf_err_set(err, MLCLF_EIO, "%s: lstat: %s", pub->dir,
+                           strerror(errno));
+        goto failed;
+    }
+
+    if (S_ISLNK(st.st_mode)) {
+        rc = mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                           MLCLF_REGISTRY_LINK_MSG, pub->dir);
+        goto failed;
+    }
+
+    if (!S_ISDIR(st.st_mode) || st.st_dev != pub->dir_dev
+        || st.st_ino != pub->dir_ino)
+    {
+        rc = mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                           "%s: replaced while staging, refused", pub->dir);
+        goto failed;
+    }
+
     rc = mlclf_registry_fsync_files(pub->dir, err);
     if (rc != MLCLF_OK) {
         goto failed;
@@ -1087,6 +1354,11 @@ mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err)
 
     /* only a version that passes verify may ever be named v<N> */
     rc = mlclf_registry_verify_dir(pub->dir, pub->version, err);
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    rc = mlclf_registry_log_open(dir, &log_fd, err);
     if (rc != MLCLF_OK) {
         goto failed;
     }
@@ -1099,17 +1371,21 @@ mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err)
 
     (void) snprintf(pub->dir, sizeof(pub->dir), "%s", final);
 
-    rc = mlclf_registry_fsync_path(versions, err);
+    rc = mlclf_registry_fsync_path(versions, O_NOFOLLOW | O_DIRECTORY, err);
 
     if (rc == MLCLF_OK) {
-        rc = mlclf_registry_log(dir, "publish", 0, pub->version, err);
+        rc = mlclf_registry_log(&log_fd, dir, "publish", 0, pub->version,
+                                err);
     }
 
+    mlclf_registry_close(&log_fd);
     mlclf_registry_unlock(&pub->lock_fd);
 
     return rc;
 
 failed:
+
+    mlclf_registry_close(&log_fd);
 
     /* as abort(): a later abort() by the caller is harmless */
     mlclf_registry_abort(pub);
@@ -1131,7 +1407,8 @@ mlclf_registry_abort(mlclf_registry_pub_t *pub)
     base = strrchr(pub->dir, '/');
 
     if (base != NULL && strncmp(base + 1, ".staging-", 9) == 0) {
-        (void) mlclf_registry_rmtree(pub->dir);
+        (void) mlclf_registry_rmtree(AT_FDCWD, pub->dir,
+                                     MLCLF_REGISTRY_RM_DEPTH);
     }
 
     mlclf_registry_unlock(&pub->lock_fd);
@@ -1217,7 +1494,7 @@ mlclf_registry_verify_dir(const char *dir, uint32_t version,
         return rc;
     }
 
-    rc = mlclf_registry_read_file(mpath, &meta, &meta_len, err);
+    rc = mlclf_registry_read_file(mpath, 0, &meta, &meta_len, err);
     if (rc != MLCLF_OK) {
         goto done;
     }
@@ -1249,7 +1526,7 @@ mlclf_registry_verify_dir(const char *dir, uint32_t version,
         goto done;
     }
 
-    rc = mlclf_registry_read_file(path, &model, &model_len, err);
+    rc = mlclf_registry_read_file(path, 0, &model, &model_len, err);
     if (rc != MLCLF_OK) {
         goto done;
     }
@@ -1356,7 +1633,7 @@ mlclf_registry_meta_read(const char *root, const char *name,
         return rc;
     }
 
-    return mlclf_registry_read_file(path, text, len, err);
+    return mlclf_registry_read_file(path, 0, text, len, err);
 }
 
 
@@ -1426,7 +1703,8 @@ mlclf_registry_list(const char *root, const char *name,
 
         if (mlclf_registry_path(path, NULL, "%s/versions/v%u/meta.json",
                                 dir, ids[i]) != MLCLF_OK
-            || mlclf_registry_read_file(path, &text, &len, NULL) != MLCLF_OK)
+            || mlclf_registry_read_file(path, 0, &text, &len, NULL)
+               != MLCLF_OK)
         {
             continue;
         }
@@ -1485,9 +1763,14 @@ mlclf_registry_swap(const char *dir, uint32_t version, mlclf_err_t *err)
 
     (void) snprintf(target, sizeof(target), "versions/v%u", version);
 
-    (void) unlink(tmp);
-
+    /* clean() removed our stale links: whatever is left is not ours */
     if (symlink(target, tmp) == -1) {
+        if (errno == EEXIST) {
+            return mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
+                                 "%s: exists and is not a stale link, "
+                                 "refused", tmp);
+        }
+
         return mlclf_err_set(err, MLCLF_EIO, "%s: symlink: %s", tmp,
                              strerror(errno));
     }
@@ -1499,19 +1782,25 @@ mlclf_registry_swap(const char *dir, uint32_t version, mlclf_err_t *err)
         return rc;
     }
 
-    return mlclf_registry_fsync_path(dir, err);
+    return mlclf_registry_fsync_path(dir, O_NOFOLLOW | O_DIRECTORY, err);
 }
 
 
 int
 mlclf_registry_promote(const char *root, const char *name,
-    uint32_t version, mlclf_err_t *err)
+    uint32_t version, uint32_t *from, mlclf_err_t *err)
 {
-    int          rc, fd;
+    int          rc, fd, log_fd;
     char         dir[MLCLF_REGISTRY_PATH_MAX];
     char         vdir[MLCLF_REGISTRY_PATH_MAX];
     uint32_t     cur;
     struct stat  st;
+
+    if (from != NULL) {
+        *from = 0;
+    }
+
+    log_fd = -1;
 
     rc = mlclf_registry_model_dir(root, name, dir, err);
     if (rc != MLCLF_OK) {
@@ -1541,13 +1830,26 @@ mlclf_registry_promote(const char *root, const char *name,
         goto done;
     }
 
+    /*
+     * Read under the lock: what this promote replaces, which is what
+     * the log says and the caller reports, even with others queued.
+     */
     if (mlclf_registry_active_dir(dir, &cur, NULL) != MLCLF_OK) {
         cur = 0;
     }
 
     if (cur == version) {
         /* already active: nothing to swap or to log */
+        if (from != NULL) {
+            *from = cur;
+        }
+
         rc = MLCLF_OK;
+        goto done;
+    }
+
+    rc = mlclf_registry_log_open(dir, &log_fd, err);
+    if (rc != MLCLF_OK) {
         goto done;
     }
 
@@ -1556,10 +1858,15 @@ mlclf_registry_promote(const char *root, const char *name,
         goto done;
     }
 
-    rc = mlclf_registry_log(dir, "promote", cur, version, err);
+    if (from != NULL) {
+        *from = cur;
+    }
+
+    rc = mlclf_registry_log(&log_fd, dir, "promote", cur, version, err);
 
 done:
 
+    mlclf_registry_close(&log_fd);
     mlclf_registry_unlock(&fd);
 
     return rc;
@@ -1570,12 +1877,14 @@ int
 mlclf_registry_rollback(const char *root, const char *name,
     uint32_t *from, uint32_t *to, mlclf_err_t *err)
 {
-    int                      rc, fd;
+    int                      rc, fd, log_fd;
     char                     dir[MLCLF_REGISTRY_PATH_MAX];
     char                     vdir[MLCLF_REGISTRY_PATH_MAX];
     size_t                   n, i, k;
     uint32_t                *st, cur, target;
     mlclf_registry_event_t  *ev;
+
+    log_fd = -1;
 
     if (from != NULL) {
         *from = 0;
@@ -1665,6 +1974,11 @@ mlclf_registry_rollback(const char *root, const char *name,
         goto done;
     }
 
+    rc = mlclf_registry_log_open(dir, &log_fd, err);
+    if (rc != MLCLF_OK) {
+        goto done;
+    }
+
     rc = mlclf_registry_swap(dir, target, err);
     if (rc != MLCLF_OK) {
         goto done;
@@ -1678,10 +1992,11 @@ mlclf_registry_rollback(const char *root, const char *name,
         *to = target;
     }
 
-    rc = mlclf_registry_log(dir, "rollback", cur, target, err);
+    rc = mlclf_registry_log(&log_fd, dir, "rollback", cur, target, err);
 
 done:
 
+    mlclf_registry_close(&log_fd);
     free(st);
     free(ev);
     mlclf_registry_unlock(&fd);

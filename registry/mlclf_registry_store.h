@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <mlclf.h>
 
 
@@ -68,6 +69,9 @@ int mlclf_registry_version_arg(const char *s, uint32_t *n);
  * commit() first fsyncs every file and runs mlclf_registry_verify()'s
  * checks on the staging directory; if anything fails before the rename
  * it cleans up as abort() does (calling abort() afterwards is harmless).
+ * A linked model directory, versions/, .lock or history.log, a name
+ * v<N> or staging directory already taken, or a staging directory
+ * replaced before commit() is refused: MLCLF_REGISTRY_EUNSAFE.
  */
 typedef struct {
     char                      dir[4096];    /* staging dir to write into */
@@ -75,6 +79,8 @@ typedef struct {
     char                      name[MLCLF_REGISTRY_NAME_MAX + 1];
     uint32_t                  version;
     int                       lock_fd;
+    dev_t                     dir_dev;      /* dir as stage() made it */
+    ino_t                     dir_ino;
 } mlclf_registry_pub_t;
 
 int mlclf_registry_stage(mlclf_registry_pub_t *pub, const char *root,
@@ -83,9 +89,13 @@ int mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err);
 void mlclf_registry_abort(mlclf_registry_pub_t *pub);
 
 
-/* Swaps active to v<N> (temp symlink + rename) and logs "promote". */
+/*
+ * Swaps active to v<N> (temp symlink + rename) and logs "promote"; *from
+ * (if not NULL) gets the version it replaced, read under the lock as
+ * the log line is (0: none; version: it was active already, no swap).
+ */
 int mlclf_registry_promote(const char *root, const char *name,
-    uint32_t version, mlclf_err_t *err);
+    uint32_t version, uint32_t *from, mlclf_err_t *err);
 
 /* Active version number, 0 if none. */
 int mlclf_registry_active(const char *root, const char *name,
@@ -101,6 +111,7 @@ int mlclf_registry_active(const char *root, const char *name,
 #define MLCLF_REGISTRY_ECHECKSUM   -102 /* sha256 differs from meta.json */
 #define MLCLF_REGISTRY_ENOHISTORY  -103 /* nothing to roll back to */
 #define MLCLF_REGISTRY_EACTIVE     -104 /* active is not versions/v<N> */
+#define MLCLF_REGISTRY_EUNSAFE     -105 /* a link or foreign entry: refused */
 
 mlclf_registry_exit_e mlclf_registry_exit_code(int rc);
 
@@ -135,7 +146,8 @@ int mlclf_registry_meta_read(const char *root, const char *name,
 /*
  * Swaps active back to the version that was active before the current
  * one (rule: store .c top comment) and logs "rollback"; *from and *to
- * (either may be NULL) get the old and new active versions.
+ * (either may be NULL) get the old and new active versions, read under
+ * the lock as the log line is.
  */
 int mlclf_registry_rollback(const char *root, const char *name,
     uint32_t *from, uint32_t *to, mlclf_err_t *err);

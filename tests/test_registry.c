@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -150,35 +151,26 @@ t_model(uint32_t version, void **buf, size_t *len)
 
 
 /*
- * Publishes a complete version through stage/commit: model.mlclf and a
- * meta.json as mlclf-train writes them.  Returns the version or 0.
+ * Writes a complete version into the staging directory of pub:
+ * model.mlclf and a meta.json as mlclf-train writes them.  0 or -1.
  */
-static uint32_t
-t_publish(const char *root, const char *name, double accuracy)
+static int
+t_fill(const mlclf_registry_pub_t *pub, const char *name, double accuracy)
 {
-    int                    rc;
-    char                   path[T_PATH], hex[65], meta[1024];
-    void                  *buf;
-    size_t                 len;
-    uint8_t                digest[32];
-    mlclf_err_t            err;
-    mlclf_registry_pub_t   pub;
+    int      rc;
+    char     path[T_PATH], hex[65], meta[1024];
+    void    *buf;
+    size_t   len;
+    uint8_t  digest[32];
 
-    rc = mlclf_registry_stage(&pub, root, name, &err);
-    if (rc != MLCLF_OK) {
-        tap_diag("stage: %s", err.msg);
-        return 0;
-    }
-
-    if (t_model(pub.version, &buf, &len) != MLCLF_OK) {
-        mlclf_registry_abort(&pub);
-        return 0;
+    if (t_model(pub->version, &buf, &len) != MLCLF_OK) {
+        return -1;
     }
 
     mlclf_train_sha256(buf, len, digest);
     mlclf_train_sha256_hex(digest, hex);
 
-    t_path(path, "%s/model.mlclf", pub.dir);
+    t_path(path, "%s/model.mlclf", pub->dir);
     rc = t_write(path, buf, len);
     free(buf);
 
@@ -190,11 +182,33 @@ t_publish(const char *root, const char *name, double accuracy)
                     "\"metrics\":{\"accuracy\":%.17g,\"macro_f1\":0.5},"
                     "\"config\":{\"seed\":42},"
                     "\"model_sha256\":\"%s\"}",
-                    name, pub.version, pub.version % 10, 0, accuracy, hex);
+                    name, pub->version, pub->version % 10, 0, accuracy, hex);
 
-    t_path(path, "%s/meta.json", pub.dir);
+    t_path(path, "%s/meta.json", pub->dir);
 
     if (rc != 0 || t_write(path, meta, strlen(meta)) != 0) {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* Publishes a complete version through stage/commit; the version or 0. */
+static uint32_t
+t_publish(const char *root, const char *name, double accuracy)
+{
+    int                    rc;
+    mlclf_err_t            err;
+    mlclf_registry_pub_t   pub;
+
+    rc = mlclf_registry_stage(&pub, root, name, &err);
+    if (rc != MLCLF_OK) {
+        tap_diag("stage: %s", err.msg);
+        return 0;
+    }
+
+    if (t_fill(&pub, name, accuracy) != 0) {
         mlclf_registry_abort(&pub);
         return 0;
     }
@@ -286,13 +300,13 @@ t_names(void)
     is_int(mlclf_registry_name_valid(NULL), 0, "NULL invalid");
 
     memset(&err, 0, sizeof(err));
-    is_int(mlclf_registry_promote(t_root, "../x", 1, &err), MLCLF_EINVAL,
+    is_int(mlclf_registry_promote(t_root, "../x", 1, NULL, &err), MLCLF_EINVAL,
            "promote refuses ../x");
     ok(strstr(err.msg, "invalid model name") != NULL, "message: %s",
        err.msg);
     is_int(mlclf_registry_exit_code(err.code), MLCLF_REGISTRY_EXIT_USAGE,
            "bad name is a usage error");
-    is_int(mlclf_registry_promote(t_root, "a\nb", 1, &err), MLCLF_EINVAL,
+    is_int(mlclf_registry_promote(t_root, "a\nb", 1, NULL, &err), MLCLF_EINVAL,
            "promote refuses a newline");
     ok(strstr(err.msg, "\\x0a") != NULL, "control character escaped: %s",
        err.msg);
@@ -341,6 +355,8 @@ t_exit_codes(void)
     is_int(mlclf_registry_exit_code(MLCLF_EIO), 5, "EIO -> 5");
     is_int(mlclf_registry_exit_code(MLCLF_REGISTRY_ENOHISTORY), 6,
            "no history -> 6");
+    is_int(mlclf_registry_exit_code(MLCLF_REGISTRY_EUNSAFE), 4,
+           "refused link -> 4");
     is_int(mlclf_registry_exit_code(MLCLF_ENOMEM), 1, "ENOMEM -> 1");
 }
 
@@ -460,11 +476,11 @@ t_publishing(void)
 
     rc = mlclf_registry_verify(t_root, "iris", 5, &err);
     is_int(rc, MLCLF_REGISTRY_EINCOMPLETE, "v5 does not verify");
-    is_int(mlclf_registry_promote(t_root, "iris", 5, &err),
+    is_int(mlclf_registry_promote(t_root, "iris", 5, NULL, &err),
            MLCLF_REGISTRY_EINCOMPLETE, "v5 cannot be promoted");
-    is_int(mlclf_registry_promote(t_root, "iris", 77, &err),
+    is_int(mlclf_registry_promote(t_root, "iris", 77, NULL, &err),
            MLCLF_REGISTRY_ENOENT, "v77 does not exist");
-    is_int(mlclf_registry_promote(t_root, "nope", 1, &err),
+    is_int(mlclf_registry_promote(t_root, "nope", 1, NULL, &err),
            MLCLF_REGISTRY_ENOENT, "no model nope");
 
     /* bad JSON is incomplete too */
@@ -496,11 +512,14 @@ t_promote(void)
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
            MLCLF_REGISTRY_ENOHISTORY, "rollback with nothing active");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 1, &err), MLCLF_OK,
+    from = 99;
+    is_int(mlclf_registry_promote(t_root, "iris", 1, &from, &err), MLCLF_OK,
            "promote v1");
-    is_int(mlclf_registry_promote(t_root, "iris", 2, &err), MLCLF_OK,
+    is_int(from, 0, "replacing none");
+    is_int(mlclf_registry_promote(t_root, "iris", 2, &from, &err), MLCLF_OK,
            "promote v2");
-    is_int(mlclf_registry_promote(t_root, "iris", 3, &err), MLCLF_OK,
+    is_int(from, 1, "replacing v1");
+    is_int(mlclf_registry_promote(t_root, "iris", 3, NULL, &err), MLCLF_OK,
            "promote v3");
 
     ok(lstat(path, &st) == 0 && S_ISLNK(st.st_mode), "active is a link");
@@ -510,8 +529,9 @@ t_promote(void)
     mlclf_registry_active(t_root, "iris", &v, &err);
     is_int(v, 3, "active v3");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 3, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 3, &from, &err), MLCLF_OK,
            "promote v3 again is a no-op");
+    is_int(from, 3, "which replaces nothing but v3");
 
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
            MLCLF_OK, "rollback");
@@ -530,15 +550,15 @@ t_promote(void)
     mlclf_registry_active(t_root, "iris", &v, &err);
     is_int(v, 1, "still v1");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 4, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 4, NULL, &err), MLCLF_OK,
            "promote v4");
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
            MLCLF_OK, "rollback after a new promote");
     is_int(to, 1, "back to v1");
 
-    is_int(mlclf_registry_promote(t_root, "iris", 2, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 2, NULL, &err), MLCLF_OK,
            "promote v2");
-    is_int(mlclf_registry_promote(t_root, "iris", 3, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 3, NULL, &err), MLCLF_OK,
            "promote v3");
     is_int(mlclf_registry_rollback(t_root, "iris", &from, &to, &err),
            MLCLF_OK, "rollback");
@@ -583,7 +603,7 @@ t_promote(void)
     free(ev);
 
     /* the next event starts on a line of its own */
-    is_int(mlclf_registry_promote(t_root, "iris", 2, &err), MLCLF_OK,
+    is_int(mlclf_registry_promote(t_root, "iris", 2, NULL, &err), MLCLF_OK,
            "promote v2 after the torn line");
     is_int(mlclf_registry_history(t_root, "iris", &ev, &n, &err), MLCLF_OK,
            "history");
@@ -638,7 +658,7 @@ t_verify(void)
            "flipped byte found (%d)", rc);
     ok(strncmp(err.msg, path, strlen(path)) == 0,
        "message names the file: %s", err.msg);
-    is_int(mlclf_registry_promote(t_root, "wine", 2, &err), rc,
+    is_int(mlclf_registry_promote(t_root, "wine", 2, NULL, &err), rc,
            "damaged v2 is not promoted");
 
     /* meta.json with another sha256 */
@@ -658,6 +678,233 @@ t_verify(void)
     rc = mlclf_registry_verify(t_root, "wine", 3, &err);
     is_int(rc, MLCLF_REGISTRY_ECHECKSUM, "sha256 mismatch found");
     ok(strstr(err.msg, "does not match") != NULL, "message: %s", err.msg);
+}
+
+
+/* Bytes of a file outside the registry that no command may change. */
+#define T_VICTIM  "not the registry's: never written by it\n"
+
+
+static int
+t_same(const char *path, const char *want)
+{
+    int    same;
+    char  *p;
+
+    p = t_read(path, NULL);
+    same = p != NULL && strcmp(p, want) == 0;
+    free(p);
+
+    return same;
+}
+
+
+static uint32_t
+t_active(const char *name)
+{
+    uint32_t     v;
+    mlclf_err_t  err;
+
+    if (mlclf_registry_active(t_root, name, &v, &err) != MLCLF_OK) {
+        return (uint32_t) -1;
+    }
+
+    return v;
+}
+
+
+/* A version of name to promote: not the active one, so there is a swap. */
+static uint32_t
+t_other(const char *name)
+{
+    return t_active(name) == 1 ? 2 : 1;
+}
+
+
+/* rc is a refusal: exit 4, err->msg is "<path>: <reason>". */
+static void
+t_refused(int rc, const mlclf_err_t *err, const char *path,
+    const char *reason, const char *what)
+{
+    size_t  len;
+
+    len = strlen(path);
+
+    is_int(mlclf_registry_exit_code(rc), MLCLF_REGISTRY_EXIT_INVALID,
+           "%s: refused, exit 4", what);
+    ok(rc != MLCLF_OK && strncmp(err->msg, path, len) == 0
+       && strncmp(err->msg + len, ": ", 2) == 0
+       && strstr(err->msg + len, reason) != NULL,
+       "%s: \"%s\"", what, rc != MLCLF_OK ? err->msg : "(succeeded)");
+}
+
+
+#define T_LINK  "is a symbolic link, refused"
+
+
+/*
+ * Issue 11, finding 5: the registry never writes through a symbolic
+ * link.  Run by root on a registry others can write, a link planted as
+ * history.log or .lock would have root append to, or create, any file.
+ * Each refusal names the file, exits 4 and changes nothing: neither the
+ * link's target nor active.
+ */
+static void
+t_symlinks(void)
+{
+    int                      rc;
+    char                     dir[T_PATH], path[T_PATH], saved[T_PATH];
+    char                     victim[T_PATH], ghost[T_PATH], out[T_PATH];
+    char                     tmp[T_PATH];
+    size_t                   n;
+    uint32_t                 from, to;
+    mlclf_err_t              err;
+    mlclf_registry_pub_t     pub;
+    mlclf_registry_event_t  *ev;
+
+    t_path(victim, "%s/victim", t_tmp);
+    t_path(ghost, "%s/ghost", t_tmp);
+    t_path(dir, "%s/sym", t_root);
+
+    ok(t_write(victim, T_VICTIM, strlen(T_VICTIM)) == 0,
+       "a file outside the registry");
+
+    is_int(t_publish(t_root, "sym", 0.7), 1, "sym v1");
+    is_int(t_publish(t_root, "sym", 0.7), 2, "sym v2");
+    is_int(mlclf_registry_promote(t_root, "sym", 1, NULL, &err), MLCLF_OK,
+           "promote sym v1");
+    is_int(mlclf_registry_promote(t_root, "sym", 2, NULL, &err), MLCLF_OK,
+           "promote sym v2");
+
+    /* history.log -> a file outside */
+    t_path(path, "%s/history.log", dir);
+    t_path(saved, "%s/history.saved", t_tmp);
+    ok(rename(path, saved) == 0 && symlink(victim, path) == 0,
+       "history.log is a link to a file outside");
+
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
+    t_refused(rc, &err, path, T_LINK, "promote, history.log a link");
+    rc = mlclf_registry_rollback(t_root, "sym", &from, &to, &err);
+    t_refused(rc, &err, path, T_LINK, "rollback, history.log a link");
+    rc = mlclf_registry_stage(&pub, t_root, "sym", &err);
+    t_refused(rc, &err, path, T_LINK, "stage, history.log a link");
+    mlclf_registry_abort(&pub);
+    is_int(t_count_staging(t_root, "sym"), 0, "no staging dir left");
+    rc = mlclf_registry_history(t_root, "sym", &ev, &n, &err);
+    t_refused(rc, &err, path, T_LINK, "history, history.log a link");
+    free(ev);
+    ok(t_same(victim, T_VICTIM), "the link's target is unchanged");
+    is_int(t_active("sym"), 2, "active unchanged");
+
+    /* ... and to a file that does not exist */
+    ok(unlink(path) == 0 && symlink(ghost, path) == 0,
+       "history.log is a dangling link");
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
+    t_refused(rc, &err, path, T_LINK, "promote, history.log dangling");
+    ok(!t_exists(ghost), "the link's target is not created");
+    is_int(t_active("sym"), 2, "active unchanged");
+
+    ok(unlink(path) == 0 && rename(saved, path) == 0, "history.log back");
+
+    /* .lock -> a file that does not exist, or a file outside */
+    t_path(path, "%s/.lock", dir);
+    ok(unlink(path) == 0 && symlink(ghost, path) == 0,
+       ".lock is a dangling link");
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
+    t_refused(rc, &err, path, T_LINK, "promote, .lock dangling");
+    rc = mlclf_registry_rollback(t_root, "sym", &from, &to, &err);
+    t_refused(rc, &err, path, T_LINK, "rollback, .lock dangling");
+    rc = mlclf_registry_stage(&pub, t_root, "sym", &err);
+    t_refused(rc, &err, path, T_LINK, "stage, .lock dangling");
+    mlclf_registry_abort(&pub);
+    ok(!t_exists(ghost), "the link's target is not created");
+
+    ok(unlink(path) == 0 && symlink(victim, path) == 0,
+       ".lock is a link to a file outside");
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
+    t_refused(rc, &err, path, T_LINK, "promote, .lock a link");
+    ok(t_same(victim, T_VICTIM), "the link's target is unchanged");
+    is_int(t_active("sym"), 2, "active unchanged");
+    ok(unlink(path) == 0, ".lock link removed");
+
+    /* what promote names active.tmp.<pid> is in the way, not ours */
+    t_path(path, "%s/active.tmp.%ld", dir, (long) getpid());
+    ok(mkdir(path, 0755) == 0, "a directory named active.tmp.<pid>");
+    rc = mlclf_registry_promote(t_root, "sym", t_other("sym"), NULL, &err);
+    t_refused(rc, &err, path, "refused", "promote, active.tmp in the way");
+    ok(t_exists(path), "it is left alone");
+    is_int(t_active("sym"), 2, "active unchanged");
+    ok(rmdir(path) == 0, "removed");
+
+    /* a stale staging link: removed, its target left alone */
+    t_path(out, "%s/outside", t_tmp);
+    t_path(tmp, "%s/outside/keep", t_tmp);
+    ok(mkdir(out, 0755) == 0 && t_write(tmp, "k", 1) == 0,
+       "a directory outside with a file");
+    t_path(path, "%s/versions/.staging-v9-1", dir);
+    ok(symlink(out, path) == 0, "a staging name linked to it");
+    t_path(path, "%s/versions/.staging-v9-2", dir);
+    ok(mkdir(path, 0755) == 0, "a stale staging dir");
+    t_path(path, "%s/versions/.staging-v9-2/model.mlclf", dir);
+    ok(symlink(victim, path) == 0, "holding a link to the victim");
+
+    is_int(mlclf_registry_stage(&pub, t_root, "sym", &err), MLCLF_OK,
+           "stage cleans them up");
+    is_int(t_count_staging(t_root, "sym"), 1, "only our staging dir");
+    ok(t_exists(tmp), "the linked directory's file is still there");
+    ok(t_same(victim, T_VICTIM), "the victim is still there");
+
+    /* the staging dir replaced by a link while the files are written */
+    ok(t_fill(&pub, "sym", 0.7) == 0, "fill the staging dir");
+    t_path(tmp, "%s/moved", t_tmp);
+    ok(rename(pub.dir, tmp) == 0 && symlink(tmp, pub.dir) == 0,
+       "staging dir moved out, a link in its place");
+    (void) snprintf(path, sizeof(path), "%s", pub.dir);
+    rc = mlclf_registry_commit(&pub, &err);
+    t_refused(rc, &err, path, T_LINK, "commit, staging dir a link");
+    mlclf_registry_abort(&pub);
+    t_path(path, "%s/versions/v3", dir);
+    ok(!t_exists(path), "no v3");
+    t_path(path, "%s/moved/model.mlclf", t_tmp);
+    ok(t_exists(path), "the link's target is left alone");
+
+    /* the name v<N> of the next version taken by something else */
+    t_path(path, "%s/versions/v3", dir);
+    ok(symlink(tmp, path) == 0, "versions/v3 is a link");
+    rc = mlclf_registry_stage(&pub, t_root, "sym", &err);
+    t_refused(rc, &err, path, "refused", "stage, v3 taken by a link");
+    mlclf_registry_abort(&pub);
+    is_int(t_count_staging(t_root, "sym"), 0, "no staging dir left");
+    ok(unlink(path) == 0, "link removed");
+
+    /* versions/ a link */
+    t_path(path, "%s/symv", t_root);
+    ok(mkdir(path, 0755) == 0, "model dir symv");
+    t_path(path, "%s/symv/versions", t_root);
+    ok(symlink(out, path) == 0, "symv/versions is a link");
+    rc = mlclf_registry_stage(&pub, t_root, "symv", &err);
+    t_refused(rc, &err, path, T_LINK, "stage, versions a link");
+    mlclf_registry_abort(&pub);
+    t_path(tmp, "%s/.staging-v1-%ld", out, (long) getpid());
+    ok(!t_exists(tmp), "nothing staged through it");
+
+    /* the model directory a link */
+    t_path(path, "%s/symm", t_root);
+    ok(symlink(out, path) == 0, "model dir symm is a link");
+    rc = mlclf_registry_stage(&pub, t_root, "symm", &err);
+    t_refused(rc, &err, path, T_LINK, "stage, model dir a link");
+    mlclf_registry_abort(&pub);
+    rc = mlclf_registry_promote(t_root, "symm", 1, NULL, &err);
+    t_refused(rc, &err, path, T_LINK, "promote, model dir a link");
+    t_path(tmp, "%s/.lock", out);
+    ok(!t_exists(tmp), "no .lock through it");
+    t_path(tmp, "%s/versions", out);
+    ok(!t_exists(tmp), "no versions through it");
+
+    /* with the links gone, all works again */
+    is_int(mlclf_registry_promote(t_root, "sym", 1, NULL, &err), MLCLF_OK,
+           "promote sym v1");
+    is_int(t_publish(t_root, "sym", 0.7), 3, "publish sym v3");
 }
 
 
@@ -694,7 +941,8 @@ t_crash(void)
 
             for ( ;; ) {
                 to = t_publish(t_root, "crash", 0.75);
-                (void) mlclf_registry_promote(t_root, "crash", to, NULL);
+                (void) mlclf_registry_promote(t_root, "crash", to, NULL,
+                                              NULL);
                 (void) mlclf_registry_rollback(t_root, "crash", NULL, NULL,
                                                NULL);
             }
@@ -763,21 +1011,18 @@ t_crash(void)
 
 
 /*
- * Runs mlclf-registry with args; stdout and stderr go to *out, *errout
- * (malloc()ed).  Returns the exit status, or -1.
+ * Starts mlclf-registry with args, its stdout and stderr going to the
+ * files opath and epath.  Returns its pid, or -1.
  */
-static int
-t_run(char **out, char **errout, const char *const *args)
+static pid_t
+t_spawn(const char *opath, const char *epath, const char *const *args)
 {
-    int          status;
-    char         opath[T_PATH], epath[T_PATH], bin[T_PATH];
-    char        *argv[32];
-    pid_t        pid;
-    size_t       i;
+    char    bin[T_PATH];
+    char   *argv[32];
+    pid_t   pid;
+    size_t  i;
 
     t_path(bin, "%s/mlclf-registry", t_bin);
-    t_path(opath, "%s/stdout", t_tmp);
-    t_path(epath, "%s/stderr", t_tmp);
 
     argv[0] = bin;
 
@@ -790,9 +1035,6 @@ t_run(char **out, char **errout, const char *const *args)
     fflush(stdout);
 
     pid = fork();
-    if (pid == -1) {
-        return -1;
-    }
 
     if (pid == 0) {
         if (freopen(opath, "w", stdout) == NULL
@@ -803,6 +1045,29 @@ t_run(char **out, char **errout, const char *const *args)
 
         execv(bin, argv);
         _exit(127);
+    }
+
+    return pid;
+}
+
+
+/*
+ * Runs mlclf-registry with args; stdout and stderr go to *out, *errout
+ * (malloc()ed).  Returns the exit status, or -1.
+ */
+static int
+t_run(char **out, char **errout, const char *const *args)
+{
+    int    status;
+    char   opath[T_PATH], epath[T_PATH];
+    pid_t  pid;
+
+    t_path(opath, "%s/stdout", t_tmp);
+    t_path(epath, "%s/stderr", t_tmp);
+
+    pid = t_spawn(opath, epath, args);
+    if (pid == -1) {
+        return -1;
     }
 
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
@@ -1171,6 +1436,217 @@ t_cli(void)
 }
 
 
+/* The CLI side of t_symlinks(): exit 4 and the file named on stderr. */
+static void
+t_cli_symlinks(void)
+{
+    int    rc;
+    char  *out, *errout;
+    char   path[T_PATH], saved[T_PATH], victim[T_PATH], ghost[T_PATH];
+    char   want[T_PATH + 64];
+
+    out = NULL;
+    errout = NULL;
+
+    t_path(victim, "%s/victim", t_tmp);
+    t_path(ghost, "%s/ghost", t_tmp);
+    t_path(path, "%s/sym/history.log", t_root);
+    t_path(saved, "%s/history.saved", t_tmp);
+
+    ok(rename(path, saved) == 0 && symlink(victim, path) == 0,
+       "history.log is a link to a file outside");
+
+    rc = T_RUN("--root", t_root, "promote", "sym", "v2");
+    is_int(rc, 4, "promote, history.log a link: exit 4");
+    (void) snprintf(want, sizeof(want),
+                    "mlclf-registry: promote: %s: " T_LINK "\n", path);
+    is_str(errout, want, "stderr names the file");
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "rollback", "sym");
+    is_int(rc, 4, "rollback, history.log a link: exit 4");
+    ok(errout && strstr(errout, T_LINK), "stderr: %s", errout);
+    T_FREE();
+
+    rc = T_RUN("--root", t_root, "history", "sym");
+    is_int(rc, 4, "history, history.log a link: exit 4");
+    T_FREE();
+
+    ok(t_same(victim, T_VICTIM), "the link's target is unchanged");
+    is_int(t_active("sym"), 1, "active unchanged");
+    ok(unlink(path) == 0 && rename(saved, path) == 0, "history.log back");
+
+    t_path(path, "%s/sym/.lock", t_root);
+    ok(unlink(path) == 0 && symlink(ghost, path) == 0,
+       ".lock is a dangling link");
+
+    rc = T_RUN("--root", t_root, "promote", "sym", "v2");
+    is_int(rc, 4, "promote, .lock a link: exit 4");
+    (void) snprintf(want, sizeof(want),
+                    "mlclf-registry: promote: %s: " T_LINK "\n", path);
+    is_str(errout, want, "stderr names the file");
+    T_FREE();
+
+    ok(!t_exists(ghost), "the link's target is not created");
+    is_int(t_active("sym"), 1, "active unchanged");
+    ok(unlink(path) == 0, ".lock link removed");
+
+    rc = T_RUN("--root", t_root, "promote", "sym", "v2");
+    is_int(rc, 0, "promote works again");
+    is_str(out, "sym: active v2 (was v1)\n", "and says so");
+    T_FREE();
+}
+
+
+#define T_RACE  8
+
+
+/*
+ * Issue 11, finding 11b: concurrent promotes and rollbacks.  Each run
+ * prints "active vT (was F)"; F must be the version it really replaced,
+ * as its history.log line says, and the lines must chain (each "from"
+ * is the "to" before it).  The test holds the model's lock while the
+ * runs start, so they all queue for it: a run that read active before
+ * taking the lock would report the version active when it started.
+ */
+static void
+t_race(void)
+{
+    int                      i, fd, status, bad, used[T_RACE];
+    char                    *out;
+    char                     path[T_PATH], epath[T_PATH], ver[16];
+    char                     was[16];
+    pid_t                    pid[T_RACE];
+    size_t                   n, n0, k;
+    uint32_t                 from[T_RACE], to[T_RACE], v;
+    mlclf_err_t              err;
+    mlclf_registry_event_t  *ev;
+
+    for (i = 1; i <= 3 + T_RACE; i++) {
+        if (t_publish(t_root, "race", 0.6) != (uint32_t) i) {
+            break;
+        }
+    }
+
+    is_int(i, 4 + T_RACE, "race v1..v%d", 3 + T_RACE);
+    is_int(mlclf_registry_promote(t_root, "race", 1, NULL, &err), MLCLF_OK,
+           "promote race v1");
+    is_int(mlclf_registry_promote(t_root, "race", 2, NULL, &err), MLCLF_OK,
+           "promote race v2");
+    is_int(mlclf_registry_promote(t_root, "race", 3, NULL, &err), MLCLF_OK,
+           "promote race v3");
+
+    ev = NULL;
+    is_int(mlclf_registry_history(t_root, "race", &ev, &n0, &err), MLCLF_OK,
+           "history before");
+    free(ev);
+
+    t_path(path, "%s/race/.lock", t_root);
+    fd = open(path, O_RDWR | O_CLOEXEC);
+    ok(fd >= 0 && flock(fd, LOCK_EX) == 0, "hold the model's lock");
+
+    /* two rollbacks among promotes of v4..: each has a step to undo */
+    for (i = 0; i < T_RACE; i++) {
+        t_path(path, "%s/race.%d.out", t_tmp, i);
+        t_path(epath, "%s/race.%d.err", t_tmp, i);
+        (void) snprintf(ver, sizeof(ver), "v%d", 4 + i);
+
+        if (i % 4 == 3) {
+            pid[i] = t_spawn(path, epath,
+                             (const char *const []) { "--root", t_root,
+                                 "rollback", "race", NULL });
+
+        } else {
+            pid[i] = t_spawn(path, epath,
+                             (const char *const []) { "--root", t_root,
+                                 "promote", "race", ver, NULL });
+        }
+    }
+
+    /* let them all reach the lock, then let them go */
+    (void) usleep(500000);
+    (void) close(fd);
+
+    bad = 0;
+
+    for (i = 0; i < T_RACE; i++) {
+        from[i] = 0;
+        to[i] = 0;
+        used[i] = 0;
+
+        if (pid[i] == -1 || waitpid(pid[i], &status, 0) != pid[i]
+            || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        {
+            tap_diag("run %d failed", i);
+            bad++;
+            continue;
+        }
+
+        t_path(path, "%s/race.%d.out", t_tmp, i);
+        out = t_read(path, NULL);
+
+        if (out == NULL
+            || sscanf(out, "race: active v%u (was %15[^)])", &to[i], was)
+               != 2
+            || (strcmp(was, "-") != 0
+                && !mlclf_registry_version_parse(was, &from[i])))
+        {
+            tap_diag("run %d printed \"%s\"", i, out ? out : "");
+            bad++;
+        }
+
+        free(out);
+    }
+
+    is_int(bad, 0, "%d runs, each exits 0 and says what it replaced",
+           T_RACE);
+
+    is_int(mlclf_registry_history(t_root, "race", &ev, &n, &err), MLCLF_OK,
+           "history after");
+    is_int(n - n0, T_RACE, "one line per run");
+
+    bad = 0;
+
+    for (k = n0; k < n; k++) {
+        if (ev[k].from != ev[k - 1].to) {
+            tap_diag("line %zu: %s v%u -> v%u after -> v%u", k, ev[k].action,
+                     ev[k].from, ev[k].to, ev[k - 1].to);
+            bad++;
+        }
+    }
+
+    is_int(bad, 0, "history.log is a chain: each from is the to before");
+
+    bad = 0;
+
+    for (i = 0; i < T_RACE; i++) {
+        for (k = n0; k < n; k++) {
+            if (!used[k - n0] && ev[k].from == from[i] && ev[k].to == to[i]
+                && strcmp(ev[k].action, i % 4 == 3 ? "rollback"
+                                                   : "promote") == 0)
+            {
+                used[k - n0] = 1;
+                break;
+            }
+        }
+
+        if (k == n) {
+            tap_diag("run %d said v%u (was v%u): not in history.log", i,
+                     to[i], from[i]);
+            bad++;
+        }
+    }
+
+    is_int(bad, 0, "each run's \"was\" is what history.log says it "
+           "replaced");
+
+    v = n > n0 ? ev[n - 1].to : 0;
+    is_int(t_active("race"), v, "active is the last line's to");
+
+    free(ev);
+}
+
+
 int
 main(void)
 {
@@ -1197,8 +1673,11 @@ main(void)
     t_publishing();
     t_promote();
     t_verify();
+    t_symlinks();
     t_crash();
     t_cli();
+    t_cli_symlinks();
+    t_race();
 
     if (tap_failed == 0) {
         char  cmd[T_PATH + 16];

@@ -704,7 +704,8 @@ mlclf_train_publish(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
     }
 
     if (o->promote) {
-        rc = mlclf_registry_promote(o->registry, r->cf.name, n, &err);
+        rc = mlclf_registry_promote(o->registry, r->cf.name, n, NULL,
+                                    &err);
         if (rc != MLCLF_OK) {
             mlclf_train_error("promote", "v%" PRIu32 " is published but "
                               "not active: %s", n, err.msg);

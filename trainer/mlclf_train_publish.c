@@ -156,7 +156,8 @@ mlclf_train_publish_file(const char *dir, const char *file,
         return MLCLF_EINVAL;
     }
 
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+              0644);
     if (fd == -1) {
         e = errno;
         return mlclf_err_set(err, MLCLF_EIO, "open \"%s\": %s", path,
@@ -232,7 +233,8 @@ mlclf_train_publish_rows(const char *dir, const char *file,
     o.size = 65536;
 
     op = "open";
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+              0644);
     if (fd == -1) {
         goto failed;
     }
