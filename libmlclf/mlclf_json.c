@@ -56,6 +56,10 @@ static int mlclf_json_reject(mlclf_json_ctx_t *ctx, const char *reason,
     ;
 static int mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p,
     size_t len, size_t max_depth);
+static size_t mlclf_json_scan_escape(const unsigned char *p, size_t i,
+    size_t len, unsigned *nul);
+static int mlclf_json_scan_hex4(const unsigned char *p, size_t i, size_t len,
+    uint32_t *u);
 static size_t mlclf_json_scan_number(const unsigned char *p, size_t i,
     size_t len);
 static size_t mlclf_json_scan_utf8(const unsigned char *p, size_t i,
@@ -163,8 +167,10 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
 
     /*
      * The scan rejects what cJSON would accept but JSON does not (numbers
-     * such as "01" or "-.5", raw control characters, bad UTF-8) and bounds
-     * the nesting, so that cJSON's recursion stays shallow.
+     * such as "01" or "-.5", raw control characters, bad UTF-8, \u
+     * escapes with bad hex digits, which cJSON reads as U+0000) and what
+     * it would misread (lone surrogates, member names with a \u0000),
+     * and bounds the nesting, so that cJSON's recursion stays shallow.
      */
 
     rc = mlclf_json_scan(&ctx, (const unsigned char *) body, len, max_depth);
@@ -619,7 +625,8 @@ static int
 mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p, size_t len,
     size_t max_depth)
 {
-    size_t          i, j, depth;
+    size_t          i, j, depth, nul;
+    unsigned        z;
     unsigned char   c;
 
     for (i = 0; i < len && mlclf_json_space(p[i]); i++) {
@@ -638,6 +645,8 @@ mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p, size_t len,
         switch (c) {
 
         case '"':
+            nul = 0;
+
             for (i++; i < len; i++) {
                 c = p[i];
 
@@ -646,7 +655,25 @@ mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p, size_t len,
                 }
 
                 if (c == '\\') {
-                    i++;
+                    z = 0;
+
+                    j = mlclf_json_scan_escape(p, i, len, &z);
+                    if (j == 0) {
+                        return mlclf_json_reject(ctx, "bad_json", 400,
+                                                 "invalid JSON: bad escape "
+                                                 "at byte %zu", i);
+                    }
+
+                    if (j > len) {
+                        i = len;
+                        goto bad;
+                    }
+
+                    if (z && nul == 0) {
+                        nul = i;
+                    }
+
+                    i = j - 1;
                     continue;
                 }
 
@@ -669,6 +696,27 @@ mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p, size_t len,
             }
 
             i++;
+
+            /*
+             * cJSON keeps names as C strings: one with a NUL in it would
+             * be read as its part before the NUL ("a\u0000b" as "a"), so
+             * it is refused rather than matched.  In a string value a NUL
+             * does no harm: no member takes a string, so the value is
+             * refused later anyway (not a number, bad shape).
+             */
+
+            if (nul != 0) {
+                for (j = i; j < len && mlclf_json_space(p[j]); j++) {
+                    /* void */
+                }
+
+                if (j < len && p[j] == ':') {
+                    return mlclf_json_reject(ctx, "bad_json", 400,
+                                             "\\u0000 in a member name, at "
+                                             "byte %zu", nul);
+                }
+            }
+
             break;
 
         case '[':
@@ -729,6 +777,119 @@ bad:
 
     return mlclf_json_reject(ctx, "bad_json", 400,
                              "invalid JSON at byte %zu", i);
+}
+
+
+/*
+ * Checks the escape whose backslash is at p[i] (RFC 8259, section 7):
+ * one of \" \\ \/ \b \f \n \r \t, or \u and four hex digits.  A \u that
+ * is a UTF-16 surrogate must be a high one (D800-DBFF) followed at once by
+ * a \u low one (DC00-DFFF): a lone surrogate stands for no character and
+ * has no UTF-8 form, as the raw UTF-8 surrogates refused above.  Sets *nul
+ * on \u0000.  Returns the index just past the escape, 0 if it is invalid,
+ * or len + 1 if the body ends inside an escape that is valid so far.
+ */
+
+static size_t
+mlclf_json_scan_escape(const unsigned char *p, size_t i, size_t len,
+    unsigned *nul)
+{
+    int       rc;
+    uint32_t  u, lo;
+
+    if (len - i < 2) {
+        return len + 1;
+    }
+
+    switch (p[i + 1]) {
+
+    case '"': case '\\': case '/':
+    case 'b': case 'f': case 'n': case 'r': case 't':
+        return i + 2;
+
+    case 'u':
+        break;
+
+    default:
+        return 0;
+    }
+
+    rc = mlclf_json_scan_hex4(p, i + 2, len, &u);
+    if (rc <= 0) {
+        return rc ? len + 1 : 0;
+    }
+
+    if (u == 0) {
+        *nul = 1;
+    }
+
+    if (u < 0xd800 || u > 0xdfff) {
+        return i + 6;
+    }
+
+    if (u >= 0xdc00) {
+        return 0;
+    }
+
+    i += 6;
+
+    if (i < len && p[i] != '\\') {
+        return 0;
+    }
+
+    if (i + 1 < len && p[i + 1] != 'u') {
+        return 0;
+    }
+
+    rc = mlclf_json_scan_hex4(p, i + 2, len, &lo);
+    if (rc <= 0) {
+        return rc ? len + 1 : 0;
+    }
+
+    if (lo < 0xdc00 || lo > 0xdfff) {
+        return 0;
+    }
+
+    return i + 6;
+}
+
+
+/*
+ * Reads four hex digits at p[i] into *u: returns 1, 0 if one of them is
+ * not a hex digit, or -1 if the body ends first (or before p[i]).
+ */
+
+static int
+mlclf_json_scan_hex4(const unsigned char *p, size_t i, size_t len,
+    uint32_t *u)
+{
+    size_t         k;
+    uint32_t       v;
+    unsigned char  c;
+
+    v = 0;
+
+    for (k = i; k < i + 4; k++) {
+        if (k >= len) {
+            return -1;
+        }
+
+        c = p[k];
+
+        if (c >= '0' && c <= '9') {
+            v = (v << 4) | (uint32_t) (c - '0');
+
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            v = (v << 4) | (uint32_t) ((c | 0x20) - 'a' + 10);
+
+        } else {
+            return 0;
+        }
+    }
+
+    *u = v;
+
+    return 1;
 }
 
 
@@ -868,9 +1029,10 @@ mlclf_json_scan_utf8(const unsigned char *p, size_t i, size_t len)
 /*
  * The fast path of mlclf_request_parse(): {"features": [numbers]} and
  * {"instances": [[numbers], ...]}, with an optional "probabilities":
- * true|false, nothing else.  Returns MLCLF_OK with the rows in
- * req->rows (dense), or MLCLF_EREQUEST for "not this shape", with
- * nothing allocated and req untouched but for local[].
+ * true|false, nothing else: its member names are lowercase letters, so
+ * no escape (nor any string value) is ever read here.  Returns MLCLF_OK
+ * with the rows in req->rows (dense), or MLCLF_EREQUEST for "not this
+ * shape", with nothing allocated and req untouched but for local[].
  */
 
 #define mlclf_json_skip(p, end)                                              \
