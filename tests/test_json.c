@@ -643,6 +643,161 @@ test_messages(const mlclf_model_t *m)
 }
 
 
+/*
+ * Escapes, one byte and one code unit at a time: after a backslash only
+ * the nine of RFC 8259; \u with four hex digits of either case; every
+ * code unit but U+0000 and the surrogates names a (here unknown) member,
+ * a surrogate only as a high + low pair.  Then \u0000: refused in a name
+ * at any depth, not in a value; and decoded escapes still name features.
+ */
+
+static void
+test_escapes(const mlclf_model_t *m)
+{
+    int               rc, c, bad;
+    char              body[160];
+    double            x[4];
+    uint32_t          u;
+    mlclf_err_t       err;
+    mlclf_request_t   req;
+    const char       *want;
+
+#define ESC_HEAD  "{\"features\":{\"sepal_length\":1,\"sepal_width\":2," \
+                  "\"petal_length\":3,\"petal_width\":4,\"x"
+
+    bad = 0;
+
+    for (c = 0; c < 256; c++) {
+        snprintf(body, sizeof(body), ESC_HEAD "\\%c\":1}}", c);
+        body[sizeof(ESC_HEAD)] = (char) c;
+
+        rc = parse(&req, m, body, sizeof(ESC_HEAD) + 6, NULL, &err);
+        want = (c != 0 && strchr("\"\\/bfnrt", c) != NULL)
+               ? "unknown_feature" : "bad_json";
+
+        if (rc != MLCLF_EREQUEST || strcmp(req.reason, want) != 0) {
+            if (bad++ < 5) {
+                tap_diag("\\x%02x: %s, want %s", c, req.reason, want);
+            }
+        }
+
+        mlclf_request_free(&req);
+    }
+
+    is_int(bad, 0, "256 bytes after a backslash: only \" \\ / b f n r t");
+
+    bad = 0;
+
+    for (c = 0; c < 256; c++) {
+        snprintf(body, sizeof(body), ESC_HEAD "\\u00%c1\":1}}", c);
+        body[sizeof(ESC_HEAD) + 3] = (char) c;
+
+        rc = parse(&req, m, body, sizeof(ESC_HEAD) + 10, NULL, &err);
+        want = (c != 0 && strchr("0123456789abcdefABCDEF", c) != NULL)
+               ? "unknown_feature" : "bad_json";
+
+        if (rc != MLCLF_EREQUEST || strcmp(req.reason, want) != 0) {
+            if (bad++ < 5) {
+                tap_diag("\\u00?1 with \\x%02x: %s, want %s", c, req.reason,
+                         want);
+            }
+        }
+
+        mlclf_request_free(&req);
+    }
+
+    is_int(bad, 0, "256 bytes as a hex digit: only 0-9 a-f A-F");
+
+    bad = 0;
+
+    for (u = 0; u <= 0xffff; u++) {
+        snprintf(body, sizeof(body), ESC_HEAD "\\u%04X\":1}}", (unsigned) u);
+
+        rc = parse(&req, m, body, strlen(body), NULL, &err);
+        want = (u == 0 || (u >= 0xd800 && u <= 0xdfff))
+               ? "bad_json" : "unknown_feature";
+
+        if (rc != MLCLF_EREQUEST || strcmp(req.reason, want) != 0) {
+            if (bad++ < 5) {
+                tap_diag("\\u%04X: %s, want %s", (unsigned) u, req.reason,
+                         want);
+            }
+        }
+
+        mlclf_request_free(&req);
+    }
+
+    is_int(bad, 0, "65536 \\u code units: all but 0000 and D800-DFFF");
+
+    bad = 0;
+
+    for (u = 0xd800; u <= 0xdbff; u += 0x3f) {
+        snprintf(body, sizeof(body), ESC_HEAD "\\u%04x\\u%04x\":1}}",
+                 (unsigned) u, (unsigned) (0xdc00 + (u & 0x3ff)));
+
+        rc = parse(&req, m, body, strlen(body), NULL, &err);
+
+        if (rc != MLCLF_EREQUEST || strcmp(req.reason, "unknown_feature")) {
+            if (bad++ < 5) {
+                tap_diag("%s: %s", body, req.reason);
+            }
+        }
+
+        mlclf_request_free(&req);
+    }
+
+    is_int(bad, 0, "surrogate pairs name a member");
+
+#undef ESC_HEAD
+
+    check_message(m, "{\"features\\uZZZZ\":[1,2,3,4]}", NULL, "bad_json",
+                  "invalid JSON: bad escape at byte 10");
+    check_message(m, "{\"features\":[1,2,3,4],\"x\\ud800\\u0041\":1}", NULL,
+                  "bad_json", "invalid JSON: bad escape at byte 24");
+    check_message(m, "{\"features\":[1,2,3,4],\"x\\udc00\":1}", NULL,
+                  "bad_json", "invalid JSON: bad escape at byte 24");
+    check_message(m, "{\"features\":[\"\\u12\",2,3,4]}", NULL,
+                  "bad_json", "invalid JSON: bad escape at byte 14");
+    check_message(m, "{\"a\\ud800\\uDC0", NULL, "bad_json",
+                  "invalid JSON: it ends early, at byte 14");
+    check_message(m, "{\"a\\ud800", NULL, "bad_json",
+                  "invalid JSON: it ends early, at byte 9");
+    check_message(m, "{\"a\\", NULL, "bad_json",
+                  "invalid JSON: it ends early, at byte 4");
+    check_message(m, "{\"features\":{\"sepal_length\\u0000junk\":1,"
+                  "\"sepal_width\":1,\"petal_length\":1,\"petal_width\":1}}",
+                  NULL, "bad_json",
+                  "\\u0000 in a member name, at byte 26");
+    check_message(m, "{\"features\":[1,2,3,4],\"x\":{\"y\\u0000\" \n:1}}",
+                  NULL, "bad_json", "\\u0000 in a member name, at byte 29");
+    check_message(m, "{\"features\":[\"\\u0000\",2,3,4]}", NULL,
+                  "not_a_number", "feature 0 is not a number");
+
+    /* escapes that decode to a feature's name are that feature */
+
+    rc = parse(&req, m, LIT("{\"feature\\u0073\":{\"\\u0073epal_length\":1,"
+                            "\"sepal\\u005Fwidth\":2,\"petal_length\\/\":3,"
+                            "\"petal_width\":4}}"), NULL, &err);
+    ok(rc == MLCLF_EREQUEST && strcmp(req.reason, "unknown_feature") == 0,
+       "\\/ is a slash: \"petal_length/\" is unknown");
+    mlclf_request_free(&req);
+
+    rc = parse(&req, m, LIT("{\"feature\\u0073\":{\"\\u0073epal_length\":1,"
+                            "\"sepal\\u005Fwidth\":2,\"petal_lengt\\u0068\":3,"
+                            "\"petal_width\":4}}"), NULL, &err);
+    is_int(rc, MLCLF_OK, "escaped member and feature names accepted (%s)",
+           rc ? err.msg : "");
+
+    if (rc == MLCLF_OK) {
+        mlclf_request_row(&req, m, 0, x);
+        ok(x[0] == 1 && x[1] == 2 && x[2] == 3 && x[3] == 4,
+           "escaped names: values in place");
+    }
+
+    mlclf_request_free(&req);
+}
+
+
 static void
 test_rows(const mlclf_model_t *m, const mlclf_model_t *mi)
 {
@@ -1353,6 +1508,7 @@ main(int argc, char **argv)
         test_catalogue(m);
         test_corpus(m);
         test_messages(m);
+        test_escapes(m);
         test_reply(m, me);
         test_mutations(m);
     }
