@@ -19,7 +19,11 @@
 #include "mlclf.h"
 
 
-/* Features tracked with a stack bitmap; wider models use a slower scan. */
+/*
+ * Named features are marked in a bitmap, one bit per model feature: on
+ * the stack up to 4096 features (512 bytes), else in one malloc()ed
+ * block per request (8 KB at 65535), shared by the rows of a batch.
+ */
 #define MLCLF_JSON_SEEN_WORDS    64
 #define MLCLF_JSON_SEEN_MAX      (MLCLF_JSON_SEEN_WORDS * 64)
 
@@ -43,6 +47,7 @@ typedef struct {
     uint32_t                  n_features;
     mlclf_request_t          *req;
     mlclf_err_t              *err;
+    uint64_t                 *seen;         /* wide models, or NULL */
     size_t                    row;          /* named in batch messages */
     unsigned                  batch:1;
 } mlclf_json_ctx_t;
@@ -69,7 +74,7 @@ static int mlclf_json_check_rows(mlclf_json_ctx_t *ctx,
 static int mlclf_json_check_row(mlclf_json_ctx_t *ctx, cJSON *row);
 static int mlclf_json_check_array(mlclf_json_ctx_t *ctx, const cJSON *row);
 static int mlclf_json_check_object(mlclf_json_ctx_t *ctx, cJSON *row);
-static int mlclf_json_check_missing(mlclf_json_ctx_t *ctx, const cJSON *row,
+static int mlclf_json_check_missing(mlclf_json_ctx_t *ctx,
     const uint64_t *seen);
 static const char *mlclf_json_name(char *buf, const char *name);
 static void mlclf_json_fill(const cJSON *row, const mlclf_model_t *m,
@@ -148,6 +153,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
     ctx.n_features = mlclf_model_n_features(m);
     ctx.req = req;
     ctx.err = err;
+    ctx.seen = NULL;
     ctx.row = 0;
     ctx.batch = 0;
 
@@ -247,7 +253,11 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
         }
     }
 
-    return mlclf_json_check_rows(&ctx, features, instances, max_rows);
+    rc = mlclf_json_check_rows(&ctx, features, instances, max_rows);
+
+    free(ctx.seen);
+
+    return rc;
 
 duplicate:
 
@@ -429,18 +439,32 @@ mlclf_json_check_object(mlclf_json_ctx_t *ctx, cJSON *row)
 {
     int           type;
     cJSON        *v;
-    size_t        n;
+    size_t        n, words;
     int32_t       idx;
     uint32_t      w;
-    uint64_t      seen[MLCLF_JSON_SEEN_WORDS];
-    const cJSON  *u;
+    uint64_t     *seen, local[MLCLF_JSON_SEEN_WORDS];
     char          name[MLCLF_JSON_NAME_MAX + 8];
 
     n = ctx->n_features;
+    words = (n + 63) / 64;
 
     if (n <= MLCLF_JSON_SEEN_MAX) {
-        memset(seen, 0, ((n + 63) / 64) * sizeof(uint64_t));
+        seen = local;
+
+    } else {
+        if (ctx->seen == NULL) {
+            ctx->seen = malloc(words * sizeof(uint64_t));
+            if (ctx->seen == NULL) {
+                return mlclf_err_set(ctx->err, MLCLF_ENOMEM,
+                                     "cannot allocate a bitmap of %zu "
+                                     "features", n);
+            }
+        }
+
+        seen = ctx->seen;
     }
+
+    memset(seen, 0, words * sizeof(uint64_t));
 
     for (v = row->child; v != NULL; v = v->next) {
 
@@ -453,22 +477,15 @@ mlclf_json_check_object(mlclf_json_ctx_t *ctx, cJSON *row)
                                      mlclf_json_name(name, v->string));
         }
 
-        if (n <= MLCLF_JSON_SEEN_MAX) {
-            w = (uint32_t) idx;
+        w = (uint32_t) idx;
 
-            if (seen[w / 64] & (1ULL << (w % 64))) {
-                goto duplicate;
-            }
-
-            seen[w / 64] |= 1ULL << (w % 64);
-
-        } else {
-            for (u = row->child; u != v; u = u->next) {
-                if (u->valueint == idx) {
-                    goto duplicate;
-                }
-            }
+        if (seen[w / 64] & (1ULL << (w % 64))) {
+            return mlclf_json_reject(ctx, "duplicate_feature", 400,
+                                     "feature \"%s\" appears twice",
+                                     mlclf_json_name(name, v->string));
         }
+
+        seen[w / 64] |= 1ULL << (w % 64);
 
         /* the row filler reads the index back instead of looking it up */
         v->valueint = idx;
@@ -501,57 +518,32 @@ mlclf_json_check_object(mlclf_json_ctx_t *ctx, cJSON *row)
         return MLCLF_OK;
     }
 
-    return mlclf_json_check_missing(ctx, row,
-                                    n <= MLCLF_JSON_SEEN_MAX ? seen : NULL);
-
-duplicate:
-
-    return mlclf_json_reject(ctx, "duplicate_feature", 400,
-                             "feature \"%s\" appears twice",
-                             mlclf_json_name(name, v->string));
+    return mlclf_json_check_missing(ctx, seen);
 }
 
 
+/* The first feature of the model whose bit is clear in seen, by name. */
+
 static int
-mlclf_json_check_missing(mlclf_json_ctx_t *ctx, const cJSON *row,
-    const uint64_t *seen)
+mlclf_json_check_missing(mlclf_json_ctx_t *ctx, const uint64_t *seen)
 {
-    size_t        n, i;
-    const cJSON  *v;
-    char          name[MLCLF_JSON_NAME_MAX + 8];
+    size_t  n, i;
+    char    name[MLCLF_JSON_NAME_MAX + 8];
 
-    n = 0;
+    n = ctx->n_features;
 
-    for (v = row->child; v != NULL; v = v->next) {
-        n++;
+    /* whole words first: at 65535 features, 1024 of them */
+
+    for (i = 0; i + 64 <= n && seen[i / 64] == ~0ULL; i += 64) {
+        /* void */
     }
 
-    /* members are known and distinct here, so a full count means all */
+    while (i < n && (seen[i / 64] & (1ULL << (i % 64)))) {
+        i++;
+    }
 
-    if (n == ctx->n_features) {
+    if (i == n) {
         return MLCLF_OK;
-    }
-
-    for (i = 0; i < ctx->n_features; i++) {
-
-        if (seen != NULL) {
-            if (seen[i / 64] & (1ULL << (i % 64))) {
-                continue;
-            }
-
-        } else {
-            for (v = row->child; v != NULL; v = v->next) {
-                if ((size_t) v->valueint == i) {
-                    break;
-                }
-            }
-
-            if (v != NULL) {
-                continue;
-            }
-        }
-
-        break;
     }
 
     return mlclf_json_reject(ctx, "missing_feature", 400,
