@@ -13,6 +13,7 @@
 #include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -887,42 +888,79 @@ test_rows(const mlclf_model_t *m, const mlclf_model_t *mi)
 }
 
 
+/*
+ * {"f0":0,"f1":1,...} of a wide model's n features, without feature skip
+ * (n: none), then the member extra if not NULL; returns the end.
+ */
+
+static char *
+wide_row(char *p, size_t n, size_t skip, const char *extra)
+{
+    size_t  i;
+
+    *p++ = '{';
+
+    for (i = 0; i < n; i++) {
+        if (i != skip) {
+            p += sprintf(p, "%s\"f%zu\":%zu", p[-1] == '{' ? "" : ",", i, i);
+        }
+    }
+
+    if (extra != NULL) {
+        p += sprintf(p, "%s%s", p[-1] == '{' ? "" : ",", extra);
+    }
+
+    *p++ = '}';
+    *p = '\0';
+
+    return p;
+}
+
+
+/*
+ * Named rows of a model of n features, on both sides of the stack bitmap
+ * (4096) and at the widest (65535): duplicates, the last one missing, a
+ * batch whose second row reuses the bitmap.  Finding a duplicate took
+ * time quadratic in n above 4096 (4.5 s of CPU at 65535 in this ASan
+ * build, against 0.07 s now), so the widest parses are also timed, in
+ * CPU time, which other processes do not inflate.
+ */
+
 static void
-test_wide(void)
+test_wide(uint32_t n)
 {
     int               rc;
-    char             *body, *p, **names;
+    char             *body, *p, **names, extra[64], msg[128];
     void             *buf;
-    double           *x;
-    size_t            i, n;
+    double           *x, cpu;
+    size_t            i, size;
+    clock_t           start;
     mlclf_err_t       err;
     mlclf_model_t    *m;
     mlclf_request_t   req;
 
-    /* beyond the parser's bitmap: the quadratic duplicate check */
-
-    n = 5000;
     m = wide_model(n, &buf, &names);
-    ok(m != NULL, "wide model with %zu features", n);
+    ok(m != NULL, "wide model with %u features", n);
 
     if (m == NULL) {
         return;
     }
 
-    body = malloc(n * 24 + 64);
+    size = (size_t) n * 2 * 24 + 256;
+    body = malloc(size);
     x = malloc(n * sizeof(double));
 
-    p = body + sprintf(body, "{\"features\":{");
+    /* all names, in order */
 
-    for (i = n; i > 0; i--) {
-        p += sprintf(p, "%s\"f%zu\":%zu", i == n ? "" : ",", i - 1, i - 1);
-    }
+    p = body + sprintf(body, "{\"features\":");
+    p = wide_row(p, n, n, NULL);
+    strcpy(p, "}");
 
-    strcpy(p, "}}");
-
+    start = clock();
     rc = parse(&req, m, body, strlen(body), NULL, &err);
-    is_int(rc, MLCLF_OK, "5000 names in reverse accepted (%s)",
-           rc ? err.msg : "");
+    cpu = (double) (clock() - start) / CLOCKS_PER_SEC;
+
+    is_int(rc, MLCLF_OK, "%u names accepted (%s)", n, rc ? err.msg : "");
 
     if (rc == MLCLF_OK) {
         mlclf_request_row(&req, m, 0, x);
@@ -931,28 +969,97 @@ test_wide(void)
             /* void */
         }
 
-        is_int(i, n, "5000 named values in place");
+        is_int(i, n, "%u named values in place", n);
     }
 
     mlclf_request_free(&req);
 
-    /* f0 twice instead of f1 */
-    p = strstr(body, "\"f1\":");
-    memcpy(p, "\"f0\"", 4);
+    if (n == 65535) {
+        ok(cpu < 0.5, "%u names parsed in %.3f s of CPU (< 0.5 s)",
+           n, cpu);
+    }
 
+    /* a duplicate of the last feature after all of them */
+
+    snprintf(extra, sizeof(extra), "\"f%u\":1", n - 1);
+    p = body + sprintf(body, "{\"features\":");
+    p = wide_row(p, n, n, extra);
+    strcpy(p, "}");
+
+    start = clock();
     rc = parse(&req, m, body, strlen(body), NULL, &err);
-    is_str(req.reason, "duplicate_feature", "wide: duplicate (%s)", err.msg);
+    cpu = (double) (clock() - start) / CLOCKS_PER_SEC;
+
+    snprintf(msg, sizeof(msg), "feature \"f%u\" appears twice", n - 1);
+    is_str(req.reason, "duplicate_feature", "%u: duplicate at the end", n);
+    is_str(err.msg, msg, "%u: duplicate named", n);
     mlclf_request_free(&req);
 
-    /* drop f1 */
-    memcpy(p, "\"f1\"", 4);
-    p[-1] = '}';
-    p[0] = '}';
-    p[1] = '\0';
+    if (n == 65535) {
+        ok(cpu < 0.5, "%u names and a duplicate in %.3f s of CPU (< 0.5 s)",
+           n, cpu);
+    }
+
+    /* the last member names f0 again instead of f<n-1> */
+
+    p = body + sprintf(body, "{\"features\":");
+    p = wide_row(p, n, n - 1, "\"f0\":0");
+    strcpy(p, "}");
 
     rc = parse(&req, m, body, strlen(body), NULL, &err);
-    is_str(req.reason, "missing_feature", "wide: missing");
-    is_str(err.msg, "feature \"f0\" is missing", "wide: names f0");
+    is_str(req.reason, "duplicate_feature",
+           "%u: duplicate before missing", n);
+    mlclf_request_free(&req);
+
+    /* the last feature missing, then the first */
+
+    p = body + sprintf(body, "{\"features\":");
+    p = wide_row(p, n, n - 1, NULL);
+    strcpy(p, "}");
+
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+    snprintf(msg, sizeof(msg), "feature \"f%u\" is missing", n - 1);
+    is_str(req.reason, "missing_feature", "%u: last missing", n);
+    is_str(err.msg, msg, "%u: last missing named", n);
+    mlclf_request_free(&req);
+
+    p = body + sprintf(body, "{\"features\":");
+    p = wide_row(p, n, 0, NULL);
+    strcpy(p, "}");
+
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+    is_str(err.msg, "feature \"f0\" is missing", "%u: first missing", n);
+    mlclf_request_free(&req);
+
+    /* a batch: row 1 starts from a clear bitmap, then finds its dup */
+
+    p = body + sprintf(body, "{\"instances\":[");
+    p = wide_row(p, n, n, NULL);
+    *p++ = ',';
+    p = wide_row(p, n, n, NULL);
+    strcpy(p, "]}");
+
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+    is_int(rc, MLCLF_OK, "%u: batch of two full rows (%s)", n,
+           rc ? err.msg : "");
+
+    if (rc == MLCLF_OK) {
+        mlclf_request_row(&req, m, 1, x);
+        ok(x[0] == 0 && x[n - 1] == n - 1, "%u: row 1 values", n);
+    }
+
+    mlclf_request_free(&req);
+
+    p = body + sprintf(body, "{\"instances\":[");
+    p = wide_row(p, n, n, NULL);
+    *p++ = ',';
+    p = wide_row(p, n, n, extra);
+    strcpy(p, "]}");
+
+    rc = parse(&req, m, body, strlen(body), NULL, &err);
+    snprintf(msg, sizeof(msg), "row 1: feature \"f%u\" appears twice",
+             n - 1);
+    is_str(err.msg, msg, "%u: batch row 1 duplicate", n);
     mlclf_request_free(&req);
 
     free(body);
@@ -1517,7 +1624,9 @@ main(int argc, char **argv)
         test_rows(m, mi);
     }
 
-    test_wide();
+    test_wide(4096);
+    test_wide(4097);
+    test_wide(65535);
     test_model_file();
 
     mlclf_model_close(&m);
