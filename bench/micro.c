@@ -14,6 +14,13 @@
  * threads.  With BODY (a /predict request), also the time of the
  * module's core path for it: mlclf_request_parse(), mlclf_reply_bound()
  * and mlclf_reply_write().  Every figure is the median of REPEATS runs.
+ *
+ *   micro --wide [N_FEATURES [REPEATS]]
+ *
+ * Builds a logreg with N_FEATURES (default and most 65535) features
+ * f0, f1, ... in memory and prints the time of mlclf_request_parse() on
+ * one row of them sent by name, {"features": {"f0": ..., ...}}, against
+ * the same row as an array: the cost of names on the widest models.
  */
 
 
@@ -29,6 +36,7 @@
 
 #define MICRO_ONE_ROW_CALLS  2000000
 #define MICRO_MAX_REPEATS    31
+#define MICRO_WIDE_MAX       65535
 
 
 typedef struct {
@@ -49,6 +57,9 @@ static double micro_median(double *v, int n);
 static double *micro_read_rows(const char *path, uint32_t nf, size_t *n);
 static void *micro_batch_part(void *arg);
 static double micro_batch(micro_part_t *parts, int n_threads);
+static double micro_parse_ms(const mlclf_model_t *m, const char *body,
+    size_t len, int repeats);
+static int micro_wide(int argc, char **argv);
 
 
 static double
@@ -210,6 +221,138 @@ micro_batch(micro_part_t *parts, int n_threads)
 }
 
 
+/* Median milliseconds of one mlclf_request_parse() of body. */
+
+static double
+micro_parse_ms(const mlclf_model_t *m, const char *body, size_t len,
+    int repeats)
+{
+    int              r, rc;
+    double           start, ms[MICRO_MAX_REPEATS];
+    mlclf_err_t      err;
+    mlclf_request_t  req;
+
+    memset(ms, 0, sizeof(ms));
+
+    for (r = 0; r < repeats; r++) {
+        start = micro_now();
+
+        rc = mlclf_request_parse(&req, m, body, len, NULL, &err);
+
+        ms[r] = (micro_now() - start) * 1e3;
+
+        mlclf_request_free(&req);
+
+        if (rc != MLCLF_OK) {
+            fprintf(stderr, "micro: %s\n", err.msg);
+            exit(1);
+        }
+    }
+
+    return micro_median(ms, repeats);
+}
+
+
+static int
+micro_wide(int argc, char **argv)
+{
+    int              repeats;
+    char           **names, *named, *array, *p, *q;
+    void            *buf;
+    double          *w, named_ms, array_ms;
+    size_t           len;
+    uint32_t         n, i;
+    mlclf_err_t      err;
+    mlclf_spec_t     spec;
+    mlclf_model_t   *m;
+    static const char *const  classes[] = { "no", "yes" };
+    static const double       bias[] = { 0.0 };
+
+    n = (argc > 2) ? (uint32_t) strtoul(argv[2], NULL, 10) : MICRO_WIDE_MAX;
+    repeats = (argc > 3) ? atoi(argv[3]) : 7;
+
+    if (n == 0 || n > MICRO_WIDE_MAX) {
+        n = MICRO_WIDE_MAX;
+    }
+
+    if (repeats < 1 || repeats > MICRO_MAX_REPEATS) {
+        repeats = 7;
+    }
+
+    names = calloc(n, sizeof(char *));
+    w = calloc(n, sizeof(double));
+    named = malloc((size_t) n * 24 + 32);
+    array = malloc((size_t) n * 8 + 32);
+
+    if (names == NULL || w == NULL || named == NULL || array == NULL) {
+        fprintf(stderr, "micro: out of memory\n");
+        return 1;
+    }
+
+    p = named + sprintf(named, "{\"features\":{");
+    q = array + sprintf(array, "{\"features\":[");
+
+    for (i = 0; i < n; i++) {
+        names[i] = malloc(8);
+        if (names[i] == NULL) {
+            fprintf(stderr, "micro: out of memory\n");
+            return 1;
+        }
+
+        snprintf(names[i], 8, "f%u", i);
+
+        p += sprintf(p, "%s\"f%u\":%u.%u", i ? "," : "", i, i % 100,
+                     i % 10);
+        q += sprintf(q, "%s%u.%u", i ? "," : "", i % 100, i % 10);
+    }
+
+    p += sprintf(p, "}}");
+    q += sprintf(q, "]}");
+
+    memset(&spec, 0, sizeof(spec));
+    spec.kind = MLCLF_KIND_LOGREG;
+    spec.n_features = n;
+    spec.n_classes = 2;
+    spec.feature_names = (const char *const *) names;
+    spec.class_labels = classes;
+    spec.n_outputs = 1;
+    spec.weights = w;
+    spec.bias = bias;
+
+    m = NULL;
+
+    if (mlclf_write_buffer(&spec, &buf, &len, &err) != MLCLF_OK
+        || mlclf_model_load(&m, buf, len, &err) != MLCLF_OK)
+    {
+        fprintf(stderr, "micro: %s\n", err.msg);
+        return 1;
+    }
+
+    named_ms = micro_parse_ms(m, named, p - named, repeats);
+    array_ms = micro_parse_ms(m, array, q - array, repeats);
+
+    printf("{\"wide_n_features\":%u,\"named_bytes\":%zu,"
+           "\"array_bytes\":%zu,\"named_parse_ms\":%.3f,"
+           "\"array_parse_ms\":%.3f,\"named_vs_array\":%.2f}\n",
+           n, (size_t) (p - named), (size_t) (q - array), named_ms,
+           array_ms, named_ms / array_ms);
+
+    mlclf_model_close(&m);
+    free(buf);
+
+    for (i = 0; i < n; i++) {
+        free(names[i]);
+    }
+
+    free(names);
+    free(w);
+    free(named);
+    free(array);
+
+    return 0;
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -229,8 +372,13 @@ main(int argc, char **argv)
     micro_part_t     parts[2];
     mlclf_model_t   *m;
 
+    if (argc > 1 && strcmp(argv[1], "--wide") == 0) {
+        return micro_wide(argc, argv);
+    }
+
     if (argc < 3) {
-        fprintf(stderr, "usage: micro MODEL ROWS.csv [REPEATS]\n");
+        fprintf(stderr, "usage: micro MODEL ROWS.csv [REPEATS [BODY]]\n"
+                        "       micro --wide [N_FEATURES [REPEATS]]\n");
         return 2;
     }
 

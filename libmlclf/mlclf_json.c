@@ -19,7 +19,11 @@
 #include "mlclf.h"
 
 
-/* Features tracked with a stack bitmap; wider models use a slower scan. */
+/*
+ * Named features are marked in a bitmap, one bit per model feature: on
+ * the stack up to 4096 features (512 bytes), else in one malloc()ed
+ * block per request (8 KB at 65535), shared by the rows of a batch.
+ */
 #define MLCLF_JSON_SEEN_WORDS    64
 #define MLCLF_JSON_SEEN_MAX      (MLCLF_JSON_SEEN_WORDS * 64)
 
@@ -43,6 +47,7 @@ typedef struct {
     uint32_t                  n_features;
     mlclf_request_t          *req;
     mlclf_err_t              *err;
+    uint64_t                 *seen;         /* wide models, or NULL */
     size_t                    row;          /* named in batch messages */
     unsigned                  batch:1;
 } mlclf_json_ctx_t;
@@ -56,6 +61,10 @@ static int mlclf_json_reject(mlclf_json_ctx_t *ctx, const char *reason,
     ;
 static int mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p,
     size_t len, size_t max_depth);
+static size_t mlclf_json_scan_escape(const unsigned char *p, size_t i,
+    size_t len, unsigned *nul);
+static int mlclf_json_scan_hex4(const unsigned char *p, size_t i, size_t len,
+    uint32_t *u);
 static size_t mlclf_json_scan_number(const unsigned char *p, size_t i,
     size_t len);
 static size_t mlclf_json_scan_utf8(const unsigned char *p, size_t i,
@@ -65,7 +74,7 @@ static int mlclf_json_check_rows(mlclf_json_ctx_t *ctx,
 static int mlclf_json_check_row(mlclf_json_ctx_t *ctx, cJSON *row);
 static int mlclf_json_check_array(mlclf_json_ctx_t *ctx, const cJSON *row);
 static int mlclf_json_check_object(mlclf_json_ctx_t *ctx, cJSON *row);
-static int mlclf_json_check_missing(mlclf_json_ctx_t *ctx, const cJSON *row,
+static int mlclf_json_check_missing(mlclf_json_ctx_t *ctx,
     const uint64_t *seen);
 static const char *mlclf_json_name(char *buf, const char *name);
 static void mlclf_json_fill(const cJSON *row, const mlclf_model_t *m,
@@ -144,6 +153,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
     ctx.n_features = mlclf_model_n_features(m);
     ctx.req = req;
     ctx.err = err;
+    ctx.seen = NULL;
     ctx.row = 0;
     ctx.batch = 0;
 
@@ -163,8 +173,10 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
 
     /*
      * The scan rejects what cJSON would accept but JSON does not (numbers
-     * such as "01" or "-.5", raw control characters, bad UTF-8) and bounds
-     * the nesting, so that cJSON's recursion stays shallow.
+     * such as "01" or "-.5", raw control characters, bad UTF-8, \u
+     * escapes with bad hex digits, which cJSON reads as U+0000) and what
+     * it would misread (lone surrogates, member names with a \u0000),
+     * and bounds the nesting, so that cJSON's recursion stays shallow.
      */
 
     rc = mlclf_json_scan(&ctx, (const unsigned char *) body, len, max_depth);
@@ -241,7 +253,11 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
         }
     }
 
-    return mlclf_json_check_rows(&ctx, features, instances, max_rows);
+    rc = mlclf_json_check_rows(&ctx, features, instances, max_rows);
+
+    free(ctx.seen);
+
+    return rc;
 
 duplicate:
 
@@ -423,18 +439,32 @@ mlclf_json_check_object(mlclf_json_ctx_t *ctx, cJSON *row)
 {
     int           type;
     cJSON        *v;
-    size_t        n;
+    size_t        n, words;
     int32_t       idx;
     uint32_t      w;
-    uint64_t      seen[MLCLF_JSON_SEEN_WORDS];
-    const cJSON  *u;
+    uint64_t     *seen, local[MLCLF_JSON_SEEN_WORDS];
     char          name[MLCLF_JSON_NAME_MAX + 8];
 
     n = ctx->n_features;
+    words = (n + 63) / 64;
 
     if (n <= MLCLF_JSON_SEEN_MAX) {
-        memset(seen, 0, ((n + 63) / 64) * sizeof(uint64_t));
+        seen = local;
+
+    } else {
+        if (ctx->seen == NULL) {
+            ctx->seen = malloc(words * sizeof(uint64_t));
+            if (ctx->seen == NULL) {
+                return mlclf_err_set(ctx->err, MLCLF_ENOMEM,
+                                     "cannot allocate a bitmap of %zu "
+                                     "features", n);
+            }
+        }
+
+        seen = ctx->seen;
     }
+
+    memset(seen, 0, words * sizeof(uint64_t));
 
     for (v = row->child; v != NULL; v = v->next) {
 
@@ -447,22 +477,15 @@ mlclf_json_check_object(mlclf_json_ctx_t *ctx, cJSON *row)
                                      mlclf_json_name(name, v->string));
         }
 
-        if (n <= MLCLF_JSON_SEEN_MAX) {
-            w = (uint32_t) idx;
+        w = (uint32_t) idx;
 
-            if (seen[w / 64] & (1ULL << (w % 64))) {
-                goto duplicate;
-            }
-
-            seen[w / 64] |= 1ULL << (w % 64);
-
-        } else {
-            for (u = row->child; u != v; u = u->next) {
-                if (u->valueint == idx) {
-                    goto duplicate;
-                }
-            }
+        if (seen[w / 64] & (1ULL << (w % 64))) {
+            return mlclf_json_reject(ctx, "duplicate_feature", 400,
+                                     "feature \"%s\" appears twice",
+                                     mlclf_json_name(name, v->string));
         }
+
+        seen[w / 64] |= 1ULL << (w % 64);
 
         /* the row filler reads the index back instead of looking it up */
         v->valueint = idx;
@@ -495,57 +518,32 @@ mlclf_json_check_object(mlclf_json_ctx_t *ctx, cJSON *row)
         return MLCLF_OK;
     }
 
-    return mlclf_json_check_missing(ctx, row,
-                                    n <= MLCLF_JSON_SEEN_MAX ? seen : NULL);
-
-duplicate:
-
-    return mlclf_json_reject(ctx, "duplicate_feature", 400,
-                             "feature \"%s\" appears twice",
-                             mlclf_json_name(name, v->string));
+    return mlclf_json_check_missing(ctx, seen);
 }
 
 
+/* The first feature of the model whose bit is clear in seen, by name. */
+
 static int
-mlclf_json_check_missing(mlclf_json_ctx_t *ctx, const cJSON *row,
-    const uint64_t *seen)
+mlclf_json_check_missing(mlclf_json_ctx_t *ctx, const uint64_t *seen)
 {
-    size_t        n, i;
-    const cJSON  *v;
-    char          name[MLCLF_JSON_NAME_MAX + 8];
+    size_t  n, i;
+    char    name[MLCLF_JSON_NAME_MAX + 8];
 
-    n = 0;
+    n = ctx->n_features;
 
-    for (v = row->child; v != NULL; v = v->next) {
-        n++;
+    /* whole words first: at 65535 features, 1024 of them */
+
+    for (i = 0; i + 64 <= n && seen[i / 64] == ~0ULL; i += 64) {
+        /* void */
     }
 
-    /* members are known and distinct here, so a full count means all */
+    while (i < n && (seen[i / 64] & (1ULL << (i % 64)))) {
+        i++;
+    }
 
-    if (n == ctx->n_features) {
+    if (i == n) {
         return MLCLF_OK;
-    }
-
-    for (i = 0; i < ctx->n_features; i++) {
-
-        if (seen != NULL) {
-            if (seen[i / 64] & (1ULL << (i % 64))) {
-                continue;
-            }
-
-        } else {
-            for (v = row->child; v != NULL; v = v->next) {
-                if ((size_t) v->valueint == i) {
-                    break;
-                }
-            }
-
-            if (v != NULL) {
-                continue;
-            }
-        }
-
-        break;
     }
 
     return mlclf_json_reject(ctx, "missing_feature", 400,
@@ -619,7 +617,8 @@ static int
 mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p, size_t len,
     size_t max_depth)
 {
-    size_t          i, j, depth;
+    size_t          i, j, depth, nul;
+    unsigned        z;
     unsigned char   c;
 
     for (i = 0; i < len && mlclf_json_space(p[i]); i++) {
@@ -638,6 +637,8 @@ mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p, size_t len,
         switch (c) {
 
         case '"':
+            nul = 0;
+
             for (i++; i < len; i++) {
                 c = p[i];
 
@@ -646,7 +647,25 @@ mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p, size_t len,
                 }
 
                 if (c == '\\') {
-                    i++;
+                    z = 0;
+
+                    j = mlclf_json_scan_escape(p, i, len, &z);
+                    if (j == 0) {
+                        return mlclf_json_reject(ctx, "bad_json", 400,
+                                                 "invalid JSON: bad escape "
+                                                 "at byte %zu", i);
+                    }
+
+                    if (j > len) {
+                        i = len;
+                        goto bad;
+                    }
+
+                    if (z && nul == 0) {
+                        nul = i;
+                    }
+
+                    i = j - 1;
                     continue;
                 }
 
@@ -669,6 +688,27 @@ mlclf_json_scan(mlclf_json_ctx_t *ctx, const unsigned char *p, size_t len,
             }
 
             i++;
+
+            /*
+             * cJSON keeps names as C strings: one with a NUL in it would
+             * be read as its part before the NUL ("a\u0000b" as "a"), so
+             * it is refused rather than matched.  In a string value a NUL
+             * does no harm: no member takes a string, so the value is
+             * refused later anyway (not a number, bad shape).
+             */
+
+            if (nul != 0) {
+                for (j = i; j < len && mlclf_json_space(p[j]); j++) {
+                    /* void */
+                }
+
+                if (j < len && p[j] == ':') {
+                    return mlclf_json_reject(ctx, "bad_json", 400,
+                                             "\\u0000 in a member name, at "
+                                             "byte %zu", nul);
+                }
+            }
+
             break;
 
         case '[':
@@ -729,6 +769,119 @@ bad:
 
     return mlclf_json_reject(ctx, "bad_json", 400,
                              "invalid JSON at byte %zu", i);
+}
+
+
+/*
+ * Checks the escape whose backslash is at p[i] (RFC 8259, section 7):
+ * one of \" \\ \/ \b \f \n \r \t, or \u and four hex digits.  A \u that
+ * is a UTF-16 surrogate must be a high one (D800-DBFF) followed at once by
+ * a \u low one (DC00-DFFF): a lone surrogate stands for no character and
+ * has no UTF-8 form, as the raw UTF-8 surrogates refused above.  Sets *nul
+ * on \u0000.  Returns the index just past the escape, 0 if it is invalid,
+ * or len + 1 if the body ends inside an escape that is valid so far.
+ */
+
+static size_t
+mlclf_json_scan_escape(const unsigned char *p, size_t i, size_t len,
+    unsigned *nul)
+{
+    int       rc;
+    uint32_t  u, lo;
+
+    if (len - i < 2) {
+        return len + 1;
+    }
+
+    switch (p[i + 1]) {
+
+    case '"': case '\\': case '/':
+    case 'b': case 'f': case 'n': case 'r': case 't':
+        return i + 2;
+
+    case 'u':
+        break;
+
+    default:
+        return 0;
+    }
+
+    rc = mlclf_json_scan_hex4(p, i + 2, len, &u);
+    if (rc <= 0) {
+        return rc ? len + 1 : 0;
+    }
+
+    if (u == 0) {
+        *nul = 1;
+    }
+
+    if (u < 0xd800 || u > 0xdfff) {
+        return i + 6;
+    }
+
+    if (u >= 0xdc00) {
+        return 0;
+    }
+
+    i += 6;
+
+    if (i < len && p[i] != '\\') {
+        return 0;
+    }
+
+    if (i + 1 < len && p[i + 1] != 'u') {
+        return 0;
+    }
+
+    rc = mlclf_json_scan_hex4(p, i + 2, len, &lo);
+    if (rc <= 0) {
+        return rc ? len + 1 : 0;
+    }
+
+    if (lo < 0xdc00 || lo > 0xdfff) {
+        return 0;
+    }
+
+    return i + 6;
+}
+
+
+/*
+ * Reads four hex digits at p[i] into *u: returns 1, 0 if one of them is
+ * not a hex digit, or -1 if the body ends first (or before p[i]).
+ */
+
+static int
+mlclf_json_scan_hex4(const unsigned char *p, size_t i, size_t len,
+    uint32_t *u)
+{
+    size_t         k;
+    uint32_t       v;
+    unsigned char  c;
+
+    v = 0;
+
+    for (k = i; k < i + 4; k++) {
+        if (k >= len) {
+            return -1;
+        }
+
+        c = p[k];
+
+        if (c >= '0' && c <= '9') {
+            v = (v << 4) | (uint32_t) (c - '0');
+
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            v = (v << 4) | (uint32_t) ((c | 0x20) - 'a' + 10);
+
+        } else {
+            return 0;
+        }
+    }
+
+    *u = v;
+
+    return 1;
 }
 
 
@@ -868,9 +1021,10 @@ mlclf_json_scan_utf8(const unsigned char *p, size_t i, size_t len)
 /*
  * The fast path of mlclf_request_parse(): {"features": [numbers]} and
  * {"instances": [[numbers], ...]}, with an optional "probabilities":
- * true|false, nothing else.  Returns MLCLF_OK with the rows in
- * req->rows (dense), or MLCLF_EREQUEST for "not this shape", with
- * nothing allocated and req untouched but for local[].
+ * true|false, nothing else: its member names are lowercase letters, so
+ * no escape (nor any string value) is ever read here.  Returns MLCLF_OK
+ * with the rows in req->rows (dense), or MLCLF_EREQUEST for "not this
+ * shape", with nothing allocated and req untouched but for local[].
  */
 
 #define mlclf_json_skip(p, end)                                              \
