@@ -922,8 +922,8 @@ wide_row(char *p, size_t n, size_t skip, const char *extra)
  * (4096) and at the widest (65535): duplicates, the last one missing, a
  * batch whose second row reuses the bitmap.  Finding a duplicate took
  * time quadratic in n above 4096 (4.5 s of CPU at 65535 in this ASan
- * build, against 0.07 s now), so the widest parses are also timed, in
- * CPU time, which other processes do not inflate.
+ * build, against 0.07 s now).  The CPU time is printed, not asserted:
+ * tests check behaviour, bench/micro.c --wide measures speed.
  */
 
 static void
@@ -974,10 +974,7 @@ test_wide(uint32_t n)
 
     mlclf_request_free(&req);
 
-    if (n == 65535) {
-        ok(cpu < 0.5, "%u names parsed in %.3f s of CPU (< 0.5 s)",
-           n, cpu);
-    }
+    tap_diag("%u names parsed in %.3f s of CPU", n, cpu);
 
     /* a duplicate of the last feature after all of them */
 
@@ -995,10 +992,7 @@ test_wide(uint32_t n)
     is_str(err.msg, msg, "%u: duplicate named", n);
     mlclf_request_free(&req);
 
-    if (n == 65535) {
-        ok(cpu < 0.5, "%u names and a duplicate in %.3f s of CPU (< 0.5 s)",
-           n, cpu);
-    }
+    tap_diag("%u names and a duplicate in %.3f s of CPU", n, cpu);
 
     /* the last member names f0 again instead of f<n-1> */
 
