@@ -94,7 +94,6 @@ static int mlclf_registry_fsync_path(const char *path, int flags,
 static int mlclf_registry_model_dir(const char *root, const char *name,
     char *dir, mlclf_err_t *err);
 static int mlclf_registry_lock(const char *dir, int *fd, mlclf_err_t *err);
-static void mlclf_registry_unlock(int *fd);
 static int mlclf_registry_rmtree(int dfd, const char *name, int depth);
 static void mlclf_registry_clean(const char *dir);
 static int mlclf_registry_scan(const char *dir, uint32_t **vs, size_t *n,
@@ -337,6 +336,7 @@ mlclf_registry_no_link(const char *path, mlclf_err_t *err)
 }
 
 
+/* closes *fd and sets it to -1; closing the .lock releases its flock */
 static void
 mlclf_registry_close(int *fd)
 {
@@ -480,7 +480,7 @@ mlclf_registry_lock(const char *dir, int *fd, mlclf_err_t *err)
     }
 
     if (fstat(*fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-        mlclf_registry_unlock(fd);
+        mlclf_registry_close(fd);
         return mlclf_err_set(err, MLCLF_REGISTRY_EUNSAFE,
                              "%s: not a regular file, refused", path);
     }
@@ -489,22 +489,12 @@ mlclf_registry_lock(const char *dir, int *fd, mlclf_err_t *err)
         if (errno != EINTR) {
             rc = mlclf_err_set(err, MLCLF_EIO, "%s: flock: %s", path,
                                strerror(errno));
-            mlclf_registry_unlock(fd);
+            mlclf_registry_close(fd);
             return rc;
         }
     }
 
     return MLCLF_OK;
-}
-
-
-static void
-mlclf_registry_unlock(int *fd)
-{
-    if (*fd >= 0) {
-        (void) close(*fd);
-        *fd = -1;
-    }
 }
 
 
@@ -1291,7 +1281,7 @@ mlclf_registry_stage(mlclf_registry_pub_t *pub, const char *root,
 failed:
 
     pub->dir[0] = '\0';
-    mlclf_registry_unlock(&pub->lock_fd);
+    mlclf_registry_close(&pub->lock_fd);
 
     return rc;
 }
@@ -1379,7 +1369,7 @@ mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err)
     }
 
     mlclf_registry_close(&log_fd);
-    mlclf_registry_unlock(&pub->lock_fd);
+    mlclf_registry_close(&pub->lock_fd);
 
     return rc;
 
@@ -1411,7 +1401,7 @@ mlclf_registry_abort(mlclf_registry_pub_t *pub)
                                      MLCLF_REGISTRY_RM_DEPTH);
     }
 
-    mlclf_registry_unlock(&pub->lock_fd);
+    mlclf_registry_close(&pub->lock_fd);
 }
 
 
@@ -1867,7 +1857,7 @@ mlclf_registry_promote(const char *root, const char *name,
 done:
 
     mlclf_registry_close(&log_fd);
-    mlclf_registry_unlock(&fd);
+    mlclf_registry_close(&fd);
 
     return rc;
 }
@@ -1999,7 +1989,7 @@ done:
     mlclf_registry_close(&log_fd);
     free(st);
     free(ev);
-    mlclf_registry_unlock(&fd);
+    mlclf_registry_close(&fd);
 
     return rc;
 }

@@ -379,6 +379,31 @@ rw_grow(rw_forest_t *f, uint32_t depth)
 }
 
 
+/* spec of the trees of f over RW_FEAT features, n_trees of them */
+static void
+rw_spec(rw_forest_t *f, mlclf_spec_t *spec, uint32_t n_trees,
+    const uint32_t *offsets)
+{
+    static const char  *const  names[] = { "x", "y", "z" };
+
+    memset(spec, 0, sizeof(mlclf_spec_t));
+    spec->kind = MLCLF_KIND_FOREST;
+    spec->n_features = RW_FEAT;
+    spec->n_classes = 3;
+    spec->feature_names = names;
+    spec->class_labels = abc_classes;
+    spec->n_trees = n_trees;
+    spec->n_nodes = f->n_nodes;
+    spec->n_leaves = f->n_leaves;
+    spec->tree_offsets = offsets;
+    spec->node_feature = f->feature;
+    spec->node_threshold = f->threshold;
+    spec->node_left = f->left;
+    spec->node_right = f->right;
+    spec->leaf_values = f->leaves;
+}
+
+
 static void
 test_forest_walks(void)
 {
@@ -389,7 +414,6 @@ test_forest_walks(void)
     rw_forest_t        *f;
     mlclf_spec_t        spec;
     mlclf_model_t      *m;
-    static const char  *const  names[] = { "x", "y", "z" };
 
     f = calloc(1, sizeof(rw_forest_t));
     if (f == NULL) {
@@ -410,21 +434,7 @@ test_forest_walks(void)
 
         offsets[t] = f->n_nodes;
 
-        memset(&spec, 0, sizeof(spec));
-        spec.kind = MLCLF_KIND_FOREST;
-        spec.n_features = RW_FEAT;
-        spec.n_classes = 3;
-        spec.feature_names = names;
-        spec.class_labels = abc_classes;
-        spec.n_trees = t;
-        spec.n_nodes = f->n_nodes;
-        spec.n_leaves = f->n_leaves;
-        spec.tree_offsets = offsets;
-        spec.node_feature = f->feature;
-        spec.node_threshold = f->threshold;
-        spec.node_left = f->left;
-        spec.node_right = f->right;
-        spec.leaf_values = f->leaves;
+        rw_spec(f, &spec, t, offsets);
 
         m = load(&spec, &buf);
         bad = 0;
@@ -527,7 +537,6 @@ test_forest_damaged(void)
     rw_forest_t        *f;
     mlclf_spec_t        spec;
     mlclf_model_t      *m;
-    static const char  *const  names[] = { "x", "y", "z" };
 
     f = calloc(1, sizeof(rw_forest_t));
     if (f == NULL) {
@@ -545,21 +554,7 @@ test_forest_damaged(void)
 
     offsets[9] = f->n_nodes;
 
-    memset(&spec, 0, sizeof(spec));
-    spec.kind = MLCLF_KIND_FOREST;
-    spec.n_features = RW_FEAT;
-    spec.n_classes = 3;
-    spec.feature_names = names;
-    spec.class_labels = abc_classes;
-    spec.n_trees = 9;
-    spec.n_nodes = f->n_nodes;
-    spec.n_leaves = f->n_leaves;
-    spec.tree_offsets = offsets;
-    spec.node_feature = f->feature;
-    spec.node_threshold = f->threshold;
-    spec.node_left = f->left;
-    spec.node_right = f->right;
-    spec.leaf_values = f->leaves;
+    rw_spec(f, &spec, 9, offsets);
 
     if (mlclf_write_buffer(&spec, &buf, &len, &err) != MLCLF_OK) {
         printf("Bail out! %s\n", err.msg);
