@@ -59,6 +59,7 @@
 #define MLCLF_MAX_CLASSES         65535
 #define MLCLF_MAX_SECTIONS        64
 #define MLCLF_MAX_NAME_LEN        255     /* bytes, without the NUL */
+#define MLCLF_MAX_NODES           (1u << 28)  /* tree nodes of a forest */
 
 
 /* On-disk model kinds (mlclf_file_header_t.model_kind). */

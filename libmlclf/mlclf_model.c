@@ -61,7 +61,6 @@ static int mlclf_check_finite(const double *v, size_t n,
     const mlclf_sections_t *s, uint32_t type, mlclf_err_t *err);
 static int mlclf_check_leaves(const mlclf_model_t *m,
     const mlclf_sections_t *s, mlclf_err_t *err);
-static uint32_t mlclf_mask(uint32_t n);
 static size_t mlclf_page_align(size_t size);
 static int mlclf_check_size(int fd, const char *path, size_t size,
     mlclf_err_t *err);
@@ -860,6 +859,13 @@ mlclf_check_trees(mlclf_model_t *m, const mlclf_sections_t *s,
 
     off = m->tree_offsets;
 
+    if (m->n_nodes > MLCLF_MAX_NODES) {
+        return mlclf_err_set(err, MLCLF_ETREE,
+                             "section %u (NODE_FEATURE): %u nodes, more "
+                             "than %u", s->index[MLCLF_SECTION_NODE_FEATURE],
+                             m->n_nodes, MLCLF_MAX_NODES);
+    }
+
     if (off[0] != 0) {
         return mlclf_err_set(err, MLCLF_ETREE,
                              "section %u (TREE_OFFSETS): tree 0 starts at "
@@ -953,26 +959,11 @@ mlclf_check_trees(mlclf_model_t *m, const mlclf_sections_t *s,
 }
 
 
-/* The smallest 2^k - 1 that is at least n - 1 (n >= 1). */
-
-static uint32_t
-mlclf_mask(uint32_t n)
-{
-    uint32_t  mask;
-
-    for (mask = 0; mask < n - 1; mask = (mask << 1) | 1) {
-        /* void */
-    }
-
-    return mask;
-}
-
-
 /*
- * The longest root-to-leaf path of any tree, in steps, and the index
- * masks: the kernels walk no further and index no further, so that even
- * a model damaged in memory after this check cannot loop or read outside
- * its mapping.  Children follow their parents, so one forward pass finds
+ * The longest root-to-leaf path of any tree, in steps, and the mask of
+ * leaf rows: the kernels walk and index no further, so that even a model
+ * damaged in memory after this check cannot loop or read outside its
+ * reservation.  Children follow their parents, so one forward pass finds
  * every node's depth.
  */
 
@@ -1013,10 +1004,15 @@ mlclf_tree_depth(mlclf_model_t *m, mlclf_err_t *err)
         }
     }
 
-    free(depth);
+    /* the smallest 2^k - 1 that holds every leaf row */
 
-    m->node_mask = mlclf_mask(m->n_nodes);
-    m->leaf_mask = mlclf_mask(m->n_leaves);
+    for (m->leaf_mask = 0; m->leaf_mask < m->n_leaves - 1;
+         m->leaf_mask = (m->leaf_mask << 1) | 1)
+    {
+        /* void */
+    }
+
+    free(depth);
 
     return MLCLF_OK;
 }
@@ -1311,12 +1307,14 @@ mlclf_read_sealed(int fd, const char *path, size_t size, void **map,
     }
 
     /*
-     * The model is followed by as many zero pages as it is long, readable
-     * and never touched by a verified model: a masked index of a damaged
-     * one (mlclf_predict.c) stays inside this reservation.
+     * The model is followed by readable zero pages that a verified model
+     * never touches: MLCLF_NODE_REACH for a masked node index, and as
+     * many as the model is long for a masked leaf row (mlclf_predict.c),
+     * so that a damaged model reads inside this reservation.  Read-only
+     * anonymous memory costs address space, no memory and no commit.
      */
 
-    *map_size = mlclf_page_align(size) * 2;
+    *map_size = mlclf_page_align(size) * 2 + MLCLF_NODE_REACH;
 
     *map = mmap(NULL, *map_size, PROT_READ,
                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

@@ -12,6 +12,7 @@
 
 
 #include "mlclf.h"
+#include "mlclf_format.h"
 
 
 /*
@@ -38,7 +39,6 @@ struct mlclf_model_s {
     uint32_t                  n_nodes;
     uint32_t                  n_leaves;
     uint32_t                  max_depth;    /* longest walk, in steps */
-    uint32_t                  node_mask;    /* 2^k - 1 >= n_nodes - 1 */
     uint32_t                  leaf_mask;    /* 2^k - 1 >= n_leaves - 1 */
     const uint32_t           *tree_offsets;
     const int32_t            *node_feature;
@@ -59,6 +59,16 @@ struct mlclf_model_s {
     uint32_t                 *feature_hash;
     uint32_t                  hash_mask;
 };
+
+
+/*
+ * The kernels mask node indices with MLCLF_NODE_MASK (the reader refuses
+ * more than MLCLF_MAX_NODES nodes), so a damaged index reads at most
+ * MLCLF_NODE_REACH bytes past the start of a node array: that much
+ * readable memory follows every model mlclf_model_open() reads.
+ */
+#define MLCLF_NODE_MASK   (MLCLF_MAX_NODES - 1)
+#define MLCLF_NODE_REACH  ((size_t) MLCLF_MAX_NODES * sizeof(double))
 
 
 uint32_t mlclf_model_name_hash(const char *name, size_t len);

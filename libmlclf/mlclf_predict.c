@@ -104,33 +104,29 @@ mlclf_predict_linear_scaled(const mlclf_model_t *m, const double *x,
 
 
 /*
- * The forest kernel trusts nothing it reads from the model's memory.
- * Node indices and leaf rows are masked to the smallest power of two
- * that holds them, which a verified model never exceeds, and the memory
- * after a model that mlclf_model_open() read is readable far enough for
- * any masked index (mlclf_model.c); a feature out of range ends the walk
- * as a leaf would; no walk takes more steps than the deepest tree of the
- * verified model.  So a model damaged in memory after verification can
- * give a wrong number, never a read outside the mapping or an endless
- * loop.  A mask is one AND where a bounds compare would be two more
- * instructions and a register that the eight walks below do not have.
+ * The forest kernel trusts nothing it reads from the model's memory, at
+ * next to no cost to the walk (bench/micro.c: within 5%): node indices
+ * are masked with the constant MLCLF_NODE_MASK and leaf rows with the
+ * model's leaf_mask, which a verified model never exceeds, and
+ * mlclf_model_open() reserves readable memory after the model for any
+ * masked index; a feature out of range stops a walk as a leaf does; and
+ * no walk takes more steps than the deepest verified tree.  A model
+ * damaged in memory after verification can give a wrong number, never a
+ * read outside its reservation or an endless loop.
  */
-#define mlclf_node(n)   ((n) & nmask)
-#define mlclf_row(n)    (left[n] & lmask)
+#define mlclf_row(n)    ((size_t) (left[n] & lmask) * nc)
 
 
 /*
- * One level down tree walk n (feature f, -1 at a leaf): a walk at its
- * leaf, or at a feature out of range, stays there.  The child is selected
- * without a branch: which way a row goes is data, and a mispredicted
- * branch per level costs more than loading both children.
+ * One level down tree walk n (feature f, -1 at a leaf), branch-free: a
+ * walk at its leaf stays there.
  */
 #define mlclf_predict_step(n, f)                                             \
     if ((uint32_t) (f) < nf) {                                               \
         l = left[n];                                                         \
         r = right[n];                                                        \
         go = -(uint32_t) !(x[f] <= thr[n]);                                  \
-        n = mlclf_node(l ^ ((l ^ r) & go));                                  \
+        n = (l ^ ((l ^ r) & go)) & MLCLF_NODE_MASK;                          \
         f = feat[n];                                                         \
     }
 
@@ -140,16 +136,15 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
 {
     double           inv;
     int32_t          f, f0, f1, f2, f3, f4, f5, f6, f7;
-    uint32_t         t, k, n, l, r, d, go, nc, nf, nmask, lmask;
+    uint32_t         t, k, n, l, r, d, go, nc, nf, lmask;
     uint32_t         n0, n1, n2, n3, n4, n5, n6, n7;
     const double    *leaf, *thr, *lv;
     const int32_t   *feat;
     const uint32_t  *off, *left, *right;
 
     nc = m->n_classes;
-    nmask = m->node_mask;
-    lmask = m->leaf_mask;
     nf = m->n_features;
+    lmask = m->leaf_mask;
     off = m->tree_offsets;
     feat = m->node_feature;
     thr = m->node_threshold;
@@ -169,14 +164,14 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
      * fit in the registers.
      */
     for (t = 0; t + 8 <= m->n_trees; t += 8) {
-        n0 = mlclf_node(off[t]);
-        n1 = mlclf_node(off[t + 1]);
-        n2 = mlclf_node(off[t + 2]);
-        n3 = mlclf_node(off[t + 3]);
-        n4 = mlclf_node(off[t + 4]);
-        n5 = mlclf_node(off[t + 5]);
-        n6 = mlclf_node(off[t + 6]);
-        n7 = mlclf_node(off[t + 7]);
+        n0 = off[t] & MLCLF_NODE_MASK;
+        n1 = off[t + 1] & MLCLF_NODE_MASK;
+        n2 = off[t + 2] & MLCLF_NODE_MASK;
+        n3 = off[t + 3] & MLCLF_NODE_MASK;
+        n4 = off[t + 4] & MLCLF_NODE_MASK;
+        n5 = off[t + 5] & MLCLF_NODE_MASK;
+        n6 = off[t + 6] & MLCLF_NODE_MASK;
+        n7 = off[t + 7] & MLCLF_NODE_MASK;
         f0 = feat[n0];
         f1 = feat[n1];
         f2 = feat[n2];
@@ -201,37 +196,35 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
             mlclf_predict_step(n7, f7);
         }
 
-        n0 = mlclf_row(n0);
-        n1 = mlclf_row(n1);
-        n2 = mlclf_row(n2);
-        n3 = mlclf_row(n3);
-        n4 = mlclf_row(n4);
-        n5 = mlclf_row(n5);
-        n6 = mlclf_row(n6);
-        n7 = mlclf_row(n7);
-
         /* added in tree order: the same sums, bit for bit, as one by one */
         for (k = 0; k < nc; k++) {
-            proba[k] += lv[(size_t) n0 * nc + k];
-            proba[k] += lv[(size_t) n1 * nc + k];
-            proba[k] += lv[(size_t) n2 * nc + k];
-            proba[k] += lv[(size_t) n3 * nc + k];
-            proba[k] += lv[(size_t) n4 * nc + k];
-            proba[k] += lv[(size_t) n5 * nc + k];
-            proba[k] += lv[(size_t) n6 * nc + k];
-            proba[k] += lv[(size_t) n7 * nc + k];
+            proba[k] += lv[mlclf_row(n0) + k];
+            proba[k] += lv[mlclf_row(n1) + k];
+            proba[k] += lv[mlclf_row(n2) + k];
+            proba[k] += lv[mlclf_row(n3) + k];
+            proba[k] += lv[mlclf_row(n4) + k];
+            proba[k] += lv[mlclf_row(n5) + k];
+            proba[k] += lv[mlclf_row(n6) + k];
+            proba[k] += lv[mlclf_row(n7) + k];
         }
     }
 
     for ( /* void */ ; t < m->n_trees; t++) {
-        n = mlclf_node(off[t]);
-        f = feat[n];
+        n = off[t] & MLCLF_NODE_MASK;
 
-        for (d = m->max_depth; d != 0 && (uint32_t) f < nf; d--) {
-            mlclf_predict_step(n, f);
+        /*
+         * The child is selected without a branch: which way a row goes
+         * is data, and a mispredicted branch per level costs more than
+         * loading both children.
+         */
+        for (d = m->max_depth; d != 0 && (uint32_t) (f = feat[n]) < nf; d--) {
+            l = left[n];
+            r = right[n];
+            go = -(uint32_t) !(x[f] <= thr[n]);
+            n = (l ^ ((l ^ r) & go)) & MLCLF_NODE_MASK;
         }
 
-        leaf = lv + (size_t) mlclf_row(n) * nc;
+        leaf = lv + mlclf_row(n);
 
         for (k = 0; k < nc; k++) {
             proba[k] += leaf[k];

@@ -144,7 +144,7 @@ mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
 
     case MLCLF_KIND_FOREST:
         if (spec->n_trees == 0 || spec->n_nodes == 0 || spec->n_leaves == 0
-            || spec->n_trees == UINT32_MAX)
+            || spec->n_trees == UINT32_MAX || spec->n_nodes > MLCLF_MAX_NODES)
         {
             return mlclf_err_set(err, MLCLF_EINVAL,
                                  "forest spec with %u trees, %u nodes, "

@@ -8,7 +8,10 @@
  */
 
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "mlclf.h"
 #include "mlclf_model.h"
@@ -529,7 +532,7 @@ test_forest_damaged(void)
     int                 ended;
     void               *buf;
     double              p[3], x[RW_FEAT];
-    size_t              len, i;
+    size_t              len, size, i;
     uint8_t            *room;
     int32_t            *feat;
     uint32_t            t, k, n, c, *left, *right, *off, offsets[10];
@@ -562,10 +565,12 @@ test_forest_damaged(void)
     }
 
     for (k = 0; k < 6; k++) {
-        room = calloc(1, 2 * len);
+        size = 2 * len + MLCLF_NODE_REACH;
+        room = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-        if (room == NULL) {
-            printf("Bail out! out of memory\n");
+        if (room == MAP_FAILED) {
+            printf("Bail out! mmap: %s\n", strerror(errno));
             exit(1);
         }
 
@@ -630,7 +635,7 @@ test_forest_damaged(void)
         is_int(ended, 100, "damage %u: every walk ended with a class", k);
 
         mlclf_model_close(&m);
-        free(room);
+        (void) munmap(room, size);
     }
 
     free(buf);
