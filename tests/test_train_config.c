@@ -150,6 +150,11 @@ static const bad_case_t  bad[] = {
       "6: model.tol: expected a number > 0, got \"0\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
+      "  l2: \"\\e[2J\\t\"\n",
+      "6: model.l2: expected a number, got a quoted string "
+      "\"\\x1b[2J\\x09\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: .nan\n",
       "6: model.l2: expected a number, got \".nan\"" },
 

@@ -99,7 +99,16 @@ static const bad_case_t  bad[] = {
       "4:3: f3: \"0x10\" is not a number" },
 
     { "f1,f2,f3,y\n1,2,3,\"a\nb\"\n\"1\n2\",x,3,b\n", 0, 0,
-      "4:1: f1: \"1\n2\" is not a number" },
+      "4:1: f1: \"1\\x0a2\" is not a number" },
+
+    /* shown on one line, without what a terminal would act on */
+    { "f1,f2,f3,y\n1,2,\x1b[2J\\,a\n", 0, 0,
+      "2:3: f3: \"\\x1b[2J\\x5c\" is not a number" },
+
+    { "f1,f2,f3,y\n1,2,0123456789012345678901234567890123456789x,a\n",
+      0, 0,
+      "2:3: f3: \"0123456789012345678901234567890123456...\" is not a "
+      "number" },
 
     { "f1,f2,f3,y\n1,2,3,\"a\nb\"\n1,x,3,b\n", 0, 0,
       "4:2: f2: \"x\" is not a number" },

@@ -187,6 +187,18 @@ void mlclf_train_sha256_hex(const uint8_t digest[32], char hex[65]);
 /* Monotonic seconds, for progress and fit times. */
 double mlclf_train_now(void);
 
+/*
+ * s[len] (any bytes, no NUL needed) quoted for a one-line message into
+ * buf, which holds MLCLF_TRAIN_QUOTE_LEN bytes: "text", with '"', '\'
+ * and every byte outside printable ASCII written as \xNN; longer than
+ * MLCLF_TRAIN_QUOTE_MAX bytes, it is cut and ends in "...".  Returns
+ * buf.
+ */
+#define MLCLF_TRAIN_QUOTE_MAX  40
+#define MLCLF_TRAIN_QUOTE_LEN  (MLCLF_TRAIN_QUOTE_MAX * 4 + 8)
+
+const char *mlclf_train_quote(const char *s, size_t len, char *buf);
+
 /* Number of online cores (>= 1). */
 uint32_t mlclf_train_ncpu(void);
 

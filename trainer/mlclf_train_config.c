@@ -65,6 +65,7 @@
 
 
 #define MLCLF_CF_MAX_FILE  (16 * 1024 * 1024)
+#define MLCLF_CF_GOT_LEN   (MLCLF_TRAIN_QUOTE_LEN + 16)
 
 
 typedef struct {
@@ -76,8 +77,7 @@ typedef struct {
 
 static int mlclf_cf_error(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static const char *mlclf_cf_got(const yaml_node_t *node, char *buf,
-    size_t size);
+static const char *mlclf_cf_got(const yaml_node_t *node, char *buf);
 static int mlclf_cf_expected(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
     const char *key, const char *what);
 static int mlclf_cf_is_null(const yaml_node_t *node);
@@ -183,12 +183,14 @@ mlclf_cf_is_null(const yaml_node_t *node)
 }
 
 
-/* how a value reads in a message: "abc", a mapping, a list, nothing */
+/*
+ * How a value reads in a message: "abc", a mapping, a list, nothing;
+ * buf holds MLCLF_CF_GOT_LEN bytes.
+ */
 static const char *
-mlclf_cf_got(const yaml_node_t *node, char *buf, size_t size)
+mlclf_cf_got(const yaml_node_t *node, char *buf)
 {
-    size_t       len;
-    const char  *quoted;
+    char  show[MLCLF_TRAIN_QUOTE_LEN];
 
     switch (node->type) {
 
@@ -203,17 +205,11 @@ mlclf_cf_got(const yaml_node_t *node, char *buf, size_t size)
             return "nothing";
         }
 
-        quoted = node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
-                 ? "" : "a quoted string ";
-        len = node->data.scalar.length;
-
-        if (len > 48) {
-            snprintf(buf, size, "%s\"%.45s...\"", quoted,
-                     mlclf_cf_text(node));
-
-        } else {
-            snprintf(buf, size, "%s\"%s\"", quoted, mlclf_cf_text(node));
-        }
+        snprintf(buf, MLCLF_CF_GOT_LEN, "%s%s",
+                 node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+                 ? "" : "a quoted string ",
+                 mlclf_train_quote(mlclf_cf_text(node),
+                                   node->data.scalar.length, show));
 
         return buf;
 
@@ -227,10 +223,10 @@ static int
 mlclf_cf_expected(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
     const char *key, const char *what)
 {
-    char  buf[80];
+    char  buf[MLCLF_CF_GOT_LEN];
 
     return mlclf_cf_error(ctx, node, "%s: expected %s, got %s", key, what,
-                          mlclf_cf_got(node, buf, sizeof(buf)));
+                          mlclf_cf_got(node, buf));
 }
 
 

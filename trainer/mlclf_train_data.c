@@ -117,8 +117,6 @@ static int32_t mlclf_dl_labels_add(mlclf_dl_labels_t *t, const char *s,
     size_t len);
 static void mlclf_dl_fail(mlclf_dl_chunk_t *ch, size_t line, size_t col,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static const char *mlclf_dl_show(const char *s, size_t len, char *buf,
-    size_t size);
 static int mlclf_dl_scan(const char **pp, const char *end,
     mlclf_dl_field_t *f, size_t *line);
 static int mlclf_dl_unescape(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
@@ -394,21 +392,6 @@ mlclf_dl_fail(mlclf_dl_chunk_t *ch, size_t line, size_t col,
 
     ch->rc = mlclf_err_set(&ch->err, MLCLF_EINVAL, "%s:%zu:%zu: %s",
                            ch->dl->path, line, col + 1, msg);
-}
-
-
-/* "text" for a message, cut at 40 bytes */
-static const char *
-mlclf_dl_show(const char *s, size_t len, char *buf, size_t size)
-{
-    if (len > 40) {
-        snprintf(buf, size, "\"%.37s...\"", s);
-
-    } else {
-        snprintf(buf, size, "\"%.*s\"", (int) len, s);
-    }
-
-    return buf;
 }
 
 
@@ -745,26 +728,26 @@ static int
 mlclf_dl_check(mlclf_dl_chunk_t *ch, size_t k, double v, const char *s,
     size_t len, size_t line, size_t col)
 {
-    char                          show[64];
+    char                          show[MLCLF_TRAIN_QUOTE_LEN];
     const mlclf_train_feature_t  *f;
 
     f = &ch->dl->cf->features[k];
 
     if (f->has_min && v < f->min) {
         mlclf_dl_fail(ch, line, col, "%s: %s is below min %g", f->name,
-                      mlclf_dl_show(s, len, show, sizeof(show)), f->min);
+                      mlclf_train_quote(s, len, show), f->min);
         return MLCLF_EINVAL;
     }
 
     if (f->has_max && v > f->max) {
         mlclf_dl_fail(ch, line, col, "%s: %s is above max %g", f->name,
-                      mlclf_dl_show(s, len, show, sizeof(show)), f->max);
+                      mlclf_train_quote(s, len, show), f->max);
         return MLCLF_EINVAL;
     }
 
     if (f->integer && v != floor(v)) {
         mlclf_dl_fail(ch, line, col, "%s: %s is not an integer", f->name,
-                      mlclf_dl_show(s, len, show, sizeof(show)));
+                      mlclf_train_quote(s, len, show));
         return MLCLF_EINVAL;
     }
 
@@ -778,7 +761,7 @@ mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t k,
     size_t line, size_t col, double *out, int *missing)
 {
     int          rc;
-    char         show[64];
+    char         show[MLCLF_TRAIN_QUOTE_LEN];
     size_t       len;
     const char  *s, *name;
 
@@ -819,18 +802,18 @@ mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t k,
 
     case 2:
         mlclf_dl_fail(ch, line, col, "%s: %s is not a finite number", name,
-                      mlclf_dl_show(s, len, show, sizeof(show)));
+                      mlclf_train_quote(s, len, show));
         break;
 
     case 3:
         mlclf_dl_fail(ch, line, col, "%s: %s is out of the range of a "
                       "double", name,
-                      mlclf_dl_show(s, len, show, sizeof(show)));
+                      mlclf_train_quote(s, len, show));
         break;
 
     default:
         mlclf_dl_fail(ch, line, col, "%s: %s is not a number", name,
-                      mlclf_dl_show(s, len, show, sizeof(show)));
+                      mlclf_train_quote(s, len, show));
     }
 
     return MLCLF_EINVAL;
@@ -841,7 +824,7 @@ static int
 mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
     size_t col, uint32_t *id)
 {
-    char         show[64];
+    char         show[MLCLF_TRAIN_QUOTE_LEN];
     size_t       len;
     int32_t      i;
     const char  *s, *name;
@@ -864,7 +847,7 @@ mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
         if (i < 0) {
             mlclf_dl_fail(ch, line, col, "%s: %s is not one of the "
                           "configured classes", name,
-                          mlclf_dl_show(s, len, show, sizeof(show)));
+                          mlclf_train_quote(s, len, show));
             return MLCLF_EINVAL;
         }
 
@@ -1129,7 +1112,7 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     size_t *label_col, mlclf_err_t *err)
 {
     int                rc;
-    char               show[64];
+    char               show[MLCLF_TRAIN_QUOTE_LEN];
     size_t             n, cap, k, col, len, *where;
     int32_t           *r, *nr;
     const char        *p, *end, *s, *name;
@@ -1197,8 +1180,7 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
                     rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1:%zu: "
                                        "duplicate column %s (also column "
                                        "%zu)", cf->data, col + 1,
-                                       mlclf_dl_show(s, len, show,
-                                                     sizeof(show)),
+                                       mlclf_train_quote(s, len, show),
                                        where[k] + 1);
                     goto done;
                 }
@@ -1232,16 +1214,11 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
 
     for (k = 0; k <= cf->n_features; k++) {
         if (where[k] == SIZE_MAX) {
-            if (k == cf->n_features) {
-                rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1: no label "
-                                   "column \"%s\" in the header", cf->data,
-                                   cf->label);
-
-            } else {
-                rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1: no feature "
-                                   "column \"%s\" in the header", cf->data,
-                                   cf->features[k].name);
-            }
+            name = k < cf->n_features ? cf->features[k].name : cf->label;
+            rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1: no %s column %s "
+                               "in the header", cf->data,
+                               k < cf->n_features ? "feature" : "label",
+                               mlclf_train_quote(name, strlen(name), show));
 
             goto done;
         }

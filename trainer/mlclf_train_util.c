@@ -2,12 +2,14 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Small process helpers for mlclf-train: a monotonic clock and the number
- * of cores this process may run on.
+ * Small helpers for mlclf-train: a monotonic clock, the number of cores
+ * this process may run on, and text quoted for messages.
  */
 
 
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <mlclf_train.h>
@@ -56,4 +58,43 @@ mlclf_train_ncpu(void)
     }
 
     return (uint32_t) n;
+}
+
+
+/*
+ * Data and configuration files may hold anything: a message shows their
+ * text on one line, with nothing a terminal would act on.
+ */
+const char *
+mlclf_train_quote(const char *s, size_t len, char *buf)
+{
+    size_t         i, k, n;
+    unsigned char  c;
+
+    n = len > MLCLF_TRAIN_QUOTE_MAX ? MLCLF_TRAIN_QUOTE_MAX - 3 : len;
+    k = 0;
+
+    buf[k++] = '"';
+
+    for (i = 0; i < n; i++) {
+        c = (unsigned char) s[i];
+
+        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+            k += (size_t) snprintf(buf + k, MLCLF_TRAIN_QUOTE_LEN - k,
+                                   "\\x%02x", c);
+
+        } else {
+            buf[k++] = (char) c;
+        }
+    }
+
+    if (n < len) {
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
+
+    buf[k++] = '"';
+    buf[k] = '\0';
+
+    return buf;
 }
