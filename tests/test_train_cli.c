@@ -993,42 +993,45 @@ test_failures(const char *reg)
 
 /*
  * Bad inputs through the whole command: each exits with its code, names
- * the file and line on stderr and leaves the registry without a trace.
- * A CSV case is the data of a good config; a YAML case is the config.
+ * the file, line and column (0: none) on stderr and leaves the registry
+ * without a trace.  A CSV case is the data of a good config; a YAML
+ * case is the config.
  */
 typedef struct {
     unsigned                  yaml:1;
     int                       line;
+    int                       col;
     const char               *text;
     const char               *why;
 } test_bad_t;
 
 
 static const test_bad_t  bad_inputs[] = {
-    { 0, 3, "a,b,y\n1,2,cat\n1,x,dog\n", "not a number" },
-    { 0, 2, "a,b,y\n1,2,cow\n", "unknown label" },
-    { 0, 3, "a,b,y\n1,2,cat\n1,2\n", "too few fields" },
-    { 0, 2, "a,b,y\n1,2,cat,9\n", "too many fields" },
-    { 0, 2, "a,b,y\n1,,cat\n", "missing value, policy fail" },
-    { 0, 2, "a,b,y\n1,nan,dog\n", "NaN text" },
-    { 0, 2, "a,b,y\n1,inf,dog\n", "infinite text" },
-    { 0, 2, "a,b,y\n\"1,2,cat\n", "unterminated quote" },
-    { 0, 2, "a,b,y\n1,2,\n", "empty label" },
-    { 0, 1, "a,c,y\n1,2,cat\n", "missing column b" },
-    { 1, 3, "name: bad\ndata: D\nlabel: [y]\nfeatures: [a, b]\n"
-            "model: {kind: logreg}\n", "label not a string" },
-    { 1, 2, "name: bad\ndta: D\n", "unknown key" },
-    { 1, 6, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-            "model: {kind: logreg}\nsplit: {test_fraction: 1.5}\n",
+    { 0, 3, 2, "a,b,y\n1,2,cat\n1,x,dog\n", "not a number" },
+    { 0, 2, 3, "a,b,y\n1,2,cow\n", "unknown label" },
+    { 0, 3, 3, "a,b,y\n1,2,cat\n1,2\n", "too few fields" },
+    { 0, 2, 4, "a,b,y\n1,2,cat,9\n", "too many fields" },
+    { 0, 2, 2, "a,b,y\n1,,cat\n", "missing value, policy fail" },
+    { 0, 2, 2, "a,b,y\n1,nan,dog\n", "NaN text" },
+    { 0, 2, 2, "a,b,y\n1,inf,dog\n", "infinite text" },
+    { 0, 2, 1, "a,b,y\n\"1,2,cat\n", "unterminated quote" },
+    { 0, 2, 3, "a,b,y\n1,2,\n", "empty label" },
+    { 0, 1, 0, "a,c,y\n1,2,cat\n", "missing column b" },
+    { 1, 3, 8, "name: bad\ndata: D\nlabel: [y]\nfeatures: [a, b]\n"
+               "model: {kind: logreg}\n", "label not a string" },
+    { 1, 2, 1, "name: bad\ndta: D\n", "unknown key" },
+    { 1, 6, 24, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "model: {kind: logreg}\nsplit: {test_fraction: 1.5}\n",
       "test_fraction out of range" },
-    { 1, 5, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-            "model: {kind: tree}\n", "unknown model kind" },
-    { 1, 5, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-            "model: {kind: logreg, n_trees: 3}\n", "forest key for logreg" },
-    { 1, 4, "name: bad\ndata: D\nlabel: y\nfeatures: [a, a]\n"
-            "model: {kind: logreg}\n", "duplicate feature" },
-    { 1, 5, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-            "model: {kind: logreg, l2: abc}\n", "l2 not a number" },
+    { 1, 5, 15, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "model: {kind: tree}\n", "unknown model kind" },
+    { 1, 5, 23, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "model: {kind: logreg, n_trees: 3}\n",
+      "forest key for logreg" },
+    { 1, 4, 15, "name: bad\ndata: D\nlabel: y\nfeatures: [a, a]\n"
+                "model: {kind: logreg}\n", "duplicate feature" },
+    { 1, 5, 27, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "model: {kind: logreg, l2: abc}\n", "l2 not a number" },
 };
 
 
@@ -1084,7 +1087,15 @@ test_bad_inputs(const char *reg)
                "%s: %s exits %d", expect, bad_inputs[i].why,
                bad_inputs[i].yaml ? 3 : 4);
 
-        test_path(want, sizeof(want), "%s:%d:", file, bad_inputs[i].line);
+        if (bad_inputs[i].col) {
+            test_path(want, sizeof(want), "%s:%d:%d: ", file,
+                      bad_inputs[i].line, bad_inputs[i].col);
+
+        } else {
+            test_path(want, sizeof(want), "%s:%d: ", file,
+                      bad_inputs[i].line);
+        }
+
         ok(strstr(r.err, want) != NULL, "%s: %s: stderr names %s",
            expect, bad_inputs[i].why, want);
         tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);

@@ -3,8 +3,9 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Training YAML: a full and a minimal configuration, the defaults, and
- * every kind of mistake, each of which must fail with "<file>:<line>:"
- * and its own reason.  The files are written into a mkdtemp() directory.
+ * every kind of mistake, each of which must fail with
+ * "<file>:<line>:<col>:" and its own reason.  The files are written
+ * into a mkdtemp() directory.
  */
 
 
@@ -29,167 +30,168 @@ static const bad_case_t  bad[] = {
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "color: red\n",
-      "5: unknown key \"color\"" },
+      "5:1: unknown key \"color\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "split:\n  seed: 1\n  tset_fraction: 0.3\n",
-      "7: unknown key \"tset_fraction\" in split" },
+      "7:3: unknown key \"tset_fraction\" in split" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: abc\n",
-      "6: model.l2: expected a number, got \"abc\"" },
+      "6:7: model.l2: expected a number, got \"abc\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: -1\n",
-      "6: model.l2: expected a number >= 0, got \"-1\"" },
+      "6:7: model.l2: expected a number >= 0, got \"-1\"" },
 
     { "label: y\nfeatures: [a]\nmodel: {kind: logreg}\n",
-      "1: missing required key \"data\"" },
+      "1:1: missing required key \"data\"" },
 
     { "data: d.csv\nfeatures: [a]\nmodel: {kind: logreg}\n",
-      "1: missing required key \"label\"" },
+      "1:1: missing required key \"label\"" },
 
     { "data: d.csv\nlabel: y\nmodel: {kind: logreg}\n",
-      "1: missing required key \"features\"" },
+      "1:1: missing required key \"features\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\n\nmodel:\n  l2: 1\n",
-      "6: missing required key \"kind\" in model" },
+      "6:3: missing required key \"kind\" in model" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "label: z\n",
-      "5: duplicate key \"label\" (first on line 2)" },
+      "5:1: duplicate key \"label\" (first on line 2)" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - a\n  - b\n  - name: a\n"
       "model: {kind: logreg}\n",
-      "6: features: duplicate feature \"a\" (features[0] and features[2])" },
+      "6:5: features: duplicate feature \"a\" (features[0] and features[2])" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a, y]\nmodel: {kind: logreg}\n",
-      "2: label: \"y\" is also listed as features[1]" },
+      "2:8: label: \"y\" is also listed as features[1]" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "split: {test_fraction: 1.5}\n",
-      "5: split.test_fraction: expected a number in (0, 1), got \"1.5\"" },
+      "5:24: split.test_fraction: expected a number in (0, 1), got \"1.5\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
       "  n_bins: 300\n",
-      "6: model.n_bins: expected an integer in [2, 256], got \"300\"" },
+      "6:11: model.n_bins: expected an integer in [2, 256], got \"300\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  n_trees: 10\n",
-      "6: model.n_trees: not a parameter of kind logreg" },
+      "6:3: model.n_trees: not a parameter of kind logreg" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
       "  tol: 0.1\n",
-      "6: model.tol: not a parameter of kind forest" },
+      "6:3: model.tol: not a parameter of kind forest" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a\nmodel: {kind: logreg}\n",
-      "4: did not find expected ',' or ']' (while parsing a flow sequence "
+      "4:6: did not find expected ',' or ']' (while parsing a flow sequence "
       "at line 3)" },
 
     { "data: d.csv\n  label: y\n",
-      "2: mapping values are not allowed in this context" },
+      "2:8: mapping values are not allowed in this context" },
 
     { "name: Iris\ndata: d.csv\nlabel: y\nfeatures: [a]\n"
       "model: {kind: logreg}\n",
-      "1: name: expected [a-z0-9_-]{1,64}, got \"Iris\"" },
+      "1:7: name: expected [a-z0-9_-]{1,64}, got \"Iris\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "missing: maybe\n",
-      "5: missing: expected fail, drop or impute, got \"maybe\"" },
+      "5:10: missing: expected fail, drop or impute, got \"maybe\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "classes: [x, y, x]\n",
-      "5: classes: duplicate class \"x\"" },
+      "5:17: classes: duplicate class \"x\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "classes: [x]\n",
-      "5: classes: expected at least 2 classes, got 1" },
+      "5:10: classes: expected at least 2 classes, got 1" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - name: a\n    type: double\n"
       "model: {kind: logreg}\n",
-      "5: features[0].type: expected float or integer, got \"double\"" },
+      "5:11: features[0].type: expected float or integer, got \"double\"" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - {name: a, min: 10, max: 5}\n"
       "model: {kind: logreg}\n",
-      "4: features[0].max: 5 is less than min 10" },
+      "4:29: features[0].max: 5 is less than min 10" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - {name: a, size: 5}\n"
       "model: {kind: logreg}\n",
-      "4: unknown key \"size\" in features[0]" },
+      "4:15: unknown key \"size\" in features[0]" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - {type: float}\n"
       "model: {kind: logreg}\n",
-      "4: missing required key \"name\" in features[0]" },
+      "4:5: missing required key \"name\" in features[0]" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "split: {stratify: yes}\n",
-      "5: split.stratify: expected true or false, got \"yes\"" },
+      "5:19: split.stratify: expected true or false, got \"yes\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "split: {seed: -1}\n",
-      "5: split.seed: expected an integer >= 0, got \"-1\"" },
+      "5:15: split.seed: expected an integer >= 0, got \"-1\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a, b]\nmodel:\n  kind: forest\n"
       "  max_features: 3\n",
-      "6: model.max_features: 3 is more than the 2 features" },
+      "6:17: model.max_features: 3 is more than the 2 features" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a, b]\nmodel:\n  kind: forest\n"
       "  max_features: log2\n",
-      "6: model.max_features: expected sqrt or an integer, got \"log2\"" },
+      "6:17: model.max_features: expected sqrt or an integer, got \"log2\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: \"1.0\"\n",
-      "6: model.l2: expected a number, got a quoted string \"1.0\"" },
+      "6:7: model.l2: expected a number, got a quoted string \"1.0\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  max_iter: 1.5\n",
-      "6: model.max_iter: expected an integer in [1, 1000000], got \"1.5\"" },
+      "6:13: model.max_iter: expected an integer in [1, 1000000], "
+      "got \"1.5\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  tol: 0\n",
-      "6: model.tol: expected a number > 0, got \"0\"" },
+      "6:8: model.tol: expected a number > 0, got \"0\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: \"\\e[2J\\t\"\n",
-      "6: model.l2: expected a number, got a quoted string "
+      "6:7: model.l2: expected a number, got a quoted string "
       "\"\\x1b[2J\\x09\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: .nan\n",
-      "6: model.l2: expected a number, got \".nan\"" },
+      "6:7: model.l2: expected a number, got \".nan\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: gbt}\n",
-      "4: model.kind: expected logreg or forest, got \"gbt\"" },
+      "4:15: model.kind: expected logreg or forest, got \"gbt\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "gates: {min_accuracy: 2}\n",
-      "5: gates.min_accuracy: expected a number in [0, 1], got \"2\"" },
+      "5:23: gates.min_accuracy: expected a number in [0, 1], got \"2\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: []\nmodel: {kind: logreg}\n",
-      "3: features: the list is empty" },
+      "3:11: features: the list is empty" },
 
     { "data:\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n",
-      "1: data: expected a string, got nothing" },
+      "1:6: data: expected a string, got nothing" },
 
     { "data: d.csv\nlabel: y\nfeatures: {a: 1}\nmodel: {kind: logreg}\n",
-      "3: features: expected a list, got a mapping" },
+      "3:11: features: expected a list, got a mapping" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: logreg\n",
-      "4: model: expected a mapping, got \"logreg\"" },
+      "4:8: model: expected a mapping, got \"logreg\"" },
 
     { "- a\n- b\n",
-      "1: configuration: expected a mapping, got a list" },
+      "1:1: configuration: expected a mapping, got a list" },
 
     { "",
       "1: the file holds no configuration" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "---\ndata: e.csv\n",
-      "5: more than one YAML document" },
+      "5:1: more than one YAML document" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
       "  max_depth: 65\n",
-      "6: model.max_depth: expected an integer in [0, 64], got \"65\"" },
+      "6:14: model.max_depth: expected an integer in [0, 64], got \"65\"" },
 };
 
 

@@ -143,7 +143,7 @@ typedef struct {
 } mlclf_train_metrics_t;
 
 
-/* mlclf_train_config.c: YAML; errors read "<file>:<line>: <reason>" */
+/* mlclf_train_config.c: YAML; errors read "<file>:<line>:<col>: ..." */
 int mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     mlclf_err_t *err);
 void mlclf_train_config_free(mlclf_train_config_t *cf);

@@ -47,7 +47,8 @@
  * Labels and class names are compared as text.  Numbers must be plain
  * (unquoted) YAML scalars; strings may be quoted.  Unknown keys,
  * duplicate keys, keys of the other model kind, values of the wrong type
- * or out of range are errors: "<file>:<line>: <key>: <reason>".
+ * or out of range are errors: "<file>:<line>:<col>: <key>: <reason>",
+ * at the offending key or value.
  */
 
 
@@ -151,8 +152,10 @@ mlclf_cf_error(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
 
-    return mlclf_err_set(ctx->err, MLCLF_EINVAL, "%s:%zu: %s", ctx->path,
+    return mlclf_err_set(ctx->err, MLCLF_EINVAL, "%s:%zu:%zu: %s",
+                         ctx->path,
                          node ? (size_t) node->start_mark.line + 1 : 1,
+                         node ? (size_t) node->start_mark.column + 1 : 1,
                          msg);
 }
 
@@ -1276,9 +1279,10 @@ mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     }
 
     if (yaml_document_get_root_node(&extra) != NULL) {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: more than one YAML "
-                           "document", path,
-                           (size_t) extra.start_mark.line + 1);
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: more than one "
+                           "YAML document", path,
+                           (size_t) extra.start_mark.line + 1,
+                           (size_t) extra.start_mark.column + 1);
         yaml_document_delete(&extra);
         goto done;
     }
@@ -1306,15 +1310,18 @@ syntax:
         rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
 
     } else if (parser.context) {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: %s (%s at line %zu)",
-                           path, (size_t) parser.problem_mark.line + 1,
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: %s (%s at line "
+                           "%zu)", path,
+                           (size_t) parser.problem_mark.line + 1,
+                           (size_t) parser.problem_mark.column + 1,
                            parser.problem ? parser.problem : "syntax error",
                            parser.context,
                            (size_t) parser.context_mark.line + 1);
 
     } else {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: %s", path,
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: %s", path,
                            (size_t) parser.problem_mark.line + 1,
+                           (size_t) parser.problem_mark.column + 1,
                            parser.problem ? parser.problem : "syntax error");
     }
 
