@@ -993,9 +993,10 @@ test_failures(const char *reg)
 
 /*
  * Bad inputs through the whole command: each exits with its code, names
- * the file, line and column (0: none) on stderr and leaves the registry
- * without a trace.  A CSV case is the data of a good config; a YAML
- * case is the config.
+ * the file, line and column (0: none) on stderr, and msg if set, and
+ * leaves the registry without a trace.  A CSV case is the data of a
+ * good config (with classes: [cat, dog], or none if free_labels); a
+ * YAML case is the config.
  */
 typedef struct {
     unsigned                  yaml:1;
@@ -1003,35 +1004,53 @@ typedef struct {
     int                       col;
     const char               *text;
     const char               *why;
+    const char               *msg;
+    unsigned                  free_labels:1;
 } test_bad_t;
 
 
 static const test_bad_t  bad_inputs[] = {
-    { 0, 3, 2, "a,b,y\n1,2,cat\n1,x,dog\n", "not a number" },
-    { 0, 2, 3, "a,b,y\n1,2,cow\n", "unknown label" },
-    { 0, 3, 3, "a,b,y\n1,2,cat\n1,2\n", "too few fields" },
-    { 0, 2, 4, "a,b,y\n1,2,cat,9\n", "too many fields" },
-    { 0, 2, 2, "a,b,y\n1,,cat\n", "missing value, policy fail" },
-    { 0, 2, 2, "a,b,y\n1,nan,dog\n", "NaN text" },
-    { 0, 2, 2, "a,b,y\n1,inf,dog\n", "infinite text" },
-    { 0, 2, 1, "a,b,y\n\"1,2,cat\n", "unterminated quote" },
-    { 0, 2, 3, "a,b,y\n1,2,\n", "empty label" },
-    { 0, 1, 0, "a,c,y\n1,2,cat\n", "missing column b" },
+    { 0, 3, 2, "a,b,y\n1,2,cat\n1,x,dog\n", "not a number", NULL, 0 },
+    { 0, 2, 3, "a,b,y\n1,2,cow\n", "unknown label", NULL, 0 },
+    { 0, 3, 3, "a,b,y\n1,2,cat\n1,2\n", "too few fields", NULL, 0 },
+    { 0, 2, 4, "a,b,y\n1,2,cat,9\n", "too many fields", NULL, 0 },
+    { 0, 2, 2, "a,b,y\n1,,cat\n", "missing value, policy fail", NULL, 0 },
+    { 0, 2, 2, "a,b,y\n1,nan,dog\n", "NaN text", NULL, 0 },
+    { 0, 2, 2, "a,b,y\n1,inf,dog\n", "infinite text", NULL, 0 },
+    { 0, 2, 1, "a,b,y\n\"1,2,cat\n", "unterminated quote", NULL, 0 },
+    { 0, 2, 3, "a,b,y\n1,2,\n", "empty label", NULL, 0 },
+    { 0, 1, 0, "a,c,y\n1,2,cat\n", "missing column b", NULL, 0 },
     { 1, 3, 8, "name: bad\ndata: D\nlabel: [y]\nfeatures: [a, b]\n"
-               "model: {kind: logreg}\n", "label not a string" },
-    { 1, 2, 1, "name: bad\ndta: D\n", "unknown key" },
+               "model: {kind: logreg}\n", "label not a string", NULL, 0 },
+    { 1, 2, 1, "name: bad\ndta: D\n", "unknown key", NULL, 0 },
     { 1, 6, 24, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
                 "model: {kind: logreg}\nsplit: {test_fraction: 1.5}\n",
-      "test_fraction out of range" },
+      "test_fraction out of range", NULL, 0 },
     { 1, 5, 15, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-                "model: {kind: tree}\n", "unknown model kind" },
+                "model: {kind: tree}\n", "unknown model kind", NULL, 0 },
     { 1, 5, 23, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
                 "model: {kind: logreg, n_trees: 3}\n",
-      "forest key for logreg" },
+      "forest key for logreg", NULL, 0 },
     { 1, 4, 15, "name: bad\ndata: D\nlabel: y\nfeatures: [a, a]\n"
-                "model: {kind: logreg}\n", "duplicate feature" },
+                "model: {kind: logreg}\n", "duplicate feature", NULL, 0 },
     { 1, 5, 27, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-                "model: {kind: logreg, l2: abc}\n", "l2 not a number" },
+                "model: {kind: logreg, l2: abc}\n", "l2 not a number",
+      NULL, 0 },
+
+    /* labels and names that a model cannot hold: refused on reading */
+    { 0, 3, 3, "a,b,y\n1,2,cat\n3,4,caf\xc3\xa9\n5,6,dog\n",
+      "non-ASCII label", "cannot be a class label: byte 4 is 0xc3", 1 },
+    { 0, 3, 3, "a,b,y\n1,2,cat\n3,4,\"do\ng\"\n5,6,dog\n",
+      "label with a line break", "cannot be a class label: byte 3 is 0x0a",
+      1 },
+    { 1, 4, 15, "name: bad\ndata: D\nlabel: y\n"
+                "features: [a, \"b\\u00e9\"]\nmodel: {kind: logreg}\n",
+      "non-ASCII feature name",
+      "cannot be a feature name: byte 2 is 0xc3", 0 },
+    { 1, 5, 11, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "classes: [\"c\\nat\", dog]\nmodel: {kind: logreg}\n",
+      "class with a line break",
+      "cannot be a class label: byte 2 is 0x0a", 0 },
 };
 
 
@@ -1073,6 +1092,14 @@ test_bad_inputs(const char *reg)
             file = conf;
             expect = "config";
 
+        } else if (bad_inputs[i].free_labels) {
+            test_write(data, bad_inputs[i].text);
+            test_path(text, sizeof(text), "name: bad\ndata: %s\nlabel: y\n"
+                      "features: [a, b]\nmodel: {kind: logreg}\n", data);
+            test_write(conf, text);
+            file = data;
+            expect = "data";
+
         } else {
             test_write(data, bad_inputs[i].text);
             test_small_config(conf, "bad", data, "");
@@ -1100,12 +1127,64 @@ test_bad_inputs(const char *reg)
            expect, bad_inputs[i].why, want);
         tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
 
+        if (bad_inputs[i].msg) {
+            ok(strstr(r.err, bad_inputs[i].msg) != NULL, "%s: %s: says %s",
+               expect, bad_inputs[i].why, bad_inputs[i].msg);
+        }
+
         test_path(want, sizeof(want), "%s/bad", reg);
         ok(access(want, F_OK) != 0 && test_entries(reg, "bad") == 0,
            "%s: %s: nothing published", expect, bad_inputs[i].why);
 
         test_run_free(&r);
     }
+}
+
+
+/*
+ * A label longer than a model can hold is refused where it stands in
+ * the CSV, by its length, as data (exit 4): never trained on.
+ */
+static void
+test_long_label(const char *reg)
+{
+    char         data[128], conf[128], text[512], want[256], *csv, *p;
+    size_t       n;
+    test_run_t   r;
+    const char  *args[8];
+
+    n = 1024 * 1024;
+    csv = malloc(n + 64);
+    p = csv + sprintf(csv, "a,b,y\n1,2,cat\n3,4,");
+    memset(p, 'x', n);
+    strcpy(p + n, "\n5,6,dog\n7,8,cat\n");
+
+    test_path(data, sizeof(data), "%s/long-label.csv", tmp);
+    test_path(conf, sizeof(conf), "%s/long-label.yaml", tmp);
+    test_write(data, csv);
+    free(csv);
+
+    test_path(text, sizeof(text), "name: long_label\ndata: %s\nlabel: y\n"
+              "features: [a, b]\nmodel: {kind: logreg}\n", data);
+    test_write(conf, text);
+
+    args[0] = "--config";
+    args[1] = conf;
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = NULL;
+
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "1 MB label exits 4");
+    test_path(want, sizeof(want), "mlclf-train: data: %s:3:3: y: ", data);
+    ok(strncmp(r.err, want, strlen(want)) == 0
+       && strstr(r.err, "cannot be a class label: 1048576 bytes, more "
+                 "than 255\n") != NULL,
+       "1 MB label: file:line:col and its length on stderr");
+    tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
+    test_path(want, sizeof(want), "%s/long_label", reg);
+    ok(access(want, F_OK) != 0, "1 MB label: nothing published");
+    test_run_free(&r);
 }
 
 
@@ -1207,6 +1286,7 @@ main(void)
     test_versions_promote(reg1);
     test_failures(reg3);
     test_bad_inputs(reg3);
+    test_long_label(reg3);
     test_missing(reg3);
 
     test_rmtree(tmp);

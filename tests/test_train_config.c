@@ -189,6 +189,27 @@ static const bad_case_t  bad[] = {
       "---\ndata: e.csv\n",
       "5:1: more than one YAML document" },
 
+    /* names and classes the model format cannot hold */
+    { "data: d.csv\nlabel: y\nfeatures: [a, \"caf\\u00e9\"]\n"
+      "model: {kind: logreg}\n",
+      "3:15: features[1]: \"caf\\xc3\\xa9\" cannot be a feature name: "
+      "byte 4 is 0xc3, not printable ASCII" },
+
+    { "data: d.csv\nlabel: y\nfeatures:\n  - name: \"a\\nb\"\n"
+      "model: {kind: logreg}\n",
+      "4:11: features[0].name: \"a\\x0ab\" cannot be a feature name: "
+      "byte 2 is 0x0a, not printable ASCII" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "classes: [cat, \"d\\xf6g\"]\n",
+      "5:16: classes[1]: \"d\\xc3\\xb6g\" cannot be a class label: "
+      "byte 2 is 0xc3, not printable ASCII" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "classes:\n  - \"\\tcat\"\n  - dog\n",
+      "6:5: classes[0]: \"\\x09cat\" cannot be a class label: "
+      "byte 1 is 0x09, not printable ASCII" },
+
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
       "  max_depth: 65\n",
       "6:14: model.max_depth: expected an integer in [0, 64], got \"65\"" },
@@ -333,6 +354,42 @@ main(void)
              "([a-z0-9_-]{1,64})", path);
     is_str(err.msg, want, "no name: message");
     free(path);
+
+    /* names of 255 bytes are the limit; 256 are refused */
+
+    {
+        char  yaml[1024], name[300];
+
+        memset(name, 'n', 256);
+        name[255] = '\0';
+        snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
+                 "features: [a, %s]\nclasses: [x, %s]\n"
+                 "model: {kind: logreg}\n", name, name);
+        path = write_yaml("long.yaml", yaml);
+        rc = mlclf_train_config_load(&cf, path, &err);
+        is_int(rc, MLCLF_OK, "255-byte feature name and class load");
+        if (rc == MLCLF_OK) {
+            is_int(strlen(cf.features[1].name), 255,
+                   "255-byte feature name kept");
+            mlclf_train_config_free(&cf);
+        }
+
+        free(path);
+
+        name[255] = 'n';
+        name[256] = '\0';
+        snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
+                 "features: [a, %s]\nmodel: {kind: logreg}\n", name);
+        path = write_yaml("long.yaml", yaml);
+        rc = mlclf_train_config_load(&cf, path, &err);
+        is_int(rc, MLCLF_EINVAL, "256-byte feature name: EINVAL");
+        mlclf_train_config_free(&cf);
+        snprintf(want, sizeof(want), "%s:3:15: features[1]: \"%.37s...\" "
+                 "cannot be a feature name: 256 bytes, more than 255", path,
+                 name);
+        is_str(err.msg, want, "256-byte feature name: message");
+        free(path);
+    }
 
     /* the bad ones */
 

@@ -44,8 +44,10 @@
  *     min_accuracy: 0         # in [0, 1], on the test split
  *     min_macro_f1: 0         # in [0, 1]
  *
- * Labels and class names are compared as text.  Numbers must be plain
- * (unquoted) YAML scalars; strings may be quoted.  Unknown keys,
+ * Feature names and classes go into the model, whose format takes 1 to
+ * 255 bytes of printable ASCII (mlclf_name_check()): others are refused
+ * here.  Labels and class names are compared as text.  Numbers must be
+ * plain (unquoted) YAML scalars; strings may be quoted.  Unknown keys,
  * duplicate keys, keys of the other model kind, values of the wrong type
  * or out of range are errors: "<file>:<line>:<col>: <key>: <reason>",
  * at the offending key or value.
@@ -100,6 +102,8 @@ static int mlclf_cf_u32(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
 static int mlclf_cf_bool(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
     const char *key, unsigned *out);
 static int mlclf_cf_valid_name(const char *s);
+static int mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, const char *s, const char *what);
 static int mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
 static int mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
@@ -575,6 +579,29 @@ mlclf_cf_valid_name(const char *s)
 }
 
 
+/*
+ * A feature name or class label goes into the model as it is: refused
+ * here, where it is written, if the model format cannot hold it.
+ */
+static int
+mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, const char *s, const char *what)
+{
+    char         show[MLCLF_TRAIN_QUOTE_LEN];
+    size_t       len;
+    mlclf_err_t  why;
+
+    len = strlen(s);
+
+    if (mlclf_name_check(s, len, &why) == MLCLF_OK) {
+        return MLCLF_OK;
+    }
+
+    return mlclf_cf_error(ctx, node, "%s: %s cannot be a %s: %s", key,
+                          mlclf_train_quote(s, len, show), what, why.msg);
+}
+
+
 static int
 mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node)
@@ -623,6 +650,12 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
                 return rc;
             }
 
+            rc = mlclf_cf_model_name(ctx, item, key, f->name,
+                                     "feature name");
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
+
         } else if (item->type == YAML_MAPPING_NODE) {
             rc = mlclf_cf_mapping(ctx, item, key, mlclf_cf_feature_keys,
                                   vals, knodes);
@@ -637,6 +670,12 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
             snprintf(key, sizeof(key), "features[%zu].name", i);
             rc = mlclf_cf_string(ctx, vals[0], key, &f->name);
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
+
+            rc = mlclf_cf_model_name(ctx, vals[0], key, f->name,
+                                     "feature name");
             if (rc != MLCLF_OK) {
                 return rc;
             }
@@ -747,6 +786,12 @@ mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
         }
 
         rc = mlclf_cf_string(ctx, item, key, &cf->classes[i]);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        rc = mlclf_cf_model_name(ctx, item, key, cf->classes[i],
+                                 "class label");
         if (rc != MLCLF_OK) {
             return rc;
         }

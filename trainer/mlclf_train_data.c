@@ -127,6 +127,7 @@ static int mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
     size_t k, size_t line, size_t col, double *out, int *missing);
 static int mlclf_dl_check(mlclf_dl_chunk_t *ch, size_t k, double v,
     const char *s, size_t len, size_t line, size_t col);
+static size_t mlclf_dl_field_len(const mlclf_dl_field_t *f);
 static int mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
     size_t line, size_t col, uint32_t *id);
 static void mlclf_dl_parse(mlclf_dl_chunk_t *ch);
@@ -820,6 +821,39 @@ mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t k,
 }
 
 
+/* a field's length without its "" escapes, counted in place */
+static size_t
+mlclf_dl_field_len(const mlclf_dl_field_t *f)
+{
+    size_t       n;
+    const char  *p;
+
+    n = (size_t) (f->e - f->s);
+
+    if (!f->escaped) {
+        return n;
+    }
+
+    /* inside a quoted field every '"' is the first of a pair */
+    for (p = f->s; p < f->e; p += 2) {
+        p = memchr(p, '"', (size_t) (f->e - p));
+        if (p == NULL) {
+            break;
+        }
+
+        n--;
+    }
+
+    return n;
+}
+
+
+/*
+ * A label becomes a class label of the model: one the format cannot
+ * hold fails here, where it is, and one too long fails on its length
+ * alone, before anything is copied (a 100 MB field costs no more than
+ * its scan).
+ */
 static int
 mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
     size_t col, uint32_t *id)
@@ -828,17 +862,27 @@ mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
     size_t       len;
     int32_t      i;
     const char  *s, *name;
+    mlclf_err_t  why;
 
     name = ch->dl->cf->label;
-
-    if (mlclf_dl_unescape(ch, f, &s, &len) != MLCLF_OK) {
-        mlclf_dl_fail(ch, line, col, "out of memory");
-        return MLCLF_ENOMEM;
-    }
+    len = mlclf_dl_field_len(f);
 
     if (len == 0) {
         mlclf_dl_fail(ch, line, col, "%s: empty label", name);
         return MLCLF_EINVAL;
+    }
+
+    if (mlclf_name_check(NULL, len, &why) != MLCLF_OK) {
+        mlclf_dl_fail(ch, line, col, "%s: %s cannot be a class label: %s",
+                      name,
+                      mlclf_train_quote(f->s, (size_t) (f->e - f->s), show),
+                      why.msg);
+        return MLCLF_EINVAL;
+    }
+
+    if (mlclf_dl_unescape(ch, f, &s, &len) != MLCLF_OK) {
+        mlclf_dl_fail(ch, line, col, "out of memory");
+        return MLCLF_ENOMEM;
     }
 
     if (ch->dl->classes) {
@@ -858,9 +902,10 @@ mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
     i = mlclf_dl_labels_find(&ch->labels, s, len);
 
     if (i < 0) {
-        if (memchr(s, '\0', len) != NULL) {
-            mlclf_dl_fail(ch, line, col, "%s: the label contains a NUL "
-                          "byte", name);
+        if (mlclf_name_check(s, len, &why) != MLCLF_OK) {
+            mlclf_dl_fail(ch, line, col, "%s: %s cannot be a class label: "
+                          "%s", name, mlclf_train_quote(s, len, show),
+                          why.msg);
             return MLCLF_EINVAL;
         }
 
