@@ -62,8 +62,9 @@ static const test_case_t  cases[] = {
 };
 
 
-static char  bin[4096];
-static char  tmp[64];
+static char      bin[4096];
+static char      tmp[64];
+static unsigned  test_alarm;    /* seconds a run may take, 0: no limit */
 
 
 static char *
@@ -185,6 +186,11 @@ test_exec(test_run_t *r, const char *epoch, const char *const *args)
         close(fd);
 
         setenv("LC_ALL", "C", 1);
+
+        /* kept across execv(): a run that hangs is killed, not waited */
+        if (test_alarm) {
+            alarm(test_alarm);
+        }
 
         if (epoch) {
             setenv("SOURCE_DATE_EPOCH", epoch, 1);
@@ -1142,6 +1148,77 @@ test_bad_inputs(const char *reg)
 
 
 /*
+ * A FIFO, a directory or a device as the data or the configuration is
+ * refused at once (a FIFO used to block the trainer forever), with the
+ * data or config exit code; nothing is published.
+ */
+static void
+test_not_regular(const char *reg)
+{
+    int          i;
+    char         fifo[128], conf[128], text[512], want[256];
+    test_run_t   r;
+    const char  *args[8];
+
+    static const struct {
+        const char           *config;       /* NULL: conf */
+        const char           *data;         /* NULL: the FIFO */
+        int                   status;
+        const char           *what;
+        const char           *msg;
+    } cases[] = {
+        { NULL, NULL, MLCLF_TRAIN_EXIT_DATA, "FIFO as data",
+          "a FIFO, not a regular file" },
+        { NULL, "/dev/zero", MLCLF_TRAIN_EXIT_DATA, "/dev/zero as data",
+          "/dev/zero: a character device, not a regular file" },
+        { NULL, "/tmp", MLCLF_TRAIN_EXIT_DATA, "directory as data",
+          "/tmp: a directory, not a regular file" },
+        { "", NULL, MLCLF_TRAIN_EXIT_CONFIG, "FIFO as --config",
+          "a FIFO, not a regular file" },
+    };
+
+    test_path(fifo, sizeof(fifo), "%s/input.fifo", tmp);
+    test_path(conf, sizeof(conf), "%s/not-regular.yaml", tmp);
+
+    if (!ok(mkfifo(fifo, 0600) == 0, "mkfifo %s", fifo)) {
+        return;
+    }
+
+    args[0] = "--config";
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = NULL;
+
+    test_alarm = 30;
+
+    for (i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++) {
+        test_path(text, sizeof(text), "name: not_regular\ndata: %s\n"
+                  "label: y\nfeatures: [a, b]\nmodel: {kind: logreg}\n",
+                  cases[i].data ? cases[i].data : fifo);
+        test_write(conf, text);
+
+        args[1] = cases[i].config ? fifo : conf;
+
+        test_exec(&r, EPOCH, args);
+        is_int(r.status, cases[i].status, "%s: exits %d", cases[i].what,
+               cases[i].status);
+        test_path(want, sizeof(want), "mlclf-train: %s: ",
+                  cases[i].config ? "config" : "data");
+        ok(strncmp(r.err, want, strlen(want)) == 0
+           && strstr(r.err, cases[i].msg) != NULL, "%s: says %s",
+           cases[i].what, cases[i].msg);
+        tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
+        test_path(want, sizeof(want), "%s/not_regular", reg);
+        ok(access(want, F_OK) != 0, "%s: nothing published", cases[i].what);
+        test_run_free(&r);
+    }
+
+    test_alarm = 0;
+    unlink(fifo);
+}
+
+
+/*
  * A label longer than a model can hold is refused where it stands in
  * the CSV, by its length, as data (exit 4): never trained on.
  */
@@ -1287,6 +1364,7 @@ main(void)
     test_failures(reg3);
     test_bad_inputs(reg3);
     test_long_label(reg3);
+    test_not_regular(reg3);
     test_missing(reg3);
 
     test_rmtree(tmp);

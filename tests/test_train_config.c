@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <tap.h>
 #include <mlclf_train.h>
@@ -416,6 +417,35 @@ main(void)
     is_int(rc, MLCLF_EIO, "missing file: EIO");
     is_str(err.msg, "/nonexistent/x.yaml: No such file or directory",
            "missing file: message");
+
+    /*
+     * Not regular files: refused without waiting for a writer (the
+     * alarm ends the test if opening the FIFO blocks).
+     */
+    snprintf(want, sizeof(want), "%s/fifo.yaml", dir);
+    if (mkfifo(want, 0600) == 0) {
+        alarm(20);
+        rc = mlclf_train_config_load(&cf, want, &err);
+        alarm(0);
+        is_int(rc, MLCLF_EIO, "FIFO: EIO");
+        ok(strstr(err.msg, "/fifo.yaml: a FIFO, not a regular file")
+           != NULL, "FIFO: message");
+        unlink(want);
+
+    } else {
+        ok(0, "mkfifo %s", want);
+    }
+
+    rc = mlclf_train_config_load(&cf, dir, &err);
+    is_int(rc, MLCLF_EIO, "directory: EIO");
+    snprintf(want, sizeof(want), "%s: a directory, not a regular file",
+             dir);
+    is_str(err.msg, want, "directory: message");
+
+    rc = mlclf_train_config_load(&cf, "/dev/null", &err);
+    is_int(rc, MLCLF_EIO, "character device: EIO");
+    is_str(err.msg, "/dev/null: a character device, not a regular file",
+           "character device: message");
 
     unlink(dir);
     snprintf(want, sizeof(want), "rm -rf %s", dir);

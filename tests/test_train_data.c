@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <tap.h>
 #include <mlclf_train.h>
@@ -685,6 +686,36 @@ main(void)
     is_int(rc, MLCLF_EIO, "missing file: EIO");
     snprintf(want, sizeof(want), "%s: No such file or directory", csv);
     is_str(err.msg, want, "missing file: message");
+
+    /*
+     * Not regular files: refused without waiting for a writer (the
+     * alarm ends the test if opening the FIFO blocks).
+     */
+    snprintf(csv, sizeof(csv), "%s/fifo.csv", dir);
+    if (mkfifo(csv, 0600) == 0) {
+        alarm(20);
+        rc = mlclf_train_data_load(&d, &cf, &err);
+        alarm(0);
+        is_int(rc, MLCLF_EIO, "FIFO: EIO");
+        snprintf(want, sizeof(want), "%s: a FIFO, not a regular file", csv);
+        is_str(err.msg, want, "FIFO: message");
+        unlink(csv);
+
+    } else {
+        ok(0, "mkfifo %s", csv);
+    }
+
+    snprintf(csv, sizeof(csv), "%s", dir);
+    rc = mlclf_train_data_load(&d, &cf, &err);
+    is_int(rc, MLCLF_EIO, "directory: EIO");
+    snprintf(want, sizeof(want), "%s: a directory, not a regular file", dir);
+    is_str(err.msg, want, "directory: message");
+
+    snprintf(csv, sizeof(csv), "/dev/zero");
+    rc = mlclf_train_data_load(&d, &cf, &err);
+    is_int(rc, MLCLF_EIO, "character device: EIO");
+    is_str(err.msg, "/dev/zero: a character device, not a regular file",
+           "character device: message");
 
     snprintf(want, sizeof(want), "rm -rf %s", dir);
     if (system(want) != 0) {

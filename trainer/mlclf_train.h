@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <mlclf.h>
 
 
@@ -201,6 +202,14 @@ const char *mlclf_train_quote(const char *s, size_t len, char *buf);
 
 /* Number of online cores (>= 1). */
 uint32_t mlclf_train_ncpu(void);
+
+/*
+ * Opens path for reading if it is a regular file, and fills *st.  A
+ * FIFO, device, directory or socket is refused without blocking (a FIFO
+ * with no writer would wait forever): "<path>: a FIFO, not a regular
+ * file".  Returns the descriptor, or -1 with err set to MLCLF_EIO.
+ */
+int mlclf_train_open(const char *path, struct stat *st, mlclf_err_t *err);
 
 
 /*

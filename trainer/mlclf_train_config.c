@@ -55,7 +55,6 @@
 
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1192,21 +1191,9 @@ mlclf_cf_read(const char *path, char **buf, size_t *len, mlclf_err_t *err)
     ssize_t      r;
     struct stat  st;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = mlclf_train_open(path, &st, err);
     if (fd == -1) {
-        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path,
-                             strerror(errno));
-    }
-
-    if (fstat(fd, &st) == -1) {
-        e = errno;
-        close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path, strerror(e));
-    }
-
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "%s: not a regular file", path);
+        return MLCLF_EIO;
     }
 
     if (st.st_size > MLCLF_CF_MAX_FILE) {

@@ -25,7 +25,6 @@
 
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -162,21 +161,9 @@ mlclf_dl_read(const char *path, mlclf_train_data_t *d, mlclf_err_t *err)
     ssize_t      r;
     struct stat  st;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = mlclf_train_open(path, &st, err);
     if (fd == -1) {
-        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path,
-                             strerror(errno));
-    }
-
-    if (fstat(fd, &st) == -1) {
-        e = errno;
-        close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path, strerror(e));
-    }
-
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "%s: not a regular file", path);
+        return MLCLF_EIO;
     }
 
     size = (size_t) st.st_size;

@@ -3,10 +3,13 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Small helpers for mlclf-train: a monotonic clock, the number of cores
- * this process may run on, and text quoted for messages.
+ * this process may run on, opening input files, and text quoted for
+ * messages.
  */
 
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,6 +61,57 @@ mlclf_train_ncpu(void)
     }
 
     return (uint32_t) n;
+}
+
+
+/*
+ * O_NONBLOCK: open(2) of a FIFO waits for a writer, and a device may
+ * wait too; the type is known only once it is open.  O_NOCTTY: a
+ * terminal named as input must not become ours.
+ */
+int
+mlclf_train_open(const char *path, struct stat *st, mlclf_err_t *err)
+{
+    int          fd, e, fl;
+    const char  *type;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd == -1) {
+        mlclf_err_set(err, MLCLF_EIO, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+
+    if (fstat(fd, st) == -1) {
+        e = errno;
+        close(fd);
+        mlclf_err_set(err, MLCLF_EIO, "%s: %s", path, strerror(e));
+        return -1;
+    }
+
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+
+        type = S_ISDIR(st->st_mode) ? "a directory, "
+               : S_ISFIFO(st->st_mode) ? "a FIFO, "
+               : S_ISCHR(st->st_mode) ? "a character device, "
+               : S_ISBLK(st->st_mode) ? "a block device, "
+               : S_ISSOCK(st->st_mode) ? "a socket, " : "";
+
+        mlclf_err_set(err, MLCLF_EIO, "%s: %snot a regular file", path,
+                      type);
+        return -1;
+    }
+
+    /* reads block again, as a regular file's always do */
+    fl = fcntl(fd, F_GETFL);
+    if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+        e = errno;
+        close(fd);
+        mlclf_err_set(err, MLCLF_EIO, "%s: fcntl: %s", path, strerror(e));
+        return -1;
+    }
+
+    return fd;
 }
 
 
