@@ -1219,6 +1219,49 @@ test_not_regular(const char *reg)
 
 
 /*
+ * A configuration nested 100,000 deep is refused at its 65th level, at
+ * once (it took half a minute before nesting was bounded).
+ */
+static void
+test_deep_yaml(const char *reg)
+{
+    char         conf[128], want[256], *yaml, *p;
+    size_t       n;
+    test_run_t   r;
+    const char  *args[8];
+
+    n = 100000;
+    yaml = malloc(2 * n + 64);
+    p = yaml + sprintf(yaml, "name: deep\nx: ");
+    memset(p, '[', n);
+    memset(p + n, ']', n);
+    strcpy(p + 2 * n, "\n");
+
+    test_path(conf, sizeof(conf), "%s/deep.yaml", tmp);
+    test_write(conf, yaml);
+    free(yaml);
+
+    args[0] = "--config";
+    args[1] = conf;
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = NULL;
+
+    test_alarm = 30;
+    test_exec(&r, EPOCH, args);
+    test_alarm = 0;
+
+    is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "100,000 levels exit 3");
+    test_path(want, sizeof(want), "mlclf-train: config: %s:2:67: lists and "
+              "mappings nested more than 64 deep\n", conf);
+    is_str(r.err, want, "100,000 levels: file:line:col on stderr");
+    test_path(want, sizeof(want), "%s/deep", reg);
+    ok(access(want, F_OK) != 0, "100,000 levels: nothing published");
+    test_run_free(&r);
+}
+
+
+/*
  * A label longer than a model can hold is refused where it stands in
  * the CSV, by its length, as data (exit 4): never trained on.
  */
@@ -1365,6 +1408,7 @@ main(void)
     test_bad_inputs(reg3);
     test_long_label(reg3);
     test_not_regular(reg3);
+    test_deep_yaml(reg3);
     test_missing(reg3);
 
     test_rmtree(tmp);

@@ -356,6 +356,66 @@ main(void)
     is_str(err.msg, want, "no name: message");
     free(path);
 
+    /*
+     * Nesting: 64 levels (the top-level mapping is one) reach the usual
+     * checks, 65 are refused where the 65th opens, in flow and in block
+     * style; 100,000 levels are refused as fast (the alarm ends the
+     * test if they take the quadratic time they once did).
+     */
+
+    {
+        char    *yaml, *p;
+        size_t   n, k;
+
+        static const struct {
+            size_t        levels;
+            const char   *want;
+        } flow[] = {
+            { 63, "1:1: unknown key \"x\"" },
+            { 64, "1:67: lists and mappings nested more than 64 deep" },
+            { 100000, "1:67: lists and mappings nested more than 64 deep" },
+        };
+
+        for (k = 0; k < sizeof(flow) / sizeof(flow[0]); k++) {
+            n = flow[k].levels;
+            yaml = malloc(2 * n + 16);
+            p = yaml + sprintf(yaml, "x: ");
+            memset(p, '[', n);
+            memset(p + n, ']', n);
+            strcpy(p + 2 * n, "\n");
+
+            path = write_yaml("deep.yaml", yaml);
+            free(yaml);
+
+            alarm(20);
+            rc = mlclf_train_config_load(&cf, path, &err);
+            alarm(0);
+
+            snprintf(want, sizeof(want), "%s:%s", path, flow[k].want);
+            is_int(rc, MLCLF_EINVAL, "%zu nested lists: EINVAL", n);
+            is_str(err.msg, want, "%zu nested lists: message", n);
+            free(path);
+        }
+
+        /* k1: {k2: {k3: ...}} in block style, one level per line */
+        yaml = malloc(70 * 160);
+        p = yaml;
+
+        for (k = 0; k < 70; k++) {
+            p += sprintf(p, "%*sk%zu:\n", (int) (2 * k), "", k + 1);
+        }
+
+        path = write_yaml("deep.yaml", yaml);
+        free(yaml);
+
+        rc = mlclf_train_config_load(&cf, path, &err);
+        snprintf(want, sizeof(want), "%s:65:129: lists and mappings nested "
+                 "more than 64 deep", path);
+        is_int(rc, MLCLF_EINVAL, "70 nested mappings: EINVAL");
+        is_str(err.msg, want, "70 nested mappings: message");
+        free(path);
+    }
+
     /* names of 255 bytes are the limit; 256 are refused */
 
     {

@@ -44,13 +44,14 @@
  *     min_accuracy: 0         # in [0, 1], on the test split
  *     min_macro_f1: 0         # in [0, 1]
  *
- * Feature names and classes go into the model, whose format takes 1 to
- * 255 bytes of printable ASCII (mlclf_name_check()): others are refused
- * here.  Labels and class names are compared as text.  Numbers must be
- * plain (unquoted) YAML scalars; strings may be quoted.  Unknown keys,
- * duplicate keys, keys of the other model kind, values of the wrong type
- * or out of range are errors: "<file>:<line>:<col>: <key>: <reason>",
- * at the offending key or value.
+ * Lists and mappings nest at most 64 deep (the top-level mapping is the
+ * first level).  Feature names and classes go into the model, whose
+ * format takes 1 to 255 bytes of printable ASCII (mlclf_name_check()):
+ * others are refused here.  Labels and class names are compared as
+ * text.  Numbers must be plain (unquoted) YAML scalars; strings may be
+ * quoted.  Unknown keys, duplicate keys, keys of the other model kind,
+ * values of the wrong type or out of range are errors:
+ * "<file>:<line>:<col>: <key>: <reason>", at the offending key or value.
  */
 
 
@@ -66,8 +67,9 @@
 #include <mlclf_train.h>
 
 
-#define MLCLF_CF_MAX_FILE  (16 * 1024 * 1024)
-#define MLCLF_CF_GOT_LEN   (MLCLF_TRAIN_QUOTE_LEN + 16)
+#define MLCLF_CF_MAX_FILE   (16 * 1024 * 1024)
+#define MLCLF_CF_MAX_DEPTH  64      /* lists and mappings, the root's too */
+#define MLCLF_CF_GOT_LEN    (MLCLF_TRAIN_QUOTE_LEN + 16)
 
 
 typedef struct {
@@ -117,6 +119,8 @@ static int mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *root);
 static int mlclf_cf_default_name(mlclf_train_config_t *cf, mlclf_err_t *err);
 static int mlclf_cf_read(const char *path, char **buf, size_t *len,
+    mlclf_err_t *err);
+static int mlclf_cf_depth(const char *path, const char *buf, size_t len,
     mlclf_err_t *err);
 
 
@@ -1239,6 +1243,74 @@ mlclf_cf_read(const char *path, char **buf, size_t *len, mlclf_err_t *err)
 }
 
 
+/*
+ * libyaml takes time quadratic in the nesting depth (its scanner keeps
+ * a possible key per open flow level and looks at all of them for every
+ * token): 100,000 nested "[" took half a minute.  No configuration
+ * needs more than three levels, so this first pass over the events stops
+ * at the first list or mapping deeper than MLCLF_CF_MAX_DEPTH, before
+ * the depth gets costly, and the whole load stays linear in the file
+ * size.  A syntax error is left to the loader, which finds the same one.
+ */
+static int
+mlclf_cf_depth(const char *path, const char *buf, size_t len,
+    mlclf_err_t *err)
+{
+    int            rc;
+    size_t         depth;
+    yaml_event_t   ev;
+    yaml_parser_t  parser;
+
+    if (!yaml_parser_initialize(&parser)) {
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    yaml_parser_set_input_string(&parser, (const unsigned char *) buf, len);
+
+    rc = MLCLF_OK;
+    depth = 0;
+
+    for ( ;; ) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            if (parser.error == YAML_MEMORY_ERROR) {
+                rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+            }
+
+            break;
+        }
+
+        if (ev.type == YAML_SEQUENCE_START_EVENT
+            || ev.type == YAML_MAPPING_START_EVENT)
+        {
+            if (++depth > MLCLF_CF_MAX_DEPTH) {
+                rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: lists "
+                                   "and mappings nested more than %d deep",
+                                   path, (size_t) ev.start_mark.line + 1,
+                                   (size_t) ev.start_mark.column + 1,
+                                   MLCLF_CF_MAX_DEPTH);
+                yaml_event_delete(&ev);
+                break;
+            }
+
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT
+                   || ev.type == YAML_MAPPING_END_EVENT)
+        {
+            depth--;
+
+        } else if (ev.type == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+
+        yaml_event_delete(&ev);
+    }
+
+    yaml_parser_delete(&parser);
+
+    return rc;
+}
+
+
 int
 mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     mlclf_err_t *err)
@@ -1277,6 +1349,13 @@ mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
 
     rc = mlclf_cf_read(path, &buf, &len, err);
     if (rc != MLCLF_OK) {
+        mlclf_train_config_free(cf);
+        return rc;
+    }
+
+    rc = mlclf_cf_depth(path, buf, len, err);
+    if (rc != MLCLF_OK) {
+        free(buf);
         mlclf_train_config_free(cf);
         return rc;
     }
