@@ -93,6 +93,24 @@ uint32_t mlclf_crc32(uint32_t crc, const void *data, size_t len);
 
 
 /*
+ * The model format's rule for one feature name or class label
+ * (mlclf_format.h): 1 to MLCLF_MAX_NAME_LEN (255) bytes, each printable
+ * ASCII (0x20..0x7e).  name holds len bytes and needs no NUL.  The
+ * length is checked before any byte is read, so a huge string is
+ * refused at once; with name NULL only the length is checked (for a
+ * producer that knows a length before it holds the bytes, such as a
+ * quoted CSV field before unescaping).  Returns MLCLF_OK, or
+ * MLCLF_ESTRINGS with err->msg a reason to put after the caller's own
+ * context: "empty", "300 bytes, more than 255", "byte 4 is 0xc3, not
+ * printable ASCII" (bytes count from 1).  Names being distinct is the
+ * caller's check.  The reader and the writer check with this function;
+ * so do producers of names, such as the trainer, to refuse them before
+ * any work is done.
+ */
+int mlclf_name_check(const char *name, size_t len, mlclf_err_t *err);
+
+
+/*
  * Reads path into memory that nothing can change afterwards and verifies
  * every byte of that copy: magic, version, sizes, section bounds, both
  * CRCs, finite parameters, feature and tree indices.  The copy is a

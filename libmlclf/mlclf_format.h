@@ -80,8 +80,9 @@
 /*
  * Feature names, n_features NUL-terminated strings back to back, in
  * feature order; count = n_features, length = total bytes with NULs.
- * Each name is 1..255 bytes of printable ASCII (0x20..0x7e); no two are
- * equal.  Required.
+ * Each name is 1..255 bytes of printable ASCII (0x20..0x7e), the rule
+ * that mlclf_name_check() (mlclf.h) applies; no two are equal.
+ * Required.
  */
 #define MLCLF_SECTION_FEATURE_NAMES   1
 

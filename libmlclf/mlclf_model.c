@@ -606,6 +606,35 @@ mlclf_alloc_names(mlclf_model_t *m, mlclf_err_t *err)
 }
 
 
+int
+mlclf_name_check(const char *name, size_t len, mlclf_err_t *err)
+{
+    size_t  i;
+
+    /* the length first: a huge string is refused without reading it */
+
+    if (len == 0) {
+        return mlclf_err_set(err, MLCLF_ESTRINGS, "empty");
+    }
+
+    if (len > MLCLF_MAX_NAME_LEN) {
+        return mlclf_err_set(err, MLCLF_ESTRINGS, "%zu bytes, more than %d",
+                             len, MLCLF_MAX_NAME_LEN);
+    }
+
+    for (i = 0; name != NULL && i < len; i++) {
+        if ((unsigned char) name[i] < 0x20 || (unsigned char) name[i] > 0x7e)
+        {
+            return mlclf_err_set(err, MLCLF_ESTRINGS, "byte %zu is 0x%02x, "
+                                 "not printable ASCII", i + 1,
+                                 (unsigned char) name[i]);
+        }
+    }
+
+    return MLCLF_OK;
+}
+
+
 /*
  * Splits a string table into names[] and checks each name.  Duplicates
  * are found with a hash: the feature hash, kept for
@@ -620,7 +649,8 @@ mlclf_parse_names(mlclf_model_t *m, const uint8_t *p,
     size_t                       j, len, pos, cap;
     uint32_t                     i, n, h, mask, *hash;
     const char                  *what, **names;
-    const uint8_t               *d;
+    mlclf_err_t                  why;
+    const uint8_t               *d, *nul;
     const mlclf_file_section_t  *e;
 
     e = &s->sec[type];
@@ -656,18 +686,9 @@ mlclf_parse_names(mlclf_model_t *m, const uint8_t *p,
     pos = 0;
 
     for (i = 0; i < n; i++) {
-        for (len = 0; pos + len < e->length && d[pos + len] != '\0'; len++) {
-            if (d[pos + len] < 0x20 || d[pos + len] > 0x7e) {
-                rc = mlclf_err_set(err, MLCLF_ESTRINGS,
-                                   "section %u (%s): %s %u: byte %zu (0x%02x)"
-                                   " is not printable ASCII", s->index[type],
-                                   mlclf_section_name(type), what, i, len,
-                                   d[pos + len]);
-                goto done;
-            }
-        }
+        nul = memchr(d + pos, '\0', (size_t) (e->length - pos));
 
-        if (pos + len == e->length) {
+        if (nul == NULL) {
             rc = mlclf_err_set(err, MLCLF_ESTRINGS,
                                "section %u (%s): %s %u is not "
                                "NUL-terminated", s->index[type],
@@ -675,12 +696,13 @@ mlclf_parse_names(mlclf_model_t *m, const uint8_t *p,
             goto done;
         }
 
-        if (len == 0 || len > MLCLF_MAX_NAME_LEN) {
+        len = (size_t) (nul - (d + pos));
+
+        if (mlclf_name_check((const char *) d + pos, len, &why) != MLCLF_OK)
+        {
             rc = mlclf_err_set(err, MLCLF_ESTRINGS,
-                               "section %u (%s): %s %u is %zu bytes, "
-                               "expected 1..%d", s->index[type],
-                               mlclf_section_name(type), what, i, len,
-                               MLCLF_MAX_NAME_LEN);
+                               "section %u (%s): %s %u: %s", s->index[type],
+                               mlclf_section_name(type), what, i, why.msg);
             goto done;
         }
 

@@ -39,12 +39,17 @@ static int mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     uint32_t *n, mlclf_err_t *err);
 
 
-/* Total bytes of a string table, each string with its NUL. */
+/*
+ * Total bytes of a string table, each string with its NUL; each string
+ * must pass mlclf_name_check().
+ */
 static int
 mlclf_w_strings(const char *const *s, uint32_t n, const char *what,
     uint64_t *length, mlclf_err_t *err)
 {
-    uint32_t  i;
+    size_t       len;
+    uint32_t     i;
+    mlclf_err_t  why;
 
     if (s == NULL) {
         return mlclf_err_set(err, MLCLF_EINVAL, "no %ss", what);
@@ -57,7 +62,14 @@ mlclf_w_strings(const char *const *s, uint32_t n, const char *what,
             return mlclf_err_set(err, MLCLF_EINVAL, "%s %u is NULL", what, i);
         }
 
-        *length += strlen(s[i]) + 1;
+        len = strlen(s[i]);
+
+        if (mlclf_name_check(s[i], len, &why) != MLCLF_OK) {
+            return mlclf_err_set(err, MLCLF_ESTRINGS, "%s %u: %s", what, i,
+                                 why.msg);
+        }
+
+        *length += len + 1;
     }
 
     return MLCLF_OK;

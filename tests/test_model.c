@@ -807,6 +807,99 @@ test_writer_rejects(void)
 }
 
 
+/*
+ * The one rule for names and labels: lengths 1..255, printable ASCII
+ * only, the length judged before any byte is read (the 100 MB "name"
+ * below is never touched past its first page), and the writer says
+ * which name broke it.
+ */
+static void
+test_name_check(void)
+{
+    int            rc;
+    char           name[300], *huge;
+    void          *buf;
+    size_t         len, i, pg;
+    const char    *labels[3];
+    mlclf_err_t    err;
+    mlclf_spec_t   spec;
+
+    static const struct {
+        const char           *name;
+        size_t                len;
+        int                   rc;
+        const char           *msg;
+    } cases[] = {
+        { "x", 1, MLCLF_OK, "" },
+        { " ~", 2, MLCLF_OK, "" },
+        { "", 0, MLCLF_ESTRINGS, "empty" },
+        { "caf\xc3\xa9", 5, MLCLF_ESTRINGS,
+          "byte 4 is 0xc3, not printable ASCII" },
+        { "a\nb", 3, MLCLF_ESTRINGS, "byte 2 is 0x0a, not printable ASCII" },
+        { "a\x7f", 2, MLCLF_ESTRINGS, "byte 2 is 0x7f, not printable ASCII" },
+        { "\x1f", 1, MLCLF_ESTRINGS, "byte 1 is 0x1f, not printable ASCII" },
+        { "a\0b", 3, MLCLF_ESTRINGS, "byte 2 is 0x00, not printable ASCII" },
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(&err, 0, sizeof(err));
+        rc = mlclf_name_check(cases[i].name, cases[i].len, &err);
+        is_int(rc, cases[i].rc, "name check %zu: code", i);
+
+        if (cases[i].rc != MLCLF_OK) {
+            is_str(err.msg, cases[i].msg, "name check %zu: reason", i);
+        }
+    }
+
+    memset(name, 'n', sizeof(name));
+    is_int(mlclf_name_check(name, 255, NULL), MLCLF_OK, "255 bytes pass");
+
+    is_int(mlclf_name_check(NULL, 255, NULL), MLCLF_OK,
+           "no bytes: 255 is a good length");
+    is_int(mlclf_name_check(NULL, 0, NULL), MLCLF_ESTRINGS,
+           "no bytes: 0 is not");
+    is_int(mlclf_name_check(NULL, 256, NULL), MLCLF_ESTRINGS,
+           "no bytes: 256 is not");
+
+    rc = mlclf_name_check(name, 256, &err);
+    is_int(rc, MLCLF_ESTRINGS, "256 bytes fail");
+    is_str(err.msg, "256 bytes, more than 255", "256 bytes: reason");
+
+    /* one readable byte, then a guard page: reading on would fault */
+    pg = (size_t) sysconf(_SC_PAGESIZE);
+    huge = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (ok(huge != MAP_FAILED && mprotect(huge + pg, pg, PROT_NONE) == 0,
+           "a page with a guard page"))
+    {
+        huge[pg - 1] = 'x';
+        rc = mlclf_name_check(huge + pg - 1, 100 * 1024 * 1024, &err);
+        is_int(rc, MLCLF_ESTRINGS, "100 MB: refused on its length");
+        is_str(err.msg, "104857600 bytes, more than 255",
+               "100 MB: reason");
+        munmap(huge, 2 * pg);
+    }
+
+    logreg_spec(&spec);
+    labels[0] = "a";
+    labels[1] = "b\tc";
+    labels[2] = "c";
+    spec.class_labels = labels;
+    rc = mlclf_write_buffer(&spec, &buf, &len, &err);
+    is_int(rc, MLCLF_ESTRINGS, "writer: tab in a class label");
+    is_str(err.msg, "class label 1: byte 2 is 0x09, not printable ASCII",
+           "writer: names the label and the byte");
+
+    name[256] = '\0';
+    labels[1] = name;
+    rc = mlclf_write_buffer(&spec, &buf, &len, &err);
+    is_int(rc, MLCLF_ESTRINGS, "writer: 256-byte class label");
+    is_str(err.msg, "class label 1: 256 bytes, more than 255",
+           "writer: 256-byte label: reason");
+}
+
+
 static void
 test_misc(void)
 {
@@ -1140,6 +1233,7 @@ main(void)
     test_nonfinite();
     test_trees();
     test_writer_rejects();
+    test_name_check();
     test_misc();
     test_every_byte(MLCLF_KIND_LOGREG);
     test_every_byte(MLCLF_KIND_FOREST);

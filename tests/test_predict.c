@@ -522,9 +522,9 @@ test_logreg_determinism(void)
  * A forest damaged in memory after it was verified: children pointing
  * back at themselves or far out of range, features and leaf rows out of
  * range, tree starts out of range.  Each walk must end (no endless
- * loop), read nothing outside twice the model's size (the room
- * mlclf_model_open() reserves; under ASan a read past it fails the test)
- * and still return a class.
+ * loop), read nothing outside the room that mlclf_model_open() reserves
+ * after a model (the model is placed at the start of as large a mapping
+ * here: a read past it faults) and still return a class.
  */
 static void
 test_forest_damaged(void)

@@ -62,8 +62,9 @@ static const test_case_t  cases[] = {
 };
 
 
-static char  bin[4096];
-static char  tmp[64];
+static char      bin[4096];
+static char      tmp[64];
+static unsigned  test_alarm;    /* seconds a run may take, 0: no limit */
 
 
 static char *
@@ -185,6 +186,11 @@ test_exec(test_run_t *r, const char *epoch, const char *const *args)
         close(fd);
 
         setenv("LC_ALL", "C", 1);
+
+        /* kept across execv(): a run that hangs is killed, not waited */
+        if (test_alarm) {
+            alarm(test_alarm);
+        }
 
         if (epoch) {
             setenv("SOURCE_DATE_EPOCH", epoch, 1);
@@ -993,42 +999,64 @@ test_failures(const char *reg)
 
 /*
  * Bad inputs through the whole command: each exits with its code, names
- * the file and line on stderr and leaves the registry without a trace.
- * A CSV case is the data of a good config; a YAML case is the config.
+ * the file, line and column (0: none) on stderr, and msg if set, and
+ * leaves the registry without a trace.  A CSV case is the data of a
+ * good config (with classes: [cat, dog], or none if free_labels); a
+ * YAML case is the config.
  */
 typedef struct {
     unsigned                  yaml:1;
     int                       line;
+    int                       col;
     const char               *text;
     const char               *why;
+    const char               *msg;
+    unsigned                  free_labels:1;
 } test_bad_t;
 
 
 static const test_bad_t  bad_inputs[] = {
-    { 0, 3, "a,b,y\n1,2,cat\n1,x,dog\n", "not a number" },
-    { 0, 2, "a,b,y\n1,2,cow\n", "unknown label" },
-    { 0, 3, "a,b,y\n1,2,cat\n1,2\n", "too few fields" },
-    { 0, 2, "a,b,y\n1,2,cat,9\n", "too many fields" },
-    { 0, 2, "a,b,y\n1,,cat\n", "missing value, policy fail" },
-    { 0, 2, "a,b,y\n1,nan,dog\n", "NaN text" },
-    { 0, 2, "a,b,y\n1,inf,dog\n", "infinite text" },
-    { 0, 2, "a,b,y\n\"1,2,cat\n", "unterminated quote" },
-    { 0, 2, "a,b,y\n1,2,\n", "empty label" },
-    { 0, 1, "a,c,y\n1,2,cat\n", "missing column b" },
-    { 1, 3, "name: bad\ndata: D\nlabel: [y]\nfeatures: [a, b]\n"
-            "model: {kind: logreg}\n", "label not a string" },
-    { 1, 2, "name: bad\ndta: D\n", "unknown key" },
-    { 1, 6, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-            "model: {kind: logreg}\nsplit: {test_fraction: 1.5}\n",
-      "test_fraction out of range" },
-    { 1, 5, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-            "model: {kind: tree}\n", "unknown model kind" },
-    { 1, 5, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-            "model: {kind: logreg, n_trees: 3}\n", "forest key for logreg" },
-    { 1, 4, "name: bad\ndata: D\nlabel: y\nfeatures: [a, a]\n"
-            "model: {kind: logreg}\n", "duplicate feature" },
-    { 1, 5, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
-            "model: {kind: logreg, l2: abc}\n", "l2 not a number" },
+    { 0, 3, 2, "a,b,y\n1,2,cat\n1,x,dog\n", "not a number", NULL, 0 },
+    { 0, 2, 3, "a,b,y\n1,2,cow\n", "unknown label", NULL, 0 },
+    { 0, 3, 3, "a,b,y\n1,2,cat\n1,2\n", "too few fields", NULL, 0 },
+    { 0, 2, 4, "a,b,y\n1,2,cat,9\n", "too many fields", NULL, 0 },
+    { 0, 2, 2, "a,b,y\n1,,cat\n", "missing value, policy fail", NULL, 0 },
+    { 0, 2, 2, "a,b,y\n1,nan,dog\n", "NaN text", NULL, 0 },
+    { 0, 2, 2, "a,b,y\n1,inf,dog\n", "infinite text", NULL, 0 },
+    { 0, 2, 1, "a,b,y\n\"1,2,cat\n", "unterminated quote", NULL, 0 },
+    { 0, 2, 3, "a,b,y\n1,2,\n", "empty label", NULL, 0 },
+    { 0, 1, 0, "a,c,y\n1,2,cat\n", "missing column b", NULL, 0 },
+    { 1, 3, 8, "name: bad\ndata: D\nlabel: [y]\nfeatures: [a, b]\n"
+               "model: {kind: logreg}\n", "label not a string", NULL, 0 },
+    { 1, 2, 1, "name: bad\ndta: D\n", "unknown key", NULL, 0 },
+    { 1, 6, 24, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "model: {kind: logreg}\nsplit: {test_fraction: 1.5}\n",
+      "test_fraction out of range", NULL, 0 },
+    { 1, 5, 15, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "model: {kind: tree}\n", "unknown model kind", NULL, 0 },
+    { 1, 5, 23, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "model: {kind: logreg, n_trees: 3}\n",
+      "forest key for logreg", NULL, 0 },
+    { 1, 4, 15, "name: bad\ndata: D\nlabel: y\nfeatures: [a, a]\n"
+                "model: {kind: logreg}\n", "duplicate feature", NULL, 0 },
+    { 1, 5, 27, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "model: {kind: logreg, l2: abc}\n", "l2 not a number",
+      NULL, 0 },
+
+    /* labels and names that a model cannot hold: refused on reading */
+    { 0, 3, 3, "a,b,y\n1,2,cat\n3,4,caf\xc3\xa9\n5,6,dog\n",
+      "non-ASCII label", "cannot be a class label: byte 4 is 0xc3", 1 },
+    { 0, 3, 3, "a,b,y\n1,2,cat\n3,4,\"do\ng\"\n5,6,dog\n",
+      "label with a line break", "cannot be a class label: byte 3 is 0x0a",
+      1 },
+    { 1, 4, 15, "name: bad\ndata: D\nlabel: y\n"
+                "features: [a, \"b\\u00e9\"]\nmodel: {kind: logreg}\n",
+      "non-ASCII feature name",
+      "cannot be a feature name: byte 2 is 0xc3", 0 },
+    { 1, 5, 11, "name: bad\ndata: D\nlabel: y\nfeatures: [a, b]\n"
+                "classes: [\"c\\nat\", dog]\nmodel: {kind: logreg}\n",
+      "class with a line break",
+      "cannot be a class label: byte 2 is 0x0a", 0 },
 };
 
 
@@ -1070,6 +1098,14 @@ test_bad_inputs(const char *reg)
             file = conf;
             expect = "config";
 
+        } else if (bad_inputs[i].free_labels) {
+            test_write(data, bad_inputs[i].text);
+            test_path(text, sizeof(text), "name: bad\ndata: %s\nlabel: y\n"
+                      "features: [a, b]\nmodel: {kind: logreg}\n", data);
+            test_write(conf, text);
+            file = data;
+            expect = "data";
+
         } else {
             test_write(data, bad_inputs[i].text);
             test_small_config(conf, "bad", data, "");
@@ -1084,10 +1120,23 @@ test_bad_inputs(const char *reg)
                "%s: %s exits %d", expect, bad_inputs[i].why,
                bad_inputs[i].yaml ? 3 : 4);
 
-        test_path(want, sizeof(want), "%s:%d:", file, bad_inputs[i].line);
+        if (bad_inputs[i].col) {
+            test_path(want, sizeof(want), "%s:%d:%d: ", file,
+                      bad_inputs[i].line, bad_inputs[i].col);
+
+        } else {
+            test_path(want, sizeof(want), "%s:%d: ", file,
+                      bad_inputs[i].line);
+        }
+
         ok(strstr(r.err, want) != NULL, "%s: %s: stderr names %s",
            expect, bad_inputs[i].why, want);
         tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
+
+        if (bad_inputs[i].msg) {
+            ok(strstr(r.err, bad_inputs[i].msg) != NULL, "%s: %s: says %s",
+               expect, bad_inputs[i].why, bad_inputs[i].msg);
+        }
 
         test_path(want, sizeof(want), "%s/bad", reg);
         ok(access(want, F_OK) != 0 && test_entries(reg, "bad") == 0,
@@ -1095,6 +1144,167 @@ test_bad_inputs(const char *reg)
 
         test_run_free(&r);
     }
+}
+
+
+/*
+ * A FIFO, a directory or a device as the data or the configuration is
+ * refused at once (a FIFO used to block the trainer forever), with the
+ * data or config exit code; nothing is published.
+ */
+static void
+test_not_regular(const char *reg)
+{
+    int          i;
+    char         fifo[128], conf[128], text[512], want[256];
+    test_run_t   r;
+    const char  *args[8];
+
+    static const struct {
+        const char           *config;       /* NULL: conf */
+        const char           *data;         /* NULL: the FIFO */
+        int                   status;
+        const char           *what;
+        const char           *msg;
+    } cases[] = {
+        { NULL, NULL, MLCLF_TRAIN_EXIT_DATA, "FIFO as data",
+          "a FIFO, not a regular file" },
+        { NULL, "/dev/zero", MLCLF_TRAIN_EXIT_DATA, "/dev/zero as data",
+          "/dev/zero: a character device, not a regular file" },
+        { NULL, "/tmp", MLCLF_TRAIN_EXIT_DATA, "directory as data",
+          "/tmp: a directory, not a regular file" },
+        { "", NULL, MLCLF_TRAIN_EXIT_CONFIG, "FIFO as --config",
+          "a FIFO, not a regular file" },
+    };
+
+    test_path(fifo, sizeof(fifo), "%s/input.fifo", tmp);
+    test_path(conf, sizeof(conf), "%s/not-regular.yaml", tmp);
+
+    if (!ok(mkfifo(fifo, 0600) == 0, "mkfifo %s", fifo)) {
+        return;
+    }
+
+    args[0] = "--config";
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = NULL;
+
+    test_alarm = 30;
+
+    for (i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++) {
+        test_path(text, sizeof(text), "name: not_regular\ndata: %s\n"
+                  "label: y\nfeatures: [a, b]\nmodel: {kind: logreg}\n",
+                  cases[i].data ? cases[i].data : fifo);
+        test_write(conf, text);
+
+        args[1] = cases[i].config ? fifo : conf;
+
+        test_exec(&r, EPOCH, args);
+        is_int(r.status, cases[i].status, "%s: exits %d", cases[i].what,
+               cases[i].status);
+        test_path(want, sizeof(want), "mlclf-train: %s: ",
+                  cases[i].config ? "config" : "data");
+        ok(strncmp(r.err, want, strlen(want)) == 0
+           && strstr(r.err, cases[i].msg) != NULL, "%s: says %s",
+           cases[i].what, cases[i].msg);
+        tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
+        test_path(want, sizeof(want), "%s/not_regular", reg);
+        ok(access(want, F_OK) != 0, "%s: nothing published", cases[i].what);
+        test_run_free(&r);
+    }
+
+    test_alarm = 0;
+    unlink(fifo);
+}
+
+
+/*
+ * A configuration nested 100,000 deep is refused at its 65th level, at
+ * once (it took half a minute before nesting was bounded).
+ */
+static void
+test_deep_yaml(const char *reg)
+{
+    char         conf[128], want[256], *yaml, *p;
+    size_t       n;
+    test_run_t   r;
+    const char  *args[8];
+
+    n = 100000;
+    yaml = malloc(2 * n + 64);
+    p = yaml + sprintf(yaml, "name: deep\nx: ");
+    memset(p, '[', n);
+    memset(p + n, ']', n);
+    strcpy(p + 2 * n, "\n");
+
+    test_path(conf, sizeof(conf), "%s/deep.yaml", tmp);
+    test_write(conf, yaml);
+    free(yaml);
+
+    args[0] = "--config";
+    args[1] = conf;
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = NULL;
+
+    test_alarm = 30;
+    test_exec(&r, EPOCH, args);
+    test_alarm = 0;
+
+    is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "100,000 levels exit 3");
+    test_path(want, sizeof(want), "mlclf-train: config: %s:2:67: lists and "
+              "mappings nested more than 64 deep\n", conf);
+    is_str(r.err, want, "100,000 levels: file:line:col on stderr");
+    test_path(want, sizeof(want), "%s/deep", reg);
+    ok(access(want, F_OK) != 0, "100,000 levels: nothing published");
+    test_run_free(&r);
+}
+
+
+/*
+ * A label longer than a model can hold is refused where it stands in
+ * the CSV, by its length, as data (exit 4): never trained on.
+ */
+static void
+test_long_label(const char *reg)
+{
+    char         data[128], conf[128], text[512], want[256], *csv, *p;
+    size_t       n;
+    test_run_t   r;
+    const char  *args[8];
+
+    n = 1024 * 1024;
+    csv = malloc(n + 64);
+    p = csv + sprintf(csv, "a,b,y\n1,2,cat\n3,4,");
+    memset(p, 'x', n);
+    strcpy(p + n, "\n5,6,dog\n7,8,cat\n");
+
+    test_path(data, sizeof(data), "%s/long-label.csv", tmp);
+    test_path(conf, sizeof(conf), "%s/long-label.yaml", tmp);
+    test_write(data, csv);
+    free(csv);
+
+    test_path(text, sizeof(text), "name: long_label\ndata: %s\nlabel: y\n"
+              "features: [a, b]\nmodel: {kind: logreg}\n", data);
+    test_write(conf, text);
+
+    args[0] = "--config";
+    args[1] = conf;
+    args[2] = "--registry";
+    args[3] = reg;
+    args[4] = NULL;
+
+    test_exec(&r, EPOCH, args);
+    is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "1 MB label exits 4");
+    test_path(want, sizeof(want), "mlclf-train: data: %s:3:3: y: ", data);
+    ok(strncmp(r.err, want, strlen(want)) == 0
+       && strstr(r.err, "cannot be a class label: 1048576 bytes, more "
+                 "than 255\n") != NULL,
+       "1 MB label: file:line:col and its length on stderr");
+    tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
+    test_path(want, sizeof(want), "%s/long_label", reg);
+    ok(access(want, F_OK) != 0, "1 MB label: nothing published");
+    test_run_free(&r);
 }
 
 
@@ -1196,6 +1406,9 @@ main(void)
     test_versions_promote(reg1);
     test_failures(reg3);
     test_bad_inputs(reg3);
+    test_long_label(reg3);
+    test_not_regular(reg3);
+    test_deep_yaml(reg3);
     test_missing(reg3);
 
     test_rmtree(tmp);

@@ -3,14 +3,16 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Training YAML: a full and a minimal configuration, the defaults, and
- * every kind of mistake, each of which must fail with "<file>:<line>:"
- * and its own reason.  The files are written into a mkdtemp() directory.
+ * every kind of mistake, each of which must fail with
+ * "<file>:<line>:<col>:" and its own reason.  The files are written
+ * into a mkdtemp() directory.
  */
 
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <tap.h>
 #include <mlclf_train.h>
@@ -29,162 +31,189 @@ static const bad_case_t  bad[] = {
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "color: red\n",
-      "5: unknown key \"color\"" },
+      "5:1: unknown key \"color\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "split:\n  seed: 1\n  tset_fraction: 0.3\n",
-      "7: unknown key \"tset_fraction\" in split" },
+      "7:3: unknown key \"tset_fraction\" in split" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: abc\n",
-      "6: model.l2: expected a number, got \"abc\"" },
+      "6:7: model.l2: expected a number, got \"abc\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: -1\n",
-      "6: model.l2: expected a number >= 0, got \"-1\"" },
+      "6:7: model.l2: expected a number >= 0, got \"-1\"" },
 
     { "label: y\nfeatures: [a]\nmodel: {kind: logreg}\n",
-      "1: missing required key \"data\"" },
+      "1:1: missing required key \"data\"" },
 
     { "data: d.csv\nfeatures: [a]\nmodel: {kind: logreg}\n",
-      "1: missing required key \"label\"" },
+      "1:1: missing required key \"label\"" },
 
     { "data: d.csv\nlabel: y\nmodel: {kind: logreg}\n",
-      "1: missing required key \"features\"" },
+      "1:1: missing required key \"features\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\n\nmodel:\n  l2: 1\n",
-      "6: missing required key \"kind\" in model" },
+      "6:3: missing required key \"kind\" in model" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "label: z\n",
-      "5: duplicate key \"label\" (first on line 2)" },
+      "5:1: duplicate key \"label\" (first on line 2)" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - a\n  - b\n  - name: a\n"
       "model: {kind: logreg}\n",
-      "6: features: duplicate feature \"a\" (features[0] and features[2])" },
+      "6:5: features: duplicate feature \"a\" (features[0] and features[2])" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a, y]\nmodel: {kind: logreg}\n",
-      "2: label: \"y\" is also listed as features[1]" },
+      "2:8: label: \"y\" is also listed as features[1]" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "split: {test_fraction: 1.5}\n",
-      "5: split.test_fraction: expected a number in (0, 1), got \"1.5\"" },
+      "5:24: split.test_fraction: expected a number in (0, 1), got \"1.5\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
       "  n_bins: 300\n",
-      "6: model.n_bins: expected an integer in [2, 256], got \"300\"" },
+      "6:11: model.n_bins: expected an integer in [2, 256], got \"300\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  n_trees: 10\n",
-      "6: model.n_trees: not a parameter of kind logreg" },
+      "6:3: model.n_trees: not a parameter of kind logreg" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
       "  tol: 0.1\n",
-      "6: model.tol: not a parameter of kind forest" },
+      "6:3: model.tol: not a parameter of kind forest" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a\nmodel: {kind: logreg}\n",
-      "4: did not find expected ',' or ']' (while parsing a flow sequence "
+      "4:6: did not find expected ',' or ']' (while parsing a flow sequence "
       "at line 3)" },
 
     { "data: d.csv\n  label: y\n",
-      "2: mapping values are not allowed in this context" },
+      "2:8: mapping values are not allowed in this context" },
 
     { "name: Iris\ndata: d.csv\nlabel: y\nfeatures: [a]\n"
       "model: {kind: logreg}\n",
-      "1: name: expected [a-z0-9_-]{1,64}, got \"Iris\"" },
+      "1:7: name: expected [a-z0-9_-]{1,64}, got \"Iris\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "missing: maybe\n",
-      "5: missing: expected fail, drop or impute, got \"maybe\"" },
+      "5:10: missing: expected fail, drop or impute, got \"maybe\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "classes: [x, y, x]\n",
-      "5: classes: duplicate class \"x\"" },
+      "5:17: classes: duplicate class \"x\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "classes: [x]\n",
-      "5: classes: expected at least 2 classes, got 1" },
+      "5:10: classes: expected at least 2 classes, got 1" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - name: a\n    type: double\n"
       "model: {kind: logreg}\n",
-      "5: features[0].type: expected float or integer, got \"double\"" },
+      "5:11: features[0].type: expected float or integer, got \"double\"" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - {name: a, min: 10, max: 5}\n"
       "model: {kind: logreg}\n",
-      "4: features[0].max: 5 is less than min 10" },
+      "4:29: features[0].max: 5 is less than min 10" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - {name: a, size: 5}\n"
       "model: {kind: logreg}\n",
-      "4: unknown key \"size\" in features[0]" },
+      "4:15: unknown key \"size\" in features[0]" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - {type: float}\n"
       "model: {kind: logreg}\n",
-      "4: missing required key \"name\" in features[0]" },
+      "4:5: missing required key \"name\" in features[0]" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "split: {stratify: yes}\n",
-      "5: split.stratify: expected true or false, got \"yes\"" },
+      "5:19: split.stratify: expected true or false, got \"yes\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "split: {seed: -1}\n",
-      "5: split.seed: expected an integer >= 0, got \"-1\"" },
+      "5:15: split.seed: expected an integer >= 0, got \"-1\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a, b]\nmodel:\n  kind: forest\n"
       "  max_features: 3\n",
-      "6: model.max_features: 3 is more than the 2 features" },
+      "6:17: model.max_features: 3 is more than the 2 features" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a, b]\nmodel:\n  kind: forest\n"
       "  max_features: log2\n",
-      "6: model.max_features: expected sqrt or an integer, got \"log2\"" },
+      "6:17: model.max_features: expected sqrt or an integer, got \"log2\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: \"1.0\"\n",
-      "6: model.l2: expected a number, got a quoted string \"1.0\"" },
+      "6:7: model.l2: expected a number, got a quoted string \"1.0\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  max_iter: 1.5\n",
-      "6: model.max_iter: expected an integer in [1, 1000000], got \"1.5\"" },
+      "6:13: model.max_iter: expected an integer in [1, 1000000], "
+      "got \"1.5\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  tol: 0\n",
-      "6: model.tol: expected a number > 0, got \"0\"" },
+      "6:8: model.tol: expected a number > 0, got \"0\"" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
+      "  l2: \"\\e[2J\\t\"\n",
+      "6:7: model.l2: expected a number, got a quoted string "
+      "\"\\x1b[2J\\x09\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: logreg\n"
       "  l2: .nan\n",
-      "6: model.l2: expected a number, got \".nan\"" },
+      "6:7: model.l2: expected a number, got \".nan\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: gbt}\n",
-      "4: model.kind: expected logreg or forest, got \"gbt\"" },
+      "4:15: model.kind: expected logreg or forest, got \"gbt\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "gates: {min_accuracy: 2}\n",
-      "5: gates.min_accuracy: expected a number in [0, 1], got \"2\"" },
+      "5:23: gates.min_accuracy: expected a number in [0, 1], got \"2\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: []\nmodel: {kind: logreg}\n",
-      "3: features: the list is empty" },
+      "3:11: features: the list is empty" },
 
     { "data:\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n",
-      "1: data: expected a string, got nothing" },
+      "1:6: data: expected a string, got nothing" },
 
     { "data: d.csv\nlabel: y\nfeatures: {a: 1}\nmodel: {kind: logreg}\n",
-      "3: features: expected a list, got a mapping" },
+      "3:11: features: expected a list, got a mapping" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: logreg\n",
-      "4: model: expected a mapping, got \"logreg\"" },
+      "4:8: model: expected a mapping, got \"logreg\"" },
 
     { "- a\n- b\n",
-      "1: configuration: expected a mapping, got a list" },
+      "1:1: configuration: expected a mapping, got a list" },
 
     { "",
       "1: the file holds no configuration" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "---\ndata: e.csv\n",
-      "5: more than one YAML document" },
+      "5:1: more than one YAML document" },
+
+    /* names and classes the model format cannot hold */
+    { "data: d.csv\nlabel: y\nfeatures: [a, \"caf\\u00e9\"]\n"
+      "model: {kind: logreg}\n",
+      "3:15: features[1]: \"caf\\xc3\\xa9\" cannot be a feature name: "
+      "byte 4 is 0xc3, not printable ASCII" },
+
+    { "data: d.csv\nlabel: y\nfeatures:\n  - name: \"a\\nb\"\n"
+      "model: {kind: logreg}\n",
+      "4:11: features[0].name: \"a\\x0ab\" cannot be a feature name: "
+      "byte 2 is 0x0a, not printable ASCII" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "classes: [cat, \"d\\xf6g\"]\n",
+      "5:16: classes[1]: \"d\\xc3\\xb6g\" cannot be a class label: "
+      "byte 2 is 0xc3, not printable ASCII" },
+
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
+      "classes:\n  - \"\\tcat\"\n  - dog\n",
+      "6:5: classes[0]: \"\\x09cat\" cannot be a class label: "
+      "byte 1 is 0x09, not printable ASCII" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel:\n  kind: forest\n"
       "  max_depth: 65\n",
-      "6: model.max_depth: expected an integer in [0, 64], got \"65\"" },
+      "6:14: model.max_depth: expected an integer in [0, 64], got \"65\"" },
 };
 
 
@@ -327,6 +356,102 @@ main(void)
     is_str(err.msg, want, "no name: message");
     free(path);
 
+    /*
+     * Nesting: 64 levels (the top-level mapping is one) reach the usual
+     * checks, 65 are refused where the 65th opens, in flow and in block
+     * style; 100,000 levels are refused as fast (the alarm ends the
+     * test if they take the quadratic time they once did).
+     */
+
+    {
+        char    *yaml, *p;
+        size_t   n, k;
+
+        static const struct {
+            size_t        levels;
+            const char   *want;
+        } flow[] = {
+            { 63, "1:1: unknown key \"x\"" },
+            { 64, "1:67: lists and mappings nested more than 64 deep" },
+            { 100000, "1:67: lists and mappings nested more than 64 deep" },
+        };
+
+        for (k = 0; k < sizeof(flow) / sizeof(flow[0]); k++) {
+            n = flow[k].levels;
+            yaml = malloc(2 * n + 16);
+            p = yaml + sprintf(yaml, "x: ");
+            memset(p, '[', n);
+            memset(p + n, ']', n);
+            strcpy(p + 2 * n, "\n");
+
+            path = write_yaml("deep.yaml", yaml);
+            free(yaml);
+
+            alarm(20);
+            rc = mlclf_train_config_load(&cf, path, &err);
+            alarm(0);
+
+            snprintf(want, sizeof(want), "%s:%s", path, flow[k].want);
+            is_int(rc, MLCLF_EINVAL, "%zu nested lists: EINVAL", n);
+            is_str(err.msg, want, "%zu nested lists: message", n);
+            free(path);
+        }
+
+        /* k1: {k2: {k3: ...}} in block style, one level per line */
+        yaml = malloc(70 * 160);
+        p = yaml;
+
+        for (k = 0; k < 70; k++) {
+            p += sprintf(p, "%*sk%zu:\n", (int) (2 * k), "", k + 1);
+        }
+
+        path = write_yaml("deep.yaml", yaml);
+        free(yaml);
+
+        rc = mlclf_train_config_load(&cf, path, &err);
+        snprintf(want, sizeof(want), "%s:65:129: lists and mappings nested "
+                 "more than 64 deep", path);
+        is_int(rc, MLCLF_EINVAL, "70 nested mappings: EINVAL");
+        is_str(err.msg, want, "70 nested mappings: message");
+        free(path);
+    }
+
+    /* names of 255 bytes are the limit; 256 are refused */
+
+    {
+        char  yaml[1024], name[300];
+
+        memset(name, 'n', 256);
+        name[255] = '\0';
+        snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
+                 "features: [a, %s]\nclasses: [x, %s]\n"
+                 "model: {kind: logreg}\n", name, name);
+        path = write_yaml("long.yaml", yaml);
+        rc = mlclf_train_config_load(&cf, path, &err);
+        is_int(rc, MLCLF_OK, "255-byte feature name and class load");
+        if (rc == MLCLF_OK) {
+            is_int(strlen(cf.features[1].name), 255,
+                   "255-byte feature name kept");
+            mlclf_train_config_free(&cf);
+        }
+
+        free(path);
+
+        name[255] = 'n';
+        name[256] = '\0';
+        snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
+                 "features: [a, %s]\nmodel: {kind: logreg}\n", name);
+        path = write_yaml("long.yaml", yaml);
+        rc = mlclf_train_config_load(&cf, path, &err);
+        is_int(rc, MLCLF_EINVAL, "256-byte feature name: EINVAL");
+        mlclf_train_config_free(&cf);
+        snprintf(want, sizeof(want), "%s:3:15: features[1]: \"%.37s...\" "
+                 "cannot be a feature name: 256 bytes, more than 255", path,
+                 name);
+        is_str(err.msg, want, "256-byte feature name: message");
+        free(path);
+    }
+
     /* the bad ones */
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -352,6 +477,35 @@ main(void)
     is_int(rc, MLCLF_EIO, "missing file: EIO");
     is_str(err.msg, "/nonexistent/x.yaml: No such file or directory",
            "missing file: message");
+
+    /*
+     * Not regular files: refused without waiting for a writer (the
+     * alarm ends the test if opening the FIFO blocks).
+     */
+    snprintf(want, sizeof(want), "%s/fifo.yaml", dir);
+    if (mkfifo(want, 0600) == 0) {
+        alarm(20);
+        rc = mlclf_train_config_load(&cf, want, &err);
+        alarm(0);
+        is_int(rc, MLCLF_EIO, "FIFO: EIO");
+        ok(strstr(err.msg, "/fifo.yaml: a FIFO, not a regular file")
+           != NULL, "FIFO: message");
+        unlink(want);
+
+    } else {
+        ok(0, "mkfifo %s", want);
+    }
+
+    rc = mlclf_train_config_load(&cf, dir, &err);
+    is_int(rc, MLCLF_EIO, "directory: EIO");
+    snprintf(want, sizeof(want), "%s: a directory, not a regular file",
+             dir);
+    is_str(err.msg, want, "directory: message");
+
+    rc = mlclf_train_config_load(&cf, "/dev/null", &err);
+    is_int(rc, MLCLF_EIO, "character device: EIO");
+    is_str(err.msg, "/dev/null: a character device, not a regular file",
+           "character device: message");
 
     unlink(dir);
     snprintf(want, sizeof(want), "rm -rf %s", dir);

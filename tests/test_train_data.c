@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <tap.h>
 #include <mlclf_train.h>
@@ -98,11 +99,37 @@ static const bad_case_t  bad[] = {
     { "f1,f2,f3,y\r\n\r\n1,2,3,a\r\n1,2, 0x10 ,a\r\n", 0, 0,
       "4:3: f3: \"0x10\" is not a number" },
 
-    { "f1,f2,f3,y\n1,2,3,\"a\nb\"\n\"1\n2\",x,3,b\n", 0, 0,
-      "4:1: f1: \"1\n2\" is not a number" },
+    { "f1,f2,f3,y,n\n1,2,3,a,\"a\nb\"\n\"1\n2\",x,3,b,c\n", 0, 0,
+      "4:1: f1: \"1\\x0a2\" is not a number" },
 
-    { "f1,f2,f3,y\n1,2,3,\"a\nb\"\n1,x,3,b\n", 0, 0,
+    /* shown on one line, without what a terminal would act on */
+    { "f1,f2,f3,y\n1,2,\x1b[2J\\,a\n", 0, 0,
+      "2:3: f3: \"\\x1b[2J\\x5c\" is not a number" },
+
+    { "f1,f2,f3,y\n1,2,0123456789012345678901234567890123456789x,a\n",
+      0, 0,
+      "2:3: f3: \"0123456789012345678901234567890123456...\" is not a "
+      "number" },
+
+    { "f1,f2,f3,y,n\n1,2,3,a,\"a\nb\"\n1,x,3,b,c\n", 0, 0,
       "4:2: f2: \"x\" is not a number" },
+
+    /* labels the model format cannot hold (mlclf_name_check()) */
+    { "f1,f2,f3,y\n1,2,3,a\n1,2,3,caf\xc3\xa9\n", 0, 0,
+      "3:4: y: \"caf\\xc3\\xa9\" cannot be a class label: byte 4 is "
+      "0xc3, not printable ASCII" },
+
+    { "f1,f2,f3,y\n1,2,3,a\n1,2,3,\"b\nc\"\n", 0, 0,
+      "3:4: y: \"b\\x0ac\" cannot be a class label: byte 2 is 0x0a, not "
+      "printable ASCII" },
+
+    { "f1,f2,f3,y\n1,2,3,a\n1,2,3,\"\"\"b\"\"\t\"\n", 0, 0,
+      "3:4: y: \"\\x22b\\x22\\x09\" cannot be a class label: byte 4 is "
+      "0x09, not printable ASCII" },
+
+    { "f1,f2,f3,y\r\n1,2,3,\x7f\r\n", 0, 0,
+      "2:4: y: \"\\x7f\" cannot be a class label: byte 1 is 0x7f, not "
+      "printable ASCII" },
 
     { "f1,f2,f3,y\n1,2,3,a\n1,2,3,\"b\"\"\"x\n", 0, 0,
       "3:4: unexpected character after the closing quote" },
@@ -477,6 +504,71 @@ test_page_sized(void)
 }
 
 
+/*
+ * Label lengths: 255 bytes is a class label, 256 is refused where it
+ * stands, and so is a 100 MB one, quoted with "" escapes, whose length
+ * is counted in place.
+ */
+static void
+test_long_labels(void)
+{
+    int                 rc;
+    char               *text, *p, *q, want[512];
+    size_t              n;
+    mlclf_err_t         err;
+    mlclf_train_data_t  d;
+
+    text = malloc(1024);
+    p = text + sprintf(text, "f1,f2,f3,y\n1,2,3,a\n1,2,3,");
+    memset(p, 'L', 255);
+    strcpy(p + 255, "\n");
+
+    rc = load(&d, text, 0, 0, &err);
+    is_int(rc, MLCLF_OK, "255-byte label: loads");
+    if (rc == MLCLF_OK) {
+        is_int(strlen(d.classes[0]), 255, "255-byte label: kept whole");
+        mlclf_train_data_free(&d);
+    }
+
+    strcpy(p + 255, "M\n");
+    rc = load(&d, text, 0, 0, &err);
+    is_int(rc, MLCLF_EINVAL, "256-byte label: refused");
+    mlclf_train_data_free(&d);
+    snprintf(want, sizeof(want), "%s:3:4: y: \"%.37s...\" cannot be a "
+             "class label: 256 bytes, more than 255", csv, p);
+    is_str(err.msg, want, "256-byte label: message");
+    free(text);
+
+    /* "xx""xx""xx..." unescapes to 100 MB of xx"xx"xx... */
+    n = 100 * 1024 * 1024;
+    text = malloc(n / 5 * 6 + 64);
+    q = text + sprintf(text, "f1,f2,f3,y\n1,2,3,a\n1,2,3,\"");
+
+    for (p = q; (size_t) (p - q) < n / 5 * 6; p += 6) {
+        memcpy(p, "xx\"\"xx", 6);
+    }
+
+    strcpy(p, "\"\n4,5,6,b\n");
+
+    write_csv("long.csv", text, strlen(text));
+    {
+        mlclf_train_config_t  cf;
+
+        config(&cf, 0, 0);
+        rc = mlclf_train_data_load(&d, &cf, &err);
+    }
+
+    is_int(rc, MLCLF_EINVAL, "100 MB label: refused");
+    mlclf_train_data_free(&d);
+    snprintf(want, sizeof(want), "%s:3:4: y: \"xx\\x22\\x22xxxx\\x22\\x22xxxx"
+             "\\x22\\x22xxxx\\x22\\x22xxxx\\x22\\x22xxxx\\x22\\x22xxx...\" "
+             "cannot be a class label: %zu bytes, more than 255", csv,
+             (size_t) (p - q) / 6 * 5);
+    is_str(err.msg, want, "100 MB label: message, length without escapes");
+    free(text);
+}
+
+
 /* a file big enough for the parallel path, with an error near its end */
 static void
 test_large(void)
@@ -571,6 +663,7 @@ main(void)
     test_numbers();
     test_missing();
     test_page_sized();
+    test_long_labels();
     test_large();
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -593,6 +686,36 @@ main(void)
     is_int(rc, MLCLF_EIO, "missing file: EIO");
     snprintf(want, sizeof(want), "%s: No such file or directory", csv);
     is_str(err.msg, want, "missing file: message");
+
+    /*
+     * Not regular files: refused without waiting for a writer (the
+     * alarm ends the test if opening the FIFO blocks).
+     */
+    snprintf(csv, sizeof(csv), "%s/fifo.csv", dir);
+    if (mkfifo(csv, 0600) == 0) {
+        alarm(20);
+        rc = mlclf_train_data_load(&d, &cf, &err);
+        alarm(0);
+        is_int(rc, MLCLF_EIO, "FIFO: EIO");
+        snprintf(want, sizeof(want), "%s: a FIFO, not a regular file", csv);
+        is_str(err.msg, want, "FIFO: message");
+        unlink(csv);
+
+    } else {
+        ok(0, "mkfifo %s", csv);
+    }
+
+    snprintf(csv, sizeof(csv), "%s", dir);
+    rc = mlclf_train_data_load(&d, &cf, &err);
+    is_int(rc, MLCLF_EIO, "directory: EIO");
+    snprintf(want, sizeof(want), "%s: a directory, not a regular file", dir);
+    is_str(err.msg, want, "directory: message");
+
+    snprintf(csv, sizeof(csv), "/dev/zero");
+    rc = mlclf_train_data_load(&d, &cf, &err);
+    is_int(rc, MLCLF_EIO, "character device: EIO");
+    is_str(err.msg, "/dev/zero: a character device, not a regular file",
+           "character device: message");
 
     snprintf(want, sizeof(want), "rm -rf %s", dir);
     if (system(want) != 0) {

@@ -128,7 +128,7 @@ mlclf_train_usage(FILE *f)
         "  %d  ok\n"
         "  %d  internal error (out of memory, a bug)\n"
         "  %d  bad command line\n"
-        "  %d  bad configuration\n"
+        "  %d  bad configuration (file:line:column on stderr)\n"
         "  %d  bad data (file:line:column on stderr)\n"
         "  %d  training failed\n"
         "  %d  a quality gate failed (nothing published)\n"

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <mlclf.h>
 
 
@@ -143,7 +144,7 @@ typedef struct {
 } mlclf_train_metrics_t;
 
 
-/* mlclf_train_config.c: YAML; errors read "<file>:<line>: <reason>" */
+/* mlclf_train_config.c: YAML; errors read "<file>:<line>:<col>: ..." */
 int mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     mlclf_err_t *err);
 void mlclf_train_config_free(mlclf_train_config_t *cf);
@@ -187,8 +188,28 @@ void mlclf_train_sha256_hex(const uint8_t digest[32], char hex[65]);
 /* Monotonic seconds, for progress and fit times. */
 double mlclf_train_now(void);
 
+/*
+ * s[len] (any bytes, no NUL needed) quoted for a one-line message into
+ * buf, which holds MLCLF_TRAIN_QUOTE_LEN bytes: "text", with '"', '\'
+ * and every byte outside printable ASCII written as \xNN; longer than
+ * MLCLF_TRAIN_QUOTE_MAX bytes, it is cut and ends in "...".  Returns
+ * buf.
+ */
+#define MLCLF_TRAIN_QUOTE_MAX  40
+#define MLCLF_TRAIN_QUOTE_LEN  (MLCLF_TRAIN_QUOTE_MAX * 4 + 8)
+
+const char *mlclf_train_quote(const char *s, size_t len, char *buf);
+
 /* Number of online cores (>= 1). */
 uint32_t mlclf_train_ncpu(void);
+
+/*
+ * Opens path for reading if it is a regular file, and fills *st.  A
+ * FIFO, device, directory or socket is refused without blocking (a FIFO
+ * with no writer would wait forever): "<path>: a FIFO, not a regular
+ * file".  Returns the descriptor, or -1 with err set to MLCLF_EIO.
+ */
+int mlclf_train_open(const char *path, struct stat *st, mlclf_err_t *err);
 
 
 /*

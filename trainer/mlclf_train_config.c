@@ -44,15 +44,18 @@
  *     min_accuracy: 0         # in [0, 1], on the test split
  *     min_macro_f1: 0         # in [0, 1]
  *
- * Labels and class names are compared as text.  Numbers must be plain
- * (unquoted) YAML scalars; strings may be quoted.  Unknown keys,
- * duplicate keys, keys of the other model kind, values of the wrong type
- * or out of range are errors: "<file>:<line>: <key>: <reason>".
+ * Lists and mappings nest at most 64 deep (the top-level mapping is the
+ * first level).  Feature names and classes go into the model, whose
+ * format takes 1 to 255 bytes of printable ASCII (mlclf_name_check()):
+ * others are refused here.  Labels and class names are compared as
+ * text.  Numbers must be plain (unquoted) YAML scalars; strings may be
+ * quoted.  Unknown keys, duplicate keys, keys of the other model kind,
+ * values of the wrong type or out of range are errors:
+ * "<file>:<line>:<col>: <key>: <reason>", at the offending key or value.
  */
 
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +67,9 @@
 #include <mlclf_train.h>
 
 
-#define MLCLF_CF_MAX_FILE  (16 * 1024 * 1024)
+#define MLCLF_CF_MAX_FILE   (16 * 1024 * 1024)
+#define MLCLF_CF_MAX_DEPTH  64      /* lists and mappings, the root's too */
+#define MLCLF_CF_GOT_LEN    (MLCLF_TRAIN_QUOTE_LEN + 16)
 
 
 typedef struct {
@@ -76,8 +81,7 @@ typedef struct {
 
 static int mlclf_cf_error(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static const char *mlclf_cf_got(const yaml_node_t *node, char *buf,
-    size_t size);
+static const char *mlclf_cf_got(const yaml_node_t *node, char *buf);
 static int mlclf_cf_expected(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
     const char *key, const char *what);
 static int mlclf_cf_is_null(const yaml_node_t *node);
@@ -99,6 +103,8 @@ static int mlclf_cf_u32(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
 static int mlclf_cf_bool(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
     const char *key, unsigned *out);
 static int mlclf_cf_valid_name(const char *s);
+static int mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, const char *s, const char *what);
 static int mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
 static int mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
@@ -113,6 +119,8 @@ static int mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *root);
 static int mlclf_cf_default_name(mlclf_train_config_t *cf, mlclf_err_t *err);
 static int mlclf_cf_read(const char *path, char **buf, size_t *len,
+    mlclf_err_t *err);
+static int mlclf_cf_depth(const char *path, const char *buf, size_t len,
     mlclf_err_t *err);
 
 
@@ -151,8 +159,10 @@ mlclf_cf_error(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
 
-    return mlclf_err_set(ctx->err, MLCLF_EINVAL, "%s:%zu: %s", ctx->path,
+    return mlclf_err_set(ctx->err, MLCLF_EINVAL, "%s:%zu:%zu: %s",
+                         ctx->path,
                          node ? (size_t) node->start_mark.line + 1 : 1,
+                         node ? (size_t) node->start_mark.column + 1 : 1,
                          msg);
 }
 
@@ -183,12 +193,14 @@ mlclf_cf_is_null(const yaml_node_t *node)
 }
 
 
-/* how a value reads in a message: "abc", a mapping, a list, nothing */
+/*
+ * How a value reads in a message: "abc", a mapping, a list, nothing;
+ * buf holds MLCLF_CF_GOT_LEN bytes.
+ */
 static const char *
-mlclf_cf_got(const yaml_node_t *node, char *buf, size_t size)
+mlclf_cf_got(const yaml_node_t *node, char *buf)
 {
-    size_t       len;
-    const char  *quoted;
+    char  show[MLCLF_TRAIN_QUOTE_LEN];
 
     switch (node->type) {
 
@@ -203,17 +215,11 @@ mlclf_cf_got(const yaml_node_t *node, char *buf, size_t size)
             return "nothing";
         }
 
-        quoted = node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
-                 ? "" : "a quoted string ";
-        len = node->data.scalar.length;
-
-        if (len > 48) {
-            snprintf(buf, size, "%s\"%.45s...\"", quoted,
-                     mlclf_cf_text(node));
-
-        } else {
-            snprintf(buf, size, "%s\"%s\"", quoted, mlclf_cf_text(node));
-        }
+        snprintf(buf, MLCLF_CF_GOT_LEN, "%s%s",
+                 node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+                 ? "" : "a quoted string ",
+                 mlclf_train_quote(mlclf_cf_text(node),
+                                   node->data.scalar.length, show));
 
         return buf;
 
@@ -227,10 +233,10 @@ static int
 mlclf_cf_expected(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
     const char *key, const char *what)
 {
-    char  buf[80];
+    char  buf[MLCLF_CF_GOT_LEN];
 
     return mlclf_cf_error(ctx, node, "%s: expected %s, got %s", key, what,
-                          mlclf_cf_got(node, buf, sizeof(buf)));
+                          mlclf_cf_got(node, buf));
 }
 
 
@@ -576,6 +582,29 @@ mlclf_cf_valid_name(const char *s)
 }
 
 
+/*
+ * A feature name or class label goes into the model as it is: refused
+ * here, where it is written, if the model format cannot hold it.
+ */
+static int
+mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+    const char *key, const char *s, const char *what)
+{
+    char         show[MLCLF_TRAIN_QUOTE_LEN];
+    size_t       len;
+    mlclf_err_t  why;
+
+    len = strlen(s);
+
+    if (mlclf_name_check(s, len, &why) == MLCLF_OK) {
+        return MLCLF_OK;
+    }
+
+    return mlclf_cf_error(ctx, node, "%s: %s cannot be a %s: %s", key,
+                          mlclf_train_quote(s, len, show), what, why.msg);
+}
+
+
 static int
 mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node)
@@ -624,6 +653,12 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
                 return rc;
             }
 
+            rc = mlclf_cf_model_name(ctx, item, key, f->name,
+                                     "feature name");
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
+
         } else if (item->type == YAML_MAPPING_NODE) {
             rc = mlclf_cf_mapping(ctx, item, key, mlclf_cf_feature_keys,
                                   vals, knodes);
@@ -638,6 +673,12 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
             snprintf(key, sizeof(key), "features[%zu].name", i);
             rc = mlclf_cf_string(ctx, vals[0], key, &f->name);
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
+
+            rc = mlclf_cf_model_name(ctx, vals[0], key, f->name,
+                                     "feature name");
             if (rc != MLCLF_OK) {
                 return rc;
             }
@@ -748,6 +789,12 @@ mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
         }
 
         rc = mlclf_cf_string(ctx, item, key, &cf->classes[i]);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        rc = mlclf_cf_model_name(ctx, item, key, cf->classes[i],
+                                 "class label");
         if (rc != MLCLF_OK) {
             return rc;
         }
@@ -1148,21 +1195,9 @@ mlclf_cf_read(const char *path, char **buf, size_t *len, mlclf_err_t *err)
     ssize_t      r;
     struct stat  st;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = mlclf_train_open(path, &st, err);
     if (fd == -1) {
-        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path,
-                             strerror(errno));
-    }
-
-    if (fstat(fd, &st) == -1) {
-        e = errno;
-        close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path, strerror(e));
-    }
-
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "%s: not a regular file", path);
+        return MLCLF_EIO;
     }
 
     if (st.st_size > MLCLF_CF_MAX_FILE) {
@@ -1208,6 +1243,74 @@ mlclf_cf_read(const char *path, char **buf, size_t *len, mlclf_err_t *err)
 }
 
 
+/*
+ * libyaml takes time quadratic in the nesting depth (its scanner keeps
+ * a possible key per open flow level and looks at all of them for every
+ * token): 100,000 nested "[" took half a minute.  No configuration
+ * needs more than three levels, so this first pass over the events stops
+ * at the first list or mapping deeper than MLCLF_CF_MAX_DEPTH, before
+ * the depth gets costly, and the whole load stays linear in the file
+ * size.  A syntax error is left to the loader, which finds the same one.
+ */
+static int
+mlclf_cf_depth(const char *path, const char *buf, size_t len,
+    mlclf_err_t *err)
+{
+    int            rc;
+    size_t         depth;
+    yaml_event_t   ev;
+    yaml_parser_t  parser;
+
+    if (!yaml_parser_initialize(&parser)) {
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    yaml_parser_set_input_string(&parser, (const unsigned char *) buf, len);
+
+    rc = MLCLF_OK;
+    depth = 0;
+
+    for ( ;; ) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            if (parser.error == YAML_MEMORY_ERROR) {
+                rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+            }
+
+            break;
+        }
+
+        if (ev.type == YAML_SEQUENCE_START_EVENT
+            || ev.type == YAML_MAPPING_START_EVENT)
+        {
+            if (++depth > MLCLF_CF_MAX_DEPTH) {
+                rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: lists "
+                                   "and mappings nested more than %d deep",
+                                   path, (size_t) ev.start_mark.line + 1,
+                                   (size_t) ev.start_mark.column + 1,
+                                   MLCLF_CF_MAX_DEPTH);
+                yaml_event_delete(&ev);
+                break;
+            }
+
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT
+                   || ev.type == YAML_MAPPING_END_EVENT)
+        {
+            depth--;
+
+        } else if (ev.type == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+
+        yaml_event_delete(&ev);
+    }
+
+    yaml_parser_delete(&parser);
+
+    return rc;
+}
+
+
 int
 mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     mlclf_err_t *err)
@@ -1250,6 +1353,13 @@ mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
         return rc;
     }
 
+    rc = mlclf_cf_depth(path, buf, len, err);
+    if (rc != MLCLF_OK) {
+        free(buf);
+        mlclf_train_config_free(cf);
+        return rc;
+    }
+
     if (!yaml_parser_initialize(&parser)) {
         free(buf);
         mlclf_train_config_free(cf);
@@ -1280,9 +1390,10 @@ mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     }
 
     if (yaml_document_get_root_node(&extra) != NULL) {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: more than one YAML "
-                           "document", path,
-                           (size_t) extra.start_mark.line + 1);
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: more than one "
+                           "YAML document", path,
+                           (size_t) extra.start_mark.line + 1,
+                           (size_t) extra.start_mark.column + 1);
         yaml_document_delete(&extra);
         goto done;
     }
@@ -1310,15 +1421,18 @@ syntax:
         rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
 
     } else if (parser.context) {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: %s (%s at line %zu)",
-                           path, (size_t) parser.problem_mark.line + 1,
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: %s (%s at line "
+                           "%zu)", path,
+                           (size_t) parser.problem_mark.line + 1,
+                           (size_t) parser.problem_mark.column + 1,
                            parser.problem ? parser.problem : "syntax error",
                            parser.context,
                            (size_t) parser.context_mark.line + 1);
 
     } else {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: %s", path,
+        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: %s", path,
                            (size_t) parser.problem_mark.line + 1,
+                           (size_t) parser.problem_mark.column + 1,
                            parser.problem ? parser.problem : "syntax error");
     }
 

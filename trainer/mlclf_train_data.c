@@ -25,7 +25,6 @@
 
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,8 +116,6 @@ static int32_t mlclf_dl_labels_add(mlclf_dl_labels_t *t, const char *s,
     size_t len);
 static void mlclf_dl_fail(mlclf_dl_chunk_t *ch, size_t line, size_t col,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static const char *mlclf_dl_show(const char *s, size_t len, char *buf,
-    size_t size);
 static int mlclf_dl_scan(const char **pp, const char *end,
     mlclf_dl_field_t *f, size_t *line);
 static int mlclf_dl_unescape(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
@@ -129,6 +126,7 @@ static int mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
     size_t k, size_t line, size_t col, double *out, int *missing);
 static int mlclf_dl_check(mlclf_dl_chunk_t *ch, size_t k, double v,
     const char *s, size_t len, size_t line, size_t col);
+static size_t mlclf_dl_field_len(const mlclf_dl_field_t *f);
 static int mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
     size_t line, size_t col, uint32_t *id);
 static void mlclf_dl_parse(mlclf_dl_chunk_t *ch);
@@ -163,21 +161,9 @@ mlclf_dl_read(const char *path, mlclf_train_data_t *d, mlclf_err_t *err)
     ssize_t      r;
     struct stat  st;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = mlclf_train_open(path, &st, err);
     if (fd == -1) {
-        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path,
-                             strerror(errno));
-    }
-
-    if (fstat(fd, &st) == -1) {
-        e = errno;
-        close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path, strerror(e));
-    }
-
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return mlclf_err_set(err, MLCLF_EIO, "%s: not a regular file", path);
+        return MLCLF_EIO;
     }
 
     size = (size_t) st.st_size;
@@ -394,21 +380,6 @@ mlclf_dl_fail(mlclf_dl_chunk_t *ch, size_t line, size_t col,
 
     ch->rc = mlclf_err_set(&ch->err, MLCLF_EINVAL, "%s:%zu:%zu: %s",
                            ch->dl->path, line, col + 1, msg);
-}
-
-
-/* "text" for a message, cut at 40 bytes */
-static const char *
-mlclf_dl_show(const char *s, size_t len, char *buf, size_t size)
-{
-    if (len > 40) {
-        snprintf(buf, size, "\"%.37s...\"", s);
-
-    } else {
-        snprintf(buf, size, "\"%.*s\"", (int) len, s);
-    }
-
-    return buf;
 }
 
 
@@ -745,26 +716,26 @@ static int
 mlclf_dl_check(mlclf_dl_chunk_t *ch, size_t k, double v, const char *s,
     size_t len, size_t line, size_t col)
 {
-    char                          show[64];
+    char                          show[MLCLF_TRAIN_QUOTE_LEN];
     const mlclf_train_feature_t  *f;
 
     f = &ch->dl->cf->features[k];
 
     if (f->has_min && v < f->min) {
         mlclf_dl_fail(ch, line, col, "%s: %s is below min %g", f->name,
-                      mlclf_dl_show(s, len, show, sizeof(show)), f->min);
+                      mlclf_train_quote(s, len, show), f->min);
         return MLCLF_EINVAL;
     }
 
     if (f->has_max && v > f->max) {
         mlclf_dl_fail(ch, line, col, "%s: %s is above max %g", f->name,
-                      mlclf_dl_show(s, len, show, sizeof(show)), f->max);
+                      mlclf_train_quote(s, len, show), f->max);
         return MLCLF_EINVAL;
     }
 
     if (f->integer && v != floor(v)) {
         mlclf_dl_fail(ch, line, col, "%s: %s is not an integer", f->name,
-                      mlclf_dl_show(s, len, show, sizeof(show)));
+                      mlclf_train_quote(s, len, show));
         return MLCLF_EINVAL;
     }
 
@@ -778,7 +749,7 @@ mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t k,
     size_t line, size_t col, double *out, int *missing)
 {
     int          rc;
-    char         show[64];
+    char         show[MLCLF_TRAIN_QUOTE_LEN];
     size_t       len;
     const char  *s, *name;
 
@@ -819,43 +790,86 @@ mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t k,
 
     case 2:
         mlclf_dl_fail(ch, line, col, "%s: %s is not a finite number", name,
-                      mlclf_dl_show(s, len, show, sizeof(show)));
+                      mlclf_train_quote(s, len, show));
         break;
 
     case 3:
         mlclf_dl_fail(ch, line, col, "%s: %s is out of the range of a "
                       "double", name,
-                      mlclf_dl_show(s, len, show, sizeof(show)));
+                      mlclf_train_quote(s, len, show));
         break;
 
     default:
         mlclf_dl_fail(ch, line, col, "%s: %s is not a number", name,
-                      mlclf_dl_show(s, len, show, sizeof(show)));
+                      mlclf_train_quote(s, len, show));
     }
 
     return MLCLF_EINVAL;
 }
 
 
+/* a field's length without its "" escapes, counted in place */
+static size_t
+mlclf_dl_field_len(const mlclf_dl_field_t *f)
+{
+    size_t       n;
+    const char  *p;
+
+    n = (size_t) (f->e - f->s);
+
+    if (!f->escaped) {
+        return n;
+    }
+
+    /* inside a quoted field every '"' is the first of a pair */
+    for (p = f->s; p < f->e; p += 2) {
+        p = memchr(p, '"', (size_t) (f->e - p));
+        if (p == NULL) {
+            break;
+        }
+
+        n--;
+    }
+
+    return n;
+}
+
+
+/*
+ * A label becomes a class label of the model: one the format cannot
+ * hold fails here, where it is, and one too long fails on its length
+ * alone, before anything is copied (a 100 MB field costs no more than
+ * its scan).
+ */
 static int
 mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
     size_t col, uint32_t *id)
 {
-    char         show[64];
+    char         show[MLCLF_TRAIN_QUOTE_LEN];
     size_t       len;
     int32_t      i;
     const char  *s, *name;
+    mlclf_err_t  why;
 
     name = ch->dl->cf->label;
-
-    if (mlclf_dl_unescape(ch, f, &s, &len) != MLCLF_OK) {
-        mlclf_dl_fail(ch, line, col, "out of memory");
-        return MLCLF_ENOMEM;
-    }
+    len = mlclf_dl_field_len(f);
 
     if (len == 0) {
         mlclf_dl_fail(ch, line, col, "%s: empty label", name);
         return MLCLF_EINVAL;
+    }
+
+    if (mlclf_name_check(NULL, len, &why) != MLCLF_OK) {
+        mlclf_dl_fail(ch, line, col, "%s: %s cannot be a class label: %s",
+                      name,
+                      mlclf_train_quote(f->s, (size_t) (f->e - f->s), show),
+                      why.msg);
+        return MLCLF_EINVAL;
+    }
+
+    if (mlclf_dl_unescape(ch, f, &s, &len) != MLCLF_OK) {
+        mlclf_dl_fail(ch, line, col, "out of memory");
+        return MLCLF_ENOMEM;
     }
 
     if (ch->dl->classes) {
@@ -864,7 +878,7 @@ mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
         if (i < 0) {
             mlclf_dl_fail(ch, line, col, "%s: %s is not one of the "
                           "configured classes", name,
-                          mlclf_dl_show(s, len, show, sizeof(show)));
+                          mlclf_train_quote(s, len, show));
             return MLCLF_EINVAL;
         }
 
@@ -875,9 +889,10 @@ mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
     i = mlclf_dl_labels_find(&ch->labels, s, len);
 
     if (i < 0) {
-        if (memchr(s, '\0', len) != NULL) {
-            mlclf_dl_fail(ch, line, col, "%s: the label contains a NUL "
-                          "byte", name);
+        if (mlclf_name_check(s, len, &why) != MLCLF_OK) {
+            mlclf_dl_fail(ch, line, col, "%s: %s cannot be a class label: "
+                          "%s", name, mlclf_train_quote(s, len, show),
+                          why.msg);
             return MLCLF_EINVAL;
         }
 
@@ -1129,7 +1144,7 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     size_t *label_col, mlclf_err_t *err)
 {
     int                rc;
-    char               show[64];
+    char               show[MLCLF_TRAIN_QUOTE_LEN];
     size_t             n, cap, k, col, len, *where;
     int32_t           *r, *nr;
     const char        *p, *end, *s, *name;
@@ -1197,8 +1212,7 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
                     rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1:%zu: "
                                        "duplicate column %s (also column "
                                        "%zu)", cf->data, col + 1,
-                                       mlclf_dl_show(s, len, show,
-                                                     sizeof(show)),
+                                       mlclf_train_quote(s, len, show),
                                        where[k] + 1);
                     goto done;
                 }
@@ -1232,16 +1246,11 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
 
     for (k = 0; k <= cf->n_features; k++) {
         if (where[k] == SIZE_MAX) {
-            if (k == cf->n_features) {
-                rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1: no label "
-                                   "column \"%s\" in the header", cf->data,
-                                   cf->label);
-
-            } else {
-                rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1: no feature "
-                                   "column \"%s\" in the header", cf->data,
-                                   cf->features[k].name);
-            }
+            name = k < cf->n_features ? cf->features[k].name : cf->label;
+            rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1: no %s column %s "
+                               "in the header", cf->data,
+                               k < cf->n_features ? "feature" : "label",
+                               mlclf_train_quote(name, strlen(name), show));
 
             goto done;
         }

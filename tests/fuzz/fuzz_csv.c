@@ -228,6 +228,11 @@ fuzz_check(const mlclf_train_config_t *cf, mlclf_train_data_t *d)
     for (i = 0; i < d->n_classes; i++) {
         FUZZ_CHECK(d->classes != NULL && d->classes[i] != NULL);
 
+        /* every label can go into a model */
+        FUZZ_CHECK(mlclf_name_check(d->classes[i], strlen(d->classes[i]),
+                                    NULL)
+                   == MLCLF_OK);
+
         if (cf->classes != NULL) {
             FUZZ_CHECK(strcmp(d->classes[i], cf->classes[i]) == 0);
         }

@@ -183,6 +183,8 @@ fuzz_check(const mlclf_train_config_t *cf)
         f = &cf->features[i];
 
         FUZZ_CHECK(f->name != NULL);
+        FUZZ_CHECK(mlclf_name_check(f->name, strlen(f->name), NULL)
+                   == MLCLF_OK);
         FUZZ_CHECK(!f->has_min || !f->has_max || f->min <= f->max);
         FUZZ_CHECK(!f->has_min || !isnan(f->min));
         FUZZ_CHECK(!f->has_max || !isnan(f->max));
@@ -193,6 +195,9 @@ fuzz_check(const mlclf_train_config_t *cf)
 
         for (i = 0; i < cf->n_classes; i++) {
             FUZZ_CHECK(cf->classes[i] != NULL);
+            FUZZ_CHECK(mlclf_name_check(cf->classes[i],
+                                        strlen(cf->classes[i]), NULL)
+                       == MLCLF_OK);
 
             for (j = 0; j < i; j++) {
                 FUZZ_CHECK(strcmp(cf->classes[i], cf->classes[j]) != 0);
