@@ -29,6 +29,10 @@ perl
 libipc-run-perl
 libwww-perl
 liburi-perl
+libtest-base-perl
+libtext-diff-perl
+libtest-longstring-perl
+liblist-moreutils-perl
 cppcheck
 prometheus
 wrk

@@ -2,6 +2,25 @@
 # nginx (no third-party module).  Blocks whose name contains "EXPECTED
 # FAILURE" run under --- todo; the checks after run_tests() assert that
 # those sub-tests really failed, so the runner is shown to catch errors.
+# They rely on t/lib's --- todo (the block runs, its failures are TODO;
+# upstream skips such a block) and on t/lib's internals, so this file
+# skips itself under any other Test::Nginx::Socket (t/lib/README.md).
+
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+
+BEGIN {
+    require Test::Nginx::Socket;
+
+    my $ours = abs_path(dirname(__FILE__) . '/lib/Test/Nginx/Socket.pm');
+    my $used = abs_path($INC{'Test/Nginx/Socket.pm'});
+
+    if ($used ne $ours) {
+        require Test::More;
+        Test::More::plan(skip_all => "the self-test of t/lib's runner,"
+                                     . " not of $used");
+    }
+}
 
 use Test::Nginx::Socket 'no_plan';
 
@@ -53,9 +72,9 @@ add_response_body_check(sub {
 run_tests();
 
 # The sub-test counts of README.md, block by block:
-# 3 + 7 + 2 + 3 + 2 + 3 + 2 + 6 + 4 + 4 + 2 + 9 + 2 + 2 + 5 + 1 + 2 + 3
-# + 3 + 3 + 1 + 2 + 3
-is(Test::More->builder->current_test, 74, 'sub-tests counted as documented');
+# 3 + 7 + 2 + 3 + 2 + 3 + 2 + 6 + 4 + 4 + 2 + 9 + 4 + 2 + 5 + 1 + 2 + 3
+# + 3 + 3 + 1 + 2 + 3 + 3 + 6
+is(Test::More->builder->current_test, 85, 'sub-tests counted as documented');
 
 # --- checks on what the blocks above produced --------------------------
 
@@ -104,29 +123,104 @@ ok(!defined $b[0]->no_such_section, 'parser: absent section is undef');
 ok($b[1]->has_raw_section('SKIP'), 'parser: SKIP seen');
 
 my $r = Test::Nginx::Socket::build_request(
-    "# comment\n  POST /p\nbody\n", "X-A: 1\n", 'close', 1);
+    Test::Nginx::Socket::strip_request_comments("# comment\n  POST /p\nbody\n"),
+    "X-A: 1\n", 'close');
 is($r->{packets}[0][0],
    "POST /p HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
    . "X-A: 1\r\nContent-Length: 4\r\n\r\nbody",
-   'build_request: comment, body, more_headers, Content-Length');
+   'build_request: comment, trimmed body, more_headers, Content-Length');
 
 $r = Test::Nginx::Socket::build_request(
     ["POST /p\nab", { value => "cd", delay_before => 0.1 }], undef,
-    'close', 0);
+    'close');
 is(scalar @{ $r->{packets} }, 2, 'build_request: split packets');
 like($r->{packets}[0][0], qr/Content-Length: 4\r\n\r\nab\z/,
      'build_request: length counts all packets');
 is($r->{packets}[1][1], 0.1, 'build_request: delay_before');
+
+$r = Test::Nginx::Socket::build_request(
+    "POST /p\n \t ", "Content-Length: 3\nX-B:2", 'close');
+like($r->{packets}[0][0], qr/\r\nX-B: 2\r\n\r\n \t \z/,
+     'build_request: a given Content-Length keeps the body as written');
+
+$r = Test::Nginx::Socket::build_request(
+    "POST /p\nab", "content-length: 2", 'close');
+like($r->{packets}[0][0], qr/\r\ncontent-length: 2\r\nContent-Length: 2\r\n/,
+     'build_request: only "Content-Length:" spelt so is seen');
+
+ok(!eval { Test::Nginx::Socket::build_request("GET /a HTTP/1.1 x\n") },
+   'build_request: a request line of four words is refused');
 
 my $buf = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
           . "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
           . "HTTP/1.1 204 No Content\r\nX-Y: z\r\n\r\n";
 my $res = Test::Nginx::Socket::parse_response(\$buf, 'GET');
 is($res->{body}, 'abcde', 'parse_response: chunked');
+is($res->{raw_headers},
+   "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n",
+   'parse_response: raw headers end with the last header line');
 $res = Test::Nginx::Socket::parse_response(\$buf, 'GET');
 is($res->{status}, 204, 'parse_response: second response');
 is(Test::Nginx::Socket::header_value($res, 'x-y'), 'z',
    'parse_response: header lookup is case-insensitive');
+
+$buf = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab";
+$res = Test::Nginx::Socket::parse_response(\$buf, 'GET');
+ok($res->{bad_chunked}, 'parse_response: a truncated chunk is an error');
+
+is_deeply([Test::Nginx::Socket::patterns_of("a\n\nb c\n")], ['a', 'b c'],
+          'patterns_of: one pattern per non-empty line');
+
+# What upstream refuses or would not check, refused before nginx starts.
+my @p = Test::Nginx::Socket::Block->parse_spec(<<'_EOS_');
+=== P1: a scalar for many requests
+--- response_headers
+X-A: 1
+--- response_body eval
+["a", "b"]
+
+=== P2: an array of two for one request
+--- response_body_like eval
+[qr/a/, qr/b/]
+
+=== P3: like and unlike on one reply
+--- response_body_like: a
+--- response_body_unlike: b
+
+=== P4: body and like
+--- response_body: a
+--- response_body_like: a
+
+=== P5: headers and headers_like
+--- response_headers
+X-A: 1
+--- response_headers_like
+X-B: \d
+
+=== P6: one value per request
+--- error_code eval
+[200, 404]
+--- response_body_like eval
+[qr/a/, qr/b/]
+--- more_headers
+X-A: 1
+_EOS_
+
+my @why = map { Test::Nginx::Socket::block_problem($_, 2, 1) // '' }
+          @p[0, 5];
+push @why, map { Test::Nginx::Socket::block_problem($_, 1, 0) // '' }
+           @p[1 .. 4];
+like($why[0], qr/should be arrays as well \(response_headers\)/,
+     'block_problem: a scalar for many requests');
+is($why[1], '', 'block_problem: one value per request');
+like($why[2], qr/response_body_like has 2 values for 1 request/,
+     'block_problem: an array of two for one request');
+like($why[3], qr/checks only response_body_like/,
+     'block_problem: like and unlike');
+like($why[4], qr/checks only response_body$/,
+     'block_problem: body and like');
+like($why[5], qr/checks only response_headers$/,
+     'block_problem: headers and headers_like');
 
 __DATA__
 
@@ -149,6 +243,7 @@ hi
 --- config
     location = /t {
         add_header X-Foo bar;
+        add_header X-Port $server_port;
         return 200 "hi\n";
     }
 --- request
@@ -158,10 +253,9 @@ hi
 --- response_headers
 Content-Type: text/plain
 X-Foo: bar
+X-Port: $ServerPort
 !X-Absent
---- response_headers_like
-Content-Length: \d+
-Server: nginx.*
+X-Absent-Too
 
 
 
@@ -312,14 +406,14 @@ hello world
 
 
 
-=== TEST 13: config reused from the previous block when absent
+=== TEST 13: response_headers_like, the default index.html
+--- config
 --- request
-GET /index.html
---- user_files
->>> index.html
-again
---- response_body
-again
+GET /
+--- response_headers_like
+Content-Length: \d+
+Server: nginx.*
+--- response_body_like: It works!
 
 
 
@@ -469,3 +563,42 @@ select undef, undef, undef, 0.2;
 GET /t
 --- todo
 3: the runner must catch these
+
+
+
+=== TEST 24: start-up lines in error.log, in its format, not from stderr
+--- http_config
+    server {
+        listen $TEST_NGINX_SERVER_PORT;
+        server_name localhost;
+        location = /t {
+            return 200;
+        }
+    }
+--- config
+    location = /t {
+        return 200;
+    }
+--- request
+GET /t
+--- error_log eval
+qr/^[\d\/]+ [\d:]+ \[warn\] \d+#\d+: conflicting server name "localhost"/
+--- no_error_log
+nginx: [warn]
+
+
+
+=== TEST 25: the logs are checked after each request, on the new lines
+--- config
+    location = /t {
+        return 200;
+    }
+--- request eval
+["GET /t", "GET /t"]
+--- error_code eval
+[200, 200]
+--- grep_error_log: http uri: "/t"
+--- grep_error_log_out
+http uri: "/t"
+--- error_log
+http uri: "/t"

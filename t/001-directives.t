@@ -4,8 +4,8 @@
 # damaged copies of its model, all in a temporary directory
 # (t/lib/MlclfFixtures.pm).
 
-# The plan is not a formula: upstream and t/lib count the checks of
-# arrays of requests and of must_die blocks differently.
+# The plan is not a formula: the blocks differ in their number of
+# checks (must_die ones, arrays of requests checked one by one).
 use Test::Nginx::Socket 'no_plan';
 use MlclfFixtures qw(tmpdir train damaged);
 

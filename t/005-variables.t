@@ -1,8 +1,8 @@
 # The $mlclf_* variables: in response headers (add_header ... always) and
 # in an access log read back by a second request.
 
-# The plan is not a formula: upstream and t/lib count the checks of
-# arrays of requests and of must_die blocks differently.
+# The plan is not a formula: the blocks differ in their number of
+# checks (must_die ones, arrays of requests checked one by one).
 use Test::Nginx::Socket 'no_plan';
 use MlclfFixtures qw(tmpdir train);
 

@@ -3,8 +3,9 @@
 # checks (NAME.reply without its final newline), from the same model
 # written by libmlclf (the forest described in the corpus README).
 
-# The plan is not a formula: upstream and t/lib count the checks of
-# arrays of requests and of must_die blocks differently.
+# Several requests in one block: every per-request section is an array
+# with one value per request (upstream refuses a scalar there), and
+# no_error_log is checked after each request.
 use Test::Nginx::Socket 'no_plan';
 use MlclfFixtures qw(repo tmpdir parity_model slurp);
 
@@ -22,6 +23,7 @@ our @Requests = map { "POST /predict\n" . slurp("$dir/$_.json") } @names;
 our @Replies = map { my $r = slurp("$dir/$_.reply"); $r =~ s/\n\z//; $r }
                @names;
 our @Codes = (200) x @names;
+our @Headers = ("X-Model-Version: v3") x @names;
 
 repeat_each(1);
 
@@ -43,7 +45,7 @@ Content-Type: application/json
 \@main::Codes
 --- response_body eval
 \@main::Replies
---- response_headers
-X-Model-Version: v3
+--- response_headers eval
+\@main::Headers
 --- no_error_log
 [error]

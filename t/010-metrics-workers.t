@@ -33,6 +33,10 @@ our $Bad = "POST /predict\n" . '{"features": [5.1, 3.5, 1.4]}';
 our @Requests = (($Good) x 30, ($Bad) x 7, "GET /metrics");
 our @Codes = ((200) x 30, (400) x 7, 200);
 
+# a batch of 500 versicolor rows
+our $Batch500 = "POST /predict\n" . '{"instances": ['
+                . join(',', ('[6.0, 2.9, 4.5, 1.5]') x 500) . ']}';
+
 add_block_preprocessor(sub {
     my $block = shift;
 
@@ -110,7 +114,7 @@ qr/^mlclf_requests_total\{model="iris",version="v3",code="200"\} \d+\nmlclf_requ
 Content-Type: application/json
 --- request eval
 [
-("POST /predict\n" . '{"instances": [' . join(',', ('[6.0, 2.9, 4.5, 1.5]') x 500) . ']}') x 4,
+($::Batch500) x 4,
 "GET /metrics",
 ]
 --- response_body_like eval

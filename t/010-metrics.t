@@ -4,10 +4,14 @@
 # exactly.  The model is the iris forest of tests/fixtures/requests
 # (version v3, no training metrics) written into a temporary directory,
 # plus a trained iris registry (t/lib/MlclfFixtures.pm) for accuracy.
+# "--- metrics_like" / "--- metrics_unlike" are what every /metrics reply
+# of a block must / must not hold (t/lib/MlclfMetrics.pm); error_log
+# looks at all the block's lines (check_accum_error_log), as it is
+# checked after each request.
 
 use Test::Nginx::Socket 'no_plan';
 use MlclfFixtures qw(tmpdir parity_model train);
-use MlclfMetrics qw(metrics_text_ok);
+use MlclfMetrics qw(metrics_text_ok metrics_patterns_ok);
 
 my $tmp = tmpdir();
 parity_model("$tmp/iris.mlclf");
@@ -15,6 +19,10 @@ train("$tmp/reg", 'iris-logreg.yaml', promote => 1);
 
 $ENV{TEST_NGINX_MLCLF_MODEL} = "$tmp/iris.mlclf";
 $ENV{TEST_NGINX_MLCLF_REG} = "$tmp/reg";
+
+# a batch of 250 virginica rows
+our $Batch250 = '{"instances": ['
+                . join(',', ('[6.7, 3.0, 5.2, 2.3]') x 250) . ']}';
 
 repeat_each(1);
 
@@ -47,8 +55,10 @@ add_response_body_check(sub {
     return if $dry_run || !defined $body || $body !~ /^# HELP /;
 
     metrics_text_ok($body, $block->name . ' - ');
+    metrics_patterns_ok($block, $body, $block->name . ' - ');
 });
 
+check_accum_error_log();
 no_shuffle();
 run_tests();
 
@@ -59,7 +69,7 @@ __DATA__
 GET /metrics
 --- response_headers
 Content-Type: text/plain; version=0.0.4; charset=utf-8
---- response_body_like eval
+--- metrics_like eval
 [
 qr/^# HELP nginx_connections_active .*\n# TYPE nginx_connections_active gauge\nnginx_connections_active 1\n/,
 qr/^nginx_connections_reading 0$/m,
@@ -75,11 +85,11 @@ qr/^mlclf_request_duration_seconds_bucket\{model="iris",version="v3",le="\+Inf"\
 qr/^mlclf_predictions_total\{model="iris",version="v3",class="setosa"\} 0\nmlclf_predictions_total\{model="iris",version="v3",class="versicolor"\} 0\nmlclf_predictions_total\{model="iris",version="v3",class="virginica"\} 0$/m,
 qr/^mlclf_model_info\{model="iris",version="v3",algorithm="forest",n_features="4",n_classes="3"\} 1$/m,
 qr/^mlclf_model_load_timestamp_seconds\{model="iris",version="v3"\} \d{10}$/m,
-qr/^mlclf_metrics_slots 64\nmlclf_metrics_slots_used 1$/m,
+qr/^mlclf_metrics_slots 64\n(?:#[^\n]*\n)*mlclf_metrics_slots_used 1$/m,
 qr/^mlclf_metrics_slots_exhausted_total 0$/m,
 qr/^mlclf_metrics_uncounted_requests_total 0\n\z/m,
 ]
---- response_body_unlike eval
+--- metrics_unlike eval
 [
 qr/^mlclf_model_accuracy\{/m,
 qr/code="[2-5]xx"|model=""/,
@@ -122,15 +132,8 @@ qr/"predictions"/,
 qr/"reason":"bad_shape"/,
 qr/^mlclf_requests_total\{model="iris",version="v3",code="200"\} 4\nmlclf_requests_total\{model="iris",version="v3",code="400"\} 1\nmlclf_requests_total\{model="iris",version="v3",code="405"\} 0\n.*^mlclf_errors_total\{model="iris",version="v3",reason="bad_shape"\} 1\n.*^mlclf_request_duration_seconds_bucket\{model="iris",version="v3",le="\+Inf"\} 5\nmlclf_request_duration_seconds_sum\{model="iris",version="v3"\} 0\.\d{9}\nmlclf_request_duration_seconds_count\{model="iris",version="v3"\} 5\n.*^mlclf_predictions_total\{model="iris",version="v3",class="setosa"\} 3\nmlclf_predictions_total\{model="iris",version="v3",class="versicolor"\} 2\nmlclf_predictions_total\{model="iris",version="v3",class="virginica"\} 2\n/ms,
 ]
---- response_body_unlike eval
-[
-qr/^$/,
-qr/^$/,
-qr/^$/,
-qr/^$/,
-qr/^$/,
-qr/reason="(?!bad_shape")[a-z_]+"\} [1-9]/,
-]
+--- metrics_unlike eval
+qr/reason="(?!bad_shape")[a-z_]+"\} [1-9]/
 --- no_error_log
 [error]
 
@@ -183,7 +186,7 @@ Allow: GET, HEAD
     mlclf_model iris $TEST_NGINX_MLCLF_REG/iris;
 --- request
 GET /metrics
---- response_body_like eval
+--- metrics_like eval
 [
 qr/^mlclf_model_accuracy\{model="iris",version="v1"\} (?:1|0\.\d+)$/m,
 qr/^mlclf_model_info\{model="iris",version="v1",algorithm="logreg",n_features="4",n_classes="3"\} 1$/m,
@@ -198,12 +201,12 @@ qr/^mlclf_model_info\{model="iris",version="v1",algorithm="logreg",n_features="4
     mlclf_model iris $TEST_NGINX_MLCLF_MODEL;
 --- request
 GET /metrics
---- response_body_like eval
+--- metrics_like eval
 [
 qr/^nginx_connections_active 1$/m,
 qr/^mlclf_model_info\{model="iris",version="v3",algorithm="forest",n_features="4",n_classes="3"\} 1$/m,
 ]
---- response_body_unlike eval
+--- metrics_unlike eval
 qr/mlclf_requests_total|mlclf_errors_total|mlclf_request_duration|mlclf_predictions_total|mlclf_metrics_slots/
 --- no_error_log
 [error]
@@ -229,7 +232,7 @@ POST /predict
 Content-Type: application/json
 --- request eval
 [
-"POST /predict\n" . '{"instances": [' . join(',', ('[6.7, 3.0, 5.2, 2.3]') x 250) . ']}',
+"POST /predict\n" . $::Batch250,
 "GET /metrics",
 ]
 --- response_body_like eval
@@ -269,13 +272,8 @@ qr/"setosa"/,
 qr/"bad_shape"/,
 qr/^mlclf_requests_total\{model="iris",version="v3",code="200"\} 1\n.*^mlclf_model_info\{model="other",version="v3",algorithm="forest",n_features="4",n_classes="3"\} 1\n.*^mlclf_metrics_slots 1\n.*^mlclf_metrics_slots_used 1\n.*^mlclf_metrics_slots_exhausted_total 1\n.*^mlclf_metrics_uncounted_requests_total 2\n/ms,
 ]
---- response_body_unlike eval
-[
-qr/^$/,
-qr/^$/,
-qr/^$/,
-qr/^mlclf_(?:requests|errors|predictions)_total\{model="other"/m,
-]
+--- metrics_unlike eval
+qr/^mlclf_(?:requests|errors|predictions)_total\{model="other"/m
 --- error_log
 mlclf_zone "mlclf" has no room for model "other" v3, its requests are not counted
 

@@ -16,7 +16,8 @@ use Time::HiRes ();
 
 use Exporter 'import';
 our @EXPORT_OK = qw(promtool promtool_check conformance metrics_text_ok
-                    parse_metrics value wait_metrics metrics_getter);
+                    metrics_patterns_ok parse_metrics value wait_metrics
+                    metrics_getter);
 
 # wait_metrics: reads at most $Tries times, $Delay seconds apart
 our $Tries = 200;
@@ -46,6 +47,37 @@ sub metrics_text_ok {
     my ($rc, $out) = promtool_check($text);
     Test::More::is("$rc $out", '0 ', "${prefix}promtool check metrics");
     Test::More::is(join("\n", conformance($text)), '', "${prefix}conformance");
+}
+
+# The sections "--- metrics_like" and "--- metrics_unlike" of a block:
+# a qr// or an array of them that a /metrics text must match, or must
+# not match, one test each.  Several patterns on one reply, and a like
+# and an unlike on the same reply, cannot be said with response_body_like
+# and response_body_unlike under upstream Test::Nginx (see
+# t/lib/README.md).  Call from an add_response_body_check callback.
+sub metrics_patterns_ok {
+    my ($block, $text, $prefix) = @_;
+
+    for my $sec (qw(metrics_like metrics_unlike)) {
+        # upstream makes an accessor only for the sections of the file
+        my $v = $block->can($sec) ? $block->$sec : undef;
+        next unless defined $v;
+
+        my @res = ref $v eq 'ARRAY' ? @$v : ($v);
+        my $n = 0;
+
+        for my $re (@res) {
+            my $name = "$prefix$sec " . ++$n . "/" . scalar(@res);
+
+            die "$name: not a qr//\n" unless ref $re eq 'Regexp';
+
+            if ($sec eq 'metrics_like') {
+                Test::More::like($text, $re, $name);
+            } else {
+                Test::More::unlike($text, $re, $name);
+            }
+        }
+    }
 }
 
 # { 'name{labels}' => value } from the sample lines, labels as written

@@ -145,10 +145,14 @@ sub _trim {
     return $s;
 }
 
-sub _eval_in_main {
+# Not in package main and under strict, as upstream (Test::Base runs it
+# in its filter package): a section must name main's variables as $::X
+# or $main::X, and cannot call main's functions unqualified.
+sub _eval_section {
     my ($block, $section, $code) = @_;
 
-    my @r = eval "package main; no strict; no warnings;\n$code";
+    my @r = eval "package Test::Nginx::Socket::Eval; use strict;"
+                 . " no warnings;\n$code";
 
     if ($@) {
         die "$block->{name}: failed to eval section \"$section\": $@";
@@ -174,7 +178,7 @@ sub _eval_in_main {
     },
     eval => sub {
         my ($b, $s, @d) = @_;
-        return _eval_in_main($b, $s, join '', @d);
+        return _eval_section($b, $s, join '', @d);
     },
     lines => sub {
         my ($b, $s, @d) = @_;
