@@ -44,6 +44,9 @@
 #define MLCLF_ELEAF             -21   /* leaf row is not a distribution */
 #define MLCLF_ETOOBIG           -22   /* file larger than the caller's limit */
 
+/* The lowest code, for loops over every code: keep it the last one. */
+#define MLCLF_ELAST             MLCLF_ETOOBIG
+
 
 #define MLCLF_ERR_MSG_LEN       512
 
@@ -73,6 +76,22 @@ typedef struct mlclf_model_s  mlclf_model_t;
  * Short static text for an error code ("truncated file", ...); never NULL.
  */
 const char *mlclf_strerror(int code);
+
+/*
+ * 1 if code says the model file itself is refused: damaged, or not a
+ * model this reader accepts (truncated, magic, version, header, CRCs,
+ * section table, bounds, strings, non-finite values, feature and tree
+ * indices, tree cycle, kind, metadata, leaf rows, too big for the
+ * caller's limit).  Another reading of the same bytes fails the same
+ * way, so a caller reports it as the file's fault ("invalid"), never
+ * as its own.  0 for everything else: MLCLF_OK, the caller's or the
+ * system's errors (MLCLF_ENOMEM, MLCLF_EIO, MLCLF_EINVAL), errors that
+ * are not about a model file (MLCLF_EREQUEST, MLCLF_ESPACE), and
+ * codes this library does not define.  Callers classify model errors
+ * with this function, never with a range of codes: a new damage code
+ * is added here, next to its text in mlclf_strerror().
+ */
+int mlclf_err_is_damage(int code);
 
 /*
  * Fills err (if not NULL) with code and a printf-style message and

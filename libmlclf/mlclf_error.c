@@ -70,6 +70,36 @@ mlclf_strerror(int code)
 
 
 int
+mlclf_err_is_damage(int code)
+{
+    switch (code) {
+
+    case MLCLF_ETRUNCATED:
+    case MLCLF_EMAGIC:
+    case MLCLF_EVERSION:
+    case MLCLF_EHEADER:
+    case MLCLF_EHEADERCRC:
+    case MLCLF_EPAYLOADCRC:
+    case MLCLF_ESECTION:
+    case MLCLF_EBOUNDS:
+    case MLCLF_ESTRINGS:
+    case MLCLF_ENONFINITE:
+    case MLCLF_EFEATURE:
+    case MLCLF_ETREE:
+    case MLCLF_ETREECYCLE:
+    case MLCLF_EKIND:
+    case MLCLF_EMETADATA:
+    case MLCLF_ELEAF:
+    case MLCLF_ETOOBIG:
+        return 1;
+
+    default:
+        return 0;
+    }
+}
+
+
+int
 mlclf_err_set(mlclf_err_t *err, int code, const char *fmt, ...)
 {
     va_list  ap;
