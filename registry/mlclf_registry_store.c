@@ -202,8 +202,8 @@ mlclf_registry_exit_code(int rc)
         return MLCLF_REGISTRY_EXIT_INVALID;
 
     default:
-        /* the core's format errors: damage found in a model file */
-        if (rc <= MLCLF_ETRUNCATED && rc >= MLCLF_EMETADATA) {
+        /* the core refused the model file: damage, not our fault */
+        if (mlclf_err_is_damage(rc)) {
             return MLCLF_REGISTRY_EXIT_INVALID;
         }
 

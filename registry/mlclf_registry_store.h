@@ -28,7 +28,7 @@ typedef enum {
     MLCLF_REGISTRY_EXIT_INTERNAL = 1,
     MLCLF_REGISTRY_EXIT_USAGE = 2,
     MLCLF_REGISTRY_EXIT_NOT_FOUND = 3,      /* no such model / version */
-    MLCLF_REGISTRY_EXIT_INVALID = 4,        /* verify found damage */
+    MLCLF_REGISTRY_EXIT_INVALID = 4,        /* damaged, incomplete */
     MLCLF_REGISTRY_EXIT_IO = 5,
     MLCLF_REGISTRY_EXIT_NO_HISTORY = 6,     /* nothing to roll back to */
     MLCLF_REGISTRY_EXIT_RELOAD = 7          /* nginx could not be told */
