@@ -208,15 +208,33 @@ test_crc32(void)
 static void
 test_strerror(void)
 {
-    int          code;
+    int          code, damage;
+    size_t       i;
     mlclf_err_t  err;
 
-    for (code = MLCLF_OK; code >= MLCLF_ESPACE; code--) {
-        ok(mlclf_strerror(code) != NULL && mlclf_strerror(code)[0] != '\0',
+    /* everything else the reader returns is about the file */
+    static const int  not_damage[] = {
+        MLCLF_OK, MLCLF_ENOMEM, MLCLF_EIO, MLCLF_EINVAL, MLCLF_EREQUEST,
+        MLCLF_ESPACE
+    };
+
+    for (code = MLCLF_OK; code >= MLCLF_ELAST; code--) {
+        ok(mlclf_strerror(code) != NULL && mlclf_strerror(code)[0] != '\0'
+           && strcmp(mlclf_strerror(code), "unknown error") != 0,
            "strerror(%d) = \"%s\"", code, mlclf_strerror(code));
+
+        damage = 1;
+
+        for (i = 0; i < sizeof(not_damage) / sizeof(int); i++) {
+            damage = damage && code != not_damage[i];
+        }
+
+        is_int(mlclf_err_is_damage(code), damage, "is_damage(%d) is %d",
+               code, damage);
     }
 
     ok(mlclf_strerror(-1000) != NULL, "strerror of an unknown code");
+    is_int(mlclf_err_is_damage(-1000), 0, "an unknown code is no damage");
 
     is_int(mlclf_err_set(&err, MLCLF_EBOUNDS, "section %d", 3),
            MLCLF_EBOUNDS, "err_set returns the code");
