@@ -8,14 +8,32 @@
 #   make lint       whitespace, 80 columns, cppcheck
 
 CC      ?= cc
-PKGS     = libcjson yaml-0.1 openblas
 CFLAGS   = -std=gnu11 -Wall -Wextra -Wpointer-arith -Werror -g -O2 \
            -D_GNU_SOURCE
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=all
-INCS     = -Ilibmlclf -Itrainer -Iregistry
 
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Dependencies run one way (README, Architecture):
+#   ngx_http_mlclf_module -> libmlclf
+#   trainer -> registry -> common -> libmlclf
+# Each folder is compiled with the include paths and package flags of
+# what it may use and nothing else, so that a wrong-way #include fails to
+# compile.  The tests see everything.
+CORE_PKGS  = libcjson
+COM_PKGS   = $(CORE_PKGS) libcrypto
+REG_PKGS   = $(COM_PKGS)
+TRAIN_PKGS = $(REG_PKGS) yaml-0.1 openblas
+PKGS       = $(TRAIN_PKGS)
+
+CORE_INCS  = -Ilibmlclf
+COM_INCS   = -Icommon $(CORE_INCS)
+REG_INCS   = -Iregistry $(COM_INCS)
+TRAIN_INCS = -Itrainer $(REG_INCS)
+TEST_INCS  = $(TRAIN_INCS) -Itests
+
+# Recursive (=): expanded when a recipe runs, after `deps` has installed
+# pkg-config and the -dev packages.
+pkg_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS       = $(PKG_LIBS) -lm -lpthread
 
@@ -23,13 +41,15 @@ B = build
 
 CORE_SRCS  = $(wildcard libmlclf/*.c)
 CORE_HDRS  = $(wildcard libmlclf/*.h)
+COM_SRCS   = $(wildcard common/*.c)
+COM_HDRS   = $(wildcard common/*.h)
 TRAIN_SRCS = $(filter-out trainer/mlclf_train.c, $(wildcard trainer/*.c))
 TRAIN_HDRS = $(wildcard trainer/*.h)
 REG_SRCS   = $(filter-out registry/mlclf_registry.c, \
                  $(wildcard registry/*.c))
 REG_HDRS   = $(wildcard registry/*.h)
-LIB_SRCS   = $(CORE_SRCS) $(TRAIN_SRCS) $(REG_SRCS)
-HDRS       = $(CORE_HDRS) $(TRAIN_HDRS) $(REG_HDRS)
+LIB_SRCS   = $(CORE_SRCS) $(COM_SRCS) $(TRAIN_SRCS) $(REG_SRCS)
+HDRS       = $(CORE_HDRS) $(COM_HDRS) $(TRAIN_HDRS) $(REG_HDRS)
 
 OBJS      = $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
 ASAN_OBJS = $(patsubst %.c,$(B)/asan/%.o,$(LIB_SRCS))
@@ -39,25 +59,38 @@ TEST_BINS = $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 
 MODULE = $(B)/modules/ngx_http_mlclf_module.so
 
+# Per-folder flags (pattern-specific, for both builds of an object).
+$(B)/obj/libmlclf/%.o $(B)/asan/libmlclf/%.o: \
+    DIR_FLAGS = $(CORE_INCS) $(call pkg_cflags,$(CORE_PKGS))
+$(B)/obj/common/%.o $(B)/asan/common/%.o: \
+    DIR_FLAGS = $(COM_INCS) $(call pkg_cflags,$(COM_PKGS))
+$(B)/obj/registry/%.o $(B)/asan/registry/%.o: \
+    DIR_FLAGS = $(REG_INCS) $(call pkg_cflags,$(REG_PKGS))
+$(B)/obj/trainer/%.o $(B)/asan/trainer/%.o: \
+    DIR_FLAGS = $(TRAIN_INCS) $(call pkg_cflags,$(TRAIN_PKGS))
+
 .PHONY: all bins module deps check test test-nginx test-nginx-upstream \
         lint clean
 .DELETE_ON_ERROR:
 
 all: bins module
 
-bins: deps $(B)/bin/mlclf-train $(B)/bin/mlclf-registry
+bins: $(B)/bin/mlclf-train $(B)/bin/mlclf-registry
 
+# Every compile and link waits for `deps` (order-only: its running does
+# not make anything out of date), so that `make -j2` on a fresh machine
+# installs the packages before the first file compiles.
 deps:
 	@scripts/install-deps.sh --check >/dev/null 2>&1 \
 	    || scripts/install-deps.sh
 
-$(B)/obj/%.o: %.c $(HDRS)
+$(B)/obj/%.o: %.c $(HDRS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(INCS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(DIR_FLAGS) -c $< -o $@
 
-$(B)/asan/%.o: %.c $(HDRS)
+$(B)/asan/%.o: %.c $(HDRS) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANFLAGS) -O1 $(INCS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(SANFLAGS) -O1 $(DIR_FLAGS) -c $< -o $@
 
 $(B)/lib/libmlclf_all.a: $(OBJS)
 	@mkdir -p $(dir $@)
@@ -76,9 +109,10 @@ $(B)/bin/mlclf-registry: $(B)/obj/registry/mlclf_registry.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/%: tests/%.c tests/tap.h $(B)/lib/libmlclf_asan.a
+$(B)/tests/%: tests/%.c tests/tap.h $(B)/lib/libmlclf_asan.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANFLAGS) -O1 $(INCS) -Itests $(PKG_CFLAGS) \
+	$(CC) $(CFLAGS) $(SANFLAGS) -O1 $(TEST_INCS) \
+	    $(call pkg_cflags,$(PKGS)) \
 	    -o $@ $< $(B)/lib/libmlclf_asan.a $(LIBS)
 
 # The unit tests run from the repository root (fixtures are relative);

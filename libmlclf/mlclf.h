@@ -130,6 +130,18 @@ int mlclf_name_check(const char *name, size_t len, mlclf_err_t *err);
 
 
 /*
+ * A model's name as the registry, the trainer and mlclf_model use it:
+ * [a-z0-9_-]{1,64}, so that it is safe as a path component, a metric
+ * label and a log token.  name holds len bytes and needs no NUL; NULL
+ * is refused.  Returns MLCLF_OK or MLCLF_EINVAL; the callers word their
+ * own messages.
+ */
+#define MLCLF_MODEL_NAME_MAX  64
+
+int mlclf_model_name_check(const char *name, size_t len);
+
+
+/*
  * Reads path into memory that nothing can change afterwards and verifies
  * every byte of that copy: magic, version, sizes, section bounds, both
  * CRCs, finite parameters, feature and tree indices.  The copy is a

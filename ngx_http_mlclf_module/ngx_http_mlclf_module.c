@@ -181,25 +181,16 @@ ngx_http_mlclf_model(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_mlclf_main_conf_t *mmcf = conf;
 
-    u_char                  *p;
     ngx_str_t               *value;
     ngx_uint_t               i, version;
     ngx_http_mlclf_model_t  *m, **mp;
 
     value = cf->args->elts;
 
-    if (value[1].len == 0 || value[1].len > NGX_HTTP_MLCLF_NAME_MAX) {
+    if (mlclf_model_name_check((char *) value[1].data, value[1].len)
+        != MLCLF_OK)
+    {
         goto invalid;
-    }
-
-    for (i = 0; i < value[1].len; i++) {
-        p = &value[1].data[i];
-
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
-              || *p == '_' || *p == '-'))
-        {
-            goto invalid;
-        }
     }
 
     mp = mmcf->models.elts;

@@ -17,7 +17,7 @@
 #include <mlclf.h>
 
 
-#define NGX_HTTP_MLCLF_NAME_MAX     64
+#define NGX_HTTP_MLCLF_NAME_MAX     MLCLF_MODEL_NAME_MAX
 
 /*
  * Default mlclf_max_model_size: each model is held in memory once per

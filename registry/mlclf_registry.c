@@ -61,7 +61,6 @@ static int mlclf_registry_print_json(cJSON *j);
 static cJSON *mlclf_registry_json_version(uint32_t v);
 static void mlclf_registry_json_number(cJSON *obj, const char *key,
     double d);
-static void mlclf_registry_vstr(char *buf, size_t size, uint32_t v);
 static void mlclf_registry_kv(const char *key, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int mlclf_registry_reload(const char *pid_file, const char *name,
@@ -203,18 +202,6 @@ mlclf_registry_print_json(cJSON *j)
     cJSON_free(s);
 
     return MLCLF_REGISTRY_EXIT_OK;
-}
-
-
-static void
-mlclf_registry_vstr(char *buf, size_t size, uint32_t v)
-{
-    if (v == 0) {
-        (void) snprintf(buf, size, "-");
-
-    } else {
-        (void) snprintf(buf, size, "v%u", v);
-    }
 }
 
 

@@ -70,7 +70,9 @@
 #include <cjson/cJSON.h>
 
 #include <mlclf.h>
-#include <mlclf_train.h>
+#include <mlclf_file.h>
+#include <mlclf_quote.h>
+#include <mlclf_sha256.h>
 #include "mlclf_registry_store.h"
 
 
@@ -113,32 +115,6 @@ static int mlclf_registry_verify_dir(const char *dir, uint32_t version,
 static int mlclf_registry_swap(const char *dir, uint32_t version,
     mlclf_err_t *err);
 static int mlclf_registry_fsync_files(const char *dir, mlclf_err_t *err);
-
-
-int
-mlclf_registry_name_valid(const char *name)
-{
-    size_t  i;
-
-    if (name == NULL) {
-        return 0;
-    }
-
-    for (i = 0; name[i] != '\0'; i++) {
-        if (i >= MLCLF_REGISTRY_NAME_MAX) {
-            return 0;
-        }
-
-        if (!((name[i] >= 'a' && name[i] <= 'z')
-              || (name[i] >= '0' && name[i] <= '9')
-              || name[i] == '_' || name[i] == '-'))
-        {
-            return 0;
-        }
-    }
-
-    return i > 0;
-}
 
 
 int
@@ -212,58 +188,29 @@ mlclf_registry_exit_code(int rc)
 }
 
 
-const char *
-mlclf_registry_name_shown(const char *name, char *shown)
-{
-    size_t  i, k;
-
-    /* escaped and shortened: it may hold anything */
-    k = 0;
-
-    for (i = 0; name[i] != '\0' && k < MLCLF_REGISTRY_SHOWN_LEN - 8; i++) {
-        if ((unsigned char) name[i] < 0x20 || (unsigned char) name[i] >= 0x7f
-            || name[i] == '"' || name[i] == '\\')
-        {
-            k += snprintf(shown + k, MLCLF_REGISTRY_SHOWN_LEN - k, "\\x%02x",
-                          (unsigned char) name[i]);
-
-        } else {
-            shown[k++] = name[i];
-        }
-    }
-
-    if (name[i] != '\0') {
-        memcpy(shown + k, "...", 3);
-        k += 3;
-    }
-
-    shown[k] = '\0';
-
-    return shown;
-}
-
-
 static int
 mlclf_registry_check(const char *root, const char *name, mlclf_err_t *err)
 {
-    char  shown[MLCLF_REGISTRY_SHOWN_LEN];
+    size_t  len;
+    char    shown[MLCLF_QUOTE_LEN];
 
     if (root == NULL || root[0] == '\0') {
         return mlclf_err_set(err, MLCLF_EINVAL, "empty registry root");
-    }
-
-    if (mlclf_registry_name_valid(name)) {
-        return MLCLF_OK;
     }
 
     if (name == NULL) {
         return mlclf_err_set(err, MLCLF_EINVAL, "no model name");
     }
 
+    len = strlen(name);
+
+    if (mlclf_model_name_check(name, len) == MLCLF_OK) {
+        return MLCLF_OK;
+    }
+
     return mlclf_err_set(err, MLCLF_EINVAL,
-                         "invalid model name \"%s\": must match "
-                         "[a-z0-9_-]{1,64}",
-                         mlclf_registry_name_shown(name, shown));
+                         "invalid model name %s: must match "
+                         "[a-z0-9_-]{1,64}", mlclf_quote(name, len, shown));
 }
 
 
@@ -696,15 +643,16 @@ mlclf_registry_scan(const char *dir, uint32_t **vs, size_t *n,
 }
 
 
-/* flags: added to O_RDONLY, e.g. O_NOFOLLOW. */
+/*
+ * flags: added to O_RDONLY, e.g. O_NOFOLLOW.  Opening is the registry's
+ * (a missing or odd file is an incomplete version); reading is
+ * mlclf_file_read_fd()'s.
+ */
 static int
 mlclf_registry_read_file(const char *path, int flags, char **buf,
     size_t *len, mlclf_err_t *err)
 {
     int          fd, e, rc;
-    char        *p;
-    size_t       size, got;
-    ssize_t      r;
     struct stat  st;
 
     *buf = NULL;
@@ -733,42 +681,7 @@ mlclf_registry_read_file(const char *path, int flags, char **buf,
                              "%s: not a regular file", path);
     }
 
-    size = (size_t) st.st_size;
-
-    p = malloc(size + 1);
-    if (p == NULL) {
-        (void) close(fd);
-        return mlclf_err_set(err, MLCLF_ENOMEM, "%s: out of memory", path);
-    }
-
-    got = 0;
-
-    while (got < size) {
-        r = read(fd, p + got, size - got);
-
-        if (r == -1 && errno == EINTR) {
-            continue;
-        }
-
-        if (r <= 0) {
-            e = r == 0 ? EIO : errno;
-            free(p);
-            (void) close(fd);
-            return mlclf_err_set(err, MLCLF_EIO, "%s: read: %s", path,
-                                 r == 0 ? "file shrank while reading"
-                                        : strerror(e));
-        }
-
-        got += (size_t) r;
-    }
-
-    (void) close(fd);
-
-    p[size] = '\0';
-    *buf = p;
-    *len = size;
-
-    return MLCLF_OK;
+    return mlclf_file_read_fd(fd, path, (size_t) st.st_size, buf, len, err);
 }
 
 
@@ -836,7 +749,7 @@ mlclf_registry_active(const char *root, const char *name,
 }
 
 
-static void
+void
 mlclf_registry_vstr(char *buf, size_t size, uint32_t v)
 {
     if (v == 0) {
@@ -1534,8 +1447,12 @@ mlclf_registry_verify_dir(const char *dir, uint32_t version,
         goto done;
     }
 
-    mlclf_train_sha256(model, model_len, digest);
-    mlclf_train_sha256_hex(digest, hex);
+    if (mlclf_sha256(model, model_len, digest) != MLCLF_OK) {
+        rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+        goto done;
+    }
+
+    mlclf_sha256_hex(digest, hex);
 
     for (i = 0; i < 64; i++) {
         if (hex[i] != (sha->valuestring[i] | 0x20)) {

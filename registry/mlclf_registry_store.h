@@ -35,26 +35,17 @@ typedef enum {
 } mlclf_registry_exit_e;
 
 
-#define MLCLF_REGISTRY_NAME_MAX  64
+#define MLCLF_REGISTRY_NAME_MAX  MLCLF_MODEL_NAME_MAX
 
-
-/* 1 if name matches [a-z0-9_-]{1,64}, else 0. */
-int mlclf_registry_name_valid(const char *name);
-
-/*
- * A rejected name as it may be quoted in a message: bytes outside
- * printable ASCII, '"' and '\' as \xNN, shortened with "..."; returns
- * shown, which holds MLCLF_REGISTRY_SHOWN_LEN bytes.
- */
-#define MLCLF_REGISTRY_SHOWN_LEN  (MLCLF_REGISTRY_NAME_MAX * 4 + 8)
-
-const char *mlclf_registry_name_shown(const char *name, char *shown);
 
 /* 1 if v matches v<N> with N in 1..UINT32_MAX, no leading zero; *n = N. */
 int mlclf_registry_version_parse(const char *v, uint32_t *n);
 
 /* Same, but also accepts a bare "<N>" (command-line arguments). */
 int mlclf_registry_version_arg(const char *s, uint32_t *n);
+
+/* Version v as shown to people: "v<N>", or "-" for 0 (none). */
+void mlclf_registry_vstr(char *buf, size_t size, uint32_t v);
 
 
 /*

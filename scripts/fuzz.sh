@@ -35,13 +35,19 @@ fi
 
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 BASE="-std=gnu11 -g -O1 $SAN -fno-omit-frame-pointer -D_GNU_SOURCE"
-INCS="-Ilibmlclf -Itrainer -Iregistry -Itests/fuzz"
+# As the Makefile: trainer -> registry -> common -> libmlclf; the
+# fuzzers' own sources see them all.
+CORE_INCS="-Ilibmlclf"
+COM_INCS="-Icommon $CORE_INCS"
+TRAIN_INCS="-Itrainer -Iregistry $COM_INCS"
+INCS="$TRAIN_INCS -Itests/fuzz"
 PKG_CFLAGS=$(pkg-config --cflags libcjson yaml-0.1 2>/dev/null || true)
-LIBS="-lcjson -lyaml -lm -lpthread"
+LIBS="-lcjson -lcrypto -lyaml -lm -lpthread"
 
 CORE_SRCS=$(ls libmlclf/*.c)
-TRAIN_SRCS="trainer/mlclf_train_config.c trainer/mlclf_train_data.c
-trainer/mlclf_train_util.c trainer/mlclf_train_sha256.c"
+TRAIN_SRCS="common/mlclf_fanout.c common/mlclf_file.c common/mlclf_quote.c
+common/mlclf_sha256.c trainer/mlclf_train_config.c trainer/mlclf_train_data.c
+trainer/mlclf_train_util.c"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -55,12 +61,17 @@ mkdir -p "$OUT/obj"
 objects=""
 for src in $CORE_SRCS $TRAIN_SRCS; do
     obj="$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
+    case "$src" in
+        libmlclf/*) src_incs=$CORE_INCS ;;
+        common/*) src_incs=$COM_INCS ;;
+        *) src_incs=$TRAIN_INCS ;;
+    esac
     # shellcheck disable=SC2086
     if [ ! -f "$obj" ] \
-       || [ -n "$(find "$src" libmlclf trainer -newer "$obj" \
+       || [ -n "$(find "$src" libmlclf common trainer -newer "$obj" \
                   \( -path "$src" -o -name '*.h' \) | head -n 1)" ]
     then
-        $CC $BASE -Wall -Wextra $INCS $PKG_CFLAGS -c "$src" -o "$obj"
+        $CC $BASE -Wall -Wextra $src_incs $PKG_CFLAGS -c "$src" -o "$obj"
     fi
     objects="$objects $obj"
 done

@@ -20,6 +20,7 @@ pkg-config
 clang
 libclang-rt-14-dev
 libcjson-dev
+libssl-dev
 libyaml-dev
 libopenblas-dev
 libopenblas0-serial

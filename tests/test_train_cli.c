@@ -27,6 +27,7 @@
 #include <mlclf.h>
 #include <mlclf_train.h>
 #include "tap.h"
+#include <mlclf_sha256.h>
 
 
 #define EPOCH  "1700000000"
@@ -327,8 +328,8 @@ test_sha_file(const char *path, char hex[65])
         return;
     }
 
-    mlclf_train_sha256(p, len, digest);
-    mlclf_train_sha256_hex(digest, hex);
+    mlclf_sha256(p, len, digest);
+    mlclf_sha256_hex(digest, hex);
 
     free(p);
 }

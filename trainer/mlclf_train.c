@@ -18,7 +18,14 @@
 #include <unistd.h>
 #include <mlclf.h>
 #include <mlclf_train.h>
+#include <mlclf_file.h>
+#include <mlclf_quote.h>
+#include <mlclf_sha256.h>
 #include <mlclf_registry_store.h>
+
+
+/* the model file read back for its check: well over any model */
+#define MLCLF_TRAIN_FILE_MAX  ((size_t) 1 << 30)
 
 
 typedef struct {
@@ -47,7 +54,7 @@ typedef struct {
     double                   *impute;
     void                     *buf;          /* serialised model */
     size_t                    len;
-    void                     *file;         /* model.mlclf read back */
+    char                     *file;         /* model.mlclf read back */
     size_t                    file_len;
     mlclf_model_t            *m;
     char                     *meta;         /* model metadata JSON */
@@ -201,7 +208,7 @@ int
 main(int argc, char **argv)
 {
     int                  c, rc;
-    char                 shown[MLCLF_REGISTRY_SHOWN_LEN];
+    char                 shown[MLCLF_QUOTE_LEN];
     mlclf_train_run_t   *r;
     mlclf_train_opts_t   o;
 
@@ -258,9 +265,11 @@ main(int argc, char **argv)
         return MLCLF_TRAIN_EXIT_USAGE;
     }
 
-    if (o.name && !mlclf_registry_name_valid(o.name)) {
-        mlclf_train_error("usage", "--name \"%s\": not [a-z0-9_-]{1,64}",
-                          mlclf_registry_name_shown(o.name, shown));
+    if (o.name
+        && mlclf_model_name_check(o.name, strlen(o.name)) != MLCLF_OK)
+    {
+        mlclf_train_error("usage", "--name %s: not [a-z0-9_-]{1,64}",
+                          mlclf_quote(o.name, strlen(o.name), shown));
         return MLCLF_TRAIN_EXIT_USAGE;
     }
 
@@ -300,7 +309,8 @@ static int
 mlclf_train_main(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
 {
     int          rc;
-    char         shown[MLCLF_REGISTRY_SHOWN_LEN];
+    char         shown[MLCLF_QUOTE_LEN];
+    const char  *name;
     mlclf_err_t  err;
 
     memset(&err, 0, sizeof(err));
@@ -333,11 +343,11 @@ mlclf_train_main(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
         }
     }
 
-    if (r->cf.name == NULL || !mlclf_registry_name_valid(r->cf.name)) {
-        mlclf_train_error("config", "%s: name \"%s\": not [a-z0-9_-]{1,64}",
-                          o->config,
-                          mlclf_registry_name_shown(r->cf.name ? r->cf.name
-                                                               : "", shown));
+    name = r->cf.name ? r->cf.name : "";
+
+    if (mlclf_model_name_check(name, strlen(name)) != MLCLF_OK) {
+        mlclf_train_error("config", "%s: name %s: not [a-z0-9_-]{1,64}",
+                          o->config, mlclf_quote(name, strlen(name), shown));
         return MLCLF_TRAIN_EXIT_CONFIG;
     }
 
@@ -630,7 +640,8 @@ mlclf_train_publish(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
 
     /* hash what is on disk, and check it is what was verified */
 
-    rc = mlclf_train_publish_read(path, &r->file, &r->file_len, &err);
+    rc = mlclf_file_read(path, MLCLF_TRAIN_FILE_MAX, &r->file, &r->file_len,
+                         &err);
     if (rc != MLCLF_OK) {
         mlclf_train_error("publish", "%s", err.msg);
         return mlclf_train_exit(rc, MLCLF_TRAIN_EXIT_IO);
@@ -642,8 +653,12 @@ mlclf_train_publish(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
         return MLCLF_TRAIN_EXIT_INTERNAL;
     }
 
-    mlclf_train_sha256(r->file, r->file_len, digest);
-    mlclf_train_sha256_hex(digest, r->model_sha);
+    if (mlclf_sha256(r->file, r->file_len, digest) != MLCLF_OK) {
+        mlclf_train_error("publish", "out of memory");
+        return MLCLF_TRAIN_EXIT_INTERNAL;
+    }
+
+    mlclf_sha256_hex(digest, r->model_sha);
 
     mi.model_sha256 = r->model_sha;
     mi.fit_seconds = r->tm.fit_seconds;
@@ -740,7 +755,7 @@ mlclf_train_summary(mlclf_train_run_t *r)
     t = &r->test;
     k = r->d.n_classes;
 
-    mlclf_train_sha256_hex(r->d.sha256, hex);
+    mlclf_sha256_hex(r->d.sha256, hex);
     mlclf_train_meta_time(r->created_at, created);
 
     printf("model      %s v%" PRIu32 " (%s)\n", r->cf.name, r->pub.version,

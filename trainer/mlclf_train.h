@@ -181,35 +181,11 @@ int mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
     mlclf_err_t *err);
 void mlclf_train_metrics_free(mlclf_train_metrics_t *mt);
 
-/* mlclf_train_sha256.c */
-void mlclf_train_sha256(const void *data, size_t len, uint8_t out[32]);
-void mlclf_train_sha256_hex(const uint8_t digest[32], char hex[65]);
-
 /* Monotonic seconds, for progress and fit times. */
 double mlclf_train_now(void);
 
-/*
- * s[len] (any bytes, no NUL needed) quoted for a one-line message into
- * buf, which holds MLCLF_TRAIN_QUOTE_LEN bytes: "text", with '"', '\'
- * and every byte outside printable ASCII written as \xNN; longer than
- * MLCLF_TRAIN_QUOTE_MAX bytes, it is cut and ends in "...".  Returns
- * buf.
- */
-#define MLCLF_TRAIN_QUOTE_MAX  40
-#define MLCLF_TRAIN_QUOTE_LEN  (MLCLF_TRAIN_QUOTE_MAX * 4 + 8)
-
-const char *mlclf_train_quote(const char *s, size_t len, char *buf);
-
 /* Number of online cores (>= 1). */
 uint32_t mlclf_train_ncpu(void);
-
-/*
- * Opens path for reading if it is a regular file, and fills *st.  A
- * FIFO, device, directory or socket is refused without blocking (a FIFO
- * with no writer would wait forever): "<path>: a FIFO, not a regular
- * file".  Returns the descriptor, or -1 with err set to MLCLF_EIO.
- */
-int mlclf_train_open(const char *path, struct stat *st, mlclf_err_t *err);
 
 
 /*
@@ -268,10 +244,6 @@ int mlclf_train_publish_file(const char *dir, const char *file,
  */
 int mlclf_train_publish_rows(const char *dir, const char *file,
     const mlclf_train_data_t *d, const size_t *rows, size_t n,
-    mlclf_err_t *err);
-
-/* Reads a whole file (at most 1 GiB) into a malloc()ed buffer. */
-int mlclf_train_publish_read(const char *path, void **buf, size_t *len,
     mlclf_err_t *err);
 
 

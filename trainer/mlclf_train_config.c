@@ -65,11 +65,13 @@
 #include <unistd.h>
 #include <yaml.h>
 #include <mlclf_train.h>
+#include <mlclf_file.h>
+#include <mlclf_quote.h>
 
 
 #define MLCLF_CF_MAX_FILE   (16 * 1024 * 1024)
 #define MLCLF_CF_MAX_DEPTH  64      /* lists and mappings, the root's too */
-#define MLCLF_CF_GOT_LEN    (MLCLF_TRAIN_QUOTE_LEN + 16)
+#define MLCLF_CF_GOT_LEN    (MLCLF_QUOTE_LEN + 16)
 
 
 typedef struct {
@@ -102,7 +104,6 @@ static int mlclf_cf_u32(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
     const char *key, uint32_t lo, uint32_t hi, uint32_t *out);
 static int mlclf_cf_bool(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
     const char *key, unsigned *out);
-static int mlclf_cf_valid_name(const char *s);
 static int mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
     const char *key, const char *s, const char *what);
 static int mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
@@ -118,8 +119,6 @@ static int mlclf_cf_gates(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 static int mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *root);
 static int mlclf_cf_default_name(mlclf_train_config_t *cf, mlclf_err_t *err);
-static int mlclf_cf_read(const char *path, char **buf, size_t *len,
-    mlclf_err_t *err);
 static int mlclf_cf_depth(const char *path, const char *buf, size_t len,
     mlclf_err_t *err);
 
@@ -200,7 +199,7 @@ mlclf_cf_is_null(const yaml_node_t *node)
 static const char *
 mlclf_cf_got(const yaml_node_t *node, char *buf)
 {
-    char  show[MLCLF_TRAIN_QUOTE_LEN];
+    char  show[MLCLF_QUOTE_LEN];
 
     switch (node->type) {
 
@@ -218,7 +217,7 @@ mlclf_cf_got(const yaml_node_t *node, char *buf)
         snprintf(buf, MLCLF_CF_GOT_LEN, "%s%s",
                  node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
                  ? "" : "a quoted string ",
-                 mlclf_train_quote(mlclf_cf_text(node),
+                 mlclf_quote(mlclf_cf_text(node),
                                    node->data.scalar.length, show));
 
         return buf;
@@ -565,23 +564,6 @@ mlclf_cf_bool(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
 }
 
 
-static int
-mlclf_cf_valid_name(const char *s)
-{
-    size_t  n;
-
-    for (n = 0; s[n]; n++) {
-        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9')
-              || s[n] == '_' || s[n] == '-'))
-        {
-            return 0;
-        }
-    }
-
-    return n >= 1 && n <= 64;
-}
-
-
 /*
  * A feature name or class label goes into the model as it is: refused
  * here, where it is written, if the model format cannot hold it.
@@ -590,7 +572,7 @@ static int
 mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
     const char *key, const char *s, const char *what)
 {
-    char         show[MLCLF_TRAIN_QUOTE_LEN];
+    char         show[MLCLF_QUOTE_LEN];
     size_t       len;
     mlclf_err_t  why;
 
@@ -601,7 +583,7 @@ mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
     }
 
     return mlclf_cf_error(ctx, node, "%s: %s cannot be a %s: %s", key,
-                          mlclf_train_quote(s, len, show), what, why.msg);
+                          mlclf_quote(s, len, show), what, why.msg);
 }
 
 
@@ -1077,7 +1059,7 @@ mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
             return rc;
         }
 
-        if (!mlclf_cf_valid_name(cf->name)) {
+        if (mlclf_model_name_check(cf->name, strlen(cf->name)) != MLCLF_OK) {
             return mlclf_cf_expected(ctx, vals[0], "name",
                                      "[a-z0-9_-]{1,64}");
         }
@@ -1157,6 +1139,7 @@ mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 static int
 mlclf_cf_default_name(mlclf_train_config_t *cf, mlclf_err_t *err)
 {
+    char         show[MLCLF_QUOTE_LEN];
     size_t       len;
     const char  *base;
 
@@ -1176,68 +1159,12 @@ mlclf_cf_default_name(mlclf_train_config_t *cf, mlclf_err_t *err)
         return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
 
-    if (!mlclf_cf_valid_name(cf->name)) {
+    if (mlclf_model_name_check(cf->name, len) != MLCLF_OK) {
         return mlclf_err_set(err, MLCLF_EINVAL, "%s:1: no \"name\" given "
-                             "and the file name \"%s\" is not a valid model "
-                             "name ([a-z0-9_-]{1,64})", cf->path, cf->name);
+                             "and the file name %s is not a valid model "
+                             "name ([a-z0-9_-]{1,64})", cf->path,
+                             mlclf_quote(cf->name, len, show));
     }
-
-    return MLCLF_OK;
-}
-
-
-static int
-mlclf_cf_read(const char *path, char **buf, size_t *len, mlclf_err_t *err)
-{
-    int          fd, e;
-    char        *p;
-    size_t       n;
-    ssize_t      r;
-    struct stat  st;
-
-    fd = mlclf_train_open(path, &st, err);
-    if (fd == -1) {
-        return MLCLF_EIO;
-    }
-
-    if (st.st_size > MLCLF_CF_MAX_FILE) {
-        close(fd);
-        return mlclf_err_set(err, MLCLF_EINVAL, "%s: larger than %d bytes",
-                             path, MLCLF_CF_MAX_FILE);
-    }
-
-    p = malloc((size_t) st.st_size + 1);
-    if (p == NULL) {
-        close(fd);
-        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-    }
-
-    n = 0;
-
-    while (n < (size_t) st.st_size) {
-        r = read(fd, p + n, (size_t) st.st_size - n);
-
-        if (r == -1 && errno == EINTR) {
-            continue;
-        }
-
-        if (r <= 0) {
-            e = r == 0 ? EIO : errno;
-            free(p);
-            close(fd);
-            return mlclf_err_set(err, MLCLF_EIO, "%s: read: %s", path,
-                                 r == 0 ? "file shrank while reading"
-                                 : strerror(e));
-        }
-
-        n += (size_t) r;
-    }
-
-    close(fd);
-
-    p[n] = '\0';
-    *buf = p;
-    *len = n;
 
     return MLCLF_OK;
 }
@@ -1347,7 +1274,7 @@ mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
         return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
 
-    rc = mlclf_cf_read(path, &buf, &len, err);
+    rc = mlclf_file_read(path, MLCLF_CF_MAX_FILE, &buf, &len, err);
     if (rc != MLCLF_OK) {
         mlclf_train_config_free(cf);
         return rc;

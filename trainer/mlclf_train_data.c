@@ -35,6 +35,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <mlclf_train.h>
+#include <mlclf_fanout.h>
+#include <mlclf_file.h>
+#include <mlclf_quote.h>
+#include <mlclf_sha256.h>
 
 
 #define MLCLF_DL_MAX_CLASSES   1024
@@ -102,6 +106,7 @@ typedef struct {
     const void               *data;
     size_t                    len;
     uint8_t                  *out;
+    int                       rc;
 } mlclf_dl_sha_t;
 
 
@@ -155,13 +160,12 @@ static const double  mlclf_dl_pow10[23] = {
 static int
 mlclf_dl_read(const char *path, mlclf_train_data_t *d, mlclf_err_t *err)
 {
-    int          fd, e;
+    int          fd, rc;
     char        *p, last;
-    size_t       n, want, size;
-    ssize_t      r;
+    size_t       size;
     struct stat  st;
 
-    fd = mlclf_train_open(path, &st, err);
+    fd = mlclf_file_open(path, &st, err);
     if (fd == -1) {
         return MLCLF_EIO;
     }
@@ -183,47 +187,10 @@ mlclf_dl_read(const char *path, mlclf_train_data_t *d, mlclf_err_t *err)
         }
     }
 
-    p = malloc(size + 1);
-    if (p == NULL) {
-        close(fd);
-        return mlclf_err_set(err, MLCLF_ENOMEM, "%s: out of memory for "
-                             "%zu bytes", path, size);
-    }
-
-    n = 0;
-
-    while (n < size) {
-        want = size - n;
-        if (want > (size_t) 1 << 30) {
-            want = (size_t) 1 << 30;
-        }
-
-        r = read(fd, p + n, want);
-
-        if (r == -1 && errno == EINTR) {
-            continue;
-        }
-
-        if (r <= 0) {
-            e = errno;
-            free(p);
-            close(fd);
-            return mlclf_err_set(err, MLCLF_EIO, "%s: read: %s", path,
-                                 r == 0 ? "file shrank while reading"
-                                 : strerror(e));
-        }
-
-        n += (size_t) r;
-    }
-
-    close(fd);
-
-    p[n] = '\0';
-    d->text = p;
-    d->text_len = n;
+    rc = mlclf_file_read_fd(fd, path, size, &d->text, &d->text_len, err);
     d->text_mapped = 0;
 
-    return MLCLF_OK;
+    return rc;
 }
 
 
@@ -716,26 +683,26 @@ static int
 mlclf_dl_check(mlclf_dl_chunk_t *ch, size_t k, double v, const char *s,
     size_t len, size_t line, size_t col)
 {
-    char                          show[MLCLF_TRAIN_QUOTE_LEN];
+    char                          show[MLCLF_QUOTE_LEN];
     const mlclf_train_feature_t  *f;
 
     f = &ch->dl->cf->features[k];
 
     if (f->has_min && v < f->min) {
         mlclf_dl_fail(ch, line, col, "%s: %s is below min %g", f->name,
-                      mlclf_train_quote(s, len, show), f->min);
+                      mlclf_quote(s, len, show), f->min);
         return MLCLF_EINVAL;
     }
 
     if (f->has_max && v > f->max) {
         mlclf_dl_fail(ch, line, col, "%s: %s is above max %g", f->name,
-                      mlclf_train_quote(s, len, show), f->max);
+                      mlclf_quote(s, len, show), f->max);
         return MLCLF_EINVAL;
     }
 
     if (f->integer && v != floor(v)) {
         mlclf_dl_fail(ch, line, col, "%s: %s is not an integer", f->name,
-                      mlclf_train_quote(s, len, show));
+                      mlclf_quote(s, len, show));
         return MLCLF_EINVAL;
     }
 
@@ -749,7 +716,7 @@ mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t k,
     size_t line, size_t col, double *out, int *missing)
 {
     int          rc;
-    char         show[MLCLF_TRAIN_QUOTE_LEN];
+    char         show[MLCLF_QUOTE_LEN];
     size_t       len;
     const char  *s, *name;
 
@@ -790,18 +757,18 @@ mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t k,
 
     case 2:
         mlclf_dl_fail(ch, line, col, "%s: %s is not a finite number", name,
-                      mlclf_train_quote(s, len, show));
+                      mlclf_quote(s, len, show));
         break;
 
     case 3:
         mlclf_dl_fail(ch, line, col, "%s: %s is out of the range of a "
                       "double", name,
-                      mlclf_train_quote(s, len, show));
+                      mlclf_quote(s, len, show));
         break;
 
     default:
         mlclf_dl_fail(ch, line, col, "%s: %s is not a number", name,
-                      mlclf_train_quote(s, len, show));
+                      mlclf_quote(s, len, show));
     }
 
     return MLCLF_EINVAL;
@@ -845,7 +812,7 @@ static int
 mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
     size_t col, uint32_t *id)
 {
-    char         show[MLCLF_TRAIN_QUOTE_LEN];
+    char         show[MLCLF_QUOTE_LEN];
     size_t       len;
     int32_t      i;
     const char  *s, *name;
@@ -862,7 +829,7 @@ mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
     if (mlclf_name_check(NULL, len, &why) != MLCLF_OK) {
         mlclf_dl_fail(ch, line, col, "%s: %s cannot be a class label: %s",
                       name,
-                      mlclf_train_quote(f->s, (size_t) (f->e - f->s), show),
+                      mlclf_quote(f->s, (size_t) (f->e - f->s), show),
                       why.msg);
         return MLCLF_EINVAL;
     }
@@ -878,7 +845,7 @@ mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
         if (i < 0) {
             mlclf_dl_fail(ch, line, col, "%s: %s is not one of the "
                           "configured classes", name,
-                          mlclf_train_quote(s, len, show));
+                          mlclf_quote(s, len, show));
             return MLCLF_EINVAL;
         }
 
@@ -891,7 +858,7 @@ mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
     if (i < 0) {
         if (mlclf_name_check(s, len, &why) != MLCLF_OK) {
             mlclf_dl_fail(ch, line, col, "%s: %s cannot be a class label: "
-                          "%s", name, mlclf_train_quote(s, len, show),
+                          "%s", name, mlclf_quote(s, len, show),
                           why.msg);
             return MLCLF_EINVAL;
         }
@@ -1128,7 +1095,7 @@ mlclf_dl_sha_thread(void *arg)
 {
     mlclf_dl_sha_t  *sh = arg;
 
-    mlclf_train_sha256(sh->data, sh->len, sh->out);
+    sh->rc = mlclf_sha256(sh->data, sh->len, sh->out);
 
     return NULL;
 }
@@ -1144,7 +1111,7 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     size_t *label_col, mlclf_err_t *err)
 {
     int                rc;
-    char               show[MLCLF_TRAIN_QUOTE_LEN];
+    char               show[MLCLF_QUOTE_LEN];
     size_t             n, cap, k, col, len, *where;
     int32_t           *r, *nr;
     const char        *p, *end, *s, *name;
@@ -1212,7 +1179,7 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
                     rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1:%zu: "
                                        "duplicate column %s (also column "
                                        "%zu)", cf->data, col + 1,
-                                       mlclf_train_quote(s, len, show),
+                                       mlclf_quote(s, len, show),
                                        where[k] + 1);
                     goto done;
                 }
@@ -1250,7 +1217,7 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
             rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1: no %s column %s "
                                "in the header", cf->data,
                                k < cf->n_features ? "feature" : "label",
-                               mlclf_train_quote(name, strlen(name), show));
+                               mlclf_quote(name, strlen(name), show));
 
             goto done;
         }
@@ -1293,23 +1260,25 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     size_t               rows, seen, nf;
     int32_t             *roles, *map;
     uint8_t             *present;
-    pthread_t            tid[MLCLF_DL_MAX_THREADS], sha_tid;
+    char                 show[MLCLF_QUOTE_LEN];
+    pthread_t            sha_tid;
     const char          *body, *end, *q;
     mlclf_dl_t           dl;
     mlclf_dl_sha_t       sh;
     mlclf_dl_chunk_t    *ch;
     mlclf_dl_labels_t    classes;
-    int                  started[MLCLF_DL_MAX_THREADS];
 
     memset(d, 0, sizeof(*d));
     memset(&classes, 0, sizeof(classes));
 
     roles = NULL;
     ch = NULL;
+    nt = 0;
     map = NULL;
     present = NULL;
     names = NULL;
     sha_started = 0;
+    sh.rc = MLCLF_OK;
     nf = cf->n_features;
 
     if (nf == 0 || cf->data == NULL || cf->label == NULL) {
@@ -1332,7 +1301,7 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
         sha_started = 1;
 
     } else {
-        mlclf_train_sha256(d->text, d->text_len, d->sha256);
+        sh.rc = mlclf_sha256(d->text, d->text_len, d->sha256);
     }
 
     line = 1;
@@ -1412,24 +1381,9 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
         }
 
         ch[c].end = q;
-        started[c] = 0;
     }
 
-    for (c = 1; c < nt; c++) {
-        started[c] = pthread_create(&tid[c], NULL, mlclf_dl_count_thread,
-                                    &ch[c]) == 0;
-        if (!started[c]) {
-            mlclf_dl_count_thread(&ch[c]);
-        }
-    }
-
-    mlclf_dl_count_thread(&ch[0]);
-
-    for (c = 1; c < nt; c++) {
-        if (started[c]) {
-            pthread_join(tid[c], NULL);
-        }
-    }
+    mlclf_fanout(mlclf_dl_count_thread, ch, sizeof(mlclf_dl_chunk_t), nt);
 
     total = 0;
 
@@ -1472,21 +1426,7 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
         goto failed;
     }
 
-    for (c = 1; c < nt; c++) {
-        started[c] = pthread_create(&tid[c], NULL, mlclf_dl_parse_thread,
-                                    &ch[c]) == 0;
-        if (!started[c]) {
-            mlclf_dl_parse(&ch[c]);
-        }
-    }
-
-    mlclf_dl_parse(&ch[0]);
-
-    for (c = 1; c < nt; c++) {
-        if (started[c]) {
-            pthread_join(tid[c], NULL);
-        }
-    }
+    mlclf_fanout(mlclf_dl_parse_thread, ch, sizeof(mlclf_dl_chunk_t), nt);
 
     for (c = 0; c < nt; c++) {
         if (ch[c].rc != MLCLF_OK) {
@@ -1656,8 +1596,10 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
 
     if (seen < 2) {
         rc = mlclf_err_set(err, MLCLF_EINVAL, "%s: %s: every row has the "
-                           "class \"%s\", need at least 2 classes", cf->data,
-                           cf->label, d->classes[d->y[0]]);
+                           "class %s, need at least 2 classes", cf->data,
+                           cf->label,
+                           mlclf_quote(d->classes[d->y[0]],
+                                       strlen(d->classes[d->y[0]]), show));
         goto failed;
     }
 
@@ -1667,6 +1609,11 @@ failed:
 
     if (sha_started) {
         pthread_join(sha_tid, NULL);
+    }
+
+    if (rc == MLCLF_OK && sh.rc != MLCLF_OK) {
+        rc = mlclf_err_set(err, sh.rc, "%s: out of memory for its sha256",
+                           cf->data);
     }
 
     if (ch) {

@@ -13,10 +13,10 @@
 
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf_train.h>
+#include <mlclf_fanout.h>
 
 
 #define MLCLF_TRAIN_EVAL_EPS     1e-15
@@ -102,10 +102,9 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
     mlclf_err_t *err)
 {
     size_t                      i, t, c, nc, p, nt, tp, pred_c, correct,
-                                n_seen, started;
+                                n_seen;
     double                      ll, *proba;
     uint64_t                   *conf;
-    pthread_t                  *tid;
     mlclf_train_eval_ctx_t      ctx;
     mlclf_train_eval_worker_t  *wk;
 
@@ -149,17 +148,15 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
     conf = calloc(nt * nc * nc, sizeof(uint64_t));
     proba = calloc(nt * nc, sizeof(double));
     wk = calloc(nt, sizeof(mlclf_train_eval_worker_t));
-    tid = calloc(nt, sizeof(pthread_t));
 
     if (mt->precision == NULL || mt->recall == NULL || mt->f1 == NULL
         || mt->support == NULL || mt->confusion == NULL || ctx.loss == NULL
-        || conf == NULL || proba == NULL || wk == NULL || tid == NULL)
+        || conf == NULL || proba == NULL || wk == NULL)
     {
         free(ctx.loss);
         free(conf);
         free(proba);
         free(wk);
-        free(tid);
         mlclf_train_metrics_free(mt);
         return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
@@ -171,25 +168,8 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
         wk[t].proba = proba + t * nc;
     }
 
-    for (started = 1; started < nt; started++) {
-        if (pthread_create(&tid[started], NULL, mlclf_train_eval_work,
-                           &wk[started])
-            != 0)
-        {
-            break;
-        }
-    }
-
-    mlclf_train_eval_work(&wk[0]);
-
-    /* the stripes of threads that could not start */
-    for (t = started; t < nt; t++) {
-        mlclf_train_eval_work(&wk[t]);
-    }
-
-    for (t = 1; t < started; t++) {
-        pthread_join(tid[t], NULL);
-    }
+    mlclf_fanout(mlclf_train_eval_work, wk, sizeof(mlclf_train_eval_worker_t),
+                 nt);
 
     ll = 0.0;
     for (c = 0; c < ctx.n_chunks; c++) {
@@ -216,7 +196,6 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
     free(conf);
     free(proba);
     free(wk);
-    free(tid);
 
     mt->n = n;
     mt->accuracy = (double) correct / (double) n;

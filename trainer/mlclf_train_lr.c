@@ -27,10 +27,10 @@
 
 #include <float.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf_train.h>
+#include <mlclf_fanout.h>
 #include <mlclf_train_blas.h>
 
 
@@ -208,42 +208,13 @@ static int
 mlclf_train_lr_eval(mlclf_train_lr_ctx_t *ctx, const double *theta,
     double *f, double *g)
 {
-    size_t      t, j, kp;
+    size_t      j, kp;
     double      loss, inv;
-    pthread_t  *tid;
 
     ctx->theta = theta;
 
-    tid = NULL;
-
-    if (ctx->n_threads > 1) {
-        tid = malloc(ctx->n_threads * sizeof(pthread_t));
-        if (tid == NULL) {
-            return MLCLF_ENOMEM;
-        }
-    }
-
-    for (t = 1; t < ctx->n_threads; t++) {
-        if (pthread_create(&tid[t], NULL, mlclf_train_lr_work,
-                           &ctx->workers[t])
-            != 0)
-        {
-            /* run the remaining stripes here */
-            for (j = t; j < ctx->n_threads; j++) {
-                mlclf_train_lr_work(&ctx->workers[j]);
-            }
-
-            break;
-        }
-    }
-
-    mlclf_train_lr_work(&ctx->workers[0]);
-
-    for (j = 1; j < t; j++) {
-        pthread_join(tid[j], NULL);
-    }
-
-    free(tid);
+    mlclf_fanout(mlclf_train_lr_work, ctx->workers,
+                 sizeof(ctx->workers[0]), ctx->n_threads);
 
     kp = ctx->k * ctx->p;
     loss = 0.0;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <mlclf_train.h>
+#include <mlclf_sha256.h>
 
 
 typedef struct {
@@ -408,7 +409,7 @@ mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out, size_t *len,
 
     mlclf_train_meta_kstr(&b, "algorithm", mlclf_train_meta_kind(mi->cf->kind));
 
-    mlclf_train_sha256_hex(mi->d->sha256, hex);
+    mlclf_sha256_hex(mi->d->sha256, hex);
     mlclf_train_meta_kstr(&b, "dataset_sha256", hex);
 
     mlclf_train_meta_kuint(&b, "n_rows", mi->d->n_rows);

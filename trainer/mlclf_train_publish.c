@@ -20,9 +20,6 @@
 #include <mlclf_train.h>
 
 
-#define MLCLF_TRAIN_READ_MAX  ((size_t) 1 << 30)
-
-
 typedef struct {
     int                       fd;
     char                     *buf;
@@ -288,90 +285,6 @@ failed:
 
     free(sorted);
     free(o.buf);
-
-    return mlclf_err_set(err, MLCLF_EIO, "%s \"%s\": %s", op, path,
-                         strerror(e));
-}
-
-
-int
-mlclf_train_publish_read(const char *path, void **buf, size_t *len,
-    mlclf_err_t *err)
-{
-    int          fd, e;
-    char        *p;
-    size_t       off;
-    ssize_t      n;
-    const char  *op;
-    struct stat  st;
-
-    *buf = NULL;
-    *len = 0;
-    p = NULL;
-
-    op = "open";
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1) {
-        goto failed;
-    }
-
-    op = "fstat";
-    if (fstat(fd, &st) != 0) {
-        goto failed;
-    }
-
-    if (!S_ISREG(st.st_mode) || (size_t) st.st_size > MLCLF_TRAIN_READ_MAX)
-    {
-        (void) close(fd);
-        return mlclf_err_set(err, MLCLF_EIO,
-                             "\"%s\": not a regular file of at most 1 GiB",
-                             path);
-    }
-
-    p = malloc((size_t) st.st_size + 1);
-    if (p == NULL) {
-        (void) close(fd);
-        return mlclf_err_set(err, MLCLF_ENOMEM, "%s: out of memory", path);
-    }
-
-    op = "read";
-    off = 0;
-
-    while (off < (size_t) st.st_size) {
-        n = read(fd, p + off, (size_t) st.st_size - off);
-
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-
-            goto failed;
-        }
-
-        if (n == 0) {
-            break;
-        }
-
-        off += (size_t) n;
-    }
-
-    (void) close(fd);
-
-    p[off] = '\0';
-    *buf = p;
-    *len = off;
-
-    return MLCLF_OK;
-
-failed:
-
-    e = errno;
-
-    if (fd != -1) {
-        (void) close(fd);
-    }
-
-    free(p);
 
     return mlclf_err_set(err, MLCLF_EIO, "%s \"%s\": %s", op, path,
                          strerror(e));

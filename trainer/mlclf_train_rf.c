@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf_train.h>
+#include <mlclf_fanout.h>
 #include <mlclf_train_rng.h>
 
 
@@ -939,21 +940,16 @@ done:
 }
 
 
-/* Runs fn on n_threads workers (this thread is worker 0). */
+/* Runs fn on n_threads workers (mlclf_fanout(): this thread is 0). */
 static int
 mlclf_train_rf_run(mlclf_train_rf_ctx_t *ctx, size_t n_threads,
     void *(*fn)(void *))
 {
-    size_t                    t, started;
-    pthread_t                *tid;
+    size_t                    t;
     mlclf_train_rf_worker_t  *wk;
 
-    tid = malloc(n_threads * sizeof(pthread_t));
     wk = malloc(n_threads * sizeof(mlclf_train_rf_worker_t));
-
-    if (tid == NULL || wk == NULL) {
-        free(tid);
-        free(wk);
+    if (wk == NULL) {
         return MLCLF_ENOMEM;
     }
 
@@ -965,24 +961,8 @@ mlclf_train_rf_run(mlclf_train_rf_ctx_t *ctx, size_t n_threads,
         wk[t].n_threads = n_threads;
     }
 
-    for (started = 1; started < n_threads; started++) {
-        if (pthread_create(&tid[started], NULL, fn, &wk[started]) != 0) {
-            break;
-        }
-    }
+    mlclf_fanout(fn, wk, sizeof(mlclf_train_rf_worker_t), n_threads);
 
-    fn(&wk[0]);
-
-    /* stripes whose thread could not start (static partitions only) */
-    for (t = started; t < n_threads; t++) {
-        fn(&wk[t]);
-    }
-
-    for (t = 1; t < started; t++) {
-        pthread_join(tid[t], NULL);
-    }
-
-    free(tid);
     free(wk);
 
     return ctx->rc;

@@ -2,9 +2,8 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Small helpers for mlclf-train: a monotonic clock, the number of cores
- * this process may run on, opening input files, and text quoted for
- * messages.
+ * Small helpers for mlclf-train: a monotonic clock and the number of
+ * cores this process may run on.
  */
 
 
@@ -61,94 +60,4 @@ mlclf_train_ncpu(void)
     }
 
     return (uint32_t) n;
-}
-
-
-/*
- * O_NONBLOCK: open(2) of a FIFO waits for a writer, and a device may
- * wait too; the type is known only once it is open.  O_NOCTTY: a
- * terminal named as input must not become ours.
- */
-int
-mlclf_train_open(const char *path, struct stat *st, mlclf_err_t *err)
-{
-    int          fd, e, fl;
-    const char  *type;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd == -1) {
-        mlclf_err_set(err, MLCLF_EIO, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-
-    if (fstat(fd, st) == -1) {
-        e = errno;
-        close(fd);
-        mlclf_err_set(err, MLCLF_EIO, "%s: %s", path, strerror(e));
-        return -1;
-    }
-
-    if (!S_ISREG(st->st_mode)) {
-        close(fd);
-
-        type = S_ISDIR(st->st_mode) ? "a directory, "
-               : S_ISFIFO(st->st_mode) ? "a FIFO, "
-               : S_ISCHR(st->st_mode) ? "a character device, "
-               : S_ISBLK(st->st_mode) ? "a block device, "
-               : S_ISSOCK(st->st_mode) ? "a socket, " : "";
-
-        mlclf_err_set(err, MLCLF_EIO, "%s: %snot a regular file", path,
-                      type);
-        return -1;
-    }
-
-    /* reads block again, as a regular file's always do */
-    fl = fcntl(fd, F_GETFL);
-    if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
-        e = errno;
-        close(fd);
-        mlclf_err_set(err, MLCLF_EIO, "%s: fcntl: %s", path, strerror(e));
-        return -1;
-    }
-
-    return fd;
-}
-
-
-/*
- * Data and configuration files may hold anything: a message shows their
- * text on one line, with nothing a terminal would act on.
- */
-const char *
-mlclf_train_quote(const char *s, size_t len, char *buf)
-{
-    size_t         i, k, n;
-    unsigned char  c;
-
-    n = len > MLCLF_TRAIN_QUOTE_MAX ? MLCLF_TRAIN_QUOTE_MAX - 3 : len;
-    k = 0;
-
-    buf[k++] = '"';
-
-    for (i = 0; i < n; i++) {
-        c = (unsigned char) s[i];
-
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-            k += (size_t) snprintf(buf + k, MLCLF_TRAIN_QUOTE_LEN - k,
-                                   "\\x%02x", c);
-
-        } else {
-            buf[k++] = (char) c;
-        }
-    }
-
-    if (n < len) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-
-    buf[k++] = '"';
-    buf[k] = '\0';
-
-    return buf;
 }

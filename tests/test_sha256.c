@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * SHA-256 of the trainer against the FIPS 180-2 vectors, plus every
+ * SHA-256 (common/mlclf_sha256.c) against the FIPS 180-2 vectors, plus every
  * length from 0 to 199 bytes (all the padding cases) checked through one
  * digest of the concatenated hex digests, computed with Python hashlib.
  */
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tap.h>
-#include <mlclf_train.h>
+#include <mlclf_sha256.h>
 
 
 static void
@@ -20,8 +20,8 @@ check(const void *data, size_t len, const char *want, const char *name)
     char     hex[65];
     uint8_t  md[32];
 
-    mlclf_train_sha256(data, len, md);
-    mlclf_train_sha256_hex(md, hex);
+    mlclf_sha256(data, len, md);
+    mlclf_sha256_hex(md, hex);
     is_str(hex, want, "sha256(%s)", name);
 }
 
@@ -70,8 +70,8 @@ main(void)
             b[i] = (uint8_t) ((i * 7 + n) % 251);
         }
 
-        mlclf_train_sha256(b, n, md);
-        mlclf_train_sha256_hex(md, cat + n * 64);
+        mlclf_sha256(b, n, md);
+        mlclf_sha256_hex(md, cat + n * 64);
     }
 
     check(cat, 200 * 64,
@@ -86,7 +86,7 @@ main(void)
         md[i] = (uint8_t) (i * 8 + 7);
     }
 
-    mlclf_train_sha256_hex(md, hex);
+    mlclf_sha256_hex(md, hex);
     is_str(hex, "070f171f272f373f474f575f676f777f"
                 "878f979fa7afb7bfc7cfd7dfe7eff7ff", "hex digits");
 
