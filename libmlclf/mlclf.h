@@ -331,7 +331,28 @@ size_t mlclf_error_json(char *buf, size_t size, const char *msg,
  * Writes d in the shortest form that parses back to the same double;
  * returns the length (at most 24 bytes, buf needs 32).
  */
-size_t mlclf_format_double(char *buf, double d);
+size_t mlclf_double_format(char *buf, double d);
+
+
+/* grammars of mlclf_double_parse() */
+#define MLCLF_DOUBLE_JSON        0  /* RFC 8259: -?(0|[1-9]d*)(.d+)?(e..)? */
+#define MLCLF_DOUBLE_DECIMAL     1  /* also '+', leading zeros, ".5", "5." */
+
+/*
+ * The one decimal reader of the core, the trainer and the request
+ * parser: reads the number that starts at p (bytes before end, no NUL
+ * needed) in the grammar flags names, and returns the byte just after
+ * it, or NULL if p does not start such a number.  What follows the
+ * number is the caller's to check.  With d not NULL, *d is the double
+ * strtod() gives for the same text (round to nearest, ties to even, no
+ * locale): exact numbers of at most 19 significant digits with powers
+ * of ten up to 1e22 take one IEEE multiplication or division (Clinger's
+ * fast path), the rest strtod() on a copy.  Out of range, *d is +-HUGE_VAL
+ * or a zero, as strtod() makes them; NaN if a copy of a number over 63
+ * bytes cannot be allocated.
+ */
+const char *mlclf_double_parse(const char *p, const char *end,
+    unsigned flags, double *d);
 
 
 #endif /* _MLCLF_H_INCLUDED_ */

@@ -1017,7 +1017,7 @@ ngx_http_mlclf_metrics_models(u_char *p, u_char *last,
             continue;
         }
 
-        acc[mlclf_format_double(acc, m->accuracy)] = '\0';
+        acc[mlclf_double_format(acc, m->accuracy)] = '\0';
 
         p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_ACCURACY, &m->name,
                          &m->version, acc);

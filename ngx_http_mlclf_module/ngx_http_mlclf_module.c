@@ -733,7 +733,7 @@ ngx_http_mlclf_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
                 return NGX_ERROR;
             }
 
-            v->len = mlclf_format_double((char *) p, ctx->first_confidence);
+            v->len = mlclf_double_format((char *) p, ctx->first_confidence);
         }
         break;
 

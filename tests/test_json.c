@@ -1289,14 +1289,14 @@ test_format_double(void)
     };
 
     for (i = 0; i < (int) (sizeof(fixed) / sizeof(fixed[0])); i++) {
-        n = mlclf_format_double(buf, fixed[i].d);
+        n = mlclf_double_format(buf, fixed[i].d);
         is_str(buf, fixed[i].s, "format %.17g", fixed[i].d);
         is_int(n, strlen(fixed[i].s), "format %.17g: length", fixed[i].d);
     }
 
-    n = mlclf_format_double(buf, INFINITY);
+    n = mlclf_double_format(buf, INFINITY);
     is_str(buf, "null", "infinity prints null");
-    n = mlclf_format_double(buf, NAN);
+    n = mlclf_double_format(buf, NAN);
     is_str(buf, "null", "NaN prints null");
 
     /*
@@ -1337,7 +1337,7 @@ test_format_double(void)
             continue;
         }
 
-        n = mlclf_format_double(buf, d);
+        n = mlclf_double_format(buf, d);
         back = strtod(buf, NULL);
 
         if (memcmp(&back, &d, sizeof(double)) != 0 || n > 24

@@ -393,7 +393,7 @@ fuzz_reject(const mlclf_request_t *req, const mlclf_err_t *err)
 
 
 /*
- * mlclf_format_double() on the first eight input bytes read as a double:
+ * mlclf_double_format() on the first eight input bytes read as a double:
  * the text must be a plain number that strtod() reads back exactly.
  */
 static void
@@ -415,7 +415,7 @@ fuzz_number(const uint8_t *data, size_t size)
 
     memset(buf, 0, sizeof(buf));
 
-    n = mlclf_format_double(buf, d);
+    n = mlclf_double_format(buf, d);
     FUZZ_CHECK(n > 0 && n <= 24);
 
     buf[n] = '\0';
