@@ -256,6 +256,45 @@ typedef struct {
 
 #define MLCLF_REQUEST_LOCAL      16
 
+/*
+ * Why a /predict request was refused: the reason="..." label of
+ * mlclf_errors_total, the "reason" of error bodies and $mlclf_reason.
+ * The parser sets the first twelve; the server sets its own (from
+ * METHOD_NOT_ALLOWED on).  Values are in-memory only, never stored:
+ * they index the server's counters, so a new reason goes before
+ * MLCLF_REASON_N and gets a name in mlclf_reason_name().
+ */
+typedef enum {
+    MLCLF_REASON_NONE = 0,                  /* not refused */
+    MLCLF_REASON_BAD_JSON,
+    MLCLF_REASON_BAD_SHAPE,
+    MLCLF_REASON_UNKNOWN_FEATURE,
+    MLCLF_REASON_MISSING_FEATURE,
+    MLCLF_REASON_DUPLICATE_FEATURE,
+    MLCLF_REASON_MISSING_VALUE,
+    MLCLF_REASON_NOT_A_NUMBER,
+    MLCLF_REASON_NON_FINITE,
+    MLCLF_REASON_TOO_MANY_ROWS,
+    MLCLF_REASON_EMPTY_BATCH,
+    MLCLF_REASON_EMPTY_BODY,
+    MLCLF_REASON_TOO_DEEP,
+    MLCLF_REASON_METHOD_NOT_ALLOWED,
+    MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE,
+    MLCLF_REASON_NO_MODEL,
+    MLCLF_REASON_BODY_TOO_LARGE,
+    MLCLF_REASON_INTERNAL,
+    MLCLF_REASON_OTHER,
+    MLCLF_REASON_N
+} mlclf_reason_e;
+
+/*
+ * The reason's name, as clients and metrics see it: "bad_json", ...;
+ * "" for MLCLF_REASON_NONE and for values outside the enum.  Static
+ * text, never NULL.
+ */
+const char *mlclf_reason_name(mlclf_reason_e reason);
+
+
 typedef struct {
     void                     *root;         /* cJSON tree, owned */
     void                     *rows;         /* cJSON node(s) of the rows */
@@ -269,18 +308,16 @@ typedef struct {
      */
     unsigned                  dense:1;
     double                    local[MLCLF_REQUEST_LOCAL];
-    const char               *reason;       /* on rejection: static code */
+    mlclf_reason_e            reason;       /* on rejection */
     int                       status;       /* on rejection: 400 or 413 */
 } mlclf_request_t;
 
 /*
  * Parses and validates the whole body against m.  On MLCLF_EREQUEST,
- * req->reason is one of the reason codes ("bad_json", "bad_shape",
- * "unknown_feature", "missing_feature", "duplicate_feature",
- * "missing_value", "not_a_number", "non_finite", "too_many_rows",
- * "empty_batch", "empty_body", "too_deep"), req->status the HTTP status
- * and err->msg a sentence for the client.  Always call
- * mlclf_request_free(), whatever the result.
+ * req->reason is one of the parser's reasons (MLCLF_REASON_BAD_JSON to
+ * MLCLF_REASON_TOO_DEEP), req->status the HTTP status and err->msg a
+ * sentence for the client.  Always call mlclf_request_free(), whatever
+ * the result.
  */
 int mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
     const char *body, size_t len, const mlclf_limits_t *limits,

@@ -61,8 +61,8 @@ typedef struct {
 } mlclf_request_dense_t;
 
 
-static int mlclf_request_reject(mlclf_request_ctx_t *ctx, const char *reason,
-    int status, const char *fmt, ...)
+static int mlclf_request_reject(mlclf_request_ctx_t *ctx,
+    mlclf_reason_e reason, int status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif
@@ -105,7 +105,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
     req->batch = 0;
     req->probabilities = 0;
     req->dense = 0;
-    req->reason = NULL;
+    req->reason = MLCLF_REASON_NONE;
     req->status = 0;
 
     if (m == NULL || (body == NULL && len != 0)) {
@@ -160,22 +160,22 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
     if (root == NULL) {
         i = (end != NULL && end >= body && end <= body + len)
             ? (size_t) (end - body) : len;
-        return mlclf_request_reject(&ctx, "bad_json", 400,
-                                 "invalid JSON at byte %zu", i);
+        return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_JSON, 400,
+                                    "invalid JSON at byte %zu", i);
     }
 
     req->root = root;
 
     for (i = (size_t) (end - body); i < len; i++) {
         if (!mlclf_json_space(body[i])) {
-            return mlclf_request_reject(&ctx, "bad_json", 400,
-                                     "invalid JSON at byte %zu", i);
+            return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_JSON, 400,
+                                        "invalid JSON at byte %zu", i);
         }
     }
 
     if (mlclf_request_type(root) != cJSON_Object) {
-        return mlclf_request_reject(&ctx, "bad_shape", 400,
-                                 "the body is not a JSON object");
+        return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "the body is not a JSON object");
     }
 
     features = NULL;
@@ -206,9 +206,9 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
             probs = item;
 
         } else {
-            return mlclf_request_reject(&ctx, "bad_shape", 400,
-                                     "unknown member \"%s\"",
-                                     mlclf_request_name(name, item->string));
+            return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                        "unknown member \"%s\"",
+                                        mlclf_request_name(name, item->string));
         }
     }
 
@@ -217,9 +217,9 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
             req->probabilities = 1;
 
         } else if (mlclf_request_type(probs) != cJSON_False) {
-            return mlclf_request_reject(&ctx, "bad_shape", 400,
-                                     "\"probabilities\" must be true or "
-                                     "false");
+            return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                        "\"probabilities\" must be true or "
+                                        "false");
         }
     }
 
@@ -231,8 +231,8 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
 
 duplicate:
 
-    return mlclf_request_reject(&ctx, "bad_shape", 400,
-                             "member \"%s\" appears twice", item->string);
+    return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                "member \"%s\" appears twice", item->string);
 }
 
 
@@ -248,18 +248,18 @@ mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
     req = ctx->req;
 
     if (features != NULL && instances != NULL) {
-        return mlclf_request_reject(ctx, "bad_shape", 400,
-                                 "\"features\" and \"instances\" cannot be "
-                                 "used together");
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "\"features\" and \"instances\" cannot be "
+                                    "used together");
     }
 
     if (features != NULL) {
         if (mlclf_request_type(features) != cJSON_Array
             && mlclf_request_type(features) != cJSON_Object)
         {
-            return mlclf_request_reject(ctx, "bad_shape", 400,
-                                     "\"features\" must be an array or an "
-                                     "object");
+            return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                        "\"features\" must be an array or an "
+                                        "object");
         }
 
         rc = mlclf_request_check_row(ctx, (cJSON *) features);
@@ -274,14 +274,14 @@ mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
     }
 
     if (instances == NULL) {
-        return mlclf_request_reject(ctx, "bad_shape", 400,
-                                 "expected a \"features\" or an "
-                                 "\"instances\" member");
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "expected a \"features\" or an "
+                                    "\"instances\" member");
     }
 
     if (mlclf_request_type(instances) != cJSON_Array) {
-        return mlclf_request_reject(ctx, "bad_shape", 400,
-                                 "\"instances\" must be an array");
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "\"instances\" must be an array");
     }
 
     n = 0;
@@ -291,14 +291,14 @@ mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
     }
 
     if (n == 0) {
-        return mlclf_request_reject(ctx, "empty_batch", 400,
-                                 "\"instances\" is empty");
+        return mlclf_request_reject(ctx, MLCLF_REASON_EMPTY_BATCH, 400,
+                                    "\"instances\" is empty");
     }
 
     if (n > max_rows) {
-        return mlclf_request_reject(ctx, "too_many_rows", 413,
-                                 "batch of %zu rows exceeds the limit of %zu",
-                                 n, max_rows);
+        return mlclf_request_reject(ctx, MLCLF_REASON_TOO_MANY_ROWS, 413,
+                                    "batch of %zu rows exceeds the limit "
+                                    "of %zu", n, max_rows);
     }
 
     ctx->batch = 1;
@@ -309,8 +309,8 @@ mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
         if (mlclf_request_type(row) != cJSON_Array
             && mlclf_request_type(row) != cJSON_Object)
         {
-            return mlclf_request_reject(ctx, "bad_shape", 400,
-                                     "expected an array or an object");
+            return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                        "expected an array or an object");
         }
 
         rc = mlclf_request_check_row(ctx, row);
@@ -343,34 +343,34 @@ mlclf_request_check_row(mlclf_request_ctx_t *ctx, cJSON *row)
 static int
 mlclf_request_check_array(mlclf_request_ctx_t *ctx, const cJSON *row)
 {
-    int           type;
-    size_t        n, bad;
-    const char   *reason;
-    const cJSON  *v;
+    int              type;
+    size_t           n, bad;
+    const cJSON     *v;
+    mlclf_reason_e   reason;
 
     n = 0;
     bad = 0;
-    reason = NULL;
+    reason = MLCLF_REASON_NONE;
 
     for (v = row->child; v != NULL; v = v->next) {
 
-        if (reason == NULL) {
+        if (reason == MLCLF_REASON_NONE) {
             type = mlclf_request_type(v);
 
             if (type == cJSON_Number) {
                 if (!isfinite(v->valuedouble)) {
-                    reason = "non_finite";
+                    reason = MLCLF_REASON_NON_FINITE;
                     bad = n;
                 }
 
             } else if (type == cJSON_NULL) {
                 if (ctx->impute == NULL) {
-                    reason = "missing_value";
+                    reason = MLCLF_REASON_MISSING_VALUE;
                     bad = n;
                 }
 
             } else {
-                reason = "not_a_number";
+                reason = MLCLF_REASON_NOT_A_NUMBER;
                 bad = n;
             }
         }
@@ -379,28 +379,28 @@ mlclf_request_check_array(mlclf_request_ctx_t *ctx, const cJSON *row)
     }
 
     if (n != ctx->n_features) {
-        return mlclf_request_reject(ctx, "bad_shape", 400,
-                                 "expected %u features, got %zu",
-                                 (unsigned) ctx->n_features, n);
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "expected %u features, got %zu",
+                                    (unsigned) ctx->n_features, n);
     }
 
-    if (reason == NULL) {
+    if (reason == MLCLF_REASON_NONE) {
         return MLCLF_OK;
     }
 
-    if (reason[0] == 'n' && reason[1] == 'o' && reason[2] == 'n') {
+    if (reason == MLCLF_REASON_NON_FINITE) {
         return mlclf_request_reject(ctx, reason, 400,
-                                 "feature %zu is not finite", bad);
+                                    "feature %zu is not finite", bad);
     }
 
-    if (reason[0] == 'n') {
+    if (reason == MLCLF_REASON_NOT_A_NUMBER) {
         return mlclf_request_reject(ctx, reason, 400,
-                                 "feature %zu is not a number", bad);
+                                    "feature %zu is not a number", bad);
     }
 
     return mlclf_request_reject(ctx, reason, 400,
-                             "feature %zu is null and the model has no "
-                             "value to impute", bad);
+                                "feature %zu is null and the model has no "
+                                "value to impute", bad);
 }
 
 
@@ -442,17 +442,18 @@ mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
                                         strlen(v->string));
 
         if (idx < 0 || (uint32_t) idx >= n) {
-            return mlclf_request_reject(ctx, "unknown_feature", 400,
-                                     "unknown feature \"%s\"",
-                                     mlclf_request_name(name, v->string));
+            return mlclf_request_reject(ctx, MLCLF_REASON_UNKNOWN_FEATURE, 400,
+                                        "unknown feature \"%s\"",
+                                        mlclf_request_name(name, v->string));
         }
 
         w = (uint32_t) idx;
 
         if (seen[w / 64] & (1ULL << (w % 64))) {
-            return mlclf_request_reject(ctx, "duplicate_feature", 400,
-                                     "feature \"%s\" appears twice",
-                                     mlclf_request_name(name, v->string));
+            return mlclf_request_reject(ctx,
+                                        MLCLF_REASON_DUPLICATE_FEATURE, 400,
+                                        "feature \"%s\" appears twice",
+                                        mlclf_request_name(name, v->string));
         }
 
         seen[w / 64] |= 1ULL << (w % 64);
@@ -464,23 +465,26 @@ mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
 
         if (type == cJSON_Number) {
             if (!isfinite(v->valuedouble)) {
-                return mlclf_request_reject(ctx, "non_finite", 400,
-                                         "feature \"%s\" is not finite",
-                                         mlclf_request_name(name, v->string));
+                return mlclf_request_reject(ctx, MLCLF_REASON_NON_FINITE, 400,
+                                            "feature \"%s\" is not finite",
+                                            mlclf_request_name(name,
+                                                               v->string));
             }
 
         } else if (type == cJSON_NULL) {
             if (ctx->impute == NULL) {
-                return mlclf_request_reject(ctx, "missing_value", 400,
-                                         "feature \"%s\" is null and the "
-                                         "model has no value to impute",
-                                         mlclf_request_name(name, v->string));
+                return mlclf_request_reject(ctx,
+                                            MLCLF_REASON_MISSING_VALUE, 400,
+                                            "feature \"%s\" is null and the "
+                                            "model has no value to impute",
+                                            mlclf_request_name(name,
+                                                               v->string));
             }
 
         } else {
-            return mlclf_request_reject(ctx, "not_a_number", 400,
-                                     "feature \"%s\" is not a number",
-                                     mlclf_request_name(name, v->string));
+            return mlclf_request_reject(ctx, MLCLF_REASON_NOT_A_NUMBER, 400,
+                                        "feature \"%s\" is not a number",
+                                        mlclf_request_name(name, v->string));
         }
     }
 
@@ -516,17 +520,17 @@ mlclf_request_check_missing(mlclf_request_ctx_t *ctx, const uint64_t *seen)
         return MLCLF_OK;
     }
 
-    return mlclf_request_reject(ctx, "missing_feature", 400,
-                             "feature \"%s\" is missing",
-                             mlclf_request_name(name,
-                                 mlclf_model_feature_name(ctx->model,
-                                                          (uint32_t) i)));
+    return mlclf_request_reject(ctx, MLCLF_REASON_MISSING_FEATURE, 400,
+                                "feature \"%s\" is missing",
+                                mlclf_request_name(name,
+                                    mlclf_model_feature_name(ctx->model,
+                                                             (uint32_t) i)));
 }
 
 
 static int
-mlclf_request_reject(mlclf_request_ctx_t *ctx, const char *reason, int status,
-    const char *fmt, ...)
+mlclf_request_reject(mlclf_request_ctx_t *ctx, mlclf_reason_e reason,
+    int status, const char *fmt, ...)
 {
     int      n;
     va_list  ap;
@@ -605,7 +609,8 @@ mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
     t = mlclf_json_next(&lex);
 
     if (t == MLCLF_JSON_END) {
-        return mlclf_request_reject(ctx, "empty_body", 400, "body is empty");
+        return mlclf_request_reject(ctx, MLCLF_REASON_EMPTY_BODY, 400,
+                                    "body is empty");
     }
 
     depth = 0;
@@ -617,7 +622,7 @@ mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
 
         case MLCLF_JSON_END:
             if (depth != 0) {
-                return mlclf_request_reject(ctx, "bad_json", 400,
+                return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
                                             "invalid JSON: it ends early, "
                                             "at byte %zu", len);
             }
@@ -629,7 +634,7 @@ mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
 
         case MLCLF_JSON_OPEN:
             if (++depth > max_depth) {
-                return mlclf_request_reject(ctx, "too_deep", 400,
+                return mlclf_request_reject(ctx, MLCLF_REASON_TOO_DEEP, 400,
                                             "JSON nesting deeper than %zu",
                                             max_depth);
             }
@@ -638,7 +643,7 @@ mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
 
         case MLCLF_JSON_CLOSE:
             if (depth == 0) {
-                return mlclf_request_reject(ctx, "bad_json", 400,
+                return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
                                             "invalid JSON at byte %zu",
                                             (size_t) (lex.tok - lex.start));
             }
@@ -661,7 +666,7 @@ mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
              */
 
             if (nul != 0) {
-                return mlclf_request_reject(ctx, "bad_json", 400,
+                return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
                                             "\\u0000 in a member name, at "
                                             "byte %zu", nul - 1);
             }
@@ -678,18 +683,18 @@ mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
 bad:
 
     if (lex.error == MLCLF_JSON_EESCAPE) {
-        return mlclf_request_reject(ctx, "bad_json", 400,
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
                                     "invalid JSON: bad escape at byte %zu",
                                     lex.error_at);
     }
 
     if (lex.error_at >= len) {
-        return mlclf_request_reject(ctx, "bad_json", 400,
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
                                     "invalid JSON: it ends early, at byte "
                                     "%zu", len);
     }
 
-    return mlclf_request_reject(ctx, "bad_json", 400,
+    return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
                                 "invalid JSON at byte %zu", lex.error_at);
 }
 

@@ -749,7 +749,10 @@ ngx_http_mlclf_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
         break;
 
     default: /* NGX_HTTP_MLCLF_VAR_REASON */
-        s = ctx->reason;
+        if (ctx->reason != MLCLF_REASON_NONE) {
+            s = mlclf_reason_name(ctx->reason);
+        }
+
         break;
     }
 
