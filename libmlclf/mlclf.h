@@ -287,6 +287,45 @@ typedef struct {
 
 #define MLCLF_REQUEST_LOCAL      16
 
+/*
+ * Why a /predict request was refused: the reason="..." label of
+ * mlclf_errors_total, the "reason" of error bodies and $mlclf_reason.
+ * The parser sets the first twelve; the server sets its own (from
+ * METHOD_NOT_ALLOWED on).  Values are in-memory only, never stored:
+ * they index the server's counters, so a new reason goes before
+ * MLCLF_REASON_N and gets a name in mlclf_reason_name().
+ */
+typedef enum {
+    MLCLF_REASON_NONE = 0,                  /* not refused */
+    MLCLF_REASON_BAD_JSON,
+    MLCLF_REASON_BAD_SHAPE,
+    MLCLF_REASON_UNKNOWN_FEATURE,
+    MLCLF_REASON_MISSING_FEATURE,
+    MLCLF_REASON_DUPLICATE_FEATURE,
+    MLCLF_REASON_MISSING_VALUE,
+    MLCLF_REASON_NOT_A_NUMBER,
+    MLCLF_REASON_NON_FINITE,
+    MLCLF_REASON_TOO_MANY_ROWS,
+    MLCLF_REASON_EMPTY_BATCH,
+    MLCLF_REASON_EMPTY_BODY,
+    MLCLF_REASON_TOO_DEEP,
+    MLCLF_REASON_METHOD_NOT_ALLOWED,
+    MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE,
+    MLCLF_REASON_NO_MODEL,
+    MLCLF_REASON_BODY_TOO_LARGE,
+    MLCLF_REASON_INTERNAL,
+    MLCLF_REASON_OTHER,
+    MLCLF_REASON_N
+} mlclf_reason_e;
+
+/*
+ * The reason's name, as clients and metrics see it: "bad_json", ...;
+ * "" for MLCLF_REASON_NONE and for values outside the enum.  Static
+ * text, never NULL.
+ */
+const char *mlclf_reason_name(mlclf_reason_e reason);
+
+
 typedef struct {
     void                     *root;         /* cJSON tree, owned */
     void                     *rows;         /* cJSON node(s) of the rows */
@@ -300,18 +339,16 @@ typedef struct {
      */
     unsigned                  dense:1;
     double                    local[MLCLF_REQUEST_LOCAL];
-    const char               *reason;       /* on rejection: static code */
+    mlclf_reason_e            reason;       /* on rejection */
     int                       status;       /* on rejection: 400 or 413 */
 } mlclf_request_t;
 
 /*
  * Parses and validates the whole body against m.  On MLCLF_EREQUEST,
- * req->reason is one of the reason codes ("bad_json", "bad_shape",
- * "unknown_feature", "missing_feature", "duplicate_feature",
- * "missing_value", "not_a_number", "non_finite", "too_many_rows",
- * "empty_batch", "empty_body", "too_deep"), req->status the HTTP status
- * and err->msg a sentence for the client.  Always call
- * mlclf_request_free(), whatever the result.
+ * req->reason is one of the parser's reasons (MLCLF_REASON_BAD_JSON to
+ * MLCLF_REASON_TOO_DEEP), req->status the HTTP status and err->msg a
+ * sentence for the client.  Always call mlclf_request_free(), whatever
+ * the result.
  */
 int mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
     const char *body, size_t len, const mlclf_limits_t *limits,
@@ -362,7 +399,28 @@ size_t mlclf_error_json(char *buf, size_t size, const char *msg,
  * Writes d in the shortest form that parses back to the same double;
  * returns the length (at most 24 bytes, buf needs 32).
  */
-size_t mlclf_format_double(char *buf, double d);
+size_t mlclf_double_format(char *buf, double d);
+
+
+/* grammars of mlclf_double_parse() */
+#define MLCLF_DOUBLE_JSON        0  /* RFC 8259: -?(0|[1-9]d*)(.d+)?(e..)? */
+#define MLCLF_DOUBLE_DECIMAL     1  /* also '+', leading zeros, ".5", "5." */
+
+/*
+ * The one decimal reader of the core, the trainer and the request
+ * parser: reads the number that starts at p (bytes before end, no NUL
+ * needed) in the grammar flags names, and returns the byte just after
+ * it, or NULL if p does not start such a number.  What follows the
+ * number is the caller's to check.  With d not NULL, *d is the double
+ * strtod() gives for the same text (round to nearest, ties to even, no
+ * locale): exact numbers of at most 19 significant digits with powers
+ * of ten up to 1e22 take one IEEE multiplication or division (Clinger's
+ * fast path), the rest strtod() on a copy.  Out of range, *d is +-HUGE_VAL
+ * or a zero, as strtod() makes them; NaN if a copy of a number over 63
+ * bytes cannot be allocated.
+ */
+const char *mlclf_double_parse(const char *p, const char *end,
+    unsigned flags, double *d);
 
 
 #endif /* _MLCLF_H_INCLUDED_ */

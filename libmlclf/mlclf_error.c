@@ -124,3 +124,53 @@ mlclf_err_set(mlclf_err_t *err, int code, const char *fmt, ...)
 
     return code;
 }
+
+
+const char *
+mlclf_reason_name(mlclf_reason_e reason)
+{
+    switch (reason) {
+
+    case MLCLF_REASON_NONE:
+    case MLCLF_REASON_N:
+        break;
+    case MLCLF_REASON_BAD_JSON:
+        return "bad_json";
+    case MLCLF_REASON_BAD_SHAPE:
+        return "bad_shape";
+    case MLCLF_REASON_UNKNOWN_FEATURE:
+        return "unknown_feature";
+    case MLCLF_REASON_MISSING_FEATURE:
+        return "missing_feature";
+    case MLCLF_REASON_DUPLICATE_FEATURE:
+        return "duplicate_feature";
+    case MLCLF_REASON_MISSING_VALUE:
+        return "missing_value";
+    case MLCLF_REASON_NOT_A_NUMBER:
+        return "not_a_number";
+    case MLCLF_REASON_NON_FINITE:
+        return "non_finite";
+    case MLCLF_REASON_TOO_MANY_ROWS:
+        return "too_many_rows";
+    case MLCLF_REASON_EMPTY_BATCH:
+        return "empty_batch";
+    case MLCLF_REASON_EMPTY_BODY:
+        return "empty_body";
+    case MLCLF_REASON_TOO_DEEP:
+        return "too_deep";
+    case MLCLF_REASON_METHOD_NOT_ALLOWED:
+        return "method_not_allowed";
+    case MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE:
+        return "unsupported_media_type";
+    case MLCLF_REASON_NO_MODEL:
+        return "no_model";
+    case MLCLF_REASON_BODY_TOO_LARGE:
+        return "body_too_large";
+    case MLCLF_REASON_INTERNAL:
+        return "internal";
+    case MLCLF_REASON_OTHER:
+        return "other";
+    }
+
+    return "";
+}

@@ -56,7 +56,7 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
 
         return ngx_http_mlclf_send_error(r, NGX_HTTP_NOT_ALLOWED,
                                          "method not allowed, use GET",
-                                         "method_not_allowed");
+                                         MLCLF_REASON_METHOD_NOT_ALLOWED);
     }
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);

@@ -24,9 +24,7 @@ static ngx_int_t ngx_http_mlclf_counters_alloc(ngx_http_mlclf_ctx_t *ctx,
 static ngx_http_mlclf_slot_t *ngx_http_mlclf_slot_get(
     ngx_http_mlclf_ctx_t *ctx, ngx_http_mlclf_model_t *m, ngx_log_t *log);
 static ngx_int_t ngx_http_mlclf_count(ngx_http_request_t *r);
-static ngx_uint_t ngx_http_mlclf_code(ngx_uint_t status);
-static ngx_uint_t ngx_http_mlclf_reason(const char *reason,
-    ngx_uint_t status);
+static ngx_http_mlclf_code_e ngx_http_mlclf_code(ngx_uint_t status);
 static ngx_int_t ngx_http_mlclf_metrics_handler(ngx_http_request_t *r);
 static size_t ngx_http_mlclf_metrics_size(ngx_http_mlclf_main_conf_t *mmcf,
     ngx_http_mlclf_shctx_t *sh);
@@ -39,8 +37,9 @@ static ngx_atomic_uint_t ngx_http_mlclf_sum(ngx_http_mlclf_shctx_t *sh,
 static size_t ngx_http_mlclf_escape(u_char *dst, u_char *src, size_t len);
 
 
-static const char  *ngx_http_mlclf_codes[] = { NGX_HTTP_MLCLF_CODES };
-static const char  *ngx_http_mlclf_reasons[] = { NGX_HTTP_MLCLF_REASONS };
+static const char  *ngx_http_mlclf_codes[NGX_HTTP_MLCLF_CODE_N] = {
+    NGX_HTTP_MLCLF_CODE_NAMES
+};
 static const char  *ngx_http_mlclf_le[] = { NGX_HTTP_MLCLF_BUCKETS_LE };
 static uint64_t     ngx_http_mlclf_bounds[] = { NGX_HTTP_MLCLF_BUCKETS_NS };
 
@@ -516,6 +515,7 @@ ngx_http_mlclf_count(ngx_http_request_t *r)
     ngx_str_t                    name;
     ngx_uint_t                   i, status;
     ngx_atomic_t                *c;
+    mlclf_reason_e               reason;
     ngx_http_mlclf_ctx_t        *zctx;
     ngx_http_mlclf_slot_t       *slot;
     ngx_http_mlclf_req_ctx_t    *ctx, none;
@@ -575,7 +575,7 @@ ngx_http_mlclf_count(ngx_http_request_t *r)
 
     /* nginx finalizes a body cut short by its client with a 400 */
 
-    if (status == NGX_HTTP_BAD_REQUEST && ctx->reason == NULL
+    if (status == NGX_HTTP_BAD_REQUEST && ctx->reason == MLCLF_REASON_NONE
         && r->connection->error)
     {
         status = NGX_HTTP_CLIENT_CLOSED_REQUEST;
@@ -585,9 +585,14 @@ ngx_http_mlclf_count(ngx_http_request_t *r)
                                    + ngx_http_mlclf_code(status)], 1);
 
     if (status >= NGX_HTTP_BAD_REQUEST || status == 0) {
-        (void) ngx_atomic_fetch_add(&c[NGX_HTTP_MLCLF_C_REASON
-                                  + ngx_http_mlclf_reason(ctx->reason,
-                                                          status)], 1);
+        reason = ctx->reason;
+
+        if (reason == MLCLF_REASON_NONE) {
+            reason = (status == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE)
+                     ? MLCLF_REASON_BODY_TOO_LARGE : MLCLF_REASON_OTHER;
+        }
+
+        (void) ngx_atomic_fetch_add(&c[NGX_HTTP_MLCLF_C_REASON + reason], 1);
     }
 
     if (ctx->timed) {
@@ -623,73 +628,46 @@ ngx_http_mlclf_count(ngx_http_request_t *r)
 }
 
 
-/* an index of NGX_HTTP_MLCLF_CODES */
-
-static ngx_uint_t
+static ngx_http_mlclf_code_e
 ngx_http_mlclf_code(ngx_uint_t status)
 {
     switch (status) {
 
     case NGX_HTTP_OK:
-        return 0;
+        return NGX_HTTP_MLCLF_CODE_200;
     case NGX_HTTP_BAD_REQUEST:
-        return 1;
+        return NGX_HTTP_MLCLF_CODE_400;
     case NGX_HTTP_NOT_ALLOWED:
-        return 2;
+        return NGX_HTTP_MLCLF_CODE_405;
     case NGX_HTTP_REQUEST_TIME_OUT:
-        return 3;
+        return NGX_HTTP_MLCLF_CODE_408;
     case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
-        return 4;
+        return NGX_HTTP_MLCLF_CODE_413;
     case NGX_HTTP_UNSUPPORTED_MEDIA_TYPE:
-        return 5;
+        return NGX_HTTP_MLCLF_CODE_415;
     case 0:
     case NGX_HTTP_CLIENT_CLOSED_REQUEST:
         /* status 0: the connection was closed before any reply */
-        return 6;
+        return NGX_HTTP_MLCLF_CODE_499;
     case NGX_HTTP_INTERNAL_SERVER_ERROR:
-        return 7;
+        return NGX_HTTP_MLCLF_CODE_500;
     case NGX_HTTP_SERVICE_UNAVAILABLE:
-        return 8;
+        return NGX_HTTP_MLCLF_CODE_503;
     }
 
     if (status < 300) {
-        return 9;
+        return NGX_HTTP_MLCLF_CODE_2XX;
     }
 
     if (status < 400) {
-        return 10;
+        return NGX_HTTP_MLCLF_CODE_3XX;
     }
 
     if (status < 500) {
-        return 11;
+        return NGX_HTTP_MLCLF_CODE_4XX;
     }
 
-    return 12;
-}
-
-
-/* an index of NGX_HTTP_MLCLF_REASONS */
-
-static ngx_uint_t
-ngx_http_mlclf_reason(const char *reason, ngx_uint_t status)
-{
-    ngx_uint_t  i;
-
-    if (reason == NULL) {
-        if (status == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE) {
-            return NGX_HTTP_MLCLF_REASON_BODY_TOO_LARGE;
-        }
-
-        return NGX_HTTP_MLCLF_REASON_OTHER;
-    }
-
-    for (i = 0; i < NGX_HTTP_MLCLF_REASON_OTHER; i++) {
-        if (ngx_strcmp(reason, ngx_http_mlclf_reasons[i]) == 0) {
-            return i;
-        }
-    }
-
-    return NGX_HTTP_MLCLF_REASON_OTHER;
+    return NGX_HTTP_MLCLF_CODE_5XX;
 }
 
 
@@ -890,7 +868,7 @@ ngx_http_mlclf_metrics_counters(u_char *p, u_char *last,
 
             /* the catch-all codes only when they happened */
 
-            if (n == 0 && j >= NGX_HTTP_MLCLF_N_CODES - 4) {
+            if (n == 0 && j >= NGX_HTTP_MLCLF_CODE_2XX) {
                 continue;
             }
 
@@ -904,12 +882,12 @@ ngx_http_mlclf_metrics_counters(u_char *p, u_char *last,
     ngx_str_set(&name, "");
     ngx_str_set(&version, "");
 
-    for (j = 0; j < NGX_HTTP_MLCLF_N_REASONS; j++) {
+    for (j = MLCLF_REASON_NONE + 1; j < MLCLF_REASON_N; j++) {
         n = ngx_http_mlclf_sum(sh, &sh->nomodel, NGX_HTTP_MLCLF_C_REASON + j);
 
         if (n) {
             p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_ERRORS, &name,
-                             &version, ngx_http_mlclf_reasons[j], n);
+                             &version, mlclf_reason_name(j), n);
         }
     }
 
@@ -925,10 +903,10 @@ ngx_http_mlclf_metrics_counters(u_char *p, u_char *last,
         version.len = slot->version_len;
         version.data = slot->version;
 
-        for (j = 0; j < NGX_HTTP_MLCLF_N_REASONS; j++) {
+        for (j = MLCLF_REASON_NONE + 1; j < MLCLF_REASON_N; j++) {
             n = ngx_http_mlclf_sum(sh, slot, NGX_HTTP_MLCLF_C_REASON + j);
             p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_ERRORS, &name,
-                             &version, ngx_http_mlclf_reasons[j], n);
+                             &version, mlclf_reason_name(j), n);
         }
     }
 
@@ -1017,7 +995,7 @@ ngx_http_mlclf_metrics_models(u_char *p, u_char *last,
             continue;
         }
 
-        acc[mlclf_format_double(acc, m->accuracy)] = '\0';
+        acc[mlclf_double_format(acc, m->accuracy)] = '\0';
 
         p = ngx_slprintf(p, last, NGX_HTTP_MLCLF_ACCURACY, &m->name,
                          &m->version, acc);

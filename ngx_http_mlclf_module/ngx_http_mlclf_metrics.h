@@ -29,6 +29,25 @@
 #define NGX_HTTP_MLCLF_STRIPE_ALIGN    (128 / sizeof(ngx_atomic_t))
 
 
+/* The counted status codes: slots of a stripe, names in CODE_NAMES. */
+typedef enum {
+    NGX_HTTP_MLCLF_CODE_200 = 0,
+    NGX_HTTP_MLCLF_CODE_400,
+    NGX_HTTP_MLCLF_CODE_405,
+    NGX_HTTP_MLCLF_CODE_408,
+    NGX_HTTP_MLCLF_CODE_413,
+    NGX_HTTP_MLCLF_CODE_415,
+    NGX_HTTP_MLCLF_CODE_499,
+    NGX_HTTP_MLCLF_CODE_500,
+    NGX_HTTP_MLCLF_CODE_503,
+    NGX_HTTP_MLCLF_CODE_2XX,
+    NGX_HTTP_MLCLF_CODE_3XX,
+    NGX_HTTP_MLCLF_CODE_4XX,
+    NGX_HTTP_MLCLF_CODE_5XX,
+    NGX_HTTP_MLCLF_CODE_N
+} ngx_http_mlclf_code_e;
+
+
 /*
  * A stripe is one worker's copy of a slot's counters (worker number
  * modulo the stripe count), so that workers do not bounce each other's
@@ -38,8 +57,9 @@
  * then one counter per class; padded to NGX_HTTP_MLCLF_STRIPE_ALIGN.
  */
 
-#define NGX_HTTP_MLCLF_N_CODES         13
-#define NGX_HTTP_MLCLF_N_REASONS       18
+#define NGX_HTTP_MLCLF_N_CODES         NGX_HTTP_MLCLF_CODE_N
+/* by mlclf_reason_e; MLCLF_REASON_NONE's counter stays 0, unprinted */
+#define NGX_HTTP_MLCLF_N_REASONS       MLCLF_REASON_N
 #define NGX_HTTP_MLCLF_N_BUCKETS       15
 
 #define NGX_HTTP_MLCLF_C_CODE          0
@@ -51,21 +71,18 @@
 #define NGX_HTTP_MLCLF_C_CLASS         (NGX_HTTP_MLCLF_C_SUM + 1)
 
 
-/* code="..." of mlclf_requests_total; the last four catch the rest */
-#define NGX_HTTP_MLCLF_CODES                                                 \
-    "200", "400", "405", "408", "413", "415", "499", "500", "503",          \
-    "2xx", "3xx", "4xx", "5xx"
-
-/* reason="...": the core's request catalogue, then the glue's own */
-#define NGX_HTTP_MLCLF_REASONS                                               \
-    "bad_json", "bad_shape", "unknown_feature", "missing_feature",          \
-    "duplicate_feature", "missing_value", "not_a_number", "non_finite",     \
-    "too_many_rows", "empty_batch", "empty_body", "too_deep",               \
-    "method_not_allowed", "unsupported_media_type", "no_model",             \
-    "body_too_large", "internal", "other"
-
-#define NGX_HTTP_MLCLF_REASON_BODY_TOO_LARGE  15
-#define NGX_HTTP_MLCLF_REASON_OTHER           17
+/*
+ * code="..." of mlclf_requests_total by ngx_http_mlclf_code_e; the last
+ * four catch the rest.  reason="..." labels are mlclf_reason_name()'s.
+ */
+#define NGX_HTTP_MLCLF_CODE_NAMES                                            \
+    [NGX_HTTP_MLCLF_CODE_200] = "200", [NGX_HTTP_MLCLF_CODE_400] = "400",    \
+    [NGX_HTTP_MLCLF_CODE_405] = "405", [NGX_HTTP_MLCLF_CODE_408] = "408",    \
+    [NGX_HTTP_MLCLF_CODE_413] = "413", [NGX_HTTP_MLCLF_CODE_415] = "415",    \
+    [NGX_HTTP_MLCLF_CODE_499] = "499", [NGX_HTTP_MLCLF_CODE_500] = "500",    \
+    [NGX_HTTP_MLCLF_CODE_503] = "503", [NGX_HTTP_MLCLF_CODE_2XX] = "2xx",    \
+    [NGX_HTTP_MLCLF_CODE_3XX] = "3xx", [NGX_HTTP_MLCLF_CODE_4XX] = "4xx",    \
+    [NGX_HTTP_MLCLF_CODE_5XX] = "5xx"
 
 /* upper bounds of the duration buckets: nanoseconds and le="..." */
 #define NGX_HTTP_MLCLF_BUCKETS_NS                                            \

@@ -724,7 +724,7 @@ ngx_http_mlclf_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
                 return NGX_ERROR;
             }
 
-            v->len = mlclf_format_double((char *) p, ctx->first_confidence);
+            v->len = mlclf_double_format((char *) p, ctx->first_confidence);
         }
         break;
 
@@ -740,7 +740,10 @@ ngx_http_mlclf_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
         break;
 
     default: /* NGX_HTTP_MLCLF_VAR_REASON */
-        s = ctx->reason;
+        if (ctx->reason != MLCLF_REASON_NONE) {
+            s = mlclf_reason_name(ctx->reason);
+        }
+
         break;
     }
 

@@ -79,7 +79,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                 name;
     ngx_http_mlclf_model_t   *model;
-    const char               *reason;       /* set on a rejected request */
+    mlclf_reason_e            reason;       /* set on a rejected request */
     size_t                    n_rows;
     uint32_t                  first_class;
     double                    first_confidence;
@@ -98,7 +98,7 @@ ngx_int_t ngx_http_mlclf_predict_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mlclf_health_handler(ngx_http_request_t *r);
 
 ngx_int_t ngx_http_mlclf_send_error(ngx_http_request_t *r,
-    ngx_uint_t status, const char *msg, const char *reason);
+    ngx_uint_t status, const char *msg, mlclf_reason_e reason);
 ngx_int_t ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b);
 

@@ -87,7 +87,7 @@ ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
     /* the context comes first: mlclf_zone counts every reply */
 
     if (!(r->method & NGX_HTTP_POST)) {
-        ctx->reason = "method_not_allowed";
+        ctx->reason = MLCLF_REASON_METHOD_NOT_ALLOWED;
 
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
@@ -106,7 +106,7 @@ ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
     }
 
     if (!ngx_http_mlclf_is_json(r)) {
-        ctx->reason = "unsupported_media_type";
+        ctx->reason = MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE;
 
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
@@ -129,7 +129,7 @@ ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        ctx->reason = "no_model";
+        ctx->reason = MLCLF_REASON_NO_MODEL;
         ngx_sprintf(p, "no model named \"%V\"%Z", &name);
 
         return ngx_http_mlclf_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
@@ -290,7 +290,7 @@ failed:
 
     mlclf_request_free(req);
 
-    ctx->reason = "internal";
+    ctx->reason = MLCLF_REASON_INTERNAL;
 
     if (ctx->timed) {
         ctx->duration = ngx_http_mlclf_now() - ctx->start;
@@ -446,14 +446,17 @@ ngx_http_mlclf_add_header(ngx_http_request_t *r, char *key, ngx_str_t *value)
 
 ngx_int_t
 ngx_http_mlclf_send_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *msg, const char *reason)
+    const char *msg, mlclf_reason_e reason)
 {
-    size_t      size;
-    ngx_buf_t  *b;
+    size_t       size;
+    ngx_buf_t   *b;
+    const char  *name;
+
+    name = mlclf_reason_name(reason);
 
     /* a character takes at most 6 bytes escaped: \u00XX */
 
-    size = 6 * (ngx_strlen(msg) + ngx_strlen(reason))
+    size = 6 * (ngx_strlen(msg) + ngx_strlen(name))
            + sizeof("{\"error\":\"\",\"reason\":\"\"}");
 
     b = ngx_create_temp_buf(r->pool, size);
@@ -461,7 +464,7 @@ ngx_http_mlclf_send_error(ngx_http_request_t *r, ngx_uint_t status,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->last += mlclf_error_json((char *) b->pos, size, msg, reason);
+    b->last += mlclf_error_json((char *) b->pos, size, msg, name);
 
     return ngx_http_mlclf_send_json(r, status, b);
 }

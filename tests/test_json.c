@@ -29,6 +29,9 @@
 /* a literal with its exact length, NULs included */
 #define LIT(s)         s, sizeof(s) - 1
 
+/* the name of the reason of the local request req */
+#define REQ_REASON     mlclf_reason_name(req.reason)
+
 
 static const char *const  iris_features[] = {
     "sepal_length", "sepal_width", "petal_length", "petal_width"
@@ -356,7 +359,7 @@ test_catalogue(const mlclf_model_t *m)
 
         is_int(rc, MLCLF_EREQUEST, "%s: rejected", body);
         is_int(req.status, status, "%s: status %d", body, status);
-        is_str(req.reason, reason, "%s: reason %s", body, reason);
+        is_str(REQ_REASON, reason, "%s: reason %s", body, reason);
         ok(err.code == MLCLF_EREQUEST && err.msg[0] != '\0',
            "%s: message \"%s\"", body, show(err.msg, strlen(err.msg)));
 
@@ -494,7 +497,7 @@ check_message(const mlclf_model_t *m, const char *body,
     body = show(body, strlen(body));
 
     is_int(rc, MLCLF_EREQUEST, "%s: rejected", body);
-    is_str(req.reason, reason, "%s: reason", body);
+    is_str(REQ_REASON, reason, "%s: reason", body);
     is_str(err.msg, msg, "%s: message", body);
 
     mlclf_request_free(&req);
@@ -583,7 +586,7 @@ test_messages(const mlclf_model_t *m)
 
     is_int(parse(&req, m, big, len, &limits, &err), MLCLF_EREQUEST,
            "1500 rows 3 deep, max_depth 2: rejected");
-    is_str(req.reason, "too_deep", "depth is checked before rows");
+    is_str(REQ_REASON, "too_deep", "depth is checked before rows");
     mlclf_request_free(&req);
 
     limits.max_rows = 1500;
@@ -599,40 +602,40 @@ test_messages(const mlclf_model_t *m)
     /* bytes the catalogue cannot hold */
     is_int(parse(&req, m, LIT("{\"features\":[1,2,3,4]}\0"), NULL, &err),
            MLCLF_EREQUEST, "NUL after the object: rejected");
-    is_str(req.reason, "bad_json", "NUL after the object: bad_json");
+    is_str(REQ_REASON, "bad_json", "NUL after the object: bad_json");
     mlclf_request_free(&req);
 
     is_int(parse(&req, m, LIT("{\"features\":[1,2,3,4],\"\001\":1}"), NULL,
                  &err),
            MLCLF_EREQUEST, "control character in a string: rejected");
-    is_str(req.reason, "bad_json", "control character: bad_json");
+    is_str(REQ_REASON, "bad_json", "control character: bad_json");
     mlclf_request_free(&req);
 
     is_int(parse(&req, m, LIT("{\"features\":[1,\f2,3,4]}"), NULL, &err),
            MLCLF_EREQUEST, "form feed outside strings: rejected");
-    is_str(req.reason, "bad_json", "form feed: bad_json");
+    is_str(REQ_REASON, "bad_json", "form feed: bad_json");
     mlclf_request_free(&req);
 
     is_int(parse(&req, m, LIT("{\"\xff\":1}"), NULL, &err),
            MLCLF_EREQUEST, "invalid UTF-8: rejected");
-    is_str(req.reason, "bad_json", "invalid UTF-8: bad_json");
+    is_str(REQ_REASON, "bad_json", "invalid UTF-8: bad_json");
     mlclf_request_free(&req);
 
     is_int(parse(&req, m, LIT("{\"\xed\xa0\x80\":1}"), NULL, &err),
            MLCLF_EREQUEST, "UTF-8 surrogate: rejected");
-    is_str(req.reason, "bad_json", "UTF-8 surrogate: bad_json");
+    is_str(REQ_REASON, "bad_json", "UTF-8 surrogate: bad_json");
     mlclf_request_free(&req);
 
     is_int(parse(&req, m, LIT("{\"\xc3"), NULL, &err),
            MLCLF_EREQUEST, "UTF-8 cut at the end: rejected");
-    is_str(req.reason, "bad_json", "UTF-8 cut: bad_json");
+    is_str(REQ_REASON, "bad_json", "UTF-8 cut: bad_json");
     mlclf_request_free(&req);
 
     is_int(parse(&req, m,
                  LIT("{\"features\":[1,2,3,4],\"\xf0\x9f\x98\x80\":1}"),
                  NULL, &err),
            MLCLF_EREQUEST, "valid 4-byte UTF-8 member: rejected");
-    is_str(req.reason, "bad_shape", "valid UTF-8 member: bad_shape");
+    is_str(REQ_REASON, "bad_shape", "valid UTF-8 member: bad_shape");
     mlclf_request_free(&req);
 
     /* a free after a failed parse, twice, and of NULL is safe */
@@ -676,9 +679,9 @@ test_escapes(const mlclf_model_t *m)
         want = (c != 0 && strchr("\"\\/bfnrt", c) != NULL)
                ? "unknown_feature" : "bad_json";
 
-        if (rc != MLCLF_EREQUEST || strcmp(req.reason, want) != 0) {
+        if (rc != MLCLF_EREQUEST || strcmp(REQ_REASON, want) != 0) {
             if (bad++ < 5) {
-                tap_diag("\\x%02x: %s, want %s", c, req.reason, want);
+                tap_diag("\\x%02x: %s, want %s", c, REQ_REASON, want);
             }
         }
 
@@ -697,9 +700,9 @@ test_escapes(const mlclf_model_t *m)
         want = (c != 0 && strchr("0123456789abcdefABCDEF", c) != NULL)
                ? "unknown_feature" : "bad_json";
 
-        if (rc != MLCLF_EREQUEST || strcmp(req.reason, want) != 0) {
+        if (rc != MLCLF_EREQUEST || strcmp(REQ_REASON, want) != 0) {
             if (bad++ < 5) {
-                tap_diag("\\u00?1 with \\x%02x: %s, want %s", c, req.reason,
+                tap_diag("\\u00?1 with \\x%02x: %s, want %s", c, REQ_REASON,
                          want);
             }
         }
@@ -718,9 +721,9 @@ test_escapes(const mlclf_model_t *m)
         want = (u == 0 || (u >= 0xd800 && u <= 0xdfff))
                ? "bad_json" : "unknown_feature";
 
-        if (rc != MLCLF_EREQUEST || strcmp(req.reason, want) != 0) {
+        if (rc != MLCLF_EREQUEST || strcmp(REQ_REASON, want) != 0) {
             if (bad++ < 5) {
-                tap_diag("\\u%04X: %s, want %s", (unsigned) u, req.reason,
+                tap_diag("\\u%04X: %s, want %s", (unsigned) u, REQ_REASON,
                          want);
             }
         }
@@ -738,9 +741,9 @@ test_escapes(const mlclf_model_t *m)
 
         rc = parse(&req, m, body, strlen(body), NULL, &err);
 
-        if (rc != MLCLF_EREQUEST || strcmp(req.reason, "unknown_feature")) {
+        if (rc != MLCLF_EREQUEST || strcmp(REQ_REASON, "unknown_feature")) {
             if (bad++ < 5) {
-                tap_diag("%s: %s", body, req.reason);
+                tap_diag("%s: %s", body, REQ_REASON);
             }
         }
 
@@ -779,7 +782,7 @@ test_escapes(const mlclf_model_t *m)
     rc = parse(&req, m, LIT("{\"feature\\u0073\":{\"\\u0073epal_length\":1,"
                             "\"sepal\\u005Fwidth\":2,\"petal_length\\/\":3,"
                             "\"petal_width\":4}}"), NULL, &err);
-    ok(rc == MLCLF_EREQUEST && strcmp(req.reason, "unknown_feature") == 0,
+    ok(rc == MLCLF_EREQUEST && strcmp(REQ_REASON, "unknown_feature") == 0,
        "\\/ is a slash: \"petal_length/\" is unknown");
     mlclf_request_free(&req);
 
@@ -844,7 +847,7 @@ test_rows(const mlclf_model_t *m, const mlclf_model_t *mi)
 
     rc = parse(&req, m, body, strlen(body), NULL, &err);
     is_int(rc, MLCLF_EREQUEST, "nulls rejected without impute");
-    is_str(req.reason, "missing_value", "missing_value without impute");
+    is_str(REQ_REASON, "missing_value", "missing_value without impute");
     mlclf_request_free(&req);
 
     rc = parse(&req, mi, body, strlen(body), NULL, &err);
@@ -870,12 +873,12 @@ test_rows(const mlclf_model_t *m, const mlclf_model_t *mi)
 
     body = "{\"features\":{\"sepal_length\":1,\"bogus\":null}}";
     rc = parse(&req, mi, body, strlen(body), NULL, &err);
-    is_str(req.reason, "unknown_feature", "impute does not excuse names");
+    is_str(REQ_REASON, "unknown_feature", "impute does not excuse names");
     mlclf_request_free(&req);
 
     body = "{\"features\":[1,2,3]}";
     rc = parse(&req, mi, body, strlen(body), NULL, &err);
-    is_str(req.reason, "bad_shape", "impute does not excuse short arrays");
+    is_str(REQ_REASON, "bad_shape", "impute does not excuse short arrays");
     mlclf_request_free(&req);
 
     body = "{\"features\":[null,null,null,null]}";
@@ -988,7 +991,7 @@ test_wide(uint32_t n)
     cpu = (double) (clock() - start) / CLOCKS_PER_SEC;
 
     snprintf(msg, sizeof(msg), "feature \"f%u\" appears twice", n - 1);
-    is_str(req.reason, "duplicate_feature", "%u: duplicate at the end", n);
+    is_str(REQ_REASON, "duplicate_feature", "%u: duplicate at the end", n);
     is_str(err.msg, msg, "%u: duplicate named", n);
     mlclf_request_free(&req);
 
@@ -1001,7 +1004,7 @@ test_wide(uint32_t n)
     strcpy(p, "}");
 
     rc = parse(&req, m, body, strlen(body), NULL, &err);
-    is_str(req.reason, "duplicate_feature",
+    is_str(REQ_REASON, "duplicate_feature",
            "%u: duplicate before missing", n);
     mlclf_request_free(&req);
 
@@ -1013,7 +1016,7 @@ test_wide(uint32_t n)
 
     rc = parse(&req, m, body, strlen(body), NULL, &err);
     snprintf(msg, sizeof(msg), "feature \"f%u\" is missing", n - 1);
-    is_str(req.reason, "missing_feature", "%u: last missing", n);
+    is_str(REQ_REASON, "missing_feature", "%u: last missing", n);
     is_str(err.msg, msg, "%u: last missing named", n);
     mlclf_request_free(&req);
 
@@ -1254,6 +1257,38 @@ sig_digits(const char *s, char *digits)
 
 
 static void
+test_reason_names(void)
+{
+    int          i, j, distinct;
+    const char  *name;
+
+    is_str(mlclf_reason_name(MLCLF_REASON_NONE), "", "no reason: no name");
+    is_str(mlclf_reason_name(MLCLF_REASON_N), "", "past the end: no name");
+    is_str(mlclf_reason_name(MLCLF_REASON_BAD_JSON), "bad_json",
+           "first reason");
+    is_str(mlclf_reason_name(MLCLF_REASON_OTHER), "other", "last reason");
+
+    distinct = 1;
+
+    for (i = MLCLF_REASON_NONE + 1; i < MLCLF_REASON_N; i++) {
+        name = mlclf_reason_name(i);
+
+        if (name[0] == '\0') {
+            distinct = 0;
+        }
+
+        for (j = MLCLF_REASON_NONE + 1; j < i; j++) {
+            if (strcmp(name, mlclf_reason_name(j)) == 0) {
+                distinct = 0;
+            }
+        }
+    }
+
+    ok(distinct, "every reason has its own name");
+}
+
+
+static void
 test_format_double(void)
 {
     int         i, k, bad, longer, far, checked, nd, rd;
@@ -1289,14 +1324,14 @@ test_format_double(void)
     };
 
     for (i = 0; i < (int) (sizeof(fixed) / sizeof(fixed[0])); i++) {
-        n = mlclf_format_double(buf, fixed[i].d);
+        n = mlclf_double_format(buf, fixed[i].d);
         is_str(buf, fixed[i].s, "format %.17g", fixed[i].d);
         is_int(n, strlen(fixed[i].s), "format %.17g: length", fixed[i].d);
     }
 
-    n = mlclf_format_double(buf, INFINITY);
+    n = mlclf_double_format(buf, INFINITY);
     is_str(buf, "null", "infinity prints null");
-    n = mlclf_format_double(buf, NAN);
+    n = mlclf_double_format(buf, NAN);
     is_str(buf, "null", "NaN prints null");
 
     /*
@@ -1337,7 +1372,7 @@ test_format_double(void)
             continue;
         }
 
-        n = mlclf_format_double(buf, d);
+        n = mlclf_double_format(buf, d);
         back = strtod(buf, NULL);
 
         if (memcmp(&back, &d, sizeof(double)) != 0 || n > 24
@@ -1457,7 +1492,7 @@ test_mutations(const mlclf_model_t *m)
         rc = parse(&req, m, body, len, NULL, &err);
 
         if (rc == MLCLF_EREQUEST) {
-            if (req.reason == NULL || err.msg[0] == '\0'
+            if (req.reason == MLCLF_REASON_NONE || err.msg[0] == '\0'
                 || (req.status != 400 && req.status != 413))
             {
                 if (bad++ < 5) {
@@ -1594,6 +1629,7 @@ main(int argc, char **argv)
     }
 
     test_error_json();
+    test_reason_names();
     test_format_double();
 
     m = forest_model(iris_classes, NULL, &buf);

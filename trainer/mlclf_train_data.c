@@ -17,10 +17,10 @@
  * blanks; they convert exactly as strtod() would.
  *
  * Speed: a file without any '"' is cut into one piece per core at line
- * breaks and parsed in parallel, while another thread hashes it; the
- * common numbers take an exact fast path (an integer mantissa up to 2^53
- * and a power of ten up to 1e22: both exact doubles, so the single IEEE
- * multiplication or division rounds correctly), the rest go to strtod().
+ * breaks and parsed in parallel, while another thread hashes it; numbers
+ * are read in place by the core's mlclf_double_parse(), whose exact fast
+ * path takes the common ones; fields it cannot take whole (quoted,
+ * blanks, not finite) are unquoted and trimmed first.
  */
 
 
@@ -125,7 +125,6 @@ static int mlclf_dl_scan(const char **pp, const char *end,
     mlclf_dl_field_t *f, size_t *line);
 static int mlclf_dl_unescape(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
     const char **s, size_t *len);
-static int mlclf_dl_fast(const char *p, const char **endp, double *out);
 static int mlclf_dl_slow(const char *s, size_t len, double *out);
 static int mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
     size_t k, size_t line, size_t col, double *out, int *missing);
@@ -142,12 +141,6 @@ static int mlclf_dl_header(mlclf_train_data_t *d,
     const mlclf_train_config_t *cf, const char **body, size_t *line,
     int32_t **roles, size_t *n_cols, size_t *label_col, mlclf_err_t *err);
 static int mlclf_dl_cmp_names(const void *a, const void *b);
-
-
-static const double  mlclf_dl_pow10[23] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
-};
 
 
 /*
@@ -472,135 +465,18 @@ mlclf_dl_unescape(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
 
 
 /*
- * The exact fast path: returns 1 and the value if the number at p has
- * an integer mantissa up to 2^53 (at most 19 digits) and a decimal
- * exponent in [-22, 22].
- * *endp is where the number stops; the caller checks what follows.
- */
-static inline int
-mlclf_dl_fast(const char *p, const char **endp, double *out)
-{
-    int           neg, nd, k, e, eneg;
-    double        v;
-    uint64_t      m;
-    unsigned      d;
-    const char   *s, *t;
-
-    s = p;
-    neg = 0;
-
-    if (*s == '-') {
-        neg = 1;
-        s++;
-
-    } else if (*s == '+') {
-        s++;
-    }
-
-    /*
-     * At most 19 digits cannot overflow 64 bits; a mantissa up to 2^53
-     * is an exact double.
-     */
-
-    m = 0;
-    t = s;
-
-    while ((d = (unsigned) (*s - '0')) < 10) {
-        m = m * 10 + d;
-        s++;
-    }
-
-    nd = (int) (s - t);
-    k = 0;
-
-    if (*s == '.') {
-        t = ++s;
-
-        while ((d = (unsigned) (*s - '0')) < 10) {
-            m = m * 10 + d;
-            s++;
-        }
-
-        k = (int) (s - t);
-        nd += k;
-    }
-
-    if (nd == 0 || nd > 19 || m > ((uint64_t) 1 << 53)) {
-        return 0;
-    }
-
-    e = -k;
-
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        eneg = 0;
-
-        if (*s == '-') {
-            eneg = 1;
-            s++;
-
-        } else if (*s == '+') {
-            s++;
-        }
-
-        if ((unsigned) (*s - '0') >= 10) {
-            return 0;
-        }
-
-        k = 0;
-
-        while ((d = (unsigned) (*s - '0')) < 10) {
-            if (k > 10000) {
-                return 0;
-            }
-
-            k = k * 10 + (int) d;
-            s++;
-        }
-
-        e += eneg ? -k : k;
-    }
-
-    if (m == 0) {
-        v = 0.0;
-
-    } else if (e >= 0) {
-        if (e > 22) {
-            return 0;
-        }
-
-        v = (double) m * mlclf_dl_pow10[e];
-
-    } else {
-        if (e < -22) {
-            return 0;
-        }
-
-        v = (double) m / mlclf_dl_pow10[-e];
-    }
-
-    *out = neg ? -v : v;
-    *endp = s;
-
-    return 1;
-}
-
-
-/*
  * Any decimal number (already trimmed): 0 ok, 1 not a number, 2 NaN or
  * infinity text, 3 out of the range of a double.
  */
 static int
 mlclf_dl_slow(const char *s, size_t len, double *out)
 {
-    char         small[64], *b, *end;
     double       v;
-    size_t       i, digits;
+    size_t       i;
     const char  *p, *t;
 
     p = s;
     t = s + len;
-    digits = 0;
 
     if (p < t && (*p == '+' || *p == '-')) {
         p++;
@@ -615,58 +491,10 @@ mlclf_dl_slow(const char *s, size_t len, double *out)
         }
     }
 
-    while (p < t && *p >= '0' && *p <= '9') {
-        p++;
-        digits++;
-    }
-
-    if (p < t && *p == '.') {
-        p++;
-        while (p < t && *p >= '0' && *p <= '9') {
-            p++;
-            digits++;
-        }
-    }
-
-    if (digits == 0) {
+    if (mlclf_double_parse(s, t, MLCLF_DOUBLE_DECIMAL, &v) != t
+        || isnan(v))
+    {
         return 1;
-    }
-
-    if (p < t && (*p == 'e' || *p == 'E')) {
-        p++;
-        if (p < t && (*p == '+' || *p == '-')) {
-            p++;
-        }
-
-        if (!(p < t && *p >= '0' && *p <= '9')) {
-            return 1;
-        }
-
-        while (p < t && *p >= '0' && *p <= '9') {
-            p++;
-        }
-    }
-
-    if (p != t) {
-        return 1;
-    }
-
-    b = small;
-
-    if (len >= sizeof(small)) {
-        b = malloc(len + 1);
-        if (b == NULL) {
-            return 1;
-        }
-    }
-
-    memcpy(b, s, len);
-    b[len] = '\0';
-
-    v = strtod(b, &end);
-
-    if (b != small) {
-        free(b);
     }
 
     if (!isfinite(v)) {
@@ -951,7 +779,10 @@ mlclf_dl_parse(mlclf_dl_chunk_t *ch)
 
             role = roles[col];
 
-            if (role >= 0 && mlclf_dl_fast(p, &s, &v)
+            if (role >= 0
+                && (s = mlclf_double_parse(p, end, MLCLF_DOUBLE_DECIMAL, &v))
+                   != NULL
+                && isfinite(v)
                 && (s == end || *s == ',' || *s == '\n'
                     || (*s == '\r' && (s + 1 == end || s[1] == '\n'))))
             {

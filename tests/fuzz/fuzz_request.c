@@ -157,7 +157,7 @@ fuzz_one(const fuzz_case_t *fc, const char *body, size_t len)
 
     if (fuzz_verbose) {
         fprintf(stderr, "%s: %d %s %s\n", fc->version, rc,
-                req.reason ? req.reason : "-", rc ? err.msg : "");
+                rc ? mlclf_reason_name(req.reason) : "-", rc ? err.msg : "");
     }
 
     if (rc == MLCLF_OK) {
@@ -350,15 +350,18 @@ fuzz_reject(const mlclf_request_t *req, const mlclf_err_t *err)
     char         small[8], *buf;
     size_t       i, n, m;
     cJSON       *root, *item;
+    const char  *reason;
 
-    FUZZ_CHECK(req->reason != NULL);
+    reason = mlclf_reason_name(req->reason);
+
+    FUZZ_CHECK(req->reason != MLCLF_REASON_NONE);
     FUZZ_CHECK(req->status == 400 || req->status == 413);
     FUZZ_CHECK(err->code == MLCLF_EREQUEST);
     FUZZ_CHECK(memchr(err->msg, '\0', sizeof(err->msg)) != NULL);
     FUZZ_CHECK(err->msg[0] != '\0');
 
     for (i = 0; fuzz_reasons[i] != NULL; i++) {
-        if (strcmp(req->reason, fuzz_reasons[i]) == 0) {
+        if (strcmp(reason, fuzz_reasons[i]) == 0) {
             break;
         }
     }
@@ -367,13 +370,13 @@ fuzz_reject(const mlclf_request_t *req, const mlclf_err_t *err)
 
     /* the error body: its length first, then the exact-size buffer */
 
-    n = mlclf_error_json(small, sizeof(small), err->msg, req->reason);
+    n = mlclf_error_json(small, sizeof(small), err->msg, reason);
     FUZZ_CHECK(n >= sizeof("{\"error\":\"\",\"reason\":\"\"}") - 1);
 
     buf = malloc(n + 1);
     FUZZ_CHECK(buf != NULL);
 
-    m = mlclf_error_json(buf, n + 1, err->msg, req->reason);
+    m = mlclf_error_json(buf, n + 1, err->msg, reason);
     FUZZ_CHECK(m == n);
     FUZZ_CHECK(strlen(buf) == n);
 
@@ -382,7 +385,7 @@ fuzz_reject(const mlclf_request_t *req, const mlclf_err_t *err)
 
     item = cJSON_GetObjectItemCaseSensitive(root, "reason");
     FUZZ_CHECK(cJSON_IsString(item));
-    FUZZ_CHECK(strcmp(item->valuestring, req->reason) == 0);
+    FUZZ_CHECK(strcmp(item->valuestring, reason) == 0);
 
     item = cJSON_GetObjectItemCaseSensitive(root, "error");
     FUZZ_CHECK(cJSON_IsString(item));
@@ -393,7 +396,7 @@ fuzz_reject(const mlclf_request_t *req, const mlclf_err_t *err)
 
 
 /*
- * mlclf_format_double() on the first eight input bytes read as a double:
+ * mlclf_double_format() on the first eight input bytes read as a double:
  * the text must be a plain number that strtod() reads back exactly.
  */
 static void
@@ -415,7 +418,7 @@ fuzz_number(const uint8_t *data, size_t size)
 
     memset(buf, 0, sizeof(buf));
 
-    n = mlclf_format_double(buf, d);
+    n = mlclf_double_format(buf, d);
     FUZZ_CHECK(n > 0 && n <= 24);
 
     buf[n] = '\0';

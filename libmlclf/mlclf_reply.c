@@ -1,0 +1,322 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * /predict replies: every row predicted and written as JSON, and the
+ * JSON error bodies.
+ */
+
+
+#include <string.h>
+
+#include "mlclf.h"
+#include "mlclf_request.h"
+
+
+/* bytes of one number in a reply: mlclf_double_format() writes <= 24 */
+#define MLCLF_REPLY_NUM_MAX      24
+
+#define mlclf_reply_cpy(p, s)                                                \
+    ((char *) memcpy(p, s, sizeof(s) - 1) + sizeof(s) - 1)
+
+
+static char *mlclf_reply_row(char *p, const mlclf_model_t *m,
+    const double *proba, uint32_t k, unsigned probabilities);
+static size_t mlclf_reply_escaped_len(const char *s);
+static char *mlclf_reply_escape(char *p, const char *s);
+
+
+size_t
+mlclf_reply_scratch(const mlclf_model_t *m)
+{
+    return (size_t) mlclf_model_n_features(m) + mlclf_model_n_classes(m);
+}
+
+
+size_t
+mlclf_reply_bound(const mlclf_model_t *m, const mlclf_request_t *req,
+    const char *version)
+{
+    size_t    row, size, len, max, sum;
+    uint32_t  n, k;
+
+    n = mlclf_model_n_classes(m);
+
+    max = 0;
+    sum = 0;
+
+    for (k = 0; k < n; k++) {
+        len = mlclf_reply_escaped_len(mlclf_model_class_label(m, k));
+        sum += len;
+
+        if (len > max) {
+            max = len;
+        }
+    }
+
+    row = sizeof("{\"prediction\":\"\",\"confidence\":},") - 1
+          + max + MLCLF_REPLY_NUM_MAX;
+
+    if (req->probabilities) {
+        row += sizeof(",\"probabilities\":{}") - 1
+               + sum + n * (sizeof("\"\":,") - 1 + MLCLF_REPLY_NUM_MAX);
+    }
+
+    size = sizeof("{\"model_version\":\"\",\"predictions\":[]}")
+           + (version ? mlclf_reply_escaped_len(version) : 0);
+
+    return size + row * (req->n_rows ? req->n_rows : 1);
+}
+
+
+int
+mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
+    const mlclf_request_t *req, mlclf_err_t *err)
+{
+    char          *p;
+    double        *x, *proba;
+    size_t         bound, i;
+    uint32_t       k, nf;
+    const char    *version;
+    const cJSON   *row;
+
+    if (req->rows == NULL || req->n_rows == 0 || rep->scratch == NULL) {
+        return mlclf_err_set(err, MLCLF_EINVAL,
+                             "no parsed request or no scratch buffer");
+    }
+
+    version = rep->version ? rep->version : "";
+
+    bound = mlclf_reply_bound(m, req, version);
+
+    if (rep->buf == NULL || rep->size < bound) {
+        return mlclf_err_set(err, MLCLF_ESPACE,
+                             "reply needs up to %zu bytes, buffer has %zu",
+                             bound, rep->size);
+    }
+
+    x = rep->scratch;
+    proba = x + mlclf_model_n_features(m);
+    p = rep->buf;
+
+    if (!req->batch) {
+        if (req->dense) {
+            x = req->rows;
+
+        } else {
+            mlclf_request_fill(req->rows, m, x);
+        }
+
+        k = mlclf_predict_proba(m, x, proba);
+
+        rep->first_class = k;
+        rep->first_confidence = proba[k];
+
+        if (rep->class_counts != NULL) {
+            rep->class_counts[k]++;
+        }
+
+        *p++ = '{';
+        p = mlclf_reply_row(p, m, proba, k, req->probabilities);
+        p = mlclf_reply_cpy(p, ",\"model_version\":\"");
+        p = mlclf_reply_escape(p, version);
+        p = mlclf_reply_cpy(p, "\"}");
+
+        *p = '\0';
+        rep->len = p - rep->buf;
+
+        return MLCLF_OK;
+    }
+
+    p = mlclf_reply_cpy(p, "{\"model_version\":\"");
+    p = mlclf_reply_escape(p, version);
+    p = mlclf_reply_cpy(p, "\",\"predictions\":[");
+
+    row = req->dense ? NULL : ((const cJSON *) req->rows)->child;
+    nf = mlclf_model_n_features(m);
+
+    for (i = 0; i < req->n_rows; i++) {
+        if (req->dense) {
+            x = (double *) req->rows + i * nf;
+
+        } else {
+            if (row == NULL) {
+                break;
+            }
+
+            mlclf_request_fill(row, m, x);
+            row = row->next;
+        }
+
+        k = mlclf_predict_proba(m, x, proba);
+
+        if (i == 0) {
+            rep->first_class = k;
+            rep->first_confidence = proba[k];
+
+        } else {
+            *p++ = ',';
+        }
+
+        if (rep->class_counts != NULL) {
+            rep->class_counts[k]++;
+        }
+
+        *p++ = '{';
+        p = mlclf_reply_row(p, m, proba, k, req->probabilities);
+        *p++ = '}';
+    }
+
+    p = mlclf_reply_cpy(p, "]}");
+
+    *p = '\0';
+    rep->len = p - rep->buf;
+
+    return MLCLF_OK;
+}
+
+
+static char *
+mlclf_reply_row(char *p, const mlclf_model_t *m, const double *proba,
+    uint32_t k, unsigned probabilities)
+{
+    uint32_t  n, c;
+
+    p = mlclf_reply_cpy(p, "\"prediction\":\"");
+    p = mlclf_reply_escape(p, mlclf_model_class_label(m, k));
+    p = mlclf_reply_cpy(p, "\",\"confidence\":");
+    p += mlclf_double_format(p, proba[k]);
+
+    if (!probabilities) {
+        return p;
+    }
+
+    p = mlclf_reply_cpy(p, ",\"probabilities\":{");
+
+    n = mlclf_model_n_classes(m);
+
+    for (c = 0; c < n; c++) {
+        if (c != 0) {
+            *p++ = ',';
+        }
+
+        *p++ = '"';
+        p = mlclf_reply_escape(p, mlclf_model_class_label(m, c));
+        *p++ = '"';
+        *p++ = ':';
+        p += mlclf_double_format(p, proba[c]);
+    }
+
+    *p++ = '}';
+
+    return p;
+}
+
+
+static size_t
+mlclf_reply_escaped_len(const char *s)
+{
+    size_t          n;
+    unsigned char   c;
+
+    for (n = 0; *s != '\0'; s++) {
+        c = (unsigned char) *s;
+
+        if (c == '"' || c == '\\') {
+            n += 2;
+
+        } else if (c < 0x20) {
+            n += (c == '\n' || c == '\r' || c == '\t' || c == '\b'
+                  || c == '\f') ? 2 : 6;
+
+        } else {
+            n++;
+        }
+    }
+
+    return n;
+}
+
+
+static char *
+mlclf_reply_escape(char *p, const char *s)
+{
+    unsigned char        c;
+    static const char    hex[] = "0123456789abcdef";
+
+    for ( /* void */ ; *s != '\0'; s++) {
+        c = (unsigned char) *s;
+
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *p++ = (char) c;
+            continue;
+        }
+
+        *p++ = '\\';
+
+        switch (c) {
+        case '"':
+        case '\\':
+            *p++ = (char) c;
+            break;
+        case '\n':
+            *p++ = 'n';
+            break;
+        case '\r':
+            *p++ = 'r';
+            break;
+        case '\t':
+            *p++ = 't';
+            break;
+        case '\b':
+            *p++ = 'b';
+            break;
+        case '\f':
+            *p++ = 'f';
+            break;
+        default:
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 0xf];
+        }
+    }
+
+    return p;
+}
+
+
+size_t
+mlclf_error_json(char *buf, size_t size, const char *msg, const char *reason)
+{
+    char    *p;
+    size_t   len;
+
+    if (msg == NULL) {
+        msg = "";
+    }
+
+    if (reason == NULL) {
+        reason = "";
+    }
+
+    len = sizeof("{\"error\":\"\",\"reason\":\"\"}") - 1
+          + mlclf_reply_escaped_len(msg) + mlclf_reply_escaped_len(reason);
+
+    if (buf == NULL || len > size) {
+        return len;
+    }
+
+    p = mlclf_reply_cpy(buf, "{\"error\":\"");
+    p = mlclf_reply_escape(p, msg);
+    p = mlclf_reply_cpy(p, "\",\"reason\":\"");
+    p = mlclf_reply_escape(p, reason);
+    p = mlclf_reply_cpy(p, "\"}");
+
+    if (len < size) {
+        *p = '\0';
+    }
+
+    return len;
+}

@@ -1,0 +1,1036 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * /predict requests: the fast path for rows of numbers, the strict pass
+ * and cJSON for everything else, both over the tokenizer of mlclf_json.c,
+ * and the validation of every row against the model.
+ */
+
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "mlclf.h"
+#include "mlclf_json.h"
+#include "mlclf_request.h"
+
+
+/*
+ * Named features are marked in a bitmap, one bit per model feature: on
+ * the stack up to 4096 features (512 bytes), else in one malloc()ed
+ * block per request (8 KB at 65535), shared by the rows of a batch.
+ */
+#define MLCLF_REQUEST_SEEN_WORDS  64
+#define MLCLF_REQUEST_SEEN_MAX    (MLCLF_REQUEST_SEEN_WORDS * 64)
+
+/* Feature names quoted in messages are cut to this many bytes. */
+#define MLCLF_REQUEST_NAME_MAX    64
+
+/*
+ * The fast path leaves longer numbers to cJSON, which reads at most 63
+ * bytes of one: they cannot then be read differently.
+ */
+#define MLCLF_REQUEST_NUM_MAX     40
+
+#define mlclf_request_type(item)  ((item)->type & 0xff)
+
+
+typedef struct {
+    const mlclf_model_t      *model;
+    const double             *impute;
+    uint32_t                  n_features;
+    mlclf_request_t          *req;
+    mlclf_err_t              *err;
+    uint64_t                 *seen;         /* wide models, or NULL */
+    size_t                    row;          /* named in batch messages */
+    unsigned                  batch:1;
+} mlclf_request_ctx_t;
+
+
+/* the rows of the fast path */
+typedef struct {
+    double                   *v;            /* req->local or malloc()ed */
+    size_t                    cap;          /* doubles in v */
+    size_t                    n;            /* rows in v */
+} mlclf_request_dense_t;
+
+
+static int mlclf_request_reject(mlclf_request_ctx_t *ctx,
+    mlclf_reason_e reason, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static int mlclf_request_fast(mlclf_request_t *req, uint32_t nf,
+    const char *body, size_t len, size_t max_rows, size_t max_depth);
+static int mlclf_request_fast_rows(mlclf_json_lex_t *lex,
+    mlclf_request_t *req, mlclf_request_dense_t *d, uint32_t nf,
+    size_t max_rows);
+static int mlclf_request_fast_row(mlclf_json_lex_t *lex, uint32_t nf,
+    double *x);
+static int mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body,
+    size_t len, size_t max_depth);
+static int mlclf_request_check_rows(mlclf_request_ctx_t *ctx,
+    const cJSON *features, const cJSON *instances, size_t max_rows);
+static int mlclf_request_check_row(mlclf_request_ctx_t *ctx, cJSON *row);
+static int mlclf_request_check_array(mlclf_request_ctx_t *ctx,
+    const cJSON *row);
+static int mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row);
+static int mlclf_request_check_missing(mlclf_request_ctx_t *ctx,
+    const uint64_t *seen);
+static const char *mlclf_request_name(char *buf, const char *name);
+
+
+int
+mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
+    const char *body, size_t len, const mlclf_limits_t *limits,
+    mlclf_err_t *err)
+{
+    int                  rc;
+    cJSON               *root, *item, *features, *instances, *probs;
+    size_t               max_rows, max_depth, i;
+    const char          *end;
+    mlclf_request_ctx_t     ctx;
+    char                 name[MLCLF_REQUEST_NAME_MAX + 8];
+
+    req->root = NULL;
+    req->rows = NULL;
+    req->n_rows = 0;
+    req->batch = 0;
+    req->probabilities = 0;
+    req->dense = 0;
+    req->reason = MLCLF_REASON_NONE;
+    req->status = 0;
+
+    if (m == NULL || (body == NULL && len != 0)) {
+        return mlclf_err_set(err, MLCLF_EINVAL,
+                             "no model or no body to parse");
+    }
+
+    max_rows = MLCLF_DEFAULT_MAX_ROWS;
+    max_depth = MLCLF_DEFAULT_MAX_DEPTH;
+
+    if (limits != NULL) {
+        if (limits->max_rows != 0) {
+            max_rows = limits->max_rows;
+        }
+
+        if (limits->max_depth != 0) {
+            max_depth = limits->max_depth;
+        }
+    }
+
+    ctx.model = m;
+    ctx.impute = mlclf_model_impute(m);
+    ctx.n_features = mlclf_model_n_features(m);
+    ctx.req = req;
+    ctx.err = err;
+    ctx.seen = NULL;
+    ctx.row = 0;
+    ctx.batch = 0;
+
+    /*
+     * The common shapes first, without cJSON: a valid body of numbers in
+     * arrays is read in one pass.  Anything else, including every body
+     * that is to be rejected, goes through the full path below, which
+     * alone decides and words errors.
+     */
+
+    if (mlclf_request_fast(req, ctx.n_features, body, len, max_rows,
+                           max_depth)
+        == MLCLF_OK)
+    {
+        return MLCLF_OK;
+    }
+
+    rc = mlclf_request_scan(&ctx, body, len, max_depth);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    end = NULL;
+    root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+
+    if (root == NULL) {
+        i = (end != NULL && end >= body && end <= body + len)
+            ? (size_t) (end - body) : len;
+        return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_JSON, 400,
+                                    "invalid JSON at byte %zu", i);
+    }
+
+    req->root = root;
+
+    for (i = (size_t) (end - body); i < len; i++) {
+        if (!mlclf_json_space(body[i])) {
+            return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_JSON, 400,
+                                        "invalid JSON at byte %zu", i);
+        }
+    }
+
+    if (mlclf_request_type(root) != cJSON_Object) {
+        return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "the body is not a JSON object");
+    }
+
+    features = NULL;
+    instances = NULL;
+    probs = NULL;
+
+    for (item = root->child; item != NULL; item = item->next) {
+
+        if (strcmp(item->string, "features") == 0) {
+            if (features != NULL) {
+                goto duplicate;
+            }
+
+            features = item;
+
+        } else if (strcmp(item->string, "instances") == 0) {
+            if (instances != NULL) {
+                goto duplicate;
+            }
+
+            instances = item;
+
+        } else if (strcmp(item->string, "probabilities") == 0) {
+            if (probs != NULL) {
+                goto duplicate;
+            }
+
+            probs = item;
+
+        } else {
+            return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                        "unknown member \"%s\"",
+                                        mlclf_request_name(name, item->string));
+        }
+    }
+
+    if (probs != NULL) {
+        if (mlclf_request_type(probs) == cJSON_True) {
+            req->probabilities = 1;
+
+        } else if (mlclf_request_type(probs) != cJSON_False) {
+            return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                        "\"probabilities\" must be true or "
+                                        "false");
+        }
+    }
+
+    rc = mlclf_request_check_rows(&ctx, features, instances, max_rows);
+
+    free(ctx.seen);
+
+    return rc;
+
+duplicate:
+
+    return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                "member \"%s\" appears twice", item->string);
+}
+
+
+static int
+mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
+    const cJSON *instances, size_t max_rows)
+{
+    int               rc;
+    size_t            n;
+    cJSON            *row;
+    mlclf_request_t  *req;
+
+    req = ctx->req;
+
+    if (features != NULL && instances != NULL) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "\"features\" and \"instances\" cannot be "
+                                    "used together");
+    }
+
+    if (features != NULL) {
+        if (mlclf_request_type(features) != cJSON_Array
+            && mlclf_request_type(features) != cJSON_Object)
+        {
+            return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                        "\"features\" must be an array or an "
+                                        "object");
+        }
+
+        rc = mlclf_request_check_row(ctx, (cJSON *) features);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        req->rows = (void *) features;
+        req->n_rows = 1;
+
+        return MLCLF_OK;
+    }
+
+    if (instances == NULL) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "expected a \"features\" or an "
+                                    "\"instances\" member");
+    }
+
+    if (mlclf_request_type(instances) != cJSON_Array) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "\"instances\" must be an array");
+    }
+
+    n = 0;
+
+    for (row = instances->child; row != NULL; row = row->next) {
+        n++;
+    }
+
+    if (n == 0) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_EMPTY_BATCH, 400,
+                                    "\"instances\" is empty");
+    }
+
+    if (n > max_rows) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_TOO_MANY_ROWS, 413,
+                                    "batch of %zu rows exceeds the limit "
+                                    "of %zu", n, max_rows);
+    }
+
+    ctx->batch = 1;
+    ctx->row = 0;
+
+    for (row = instances->child; row != NULL; row = row->next) {
+
+        if (mlclf_request_type(row) != cJSON_Array
+            && mlclf_request_type(row) != cJSON_Object)
+        {
+            return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                        "expected an array or an object");
+        }
+
+        rc = mlclf_request_check_row(ctx, row);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        ctx->row++;
+    }
+
+    req->rows = (void *) instances;
+    req->n_rows = n;
+    req->batch = 1;
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_request_check_row(mlclf_request_ctx_t *ctx, cJSON *row)
+{
+    if (mlclf_request_type(row) == cJSON_Array) {
+        return mlclf_request_check_array(ctx, row);
+    }
+
+    return mlclf_request_check_object(ctx, row);
+}
+
+
+static int
+mlclf_request_check_array(mlclf_request_ctx_t *ctx, const cJSON *row)
+{
+    int              type;
+    size_t           n, bad;
+    const cJSON     *v;
+    mlclf_reason_e   reason;
+
+    n = 0;
+    bad = 0;
+    reason = MLCLF_REASON_NONE;
+
+    for (v = row->child; v != NULL; v = v->next) {
+
+        if (reason == MLCLF_REASON_NONE) {
+            type = mlclf_request_type(v);
+
+            if (type == cJSON_Number) {
+                if (!isfinite(v->valuedouble)) {
+                    reason = MLCLF_REASON_NON_FINITE;
+                    bad = n;
+                }
+
+            } else if (type == cJSON_NULL) {
+                if (ctx->impute == NULL) {
+                    reason = MLCLF_REASON_MISSING_VALUE;
+                    bad = n;
+                }
+
+            } else {
+                reason = MLCLF_REASON_NOT_A_NUMBER;
+                bad = n;
+            }
+        }
+
+        n++;
+    }
+
+    if (n != ctx->n_features) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "expected %u features, got %zu",
+                                    (unsigned) ctx->n_features, n);
+    }
+
+    if (reason == MLCLF_REASON_NONE) {
+        return MLCLF_OK;
+    }
+
+    if (reason == MLCLF_REASON_NON_FINITE) {
+        return mlclf_request_reject(ctx, reason, 400,
+                                    "feature %zu is not finite", bad);
+    }
+
+    if (reason == MLCLF_REASON_NOT_A_NUMBER) {
+        return mlclf_request_reject(ctx, reason, 400,
+                                    "feature %zu is not a number", bad);
+    }
+
+    return mlclf_request_reject(ctx, reason, 400,
+                                "feature %zu is null and the model has no "
+                                "value to impute", bad);
+}
+
+
+static int
+mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
+{
+    int           type;
+    cJSON        *v;
+    size_t        n, words;
+    int32_t       idx;
+    uint32_t      w;
+    uint64_t     *seen, local[MLCLF_REQUEST_SEEN_WORDS];
+    char          name[MLCLF_REQUEST_NAME_MAX + 8];
+
+    n = ctx->n_features;
+    words = (n + 63) / 64;
+
+    if (n <= MLCLF_REQUEST_SEEN_MAX) {
+        seen = local;
+
+    } else {
+        if (ctx->seen == NULL) {
+            ctx->seen = malloc(words * sizeof(uint64_t));
+            if (ctx->seen == NULL) {
+                return mlclf_err_set(ctx->err, MLCLF_ENOMEM,
+                                     "cannot allocate a bitmap of %zu "
+                                     "features", n);
+            }
+        }
+
+        seen = ctx->seen;
+    }
+
+    memset(seen, 0, words * sizeof(uint64_t));
+
+    for (v = row->child; v != NULL; v = v->next) {
+
+        idx = mlclf_model_feature_index(ctx->model, v->string,
+                                        strlen(v->string));
+
+        if (idx < 0 || (uint32_t) idx >= n) {
+            return mlclf_request_reject(ctx, MLCLF_REASON_UNKNOWN_FEATURE, 400,
+                                        "unknown feature \"%s\"",
+                                        mlclf_request_name(name, v->string));
+        }
+
+        w = (uint32_t) idx;
+
+        if (seen[w / 64] & (1ULL << (w % 64))) {
+            return mlclf_request_reject(ctx,
+                                        MLCLF_REASON_DUPLICATE_FEATURE, 400,
+                                        "feature \"%s\" appears twice",
+                                        mlclf_request_name(name, v->string));
+        }
+
+        seen[w / 64] |= 1ULL << (w % 64);
+
+        /* the row filler reads the index back instead of looking it up */
+        v->valueint = idx;
+
+        type = mlclf_request_type(v);
+
+        if (type == cJSON_Number) {
+            if (!isfinite(v->valuedouble)) {
+                return mlclf_request_reject(ctx, MLCLF_REASON_NON_FINITE, 400,
+                                            "feature \"%s\" is not finite",
+                                            mlclf_request_name(name,
+                                                               v->string));
+            }
+
+        } else if (type == cJSON_NULL) {
+            if (ctx->impute == NULL) {
+                return mlclf_request_reject(ctx,
+                                            MLCLF_REASON_MISSING_VALUE, 400,
+                                            "feature \"%s\" is null and the "
+                                            "model has no value to impute",
+                                            mlclf_request_name(name,
+                                                               v->string));
+            }
+
+        } else {
+            return mlclf_request_reject(ctx, MLCLF_REASON_NOT_A_NUMBER, 400,
+                                        "feature \"%s\" is not a number",
+                                        mlclf_request_name(name, v->string));
+        }
+    }
+
+    if (ctx->impute != NULL) {
+        return MLCLF_OK;
+    }
+
+    return mlclf_request_check_missing(ctx, seen);
+}
+
+
+/* The first feature of the model whose bit is clear in seen, by name. */
+
+static int
+mlclf_request_check_missing(mlclf_request_ctx_t *ctx, const uint64_t *seen)
+{
+    size_t  n, i;
+    char    name[MLCLF_REQUEST_NAME_MAX + 8];
+
+    n = ctx->n_features;
+
+    /* whole words first: at 65535 features, 1024 of them */
+
+    for (i = 0; i + 64 <= n && seen[i / 64] == ~0ULL; i += 64) {
+        /* void */
+    }
+
+    while (i < n && (seen[i / 64] & (1ULL << (i % 64)))) {
+        i++;
+    }
+
+    if (i == n) {
+        return MLCLF_OK;
+    }
+
+    return mlclf_request_reject(ctx, MLCLF_REASON_MISSING_FEATURE, 400,
+                                "feature \"%s\" is missing",
+                                mlclf_request_name(name,
+                                    mlclf_model_feature_name(ctx->model,
+                                                             (uint32_t) i)));
+}
+
+
+static int
+mlclf_request_reject(mlclf_request_ctx_t *ctx, mlclf_reason_e reason,
+    int status, const char *fmt, ...)
+{
+    int      n;
+    va_list  ap;
+    char     msg[MLCLF_ERR_MSG_LEN];
+
+    ctx->req->reason = reason;
+    ctx->req->status = status;
+
+    va_start(ap, fmt);
+    n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+
+    if (n < 0) {
+        msg[0] = '\0';
+    }
+
+    if (ctx->batch) {
+        return mlclf_err_set(ctx->err, MLCLF_EREQUEST, "row %zu: %s",
+                             ctx->row, msg);
+    }
+
+    return mlclf_err_set(ctx->err, MLCLF_EREQUEST, "%s", msg);
+}
+
+
+/*
+ * A client's string made safe to quote in a message: printable ASCII only,
+ * at most MLCLF_REQUEST_NAME_MAX bytes.
+ */
+
+static const char *
+mlclf_request_name(char *buf, const char *name)
+{
+    size_t          i;
+    unsigned char   c;
+
+    if (name == NULL) {
+        return "";
+    }
+
+    for (i = 0; i < MLCLF_REQUEST_NAME_MAX && name[i] != '\0'; i++) {
+        c = (unsigned char) name[i];
+        buf[i] = (c >= 0x20 && c < 0x7f) ? (char) c : '?';
+    }
+
+    if (name[i] != '\0') {
+        memcpy(&buf[i], "...", 3);
+        i += 3;
+    }
+
+    buf[i] = '\0';
+
+    return buf;
+}
+
+
+/*
+ * The strict pass before cJSON.  It rejects what cJSON would accept but
+ * JSON does not (numbers such as "01" or "-.5", raw control characters,
+ * bad UTF-8, \u escapes with bad hex digits, which cJSON reads as U+0000)
+ * and what it would misread (lone surrogates, member names with a
+ * \u0000), and bounds the nesting, so that cJSON's recursion stays
+ * shallow.  The rest of the structure is cJSON's to check.
+ */
+
+static int
+mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
+    size_t max_depth)
+{
+    size_t               depth, nul;
+    mlclf_json_lex_t     lex;
+    mlclf_json_token_e   t;
+
+    mlclf_json_lex_init(&lex, body, len, 0);
+
+    t = mlclf_json_next(&lex);
+
+    if (t == MLCLF_JSON_END) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_EMPTY_BODY, 400,
+                                    "body is empty");
+    }
+
+    depth = 0;
+    nul = 0;
+
+    for ( /* void */ ; /* void */ ; t = mlclf_json_next(&lex)) {
+
+        switch (t) {
+
+        case MLCLF_JSON_END:
+            if (depth != 0) {
+                return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
+                                            "invalid JSON: it ends early, "
+                                            "at byte %zu", len);
+            }
+
+            return MLCLF_OK;
+
+        case MLCLF_JSON_ERROR:
+            goto bad;
+
+        case MLCLF_JSON_OPEN:
+            if (++depth > max_depth) {
+                return mlclf_request_reject(ctx, MLCLF_REASON_TOO_DEEP, 400,
+                                            "JSON nesting deeper than %zu",
+                                            max_depth);
+            }
+
+            break;
+
+        case MLCLF_JSON_CLOSE:
+            if (depth == 0) {
+                return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
+                                            "invalid JSON at byte %zu",
+                                            (size_t) (lex.tok - lex.start));
+            }
+
+            depth--;
+            break;
+
+        case MLCLF_JSON_STRING:
+            nul = lex.nul;
+            continue;
+
+        case MLCLF_JSON_COLON:
+
+            /*
+             * cJSON keeps names as C strings: one with a NUL in it would
+             * be read as its part before the NUL ("a\u0000b" as "a"), so
+             * it is refused rather than matched.  In a string value a NUL
+             * does no harm: no member takes a string, so the value is
+             * refused later anyway (not a number, bad shape).
+             */
+
+            if (nul != 0) {
+                return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
+                                            "\\u0000 in a member name, at "
+                                            "byte %zu", nul - 1);
+            }
+
+            break;
+
+        default:
+            break;
+        }
+
+        nul = 0;
+    }
+
+bad:
+
+    if (lex.error == MLCLF_JSON_EESCAPE) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
+                                    "invalid JSON: bad escape at byte %zu",
+                                    lex.error_at);
+    }
+
+    if (lex.error_at >= len) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
+                                    "invalid JSON: it ends early, at byte "
+                                    "%zu", len);
+    }
+
+    return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
+                                "invalid JSON at byte %zu", lex.error_at);
+}
+
+
+/*
+ * The fast path of mlclf_request_parse(): {"features": [numbers]} and
+ * {"instances": [[numbers], ...]}, with an optional "probabilities":
+ * true|false, nothing else; member names with an escape are left to the
+ * full path.  Returns MLCLF_OK with the rows in req->rows (dense), or
+ * MLCLF_EREQUEST for "not this shape", with nothing allocated and req
+ * untouched but for local[].
+ */
+
+static int
+mlclf_request_fast(mlclf_request_t *req, uint32_t nf, const char *body,
+    size_t len, size_t max_rows, size_t max_depth)
+{
+    size_t                  klen;
+    unsigned                seen_f, seen_i, seen_p, probs;
+    mlclf_json_lex_t        lex;
+    mlclf_json_token_e      t;
+    const unsigned char    *k;
+    mlclf_request_dense_t   d;
+
+    if (nf == 0 || body == NULL || max_depth < 2) {
+        return MLCLF_EREQUEST;
+    }
+
+    mlclf_json_lex_init(&lex, body, len, 1);
+
+    d.v = req->local;
+    d.cap = MLCLF_REQUEST_LOCAL;
+    d.n = 0;
+    seen_f = 0;
+    seen_i = 0;
+    seen_p = 0;
+    probs = 0;
+
+    if (mlclf_json_next(&lex) != MLCLF_JSON_OPEN || lex.tok[0] != '{') {
+        goto fail;
+    }
+
+    for ( ;; ) {
+        if (mlclf_json_next(&lex) != MLCLF_JSON_STRING || lex.escaped) {
+            goto fail;
+        }
+
+        k = lex.tok;
+        klen = lex.len;
+
+        if (mlclf_json_next(&lex) != MLCLF_JSON_COLON) {
+            goto fail;
+        }
+
+        if (klen == 8 && memcmp(k, "features", 8) == 0
+            && !seen_f && !seen_i)
+        {
+            seen_f = 1;
+
+            if (nf > d.cap) {
+                d.v = malloc(nf * sizeof(double));
+                if (d.v == NULL) {
+                    d.v = req->local;
+                    goto fail;
+                }
+
+                d.cap = nf;
+            }
+
+            if (mlclf_request_fast_row(&lex, nf, d.v) != MLCLF_OK) {
+                goto fail;
+            }
+
+            d.n = 1;
+
+        } else if (klen == 9 && memcmp(k, "instances", 9) == 0
+                   && !seen_f && !seen_i && max_depth >= 3)
+        {
+            seen_i = 1;
+
+            if (mlclf_request_fast_rows(&lex, req, &d, nf, max_rows)
+                != MLCLF_OK)
+            {
+                goto fail;
+            }
+
+        } else if (klen == 13 && memcmp(k, "probabilities", 13) == 0
+                   && !seen_p)
+        {
+            seen_p = 1;
+
+            if (mlclf_json_next(&lex) != MLCLF_JSON_WORD) {
+                goto fail;
+            }
+
+            if (lex.len == 4 && memcmp(lex.tok, "true", 4) == 0) {
+                probs = 1;
+
+            } else if (lex.len != 5 || memcmp(lex.tok, "false", 5) != 0) {
+                goto fail;
+            }
+
+        } else {
+            goto fail;
+        }
+
+        t = mlclf_json_next(&lex);
+
+        if (t == MLCLF_JSON_COMMA) {
+            continue;
+        }
+
+        if (t != MLCLF_JSON_CLOSE || lex.tok[0] != '}') {
+            goto fail;
+        }
+
+        break;
+    }
+
+    if (mlclf_json_next(&lex) != MLCLF_JSON_END || d.n == 0) {
+        goto fail;
+    }
+
+    req->root = d.v;
+    req->rows = d.v;
+    req->n_rows = d.n;
+    req->batch = seen_i;
+    req->probabilities = probs;
+    req->dense = 1;
+
+    return MLCLF_OK;
+
+fail:
+
+    if (d.v != req->local) {
+        free(d.v);
+    }
+
+    return MLCLF_EREQUEST;
+}
+
+
+/* [[n1, ..., n_nf], ...] appended to d, growing d->v as it fills. */
+
+static int
+mlclf_request_fast_rows(mlclf_json_lex_t *lex, mlclf_request_t *req,
+    mlclf_request_dense_t *d, uint32_t nf, size_t max_rows)
+{
+    size_t               cap;
+    double              *nv;
+    mlclf_json_token_e   t;
+
+    if (mlclf_json_next(lex) != MLCLF_JSON_OPEN || lex->tok[0] != '[') {
+        return MLCLF_EREQUEST;
+    }
+
+    for ( ;; ) {
+        if (d->n == max_rows) {
+            return MLCLF_EREQUEST;
+        }
+
+        if ((d->n + 1) * nf > d->cap) {
+            cap = (d->cap * 2 > (d->n + 1) * nf) ? d->cap * 2
+                                                 : (d->n + 1) * nf * 2;
+            nv = malloc(cap * sizeof(double));
+            if (nv == NULL) {
+                return MLCLF_EREQUEST;
+            }
+
+            memcpy(nv, d->v, d->n * nf * sizeof(double));
+
+            if (d->v != req->local) {
+                free(d->v);
+            }
+
+            d->v = nv;
+            d->cap = cap;
+        }
+
+        if (mlclf_request_fast_row(lex, nf, d->v + d->n * nf) != MLCLF_OK) {
+            return MLCLF_EREQUEST;
+        }
+
+        d->n++;
+
+        t = mlclf_json_next(lex);
+
+        if (t == MLCLF_JSON_COMMA) {
+            continue;
+        }
+
+        if (t != MLCLF_JSON_CLOSE || lex->tok[0] != ']') {
+            return MLCLF_EREQUEST;
+        }
+
+        return MLCLF_OK;
+    }
+}
+
+
+/*
+ * [n1, ..., n_nf] into x.  Numbers are the tokenizer's, read as strtod()
+ * reads them, so as cJSON does; a number that is not finite, or too long
+ * for cJSON to read whole, is left to the full path, which words it.
+ */
+
+static int
+mlclf_request_fast_row(mlclf_json_lex_t *lex, uint32_t nf, double *x)
+{
+    uint32_t             i;
+    mlclf_json_token_e   t;
+
+    if (mlclf_json_next(lex) != MLCLF_JSON_OPEN || lex->tok[0] != '[') {
+        return MLCLF_EREQUEST;
+    }
+
+    for (i = 0; /* void */ ; /* void */ ) {
+        if (mlclf_json_next(lex) != MLCLF_JSON_NUMBER
+            || lex->len > MLCLF_REQUEST_NUM_MAX
+            || !isfinite(lex->number))
+        {
+            return MLCLF_EREQUEST;
+        }
+
+        x[i++] = lex->number;
+
+        t = mlclf_json_next(lex);
+
+        if (t == MLCLF_JSON_CLOSE && lex->tok[0] == ']') {
+            return (i == nf) ? MLCLF_OK : MLCLF_EREQUEST;
+        }
+
+        if (t != MLCLF_JSON_COMMA || i == nf) {
+            return MLCLF_EREQUEST;
+        }
+    }
+}
+
+
+void
+mlclf_request_row(const mlclf_request_t *req, const mlclf_model_t *m,
+    size_t i, double *x)
+{
+    const cJSON  *row;
+
+    row = req->rows;
+
+    if (row == NULL || i >= req->n_rows) {
+        return;
+    }
+
+    if (req->dense) {
+        memcpy(x, (const double *) req->rows
+                  + i * mlclf_model_n_features(m),
+               mlclf_model_n_features(m) * sizeof(double));
+        return;
+    }
+
+    if (req->batch) {
+        for (row = row->child; i != 0 && row != NULL; i--) {
+            row = row->next;
+        }
+
+        if (row == NULL) {
+            return;
+        }
+    }
+
+    mlclf_request_fill(row, m, x);
+}
+
+
+void
+mlclf_request_fill(const cJSON *row, const mlclf_model_t *m, double *x)
+{
+    uint32_t       n, i;
+    const cJSON   *v;
+    const double  *impute;
+
+    n = mlclf_model_n_features(m);
+    impute = mlclf_model_impute(m);
+
+    if (mlclf_request_type(row) == cJSON_Array) {
+        for (v = row->child, i = 0; v != NULL && i < n; v = v->next, i++) {
+            if (mlclf_request_type(v) == cJSON_Number) {
+                x[i] = v->valuedouble;
+
+            } else {
+                x[i] = impute ? impute[i] : 0.0;
+            }
+        }
+
+        return;
+    }
+
+    /* an object: validated members carry their index in valueint */
+
+    if (impute != NULL) {
+        memcpy(x, impute, n * sizeof(double));
+    }
+
+    for (v = row->child; v != NULL; v = v->next) {
+        i = (uint32_t) v->valueint;
+
+        if (i >= n) {
+            continue;
+        }
+
+        if (mlclf_request_type(v) == cJSON_Number) {
+            x[i] = v->valuedouble;
+
+        } else {
+            x[i] = impute ? impute[i] : 0.0;
+        }
+    }
+}
+
+
+void
+mlclf_request_free(mlclf_request_t *req)
+{
+    if (req == NULL) {
+        return;
+    }
+
+    if (req->dense) {
+        if (req->root != req->local) {
+            free(req->root);
+        }
+
+    } else if (req->root != NULL) {
+        cJSON_Delete(req->root);
+    }
+
+    req->root = NULL;
+    req->rows = NULL;
+    req->n_rows = 0;
+    req->dense = 0;
+}
