@@ -382,6 +382,24 @@ rw_grow(rw_forest_t *f, uint32_t depth)
 }
 
 
+/* an empty forest whose generator starts from seed */
+static rw_forest_t *
+rw_new(uint64_t seed)
+{
+    rw_forest_t  *f;
+
+    f = calloc(1, sizeof(rw_forest_t));
+    if (f == NULL) {
+        printf("Bail out! out of memory\n");
+        exit(1);
+    }
+
+    mlclf_train_rng_seed(&f->rng, seed);
+
+    return f;
+}
+
+
 /* spec of the trees of f over RW_FEAT features, n_trees of them */
 static void
 rw_spec(rw_forest_t *f, mlclf_spec_t *spec, uint32_t n_trees,
@@ -418,13 +436,7 @@ test_forest_walks(void)
     mlclf_spec_t        spec;
     mlclf_model_t      *m;
 
-    f = calloc(1, sizeof(rw_forest_t));
-    if (f == NULL) {
-        printf("Bail out! out of memory\n");
-        exit(1);
-    }
-
-    mlclf_train_rng_seed(&f->rng, 42);
+    f = rw_new(42);
 
     for (t = 1; t <= RW_TREES; t++) {
         f->n_nodes = 0;
@@ -541,13 +553,7 @@ test_forest_damaged(void)
     mlclf_spec_t        spec;
     mlclf_model_t      *m;
 
-    f = calloc(1, sizeof(rw_forest_t));
-    if (f == NULL) {
-        printf("Bail out! out of memory\n");
-        exit(1);
-    }
-
-    mlclf_train_rng_seed(&f->rng, 7);
+    f = rw_new(7);
 
     /* nine trees: the eight-way loop and the one-by-one loop */
     for (t = 0; t < 9; t++) {
