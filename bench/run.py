@@ -766,10 +766,11 @@ def report(args, res, outdir):
     L.append(f"A forest of {mem['model_bytes'] / 1048576:.1f} MB "
              "(bench/bigforest.c: full trees of depth 15) served by 4 "
              "workers next to the iris models, against the same server "
-             "without it.  Each worker verifies every byte of the file "
-             "when it maps it, so each has the whole model resident (RSS); "
-             "the pages are the page cache's, shared (PSS).  From "
-             "`/proc/<pid>/smaps_rollup`, after 40 /predict requests.\n")
+             "without it.  The master reads and verifies the file into "
+             "sealed memory that the workers inherit: one copy of the "
+             "pages, shared by all (PSS); a worker's RSS counts the pages "
+             "it has touched.  From `/proc/<pid>/smaps_rollup`, after 40 "
+             "/predict requests.\n")
     L.append("| server | worker | RSS MB | PSS MB |")
     L.append("|---|---|---|---|")
     for name in ("small", "big"):
