@@ -109,7 +109,7 @@ $(B)/bin/mlclf-registry: $(B)/obj/registry/mlclf_registry.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/%: tests/%.c tests/tap.h $(B)/lib/libmlclf_asan.a | deps
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/lib/libmlclf_asan.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -O1 $(TEST_INCS) \
 	    $(call pkg_cflags,$(PKGS)) \

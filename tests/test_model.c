@@ -23,6 +23,7 @@
 #include "mlclf.h"
 #include "mlclf_format.h"
 #include "mlclf_model.h"
+#include "model_bytes.h"
 #include "tap.h"
 
 
@@ -111,56 +112,6 @@ good(mlclf_kind_e kind, size_t *len)
     free(buf);
 
     return p;
-}
-
-
-static mlclf_file_header_t *
-hdr(uint8_t *p)
-{
-    return (mlclf_file_header_t *) p;
-}
-
-
-static mlclf_file_section_t *
-sec_at(uint8_t *p, uint32_t i)
-{
-    return (mlclf_file_section_t *) (p + hdr(p)->section_offset) + i;
-}
-
-
-static mlclf_file_section_t *
-sec(uint8_t *p, uint32_t type)
-{
-    uint32_t  i;
-
-    for (i = 0; i < hdr(p)->section_count; i++) {
-        if (sec_at(p, i)->type == type) {
-            return sec_at(p, i);
-        }
-    }
-
-    printf("Bail out! no section %u\n", type);
-    exit(1);
-}
-
-
-static void *
-data(uint8_t *p, uint32_t type)
-{
-    return p + sec(p, type)->offset;
-}
-
-
-static void
-fix_crc(uint8_t *p, size_t len)
-{
-    mlclf_file_header_t  *h;
-
-    h = hdr(p);
-    h->payload_crc32 = mlclf_crc32(0, p + MLCLF_HEADER_SIZE,
-                                   len - MLCLF_HEADER_SIZE);
-    h->header_crc32 = 0;
-    h->header_crc32 = mlclf_crc32(0, h, MLCLF_HEADER_SIZE);
 }
 
 

@@ -27,6 +27,7 @@
 #include <mlclf.h>
 #include <mlclf_format.h>
 #include <mlclf_registry_store.h>
+#include "model_bytes.h"
 #include "tap.h"
 
 
@@ -110,52 +111,6 @@ t_good(uint32_t version, size_t *len)
 }
 
 
-static mlclf_file_header_t *
-t_hdr(uint8_t *p)
-{
-    return (mlclf_file_header_t *) p;
-}
-
-
-static mlclf_file_section_t *
-t_sec(uint8_t *p, uint32_t type)
-{
-    uint32_t               i;
-    mlclf_file_section_t  *e;
-
-    e = (mlclf_file_section_t *) (p + t_hdr(p)->section_offset);
-
-    for (i = 0; i < t_hdr(p)->section_count; i++) {
-        if (e[i].type == type) {
-            return &e[i];
-        }
-    }
-
-    printf("Bail out! no section %u\n", type);
-    exit(1);
-}
-
-
-static void *
-t_data(uint8_t *p, uint32_t type)
-{
-    return p + t_sec(p, type)->offset;
-}
-
-
-static void
-t_fix_crc(uint8_t *p, size_t len)
-{
-    mlclf_file_header_t  *h;
-
-    h = t_hdr(p);
-    h->payload_crc32 = mlclf_crc32(0, p + MLCLF_HEADER_SIZE,
-                                   len - MLCLF_HEADER_SIZE);
-    h->header_crc32 = 0;
-    h->header_crc32 = mlclf_crc32(0, h, MLCLF_HEADER_SIZE);
-}
-
-
 /* One damage per code; past the checksums, they are recomputed. */
 
 static void
@@ -177,16 +132,16 @@ t_magic(uint8_t *p, size_t *len)
 static void
 t_version(uint8_t *p, size_t *len)
 {
-    t_hdr(p)->format_version = MLCLF_FORMAT_VERSION + 1;
-    t_fix_crc(p, *len);
+    hdr(p)->format_version = MLCLF_FORMAT_VERSION + 1;
+    fix_crc(p, *len);
 }
 
 
 static void
 t_header(uint8_t *p, size_t *len)
 {
-    t_hdr(p)->flags = 1;
-    t_fix_crc(p, *len);
+    hdr(p)->flags = 1;
+    fix_crc(p, *len);
 }
 
 
@@ -208,16 +163,16 @@ t_payload_crc(uint8_t *p, size_t *len)
 static void
 t_section(uint8_t *p, size_t *len)
 {
-    t_sec(p, MLCLF_SECTION_NODE_LEFT)->flags = 1;
-    t_fix_crc(p, *len);
+    sec(p, MLCLF_SECTION_NODE_LEFT)->flags = 1;
+    fix_crc(p, *len);
 }
 
 
 static void
 t_bounds(uint8_t *p, size_t *len)
 {
-    t_sec(p, MLCLF_SECTION_LEAF_VALUES)->offset = *len + 8;
-    t_fix_crc(p, *len);
+    sec(p, MLCLF_SECTION_LEAF_VALUES)->offset = *len + 8;
+    fix_crc(p, *len);
 }
 
 
@@ -227,57 +182,57 @@ t_strings(uint8_t *p, size_t *len)
     char  *names;
 
     /* "x\0y\0" -> "x\0x\0" */
-    names = t_data(p, MLCLF_SECTION_FEATURE_NAMES);
+    names = data(p, MLCLF_SECTION_FEATURE_NAMES);
     names[2] = 'x';
-    t_fix_crc(p, *len);
+    fix_crc(p, *len);
 }
 
 
 static void
 t_nonfinite(uint8_t *p, size_t *len)
 {
-    ((double *) t_data(p, MLCLF_SECTION_NODE_THRESHOLD))[5] = NAN;
-    t_fix_crc(p, *len);
+    ((double *) data(p, MLCLF_SECTION_NODE_THRESHOLD))[5] = NAN;
+    fix_crc(p, *len);
 }
 
 
 static void
 t_feature_index(uint8_t *p, size_t *len)
 {
-    ((int32_t *) t_data(p, MLCLF_SECTION_NODE_FEATURE))[0] = 2;
-    t_fix_crc(p, *len);
+    ((int32_t *) data(p, MLCLF_SECTION_NODE_FEATURE))[0] = 2;
+    fix_crc(p, *len);
 }
 
 
 static void
 t_tree(uint8_t *p, size_t *len)
 {
-    ((uint32_t *) t_data(p, MLCLF_SECTION_NODE_LEFT))[5] = 8;
-    t_fix_crc(p, *len);
+    ((uint32_t *) data(p, MLCLF_SECTION_NODE_LEFT))[5] = 8;
+    fix_crc(p, *len);
 }
 
 
 static void
 t_tree_cycle(uint8_t *p, size_t *len)
 {
-    ((uint32_t *) t_data(p, MLCLF_SECTION_NODE_LEFT))[0] = 0;
-    t_fix_crc(p, *len);
+    ((uint32_t *) data(p, MLCLF_SECTION_NODE_LEFT))[0] = 0;
+    fix_crc(p, *len);
 }
 
 
 static void
 t_kind(uint8_t *p, size_t *len)
 {
-    t_hdr(p)->model_kind = 77;
-    t_fix_crc(p, *len);
+    hdr(p)->model_kind = 77;
+    fix_crc(p, *len);
 }
 
 
 static void
 t_metadata(uint8_t *p, size_t *len)
 {
-    ((char *) t_data(p, MLCLF_SECTION_METADATA))[0] = '[';
-    t_fix_crc(p, *len);
+    ((char *) data(p, MLCLF_SECTION_METADATA))[0] = '[';
+    fix_crc(p, *len);
 }
 
 
@@ -285,8 +240,8 @@ static void
 t_leaf(uint8_t *p, size_t *len)
 {
     /* the first leaf row sums to 1.0033 */
-    ((double *) t_data(p, MLCLF_SECTION_LEAF_VALUES))[0] += 0.0033;
-    t_fix_crc(p, *len);
+    ((double *) data(p, MLCLF_SECTION_LEAF_VALUES))[0] += 0.0033;
+    fix_crc(p, *len);
 }
 
 
