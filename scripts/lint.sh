@@ -1,5 +1,6 @@
 #!/bin/sh
-# make lint: whitespace, tabs, 80 columns in C sources, cppcheck.
+# make lint: whitespace, tabs, 80 columns in C sources, file and
+# function sizes, cppcheck.
 set -u
 
 status=0
@@ -33,6 +34,14 @@ for f in $files; do
         status=1
     fi
 done
+
+# shellcheck disable=SC2086
+if [ -n "$files" ] && ! awk -v max_file=1000 -v max_func=150 \
+         -f scripts/sizes.awk $files
+then
+    echo "lint: files or functions above the sizes of STYLE.md"
+    status=1
+fi
 
 if command -v cppcheck >/dev/null 2>&1 && [ -n "$files" ]; then
     # shellcheck disable=SC2086
