@@ -133,24 +133,6 @@ mlclf_section_elem(uint32_t type)
 }
 
 
-uint32_t
-mlclf_model_name_hash(const char *name, size_t len)
-{
-    size_t    i;
-    uint32_t  h;
-
-    /* FNV-1a */
-    h = 2166136261u;
-
-    for (i = 0; i < len; i++) {
-        h ^= (uint8_t) name[i];
-        h *= 16777619u;
-    }
-
-    return h;
-}
-
-
 static int
 mlclf_parse_header(const uint8_t *p, size_t len, mlclf_file_header_t *h,
     mlclf_err_t *err)
@@ -578,29 +560,19 @@ mlclf_parse_counts(mlclf_model_t *m, const uint8_t *p, mlclf_sections_t *s,
 static int
 mlclf_alloc_names(mlclf_model_t *m, mlclf_err_t *err)
 {
-    size_t  cap, n;
+    size_t  n;
 
-    for (cap = 4; cap < 2 * (size_t) m->n_features; cap *= 2) {
-        /* void */
-    }
-
-    n = m->n_features * sizeof(char *)
-        + m->n_classes * sizeof(char *)
-        + cap * sizeof(uint32_t)
-        + m->n_features * sizeof(uint16_t);
+    n = (m->n_features + m->n_classes) * sizeof(char *);
 
     m->feature_names = malloc(n);
-    if (m->feature_names == NULL) {
+    if (m->feature_names == NULL
+        || mlclf_strtab_init(&m->features, m->n_features) != MLCLF_OK)
+    {
         return mlclf_err_set(err, MLCLF_ENOMEM,
-                             "cannot allocate %zu bytes of name tables", n);
+                             "cannot allocate the name tables");
     }
 
     m->class_labels = m->feature_names + m->n_features;
-    m->feature_hash = (uint32_t *) (m->class_labels + m->n_classes);
-    m->feature_lens = (uint16_t *) (m->feature_hash + cap);
-    m->hash_mask = (uint32_t) (cap - 1);
-
-    memset(m->feature_hash, 0xff, cap * sizeof(uint32_t));
 
     return MLCLF_OK;
 }
@@ -637,7 +609,7 @@ mlclf_name_check(const char *name, size_t len, mlclf_err_t *err)
 
 /*
  * Splits a string table into names[] and checks each name.  Duplicates
- * are found with a hash: the feature hash, kept for
+ * are found with a string table: the feature table, kept for
  * mlclf_model_feature_index(), or a temporary one for class labels (up
  * to 65535 of them, too many to compare pairwise).
  */
@@ -646,11 +618,12 @@ mlclf_parse_names(mlclf_model_t *m, const uint8_t *p,
     const mlclf_sections_t *s, uint32_t type, mlclf_err_t *err)
 {
     int                          rc;
-    size_t                       j, len, pos, cap;
-    uint32_t                     i, n, h, mask, *hash;
+    size_t                       len, pos;
+    uint32_t                     i, n, j;
     const char                  *what, **names;
     mlclf_err_t                  why;
     const uint8_t               *d, *nul;
+    mlclf_strtab_t               labels, *tab;
     const mlclf_file_section_t  *e;
 
     e = &s->sec[type];
@@ -659,27 +632,19 @@ mlclf_parse_names(mlclf_model_t *m, const uint8_t *p,
     if (type == MLCLF_SECTION_FEATURE_NAMES) {
         n = m->n_features;
         names = m->feature_names;
-        hash = m->feature_hash;
-        mask = m->hash_mask;
+        tab = &m->features;
         what = "feature name";
 
     } else {
         n = m->n_classes;
         names = m->class_labels;
+        tab = &labels;
         what = "class label";
 
-        for (cap = 4; cap < 2 * (size_t) n; cap *= 2) {
-            /* void */
-        }
-
-        hash = malloc(cap * sizeof(uint32_t));
-        if (hash == NULL) {
+        if (mlclf_strtab_init(tab, n) != MLCLF_OK) {
             return mlclf_err_set(err, MLCLF_ENOMEM,
-                                 "cannot allocate a label hash");
+                                 "cannot allocate a label table");
         }
-
-        memset(hash, 0xff, cap * sizeof(uint32_t));
-        mask = (uint32_t) (cap - 1);
     }
 
     rc = MLCLF_OK;
@@ -708,27 +673,21 @@ mlclf_parse_names(mlclf_model_t *m, const uint8_t *p,
 
         names[i] = (const char *) d + pos;
 
-        h = mlclf_model_name_hash(names[i], len) & mask;
+        rc = mlclf_strtab_add(tab, names[i], len, i, &j);
 
-        while (hash[h] != MLCLF_NONE) {
-            j = hash[h];
-
-            if (strcmp(names[j], names[i]) == 0) {
-                rc = mlclf_err_set(err, MLCLF_ESTRINGS,
-                                   "section %u (%s): %ss %zu and %u are "
-                                   "both \"%s\"", s->index[type],
-                                   mlclf_section_name(type), what, j, i,
-                                   names[i]);
-                goto done;
-            }
-
-            h = (h + 1) & mask;
+        if (rc == MLCLF_STRTAB_EXISTS) {
+            rc = mlclf_err_set(err, MLCLF_ESTRINGS,
+                               "section %u (%s): %ss %u and %u are "
+                               "both \"%s\"", s->index[type],
+                               mlclf_section_name(type), what, j, i,
+                               names[i]);
+            goto done;
         }
 
-        hash[h] = i;
-
-        if (type == MLCLF_SECTION_FEATURE_NAMES) {
-            m->feature_lens[i] = (uint16_t) len;
+        if (rc != MLCLF_OK) {
+            rc = mlclf_err_set(err, MLCLF_ENOMEM,
+                               "cannot allocate a name table");
+            goto done;
         }
 
         pos += len + 1;
@@ -744,7 +703,7 @@ mlclf_parse_names(mlclf_model_t *m, const uint8_t *p,
 done:
 
     if (type != MLCLF_SECTION_FEATURE_NAMES) {
-        free(hash);
+        mlclf_strtab_free(tab);
     }
 
     return rc;
@@ -1149,6 +1108,7 @@ mlclf_free(mlclf_model_t *m)
     }
 
     free(m->feature_names);
+    mlclf_strtab_free(&m->features);
     free(m);
 }
 
@@ -1544,29 +1504,15 @@ int32_t
 mlclf_model_feature_index(const mlclf_model_t *m, const char *name,
     size_t len)
 {
-    uint32_t  h, i;
+    uint32_t  i;
 
     if (len == 0 || len > MLCLF_MAX_NAME_LEN) {
         return -1;
     }
 
-    h = mlclf_model_name_hash(name, len) & m->hash_mask;
+    i = mlclf_strtab_find(&m->features, name, len);
 
-    for ( ;; ) {
-        i = m->feature_hash[h];
-
-        if (i == MLCLF_NONE) {
-            return -1;
-        }
-
-        if (m->feature_lens[i] == len
-            && memcmp(m->feature_names[i], name, len) == 0)
-        {
-            return (int32_t) i;
-        }
-
-        h = (h + 1) & m->hash_mask;
-    }
+    return i == MLCLF_STRTAB_NONE ? -1 : (int32_t) i;
 }
 
 

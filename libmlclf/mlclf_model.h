@@ -13,11 +13,12 @@
 
 #include "mlclf.h"
 #include "mlclf_format.h"
+#include "mlclf_strtab.h"
 
 
 /*
  * Every array pointer points into the file's bytes (read in place, never
- * written); only the name tables and the feature hash are allocated.
+ * written); only the name tables and the feature table are allocated.
  */
 struct mlclf_model_s {
     const uint8_t            *base;
@@ -52,12 +53,8 @@ struct mlclf_model_s {
     size_t                    metadata_len;
 
     const char              **feature_names;
-    uint16_t                 *feature_lens;
     const char              **class_labels;
-
-    /* open addressing, feature index or UINT32_MAX; hash_mask + 1 slots */
-    uint32_t                 *feature_hash;
-    uint32_t                  hash_mask;
+    mlclf_strtab_t            features;     /* feature name -> index */
 };
 
 
@@ -69,9 +66,6 @@ struct mlclf_model_s {
  */
 #define MLCLF_NODE_MASK   (MLCLF_MAX_NODES - 1)
 #define MLCLF_NODE_REACH  ((size_t) MLCLF_MAX_NODES * sizeof(double))
-
-
-uint32_t mlclf_model_name_hash(const char *name, size_t len);
 
 
 #endif /* _MLCLF_MODEL_H_INCLUDED_ */

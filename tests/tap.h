@@ -91,6 +91,9 @@ tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 }
 
 
+static void tap_diag(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), unused));
+
 static void
 tap_diag(const char *fmt, ...)
 {

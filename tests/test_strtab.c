@@ -1,0 +1,136 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Unit tests for the string table (libmlclf/mlclf_strtab.c).
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "mlclf.h"
+#include "mlclf_strtab.h"
+#include "tap.h"
+
+
+#define N_NAMES  100000
+
+
+static void
+t_empty(void)
+{
+    mlclf_strtab_t  t;
+
+    memset(&t, 0, sizeof(t));
+
+    is_int(mlclf_strtab_find(&t, "a", 1), MLCLF_STRTAB_NONE,
+           "a zeroed table finds nothing");
+
+    mlclf_strtab_free(&t);
+
+    is_int(mlclf_strtab_init(&t, 0), MLCLF_OK, "an empty table");
+    is_int(mlclf_strtab_find(&t, "", 0), MLCLF_STRTAB_NONE,
+           "the empty name is not in it");
+
+    mlclf_strtab_free(&t);
+}
+
+
+static void
+t_add_find(void)
+{
+    uint32_t        have;
+    mlclf_strtab_t  t;
+
+    memset(&t, 0, sizeof(t));
+
+    is_int(mlclf_strtab_add(&t, "sepal_length", 12, 7, &have), MLCLF_OK,
+           "added to a zeroed table");
+    is_int(mlclf_strtab_add(&t, "sepal", 5, 8, &have), MLCLF_OK,
+           "a prefix is another name");
+    is_int(mlclf_strtab_add(&t, "", 0, 9, &have), MLCLF_OK,
+           "the empty name is a name");
+
+    is_int(mlclf_strtab_find(&t, "sepal_length", 12), 7, "found");
+    is_int(mlclf_strtab_find(&t, "sepal_length", 5), 8,
+           "the length, not a NUL, ends a name");
+    is_int(mlclf_strtab_find(&t, "", 0), 9, "the empty name found");
+    is_int(mlclf_strtab_find(&t, "sepal_lengtH", 12), MLCLF_STRTAB_NONE,
+           "case matters");
+
+    have = 0;
+    is_int(mlclf_strtab_add(&t, "sepal", 5, 10, &have),
+           MLCLF_STRTAB_EXISTS, "a second add of a name is refused");
+    is_int(have, 8, "and says which value it has");
+    is_int(mlclf_strtab_find(&t, "sepal", 5), 8, "the first value stays");
+    is_int(t.n, 3, "three names");
+
+    mlclf_strtab_free(&t);
+    ok(t.slots == NULL && t.n == 0, "freed");
+    mlclf_strtab_free(&t);
+}
+
+
+/* many names, from a small initial size: every one found after growing */
+static void
+t_grow(void)
+{
+    int             bad;
+    char           *names;
+    size_t          i;
+    uint32_t        have;
+    mlclf_strtab_t  t;
+
+    names = malloc((size_t) N_NAMES * 16);
+    if (names == NULL) {
+        ok(0, "out of memory");
+        return;
+    }
+
+    is_int(mlclf_strtab_init(&t, 1), MLCLF_OK, "a table for one name");
+
+    bad = 0;
+
+    for (i = 0; i < N_NAMES; i++) {
+        snprintf(names + i * 16, 16, "class_%zu", i);
+
+        if (mlclf_strtab_add(&t, names + i * 16, strlen(names + i * 16),
+                             (uint32_t) i, &have)
+            != MLCLF_OK)
+        {
+            bad++;
+        }
+    }
+
+    is_int(bad, 0, "%d names added", N_NAMES);
+    ok(t.n == N_NAMES && t.mask + 1 >= 2 * t.n, "at most half full");
+
+    bad = 0;
+
+    for (i = 0; i < N_NAMES; i++) {
+        if (mlclf_strtab_find(&t, names + i * 16, strlen(names + i * 16))
+            != i)
+        {
+            bad++;
+        }
+    }
+
+    is_int(bad, 0, "each found with its value");
+    is_int(mlclf_strtab_find(&t, "class_", 6), MLCLF_STRTAB_NONE,
+           "a name never added is not found");
+
+    mlclf_strtab_free(&t);
+    free(names);
+}
+
+
+int
+main(void)
+{
+    t_empty();
+    t_add_find();
+    t_grow();
+
+    return tap_done();
+}
