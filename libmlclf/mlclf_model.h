@@ -3,7 +3,8 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Private to libmlclf: the in-memory view of a verified model file,
- * shared by mlclf_model.c (which fills it) and mlclf_predict.c.
+ * filled by mlclf_model.c and the files of mlclf_model_parse.h, read by
+ * mlclf_predict.c.
  */
 
 
