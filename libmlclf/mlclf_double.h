@@ -25,6 +25,38 @@ double mlclf_double_strtod(const char *p, size_t len);
 
 
 /*
+ * A run of digits into m (the first 19 significant ones; many is set
+ * when there are more), counting the digits after the point into e.
+ */
+
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline const char *
+mlclf_double_digits(const char *p, const char *end, int fraction,
+    uint64_t *m, int *nd, int *many, int *e)
+{
+    while (p < end && mlclf_double_digit(*p)) {
+        if (*m != 0 || *p != '0') {
+            if (*nd == 19) {
+                *many = 1;
+                p++;
+                continue;
+            }
+
+            *m = *m * 10 + (uint64_t) (*p - '0');
+            (*nd)++;
+        }
+
+        *e -= fraction;
+        p++;
+    }
+
+    return p;
+}
+
+
+/*
  * One pass over the grammar that also gathers the first 19 significant
  * digits into m and the decimal exponent that goes with them.  A number
  * whose value is exactly m * 10^e with m <= 2^53 and |e| <= 22 takes one
@@ -62,19 +94,7 @@ mlclf_double_scan(const char *p, const char *end, unsigned flags,
         p++;
 
     } else {
-        while (p < end && mlclf_double_digit(*p)) {
-            if (m != 0 || *p != '0') {
-                if (nd == 19) {
-                    many = 1;
-
-                } else {
-                    m = m * 10 + (uint64_t) (*p - '0');
-                    nd++;
-                }
-            }
-
-            p++;
-        }
+        p = mlclf_double_digits(p, end, 0, &m, &nd, &many, &e);
     }
 
     if (p == digits && !lenient) {
@@ -88,23 +108,7 @@ mlclf_double_scan(const char *p, const char *end, unsigned flags,
             return NULL;
         }
 
-        while (p < end && mlclf_double_digit(*p)) {
-            if (m != 0 || *p != '0') {
-                if (nd == 19) {
-                    many = 1;
-
-                } else {
-                    m = m * 10 + (uint64_t) (*p - '0');
-                    nd++;
-                    e--;
-                }
-
-            } else {
-                e--;
-            }
-
-            p++;
-        }
+        p = mlclf_double_digits(p, end, 1, &m, &nd, &many, &e);
 
         if (p - digits == 1) {
             /* a lone "." */
