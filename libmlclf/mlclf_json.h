@@ -80,35 +80,49 @@ mlclf_json_token_e mlclf_json_error(mlclf_json_lex_t *lex,
 
 
 /*
- * The number at lex->p: its grammar and value are the double reader's
- * (mlclf_double_scan()); a number glued to what could continue it
- * ("01", "1.5.2", "2-1") is refused whole, at its first byte.
+ * The end of the number at p, its value in *v unless v is NULL; NULL if
+ * p does not start one.  The grammar and the value are the double
+ * reader's (mlclf_double_scan()); a number glued to what could continue
+ * it ("01", "1.5.2", "2-1") is refused whole.  The tokenizer and the
+ * request fast path read numbers with it.
  */
 
-mlclf_json_inline mlclf_json_token_e
-mlclf_json_number(mlclf_json_lex_t *lex)
+mlclf_json_inline const unsigned char *
+mlclf_json_number_at(const unsigned char *p, const unsigned char *end,
+    double *v)
 {
-    unsigned char         c;
-    const unsigned char  *p;
+    unsigned char  c;
 
     p = (const unsigned char *)
-        mlclf_double_scan((const char *) lex->p, (const char *) lex->end,
-                          MLCLF_DOUBLE_JSON,
-                          lex->values ? &lex->number : NULL);
+        mlclf_double_scan((const char *) p, (const char *) end,
+                          MLCLF_DOUBLE_JSON, v);
 
-    if (p == NULL) {
-        return mlclf_json_error(lex, MLCLF_JSON_EBAD, lex->p - lex->start);
-    }
-
-    if (p < lex->end) {
+    if (p != NULL && p < end) {
         c = *p;
 
         if (mlclf_double_digit(c) || c == '.' || c == '-' || c == '+'
             || c == 'e' || c == 'E')
         {
-            return mlclf_json_error(lex, MLCLF_JSON_EBAD,
-                                    lex->p - lex->start);
+            return NULL;
         }
+    }
+
+    return p;
+}
+
+
+/* The number token at lex->p, refused at its first byte. */
+
+mlclf_json_inline mlclf_json_token_e
+mlclf_json_number(mlclf_json_lex_t *lex)
+{
+    const unsigned char  *p;
+
+    p = mlclf_json_number_at(lex->p, lex->end,
+                             lex->values ? &lex->number : NULL);
+
+    if (p == NULL) {
+        return mlclf_json_error(lex, MLCLF_JSON_EBAD, lex->p - lex->start);
     }
 
     lex->tok = lex->p;

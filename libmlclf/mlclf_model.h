@@ -55,6 +55,8 @@ struct mlclf_model_s {
 
     const char              **feature_names;
     const char              **class_labels;
+    size_t                    labels_json_max;  /* escaped, the longest */
+    size_t                    labels_json_sum;  /* escaped, all */
     mlclf_strtab_t            features;     /* feature name -> index */
 };
 

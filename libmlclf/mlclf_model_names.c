@@ -14,6 +14,10 @@
 
 #include "mlclf.h"
 #include "mlclf_model_parse.h"
+#include "mlclf_reply.h"
+
+
+static void mlclf_model_names_json(mlclf_model_t *m);
 
 
 int
@@ -153,6 +157,10 @@ mlclf_model_names_parse(mlclf_model_t *m, const uint8_t *p,
         pos += len + 1;
     }
 
+    if (type == MLCLF_SECTION_CLASS_LABELS) {
+        mlclf_model_names_json(m);
+    }
+
     if (pos != e->length) {
         rc = mlclf_err_set(err, MLCLF_ESTRINGS,
                            "section %u (%s): %llu bytes after the last %s",
@@ -189,4 +197,25 @@ mlclf_model_name_check(const char *name, size_t len)
     }
 
     return MLCLF_OK;
+}
+
+
+/* The labels' escaped lengths, for the reply bound of every request. */
+static void
+mlclf_model_names_json(mlclf_model_t *m)
+{
+    size_t    len;
+    uint32_t  k;
+
+    m->labels_json_max = 0;
+    m->labels_json_sum = 0;
+
+    for (k = 0; k < m->n_classes; k++) {
+        len = mlclf_reply_escaped_len(m->class_labels[k]);
+        m->labels_json_sum += len;
+
+        if (len > m->labels_json_max) {
+            m->labels_json_max = len;
+        }
+    }
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "mlclf.h"
+#include "mlclf_model.h"
+#include "mlclf_reply.h"
 #include "mlclf_request.h"
 
 
@@ -22,7 +24,6 @@
 
 static char *mlclf_reply_row(char *p, const mlclf_model_t *m,
     const double *proba, uint32_t k, unsigned probabilities);
-static size_t mlclf_reply_escaped_len(const char *s);
 static char *mlclf_reply_escape(char *p, const char *s);
 
 
@@ -37,29 +38,17 @@ size_t
 mlclf_reply_bound(const mlclf_model_t *m, const mlclf_request_t *req,
     const char *version)
 {
-    size_t    row, size, len, max, sum;
-    uint32_t  n, k;
+    size_t    row, size;
+    uint32_t  n;
 
-    n = mlclf_model_n_classes(m);
-
-    max = 0;
-    sum = 0;
-
-    for (k = 0; k < n; k++) {
-        len = mlclf_reply_escaped_len(mlclf_model_class_label(m, k));
-        sum += len;
-
-        if (len > max) {
-            max = len;
-        }
-    }
+    n = m->n_classes;
 
     row = sizeof("{\"prediction\":\"\",\"confidence\":},") - 1
-          + max + MLCLF_REPLY_NUM_MAX;
+          + m->labels_json_max + MLCLF_REPLY_NUM_MAX;
 
     if (req->probabilities) {
-        row += sizeof(",\"probabilities\":{}") - 1
-               + sum + n * (sizeof("\"\":,") - 1 + MLCLF_REPLY_NUM_MAX);
+        row += sizeof(",\"probabilities\":{}") - 1 + m->labels_json_sum
+               + n * (sizeof("\"\":,") - 1 + MLCLF_REPLY_NUM_MAX);
     }
 
     size = sizeof("{\"model_version\":\"\",\"predictions\":[]}")
@@ -213,7 +202,7 @@ mlclf_reply_row(char *p, const mlclf_model_t *m, const double *proba,
 }
 
 
-static size_t
+size_t
 mlclf_reply_escaped_len(const char *s)
 {
     size_t          n;

@@ -240,36 +240,54 @@ mlclf_request_fast_rows(mlclf_json_lex_t *lex, mlclf_request_t *req,
  * [n1, ..., n_nf] into x.  Numbers are the tokenizer's, read as strtod()
  * reads them, so as cJSON does; a number that is not finite, or too long
  * for cJSON to read whole, is left to the full path, which words it.
+ * The tokens between numbers can only be "," and "]": the row is read
+ * with local pointers and the tokenizer's own number reader, then lex
+ * goes on after the "]".
  */
 
 static int
 mlclf_request_fast_row(mlclf_json_lex_t *lex, uint32_t nf, double *x)
 {
-    uint32_t             i;
-    mlclf_json_token_e   t;
+    uint32_t              i;
+    const unsigned char  *p, *q, *end;
 
     if (mlclf_json_next(lex) != MLCLF_JSON_OPEN || lex->tok[0] != '[') {
         return MLCLF_EREQUEST;
     }
 
+    p = lex->p;
+    end = lex->end;
+
     for (i = 0; /* void */ ; /* void */ ) {
-        if (mlclf_json_next(lex) != MLCLF_JSON_NUMBER
-            || lex->len > MLCLF_REQUEST_NUM_MAX
-            || !isfinite(lex->number))
-        {
+        while (p < end && mlclf_json_space(*p)) {
+            p++;
+        }
+
+        q = mlclf_json_number_at(p, end, &x[i]);
+
+        if (q == NULL || q - p > MLCLF_REQUEST_NUM_MAX || !isfinite(x[i])) {
             return MLCLF_EREQUEST;
         }
 
-        x[i++] = lex->number;
+        i++;
 
-        t = mlclf_json_next(lex);
+        for (p = q; p < end && mlclf_json_space(*p); p++) {
+            /* void */
+        }
 
-        if (t == MLCLF_JSON_CLOSE && lex->tok[0] == ']') {
+        if (p == end) {
+            return MLCLF_EREQUEST;
+        }
+
+        if (*p == ']') {
+            lex->p = p + 1;
             return (i == nf) ? MLCLF_OK : MLCLF_EREQUEST;
         }
 
-        if (t != MLCLF_JSON_COMMA || i == nf) {
+        if (*p != ',' || i == nf) {
             return MLCLF_EREQUEST;
         }
+
+        p++;
     }
 }
