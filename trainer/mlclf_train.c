@@ -18,14 +18,9 @@
 #include <unistd.h>
 #include <mlclf.h>
 #include <mlclf_train.h>
-#include <mlclf_file.h>
 #include <mlclf_quote.h>
 #include <mlclf_sha256.h>
 #include <mlclf_registry_store.h>
-
-
-/* the model file read back for its check: well over any model */
-#define MLCLF_TRAIN_FILE_MAX  ((size_t) 1 << 30)
 
 
 typedef struct {
@@ -54,8 +49,6 @@ typedef struct {
     double                   *impute;
     void                     *buf;          /* serialised model */
     size_t                    len;
-    char                     *file;         /* model.mlclf read back */
-    size_t                    file_len;
     mlclf_model_t            *m;
     char                     *meta;         /* model metadata JSON */
     char                     *info;         /* meta.json */
@@ -625,40 +618,26 @@ mlclf_train_publish(mlclf_train_run_t *r, const mlclf_train_opts_t *o)
 
     mlclf_train_metrics_free(&check);
 
-    if (snprintf(path, sizeof(path), "%s/model.mlclf", r->pub.dir)
-        >= (int) sizeof(path))
-    {
-        mlclf_train_error("publish", "%s: path too long", r->pub.dir);
-        return MLCLF_TRAIN_EXIT_IO;
-    }
+    /*
+     * model.mlclf is r->buf itself, the bytes the core's loader verified
+     * and the check above scored, written once: the staging directory is
+     * renamed into place by commit(), so the file needs no temporary
+     * name of its own, and its digest is taken from the same bytes.
+     */
 
-    rc = mlclf_write(path, &r->tm.spec, &err);
-    if (rc != MLCLF_OK) {
-        mlclf_train_error("publish", "%s", err.msg);
-        return mlclf_train_exit(rc, MLCLF_TRAIN_EXIT_IO);
-    }
-
-    /* hash what is on disk, and check it is what was verified */
-
-    rc = mlclf_file_read(path, MLCLF_TRAIN_FILE_MAX, &r->file, &r->file_len,
-                         &err);
-    if (rc != MLCLF_OK) {
-        mlclf_train_error("publish", "%s", err.msg);
-        return mlclf_train_exit(rc, MLCLF_TRAIN_EXIT_IO);
-    }
-
-    if (r->file_len != r->len || memcmp(r->file, r->buf, r->len) != 0) {
-        mlclf_train_error("publish", "%s: differs from the serialised model "
-                          "(a bug)", path);
-        return MLCLF_TRAIN_EXIT_INTERNAL;
-    }
-
-    if (mlclf_sha256(r->file, r->file_len, digest) != MLCLF_OK) {
+    if (mlclf_sha256(r->buf, r->len, digest) != MLCLF_OK) {
         mlclf_train_error("publish", "out of memory");
         return MLCLF_TRAIN_EXIT_INTERNAL;
     }
 
     mlclf_sha256_hex(digest, r->model_sha);
+
+    rc = mlclf_train_publish_file(r->pub.dir, "model.mlclf", r->buf, r->len,
+                                  &err);
+    if (rc != MLCLF_OK) {
+        mlclf_train_error("publish", "%s", err.msg);
+        return mlclf_train_exit(rc, MLCLF_TRAIN_EXIT_IO);
+    }
 
     mi.model_sha256 = r->model_sha;
     mi.fit_seconds = r->tm.fit_seconds;
@@ -839,7 +818,6 @@ mlclf_train_run_free(mlclf_train_run_t *r)
     mlclf_model_close(&r->m);
 
     free(r->buf);
-    free(r->file);
     free(r->meta);
     free(r->info);
     free(r->out);

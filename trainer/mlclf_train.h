@@ -229,9 +229,9 @@ int mlclf_train_meta_epoch(int64_t *t, mlclf_err_t *err);
 
 
 /*
- * mlclf_train_publish.c: the files of a version, written into the
- * staging directory dir (each fsync'd; the directory itself is renamed
- * into place by mlclf_registry_commit()).
+ * mlclf_train_publish.c: the files of a version (model.mlclf included),
+ * written into the staging directory dir (each fsync'd; the directory
+ * itself is renamed into place by mlclf_registry_commit()).
  */
 
 /* Creates dir/file (must not exist) holding len bytes, fsync, close. */
