@@ -3,7 +3,8 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * mlclf-train internals: configuration, data set, split, learners,
- * evaluation.  Each part lives in trainer/mlclf_train_<part>.c.
+ * evaluation, publishing, and the run that joins them.  Each part lives
+ * in trainer/mlclf_train_<part>.c.
  */
 
 
@@ -11,13 +12,18 @@
 #define _MLCLF_TRAIN_H_INCLUDED_
 
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <mlclf.h>
 
 
-/* Exit codes of mlclf-train: documented in --help and README. */
+/*
+ * Exit codes of mlclf-train: documented in --help and README; also what
+ * mlclf_train_run() returns.
+ */
 typedef enum {
     MLCLF_TRAIN_EXIT_OK = 0,
     MLCLF_TRAIN_EXIT_INTERNAL = 1,      /* out of memory, a bug */
@@ -229,9 +235,9 @@ int mlclf_train_meta_epoch(int64_t *t, mlclf_err_t *err);
 
 
 /*
- * mlclf_train_publish.c: the files of a version, written into the
- * staging directory dir (each fsync'd; the directory itself is renamed
- * into place by mlclf_registry_commit()).
+ * mlclf_train_publish.c: the files of a version (model.mlclf included),
+ * written into the staging directory dir (each fsync'd; the directory
+ * itself is renamed into place by mlclf_registry_commit()).
  */
 
 /* Creates dir/file (must not exist) holding len bytes, fsync, close. */
@@ -245,6 +251,76 @@ int mlclf_train_publish_file(const char *dir, const char *file,
 int mlclf_train_publish_rows(const char *dir, const char *file,
     const mlclf_train_data_t *d, const size_t *rows, size_t n,
     mlclf_err_t *err);
+
+
+/*
+ * mlclf_train_run.c: the whole of mlclf-train as one library call.
+ * mlclf-train's main() parses the command line into the options, calls
+ * mlclf_train_run() and prints the result; a test calls it in-process.
+ */
+typedef struct {
+    const char               *config;       /* the YAML file */
+    const char               *registry;     /* root, created if missing */
+    const char               *name;         /* NULL: the configuration's */
+    int64_t                   created_at;   /* Unix seconds, UTC */
+    FILE                     *progress;     /* NULL: no progress lines */
+    unsigned                  promote:1;    /* make the version active */
+} mlclf_train_run_opts_t;
+
+
+/*
+ * What a run leaves for its caller.  On failure status, step and msg say
+ * why ("mlclf-train: <step>: <msg>" is the CLI's stderr line) and the
+ * fields below hold what the run got to; on success all of them.
+ */
+typedef struct {
+    int                       status;       /* mlclf_train_exit_e */
+    const char               *step;         /* the failing step, or NULL */
+    char                      msg[MLCLF_ERR_MSG_LEN + 128];
+
+    mlclf_train_config_t      cf;           /* name as published */
+    mlclf_train_data_t        d;
+    mlclf_train_metrics_t     test;
+    mlclf_train_metrics_t     train;
+    size_t                    n_train;
+    size_t                    n_test;
+    int64_t                   created_at;
+    double                    fit_seconds;
+
+    uint32_t                  version;      /* v<N> published, 0: none */
+    char                      model_sha256[65];     /* of model.mlclf */
+    char                      path[PATH_MAX + 32];  /* versions/v<N> */
+    char                     *json;         /* mlclf-train --json, no LF */
+    size_t                    json_len;
+    unsigned                  promoted:1;
+} mlclf_train_run_result_t;
+
+
+/*
+ * Loads the configuration o->config, loads and splits its data set,
+ * trains, evaluates through the serving kernel, checks the quality gates
+ * and publishes version N into o->registry: the serialised model, whose
+ * bytes the core's loader has verified, is written once into the
+ * registry's staging directory next to meta.json, train.csv and
+ * test.csv, and the directory is renamed into place as versions/v<N>;
+ * with o->promote, v<N> is then made active.  Nothing is published when
+ * any step before the rename fails.
+ *
+ * res is filled in whatever the outcome (it need not be initialised);
+ * the caller owns it and releases it with mlclf_train_run_result_free().
+ * The options are only read, and o's strings only during the call.
+ *
+ * Returns the exit code of mlclf-train, also left in res->status:
+ * MLCLF_TRAIN_EXIT_OK, or _CONFIG, _DATA, _TRAIN, _GATE (nothing
+ * published), _REGISTRY, _IO, _INTERNAL (out of memory, a bug), _USAGE
+ * (o->config or o->registry NULL).  A failure is not printed: its step
+ * and message are in res (see above), for the caller to show.
+ */
+int mlclf_train_run(const mlclf_train_run_opts_t *o,
+    mlclf_train_run_result_t *res);
+
+/* Releases what res holds; res may be freed or reused afterwards. */
+void mlclf_train_run_result_free(mlclf_train_run_result_t *res);
 
 
 #endif /* _MLCLF_TRAIN_H_INCLUDED_ */

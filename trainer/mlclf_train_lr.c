@@ -51,6 +51,21 @@ typedef struct {
 } mlclf_train_lr_worker_t;
 
 
+/*
+ * The L-BFGS correction pairs: a ring of the last n of at most
+ * MLCLF_TRAIN_LR_HISTORY (s, y) pairs, head the slot of the next one.
+ */
+typedef struct {
+    size_t                    m;            /* parameters */
+    size_t                    n;
+    size_t                    head;
+    double                   *s;            /* HISTORY x m: steps */
+    double                   *y;            /* HISTORY x m: dF changes */
+    double                   *rho;          /* HISTORY: 1 / s.y */
+    double                   *al;           /* HISTORY: recursion scratch */
+} mlclf_train_lr_hist_t;
+
+
 struct mlclf_train_lr_ctx_s {
     const mlclf_train_data_t *d;
     const size_t             *rows;
@@ -78,10 +93,21 @@ static void mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j,
 static int mlclf_train_lr_eval(mlclf_train_lr_ctx_t *ctx,
     const double *theta, double *f, double *g);
 static double mlclf_train_lr_maxabs(const double *v, size_t m);
+static void mlclf_train_lr_direction(mlclf_train_lr_hist_t *hs,
+    const double *g, double *dir);
+static void mlclf_train_lr_remember(mlclf_train_lr_hist_t *hs,
+    const double *theta, const double *xn, const double *g,
+    const double *gn);
 static int mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
     uint32_t max_iter, double tol, uint32_t *iterations, mlclf_err_t *err);
 static int mlclf_train_lr_moments(const mlclf_train_data_t *d,
     const size_t *rows, size_t n, double *mean, double *scale);
+static void mlclf_train_lr_plan(mlclf_train_lr_ctx_t *ctx,
+    const mlclf_train_config_t *cf);
+static void mlclf_train_lr_priors(const mlclf_train_lr_ctx_t *ctx,
+    size_t *count, double *theta);
+static void mlclf_train_lr_fold(const mlclf_train_lr_ctx_t *ctx,
+    double *theta, double *w, double *b);
 
 
 static void *
@@ -255,6 +281,81 @@ mlclf_train_lr_maxabs(const double *v, size_t m)
 }
 
 
+/* dir = -H g, H the inverse Hessian estimate: the two-loop recursion. */
+static void
+mlclf_train_lr_direction(mlclf_train_lr_hist_t *hs, const double *g,
+    double *dir)
+{
+    int      mi;
+    size_t   m, h, q;
+    double   a, yy, gamma;
+
+    m = hs->m;
+    mi = (int) m;
+
+    cblas_dcopy(mi, g, 1, dir, 1);
+
+    for (h = 0; h < hs->n; h++) {
+        q = (hs->head + MLCLF_TRAIN_LR_HISTORY - 1 - h)
+            % MLCLF_TRAIN_LR_HISTORY;
+
+        hs->al[q] = hs->rho[q] * cblas_ddot(mi, hs->s + q * m, 1, dir, 1);
+        cblas_daxpy(mi, -hs->al[q], hs->y + q * m, 1, dir, 1);
+    }
+
+    if (hs->n > 0) {
+        h = (hs->head + MLCLF_TRAIN_LR_HISTORY - 1) % MLCLF_TRAIN_LR_HISTORY;
+        yy = cblas_ddot(mi, hs->y + h * m, 1, hs->y + h * m, 1);
+        gamma = 1.0 / (hs->rho[h] * yy);
+        cblas_dscal(mi, gamma, dir, 1);
+    }
+
+    for (h = hs->n; h > 0; h--) {
+        q = (hs->head + MLCLF_TRAIN_LR_HISTORY - h)
+            % MLCLF_TRAIN_LR_HISTORY;
+
+        a = hs->rho[q] * cblas_ddot(mi, hs->y + q * m, 1, dir, 1);
+        cblas_daxpy(mi, hs->al[q] - a, hs->s + q * m, 1, dir, 1);
+    }
+
+    cblas_dscal(mi, -1.0, dir, 1);
+}
+
+
+/*
+ * The pair of the step from theta to xn: s = xn - theta, y = gn - g,
+ * kept only if the curvature s.y is safely positive.
+ */
+static void
+mlclf_train_lr_remember(mlclf_train_lr_hist_t *hs, const double *theta,
+    const double *xn, const double *g, const double *gn)
+{
+    int      mi;
+    size_t   m, h;
+    double   sy, yy;
+
+    m = hs->m;
+    mi = (int) m;
+    h = hs->head;
+
+    cblas_dcopy(mi, xn, 1, hs->s + h * m, 1);
+    cblas_daxpy(mi, -1.0, theta, 1, hs->s + h * m, 1);
+    cblas_dcopy(mi, gn, 1, hs->y + h * m, 1);
+    cblas_daxpy(mi, -1.0, g, 1, hs->y + h * m, 1);
+
+    sy = cblas_ddot(mi, hs->s + h * m, 1, hs->y + h * m, 1);
+    yy = cblas_ddot(mi, hs->y + h * m, 1, hs->y + h * m, 1);
+
+    if (sy > 1e-10 * yy && sy > 0.0) {
+        hs->rho[h] = 1.0 / sy;
+        hs->head = (hs->head + 1) % MLCLF_TRAIN_LR_HISTORY;
+        if (hs->n < MLCLF_TRAIN_LR_HISTORY) {
+            hs->n++;
+        }
+    }
+}
+
+
 /*
  * L-BFGS with a backtracking (Armijo, safeguarded quadratic
  * interpolation) line search.  Stops when max |dF| <= tol, when F stops
@@ -265,11 +366,12 @@ static int
 mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
     uint32_t max_iter, double tol, uint32_t *iterations, mlclf_err_t *err)
 {
-    int        rc, mi;
-    size_t     m, h, q, n_hist, head, tries;
-    double     f, fn, gd, alpha, a, sy, yy, gamma, denom, *buf, *g, *gn,
-              *xn, *dir, *s, *yv, *rho, *al;
-    uint32_t   it;
+    int                     rc, mi;
+    size_t                  m, h, tries;
+    double                  f, fn, gd, alpha, a, denom, *buf, *g, *gn,
+                           *xn, *dir;
+    uint32_t                it;
+    mlclf_train_lr_hist_t   hs;
 
     m = ctx->m;
     mi = (int) m;
@@ -284,13 +386,15 @@ mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
     gn = g + m;
     xn = gn + m;
     dir = xn + m;
-    s = dir + m;
-    yv = s + h * m;
-    rho = yv + h * m;
-    al = rho + h;
 
-    n_hist = 0;
-    head = 0;
+    hs.m = m;
+    hs.n = 0;
+    hs.head = 0;
+    hs.s = dir + m;
+    hs.y = hs.s + h * m;
+    hs.rho = hs.y + h * m;
+    hs.al = hs.rho + h;
+
     it = 0;
 
     rc = mlclf_train_lr_eval(ctx, theta, &f, g);
@@ -300,47 +404,20 @@ mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
 
     while (it < max_iter && mlclf_train_lr_maxabs(g, m) > tol) {
 
-        /* two-loop recursion: dir = -H g */
-
-        cblas_dcopy(mi, g, 1, dir, 1);
-
-        for (h = 0; h < n_hist; h++) {
-            q = (head + MLCLF_TRAIN_LR_HISTORY - 1 - h)
-                % MLCLF_TRAIN_LR_HISTORY;
-
-            al[q] = rho[q] * cblas_ddot(mi, s + q * m, 1, dir, 1);
-            cblas_daxpy(mi, -al[q], yv + q * m, 1, dir, 1);
-        }
-
-        if (n_hist > 0) {
-            h = (head + MLCLF_TRAIN_LR_HISTORY - 1) % MLCLF_TRAIN_LR_HISTORY;
-            yy = cblas_ddot(mi, yv + h * m, 1, yv + h * m, 1);
-            gamma = 1.0 / (rho[h] * yy);
-            cblas_dscal(mi, gamma, dir, 1);
-        }
-
-        for (h = n_hist; h > 0; h--) {
-            q = (head + MLCLF_TRAIN_LR_HISTORY - h)
-                % MLCLF_TRAIN_LR_HISTORY;
-
-            a = rho[q] * cblas_ddot(mi, yv + q * m, 1, dir, 1);
-            cblas_daxpy(mi, al[q] - a, s + q * m, 1, dir, 1);
-        }
-
-        cblas_dscal(mi, -1.0, dir, 1);
+        mlclf_train_lr_direction(&hs, g, dir);
 
         gd = cblas_ddot(mi, g, 1, dir, 1);
 
         if (!(gd < 0.0)) {
             /* not a descent direction: forget the history */
-            n_hist = 0;
+            hs.n = 0;
             cblas_dcopy(mi, g, 1, dir, 1);
             cblas_dscal(mi, -1.0, dir, 1);
             gd = -cblas_ddot(mi, g, 1, g, 1);
         }
 
         alpha = 1.0;
-        if (n_hist == 0) {
+        if (hs.n == 0) {
             a = sqrt(-gd);
             alpha = a > 1.0 ? 1.0 / a : 1.0;
         }
@@ -379,23 +456,7 @@ mlclf_train_lr_lbfgs(mlclf_train_lr_ctx_t *ctx, double *theta,
 
         it++;
 
-        /* s = xn - theta, y = gn - g */
-        h = head;
-        cblas_dcopy(mi, xn, 1, s + h * m, 1);
-        cblas_daxpy(mi, -1.0, theta, 1, s + h * m, 1);
-        cblas_dcopy(mi, gn, 1, yv + h * m, 1);
-        cblas_daxpy(mi, -1.0, g, 1, yv + h * m, 1);
-
-        sy = cblas_ddot(mi, s + h * m, 1, yv + h * m, 1);
-        yy = cblas_ddot(mi, yv + h * m, 1, yv + h * m, 1);
-
-        if (sy > 1e-10 * yy && sy > 0.0) {
-            rho[h] = 1.0 / sy;
-            head = (head + 1) % MLCLF_TRAIN_LR_HISTORY;
-            if (n_hist < MLCLF_TRAIN_LR_HISTORY) {
-                n_hist++;
-            }
-        }
+        mlclf_train_lr_remember(&hs, theta, xn, g, gn);
 
         cblas_dcopy(mi, xn, 1, theta, 1);
         cblas_dcopy(mi, gn, 1, g, 1);
@@ -477,15 +538,128 @@ mlclf_train_lr_moments(const mlclf_train_data_t *d, const size_t *rows,
 }
 
 
+/*
+ * Blocks, chunks and threads for ctx->n rows of ctx->p features: a
+ * block of many features gets fewer rows, so that its buffer stays
+ * small; there are never more threads than chunks.
+ */
+static void
+mlclf_train_lr_plan(mlclf_train_lr_ctx_t *ctx,
+    const mlclf_train_config_t *cf)
+{
+    size_t  nt;
+
+    ctx->block = MLCLF_TRAIN_LR_CELLS / ctx->p;
+    if (ctx->block > MLCLF_TRAIN_LR_BLOCK) {
+        ctx->block = MLCLF_TRAIN_LR_BLOCK;
+    }
+
+    if (ctx->block < 16) {
+        ctx->block = 16;
+    }
+
+    ctx->n_blocks = (ctx->n + ctx->block - 1) / ctx->block;
+    ctx->n_chunks = ctx->n_blocks < MLCLF_TRAIN_LR_CHUNKS
+                    ? ctx->n_blocks : MLCLF_TRAIN_LR_CHUNKS;
+
+    nt = cf->n_threads ? cf->n_threads : mlclf_train_ncpu();
+    if (nt > ctx->n_chunks) {
+        nt = ctx->n_chunks;
+    }
+
+    ctx->n_threads = nt;
+}
+
+
+/*
+ * The starting point, the class priors: W = 0 (theta is zeroed), b the
+ * log-odds (two classes) or the log-priors; count[n_classes] is zeroed
+ * scratch.
+ */
+static void
+mlclf_train_lr_priors(const mlclf_train_lr_ctx_t *ctx, size_t *count,
+    double *theta)
+{
+    size_t                     i, c, p, k;
+    double                     prior;
+    const mlclf_train_data_t  *d;
+
+    d = ctx->d;
+    p = ctx->p;
+    k = ctx->k;
+
+    for (i = 0; i < ctx->n; i++) {
+        count[d->y[ctx->rows[i]]]++;
+    }
+
+    for (c = 0; c < d->n_classes; c++) {
+        prior = ((double) count[c] + 0.5) / ((double) ctx->n + 1.0);
+
+        if (k == 1) {
+            if (c == 1) {
+                theta[p] = log(prior) - log(1.0 - prior);
+            }
+
+        } else {
+            theta[k * p + c] = log(prior);
+        }
+    }
+}
+
+
+/*
+ * The fitted theta into the stored weights w (k x p) and biases b (k),
+ * which take raw rows.
+ */
+static void
+mlclf_train_lr_fold(const mlclf_train_lr_ctx_t *ctx, double *theta,
+    double *w, double *b)
+{
+    size_t  c, f, p, k;
+    double  shift;
+
+    p = ctx->p;
+    k = ctx->k;
+
+    /*
+     * Softmax ignores a shift common to every bias and the bias is not
+     * penalised: centre them (as scikit-learn's solution is) so equal
+     * data give equal numbers.
+     */
+
+    if (k > 1) {
+        shift = 0.0;
+        for (c = 0; c < k; c++) {
+            shift += theta[k * p + c];
+        }
+
+        shift /= (double) k;
+        for (c = 0; c < k; c++) {
+            theta[k * p + c] -= shift;
+        }
+    }
+
+    /* fold: w' = w / std, b' = b - sum w mean / std */
+
+    for (c = 0; c < k; c++) {
+        b[c] = theta[k * p + c];
+
+        for (f = 0; f < p; f++) {
+            w[c * p + f] = theta[c * p + f] * ctx->scale[f];
+            b[c] -= theta[c * p + f] * ctx->scale[f] * ctx->mean[f];
+        }
+    }
+}
+
+
 int
 mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     const mlclf_train_data_t *d, const size_t *rows, size_t n,
     mlclf_err_t *err)
 {
     int                    rc, saved;
-    size_t                 i, c, f, p, k, nt, *count;
-    double                 t0, *theta, *mean, *scale, *w, *b, *work,
-                           prior;
+    size_t                 i, f, p, k, nt, *count;
+    double                 t0, *theta, *mean, *scale, *w, *b, *work;
     const char           **names;
     mlclf_train_lr_ctx_t   ctx;
 
@@ -511,26 +685,9 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     ctx.k = k;
     ctx.m = k * p + k;
     ctx.l2 = cf->l2;
-    /* a block of many features gets fewer rows: its buffer stays small */
-    ctx.block = MLCLF_TRAIN_LR_CELLS / p;
-    if (ctx.block > MLCLF_TRAIN_LR_BLOCK) {
-        ctx.block = MLCLF_TRAIN_LR_BLOCK;
-    }
 
-    if (ctx.block < 16) {
-        ctx.block = 16;
-    }
-
-    ctx.n_blocks = (n + ctx.block - 1) / ctx.block;
-    ctx.n_chunks = ctx.n_blocks < MLCLF_TRAIN_LR_CHUNKS
-                   ? ctx.n_blocks : MLCLF_TRAIN_LR_CHUNKS;
-
-    nt = cf->n_threads ? cf->n_threads : mlclf_train_ncpu();
-    if (nt > ctx.n_chunks) {
-        nt = ctx.n_chunks;
-    }
-
-    ctx.n_threads = nt;
+    mlclf_train_lr_plan(&ctx, cf);
+    nt = ctx.n_threads;
 
     theta = calloc(ctx.m, sizeof(double));
     mean = calloc(p, sizeof(double));
@@ -573,24 +730,7 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     ctx.mean = mean;
     ctx.scale = scale;
 
-    /* start from the class priors: W = 0, b = log-odds / log-priors */
-
-    for (i = 0; i < n; i++) {
-        count[d->y[rows[i]]]++;
-    }
-
-    for (c = 0; c < d->n_classes; c++) {
-        prior = ((double) count[c] + 0.5) / ((double) n + 1.0);
-
-        if (k == 1) {
-            if (c == 1) {
-                theta[p] = log(prior) - log(1.0 - prior);
-            }
-
-        } else {
-            theta[k * p + c] = log(prior);
-        }
-    }
+    mlclf_train_lr_priors(&ctx, count, theta);
 
     /* our threads split the rows; each BLAS call stays single-threaded */
     saved = mlclf_train_blas_threads();
@@ -605,34 +745,7 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
         goto failed;
     }
 
-    /*
-     * Softmax ignores a shift common to every bias and the bias is not
-     * penalised: centre them (as scikit-learn's solution is) so equal
-     * data give equal numbers.
-     */
-
-    if (k > 1) {
-        prior = 0.0;
-        for (c = 0; c < k; c++) {
-            prior += theta[k * p + c];
-        }
-
-        prior /= (double) k;
-        for (c = 0; c < k; c++) {
-            theta[k * p + c] -= prior;
-        }
-    }
-
-    /* fold: w' = w / std, b' = b - sum w mean / std */
-
-    for (c = 0; c < k; c++) {
-        b[c] = theta[k * p + c];
-
-        for (f = 0; f < p; f++) {
-            w[c * p + f] = theta[c * p + f] * scale[f];
-            b[c] -= theta[c * p + f] * scale[f] * mean[f];
-        }
-    }
+    mlclf_train_lr_fold(&ctx, theta, w, b);
 
     if (cf->features != NULL && cf->n_features == p) {
         for (f = 0; f < p; f++) {

@@ -2,11 +2,11 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * The files of a registry version besides model.mlclf: meta.json,
- * train.csv, test.csv.  They are written into the staging directory,
- * each fsync'd; the directory becomes visible as versions/v<N> only
- * when mlclf_registry_commit() renames it, so no half-written file is
- * ever published and no per-file rename is needed.
+ * The files of a registry version: model.mlclf, meta.json, train.csv,
+ * test.csv.  They are written into the staging directory, each
+ * fsync'd; the directory becomes visible as versions/v<N> only when
+ * mlclf_registry_commit() renames it, so no half-written file is ever
+ * published and no per-file rename is needed.
  */
 
 
