@@ -16,7 +16,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 REAL=$(pwd)/build/bin
-TESTS=${*:-"build/tests/test_train_cli build/tests/test_registry"}
+TESTS=${*:-"build/tests/test_train_cli build/tests/test_train_cli_errors
+           build/tests/test_registry"}
 
 for b in "$REAL/mlclf-train" "$REAL/mlclf-registry"; do
     if [ ! -x "$b" ]; then
