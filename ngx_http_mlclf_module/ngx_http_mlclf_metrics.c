@@ -677,26 +677,18 @@ ngx_http_mlclf_metrics_handler(ngx_http_request_t *r)
     u_char                      *last;
     size_t                       size;
     ngx_int_t                    rc;
+    ngx_str_t                    allow, type;
     ngx_buf_t                   *b;
-    ngx_chain_t                  out;
-    ngx_table_elt_t             *h;
     ngx_http_mlclf_ctx_t        *zctx;
     ngx_http_mlclf_shctx_t      *sh;
     ngx_http_mlclf_main_conf_t  *mmcf;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
+        ngx_str_set(&allow, "GET, HEAD");
+
+        if (ngx_http_mlclf_add_header(r, "Allow", &allow) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
-        ngx_str_set(&h->value, "GET, HEAD");
-        h->lowcase_key = NULL;
-#if (nginx_version >= 1023000)
-        h->next = NULL;
-#endif
 
         return NGX_HTTP_NOT_ALLOWED;
     }
@@ -746,26 +738,9 @@ ngx_http_mlclf_metrics_handler(ngx_http_request_t *r)
                                sh->uncounted);
     }
 
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = b->last - b->pos;
+    ngx_str_set(&type, NGX_HTTP_MLCLF_CONTENT_TYPE);
 
-    ngx_str_set(&r->headers_out.content_type, NGX_HTTP_MLCLF_CONTENT_TYPE);
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.content_type_lowcase = NULL;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_mlclf_send_buf(r, NGX_HTTP_OK, &type, b);
 }
 
 
