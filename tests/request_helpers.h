@@ -5,8 +5,8 @@
  * Shared by the /predict request and reply tests (test_json.c,
  * test_request.c, test_reply.c, test_double.c): the iris forest the
  * bodies are parsed against, body builders, a parse from an exact-size
- * copy, the check of one rejection's reason and message, and the
- * random numbers of the randomized tests.
+ * copy, a reply buffer of the bound, the check of one rejection's reason
+ * and message, and the random numbers of the randomized tests.
  */
 
 
@@ -80,18 +80,17 @@ forest_spec(mlclf_spec_t *spec, const char *const *classes,
 }
 
 
+/* spec written to a malloc()ed *buf by our writer, and loaded from it */
+
 static inline mlclf_model_t *
-forest_model(const char *const *classes, const double *impute, void **buf)
+spec_model(const mlclf_spec_t *spec, void **buf)
 {
     int             rc;
     size_t          len;
     mlclf_err_t     err;
-    mlclf_spec_t    spec;
     mlclf_model_t  *m;
 
-    forest_spec(&spec, classes, impute);
-
-    rc = mlclf_write_buffer(&spec, buf, &len, &err);
+    rc = mlclf_write_buffer(spec, buf, &len, &err);
     if (rc != MLCLF_OK) {
         tap_diag("mlclf_write_buffer: %s", err.msg);
         return NULL;
@@ -106,6 +105,17 @@ forest_model(const char *const *classes, const double *impute, void **buf)
     }
 
     return m;
+}
+
+
+static inline mlclf_model_t *
+forest_model(const char *const *classes, const double *impute, void **buf)
+{
+    mlclf_spec_t  spec;
+
+    forest_spec(&spec, classes, impute);
+
+    return spec_model(&spec, buf);
 }
 
 
@@ -201,6 +211,29 @@ parse(mlclf_request_t *req, const mlclf_model_t *m, const char *body,
     free(copy);
 
     return rc;
+}
+
+
+/*
+ * rep set to write the reply to req, version "v3", into a malloc()ed
+ * rep->buf of the bound (returned), which the caller frees
+ */
+
+static inline size_t
+reply_prepare(mlclf_reply_t *rep, const mlclf_model_t *m,
+    const mlclf_request_t *req, double *scratch)
+{
+    size_t  bound;
+
+    bound = mlclf_reply_bound(m, req, "v3");
+
+    memset(rep, 0, sizeof(*rep));
+    rep->buf = malloc(bound);
+    rep->size = bound;
+    rep->scratch = scratch;
+    rep->version = "v3";
+
+    return bound;
 }
 
 

@@ -208,14 +208,8 @@ test_corpus(const mlclf_model_t *m)
                rc ? err.msg : "");
 
         if (rc == MLCLF_OK) {
-            bound = mlclf_reply_bound(m, &req, "v3");
-            buf = malloc(bound);
-
-            memset(&rep, 0, sizeof(rep));
-            rep.buf = buf;
-            rep.size = bound;
-            rep.scratch = scratch;
-            rep.version = "v3";
+            bound = reply_prepare(&rep, m, &req, scratch);
+            buf = rep.buf;
 
             rc = mlclf_reply_write(&rep, m, &req, &err);
             is_int(rc, MLCLF_OK, "%s: reply written", names[i]);
@@ -492,14 +486,8 @@ test_mutations(const mlclf_model_t *m)
 
         accepted++;
 
-        bound = mlclf_reply_bound(m, &req, "v3");
-        buf = malloc(bound);
-
-        memset(&rep, 0, sizeof(rep));
-        rep.buf = buf;
-        rep.size = bound;
-        rep.scratch = scratch;
-        rep.version = "v3";
+        bound = reply_prepare(&rep, m, &req, scratch);
+        buf = rep.buf;
 
         rc = mlclf_reply_write(&rep, m, &req, &err);
         json = (rc == MLCLF_OK) ? cJSON_Parse(buf) : NULL;

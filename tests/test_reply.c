@@ -41,15 +41,10 @@ test_reply(const mlclf_model_t *m, const mlclf_model_t *me)
     rc = parse(&req, m, body, len, NULL, &err);
     is_int(rc, MLCLF_OK, "1000 rows with probabilities accepted");
 
-    bound = mlclf_reply_bound(m, &req, "v3");
-    buf = malloc(bound);
+    bound = reply_prepare(&rep, m, &req, scratch);
+    buf = rep.buf;
 
-    memset(&rep, 0, sizeof(rep));
     memset(counts, 0, sizeof(counts));
-    rep.buf = buf;
-    rep.size = bound;
-    rep.scratch = scratch;
-    rep.version = "v3";
     rep.class_counts = counts;
 
     rc = mlclf_reply_write(&rep, m, &req, &err);

@@ -23,11 +23,8 @@
 static mlclf_model_t *
 wide_model(uint32_t n, void **buf, char ***names)
 {
-    int             rc;
-    size_t          len;
     double         *w;
     uint32_t        i;
-    mlclf_err_t     err;
     mlclf_spec_t    spec;
     mlclf_model_t  *m;
     static const char *const  classes[] = { "no", "yes" };
@@ -52,22 +49,9 @@ wide_model(uint32_t n, void **buf, char ***names)
     spec.weights = w;
     spec.bias = bias;
 
-    rc = mlclf_write_buffer(&spec, buf, &len, &err);
+    m = spec_model(&spec, buf);
 
     free(w);
-
-    if (rc != MLCLF_OK) {
-        tap_diag("mlclf_write_buffer: %s", err.msg);
-        return NULL;
-    }
-
-    m = NULL;
-
-    rc = mlclf_model_load(&m, *buf, len, &err);
-    if (rc != MLCLF_OK) {
-        tap_diag("mlclf_model_load: %s", err.msg);
-        return NULL;
-    }
 
     return m;
 }
