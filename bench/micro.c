@@ -60,6 +60,12 @@ static double micro_batch(micro_part_t *parts, int n_threads);
 static double micro_parse_ms(const mlclf_model_t *m, const char *body,
     size_t len, int repeats);
 static int micro_wide(int argc, char **argv);
+static uint64_t micro_one_row(const mlclf_model_t *m, const double *x,
+    size_t n, int repeats, double *one);
+static int micro_request(const mlclf_model_t *m, const char *body,
+    int repeats, double *req_ns, uint64_t *sink);
+static uint64_t micro_batches(const mlclf_model_t *m, const double *x,
+    double *proba, size_t n, int repeats, double *b1, double *b2);
 
 
 static double
@@ -353,23 +359,174 @@ micro_wide(int argc, char **argv)
 }
 
 
+/* Nanoseconds per call on one row, as the module does it, into one[]. */
+
+static uint64_t
+micro_one_row(const mlclf_model_t *m, const double *x, size_t n,
+    int repeats, double *one)
+{
+    int        r;
+    double     start, p1[64];
+    size_t     i, calls;
+    uint32_t   nf;
+    uint64_t   sink;
+
+    nf = mlclf_model_n_features(m);
+    sink = 0;
+
+    calls = MICRO_ONE_ROW_CALLS;
+
+    if (mlclf_model_kind(m) == MLCLF_KIND_FOREST) {
+        calls /= 10 * (mlclf_model_n_trees(m) / 100 + 1);
+    }
+
+    for (r = 0; r < repeats; r++) {
+        start = micro_now();
+
+        for (i = 0; i < calls; i++) {
+            sink += mlclf_predict_proba(m, x + (i & 1023) % n * nf, p1);
+        }
+
+        one[r] = (micro_now() - start) / calls * 1e9;
+    }
+
+    return sink;
+}
+
+
+/*
+ * Nanoseconds per request of the module's core path for body, into
+ * req_ns[]: mlclf_request_parse(), mlclf_reply_bound() and
+ * mlclf_reply_write().  -1 if the body is refused or a reply fails.
+ */
+
+static int
+micro_request(const mlclf_model_t *m, const char *body, int repeats,
+    double *req_ns, uint64_t *sink)
+{
+    int              r;
+    char            *out;
+    double           start, *scratch;
+    size_t           i, calls, size, body_len;
+    mlclf_err_t      err;
+    mlclf_reply_t    rep;
+    mlclf_request_t  req;
+
+    body_len = strlen(body);
+    scratch = malloc(mlclf_reply_scratch(m) * sizeof(double));
+    size = 0;
+    out = NULL;
+
+    for (r = 0; r < repeats; r++) {
+        calls = 200000;
+        start = micro_now();
+
+        for (i = 0; i < calls; i++) {
+            if (mlclf_request_parse(&req, m, body, body_len, NULL, &err)
+                != MLCLF_OK)
+            {
+                fprintf(stderr, "micro: %s\n", err.msg);
+                mlclf_request_free(&req);
+                goto failed;
+            }
+
+            if (mlclf_reply_bound(m, &req, "v1") > size) {
+                size = mlclf_reply_bound(m, &req, "v1");
+                free(out);
+                out = malloc(size);
+            }
+
+            memset(&rep, 0, sizeof(rep));
+            rep.buf = out;
+            rep.size = size;
+            rep.scratch = scratch;
+            rep.version = "v1";
+
+            if (out == NULL || scratch == NULL
+                || mlclf_reply_write(&rep, m, &req, &err) != MLCLF_OK)
+            {
+                fprintf(stderr, "micro: reply failed\n");
+                mlclf_request_free(&req);
+                goto failed;
+            }
+
+            *sink += rep.len;
+            mlclf_request_free(&req);
+        }
+
+        req_ns[r] = (micro_now() - start) / calls * 1e9;
+    }
+
+    free(scratch);
+    free(out);
+
+    return 0;
+
+failed:
+
+    free(scratch);
+    free(out);
+
+    return -1;
+}
+
+
+/* The whole file as one batch, 1 and 2 threads: ns per row. */
+
+static uint64_t
+micro_batches(const mlclf_model_t *m, const double *x, double *proba,
+    size_t n, int repeats, double *b1, double *b2)
+{
+    int            r, t, nt;
+    uint32_t       nf, nc;
+    uint64_t       sink;
+    micro_part_t   parts[2];
+
+    nf = mlclf_model_n_features(m);
+    nc = mlclf_model_n_classes(m);
+    sink = 0;
+
+    for (nt = 1; nt <= 2; nt++) {
+        memset(parts, 0, sizeof(parts));
+
+        for (t = 0; t < nt; t++) {
+            parts[t].model = m;
+            parts[t].x = x;
+            parts[t].proba = proba;
+            parts[t].nf = nf;
+            parts[t].nc = nc;
+            parts[t].from = n * t / nt;
+            parts[t].to = n * (t + 1) / nt;
+        }
+
+        for (r = 0; r < repeats; r++) {
+            if (nt == 1) {
+                b1[r] = micro_batch(parts, 1) / n * 1e9;
+
+            } else {
+                b2[r] = micro_batch(parts, 2) / n * 1e9;
+            }
+        }
+
+        sink += parts[0].sink + parts[1].sink;
+    }
+
+    return sink;
+}
+
+
 int
 main(int argc, char **argv)
 {
-    int              r, repeats, t, nt;
-    size_t           n, i, calls;
-    double          *x, *proba, start, one[MICRO_MAX_REPEATS];
+    int              repeats;
+    double          *x, *proba, one[MICRO_MAX_REPEATS];
     double           b1[MICRO_MAX_REPEATS], b2[MICRO_MAX_REPEATS];
-    double           p1[64], req_ns[MICRO_MAX_REPEATS], *scratch;
-    char            *out;
-    size_t           size, body_len;
-    const char      *body;
-    mlclf_reply_t    rep;
-    mlclf_request_t  req;
+    double           req_ns[MICRO_MAX_REPEATS];
+    size_t           n;
     uint32_t         nf, nc;
     uint64_t         sink;
+    const char      *body;
     mlclf_err_t      err;
-    micro_part_t     parts[2];
     mlclf_model_t   *m;
 
     if (argc > 1 && strcmp(argv[1], "--wide") == 0) {
@@ -408,98 +565,20 @@ main(int argc, char **argv)
         return 1;
     }
 
-    sink = 0;
-
-    /* one row per call, as the module does it */
-
-    calls = MICRO_ONE_ROW_CALLS;
-
-    if (mlclf_model_kind(m) == MLCLF_KIND_FOREST) {
-        calls /= 10 * (mlclf_model_n_trees(m) / 100 + 1);
-    }
-
-    for (r = 0; r < repeats; r++) {
-        start = micro_now();
-
-        for (i = 0; i < calls; i++) {
-            sink += mlclf_predict_proba(m, x + (i & 1023) % n * nf, p1);
-        }
-
-        one[r] = (micro_now() - start) / calls * 1e9;
-    }
-
-    /* the module's core path for one request body */
+    sink = micro_one_row(m, x, n, repeats, one);
 
     body = (argc > 4) ? argv[4] : NULL;
-    body_len = body ? strlen(body) : 0;
-    scratch = malloc(mlclf_reply_scratch(m) * sizeof(double));
-    size = 0;
-    out = NULL;
 
-    for (r = 0; body != NULL && r < repeats; r++) {
-        calls = 200000;
-        start = micro_now();
-
-        for (i = 0; i < calls; i++) {
-            if (mlclf_request_parse(&req, m, body, body_len, NULL, &err)
-                != MLCLF_OK)
-            {
-                fprintf(stderr, "micro: %s\n", err.msg);
-                return 1;
-            }
-
-            if (mlclf_reply_bound(m, &req, "v1") > size) {
-                size = mlclf_reply_bound(m, &req, "v1");
-                free(out);
-                out = malloc(size);
-            }
-
-            memset(&rep, 0, sizeof(rep));
-            rep.buf = out;
-            rep.size = size;
-            rep.scratch = scratch;
-            rep.version = "v1";
-
-            if (out == NULL || scratch == NULL
-                || mlclf_reply_write(&rep, m, &req, &err) != MLCLF_OK)
-            {
-                fprintf(stderr, "micro: reply failed\n");
-                return 1;
-            }
-
-            sink += rep.len;
-            mlclf_request_free(&req);
-        }
-
-        req_ns[r] = (micro_now() - start) / calls * 1e9;
+    if (body != NULL
+        && micro_request(m, body, repeats, req_ns, &sink) != 0)
+    {
+        free(x);
+        free(proba);
+        mlclf_model_close(&m);
+        return 1;
     }
 
-    /* the whole file as one batch, 1 and 2 threads */
-
-    for (nt = 1; nt <= 2; nt++) {
-        memset(parts, 0, sizeof(parts));
-
-        for (t = 0; t < nt; t++) {
-            parts[t].model = m;
-            parts[t].x = x;
-            parts[t].proba = proba;
-            parts[t].nf = nf;
-            parts[t].nc = nc;
-            parts[t].from = n * t / nt;
-            parts[t].to = n * (t + 1) / nt;
-        }
-
-        for (r = 0; r < repeats; r++) {
-            if (nt == 1) {
-                b1[r] = micro_batch(parts, 1) / n * 1e9;
-
-            } else {
-                b2[r] = micro_batch(parts, 2) / n * 1e9;
-            }
-        }
-
-        sink += parts[0].sink + parts[1].sink;
-    }
+    sink += micro_batches(m, x, proba, n, repeats, b1, b2);
 
     printf("{\"kind\":\"%s\",\"n_features\":%u,\"n_classes\":%u,"
            "\"n_trees\":%u,\"batch_rows\":%zu,\"one_row_ns\":%.2f,"
@@ -513,8 +592,6 @@ main(int argc, char **argv)
 
     free(x);
     free(proba);
-    free(scratch);
-    free(out);
     mlclf_model_close(&m);
 
     return 0;

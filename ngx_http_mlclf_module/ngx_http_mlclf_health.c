@@ -29,7 +29,6 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
     ngx_buf_t                   *b;
     ngx_uint_t                   i;
     const char                  *label;
-    ngx_table_elt_t             *h;
     ngx_http_mlclf_model_t      *m, **mp;
     ngx_http_mlclf_main_conf_t  *mmcf;
 
@@ -39,20 +38,11 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
     }
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
         ngx_str_set(&allow, "GET, HEAD");
 
-        h->hash = 1;
-        ngx_str_set(&h->key, "Allow");
-        h->value = allow;
-        h->lowcase_key = NULL;
-#if (nginx_version >= 1023000)
-        h->next = NULL;
-#endif
+        if (ngx_http_mlclf_add_header(r, "Allow", &allow) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
 
         return ngx_http_mlclf_send_error(r, NGX_HTTP_NOT_ALLOWED,
                                          "method not allowed, use GET",

@@ -259,5 +259,9 @@ ngx_int_t ngx_http_mlclf_metrics_init(ngx_conf_t *cf);
 void ngx_http_mlclf_metrics_init_process(ngx_cycle_t *cycle);
 uint64_t ngx_http_mlclf_now(void);
 
+ngx_int_t ngx_http_mlclf_prometheus_handler(ngx_http_request_t *r);
+size_t ngx_http_mlclf_prometheus_escape(u_char *dst, u_char *src,
+    size_t len);
+
 
 #endif /* _NGX_HTTP_MLCLF_METRICS_H_INCLUDED_ */

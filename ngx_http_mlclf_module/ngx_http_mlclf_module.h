@@ -97,10 +97,14 @@ ngx_http_mlclf_model_t *ngx_http_mlclf_model_find(
 ngx_int_t ngx_http_mlclf_predict_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mlclf_health_handler(ngx_http_request_t *r);
 
+ngx_int_t ngx_http_mlclf_add_header(ngx_http_request_t *r, char *key,
+    ngx_str_t *value);
 ngx_int_t ngx_http_mlclf_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *msg, mlclf_reason_e reason);
 ngx_int_t ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b);
+ngx_int_t ngx_http_mlclf_send_buf(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b);
 
 
 extern ngx_module_t  ngx_http_mlclf_module;

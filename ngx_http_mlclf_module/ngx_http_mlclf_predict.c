@@ -3,7 +3,8 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * POST /predict: read the body, parse and validate it against the model,
- * predict every row and send the core's JSON reply.
+ * predict every row and send the core's JSON reply; and the reply
+ * helpers that /health and /metrics share.
  */
 
 
@@ -22,8 +23,6 @@ static void ngx_http_mlclf_request_cleanup(void *data);
 static ngx_int_t ngx_http_mlclf_read_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_mlclf_is_json(ngx_http_request_t *r);
-static ngx_int_t ngx_http_mlclf_add_header(ngx_http_request_t *r,
-    char *key, ngx_str_t *value);
 static void ngx_http_mlclf_keepalive_watch(ngx_http_request_t *r);
 static void ngx_http_mlclf_keepalive_freed(void *data);
 static void ngx_http_mlclf_keepalive_swap(ngx_event_t *ev);
@@ -421,7 +420,7 @@ ngx_http_mlclf_is_json(ngx_http_request_t *r)
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_mlclf_add_header(ngx_http_request_t *r, char *key, ngx_str_t *value)
 {
     ngx_table_elt_t  *h;
@@ -474,8 +473,7 @@ ngx_int_t
 ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b)
 {
-    ngx_int_t     rc;
-    ngx_chain_t   out;
+    ngx_str_t  type;
 
     /*
      * A worker that is shutting down (reload) closes the connection after
@@ -491,10 +489,25 @@ ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
         ngx_http_mlclf_keepalive_watch(r);
     }
 
+    ngx_str_set(&type, "application/json");
+
+    return ngx_http_mlclf_send_buf(r, status, &type, b);
+}
+
+
+/* b is the whole body, sent as the last buffer of the reply */
+
+ngx_int_t
+ngx_http_mlclf_send_buf(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b)
+{
+    ngx_int_t     rc;
+    ngx_chain_t   out;
+
     r->headers_out.status = status;
     r->headers_out.content_length_n = b->last - b->pos;
 
-    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type = *type;
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     r->headers_out.content_type_lowcase = NULL;
 
