@@ -59,7 +59,11 @@ flags=$(bash -c '. "$1"; printf "%s\n" "${NGX_CONF_FLAGS[@]}"' _ \
         "$NGX_DEV/conf_flags")
 
 stamp=$build/nginx-src/.mlclf-configure
-want=$(printf '%s\n%s\n%s\n%s\n' "$flags" "$CC_OPT" "$LD_OPT" "$repo")
+# config builds every core source it finds: a file added or removed
+# there must configure again, as an edit of config does
+srcs=$(cd "$repo" && ls libmlclf/*.c ngx_http_mlclf_module/*.c)
+want=$(printf '%s\n%s\n%s\n%s\n%s\n' "$flags" "$CC_OPT" "$LD_OPT" "$repo" \
+       "$srcs")
 
 if [ ! -f "$src/objs/Makefile" ] || [ ! -f "$stamp" ] \
    || [ "$repo/config" -nt "$stamp" ] \
