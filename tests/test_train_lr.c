@@ -13,15 +13,7 @@
 #include <tap.h>
 #include <mlclf_train.h>
 
-
-#define MAXF  8
-
-
-static const char  *test_names[MAXF] = {
-    "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7"
-};
-
-static char  *test_labels[3] = { "a", "b", "c" };
+#include "train_fixtures.h"
 
 
 /* binary, not separable: rows 8 and 9 sit on the wrong side */
@@ -68,38 +60,13 @@ static const double  bin_ref_b[1] = { -2.40782460 };
 
 
 static void
-test_data(mlclf_train_data_t *d, double *x, uint32_t *y, size_t n,
-    size_t p, size_t nc)
-{
-    memset(d, 0, sizeof(mlclf_train_data_t));
-    d->x = x;
-    d->y = y;
-    d->n_rows = n;
-    d->n_features = p;
-    d->n_classes = nc;
-    d->classes = test_labels;
-}
-
-
-static void
 test_config(mlclf_train_config_t *cf, mlclf_train_feature_t *ft, size_t p)
 {
-    size_t  f;
+    test_config_base(cf, ft, p, MLCLF_KIND_LOGREG);
 
-    memset(cf, 0, sizeof(mlclf_train_config_t));
-    memset(ft, 0, MAXF * sizeof(mlclf_train_feature_t));
-
-    for (f = 0; f < p; f++) {
-        ft[f].name = (char *) test_names[f];
-    }
-
-    cf->features = ft;
-    cf->n_features = p;
-    cf->kind = MLCLF_KIND_LOGREG;
     cf->l2 = 1.0;
     cf->max_iter = 1000;
     cf->tol = 1e-9;
-    cf->n_threads = 1;
 }
 
 
