@@ -70,25 +70,12 @@ test_config(mlclf_train_config_t *cf, mlclf_train_feature_t *ft, size_t p)
 }
 
 
-/*
- * Raw-scale probabilities from the stored (folded) weights.
- */
+/* Probabilities of k scores: the logistic of one, or the softmax. */
 static void
-test_proba_raw(const mlclf_spec_t *s, const double *x, double *pr)
+test_softmax(const double *z, size_t k, size_t nc, double *pr)
 {
-    size_t  c, f, k, nc;
-    double  z[MAXF], mx, sum;
-
-    k = s->n_outputs;
-    nc = s->n_classes;
-    z[0] = 0.0;
-
-    for (c = 0; c < k; c++) {
-        z[c] = s->bias[c];
-        for (f = 0; f < s->n_features; f++) {
-            z[c] += s->weights[c * s->n_features + f] * x[f];
-        }
-    }
+    size_t  c;
+    double  mx, sum;
 
     if (k == 1) {
         pr[1] = 1.0 / (1.0 + exp(-z[0]));
@@ -114,6 +101,30 @@ test_proba_raw(const mlclf_spec_t *s, const double *x, double *pr)
 
 
 /*
+ * Raw-scale probabilities from the stored (folded) weights.
+ */
+static void
+test_proba_raw(const mlclf_spec_t *s, const double *x, double *pr)
+{
+    size_t  c, f, k, nc;
+    double  z[MAXF];
+
+    k = s->n_outputs;
+    nc = s->n_classes;
+    z[0] = 0.0;
+
+    for (c = 0; c < k; c++) {
+        z[c] = s->bias[c];
+        for (f = 0; f < s->n_features; f++) {
+            z[c] += s->weights[c * s->n_features + f] * x[f];
+        }
+    }
+
+    test_softmax(z, k, nc, pr);
+}
+
+
+/*
  * Unfolds the stored weights back to the standardised scale (mean and
  * population std over the rows), then returns max |dF| of
  *     F = (1/n) (sum_i -log P(y_i | s_i) + l2/2 ||W||^2)
@@ -127,7 +138,7 @@ test_grad(const mlclf_spec_t *s, const mlclf_train_data_t *d,
     size_t   i, c, f, k, p, nc;
     double   mean[MAXF], sd[MAXF], ws[MAXF * MAXF], bs[MAXF],
              g[MAXF * MAXF + MAXF], sx[MAXF], z[MAXF], pr[MAXF], pr2[MAXF],
-             v, mx, sum, gmax;
+             v, gmax;
     const double  *x;
 
     p = s->n_features;
@@ -180,26 +191,7 @@ test_grad(const mlclf_spec_t *s, const mlclf_train_data_t *d,
             }
         }
 
-        if (k == 1) {
-            pr[1] = 1.0 / (1.0 + exp(-z[0]));
-            pr[0] = 1.0 - pr[1];
-
-        } else {
-            mx = z[0];
-            for (c = 1; c < nc; c++) {
-                mx = z[c] > mx ? z[c] : mx;
-            }
-
-            sum = 0.0;
-            for (c = 0; c < nc; c++) {
-                pr[c] = exp(z[c] - mx);
-                sum += pr[c];
-            }
-
-            for (c = 0; c < nc; c++) {
-                pr[c] /= sum;
-            }
-        }
+        test_softmax(z, k, nc, pr);
 
         test_proba_raw(s, x, pr2);
 
