@@ -54,6 +54,7 @@
 static int mlclf_registry_check(const char *root, const char *name,
     mlclf_err_t *err);
 static int mlclf_registry_no_link(const char *path, mlclf_err_t *err);
+static DIR *mlclf_registry_opendir(int dfd, const char *name);
 
 
 int
@@ -515,6 +516,27 @@ mlclf_registry_rmtree(int dfd, const char *name, int depth)
 }
 
 
+/* The directory name in dfd, opened without following a link, or NULL. */
+static DIR *
+mlclf_registry_opendir(int dfd, const char *name)
+{
+    int   fd;
+    DIR  *d;
+
+    fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd == -1) {
+        return NULL;
+    }
+
+    d = fdopendir(fd);
+    if (d == NULL) {
+        (void) close(fd);
+    }
+
+    return d;
+}
+
+
 /*
  * Removes what a killed writer left behind: versions/.staging-* and
  * active.tmp.* links.  Only called with the lock held, so nobody owns
@@ -524,19 +546,12 @@ mlclf_registry_rmtree(int dfd, const char *name, int depth)
 void
 mlclf_registry_clean(const char *dir)
 {
-    int             fd;
-    DIR            *d;
+    DIR            *d, *v;
     struct stat     st;
     struct dirent  *de;
 
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd == -1) {
-        return;
-    }
-
-    d = fdopendir(fd);
+    d = mlclf_registry_opendir(AT_FDCWD, dir);
     if (d == NULL) {
-        (void) close(fd);
         return;
     }
 
@@ -549,29 +564,22 @@ mlclf_registry_clean(const char *dir)
         }
     }
 
-    fd = openat(dirfd(d), "versions",
-                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    v = mlclf_registry_opendir(dirfd(d), "versions");
 
     (void) closedir(d);
 
-    if (fd == -1) {
+    if (v == NULL) {
         return;
     }
 
-    d = fdopendir(fd);
-    if (d == NULL) {
-        (void) close(fd);
-        return;
-    }
-
-    while ((de = readdir(d)) != NULL) {
+    while ((de = readdir(v)) != NULL) {
         if (strncmp(de->d_name, ".staging-", 9) == 0) {
-            (void) mlclf_registry_rmtree(dirfd(d), de->d_name,
+            (void) mlclf_registry_rmtree(dirfd(v), de->d_name,
                                          MLCLF_REGISTRY_RM_DEPTH);
         }
     }
 
-    (void) closedir(d);
+    (void) closedir(v);
 }
 
 
