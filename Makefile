@@ -57,6 +57,10 @@ ASAN_OBJS = $(patsubst %.c,$(B)/asan/%.o,$(LIB_SRCS))
 TEST_SRCS = $(wildcard tests/test_*.c)
 TEST_BINS = $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 
+# Helpers the tests share: the tests/*.c that are no test_*.c.
+TEST_LIB_SRCS = $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
+TEST_LIB_OBJS = $(patsubst %.c,$(B)/asan/%.o,$(TEST_LIB_SRCS))
+
 MODULE = $(B)/modules/ngx_http_mlclf_module.so
 
 # Per-folder flags (pattern-specific, for both builds of an object).
@@ -68,6 +72,7 @@ $(B)/obj/registry/%.o $(B)/asan/registry/%.o: \
     DIR_FLAGS = $(REG_INCS) $(call pkg_cflags,$(REG_PKGS))
 $(B)/obj/trainer/%.o $(B)/asan/trainer/%.o: \
     DIR_FLAGS = $(TRAIN_INCS) $(call pkg_cflags,$(TRAIN_PKGS))
+$(B)/asan/tests/%.o: DIR_FLAGS = $(TEST_INCS) $(call pkg_cflags,$(PKGS))
 
 .PHONY: all bins module deps check test test-nginx test-nginx-upstream \
         lint clean
@@ -109,11 +114,18 @@ $(B)/bin/mlclf-registry: $(B)/obj/registry/mlclf_registry.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/lib/libmlclf_asan.a | deps
+$(TEST_LIB_OBJS): $(wildcard tests/*.h)
+
+$(B)/lib/libmlclf_tests.a: $(TEST_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/lib/libmlclf_tests.a \
+              $(B)/lib/libmlclf_asan.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -O1 $(TEST_INCS) \
 	    $(call pkg_cflags,$(PKGS)) \
-	    -o $@ $< $(B)/lib/libmlclf_asan.a $(LIBS)
+	    -o $@ $< $(B)/lib/libmlclf_tests.a $(B)/lib/libmlclf_asan.a $(LIBS)
 
 # The unit tests run from the repository root (fixtures are relative);
 # they also drive the CLIs, which they find in $(B)/bin.

@@ -4,8 +4,8 @@
  *
  * mlclf-registry: list, show, verify, promote, roll back and read the
  * history of the models in a registry (DESIGN.md §4, §6).  The work is
- * done by mlclf_registry_store.c; this file parses the command line and
- * prints.
+ * done by the registry store (mlclf_registry_store.h); this file parses
+ * the command line and prints.
  */
 
 

@@ -136,7 +136,7 @@ int mlclf_registry_meta_read(const char *root, const char *name,
 
 /*
  * Swaps active back to the version that was active before the current
- * one (rule: store .c top comment) and logs "rollback"; *from and *to
+ * one (rule: mlclf_registry_history.c) and logs "rollback"; *from and *to
  * (either may be NULL) get the old and new active versions, read under
  * the lock as the log line is.
  */

@@ -3,7 +3,7 @@
 # run under valgrind (memcheck, --leak-check=full).
 #
 #   scripts/valgrind-cli.sh [TEST...]   default: tests/test_train_cli.c
-#                                       and tests/test_registry.c
+#                                       and tests/test_registry_cli.c
 #
 # The unit tests drive the CLIs through $MLCLF_BIN; here MLCLF_BIN is a
 # directory of wrappers that exec valgrind on the real build/bin
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 REAL=$(pwd)/build/bin
 TESTS=${*:-"build/tests/test_train_cli build/tests/test_train_cli_errors
-           build/tests/test_registry"}
+           build/tests/test_registry_cli"}
 
 for b in "$REAL/mlclf-train" "$REAL/mlclf-registry"; do
     if [ ! -x "$b" ]; then

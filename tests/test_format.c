@@ -21,6 +21,7 @@
 
 #include "mlclf.h"
 #include "mlclf_format.h"
+#include "model_spec.h"
 #include "tap.h"
 
 
@@ -45,22 +46,6 @@ static const double  lr_weights[] = {
 static const double  lr_bias[] = { 9.8, 2.2, -12.0 };
 static const double  lr_impute[] = { 5.843, 3.057, 3.758, 1.199 };
 
-static const char *const  xy_features[] = { "x", "y" };
-static const char *const  abc_classes[] = { "a", "b", "c" };
-
-static const uint32_t  rf_offsets[] = { 0, 3, 8 };
-static const int32_t   rf_feature[] = { 0, -1, -1, 1, -1, 0, -1, -1 };
-static const double    rf_threshold[] = { 0.5, 0, 0, -1.25, 0, 2.0, 0, 0 };
-static const uint32_t  rf_left[] = { 1, 0, 1, 4, 2, 6, 3, 4 };
-static const uint32_t  rf_right[] = { 2, 0, 0, 5, 0, 7, 0, 0 };
-static const double    rf_leaves[] = {
-    1.0, 0.0, 0.0,
-    0.0, 0.75, 0.25,
-    0.5, 0.5, 0.0,
-    0.0, 0.0, 1.0,
-    0.2, 0.3, 0.5
-};
-
 
 static void
 logreg_spec(mlclf_spec_t *s)
@@ -80,25 +65,12 @@ logreg_spec(mlclf_spec_t *s)
 }
 
 
+/* model_spec_forest(), numbered v2 */
 static void
 forest_spec(mlclf_spec_t *s)
 {
-    memset(s, 0, sizeof(*s));
-    s->kind = MLCLF_KIND_FOREST;
-    s->n_features = 2;
-    s->n_classes = 3;
+    model_spec_forest(s);
     s->version = 2;
-    s->feature_names = xy_features;
-    s->class_labels = abc_classes;
-    s->n_trees = 2;
-    s->n_nodes = 8;
-    s->n_leaves = 5;
-    s->tree_offsets = rf_offsets;
-    s->node_feature = rf_feature;
-    s->node_threshold = rf_threshold;
-    s->node_left = rf_left;
-    s->node_right = rf_right;
-    s->leaf_values = rf_leaves;
 }
 
 

@@ -23,7 +23,9 @@
 #include "mlclf.h"
 #include "mlclf_format.h"
 #include "mlclf_model.h"
+#include "files.h"
 #include "model_bytes.h"
+#include "model_spec.h"
 #include "tap.h"
 
 
@@ -33,19 +35,6 @@ static const char *const  abc_classes[] = { "a", "b", "c" };
 static const double  lr_weights[] = { 1.0, -2.0, 0.5, 0.25, -1.0, 3.0 };
 static const double  lr_bias[] = { 0.1, 0.2, 0.3 };
 static const double  lr_impute[] = { 0.0, 1.0 };
-
-static const uint32_t  rf_offsets[] = { 0, 3, 8 };
-static const int32_t   rf_feature[] = { 0, -1, -1, 1, -1, 0, -1, -1 };
-static const double    rf_threshold[] = { 0.5, 0, 0, -1.25, 0, 2.0, 0, 0 };
-static const uint32_t  rf_left[] = { 1, 0, 1, 4, 2, 6, 3, 4 };
-static const uint32_t  rf_right[] = { 2, 0, 0, 5, 0, 7, 0, 0 };
-static const double    rf_leaves[] = {
-    1.0, 0.0, 0.0,
-    0.0, 0.75, 0.25,
-    0.5, 0.5, 0.0,
-    0.0, 0.0, 1.0,
-    0.2, 0.3, 0.5
-};
 
 
 static void
@@ -65,53 +54,20 @@ logreg_spec(mlclf_spec_t *s)
 }
 
 
-static void
-forest_spec(mlclf_spec_t *s)
-{
-    memset(s, 0, sizeof(*s));
-    s->kind = MLCLF_KIND_FOREST;
-    s->n_features = 2;
-    s->n_classes = 3;
-    s->feature_names = xy_features;
-    s->class_labels = abc_classes;
-    s->n_trees = 2;
-    s->n_nodes = 8;
-    s->n_leaves = 5;
-    s->tree_offsets = rf_offsets;
-    s->node_feature = rf_feature;
-    s->node_threshold = rf_threshold;
-    s->node_left = rf_left;
-    s->node_right = rf_right;
-    s->leaf_values = rf_leaves;
-}
-
-
 /* A good file of the kind, with room for 64 more bytes. */
 static uint8_t *
 good(mlclf_kind_e kind, size_t *len)
 {
-    void          *buf;
-    uint8_t       *p;
-    mlclf_err_t    err;
-    mlclf_spec_t   spec;
+    mlclf_spec_t  spec;
 
     if (kind == MLCLF_KIND_LOGREG) {
         logreg_spec(&spec);
 
     } else {
-        forest_spec(&spec);
+        model_spec_forest(&spec);
     }
 
-    if (mlclf_write_buffer(&spec, &buf, len, &err) != MLCLF_OK) {
-        printf("Bail out! cannot write a good model: %s\n", err.msg);
-        exit(1);
-    }
-
-    p = calloc(1, *len + 64);
-    memcpy(p, buf, *len);
-    free(buf);
-
-    return p;
+    return model_spec_write(&spec, len);
 }
 
 
@@ -745,8 +701,8 @@ test_writer_rejects(void)
     is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_EKIND,
            "writer: gbt");
 
-    forest_spec(&spec);
-    memcpy(left, rf_left, sizeof(left));
+    model_spec_forest(&spec);
+    memcpy(left, spec.node_left, sizeof(left));
     left[3] = 3;
     spec.node_left = left;
     is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_ETREECYCLE,
@@ -939,7 +895,7 @@ test_files(void)
 
     /* replace it: the open mapping of the old file is not disturbed */
     rc = mlclf_model_open(&m, path, 0, &err);
-    forest_spec(&spec);
+    model_spec_forest(&spec);
     is_int(mlclf_write(path, &spec, &err), MLCLF_OK, "replace the model");
     is_int(count_entries(dir), 1, "still only the model file");
     is_int(mlclf_model_kind(m), MLCLF_KIND_LOGREG, "old mapping unchanged");
@@ -955,7 +911,7 @@ test_files(void)
     is_int(mlclf_write(path, &spec, &err), MLCLF_ETREE,
            "invalid spec is refused");
     is_int(count_entries(dir), 1, "no temp file after a refused spec");
-    forest_spec(&spec);
+    model_spec_forest(&spec);
 
     snprintf(path, sizeof(path), "%s/nodir/model.mlclf", dir);
     rc = mlclf_write(path, &spec, &err);
@@ -1045,24 +1001,6 @@ test_every_byte(mlclf_kind_e kind)
 }
 
 
-/* Writes len bytes of p to path (created or truncated in place). */
-static int
-put(const char *path, const void *p, size_t len)
-{
-    int      fd;
-    ssize_t  n;
-
-    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd == -1) {
-        return -1;
-    }
-
-    n = write(fd, p, len);
-
-    return (close(fd) == 0 && n == (ssize_t) len) ? 0 : -1;
-}
-
-
 /*
  * mlclf_model_open() reads into sealed memory: writing, truncating or
  * deleting the file afterwards changes nothing the model reads, and the
@@ -1091,7 +1029,7 @@ test_sealed(void)
     g = good(MLCLF_KIND_FOREST, &len);
     z = calloc(1, len + 64);
 
-    if (z == NULL || put(path, g, len) != 0) {
+    if (z == NULL || files_write(path, g, len) != 0) {
         ok(0, "write %s", path);
         return;
     }
@@ -1109,7 +1047,7 @@ test_sealed(void)
 
     /* the same size, every node and leaf zero: trees pointing at roots */
     memcpy(z, g, MLCLF_HEADER_SIZE);
-    ok(put(path, z, len) == 0, "file overwritten in place, same size");
+    ok(files_write(path, z, len) == 0, "file overwritten in place, same size");
     d = mlclf_predict_proba(m, x, q);
     ok(c == d && memcmp(p, q, sizeof(p)) == 0,
        "the model still answers as verified");
@@ -1128,7 +1066,7 @@ test_sealed(void)
     mlclf_model_close(&m);
 
     /* the size limit, checked before reading */
-    ok(put(path, g, len) == 0, "file written again");
+    ok(files_write(path, g, len) == 0, "file written again");
     is_int(mlclf_model_open(&m, path, len, &err), MLCLF_OK,
            "a limit of exactly the file's size");
     mlclf_model_close(&m);
@@ -1140,20 +1078,20 @@ test_sealed(void)
     /* a header claiming more than the file, or less */
     h = (mlclf_file_header_t *) g;
     h->file_size = (uint64_t) 20 << 30;
-    ok(put(path, g, len) == 0, "header claims 20 GiB");
+    ok(files_write(path, g, len) == 0, "header claims 20 GiB");
     rc = mlclf_model_open(&m, path, 0, &err);
     is_int(rc, MLCLF_ETRUNCATED, "refused before reading: %s", err.msg);
 
     h->file_size = len;
     memset(g + len, 0, 8);
-    ok(put(path, g, len + 8) == 0, "8 bytes appended");
+    ok(files_write(path, g, len + 8) == 0, "8 bytes appended");
     rc = mlclf_model_open(&m, path, 0, &err);
     is_int(rc, MLCLF_EHEADER, "trailing bytes: %s", err.msg);
     ok(strstr(err.msg, "trailing") != NULL, "message says trailing");
 
     /* a sparse file as long as its header claims: bounded by the limit */
     h->file_size = (uint64_t) 1 << 30;
-    ok(put(path, g, len) == 0 && truncate(path, (off_t) 1 << 30) == 0,
+    ok(files_write(path, g, len) == 0 && truncate(path, (off_t) 1 << 30) == 0,
        "a sparse 1 GiB file whose header claims 1 GiB");
     rc = mlclf_model_open(&m, path, 256 << 20, &err);
     is_int(rc, MLCLF_ETOOBIG, "refused by a 256 MiB limit: %s", err.msg);

@@ -16,6 +16,7 @@
 #include "mlclf.h"
 #include "mlclf_model.h"
 #include "mlclf_train_rng.h"
+#include "model_spec.h"
 #include "tap.h"
 
 
@@ -229,24 +230,7 @@ test_iris_logreg(void)
 }
 
 
-/*
- * Tree 0: x <= 0.5 ? row 0 : row 1.
- * Tree 1: y <= -1.25 ? row 2 : (x <= 2 ? row 3 : row 4).
- */
-static const uint32_t  rf_offsets[] = { 0, 3, 8 };
-static const int32_t   rf_feature[] = { 0, -1, -1, 1, -1, 0, -1, -1 };
-static const double    rf_threshold[] = { 0.5, 0, 0, -1.25, 0, 2.0, 0, 0 };
-static const uint32_t  rf_left[] = { 1, 0, 1, 4, 2, 6, 3, 4 };
-static const uint32_t  rf_right[] = { 2, 0, 0, 5, 0, 7, 0, 0 };
-static const double    rf_leaves[] = {
-    1.0, 0.0, 0.0,
-    0.0, 0.75, 0.25,
-    0.5, 0.5, 0.0,
-    0.0, 0.0, 1.0,
-    0.2, 0.3, 0.5
-};
-
-
+/* The forest of model_spec.h: its trees and rows are drawn there. */
 static void
 test_forest(void)
 {
@@ -256,21 +240,7 @@ test_forest(void)
     mlclf_spec_t    spec;
     mlclf_model_t  *m;
 
-    memset(&spec, 0, sizeof(spec));
-    spec.kind = MLCLF_KIND_FOREST;
-    spec.n_features = 2;
-    spec.n_classes = 3;
-    spec.feature_names = xy_features;
-    spec.class_labels = abc_classes;
-    spec.n_trees = 2;
-    spec.n_nodes = 8;
-    spec.n_leaves = 5;
-    spec.tree_offsets = rf_offsets;
-    spec.node_feature = rf_feature;
-    spec.node_threshold = rf_threshold;
-    spec.node_left = rf_left;
-    spec.node_right = rf_right;
-    spec.leaf_values = rf_leaves;
+    model_spec_forest(&spec);
 
     m = load(&spec, &buf);
 

@@ -4,8 +4,9 @@
  *
  * Every code the core counts as model damage (mlclf_err_is_damage),
  * through "mlclf-registry verify" and "promote": each damaged file is
- * built here from a good one written by mlclf_write_buffer (checksums
- * recomputed, as in test_model.c), published by hand as a version of
+ * built here from the forest of model_spec.h written by
+ * mlclf_write_buffer (checksums recomputed, as in test_model.c),
+ * published by hand as a version of
  * its own with a meta.json whose model_sha256 is that of the damaged
  * bytes, so that the model check is what refuses it.  Both commands
  * must exit 4 and print the core's reason, and promote must leave
@@ -14,25 +15,29 @@
 
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <mlclf.h>
 #include <mlclf_format.h>
 #include <mlclf_registry_store.h>
+#include "files.h"
 #include "model_bytes.h"
+#include "model_spec.h"
+#include "reg.h"
 #include "tap.h"
 
 
-#define T_PATH  4096
 #define T_NAME  "dmg"
+
+/* mlclf-registry --root reg_root with the arguments; out and errout */
+#define T_RUN(...)                                                           \
+    reg_run(&out, &errout,                                                   \
+            (const char *const []) { "--root", reg_root, __VA_ARGS__, NULL })
 
 
 typedef void (*t_damage_pt)(uint8_t *p, size_t *len);
@@ -44,70 +49,17 @@ typedef struct {
 } t_case_t;
 
 
-static char  t_tmp[T_PATH];
-static char  t_root[T_PATH];
-static char  t_bin[T_PATH];
-
-
-static void t_fmt(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-
-static const char *const  t_features[] = { "x", "y" };
-static const char *const  t_classes[] = { "a", "b", "c" };
-
-static const uint32_t  t_offsets[] = { 0, 3, 8 };
-static const int32_t   t_feature[] = { 0, -1, -1, 1, -1, 0, -1, -1 };
-static const double    t_threshold[] = { 0.5, 0, 0, -1.25, 0, 2.0, 0, 0 };
-static const uint32_t  t_left[] = { 1, 0, 1, 4, 2, 6, 3, 4 };
-static const uint32_t  t_right[] = { 2, 0, 0, 5, 0, 7, 0, 0 };
-static const double    t_leaves[] = {
-    1.0, 0.0, 0.0,
-    0.0, 0.75, 0.25,
-    0.5, 0.5, 0.0,
-    0.0, 0.0, 1.0,
-    0.2, 0.3, 0.5
-};
-
-
 /* A good forest numbered version: every section a damage can hit. */
 static uint8_t *
 t_good(uint32_t version, size_t *len)
 {
-    void          *buf;
-    uint8_t       *p;
-    mlclf_err_t    err;
-    mlclf_spec_t   s;
+    mlclf_spec_t  s;
 
-    memset(&s, 0, sizeof(s));
-    s.kind = MLCLF_KIND_FOREST;
-    s.n_features = 2;
-    s.n_classes = 3;
+    model_spec_forest(&s);
     s.version = version;
-    s.feature_names = t_features;
-    s.class_labels = t_classes;
     s.metadata = "{\"name\":\"" T_NAME "\"}";
-    s.n_trees = 2;
-    s.n_nodes = 8;
-    s.n_leaves = 5;
-    s.tree_offsets = t_offsets;
-    s.node_feature = t_feature;
-    s.node_threshold = t_threshold;
-    s.node_left = t_left;
-    s.node_right = t_right;
-    s.leaf_values = t_leaves;
 
-    if (mlclf_write_buffer(&s, &buf, len, &err) != MLCLF_OK) {
-        printf("Bail out! cannot write a good model: %s\n", err.msg);
-        exit(1);
-    }
-
-    /* room for damage that makes the file longer */
-    p = calloc(1, *len + 64);
-    memcpy(p, buf, *len);
-    free(buf);
-
-    return p;
+    return model_spec_write(&s, len);
 }
 
 
@@ -273,65 +225,6 @@ static const t_case_t  t_cases[] = {
 #define T_NCASES  (sizeof(t_cases) / sizeof(t_cases[0]))
 
 
-/* snprintf() for paths and messages, whose length the test knows */
-static void
-t_fmt(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list  ap;
-
-    va_start(ap, fmt);
-    (void) vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-}
-
-
-static int
-t_write(const char *path, const void *data, size_t len)
-{
-    int      fd;
-    ssize_t  n;
-
-    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd == -1) {
-        return -1;
-    }
-
-    n = write(fd, data, len);
-
-    if (close(fd) == -1 || n != (ssize_t) len) {
-        return -1;
-    }
-
-    return 0;
-}
-
-
-/* The whole file, NUL-terminated, malloc()ed; "" if it cannot be read. */
-static char *
-t_read(const char *path)
-{
-    char    *p;
-    FILE    *f;
-    size_t   n;
-
-    p = calloc(1, 65536);
-    if (p == NULL) {
-        printf("Bail out! out of memory\n");
-        exit(1);
-    }
-
-    f = fopen(path, "r");
-
-    if (f != NULL) {
-        n = fread(p, 1, 65535, f);
-        p[n] = '\0';
-        (void) fclose(f);
-    }
-
-    return p;
-}
-
-
 /*
  * sha256 of a file, by coreutils' sha256sum: an implementation apart
  * from the one the registry checks with.  0 or -1.
@@ -340,10 +233,10 @@ static int
 t_sha256(const char *path, char *hex)
 {
     int    rc;
-    char   cmd[T_PATH + 32];
+    char   cmd[REG_PATH + 32];
     FILE  *f;
 
-    t_fmt(cmd, sizeof(cmd), "sha256sum '%s'", path);
+    (void) snprintf(cmd, sizeof(cmd), "sha256sum '%s'", path);
 
     f = popen(cmd, "r");
     if (f == NULL) {
@@ -360,70 +253,28 @@ t_sha256(const char *path, char *hex)
 static int
 t_version_dir(uint32_t v, const uint8_t *model, size_t len)
 {
-    char  dir[T_PATH], path[T_PATH + 16], hex[65], meta[512];
+    char  dir[REG_PATH], path[REG_PATH], hex[65], meta[512];
 
-    t_fmt(dir, sizeof(dir), "%s/" T_NAME "/versions/v%u", t_root, v);
+    reg_path(dir, "%s/" T_NAME "/versions/v%u", reg_root, v);
 
     if (mkdir(dir, 0755) == -1) {
         return -1;
     }
 
-    t_fmt(path, sizeof(path), "%s/model.mlclf", dir);
+    reg_path(path, "%s/model.mlclf", dir);
 
-    if (t_write(path, model, len) != 0 || t_sha256(path, hex) != 0) {
+    if (files_write(path, model, len) != 0 || t_sha256(path, hex) != 0) {
         return -1;
     }
 
-    t_fmt(meta, sizeof(meta),
+    (void) snprintf(meta, sizeof(meta),
           "{\"name\":\"" T_NAME "\",\"version\":\"v%u\","
           "\"created_at\":\"2026-11-24T13:00:00Z\","
           "\"algorithm\":\"rf\",\"model_sha256\":\"%s\"}", v, hex);
 
-    t_fmt(path, sizeof(path), "%s/meta.json", dir);
+    reg_path(path, "%s/meta.json", dir);
 
-    return t_write(path, meta, strlen(meta));
-}
-
-
-/*
- * Runs mlclf-registry --root t_root with up to 3 more arguments, its
- * stderr into *errout (malloc()ed).  The exit status, or -1.
- */
-static int
-t_run(char **errout, const char *a1, const char *a2, const char *a3)
-{
-    int    fd, nul, status;
-    char   bin[T_PATH + 32], epath[T_PATH + 16];
-    pid_t  pid;
-
-    t_fmt(bin, sizeof(bin), "%s/mlclf-registry", t_bin);
-    t_fmt(epath, sizeof(epath), "%s/stderr", t_tmp);
-
-    fflush(stdout);
-
-    pid = fork();
-
-    if (pid == 0) {
-        fd = open(epath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        nul = open("/dev/null", O_WRONLY);
-
-        if (fd == -1 || nul == -1 || dup2(fd, STDERR_FILENO) == -1
-            || dup2(nul, STDOUT_FILENO) == -1)
-        {
-            _exit(126);
-        }
-
-        execl(bin, bin, "--root", t_root, a1, a2, a3, (char *) NULL);
-        _exit(127);
-    }
-
-    if (pid == -1 || waitpid(pid, &status, 0) != pid) {
-        status = -1;
-    }
-
-    *errout = t_read(epath);
-
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return files_write(path, meta, strlen(meta));
 }
 
 
@@ -431,10 +282,10 @@ t_run(char **errout, const char *a1, const char *a2, const char *a3)
 static void
 t_active(char *buf, size_t size)
 {
-    char     path[T_PATH + 16];
+    char     path[REG_PATH];
     ssize_t  n;
 
-    t_fmt(path, sizeof(path), "%s/" T_NAME "/active", t_root);
+    reg_path(path, "%s/" T_NAME "/active", reg_root);
 
     n = readlink(path, buf, size - 1);
     buf[n < 0 ? 0 : n] = '\0';
@@ -446,8 +297,8 @@ static void
 t_case(const t_case_t *c, uint32_t v)
 {
     int           rc;
-    char         *errout, ver[16], want[T_PATH + MLCLF_ERR_MSG_LEN];
-    char          active[256];
+    char         *out, *errout, ver[16], active[256];
+    char          want[REG_PATH + MLCLF_ERR_MSG_LEN + 128];
     size_t        len;
     uint8_t      *p;
     mlclf_err_t   err;
@@ -470,23 +321,25 @@ t_case(const t_case_t *c, uint32_t v)
     ok(t_version_dir(v, p, len) == 0, "%s: published as v%u", c->what, v);
     free(p);
 
-    t_fmt(ver, sizeof(ver), "v%u", v);
+    (void) snprintf(ver, sizeof(ver), "v%u", v);
 
-    rc = t_run(&errout, "verify", T_NAME, ver);
+    rc = T_RUN("verify", T_NAME, ver);
     is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "%s: verify exits 4", c->what);
-    t_fmt(want, sizeof(want), "mlclf-registry: verify: %s/" T_NAME
-          "/versions/%s/model.mlclf: %s\n", t_root, ver, err.msg);
+    (void) snprintf(want, sizeof(want), "mlclf-registry: verify: %s/" T_NAME
+                    "/versions/%s/model.mlclf: %s\n", reg_root, ver, err.msg);
     ok(strstr(errout, want) != NULL, "%s: verify gives the reason",
        c->what);
     tap_diag("  %.*s", (int) strcspn(errout, "\n"), errout);
+    free(out);
     free(errout);
 
-    rc = t_run(&errout, "promote", T_NAME, ver);
+    rc = T_RUN("promote", T_NAME, ver);
     is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "%s: promote exits 4", c->what);
-    t_fmt(want, sizeof(want), "mlclf-registry: promote: %s/" T_NAME
-          "/versions/%s/model.mlclf: %s\n", t_root, ver, err.msg);
+    (void) snprintf(want, sizeof(want), "mlclf-registry: promote: %s/" T_NAME
+                    "/versions/%s/model.mlclf: %s\n", reg_root, ver, err.msg);
     ok(strstr(errout, want) != NULL, "%s: promote gives the reason",
        c->what);
+    free(out);
     free(errout);
 
     t_active(active, sizeof(active));
@@ -527,32 +380,20 @@ t_coverage(void)
 int
 main(void)
 {
-    int          rc;
-    char        *s, *bin, *errout, path[T_PATH + 32], active[256];
-    size_t       i, len;
-    uint8_t     *p;
-    const char  *base;
+    int       rc;
+    char     *s, *out, *errout, path[REG_PATH], active[256];
+    size_t    i, len;
+    uint8_t  *p;
 
-    base = getenv("TMPDIR");
-    t_fmt(t_tmp, sizeof(t_tmp), "%s/test_registry_damage.XXXXXX",
-          base ? base : "/tmp");
+    reg_setup("test_registry_damage", "reg");
+    reg_path(path, "%s/" T_NAME, reg_root);
 
-    if (mkdtemp(t_tmp) == NULL) {
-        printf("Bail out! mkdtemp: %s\n", strerror(errno));
-        return 1;
-    }
-
-    bin = getenv("MLCLF_BIN");
-    t_fmt(t_bin, sizeof(t_bin), "%s", bin ? bin : "build/bin");
-    t_fmt(t_root, sizeof(t_root), "%s/reg", t_tmp);
-    t_fmt(path, sizeof(path), "%s/" T_NAME, t_root);
-
-    if (mkdir(t_root, 0755) == -1 || mkdir(path, 0755) == -1) {
+    if (mkdir(reg_root, 0755) == -1 || mkdir(path, 0755) == -1) {
         printf("Bail out! mkdir %s: %s\n", path, strerror(errno));
         return 1;
     }
 
-    t_fmt(path, sizeof(path), "%s/" T_NAME "/versions", t_root);
+    reg_path(path, "%s/" T_NAME "/versions", reg_root);
 
     if (mkdir(path, 0755) == -1) {
         printf("Bail out! mkdir %s: %s\n", path, strerror(errno));
@@ -566,8 +407,9 @@ main(void)
     ok(t_version_dir(1, p, len) == 0, "good v1 published");
     free(p);
 
-    rc = t_run(&errout, "promote", T_NAME, "v1");
+    rc = T_RUN("promote", T_NAME, "v1");
     is_int(rc, MLCLF_REGISTRY_EXIT_OK, "good v1 promoted");
+    free(out);
     free(errout);
 
     t_active(active, sizeof(active));
@@ -578,7 +420,7 @@ main(void)
     }
 
     /* the whole model: one line per damaged version, exit 4 */
-    rc = t_run(&errout, "verify", T_NAME, NULL);
+    rc = T_RUN("verify", T_NAME);
     is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "verify of every version");
 
     i = 0;
@@ -591,15 +433,10 @@ main(void)
     }
 
     is_int(i, T_NCASES, "one reason per damaged version");
+    free(out);
     free(errout);
 
-    if (tap_failed == 0) {
-        t_fmt(path, sizeof(path), "rm -rf '%s'", t_tmp);
-        (void) system(path);
-
-    } else {
-        tap_diag("left %s for inspection", t_tmp);
-    }
+    reg_done(tap_failed != 0);
 
     return tap_done();
 }

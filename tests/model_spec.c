@@ -1,0 +1,77 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Model specs the tests share (model_spec.h).
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mlclf.h>
+#include "model_spec.h"
+
+
+static const char *const  model_spec_xy[] = { "x", "y" };
+static const char *const  model_spec_abc[] = { "a", "b", "c" };
+
+static const uint32_t  rf_offsets[] = { 0, 3, 8 };
+static const int32_t   rf_feature[] = { 0, -1, -1, 1, -1, 0, -1, -1 };
+static const double    rf_threshold[] = { 0.5, 0, 0, -1.25, 0, 2.0, 0, 0 };
+static const uint32_t  rf_left[] = { 1, 0, 1, 4, 2, 6, 3, 4 };
+static const uint32_t  rf_right[] = { 2, 0, 0, 5, 0, 7, 0, 0 };
+static const double    rf_leaves[] = {
+    1.0, 0.0, 0.0,
+    0.0, 0.75, 0.25,
+    0.5, 0.5, 0.0,
+    0.0, 0.0, 1.0,
+    0.2, 0.3, 0.5
+};
+
+
+void
+model_spec_forest(mlclf_spec_t *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->kind = MLCLF_KIND_FOREST;
+    s->n_features = 2;
+    s->n_classes = 3;
+    s->feature_names = model_spec_xy;
+    s->class_labels = model_spec_abc;
+    s->n_trees = 2;
+    s->n_nodes = 8;
+    s->n_leaves = 5;
+    s->tree_offsets = rf_offsets;
+    s->node_feature = rf_feature;
+    s->node_threshold = rf_threshold;
+    s->node_left = rf_left;
+    s->node_right = rf_right;
+    s->leaf_values = rf_leaves;
+}
+
+
+uint8_t *
+model_spec_write(const mlclf_spec_t *spec, size_t *len)
+{
+    void         *buf;
+    uint8_t      *p;
+    mlclf_err_t   err;
+
+    if (mlclf_write_buffer(spec, &buf, len, &err) != MLCLF_OK) {
+        printf("Bail out! cannot write a good model: %s\n", err.msg);
+        exit(1);
+    }
+
+    p = calloc(1, *len + 64);
+    if (p == NULL) {
+        printf("Bail out! out of memory\n");
+        exit(1);
+    }
+
+    memcpy(p, buf, *len);
+    free(buf);
+
+    return p;
+}

@@ -1,0 +1,42 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Model specs (mlclf_spec_t, for mlclf_write_buffer()) that several
+ * tests build their fixtures from.
+ */
+
+
+#ifndef _MODEL_SPEC_H_INCLUDED_
+#define _MODEL_SPEC_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mlclf.h>
+
+
+/*
+ * A forest of two trees over the features "x", "y" and the classes "a",
+ * "b", "c", every section a damage test can hit, and no version,
+ * metadata or impute section (the caller adds them):
+ *
+ *   tree 0: x <= 0.5 ? row 0 : row 1
+ *   tree 1: y <= -1.25 ? row 2 : (x <= 2 ? row 3 : row 4)
+ *
+ *   row 0 (1, 0, 0)  row 1 (0, 0.75, 0.25)  row 2 (0.5, 0.5, 0)
+ *   row 3 (0, 0, 1)  row 4 (0.2, 0.3, 0.5)
+ *
+ * The arrays are static: they outlive any spec.
+ */
+void model_spec_forest(mlclf_spec_t *s);
+
+/*
+ * spec written by mlclf_write_buffer() into a calloc()ed buffer with
+ * 64 bytes to spare, for damage that makes the file longer; *len gets
+ * the file's length.  Bails out of the test if the writer refuses.
+ */
+uint8_t *model_spec_write(const mlclf_spec_t *spec, size_t *len);
+
+
+#endif /* _MODEL_SPEC_H_INCLUDED_ */

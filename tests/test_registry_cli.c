@@ -1,0 +1,761 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Tests of the mlclf-registry CLI, run from $MLCLF_BIN (default
+ * build/bin) on a registry published here through the store (reg.h):
+ * usage and exit codes, list, show, verify, promote, rollback, history,
+ * --reload, links refused, and concurrent promotes and rollbacks.
+ * Everything happens in a mkdtemp() directory.
+ */
+
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cjson/cJSON.h>
+
+#include <mlclf.h>
+#include <mlclf_registry_store.h>
+#include "files.h"
+#include "reg.h"
+#include "tap.h"
+
+
+#define T_RUN(...)                                                           \
+    reg_run(&out, &errout, (const char *const []) { __VA_ARGS__, NULL })
+
+#define T_FREE()                                                             \
+    do { free(out); free(errout); out = NULL; errout = NULL; } while (0)
+
+
+static volatile sig_atomic_t  t_child_fd = -1;
+
+
+/*
+ * iris v1..v4 (accuracy 0.9, 0.925, 0.95, 0.5), v1 active, and a
+ * hand-made v5: only model.mlclf and a truncated meta.json.
+ */
+static void
+t_setup_iris(void)
+{
+    int                   i;
+    char                  path[REG_PATH];
+    mlclf_err_t           err;
+    static const double   accuracy[] = { 0.9, 0.925, 0.95, 0.5 };
+
+    for (i = 0; i < 4; i++) {
+        is_int(reg_publish(reg_root, "iris", accuracy[i]), i + 1,
+               "iris v%d", i + 1);
+    }
+
+    is_int(mlclf_registry_promote(reg_root, "iris", 1, NULL, &err),
+           MLCLF_OK, "iris v1 active");
+
+    reg_path(path, "%s/iris/versions/v5", reg_root);
+    ok(mkdir(path, 0755) == 0, "hand-made iris v5");
+    reg_path(path, "%s/iris/versions/v5/model.mlclf", reg_root);
+    ok(files_write(path, "x", 1) == 0, "with a model.mlclf");
+    reg_path(path, "%s/iris/versions/v5/meta.json", reg_root);
+    ok(files_write(path, "{\"name\":", 8) == 0, "and a truncated meta.json");
+}
+
+
+/*
+ * wine v1..v3, none active: v2's model with a flipped byte near the
+ * end of the payload, v3's meta.json naming another sha256.
+ */
+static void
+t_setup_wine(void)
+{
+    int      i, done;
+    char    *p, *q, path[REG_PATH];
+    size_t   len;
+
+    for (i = 1; i <= 3; i++) {
+        is_int(reg_publish(reg_root, "wine", 0.8), i, "wine v%d", i);
+    }
+
+    reg_path(path, "%s/wine/versions/v2/model.mlclf", reg_root);
+    p = files_read(path, &len);
+    done = 0;
+
+    if (p != NULL && len > 16) {
+        p[len - 9] ^= 0x01;
+        done = files_write(path, p, len) == 0;
+    }
+
+    ok(done, "wine v2: a byte flipped");
+    free(p);
+
+    reg_path(path, "%s/wine/versions/v3/meta.json", reg_root);
+    p = files_read(path, &len);
+    q = p ? strstr(p, "\"model_sha256\":\"") : NULL;
+    done = 0;
+
+    if (q != NULL) {
+        q += 16;
+        q[0] = q[0] == '0' ? '1' : '0';
+        done = files_write(path, p, len) == 0;
+    }
+
+    ok(done, "wine v3: another sha256 in meta.json");
+    free(p);
+}
+
+
+/*
+ * The registry the CLI reads, as the store tests of test_registry.c
+ * leave theirs: iris and wine above, sym v1 and v2 with v1 active, and
+ * a file outside the registry that no command may change.
+ */
+static void
+t_setup(void)
+{
+    char         path[REG_PATH];
+    mlclf_err_t  err;
+
+    t_setup_iris();
+    t_setup_wine();
+
+    is_int(reg_publish(reg_root, "sym", 0.7), 1, "sym v1");
+    is_int(reg_publish(reg_root, "sym", 0.7), 2, "sym v2");
+    is_int(mlclf_registry_promote(reg_root, "sym", 1, NULL, &err), MLCLF_OK,
+           "sym v1 active");
+
+    reg_path(path, "%s/victim", reg_tmp);
+    ok(files_write(path, REG_VICTIM, strlen(REG_VICTIM)) == 0,
+       "a file outside the registry");
+}
+
+
+static void
+t_child_put(char c)
+{
+    if (write(t_child_fd, &c, 1) != 1) {
+        _exit(2);
+    }
+}
+
+
+/*
+ * Each handler runs with the other signal blocked (sa_mask), so neither
+ * can interrupt the other.  Without that, when SIGHUP and SIGUSR1 are
+ * both pending (the master was not scheduled in between, e.g. on a
+ * loaded machine), Linux sets up the SIGHUP frame and then, SIGUSR1 not
+ * being blocked, the SIGUSR1 frame on top of it: the SIGUSR1 handler
+ * runs first and exits before the SIGHUP handler ever writes its 'H'.
+ * The SIGUSR1 handler also reports a SIGHUP still pending, so the
+ * result does not depend on the order the kernel picks either.
+ */
+static void
+t_child_handler(int signo)
+{
+    sigset_t  pending;
+
+    if (signo == SIGHUP) {
+        t_child_put('H');
+        return;
+    }
+
+    if (sigpending(&pending) == 0 && sigismember(&pending, SIGHUP) == 1) {
+        t_child_put('H');
+    }
+
+    t_child_put('U');
+    _exit(0);
+}
+
+
+/*
+ * Forks a child that stands in for the nginx master: it writes 'H' to a
+ * pipe for each SIGHUP, 'U' for SIGUSR1 and exits on SIGUSR1.  Returns
+ * its pid; *rfd is the pipe's read end.
+ */
+static pid_t
+t_fake_master(int *rfd)
+{
+    int               fds[2];
+    char              c;
+    pid_t             pid;
+    sigset_t          set;
+    struct sigaction  sa;
+
+    if (pipe(fds) == -1) {
+        return -1;
+    }
+
+    /* block both until the handlers are in place */
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+
+    fflush(stdout);
+
+    pid = fork();
+
+    if (pid == 0) {
+        (void) close(fds[0]);
+        t_child_fd = fds[1];
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = t_child_handler;
+        sa.sa_mask = set;
+        sigaction(SIGHUP, &sa, NULL);
+        sigaction(SIGUSR1, &sa, NULL);
+
+        c = 'R';
+
+        if (write(fds[1], &c, 1) != 1) {
+            _exit(2);
+        }
+
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+
+        for ( ;; ) {
+            pause();
+        }
+    }
+
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    (void) close(fds[1]);
+
+    if (pid == -1 || read(fds[0], &c, 1) != 1 || c != 'R') {
+        (void) close(fds[0]);
+        return -1;
+    }
+
+    *rfd = fds[0];
+
+    return pid;
+}
+
+
+/*
+ * Ends the fake master and returns what it received: mlclf-registry has
+ * exited, so a SIGHUP it sent is handled or still pending when SIGUSR1
+ * arrives, and the SIGUSR1 handler reports a pending one before its 'U'
+ * (t_child_handler()): the pipe reads "HU" if and only if mlclf-registry
+ * sent SIGHUP, however the master was scheduled.
+ */
+static void
+t_fake_master_end(pid_t pid, int rfd, char *got, size_t size)
+{
+    size_t   n;
+    ssize_t  r;
+
+    (void) kill(pid, SIGUSR1);
+    (void) waitpid(pid, NULL, 0);
+
+    n = 0;
+
+    while (n < size - 1 && (r = read(rfd, got + n, size - 1 - n)) > 0) {
+        n += (size_t) r;
+    }
+
+    got[n] = '\0';
+    (void) close(rfd);
+}
+
+
+/* Usage errors and names refused: exit 2; no such model: exit 3. */
+static void
+t_cli_usage(void)
+{
+    int    rc;
+    char  *out, *errout;
+
+    out = NULL;
+    errout = NULL;
+
+    rc = T_RUN("--help");
+    is_int(rc, 0, "--help exits 0");
+    ok(out && strstr(out, "Exit codes") && strstr(out, "rollback"),
+       "--help prints usage with the exit codes");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root);
+    is_int(rc, 2, "no command: usage error");
+    ok(errout && strstr(errout, "mlclf-registry: "), "stderr message");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "frobnicate", "iris");
+    is_int(rc, 2, "unknown command");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "list", "../x");
+    is_int(rc, 2, "list ../x refused");
+    ok(errout && strstr(errout, "invalid model name"), "stderr message");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "list", "A");
+    is_int(rc, 2, "list A refused");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "list", "nope");
+    is_int(rc, 3, "list of an unknown model: not found");
+    T_FREE();
+}
+
+
+/* list and show, as text and JSON. */
+static void
+t_cli_list(void)
+{
+    int     rc;
+    char   *out, *errout;
+    cJSON  *j, *a, *e;
+
+    out = NULL;
+    errout = NULL;
+
+    rc = T_RUN("list", "wine", "--root", reg_root);
+    is_int(rc, 0, "list wine, --root after the command");
+    ok(out && strstr(out, "v1") && strstr(out, "0.8000"), "list text");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "--json", "list", "iris");
+    is_int(rc, 0, "list --json");
+    j = cJSON_Parse(out);
+    ok(cJSON_IsObject(j), "list --json parses");
+    a = cJSON_GetObjectItem(j, "versions");
+    is_int(cJSON_GetArraySize(a), 5, "five versions");
+    e = cJSON_GetArrayItem(a, 4);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "status")),
+           "incomplete", "v5 incomplete");
+    e = cJSON_GetArrayItem(a, 0);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "version")), "v1",
+           "v1 first");
+    ok(cJSON_IsTrue(cJSON_GetObjectItem(e, "active")), "v1 active");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "active")), "v1",
+           "active v1");
+    is_double(cJSON_GetNumberValue(cJSON_GetObjectItem(e, "accuracy")), 0.9,
+              0, "accuracy exact");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "show", "iris", "--json");
+    is_int(rc, 0, "show --json (active)");
+    j = cJSON_Parse(out);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "version")), "v1",
+           "shows the active v1");
+    ok(cJSON_IsObject(cJSON_GetObjectItem(j, "metrics")), "with metrics");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "show", "iris", "3");
+    is_int(rc, 0, "show iris 3");
+    ok(out && strstr(out, "v3") && strstr(out, "0.9500"), "show text");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "show", "iris", "v9");
+    is_int(rc, 3, "show v9: not found");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "show", "iris", "v0");
+    is_int(rc, 2, "show v0: usage");
+    T_FREE();
+}
+
+
+/* verify, and promote or rollback refused: exits 4 and 6. */
+static void
+t_cli_verify(void)
+{
+    int     rc;
+    char   *out, *errout;
+    cJSON  *j, *a;
+
+    out = NULL;
+    errout = NULL;
+
+    rc = T_RUN("--root", reg_root, "verify", "iris", "v1");
+    is_int(rc, 0, "verify v1");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "verify", "iris");
+    is_int(rc, 4, "verify all: v5 is incomplete");
+    ok(errout && strstr(errout, "mlclf-registry: verify: ")
+       && strstr(errout, "/iris/versions/v5/meta.json"), "stderr message");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "verify", "wine", "--json");
+    is_int(rc, 4, "verify wine: v2 and v3 damaged");
+    ok(errout && strstr(errout, "/wine/versions/v2/model.mlclf: "),
+       "names the file");
+    j = cJSON_Parse(out);
+    a = cJSON_GetObjectItem(j, "versions");
+    is_int(cJSON_GetArraySize(a), 3, "three versions checked");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 0),
+                                                    "status")),
+           "ok", "v1 ok");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 1),
+                                                    "status")),
+           "invalid", "v2 invalid");
+    ok(cJSON_IsFalse(cJSON_GetObjectItem(j, "ok")), "ok false");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "promote", "wine", "v2");
+    is_int(rc, 4, "promote of a damaged version refused");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "promote", "wine", "1");
+    is_int(rc, 0, "promote wine 1");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "rollback", "wine");
+    is_int(rc, 6, "rollback without history");
+    ok(errout && strstr(errout, "mlclf-registry: rollback: "),
+       "stderr message");
+    T_FREE();
+}
+
+
+/* history, as JSON and text. */
+static void
+t_cli_history(void)
+{
+    int     rc;
+    char   *out, *errout;
+    cJSON  *j, *e;
+
+    out = NULL;
+    errout = NULL;
+
+    rc = T_RUN("--root", reg_root, "promote", "iris", "v4");
+    is_int(rc, 0, "promote iris v4");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "history", "iris", "--json");
+    is_int(rc, 0, "history --json");
+    j = cJSON_Parse(out);
+    ok(cJSON_IsArray(j), "history is an array");
+    e = cJSON_GetArrayItem(j, cJSON_GetArraySize(j) - 1);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "action")),
+           "promote", "last action promote");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "from")), "v1",
+           "from v1");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "to")), "v4",
+           "to v4");
+    e = cJSON_GetArrayItem(j, 0);
+    ok(cJSON_IsNull(cJSON_GetObjectItem(e, "from")), "publish from null");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "history", "iris");
+    is_int(rc, 0, "history");
+    ok(out && strstr(out, " promote v1 v4\n"), "history text");
+    T_FREE();
+}
+
+
+/*
+ * --reload: SIGHUP to the pid in the pid file; exit 7 without one or
+ * with garbage in it, the swap staying done.
+ */
+static void
+t_cli_reload(void)
+{
+    int     rc, rfd;
+    char   *out, *errout, got[16], pidfile[REG_PATH], buf[64];
+    char    badpid[REG_PATH];
+    pid_t   pid;
+    cJSON  *j;
+
+    out = NULL;
+    errout = NULL;
+
+    /* --reload sends SIGHUP to the pid in the pid file */
+    pid = t_fake_master(&rfd);
+    ok(pid > 0, "fake nginx master");
+
+    if (pid > 0) {
+        reg_path(pidfile, "%s/nginx.pid", reg_tmp);
+        (void) snprintf(buf, sizeof(buf), "%ld\n", (long) pid);
+        ok(files_write(pidfile, buf, strlen(buf)) == 0, "pid file");
+        reg_path(badpid, "--reload=%s", pidfile);
+
+        rc = T_RUN("--root", reg_root, "promote", "iris", "v2", badpid);
+        is_int(rc, 0, "promote --reload");
+        T_FREE();
+
+        t_fake_master_end(pid, rfd, got, sizeof(got));
+        is_str(got, "HU", "the master got SIGHUP");
+    }
+
+    pid = t_fake_master(&rfd);
+
+    if (pid > 0) {
+        (void) snprintf(buf, sizeof(buf), "%ld\n", (long) pid);
+        ok(files_write(pidfile, buf, strlen(buf)) == 0, "pid file");
+
+        rc = T_RUN("--root", reg_root, "rollback", "iris", badpid);
+        is_int(rc, 0, "rollback --reload");
+        T_FREE();
+
+        t_fake_master_end(pid, rfd, got, sizeof(got));
+        is_str(got, "HU", "the master got SIGHUP");
+    }
+
+    reg_path(badpid, "--reload=%s/no-such.pid", reg_tmp);
+    rc = T_RUN("--root", reg_root, "promote", "iris", "v2", badpid);
+    is_int(rc, 7, "--reload without a pid file: exit 7");
+    ok(errout && strstr(errout, "no-such.pid") && strstr(errout, "v2"),
+       "stderr message");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "--json", "list", "iris");
+    j = cJSON_Parse(out);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "active")), "v2",
+           "the swap stays done");
+    cJSON_Delete(j);
+    T_FREE();
+
+    reg_path(pidfile, "%s/bad.pid", reg_tmp);
+    ok(files_write(pidfile, "abc\n", 4) == 0, "garbage pid file");
+    reg_path(badpid, "--reload=%s", pidfile);
+    rc = T_RUN("--root", reg_root, "promote", "iris", "v3", badpid);
+    is_int(rc, 7, "--reload with a garbage pid file: exit 7");
+    T_FREE();
+}
+
+
+/* The CLI side of t_symlinks(): exit 4 and the file named on stderr. */
+static void
+t_cli_symlinks(void)
+{
+    int    rc;
+    char  *out, *errout;
+    char   path[REG_PATH], saved[REG_PATH], victim[REG_PATH], ghost[REG_PATH];
+    char   want[REG_PATH + 64];
+
+    out = NULL;
+    errout = NULL;
+
+    reg_path(victim, "%s/victim", reg_tmp);
+    reg_path(ghost, "%s/ghost", reg_tmp);
+    reg_path(path, "%s/sym/history.log", reg_root);
+    reg_path(saved, "%s/history.saved", reg_tmp);
+
+    ok(rename(path, saved) == 0 && symlink(victim, path) == 0,
+       "history.log is a link to a file outside");
+
+    rc = T_RUN("--root", reg_root, "promote", "sym", "v2");
+    is_int(rc, 4, "promote, history.log a link: exit 4");
+    (void) snprintf(want, sizeof(want),
+                    "mlclf-registry: promote: %s: " REG_LINK "\n", path);
+    is_str(errout, want, "stderr names the file");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "rollback", "sym");
+    is_int(rc, 4, "rollback, history.log a link: exit 4");
+    ok(errout && strstr(errout, REG_LINK), "stderr: %s", errout);
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "history", "sym");
+    is_int(rc, 4, "history, history.log a link: exit 4");
+    T_FREE();
+
+    ok(reg_same(victim, REG_VICTIM), "the link's target is unchanged");
+    is_int(reg_active("sym"), 1, "active unchanged");
+    ok(unlink(path) == 0 && rename(saved, path) == 0, "history.log back");
+
+    reg_path(path, "%s/sym/.lock", reg_root);
+    ok(unlink(path) == 0 && symlink(ghost, path) == 0,
+       ".lock is a dangling link");
+
+    rc = T_RUN("--root", reg_root, "promote", "sym", "v2");
+    is_int(rc, 4, "promote, .lock a link: exit 4");
+    (void) snprintf(want, sizeof(want),
+                    "mlclf-registry: promote: %s: " REG_LINK "\n", path);
+    is_str(errout, want, "stderr names the file");
+    T_FREE();
+
+    ok(!files_exists(ghost), "the link's target is not created");
+    is_int(reg_active("sym"), 1, "active unchanged");
+    ok(unlink(path) == 0, ".lock link removed");
+
+    rc = T_RUN("--root", reg_root, "promote", "sym", "v2");
+    is_int(rc, 0, "promote works again");
+    is_str(out, "sym: active v2 (was v1)\n", "and says so");
+    T_FREE();
+}
+
+
+#define T_RACE  8
+
+
+/*
+ * Issue 11, finding 11b: concurrent promotes and rollbacks.  Each run
+ * prints "active vT (was F)"; F must be the version it really replaced,
+ * as its history.log line says, and the lines must chain (each "from"
+ * is the "to" before it).  The test holds the model's lock while the
+ * runs start, so they all queue for it: a run that read active before
+ * taking the lock would report the version active when it started.
+ */
+static void
+t_race(void)
+{
+    int                      i, fd, status, bad, used[T_RACE];
+    char                    *out;
+    char                     path[REG_PATH], epath[REG_PATH], ver[16];
+    char                     was[16];
+    pid_t                    pid[T_RACE];
+    size_t                   n, n0, k;
+    uint32_t                 from[T_RACE], to[T_RACE], v;
+    mlclf_err_t              err;
+    mlclf_registry_event_t  *ev;
+
+    for (i = 1; i <= 3 + T_RACE; i++) {
+        if (reg_publish(reg_root, "race", 0.6) != (uint32_t) i) {
+            break;
+        }
+    }
+
+    is_int(i, 4 + T_RACE, "race v1..v%d", 3 + T_RACE);
+    is_int(mlclf_registry_promote(reg_root, "race", 1, NULL, &err), MLCLF_OK,
+           "promote race v1");
+    is_int(mlclf_registry_promote(reg_root, "race", 2, NULL, &err), MLCLF_OK,
+           "promote race v2");
+    is_int(mlclf_registry_promote(reg_root, "race", 3, NULL, &err), MLCLF_OK,
+           "promote race v3");
+
+    ev = NULL;
+    is_int(mlclf_registry_history(reg_root, "race", &ev, &n0, &err), MLCLF_OK,
+           "history before");
+    free(ev);
+
+    reg_path(path, "%s/race/.lock", reg_root);
+    fd = open(path, O_RDWR | O_CLOEXEC);
+    ok(fd >= 0 && flock(fd, LOCK_EX) == 0, "hold the model's lock");
+
+    /* two rollbacks among promotes of v4..: each has a step to undo */
+    for (i = 0; i < T_RACE; i++) {
+        reg_path(path, "%s/race.%d.out", reg_tmp, i);
+        reg_path(epath, "%s/race.%d.err", reg_tmp, i);
+        (void) snprintf(ver, sizeof(ver), "v%d", 4 + i);
+
+        if (i % 4 == 3) {
+            pid[i] = reg_spawn(path, epath,
+                              (const char *const []) { "--root", reg_root,
+                                  "rollback", "race", NULL });
+
+        } else {
+            pid[i] = reg_spawn(path, epath,
+                              (const char *const []) { "--root", reg_root,
+                                  "promote", "race", ver, NULL });
+        }
+    }
+
+    /* let them all reach the lock, then let them go */
+    (void) usleep(500000);
+    (void) close(fd);
+
+    bad = 0;
+
+    for (i = 0; i < T_RACE; i++) {
+        from[i] = 0;
+        to[i] = 0;
+        used[i] = 0;
+
+        if (pid[i] == -1 || waitpid(pid[i], &status, 0) != pid[i]
+            || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        {
+            tap_diag("run %d failed", i);
+            bad++;
+            continue;
+        }
+
+        reg_path(path, "%s/race.%d.out", reg_tmp, i);
+        out = files_read(path, NULL);
+
+        if (out == NULL
+            || sscanf(out, "race: active v%u (was %15[^)])", &to[i], was)
+               != 2
+            || (strcmp(was, "-") != 0
+                && !mlclf_registry_version_parse(was, &from[i])))
+        {
+            tap_diag("run %d printed \"%s\"", i, out ? out : "");
+            bad++;
+        }
+
+        free(out);
+    }
+
+    is_int(bad, 0, "%d runs, each exits 0 and says what it replaced",
+           T_RACE);
+
+    is_int(mlclf_registry_history(reg_root, "race", &ev, &n, &err), MLCLF_OK,
+           "history after");
+    is_int(n - n0, T_RACE, "one line per run");
+
+    bad = 0;
+
+    for (k = n0; k < n; k++) {
+        if (ev[k].from != ev[k - 1].to) {
+            tap_diag("line %zu: %s v%u -> v%u after -> v%u", k, ev[k].action,
+                     ev[k].from, ev[k].to, ev[k - 1].to);
+            bad++;
+        }
+    }
+
+    is_int(bad, 0, "history.log is a chain: each from is the to before");
+
+    bad = 0;
+
+    for (i = 0; i < T_RACE; i++) {
+        for (k = n0; k < n; k++) {
+            if (!used[k - n0] && ev[k].from == from[i] && ev[k].to == to[i]
+                && strcmp(ev[k].action, i % 4 == 3 ? "rollback"
+                                                   : "promote") == 0)
+            {
+                used[k - n0] = 1;
+                break;
+            }
+        }
+
+        if (k == n) {
+            tap_diag("run %d said v%u (was v%u): not in history.log", i,
+                     to[i], from[i]);
+            bad++;
+        }
+    }
+
+    is_int(bad, 0, "each run's \"was\" is what history.log says it "
+           "replaced");
+
+    v = n > n0 ? ev[n - 1].to : 0;
+    is_int(reg_active("race"), v, "active is the last line's to");
+
+    free(ev);
+}
+
+
+int
+main(void)
+{
+    /* a root that does not exist yet: stage() creates it */
+    reg_setup("test_registry_cli", "reg/istry");
+
+    t_setup();
+    t_cli_usage();
+    t_cli_list();
+    t_cli_verify();
+    t_cli_history();
+    t_cli_reload();
+    t_cli_symlinks();
+    t_race();
+
+    reg_done(tap_failed != 0);
+
+    return tap_done();
+}
