@@ -46,7 +46,9 @@ LIBS="-lcjson -lcrypto -lyaml -lm -lpthread"
 
 CORE_SRCS=$(ls libmlclf/*.c)
 TRAIN_SRCS="common/mlclf_fanout.c common/mlclf_file.c common/mlclf_quote.c
-common/mlclf_sha256.c trainer/mlclf_train_config.c trainer/mlclf_train_data.c
+common/mlclf_sha256.c trainer/mlclf_train_config.c trainer/mlclf_train_yaml.c
+trainer/mlclf_train_data.c trainer/mlclf_train_csv.c trainer/mlclf_train_chunk.c
+trainer/mlclf_train_labels.c trainer/mlclf_train_classes.c
 trainer/mlclf_train_util.c"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"

@@ -234,21 +234,14 @@ write_yaml(const char *name, const char *text)
 }
 
 
-int
-main(void)
+/* a full configuration */
+static void
+test_full(void)
 {
     int                   rc;
-    char                 *path, want[1024];
-    size_t                i;
+    char                 *path;
     mlclf_err_t           err;
     mlclf_train_config_t  cf;
-
-    if (mkdtemp(dir) == NULL) {
-        printf("Bail out! mkdtemp\n");
-        return 1;
-    }
-
-    /* a full configuration */
 
     path = write_yaml("iris.yaml",
         "# the iris data set\n"
@@ -311,8 +304,17 @@ main(void)
     ok(cf.features == NULL && cf.name == NULL, "free clears");
     mlclf_train_config_free(&cf);
     free(path);
+}
 
-    /* a minimal forest configuration: the defaults */
+
+/* minimal configurations: the defaults, and the name from the file */
+static void
+test_defaults(void)
+{
+    int                   rc;
+    char                 *path, want[1024];
+    mlclf_err_t           err;
+    mlclf_train_config_t  cf;
 
     path = write_yaml("my_forest.yml",
         "data: d.csv\nlabel: y\nfeatures: [a, b, c]\n"
@@ -355,108 +357,126 @@ main(void)
              "([a-z0-9_-]{1,64})", path);
     is_str(err.msg, want, "no name: message");
     free(path);
+}
 
-    /*
-     * Nesting: 64 levels (the top-level mapping is one) reach the usual
-     * checks, 65 are refused where the 65th opens, in flow and in block
-     * style; 100,000 levels are refused as fast (the alarm ends the
-     * test if they take the quadratic time they once did).
-     */
 
-    {
-        char    *yaml, *p;
-        size_t   n, k;
+/*
+ * Nesting: 64 levels (the top-level mapping is one) reach the usual
+ * checks, 65 are refused where the 65th opens, in flow and in block
+ * style; 100,000 levels are refused as fast (the alarm ends the
+ * test if they take the quadratic time they once did).
+ */
+static void
+test_nesting(void)
+{
+    int                   rc;
+    char                 *path, *yaml, *p, want[1024];
+    size_t                n, k;
+    mlclf_err_t           err;
+    mlclf_train_config_t  cf;
 
-        static const struct {
-            size_t        levels;
-            const char   *want;
-        } flow[] = {
-            { 63, "1:1: unknown key \"x\"" },
-            { 64, "1:67: lists and mappings nested more than 64 deep" },
-            { 100000, "1:67: lists and mappings nested more than 64 deep" },
-        };
+    static const struct {
+        size_t        levels;
+        const char   *want;
+    } flow[] = {
+        { 63, "1:1: unknown key \"x\"" },
+        { 64, "1:67: lists and mappings nested more than 64 deep" },
+        { 100000, "1:67: lists and mappings nested more than 64 deep" },
+    };
 
-        for (k = 0; k < sizeof(flow) / sizeof(flow[0]); k++) {
-            n = flow[k].levels;
-            yaml = malloc(2 * n + 16);
-            p = yaml + sprintf(yaml, "x: ");
-            memset(p, '[', n);
-            memset(p + n, ']', n);
-            strcpy(p + 2 * n, "\n");
-
-            path = write_yaml("deep.yaml", yaml);
-            free(yaml);
-
-            alarm(20);
-            rc = mlclf_train_config_load(&cf, path, &err);
-            alarm(0);
-
-            snprintf(want, sizeof(want), "%s:%s", path, flow[k].want);
-            is_int(rc, MLCLF_EINVAL, "%zu nested lists: EINVAL", n);
-            is_str(err.msg, want, "%zu nested lists: message", n);
-            free(path);
-        }
-
-        /* k1: {k2: {k3: ...}} in block style, one level per line */
-        yaml = malloc(70 * 160);
-        p = yaml;
-
-        for (k = 0; k < 70; k++) {
-            p += sprintf(p, "%*sk%zu:\n", (int) (2 * k), "", k + 1);
-        }
+    for (k = 0; k < sizeof(flow) / sizeof(flow[0]); k++) {
+        n = flow[k].levels;
+        yaml = malloc(2 * n + 16);
+        p = yaml + sprintf(yaml, "x: ");
+        memset(p, '[', n);
+        memset(p + n, ']', n);
+        strcpy(p + 2 * n, "\n");
 
         path = write_yaml("deep.yaml", yaml);
         free(yaml);
 
+        alarm(20);
         rc = mlclf_train_config_load(&cf, path, &err);
-        snprintf(want, sizeof(want), "%s:65:129: lists and mappings nested "
-                 "more than 64 deep", path);
-        is_int(rc, MLCLF_EINVAL, "70 nested mappings: EINVAL");
-        is_str(err.msg, want, "70 nested mappings: message");
+        alarm(0);
+
+        snprintf(want, sizeof(want), "%s:%s", path, flow[k].want);
+        is_int(rc, MLCLF_EINVAL, "%zu nested lists: EINVAL", n);
+        is_str(err.msg, want, "%zu nested lists: message", n);
         free(path);
     }
 
-    /* names of 255 bytes are the limit; 256 are refused */
+    /* k1: {k2: {k3: ...}} in block style, one level per line */
+    yaml = malloc(70 * 160);
+    p = yaml;
 
-    {
-        char  yaml[1024], name[300];
+    for (k = 0; k < 70; k++) {
+        p += sprintf(p, "%*sk%zu:\n", (int) (2 * k), "", k + 1);
+    }
 
-        memset(name, 'n', 256);
-        name[255] = '\0';
-        snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
-                 "features: [a, %s]\nclasses: [x, %s]\n"
-                 "model: {kind: logreg}\n", name, name);
-        path = write_yaml("long.yaml", yaml);
-        rc = mlclf_train_config_load(&cf, path, &err);
-        is_int(rc, MLCLF_OK, "255-byte feature name and class load");
-        if (rc == MLCLF_OK) {
-            is_int(strlen(cf.features[1].name), 255,
-                   "255-byte feature name kept");
-            mlclf_train_config_free(&cf);
-        }
+    path = write_yaml("deep.yaml", yaml);
+    free(yaml);
 
-        free(path);
+    rc = mlclf_train_config_load(&cf, path, &err);
+    snprintf(want, sizeof(want), "%s:65:129: lists and mappings nested "
+             "more than 64 deep", path);
+    is_int(rc, MLCLF_EINVAL, "70 nested mappings: EINVAL");
+    is_str(err.msg, want, "70 nested mappings: message");
+    free(path);
+}
 
-        name[255] = 'n';
-        name[256] = '\0';
-        snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
-                 "features: [a, %s]\nmodel: {kind: logreg}\n", name);
-        path = write_yaml("long.yaml", yaml);
-        rc = mlclf_train_config_load(&cf, path, &err);
-        is_int(rc, MLCLF_EINVAL, "256-byte feature name: EINVAL");
+
+/* names of 255 bytes are the limit; 256 are refused */
+static void
+test_long_names(void)
+{
+    int                   rc;
+    char                 *path, want[1024], yaml[1024], name[300];
+    mlclf_err_t           err;
+    mlclf_train_config_t  cf;
+
+    memset(name, 'n', 256);
+    name[255] = '\0';
+    snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
+             "features: [a, %s]\nclasses: [x, %s]\n"
+             "model: {kind: logreg}\n", name, name);
+    path = write_yaml("long.yaml", yaml);
+    rc = mlclf_train_config_load(&cf, path, &err);
+    is_int(rc, MLCLF_OK, "255-byte feature name and class load");
+    if (rc == MLCLF_OK) {
+        is_int(strlen(cf.features[1].name), 255,
+               "255-byte feature name kept");
         mlclf_train_config_free(&cf);
-        snprintf(want, sizeof(want), "%s:3:15: features[1]: \"%.37s...\" "
-                 "cannot be a feature name: 256 bytes, more than 255", path,
-                 name);
-        is_str(err.msg, want, "256-byte feature name: message");
-        free(path);
     }
 
-    /* the bad ones */
+    free(path);
+
+    name[255] = 'n';
+    name[256] = '\0';
+    snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
+             "features: [a, %s]\nmodel: {kind: logreg}\n", name);
+    path = write_yaml("long.yaml", yaml);
+    rc = mlclf_train_config_load(&cf, path, &err);
+    is_int(rc, MLCLF_EINVAL, "256-byte feature name: EINVAL");
+    mlclf_train_config_free(&cf);
+    snprintf(want, sizeof(want), "%s:3:15: features[1]: \"%.37s...\" "
+             "cannot be a feature name: 256 bytes, more than 255", path,
+             name);
+    is_str(err.msg, want, "256-byte feature name: message");
+    free(path);
+}
+
+
+/* the bad ones */
+static void
+test_bad(void)
+{
+    int                   rc;
+    char                 *path, want[1024], name[32];
+    size_t                i;
+    mlclf_err_t           err;
+    mlclf_train_config_t  cf;
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        char  name[32];
-
         snprintf(name, sizeof(name), "bad%zu.yaml", i);
         path = write_yaml(name, bad[i].yaml);
 
@@ -472,6 +492,17 @@ main(void)
         unlink(path);
         free(path);
     }
+}
+
+
+/* a missing file, and files that are not regular ones */
+static void
+test_not_files(void)
+{
+    int                   rc;
+    char                  want[1024];
+    mlclf_err_t           err;
+    mlclf_train_config_t  cf;
 
     rc = mlclf_train_config_load(&cf, "/nonexistent/x.yaml", &err);
     is_int(rc, MLCLF_EIO, "missing file: EIO");
@@ -506,10 +537,29 @@ main(void)
     is_int(rc, MLCLF_EIO, "character device: EIO");
     is_str(err.msg, "/dev/null: a character device, not a regular file",
            "character device: message");
+}
+
+
+int
+main(void)
+{
+    char  cmd[1024];
+
+    if (mkdtemp(dir) == NULL) {
+        printf("Bail out! mkdtemp\n");
+        return 1;
+    }
+
+    test_full();
+    test_defaults();
+    test_nesting();
+    test_long_names();
+    test_bad();
+    test_not_files();
 
     unlink(dir);
-    snprintf(want, sizeof(want), "rm -rf %s", dir);
-    if (system(want) != 0) {
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if (system(cmd) != 0) {
         tap_diag("cannot remove %s", dir);
     }
 

@@ -55,72 +55,34 @@
  */
 
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 #include <mlclf_train.h>
-#include <mlclf_file.h>
 #include <mlclf_quote.h>
+#include <mlclf_train_yaml.h>
 
 
 #define MLCLF_CF_MAX_FILE   (16 * 1024 * 1024)
-#define MLCLF_CF_MAX_DEPTH  64      /* lists and mappings, the root's too */
-#define MLCLF_CF_GOT_LEN    (MLCLF_QUOTE_LEN + 16)
 
 
-typedef struct {
-    const char               *path;
-    yaml_document_t          *doc;
-    mlclf_err_t              *err;
-} mlclf_cf_ctx_t;
-
-
-static int mlclf_cf_error(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static const char *mlclf_cf_got(const yaml_node_t *node, char *buf);
-static int mlclf_cf_expected(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
-    const char *key, const char *what);
-static int mlclf_cf_is_null(const yaml_node_t *node);
-static const char *mlclf_cf_text(const yaml_node_t *node);
-static int mlclf_cf_mapping(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
-    const char *key, const char *const *keys, yaml_node_t **vals,
-    yaml_node_t **knodes);
-static int mlclf_cf_string(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
-    const char *key, char **out);
-static int mlclf_cf_number(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
-    const char *key, double *out);
-static int mlclf_cf_range(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
-    const char *key, double lo, double hi, int lo_open, int hi_open,
-    double *out);
-static int mlclf_cf_uint(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
-    const char *key, uint64_t lo, uint64_t hi, uint64_t *out);
-static int mlclf_cf_u32(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
-    const char *key, uint32_t lo, uint32_t hi, uint32_t *out);
-static int mlclf_cf_bool(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
-    const char *key, unsigned *out);
-static int mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+static int mlclf_cf_model_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
     const char *key, const char *s, const char *what);
-static int mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+static int mlclf_cf_features(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
-static int mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+static int mlclf_cf_classes(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
-static int mlclf_cf_split(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+static int mlclf_cf_split(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
-static int mlclf_cf_model(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+static int mlclf_cf_model(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
-static int mlclf_cf_gates(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+static int mlclf_cf_gates(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
-static int mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+static int mlclf_cf_root(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *root);
 static int mlclf_cf_default_name(mlclf_train_config_t *cf, mlclf_err_t *err);
-static int mlclf_cf_depth(const char *path, const char *buf, size_t len,
-    mlclf_err_t *err);
 
 
 static const char *const  mlclf_cf_root_keys[] = {
@@ -147,429 +109,12 @@ static const char *const  mlclf_cf_gates_keys[] = {
 };
 
 
-static int
-mlclf_cf_error(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
-    const char *fmt, ...)
-{
-    char     msg[MLCLF_ERR_MSG_LEN];
-    va_list  ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-
-    return mlclf_err_set(ctx->err, MLCLF_EINVAL, "%s:%zu:%zu: %s",
-                         ctx->path,
-                         node ? (size_t) node->start_mark.line + 1 : 1,
-                         node ? (size_t) node->start_mark.column + 1 : 1,
-                         msg);
-}
-
-
-static const char *
-mlclf_cf_text(const yaml_node_t *node)
-{
-    return (const char *) node->data.scalar.value;
-}
-
-
-/* a plain "", "~" or "null" scalar: YAML's null */
-static int
-mlclf_cf_is_null(const yaml_node_t *node)
-{
-    const char  *s;
-
-    if (node->type != YAML_SCALAR_NODE
-        || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-    {
-        return 0;
-    }
-
-    s = mlclf_cf_text(node);
-
-    return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0
-           || strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
-}
-
-
-/*
- * How a value reads in a message: "abc", a mapping, a list, nothing;
- * buf holds MLCLF_CF_GOT_LEN bytes.
- */
-static const char *
-mlclf_cf_got(const yaml_node_t *node, char *buf)
-{
-    char  show[MLCLF_QUOTE_LEN];
-
-    switch (node->type) {
-
-    case YAML_MAPPING_NODE:
-        return "a mapping";
-
-    case YAML_SEQUENCE_NODE:
-        return "a list";
-
-    case YAML_SCALAR_NODE:
-        if (mlclf_cf_is_null(node)) {
-            return "nothing";
-        }
-
-        snprintf(buf, MLCLF_CF_GOT_LEN, "%s%s",
-                 node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
-                 ? "" : "a quoted string ",
-                 mlclf_quote(mlclf_cf_text(node),
-                                   node->data.scalar.length, show));
-
-        return buf;
-
-    default:
-        return "nothing";
-    }
-}
-
-
-static int
-mlclf_cf_expected(mlclf_cf_ctx_t *ctx, const yaml_node_t *node,
-    const char *key, const char *what)
-{
-    char  buf[MLCLF_CF_GOT_LEN];
-
-    return mlclf_cf_error(ctx, node, "%s: expected %s, got %s", key, what,
-                          mlclf_cf_got(node, buf));
-}
-
-
-/*
- * Checks that node is a mapping whose keys are all in keys[] and none is
- * repeated; vals[i] (and knodes[i]) get the value (key) node of keys[i],
- * or NULL.
- */
-static int
-mlclf_cf_mapping(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
-    const char *const *keys, yaml_node_t **vals, yaml_node_t **knodes)
-{
-    size_t             i;
-    const char        *name;
-    yaml_node_t       *k, *v;
-    yaml_node_pair_t  *pair;
-
-    for (i = 0; keys[i]; i++) {
-        vals[i] = NULL;
-        knodes[i] = NULL;
-    }
-
-    if (node->type != YAML_MAPPING_NODE) {
-        return mlclf_cf_expected(ctx, node, key, "a mapping");
-    }
-
-    for (pair = node->data.mapping.pairs.start;
-         pair < node->data.mapping.pairs.top;
-         pair++)
-    {
-        k = yaml_document_get_node(ctx->doc, pair->key);
-        v = yaml_document_get_node(ctx->doc, pair->value);
-
-        if (k == NULL || v == NULL) {
-            return mlclf_cf_error(ctx, node, "%s: broken mapping", key);
-        }
-
-        if (k->type != YAML_SCALAR_NODE) {
-            return mlclf_cf_error(ctx, k, "%s: a key must be a plain name",
-                                  key);
-        }
-
-        name = mlclf_cf_text(k);
-
-        for (i = 0; keys[i]; i++) {
-            if (strcmp(keys[i], name) == 0) {
-                break;
-            }
-        }
-
-        if (keys[i] == NULL) {
-            if (*key) {
-                return mlclf_cf_error(ctx, k, "unknown key \"%s\" in %s",
-                                      name, key);
-            }
-
-            return mlclf_cf_error(ctx, k, "unknown key \"%s\"", name);
-        }
-
-        if (vals[i] != NULL) {
-            if (*key) {
-                return mlclf_cf_error(ctx, k, "duplicate key \"%s\" in %s "
-                                      "(first on line %zu)", name, key,
-                                      (size_t) knodes[i]->start_mark.line
-                                      + 1);
-            }
-
-            return mlclf_cf_error(ctx, k, "duplicate key \"%s\" (first on "
-                                  "line %zu)", name,
-                                  (size_t) knodes[i]->start_mark.line + 1);
-        }
-
-        vals[i] = v;
-        knodes[i] = k;
-    }
-
-    return MLCLF_OK;
-}
-
-
-static int
-mlclf_cf_string(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
-    char **out)
-{
-    size_t  len;
-
-    if (node->type != YAML_SCALAR_NODE || mlclf_cf_is_null(node)) {
-        return mlclf_cf_expected(ctx, node, key, "a string");
-    }
-
-    len = node->data.scalar.length;
-
-    if (len == 0) {
-        return mlclf_cf_error(ctx, node, "%s: must not be empty", key);
-    }
-
-    if (memchr(node->data.scalar.value, '\0', len) != NULL) {
-        return mlclf_cf_error(ctx, node, "%s: contains a NUL character",
-                              key);
-    }
-
-    free(*out);
-
-    *out = strdup(mlclf_cf_text(node));
-    if (*out == NULL) {
-        return mlclf_err_set(ctx->err, MLCLF_ENOMEM, "out of memory");
-    }
-
-    return MLCLF_OK;
-}
-
-
-/* a plain decimal number: [+-]digits[.digits][e[+-]digits], finite */
-static int
-mlclf_cf_number(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
-    double *out)
-{
-    char        *end;
-    double       v;
-    const char  *s, *p;
-    size_t       digits;
-
-    if (node->type != YAML_SCALAR_NODE
-        || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE
-        || mlclf_cf_is_null(node))
-    {
-        return mlclf_cf_expected(ctx, node, key, "a number");
-    }
-
-    s = mlclf_cf_text(node);
-    p = s;
-    digits = 0;
-
-    if (*p == '+' || *p == '-') {
-        p++;
-    }
-
-    while (*p >= '0' && *p <= '9') {
-        p++;
-        digits++;
-    }
-
-    if (*p == '.') {
-        p++;
-        while (*p >= '0' && *p <= '9') {
-            p++;
-            digits++;
-        }
-    }
-
-    if (digits > 0 && (*p == 'e' || *p == 'E')) {
-        p++;
-        if (*p == '+' || *p == '-') {
-            p++;
-        }
-
-        if (!(*p >= '0' && *p <= '9')) {
-            digits = 0;
-        }
-
-        while (*p >= '0' && *p <= '9') {
-            p++;
-        }
-    }
-
-    if (digits == 0 || *p != '\0') {
-        return mlclf_cf_expected(ctx, node, key, "a number");
-    }
-
-    errno = 0;
-    v = strtod(s, &end);
-
-    if (*end != '\0' || !isfinite(v)) {
-        return mlclf_cf_expected(ctx, node, key, "a finite number");
-    }
-
-    *out = v;
-
-    return MLCLF_OK;
-}
-
-
-static int
-mlclf_cf_range(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
-    double lo, double hi, int lo_open, int hi_open, double *out)
-{
-    int     rc;
-    char    what[80];
-    double  v;
-
-    rc = mlclf_cf_number(ctx, node, key, &v);
-    if (rc != MLCLF_OK) {
-        return rc;
-    }
-
-    if ((lo_open ? v <= lo : v < lo) || (hi_open ? v >= hi : v > hi)) {
-        if (isinf(hi)) {
-            snprintf(what, sizeof(what), "a number %s %g",
-                     lo_open ? ">" : ">=", lo);
-
-        } else {
-            snprintf(what, sizeof(what), "a number in %c%g, %g%c",
-                     lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']');
-        }
-
-        return mlclf_cf_expected(ctx, node, key, what);
-    }
-
-    *out = v;
-
-    return MLCLF_OK;
-}
-
-
-static int
-mlclf_cf_uint(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
-    uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    char         what[80];
-    uint64_t     v, d;
-    const char  *p;
-
-    if (node->type != YAML_SCALAR_NODE
-        || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE
-        || mlclf_cf_is_null(node))
-    {
-        return mlclf_cf_expected(ctx, node, key, "an integer");
-    }
-
-    p = mlclf_cf_text(node);
-
-    if (*p == '+') {
-        p++;
-    }
-
-    if (*p == '\0') {
-        return mlclf_cf_expected(ctx, node, key, "an integer");
-    }
-
-    v = 0;
-
-    for ( /* void */ ; *p; p++) {
-        if (*p < '0' || *p > '9') {
-            if (hi == UINT64_MAX) {
-                return mlclf_cf_expected(ctx, node, key,
-                                         "an integer >= 0");
-            }
-
-            snprintf(what, sizeof(what), "an integer in [%llu, %llu]",
-                     (unsigned long long) lo, (unsigned long long) hi);
-            return mlclf_cf_expected(ctx, node, key, what);
-        }
-
-        d = (uint64_t) (*p - '0');
-
-        if (v > (UINT64_MAX - d) / 10) {
-            v = UINT64_MAX;
-            break;
-        }
-
-        v = v * 10 + d;
-    }
-
-    if (v < lo || v > hi || (*p != '\0')) {
-        if (hi == UINT64_MAX) {
-            snprintf(what, sizeof(what), "an integer in [%llu, 2^64-1]",
-                     (unsigned long long) lo);
-
-        } else {
-            snprintf(what, sizeof(what), "an integer in [%llu, %llu]",
-                     (unsigned long long) lo, (unsigned long long) hi);
-        }
-
-        return mlclf_cf_expected(ctx, node, key, what);
-    }
-
-    *out = v;
-
-    return MLCLF_OK;
-}
-
-
-static int
-mlclf_cf_u32(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
-    uint32_t lo, uint32_t hi, uint32_t *out)
-{
-    int       rc;
-    uint64_t  v;
-
-    rc = mlclf_cf_uint(ctx, node, key, lo, hi, &v);
-    if (rc == MLCLF_OK) {
-        *out = (uint32_t) v;
-    }
-
-    return rc;
-}
-
-
-static int
-mlclf_cf_bool(mlclf_cf_ctx_t *ctx, yaml_node_t *node, const char *key,
-    unsigned *out)
-{
-    const char  *s;
-
-    if (node->type == YAML_SCALAR_NODE
-        && node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
-    {
-        s = mlclf_cf_text(node);
-
-        if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0
-            || strcmp(s, "TRUE") == 0)
-        {
-            *out = 1;
-            return MLCLF_OK;
-        }
-
-        if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0
-            || strcmp(s, "FALSE") == 0)
-        {
-            *out = 0;
-            return MLCLF_OK;
-        }
-    }
-
-    return mlclf_cf_expected(ctx, node, key, "true or false");
-}
-
-
 /*
  * A feature name or class label goes into the model as it is: refused
  * here, where it is written, if the model format cannot hold it.
  */
 static int
-mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
+mlclf_cf_model_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
     const char *key, const char *s, const char *what)
 {
     char         show[MLCLF_QUOTE_LEN];
@@ -582,13 +127,13 @@ mlclf_cf_model_name(mlclf_cf_ctx_t *ctx, yaml_node_t *node,
         return MLCLF_OK;
     }
 
-    return mlclf_cf_error(ctx, node, "%s: %s cannot be a %s: %s", key,
-                          mlclf_quote(s, len, show), what, why.msg);
+    return mlclf_train_yaml_error(ctx, node, "%s: %s cannot be a %s: %s", key,
+                                  mlclf_quote(s, len, show), what, why.msg);
 }
 
 
 static int
-mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+mlclf_cf_features(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node)
 {
     int                     rc;
@@ -599,18 +144,18 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     mlclf_train_feature_t  *f;
 
     if (node->type != YAML_SEQUENCE_NODE) {
-        return mlclf_cf_expected(ctx, node, "features", "a list");
+        return mlclf_train_yaml_expected(ctx, node, "features", "a list");
     }
 
     n = (size_t) (node->data.sequence.items.top
                   - node->data.sequence.items.start);
 
     if (n == 0) {
-        return mlclf_cf_error(ctx, node, "features: the list is empty");
+        return mlclf_train_yaml_error(ctx, node, "features: the list is empty");
     }
 
     if (n > 1000000) {
-        return mlclf_cf_error(ctx, node, "features: more than 1000000");
+        return mlclf_train_yaml_error(ctx, node, "features: more than 1000000");
     }
 
     cf->features = calloc(n, sizeof(mlclf_train_feature_t));
@@ -626,11 +171,11 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
         snprintf(key, sizeof(key), "features[%zu]", i);
 
         if (item == NULL) {
-            return mlclf_cf_error(ctx, node, "%s: broken list", key);
+            return mlclf_train_yaml_error(ctx, node, "%s: broken list", key);
         }
 
         if (item->type == YAML_SCALAR_NODE) {
-            rc = mlclf_cf_string(ctx, item, key, &f->name);
+            rc = mlclf_train_yaml_string(ctx, item, key, &f->name);
             if (rc != MLCLF_OK) {
                 return rc;
             }
@@ -642,19 +187,19 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
             }
 
         } else if (item->type == YAML_MAPPING_NODE) {
-            rc = mlclf_cf_mapping(ctx, item, key, mlclf_cf_feature_keys,
-                                  vals, knodes);
+            rc = mlclf_train_yaml_mapping(ctx, item, key, mlclf_cf_feature_keys,
+                                          vals, knodes);
             if (rc != MLCLF_OK) {
                 return rc;
             }
 
             if (vals[0] == NULL) {
-                return mlclf_cf_error(ctx, item, "missing required key "
-                                      "\"name\" in %s", key);
+                return mlclf_train_yaml_error(ctx, item, "missing required key "
+                                              "\"name\" in %s", key);
             }
 
             snprintf(key, sizeof(key), "features[%zu].name", i);
-            rc = mlclf_cf_string(ctx, vals[0], key, &f->name);
+            rc = mlclf_train_yaml_string(ctx, vals[0], key, &f->name);
             if (rc != MLCLF_OK) {
                 return rc;
             }
@@ -669,24 +214,25 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
                 snprintf(key, sizeof(key), "features[%zu].type", i);
 
                 if (vals[1]->type == YAML_SCALAR_NODE
-                    && strcmp(mlclf_cf_text(vals[1]), "float") == 0)
+                    && strcmp(mlclf_train_yaml_text(vals[1]), "float") == 0)
                 {
                     f->integer = 0;
 
                 } else if (vals[1]->type == YAML_SCALAR_NODE
-                           && strcmp(mlclf_cf_text(vals[1]), "integer") == 0)
+                           && strcmp(mlclf_train_yaml_text(vals[1]),
+                                     "integer") == 0)
                 {
                     f->integer = 1;
 
                 } else {
-                    return mlclf_cf_expected(ctx, vals[1], key,
-                                             "float or integer");
+                    return mlclf_train_yaml_expected(ctx, vals[1], key,
+                                                     "float or integer");
                 }
             }
 
             if (vals[2] != NULL) {
                 snprintf(key, sizeof(key), "features[%zu].min", i);
-                rc = mlclf_cf_number(ctx, vals[2], key, &f->min);
+                rc = mlclf_train_yaml_number(ctx, vals[2], key, &f->min);
                 if (rc != MLCLF_OK) {
                     return rc;
                 }
@@ -696,7 +242,7 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
             if (vals[3] != NULL) {
                 snprintf(key, sizeof(key), "features[%zu].max", i);
-                rc = mlclf_cf_number(ctx, vals[3], key, &f->max);
+                rc = mlclf_train_yaml_number(ctx, vals[3], key, &f->max);
                 if (rc != MLCLF_OK) {
                     return rc;
                 }
@@ -704,22 +250,23 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
                 f->has_max = 1;
 
                 if (f->has_min && f->max < f->min) {
-                    return mlclf_cf_error(ctx, vals[3], "%s: %g is less "
-                                          "than min %g", key, f->max,
-                                          f->min);
+                    return mlclf_train_yaml_error(ctx, vals[3], "%s: %g is "
+                                                  "less than min %g", key,
+                                                  f->max, f->min);
                 }
             }
 
         } else {
-            return mlclf_cf_expected(ctx, item, key,
-                                     "a name or a mapping");
+            return mlclf_train_yaml_expected(ctx, item, key,
+                                             "a name or a mapping");
         }
 
         for (j = 0; j < i; j++) {
             if (strcmp(cf->features[j].name, f->name) == 0) {
-                return mlclf_cf_error(ctx, item, "features: duplicate "
-                                      "feature \"%s\" (features[%zu] and "
-                                      "features[%zu])", f->name, j, i);
+                return mlclf_train_yaml_error(ctx, item, "features: duplicate "
+                                              "feature \"%s\" (features[%zu] "
+                                              "and features[%zu])", f->name, j,
+                                              i);
             }
         }
     }
@@ -729,7 +276,7 @@ mlclf_cf_features(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
 
 static int
-mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+mlclf_cf_classes(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node)
 {
     int                rc;
@@ -739,19 +286,19 @@ mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     yaml_node_item_t  *it;
 
     if (node->type != YAML_SEQUENCE_NODE) {
-        return mlclf_cf_expected(ctx, node, "classes", "a list");
+        return mlclf_train_yaml_expected(ctx, node, "classes", "a list");
     }
 
     n = (size_t) (node->data.sequence.items.top
                   - node->data.sequence.items.start);
 
     if (n < 2) {
-        return mlclf_cf_error(ctx, node, "classes: expected at least 2 "
-                              "classes, got %zu", n);
+        return mlclf_train_yaml_error(ctx, node, "classes: expected at least 2 "
+                                      "classes, got %zu", n);
     }
 
     if (n > 65536) {
-        return mlclf_cf_error(ctx, node, "classes: more than 65536");
+        return mlclf_train_yaml_error(ctx, node, "classes: more than 65536");
     }
 
     cf->classes = calloc(n, sizeof(char *));
@@ -767,10 +314,10 @@ mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
         snprintf(key, sizeof(key), "classes[%zu]", i);
 
         if (item == NULL) {
-            return mlclf_cf_error(ctx, node, "%s: broken list", key);
+            return mlclf_train_yaml_error(ctx, node, "%s: broken list", key);
         }
 
-        rc = mlclf_cf_string(ctx, item, key, &cf->classes[i]);
+        rc = mlclf_train_yaml_string(ctx, item, key, &cf->classes[i]);
         if (rc != MLCLF_OK) {
             return rc;
         }
@@ -783,8 +330,8 @@ mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
         for (j = 0; j < i; j++) {
             if (strcmp(cf->classes[j], cf->classes[i]) == 0) {
-                return mlclf_cf_error(ctx, item, "classes: duplicate class "
-                                      "\"%s\"", cf->classes[i]);
+                return mlclf_train_yaml_error(ctx, item, "classes: duplicate "
+                                              "class \"%s\"", cf->classes[i]);
             }
         }
     }
@@ -794,30 +341,30 @@ mlclf_cf_classes(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
 
 static int
-mlclf_cf_split(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+mlclf_cf_split(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node)
 {
     int           rc;
     unsigned      b;
     yaml_node_t  *vals[4], *knodes[4];
 
-    rc = mlclf_cf_mapping(ctx, node, "split", mlclf_cf_split_keys, vals,
-                          knodes);
+    rc = mlclf_train_yaml_mapping(ctx, node, "split", mlclf_cf_split_keys, vals,
+                                  knodes);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
     if (vals[0]) {
-        rc = mlclf_cf_range(ctx, vals[0], "split.test_fraction", 0, 1, 1, 1,
-                            &cf->test_fraction);
+        rc = mlclf_train_yaml_range(ctx, vals[0], "split.test_fraction", 0, 1,
+                                    1, 1, &cf->test_fraction);
         if (rc != MLCLF_OK) {
             return rc;
         }
     }
 
     if (vals[1]) {
-        rc = mlclf_cf_uint(ctx, vals[1], "split.seed", 0, UINT64_MAX,
-                           &cf->seed);
+        rc = mlclf_train_yaml_uint(ctx, vals[1], "split.seed", 0, UINT64_MAX,
+                                   &cf->seed);
         if (rc != MLCLF_OK) {
             return rc;
         }
@@ -825,7 +372,7 @@ mlclf_cf_split(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
     if (vals[2]) {
         b = 1;
-        rc = mlclf_cf_bool(ctx, vals[2], "split.stratify", &b);
+        rc = mlclf_train_yaml_bool(ctx, vals[2], "split.stratify", &b);
         if (rc != MLCLF_OK) {
             return rc;
         }
@@ -838,7 +385,7 @@ mlclf_cf_split(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
 
 static int
-mlclf_cf_model(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+mlclf_cf_model(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node)
 {
     int           rc;
@@ -846,32 +393,32 @@ mlclf_cf_model(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     const char   *kind, *s;
     yaml_node_t  *vals[11], *knodes[11];
 
-    rc = mlclf_cf_mapping(ctx, node, "model", mlclf_cf_model_keys, vals,
-                          knodes);
+    rc = mlclf_train_yaml_mapping(ctx, node, "model", mlclf_cf_model_keys, vals,
+                                  knodes);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
     if (vals[0] == NULL) {
-        return mlclf_cf_error(ctx, node, "missing required key \"kind\" in "
-                              "model");
+        return mlclf_train_yaml_error(ctx, node, "missing required key "
+                                      "\"kind\" in model");
     }
 
     if (vals[0]->type == YAML_SCALAR_NODE
-        && strcmp(mlclf_cf_text(vals[0]), "logreg") == 0)
+        && strcmp(mlclf_train_yaml_text(vals[0]), "logreg") == 0)
     {
         cf->kind = MLCLF_KIND_LOGREG;
         kind = "logreg";
 
     } else if (vals[0]->type == YAML_SCALAR_NODE
-               && strcmp(mlclf_cf_text(vals[0]), "forest") == 0)
+               && strcmp(mlclf_train_yaml_text(vals[0]), "forest") == 0)
     {
         cf->kind = MLCLF_KIND_FOREST;
         kind = "forest";
 
     } else {
-        return mlclf_cf_expected(ctx, vals[0], "model.kind",
-                                 "logreg or forest");
+        return mlclf_train_yaml_expected(ctx, vals[0], "model.kind",
+                                         "logreg or forest");
     }
 
     /* keys 1..3 are logreg's, 4..9 the forest's */
@@ -882,62 +429,63 @@ mlclf_cf_model(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
         }
 
         if ((cf->kind == MLCLF_KIND_LOGREG) != (i <= 3)) {
-            return mlclf_cf_error(ctx, knodes[i], "model.%s: not a "
-                                  "parameter of kind %s",
-                                  mlclf_cf_model_keys[i], kind);
+            return mlclf_train_yaml_error(ctx, knodes[i], "model.%s: not a "
+                                          "parameter of kind %s",
+                                          mlclf_cf_model_keys[i], kind);
         }
     }
 
     if (vals[1]) {
-        rc = mlclf_cf_range(ctx, vals[1], "model.l2", 0, INFINITY, 0, 0,
-                            &cf->l2);
+        rc = mlclf_train_yaml_range(ctx, vals[1], "model.l2", 0, INFINITY, 0, 0,
+                                    &cf->l2);
         if (rc != MLCLF_OK) {
             return rc;
         }
     }
 
     if (vals[2]) {
-        rc = mlclf_cf_u32(ctx, vals[2], "model.max_iter", 1, 1000000,
-                          &cf->max_iter);
+        rc = mlclf_train_yaml_u32(ctx, vals[2], "model.max_iter", 1, 1000000,
+                                  &cf->max_iter);
         if (rc != MLCLF_OK) {
             return rc;
         }
     }
 
     if (vals[3]) {
-        rc = mlclf_cf_range(ctx, vals[3], "model.tol", 0, INFINITY, 1, 0,
-                            &cf->tol);
+        rc = mlclf_train_yaml_range(ctx, vals[3], "model.tol", 0, INFINITY, 1,
+                                    0, &cf->tol);
         if (rc != MLCLF_OK) {
             return rc;
         }
     }
 
     if (vals[4]) {
-        rc = mlclf_cf_u32(ctx, vals[4], "model.n_trees", 1, 100000,
-                          &cf->n_trees);
+        rc = mlclf_train_yaml_u32(ctx, vals[4], "model.n_trees", 1, 100000,
+                                  &cf->n_trees);
         if (rc != MLCLF_OK) {
             return rc;
         }
     }
 
     if (vals[5]) {
-        rc = mlclf_cf_u32(ctx, vals[5], "model.max_depth", 0, 64,
-                          &cf->max_depth);
+        rc = mlclf_train_yaml_u32(ctx, vals[5], "model.max_depth", 0, 64,
+                                  &cf->max_depth);
         if (rc != MLCLF_OK) {
             return rc;
         }
     }
 
     if (vals[6]) {
-        rc = mlclf_cf_u32(ctx, vals[6], "model.min_samples_leaf", 1,
-                          UINT32_MAX, &cf->min_samples_leaf);
+        rc = mlclf_train_yaml_u32(ctx, vals[6], "model.min_samples_leaf", 1,
+                                  UINT32_MAX, &cf->min_samples_leaf);
         if (rc != MLCLF_OK) {
             return rc;
         }
     }
 
     if (vals[7]) {
-        s = vals[7]->type == YAML_SCALAR_NODE ? mlclf_cf_text(vals[7]) : "";
+        s = vals[7]->type == YAML_SCALAR_NODE ? mlclf_train_yaml_text(vals[7])
+                                              : "";
 
         if (strcmp(s, "sqrt") == 0) {
             cf->max_features = 0;
@@ -947,35 +495,38 @@ mlclf_cf_model(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
                 || vals[7]->data.scalar.style != YAML_PLAIN_SCALAR_STYLE
                 || !(*s >= '0' && *s <= '9'))
             {
-                return mlclf_cf_expected(ctx, vals[7], "model.max_features",
-                                         "sqrt or an integer");
+                return mlclf_train_yaml_expected(ctx, vals[7],
+                                                 "model.max_features",
+                                                 "sqrt or an integer");
             }
 
-            rc = mlclf_cf_u32(ctx, vals[7], "model.max_features", 1,
-                              UINT32_MAX, &cf->max_features);
+            rc = mlclf_train_yaml_u32(ctx, vals[7], "model.max_features", 1,
+                                      UINT32_MAX, &cf->max_features);
             if (rc != MLCLF_OK) {
                 return rc;
             }
 
             if (cf->max_features > cf->n_features) {
-                return mlclf_cf_error(ctx, vals[7], "model.max_features: "
-                                      "%u is more than the %zu features",
-                                      cf->max_features, cf->n_features);
+                return mlclf_train_yaml_error(ctx, vals[7],
+                                              "model.max_features: %u is "
+                                              "more than the %zu features",
+                                              cf->max_features,
+                                              cf->n_features);
             }
         }
     }
 
     if (vals[8]) {
-        rc = mlclf_cf_u32(ctx, vals[8], "model.n_bins", 2, 256,
-                          &cf->n_bins);
+        rc = mlclf_train_yaml_u32(ctx, vals[8], "model.n_bins", 2, 256,
+                                  &cf->n_bins);
         if (rc != MLCLF_OK) {
             return rc;
         }
     }
 
     if (vals[9]) {
-        rc = mlclf_cf_u32(ctx, vals[9], "model.n_threads", 0, 1024,
-                          &cf->n_threads);
+        rc = mlclf_train_yaml_u32(ctx, vals[9], "model.n_threads", 0, 1024,
+                                  &cf->n_threads);
         if (rc != MLCLF_OK) {
             return rc;
         }
@@ -986,29 +537,29 @@ mlclf_cf_model(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
 
 static int
-mlclf_cf_gates(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+mlclf_cf_gates(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node)
 {
     int           rc;
     yaml_node_t  *vals[3], *knodes[3];
 
-    rc = mlclf_cf_mapping(ctx, node, "gates", mlclf_cf_gates_keys, vals,
-                          knodes);
+    rc = mlclf_train_yaml_mapping(ctx, node, "gates", mlclf_cf_gates_keys, vals,
+                                  knodes);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
     if (vals[0]) {
-        rc = mlclf_cf_range(ctx, vals[0], "gates.min_accuracy", 0, 1, 0, 0,
-                            &cf->min_accuracy);
+        rc = mlclf_train_yaml_range(ctx, vals[0], "gates.min_accuracy", 0, 1,
+                                    0, 0, &cf->min_accuracy);
         if (rc != MLCLF_OK) {
             return rc;
         }
     }
 
     if (vals[1]) {
-        rc = mlclf_cf_range(ctx, vals[1], "gates.min_macro_f1", 0, 1, 0, 0,
-                            &cf->min_macro_f1);
+        rc = mlclf_train_yaml_range(ctx, vals[1], "gates.min_macro_f1", 0, 1,
+                                    0, 0, &cf->min_macro_f1);
         if (rc != MLCLF_OK) {
             return rc;
         }
@@ -1019,7 +570,7 @@ mlclf_cf_gates(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
 
 static int
-mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
+mlclf_cf_root(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *root)
 {
     int           rc;
@@ -1028,49 +579,54 @@ mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t  *vals[10], *knodes[10];
 
     if (root->type != YAML_MAPPING_NODE) {
-        return mlclf_cf_expected(ctx, root, "configuration", "a mapping");
+        return mlclf_train_yaml_expected(ctx, root, "configuration",
+                                         "a mapping");
     }
 
-    rc = mlclf_cf_mapping(ctx, root, "", mlclf_cf_root_keys, vals, knodes);
+    rc = mlclf_train_yaml_mapping(ctx, root, "", mlclf_cf_root_keys, vals,
+                                  knodes);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
     if (vals[1] == NULL) {
-        return mlclf_cf_error(ctx, root, "missing required key \"data\"");
+        return mlclf_train_yaml_error(ctx, root,
+                                      "missing required key \"data\"");
     }
 
     if (vals[2] == NULL) {
-        return mlclf_cf_error(ctx, root, "missing required key \"label\"");
+        return mlclf_train_yaml_error(ctx, root,
+                                      "missing required key \"label\"");
     }
 
     if (vals[3] == NULL) {
-        return mlclf_cf_error(ctx, root,
-                              "missing required key \"features\"");
+        return mlclf_train_yaml_error(ctx, root,
+                                      "missing required key \"features\"");
     }
 
     if (vals[7] == NULL) {
-        return mlclf_cf_error(ctx, root, "missing required key \"model\"");
+        return mlclf_train_yaml_error(ctx, root,
+                                      "missing required key \"model\"");
     }
 
     if (vals[0]) {
-        rc = mlclf_cf_string(ctx, vals[0], "name", &cf->name);
+        rc = mlclf_train_yaml_string(ctx, vals[0], "name", &cf->name);
         if (rc != MLCLF_OK) {
             return rc;
         }
 
         if (mlclf_model_name_check(cf->name, strlen(cf->name)) != MLCLF_OK) {
-            return mlclf_cf_expected(ctx, vals[0], "name",
-                                     "[a-z0-9_-]{1,64}");
+            return mlclf_train_yaml_expected(ctx, vals[0], "name",
+                                             "[a-z0-9_-]{1,64}");
         }
     }
 
-    rc = mlclf_cf_string(ctx, vals[1], "data", &cf->data);
+    rc = mlclf_train_yaml_string(ctx, vals[1], "data", &cf->data);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
-    rc = mlclf_cf_string(ctx, vals[2], "label", &cf->label);
+    rc = mlclf_train_yaml_string(ctx, vals[2], "label", &cf->label);
     if (rc != MLCLF_OK) {
         return rc;
     }
@@ -1082,8 +638,9 @@ mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
 
     for (i = 0; i < cf->n_features; i++) {
         if (strcmp(cf->features[i].name, cf->label) == 0) {
-            return mlclf_cf_error(ctx, vals[2], "label: \"%s\" is also "
-                                  "listed as features[%zu]", cf->label, i);
+            return mlclf_train_yaml_error(ctx, vals[2], "label: \"%s\" is also "
+                                          "listed as features[%zu]", cf->label,
+                                          i);
         }
     }
 
@@ -1095,7 +652,8 @@ mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
     }
 
     if (vals[5]) {
-        s = vals[5]->type == YAML_SCALAR_NODE ? mlclf_cf_text(vals[5]) : "";
+        s = vals[5]->type == YAML_SCALAR_NODE ? mlclf_train_yaml_text(vals[5])
+                                              : "";
 
         if (strcmp(s, "fail") == 0) {
             cf->missing = MLCLF_TRAIN_MISSING_FAIL;
@@ -1107,8 +665,8 @@ mlclf_cf_root(mlclf_cf_ctx_t *ctx, mlclf_train_config_t *cf,
             cf->missing = MLCLF_TRAIN_MISSING_IMPUTE;
 
         } else {
-            return mlclf_cf_expected(ctx, vals[5], "missing",
-                                     "fail, drop or impute");
+            return mlclf_train_yaml_expected(ctx, vals[5], "missing",
+                                             "fail, drop or impute");
         }
     }
 
@@ -1170,85 +728,13 @@ mlclf_cf_default_name(mlclf_train_config_t *cf, mlclf_err_t *err)
 }
 
 
-/*
- * libyaml takes time quadratic in the nesting depth (its scanner keeps
- * a possible key per open flow level and looks at all of them for every
- * token): 100,000 nested "[" took half a minute.  No configuration
- * needs more than three levels, so this first pass over the events stops
- * at the first list or mapping deeper than MLCLF_CF_MAX_DEPTH, before
- * the depth gets costly, and the whole load stays linear in the file
- * size.  A syntax error is left to the loader, which finds the same one.
- */
-static int
-mlclf_cf_depth(const char *path, const char *buf, size_t len,
-    mlclf_err_t *err)
-{
-    int            rc;
-    size_t         depth;
-    yaml_event_t   ev;
-    yaml_parser_t  parser;
-
-    if (!yaml_parser_initialize(&parser)) {
-        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-    }
-
-    yaml_parser_set_input_string(&parser, (const unsigned char *) buf, len);
-
-    rc = MLCLF_OK;
-    depth = 0;
-
-    for ( ;; ) {
-        if (!yaml_parser_parse(&parser, &ev)) {
-            if (parser.error == YAML_MEMORY_ERROR) {
-                rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-            }
-
-            break;
-        }
-
-        if (ev.type == YAML_SEQUENCE_START_EVENT
-            || ev.type == YAML_MAPPING_START_EVENT)
-        {
-            if (++depth > MLCLF_CF_MAX_DEPTH) {
-                rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: lists "
-                                   "and mappings nested more than %d deep",
-                                   path, (size_t) ev.start_mark.line + 1,
-                                   (size_t) ev.start_mark.column + 1,
-                                   MLCLF_CF_MAX_DEPTH);
-                yaml_event_delete(&ev);
-                break;
-            }
-
-        } else if (ev.type == YAML_SEQUENCE_END_EVENT
-                   || ev.type == YAML_MAPPING_END_EVENT)
-        {
-            depth--;
-
-        } else if (ev.type == YAML_STREAM_END_EVENT) {
-            yaml_event_delete(&ev);
-            break;
-        }
-
-        yaml_event_delete(&ev);
-    }
-
-    yaml_parser_delete(&parser);
-
-    return rc;
-}
-
-
 int
 mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     mlclf_err_t *err)
 {
-    int              rc, have_doc;
-    char            *buf;
-    size_t           len;
-    yaml_node_t     *root;
-    yaml_parser_t    parser;
-    mlclf_cf_ctx_t   ctx;
-    yaml_document_t  doc, extra;
+    int                      rc;
+    yaml_document_t          doc;
+    mlclf_train_yaml_t   ctx;
 
     memset(cf, 0, sizeof(*cf));
 
@@ -1266,111 +752,28 @@ mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     cf->n_bins = 256;
     cf->n_threads = 0;
 
-    buf = NULL;
-    len = 0;
-
     cf->path = strdup(path);
     if (cf->path == NULL) {
         return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
 
-    rc = mlclf_file_read(path, MLCLF_CF_MAX_FILE, &buf, &len, err);
+    rc = mlclf_train_yaml_load(path, MLCLF_CF_MAX_FILE, &doc, err);
     if (rc != MLCLF_OK) {
         mlclf_train_config_free(cf);
         return rc;
     }
-
-    rc = mlclf_cf_depth(path, buf, len, err);
-    if (rc != MLCLF_OK) {
-        free(buf);
-        mlclf_train_config_free(cf);
-        return rc;
-    }
-
-    if (!yaml_parser_initialize(&parser)) {
-        free(buf);
-        mlclf_train_config_free(cf);
-        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-    }
-
-    yaml_parser_set_input_string(&parser, (const unsigned char *) buf, len);
-
-    have_doc = 0;
-
-    if (!yaml_parser_load(&parser, &doc)) {
-        goto syntax;
-    }
-
-    have_doc = 1;
-    root = yaml_document_get_root_node(&doc);
-
-    if (root == NULL) {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1: the file holds no "
-                           "configuration", path);
-        goto done;
-    }
-
-    /* a second document is an error, not silently ignored */
-
-    if (!yaml_parser_load(&parser, &extra)) {
-        goto syntax;
-    }
-
-    if (yaml_document_get_root_node(&extra) != NULL) {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: more than one "
-                           "YAML document", path,
-                           (size_t) extra.start_mark.line + 1,
-                           (size_t) extra.start_mark.column + 1);
-        yaml_document_delete(&extra);
-        goto done;
-    }
-
-    yaml_document_delete(&extra);
 
     ctx.path = path;
     ctx.doc = &doc;
     ctx.err = err;
 
-    rc = mlclf_cf_root(&ctx, cf, root);
-    if (rc != MLCLF_OK) {
-        goto done;
-    }
+    rc = mlclf_cf_root(&ctx, cf, yaml_document_get_root_node(&doc));
 
-    if (cf->name == NULL) {
+    if (rc == MLCLF_OK && cf->name == NULL) {
         rc = mlclf_cf_default_name(cf, err);
     }
 
-    goto done;
-
-syntax:
-
-    if (parser.error == YAML_MEMORY_ERROR) {
-        rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-
-    } else if (parser.context) {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: %s (%s at line "
-                           "%zu)", path,
-                           (size_t) parser.problem_mark.line + 1,
-                           (size_t) parser.problem_mark.column + 1,
-                           parser.problem ? parser.problem : "syntax error",
-                           parser.context,
-                           (size_t) parser.context_mark.line + 1);
-
-    } else {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: %s", path,
-                           (size_t) parser.problem_mark.line + 1,
-                           (size_t) parser.problem_mark.column + 1,
-                           parser.problem ? parser.problem : "syntax error");
-    }
-
-done:
-
-    if (have_doc) {
-        yaml_document_delete(&doc);
-    }
-
-    yaml_parser_delete(&parser);
-    free(buf);
+    yaml_document_delete(&doc);
 
     if (rc != MLCLF_OK) {
         mlclf_train_config_free(cf);

@@ -4,30 +4,15 @@
  *
  * The training data: one CSV file read whole, checked against the
  * configured schema, and turned into a dense row-major matrix plus class
- * indices.
- *
- * CSV dialect: the first record is the header; fields are separated by
- * commas; a field may be quoted with '"' ("" inside is one quote) and may
- * then hold commas and line breaks; records end in LF or CRLF; a UTF-8
- * byte order mark, a last record without a line break and blank lines
- * are accepted.  Columns are found by header name, other columns are
- * ignored.  An empty feature field is a missing value (handled by the
- * "missing" policy); "NA", "nan" and the like are errors.  Numbers are
- * decimal, with optional sign, fraction and exponent, and surrounding
- * blanks; they convert exactly as strtod() would.
+ * indices.  The CSV dialect is the one of mlclf_train_csv.c; records are
+ * parsed in chunks by mlclf_train_chunk.c.
  *
  * Speed: a file without any '"' is cut into one piece per core at line
- * breaks and parsed in parallel, while another thread hashes it; numbers
- * are read in place by the core's mlclf_double_parse(), whose exact fast
- * path takes the common ones; fields it cannot take whole (quoted,
- * blanks, not finite) are unquoted and trimmed first.
+ * breaks and parsed in parallel, while another thread hashes it.
  */
 
 
-#include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
@@ -39,67 +24,14 @@
 #include <mlclf_file.h>
 #include <mlclf_quote.h>
 #include <mlclf_sha256.h>
+#include <mlclf_train_chunk.h>
+#include <mlclf_train_classes.h>
+#include <mlclf_train_csv.h>
+#include <mlclf_train_labels.h>
 
 
-#define MLCLF_DL_MAX_CLASSES   1024
 #define MLCLF_DL_MAX_THREADS   16
 #define MLCLF_DL_PAR_MIN       (4 * 1024 * 1024)
-
-#define MLCLF_DL_IGNORE        -1
-#define MLCLF_DL_LABEL         -2
-
-
-/* label text -> dense id, open addressing */
-typedef struct {
-    uint32_t                 *slots;        /* 0 empty, else id + 1 */
-    size_t                    mask;
-    char                    **names;
-    size_t                   *lens;
-    size_t                    n;
-    size_t                    names_cap;
-} mlclf_dl_labels_t;
-
-
-typedef struct {
-    const mlclf_train_config_t  *cf;
-    const char                  *path;
-    const char                  *text;
-    const char                  *text_end;
-    const int32_t               *roles;     /* per header column */
-    size_t                       n_cols;
-    size_t                       label_col;
-    const mlclf_dl_labels_t     *classes;   /* configured, or NULL */
-    double                      *x;
-    uint32_t                    *y;
-    size_t                      *rec_off;
-    uint32_t                    *rec_len;
-} mlclf_dl_t;
-
-
-typedef struct {
-    const mlclf_dl_t         *dl;
-    const char               *start;
-    const char               *end;
-    size_t                    line;         /* line number of start */
-    size_t                    row0;         /* first row slot */
-    size_t                    n_nl;
-    size_t                    n_rows;
-    size_t                    n_dropped;
-    mlclf_dl_labels_t         labels;       /* seen, if not configured */
-    char                     *scratch;      /* unescaped field */
-    size_t                    scratch_size;
-    int                       rc;
-    mlclf_err_t               err;
-} mlclf_dl_chunk_t;
-
-
-/* a field: content span (inside the quotes if quoted) */
-typedef struct {
-    const char               *s;
-    const char               *e;
-    unsigned                  quoted:1;
-    unsigned                  escaped:1;
-} mlclf_dl_field_t;
 
 
 typedef struct {
@@ -112,35 +44,20 @@ typedef struct {
 
 static int mlclf_dl_read(const char *path, mlclf_train_data_t *d,
     mlclf_err_t *err);
-static uint64_t mlclf_dl_hash(const char *s, size_t len);
-static int mlclf_dl_labels_init(mlclf_dl_labels_t *t, size_t cap);
-static void mlclf_dl_labels_free(mlclf_dl_labels_t *t);
-static int32_t mlclf_dl_labels_find(const mlclf_dl_labels_t *t,
-    const char *s, size_t len);
-static int32_t mlclf_dl_labels_add(mlclf_dl_labels_t *t, const char *s,
-    size_t len);
-static void mlclf_dl_fail(mlclf_dl_chunk_t *ch, size_t line, size_t col,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int mlclf_dl_scan(const char **pp, const char *end,
-    mlclf_dl_field_t *f, size_t *line);
-static int mlclf_dl_unescape(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
-    const char **s, size_t *len);
-static int mlclf_dl_slow(const char *s, size_t len, double *out);
-static int mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
-    size_t k, size_t line, size_t col, double *out, int *missing);
-static int mlclf_dl_check(mlclf_dl_chunk_t *ch, size_t k, double v,
-    const char *s, size_t len, size_t line, size_t col);
-static size_t mlclf_dl_field_len(const mlclf_dl_field_t *f);
-static int mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
-    size_t line, size_t col, uint32_t *id);
-static void mlclf_dl_parse(mlclf_dl_chunk_t *ch);
-static void *mlclf_dl_count_thread(void *arg);
-static void *mlclf_dl_parse_thread(void *arg);
 static void *mlclf_dl_sha_thread(void *arg);
 static int mlclf_dl_header(mlclf_train_data_t *d,
     const mlclf_train_config_t *cf, const char **body, size_t *line,
     int32_t **roles, size_t *n_cols, size_t *label_col, mlclf_err_t *err);
-static int mlclf_dl_cmp_names(const void *a, const void *b);
+static int mlclf_dl_cut(const mlclf_train_chunk_ctx_t *ctx,
+    const char *body, mlclf_train_chunk_t **chunks, size_t *n,
+    mlclf_err_t *err);
+static int mlclf_dl_rows(mlclf_train_data_t *d,
+    mlclf_train_chunk_ctx_t *ctx, mlclf_train_chunk_t *ch, size_t nt,
+    size_t *line, mlclf_err_t *err);
+static void mlclf_dl_compact(mlclf_train_data_t *d,
+    const mlclf_train_chunk_t *ch, size_t nt);
+static int mlclf_dl_enough(const mlclf_train_data_t *d,
+    const mlclf_train_config_t *cf, size_t line, mlclf_err_t *err);
 
 
 /*
@@ -187,740 +104,6 @@ mlclf_dl_read(const char *path, mlclf_train_data_t *d, mlclf_err_t *err)
 }
 
 
-static uint64_t
-mlclf_dl_hash(const char *s, size_t len)
-{
-    size_t    i;
-    uint64_t  h;
-
-    h = 0xcbf29ce484222325ULL;
-
-    for (i = 0; i < len; i++) {
-        h = (h ^ (uint8_t) s[i]) * 0x100000001b3ULL;
-    }
-
-    return h ^ (h >> 29);
-}
-
-
-static int
-mlclf_dl_labels_init(mlclf_dl_labels_t *t, size_t cap)
-{
-    size_t  n;
-
-    memset(t, 0, sizeof(*t));
-
-    for (n = 16; n < cap * 2; n *= 2) { /* void */ }
-
-    t->slots = calloc(n, sizeof(uint32_t));
-    if (t->slots == NULL) {
-        return MLCLF_ENOMEM;
-    }
-
-    t->mask = n - 1;
-
-    return MLCLF_OK;
-}
-
-
-static void
-mlclf_dl_labels_free(mlclf_dl_labels_t *t)
-{
-    size_t  i;
-
-    if (t->names) {
-        for (i = 0; i < t->n; i++) {
-            free(t->names[i]);
-        }
-    }
-
-    free(t->names);
-    free(t->lens);
-    free(t->slots);
-    memset(t, 0, sizeof(*t));
-}
-
-
-static int32_t
-mlclf_dl_labels_find(const mlclf_dl_labels_t *t, const char *s, size_t len)
-{
-    size_t    i;
-    uint32_t  v;
-
-    i = (size_t) mlclf_dl_hash(s, len) & t->mask;
-
-    while ((v = t->slots[i]) != 0) {
-        if (t->lens[v - 1] == len && memcmp(t->names[v - 1], s, len) == 0) {
-            return (int32_t) (v - 1);
-        }
-
-        i = (i + 1) & t->mask;
-    }
-
-    return -1;
-}
-
-
-/* returns the new id, or -1 out of memory; the table must not be full */
-static int32_t
-mlclf_dl_labels_add(mlclf_dl_labels_t *t, const char *s, size_t len)
-{
-    char     **names;
-    size_t     i, cap, *lens;
-    uint32_t   v, *slots;
-
-    if ((t->n + 1) * 2 > t->mask + 1) {
-        cap = (t->mask + 1) * 2;
-        slots = calloc(cap, sizeof(uint32_t));
-        if (slots == NULL) {
-            return -1;
-        }
-
-        for (v = 0; v < t->n; v++) {
-            i = (size_t) mlclf_dl_hash(t->names[v], t->lens[v]) & (cap - 1);
-            while (slots[i] != 0) {
-                i = (i + 1) & (cap - 1);
-            }
-
-            slots[i] = v + 1;
-        }
-
-        free(t->slots);
-        t->slots = slots;
-        t->mask = cap - 1;
-    }
-
-    if (t->n == t->names_cap) {
-        cap = t->names_cap ? t->names_cap * 2 : 16;
-
-        names = realloc(t->names, cap * sizeof(char *));
-        if (names == NULL) {
-            return -1;
-        }
-
-        t->names = names;
-
-        lens = realloc(t->lens, cap * sizeof(size_t));
-        if (lens == NULL) {
-            return -1;
-        }
-
-        t->lens = lens;
-        t->names_cap = cap;
-    }
-
-    t->names[t->n] = strndup(s, len);
-    if (t->names[t->n] == NULL) {
-        return -1;
-    }
-
-    t->lens[t->n] = len;
-
-    i = (size_t) mlclf_dl_hash(s, len) & t->mask;
-    while (t->slots[i] != 0) {
-        i = (i + 1) & t->mask;
-    }
-
-    t->slots[i] = (uint32_t) ++t->n;
-
-    return (int32_t) (t->n - 1);
-}
-
-
-static void
-mlclf_dl_fail(mlclf_dl_chunk_t *ch, size_t line, size_t col,
-    const char *fmt, ...)
-{
-    char     msg[MLCLF_ERR_MSG_LEN];
-    va_list  ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-
-    ch->rc = mlclf_err_set(&ch->err, MLCLF_EINVAL, "%s:%zu:%zu: %s",
-                           ch->dl->path, line, col + 1, msg);
-}
-
-
-/*
- * Scans the field at *pp.  On return *pp is at the delimiter: ',', '\n',
- * the '\n' of a CRLF, or end.  Returns 0, or 1 for an unterminated quote,
- * 2 for text after a closing quote.
- */
-static int
-mlclf_dl_scan(const char **pp, const char *end, mlclf_dl_field_t *f,
-    size_t *line)
-{
-    const char  *p, *q;
-
-    p = *pp;
-    f->quoted = 0;
-    f->escaped = 0;
-
-    if (p < end && *p == '"') {
-        f->quoted = 1;
-        f->s = ++p;
-
-        for ( ;; ) {
-            q = memchr(p, '"', (size_t) (end - p));
-
-            while (p < (q ? q : end)) {
-                p = memchr(p, '\n', (size_t) ((q ? q : end) - p));
-                if (p == NULL) {
-                    break;
-                }
-
-                (*line)++;
-                p++;
-            }
-
-            if (q == NULL) {
-                return 1;
-            }
-
-            if (q + 1 < end && q[1] == '"') {
-                f->escaped = 1;
-                p = q + 2;
-                continue;
-            }
-
-            f->e = q;
-            p = q + 1;
-            break;
-        }
-
-        if (p < end && *p == '\r' && (p + 1 == end || p[1] == '\n')) {
-            p++;
-        }
-
-        *pp = p;
-
-        if (p < end && *p != ',' && *p != '\n') {
-            return 2;
-        }
-
-        return 0;
-    }
-
-    f->s = p;
-
-    while (p < end && *p != ',' && *p != '\n') {
-        p++;
-    }
-
-    f->e = p;
-
-    if (p > f->s && p[-1] == '\r' && (p == end || *p == '\n')) {
-        f->e--;
-    }
-
-    *pp = p;
-
-    return 0;
-}
-
-
-/* the field's content without "" escapes, in ch->scratch if needed */
-static int
-mlclf_dl_unescape(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f,
-    const char **s, size_t *len)
-{
-    char        *b;
-    size_t       n, size;
-    const char  *p;
-
-    if (!f->escaped) {
-        *s = f->s;
-        *len = (size_t) (f->e - f->s);
-        return MLCLF_OK;
-    }
-
-    size = (size_t) (f->e - f->s);
-
-    if (size > ch->scratch_size) {
-        b = realloc(ch->scratch, size);
-        if (b == NULL) {
-            return MLCLF_ENOMEM;
-        }
-
-        ch->scratch = b;
-        ch->scratch_size = size;
-    }
-
-    n = 0;
-
-    for (p = f->s; p < f->e; p++) {
-        ch->scratch[n++] = *p;
-        if (*p == '"') {
-            p++;
-        }
-    }
-
-    *s = ch->scratch;
-    *len = n;
-
-    return MLCLF_OK;
-}
-
-
-/*
- * Any decimal number (already trimmed): 0 ok, 1 not a number, 2 NaN or
- * infinity text, 3 out of the range of a double.
- */
-static int
-mlclf_dl_slow(const char *s, size_t len, double *out)
-{
-    double       v;
-    size_t       i;
-    const char  *p, *t;
-
-    p = s;
-    t = s + len;
-
-    if (p < t && (*p == '+' || *p == '-')) {
-        p++;
-    }
-
-    if ((size_t) (t - p) >= 3
-        && (strncasecmp(p, "nan", 3) == 0 || strncasecmp(p, "inf", 3) == 0))
-    {
-        i = (size_t) (t - p);
-        if (i == 3 || (i == 8 && strncasecmp(p, "infinity", 8) == 0)) {
-            return 2;
-        }
-    }
-
-    if (mlclf_double_parse(s, t, MLCLF_DOUBLE_DECIMAL, &v) != t
-        || isnan(v))
-    {
-        return 1;
-    }
-
-    if (!isfinite(v)) {
-        return 3;
-    }
-
-    *out = v;
-
-    return 0;
-}
-
-
-static int
-mlclf_dl_check(mlclf_dl_chunk_t *ch, size_t k, double v, const char *s,
-    size_t len, size_t line, size_t col)
-{
-    char                          show[MLCLF_QUOTE_LEN];
-    const mlclf_train_feature_t  *f;
-
-    f = &ch->dl->cf->features[k];
-
-    if (f->has_min && v < f->min) {
-        mlclf_dl_fail(ch, line, col, "%s: %s is below min %g", f->name,
-                      mlclf_quote(s, len, show), f->min);
-        return MLCLF_EINVAL;
-    }
-
-    if (f->has_max && v > f->max) {
-        mlclf_dl_fail(ch, line, col, "%s: %s is above max %g", f->name,
-                      mlclf_quote(s, len, show), f->max);
-        return MLCLF_EINVAL;
-    }
-
-    if (f->integer && v != floor(v)) {
-        mlclf_dl_fail(ch, line, col, "%s: %s is not an integer", f->name,
-                      mlclf_quote(s, len, show));
-        return MLCLF_EINVAL;
-    }
-
-    return MLCLF_OK;
-}
-
-
-/* a feature field that did not take the fast path */
-static int
-mlclf_dl_value(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t k,
-    size_t line, size_t col, double *out, int *missing)
-{
-    int          rc;
-    char         show[MLCLF_QUOTE_LEN];
-    size_t       len;
-    const char  *s, *name;
-
-    name = ch->dl->cf->features[k].name;
-
-    if (mlclf_dl_unescape(ch, f, &s, &len) != MLCLF_OK) {
-        mlclf_dl_fail(ch, line, col, "out of memory");
-        return MLCLF_ENOMEM;
-    }
-
-    while (len && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
-        len--;
-    }
-
-    if (len == 0) {
-        if (ch->dl->cf->missing == MLCLF_TRAIN_MISSING_FAIL) {
-            mlclf_dl_fail(ch, line, col, "%s: missing value (missing: "
-                          "fail)", name);
-            return MLCLF_EINVAL;
-        }
-
-        *missing = 1;
-        *out = NAN;
-        return MLCLF_OK;
-    }
-
-    rc = mlclf_dl_slow(s, len, out);
-
-    switch (rc) {
-
-    case 0:
-        return mlclf_dl_check(ch, k, *out, s, len, line, col);
-
-    case 2:
-        mlclf_dl_fail(ch, line, col, "%s: %s is not a finite number", name,
-                      mlclf_quote(s, len, show));
-        break;
-
-    case 3:
-        mlclf_dl_fail(ch, line, col, "%s: %s is out of the range of a "
-                      "double", name,
-                      mlclf_quote(s, len, show));
-        break;
-
-    default:
-        mlclf_dl_fail(ch, line, col, "%s: %s is not a number", name,
-                      mlclf_quote(s, len, show));
-    }
-
-    return MLCLF_EINVAL;
-}
-
-
-/* a field's length without its "" escapes, counted in place */
-static size_t
-mlclf_dl_field_len(const mlclf_dl_field_t *f)
-{
-    size_t       n;
-    const char  *p;
-
-    n = (size_t) (f->e - f->s);
-
-    if (!f->escaped) {
-        return n;
-    }
-
-    /* inside a quoted field every '"' is the first of a pair */
-    for (p = f->s; p < f->e; p += 2) {
-        p = memchr(p, '"', (size_t) (f->e - p));
-        if (p == NULL) {
-            break;
-        }
-
-        n--;
-    }
-
-    return n;
-}
-
-
-/*
- * A label becomes a class label of the model: one the format cannot
- * hold fails here, where it is, and one too long fails on its length
- * alone, before anything is copied (a 100 MB field costs no more than
- * its scan).
- */
-static int
-mlclf_dl_label(mlclf_dl_chunk_t *ch, mlclf_dl_field_t *f, size_t line,
-    size_t col, uint32_t *id)
-{
-    char         show[MLCLF_QUOTE_LEN];
-    size_t       len;
-    int32_t      i;
-    const char  *s, *name;
-    mlclf_err_t  why;
-
-    name = ch->dl->cf->label;
-    len = mlclf_dl_field_len(f);
-
-    if (len == 0) {
-        mlclf_dl_fail(ch, line, col, "%s: empty label", name);
-        return MLCLF_EINVAL;
-    }
-
-    if (mlclf_name_check(NULL, len, &why) != MLCLF_OK) {
-        mlclf_dl_fail(ch, line, col, "%s: %s cannot be a class label: %s",
-                      name,
-                      mlclf_quote(f->s, (size_t) (f->e - f->s), show),
-                      why.msg);
-        return MLCLF_EINVAL;
-    }
-
-    if (mlclf_dl_unescape(ch, f, &s, &len) != MLCLF_OK) {
-        mlclf_dl_fail(ch, line, col, "out of memory");
-        return MLCLF_ENOMEM;
-    }
-
-    if (ch->dl->classes) {
-        i = mlclf_dl_labels_find(ch->dl->classes, s, len);
-
-        if (i < 0) {
-            mlclf_dl_fail(ch, line, col, "%s: %s is not one of the "
-                          "configured classes", name,
-                          mlclf_quote(s, len, show));
-            return MLCLF_EINVAL;
-        }
-
-        *id = (uint32_t) i;
-        return MLCLF_OK;
-    }
-
-    i = mlclf_dl_labels_find(&ch->labels, s, len);
-
-    if (i < 0) {
-        if (mlclf_name_check(s, len, &why) != MLCLF_OK) {
-            mlclf_dl_fail(ch, line, col, "%s: %s cannot be a class label: "
-                          "%s", name, mlclf_quote(s, len, show),
-                          why.msg);
-            return MLCLF_EINVAL;
-        }
-
-        if (ch->labels.n >= MLCLF_DL_MAX_CLASSES) {
-            mlclf_dl_fail(ch, line, col, "%s: more than %d distinct labels",
-                          name, MLCLF_DL_MAX_CLASSES);
-            return MLCLF_EINVAL;
-        }
-
-        i = mlclf_dl_labels_add(&ch->labels, s, len);
-        if (i < 0) {
-            mlclf_dl_fail(ch, line, col, "out of memory");
-            return MLCLF_ENOMEM;
-        }
-    }
-
-    *id = (uint32_t) i;
-
-    return MLCLF_OK;
-}
-
-
-static void
-mlclf_dl_parse(mlclf_dl_chunk_t *ch)
-{
-    int                 missing, rc;
-    double             *xr, v;
-    size_t              line, rec_line, row, col, n_cols, got, nf, fline;
-    int32_t             role;
-    uint32_t            id;
-    const char         *p, *end, *rec, *rec_end, *s;
-    const int32_t      *roles;
-    const mlclf_dl_t   *dl;
-    mlclf_dl_field_t    f;
-
-    dl = ch->dl;
-    p = ch->start;
-    end = ch->end;
-    line = ch->line;
-    row = ch->row0;
-    roles = dl->roles;
-    n_cols = dl->n_cols;
-    nf = dl->cf->n_features;
-    id = 0;
-
-    while (p < end) {
-
-        /* blank lines are skipped */
-
-        if (*p == '\n') {
-            p++;
-            line++;
-            continue;
-        }
-
-        if (*p == '\r' && (p + 1 == end || p[1] == '\n')) {
-            p += (p + 1 == end) ? 1 : 2;
-            line++;
-            continue;
-        }
-
-        rec = p;
-        rec_line = line;
-        xr = dl->x + row * nf;
-        missing = 0;
-
-        for (col = 0; /* void */; col++) {
-
-            if (col == n_cols) {
-                /* count the extra fields for the message */
-                got = col;
-
-                for ( ;; ) {
-                    got++;
-
-                    if (mlclf_dl_scan(&p, end, &f, &line) != 0
-                        || p >= end || *p != ',')
-                    {
-                        break;
-                    }
-
-                    p++;
-                }
-
-                mlclf_dl_fail(ch, rec_line, n_cols, "expected %zu fields, "
-                              "got %zu", n_cols, got);
-                return;
-            }
-
-            role = roles[col];
-
-            if (role >= 0
-                && (s = mlclf_double_parse(p, end, MLCLF_DOUBLE_DECIMAL, &v))
-                   != NULL
-                && isfinite(v)
-                && (s == end || *s == ',' || *s == '\n'
-                    || (*s == '\r' && (s + 1 == end || s[1] == '\n'))))
-            {
-                if (*s == '\r') {
-                    s++;
-                }
-
-                xr[role] = v;
-
-                if (dl->cf->features[role].has_min
-                    || dl->cf->features[role].has_max
-                    || dl->cf->features[role].integer)
-                {
-                    if (mlclf_dl_check(ch, (size_t) role, v, p,
-                                       (size_t) (s - p)
-                                       - (s[-1] == '\r'),
-                                       line, col)
-                        != MLCLF_OK)
-                    {
-                        return;
-                    }
-                }
-
-                p = s;
-
-            } else {
-                fline = line;
-                rc = mlclf_dl_scan(&p, end, &f, &line);
-
-                if (rc == 1) {
-                    mlclf_dl_fail(ch, fline, col, "unterminated quoted "
-                                  "field");
-                    return;
-                }
-
-                if (rc == 2) {
-                    mlclf_dl_fail(ch, line, col, "unexpected character "
-                                  "after the closing quote");
-                    return;
-                }
-
-                if (role >= 0) {
-                    if (mlclf_dl_value(ch, &f, (size_t) role, fline, col,
-                                       &xr[role], &missing)
-                        != MLCLF_OK)
-                    {
-                        return;
-                    }
-
-                } else if (role == MLCLF_DL_LABEL) {
-                    if (mlclf_dl_label(ch, &f, fline, col, &id) != MLCLF_OK)
-                    {
-                        return;
-                    }
-                }
-            }
-
-            if (p < end && *p == ',') {
-                p++;
-                continue;
-            }
-
-            break;
-        }
-
-        if (col + 1 < n_cols) {
-            mlclf_dl_fail(ch, rec_line, col + 1, "expected %zu fields, got "
-                          "%zu", n_cols, col + 1);
-            return;
-        }
-
-        rec_end = p;
-        if (rec_end > rec && rec_end[-1] == '\r') {
-            rec_end--;
-        }
-
-        if (p < end) {
-            p++;        /* '\n' */
-        }
-
-        line++;
-
-        if (missing && dl->cf->missing == MLCLF_TRAIN_MISSING_DROP) {
-            ch->n_dropped++;
-            continue;
-        }
-
-        if ((size_t) (rec_end - rec) > UINT32_MAX) {
-            mlclf_dl_fail(ch, rec_line, 0, "record longer than 4 GiB");
-            return;
-        }
-
-        dl->y[row] = id;
-        dl->rec_off[row] = (size_t) (rec - dl->text);
-        dl->rec_len[row] = (uint32_t) (rec_end - rec);
-        row++;
-    }
-
-    ch->n_rows = row - ch->row0;
-}
-
-
-static void *
-mlclf_dl_count_thread(void *arg)
-{
-    mlclf_dl_chunk_t  *ch = arg;
-
-    size_t       n;
-    const char  *p;
-
-    n = 0;
-    p = ch->start;
-
-    while (p < ch->end) {
-        p = memchr(p, '\n', (size_t) (ch->end - p));
-        if (p == NULL) {
-            break;
-        }
-
-        n++;
-        p++;
-    }
-
-    ch->n_nl = n;
-
-    return NULL;
-}
-
-
-static void *
-mlclf_dl_parse_thread(void *arg)
-{
-    mlclf_dl_parse(arg);
-
-    return NULL;
-}
-
-
 static void *
 mlclf_dl_sha_thread(void *arg)
 {
@@ -941,13 +124,12 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     const char **body, size_t *line, int32_t **roles, size_t *n_cols,
     size_t *label_col, mlclf_err_t *err)
 {
-    int                rc;
-    char               show[MLCLF_QUOTE_LEN];
-    size_t             n, cap, k, col, len, *where;
-    int32_t           *r, *nr;
-    const char        *p, *end, *s, *name;
-    mlclf_dl_chunk_t   tmp;
-    mlclf_dl_field_t   f;
+    int                       rc;
+    char                      show[MLCLF_QUOTE_LEN], *scratch;
+    size_t                    n, cap, k, col, len, size, *where;
+    int32_t                  *r, *nr;
+    const char               *p, *end, *s, *name;
+    mlclf_train_csv_field_t   f;
 
     p = d->text;
     end = d->text + d->text_len;
@@ -970,7 +152,8 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
         where[k] = SIZE_MAX;
     }
 
-    memset(&tmp, 0, sizeof(tmp));
+    scratch = NULL;
+    size = 0;
     d->header = p;
     r = NULL;
     n = 0;
@@ -978,7 +161,7 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     rc = MLCLF_OK;
 
     for (col = 0; /* void */; col++) {
-        if (mlclf_dl_scan(&p, end, &f, line) != 0) {
+        if (mlclf_train_csv_scan(&p, end, &f, line) != 0) {
             rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:1:%zu: bad quoting in "
                                "the header", cf->data, col + 1);
             goto done;
@@ -995,12 +178,14 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
             r = nr;
         }
 
-        if (mlclf_dl_unescape(&tmp, &f, &s, &len) != MLCLF_OK) {
+        if (mlclf_train_csv_unescape(&f, &scratch, &size, &s, &len)
+            != MLCLF_OK)
+        {
             rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
             goto done;
         }
 
-        r[n] = MLCLF_DL_IGNORE;
+        r[n] = MLCLF_TRAIN_CHUNK_IGNORE;
 
         for (k = 0; k <= cf->n_features; k++) {
             name = k < cf->n_features ? cf->features[k].name : cf->label;
@@ -1016,7 +201,8 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
                 }
 
                 where[k] = col;
-                r[n] = k < cf->n_features ? (int32_t) k : MLCLF_DL_LABEL;
+                r[n] = k < cf->n_features ? (int32_t) k
+                                          : MLCLF_TRAIN_CHUNK_LABEL;
                 break;
             }
         }
@@ -1060,7 +246,7 @@ mlclf_dl_header(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
 done:
 
     free(where);
-    free(tmp.scratch);
+    free(scratch);
 
     if (rc != MLCLF_OK) {
         free(r);
@@ -1074,97 +260,17 @@ done:
 }
 
 
+
+/* pieces: one per core if no field can hold a line break */
 static int
-mlclf_dl_cmp_names(const void *a, const void *b)
+mlclf_dl_cut(const mlclf_train_chunk_ctx_t *ctx, const char *body,
+    mlclf_train_chunk_t **chunks, size_t *n, mlclf_err_t *err)
 {
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
+    size_t                c, nt;
+    const char           *end, *q;
+    mlclf_train_chunk_t  *ch;
 
-
-int
-mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
-    mlclf_err_t *err)
-{
-    int                  rc, sha_started, i;
-    char               **names, **hit;
-    size_t               line, n_cols, label_col, nt, c, total, n, dst, k;
-    size_t               rows, seen, nf;
-    int32_t             *roles, *map;
-    uint8_t             *present;
-    char                 show[MLCLF_QUOTE_LEN];
-    pthread_t            sha_tid;
-    const char          *body, *end, *q;
-    mlclf_dl_t           dl;
-    mlclf_dl_sha_t       sh;
-    mlclf_dl_chunk_t    *ch;
-    mlclf_dl_labels_t    classes;
-
-    memset(d, 0, sizeof(*d));
-    memset(&classes, 0, sizeof(classes));
-
-    roles = NULL;
-    ch = NULL;
-    nt = 0;
-    map = NULL;
-    present = NULL;
-    names = NULL;
-    sha_started = 0;
-    sh.rc = MLCLF_OK;
-    nf = cf->n_features;
-
-    if (nf == 0 || cf->data == NULL || cf->label == NULL) {
-        return mlclf_err_set(err, MLCLF_EINVAL, "no data, label or features "
-                             "configured");
-    }
-
-    rc = mlclf_dl_read(cf->data, d, err);
-    if (rc != MLCLF_OK) {
-        return rc;
-    }
-
-    d->n_features = nf;
-
-    sh.data = d->text;
-    sh.len = d->text_len;
-    sh.out = d->sha256;
-
-    if (pthread_create(&sha_tid, NULL, mlclf_dl_sha_thread, &sh) == 0) {
-        sha_started = 1;
-
-    } else {
-        sh.rc = mlclf_sha256(d->text, d->text_len, d->sha256);
-    }
-
-    line = 1;
-    body = NULL;
-    n_cols = 0;
-    label_col = 0;
-
-    rc = mlclf_dl_header(d, cf, &body, &line, &roles, &n_cols, &label_col,
-                         err);
-    if (rc != MLCLF_OK) {
-        goto failed;
-    }
-
-    if (cf->classes) {
-        if (mlclf_dl_labels_init(&classes, cf->n_classes) != MLCLF_OK) {
-            rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-            goto failed;
-        }
-
-        for (c = 0; c < cf->n_classes; c++) {
-            if (mlclf_dl_labels_add(&classes, cf->classes[c],
-                                    strlen(cf->classes[c])) < 0)
-            {
-                rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-                goto failed;
-            }
-        }
-    }
-
-    /* pieces: one per core if no field can hold a line break */
-
-    end = d->text + d->text_len;
+    end = ctx->text_end;
     nt = 1;
 
     if ((size_t) (end - body) >= MLCLF_DL_PAR_MIN
@@ -1176,26 +282,15 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
         }
     }
 
-    ch = calloc(nt, sizeof(mlclf_dl_chunk_t));
+    ch = calloc(nt, sizeof(mlclf_train_chunk_t));
     if (ch == NULL) {
-        rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-        goto failed;
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
-
-    memset(&dl, 0, sizeof(dl));
-    dl.cf = cf;
-    dl.path = cf->data;
-    dl.text = d->text;
-    dl.text_end = end;
-    dl.roles = roles;
-    dl.n_cols = n_cols;
-    dl.label_col = label_col;
-    dl.classes = cf->classes ? &classes : NULL;
 
     q = body;
 
     for (c = 0; c < nt; c++) {
-        ch[c].dl = &dl;
+        ch[c].ctx = ctx;
         ch[c].start = q;
 
         if (c == nt - 1) {
@@ -1214,24 +309,43 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
         ch[c].end = q;
     }
 
-    mlclf_fanout(mlclf_dl_count_thread, ch, sizeof(mlclf_dl_chunk_t), nt);
+    *chunks = ch;
+    *n = nt;
+
+    return MLCLF_OK;
+}
+
+
+/*
+ * Counts the records of each chunk, gives each its first line and row,
+ * and allocates the rows of them all; *line ends at the last line.
+ */
+static int
+mlclf_dl_rows(mlclf_train_data_t *d, mlclf_train_chunk_ctx_t *ctx,
+    mlclf_train_chunk_t *ch, size_t nt, size_t *line, mlclf_err_t *err)
+{
+    size_t  c, total, nf;
+
+    nf = ctx->cf->n_features;
+
+    mlclf_fanout(mlclf_train_chunk_count, ch, sizeof(mlclf_train_chunk_t),
+                 nt);
 
     total = 0;
 
     for (c = 0; c < nt; c++) {
-        ch[c].line = line;
+        ch[c].line = *line;
         ch[c].row0 = total;
-        line += ch[c].n_nl;
+        *line += ch[c].n_nl;
 
         /* records end in '\n', but the last may have none */
         total += ch[c].n_nl
                  + (ch[c].end > ch[c].start && ch[c].end[-1] != '\n');
 
-        if (cf->classes == NULL
-            && mlclf_dl_labels_init(&ch[c].labels, 16) != MLCLF_OK)
+        if (ctx->cf->classes == NULL
+            && mlclf_train_labels_init(&ch[c].labels, 16) != MLCLF_OK)
         {
-            rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-            goto failed;
+            return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
         }
     }
 
@@ -1239,147 +353,38 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
         total = 1;      /* no rows: still valid pointers */
     }
 
-    dl.x = malloc(total * nf * sizeof(double));
-    dl.y = malloc(total * sizeof(uint32_t));
-    dl.rec_off = malloc(total * sizeof(size_t));
-    dl.rec_len = malloc(total * sizeof(uint32_t));
+    ctx->x = malloc(total * nf * sizeof(double));
+    ctx->y = malloc(total * sizeof(uint32_t));
+    ctx->rec_off = malloc(total * sizeof(size_t));
+    ctx->rec_len = malloc(total * sizeof(uint32_t));
 
-    d->x = dl.x;
-    d->y = dl.y;
-    d->rec_off = dl.rec_off;
-    d->rec_len = dl.rec_len;
+    d->x = ctx->x;
+    d->y = ctx->y;
+    d->rec_off = ctx->rec_off;
+    d->rec_len = ctx->rec_len;
 
-    if (dl.x == NULL || dl.y == NULL || dl.rec_off == NULL
-        || dl.rec_len == NULL)
+    if (ctx->x == NULL || ctx->y == NULL || ctx->rec_off == NULL
+        || ctx->rec_len == NULL)
     {
-        rc = mlclf_err_set(err, MLCLF_ENOMEM, "%s: out of memory for %zu "
-                           "rows", cf->data, total);
-        goto failed;
+        return mlclf_err_set(err, MLCLF_ENOMEM, "%s: out of memory for %zu "
+                             "rows", ctx->cf->data, total);
     }
 
-    mlclf_fanout(mlclf_dl_parse_thread, ch, sizeof(mlclf_dl_chunk_t), nt);
+    return MLCLF_OK;
+}
 
-    for (c = 0; c < nt; c++) {
-        if (ch[c].rc != MLCLF_OK) {
-            rc = ch[c].rc;
-            if (err) {
-                *err = ch[c].err;
-            }
+/* closes the gaps between the chunks' rows */
+static void
+mlclf_dl_compact(mlclf_train_data_t *d, const mlclf_train_chunk_t *ch,
+    size_t nt)
+{
+    size_t  c, nf, dst, rows;
 
-            goto failed;
-        }
-    }
-
-    /* class ids: configured order, or the sorted distinct labels */
-
-    if (cf->classes) {
-        d->n_classes = cf->n_classes;
-
-        names = calloc(cf->n_classes, sizeof(char *));
-        if (names == NULL) {
-            rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-            goto failed;
-        }
-
-        d->classes = names;
-
-        for (c = 0; c < cf->n_classes; c++) {
-            names[c] = strdup(cf->classes[c]);
-            if (names[c] == NULL) {
-                rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-                goto failed;
-            }
-        }
-
-    } else {
-        n = 0;
-        for (c = 0; c < nt; c++) {
-            n += ch[c].labels.n;
-        }
-
-        names = calloc(n + 1, sizeof(char *));
-        if (names == NULL) {
-            rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-            goto failed;
-        }
-
-        d->classes = names;
-        k = 0;
-
-        for (c = 0; c < nt; c++) {
-            for (i = 0; (size_t) i < ch[c].labels.n; i++) {
-                names[k++] = ch[c].labels.names[i];
-            }
-        }
-
-        qsort(names, n, sizeof(char *), mlclf_dl_cmp_names);
-
-        /* drop duplicates; the strings stay owned by the chunk tables */
-        dst = 0;
-        for (k = 0; k < n; k++) {
-            if (dst == 0 || strcmp(names[dst - 1], names[k]) != 0) {
-                names[dst++] = names[k];
-            }
-        }
-
-        n = dst;
-
-        if (n > MLCLF_DL_MAX_CLASSES) {
-            d->classes = NULL;
-            free(names);
-            names = NULL;
-            rc = mlclf_err_set(err, MLCLF_EINVAL, "%s: %s: more than %d "
-                               "distinct labels", cf->data, cf->label,
-                               MLCLF_DL_MAX_CLASSES);
-            goto failed;
-        }
-
-        for (k = 0; k < n; k++) {
-            names[k] = strdup(names[k]);
-            if (names[k] == NULL) {
-                while (k--) {
-                    free(names[k]);
-                }
-
-                d->classes = NULL;
-                free(names);
-                names = NULL;
-                rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-                goto failed;
-            }
-        }
-
-        d->n_classes = n;
-    }
-
-    /* remap chunk-local ids, close the gaps between chunks */
-
+    nf = d->n_features;
     dst = 0;
 
     for (c = 0; c < nt; c++) {
         rows = ch[c].n_rows;
-
-        if (cf->classes == NULL && rows) {
-            map = malloc(ch[c].labels.n * sizeof(int32_t));
-            if (map == NULL) {
-                rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-                goto failed;
-            }
-
-            for (k = 0; k < ch[c].labels.n; k++) {
-                hit = bsearch(&ch[c].labels.names[k], d->classes,
-                              d->n_classes, sizeof(char *),
-                              mlclf_dl_cmp_names);
-                map[k] = hit ? (int32_t) (hit - d->classes) : 0;
-            }
-
-            for (k = ch[c].row0; k < ch[c].row0 + rows; k++) {
-                d->y[k] = (uint32_t) map[d->y[k]];
-            }
-
-            free(map);
-            map = NULL;
-        }
 
         if (dst != ch[c].row0 && rows) {
             memmove(d->x + dst * nf, d->x + ch[c].row0 * nf,
@@ -1396,25 +401,32 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     }
 
     d->n_rows = dst;
+}
+
+
+/* at least one row and two classes; line is the last line */
+static int
+mlclf_dl_enough(const mlclf_train_data_t *d, const mlclf_train_config_t *cf,
+    size_t line, mlclf_err_t *err)
+{
+    char      show[MLCLF_QUOTE_LEN];
+    size_t    k, seen;
+    uint8_t  *present;
 
     if (d->n_rows == 0) {
         if (d->n_dropped) {
-            rc = mlclf_err_set(err, MLCLF_EINVAL, "%s: no rows left after "
-                               "dropping %zu with missing values", cf->data,
-                               d->n_dropped);
-
-        } else {
-            rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: no data rows",
-                               cf->data, line);
+            return mlclf_err_set(err, MLCLF_EINVAL, "%s: no rows left after "
+                                 "dropping %zu with missing values",
+                                 cf->data, d->n_dropped);
         }
 
-        goto failed;
+        return mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu: no data rows",
+                             cf->data, line);
     }
 
     present = calloc(d->n_classes, 1);
     if (present == NULL) {
-        rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-        goto failed;
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
 
     seen = 0;
@@ -1425,16 +437,130 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
         }
     }
 
+    free(present);
+
     if (seen < 2) {
-        rc = mlclf_err_set(err, MLCLF_EINVAL, "%s: %s: every row has the "
-                           "class %s, need at least 2 classes", cf->data,
-                           cf->label,
-                           mlclf_quote(d->classes[d->y[0]],
-                                       strlen(d->classes[d->y[0]]), show));
+        return mlclf_err_set(err, MLCLF_EINVAL, "%s: %s: every row has the "
+                             "class %s, need at least 2 classes", cf->data,
+                             cf->label,
+                             mlclf_quote(d->classes[d->y[0]],
+                                         strlen(d->classes[d->y[0]]),
+                                         show));
+    }
+
+    return MLCLF_OK;
+}
+
+
+int
+mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
+    mlclf_err_t *err)
+{
+    int                       rc, sha_started;
+    size_t                    line, nt, c;
+    int32_t                  *roles;
+    pthread_t                 sha_tid;
+    const char               *body;
+    mlclf_dl_sha_t            sh;
+    mlclf_train_chunk_t      *ch;
+    mlclf_train_labels_t      classes;
+    mlclf_train_chunk_ctx_t   ctx;
+
+    memset(d, 0, sizeof(*d));
+    memset(&classes, 0, sizeof(classes));
+    memset(&ctx, 0, sizeof(ctx));
+
+    roles = NULL;
+    ch = NULL;
+    nt = 0;
+    sha_started = 0;
+    sh.rc = MLCLF_OK;
+
+    if (cf->n_features == 0 || cf->data == NULL || cf->label == NULL) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "no data, label or features "
+                             "configured");
+    }
+
+    rc = mlclf_dl_read(cf->data, d, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    d->n_features = cf->n_features;
+
+    sh.data = d->text;
+    sh.len = d->text_len;
+    sh.out = d->sha256;
+
+    if (pthread_create(&sha_tid, NULL, mlclf_dl_sha_thread, &sh) == 0) {
+        sha_started = 1;
+
+    } else {
+        sh.rc = mlclf_sha256(d->text, d->text_len, d->sha256);
+    }
+
+    line = 1;
+    body = NULL;
+
+    ctx.cf = cf;
+    ctx.path = cf->data;
+    ctx.text = d->text;
+    ctx.text_end = d->text + d->text_len;
+
+    rc = mlclf_dl_header(d, cf, &body, &line, &roles, &ctx.n_cols,
+                         &ctx.label_col, err);
+    if (rc != MLCLF_OK) {
         goto failed;
     }
 
-    rc = MLCLF_OK;
+    ctx.roles = roles;
+
+    if (cf->classes) {
+        rc = mlclf_train_classes_table(&classes, cf, err);
+        if (rc != MLCLF_OK) {
+            goto failed;
+        }
+
+        ctx.classes = &classes;
+    }
+
+    rc = mlclf_dl_cut(&ctx, body, &ch, &nt, err);
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    rc = mlclf_dl_rows(d, &ctx, ch, nt, &line, err);
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    mlclf_fanout(mlclf_train_chunk_parse, ch, sizeof(mlclf_train_chunk_t),
+                 nt);
+
+    for (c = 0; c < nt; c++) {
+        if (ch[c].rc != MLCLF_OK) {
+            rc = ch[c].rc;
+            if (err) {
+                *err = ch[c].err;
+            }
+
+            goto failed;
+        }
+    }
+
+    rc = mlclf_train_classes_list(d, cf, ch, nt, err);
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    rc = mlclf_train_classes_remap(d, cf, ch, nt, err);
+    if (rc != MLCLF_OK) {
+        goto failed;
+    }
+
+    mlclf_dl_compact(d, ch, nt);
+
+    rc = mlclf_dl_enough(d, cf, line, err);
 
 failed:
 
@@ -1449,16 +575,15 @@ failed:
 
     if (ch) {
         for (c = 0; c < nt; c++) {
-            mlclf_dl_labels_free(&ch[c].labels);
+            mlclf_train_labels_free(&ch[c].labels);
             free(ch[c].scratch);
         }
 
         free(ch);
     }
 
-    mlclf_dl_labels_free(&classes);
+    mlclf_train_labels_free(&classes);
     free(roles);
-    free(present);
 
     if (rc != MLCLF_OK) {
         mlclf_train_data_free(d);
@@ -1466,6 +591,7 @@ failed:
 
     return rc;
 }
+
 
 
 void
