@@ -3,9 +3,8 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Private to the trainer: the CSV loader's label table, label text to a
- * dense id in the order of first appearance.  Callers go through these
- * functions only (never the slots), so that another string table can
- * take its place.
+ * dense id in the order of first appearance, over the core's string
+ * table.
  */
 
 
@@ -15,14 +14,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <mlclf_strtab.h>
 
 
-/* label text -> dense id, open addressing; a zeroed one may be freed */
+/* label text -> dense id; a zeroed one may be freed */
 typedef struct {
-    uint32_t                 *slots;        /* 0 empty, else id + 1 */
-    size_t                    mask;
+    mlclf_strtab_t            index;        /* names[id] -> id */
     char                    **names;
-    size_t                   *lens;
     size_t                    n;
     size_t                    names_cap;
 } mlclf_train_labels_t;
@@ -36,7 +34,8 @@ void mlclf_train_labels_free(mlclf_train_labels_t *t);
 int32_t mlclf_train_labels_find(const mlclf_train_labels_t *t,
     const char *s, size_t len);
 
-/* Adds a label not in the table: its new id, or -1 out of memory. */
+/* Adds a label not in the table: its new id; -1 out of memory or a
+ * label already there (callers find before they add). */
 int32_t mlclf_train_labels_add(mlclf_train_labels_t *t, const char *s,
     size_t len);
 
