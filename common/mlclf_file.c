@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,4 +148,16 @@ mlclf_file_read(const char *path, size_t max, char **buf, size_t *len,
     }
 
     return mlclf_file_read_fd(fd, path, (size_t) st.st_size, buf, len, err);
+}
+
+
+int
+mlclf_file_error(mlclf_err_t *err, int code, const char *path,
+    size_t line, size_t col, const char *fmt, va_list ap)
+{
+    char  msg[MLCLF_ERR_MSG_LEN];
+
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+
+    return mlclf_err_set(err, code, "%s:%zu:%zu: %s", path, line, col, msg);
 }

@@ -11,6 +11,7 @@
 #define _MLCLF_FILE_H_INCLUDED_
 
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <mlclf.h>
@@ -40,6 +41,15 @@ int mlclf_file_read_fd(int fd, const char *path, size_t size, char **buf,
  */
 int mlclf_file_read(const char *path, size_t max, char **buf, size_t *len,
     mlclf_err_t *err);
+
+
+/*
+ * The one form of a message about a place in an input file (DESIGN.md,
+ * the CLIs' errors): "<path>:<line>:<col>: <message>", line and column
+ * counted from 1.  Sets err to code and returns code.
+ */
+int mlclf_file_error(mlclf_err_t *err, int code, const char *path,
+    size_t line, size_t col, const char *fmt, va_list ap);
 
 
 #endif /* _MLCLF_FILE_H_INCLUDED_ */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <math.h>
 #include <mlclf_train.h>
+#include <mlclf_file.h>
 #include <mlclf_quote.h>
 #include <mlclf_train_chunk.h>
 #include <mlclf_train_csv.h>
@@ -44,15 +45,12 @@ static void
 mlclf_dl_fail(mlclf_train_chunk_t *ch, size_t line, size_t col,
     const char *fmt, ...)
 {
-    char     msg[MLCLF_ERR_MSG_LEN];
     va_list  ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    ch->rc = mlclf_file_error(&ch->err, MLCLF_EINVAL, ch->ctx->path, line,
+                              col + 1, fmt, ap);
     va_end(ap);
-
-    ch->rc = mlclf_err_set(&ch->err, MLCLF_EINVAL, "%s:%zu:%zu: %s",
-                           ch->ctx->path, line, col + 1, msg);
 }
 
 

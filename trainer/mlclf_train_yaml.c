@@ -30,6 +30,9 @@ static int mlclf_train_yaml_depth(const char *path, const char *buf,
     size_t len, mlclf_err_t *err);
 static int mlclf_train_yaml_syntax(const yaml_parser_t *parser,
     const char *path, mlclf_err_t *err);
+static int mlclf_train_yaml_at(mlclf_err_t *err, const char *path,
+    const yaml_mark_t *mark, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static int mlclf_train_yaml_is_null(const yaml_node_t *node);
 static const char *mlclf_train_yaml_got(const yaml_node_t *node,
     char *buf);
@@ -75,11 +78,10 @@ mlclf_train_yaml_depth(const char *path, const char *buf, size_t len,
             || ev.type == YAML_MAPPING_START_EVENT)
         {
             if (++depth > MLCLF_TRAIN_YAML_MAX_DEPTH) {
-                rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: lists "
-                                   "and mappings nested more than %d deep",
-                                   path, (size_t) ev.start_mark.line + 1,
-                                   (size_t) ev.start_mark.column + 1,
-                                   MLCLF_TRAIN_YAML_MAX_DEPTH);
+                rc = mlclf_train_yaml_at(err, path, &ev.start_mark,
+                                         "lists and mappings nested more "
+                                         "than %d deep",
+                                         MLCLF_TRAIN_YAML_MAX_DEPTH);
                 yaml_event_delete(&ev);
                 break;
             }
@@ -113,20 +115,17 @@ mlclf_train_yaml_syntax(const yaml_parser_t *parser, const char *path,
     }
 
     if (parser->context) {
-        return mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: %s (%s at "
-                             "line %zu)", path,
-                             (size_t) parser->problem_mark.line + 1,
-                             (size_t) parser->problem_mark.column + 1,
-                             parser->problem ? parser->problem
-                                             : "syntax error",
-                             parser->context,
-                             (size_t) parser->context_mark.line + 1);
+        return mlclf_train_yaml_at(err, path, &parser->problem_mark,
+                                   "%s (%s at line %zu)",
+                                   parser->problem ? parser->problem
+                                                   : "syntax error",
+                                   parser->context,
+                                   (size_t) parser->context_mark.line + 1);
     }
 
-    return mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: %s", path,
-                         (size_t) parser->problem_mark.line + 1,
-                         (size_t) parser->problem_mark.column + 1,
-                         parser->problem ? parser->problem : "syntax error");
+    return mlclf_train_yaml_at(err, path, &parser->problem_mark, "%s",
+                               parser->problem ? parser->problem
+                                               : "syntax error");
 }
 
 
@@ -177,10 +176,8 @@ mlclf_train_yaml_load(const char *path, size_t max, yaml_document_t *doc,
 
     } else {
         if (yaml_document_get_root_node(&extra) != NULL) {
-            rc = mlclf_err_set(err, MLCLF_EINVAL, "%s:%zu:%zu: more than "
-                               "one YAML document", path,
-                               (size_t) extra.start_mark.line + 1,
-                               (size_t) extra.start_mark.column + 1);
+            rc = mlclf_train_yaml_at(err, path, &extra.start_mark,
+                                     "more than one YAML document");
         }
 
         yaml_document_delete(&extra);
@@ -203,18 +200,34 @@ int
 mlclf_train_yaml_error(mlclf_train_yaml_t *ctx, const yaml_node_t *node,
     const char *fmt, ...)
 {
-    char     msg[MLCLF_ERR_MSG_LEN];
+    int      rc;
     va_list  ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    rc = mlclf_file_error(ctx->err, MLCLF_EINVAL, ctx->path,
+                          node ? (size_t) node->start_mark.line + 1 : 1,
+                          node ? (size_t) node->start_mark.column + 1 : 1,
+                          fmt, ap);
     va_end(ap);
 
-    return mlclf_err_set(ctx->err, MLCLF_EINVAL, "%s:%zu:%zu: %s",
-                         ctx->path,
-                         node ? (size_t) node->start_mark.line + 1 : 1,
-                         node ? (size_t) node->start_mark.column + 1 : 1,
-                         msg);
+    return rc;
+}
+
+
+/* A message about the place mark of path. */
+static int
+mlclf_train_yaml_at(mlclf_err_t *err, const char *path,
+    const yaml_mark_t *mark, const char *fmt, ...)
+{
+    int      rc;
+    va_list  ap;
+
+    va_start(ap, fmt);
+    rc = mlclf_file_error(err, MLCLF_EINVAL, path, (size_t) mark->line + 1,
+                          (size_t) mark->column + 1, fmt, ap);
+    va_end(ap);
+
+    return rc;
 }
 
 
