@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Thread fan-out over stripes (mlclf_fanout.h).
+ * Thread fan-out over stripes, and one task beside the caller
+ * (mlclf_fanout.h).
  */
 
 
@@ -49,4 +50,25 @@ mlclf_fanout(mlclf_fanout_pt fn, void *stripes, size_t size, size_t n)
     }
 
     free(tid);
+}
+
+
+void
+mlclf_fanout_begin(mlclf_fanout_task_t *t, mlclf_fanout_pt fn, void *arg)
+{
+    t->started = (pthread_create(&t->tid, NULL, fn, arg) == 0);
+
+    if (!t->started) {
+        fn(arg);
+    }
+}
+
+
+void
+mlclf_fanout_end(mlclf_fanout_task_t *t)
+{
+    if (t->started) {
+        (void) pthread_join(t->tid, NULL);
+        t->started = 0;
+    }
 }

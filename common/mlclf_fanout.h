@@ -11,6 +11,7 @@
 #define _MLCLF_FANOUT_H_INCLUDED_
 
 
+#include <pthread.h>
 #include <stddef.h>
 
 
@@ -28,6 +29,24 @@ typedef void *(*mlclf_fanout_pt)(void *stripe);
  * parallelism: a stripe must not wait for another one.
  */
 void mlclf_fanout(mlclf_fanout_pt fn, void *stripes, size_t size, size_t n);
+
+
+/* one piece of work beside the caller's: mlclf_fanout_begin() .. end() */
+typedef struct {
+    pthread_t                 tid;
+    unsigned                  started:1;
+} mlclf_fanout_task_t;
+
+
+/*
+ * Runs fn(arg) on a thread of its own while the caller goes on, with
+ * mlclf_fanout()'s policy: if the thread cannot be started, fn runs on
+ * the calling thread, here, before this returns.  Each begin is matched
+ * by one mlclf_fanout_end(), which returns once fn has.
+ */
+void mlclf_fanout_begin(mlclf_fanout_task_t *t, mlclf_fanout_pt fn,
+    void *arg);
+void mlclf_fanout_end(mlclf_fanout_task_t *t);
 
 
 #endif /* _MLCLF_FANOUT_H_INCLUDED_ */

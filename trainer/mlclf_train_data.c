@@ -12,7 +12,6 @@
  */
 
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
@@ -456,10 +455,10 @@ int
 mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     mlclf_err_t *err)
 {
-    int                       rc, sha_started;
+    int                       rc;
     size_t                    line, nt, c;
     int32_t                  *roles;
-    pthread_t                 sha_tid;
+    mlclf_fanout_task_t       sha;
     const char               *body;
     mlclf_dl_sha_t            sh;
     mlclf_train_chunk_t      *ch;
@@ -473,7 +472,7 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     roles = NULL;
     ch = NULL;
     nt = 0;
-    sha_started = 0;
+    sha.started = 0;
     sh.rc = MLCLF_OK;
 
     if (cf->n_features == 0 || cf->data == NULL || cf->label == NULL) {
@@ -492,12 +491,7 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     sh.len = d->text_len;
     sh.out = d->sha256;
 
-    if (pthread_create(&sha_tid, NULL, mlclf_dl_sha_thread, &sh) == 0) {
-        sha_started = 1;
-
-    } else {
-        sh.rc = mlclf_sha256(d->text, d->text_len, d->sha256);
-    }
+    mlclf_fanout_begin(&sha, mlclf_dl_sha_thread, &sh);
 
     line = 1;
     body = NULL;
@@ -564,9 +558,7 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
 
 failed:
 
-    if (sha_started) {
-        pthread_join(sha_tid, NULL);
-    }
+    mlclf_fanout_end(&sha);
 
     if (rc == MLCLF_OK && sh.rc != MLCLF_OK) {
         rc = mlclf_err_set(err, sh.rc, "%s: out of memory for its sha256",
