@@ -32,11 +32,21 @@
 void model_spec_forest(mlclf_spec_t *s);
 
 /*
+ * A logistic regression over the features "x", "y" and the classes "a",
+ * "b", "c": three outputs, an impute section (0, 1) and the metadata
+ * {"name":"t"}.  The arrays are static, as above.
+ */
+void model_spec_logreg(mlclf_spec_t *s);
+
+/*
  * spec written by mlclf_write_buffer() into a calloc()ed buffer with
  * 64 bytes to spare, for damage that makes the file longer; *len gets
  * the file's length.  Bails out of the test if the writer refuses.
  */
 uint8_t *model_spec_write(const mlclf_spec_t *spec, size_t *len);
+
+/* model_spec_logreg() or model_spec_forest(), by kind, so written. */
+uint8_t *model_spec_good(mlclf_kind_e kind, size_t *len);
 
 
 #endif /* _MODEL_SPEC_H_INCLUDED_ */
