@@ -112,3 +112,24 @@ model_spec_good(mlclf_kind_e kind, size_t *len)
 
     return model_spec_write(&spec, len);
 }
+
+
+mlclf_model_t *
+model_spec_load(const mlclf_spec_t *spec, void **buf)
+{
+    size_t          len;
+    mlclf_err_t     err;
+    mlclf_model_t  *m;
+
+    if (mlclf_write_buffer(spec, buf, &len, &err) != MLCLF_OK) {
+        printf("Bail out! cannot write a model: %s\n", err.msg);
+        exit(1);
+    }
+
+    if (mlclf_model_load(&m, *buf, len, &err) != MLCLF_OK) {
+        printf("Bail out! cannot load a model: %s\n", err.msg);
+        exit(1);
+    }
+
+    return m;
+}

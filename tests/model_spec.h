@@ -48,5 +48,12 @@ uint8_t *model_spec_write(const mlclf_spec_t *spec, size_t *len);
 /* model_spec_logreg() or model_spec_forest(), by kind, so written. */
 uint8_t *model_spec_good(mlclf_kind_e kind, size_t *len);
 
+/*
+ * spec written by mlclf_write_buffer() into *buf (malloc()ed: it must
+ * outlive the model) and loaded from there.  Bails out of the test if
+ * the writer or the reader refuses.
+ */
+mlclf_model_t *model_spec_load(const mlclf_spec_t *spec, void **buf);
+
 
 #endif /* _MODEL_SPEC_H_INCLUDED_ */
