@@ -182,19 +182,11 @@ test_case(const test_case_t *tc, const char *reg)
     const char      *dir, *mtext;
     mlclf_err_t      err;
     mlclf_model_t   *m;
-    const char      *args[8];
 
     snprintf(conf, sizeof(conf), "conf/%s-%s.yaml", tc->set, tc->kind);
     snprintf(what, sizeof(what), "%s %s", tc->set, tc->kind);
 
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = "--json";
-    args[5] = NULL;
-
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, "--json", NULL);
 
     is_int(r.status, 0, "%s: mlclf-train exits 0", what);
 
@@ -312,18 +304,10 @@ test_reproducible(const test_case_t *tc, const char *reg1,
     char        *a, *b;
     size_t       alen, blen;
     run_cmd_t    r;
-    const char  *args[8];
 
     snprintf(conf, sizeof(conf), "conf/%s-%s.yaml", tc->set, tc->kind);
 
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg2;
-    args[4] = "--quiet";
-    args[5] = NULL;
-
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg2, "--quiet", NULL);
     is_int(r.status, 0, "%s %s: second run exits 0", tc->set, tc->kind);
     is_int(r.out_len, 0, "%s %s: --quiet prints nothing", tc->set,
            tc->kind);
@@ -358,7 +342,6 @@ test_threads(void)
     char        *text, *a, *b, *p;
     size_t       len, alen, blen;
     run_cmd_t    r;
-    const char  *args[8];
 
     text = files_read("conf/wine-forest.yaml", &len);
     p = text ? strstr(text, "n_threads: 0") : NULL;
@@ -379,14 +362,7 @@ test_threads(void)
                  "%s/wine_forest/versions/v1/model.mlclf", reg[i]);
         files_write(conf[i], text, strlen(text));
 
-        args[0] = "--config";
-        args[1] = conf[i];
-        args[2] = "--registry";
-        args[3] = reg[i];
-        args[4] = "--quiet";
-        args[5] = NULL;
-
-        test_exec(&r, EPOCH, args);
+        TEST_TRAIN(&r, EPOCH, conf[i], reg[i], "--quiet", NULL);
         is_int(r.status, 0, "wine forest with n_threads %d exits 0",
                i ? 3 : 1);
         run_cmd_free(&r);
@@ -406,6 +382,27 @@ test_threads(void)
 
 
 /*
+ * mlclf-train --json on data (features a, b, label y) with the
+ * configuration name, the policy line missing ("" for the default) and
+ * the model kind and options.
+ */
+static void
+test_missing_run(run_cmd_t *r, const char *reg, const char *data,
+    const char *name, const char *missing, const char *model)
+{
+    char  conf[128], text[1024];
+
+    snprintf(conf, sizeof(conf), "%s/missing.yaml", tmp);
+    snprintf(text, sizeof(text),
+             "name: %s\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
+             "%smodel: {kind: %s}\n", name, data, missing, model);
+    files_write(conf, text, strlen(text));
+
+    TEST_TRAIN(r, EPOCH, conf, reg, "--json", NULL);
+}
+
+
+/*
  * Missing values: every 10th row lacks "a".  impute publishes a model
  * that imputes, drop leaves those rows out of both splits, fail exits 4.
  */
@@ -413,12 +410,11 @@ static void
 test_missing(const char *reg)
 {
     int             i;
-    char            data[128], conf[128], text[4096], *p;
+    char            data[128], text[4096], *p;
     char            path[600];
     cJSON          *js;
     run_cmd_t       r;
     mlclf_err_t     err;
-    const char     *args[8];
     mlclf_model_t  *m;
 
     snprintf(data, sizeof(data), "%s/missing.csv", tmp);
@@ -436,23 +432,11 @@ test_missing(const char *reg)
     }
 
     files_write(data, text, strlen(text));
-    snprintf(conf, sizeof(conf), "%s/missing.yaml", tmp);
-
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = "--json";
-    args[5] = NULL;
 
     /* impute */
 
-    snprintf(text, sizeof(text),
-             "name: miss_impute\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
-             "missing: impute\nmodel: {kind: logreg}\n", data);
-    files_write(conf, text, strlen(text));
-
-    test_exec(&r, EPOCH, args);
+    test_missing_run(&r, reg, data, "miss_impute", "missing: impute\n",
+                     "logreg");
     is_int(r.status, 0, "missing: impute exits 0");
     js = cJSON_Parse(r.out);
     run_cmd_free(&r);
@@ -475,12 +459,8 @@ test_missing(const char *reg)
 
     /* drop */
 
-    snprintf(text, sizeof(text),
-             "name: miss_drop\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
-             "missing: drop\nmodel: {kind: forest, n_trees: 5}\n", data);
-    files_write(conf, text, strlen(text));
-
-    test_exec(&r, EPOCH, args);
+    test_missing_run(&r, reg, data, "miss_drop", "missing: drop\n",
+                     "forest, n_trees: 5");
     is_int(r.status, 0, "missing: drop exits 0");
     js = cJSON_Parse(r.out);
     run_cmd_free(&r);
@@ -494,12 +474,7 @@ test_missing(const char *reg)
 
     /* fail */
 
-    snprintf(text, sizeof(text),
-             "name: miss_fail\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
-             "model: {kind: logreg}\n", data);
-    files_write(conf, text, strlen(text));
-
-    test_exec(&r, EPOCH, args);
+    test_missing_run(&r, reg, data, "miss_fail", "", "logreg");
     is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "missing: fail exits 4");
     snprintf(text, sizeof(text), "%s:5:1:", data);
     ok(strstr(r.err, text) != NULL, "... naming the first missing field");
@@ -515,28 +490,19 @@ test_versions_promote(const char *reg)
     ssize_t      n;
     cJSON       *js;
     run_cmd_t    r;
-    const char  *args[8];
 
     snprintf(link, sizeof(link), "%s/iris/active", reg);
     ok(access(link, F_OK) != 0, "without --promote nothing is active");
 
-    args[0] = "--config";
-    args[1] = "conf/iris.yaml";
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = "--json";
-    args[5] = NULL;
-
-    test_exec(&r, NULL, args);
+    TEST_TRAIN(&r, NULL, "conf/iris.yaml", reg, "--json", NULL);
     is_int(r.status, 0, "iris again: exits 0");
     js = cJSON_Parse(r.out);
     is_str(test_str(js, "version"), "v2", "repeated run publishes v2");
     cJSON_Delete(js);
     run_cmd_free(&r);
 
-    args[5] = "--promote";
-    args[6] = NULL;
-    test_exec(&r, NULL, args);
+    TEST_TRAIN(&r, NULL, "conf/iris.yaml", reg, "--json", "--promote",
+               NULL);
     is_int(r.status, 0, "--promote: exits 0");
     js = cJSON_Parse(r.out);
     is_str(test_str(js, "version"), "v3", "third run publishes v3");
@@ -553,10 +519,8 @@ test_versions_promote(const char *reg)
 
     /* --name overrides the configuration's */
 
-    args[5] = "--name";
-    args[6] = "iris_renamed";
-    args[7] = NULL;
-    test_exec(&r, NULL, args);
+    TEST_TRAIN(&r, NULL, "conf/iris.yaml", reg, "--json", "--name",
+               "iris_renamed", NULL);
     is_int(r.status, 0, "--name: exits 0");
     js = cJSON_Parse(r.out);
     is_str(test_str(js, "name"), "iris_renamed", "--name is the name");
@@ -564,8 +528,8 @@ test_versions_promote(const char *reg)
     run_cmd_free(&r);
     is_int(test_versions(reg, "iris_renamed"), 1, "--name publishes there");
 
-    args[6] = "../evil";
-    test_exec(&r, NULL, args);
+    TEST_TRAIN(&r, NULL, "conf/iris.yaml", reg, "--json", "--name",
+               "../evil", NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_USAGE, "--name ../evil exits 2");
     run_cmd_free(&r);
 

@@ -25,13 +25,7 @@ test_failures(const char *reg)
     char         data[128], conf[128], text[8192], *p;
     size_t       len;
     run_cmd_t    r;
-    const char  *args[8];
-
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
+    const char  *args[4];
 
     /* a gate that a coin-flip data set cannot pass */
 
@@ -41,7 +35,7 @@ test_failures(const char *reg)
     snprintf(conf, sizeof(conf), "%s/gate.yaml", tmp);
     test_small_config(conf, "noise", data, "gates: {min_accuracy: 0.999}\n");
 
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_GATE, "failing gate exits 6");
     ok(strstr(r.err, "mlclf-train: gate: ") != NULL,
        "gate failure is explained on stderr");
@@ -50,7 +44,7 @@ test_failures(const char *reg)
     run_cmd_free(&r);
 
     test_small_config(conf, "noise", data, "gates: {min_macro_f1: 0.999}\n");
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_GATE, "failing F1 gate exits 6");
     is_int(test_entries(reg, "noise"), 0, "... and publishes nothing");
     run_cmd_free(&r);
@@ -58,7 +52,7 @@ test_failures(const char *reg)
     /* the same data without gates publishes v1, then v2 */
 
     test_small_config(conf, "noise", data, "");
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, 0, "no gate: exits 0");
     ok(strstr(r.out, "accuracy") && strstr(r.out, "published"),
        "the summary names accuracy and where it was published");
@@ -97,7 +91,7 @@ test_failures(const char *reg)
              "model: {kind: logreg}\n", data);
     files_write(conf, text, strlen(text));
 
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "bad value exits 4");
     snprintf(text, sizeof(text), "%s:6:", data);
     ok(strstr(r.err, text) != NULL && strncmp(r.err, "mlclf-train: ", 13)
@@ -117,7 +111,7 @@ test_failures(const char *reg)
              "model: {kind: logreg, l3: 1}\n");
     files_write(conf, text, strlen(text));
 
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "unknown key exits 3");
     ok(strstr(r.err, "mlclf-train: config: ") != NULL,
        "config error on stderr");
@@ -126,17 +120,19 @@ test_failures(const char *reg)
     run_cmd_free(&r);
 
     snprintf(conf, sizeof(conf), "%s/missing.yaml", tmp);
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "missing config exits 3");
     run_cmd_free(&r);
 
     snprintf(conf, sizeof(conf), "conf/iris.yaml");
-    test_exec(&r, "yesterday", args);
+    TEST_TRAIN(&r, "yesterday", conf, reg, NULL);
     ok(r.status != 0, "malformed SOURCE_DATE_EPOCH is refused");
     run_cmd_free(&r);
 
     /* usage */
 
+    args[0] = "--config";
+    args[1] = conf;
     args[2] = NULL;
     test_exec(&r, EPOCH, args);
     is_int(r.status, MLCLF_TRAIN_EXIT_USAGE, "no --registry exits 2");
@@ -228,16 +224,10 @@ test_bad_inputs(const char *reg)
     const char  *d;
     size_t       i;
     run_cmd_t    r;
-    const char  *args[8], *file, *expect;
+    const char  *file, *expect;
 
     static const char  good_csv[] = "a,b,y\n1,2,cat\n3,4,dog\n5,6,cat\n"
                                     "7,8,dog\n";
-
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
 
     snprintf(good, sizeof(good), "%s/good.csv", tmp);
     files_write(good, good_csv, sizeof(good_csv) - 1);
@@ -279,7 +269,7 @@ test_bad_inputs(const char *reg)
             expect = "data";
         }
 
-        test_exec(&r, EPOCH, args);
+        TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
 
         is_int(r.status, bad_inputs[i].yaml ? MLCLF_TRAIN_EXIT_CONFIG
                                             : MLCLF_TRAIN_EXIT_DATA,
@@ -324,7 +314,6 @@ test_not_regular(const char *reg)
     int          i;
     char         fifo[128], conf[128], text[512], want[256];
     run_cmd_t    r;
-    const char  *args[8];
 
     static const struct {
         const char           *config;       /* NULL: conf */
@@ -350,11 +339,6 @@ test_not_regular(const char *reg)
         return;
     }
 
-    args[0] = "--config";
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
-
     test_alarm = 30;
 
     for (i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++) {
@@ -363,9 +347,7 @@ test_not_regular(const char *reg)
                  cases[i].data ? cases[i].data : fifo);
         files_write(conf, text, strlen(text));
 
-        args[1] = cases[i].config ? fifo : conf;
-
-        test_exec(&r, EPOCH, args);
+        TEST_TRAIN(&r, EPOCH, cases[i].config ? fifo : conf, reg, NULL);
         is_int(r.status, cases[i].status, "%s: exits %d", cases[i].what,
                cases[i].status);
         snprintf(want, sizeof(want), "mlclf-train: %s: ",
@@ -394,7 +376,6 @@ test_deep_yaml(const char *reg)
     char         conf[128], want[256], *yaml, *p;
     size_t       n;
     run_cmd_t    r;
-    const char  *args[8];
 
     n = 100000;
     yaml = malloc(2 * n + 64);
@@ -407,14 +388,8 @@ test_deep_yaml(const char *reg)
     files_write(conf, yaml, strlen(yaml));
     free(yaml);
 
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
-
     test_alarm = 30;
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     test_alarm = 0;
 
     is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "100,000 levels exit 3");
@@ -437,7 +412,6 @@ test_long_label(const char *reg)
     char         data[128], conf[128], text[512], want[256], *csv, *p;
     size_t       n;
     run_cmd_t    r;
-    const char  *args[8];
 
     n = 1024 * 1024;
     csv = malloc(n + 64);
@@ -454,13 +428,7 @@ test_long_label(const char *reg)
              "features: [a, b]\nmodel: {kind: logreg}\n", data);
     files_write(conf, text, strlen(text));
 
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
-
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "1 MB label exits 4");
     snprintf(want, sizeof(want), "mlclf-train: data: %s:3:3: y: ", data);
     ok(strncmp(r.err, want, strlen(want)) == 0

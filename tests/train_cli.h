@@ -79,6 +79,15 @@ test_exec(run_cmd_t *r, const char *epoch, const char *const *args)
 
 
 /*
+ * test_exec() of mlclf-train --config conf --registry reg and the
+ * options that follow, up to a NULL.
+ */
+#define TEST_TRAIN(r, epoch, conf, reg, ...)                                 \
+    test_exec(r, epoch, (const char *const []) {                             \
+                  "--config", conf, "--registry", reg, __VA_ARGS__ })
+
+
+/*
  * Entries of reg/name/versions: the v* directories only, or with all
  * set anything at all, staging directories included.
  */
