@@ -176,11 +176,10 @@ test_multinomial(void)
 }
 
 
-static void
-test_iris_logreg(void)
+/* tests/fixtures/golden-logreg.mlclf, or NULL after a failed test */
+static mlclf_model_t *
+golden_logreg(void)
 {
-    double          x[4], p[3];
-    uint32_t        c;
     mlclf_err_t     err;
     mlclf_model_t  *m;
 
@@ -188,6 +187,22 @@ test_iris_logreg(void)
         != MLCLF_OK)
     {
         ok(0, "open golden logreg: %s", err.msg);
+        return NULL;
+    }
+
+    return m;
+}
+
+
+static void
+test_iris_logreg(void)
+{
+    double          x[4], p[3];
+    uint32_t        c;
+    mlclf_model_t  *m;
+
+    m = golden_logreg();
+    if (m == NULL) {
         return;
     }
 
@@ -449,13 +464,10 @@ test_logreg_determinism(void)
 {
     int             i, same;
     double          x[4], p[3], q[3];
-    mlclf_err_t     err;
     mlclf_model_t  *m;
 
-    if (mlclf_model_open(&m, "tests/fixtures/golden-logreg.mlclf", 0, &err)
-        != MLCLF_OK)
-    {
-        ok(0, "open golden logreg: %s", err.msg);
+    m = golden_logreg();
+    if (m == NULL) {
         return;
     }
 

@@ -173,11 +173,12 @@ t_active(char *buf, size_t size)
 static void
 t_case(const model_damage_t *c, uint32_t v)
 {
-    int           rc;
+    int           rc, i;
     char         *out, *errout, ver[16], active[256];
     char          want[REG_PATH + MLCLF_ERR_MSG_LEN + 128];
     size_t        len;
     uint8_t      *p;
+    const char   *cmd;
     mlclf_err_t   err;
 
     p = t_good(v, &len);
@@ -200,24 +201,21 @@ t_case(const model_damage_t *c, uint32_t v)
 
     (void) snprintf(ver, sizeof(ver), "v%u", v);
 
-    rc = T_RUN("verify", T_NAME, ver);
-    is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "%s: verify exits 4", c->what);
-    (void) snprintf(want, sizeof(want), "mlclf-registry: verify: %s/" T_NAME
-                    "/versions/%s/model.mlclf: %s\n", reg_root, ver, err.msg);
-    ok(strstr(errout, want) != NULL, "%s: verify gives the reason",
-       c->what);
-    tap_diag("  %.*s", (int) strcspn(errout, "\n"), errout);
-    free(out);
-    free(errout);
+    for (i = 0; i < 2; i++) {
+        cmd = i ? "promote" : "verify";
 
-    rc = T_RUN("promote", T_NAME, ver);
-    is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "%s: promote exits 4", c->what);
-    (void) snprintf(want, sizeof(want), "mlclf-registry: promote: %s/" T_NAME
-                    "/versions/%s/model.mlclf: %s\n", reg_root, ver, err.msg);
-    ok(strstr(errout, want) != NULL, "%s: promote gives the reason",
-       c->what);
-    free(out);
-    free(errout);
+        rc = T_RUN(cmd, T_NAME, ver);
+        is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "%s: %s exits 4", c->what,
+               cmd);
+        (void) snprintf(want, sizeof(want), "mlclf-registry: %s: %s/" T_NAME
+                        "/versions/%s/model.mlclf: %s\n", cmd, reg_root, ver,
+                        err.msg);
+        ok(strstr(errout, want) != NULL, "%s: %s gives the reason", c->what,
+           cmd);
+        tap_diag("  %.*s", (int) strcspn(errout, "\n"), errout);
+        free(out);
+        free(errout);
+    }
 
     t_active(active, sizeof(active));
     is_str(active, "versions/v1", "%s: promote left active at v1", c->what);
