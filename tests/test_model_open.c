@@ -9,7 +9,6 @@
  */
 
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -23,32 +22,6 @@
 #include "files.h"
 #include "model_spec.h"
 #include "tap.h"
-
-
-static int
-count_entries(const char *dir)
-{
-    int             n;
-    DIR            *d;
-    struct dirent  *de;
-
-    n = 0;
-    d = opendir(dir);
-
-    if (d == NULL) {
-        return -1;
-    }
-
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-            n++;
-        }
-    }
-
-    closedir(d);
-
-    return n;
-}
 
 
 static void
@@ -88,7 +61,7 @@ test_files(void)
     model_spec_logreg(&spec);
     rc = mlclf_write(path, &spec, &err);
     is_int(rc, MLCLF_OK, "write a model");
-    is_int(count_entries(dir), 1, "only the model file in the directory");
+    is_int(files_count(dir, ""), 1, "only the model file in the directory");
 
     rc = mlclf_model_open(&m, path, 0, &err);
     is_int(rc, MLCLF_OK, "open it");
@@ -99,7 +72,7 @@ test_files(void)
     rc = mlclf_model_open(&m, path, 0, &err);
     model_spec_forest(&spec);
     is_int(mlclf_write(path, &spec, &err), MLCLF_OK, "replace the model");
-    is_int(count_entries(dir), 1, "still only the model file");
+    is_int(files_count(dir, ""), 1, "still only the model file");
     is_int(mlclf_model_kind(m), MLCLF_KIND_LOGREG, "old mapping unchanged");
     mlclf_model_close(&m);
 
@@ -112,14 +85,14 @@ test_files(void)
     spec.n_leaves = 4;
     is_int(mlclf_write(path, &spec, &err), MLCLF_ETREE,
            "invalid spec is refused");
-    is_int(count_entries(dir), 1, "no temp file after a refused spec");
+    is_int(files_count(dir, ""), 1, "no temp file after a refused spec");
     model_spec_forest(&spec);
 
     snprintf(path, sizeof(path), "%s/nodir/model.mlclf", dir);
     rc = mlclf_write(path, &spec, &err);
     is_int(rc, MLCLF_EIO, "write into a missing directory");
     ok(strstr(err.msg, "open") != NULL, "message names open: %s", err.msg);
-    is_int(count_entries(dir), 1, "nothing created");
+    is_int(files_count(dir, ""), 1, "nothing created");
 
     /* rename over a directory fails after the temp file was written */
     snprintf(sub, sizeof(sub), "%s/sub", dir);
@@ -130,7 +103,7 @@ test_files(void)
     is_int(rc, MLCLF_EIO, "rename over a directory fails");
     ok(strstr(err.msg, "rename") != NULL, "message names rename: %s",
        err.msg);
-    is_int(count_entries(sub), 1, "temp file removed after the failure");
+    is_int(files_count(sub, ""), 1, "temp file removed after the failure");
 
     is_int(mlclf_write("", &spec, &err), MLCLF_EINVAL, "empty path");
 

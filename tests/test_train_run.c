@@ -11,6 +11,8 @@
  */
 
 
+#include <dirent.h>
+
 #include <mlclf.h>
 #include <mlclf_train.h>
 #include "tap.h"

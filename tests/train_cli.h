@@ -14,7 +14,6 @@
 #define _MLCLF_TRAIN_CLI_H_INCLUDED_
 
 
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,32 +93,13 @@ test_exec(run_cmd_t *r, const char *epoch, const char *const *args)
 static inline int
 test_count(const char *reg, const char *name, int all)
 {
-    int             n;
-    DIR            *dir;
-    char            path[512];
-    struct dirent  *de;
+    int   n;
+    char  path[512];
 
     snprintf(path, sizeof(path), "%s/%s/versions", reg, name);
+    n = files_count(path, all ? "" : "v");
 
-    dir = opendir(path);
-    if (dir == NULL) {
-        return 0;
-    }
-
-    n = 0;
-
-    while ((de = readdir(dir)) != NULL) {
-        if (all ? strcmp(de->d_name, ".") != 0
-                  && strcmp(de->d_name, "..") != 0
-                : de->d_name[0] == 'v')
-        {
-            n++;
-        }
-    }
-
-    closedir(dir);
-
-    return n;
+    return n < 0 ? 0 : n;
 }
 
 
