@@ -329,7 +329,7 @@ static void
 test_write_file(void)
 {
     int             rc;
-    char            dir[] = "/tmp/mlclf-format-XXXXXX", path[64];
+    char            dir[64], path[96];
     void           *buf, *file;
     size_t          len, flen;
     mlclf_err_t     err;
@@ -337,7 +337,8 @@ test_write_file(void)
 
     forest_spec(&spec);
 
-    ok(mkdtemp(dir) != NULL, "temp dir");
+    files_tmpdir(dir, sizeof(dir), "mlclf-format");
+    ok(files_exists(dir), "temp dir");
     snprintf(path, sizeof(path), "%s/m.mlclf", dir);
 
     rc = mlclf_write(path, &spec, &err);

@@ -28,15 +28,12 @@ static void
 test_files(void)
 {
     int             rc, fd;
-    char            dir[] = "/tmp/mlclf-model-XXXXXX", path[160], sub[64];
+    char            dir[64], path[160], sub[96];
     mlclf_err_t     err;
     mlclf_spec_t    spec;
     mlclf_model_t  *m;
 
-    if (mkdtemp(dir) == NULL) {
-        ok(0, "mkdtemp: %s", strerror(errno));
-        return;
-    }
+    files_tmpdir(dir, sizeof(dir), "mlclf-model");
 
     snprintf(path, sizeof(path), "%s/missing.mlclf", dir);
     m = (mlclf_model_t *) 1;
@@ -125,7 +122,7 @@ static void
 test_sealed(void)
 {
     int                   rc;
-    char                  dir[] = "/tmp/mlclf-sealed-XXXXXX", path[160];
+    char                  dir[64], path[160];
     size_t                len, page;
     double                x[2], p[3], q[3];
     uint8_t              *g, *z;
@@ -134,10 +131,7 @@ test_sealed(void)
     mlclf_model_t        *m;
     mlclf_file_header_t  *h;
 
-    if (mkdtemp(dir) == NULL) {
-        ok(0, "mkdtemp: %s", strerror(errno));
-        return;
-    }
+    files_tmpdir(dir, sizeof(dir), "mlclf-sealed");
 
     snprintf(path, sizeof(path), "%s/model.mlclf", dir);
 
