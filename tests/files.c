@@ -6,6 +6,7 @@
  */
 
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -95,4 +96,34 @@ files_exists(const char *path)
     struct stat  st;
 
     return lstat(path, &st) == 0;
+}
+
+
+int
+files_count(const char *dir, const char *prefix)
+{
+    int             n;
+    DIR            *d;
+    size_t          len;
+    struct dirent  *de;
+
+    d = opendir(dir);
+    if (d == NULL) {
+        return -1;
+    }
+
+    n = 0;
+    len = strlen(prefix);
+
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0
+            && strncmp(de->d_name, prefix, len) == 0)
+        {
+            n++;
+        }
+    }
+
+    (void) closedir(d);
+
+    return n;
 }

@@ -38,5 +38,11 @@ char *files_read(const char *path, size_t *len);
 /* 1 if path exists, even as a dangling symbolic link. */
 int files_exists(const char *path);
 
+/*
+ * The entries of the directory dir whose names start with prefix (""
+ * for all), "." and ".." never counted; -1 if dir cannot be read.
+ */
+int files_count(const char *dir, const char *prefix);
+
 
 #endif /* _FILES_H_INCLUDED_ */

@@ -30,6 +30,10 @@ static const double    rf_leaves[] = {
     0.2, 0.3, 0.5
 };
 
+static const double  lr_weights[] = { 1.0, -2.0, 0.5, 0.25, -1.0, 3.0 };
+static const double  lr_bias[] = { 0.1, 0.2, 0.3 };
+static const double  lr_impute[] = { 0.0, 1.0 };
+
 
 void
 model_spec_forest(mlclf_spec_t *s)
@@ -49,6 +53,23 @@ model_spec_forest(mlclf_spec_t *s)
     s->node_left = rf_left;
     s->node_right = rf_right;
     s->leaf_values = rf_leaves;
+}
+
+
+void
+model_spec_logreg(mlclf_spec_t *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->kind = MLCLF_KIND_LOGREG;
+    s->n_features = 2;
+    s->n_classes = 3;
+    s->feature_names = model_spec_xy;
+    s->class_labels = model_spec_abc;
+    s->impute = lr_impute;
+    s->metadata = "{\"name\":\"t\"}";
+    s->n_outputs = 3;
+    s->weights = lr_weights;
+    s->bias = lr_bias;
 }
 
 
@@ -74,4 +95,41 @@ model_spec_write(const mlclf_spec_t *spec, size_t *len)
     free(buf);
 
     return p;
+}
+
+
+uint8_t *
+model_spec_good(mlclf_kind_e kind, size_t *len)
+{
+    mlclf_spec_t  spec;
+
+    if (kind == MLCLF_KIND_LOGREG) {
+        model_spec_logreg(&spec);
+
+    } else {
+        model_spec_forest(&spec);
+    }
+
+    return model_spec_write(&spec, len);
+}
+
+
+mlclf_model_t *
+model_spec_load(const mlclf_spec_t *spec, void **buf)
+{
+    size_t          len;
+    mlclf_err_t     err;
+    mlclf_model_t  *m;
+
+    if (mlclf_write_buffer(spec, buf, &len, &err) != MLCLF_OK) {
+        printf("Bail out! cannot write a model: %s\n", err.msg);
+        exit(1);
+    }
+
+    if (mlclf_model_load(&m, *buf, len, &err) != MLCLF_OK) {
+        printf("Bail out! cannot load a model: %s\n", err.msg);
+        exit(1);
+    }
+
+    return m;
 }

@@ -32,11 +32,28 @@
 void model_spec_forest(mlclf_spec_t *s);
 
 /*
+ * A logistic regression over the features "x", "y" and the classes "a",
+ * "b", "c": three outputs, an impute section (0, 1) and the metadata
+ * {"name":"t"}.  The arrays are static, as above.
+ */
+void model_spec_logreg(mlclf_spec_t *s);
+
+/*
  * spec written by mlclf_write_buffer() into a calloc()ed buffer with
  * 64 bytes to spare, for damage that makes the file longer; *len gets
  * the file's length.  Bails out of the test if the writer refuses.
  */
 uint8_t *model_spec_write(const mlclf_spec_t *spec, size_t *len);
+
+/* model_spec_logreg() or model_spec_forest(), by kind, so written. */
+uint8_t *model_spec_good(mlclf_kind_e kind, size_t *len);
+
+/*
+ * spec written by mlclf_write_buffer() into *buf (malloc()ed: it must
+ * outlive the model) and loaded from there.  Bails out of the test if
+ * the writer or the reader refuses.
+ */
+mlclf_model_t *model_spec_load(const mlclf_spec_t *spec, void **buf);
 
 
 #endif /* _MODEL_SPEC_H_INCLUDED_ */

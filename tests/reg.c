@@ -157,31 +157,13 @@ reg_publish(const char *root, const char *name, double accuracy)
 size_t
 reg_staging(const char *root, const char *name)
 {
-    int      c;
-    char     cmd[REG_PATH + 64], path[REG_PATH];
-    FILE    *f;
-    size_t   n;
+    int   n;
+    char  path[REG_PATH];
 
     reg_path(path, "%s/%s/versions", root, name);
-    (void) snprintf(cmd, sizeof(cmd), "ls -a '%s' | grep -c '^\\.staging-'",
-                    path);
+    n = files_count(path, ".staging-");
 
-    f = popen(cmd, "r");
-    if (f == NULL) {
-        return (size_t) -1;
-    }
-
-    n = 0;
-
-    while ((c = fgetc(f)) != EOF) {
-        if (c >= '0' && c <= '9') {
-            n = n * 10 + (size_t) (c - '0');
-        }
-    }
-
-    (void) pclose(f);
-
-    return n;
+    return n < 0 ? 0 : (size_t) n;
 }
 
 

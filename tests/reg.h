@@ -57,7 +57,7 @@ int reg_fill(const mlclf_registry_pub_t *pub, const char *name,
 /* Publishes a complete version through stage/commit; the version or 0. */
 uint32_t reg_publish(const char *root, const char *name, double accuracy);
 
-/* The number of staging directories of name, or (size_t) -1. */
+/* The number of staging directories of name (0 if none can be read). */
 size_t reg_staging(const char *root, const char *name);
 
 /* The active version of name in reg_root, 0 if none, -1 on error. */

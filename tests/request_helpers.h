@@ -21,6 +21,7 @@
 
 #include "tap.h"
 #include "mlclf.h"
+#include "model_spec.h"
 
 
 #define ROW            "[5.1,3.5,1.4,0.2]"
@@ -80,34 +81,6 @@ forest_spec(mlclf_spec_t *spec, const char *const *classes,
 }
 
 
-/* spec written to a malloc()ed *buf by our writer, and loaded from it */
-
-static inline mlclf_model_t *
-spec_model(const mlclf_spec_t *spec, void **buf)
-{
-    int             rc;
-    size_t          len;
-    mlclf_err_t     err;
-    mlclf_model_t  *m;
-
-    rc = mlclf_write_buffer(spec, buf, &len, &err);
-    if (rc != MLCLF_OK) {
-        tap_diag("mlclf_write_buffer: %s", err.msg);
-        return NULL;
-    }
-
-    m = NULL;
-
-    rc = mlclf_model_load(&m, *buf, len, &err);
-    if (rc != MLCLF_OK) {
-        tap_diag("mlclf_model_load: %s", err.msg);
-        return NULL;
-    }
-
-    return m;
-}
-
-
 static inline mlclf_model_t *
 forest_model(const char *const *classes, const double *impute, void **buf)
 {
@@ -115,7 +88,7 @@ forest_model(const char *const *classes, const double *impute, void **buf)
 
     forest_spec(&spec, classes, impute);
 
-    return spec_model(&spec, buf);
+    return model_spec_load(&spec, buf);
 }
 
 

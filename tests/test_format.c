@@ -21,6 +21,7 @@
 
 #include "mlclf.h"
 #include "mlclf_format.h"
+#include "files.h"
 #include "model_spec.h"
 #include "tap.h"
 
@@ -71,39 +72,6 @@ forest_spec(mlclf_spec_t *s)
 {
     model_spec_forest(s);
     s->version = 2;
-}
-
-
-static void *
-read_all(const char *path, size_t *len)
-{
-    FILE    *f;
-    void    *buf;
-    long     n;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        fclose(f);
-        return NULL;
-    }
-
-    buf = malloc(n ? (size_t) n : 1);
-
-    if (buf != NULL && fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        free(buf);
-        buf = NULL;
-    }
-
-    fclose(f);
-    *len = (size_t) n;
-
-    return buf;
 }
 
 
@@ -222,7 +190,6 @@ static void
 golden(const mlclf_spec_t *spec, const char *path)
 {
     int          rc;
-    FILE        *f;
     void        *buf, *buf2, *gold;
     size_t       len, len2, glen;
     mlclf_err_t  err;
@@ -243,12 +210,10 @@ golden(const mlclf_spec_t *spec, const char *path)
     ok(len % 8 == 0, "file length %zu is a multiple of 8", len);
 
     if (getenv("MLCLF_REGEN") != NULL) {
-        f = fopen(path, "wb");
-        ok(f != NULL && fwrite(buf, 1, len, f) == len && fclose(f) == 0,
-           "regenerated %s", path);
+        ok(files_write(path, buf, len) == 0, "regenerated %s", path);
     }
 
-    gold = read_all(path, &glen);
+    gold = files_read(path, &glen);
     ok(gold != NULL, "read %s", path);
     ok(gold != NULL && glen == len && memcmp(gold, buf, len) == 0,
        "writer output equals %s (%zu bytes)", path, len);
@@ -364,7 +329,7 @@ static void
 test_write_file(void)
 {
     int             rc;
-    char            dir[] = "/tmp/mlclf-format-XXXXXX", path[64];
+    char            dir[64], path[96];
     void           *buf, *file;
     size_t          len, flen;
     mlclf_err_t     err;
@@ -372,14 +337,15 @@ test_write_file(void)
 
     forest_spec(&spec);
 
-    ok(mkdtemp(dir) != NULL, "temp dir");
+    files_tmpdir(dir, sizeof(dir), "mlclf-format");
+    ok(files_exists(dir), "temp dir");
     snprintf(path, sizeof(path), "%s/m.mlclf", dir);
 
     rc = mlclf_write(path, &spec, &err);
     is_int(rc, MLCLF_OK, "mlclf_write");
 
     rc = mlclf_write_buffer(&spec, &buf, &len, &err);
-    file = read_all(path, &flen);
+    file = files_read(path, &flen);
     ok(file != NULL && flen == len && memcmp(file, buf, len) == 0,
        "file bytes equal the buffer");
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mlclf.h"
+#include "model_spec.h"
 #include "tap.h"
 
 
@@ -25,10 +26,7 @@ static const char  *labels[3] = { "x", "y", "z" };
 static mlclf_model_t *
 model(void **buf)
 {
-    size_t         len;
-    mlclf_err_t    err;
     mlclf_spec_t   spec;
-    mlclf_model_t *m;
     static const double  w[12] = { 1, -2, 0.5, 3, -1, 2, 0.25, -3,
                                    0.1, 0.2, -0.3, 0.4 };
     static const double  b[3] = { 0.1, -0.2, 0.3 };
@@ -44,14 +42,7 @@ model(void **buf)
     spec.weights = w;
     spec.bias = b;
 
-    if (mlclf_write_buffer(&spec, buf, &len, &err) != MLCLF_OK
-        || mlclf_model_load(&m, *buf, len, &err) != MLCLF_OK)
-    {
-        tap_diag("model: %s", err.msg);
-        return NULL;
-    }
-
-    return m;
+    return model_spec_load(&spec, buf);
 }
 
 

@@ -29,21 +29,23 @@ static const char *const  ab_classes[] = { "a", "b" };
 static const char *const  abc_classes[] = { "a", "b", "c" };
 
 
+/* A logistic regression over "x", "y": 2 classes (one output) or 3. */
 static mlclf_model_t *
-load(const mlclf_spec_t *spec, void **buf)
+logreg(uint32_t n_classes, const double *w, const double *b, void **buf)
 {
-    size_t          len;
-    mlclf_err_t     err;
-    mlclf_model_t  *m;
+    mlclf_spec_t  spec;
 
-    if (mlclf_write_buffer(spec, buf, &len, &err) != MLCLF_OK
-        || mlclf_model_load(&m, *buf, len, &err) != MLCLF_OK)
-    {
-        printf("Bail out! %s\n", err.msg);
-        exit(1);
-    }
+    memset(&spec, 0, sizeof(spec));
+    spec.kind = MLCLF_KIND_LOGREG;
+    spec.n_features = 2;
+    spec.n_classes = n_classes;
+    spec.feature_names = xy_features;
+    spec.class_labels = n_classes == 2 ? ab_classes : abc_classes;
+    spec.n_outputs = n_classes == 2 ? 1 : n_classes;
+    spec.weights = w;
+    spec.bias = b;
 
-    return m;
+    return model_spec_load(&spec, buf);
 }
 
 
@@ -83,24 +85,13 @@ test_binary(void)
 {
     void           *buf;
     double          p[2];
-    mlclf_spec_t    spec;
     mlclf_model_t  *m;
 
     static const double  w[] = { 1.0, -2.0 };
     static const double  b[] = { 0.5 };
     static const double  w2[] = { 2.0, -2.0 };
 
-    memset(&spec, 0, sizeof(spec));
-    spec.kind = MLCLF_KIND_LOGREG;
-    spec.n_features = 2;
-    spec.n_classes = 2;
-    spec.feature_names = xy_features;
-    spec.class_labels = ab_classes;
-    spec.n_outputs = 1;
-    spec.weights = w;
-    spec.bias = b;
-
-    m = load(&spec, &buf);
+    m = logreg(2, w, b, &buf);
 
     /* z = 1 - 2 + 0.5 = -0.5, P(b) = 1 / (1 + e^0.5) */
     predict(m, 1.0, 1.0, p, 0, "sigmoid z = -0.5");
@@ -127,8 +118,7 @@ test_binary(void)
     free(buf);
 
     /* 2e308 - 2e308 overflows to inf - inf: the scaled path */
-    spec.weights = w2;
-    m = load(&spec, &buf);
+    m = logreg(2, w2, b, &buf);
 
     predict(m, 1e308, 1e308, p, 0, "inf - inf");
     ok(p[0] == 0.5 && p[1] == 0.5, "inf - inf: the scores cancel");
@@ -149,23 +139,12 @@ test_multinomial(void)
 {
     void           *buf;
     double          p[3];
-    mlclf_spec_t    spec;
     mlclf_model_t  *m;
 
     static const double  w[] = { 2.0, 0.0, 0.0, 2.0, -2.0, -2.0 };
     static const double  b[] = { 0.0, 0.0, 0.0 };
 
-    memset(&spec, 0, sizeof(spec));
-    spec.kind = MLCLF_KIND_LOGREG;
-    spec.n_features = 2;
-    spec.n_classes = 3;
-    spec.feature_names = xy_features;
-    spec.class_labels = abc_classes;
-    spec.n_outputs = 3;
-    spec.weights = w;
-    spec.bias = b;
-
-    m = load(&spec, &buf);
+    m = logreg(3, w, b, &buf);
 
     /* z = (1, 2, -3): softmax by hand */
     predict(m, 0.5, 1.0, p, 1, "softmax z = (1, 2, -3)");
@@ -197,11 +176,10 @@ test_multinomial(void)
 }
 
 
-static void
-test_iris_logreg(void)
+/* tests/fixtures/golden-logreg.mlclf, or NULL after a failed test */
+static mlclf_model_t *
+golden_logreg(void)
 {
-    double          x[4], p[3];
-    uint32_t        c;
     mlclf_err_t     err;
     mlclf_model_t  *m;
 
@@ -209,6 +187,22 @@ test_iris_logreg(void)
         != MLCLF_OK)
     {
         ok(0, "open golden logreg: %s", err.msg);
+        return NULL;
+    }
+
+    return m;
+}
+
+
+static void
+test_iris_logreg(void)
+{
+    double          x[4], p[3];
+    uint32_t        c;
+    mlclf_model_t  *m;
+
+    m = golden_logreg();
+    if (m == NULL) {
         return;
     }
 
@@ -242,7 +236,7 @@ test_forest(void)
 
     model_spec_forest(&spec);
 
-    m = load(&spec, &buf);
+    m = model_spec_load(&spec, &buf);
 
     /* rows 0 and 3: (1,0,0) + (0,0,1) = (0.5, 0, 0.5), a tie */
     predict(m, 0.0, 0.0, p, 0, "forest (0, 0): tie a = c");
@@ -421,7 +415,7 @@ test_forest_walks(void)
 
         rw_spec(f, &spec, t, offsets);
 
-        m = load(&spec, &buf);
+        m = model_spec_load(&spec, &buf);
         bad = 0;
 
         for (i = 0; i < 2000; i++) {
@@ -470,13 +464,10 @@ test_logreg_determinism(void)
 {
     int             i, same;
     double          x[4], p[3], q[3];
-    mlclf_err_t     err;
     mlclf_model_t  *m;
 
-    if (mlclf_model_open(&m, "tests/fixtures/golden-logreg.mlclf", 0, &err)
-        != MLCLF_OK)
-    {
-        ok(0, "open golden logreg: %s", err.msg);
+    m = golden_logreg();
+    if (m == NULL) {
         return;
     }
 

@@ -487,6 +487,31 @@ t_refused(int rc, const mlclf_err_t *err, const char *path,
 }
 
 
+/* promote, rollback and stage of "sym": refused, path being a link. */
+static void
+t_writers_refused(const char *path, const char *what)
+{
+    int                    rc;
+    char                   name[256];
+    uint32_t               from, to;
+    mlclf_err_t            err;
+    mlclf_registry_pub_t   pub;
+
+    (void) snprintf(name, sizeof(name), "promote, %s", what);
+    rc = mlclf_registry_promote(reg_root, "sym", t_other("sym"), NULL, &err);
+    t_refused(rc, &err, path, REG_LINK, name);
+
+    (void) snprintf(name, sizeof(name), "rollback, %s", what);
+    rc = mlclf_registry_rollback(reg_root, "sym", &from, &to, &err);
+    t_refused(rc, &err, path, REG_LINK, name);
+
+    (void) snprintf(name, sizeof(name), "stage, %s", what);
+    rc = mlclf_registry_stage(&pub, reg_root, "sym", &err);
+    t_refused(rc, &err, path, REG_LINK, name);
+    mlclf_registry_abort(&pub);
+}
+
+
 /* history.log a link, to a file outside or to none: refused. */
 static void
 t_symlinks_log(const char *dir, const char *victim, const char *ghost)
@@ -494,9 +519,7 @@ t_symlinks_log(const char *dir, const char *victim, const char *ghost)
     int                      rc;
     char                     path[REG_PATH], saved[REG_PATH];
     size_t                   n;
-    uint32_t                 from, to;
     mlclf_err_t              err;
-    mlclf_registry_pub_t     pub;
     mlclf_registry_event_t  *ev;
 
     /* history.log -> a file outside */
@@ -505,13 +528,7 @@ t_symlinks_log(const char *dir, const char *victim, const char *ghost)
     ok(rename(path, saved) == 0 && symlink(victim, path) == 0,
        "history.log is a link to a file outside");
 
-    rc = mlclf_registry_promote(reg_root, "sym", t_other("sym"), NULL, &err);
-    t_refused(rc, &err, path, REG_LINK, "promote, history.log a link");
-    rc = mlclf_registry_rollback(reg_root, "sym", &from, &to, &err);
-    t_refused(rc, &err, path, REG_LINK, "rollback, history.log a link");
-    rc = mlclf_registry_stage(&pub, reg_root, "sym", &err);
-    t_refused(rc, &err, path, REG_LINK, "stage, history.log a link");
-    mlclf_registry_abort(&pub);
+    t_writers_refused(path, "history.log a link");
     is_int(reg_staging(reg_root, "sym"), 0, "no staging dir left");
     rc = mlclf_registry_history(reg_root, "sym", &ev, &n, &err);
     t_refused(rc, &err, path, REG_LINK, "history, history.log a link");
@@ -535,23 +552,15 @@ t_symlinks_log(const char *dir, const char *victim, const char *ghost)
 static void
 t_symlinks_lock(const char *dir, const char *victim, const char *ghost)
 {
-    int                    rc;
-    char                   path[REG_PATH];
-    uint32_t               from, to;
-    mlclf_err_t            err;
-    mlclf_registry_pub_t   pub;
+    int            rc;
+    char           path[REG_PATH];
+    mlclf_err_t    err;
 
     /* .lock -> a file that does not exist, or a file outside */
     reg_path(path, "%s/.lock", dir);
     ok(unlink(path) == 0 && symlink(ghost, path) == 0,
        ".lock is a dangling link");
-    rc = mlclf_registry_promote(reg_root, "sym", t_other("sym"), NULL, &err);
-    t_refused(rc, &err, path, REG_LINK, "promote, .lock dangling");
-    rc = mlclf_registry_rollback(reg_root, "sym", &from, &to, &err);
-    t_refused(rc, &err, path, REG_LINK, "rollback, .lock dangling");
-    rc = mlclf_registry_stage(&pub, reg_root, "sym", &err);
-    t_refused(rc, &err, path, REG_LINK, "stage, .lock dangling");
-    mlclf_registry_abort(&pub);
+    t_writers_refused(path, ".lock dangling");
     ok(!files_exists(ghost), "the link's target is not created");
 
     ok(unlink(path) == 0 && symlink(victim, path) == 0,

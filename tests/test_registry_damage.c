@@ -5,10 +5,10 @@
  * Every code the core counts as model damage (mlclf_err_is_damage),
  * through "mlclf-registry verify" and "promote": each damaged file is
  * built here from the forest of model_spec.h written by
- * mlclf_write_buffer (checksums recomputed, as in test_model.c),
- * published by hand as a version of
- * its own with a meta.json whose model_sha256 is that of the damaged
- * bytes, so that the model check is what refuses it.  Both commands
+ * mlclf_write_buffer, with one model_damage.h case per code (checksums
+ * recomputed past them, as in test_model.c), and published by hand as
+ * a version of its own with a meta.json whose model_sha256 is that of
+ * the damaged bytes, so that the model check is what refuses it.  Both commands
  * must exit 4 and print the core's reason, and promote must leave
  * active alone.  The CLI comes from $MLCLF_BIN (default build/bin).
  */
@@ -26,7 +26,7 @@
 #include <mlclf_format.h>
 #include <mlclf_registry_store.h>
 #include "files.h"
-#include "model_bytes.h"
+#include "model_damage.h"
 #include "model_spec.h"
 #include "reg.h"
 #include "tap.h"
@@ -38,15 +38,6 @@
 #define T_RUN(...)                                                           \
     reg_run(&out, &errout,                                                   \
             (const char *const []) { "--root", reg_root, __VA_ARGS__, NULL })
-
-
-typedef void (*t_damage_pt)(uint8_t *p, size_t *len);
-
-typedef struct {
-    int                       code;
-    const char               *what;
-    t_damage_pt               damage;
-} t_case_t;
 
 
 /* A good forest numbered version: every section a damage can hit. */
@@ -63,163 +54,49 @@ t_good(uint32_t version, size_t *len)
 }
 
 
-/* One damage per code; past the checksums, they are recomputed. */
-
-static void
-t_truncated(uint8_t *p, size_t *len)
-{
-    (void) p;
-    *len -= 1;
-}
-
-
-static void
-t_magic(uint8_t *p, size_t *len)
-{
-    (void) len;
-    p[0] = 'X';
-}
-
-
-static void
-t_version(uint8_t *p, size_t *len)
-{
-    hdr(p)->format_version = MLCLF_FORMAT_VERSION + 1;
-    fix_crc(p, *len);
-}
-
-
-static void
-t_header(uint8_t *p, size_t *len)
-{
-    hdr(p)->flags = 1;
-    fix_crc(p, *len);
-}
-
-
-static void
-t_header_crc(uint8_t *p, size_t *len)
-{
-    (void) len;
-    p[offsetof(mlclf_file_header_t, header_crc32)] ^= 0x01;
-}
-
-
-static void
-t_payload_crc(uint8_t *p, size_t *len)
-{
-    p[*len - 1] ^= 0x01;
-}
-
-
-static void
-t_section(uint8_t *p, size_t *len)
-{
-    sec(p, MLCLF_SECTION_NODE_LEFT)->flags = 1;
-    fix_crc(p, *len);
-}
-
-
-static void
-t_bounds(uint8_t *p, size_t *len)
-{
-    sec(p, MLCLF_SECTION_LEAF_VALUES)->offset = *len + 8;
-    fix_crc(p, *len);
-}
-
-
-static void
-t_strings(uint8_t *p, size_t *len)
-{
-    char  *names;
-
-    /* "x\0y\0" -> "x\0x\0" */
-    names = data(p, MLCLF_SECTION_FEATURE_NAMES);
-    names[2] = 'x';
-    fix_crc(p, *len);
-}
-
-
-static void
-t_nonfinite(uint8_t *p, size_t *len)
-{
-    ((double *) data(p, MLCLF_SECTION_NODE_THRESHOLD))[5] = NAN;
-    fix_crc(p, *len);
-}
-
-
-static void
-t_feature_index(uint8_t *p, size_t *len)
-{
-    ((int32_t *) data(p, MLCLF_SECTION_NODE_FEATURE))[0] = 2;
-    fix_crc(p, *len);
-}
-
-
-static void
-t_tree(uint8_t *p, size_t *len)
-{
-    ((uint32_t *) data(p, MLCLF_SECTION_NODE_LEFT))[5] = 8;
-    fix_crc(p, *len);
-}
-
-
-static void
-t_tree_cycle(uint8_t *p, size_t *len)
-{
-    ((uint32_t *) data(p, MLCLF_SECTION_NODE_LEFT))[0] = 0;
-    fix_crc(p, *len);
-}
-
-
-static void
-t_kind(uint8_t *p, size_t *len)
-{
-    hdr(p)->model_kind = 77;
-    fix_crc(p, *len);
-}
-
-
-static void
-t_metadata(uint8_t *p, size_t *len)
-{
-    ((char *) data(p, MLCLF_SECTION_METADATA))[0] = '[';
-    fix_crc(p, *len);
-}
-
-
-static void
-t_leaf(uint8_t *p, size_t *len)
-{
-    /* the first leaf row sums to 1.0033 */
-    ((double *) data(p, MLCLF_SECTION_LEAF_VALUES))[0] += 0.0033;
-    fix_crc(p, *len);
-}
-
-
 /*
  * MLCLF_ETOOBIG has no case: only mlclf_model_open() with a size limit
  * returns it (NGINX's mlclf_max_model_size), and the registry reads a
  * version's whole file and checks it with mlclf_model_load(), which has
  * no limit.  t_coverage() checks that it still maps to exit 4.
  */
-static const t_case_t  t_cases[] = {
-    { MLCLF_ETRUNCATED, "last byte missing", t_truncated },
-    { MLCLF_EMAGIC, "bad magic", t_magic },
-    { MLCLF_EVERSION, "future format version", t_version },
-    { MLCLF_EHEADER, "unknown header flag", t_header },
-    { MLCLF_EHEADERCRC, "flipped header CRC", t_header_crc },
-    { MLCLF_EPAYLOADCRC, "flipped last byte", t_payload_crc },
-    { MLCLF_ESECTION, "unknown section flag", t_section },
-    { MLCLF_EBOUNDS, "section offset past EOF", t_bounds },
-    { MLCLF_ESTRINGS, "duplicate feature name", t_strings },
-    { MLCLF_ENONFINITE, "NaN threshold", t_nonfinite },
-    { MLCLF_EFEATURE, "feature index = n_features", t_feature_index },
-    { MLCLF_ETREE, "child past the last node", t_tree },
-    { MLCLF_ETREECYCLE, "node 0 is its own left child", t_tree_cycle },
-    { MLCLF_EKIND, "unknown kind 77", t_kind },
-    { MLCLF_EMETADATA, "metadata is not a JSON object", t_metadata },
-    { MLCLF_ELEAF, "leaf row summing to more than 1", t_leaf }
+static const model_damage_t  t_cases[] = {
+    { "last byte missing", MLCLF_ETRUNCATED, DMG_RAW,
+      { DMG_LEN(ADD, -1) } },
+    { "bad magic", MLCLF_EMAGIC, DMG_RAW, { DMG_FILE(0, SET, 'X') } },
+    { "future format version", MLCLF_EVERSION, DMG_CRC,
+      { DMG_HDR(format_version, SET, MLCLF_FORMAT_VERSION + 1) } },
+    { "unknown header flag", MLCLF_EHEADER, DMG_CRC,
+      { DMG_HDR(flags, SET, 1) } },
+    { "flipped header CRC", MLCLF_EHEADERCRC, DMG_RAW,
+      { DMG_HDR(header_crc32, XOR, 0x01) } },
+    { "flipped last byte", MLCLF_EPAYLOADCRC, DMG_RAW,
+      { DMG_FILE(-1, XOR, 0x01) } },
+    { "unknown section flag", MLCLF_ESECTION, DMG_CRC,
+      { DMG_ENTRY(NODE_LEFT, flags, SET, 1) } },
+    { "section offset past EOF", MLCLF_EBOUNDS, DMG_CRC,
+      { DMG_ENTRY(LEAF_VALUES, offset, PAST, 8) } },
+
+    /* "x\0y\0" -> "x\0x\0" */
+    { "duplicate feature name", MLCLF_ESTRINGS, DMG_CRC,
+      { DMG_BYTE(FEATURE_NAMES, 2, SET, 'x') } },
+
+    { "NaN threshold", MLCLF_ENONFINITE, DMG_CRC,
+      { DMG_F64(NODE_THRESHOLD, 5, SET, NAN) } },
+    { "feature index = n_features", MLCLF_EFEATURE, DMG_CRC,
+      { DMG_U32(NODE_FEATURE, 0, SET, 2) } },
+    { "child past the last node", MLCLF_ETREE, DMG_CRC,
+      { DMG_U32(NODE_LEFT, 5, SET, 8) } },
+    { "node 0 is its own left child", MLCLF_ETREECYCLE, DMG_CRC,
+      { DMG_U32(NODE_LEFT, 0, SET, 0) } },
+    { "unknown kind 77", MLCLF_EKIND, DMG_CRC,
+      { DMG_HDR(model_kind, SET, 77) } },
+    { "metadata is not a JSON object", MLCLF_EMETADATA, DMG_CRC,
+      { DMG_BYTE(METADATA, 0, SET, '[') } },
+
+    /* the first leaf row sums to 1.0033 */
+    { "leaf row summing to more than 1", MLCLF_ELEAF, DMG_CRC,
+      { DMG_F64(LEAF_VALUES, 0, ADD, 0.0033) } },
 };
 
 #define T_NCASES  (sizeof(t_cases) / sizeof(t_cases[0]))
@@ -294,17 +171,18 @@ t_active(char *buf, size_t size)
 
 /* Damages a good v, publishes it, then verify and promote it. */
 static void
-t_case(const t_case_t *c, uint32_t v)
+t_case(const model_damage_t *c, uint32_t v)
 {
-    int           rc;
+    int           rc, i;
     char         *out, *errout, ver[16], active[256];
     char          want[REG_PATH + MLCLF_ERR_MSG_LEN + 128];
     size_t        len;
     uint8_t      *p;
+    const char   *cmd;
     mlclf_err_t   err;
 
     p = t_good(v, &len);
-    c->damage(p, &len);
+    model_damage_apply(p, &len, c);
 
     /* the damage is what the reader says it is, and its message */
     memset(&err, 0, sizeof(err));
@@ -323,24 +201,21 @@ t_case(const t_case_t *c, uint32_t v)
 
     (void) snprintf(ver, sizeof(ver), "v%u", v);
 
-    rc = T_RUN("verify", T_NAME, ver);
-    is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "%s: verify exits 4", c->what);
-    (void) snprintf(want, sizeof(want), "mlclf-registry: verify: %s/" T_NAME
-                    "/versions/%s/model.mlclf: %s\n", reg_root, ver, err.msg);
-    ok(strstr(errout, want) != NULL, "%s: verify gives the reason",
-       c->what);
-    tap_diag("  %.*s", (int) strcspn(errout, "\n"), errout);
-    free(out);
-    free(errout);
+    for (i = 0; i < 2; i++) {
+        cmd = i ? "promote" : "verify";
 
-    rc = T_RUN("promote", T_NAME, ver);
-    is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "%s: promote exits 4", c->what);
-    (void) snprintf(want, sizeof(want), "mlclf-registry: promote: %s/" T_NAME
-                    "/versions/%s/model.mlclf: %s\n", reg_root, ver, err.msg);
-    ok(strstr(errout, want) != NULL, "%s: promote gives the reason",
-       c->what);
-    free(out);
-    free(errout);
+        rc = T_RUN(cmd, T_NAME, ver);
+        is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "%s: %s exits 4", c->what,
+               cmd);
+        (void) snprintf(want, sizeof(want), "mlclf-registry: %s: %s/" T_NAME
+                        "/versions/%s/model.mlclf: %s\n", cmd, reg_root, ver,
+                        err.msg);
+        ok(strstr(errout, want) != NULL, "%s: %s gives the reason", c->what,
+           cmd);
+        tap_diag("  %.*s", (int) strcspn(errout, "\n"), errout);
+        free(out);
+        free(errout);
+    }
 
     t_active(active, sizeof(active));
     is_str(active, "versions/v1", "%s: promote left active at v1", c->what);

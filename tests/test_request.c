@@ -49,7 +49,7 @@ wide_model(uint32_t n, void **buf, char ***names)
     spec.weights = w;
     spec.bias = bias;
 
-    m = spec_model(&spec, buf);
+    m = model_spec_load(&spec, buf);
 
     free(w);
 

@@ -102,11 +102,11 @@ test_splits(const char *dir, const char *data, double n_train,
     char    *src, *tr, *te, **sl, **tl, **el, **all;
     size_t   src_len, tr_len, te_len, ns, nt, ne, i;
 
-    src = test_read(data, &src_len);
-    test_path(path, sizeof(path), "%s/train.csv", dir);
-    tr = test_read(path, &tr_len);
-    test_path(path, sizeof(path), "%s/test.csv", dir);
-    te = test_read(path, &te_len);
+    src = files_read(data, &src_len);
+    snprintf(path, sizeof(path), "%s/train.csv", dir);
+    tr = files_read(path, &tr_len);
+    snprintf(path, sizeof(path), "%s/test.csv", dir);
+    te = files_read(path, &te_len);
 
     if (!ok(src && tr && te, "%s: train.csv and test.csv exist", what)) {
         free(src);
@@ -178,23 +178,15 @@ test_case(const test_case_t *tc, const char *reg)
     char            *text;
     size_t           len, mlen;
     cJSON           *js, *meta, *md;
-    test_run_t       r;
+    run_cmd_t        r;
     const char      *dir, *mtext;
     mlclf_err_t      err;
     mlclf_model_t   *m;
-    const char      *args[8];
 
-    test_path(conf, sizeof(conf), "conf/%s-%s.yaml", tc->set, tc->kind);
-    test_path(what, sizeof(what), "%s %s", tc->set, tc->kind);
+    snprintf(conf, sizeof(conf), "conf/%s-%s.yaml", tc->set, tc->kind);
+    snprintf(what, sizeof(what), "%s %s", tc->set, tc->kind);
 
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = "--json";
-    args[5] = NULL;
-
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, "--json", NULL);
 
     is_int(r.status, 0, "%s: mlclf-train exits 0", what);
 
@@ -206,12 +198,12 @@ test_case(const test_case_t *tc, const char *reg)
 
     if (!ok(cJSON_IsObject(js), "%s: --json prints one JSON object", what)) {
         tap_diag("stdout: %s", r.out);
-        test_run_free(&r);
+        run_cmd_free(&r);
         cJSON_Delete(js);
         return NULL;
     }
 
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     is_str(test_str(js, "name"), tc->name, "%s: name", what);
     is_str(test_str(js, "version"), "v1", "%s: first version is v1", what);
@@ -234,7 +226,7 @@ test_case(const test_case_t *tc, const char *reg)
     is_str(test_str(js, "dataset_sha256"), hex, "%s: dataset_sha256", what);
 
     dir = test_str(js, "path");
-    test_path(path, sizeof(path), "%s/%s/versions/v1", reg, tc->name);
+    snprintf(path, sizeof(path), "%s/%s/versions/v1", reg, tc->name);
     {
         char  a[4096], b[4096];
 
@@ -244,7 +236,7 @@ test_case(const test_case_t *tc, const char *reg)
 
     /* the model file: its sha256, its own metadata */
 
-    test_path(path, sizeof(path), "%s/model.mlclf", dir);
+    snprintf(path, sizeof(path), "%s/model.mlclf", dir);
     test_sha_file(path, hex);
     is_str(test_str(js, "model_sha256"), hex, "%s: model_sha256 of "
            "model.mlclf", what);
@@ -280,8 +272,8 @@ test_case(const test_case_t *tc, const char *reg)
 
     /* meta.json */
 
-    test_path(path, sizeof(path), "%s/meta.json", dir);
-    text = test_read(path, &len);
+    snprintf(path, sizeof(path), "%s/meta.json", dir);
+    text = files_read(path, &len);
     meta = text ? cJSON_Parse(text) : NULL;
 
     ok(cJSON_IsObject(meta), "%s: meta.json parses", what);
@@ -311,31 +303,23 @@ test_reproducible(const test_case_t *tc, const char *reg1,
     char         conf[256], p1[512], p2[512];
     char        *a, *b;
     size_t       alen, blen;
-    test_run_t   r;
-    const char  *args[8];
+    run_cmd_t    r;
 
-    test_path(conf, sizeof(conf), "conf/%s-%s.yaml", tc->set, tc->kind);
+    snprintf(conf, sizeof(conf), "conf/%s-%s.yaml", tc->set, tc->kind);
 
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg2;
-    args[4] = "--quiet";
-    args[5] = NULL;
-
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg2, "--quiet", NULL);
     is_int(r.status, 0, "%s %s: second run exits 0", tc->set, tc->kind);
     is_int(r.out_len, 0, "%s %s: --quiet prints nothing", tc->set,
            tc->kind);
-    test_run_free(&r);
+    run_cmd_free(&r);
 
-    test_path(p1, sizeof(p1), "%s/%s/versions/v1/model.mlclf", reg1,
-              tc->name);
-    test_path(p2, sizeof(p2), "%s/%s/versions/v1/model.mlclf", reg2,
-              tc->name);
+    snprintf(p1, sizeof(p1), "%s/%s/versions/v1/model.mlclf", reg1,
+             tc->name);
+    snprintf(p2, sizeof(p2), "%s/%s/versions/v1/model.mlclf", reg2,
+             tc->name);
 
-    a = test_read(p1, &alen);
-    b = test_read(p2, &blen);
+    a = files_read(p1, &alen);
+    b = files_read(p2, &blen);
 
     ok(a && b && alen == blen && memcmp(a, b, alen) == 0,
        "%s %s: same config, data and SOURCE_DATE_EPOCH give identical "
@@ -354,14 +338,12 @@ static void
 test_threads(void)
 {
     int          i;
-    char         src[128], conf[2][128], reg[2][128], path[2][256];
+    char         conf[2][128], reg[2][128], path[2][256];
     char        *text, *a, *b, *p;
     size_t       len, alen, blen;
-    test_run_t   r;
-    const char  *args[8];
+    run_cmd_t    r;
 
-    test_path(src, sizeof(src), "conf/wine-forest.yaml");
-    text = test_read(src, &len);
+    text = files_read("conf/wine-forest.yaml", &len);
     p = text ? strstr(text, "n_threads: 0") : NULL;
 
     if (!ok(p != NULL,
@@ -374,35 +356,49 @@ test_threads(void)
     for (i = 0; i < 2; i++) {
         p[11] = i ? '3' : '1';
 
-        test_path(conf[i], sizeof(conf[i]), "%s/threads%d.yaml", tmp, i);
-        test_path(reg[i], sizeof(reg[i]), "%s/threads%d", tmp, i);
-        test_path(path[i], sizeof(path[i]),
-                  "%s/wine_forest/versions/v1/model.mlclf", reg[i]);
-        test_write(conf[i], text);
+        snprintf(conf[i], sizeof(conf[i]), "%s/threads%d.yaml", tmp, i);
+        snprintf(reg[i], sizeof(reg[i]), "%s/threads%d", tmp, i);
+        snprintf(path[i], sizeof(path[i]),
+                 "%s/wine_forest/versions/v1/model.mlclf", reg[i]);
+        files_write(conf[i], text, strlen(text));
 
-        args[0] = "--config";
-        args[1] = conf[i];
-        args[2] = "--registry";
-        args[3] = reg[i];
-        args[4] = "--quiet";
-        args[5] = NULL;
-
-        test_exec(&r, EPOCH, args);
+        TEST_TRAIN(&r, EPOCH, conf[i], reg[i], "--quiet", NULL);
         is_int(r.status, 0, "wine forest with n_threads %d exits 0",
                i ? 3 : 1);
-        test_run_free(&r);
+        run_cmd_free(&r);
     }
 
     free(text);
 
-    a = test_read(path[0], &alen);
-    b = test_read(path[1], &blen);
+    a = files_read(path[0], &alen);
+    b = files_read(path[1], &blen);
 
     ok(a && b && alen == blen && memcmp(a, b, alen) == 0,
        "1 and 3 threads grow byte-identical forests");
 
     free(a);
     free(b);
+}
+
+
+/*
+ * mlclf-train --json on data (features a, b, label y) with the
+ * configuration name, the policy line missing ("" for the default) and
+ * the model kind and options.
+ */
+static void
+test_missing_run(run_cmd_t *r, const char *reg, const char *data,
+    const char *name, const char *missing, const char *model)
+{
+    char  conf[128], text[1024];
+
+    snprintf(conf, sizeof(conf), "%s/missing.yaml", tmp);
+    snprintf(text, sizeof(text),
+             "name: %s\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
+             "%smodel: {kind: %s}\n", name, data, missing, model);
+    files_write(conf, text, strlen(text));
+
+    TEST_TRAIN(r, EPOCH, conf, reg, "--json", NULL);
 }
 
 
@@ -414,15 +410,14 @@ static void
 test_missing(const char *reg)
 {
     int             i;
-    char            data[128], conf[128], text[4096], *p;
+    char            data[128], text[4096], *p;
     char            path[600];
     cJSON          *js;
-    test_run_t      r;
+    run_cmd_t       r;
     mlclf_err_t     err;
-    const char     *args[8];
     mlclf_model_t  *m;
 
-    test_path(data, sizeof(data), "%s/missing.csv", tmp);
+    snprintf(data, sizeof(data), "%s/missing.csv", tmp);
     p = text;
     p += sprintf(p, "a,b,y\n");
 
@@ -436,29 +431,17 @@ test_missing(const char *reg)
         }
     }
 
-    test_write(data, text);
-    test_path(conf, sizeof(conf), "%s/missing.yaml", tmp);
-
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = "--json";
-    args[5] = NULL;
+    files_write(data, text, strlen(text));
 
     /* impute */
 
-    test_path(text, sizeof(text),
-              "name: miss_impute\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
-              "missing: impute\nmodel: {kind: logreg}\n", data);
-    test_write(conf, text);
-
-    test_exec(&r, EPOCH, args);
+    test_missing_run(&r, reg, data, "miss_impute", "missing: impute\n",
+                     "logreg");
     is_int(r.status, 0, "missing: impute exits 0");
     js = cJSON_Parse(r.out);
-    test_run_free(&r);
+    run_cmd_free(&r);
 
-    test_path(path, sizeof(path), "%s/model.mlclf", test_str(js, "path"));
+    snprintf(path, sizeof(path), "%s/model.mlclf", test_str(js, "path"));
     m = NULL;
     memset(&err, 0, sizeof(err));
 
@@ -476,15 +459,11 @@ test_missing(const char *reg)
 
     /* drop */
 
-    test_path(text, sizeof(text),
-              "name: miss_drop\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
-              "missing: drop\nmodel: {kind: forest, n_trees: 5}\n", data);
-    test_write(conf, text);
-
-    test_exec(&r, EPOCH, args);
+    test_missing_run(&r, reg, data, "miss_drop", "missing: drop\n",
+                     "forest, n_trees: 5");
     is_int(r.status, 0, "missing: drop exits 0");
     js = cJSON_Parse(r.out);
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     is_int((long long) test_num(js, "n_dropped", NULL), 6,
            "drop: 6 rows dropped");
@@ -495,56 +474,42 @@ test_missing(const char *reg)
 
     /* fail */
 
-    test_path(text, sizeof(text),
-              "name: miss_fail\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
-              "model: {kind: logreg}\n", data);
-    test_write(conf, text);
-
-    test_exec(&r, EPOCH, args);
+    test_missing_run(&r, reg, data, "miss_fail", "", "logreg");
     is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "missing: fail exits 4");
-    test_path(text, sizeof(text), "%s:5:1:", data);
+    snprintf(text, sizeof(text), "%s:5:1:", data);
     ok(strstr(r.err, text) != NULL, "... naming the first missing field");
     is_int(test_entries(reg, "miss_fail"), 0, "... and publishes nothing");
-    test_run_free(&r);
+    run_cmd_free(&r);
 }
 
 
 static void
 test_versions_promote(const char *reg)
 {
-    char         link[512], target[512], name[128];
+    char         link[512], target[512], name[256];
     ssize_t      n;
     cJSON       *js;
-    test_run_t   r;
-    const char  *args[8];
+    run_cmd_t    r;
 
-    test_path(link, sizeof(link), "%s/iris/active", reg);
+    snprintf(link, sizeof(link), "%s/iris/active", reg);
     ok(access(link, F_OK) != 0, "without --promote nothing is active");
 
-    args[0] = "--config";
-    args[1] = "conf/iris.yaml";
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = "--json";
-    args[5] = NULL;
-
-    test_exec(&r, NULL, args);
+    TEST_TRAIN(&r, NULL, "conf/iris.yaml", reg, "--json", NULL);
     is_int(r.status, 0, "iris again: exits 0");
     js = cJSON_Parse(r.out);
     is_str(test_str(js, "version"), "v2", "repeated run publishes v2");
     cJSON_Delete(js);
-    test_run_free(&r);
+    run_cmd_free(&r);
 
-    args[5] = "--promote";
-    args[6] = NULL;
-    test_exec(&r, NULL, args);
+    TEST_TRAIN(&r, NULL, "conf/iris.yaml", reg, "--json", "--promote",
+               NULL);
     is_int(r.status, 0, "--promote: exits 0");
     js = cJSON_Parse(r.out);
     is_str(test_str(js, "version"), "v3", "third run publishes v3");
     ok(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(js, "promoted")),
        "--json says promoted");
     cJSON_Delete(js);
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     n = readlink(link, target, sizeof(target) - 1);
     target[n > 0 ? n : 0] = '\0';
@@ -554,23 +519,21 @@ test_versions_promote(const char *reg)
 
     /* --name overrides the configuration's */
 
-    args[5] = "--name";
-    args[6] = "iris_renamed";
-    args[7] = NULL;
-    test_exec(&r, NULL, args);
+    TEST_TRAIN(&r, NULL, "conf/iris.yaml", reg, "--json", "--name",
+               "iris_renamed", NULL);
     is_int(r.status, 0, "--name: exits 0");
     js = cJSON_Parse(r.out);
     is_str(test_str(js, "name"), "iris_renamed", "--name is the name");
     cJSON_Delete(js);
-    test_run_free(&r);
+    run_cmd_free(&r);
     is_int(test_versions(reg, "iris_renamed"), 1, "--name publishes there");
 
-    args[6] = "../evil";
-    test_exec(&r, NULL, args);
+    TEST_TRAIN(&r, NULL, "conf/iris.yaml", reg, "--json", "--name",
+               "../evil", NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_USAGE, "--name ../evil exits 2");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
-    test_path(name, sizeof(name), "%s/../evil", reg);
+    snprintf(name, sizeof(name), "%s/../evil", reg);
     ok(access(name, F_OK) != 0, "... and writes nothing outside");
 }
 
@@ -582,13 +545,11 @@ main(void)
     cJSON      *js;
     size_t      i;
 
-    if (test_setup("mlclf-train-cli") != 0) {
-        return 1;
-    }
+    test_setup("mlclf-train-cli");
 
-    test_path(reg1, sizeof(reg1), "%s/reg1", tmp);
-    test_path(reg2, sizeof(reg2), "%s/reg2", tmp);
-    test_path(reg3, sizeof(reg3), "%s/reg3", tmp);
+    snprintf(reg1, sizeof(reg1), "%s/reg1", tmp);
+    snprintf(reg2, sizeof(reg2), "%s/reg2", tmp);
+    snprintf(reg3, sizeof(reg3), "%s/reg3", tmp);
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         js = test_case(&cases[i], reg1);
@@ -601,7 +562,7 @@ main(void)
     test_versions_promote(reg1);
     test_missing(reg3);
 
-    test_rmtree(tmp);
+    files_tmpdir_done(tmp, tap_failed);
 
     return tap_done();
 }

@@ -24,49 +24,43 @@ test_failures(const char *reg)
 {
     char         data[128], conf[128], text[8192], *p;
     size_t       len;
-    test_run_t   r;
-    const char  *args[8];
-
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
+    run_cmd_t    r;
+    const char  *args[4];
 
     /* a gate that a coin-flip data set cannot pass */
 
-    test_path(data, sizeof(data), "%s/noise.csv", tmp);
+    snprintf(data, sizeof(data), "%s/noise.csv", tmp);
     test_noise_csv(data);
 
-    test_path(conf, sizeof(conf), "%s/gate.yaml", tmp);
+    snprintf(conf, sizeof(conf), "%s/gate.yaml", tmp);
     test_small_config(conf, "noise", data, "gates: {min_accuracy: 0.999}\n");
 
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_GATE, "failing gate exits 6");
     ok(strstr(r.err, "mlclf-train: gate: ") != NULL,
        "gate failure is explained on stderr");
     tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
     is_int(test_entries(reg, "noise"), 0, "failing gate publishes nothing");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     test_small_config(conf, "noise", data, "gates: {min_macro_f1: 0.999}\n");
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_GATE, "failing F1 gate exits 6");
     is_int(test_entries(reg, "noise"), 0, "... and publishes nothing");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     /* the same data without gates publishes v1, then v2 */
 
     test_small_config(conf, "noise", data, "");
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, 0, "no gate: exits 0");
     ok(strstr(r.out, "accuracy") && strstr(r.out, "published"),
        "the summary names accuracy and where it was published");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     /* bad data: line 6 (header is 1), column of b */
 
-    p = test_read("data/raw/iris.csv", &len);
+    p = files_read("data/raw/iris.csv", &len);
 
     if (p) {
         char  *q;
@@ -82,71 +76,73 @@ test_failures(const char *reg)
         q = strchr(q, ',') + 1;
         q[0] = 'x';
 
-        test_path(data, sizeof(data), "%s/bad.csv", tmp);
-        test_write(data, p);
+        snprintf(data, sizeof(data), "%s/bad.csv", tmp);
+        files_write(data, p, len);
         free(p);
     }
 
-    test_path(conf, sizeof(conf), "%s/bad.yaml", tmp);
-    test_path(text, sizeof(text),
-              "name: bad\n"
-              "data: %s\n"
-              "label: species\n"
-              "features: [sepal_length, sepal_width, petal_length, "
-              "petal_width]\n"
-              "model: {kind: logreg}\n", data);
-    test_write(conf, text);
+    snprintf(conf, sizeof(conf), "%s/bad.yaml", tmp);
+    snprintf(text, sizeof(text),
+             "name: bad\n"
+             "data: %s\n"
+             "label: species\n"
+             "features: [sepal_length, sepal_width, petal_length, "
+             "petal_width]\n"
+             "model: {kind: logreg}\n", data);
+    files_write(conf, text, strlen(text));
 
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "bad value exits 4");
-    test_path(text, sizeof(text), "%s:6:", data);
+    snprintf(text, sizeof(text), "%s:6:", data);
     ok(strstr(r.err, text) != NULL && strncmp(r.err, "mlclf-train: ", 13)
        == 0, "stderr names file:line:column");
     tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
     is_int(test_entries(reg, "bad"), 0, "bad data publishes nothing");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     /* bad configuration */
 
-    test_path(text, sizeof(text),
-              "name: bad\n"
-              "data: data/raw/iris.csv\n"
-              "label: species\n"
-              "features: [sepal_length, sepal_width, petal_length, "
-              "petal_width]\n"
-              "model: {kind: logreg, l3: 1}\n");
-    test_write(conf, text);
+    snprintf(text, sizeof(text),
+             "name: bad\n"
+             "data: data/raw/iris.csv\n"
+             "label: species\n"
+             "features: [sepal_length, sepal_width, petal_length, "
+             "petal_width]\n"
+             "model: {kind: logreg, l3: 1}\n");
+    files_write(conf, text, strlen(text));
 
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "unknown key exits 3");
     ok(strstr(r.err, "mlclf-train: config: ") != NULL,
        "config error on stderr");
     tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
     is_int(test_entries(reg, "bad"), 0, "bad config publishes nothing");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
-    test_path(conf, sizeof(conf), "%s/missing.yaml", tmp);
-    test_exec(&r, EPOCH, args);
+    snprintf(conf, sizeof(conf), "%s/missing.yaml", tmp);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "missing config exits 3");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
-    test_path(conf, sizeof(conf), "conf/iris.yaml");
-    test_exec(&r, "yesterday", args);
+    snprintf(conf, sizeof(conf), "conf/iris.yaml");
+    TEST_TRAIN(&r, "yesterday", conf, reg, NULL);
     ok(r.status != 0, "malformed SOURCE_DATE_EPOCH is refused");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     /* usage */
 
+    args[0] = "--config";
+    args[1] = conf;
     args[2] = NULL;
     test_exec(&r, EPOCH, args);
     is_int(r.status, MLCLF_TRAIN_EXIT_USAGE, "no --registry exits 2");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     args[0] = "--bogus";
     args[1] = NULL;
     test_exec(&r, EPOCH, args);
     is_int(r.status, MLCLF_TRAIN_EXIT_USAGE, "unknown option exits 2");
-    test_run_free(&r);
+    run_cmd_free(&r);
 
     args[0] = "--help";
     test_exec(&r, NULL, args);
@@ -154,7 +150,7 @@ test_failures(const char *reg)
     ok(strstr(r.out, "usage: mlclf-train") && strstr(r.out, "exit codes")
        && strstr(r.out, "6  a quality gate failed"),
        "--help prints usage and the exit codes on stdout");
-    test_run_free(&r);
+    run_cmd_free(&r);
 }
 
 
@@ -227,54 +223,53 @@ test_bad_inputs(const char *reg)
     char         data[128], conf[128], good[128], text[4096], want[256];
     const char  *d;
     size_t       i;
-    test_run_t   r;
-    const char  *args[8], *file, *expect;
+    run_cmd_t    r;
+    const char  *file, *expect;
 
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
+    static const char  good_csv[] = "a,b,y\n1,2,cat\n3,4,dog\n5,6,cat\n"
+                                    "7,8,dog\n";
 
-    test_path(good, sizeof(good), "%s/good.csv", tmp);
-    test_write(good, "a,b,y\n1,2,cat\n3,4,dog\n5,6,cat\n7,8,dog\n");
+    snprintf(good, sizeof(good), "%s/good.csv", tmp);
+    files_write(good, good_csv, sizeof(good_csv) - 1);
 
     for (i = 0; i < sizeof(bad_inputs) / sizeof(bad_inputs[0]); i++) {
-        test_path(conf, sizeof(conf), "%s/bad-%zu.yaml", tmp, i);
-        test_path(data, sizeof(data), "%s/bad-%zu.csv", tmp, i);
+        snprintf(conf, sizeof(conf), "%s/bad-%zu.yaml", tmp, i);
+        snprintf(data, sizeof(data), "%s/bad-%zu.csv", tmp, i);
 
         if (bad_inputs[i].yaml) {
             /* the config's "D" stands for a good data file */
             d = strstr(bad_inputs[i].text, "data: D");
             if (d != NULL) {
-                test_path(text, sizeof(text), "%.*sdata: %s%s",
-                          (int) (d - bad_inputs[i].text),
-                          bad_inputs[i].text, good, d + 7);
+                snprintf(text, sizeof(text), "%.*sdata: %s%s",
+                         (int) (d - bad_inputs[i].text),
+                         bad_inputs[i].text, good, d + 7);
 
             } else {
-                test_path(text, sizeof(text), "%s", bad_inputs[i].text);
+                snprintf(text, sizeof(text), "%s", bad_inputs[i].text);
             }
 
-            test_write(conf, text);
+            files_write(conf, text, strlen(text));
             file = conf;
             expect = "config";
 
         } else if (bad_inputs[i].free_labels) {
-            test_write(data, bad_inputs[i].text);
-            test_path(text, sizeof(text), "name: bad\ndata: %s\nlabel: y\n"
-                      "features: [a, b]\nmodel: {kind: logreg}\n", data);
-            test_write(conf, text);
+            files_write(data, bad_inputs[i].text,
+                        strlen(bad_inputs[i].text));
+            snprintf(text, sizeof(text), "name: bad\ndata: %s\nlabel: y\n"
+                     "features: [a, b]\nmodel: {kind: logreg}\n", data);
+            files_write(conf, text, strlen(text));
             file = data;
             expect = "data";
 
         } else {
-            test_write(data, bad_inputs[i].text);
+            files_write(data, bad_inputs[i].text,
+                        strlen(bad_inputs[i].text));
             test_small_config(conf, "bad", data, "");
             file = data;
             expect = "data";
         }
 
-        test_exec(&r, EPOCH, args);
+        TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
 
         is_int(r.status, bad_inputs[i].yaml ? MLCLF_TRAIN_EXIT_CONFIG
                                             : MLCLF_TRAIN_EXIT_DATA,
@@ -282,12 +277,12 @@ test_bad_inputs(const char *reg)
                bad_inputs[i].yaml ? 3 : 4);
 
         if (bad_inputs[i].col) {
-            test_path(want, sizeof(want), "%s:%d:%d: ", file,
-                      bad_inputs[i].line, bad_inputs[i].col);
+            snprintf(want, sizeof(want), "%s:%d:%d: ", file,
+                     bad_inputs[i].line, bad_inputs[i].col);
 
         } else {
-            test_path(want, sizeof(want), "%s:%d: ", file,
-                      bad_inputs[i].line);
+            snprintf(want, sizeof(want), "%s:%d: ", file,
+                     bad_inputs[i].line);
         }
 
         ok(strstr(r.err, want) != NULL, "%s: %s: stderr names %s",
@@ -299,11 +294,11 @@ test_bad_inputs(const char *reg)
                expect, bad_inputs[i].why, bad_inputs[i].msg);
         }
 
-        test_path(want, sizeof(want), "%s/bad", reg);
+        snprintf(want, sizeof(want), "%s/bad", reg);
         ok(access(want, F_OK) != 0 && test_entries(reg, "bad") == 0,
            "%s: %s: nothing published", expect, bad_inputs[i].why);
 
-        test_run_free(&r);
+        run_cmd_free(&r);
     }
 }
 
@@ -318,8 +313,7 @@ test_not_regular(const char *reg)
 {
     int          i;
     char         fifo[128], conf[128], text[512], want[256];
-    test_run_t   r;
-    const char  *args[8];
+    run_cmd_t    r;
 
     static const struct {
         const char           *config;       /* NULL: conf */
@@ -338,40 +332,33 @@ test_not_regular(const char *reg)
           "a FIFO, not a regular file" },
     };
 
-    test_path(fifo, sizeof(fifo), "%s/input.fifo", tmp);
-    test_path(conf, sizeof(conf), "%s/not-regular.yaml", tmp);
+    snprintf(fifo, sizeof(fifo), "%s/input.fifo", tmp);
+    snprintf(conf, sizeof(conf), "%s/not-regular.yaml", tmp);
 
     if (!ok(mkfifo(fifo, 0600) == 0, "mkfifo %s", fifo)) {
         return;
     }
 
-    args[0] = "--config";
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
-
     test_alarm = 30;
 
     for (i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++) {
-        test_path(text, sizeof(text), "name: not_regular\ndata: %s\n"
-                  "label: y\nfeatures: [a, b]\nmodel: {kind: logreg}\n",
-                  cases[i].data ? cases[i].data : fifo);
-        test_write(conf, text);
+        snprintf(text, sizeof(text), "name: not_regular\ndata: %s\n"
+                 "label: y\nfeatures: [a, b]\nmodel: {kind: logreg}\n",
+                 cases[i].data ? cases[i].data : fifo);
+        files_write(conf, text, strlen(text));
 
-        args[1] = cases[i].config ? fifo : conf;
-
-        test_exec(&r, EPOCH, args);
+        TEST_TRAIN(&r, EPOCH, cases[i].config ? fifo : conf, reg, NULL);
         is_int(r.status, cases[i].status, "%s: exits %d", cases[i].what,
                cases[i].status);
-        test_path(want, sizeof(want), "mlclf-train: %s: ",
-                  cases[i].config ? "config" : "data");
+        snprintf(want, sizeof(want), "mlclf-train: %s: ",
+                 cases[i].config ? "config" : "data");
         ok(strncmp(r.err, want, strlen(want)) == 0
            && strstr(r.err, cases[i].msg) != NULL, "%s: says %s",
            cases[i].what, cases[i].msg);
         tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
-        test_path(want, sizeof(want), "%s/not_regular", reg);
+        snprintf(want, sizeof(want), "%s/not_regular", reg);
         ok(access(want, F_OK) != 0, "%s: nothing published", cases[i].what);
-        test_run_free(&r);
+        run_cmd_free(&r);
     }
 
     test_alarm = 0;
@@ -388,8 +375,7 @@ test_deep_yaml(const char *reg)
 {
     char         conf[128], want[256], *yaml, *p;
     size_t       n;
-    test_run_t   r;
-    const char  *args[8];
+    run_cmd_t    r;
 
     n = 100000;
     yaml = malloc(2 * n + 64);
@@ -398,27 +384,21 @@ test_deep_yaml(const char *reg)
     memset(p + n, ']', n);
     strcpy(p + 2 * n, "\n");
 
-    test_path(conf, sizeof(conf), "%s/deep.yaml", tmp);
-    test_write(conf, yaml);
+    snprintf(conf, sizeof(conf), "%s/deep.yaml", tmp);
+    files_write(conf, yaml, strlen(yaml));
     free(yaml);
 
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
-
     test_alarm = 30;
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     test_alarm = 0;
 
     is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "100,000 levels exit 3");
-    test_path(want, sizeof(want), "mlclf-train: config: %s:2:67: lists and "
-              "mappings nested more than 64 deep\n", conf);
+    snprintf(want, sizeof(want), "mlclf-train: config: %s:2:67: lists and "
+             "mappings nested more than 64 deep\n", conf);
     is_str(r.err, want, "100,000 levels: file:line:col on stderr");
-    test_path(want, sizeof(want), "%s/deep", reg);
+    snprintf(want, sizeof(want), "%s/deep", reg);
     ok(access(want, F_OK) != 0, "100,000 levels: nothing published");
-    test_run_free(&r);
+    run_cmd_free(&r);
 }
 
 
@@ -431,8 +411,7 @@ test_long_label(const char *reg)
 {
     char         data[128], conf[128], text[512], want[256], *csv, *p;
     size_t       n;
-    test_run_t   r;
-    const char  *args[8];
+    run_cmd_t    r;
 
     n = 1024 * 1024;
     csv = malloc(n + 64);
@@ -440,32 +419,26 @@ test_long_label(const char *reg)
     memset(p, 'x', n);
     strcpy(p + n, "\n5,6,dog\n7,8,cat\n");
 
-    test_path(data, sizeof(data), "%s/long-label.csv", tmp);
-    test_path(conf, sizeof(conf), "%s/long-label.yaml", tmp);
-    test_write(data, csv);
+    snprintf(data, sizeof(data), "%s/long-label.csv", tmp);
+    snprintf(conf, sizeof(conf), "%s/long-label.yaml", tmp);
+    files_write(data, csv, strlen(csv));
     free(csv);
 
-    test_path(text, sizeof(text), "name: long_label\ndata: %s\nlabel: y\n"
-              "features: [a, b]\nmodel: {kind: logreg}\n", data);
-    test_write(conf, text);
+    snprintf(text, sizeof(text), "name: long_label\ndata: %s\nlabel: y\n"
+             "features: [a, b]\nmodel: {kind: logreg}\n", data);
+    files_write(conf, text, strlen(text));
 
-    args[0] = "--config";
-    args[1] = conf;
-    args[2] = "--registry";
-    args[3] = reg;
-    args[4] = NULL;
-
-    test_exec(&r, EPOCH, args);
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_DATA, "1 MB label exits 4");
-    test_path(want, sizeof(want), "mlclf-train: data: %s:3:3: y: ", data);
+    snprintf(want, sizeof(want), "mlclf-train: data: %s:3:3: y: ", data);
     ok(strncmp(r.err, want, strlen(want)) == 0
        && strstr(r.err, "cannot be a class label: 1048576 bytes, more "
                  "than 255\n") != NULL,
        "1 MB label: file:line:col and its length on stderr");
     tap_diag("%.*s", (int) strcspn(r.err, "\n"), r.err);
-    test_path(want, sizeof(want), "%s/long_label", reg);
+    snprintf(want, sizeof(want), "%s/long_label", reg);
     ok(access(want, F_OK) != 0, "1 MB label: nothing published");
-    test_run_free(&r);
+    run_cmd_free(&r);
 }
 
 
@@ -474,11 +447,9 @@ main(void)
 {
     char  reg[128];
 
-    if (test_setup("mlclf-train-cli-errors") != 0) {
-        return 1;
-    }
+    test_setup("mlclf-train-cli-errors");
 
-    test_path(reg, sizeof(reg), "%s/reg", tmp);
+    snprintf(reg, sizeof(reg), "%s/reg", tmp);
 
     test_failures(reg);
     test_bad_inputs(reg);
@@ -486,7 +457,7 @@ main(void)
     test_not_regular(reg);
     test_deep_yaml(reg);
 
-    test_rmtree(tmp);
+    files_tmpdir_done(tmp, tap_failed);
 
     return tap_done();
 }

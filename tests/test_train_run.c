@@ -11,6 +11,8 @@
  */
 
 
+#include <dirent.h>
+
 #include <mlclf.h>
 #include <mlclf_train.h>
 #include "tap.h"
@@ -36,7 +38,7 @@ test_files(const char *data, const char *conf, const char *name,
                      i % 2 ? "dog" : "cat");
     }
 
-    test_write(data, text);
+    files_write(data, text, strlen(text));
     test_small_config(conf, name, data, extra);
 }
 
@@ -67,8 +69,8 @@ test_published(const mlclf_train_run_result_t *res, const char *name,
     mlclf_model_t   *m;
     struct dirent   *de;
 
-    test_path(dir, sizeof(dir), "%s/%s/versions/v%u", reg, name,
-              (unsigned) n);
+    snprintf(dir, sizeof(dir), "%s/%s/versions/v%u", reg, name,
+             (unsigned) n);
 
     is_int(res->version, n, "v%u: result version", (unsigned) n);
     ok(realpath(dir, real) != NULL && strcmp(real, res->path) == 0,
@@ -101,7 +103,7 @@ test_published(const mlclf_train_run_result_t *res, const char *name,
     is_int(files, 4, "v%u: model.mlclf, meta.json, train.csv, test.csv",
            (unsigned) n);
 
-    test_path(path, sizeof(path), "%s/model.mlclf", dir);
+    snprintf(path, sizeof(path), "%s/model.mlclf", dir);
     test_sha_file(path, hex);
     is_str(hex, res->model_sha256, "v%u: model.mlclf has the result's "
            "SHA-256", (unsigned) n);
@@ -118,8 +120,8 @@ test_published(const mlclf_train_run_result_t *res, const char *name,
         mlclf_model_close(&m);
     }
 
-    test_path(path, sizeof(path), "%s/meta.json", dir);
-    text = test_read(path, &len);
+    snprintf(path, sizeof(path), "%s/meta.json", dir);
+    text = files_read(path, &len);
     js = text ? cJSON_Parse(text) : NULL;
 
     is_str(test_str(js, "model_sha256"), hex, "v%u: meta.json has the "
@@ -143,8 +145,8 @@ test_publish(void)
     mlclf_train_run_opts_t     o;
     mlclf_train_run_result_t   res;
 
-    test_path(data, sizeof(data), "%s/good.csv", tmp);
-    test_path(conf, sizeof(conf), "%s/good.yaml", tmp);
+    snprintf(data, sizeof(data), "%s/good.csv", tmp);
+    snprintf(conf, sizeof(conf), "%s/good.yaml", tmp);
     test_files(data, conf, "good", "");
     test_opts(&o, conf);
 
@@ -200,7 +202,7 @@ test_refused(const mlclf_train_run_opts_t *o, const char *name, int want,
     tap_diag("%s: %s: %s", what, res.step ? res.step : "-", res.msg);
     is_int(res.version, 0, "%s: no version in the result", what);
 
-    test_path(path, sizeof(path), "%s/%s", reg, name);
+    snprintf(path, sizeof(path), "%s/%s", reg, name);
     ok(test_entries(reg, name) == 0, "%s: nothing under %s", what, path);
 
     mlclf_train_run_result_free(&res);
@@ -213,8 +215,10 @@ test_failures(void)
     char                     data[128], conf[128], noise[128];
     mlclf_train_run_opts_t   o;
 
-    test_path(data, sizeof(data), "%s/bad.csv", tmp);
-    test_path(conf, sizeof(conf), "%s/bad.yaml", tmp);
+    static const char  bad_csv[] = "a,b,y\n1,2,cat\n3,x,dog\n";
+
+    snprintf(data, sizeof(data), "%s/bad.csv", tmp);
+    snprintf(conf, sizeof(conf), "%s/bad.yaml", tmp);
     test_opts(&o, conf);
 
     /* an unknown key */
@@ -226,13 +230,13 @@ test_failures(void)
     /* a value that is not a number */
 
     test_files(data, conf, "bad", "");
-    test_write(data, "a,b,y\n1,2,cat\n3,x,dog\n");
+    files_write(data, bad_csv, sizeof(bad_csv) - 1);
     test_refused(&o, "bad", MLCLF_TRAIN_EXIT_DATA, "data", "bad.csv:3:2:",
                  "bad data");
 
     /* a gate that a coin-flip data set cannot pass */
 
-    test_path(noise, sizeof(noise), "%s/noise.csv", tmp);
+    snprintf(noise, sizeof(noise), "%s/noise.csv", tmp);
     test_noise_csv(noise);
 
     test_small_config(conf, "noise", noise,
@@ -251,16 +255,14 @@ test_failures(void)
 int
 main(void)
 {
-    if (test_setup("mlclf-train-run") != 0) {
-        return 1;
-    }
+    test_setup("mlclf-train-run");
 
-    test_path(reg, sizeof(reg), "%s/reg", tmp);
+    snprintf(reg, sizeof(reg), "%s/reg", tmp);
 
     test_publish();
     test_failures();
 
-    test_rmtree(tmp);
+    files_tmpdir_done(tmp, tap_failed);
 
     return tap_done();
 }

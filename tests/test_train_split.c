@@ -76,11 +76,25 @@ check_cover(const mlclf_train_data_t *d, const size_t *tr, size_t ntr,
 }
 
 
+/* per[c]: how many of the rows te[0..n) are of class c (of 3) */
+static void
+count_classes(size_t *per, const uint32_t *y, const size_t *te, size_t n)
+{
+    size_t  i;
+
+    memset(per, 0, 3 * sizeof(size_t));
+
+    for (i = 0; i < n; i++) {
+        per[y[te[i]]]++;
+    }
+}
+
+
 int
 main(void)
 {
     int                   rc, same;
-    size_t               *tr, *te, *tr2, *te2, ntr, nte, ntr2, nte2, i;
+    size_t               *tr, *te, *tr2, *te2, ntr, nte, ntr2, nte2;
     size_t                per[3];
     uint32_t              y[1000];
     uint32_t              counts[3] = { 500, 300, 200 };
@@ -102,10 +116,7 @@ main(void)
     is_int(ntr, 800, "800 train rows");
     ok(check_cover(&d, tr, ntr, te, nte), "disjoint, complete, sorted");
 
-    memset(per, 0, sizeof(per));
-    for (i = 0; i < nte; i++) {
-        per[y[te[i]]]++;
-    }
+    count_classes(per, y, te, nte);
 
     is_int(per[0], 100, "class 0: 20%% of 500 in test");
     is_int(per[1], 60, "class 1: 20%% of 300 in test");
@@ -158,10 +169,7 @@ main(void)
     d = make_data(8, small, 3, y);
     rc = mlclf_train_split(&d, &cf, &tr, &ntr, &te, &nte, &err);
     is_int(rc, MLCLF_OK, "small classes");
-    memset(per, 0, sizeof(per));
-    for (i = 0; i < nte; i++) {
-        per[y[te[i]]]++;
-    }
+    count_classes(per, y, te, nte);
 
     is_int(per[0], 1, "2 rows, 0.9: one test row, one train row");
     is_int(per[1], 0, "1 row: train only");

@@ -2,10 +2,10 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Helpers of the mlclf-train tests: files and small data sets and
- * configurations in a temp directory, what a registry holds, the JSON
+ * Helpers of the mlclf-train tests: small data sets and configurations
+ * in a scratch directory (files.h), what a registry holds, the JSON
  * fields the trainer writes, and running $MLCLF_BIN/mlclf-train
- * (default build/bin) with its output captured.
+ * (default build/bin) through run_cmd.h with its output captured.
  * Shared by tests/test_train_cli*.c and tests/test_train_run.c.
  */
 
@@ -14,33 +14,19 @@
 #define _MLCLF_TRAIN_CLI_H_INCLUDED_
 
 
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <dirent.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
 #include <mlclf.h>
 #include <mlclf_sha256.h>
+#include "files.h"
+#include "run_cmd.h"
 
 
 #define EPOCH  "1700000000"
-
-
-typedef struct {
-    int                       status;       /* exit code, -1 if killed */
-    char                     *out;
-    size_t                    out_len;
-    char                     *err;
-    size_t                    err_len;
-} test_run_t;
 
 
 static char      bin[4096];
@@ -48,11 +34,8 @@ static char      tmp[64];
 static unsigned  test_alarm;    /* seconds a run may take, 0: no limit */
 
 
-/*
- * bin from $MLCLF_BIN, and a fresh temp directory tmp named after the
- * test; 0, or -1 after a TAP "Bail out!".
- */
-static inline int
+/* bin from $MLCLF_BIN, and a fresh temp directory tmp named after name. */
+static inline void
 test_setup(const char *name)
 {
     char  *env;
@@ -60,201 +43,47 @@ test_setup(const char *name)
     env = getenv("MLCLF_BIN");
     snprintf(bin, sizeof(bin), "%s", env ? env : "build/bin");
 
-    snprintf(tmp, sizeof(tmp), "/tmp/%s.XXXXXX", name);
-
-    if (mkdtemp(tmp) == NULL) {
-        printf("Bail out! mkdtemp: %s\n", strerror(errno));
-        return -1;
-    }
-
-    return 0;
-}
-
-
-static inline char *
-test_read(const char *path, size_t *len)
-{
-    char    *p;
-    FILE    *f;
-    long     n;
-    size_t   got;
-
-    *len = 0;
-
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        fclose(f);
-        return NULL;
-    }
-
-    p = malloc((size_t) n + 1);
-    if (p == NULL) {
-        fclose(f);
-        return NULL;
-    }
-
-    got = fread(p, 1, (size_t) n, f);
-    fclose(f);
-
-    p[got] = '\0';
-    *len = got;
-
-    return p;
-}
-
-
-static inline int
-test_write(const char *path, const char *text)
-{
-    FILE  *f;
-    int    rc;
-
-    f = fopen(path, "wb");
-    if (f == NULL) {
-        return -1;
-    }
-
-    rc = fputs(text, f) < 0 ? -1 : 0;
-
-    if (fclose(f) != 0) {
-        rc = -1;
-    }
-
-    return rc;
-}
-
-
-static inline void
-test_path(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list  ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
+    files_tmpdir(tmp, sizeof(tmp), name);
 }
 
 
 /*
- * Runs mlclf-train with argv (NULL-terminated, without argv[0]) and
- * SOURCE_DATE_EPOCH = epoch (unset if NULL); stdout and stderr go to
- * files in tmp, read back into r.
+ * Runs mlclf-train with args (NULL-terminated, without argv[0]) under
+ * LC_ALL=C and SOURCE_DATE_EPOCH = epoch (unset if NULL), for at most
+ * test_alarm seconds; its output passes through files in tmp into r.
  */
 static inline void
-test_exec(test_run_t *r, const char *epoch, const char *const *args)
+test_exec(run_cmd_t *r, const char *epoch, const char *const *args)
 {
-    int          status, fd;
-    char         prog[4200], out[128], err[128];
-    char        *argv[32];
-    pid_t        pid;
-    size_t       i;
+    char             prog[4200], sde[64];
+    const char      *env[3];
+    run_cmd_opts_t   opts;
 
-    memset(r, 0, sizeof(test_run_t));
-    r->status = -1;
+    snprintf(prog, sizeof(prog), "%s/mlclf-train", bin);
 
-    test_path(prog, sizeof(prog), "%s/mlclf-train", bin);
-    test_path(out, sizeof(out), "%s/stdout", tmp);
-    test_path(err, sizeof(err), "%s/stderr", tmp);
+    env[0] = "LC_ALL=C";
+    env[1] = "SOURCE_DATE_EPOCH";
+    env[2] = NULL;
 
-    argv[0] = prog;
-
-    for (i = 0; i < 30 && args[i]; i++) {
-        argv[i + 1] = (char *) args[i];
+    if (epoch) {
+        snprintf(sde, sizeof(sde), "SOURCE_DATE_EPOCH=%s", epoch);
+        env[1] = sde;
     }
 
-    argv[i + 1] = NULL;
+    opts.env = env;
+    opts.alarm = test_alarm;
 
-    fflush(stdout);
-
-    pid = fork();
-
-    if (pid == 0) {
-        fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd == -1 || dup2(fd, 1) == -1) {
-            _exit(127);
-        }
-
-        close(fd);
-
-        fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd == -1 || dup2(fd, 2) == -1) {
-            _exit(127);
-        }
-
-        close(fd);
-
-        setenv("LC_ALL", "C", 1);
-
-        /* kept across execv(): a run that hangs is killed, not waited */
-        if (test_alarm) {
-            alarm(test_alarm);
-        }
-
-        if (epoch) {
-            setenv("SOURCE_DATE_EPOCH", epoch, 1);
-
-        } else {
-            unsetenv("SOURCE_DATE_EPOCH");
-        }
-
-        execv(prog, argv);
-        _exit(127);
-    }
-
-    if (pid == -1 || waitpid(pid, &status, 0) != pid) {
-        return;
-    }
-
-    if (WIFEXITED(status)) {
-        r->status = WEXITSTATUS(status);
-    }
-
-    r->out = test_read(out, &r->out_len);
-    r->err = test_read(err, &r->err_len);
-
-    if (r->out == NULL) {
-        r->out = strdup("");
-    }
-
-    if (r->err == NULL) {
-        r->err = strdup("");
-    }
+    (void) run_cmd(r, prog, args, tmp, &opts);
 }
 
 
-static inline void
-test_run_free(test_run_t *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = NULL;
-    r->err = NULL;
-}
-
-
-static inline int
-test_rm_cb(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-    (void) st;
-    (void) flag;
-    (void) ftw;
-
-    return remove(path);
-}
-
-
-static inline void
-test_rmtree(const char *path)
-{
-    (void) nftw(path, test_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
+/*
+ * test_exec() of mlclf-train --config conf --registry reg and the
+ * options that follow, up to a NULL.
+ */
+#define TEST_TRAIN(r, epoch, conf, reg, ...)                                 \
+    test_exec(r, epoch, (const char *const []) {                             \
+                  "--config", conf, "--registry", reg, __VA_ARGS__ })
 
 
 /*
@@ -264,32 +93,13 @@ test_rmtree(const char *path)
 static inline int
 test_count(const char *reg, const char *name, int all)
 {
-    int             n;
-    DIR            *dir;
-    char            path[512];
-    struct dirent  *de;
+    int   n;
+    char  path[512];
 
-    test_path(path, sizeof(path), "%s/%s/versions", reg, name);
+    snprintf(path, sizeof(path), "%s/%s/versions", reg, name);
+    n = files_count(path, all ? "" : "v");
 
-    dir = opendir(path);
-    if (dir == NULL) {
-        return 0;
-    }
-
-    n = 0;
-
-    while ((de = readdir(dir)) != NULL) {
-        if (all ? strcmp(de->d_name, ".") != 0
-                  && strcmp(de->d_name, "..") != 0
-                : de->d_name[0] == 'v')
-        {
-            n++;
-        }
-    }
-
-    closedir(dir);
-
-    return n;
+    return n < 0 ? 0 : n;
 }
 
 
@@ -318,7 +128,7 @@ test_sha_file(const char *path, char hex[65])
 
     hex[0] = '\0';
 
-    p = test_read(path, &len);
+    p = files_read(path, &len);
     if (p == NULL) {
         return;
     }
@@ -356,7 +166,6 @@ test_str(const cJSON *obj, const char *k)
 }
 
 
-
 /* A config for a data file in tmp, with the given model and gate. */
 static inline void
 test_small_config(const char *path, const char *name, const char *data,
@@ -364,18 +173,18 @@ test_small_config(const char *path, const char *name, const char *data,
 {
     char  text[2048];
 
-    test_path(text, sizeof(text),
-              "name: %s\n"
-              "data: %s\n"
-              "label: y\n"
-              "features: [a, b]\n"
-              "classes: [cat, dog]\n"
-              "split: {test_fraction: 0.25, seed: 7, stratify: true}\n"
-              "model: {kind: logreg}\n"
-              "%s",
-              name, data, extra);
+    snprintf(text, sizeof(text),
+             "name: %s\n"
+             "data: %s\n"
+             "label: y\n"
+             "features: [a, b]\n"
+             "classes: [cat, dog]\n"
+             "split: {test_fraction: 0.25, seed: 7, stratify: true}\n"
+             "model: {kind: logreg}\n"
+             "%s",
+             name, data, extra);
 
-    test_write(path, text);
+    (void) files_write(path, text, strlen(text));
 }
 
 
@@ -394,7 +203,7 @@ test_noise_csv(const char *path)
                      ((i * 7919) % 17) % 2 ? "dog" : "cat");
     }
 
-    test_write(path, text);
+    (void) files_write(path, text, strlen(text));
 }
 
 

@@ -19,9 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <mlclf_train.h>
+#include "fuzz.h"
 
-
-#define FUZZ_CHECK(c)  do { if (!(c)) { __builtin_trap(); } } while (0)
 
 #define FUZZ_NCONF  3
 
@@ -51,22 +50,13 @@ static int
 fuzz_init(void)
 {
     size_t                  c, i;
-    const char             *tmp;
     mlclf_train_config_t   *cf;
 
     if (fuzz_path[0] != '\0') {
         return 0;
     }
 
-    /* tmpfs if there is one: the input file is rewritten every run */
-
-    tmp = getenv("TMPDIR");
-    if (tmp == NULL || tmp[0] == '\0') {
-        tmp = (access("/dev/shm", W_OK) == 0) ? "/dev/shm" : "/tmp";
-    }
-
-    snprintf(fuzz_path, sizeof(fuzz_path), "%s/mlclf_fuzz_csv_%ld.csv",
-             tmp, (long) getpid());
+    fuzz_file_path(fuzz_path, sizeof(fuzz_path), "csv", "csv");
 
     atexit(fuzz_cleanup);
 
@@ -149,23 +139,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE    *f;
-    size_t   c;
+    size_t  c;
 
     fuzz_init();
 
-    /*
-     * A new file each time: ext4 flushes a truncated file's new data on
-     * close (auto_da_alloc), which makes the fuzzer wait on the disk.
-     */
-    unlink(fuzz_path);
-
-    f = fopen(fuzz_path, "wb");
-    if (f == NULL) {
-        abort();
-    }
-
-    if ((size && fwrite(data, 1, size, f) != size) || fclose(f) != 0) {
+    if (fuzz_file_write(fuzz_path, data, size) != 0) {
         abort();
     }
 

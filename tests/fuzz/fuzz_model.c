@@ -19,9 +19,8 @@
 #include <cjson/cJSON.h>
 #include <mlclf.h>
 #include <mlclf_format.h>
+#include "fuzz.h"
 
-
-#define FUZZ_CHECK(c)  do { if (!(c)) { __builtin_trap(); } } while (0)
 
 /* the /predict body is built only for models this narrow */
 #define FUZZ_REQUEST_FEATURES  64

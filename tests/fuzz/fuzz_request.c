@@ -15,10 +15,8 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include <mlclf.h>
+#include "fuzz.h"
 #include "fuzz_models.h"
-
-
-#define FUZZ_CHECK(c)  do { if (!(c)) { __builtin_trap(); } } while (0)
 
 
 typedef struct {

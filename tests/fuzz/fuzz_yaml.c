@@ -17,14 +17,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <mlclf_train.h>
+#include "fuzz.h"
 
-
-#define FUZZ_CHECK(c)  do { if (!(c)) { __builtin_trap(); } } while (0)
 
 
 static int fuzz_init(void);
 static void fuzz_cleanup(void);
-static int fuzz_write(const char *path, const void *data, size_t size);
 static void fuzz_check(const mlclf_train_config_t *cf);
 static void fuzz_data(mlclf_train_config_t *cf);
 
@@ -48,27 +46,16 @@ static const char  fuzz_iris[] =
 static int
 fuzz_init(void)
 {
-    const char  *tmp;
-
     if (fuzz_path[0] != '\0') {
         return 0;
     }
 
-    /* tmpfs if there is one: the input file is rewritten every run */
-
-    tmp = getenv("TMPDIR");
-    if (tmp == NULL || tmp[0] == '\0') {
-        tmp = (access("/dev/shm", W_OK) == 0) ? "/dev/shm" : "/tmp";
-    }
-
-    snprintf(fuzz_path, sizeof(fuzz_path), "%s/mlclf_fuzz_yaml_%ld.yaml",
-             tmp, (long) getpid());
-    snprintf(fuzz_csv, sizeof(fuzz_csv), "%s/mlclf_fuzz_yaml_%ld.csv",
-             tmp, (long) getpid());
+    fuzz_file_path(fuzz_path, sizeof(fuzz_path), "yaml", "yaml");
+    fuzz_file_path(fuzz_csv, sizeof(fuzz_csv), "yaml", "csv");
 
     atexit(fuzz_cleanup);
 
-    if (fuzz_write(fuzz_csv, fuzz_iris, sizeof(fuzz_iris) - 1) != 0) {
+    if (fuzz_file_write(fuzz_csv, fuzz_iris, sizeof(fuzz_iris) - 1) != 0) {
         abort();
     }
 
@@ -83,25 +70,6 @@ fuzz_cleanup(void)
         unlink(fuzz_path);
         unlink(fuzz_csv);
     }
-}
-
-
-static int
-fuzz_write(const char *path, const void *data, size_t size)
-{
-    FILE  *f;
-
-    f = fopen(path, "wb");
-    if (f == NULL) {
-        return -1;
-    }
-
-    if (size && fwrite(data, 1, size, f) != size) {
-        fclose(f);
-        return -1;
-    }
-
-    return fclose(f) == 0 ? 0 : -1;
 }
 
 
@@ -124,13 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fuzz_init();
 
-    /*
-     * A new file each time: ext4 flushes a truncated file's new data on
-     * close (auto_da_alloc), which makes the fuzzer wait on the disk.
-     */
-    unlink(fuzz_path);
-
-    if (fuzz_write(fuzz_path, data, size) != 0) {
+    if (fuzz_file_write(fuzz_path, data, size) != 0) {
         abort();
     }
 
