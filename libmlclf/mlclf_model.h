@@ -62,13 +62,14 @@ struct mlclf_model_s {
 
 
 /*
- * The kernels mask node indices with MLCLF_NODE_MASK (the reader refuses
- * more than MLCLF_MAX_NODES nodes), so a damaged index reads at most
- * MLCLF_NODE_REACH bytes past the start of a node array: that much
- * readable memory follows every model mlclf_model_open() reads.
+ * The kernels index node arrays with 32-bit node numbers, so a damaged
+ * number reads at most MLCLF_NODE_REACH bytes (2^32 doubles, 32 GiB)
+ * past the start of a node array: that much readable memory, never
+ * backed, follows every model mlclf_model_open() reads.  A mask would
+ * bound the reach to less at the cost of one instruction a level on the
+ * serving hot path; address space is the cheaper of the two.
  */
-#define MLCLF_NODE_MASK   (MLCLF_MAX_NODES - 1)
-#define MLCLF_NODE_REACH  ((size_t) MLCLF_MAX_NODES * sizeof(double))
+#define MLCLF_NODE_REACH  (((size_t) 1 << 32) * sizeof(double))
 
 
 #endif /* _MLCLF_MODEL_H_INCLUDED_ */

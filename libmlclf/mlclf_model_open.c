@@ -163,7 +163,7 @@ mlclf_read_sealed(int fd, const char *path, size_t size, void **map,
 
     /*
      * The model is followed by readable zero pages that a verified model
-     * never touches: MLCLF_NODE_REACH for a masked node index, and as
+     * never touches: MLCLF_NODE_REACH for any 32-bit node number, and as
      * many as the model is long for a masked leaf row (mlclf_predict.c),
      * so that a damaged model reads inside this reservation.  Read-only
      * anonymous memory costs address space, no memory and no commit.

@@ -105,14 +105,14 @@ mlclf_predict_linear_scaled(const mlclf_model_t *m, const double *x,
 
 /*
  * The forest kernel trusts nothing it reads from the model's memory, at
- * next to no cost to the walk (bench/micro.c: within 5%): node indices
- * are masked with the constant MLCLF_NODE_MASK and leaf rows with the
- * model's leaf_mask, which a verified model never exceeds, and
+ * next to no cost to the walk: node numbers are 32-bit, and
  * mlclf_model_open() reserves readable memory after the model for any
- * masked index; a feature out of range stops a walk as a leaf does; and
- * no walk takes more steps than the deepest verified tree.  A model
- * damaged in memory after verification can give a wrong number, never a
- * read outside its reservation or an endless loop.
+ * of them (MLCLF_NODE_REACH); leaf rows are masked with the model's
+ * leaf_mask, which a verified model never exceeds; a feature out of
+ * range stops a walk as a leaf does; and no walk takes more steps than
+ * the deepest verified tree.  A model damaged in memory after
+ * verification can give a wrong number, never a read outside its
+ * reservation or an endless loop.
  */
 #define mlclf_row(n)    ((size_t) (left[n] & lmask) * nc)
 
@@ -126,7 +126,7 @@ mlclf_predict_linear_scaled(const mlclf_model_t *m, const double *x,
         l = left[n];                                                         \
         r = right[n];                                                        \
         go = -(uint32_t) !(x[f] <= thr[n]);                                  \
-        n = (l ^ ((l ^ r) & go)) & MLCLF_NODE_MASK;                          \
+        n = l ^ ((l ^ r) & go);                                              \
         f = feat[n];                                                         \
     }
 
@@ -135,7 +135,7 @@ static void
 mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
 {
     double           inv;
-    int32_t          f, f0, f1, f2, f3, f4, f5, f6, f7;
+    int32_t          f, f0, f1, f2, f3, f4, f5, f6, f7, dd;
     uint32_t         t, k, n, l, r, d, go, nc, nf, lmask;
     uint32_t         n0, n1, n2, n3, n4, n5, n6, n7;
     const double    *leaf, *thr, *lv;
@@ -157,21 +157,22 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
     }
 
     /*
-     * Eight trees at a time: their walks are independent, so the loads of
-     * one overlap the compares of the others instead of waiting for each
-     * other, level after level.  Eight rather than four: 390 -> 350 ns
-     * for the 100-tree iris forest (bench/micro.c); more would no longer
-     * fit in the registers.
+     * Eight trees at a time (then four): their walks are independent, so
+     * the loads of one overlap the compares of the others instead of
+     * waiting for each other, level after level.  Eight rather than four:
+     * 390 -> 350 ns for the 100-tree iris forest (bench/micro.c); more
+     * would no longer fit in the registers.  The depth bound and the
+     * "every walk at a leaf" test are one sign test of their OR.
      */
     for (t = 0; t + 8 <= m->n_trees; t += 8) {
-        n0 = off[t] & MLCLF_NODE_MASK;
-        n1 = off[t + 1] & MLCLF_NODE_MASK;
-        n2 = off[t + 2] & MLCLF_NODE_MASK;
-        n3 = off[t + 3] & MLCLF_NODE_MASK;
-        n4 = off[t + 4] & MLCLF_NODE_MASK;
-        n5 = off[t + 5] & MLCLF_NODE_MASK;
-        n6 = off[t + 6] & MLCLF_NODE_MASK;
-        n7 = off[t + 7] & MLCLF_NODE_MASK;
+        n0 = off[t];
+        n1 = off[t + 1];
+        n2 = off[t + 2];
+        n3 = off[t + 3];
+        n4 = off[t + 4];
+        n5 = off[t + 5];
+        n6 = off[t + 6];
+        n7 = off[t + 7];
         f0 = feat[n0];
         f1 = feat[n1];
         f2 = feat[n2];
@@ -182,9 +183,9 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
         f7 = feat[n7];
 
         /* the AND of the features is negative once every walk is at a leaf */
-        for (d = m->max_depth;
-             d != 0 && (f0 & f1 & f2 & f3 & f4 & f5 & f6 & f7) >= 0;
-             d--)
+        for (dd = (int32_t) m->max_depth - 1;
+             (dd | (f0 & f1 & f2 & f3 & f4 & f5 & f6 & f7)) >= 0;
+             dd--)
         {
             mlclf_predict_step(n0, f0);
             mlclf_predict_step(n1, f1);
@@ -209,8 +210,39 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
         }
     }
 
+    /* four of the trees left, if there are: the same overlap */
+    if (t + 4 <= m->n_trees) {
+        n0 = off[t];
+        n1 = off[t + 1];
+        n2 = off[t + 2];
+        n3 = off[t + 3];
+        f0 = feat[n0];
+        f1 = feat[n1];
+        f2 = feat[n2];
+        f3 = feat[n3];
+
+        for (dd = (int32_t) m->max_depth - 1;
+             (dd | (f0 & f1 & f2 & f3)) >= 0;
+             dd--)
+        {
+            mlclf_predict_step(n0, f0);
+            mlclf_predict_step(n1, f1);
+            mlclf_predict_step(n2, f2);
+            mlclf_predict_step(n3, f3);
+        }
+
+        for (k = 0; k < nc; k++) {
+            proba[k] += lv[mlclf_row(n0) + k];
+            proba[k] += lv[mlclf_row(n1) + k];
+            proba[k] += lv[mlclf_row(n2) + k];
+            proba[k] += lv[mlclf_row(n3) + k];
+        }
+
+        t += 4;
+    }
+
     for ( /* void */ ; t < m->n_trees; t++) {
-        n = off[t] & MLCLF_NODE_MASK;
+        n = off[t];
 
         /*
          * The child is selected without a branch: which way a row goes
@@ -221,7 +253,7 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
             l = left[n];
             r = right[n];
             go = -(uint32_t) !(x[f] <= thr[n]);
-            n = (l ^ ((l ^ r) & go)) & MLCLF_NODE_MASK;
+            n = l ^ ((l ^ r) & go);
         }
 
         leaf = lv + mlclf_row(n);

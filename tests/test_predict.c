@@ -508,7 +508,7 @@ test_forest_damaged(void)
     size_t              len, size, i;
     uint8_t            *room;
     int32_t            *feat;
-    uint32_t            t, k, n, c, *left, *right, *off, offsets[10];
+    uint32_t            t, k, n, c, *left, *right, *off, offsets[14];
     mlclf_err_t         err;
     rw_forest_t        *f;
     mlclf_spec_t        spec;
@@ -516,15 +516,15 @@ test_forest_damaged(void)
 
     f = rw_new(7);
 
-    /* nine trees: the eight-way loop and the one-by-one loop */
-    for (t = 0; t < 9; t++) {
+    /* thirteen trees: the eight-way, four-way and one-by-one loops */
+    for (t = 0; t < 13; t++) {
         offsets[t] = f->n_nodes;
         (void) rw_grow(f, 5);
     }
 
-    offsets[9] = f->n_nodes;
+    offsets[13] = f->n_nodes;
 
-    rw_spec(f, &spec, 9, offsets);
+    rw_spec(f, &spec, 13, offsets);
 
     if (mlclf_write_buffer(&spec, &buf, &len, &err) != MLCLF_OK) {
         printf("Bail out! %s\n", err.msg);
@@ -532,11 +532,14 @@ test_forest_damaged(void)
     }
 
     for (k = 0; k < 6; k++) {
+        /* as mlclf_model_open(): read-only but for the model's pages */
         size = 2 * len + MLCLF_NODE_REACH;
-        room = mmap(NULL, size, PROT_READ | PROT_WRITE,
+        room = mmap(NULL, size, PROT_READ,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-        if (room == MAP_FAILED) {
+        if (room == MAP_FAILED
+            || mprotect(room, len, PROT_READ | PROT_WRITE) != 0)
+        {
             printf("Bail out! mmap: %s\n", strerror(errno));
             exit(1);
         }
