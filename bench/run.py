@@ -798,10 +798,29 @@ def report(args, res, outdir):
         L.append("## Accuracy against scikit-learn (bench/accuracy.sh)\n")
         L.append(res["training"]["accuracy"] + "\n")
 
+    L.extend(kept_sections(os.path.join(outdir, "RESULTS.md"), L))
     L.append("## Chart\n")
     L.append("![throughput and p99 per server](results.png)\n")
     with open(os.path.join(outdir, "RESULTS.md"), "w") as f:
         f.write("\n".join(L))
+
+
+def kept_sections(path, written):
+    """The sections of the old RESULTS.md that this report does not write
+    (figures measured by hand, e.g. bench/ab.sh, bench/sha256.c): kept,
+    in their order, before the chart."""
+    ours = {l.split("\n", 1)[0] for l in written if l.startswith("## ")}
+    ours.add("## Chart")
+    try:
+        text = open(path).read()
+    except OSError:
+        return []
+    kept = []
+    for part in text.split("\n## ")[1:]:
+        head = "## " + part.split("\n", 1)[0]
+        if head not in ours:
+            kept.append("## " + part.rstrip("\n") + "\n")
+    return kept
 
 
 def chart(res, outdir):
