@@ -15,6 +15,10 @@
 #include <stdint.h>
 
 
+/* The release, as debian/changelog names it (make lint checks both). */
+#define MLCLF_RELEASE             "0.1.0"
+
+
 /*
  * Error codes.  MLCLF_OK is 0, every failure is negative and distinct, so
  * a caller (and a test) can tell each kind of damage apart.

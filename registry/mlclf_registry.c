@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include <mlclf.h>
+#include <mlclf_version.h>
 #include "mlclf_registry_store.h"
 
 
@@ -116,6 +117,7 @@ mlclf_registry_usage(void)
 "                         NGINX master whose pid is in PIDFILE\n"
 "                         (default " MLCLF_REGISTRY_PID_FILE ")\n"
 "  -h, --help             print this help and exit\n"
+"  -V, --version          print the release and the model format version\n"
 "\n"
 "NAME matches [a-z0-9_-]{1,64}; VERSION is v<N> or <N>.\n"
 "\n"
@@ -785,6 +787,12 @@ main(int argc, char **argv)
                             || strcmp(a, "-h") == 0))
         {
             mlclf_registry_usage();
+            return MLCLF_REGISTRY_EXIT_OK;
+
+        } else if (opts && (strcmp(a, "--version") == 0
+                            || strcmp(a, "-V") == 0))
+        {
+            mlclf_version_print(stdout, "mlclf-registry");
             return MLCLF_REGISTRY_EXIT_OK;
 
         } else if (opts && strcmp(a, "--json") == 0) {

@@ -43,6 +43,16 @@ then
     status=1
 fi
 
+# one release: MLCLF_RELEASE (mlclf.h, the CLIs' --version) and the
+# newest entry of debian/changelog
+rel=$(sed -n 's/^#define MLCLF_RELEASE *"\(.*\)"$/\1/p' libmlclf/mlclf.h)
+deb=$(sed -n '1s/^mlclf (\([^)-]*\).*/\1/p' debian/changelog)
+if [ -z "$rel" ] || [ "$rel" != "$deb" ]; then
+    echo "lint: MLCLF_RELEASE \"$rel\" (libmlclf/mlclf.h) is not the" \
+         "version of debian/changelog, \"$deb\""
+    status=1
+fi
+
 if command -v cppcheck >/dev/null 2>&1 && [ -n "$files" ]; then
     # shellcheck disable=SC2086
     if ! cppcheck -q --error-exitcode=1 --inline-suppr \

@@ -282,6 +282,18 @@ t_cli_usage(void)
        "--help prints usage with the exit codes");
     T_FREE();
 
+    rc = T_RUN("--version");
+    is_int(rc, 0, "--version exits 0");
+    is_str(out, "mlclf-registry " MLCLF_RELEASE " (model format 1)\n",
+           "--version names the release and the model format");
+    T_FREE();
+
+    rc = T_RUN("-V", "list");
+    is_int(rc, 0, "-V before a command: the version, nothing else");
+    is_str(out, "mlclf-registry " MLCLF_RELEASE " (model format 1)\n",
+           "-V prints the same line");
+    T_FREE();
+
     rc = T_RUN("--root", reg_root);
     is_int(rc, 2, "no command: usage error");
     ok(errout && strstr(errout, "mlclf-registry: "), "stderr message");

@@ -151,6 +151,13 @@ test_failures(const char *reg)
        && strstr(r.out, "6  a quality gate failed"),
        "--help prints usage and the exit codes on stdout");
     run_cmd_free(&r);
+
+    args[0] = "--version";
+    test_exec(&r, NULL, args);
+    is_int(r.status, 0, "--version exits 0");
+    is_str(r.out, "mlclf-train " MLCLF_RELEASE " (model format 1)\n",
+           "--version names the release and the model format");
+    run_cmd_free(&r);
 }
 
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <mlclf.h>
 #include <mlclf_train.h>
+#include <mlclf_version.h>
 #include <mlclf_quote.h>
 #include <mlclf_sha256.h>
 
@@ -39,6 +40,7 @@ static const struct option  mlclf_train_options[] = {
     { "json",     no_argument,       NULL, 'j' },
     { "quiet",    no_argument,       NULL, 'q' },
     { "help",     no_argument,       NULL, 'h' },
+    { "version",  no_argument,       NULL, 'V' },
     { NULL, 0, NULL, 0 }
 };
 
@@ -62,6 +64,7 @@ mlclf_train_usage(FILE *f)
         "  -j, --json           print the result as one JSON object\n"
         "  -q, --quiet          no summary (errors still go to stderr)\n"
         "  -h, --help           this text\n"
+        "  -V, --version        the release and the model format version\n"
         "\n"
         "SOURCE_DATE_EPOCH, if set, is the created_at time: the same\n"
         "configuration, data and SOURCE_DATE_EPOCH give a byte-identical\n"
@@ -103,8 +106,9 @@ mlclf_train_error(const char *ctx, const char *fmt, ...)
 
 /*
  * The command line and SOURCE_DATE_EPOCH into o, *json and *quiet.
- * Returns MLCLF_TRAIN_EXIT_OK to go on, -1 when --help has printed the
- * usage (exit 0), else the exit code of the error it has printed.
+ * Returns MLCLF_TRAIN_EXIT_OK to go on, -1 when --help or --version has
+ * printed its text (exit 0), else the exit code of the error it has
+ * printed.
  */
 static int
 mlclf_train_options_parse(int argc, char **argv, mlclf_train_run_opts_t *o,
@@ -116,7 +120,7 @@ mlclf_train_options_parse(int argc, char **argv, mlclf_train_run_opts_t *o,
 
     opterr = 0;
 
-    while ((c = getopt_long(argc, argv, ":c:r:n:pjqh", mlclf_train_options,
+    while ((c = getopt_long(argc, argv, ":c:r:n:pjqhV", mlclf_train_options,
                             NULL))
            != -1)
     {
@@ -141,6 +145,9 @@ mlclf_train_options_parse(int argc, char **argv, mlclf_train_run_opts_t *o,
             break;
         case 'h':
             mlclf_train_usage(stdout);
+            return -1;
+        case 'V':
+            mlclf_version_print(stdout, "mlclf-train");
             return -1;
         case ':':
             mlclf_train_error("usage", "%s needs an argument "
