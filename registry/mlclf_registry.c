@@ -69,6 +69,7 @@ static int mlclf_registry_reload(const char *pid_file, const char *name,
 static int mlclf_registry_swapped(mlclf_registry_opts_t *o,
     const char *what, uint32_t from, uint32_t to);
 static int mlclf_registry_list_cmd(mlclf_registry_opts_t *o);
+static int mlclf_registry_models_cmd(mlclf_registry_opts_t *o);
 static int mlclf_registry_show_cmd(mlclf_registry_opts_t *o);
 static int mlclf_registry_verify_cmd(mlclf_registry_opts_t *o);
 static int mlclf_registry_promote_cmd(mlclf_registry_opts_t *o);
@@ -77,7 +78,7 @@ static int mlclf_registry_history_cmd(mlclf_registry_opts_t *o);
 
 
 static const mlclf_registry_cmd_t  mlclf_registry_cmds[] = {
-    { "list", mlclf_registry_list_cmd, 1, 1, "list NAME" },
+    { "list", mlclf_registry_list_cmd, 0, 1, "list [NAME]" },
     { "show", mlclf_registry_show_cmd, 1, 2, "show NAME [VERSION]" },
     { "verify", mlclf_registry_verify_cmd, 1, 2, "verify NAME [VERSION]" },
     { "promote", mlclf_registry_promote_cmd, 2, 2, "promote NAME VERSION" },
@@ -99,6 +100,8 @@ mlclf_registry_usage(void)
 "  DIR/NAME/history.log                 publish/promote/rollback events\n"
 "\n"
 "Commands:\n"
+"  list                   every model: its active version and how many\n"
+"                         versions it has\n"
 "  list NAME              versions with created_at, accuracy, macro F1,\n"
 "                         status (ok | incomplete) and the active one (*)\n"
 "  show NAME [VERSION]    meta.json of a version (default: the active one)\n"
@@ -266,6 +269,10 @@ mlclf_registry_list_cmd(mlclf_registry_opts_t *o)
     mlclf_err_t                err;
     mlclf_registry_version_t  *vs;
 
+    if (o->nargs == 0) {
+        return mlclf_registry_models_cmd(o);
+    }
+
     rc = mlclf_registry_list(o->root, o->args[0], &vs, &n, &err);
     if (rc != MLCLF_OK) {
         return mlclf_registry_err("list", rc, &err);
@@ -345,6 +352,94 @@ mlclf_registry_list_cmd(mlclf_registry_opts_t *o)
     free(vs);
 
     return MLCLF_REGISTRY_EXIT_OK;
+}
+
+
+/*
+ * list without NAME: each model with its active version (or "-") and
+ * the number of its versions; a model that cannot be read is shown with
+ * "?" and makes the exit code its error's.
+ */
+static int
+mlclf_registry_models_cmd(mlclf_registry_opts_t *o)
+{
+    int                        rc, worst;
+    char                     **names, v[16];
+    cJSON                     *j, *a, *e;
+    size_t                     n, i, k, nv;
+    uint32_t                   active;
+    mlclf_err_t                err;
+    mlclf_registry_version_t  *vs;
+
+    rc = mlclf_registry_models(o->root, &names, &n, &err);
+    if (rc != MLCLF_OK) {
+        return mlclf_registry_err("list", rc, &err);
+    }
+
+    j = NULL;
+    a = NULL;
+    worst = MLCLF_REGISTRY_EXIT_OK;
+
+    if (o->json) {
+        j = cJSON_CreateObject();
+        a = cJSON_AddArrayToObject(j, "models");
+
+    } else {
+        printf("%-32s %-8s %s\n", "NAME", "ACTIVE", "VERSIONS");
+    }
+
+    for (i = 0; i < n; i++) {
+        rc = mlclf_registry_list(o->root, names[i], &vs, &nv, &err);
+
+        if (rc != MLCLF_OK) {
+            worst = mlclf_registry_err("list", rc, &err);
+        }
+
+        active = 0;
+
+        for (k = 0; rc == MLCLF_OK && k < nv; k++) {
+            if (vs[k].active) {
+                active = vs[k].version;
+            }
+        }
+
+        free(vs);
+
+        if (o->json) {
+            e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "name", names[i]);
+            cJSON_AddItemToObject(e, "active",
+                                  mlclf_registry_json_version(active));
+
+            if (rc == MLCLF_OK) {
+                cJSON_AddNumberToObject(e, "versions", (double) nv);
+
+            } else {
+                cJSON_AddNullToObject(e, "versions");
+            }
+
+            cJSON_AddItemToArray(a, e);
+            continue;
+        }
+
+        mlclf_registry_vstr(v, sizeof(v), active);
+
+        if (rc == MLCLF_OK) {
+            printf("%-32s %-8s %zu\n", names[i], active ? v : "-", nv);
+
+        } else {
+            printf("%-32s %-8s ?\n", names[i], "?");
+        }
+    }
+
+    free(names);
+
+    if (o->json) {
+        rc = mlclf_registry_print_json(j);
+        return (worst != MLCLF_REGISTRY_EXIT_OK) ? worst : rc;
+    }
+
+    return worst;
 }
 
 

@@ -7,9 +7,13 @@
  */
 
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
@@ -147,4 +151,102 @@ mlclf_registry_meta_read(const char *root, const char *name,
     }
 
     return mlclf_registry_read_file(path, 0, text, len, err);
+}
+
+
+static int
+mlclf_registry_models_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+
+/* name is a model of the registry open at dfd: a real versions/ dir */
+static int
+mlclf_registry_models_is(int dfd, const char *name)
+{
+    char         path[MLCLF_REGISTRY_PATH_MAX];
+    struct stat  st;
+
+    if (mlclf_model_name_check(name, strlen(name)) != MLCLF_OK
+        || mlclf_registry_path(path, NULL, "%s/versions", name) != MLCLF_OK)
+    {
+        return 0;
+    }
+
+    /* the entry itself first: a link to a model is not a model */
+    return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+           && S_ISDIR(st.st_mode)
+           && fstatat(dfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0
+           && S_ISDIR(st.st_mode);
+}
+
+
+int
+mlclf_registry_models(const char *root, char ***names, size_t *n,
+    mlclf_err_t *err)
+{
+    DIR            *d;
+    char          **a, *p;
+    size_t          i, count, bytes;
+    struct dirent  *e;
+
+    *names = NULL;
+    *n = 0;
+
+    d = opendir(root);
+    if (d == NULL) {
+        return mlclf_err_set(err, MLCLF_EIO, "%s: opendir: %s", root,
+                             strerror(errno));
+    }
+
+    /* two passes: count, then fill one block */
+    count = 0;
+    bytes = 0;
+
+    while ((e = readdir(d)) != NULL) {
+        if (mlclf_registry_models_is(dirfd(d), e->d_name)) {
+            count++;
+            bytes += strlen(e->d_name) + 1;
+        }
+    }
+
+    if (count == 0) {
+        closedir(d);
+        return MLCLF_OK;
+    }
+
+    a = malloc(count * sizeof(char *) + bytes);
+    if (a == NULL) {
+        closedir(d);
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    p = (char *) (a + count);
+    i = 0;
+    rewinddir(d);
+
+    while ((e = readdir(d)) != NULL && i < count) {
+        if (!mlclf_registry_models_is(dirfd(d), e->d_name)) {
+            continue;
+        }
+
+        /* an entry added between the passes cannot overflow the block */
+        if (strlen(e->d_name) + 1 > bytes) {
+            break;
+        }
+
+        a[i++] = strcpy(p, e->d_name);
+        bytes -= strlen(p) + 1;
+        p += strlen(p) + 1;
+    }
+
+    closedir(d);
+
+    qsort(a, i, sizeof(char *), mlclf_registry_models_cmp);
+
+    *names = a;
+    *n = i;
+
+    return MLCLF_OK;
 }

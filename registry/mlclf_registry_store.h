@@ -122,6 +122,15 @@ int mlclf_registry_list(const char *root, const char *name,
     mlclf_registry_version_t **vs, size_t *n, mlclf_err_t *err);
 
 /*
+ * The models of a registry: the entries of root that are valid model
+ * names and hold a versions/ directory (links are not followed), sorted.
+ * *names is one malloc()ed block (the array, then the strings; NULL if
+ * *n is 0).  MLCLF_EIO if root cannot be read.
+ */
+int mlclf_registry_models(const char *root, char ***names, size_t *n,
+    mlclf_err_t *err);
+
+/*
  * Full check of one version: meta.json is a JSON object, model.mlclf
  * passes the core's verification, its sha256 equals meta.json's
  * "model_sha256", the version numbers agree.  err->msg starts with the

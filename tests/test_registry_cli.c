@@ -378,6 +378,78 @@ t_cli_list(void)
 }
 
 
+/*
+ * list without NAME: every model with its active version and how many
+ * versions; what is not a model (a file, a bad name, no versions/, a
+ * link to a model) is left out.
+ */
+static void
+t_cli_models(void)
+{
+    int     rc;
+    char   *out, *errout, path[REG_PATH];
+    cJSON  *j, *a, *e;
+
+    out = NULL;
+    errout = NULL;
+
+    reg_path(path, "%s/stray.txt", reg_root);
+    ok(files_write(path, "x", 1) == 0, "a stray file in the root");
+    reg_path(path, "%s/Bad_Name", reg_root);
+    ok(mkdir(path, 0755) == 0, "a directory with an invalid name");
+    reg_path(path, "%s/noversions", reg_root);
+    ok(mkdir(path, 0755) == 0, "a directory without versions/");
+    reg_path(path, "%s/linked", reg_root);
+    ok(symlink("iris", path) == 0, "a link to a model");
+
+    rc = T_RUN("--root", reg_root, "list");
+    is_int(rc, 0, "list without NAME");
+    ok(out && strstr(out, "NAME") && strstr(out, "ACTIVE")
+       && strstr(out, "VERSIONS"), "a header");
+    ok(out && strstr(out, "\niris ") && strstr(out, " v1 "),
+       "iris and its active v1");
+    ok(out && strstr(out, "\nwine ") && strstr(out, "\nsym "),
+       "wine and sym");
+    ok(out && !strstr(out, "stray") && !strstr(out, "Bad_Name")
+       && !strstr(out, "noversions") && !strstr(out, "linked"),
+       "nothing that is not a model");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "--json", "list");
+    is_int(rc, 0, "list --json without NAME");
+    j = cJSON_Parse(out);
+    a = cJSON_GetObjectItem(j, "models");
+    is_int(cJSON_GetArraySize(a), 3, "three models");
+    e = cJSON_GetArrayItem(a, 0);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "name")), "iris",
+           "sorted: iris first");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "active")), "v1",
+           "iris active v1");
+    is_int(cJSON_GetNumberValue(cJSON_GetObjectItem(e, "versions")), 5,
+           "iris has five versions");
+    e = cJSON_GetArrayItem(a, 2);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "name")), "wine",
+           "wine last");
+    cJSON_Delete(j);
+    T_FREE();
+
+    reg_path(path, "%s/nope", reg_root);
+    rc = T_RUN("--root", path, "list");
+    is_int(rc, 5, "list in a root that does not exist: I/O error");
+    ok(errout && strstr(errout, "opendir"), "stderr names it");
+    T_FREE();
+
+    reg_path(path, "%s/stray.txt", reg_root);
+    ok(unlink(path) == 0, "stray file removed");
+    reg_path(path, "%s/Bad_Name", reg_root);
+    ok(rmdir(path) == 0, "bad name removed");
+    reg_path(path, "%s/noversions", reg_root);
+    ok(rmdir(path) == 0, "directory removed");
+    reg_path(path, "%s/linked", reg_root);
+    ok(unlink(path) == 0, "link removed");
+}
+
+
 /* verify, and promote or rollback refused: exits 4 and 6. */
 static void
 t_cli_verify(void)
@@ -761,6 +833,7 @@ main(void)
     t_setup();
     t_cli_usage();
     t_cli_list();
+    t_cli_models();
     t_cli_verify();
     t_cli_history();
     t_cli_reload();
