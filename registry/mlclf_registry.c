@@ -599,6 +599,13 @@ mlclf_registry_verify_cmd(mlclf_registry_opts_t *o)
         } else {
             rc = mlclf_registry_err("verify", rc, &err);
 
+            /* the table names every version, failed ones too */
+            if (!o->json) {
+                printf("%s %s: %s: %s\n", o->args[0], v,
+                       err.code == MLCLF_REGISTRY_EINCOMPLETE
+                       ? "incomplete" : "invalid", err.msg);
+            }
+
             if (first == MLCLF_REGISTRY_EXIT_OK) {
                 first = rc;
             }

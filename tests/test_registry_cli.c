@@ -469,6 +469,18 @@ t_cli_verify(void)
     is_int(rc, 4, "verify all: v5 is incomplete");
     ok(errout && strstr(errout, "mlclf-registry: verify: ")
        && strstr(errout, "/iris/versions/v5/meta.json"), "stderr message");
+    ok(out && strstr(out, "iris v1: ok\n")
+       && strstr(out, "iris v5: incomplete: ")
+       && strstr(out, "/iris/versions/v5/meta.json"),
+       "the table on stdout names the failed version too");
+    T_FREE();
+
+    rc = T_RUN("--root", reg_root, "verify", "wine");
+    is_int(rc, 4, "verify wine as text");
+    ok(out && strstr(out, "wine v1: ok\n")
+       && strstr(out, "wine v2: invalid: ")
+       && strstr(out, "wine v3: invalid: "),
+       "each damaged version on stdout, with its reason");
     T_FREE();
 
     rc = T_RUN("--root", reg_root, "verify", "wine", "--json");
