@@ -432,7 +432,7 @@ mlclf_registry_models_cmd(mlclf_registry_opts_t *o)
         }
     }
 
-    free(names);
+    mlclf_registry_models_free(names, n);
 
     if (o->json) {
         rc = mlclf_registry_print_json(j);

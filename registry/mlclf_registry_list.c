@@ -187,8 +187,8 @@ mlclf_registry_models(const char *root, char ***names, size_t *n,
     mlclf_err_t *err)
 {
     DIR            *d;
-    char          **a, *p;
-    size_t          i, count, bytes;
+    char          **a, **grown;
+    size_t          count, cap;
     struct dirent  *e;
 
     *names = NULL;
@@ -200,53 +200,61 @@ mlclf_registry_models(const char *root, char ***names, size_t *n,
                              strerror(errno));
     }
 
-    /* two passes: count, then fill one block */
+    a = NULL;
     count = 0;
-    bytes = 0;
+    cap = 0;
 
     while ((e = readdir(d)) != NULL) {
-        if (mlclf_registry_models_is(dirfd(d), e->d_name)) {
-            count++;
-            bytes += strlen(e->d_name) + 1;
-        }
-    }
-
-    if (count == 0) {
-        closedir(d);
-        return MLCLF_OK;
-    }
-
-    a = malloc(count * sizeof(char *) + bytes);
-    if (a == NULL) {
-        closedir(d);
-        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-    }
-
-    p = (char *) (a + count);
-    i = 0;
-    rewinddir(d);
-
-    while ((e = readdir(d)) != NULL && i < count) {
         if (!mlclf_registry_models_is(dirfd(d), e->d_name)) {
             continue;
         }
 
-        /* an entry added between the passes cannot overflow the block */
-        if (strlen(e->d_name) + 1 > bytes) {
-            break;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 16;
+            grown = realloc(a, cap * sizeof(char *));
+            if (grown == NULL) {
+                goto nomem;
+            }
+
+            a = grown;
         }
 
-        a[i++] = strcpy(p, e->d_name);
-        bytes -= strlen(p) + 1;
-        p += strlen(p) + 1;
+        a[count] = strdup(e->d_name);
+        if (a[count] == NULL) {
+            goto nomem;
+        }
+
+        count++;
     }
 
     closedir(d);
 
-    qsort(a, i, sizeof(char *), mlclf_registry_models_cmp);
+    if (count > 1) {
+        qsort(a, count, sizeof(char *), mlclf_registry_models_cmp);
+    }
 
     *names = a;
-    *n = i;
+    *n = count;
 
     return MLCLF_OK;
+
+nomem:
+
+    closedir(d);
+    mlclf_registry_models_free(a, count);
+
+    return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+}
+
+
+void
+mlclf_registry_models_free(char **names, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; names != NULL && i < n; i++) {
+        free(names[i]);
+    }
+
+    free(names);
 }

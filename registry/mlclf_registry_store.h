@@ -124,11 +124,12 @@ int mlclf_registry_list(const char *root, const char *name,
 /*
  * The models of a registry: the entries of root that are valid model
  * names and hold a versions/ directory (links are not followed), sorted.
- * *names is one malloc()ed block (the array, then the strings; NULL if
- * *n is 0).  MLCLF_EIO if root cannot be read.
+ * mlclf_registry_models_free() releases *names.  MLCLF_EIO if root
+ * cannot be read, MLCLF_ENOMEM.
  */
 int mlclf_registry_models(const char *root, char ***names, size_t *n,
     mlclf_err_t *err);
+void mlclf_registry_models_free(char **names, size_t n);
 
 /*
  * Full check of one version: meta.json is a JSON object, model.mlclf
