@@ -1,6 +1,7 @@
 # mlclf: trainer, registry, NGINX module, unit tests, lint.
 #
 #   make            build/bin/mlclf-train, build/bin/mlclf-registry,
+#                   build/bin/mlclf-import,
 #                   build/modules/ngx_http_mlclf_module.so
 #   make test       unit tests (ASan + UBSan) and the Test::Nginx suite
 #   make check      unit tests only
@@ -16,6 +17,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Dependencies run one way (README, Architecture):
 #   ngx_http_mlclf_module -> libmlclf
 #   trainer -> registry -> common -> libmlclf
+#   importer -> registry
 # Each folder is compiled with the include paths and package flags of
 # what it may use and nothing else, so that a wrong-way #include fails to
 # compile.  The tests see everything.
@@ -23,13 +25,15 @@ CORE_PKGS  = libcjson
 COM_PKGS   = $(CORE_PKGS) libcrypto
 REG_PKGS   = $(COM_PKGS)
 TRAIN_PKGS = $(REG_PKGS) yaml-0.1 openblas
+IMP_PKGS   = $(REG_PKGS)
 PKGS       = $(TRAIN_PKGS)
 
 CORE_INCS  = -Ilibmlclf
 COM_INCS   = -Icommon $(CORE_INCS)
 REG_INCS   = -Iregistry $(COM_INCS)
 TRAIN_INCS = -Itrainer $(REG_INCS)
-TEST_INCS  = $(TRAIN_INCS) -Itests
+IMP_INCS   = -Iimporter $(REG_INCS)
+TEST_INCS  = $(TRAIN_INCS) -Iimporter -Itests
 
 # Recursive (=): expanded when a recipe runs, after `deps` has installed
 # pkg-config and the -dev packages.
@@ -48,8 +52,11 @@ TRAIN_HDRS = $(wildcard trainer/*.h)
 REG_SRCS   = $(filter-out registry/mlclf_registry.c, \
                  $(wildcard registry/*.c))
 REG_HDRS   = $(wildcard registry/*.h)
-LIB_SRCS   = $(CORE_SRCS) $(COM_SRCS) $(TRAIN_SRCS) $(REG_SRCS)
-HDRS       = $(CORE_HDRS) $(COM_HDRS) $(TRAIN_HDRS) $(REG_HDRS)
+IMP_SRCS   = $(filter-out importer/mlclf_import_main.c, \
+                 $(wildcard importer/*.c))
+IMP_HDRS   = $(wildcard importer/*.h)
+LIB_SRCS   = $(CORE_SRCS) $(COM_SRCS) $(TRAIN_SRCS) $(REG_SRCS) $(IMP_SRCS)
+HDRS       = $(CORE_HDRS) $(COM_HDRS) $(TRAIN_HDRS) $(REG_HDRS) $(IMP_HDRS)
 
 OBJS      = $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
 ASAN_OBJS = $(patsubst %.c,$(B)/asan/%.o,$(LIB_SRCS))
@@ -72,6 +79,8 @@ $(B)/obj/registry/%.o $(B)/asan/registry/%.o: \
     DIR_FLAGS = $(REG_INCS) $(call pkg_cflags,$(REG_PKGS))
 $(B)/obj/trainer/%.o $(B)/asan/trainer/%.o: \
     DIR_FLAGS = $(TRAIN_INCS) $(call pkg_cflags,$(TRAIN_PKGS))
+$(B)/obj/importer/%.o $(B)/asan/importer/%.o: \
+    DIR_FLAGS = $(IMP_INCS) $(call pkg_cflags,$(IMP_PKGS))
 $(B)/asan/tests/%.o: DIR_FLAGS = $(TEST_INCS) $(call pkg_cflags,$(PKGS))
 
 .PHONY: all bins module deps check test test-nginx test-nginx-upstream \
@@ -80,7 +89,7 @@ $(B)/asan/tests/%.o: DIR_FLAGS = $(TEST_INCS) $(call pkg_cflags,$(PKGS))
 
 all: bins module
 
-bins: $(B)/bin/mlclf-train $(B)/bin/mlclf-registry
+bins: $(B)/bin/mlclf-train $(B)/bin/mlclf-registry $(B)/bin/mlclf-import
 
 # Every compile and link waits for `deps` (order-only: its running does
 # not make anything out of date), so that `make -j2` on a fresh machine
@@ -111,6 +120,11 @@ $(B)/bin/mlclf-train: $(B)/obj/trainer/mlclf_train.o $(B)/lib/libmlclf_all.a
 
 $(B)/bin/mlclf-registry: $(B)/obj/registry/mlclf_registry.o \
                          $(B)/lib/libmlclf_all.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/bin/mlclf-import: $(B)/obj/importer/mlclf_import_main.o \
+                       $(B)/lib/libmlclf_all.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 

@@ -47,9 +47,15 @@
 #define MLCLF_ESPACE            -20   /* output buffer too small */
 #define MLCLF_ELEAF             -21   /* leaf row is not a distribution */
 #define MLCLF_ETOOBIG           -22   /* file larger than the caller's limit */
+#define MLCLF_ELINK             -23   /* gbt link, flags or scale unknown
+                                         or out of range */
+#define MLCLF_EDECISION         -24   /* bad node decision byte, or a
+                                         threshold that is not the edge
+                                         its comparison needs */
+#define MLCLF_EOUTPUT           -25   /* a tree adds to no output */
 
 /* The lowest code, for loops over every code: keep it the last one. */
-#define MLCLF_ELAST             MLCLF_ETOOBIG
+#define MLCLF_ELAST             MLCLF_EOUTPUT
 
 
 #define MLCLF_ERR_MSG_LEN       512
@@ -200,9 +206,16 @@ int32_t mlclf_model_feature_index(const mlclf_model_t *m, const char *name,
 
 /*
  * Value used for a missing feature i, or NULL if the model rejects
- * missing values (no impute section).
+ * missing values or routes them itself (no impute section).
  */
 const double *mlclf_model_impute(const mlclf_model_t *m);
+
+/*
+ * 1 if the model routes missing values itself (a tree model with node
+ * decisions, mlclf_format.h): a missing value is given to
+ * mlclf_predict_proba() as NaN.  0 otherwise.
+ */
+int mlclf_model_routes_missing(const mlclf_model_t *m);
 
 /* Metadata JSON text (NUL-terminated) and its length without the NUL. */
 const char *mlclf_model_metadata(const mlclf_model_t *m, size_t *len);
@@ -215,11 +228,27 @@ size_t mlclf_model_size(const mlclf_model_t *m);
 /*
  * Class probabilities for one row x[n_features] into proba[n_classes].
  * Allocates nothing, never fails on a verified model; x must hold finite
- * numbers (the request parser guarantees it).  Returns the index of the
- * most probable class (the lowest index on ties).
+ * numbers, or NaN for a missing value when mlclf_model_routes_missing()
+ * (the request parser guarantees it).  Returns the index of the most
+ * probable class (the lowest index on ties).
  */
 uint32_t mlclf_predict_proba(const mlclf_model_t *m, const double *x,
     double *proba);
+
+
+/*
+ * The routing threshold (mlclf_format.h, NODE_THRESHOLD) that stands for
+ * a source library's float32 comparison: the largest double c such that
+ * x <= c exactly when (float) x < t (mlclf_cut_f32_lt, XGBoost; t must
+ * be a float32 value), or when (float) x <= t (mlclf_cut_f32_le,
+ * scikit-learn's trees), for every double x.  The float is the
+ * round-to-nearest-even conversion of C and of numpy.
+ */
+double mlclf_cut_f32_lt(double t);
+double mlclf_cut_f32_le(double t);
+
+/* 1 if c is such a threshold: the next double up rounds higher. */
+int mlclf_cut_is_f32_edge(double c);
 
 
 /*
@@ -242,11 +271,14 @@ typedef struct {
     const double             *bias;             /* n_outputs */
 
     /*
-     * forest: tree t owns nodes [tree_offsets[t], tree_offsets[t + 1]),
-     * its root is the first.  An internal node sends x to left when
-     * x[feature] <= threshold; children are absolute node indices greater
-     * than the node's own.  A leaf has feature -1 and left = its row in
-     * leaf_values (n_leaves x n_classes, each row a distribution).
+     * forest and gbt: tree t owns nodes [tree_offsets[t],
+     * tree_offsets[t + 1]), its root is the first.  An internal node
+     * sends x to left when x[feature] <= threshold; children are
+     * absolute node indices greater than the node's own.  A leaf has
+     * feature -1 and left = its row in leaf_values (forest: n_leaves x
+     * n_classes, each row a distribution; gbt: n_leaves scores).
+     * node_decision (n_nodes, or NULL) is each node's missing rule and
+     * source comparison (mlclf_format.h, MLCLF_CMP_* | ...).
      */
     uint32_t                  n_trees;
     uint32_t                  n_nodes;
@@ -256,7 +288,23 @@ typedef struct {
     const double             *node_threshold;   /* n_nodes */
     const uint32_t           *node_left;        /* n_nodes */
     const uint32_t           *node_right;       /* n_nodes */
-    const double             *leaf_values;      /* n_leaves x n_classes */
+    const double             *leaf_values;      /* see above */
+    const uint8_t            *node_decision;    /* n_nodes or NULL */
+
+    /*
+     * gbt (mlclf_format.h): output k starts at base[k], adds the leaf
+     * values of the trees with tree_class[t] == k in tree order, is
+     * divided by divisor, and link (MLCLF_LINK_*, scaled by
+     * link_scale) turns the scores into probabilities.  n_outputs (as
+     * for logreg) is n_classes, or 1 for a binary sigmoid.
+     * link_scale and divisor 0 mean 1.
+     */
+    const uint32_t           *tree_class;       /* n_trees */
+    const double             *base;             /* n_outputs */
+    uint32_t                  link;             /* MLCLF_LINK_* */
+    uint32_t                  gbt_flags;        /* MLCLF_GBT_FLOAT32 */
+    double                    link_scale;
+    double                    divisor;
 } mlclf_spec_t;
 
 /*
