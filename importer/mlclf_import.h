@@ -143,6 +143,18 @@ int mlclf_import_spec(mlclf_import_t *im, mlclf_spec_t *spec,
 
 
 /*
+ * Fills the names the source did not give: feature names from features
+ * (a comma-separated list, "--features"), else f0, f1, ...; class labels
+ * from classes ("--classes"), else 0, 1, ...  A list given when the
+ * source has names replaces them (its length must match).  Checks every
+ * name with mlclf_name_check() and that none repeats.  MLCLF_OK, or
+ * MLCLF_EINVAL with a message naming the list and the name.
+ */
+int mlclf_import_names(mlclf_import_t *im, const char *features,
+    const char *classes, mlclf_err_t *err);
+
+
+/*
  * "<path>:<line>:<col>: <message>" (mlclf_file_error()); line 0 leaves
  * out line and column ("<path>: <message>"), for binary formats and
  * whole-file facts.  Returns code.

@@ -4,7 +4,8 @@
 #
 #   scripts/fuzz.sh [SECONDS]    SECONDS per target (default $FUZZ_SECONDS,
 #                                else 60); 0 builds and replays only
-#   FUZZ_TARGETS="request csv"   only these targets (default: all four)
+#   FUZZ_TARGETS="request csv"   only these targets (default: every
+#                                tests/fuzz/fuzz_*.c)
 #   FUZZ_CC=clang-14             the compiler (default: clang)
 #
 # Exits non-zero if anything failed: a build, a regression input, or a
@@ -17,7 +18,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET=${1:-${FUZZ_SECONDS:-60}}
-TARGETS=${FUZZ_TARGETS:-"request model csv yaml"}
+TARGETS=${FUZZ_TARGETS:-$(ls tests/fuzz/fuzz_*.c \
+                          | sed 's|.*/fuzz_||; s|\.c$||' | tr '\n' ' ')}
 CC=${FUZZ_CC:-clang}
 OUT=build/fuzz
 
@@ -35,12 +37,13 @@ fi
 
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 BASE="-std=gnu11 -g -O1 $SAN -fno-omit-frame-pointer -D_GNU_SOURCE"
-# As the Makefile: trainer -> registry -> common -> libmlclf; the
-# fuzzers' own sources see them all.
+# As the Makefile: trainer -> registry -> common -> libmlclf, importer ->
+# registry; the fuzzers' own sources see them all.
 CORE_INCS="-Ilibmlclf"
 COM_INCS="-Icommon $CORE_INCS"
 TRAIN_INCS="-Itrainer -Iregistry $COM_INCS"
-INCS="$TRAIN_INCS -Itests/fuzz"
+IMP_INCS="-Iimporter -Iregistry $COM_INCS"
+INCS="$TRAIN_INCS -Iimporter -Itests/fuzz"
 PKG_CFLAGS=$(pkg-config --cflags libcjson yaml-0.1 2>/dev/null || true)
 LIBS="-lcjson -lcrypto -lyaml -lm -lpthread"
 
@@ -50,6 +53,7 @@ common/mlclf_sha256.c trainer/mlclf_train_config.c trainer/mlclf_train_yaml.c
 trainer/mlclf_train_data.c trainer/mlclf_train_csv.c trainer/mlclf_train_chunk.c
 trainer/mlclf_train_labels.c trainer/mlclf_train_classes.c
 trainer/mlclf_train_util.c"
+IMP_SRCS=$(ls importer/*.c | grep -v mlclf_import_main.c)
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -61,16 +65,18 @@ mkdir -p "$OUT/obj"
 # are the Makefile's business, the fuzzers' own sources use -Werror.
 
 objects=""
-for src in $CORE_SRCS $TRAIN_SRCS; do
+for src in $CORE_SRCS $TRAIN_SRCS $IMP_SRCS; do
     obj="$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
     case "$src" in
         libmlclf/*) src_incs=$CORE_INCS ;;
         common/*) src_incs=$COM_INCS ;;
+        importer/*) src_incs=$IMP_INCS ;;
         *) src_incs=$TRAIN_INCS ;;
     esac
     # shellcheck disable=SC2086
     if [ ! -f "$obj" ] \
-       || [ -n "$(find "$src" libmlclf common trainer -newer "$obj" \
+       || [ -n "$(find "$src" libmlclf common trainer importer \
+                  -newer "$obj" \
                   \( -path "$src" -o -name '*.h' \) | head -n 1)" ]
     then
         $CC $BASE -Wall -Wextra $src_incs $PKG_CFLAGS -c "$src" -o "$obj"
@@ -80,9 +86,11 @@ done
 
 core_objs=""
 train_objs=""
+imp_objs=""
 for obj in $objects; do
     case "$obj" in
         */obj/libmlclf_*) core_objs="$core_objs $obj" ;;
+        */obj/importer_*) imp_objs="$imp_objs $obj" ;;
         *) train_objs="$train_objs $obj" ;;
     esac
 done
@@ -110,6 +118,7 @@ for t in $TARGETS; do
 
     case "$t" in
         csv|yaml) objs="$core_objs $train_objs" ;;
+        import_*) objs="$core_objs $imp_objs $train_objs" ;;
         *) objs="$core_objs" ;;
     esac
 
