@@ -338,13 +338,13 @@ mlclf_lgbm_tree_splits(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr)
 
         why = mlclf_lgbm_int(tok, tn, 0, INT32_MAX, &f);
         if (why == NULL && f > (long long) r->max_feature) {
-            why = "is past max_feature_idx";
+            why = "is past the last feature";
         }
 
         if (why != NULL) {
             return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
                                    "tree %u node %zu: split_feature \"%.*s\" "
-                                   "%s (%u)", tr->t, j,
+                                   "%s (max_feature_idx=%u)", tr->t, j,
                                    (int) (tn < 32 ? tn : 32), tok, why,
                                    r->max_feature);
         }
