@@ -195,8 +195,8 @@ mlclf_lgbm_one_int(mlclf_lgbm_t *r, const mlclf_lgbm_kv_t *kv,
     why = mlclf_lgbm_int(tok, tn, min, max, out);
     if (why != NULL) {
         return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
-                               "%s \"%.*s\" %s (%lld..%lld)", name,
-                               (int) (tn < 32 ? tn : 32), tok, why, min, max);
+                               "%s %s %s (%lld..%lld)", name,
+                               mlclf_lgbm_q(r, tok, tn), why, min, max);
     }
 
     return MLCLF_OK;
@@ -226,9 +226,9 @@ mlclf_lgbm_counts(mlclf_lgbm_t *r, mlclf_lgbm_kv_t *kv, uint32_t *num_class)
     if (!(x->n == 2 && (memcmp(x->v, "v3", 2) == 0
                         || memcmp(x->v, "v4", 2) == 0)))
     {
-        return mlclf_lgbm_fail(r, x->line, x->col, "version \"%.*s\" is not "
+        return mlclf_lgbm_fail(r, x->line, x->col, "version %s is not "
                                "supported (v3, v4)",
-                               (int) (x->n < 32 ? x->n : 32), x->v);
+                               mlclf_lgbm_q(r, x->v, x->n));
     }
 
     rc = mlclf_lgbm_one_int(r, &kv[LGBM_NUM_CLASS], "num_class", 1,
@@ -313,6 +313,15 @@ mlclf_lgbm_objective(mlclf_lgbm_t *r, mlclf_lgbm_kv_t *kv,
                                "gives raw scores, not probabilities");
     }
 
+    /* it becomes the model's source kind, shown and kept in meta.json */
+    for (i = 0; i < x->n; i++) {
+        if ((unsigned char) x->v[i] < 0x20 || (unsigned char) x->v[i] > 0x7e) {
+            return mlclf_lgbm_fail(r, x->line, x->col + i, "objective: byte "
+                                   "0x%02x is not printable ASCII",
+                                   (unsigned char) x->v[i]);
+        }
+    }
+
     i = 0;
     name = mlclf_lgbm_token(x, &i, &nn);
 
@@ -326,9 +335,9 @@ mlclf_lgbm_objective(mlclf_lgbm_t *r, mlclf_lgbm_kv_t *kv,
     if (!binary && !ova && !(nn == 10 && memcmp(name, "multiclass", 10) == 0))
     {
         return mlclf_lgbm_fail(r, x->line, mlclf_lgbm_col(x, name),
-                               "objective \"%.*s\" is not supported "
+                               "objective %s is not supported "
                                "(binary, multiclass, multiclassova)",
-                               (int) (nn < 40 ? nn : 40), name);
+                               mlclf_lgbm_q(r, name, nn));
     }
 
     k = -1;
@@ -359,15 +368,15 @@ mlclf_lgbm_objective(mlclf_lgbm_t *r, mlclf_lgbm_kv_t *kv,
 
         if (why != NULL) {
             return mlclf_lgbm_fail(r, x->line, mlclf_lgbm_col(x, tok),
-                                   "objective: \"%.*s\" %s",
-                                   (int) (tn < 40 ? tn : 40), tok, why);
+                                   "objective: %s %s",
+                                   mlclf_lgbm_q(r, tok, tn), why);
         }
     }
 
     if ((binary || ova) && !(sigmoid > 0.0)) {
         return mlclf_lgbm_fail(r, x->line, scol ? scol : x->col,
-                               "objective \"%.*s\" needs sigmoid:<s> with "
-                               "s > 0", (int) nn, name);
+                               "objective %s needs sigmoid:<s> with "
+                               "s > 0", mlclf_lgbm_q(r, name, nn));
     }
 
     if (binary) {
@@ -384,8 +393,9 @@ mlclf_lgbm_objective(mlclf_lgbm_t *r, mlclf_lgbm_kv_t *kv,
 
     } else {
         if (kcol == 0) {
-            return mlclf_lgbm_fail(r, x->line, x->col, "objective \"%.*s\" "
-                                   "needs num_class:<K>", (int) nn, name);
+            return mlclf_lgbm_fail(r, x->line, x->col, "objective %s "
+                                   "needs num_class:<K>",
+                                   mlclf_lgbm_q(r, name, nn));
         }
 
         if ((uint32_t) k != num_class || k < 2
@@ -506,9 +516,8 @@ mlclf_lgbm_trees(mlclf_lgbm_t *r, mlclf_lgbm_kv_t *kv)
 
         why = mlclf_lgbm_int(r->p + 5, r->n - 5, 0, UINT32_MAX, &v);
         if (why != NULL || v != t) {
-            return mlclf_lgbm_fail(r, r->line, 6, "\"%.*s\" where tree %u "
-                                   "comes", (int) (r->n < 32 ? r->n : 32),
-                                   r->p, t);
+            return mlclf_lgbm_fail(r, r->line, 6, "%s where tree %u "
+                                   "comes", mlclf_lgbm_q(r, r->p, r->n), t);
         }
 
         start = r->start;
@@ -600,9 +609,9 @@ mlclf_lgbm_tree_size(mlclf_lgbm_t *r, const mlclf_lgbm_kv_t *kv, size_t *si,
 
     if (why != NULL) {
         return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
-                               "tree_sizes: tree %u's size \"%.*s\" %s (%zu "
+                               "tree_sizes: tree %u's size %s %s (%zu "
                                "bytes from line %zu)", t,
-                               (int) (tn < 32 ? tn : 32), tok, why,
+                               mlclf_lgbm_q(r, tok, tn), why,
                                r->start - start, line);
     }
 

@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mlclf_quote.h>
+
 #include "mlclf_import.h"
 
 
@@ -56,6 +58,9 @@ typedef struct {
     size_t                    n;
     size_t                    line;         /* from 1 */
     size_t                    start;        /* offset of p in buf */
+
+    /* the quoted token of the message being made (mlclf_lgbm_q()) */
+    char                      q[MLCLF_QUOTE_LEN];
 
     /* from the header, for the trees */
     uint32_t                  max_feature;  /* max_feature_idx */
@@ -109,6 +114,12 @@ const char *mlclf_lgbm_int(const char *tok, size_t tn, long long min,
  * number", "is NaN", "is infinite").
  */
 const char *mlclf_lgbm_double(const char *tok, size_t tn, double *out);
+
+/*
+ * s[n] quoted for a message (mlclf_quote(): printable ASCII, the rest as
+ * \xNN, cut after MLCLF_QUOTE_MAX bytes), into r->q: one per message.
+ */
+const char *mlclf_lgbm_q(mlclf_lgbm_t *r, const char *s, size_t n);
 
 /* "<path>:<line>:<col>: <message>", MLCLF_EINVAL. */
 int mlclf_lgbm_fail(mlclf_lgbm_t *r, size_t line, size_t col,

@@ -258,6 +258,13 @@ mlclf_lgbm_double(const char *tok, size_t tn, double *out)
 }
 
 
+const char *
+mlclf_lgbm_q(mlclf_lgbm_t *r, const char *s, size_t n)
+{
+    return mlclf_quote(s, n, r->q);
+}
+
+
 int
 mlclf_lgbm_fail(mlclf_lgbm_t *r, size_t line, size_t col, const char *fmt,
     ...)

@@ -227,9 +227,9 @@ mlclf_lgbm_tree_shape(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr)
                              max[k], &v);
         if (why != NULL) {
             return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
-                                   "tree %u: %s \"%.*s\" %s", tr->t,
+                                   "tree %u: %s %s %s", tr->t,
                                    mlclf_lgbm_tree_keys[ints[k]],
-                                   (int) (tn < 32 ? tn : 32), tok, why);
+                                   mlclf_lgbm_q(r, tok, tn), why);
         }
 
         if (ints[k] == LGBM_NUM_LEAVES) {
@@ -305,9 +305,8 @@ mlclf_lgbm_tree_leaves(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr)
         why = mlclf_lgbm_double(tok, tn, &tr->values[j]);
         if (why != NULL) {
             return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
-                                   "tree %u leaf %zu: leaf_value \"%.*s\" "
-                                   "%s", tr->t, j, (int) (tn < 32 ? tn : 32),
-                                   tok, why);
+                                   "tree %u leaf %zu: leaf_value %s %s",
+                                   tr->t, j, mlclf_lgbm_q(r, tok, tn), why);
         }
 
         tr->nodes[tr->splits + j].feature = -1;
@@ -343,9 +342,9 @@ mlclf_lgbm_tree_splits(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr)
 
         if (why != NULL) {
             return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
-                                   "tree %u node %zu: split_feature \"%.*s\" "
+                                   "tree %u node %zu: split_feature %s "
                                    "%s (max_feature_idx=%u)", tr->t, j,
-                                   (int) (tn < 32 ? tn : 32), tok, why,
+                                   mlclf_lgbm_q(r, tok, tn), why,
                                    r->max_feature);
         }
 
@@ -361,8 +360,8 @@ mlclf_lgbm_tree_splits(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr)
         why = mlclf_lgbm_double(tok, tn, &th);
         if (why != NULL) {
             return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
-                                   "tree %u node %zu: threshold \"%.*s\" %s",
-                                   tr->t, j, (int) (tn < 32 ? tn : 32), tok,
+                                   "tree %u node %zu: threshold %s %s",
+                                   tr->t, j, mlclf_lgbm_q(r, tok, tn),
                                    why);
         }
 
@@ -423,8 +422,8 @@ mlclf_lgbm_tree_decisions(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr)
             if (why != NULL) {
                 return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
                                        "tree %u node %zu: decision_type "
-                                       "\"%.*s\" %s", tr->t, j,
-                                       (int) (tn < 32 ? tn : 32), tok, why);
+                                       "%s %s", tr->t, j,
+                                       mlclf_lgbm_q(r, tok, tn), why);
             }
 
             if (v & LGBM_CATEGORICAL) {
@@ -486,9 +485,8 @@ mlclf_lgbm_tree_children(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr, int key)
         why = mlclf_lgbm_int(tok, tn, INT32_MIN, INT32_MAX, &c);
         if (why != NULL) {
             return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
-                                   "tree %u node %zu: %s \"%.*s\" %s",
-                                   tr->t, j, name, (int) (tn < 32 ? tn : 32),
-                                   tok, why);
+                                   "tree %u node %zu: %s %s %s", tr->t, j,
+                                   name, mlclf_lgbm_q(r, tok, tn), why);
         }
 
         if (c >= 0 && (size_t) c >= tr->splits) {

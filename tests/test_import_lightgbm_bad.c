@@ -133,6 +133,11 @@ static const t_case_t  t_bad[] = {
       "7:18: objective: \"sigmoid:nan\" is NaN" },
     { "sigmoid:1", "sigmoid:1 sigmoid:2", NULL, NULL,
       "7:28: objective: \"sigmoid:2\" is a second sigmoid" },
+    { "sigmoid:1", "sigmoid:1 \x1b[2J", NULL, NULL,
+      "7:28: objective: byte 0x1b is not printable ASCII" },
+    { "threshold=0.5 -1.25", "threshold=0.5 \"\x1b\xff", NULL, NULL,
+      "15:15: tree 0 node 1: threshold \"\\x22\\x1b\\xff\" is not a "
+      "number" },
     { "objective=binary sigmoid:1\n", "", NULL, NULL,
       "10:1: the header has no objective line (it ends here): a custom "
       "objective gives raw scores, not probabilities" },
