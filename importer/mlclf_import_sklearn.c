@@ -250,6 +250,9 @@ mlclf_import_skl_header(mlclf_import_skl_t *ctx)
 
     ctx->estimator = kinds[i];
 
+    (void) snprintf(im->library, sizeof(im->library), "scikit-learn");
+    (void) snprintf(im->source_kind, sizeof(im->source_kind), "%s", name);
+
     switch (ctx->estimator) {
 
     case MLCLF_IMPORT_SKL_LOGREG:
@@ -271,8 +274,6 @@ mlclf_import_skl_header(mlclf_import_skl_t *ctx)
         return rc;
     }
 
-    (void) snprintf(im->library, sizeof(im->library), "scikit-learn");
-    (void) snprintf(im->source_kind, sizeof(im->source_kind), "%s", name);
 
     j = mlclf_import_skl_member(ctx, ctx->root, "", "sklearn_version");
     if (j == NULL) {

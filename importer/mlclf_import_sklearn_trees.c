@@ -179,6 +179,7 @@ mlclf_import_skl_boosting(mlclf_import_skl_t *ctx)
     im->n_outputs = per;
     im->link = per == 1 ? MLCLF_LINK_SIGMOID : MLCLF_LINK_SOFTMAX;
     im->link_scale = exponential ? 2.0 : 0.0;
+    im->divisor = exponential ? 1.0 : 0.0;
 
     im->base = malloc(per * sizeof(double));
     if (im->base == NULL) {
