@@ -19,6 +19,7 @@
 static int mlclf_import_skl_parse_error(mlclf_import_skl_t *ctx,
     const char *buf, size_t len, const char *at, int trailing);
 static int mlclf_import_skl_header(mlclf_import_skl_t *ctx);
+static int mlclf_import_skl_estimator(mlclf_import_skl_t *ctx);
 static int mlclf_import_skl_strings(mlclf_import_skl_t *ctx,
     const char *key, uint32_t n, char ***out);
 static int mlclf_import_skl_logreg(mlclf_import_skl_t *ctx);
@@ -163,24 +164,11 @@ mlclf_import_skl_parse_error(mlclf_import_skl_t *ctx, const char *buf,
 static int
 mlclf_import_skl_header(mlclf_import_skl_t *ctx)
 {
-    int                  rc;
-    double               v;
-    uint32_t             i;
-    const char          *name;
-    const cJSON         *j;
-    mlclf_import_t      *im;
-    const char *const   *keys;
-
-    static const char *const  names[] = {
-        "LogisticRegression", "RandomForestClassifier",
-        "ExtraTreesClassifier", "GradientBoostingClassifier",
-        "HistGradientBoostingClassifier"
-    };
-    static const mlclf_import_skl_estimator_e  kinds[] = {
-        MLCLF_IMPORT_SKL_LOGREG, MLCLF_IMPORT_SKL_FOREST,
-        MLCLF_IMPORT_SKL_FOREST, MLCLF_IMPORT_SKL_GB,
-        MLCLF_IMPORT_SKL_HGB
-    };
+    int              rc;
+    double           v;
+    uint32_t         i;
+    const cJSON     *j;
+    mlclf_import_t  *im;
 
     im = ctx->im;
 
@@ -220,60 +208,10 @@ mlclf_import_skl_header(mlclf_import_skl_t *ctx)
                                      MLCLF_IMPORT_SKL_VERSION);
     }
 
-    j = mlclf_import_skl_member(ctx, ctx->root, "", "estimator");
-    if (j == NULL) {
-        return MLCLF_EINVAL;
-    }
-
-    if (!cJSON_IsString(j)) {
-        return mlclf_import_skl_fail(ctx, "estimator: %s, not a class name",
-                                     mlclf_import_skl_show(ctx, j));
-    }
-
-    name = j->valuestring;
-
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (strcmp(name, names[i]) == 0) {
-            break;
-        }
-    }
-
-    if (i == sizeof(names) / sizeof(names[0])) {
-        return mlclf_import_skl_fail(ctx, "estimator \"%.64s\" is not "
-                                     "supported (LogisticRegression, "
-                                     "RandomForestClassifier, "
-                                     "ExtraTreesClassifier, "
-                                     "GradientBoostingClassifier, "
-                                     "HistGradientBoostingClassifier)",
-                                     name);
-    }
-
-    ctx->estimator = kinds[i];
-
-    (void) snprintf(im->library, sizeof(im->library), "scikit-learn");
-    (void) snprintf(im->source_kind, sizeof(im->source_kind), "%s", name);
-
-    switch (ctx->estimator) {
-
-    case MLCLF_IMPORT_SKL_LOGREG:
-        keys = mlclf_import_skl_logreg_keys;
-        break;
-    case MLCLF_IMPORT_SKL_FOREST:
-        keys = mlclf_import_skl_forest_keys;
-        break;
-    case MLCLF_IMPORT_SKL_GB:
-        keys = mlclf_import_skl_gb_keys;
-        break;
-    default:
-        keys = mlclf_import_skl_hgb_keys;
-        break;
-    }
-
-    rc = mlclf_import_skl_members(ctx, ctx->root, "", keys);
+    rc = mlclf_import_skl_estimator(ctx);
     if (rc != MLCLF_OK) {
         return rc;
     }
-
 
     j = mlclf_import_skl_member(ctx, ctx->root, "", "sklearn_version");
     if (j == NULL) {
@@ -335,6 +273,67 @@ mlclf_import_skl_header(mlclf_import_skl_t *ctx)
 
     return mlclf_import_skl_strings(ctx, "feature_names", im->n_features,
                                     &im->feature_names);
+}
+
+
+/* "estimator": which one, and the members its file has. */
+static int
+mlclf_import_skl_estimator(mlclf_import_skl_t *ctx)
+{
+    size_t        i;
+    const cJSON  *j;
+
+    static const struct {
+        const char                    *name;
+        mlclf_import_skl_estimator_e   kind;
+        const char *const             *keys;
+    } known[] = {
+        { "LogisticRegression", MLCLF_IMPORT_SKL_LOGREG,
+          mlclf_import_skl_logreg_keys },
+        { "RandomForestClassifier", MLCLF_IMPORT_SKL_FOREST,
+          mlclf_import_skl_forest_keys },
+        { "ExtraTreesClassifier", MLCLF_IMPORT_SKL_FOREST,
+          mlclf_import_skl_forest_keys },
+        { "GradientBoostingClassifier", MLCLF_IMPORT_SKL_GB,
+          mlclf_import_skl_gb_keys },
+        { "HistGradientBoostingClassifier", MLCLF_IMPORT_SKL_HGB,
+          mlclf_import_skl_hgb_keys }
+    };
+
+    j = mlclf_import_skl_member(ctx, ctx->root, "", "estimator");
+    if (j == NULL) {
+        return MLCLF_EINVAL;
+    }
+
+    if (!cJSON_IsString(j)) {
+        return mlclf_import_skl_fail(ctx, "estimator: %s, not a class name",
+                                     mlclf_import_skl_show(ctx, j));
+    }
+
+    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+        if (strcmp(j->valuestring, known[i].name) == 0) {
+            break;
+        }
+    }
+
+    if (i == sizeof(known) / sizeof(known[0])) {
+        return mlclf_import_skl_fail(ctx, "estimator \"%.64s\" is not "
+                                     "supported (LogisticRegression, "
+                                     "RandomForestClassifier, "
+                                     "ExtraTreesClassifier, "
+                                     "GradientBoostingClassifier, "
+                                     "HistGradientBoostingClassifier)",
+                                     j->valuestring);
+    }
+
+    ctx->estimator = known[i].kind;
+
+    (void) snprintf(ctx->im->library, sizeof(ctx->im->library),
+                    "scikit-learn");
+    (void) snprintf(ctx->im->source_kind, sizeof(ctx->im->source_kind),
+                    "%s", known[i].name);
+
+    return mlclf_import_skl_members(ctx, ctx->root, "", known[i].keys);
 }
 
 
