@@ -1,0 +1,1 @@
+mlclf-sklearn-export
