@@ -26,6 +26,22 @@
 #include <mlclf_format.h>
 
 
+/*
+ * Exit codes of mlclf-import: documented in --help, the man page and the
+ * README.
+ */
+typedef enum {
+    MLCLF_IMPORT_EXIT_OK = 0,
+    MLCLF_IMPORT_EXIT_INTERNAL = 1,     /* out of memory, a bug */
+    MLCLF_IMPORT_EXIT_USAGE = 2,        /* bad command line, names */
+    MLCLF_IMPORT_EXIT_SOURCE = 3,       /* the source model is malformed
+                                           or asks for what we do not
+                                           support */
+    MLCLF_IMPORT_EXIT_REGISTRY = 4,     /* cannot publish or promote */
+    MLCLF_IMPORT_EXIT_IO = 5            /* cannot read the source file */
+} mlclf_import_exit_e;
+
+
 /* Source formats, as --format names them. */
 typedef enum {
     MLCLF_IMPORT_UNKNOWN = 0,

@@ -63,6 +63,12 @@ mlclf_strerror(int code)
         return "leaf is not a class distribution";
     case MLCLF_ETOOBIG:
         return "file too large";
+    case MLCLF_ELINK:
+        return "bad gbt link";
+    case MLCLF_EDECISION:
+        return "bad node decision";
+    case MLCLF_EOUTPUT:
+        return "tree adds to no output";
     default:
         return "unknown error";
     }
@@ -91,6 +97,9 @@ mlclf_err_is_damage(int code)
     case MLCLF_EMETADATA:
     case MLCLF_ELEAF:
     case MLCLF_ETOOBIG:
+    case MLCLF_ELINK:
+    case MLCLF_EDECISION:
+    case MLCLF_EOUTPUT:
         return 1;
 
     default:

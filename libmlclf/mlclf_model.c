@@ -46,7 +46,8 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
     m->base = p;
     m->size = len;
     m->kind = h.model_kind == MLCLF_FILE_KIND_LOGREG ? MLCLF_KIND_LOGREG
-                                                      : MLCLF_KIND_FOREST;
+              : h.model_kind == MLCLF_FILE_KIND_FOREST ? MLCLF_KIND_FOREST
+              : MLCLF_KIND_GBT;
     m->n_features = h.n_features;
     m->n_classes = h.n_classes;
     m->version = h.model_version;
@@ -85,12 +86,28 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
         return MLCLF_OK;
     }
 
-    rc = mlclf_model_check_leaves(m, &s, err);
+    if (m->kind == MLCLF_KIND_FOREST) {
+        rc = mlclf_model_check_leaves(m, &s, err);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    rc = mlclf_model_check_trees(m, &s, err);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
-    return mlclf_model_check_trees(m, &s, err);
+    rc = mlclf_model_check_decisions(m, &s, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    if (m->kind == MLCLF_KIND_GBT) {
+        return mlclf_model_check_gbt(m, &s, err);
+    }
+
+    return MLCLF_OK;
 }
 
 
@@ -247,6 +264,13 @@ const double *
 mlclf_model_impute(const mlclf_model_t *m)
 {
     return m->impute;
+}
+
+
+int
+mlclf_model_routes_missing(const mlclf_model_t *m)
+{
+    return m->routes_missing;
 }
 
 

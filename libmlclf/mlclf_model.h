@@ -31,12 +31,12 @@ struct mlclf_model_s {
     uint32_t                  n_classes;
     uint32_t                  version;
 
-    /* logreg */
+    /* logreg and gbt */
     uint32_t                  n_outputs;
     const double             *weights;
     const double             *bias;
 
-    /* forest */
+    /* forest and gbt */
     uint32_t                  n_trees;
     uint32_t                  n_nodes;
     uint32_t                  n_leaves;
@@ -48,6 +48,18 @@ struct mlclf_model_s {
     const uint32_t           *node_left;
     const uint32_t           *node_right;
     const double             *leaf_values;
+    const uint8_t            *node_decision;    /* NULL: none */
+    unsigned                  routes_missing:1;
+    unsigned                  missing_zero:1;   /* a MLCLF_MISSING_ZERO
+                                                   node */
+
+    /* gbt */
+    const uint32_t           *tree_class;
+    const double             *gbt_base;
+    uint32_t                  link;
+    uint32_t                  gbt_flags;
+    double                    link_scale;
+    double                    divisor;
 
     const double             *impute;       /* NULL: reject missing */
     const char               *metadata;     /* NULL: no section */

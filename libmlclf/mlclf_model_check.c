@@ -53,9 +53,19 @@ mlclf_model_check_params(const mlclf_model_t *m, const mlclf_sections_t *s,
         return rc;
     }
 
+    if (m->kind == MLCLF_KIND_GBT) {
+        rc = mlclf_model_check_finite(m->gbt_base, m->n_outputs, s,
+                                      MLCLF_SECTION_GBT_BASE, err);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
     return mlclf_model_check_finite(m->leaf_values,
-                                    (size_t) m->n_leaves * m->n_classes, s,
-                                    MLCLF_SECTION_LEAF_VALUES, err);
+                                    (size_t) m->n_leaves
+                                    * (m->kind == MLCLF_KIND_GBT
+                                       ? 1 : m->n_classes),
+                                    s, MLCLF_SECTION_LEAF_VALUES, err);
 }
 
 

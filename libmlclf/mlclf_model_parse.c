@@ -50,6 +50,16 @@ mlclf_model_section_name(uint32_t type)
         return "NODE_RIGHT";
     case MLCLF_SECTION_LEAF_VALUES:
         return "LEAF_VALUES";
+    case MLCLF_SECTION_NODE_DECISION:
+        return "NODE_DECISION";
+    case MLCLF_SECTION_TREE_CLASS:
+        return "TREE_CLASS";
+    case MLCLF_SECTION_GBT_BASE:
+        return "GBT_BASE";
+    case MLCLF_SECTION_GBT_LINK:
+        return "GBT_LINK";
+    case MLCLF_SECTION_GBT_SCALE:
+        return "GBT_SCALE";
     default:
         return NULL;
     }
@@ -67,13 +77,20 @@ mlclf_model_section_elem(uint32_t type)
     case MLCLF_SECTION_LINEAR_BIAS:
     case MLCLF_SECTION_NODE_THRESHOLD:
     case MLCLF_SECTION_LEAF_VALUES:
+    case MLCLF_SECTION_GBT_BASE:
+    case MLCLF_SECTION_GBT_SCALE:
         return sizeof(double);
 
     case MLCLF_SECTION_TREE_OFFSETS:
     case MLCLF_SECTION_NODE_FEATURE:
     case MLCLF_SECTION_NODE_LEFT:
     case MLCLF_SECTION_NODE_RIGHT:
+    case MLCLF_SECTION_TREE_CLASS:
+    case MLCLF_SECTION_GBT_LINK:
         return sizeof(uint32_t);
+
+    case MLCLF_SECTION_NODE_DECISION:
+        return sizeof(uint8_t);
 
     default:
         return 0;
@@ -209,14 +226,18 @@ mlclf_model_parse_header(const uint8_t *p, size_t len, mlclf_file_header_t *h,
                              crc, h->payload_crc32);
     }
 
-    if (h->model_kind == MLCLF_FILE_KIND_GBT) {
+    if (h->model_kind == MLCLF_FILE_KIND_GBT
+        && h->format_version < MLCLF_FORMAT_VERSION_GBT)
+    {
         return mlclf_err_set(err, MLCLF_EKIND,
-                             "model kind %u (gbt) is not supported by this "
-                             "reader", h->model_kind);
+                             "model kind %u (gbt) in a version %u file: "
+                             "gbt came with version %d", h->model_kind,
+                             h->format_version, MLCLF_FORMAT_VERSION_GBT);
     }
 
     if (h->model_kind != MLCLF_FILE_KIND_LOGREG
-        && h->model_kind != MLCLF_FILE_KIND_FOREST)
+        && h->model_kind != MLCLF_FILE_KIND_FOREST
+        && h->model_kind != MLCLF_FILE_KIND_GBT)
     {
         return mlclf_err_set(err, MLCLF_EKIND, "unknown model kind %u",
                              h->model_kind);
@@ -282,6 +303,16 @@ mlclf_model_parse_table(const uint8_t *p, const mlclf_file_header_t *h,
             return mlclf_err_set(err, MLCLF_ESECTION,
                                  "section %u (%s): duplicate of section %u",
                                  i, name, s->index[e.type]);
+        }
+
+        if (h->format_version < MLCLF_FORMAT_VERSION_GBT
+            && (e.type == MLCLF_SECTION_NODE_DECISION
+                || e.type >= MLCLF_SECTION_TREE_CLASS))
+        {
+            return mlclf_err_set(err, MLCLF_ESECTION,
+                                 "section %u (%s) in a version %u file: it "
+                                 "came with version %d", i, name,
+                                 h->format_version, MLCLF_FORMAT_VERSION_GBT);
         }
 
         if (e.offset > size || e.length > size - e.offset) {
@@ -354,31 +385,31 @@ mlclf_model_parse_allowed(const mlclf_model_t *m, const mlclf_sections_t *s,
 
     static const struct {
         uint32_t  type;
-        uint32_t  kinds;        /* bit 0 logreg, bit 1 forest */
+        uint32_t  kinds;        /* bit 0 logreg, bit 1 forest, bit 2 gbt */
         uint32_t  required;
     } rules[] = {
-        { MLCLF_SECTION_FEATURE_NAMES, 3, 3 },
-        { MLCLF_SECTION_CLASS_LABELS, 3, 3 },
-        { MLCLF_SECTION_IMPUTE, 3, 0 },
-        { MLCLF_SECTION_METADATA, 3, 0 },
+        { MLCLF_SECTION_FEATURE_NAMES, 7, 7 },
+        { MLCLF_SECTION_CLASS_LABELS, 7, 7 },
+        { MLCLF_SECTION_IMPUTE, 7, 0 },
+        { MLCLF_SECTION_METADATA, 7, 0 },
         { MLCLF_SECTION_LINEAR_WEIGHTS, 1, 1 },
         { MLCLF_SECTION_LINEAR_BIAS, 1, 1 },
-        { MLCLF_SECTION_TREE_OFFSETS, 2, 2 },
-        { MLCLF_SECTION_NODE_FEATURE, 2, 2 },
-        { MLCLF_SECTION_NODE_THRESHOLD, 2, 2 },
-        { MLCLF_SECTION_NODE_LEFT, 2, 2 },
-        { MLCLF_SECTION_NODE_RIGHT, 2, 2 },
-        { MLCLF_SECTION_LEAF_VALUES, 2, 2 }
+        { MLCLF_SECTION_TREE_OFFSETS, 6, 6 },
+        { MLCLF_SECTION_NODE_FEATURE, 6, 6 },
+        { MLCLF_SECTION_NODE_THRESHOLD, 6, 6 },
+        { MLCLF_SECTION_NODE_LEFT, 6, 6 },
+        { MLCLF_SECTION_NODE_RIGHT, 6, 6 },
+        { MLCLF_SECTION_LEAF_VALUES, 6, 6 },
+        { MLCLF_SECTION_NODE_DECISION, 6, 0 },
+        { MLCLF_SECTION_TREE_CLASS, 4, 4 },
+        { MLCLF_SECTION_GBT_BASE, 4, 4 },
+        { MLCLF_SECTION_GBT_LINK, 4, 4 },
+        { MLCLF_SECTION_GBT_SCALE, 4, 0 }
     };
 
-    if (m->kind == MLCLF_KIND_LOGREG) {
-        kind_bit = 1;
-        kind_name = "logreg";
-
-    } else {
-        kind_bit = 2;
-        kind_name = "forest";
-    }
+    kind_name = mlclf_model_kind_name(m);
+    kind_bit = m->kind == MLCLF_KIND_LOGREG ? 1
+               : m->kind == MLCLF_KIND_FOREST ? 2 : 4;
 
     for (t = 0; t < sizeof(rules) / sizeof(rules[0]); t++) {
         if (s->index[rules[t].type] == MLCLF_NONE) {
@@ -410,6 +441,7 @@ mlclf_model_parse_counts(mlclf_model_t *m, const uint8_t *p,
     mlclf_sections_t *s, mlclf_err_t *err)
 {
     int                    rc;
+    uint32_t               vals;
     uint64_t               count, want;
     mlclf_file_section_t  *e;
 
@@ -491,21 +523,25 @@ mlclf_model_parse_counts(mlclf_model_t *m, const uint8_t *p,
     MLCLF_COUNT(MLCLF_SECTION_NODE_LEFT, m->n_nodes);
     MLCLF_COUNT(MLCLF_SECTION_NODE_RIGHT, m->n_nodes);
 
-#undef MLCLF_COUNT
+    if (s->index[MLCLF_SECTION_NODE_DECISION] != MLCLF_NONE) {
+        MLCLF_COUNT(MLCLF_SECTION_NODE_DECISION, m->n_nodes);
+        m->node_decision = p + s->sec[MLCLF_SECTION_NODE_DECISION].offset;
+    }
 
+    vals = m->kind == MLCLF_KIND_GBT ? 1 : m->n_classes;
     e = &s->sec[MLCLF_SECTION_LEAF_VALUES];
 
-    if (e->count == 0 || e->count % m->n_classes != 0
-        || e->count / m->n_classes > UINT32_MAX)
+    if (e->count == 0 || e->count % vals != 0
+        || e->count / vals > UINT32_MAX)
     {
         return mlclf_err_set(err, MLCLF_ESECTION,
                              "section %u (LEAF_VALUES): count %llu is not "
-                             "a positive multiple of n_classes %u",
+                             "a positive multiple of %u",
                              s->index[MLCLF_SECTION_LEAF_VALUES],
-                             (mlclf_ull_t) e->count, m->n_classes);
+                             (mlclf_ull_t) e->count, vals);
     }
 
-    m->n_leaves = (uint32_t) (e->count / m->n_classes);
+    m->n_leaves = (uint32_t) (e->count / vals);
 
     m->tree_offsets = (const void *)
         (p + s->sec[MLCLF_SECTION_TREE_OFFSETS].offset);
@@ -517,6 +553,50 @@ mlclf_model_parse_counts(mlclf_model_t *m, const uint8_t *p,
     m->node_right = (const void *)
         (p + s->sec[MLCLF_SECTION_NODE_RIGHT].offset);
     m->leaf_values = (const void *) (p + e->offset);
+
+    if (m->kind != MLCLF_KIND_GBT) {
+        return MLCLF_OK;
+    }
+
+    MLCLF_COUNT(MLCLF_SECTION_TREE_CLASS, m->n_trees);
+    m->tree_class = (const void *)
+        (p + s->sec[MLCLF_SECTION_TREE_CLASS].offset);
+
+    e = &s->sec[MLCLF_SECTION_GBT_BASE];
+    count = e->count;
+
+    if (count != m->n_classes && !(count == 1 && m->n_classes == 2)) {
+        return mlclf_err_set(err, MLCLF_ESECTION,
+                             "section %u (GBT_BASE): %llu outputs, "
+                             "expected %u%s",
+                             s->index[MLCLF_SECTION_GBT_BASE],
+                             (mlclf_ull_t) count, m->n_classes,
+                             m->n_classes == 2 ? " or 1" : "");
+    }
+
+    m->n_outputs = (uint32_t) count;
+    m->gbt_base = (const void *) (p + e->offset);
+
+    MLCLF_COUNT(MLCLF_SECTION_GBT_LINK, 2);
+    memcpy(&m->link, p + s->sec[MLCLF_SECTION_GBT_LINK].offset,
+           sizeof(uint32_t));
+    memcpy(&m->gbt_flags,
+           p + s->sec[MLCLF_SECTION_GBT_LINK].offset + sizeof(uint32_t),
+           sizeof(uint32_t));
+
+    m->link_scale = 1.0;
+    m->divisor = 1.0;
+
+    if (s->index[MLCLF_SECTION_GBT_SCALE] != MLCLF_NONE) {
+        MLCLF_COUNT(MLCLF_SECTION_GBT_SCALE, 2);
+        memcpy(&m->link_scale, p + s->sec[MLCLF_SECTION_GBT_SCALE].offset,
+               sizeof(double));
+        memcpy(&m->divisor,
+               p + s->sec[MLCLF_SECTION_GBT_SCALE].offset + sizeof(double),
+               sizeof(double));
+    }
+
+#undef MLCLF_COUNT
 
     return MLCLF_OK;
 }

@@ -5,7 +5,8 @@
  * Private to libmlclf: the steps that verify a model file's bytes and
  * fill an mlclf_model_t, in the order mlclf_model_parse() runs them:
  * header and section table (mlclf_model_parse.c), names and labels
- * (mlclf_model_names.c), parameters and trees (mlclf_model_check.c).
+ * (mlclf_model_names.c), parameters and trees (mlclf_model_check.c),
+ * node decisions and the gbt link (mlclf_model_check_gbt.c).
  * Each returns MLCLF_OK or an MLCLF_E* code with err set.
  */
 
@@ -60,6 +61,12 @@ int mlclf_model_check_params(const mlclf_model_t *m,
 int mlclf_model_check_leaves(const mlclf_model_t *m,
     const mlclf_sections_t *s, mlclf_err_t *err);
 int mlclf_model_check_trees(mlclf_model_t *m, const mlclf_sections_t *s,
+    mlclf_err_t *err);
+
+/* mlclf_model_check_gbt.c */
+int mlclf_model_check_decisions(mlclf_model_t *m, const mlclf_sections_t *s,
+    mlclf_err_t *err);
+int mlclf_model_check_gbt(const mlclf_model_t *m, const mlclf_sections_t *s,
     mlclf_err_t *err);
 
 

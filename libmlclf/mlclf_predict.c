@@ -13,14 +13,17 @@
 
 #include "mlclf.h"
 #include "mlclf_model.h"
+#include "mlclf_predict.h"
 
 
 static void mlclf_predict_linear(const mlclf_model_t *m, const double *x,
     double *z);
 static void mlclf_predict_linear_scaled(const mlclf_model_t *m,
     const double *x, double *z);
-static void mlclf_predict_forest(const mlclf_model_t *m, const double *x,
-    double *proba);
+static uint32_t mlclf_predict_sigmoid2(double z, double *proba);
+static void mlclf_predict_softmax(const mlclf_model_t *m, const double *x,
+    double *proba, uint32_t nc);
+static void mlclf_predict_gbt_link(const mlclf_model_t *m, double *proba);
 
 
 /* z[k] = w_k . x + b_k for every output k. */
@@ -104,216 +107,43 @@ mlclf_predict_linear_scaled(const mlclf_model_t *m, const double *x,
 
 
 /*
- * The forest kernel trusts nothing it reads from the model's memory, at
- * next to no cost to the walk: node numbers are 32-bit, and
- * mlclf_model_open() reserves readable memory after the model for any
- * of them (MLCLF_NODE_REACH); leaf rows are masked with the model's
- * leaf_mask, which a verified model never exceeds; a feature out of
- * range stops a walk as a leaf does; and no walk takes more steps than
- * the deepest verified tree.  A model damaged in memory after
- * verification can give a wrong number, never a read outside its
- * reservation or an endless loop.
+ * P(class 1) = sigmoid(z) and P(class 0) into proba[0..1]; the class.
+ * exp() of a non-positive number only: no overflow; the smaller
+ * probability is computed directly, not as 1 - p, so that it keeps its
+ * relative precision.
  */
-#define mlclf_row(n)    ((size_t) (left[n] & lmask) * nc)
-
-
-/*
- * One level down tree walk n (feature f, -1 at a leaf), branch-free: a
- * walk at its leaf stays there.
- */
-#define mlclf_predict_step(n, f)                                             \
-    if ((uint32_t) (f) < nf) {                                               \
-        l = left[n];                                                         \
-        r = right[n];                                                        \
-        go = -(uint32_t) !(x[f] <= thr[n]);                                  \
-        n = l ^ ((l ^ r) & go);                                              \
-        f = feat[n];                                                         \
-    }
-
-
-static void
-mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
+static uint32_t
+mlclf_predict_sigmoid2(double z, double *proba)
 {
-    double           inv;
-    int32_t          f, f0, f1, f2, f3, f4, f5, f6, f7, dd;
-    uint32_t         t, k, n, l, r, d, go, nc, nf, lmask;
-    uint32_t         n0, n1, n2, n3, n4, n5, n6, n7;
-    const double    *leaf, *thr, *lv;
-    const int32_t   *feat;
-    const uint32_t  *off, *left, *right;
+    double  e;
 
-    nc = m->n_classes;
-    nf = m->n_features;
-    lmask = m->leaf_mask;
-    off = m->tree_offsets;
-    feat = m->node_feature;
-    thr = m->node_threshold;
-    left = m->node_left;
-    right = m->node_right;
-    lv = m->leaf_values;
-
-    for (k = 0; k < nc; k++) {
-        proba[k] = 0.0;
+    if (z >= 0.0) {
+        e = exp(-z);
+        proba[1] = 1.0 / (1.0 + e);
+        proba[0] = e * proba[1];
+        return proba[1] > proba[0] ? 1 : 0;
     }
 
-    /*
-     * Eight trees at a time (then four): their walks are independent, so
-     * the loads of one overlap the compares of the others instead of
-     * waiting for each other, level after level.  Eight rather than four:
-     * 390 -> 350 ns for the 100-tree iris forest (bench/micro.c); more
-     * would no longer fit in the registers.  The depth bound and the
-     * "every walk at a leaf" test are one sign test of their OR.
-     */
-    for (t = 0; t + 8 <= m->n_trees; t += 8) {
-        n0 = off[t];
-        n1 = off[t + 1];
-        n2 = off[t + 2];
-        n3 = off[t + 3];
-        n4 = off[t + 4];
-        n5 = off[t + 5];
-        n6 = off[t + 6];
-        n7 = off[t + 7];
-        f0 = feat[n0];
-        f1 = feat[n1];
-        f2 = feat[n2];
-        f3 = feat[n3];
-        f4 = feat[n4];
-        f5 = feat[n5];
-        f6 = feat[n6];
-        f7 = feat[n7];
+    e = exp(z);
+    proba[0] = 1.0 / (1.0 + e);
+    proba[1] = e * proba[0];
 
-        /* the AND of the features is negative once every walk is at a leaf */
-        for (dd = (int32_t) m->max_depth - 1;
-             (dd | (f0 & f1 & f2 & f3 & f4 & f5 & f6 & f7)) >= 0;
-             dd--)
-        {
-            mlclf_predict_step(n0, f0);
-            mlclf_predict_step(n1, f1);
-            mlclf_predict_step(n2, f2);
-            mlclf_predict_step(n3, f3);
-            mlclf_predict_step(n4, f4);
-            mlclf_predict_step(n5, f5);
-            mlclf_predict_step(n6, f6);
-            mlclf_predict_step(n7, f7);
-        }
-
-        /* added in tree order: the same sums, bit for bit, as one by one */
-        for (k = 0; k < nc; k++) {
-            proba[k] += lv[mlclf_row(n0) + k];
-            proba[k] += lv[mlclf_row(n1) + k];
-            proba[k] += lv[mlclf_row(n2) + k];
-            proba[k] += lv[mlclf_row(n3) + k];
-            proba[k] += lv[mlclf_row(n4) + k];
-            proba[k] += lv[mlclf_row(n5) + k];
-            proba[k] += lv[mlclf_row(n6) + k];
-            proba[k] += lv[mlclf_row(n7) + k];
-        }
-    }
-
-    /* four of the trees left, if there are: the same overlap */
-    if (t + 4 <= m->n_trees) {
-        n0 = off[t];
-        n1 = off[t + 1];
-        n2 = off[t + 2];
-        n3 = off[t + 3];
-        f0 = feat[n0];
-        f1 = feat[n1];
-        f2 = feat[n2];
-        f3 = feat[n3];
-
-        for (dd = (int32_t) m->max_depth - 1;
-             (dd | (f0 & f1 & f2 & f3)) >= 0;
-             dd--)
-        {
-            mlclf_predict_step(n0, f0);
-            mlclf_predict_step(n1, f1);
-            mlclf_predict_step(n2, f2);
-            mlclf_predict_step(n3, f3);
-        }
-
-        for (k = 0; k < nc; k++) {
-            proba[k] += lv[mlclf_row(n0) + k];
-            proba[k] += lv[mlclf_row(n1) + k];
-            proba[k] += lv[mlclf_row(n2) + k];
-            proba[k] += lv[mlclf_row(n3) + k];
-        }
-
-        t += 4;
-    }
-
-    for ( /* void */ ; t < m->n_trees; t++) {
-        n = off[t];
-
-        /*
-         * The child is selected without a branch: which way a row goes
-         * is data, and a mispredicted branch per level costs more than
-         * loading both children.
-         */
-        for (d = m->max_depth; d != 0 && (uint32_t) (f = feat[n]) < nf; d--) {
-            l = left[n];
-            r = right[n];
-            go = -(uint32_t) !(x[f] <= thr[n]);
-            n = l ^ ((l ^ r) & go);
-        }
-
-        leaf = lv + mlclf_row(n);
-
-        for (k = 0; k < nc; k++) {
-            proba[k] += leaf[k];
-        }
-    }
-
-    inv = 1.0 / m->n_trees;
-
-    for (k = 0; k < nc; k++) {
-        proba[k] *= inv;
-    }
+    return proba[1] > proba[0] ? 1 : 0;
 }
 
 
-uint32_t
-mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
+/*
+ * Softmax of the scores in proba[0..nc) in place.  x is the row the
+ * scores came from, for a logreg model whose scores overflowed (m is
+ * then logreg); tree models give finite scores.
+ */
+static void
+mlclf_predict_softmax(const mlclf_model_t *m, const double *x,
+    double *proba, uint32_t nc)
 {
     int       bad;
-    double    z, e, mx, sum;
-    uint32_t  k, nc, best;
-
-    nc = m->n_classes;
-
-    if (m->kind == MLCLF_KIND_FOREST) {
-        mlclf_predict_forest(m, x, proba);
-        goto argmax;
-    }
-
-    /* proba[] doubles as the scratch for the scores */
-    mlclf_predict_linear(m, x, proba);
-
-    if (m->n_outputs == 1) {
-        z = proba[0];
-
-        if (isnan(z)) {
-            mlclf_predict_linear_scaled(m, x, proba);
-            z = isnan(proba[0]) ? 0.0 : proba[0];
-        }
-
-        /*
-         * exp() of a non-positive number only: no overflow; the smaller
-         * probability is computed directly, not as 1 - p, so that it
-         * keeps its relative precision
-         */
-        if (z >= 0.0) {
-            e = exp(-z);
-            proba[1] = 1.0 / (1.0 + e);
-            proba[0] = e * proba[1];
-            return proba[1] > proba[0] ? 1 : 0;
-        }
-
-        e = exp(z);
-        proba[0] = 1.0 / (1.0 + e);
-        proba[1] = e * proba[0];
-
-        return proba[1] > proba[0] ? 1 : 0;
-    }
+    double    mx, sum;
+    uint32_t  k;
 
     mx = proba[0];
     bad = !isfinite(mx);
@@ -326,7 +156,7 @@ mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
         }
     }
 
-    if (bad) {
+    if (bad && m->kind == MLCLF_KIND_LOGREG) {
         /* a score overflowed (or is inf - inf): redo on scaled inputs */
         mlclf_predict_linear_scaled(m, x, proba);
         mx = 0.0;
@@ -360,8 +190,83 @@ mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
     for (k = 0; k < nc; k++) {
         proba[k] *= sum;
     }
+}
 
-argmax:
+
+/*
+ * A gbt model's link over its scores in proba[0..n_outputs)
+ * (mlclf_format.h, GBT_LINK): a sigmoid per output, or a softmax.
+ */
+static void
+mlclf_predict_gbt_link(const mlclf_model_t *m, double *proba)
+{
+    double    s, e;
+    uint32_t  k;
+
+    s = m->link_scale;
+
+    if (m->link == MLCLF_LINK_SOFTMAX) {
+        if (s != 1.0) {
+            for (k = 0; k < m->n_outputs; k++) {
+                proba[k] *= s;
+            }
+        }
+
+        mlclf_predict_softmax(m, NULL, proba, m->n_outputs);
+        return;
+    }
+
+    if (m->n_outputs == 1) {
+        (void) mlclf_predict_sigmoid2(s * proba[0], proba);
+        return;
+    }
+
+    /* one sigmoid per class, not normalised (LightGBM multiclassova) */
+    for (k = 0; k < m->n_outputs; k++) {
+        e = s * proba[k];
+        proba[k] = e >= 0.0 ? 1.0 / (1.0 + exp(-e))
+                            : exp(e) / (1.0 + exp(e));
+    }
+}
+
+
+uint32_t
+mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
+{
+    double    z;
+    uint32_t  k, nc, best;
+
+    nc = m->n_classes;
+
+    switch (m->kind) {
+
+    case MLCLF_KIND_FOREST:
+        mlclf_predict_forest(m, x, proba);
+        break;
+
+    case MLCLF_KIND_GBT:
+        mlclf_predict_gbt(m, x, proba);
+        mlclf_predict_gbt_link(m, proba);
+        break;
+
+    default:
+        /* proba[] doubles as the scratch for the scores */
+        mlclf_predict_linear(m, x, proba);
+
+        if (m->n_outputs != 1) {
+            mlclf_predict_softmax(m, x, proba, nc);
+            break;
+        }
+
+        z = proba[0];
+
+        if (isnan(z)) {
+            mlclf_predict_linear_scaled(m, x, proba);
+            z = isnan(proba[0]) ? 0.0 : proba[0];
+        }
+
+        return mlclf_predict_sigmoid2(z, proba);
+    }
 
     best = 0;
 

@@ -39,6 +39,7 @@
 typedef struct {
     const mlclf_model_t      *model;
     const double             *impute;
+    unsigned                  missing_ok:1;     /* impute or routed */
     uint32_t                  n_features;
     mlclf_request_t          *req;
     mlclf_err_t              *err;
@@ -108,6 +109,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
 
     ctx.model = m;
     ctx.impute = mlclf_model_impute(m);
+    ctx.missing_ok = ctx.impute != NULL || mlclf_model_routes_missing(m);
     ctx.n_features = mlclf_model_n_features(m);
     ctx.req = req;
     ctx.err = err;
@@ -344,7 +346,7 @@ mlclf_request_check_array(mlclf_request_ctx_t *ctx, const cJSON *row)
                 }
 
             } else if (type == cJSON_NULL) {
-                if (ctx->impute == NULL) {
+                if (!ctx->missing_ok) {
                     reason = MLCLF_REASON_MISSING_VALUE;
                     bad = n;
                 }
@@ -452,7 +454,7 @@ mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
             }
 
         } else if (type == cJSON_NULL) {
-            if (ctx->impute == NULL) {
+            if (!ctx->missing_ok) {
                 return mlclf_request_reject(ctx,
                                             MLCLF_REASON_MISSING_VALUE, 400,
                                             "feature \"%s\" is null and the "
@@ -468,7 +470,7 @@ mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
         }
     }
 
-    if (ctx->impute != NULL) {
+    if (ctx->missing_ok) {
         return MLCLF_OK;
     }
 
@@ -715,6 +717,7 @@ mlclf_request_row(const mlclf_request_t *req, const mlclf_model_t *m,
 void
 mlclf_request_fill(const cJSON *row, const mlclf_model_t *m, double *x)
 {
+    double         none;
     uint32_t       n, i;
     const cJSON   *v;
     const double  *impute;
@@ -722,13 +725,16 @@ mlclf_request_fill(const cJSON *row, const mlclf_model_t *m, double *x)
     n = mlclf_model_n_features(m);
     impute = mlclf_model_impute(m);
 
+    /* a model that routes missing values is given NaN for them */
+    none = mlclf_model_routes_missing(m) ? NAN : 0.0;
+
     if (mlclf_request_type(row) == cJSON_Array) {
         for (v = row->child, i = 0; v != NULL && i < n; v = v->next, i++) {
             if (mlclf_request_type(v) == cJSON_Number) {
                 x[i] = v->valuedouble;
 
             } else {
-                x[i] = impute ? impute[i] : 0.0;
+                x[i] = impute ? impute[i] : none;
             }
         }
 
@@ -739,6 +745,11 @@ mlclf_request_fill(const cJSON *row, const mlclf_model_t *m, double *x)
 
     if (impute != NULL) {
         memcpy(x, impute, n * sizeof(double));
+
+    } else {
+        for (i = 0; i < n; i++) {
+            x[i] = none;
+        }
     }
 
     for (v = row->child; v != NULL; v = v->next) {
@@ -752,7 +763,7 @@ mlclf_request_fill(const cJSON *row, const mlclf_model_t *m, double *x)
             x[i] = v->valuedouble;
 
         } else {
-            x[i] = impute ? impute[i] : 0.0;
+            x[i] = impute ? impute[i] : none;
         }
     }
 }

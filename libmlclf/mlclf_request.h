@@ -19,7 +19,8 @@
 /*
  * x[n_features] from one validated row of the cJSON tree (an array, or
  * an object whose members carry their feature index in valueint), the
- * model's impute values standing in for nulls and absent features.
+ * model's impute values (NaN for a model that routes missing values
+ * itself) standing in for nulls and absent features.
  */
 void mlclf_request_fill(const cJSON *row, const mlclf_model_t *m,
     double *x);

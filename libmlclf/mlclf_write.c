@@ -8,6 +8,7 @@
 
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 #include "mlclf_format.h"
 
 
-#define MLCLF_W_MAX  12             /* sections a writer may emit */
+#define MLCLF_W_MAX  17             /* sections a writer may emit */
 
 
 typedef struct {
@@ -37,6 +38,12 @@ static void mlclf_w_add(mlclf_w_section_t *w, uint32_t *n, uint32_t type,
     const char *const *strings);
 static int mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     uint32_t *n, mlclf_err_t *err);
+static int mlclf_w_trees(const mlclf_spec_t *spec, mlclf_w_section_t *w,
+    uint32_t *n, mlclf_err_t *err);
+static int mlclf_w_gbt(const mlclf_spec_t *spec, mlclf_w_section_t *w,
+    uint32_t *n, mlclf_err_t *err);
+static uint32_t mlclf_w_version(const mlclf_spec_t *spec);
+static uint32_t mlclf_w_kind(mlclf_kind_e kind);
 
 
 /*
@@ -155,45 +162,15 @@ mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
         break;
 
     case MLCLF_KIND_FOREST:
-        if (spec->n_trees == 0 || spec->n_nodes == 0 || spec->n_leaves == 0
-            || spec->n_trees == UINT32_MAX || spec->n_nodes > MLCLF_MAX_NODES)
-        {
-            return mlclf_err_set(err, MLCLF_EINVAL,
-                                 "forest spec with %u trees, %u nodes, "
-                                 "%u leaves", spec->n_trees, spec->n_nodes,
-                                 spec->n_leaves);
-        }
-
-        if (spec->tree_offsets == NULL || spec->node_feature == NULL
-            || spec->node_threshold == NULL || spec->node_left == NULL
-            || spec->node_right == NULL || spec->leaf_values == NULL)
-        {
-            return mlclf_err_set(err, MLCLF_EINVAL,
-                                 "forest spec with a NULL array");
-        }
-
-        k = spec->n_nodes;
-
-        mlclf_w_add(w, n, MLCLF_SECTION_TREE_OFFSETS,
-                    (uint64_t) spec->n_trees + 1,
-                    ((uint64_t) spec->n_trees + 1) * sizeof(uint32_t),
-                    spec->tree_offsets, NULL);
-        mlclf_w_add(w, n, MLCLF_SECTION_NODE_FEATURE, k, k * sizeof(int32_t),
-                    spec->node_feature, NULL);
-        mlclf_w_add(w, n, MLCLF_SECTION_NODE_THRESHOLD, k,
-                    k * sizeof(double), spec->node_threshold, NULL);
-        mlclf_w_add(w, n, MLCLF_SECTION_NODE_LEFT, k, k * sizeof(uint32_t),
-                    spec->node_left, NULL);
-        mlclf_w_add(w, n, MLCLF_SECTION_NODE_RIGHT, k, k * sizeof(uint32_t),
-                    spec->node_right, NULL);
-        mlclf_w_add(w, n, MLCLF_SECTION_LEAF_VALUES, spec->n_leaves * nc,
-                    spec->n_leaves * nc * sizeof(double), spec->leaf_values,
-                    NULL);
-        break;
+        return mlclf_w_trees(spec, w, n, err);
 
     case MLCLF_KIND_GBT:
-        return mlclf_err_set(err, MLCLF_EKIND,
-                             "model kind gbt cannot be written yet");
+        rc = mlclf_w_trees(spec, w, n, err);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        return mlclf_w_gbt(spec, w, n, err);
 
     default:
         return mlclf_err_set(err, MLCLF_EKIND, "unknown model kind %d",
@@ -201,6 +178,140 @@ mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     }
 
     return MLCLF_OK;
+}
+
+
+/* The tree sections of forest and gbt. */
+static int
+mlclf_w_trees(const mlclf_spec_t *spec, mlclf_w_section_t *w, uint32_t *n,
+    mlclf_err_t *err)
+{
+    uint64_t  k, vals;
+
+    if (spec->n_trees == 0 || spec->n_nodes == 0 || spec->n_leaves == 0
+        || spec->n_trees == UINT32_MAX || spec->n_nodes > MLCLF_MAX_NODES)
+    {
+        return mlclf_err_set(err, MLCLF_EINVAL,
+                             "tree spec with %u trees, %u nodes, %u leaves",
+                             spec->n_trees, spec->n_nodes, spec->n_leaves);
+    }
+
+    if (spec->tree_offsets == NULL || spec->node_feature == NULL
+        || spec->node_threshold == NULL || spec->node_left == NULL
+        || spec->node_right == NULL || spec->leaf_values == NULL)
+    {
+        return mlclf_err_set(err, MLCLF_EINVAL,
+                             "tree spec with a NULL array");
+    }
+
+    k = spec->n_nodes;
+    vals = spec->kind == MLCLF_KIND_GBT ? 1 : spec->n_classes;
+
+    mlclf_w_add(w, n, MLCLF_SECTION_TREE_OFFSETS,
+                (uint64_t) spec->n_trees + 1,
+                ((uint64_t) spec->n_trees + 1) * sizeof(uint32_t),
+                spec->tree_offsets, NULL);
+    mlclf_w_add(w, n, MLCLF_SECTION_NODE_FEATURE, k, k * sizeof(int32_t),
+                spec->node_feature, NULL);
+    mlclf_w_add(w, n, MLCLF_SECTION_NODE_THRESHOLD, k, k * sizeof(double),
+                spec->node_threshold, NULL);
+    mlclf_w_add(w, n, MLCLF_SECTION_NODE_LEFT, k, k * sizeof(uint32_t),
+                spec->node_left, NULL);
+    mlclf_w_add(w, n, MLCLF_SECTION_NODE_RIGHT, k, k * sizeof(uint32_t),
+                spec->node_right, NULL);
+    mlclf_w_add(w, n, MLCLF_SECTION_LEAF_VALUES, spec->n_leaves * vals,
+                spec->n_leaves * vals * sizeof(double), spec->leaf_values,
+                NULL);
+
+    if (spec->node_decision != NULL) {
+        mlclf_w_add(w, n, MLCLF_SECTION_NODE_DECISION, k, k,
+                    spec->node_decision, NULL);
+    }
+
+    return MLCLF_OK;
+}
+
+
+/* The gbt sections; the scale only when it is not { 1, 1 }. */
+static int
+mlclf_w_gbt(const mlclf_spec_t *spec, mlclf_w_section_t *w, uint32_t *n,
+    mlclf_err_t *err)
+{
+    uint64_t  k, nc;
+
+    k = spec->n_outputs;
+    nc = spec->n_classes;
+
+    if (k != nc && !(k == 1 && nc == 2)) {
+        return mlclf_err_set(err, MLCLF_EINVAL,
+                             "n_outputs %u, expected n_classes %u%s",
+                             spec->n_outputs, spec->n_classes,
+                             nc == 2 ? " or 1" : "");
+    }
+
+    if (spec->tree_class == NULL || spec->base == NULL) {
+        return mlclf_err_set(err, MLCLF_EINVAL,
+                             "gbt spec without tree classes or base");
+    }
+
+    mlclf_w_add(w, n, MLCLF_SECTION_TREE_CLASS, spec->n_trees,
+                (uint64_t) spec->n_trees * sizeof(uint32_t),
+                spec->tree_class, NULL);
+    mlclf_w_add(w, n, MLCLF_SECTION_GBT_BASE, k, k * sizeof(double),
+                spec->base, NULL);
+    mlclf_w_add(w, n, MLCLF_SECTION_GBT_LINK, 2, 2 * sizeof(uint32_t),
+                &spec->link, NULL);
+
+    _Static_assert(offsetof(mlclf_spec_t, gbt_flags)
+                   == offsetof(mlclf_spec_t, link) + sizeof(uint32_t),
+                   "link and flags are one uint32_t[2]");
+
+    if ((spec->link_scale != 0.0 && spec->link_scale != 1.0)
+        || (spec->divisor != 0.0 && spec->divisor != 1.0))
+    {
+        _Static_assert(offsetof(mlclf_spec_t, divisor)
+                       == offsetof(mlclf_spec_t, link_scale) + sizeof(double),
+                       "scale and divisor are one double[2]");
+
+        if (spec->link_scale == 0.0 || spec->divisor == 0.0) {
+            return mlclf_err_set(err, MLCLF_EINVAL,
+                                 "gbt spec with a scale of %g and a divisor "
+                                 "of %g: set both or neither",
+                                 spec->link_scale, spec->divisor);
+        }
+
+        mlclf_w_add(w, n, MLCLF_SECTION_GBT_SCALE, 2, 2 * sizeof(double),
+                    &spec->link_scale, NULL);
+    }
+
+    return MLCLF_OK;
+}
+
+
+/* The lowest format version that describes the file (mlclf_format.h). */
+static uint32_t
+mlclf_w_version(const mlclf_spec_t *spec)
+{
+    if (spec->kind == MLCLF_KIND_GBT || spec->node_decision != NULL) {
+        return MLCLF_FORMAT_VERSION_GBT;
+    }
+
+    return 1;
+}
+
+
+static uint32_t
+mlclf_w_kind(mlclf_kind_e kind)
+{
+    switch (kind) {
+
+    case MLCLF_KIND_LOGREG:
+        return MLCLF_FILE_KIND_LOGREG;
+    case MLCLF_KIND_FOREST:
+        return MLCLF_FILE_KIND_FOREST;
+    default:
+        return MLCLF_FILE_KIND_GBT;
+    }
 }
 
 
@@ -292,11 +403,10 @@ mlclf_write_buffer(const mlclf_spec_t *spec, void **buf, size_t *len,
 
     memset(&h, 0, sizeof(h));
     memcpy(h.magic, MLCLF_MAGIC, MLCLF_MAGIC_LEN);
-    h.format_version = MLCLF_FORMAT_VERSION;
+    h.format_version = mlclf_w_version(spec);
     h.header_size = MLCLF_HEADER_SIZE;
     h.endian = MLCLF_ENDIAN_PROBE;
-    h.model_kind = spec->kind == MLCLF_KIND_LOGREG ? MLCLF_FILE_KIND_LOGREG
-                                                    : MLCLF_FILE_KIND_FOREST;
+    h.model_kind = mlclf_w_kind(spec->kind);
     h.n_features = spec->n_features;
     h.n_classes = spec->n_classes;
     h.model_version = spec->version;

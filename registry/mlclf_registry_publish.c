@@ -396,3 +396,83 @@ mlclf_registry_abort(mlclf_registry_pub_t *pub)
 
     mlclf_registry_close(&pub->lock_fd);
 }
+
+
+int
+mlclf_registry_write_all(int fd, const void *data, size_t n)
+{
+    ssize_t      w;
+    const char  *p;
+
+    p = data;
+
+    while (n > 0) {
+        w = write(fd, p, n);
+
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+
+            return -1;
+        }
+
+        p += w;
+        n -= (size_t) w;
+    }
+
+    return 0;
+}
+
+
+int
+mlclf_registry_write_file(const char *dir, const char *file,
+    const void *data, size_t len, mlclf_err_t *err)
+{
+    int          fd, e;
+    char         path[MLCLF_REGISTRY_PATH_MAX];
+    const char  *op;
+
+    if (mlclf_registry_path(path, err, "%s/%s", dir, file) != MLCLF_OK) {
+        return MLCLF_EINVAL;
+    }
+
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+              0644);
+    if (fd == -1) {
+        e = errno;
+        return mlclf_err_set(err, MLCLF_EIO, "open \"%s\": %s", path,
+                             strerror(e));
+    }
+
+    op = "write";
+    if (mlclf_registry_write_all(fd, data, len) != 0) {
+        goto failed;
+    }
+
+    op = "fsync";
+    if (fsync(fd) != 0) {
+        goto failed;
+    }
+
+    op = "close";
+    if (close(fd) != 0) {
+        fd = -1;
+        goto failed;
+    }
+
+    return MLCLF_OK;
+
+failed:
+
+    e = errno;
+
+    if (fd != -1) {
+        (void) close(fd);
+    }
+
+    (void) unlink(path);
+
+    return mlclf_err_set(err, MLCLF_EIO, "%s \"%s\": %s", op, path,
+                         strerror(e));
+}

@@ -74,6 +74,17 @@ typedef struct {
     ino_t                     dir_ino;
 } mlclf_registry_pub_t;
 
+/*
+ * Into a staging directory: creates dir/file (it must not exist)
+ * holding len bytes, then fsync and a checked close; on failure the
+ * file is removed.  MLCLF_OK, MLCLF_EINVAL (path too long), MLCLF_EIO.
+ */
+int mlclf_registry_write_file(const char *dir, const char *file,
+    const void *data, size_t len, mlclf_err_t *err);
+
+/* write(2) until all n bytes are written (EINTR retried); 0 or -1. */
+int mlclf_registry_write_all(int fd, const void *data, size_t n);
+
 int mlclf_registry_stage(mlclf_registry_pub_t *pub, const char *root,
     const char *name, mlclf_err_t *err);
 int mlclf_registry_commit(mlclf_registry_pub_t *pub, mlclf_err_t *err);

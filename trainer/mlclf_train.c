@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <mlclf.h>
 #include <mlclf_train.h>
+#include <mlclf_time.h>
 #include <mlclf_version.h>
 #include <mlclf_quote.h>
 #include <mlclf_sha256.h>
@@ -184,7 +185,7 @@ mlclf_train_options_parse(int argc, char **argv, mlclf_train_run_opts_t *o,
 
     memset(&err, 0, sizeof(err));
 
-    if (mlclf_train_meta_epoch(&o->created_at, &err) != MLCLF_OK) {
+    if (mlclf_time_epoch(&o->created_at, &err) != MLCLF_OK) {
         mlclf_train_error("environment", "%s", err.msg);
         return MLCLF_TRAIN_EXIT_USAGE;
     }
@@ -260,7 +261,7 @@ mlclf_train_summary(const mlclf_train_run_result_t *r)
     k = r->d.n_classes;
 
     mlclf_sha256_hex(r->d.sha256, hex);
-    mlclf_train_meta_time(r->created_at, created);
+    mlclf_time_iso(r->created_at, created);
 
     printf("model      %s v%" PRIu32 " (%s)\n", r->cf.name, r->version,
            r->cf.kind == MLCLF_KIND_FOREST ? "forest" : "logreg");

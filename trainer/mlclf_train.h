@@ -224,14 +224,6 @@ typedef struct {
 int mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out,
     size_t *len, mlclf_err_t *err);
 
-/* "2023-11-14T22:13:20Z" into buf[21] */
-void mlclf_train_meta_time(int64_t t, char buf[21]);
-
-/*
- * created_at of a run: SOURCE_DATE_EPOCH if set (decimal seconds),
- * else now.  MLCLF_EINVAL if the variable is set but malformed.
- */
-int mlclf_train_meta_epoch(int64_t *t, mlclf_err_t *err);
 
 
 /*
@@ -239,10 +231,6 @@ int mlclf_train_meta_epoch(int64_t *t, mlclf_err_t *err);
  * written into the staging directory dir (each fsync'd; the directory
  * itself is renamed into place by mlclf_registry_commit()).
  */
-
-/* Creates dir/file (must not exist) holding len bytes, fsync, close. */
-int mlclf_train_publish_file(const char *dir, const char *file,
-    const void *data, size_t len, mlclf_err_t *err);
 
 /*
  * dir/file: the CSV header then the source record of each of rows[n]

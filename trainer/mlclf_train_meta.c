@@ -18,6 +18,7 @@
 #include <time.h>
 #include <mlclf_train.h>
 #include <mlclf_sha256.h>
+#include <mlclf_time.h>
 
 
 typedef struct {
@@ -404,7 +405,7 @@ mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out, size_t *len,
     snprintf(vbuf, sizeof(vbuf), "v%" PRIu32, mi->version);
     mlclf_train_meta_kstr(&b, "version", vbuf);
 
-    mlclf_train_meta_time(mi->created_at, tbuf);
+    mlclf_time_iso(mi->created_at, tbuf);
     mlclf_train_meta_kstr(&b, "created_at", tbuf);
 
     mlclf_train_meta_kstr(&b, "algorithm", mlclf_train_meta_kind(mi->cf->kind));
@@ -460,58 +461,4 @@ mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out, size_t *len,
     *len = b.len;
 
     return MLCLF_OK;
-}
-
-
-void
-mlclf_train_meta_time(int64_t t, char buf[21])
-{
-    time_t     tt;
-    struct tm  tm;
-
-    tt = (time_t) t;
-
-    if (gmtime_r(&tt, &tm) == NULL
-        || strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-    {
-        strcpy(buf, "1970-01-01T00:00:00Z");
-    }
-}
-
-
-int
-mlclf_train_meta_epoch(int64_t *t, mlclf_err_t *err)
-{
-    char        *end;
-    const char  *s;
-    long long    v;
-
-    s = getenv("SOURCE_DATE_EPOCH");
-
-    if (s == NULL || *s == '\0') {
-        *t = (int64_t) time(NULL);
-        return MLCLF_OK;
-    }
-
-    if (*s < '0' || *s > '9') {
-        goto invalid;
-    }
-
-    errno = 0;
-    v = strtoll(s, &end, 10);
-
-    /* 253402300799 is 9999-12-31T23:59:59Z, the last 4-digit year */
-    if (errno != 0 || *end != '\0' || v > 253402300799LL) {
-        goto invalid;
-    }
-
-    *t = (int64_t) v;
-
-    return MLCLF_OK;
-
-invalid:
-
-    return mlclf_err_set(err, MLCLF_EINVAL,
-                         "SOURCE_DATE_EPOCH \"%.64s\" is not a number of "
-                         "seconds", s);
 }

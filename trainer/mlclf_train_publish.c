@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <mlclf_train.h>
+#include <mlclf_registry_store.h>
 
 
 typedef struct {
@@ -30,7 +31,6 @@ typedef struct {
 
 static int mlclf_train_publish_path(char *path, size_t size, const char *dir,
     const char *file, mlclf_err_t *err);
-static int mlclf_train_write_all(int fd, const char *p, size_t n);
 static int mlclf_train_out_flush(mlclf_train_out_t *o);
 static int mlclf_train_out_put(mlclf_train_out_t *o, const char *p,
     size_t n);
@@ -57,33 +57,9 @@ mlclf_train_publish_path(char *path, size_t size, const char *dir,
 
 
 static int
-mlclf_train_write_all(int fd, const char *p, size_t n)
-{
-    ssize_t  w;
-
-    while (n > 0) {
-        w = write(fd, p, n);
-
-        if (w < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-
-            return -1;
-        }
-
-        p += w;
-        n -= (size_t) w;
-    }
-
-    return 0;
-}
-
-
-static int
 mlclf_train_out_flush(mlclf_train_out_t *o)
 {
-    if (mlclf_train_write_all(o->fd, o->buf, o->len) != 0) {
+    if (mlclf_registry_write_all(o->fd, o->buf, o->len) != 0) {
         return -1;
     }
 
@@ -101,7 +77,7 @@ mlclf_train_out_put(mlclf_train_out_t *o, const char *p, size_t n)
     }
 
     if (n > o->size) {
-        return mlclf_train_write_all(o->fd, p, n);
+        return mlclf_registry_write_all(o->fd, p, n);
     }
 
     memcpy(o->buf + o->len, p, n);
@@ -136,61 +112,6 @@ mlclf_train_size_cmp(const void *a, const void *b)
     y = *(const size_t *) b;
 
     return (x > y) - (x < y);
-}
-
-
-int
-mlclf_train_publish_file(const char *dir, const char *file,
-    const void *data, size_t len, mlclf_err_t *err)
-{
-    int          fd, e;
-    char         path[4096];
-    const char  *op;
-
-    if (mlclf_train_publish_path(path, sizeof(path), dir, file, err)
-        != MLCLF_OK)
-    {
-        return MLCLF_EINVAL;
-    }
-
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-              0644);
-    if (fd == -1) {
-        e = errno;
-        return mlclf_err_set(err, MLCLF_EIO, "open \"%s\": %s", path,
-                             strerror(e));
-    }
-
-    op = "write";
-    if (mlclf_train_write_all(fd, data, len) != 0) {
-        goto failed;
-    }
-
-    op = "fsync";
-    if (fsync(fd) != 0) {
-        goto failed;
-    }
-
-    op = "close";
-    if (close(fd) != 0) {
-        fd = -1;
-        goto failed;
-    }
-
-    return MLCLF_OK;
-
-failed:
-
-    e = errno;
-
-    if (fd != -1) {
-        (void) close(fd);
-    }
-
-    (void) unlink(path);
-
-    return mlclf_err_set(err, MLCLF_EIO, "%s \"%s\": %s", op, path,
-                         strerror(e));
 }
 
 

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <mlclf.h>
 #include <mlclf_train.h>
+#include <mlclf_time.h>
 #include <mlclf_quote.h>
 #include <mlclf_sha256.h>
 #include <mlclf_registry_store.h>
@@ -584,7 +585,7 @@ mlclf_train_run_files(mlclf_train_run_t *r, mlclf_train_meta_t *mi)
 
     mlclf_sha256_hex(digest, res->model_sha256);
 
-    rc = mlclf_train_publish_file(r->pub.dir, "model.mlclf", r->buf,
+    rc = mlclf_registry_write_file(r->pub.dir, "model.mlclf", r->buf,
                                   r->len, &err);
     if (rc != MLCLF_OK) {
         rc = mlclf_train_run_exit(rc, MLCLF_TRAIN_EXIT_IO);
@@ -599,7 +600,7 @@ mlclf_train_run_files(mlclf_train_run_t *r, mlclf_train_meta_t *mi)
         return rc;
     }
 
-    rc = mlclf_train_publish_file(r->pub.dir, "meta.json", r->info,
+    rc = mlclf_registry_write_file(r->pub.dir, "meta.json", r->info,
                                   r->info_len, &err);
     if (rc == MLCLF_OK) {
         rc = mlclf_train_publish_rows(r->pub.dir, "train.csv", &res->d,

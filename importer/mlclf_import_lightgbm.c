@@ -1,0 +1,21 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Placeholder until the lightgbm parser lands (issue 12): refuses every file.
+ */
+
+
+#include "mlclf_import.h"
+
+
+int
+mlclf_import_lightgbm(mlclf_import_t *im, const char *buf, size_t len,
+    mlclf_err_t *err)
+{
+    (void) buf;
+    (void) len;
+
+    return mlclf_import_fail(err, MLCLF_EINVAL, im, 0, 0,
+                             "the lightgbm importer is not built yet");
+}
