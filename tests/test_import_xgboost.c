@@ -30,6 +30,7 @@
 #include <mlclf.h>
 #include <mlclf_import.h>
 #include "files.h"
+#include "import_check.h"
 #include "run_cmd.h"
 #include "tap.h"
 
@@ -39,7 +40,6 @@
 #define T_SCRIPT     "tests/ref/xgboost_models.py"
 #define T_ROWS       10000
 #define T_TOL        1e-6
-#define T_MAX_OUT    16
 
 
 /* A bad fixture and what its message must say. */
@@ -64,14 +64,6 @@ static void t_ubjson_damage(void);
 static void t_reference(void);
 static void t_reference_model(const char *dir, const char *name,
     uint32_t n_classes, const double *x);
-
-/* until tests/import_check.h */
-static int t_csv_read(const char *path, double **v, size_t *rows,
-    size_t *cols);
-static void t_eval(const mlclf_import_t *im, const double *x,
-    double *proba);
-static size_t t_compare(const mlclf_import_t *im, const double *x,
-    const double *want, size_t rows, double tol, double *max_diff);
 
 
 static const t_bad_t  t_bad[] = {
@@ -229,11 +221,13 @@ t_tiny(void)
 {
     int             rc, f;
     char           *buf;
+    void           *mbuf;
     size_t          len, r;
     uint32_t        k;
-    mlclf_err_t     err;
-    mlclf_import_t  im[2];
     double          p[2];
+    mlclf_err_t     err;
+    mlclf_model_t  *m;
+    mlclf_import_t  im[2];
 
     static const char    *files[2] = {
         T_FIXTURES "tiny.json", T_FIXTURES "tiny.ubj"
@@ -300,9 +294,23 @@ t_tiny(void)
 
     ok(t_same(&im[0], &im[1]), "tiny.ubj is the same model as tiny.json");
 
-    for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
-        t_eval(&im[1], rows[r], p);
-        is_double(p[1], want[r], T_TOL, "tiny row %zu: XGBoost's P(1)", r);
+    for (f = 0; f < 2; f++) {
+        m = import_load(files[f], MLCLF_IMPORT_UNKNOWN, &mbuf);
+        if (!ok(m != NULL, "%s loads as a model", files[f])) {
+            continue;
+        }
+
+        ok(mlclf_model_routes_missing(m), "%s routes missing values",
+           files[f]);
+
+        for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+            (void) mlclf_predict_proba(m, rows[r], p);
+            is_double(p[1], want[r], T_TOL, "%s row %zu: XGBoost's P(1)",
+                      files[f], r);
+        }
+
+        mlclf_model_close(&m);
+        free(mbuf);
     }
 
     mlclf_import_free(&im[0]);
@@ -603,7 +611,7 @@ t_reference(void)
     (void) snprintf(path, sizeof(path), "%s/rows.csv", dir);
     x = NULL;
 
-    rc = t_csv_read(path, &x, &rows, &cols);
+    rc = import_csv_read(path, &x, &rows, &cols);
     ok(rc == 0 && rows == T_ROWS && cols == 8, "rows.csv: %d rows of 8",
        T_ROWS);
 
@@ -624,9 +632,11 @@ t_reference_model(const char *dir, const char *name, uint32_t n_classes,
 {
     int             f, rc;
     char           *buf, path[512];
+    void           *mbuf;
     double         *want, diff;
     size_t          len, rows, cols, bad;
     mlclf_err_t     err;
+    mlclf_model_t  *m;
     mlclf_import_t  im[2];
 
     static const char  *ext[2] = { "json", "ubj" };
@@ -634,7 +644,7 @@ t_reference_model(const char *dir, const char *name, uint32_t n_classes,
     (void) snprintf(path, sizeof(path), "%s/expected_%s.csv", dir, name);
     want = NULL;
 
-    rc = t_csv_read(path, &want, &rows, &cols);
+    rc = import_csv_read(path, &want, &rows, &cols);
     if (!ok(rc == 0 && rows == T_ROWS && cols == n_classes,
             "expected_%s.csv: %d rows of %u", name, T_ROWS, n_classes))
     {
@@ -663,10 +673,17 @@ t_reference_model(const char *dir, const char *name, uint32_t n_classes,
         is_str(im[f].library_version, "1.7.4", "%s.%s: written by 1.7.4",
                name, ext[f]);
 
-        bad = t_compare(&im[f], x, want, rows, T_TOL, &diff);
-        is_int(bad, 0, "%s.%s: %d rows as XGBoost's predict_proba within "
-               "%g, same class", name, ext[f], T_ROWS, T_TOL);
-        tap_diag("%s.%s: max abs difference %.3g", name, ext[f], diff);
+        m = import_load(path, MLCLF_IMPORT_UNKNOWN, &mbuf);
+        ok(m != NULL, "%s.%s loads as a model", name, ext[f]);
+
+        if (m != NULL) {
+            bad = import_compare(m, x, want, rows, T_TOL, &diff);
+            is_int(bad, 0, "%s.%s: %d rows as XGBoost's predict_proba "
+                   "within %g, same class", name, ext[f], T_ROWS, T_TOL);
+            tap_diag("%s.%s: max abs difference %.3g", name, ext[f], diff);
+            mlclf_model_close(&m);
+            free(mbuf);
+        }
 
         /* the first half of the file is refused */
         buf[len / 2] = '\0';
@@ -686,149 +703,4 @@ t_reference_model(const char *dir, const char *name, uint32_t n_classes,
     mlclf_import_free(&im[0]);
     mlclf_import_free(&im[1]);
     free(want);
-}
-
-
-/*
- * Until tests/import_check.h: a CSV reader and the model's
- * probabilities computed from im as mlclf_format.h defines them.
- */
-static int
-t_csv_read(const char *path, double **v, size_t *rows, size_t *cols)
-{
-    char    *buf, *p, *end;
-    size_t   len, n, c, cap;
-
-    buf = files_read(path, &len);
-    if (buf == NULL) {
-        return -1;
-    }
-
-    p = strchr(buf, '\n');
-    c = 1;
-    for (end = buf; p != NULL && end < p; end++) {
-        c += *end == ',';
-    }
-
-    cap = 1024;
-    *v = malloc(cap * sizeof(double));
-    n = 0;
-
-    for (p = p != NULL ? p + 1 : buf + len; *p != '\0'; p++) {
-        if (n == cap) {
-            cap *= 2;
-            *v = realloc(*v, cap * sizeof(double));
-        }
-
-        if (*p == ',' || *p == '\n') {
-            (*v)[n++] = NAN;
-            continue;
-        }
-
-        (*v)[n++] = strtod(p, &end);
-        p = end;
-    }
-
-    free(buf);
-
-    *cols = c;
-    *rows = n / c;
-
-    return n % c == 0 ? 0 : -1;
-}
-
-
-static void
-t_eval(const mlclf_import_t *im, const double *x, double *proba)
-{
-    float     z[T_MAX_OUT];
-    double    v, sum, max;
-    uint32_t  t, k, c;
-    uint8_t   d;
-
-    for (c = 0; c < im->n_outputs; c++) {
-        z[c] = (float) im->base[c];
-    }
-
-    for (t = 0; t < im->n_trees; t++) {
-        k = im->tree_offsets[t];
-
-        while (im->node_feature[k] != -1) {
-            v = x[im->node_feature[k]];
-            d = im->node_decision[k];
-
-            if (isnan(v)) {
-                k = (d & MLCLF_DEFAULT_LEFT) ? im->node_left[k]
-                                             : im->node_right[k];
-
-            } else {
-                k = v <= im->node_threshold[k] ? im->node_left[k]
-                                               : im->node_right[k];
-            }
-        }
-
-        z[im->tree_class[t]] += (float) im->leaf_values[im->node_left[k]];
-    }
-
-    if (im->link == MLCLF_LINK_SIGMOID) {
-        proba[1] = 1.0 / (1.0 + exp(-(double) z[0]));
-        proba[0] = 1.0 - proba[1];
-        return;
-    }
-
-    max = z[0];
-    for (c = 1; c < im->n_outputs; c++) {
-        max = z[c] > max ? z[c] : max;
-    }
-
-    sum = 0.0;
-    for (c = 0; c < im->n_outputs; c++) {
-        proba[c] = exp(z[c] - max);
-        sum += proba[c];
-    }
-
-    for (c = 0; c < im->n_outputs; c++) {
-        proba[c] /= sum;
-    }
-}
-
-
-static size_t
-t_compare(const mlclf_import_t *im, const double *x, const double *want,
-    size_t rows, double tol, double *max_diff)
-{
-    size_t          r, bad;
-    uint32_t        c, n, top, best, second;
-    double          p[T_MAX_OUT], diff;
-    const double   *w;
-
-    n = im->n_classes;
-    bad = 0;
-    *max_diff = 0.0;
-
-    for (r = 0; r < rows; r++) {
-        t_eval(im, x + r * im->n_features, p);
-        w = want + r * n;
-        top = 0;
-        best = 0;
-        second = n > 1 ? 1 : 0;
-        diff = 0.0;
-
-        for (c = 0; c < n; c++) {
-            diff = fabs(p[c] - w[c]) > diff ? fabs(p[c] - w[c]) : diff;
-            top = p[c] > p[top] ? c : top;
-            if (w[c] > w[best]) {
-                second = best;
-                best = c;
-
-            } else if (c != best && (second == best || w[c] > w[second])) {
-                second = c;
-            }
-        }
-
-        *max_diff = diff > *max_diff ? diff : *max_diff;
-        bad += diff > tol || (w[best] - w[second] > tol && top != best);
-    }
-
-    return bad;
 }
