@@ -20,7 +20,8 @@
  *     multi:softmax a softmax of num_class outputs (served as
  *     probabilities, what softprob gives).
  * Everything else (other objectives, dart and gblinear boosters,
- * categorical splits, multi-target trees) is refused by name.
+ * categorical splits, multi-target trees, models kept past their early
+ * stopping round) is refused by name.
  */
 
 
@@ -52,6 +53,8 @@ static int mlclf_xgb_names(mlclf_import_t *im, const cJSON *learner,
     mlclf_err_t *err);
 static int mlclf_xgb_trees(mlclf_import_t *im, const cJSON *learner,
     mlclf_err_t *err);
+static int mlclf_xgb_best(mlclf_import_t *im, const cJSON *learner,
+    const cJSON *param, int64_t n_trees, mlclf_err_t *err);
 
 
 static const mlclf_xgb_objective_t  mlclf_xgb_objectives[] = {
@@ -617,6 +620,11 @@ mlclf_xgb_trees(mlclf_import_t *im, const cJSON *learner, mlclf_err_t *err)
                                          cJSON_GetArraySize(info));
     }
 
+    rc = mlclf_xgb_best(im, learner, gb, n_trees, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
     t = 0;
     cls = info->child;
 
@@ -637,6 +645,72 @@ mlclf_xgb_trees(mlclf_import_t *im, const cJSON *learner, mlclf_err_t *err)
 
         cls = cls->next;
         t++;
+    }
+
+    return MLCLF_OK;
+}
+
+
+/*
+ * A model trained with early stopping keeps the rounds after the best
+ * one, and records it as the attribute best_iteration.  XGBoost then
+ * answers two ways: the scikit-learn wrapper's predict_proba uses the
+ * first best_iteration + 1 rounds (sklearn.py, _get_iteration_range),
+ * Booster.predict all of them.  Rather than pick one in silence, such a
+ * model is refused with the way out.  Python's xgb.train of 1.x sets
+ * the attribute to the last round without early stopping: that passes.
+ */
+static int
+mlclf_xgb_best(mlclf_import_t *im, const cJSON *learner,
+    const cJSON *param, int64_t n_trees, mlclf_err_t *err)
+{
+    int           rc;
+    int64_t       best, parallel, rounds;
+    const cJSON  *attrs;
+
+    attrs = cJSON_GetObjectItemCaseSensitive(learner, "attributes");
+
+    if (!cJSON_IsObject(attrs)
+        || cJSON_GetObjectItemCaseSensitive(attrs, "best_iteration") == NULL)
+    {
+        return MLCLF_OK;
+    }
+
+    rc = mlclf_import_xgboost_count(im, attrs, "learner.attributes",
+                                    "best_iteration", 0, INT32_MAX, &best,
+                                    err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    parallel = 1;
+
+    if (cJSON_GetObjectItemCaseSensitive(param, "num_parallel_tree") != NULL)
+    {
+        rc = mlclf_import_xgboost_count(im, param, MLCLF_XGB_MODEL
+                                        ".gbtree_model_param",
+                                        "num_parallel_tree", 1,
+                                        MLCLF_IMPORT_MAX_TREES, &parallel,
+                                        err);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    rounds = n_trees / (parallel * im->n_outputs);
+
+    if (best + 1 < rounds) {
+        return mlclf_import_xgboost_fail(im, err, "learner.attributes."
+                                         "best_iteration: %lld of %lld "
+                                         "rounds (early stopping): "
+                                         "XGBoost's scikit-learn predict "
+                                         "uses the first %lld, "
+                                         "Booster.predict all; save "
+                                         "booster[:%lld] to import the "
+                                         "best rounds", (long long) best,
+                                         (long long) rounds,
+                                         (long long) best + 1,
+                                         (long long) best + 1);
     }
 
     return MLCLF_OK;

@@ -64,6 +64,7 @@ static void t_ubjson_damage(void);
 static void t_reference(void);
 static void t_reference_model(const char *dir, const char *name,
     uint32_t n_classes, const double *x);
+static void t_reference_early(const char *dir, const double *x);
 
 
 static const t_bad_t  t_bad[] = {
@@ -85,6 +86,8 @@ static const t_bad_t  t_bad[] = {
       "num_feature is 2" },
     { "bad-dart.json", ": learner.gradient_booster.name: booster \"dart\" "
       "is not supported" },
+    { "bad-early-stopping.json", ": learner.attributes.best_iteration: 0 "
+      "of 2 rounds (early stopping)" },
     { "bad-many-trees.json", ": learner.gradient_booster.model: num_trees "
       "is 1000000, but there are 2 trees" },
     { "bad-tree-info.json", ": learner.gradient_booster.model.tree_info[1]:"
@@ -619,6 +622,7 @@ t_reference(void)
         t_reference_model(dir, "binary", 2, x);
         t_reference_model(dir, "softprob", 3, x);
         t_reference_model(dir, "softmax", 4, x);
+        t_reference_early(dir, x);
     }
 
     free(x);
@@ -702,5 +706,56 @@ t_reference_model(const char *dir, const char *name, uint32_t n_classes,
 
     mlclf_import_free(&im[0]);
     mlclf_import_free(&im[1]);
+    free(want);
+}
+
+
+/*
+ * A model trained with early stopping is refused; its best rounds,
+ * saved alone, answer as predict_proba does.
+ */
+static void
+t_reference_early(const char *dir, const double *x)
+{
+    int             rc;
+    char           *buf, path[512];
+    void           *mbuf;
+    double         *want, diff;
+    size_t          len, rows, cols;
+    mlclf_model_t  *m;
+
+    (void) snprintf(path, sizeof(path), "%s/early.json", dir);
+
+    buf = files_read(path, &len);
+    if (ok(buf != NULL, "read early.json")) {
+        t_refused(path, buf, len, ": learner.attributes.best_iteration: ");
+        t_refused(path, buf, len, " rounds (early stopping): XGBoost's "
+                  "scikit-learn predict uses the first ");
+        free(buf);
+    }
+
+    (void) snprintf(path, sizeof(path), "%s/expected_early.csv", dir);
+    want = NULL;
+
+    rc = import_csv_read(path, &want, &rows, &cols);
+    if (!ok(rc == 0 && rows == T_ROWS && cols == 2,
+            "expected_early.csv: %d rows of 2", T_ROWS))
+    {
+        free(want);
+        return;
+    }
+
+    (void) snprintf(path, sizeof(path), "%s/early_best.json", dir);
+
+    m = import_load(path, MLCLF_IMPORT_UNKNOWN, &mbuf);
+    if (ok(m != NULL, "early_best.json loads as a model")) {
+        is_int(import_compare(m, x, want, rows, T_TOL, &diff), 0,
+               "early_best.json: %d rows as predict_proba within %g, "
+               "same class", T_ROWS, T_TOL);
+        tap_diag("early_best.json: max abs difference %.3g", diff);
+        mlclf_model_close(&m);
+        free(mbuf);
+    }
+
     free(want);
 }

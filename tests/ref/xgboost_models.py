@@ -14,6 +14,11 @@
 #   softmax.{json,ubj}    multi:softmax, 4 classes, 20 rounds of depth 6
 #                         (hist), trained through xgb.train with feature
 #                         names, which the model keeps
+#   early.json            binary:logistic trained with early stopping: its
+#                         rounds after the best one make XGBoost answer
+#                         two ways, and the importer refuses it
+#   early_best.json       the same model's best rounds (booster[:best+1]),
+#                         which predict_proba uses
 #   rows.csv              10,000 rows to predict: a header line, then the
 #                         features, an empty field for a missing value
 #                         (about 10% of them)
@@ -101,6 +106,25 @@ def main():
     clf.fit(x_train, y)
     save(clf, out, "binary")
     write_csv(os.path.join(out, "expected_binary.csv"), ["p0", "p1"],
+              clf.predict_proba(x).astype(np.float64))
+
+    # early stopping: predict_proba uses the best rounds only
+    y = labels(x_train, 2, rng)
+    y_eval = labels(x_train[:1000], 2, rng)
+    clf = xgb.XGBClassifier(n_estimators=300, max_depth=5,
+                            tree_method="hist", learning_rate=0.5,
+                            early_stopping_rounds=3, n_jobs=1,
+                            random_state=4)
+    clf.fit(x_train[1000:], y[1000:], eval_set=[(x_train[:1000], y_eval)],
+            verbose=False)
+    best = clf.best_iteration
+    if best + 1 >= clf.get_booster().num_boosted_rounds():
+        sys.stderr.write("early: training did not stop early\n")
+        return 1
+    clf.save_model(os.path.join(out, "early.json"))
+    clf.get_booster()[:best + 1].save_model(
+        os.path.join(out, "early_best.json"))
+    write_csv(os.path.join(out, "expected_early.csv"), ["p0", "p1"],
               clf.predict_proba(x).astype(np.float64))
 
     # multi:softprob, 3 classes
