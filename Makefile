@@ -204,8 +204,20 @@ bench-deps:
 bench: bins module bench-deps
 	/usr/bin/python3 bench/run.py
 
-bench-smoke: bins module bench-deps
+bench-smoke: bins module bench-deps $(B)/bench/micro $(B)/bench/gbt_check
 	/usr/bin/python3 bench/run.py --smoke
+	/usr/bin/python3 bench/gbt.py --smoke
+
+# The gbt kernel against XGBoost on the same models (bench/gbt.py, about
+# 10 minutes; its table goes into bench/RESULTS.md by hand).
+.PHONY: bench-gbt
+bench-gbt: bins bench-deps $(B)/bench/micro $(B)/bench/gbt_check
+	/usr/bin/python3 bench/gbt.py
+
+$(B)/bench/%: bench/%.c $(B)/lib/libmlclf_all.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ilibmlclf -o $@ $< $(B)/lib/libmlclf_all.a \
+	    $(call pkg_cflags,$(CORE_PKGS)) $(LIBS)
 
 .PHONY: run-check
 run-check: bins module

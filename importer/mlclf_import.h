@@ -141,7 +141,8 @@ void mlclf_import_free(mlclf_import_t *im);
  * feature index >= n_features or a non-finite threshold or leaf value
  * is refused as "<path>: tree T node N: <what>" with MLCLF_EINVAL.
  * Nodes no walk reaches are dropped.  A source that refuses missing
- * values (scikit-learn's trees) gives every node MLCLF_MISSING_REFUSE.  Thresholds are translated from
+ * values (scikit-learn's trees) gives every node MLCLF_MISSING_REFUSE.
+ * Thresholds are translated from
  * the decision's comparison (mlclf_cut_f32_lt/le), the layout is the
  * format's (children after parents, leaf rows in walk order).
  * n_features, n_classes, kind (and for gbt n_outputs) must be set

@@ -19,6 +19,8 @@
 static size_t mlclf_model_section_elem(uint32_t type);
 static int mlclf_model_parse_allowed(const mlclf_model_t *m,
     const mlclf_sections_t *s, mlclf_err_t *err);
+static int mlclf_model_parse_gbt(mlclf_model_t *m, const uint8_t *p,
+    mlclf_sections_t *s, mlclf_err_t *err);
 
 
 const char *
@@ -435,6 +437,18 @@ mlclf_model_parse_allowed(const mlclf_model_t *m, const mlclf_sections_t *s,
 }
 
 
+#define MLCLF_COUNT(type, n)                                                 \
+    e = &s->sec[type];                                                       \
+    if (e->count != (uint64_t) (n)) {                                        \
+        return mlclf_err_set(err, MLCLF_ESECTION,                            \
+                             "section %u (%s): count %llu, expected %llu",   \
+                             s->index[type],                                 \
+                             mlclf_model_section_name(type),                 \
+                             (mlclf_ull_t) e->count,                         \
+                             (mlclf_ull_t) (n));                             \
+    }
+
+
 /* The counts of the sections, and the arrays they hold. */
 int
 mlclf_model_parse_counts(mlclf_model_t *m, const uint8_t *p,
@@ -448,17 +462,6 @@ mlclf_model_parse_counts(mlclf_model_t *m, const uint8_t *p,
     rc = mlclf_model_parse_allowed(m, s, err);
     if (rc != MLCLF_OK) {
         return rc;
-    }
-
-#define MLCLF_COUNT(type, n)                                                 \
-    e = &s->sec[type];                                                       \
-    if (e->count != (uint64_t) (n)) {                                        \
-        return mlclf_err_set(err, MLCLF_ESECTION,                            \
-                             "section %u (%s): count %llu, expected %llu",   \
-                             s->index[type],                                 \
-                             mlclf_model_section_name(type),                 \
-                             (mlclf_ull_t) e->count,                         \
-                             (mlclf_ull_t) (n));                             \
     }
 
     MLCLF_COUNT(MLCLF_SECTION_FEATURE_NAMES, m->n_features);
@@ -557,6 +560,18 @@ mlclf_model_parse_counts(mlclf_model_t *m, const uint8_t *p,
     if (m->kind != MLCLF_KIND_GBT) {
         return MLCLF_OK;
     }
+
+    return mlclf_model_parse_gbt(m, p, s, err);
+}
+
+
+/* The gbt sections: tree outputs, base scores, link and scale. */
+static int
+mlclf_model_parse_gbt(mlclf_model_t *m, const uint8_t *p,
+    mlclf_sections_t *s, mlclf_err_t *err)
+{
+    uint64_t               count;
+    mlclf_file_section_t  *e;
 
     MLCLF_COUNT(MLCLF_SECTION_TREE_CLASS, m->n_trees);
     m->tree_class = (const void *)

@@ -150,9 +150,12 @@ mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
                                  nc == 2 ? " or 1" : "");
         }
 
-        if (spec->weights == NULL || spec->bias == NULL) {
+        if (spec->weights == NULL || spec->bias == NULL
+            || spec->node_decision != NULL)
+        {
             return mlclf_err_set(err, MLCLF_EINVAL,
-                                 "logreg spec without weights or bias");
+                                 "logreg spec without weights or bias, or "
+                                 "with node decisions");
         }
 
         mlclf_w_add(w, n, MLCLF_SECTION_LINEAR_WEIGHTS, k * nf,

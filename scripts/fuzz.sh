@@ -53,6 +53,9 @@ common/mlclf_sha256.c trainer/mlclf_train_config.c trainer/mlclf_train_yaml.c
 trainer/mlclf_train_data.c trainer/mlclf_train_csv.c trainer/mlclf_train_chunk.c
 trainer/mlclf_train_labels.c trainer/mlclf_train_classes.c
 trainer/mlclf_train_util.c"
+# the importers publish through the registry
+REG_SRCS="$(ls registry/*.c | grep -v 'registry/mlclf_registry\.c$')
+common/mlclf_time.c common/mlclf_version.c"
 IMP_SRCS=$(ls importer/*.c | grep -v mlclf_import_main.c)
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
@@ -65,12 +68,13 @@ mkdir -p "$OUT/obj"
 # are the Makefile's business, the fuzzers' own sources use -Werror.
 
 objects=""
-for src in $CORE_SRCS $TRAIN_SRCS $IMP_SRCS; do
+for src in $CORE_SRCS $TRAIN_SRCS $REG_SRCS $IMP_SRCS; do
     obj="$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
     case "$src" in
         libmlclf/*) src_incs=$CORE_INCS ;;
         common/*) src_incs=$COM_INCS ;;
         importer/*) src_incs=$IMP_INCS ;;
+        registry/*) src_incs="-Iregistry $COM_INCS" ;;
         *) src_incs=$TRAIN_INCS ;;
     esac
     # shellcheck disable=SC2086
@@ -90,7 +94,8 @@ imp_objs=""
 for obj in $objects; do
     case "$obj" in
         */obj/libmlclf_*) core_objs="$core_objs $obj" ;;
-        */obj/importer_*) imp_objs="$imp_objs $obj" ;;
+        */obj/importer_*|*/obj/registry_*|*/obj/common_mlclf_time.o)
+            imp_objs="$imp_objs $obj" ;;
         *) train_objs="$train_objs $obj" ;;
     esac
 done

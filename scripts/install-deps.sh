@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs every Debian 12 package that building, testing and running
-# mlclf need.  Idempotent: installs only what is missing.
+# mlclf need.  The Python packages are the importer tests' references
+# (and the scikit-learn exporter's), never a runtime dependency.  Idempotent: installs only what is missing.
 #   scripts/install-deps.sh          install what is missing
 #   scripts/install-deps.sh --check  exit 1 if anything is missing
 # Packages named after the option replace the list below: the other
@@ -38,6 +39,9 @@ cppcheck
 prometheus
 wrk
 curl
+python3-numpy
+python3-sklearn
+python3-xgboost
 "
 
 if [ $# -gt 0 ]; then

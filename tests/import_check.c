@@ -27,7 +27,7 @@ import_csv_read(const char *path, double **v, size_t *rows, size_t *cols)
 {
     char    *text, *p, *end;
     size_t   len, n, c, cap;
-    double  *out;
+    double  *out, *more;
 
     text = files_read(path, &len);
     if (text == NULL) {
@@ -57,10 +57,14 @@ import_csv_read(const char *path, double **v, size_t *rows, size_t *cols)
     while (out != NULL && *p != '\0') {
         if (n == cap) {
             cap *= 2;
-            out = realloc(out, cap * *cols * sizeof(double));
-            if (out == NULL) {
+            more = realloc(out, cap * *cols * sizeof(double));
+            if (more == NULL) {
+                free(out);
+                out = NULL;
                 break;
             }
+
+            out = more;
         }
 
         for (c = 0; c < *cols; c++) {

@@ -32,6 +32,18 @@
 void model_spec_forest(mlclf_spec_t *s);
 
 /*
+ * A gbt model over "x", "y" and "a", "b", "c": softmax of three outputs
+ * with base (0.1, -0.2, 0.3), one tree per class, node decisions with
+ * every missing rule:
+ *
+ *   tree 0 (a): x <= 0.5, missing left              ? 1.0 : -0.5
+ *   tree 1 (b): y <= -1.25, |y| <= 1e-35 or missing right
+ *                 ? 0.25 : (x <= 2, missing read as 0 ? 0.75 : -1.0)
+ *   tree 2 (c): (float) y < 1.5f, missing left      ? 0.5 : -0.25
+ */
+void model_spec_gbt(mlclf_spec_t *s);
+
+/*
  * A logistic regression over the features "x", "y" and the classes "a",
  * "b", "c": three outputs, an impute section (0, 1) and the metadata
  * {"name":"t"}.  The arrays are static, as above.
@@ -45,7 +57,7 @@ void model_spec_logreg(mlclf_spec_t *s);
  */
 uint8_t *model_spec_write(const mlclf_spec_t *spec, size_t *len);
 
-/* model_spec_logreg() or model_spec_forest(), by kind, so written. */
+/* model_spec_logreg(), _forest() or _gbt(), by kind, so written. */
 uint8_t *model_spec_good(mlclf_kind_e kind, size_t *len);
 
 /*

@@ -211,6 +211,37 @@ static const model_damage_t  tree_cases[] = {
 };
 
 
+/* the gbt model of model_spec_gbt(): what format version 2 added */
+static const model_damage_t  gbt_cases[] = {
+    { "unknown link 7", MLCLF_ELINK, DMG_CRC,
+      { DMG_U32(GBT_LINK, 0, SET, 7) } },
+    { "unknown gbt flag", MLCLF_ELINK, DMG_CRC,
+      { DMG_U32(GBT_LINK, 1, SET, 2) } },
+    { "tree adds to output 3 of 3", MLCLF_EOUTPUT, DMG_CRC,
+      { DMG_U32(TREE_CLASS, 2, SET, 3) } },
+    { "unknown decision bit", MLCLF_EDECISION, DMG_CRC,
+      { DMG_BYTE(NODE_DECISION, 0, SET, 0x24) } },
+    { "leaf with a decision", MLCLF_EDECISION, DMG_CRC,
+      { DMG_BYTE(NODE_DECISION, 1, SET, 4) } },
+    { "float32 comparison, threshold not an edge", MLCLF_EDECISION,
+      DMG_CRC, { DMG_F64(NODE_THRESHOLD, 8, SET, 1.5) } },
+    { "NaN base score", MLCLF_ENONFINITE, DMG_CRC,
+      { DMG_F64(GBT_BASE, 1, SET, NAN) } },
+    { "infinite leaf", MLCLF_ENONFINITE, DMG_CRC,
+      { DMG_F64(LEAF_VALUES, 3, SET, INFINITY) } },
+    { "gbt in a version-1 file", MLCLF_EKIND, DMG_CRC,
+      { DMG_HDR(format_version, SET, 1) } },
+    { "two base scores for three classes", MLCLF_ESECTION, DMG_CRC,
+      { DMG_ENTRY(GBT_BASE, count, ADD, -1),
+        DMG_ENTRY(GBT_BASE, length, ADD, -8) } },
+    { "a decision short", MLCLF_ESECTION, DMG_CRC,
+      { DMG_ENTRY(NODE_DECISION, count, ADD, -1),
+        DMG_ENTRY(NODE_DECISION, length, ADD, -1) } },
+    { "tree child past its tree", MLCLF_ETREE, DMG_CRC,
+      { DMG_U32(NODE_RIGHT, 0, SET, 3) } },
+};
+
+
 /* Checks p with both verify and load, expecting code. */
 static void
 expect(uint8_t *p, size_t len, int code, const char *what)
@@ -390,6 +421,7 @@ static void
 test_trees(void)
 {
     DAMAGE(MLCLF_KIND_FOREST, tree_cases);
+    DAMAGE(MLCLF_KIND_GBT, gbt_cases);
 }
 
 
@@ -434,8 +466,8 @@ test_writer_rejects(void)
 
     model_spec_logreg(&spec);
     spec.kind = MLCLF_KIND_GBT;
-    is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_EKIND,
-           "writer: gbt");
+    is_int(mlclf_write_buffer(&spec, &buf, &len, &err), MLCLF_EINVAL,
+           "writer: gbt without trees");
 
     model_spec_forest(&spec);
     memcpy(left, spec.node_left, sizeof(left));

@@ -40,13 +40,22 @@
             (const char *const []) { "--root", reg_root, __VA_ARGS__, NULL })
 
 
-/* A good forest numbered version: every section a damage can hit. */
+/*
+ * A good numbered version: a forest (every section of version 1 a
+ * damage can hit) or a gbt model (the sections version 2 added).
+ */
 static uint8_t *
-t_good(uint32_t version, size_t *len)
+t_good(mlclf_kind_e kind, uint32_t version, size_t *len)
 {
     mlclf_spec_t  s;
 
-    model_spec_forest(&s);
+    if (kind == MLCLF_KIND_GBT) {
+        model_spec_gbt(&s);
+
+    } else {
+        model_spec_forest(&s);
+    }
+
     s.version = version;
     s.metadata = "{\"name\":\"" T_NAME "\"}";
 
@@ -100,6 +109,19 @@ static const model_damage_t  t_cases[] = {
 };
 
 #define T_NCASES  (sizeof(t_cases) / sizeof(t_cases[0]))
+
+
+/* On a gbt model: the codes of format version 2. */
+static const model_damage_t  t_gbt_cases[] = {
+    { "unknown link", MLCLF_ELINK, DMG_CRC,
+      { DMG_U32(GBT_LINK, 0, SET, 9) } },
+    { "unknown decision bit", MLCLF_EDECISION, DMG_CRC,
+      { DMG_BYTE(NODE_DECISION, 0, SET, 0x40) } },
+    { "tree adds to no output", MLCLF_EOUTPUT, DMG_CRC,
+      { DMG_U32(TREE_CLASS, 1, SET, 7) } },
+};
+
+#define T_NGBT  (sizeof(t_gbt_cases) / sizeof(t_gbt_cases[0]))
 
 
 /*
@@ -171,7 +193,7 @@ t_active(char *buf, size_t size)
 
 /* Damages a good v, publishes it, then verify and promote it. */
 static void
-t_case(const model_damage_t *c, uint32_t v)
+t_case(mlclf_kind_e kind, const model_damage_t *c, uint32_t v)
 {
     int           rc, i;
     char         *out, *errout, ver[16], active[256];
@@ -181,7 +203,7 @@ t_case(const model_damage_t *c, uint32_t v)
     const char   *cmd;
     mlclf_err_t   err;
 
-    p = t_good(v, &len);
+    p = t_good(kind, v, &len);
     model_damage_apply(p, &len, c);
 
     /* the damage is what the reader says it is, and its message */
@@ -246,6 +268,10 @@ t_coverage(void)
             found |= t_cases[i].code == code;
         }
 
+        for (i = 0; i < T_NGBT; i++) {
+            found |= t_gbt_cases[i].code == code;
+        }
+
         ok(found, "%s (%d) has a case through the CLI",
            mlclf_strerror(code), code);
     }
@@ -278,7 +304,7 @@ main(void)
     t_coverage();
 
     /* a good v1, made active by the CLI */
-    p = t_good(1, &len);
+    p = t_good(MLCLF_KIND_FOREST, 1, &len);
     ok(t_version_dir(1, p, len) == 0, "good v1 published");
     free(p);
 
@@ -291,7 +317,12 @@ main(void)
     is_str(active, "versions/v1", "v1 is active");
 
     for (i = 0; i < T_NCASES; i++) {
-        t_case(&t_cases[i], (uint32_t) i + 2);
+        t_case(MLCLF_KIND_FOREST, &t_cases[i], (uint32_t) i + 2);
+    }
+
+    for (i = 0; i < T_NGBT; i++) {
+        t_case(MLCLF_KIND_GBT, &t_gbt_cases[i],
+               (uint32_t) (T_NCASES + i) + 2);
     }
 
     /* the whole model: one line per damaged version, exit 4 */
@@ -307,7 +338,7 @@ main(void)
         i++;
     }
 
-    is_int(i, T_NCASES, "one reason per damaged version");
+    is_int(i, T_NCASES + T_NGBT, "one reason per damaged version");
     free(out);
     free(errout);
 

@@ -3,8 +3,9 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Small fixed models for the fuzzers: an iris-like softmax logistic
- * regression with an impute section, a binary sigmoid one, and a forest
- * of two trees whose labels and feature names need JSON escaping.  The
+ * regression with an impute section, a binary sigmoid one, a forest of
+ * two trees whose labels and feature names need JSON escaping, and a
+ * gbt model on the same trees that routes missing values.  The
  * specs are built in memory and serialised with mlclf_write_buffer();
  * the same specs give the seed files of tests/fuzz/corpus/model/.
  */
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf.h>
+#include <mlclf_format.h>
 
 
 static const char *const  fuzz_iris_features[] = {
@@ -132,6 +134,32 @@ fuzz_spec_rf(mlclf_spec_t *spec)
     spec->node_left = fuzz_rf_left;
     spec->node_right = fuzz_rf_right;
     spec->leaf_values = fuzz_rf_leaves;
+}
+
+
+/* the forest's nodes with a missing rule each, and one score a leaf */
+static const uint8_t   fuzz_gb_decision[] = {
+    MLCLF_DEFAULT_LEFT, 0, MLCLF_MISSING_ZERO, 0, 0,
+    MLCLF_MISSING_AS_ZERO | MLCLF_DEFAULT_LEFT, 0, 0
+};
+static const double    fuzz_gb_leaves[] = { 0.5, -1.25, 2.0, 0.125, -0.75 };
+static const uint32_t  fuzz_gb_class[] = { 0, 2 };
+static const double    fuzz_gb_base[] = { 0.0, 0.5, -0.5 };
+
+
+static void
+fuzz_spec_gbt(mlclf_spec_t *spec)
+{
+    fuzz_spec_rf(spec);
+
+    spec->kind = MLCLF_KIND_GBT;
+    spec->metadata = "{\"name\":\"gbt\"}";
+    spec->node_decision = fuzz_gb_decision;
+    spec->leaf_values = fuzz_gb_leaves;
+    spec->n_outputs = 3;
+    spec->tree_class = fuzz_gb_class;
+    spec->base = fuzz_gb_base;
+    spec->link = MLCLF_LINK_SOFTMAX;
 }
 
 

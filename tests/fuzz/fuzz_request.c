@@ -39,7 +39,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
-static fuzz_case_t  fuzz_cases[4];
+static fuzz_case_t  fuzz_cases[5];
 static int          fuzz_ready;
 static int          fuzz_verbose;
 
@@ -82,6 +82,10 @@ fuzz_init(void)
     fuzz_cases[3].version = "v7";
     fuzz_cases[3].limits.max_rows = 2;
     fuzz_cases[3].limits.max_depth = 4;
+
+    fuzz_spec_gbt(&spec);
+    fuzz_cases[4].model = fuzz_model_build(&spec, &fuzz_cases[4].buf);
+    fuzz_cases[4].version = "v1";
 
     for (i = 0; i < sizeof(fuzz_cases) / sizeof(fuzz_cases[0]); i++) {
         if (fuzz_cases[i].model == NULL) {
@@ -206,13 +210,18 @@ fuzz_reply(const fuzz_case_t *fc, const mlclf_request_t *req)
 
     FUZZ_CHECK(scratch != NULL && counts != NULL && x != NULL);
 
-    /* every row the parser accepted is finite after imputing */
+    /*
+     * every row the parser accepted is finite after imputing, or NaN
+     * where a model that routes missing values has none
+     */
 
     for (i = 0; i < req->n_rows; i++) {
         mlclf_request_row(req, fc->model, i, x);
 
         for (n = 0; n < nf; n++) {
-            FUZZ_CHECK(isfinite(x[n]));
+            FUZZ_CHECK(isfinite(x[n])
+                       || (isnan(x[n])
+                           && mlclf_model_routes_missing(fc->model)));
         }
     }
 

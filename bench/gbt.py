@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+# The gbt kernel against XGBoost's own predictor, on the same models.
+#
+#   /usr/bin/python3 bench/gbt.py [--smoke] [--out FILE.json]
+#
+# For 100, 500 and 1000 trees of depth 4, 6 and 8 (--smoke: one tiny
+# model): trains an XGBoost binary:logistic model on 20 synthetic
+# features (Debian's python3-xgboost), saves it as JSON, imports it with
+# build/bin/mlclf-import, and times on the same 10,000 held-out rows:
+#   - XGBoost Booster.inplace_predict(), one thread: one row per call
+#     (2,000 calls), and all rows in one call;
+#   - libmlclf's mlclf_predict_proba() through build/bench/micro: one
+#     row per call, and all rows back to back (one thread).
+# Prints a Markdown table of ns per tree per row and writes the figures
+# as JSON.  Before timing, it checks that both give the same
+# probabilities (within 1e-6) on every row.  Run it alone: the machine
+# has two cores.
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import xgboost as xgb
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "build", "bin")
+MICRO = os.path.join(ROOT, "build", "bench", "micro")
+
+N_FEATURES = 20
+
+
+def data(rng, n):
+    x = rng.normal(size=(n, N_FEATURES))
+    logit = x[:, 0] + x[:, 1] * x[:, 2] - np.abs(x[:, 3]) + 0.5 * x[:, 4]
+    y = (logit + 0.5 * rng.normal(size=n) > 0).astype(np.float64)
+    return x, y
+
+
+def best_of(f, repeats):
+    best = None
+    for _ in range(repeats):
+        t0 = time.perf_counter_ns()
+        f()
+        dt = time.perf_counter_ns() - t0
+        best = dt if best is None or dt < best else best
+    return best
+
+
+def xgb_times(bst, rows, calls, repeats):
+    bst.set_param({"nthread": 1})
+    one = [rows[i:i + 1] for i in range(calls)]
+
+    def single():
+        for r in one:
+            bst.inplace_predict(r)
+
+    def batch():
+        bst.inplace_predict(rows)
+
+    single()
+    batch()
+    return (best_of(single, repeats) / calls,
+            best_of(batch, repeats) / len(rows))
+
+
+def ours(model, rows_csv, repeats):
+    out = subprocess.run([MICRO, model, rows_csv, str(repeats)],
+                         check=True, capture_output=True, text=True).stdout
+    j = json.loads(out)
+    return j["one_row_ns"], j["batch_1t_ns_per_row"]
+
+
+def check_same(bst, model_dir, rows, tmp):
+    # the imported model's answers, by the C kernel, against XGBoost's
+    want = bst.inplace_predict(rows)
+    path = os.path.join(tmp, "rows_check.csv")
+    np.savetxt(path, rows, delimiter=",", header=",".join(
+        "f%d" % i for i in range(N_FEATURES)), comments="", fmt="%.17g")
+    got = subprocess.run([os.path.join(ROOT, "build", "bench", "gbt_check"),
+                          model_dir, path],
+                         check=True, capture_output=True, text=True).stdout
+    got = np.array([float(v) for v in got.split()])
+    return float(np.max(np.abs(got - want)))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench",
+                                                  "gbt.json"))
+    a = ap.parse_args()
+
+    sizes = [(10, 3)] if a.smoke else [(t, d) for t in (100, 500, 1000)
+                                       for d in (4, 6, 8)]
+    calls, repeats = (50, 1) if a.smoke else (2000, 5)
+    rng = np.random.default_rng(12)
+    x, y = data(rng, 2000 if a.smoke else 20000)
+    rows, _ = data(rng, 200 if a.smoke else 10000)
+
+    res = []
+    with tempfile.TemporaryDirectory() as tmp:
+        rows_csv = os.path.join(tmp, "rows.csv")
+        np.savetxt(rows_csv, rows, delimiter=",", header=",".join(
+            "f%d" % i for i in range(N_FEATURES)), comments="", fmt="%.17g")
+        dtrain = xgb.DMatrix(x, label=y)
+
+        for trees, depth in sizes:
+            bst = xgb.train({"objective": "binary:logistic",
+                             "max_depth": depth, "eta": 0.1,
+                             "tree_method": "hist", "nthread": 2,
+                             "seed": 1}, dtrain, num_boost_round=trees)
+            src = os.path.join(tmp, "xgb_%d_%d.json" % (trees, depth))
+            bst.save_model(src)
+            name = "g%d-%d" % (trees, depth)
+            subprocess.run([os.path.join(BIN, "mlclf-import"),
+                            "--registry", os.path.join(tmp, "reg"),
+                            "--name", name, src], check=True,
+                           capture_output=True)
+            model = os.path.join(tmp, "reg", name, "versions", "v1",
+                                 "model.mlclf")
+            diff = check_same(bst, model, rows[:2000], tmp)
+            if diff > 1e-6:
+                sys.exit("gbt: %s answers differ from XGBoost by %g"
+                         % (name, diff))
+            leaves = sum(t.count("leaf") for t in bst.get_dump()) / trees
+            x_one, x_batch = xgb_times(bst, rows, calls, repeats)
+            o_one, o_batch = ours(model, rows_csv, repeats)
+            r = {"trees": trees, "depth": depth, "leaves_per_tree": leaves,
+                 "max_abs_diff": diff,
+                 "xgb_one_row_ns": x_one, "xgb_batch_ns_per_row": x_batch,
+                 "ours_one_row_ns": o_one, "ours_batch_ns_per_row": o_batch}
+            res.append(r)
+            print("gbt: %4d trees depth %d: ours %.0f ns/row (%.2f ns/tree),"
+                  " XGBoost %.0f ns/row one by one, %.0f in a batch"
+                  % (trees, depth, o_one, o_one / trees, x_one, x_batch),
+                  file=sys.stderr)
+
+    os.makedirs(os.path.dirname(a.out), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump({"xgboost": xgb.__version__, "rows": len(rows),
+                   "results": res}, f, indent=1)
+
+    print("| trees | depth | leaves/tree | ours, 1 row | ours, batch "
+          "| XGBoost, 1 row | XGBoost, batch | 1 row: XGBoost / ours |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in res:
+        t = r["trees"]
+        print("| %d | %d | %.1f | %.0f ns (%.2f/tree) | %.0f ns (%.2f/tree)"
+              " | %.0f ns (%.2f/tree) | %.0f ns (%.2f/tree) | %.1fx |"
+              % (t, r["depth"], r["leaves_per_tree"],
+                 r["ours_one_row_ns"], r["ours_one_row_ns"] / t,
+                 r["ours_batch_ns_per_row"], r["ours_batch_ns_per_row"] / t,
+                 r["xgb_one_row_ns"], r["xgb_one_row_ns"] / t,
+                 r["xgb_batch_ns_per_row"], r["xgb_batch_ns_per_row"] / t,
+                 r["xgb_one_row_ns"] / r["ours_one_row_ns"]))
+
+
+if __name__ == "__main__":
+    main()
