@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # The gbt kernel against XGBoost's own predictor, on the same models.
 #
-#   /usr/bin/python3 bench/gbt.py [--smoke] [--out FILE.json]
+#   /usr/bin/python3 bench/gbt.py [--smoke] [--sizes 500x6,...]
+#                                 [--out FILE.json]
 #
 # For 100, 500 and 1000 trees of depth 4, 6 and 8 (--smoke: one tiny
 # model): trains an XGBoost binary:logistic model on 20 synthetic
@@ -90,12 +91,17 @@ def check_same(bst, model_dir, rows, tmp):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--sizes", help="TREESxDEPTH,... (default: 100, 500 "
+                    "and 1000 trees by depth 4, 6 and 8)")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench",
                                                   "gbt.json"))
     a = ap.parse_args()
 
     sizes = [(10, 3)] if a.smoke else [(t, d) for t in (100, 500, 1000)
                                        for d in (4, 6, 8)]
+    if a.sizes:
+        sizes = [tuple(int(v) for v in s.split("x"))
+                 for s in a.sizes.split(",")]
     calls, repeats = (50, 1) if a.smoke else (2000, 5)
     rng = np.random.default_rng(12)
     x, y = data(rng, 2000 if a.smoke else 20000)
