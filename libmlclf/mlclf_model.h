@@ -80,9 +80,9 @@ struct mlclf_model_s {
      * the trees as the kernels walk them, made from the verified arrays
      * above when the model is loaded, then read-only (node_map bytes
      * mapped at nodes): the nodes of tree t from proots[t] (its root,
-     * a copy of tree_offsets[t]) on; per node, the leaf's score (gbt) or leaf row (forest)
-     * and the decision (or NULL); per tree, the steps to its deepest
-     * leaf
+     * a copy of tree_offsets[t]) on; per node, the leaf's score (gbt)
+     * or leaf row (forest) and the decision (or NULL); per tree, the
+     * steps to its deepest leaf
      */
     const mlclf_node_t       *nodes;
     const uint32_t           *proots;       /* n_trees + 1 */

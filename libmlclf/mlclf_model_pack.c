@@ -142,13 +142,13 @@ mlclf_model_pack(mlclf_model_t *m, mlclf_err_t *err)
                              size, m->n_nodes);
     }
 
+    /* one mapping, each part 16-byte aligned in it */
     pk.nodes = p;
     pk.score = m->kind == MLCLF_KIND_GBT
-               ? (double *) ((uint8_t *) p + at_leaf) : NULL;
-    pk.row = m->kind == MLCLF_KIND_GBT
-             ? NULL : (uint32_t *) ((uint8_t *) p + at_leaf);
+               ? (void *) ((char *) p + at_leaf) : NULL;
+    pk.row = m->kind == MLCLF_KIND_GBT ? NULL : (void *) ((char *) p + at_leaf);
     pk.dec = m->node_decision ? (uint8_t *) p + at_dec : NULL;
-    pk.depth = (uint32_t *) ((uint8_t *) p + at_depth);
+    pk.depth = (void *) ((char *) p + at_depth);
     pk.roots = pk.depth + m->n_trees;
 
     for (t = 0; t < m->n_trees; t++) {
