@@ -142,7 +142,9 @@
  * NODE_LEFT, NODE_RIGHT: uint32[n_nodes]: children as absolute node
  *   indices.  A child must be greater than its parent's index (so every
  *   walk ends; else MLCLF_ETREECYCLE) and less than the end of the
- *   parent's tree (else MLCLF_ETREE).  For a leaf, NODE_LEFT is its row
+ *   parent's tree (else MLCLF_ETREE).  Every node of a tree but its
+ *   root is the child of exactly one node (else MLCLF_ETREE: no node is
+ *   shared, none is out of reach).  For a leaf, NODE_LEFT is its row
  *   in LEAF_VALUES (< n_leaves) and NODE_RIGHT is 0.
  * LEAF_VALUES: forest: double[n_leaves * n_classes], count = n_leaves *
  *   n_classes: row r is a class distribution (probabilities, one per

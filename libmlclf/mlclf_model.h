@@ -20,16 +20,22 @@
 /*
  * A tree node as the kernels walk it (mlclf_model_pack.c): one 16-byte
  * record, so that a level of a walk reads one cache line, not four.
- * The children of an internal node are next and next + 1 (left,
- * right).  A leaf goes nowhere: its next is itself and its threshold
- * +inf, so that a walk may take more steps than the leaf is deep.
+ * Nodes are numbered in 8-byte units (node k is at 2k), the unit an
+ * x86 address can scale by: the children of an internal node are next
+ * and next + 2 (left, right).  A leaf goes nowhere: its next is itself
+ * and its threshold +inf, so that a walk may take more steps than the
+ * leaf is deep.
  */
 typedef struct {
     double                    thr;          /* routing threshold */
     int32_t                   feat;         /* feature; 0 at a leaf */
-    uint32_t                  next;         /* left child; at a leaf,
-                                               its own place */
+    uint32_t                  next;         /* left child (2k); at a
+                                               leaf, its own place */
 } mlclf_node_t;
+
+/* Node n, numbered in 8-byte units, of the array at base. */
+#define mlclf_node_at(base, n)                                               \
+    ((const mlclf_node_t *) ((const double *) (base) + (n)))
 
 
 /*
@@ -80,16 +86,17 @@ struct mlclf_model_s {
      * the trees as the kernels walk them, made from the verified arrays
      * above when the model is loaded, then read-only (node_map bytes
      * mapped at nodes): the nodes of tree t from proots[t] (its root,
-     * a copy of tree_offsets[t]) on; per node, the leaf's score (gbt)
-     * or leaf row (forest) and the decision (or NULL); per tree, the
-     * steps to its deepest leaf
+     * twice tree_offsets[t]) on; per node k, the leaf's score (gbt) or
+     * leaf row (forest) and the decision (or NULL); per tree, the steps
+     * to its deepest leaf, and per eight trees the most of theirs
      */
     const mlclf_node_t       *nodes;
-    const uint32_t           *proots;       /* n_trees + 1 */
+    const uint32_t           *proots;       /* n_trees + 1, 2k units */
     const double             *pscore;
     const uint32_t           *prow;
     const uint8_t            *pdecision;
     const uint32_t           *tdepth;
+    const uint32_t           *gdepth;       /* of trees 8g .. 8g+7 */
     size_t                    node_map;
 
     const double             *impute;       /* NULL: reject missing */

@@ -28,6 +28,7 @@ typedef struct {
     uint8_t                  *dec;
     uint32_t                 *depth;
     uint32_t                 *roots;
+    uint32_t                 *gdepth;
     uint32_t                 *order;        /* packed place -> file node */
     uint32_t                 *level;        /* packed place -> its depth */
 } mlclf_pack_t;
@@ -75,7 +76,7 @@ mlclf_model_pack_tree(const mlclf_model_t *m, mlclf_pack_t *pk, uint32_t t)
         if (m->node_feature[o] == -1) {
             nd->thr = INFINITY;
             nd->feat = 0;
-            nd->next = k;
+            nd->next = 2 * k;
 
             if (pk->score != NULL) {
                 pk->score[k] = m->leaf_values[m->node_left[o]];
@@ -93,7 +94,7 @@ mlclf_model_pack_tree(const mlclf_model_t *m, mlclf_pack_t *pk, uint32_t t)
 
         nd->thr = m->node_threshold[o];
         nd->feat = m->node_feature[o];
-        nd->next = free_at;
+        nd->next = 2 * free_at;
 
         pk->level[free_at] = pk->level[k] + 1;
         pk->order[free_at++] = m->node_left[o];
@@ -122,7 +123,8 @@ mlclf_model_pack(mlclf_model_t *m, mlclf_err_t *err)
     at_dec = mlclf_model_pack_align(at_leaf + n * sizeof(double));
     at_depth = mlclf_model_pack_align(at_dec
                                       + (m->node_decision ? n : 0));
-    size = at_depth + ((size_t) m->n_trees * 2 + 1) * sizeof(uint32_t);
+    size = at_depth + ((size_t) m->n_trees * 2 + 1 + m->n_trees / 8 + 1)
+                      * sizeof(uint32_t);
 
     pk.order = malloc(n * sizeof(uint32_t));
     pk.level = malloc(n * sizeof(uint32_t));
@@ -153,10 +155,17 @@ mlclf_model_pack(mlclf_model_t *m, mlclf_err_t *err)
 
     for (t = 0; t < m->n_trees; t++) {
         mlclf_model_pack_tree(m, &pk, t);
-        pk.roots[t] = m->tree_offsets[t];
+        pk.roots[t] = 2 * m->tree_offsets[t];
     }
 
-    pk.roots[m->n_trees] = m->n_nodes;
+    pk.roots[m->n_trees] = 2 * m->n_nodes;
+    pk.gdepth = pk.roots + m->n_trees + 1;
+
+    for (t = 0; t < m->n_trees; t++) {
+        if (t % 8 == 0 || pk.depth[t] > pk.gdepth[t / 8]) {
+            pk.gdepth[t / 8] = pk.depth[t];
+        }
+    }
 
     free(pk.order);
     free(pk.level);
@@ -167,6 +176,7 @@ mlclf_model_pack(mlclf_model_t *m, mlclf_err_t *err)
     m->pdecision = pk.dec;
     m->tdepth = pk.depth;
     m->proots = pk.roots;
+    m->gdepth = pk.gdepth;
     m->node_map = size;
 
     if (mprotect(p, size, PROT_READ) != 0) {

@@ -33,6 +33,7 @@
 typedef struct {
     const mlclf_node_t       *node;
     const uint32_t           *depth;        /* per tree */
+    const uint32_t           *gdepth;       /* per eight trees */
 } mlclf_walk_t;
 
 
@@ -51,12 +52,15 @@ static void mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x,
 
 /*
  * One level down from node n, without a branch: the comparison chooses
- * the left child (next) or the right one (next + 1).  Which way a row
- * goes is data, and a mispredicted branch per level costs more.  A leaf
- * is its own next, with a threshold no value exceeds.
+ * the left child (next) or the right one (next + 2, in the 8-byte units
+ * nodes are numbered in).  Which way a row goes is data, and a
+ * mispredicted branch per level costs more.  A leaf is its own next,
+ * with a threshold no value exceeds.
  */
 #define mlclf_predict_step(n)                                                \
-    n = w->node[n].next + (x[w->node[n].feat] > w->node[n].thr)
+    n = mlclf_node_at(w->node, n)->next                                      \
+        + 2 * (x[mlclf_node_at(w->node, n)->feat]                            \
+               > mlclf_node_at(w->node, n)->thr)
 
 
 static void
@@ -64,11 +68,13 @@ mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m)
 {
     w->node = m->nodes;
     w->depth = m->tdepth;
+    w->gdepth = m->gdepth;
 }
 
 
 /*
- * Trees t .. t+7, from root[0..7] to their leaves n[0..7]: their walks
+ * Trees t .. t+7 (t a multiple of 8), from root[0..7] to their leaves
+ * n[0..7]: their walks
  * are independent, so the loads of one overlap the compares of the
  * others instead of waiting for each other, level after level, each
  * lane as many levels as the deepest of the eight needs.  Eight rather
@@ -78,13 +84,9 @@ static inline __attribute__((always_inline)) void
 mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
     const uint32_t *root, uint32_t t, uint32_t *n)
 {
-    uint32_t  n0, n1, n2, n3, n4, n5, n6, n7, d, i;
+    uint32_t  n0, n1, n2, n3, n4, n5, n6, n7, d;
 
-    d = 0;
-
-    for (i = 0; i < 8; i++) {
-        d = w->depth[t + i] > d ? w->depth[t + i] : d;
-    }
+    d = w->gdepth[t / 8];
 
     n0 = root[0];
     n1 = root[1];
@@ -165,14 +167,19 @@ mlclf_predict_walk_missing(const mlclf_model_t *m, const double *x,
     double               v;
     uint32_t             d, n, rule;
     uint8_t              dec;
-    const mlclf_node_t  *node;
+    const mlclf_node_t  *nd;
 
-    node = m->nodes;
     n = m->proots[t];
 
-    for (d = m->tdepth[t]; d != 0 && node[n].next != n; d--) {
-        v = x[node[n].feat];
-        dec = m->pdecision[n];
+    for (d = m->tdepth[t]; d != 0; d--) {
+        nd = mlclf_node_at(m->nodes, n);
+
+        if (nd->next == n) {
+            break;
+        }
+
+        v = x[nd->feat];
+        dec = m->pdecision[n / 2];
         rule = dec & MLCLF_MISSING_MASK;
 
         if (isnan(v) && rule == MLCLF_MISSING_AS_ZERO) {
@@ -182,18 +189,18 @@ mlclf_predict_walk_missing(const mlclf_model_t *m, const double *x,
                    || (rule == MLCLF_MISSING_ZERO
                        && fabs(v) <= MLCLF_ZERO_EPS))
         {
-            n = node[n].next + !(dec & MLCLF_DEFAULT_LEFT);
+            n = nd->next + 2 * !(dec & MLCLF_DEFAULT_LEFT);
             continue;
         }
 
-        n = node[n].next + !(v <= node[n].thr);
+        n = nd->next + 2 * !(v <= nd->thr);
     }
 
     return n;
 }
 
 
-#define mlclf_row(n)    ((size_t) m->prow[n] * nc)
+#define mlclf_row(n)    ((size_t) m->prow[(n) / 2] * nc)
 
 
 void
@@ -268,12 +275,12 @@ mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
 
         if (m->gbt_flags & MLCLF_GBT_FLOAT32) {
             for (i = 0; i < MLCLF_LANES; i++) {
-                zf += (float) m->pscore[n[i]];
+                zf += (float) m->pscore[n[i] / 2];
             }
 
         } else {
             for (i = 0; i < MLCLF_LANES; i++) {
-                zd += m->pscore[n[i]];
+                zd += m->pscore[n[i] / 2];
             }
         }
     }
@@ -282,8 +289,8 @@ mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
         n[0] = missing ? mlclf_predict_walk_missing(m, x, t)
                        : mlclf_predict_walk1(&w, x, m->proots[t], t);
 
-        zf += (float) m->pscore[n[0]];
-        zd += m->pscore[n[0]];
+        zf += (float) m->pscore[n[0] / 2];
+        zd += m->pscore[n[0] / 2];
     }
 
     z[0] = (m->gbt_flags & MLCLF_GBT_FLOAT32) ? (double) zf : zd;
@@ -297,9 +304,9 @@ mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
  */
 #define mlclf_gbt_add(c, n)                                                  \
     if (f32) {                                                               \
-        z[c] = (float) (z[c] + m->pscore[n]);                               \
+        z[c] = (float) (z[c] + m->pscore[(n) / 2]);                               \
     } else {                                                                 \
-        z[c] += m->pscore[n];                                               \
+        z[c] += m->pscore[(n) / 2];                                               \
     }
 
 
