@@ -62,7 +62,6 @@ struct mlclf_model_s {
     uint32_t                  n_nodes;
     uint32_t                  n_leaves;
     uint32_t                  max_depth;    /* longest walk, in steps */
-    uint32_t                  leaf_mask;    /* 2^k - 1 >= n_leaves - 1 */
     const uint32_t           *tree_offsets;
     const int32_t            *node_feature;
     const double             *node_threshold;
@@ -109,17 +108,6 @@ struct mlclf_model_s {
     size_t                    labels_json_sum;  /* escaped, all */
     mlclf_strtab_t            features;     /* feature name -> index */
 };
-
-
-/*
- * The kernels index node arrays with 32-bit node numbers, so a damaged
- * number reads at most MLCLF_NODE_REACH bytes (2^32 doubles, 32 GiB)
- * past the start of a node array: that much readable memory, never
- * backed, follows every model mlclf_model_open() reads.  A mask would
- * bound the reach to less at the cost of one instruction a level on the
- * serving hot path; address space is the cheaper of the two.
- */
-#define MLCLF_NODE_REACH  (((size_t) 1 << 32) * sizeof(double))
 
 
 #endif /* _MLCLF_MODEL_H_INCLUDED_ */

@@ -306,11 +306,9 @@ mlclf_model_check_parents(const mlclf_model_t *m, const mlclf_sections_t *s,
 
 
 /*
- * The longest root-to-leaf path of any tree, in steps, and the mask of
- * leaf rows: the kernels walk and index no further, so that even a model
- * damaged in memory after this check cannot loop or read outside its
- * reservation.  Children follow their parents, so one forward pass finds
- * every node's depth.
+ * The longest root-to-leaf path of any tree, in steps: no walk of the
+ * missing-value path takes more.  Children follow their parents, so one
+ * forward pass finds every node's depth.
  */
 
 static int
@@ -348,14 +346,6 @@ mlclf_model_check_depth(mlclf_model_t *m, mlclf_err_t *err)
                 depth[m->node_right[i]] = d + 1;
             }
         }
-    }
-
-    /* the smallest 2^k - 1 that holds every leaf row */
-
-    for (m->leaf_mask = 0; m->leaf_mask < m->n_leaves - 1;
-         m->leaf_mask = (m->leaf_mask << 1) | 1)
-    {
-        /* void */
     }
 
     free(depth);

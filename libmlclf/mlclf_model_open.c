@@ -26,7 +26,6 @@
 
 static int mlclf_check_size(int fd, const char *path, size_t size,
     mlclf_err_t *err);
-static size_t mlclf_page_align(size_t size);
 static int mlclf_read_sealed(int fd, const char *path, size_t size,
     void **map, size_t *map_size, mlclf_err_t *err);
 
@@ -70,17 +69,6 @@ mlclf_check_size(int fd, const char *path, size_t size, mlclf_err_t *err)
                          "declared file size %llu",
                          (mlclf_ull_t) (size - h.file_size),
                          (mlclf_ull_t) h.file_size);
-}
-
-
-static size_t
-mlclf_page_align(size_t size)
-{
-    size_t  page;
-
-    page = (size_t) sysconf(_SC_PAGESIZE);
-
-    return (size + page - 1) / page * page;
 }
 
 
@@ -162,29 +150,16 @@ mlclf_read_sealed(int fd, const char *path, size_t size, void **map,
     }
 
     /*
-     * The model is followed by readable zero pages that a verified model
-     * never touches: MLCLF_NODE_REACH for any 32-bit node number, and as
-     * many as the model is long for a masked leaf row (mlclf_predict.c),
-     * so that a damaged model reads inside this reservation.  Read-only
-     * anonymous memory costs address space, no memory and no commit.
+     * Exactly the model's pages: the kernels walk a layout made from the
+     * verified bytes (mlclf_model_pack.c), never an index read from here.
      */
 
-    *map_size = mlclf_page_align(size) * 2 + MLCLF_NODE_REACH;
+    *map_size = size;
+    *map = mmap(NULL, size, PROT_READ, MAP_SHARED, mfd, 0);
 
-    *map = mmap(NULL, *map_size, PROT_READ,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (*map == MAP_FAILED) {
-        rc = mlclf_err_set(err, MLCLF_ENOMEM, "mmap(%zu): %s", *map_size,
-                           strerror(errno));
-        goto failed;
-    }
-
-    if (mmap(*map, size, PROT_READ, MAP_SHARED | MAP_FIXED, mfd, 0)
-        == MAP_FAILED)
-    {
         rc = mlclf_err_set(err, MLCLF_ENOMEM, "mmap(memfd, %zu): %s", size,
                            strerror(errno));
-        (void) munmap(*map, *map_size);
         goto failed;
     }
 

@@ -304,9 +304,9 @@ mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
  */
 #define mlclf_gbt_add(c, n)                                                  \
     if (f32) {                                                               \
-        z[c] = (float) (z[c] + m->pscore[(n) / 2]);                               \
+        z[c] = (float) (z[c] + m->pscore[(n) / 2]);                          \
     } else {                                                                 \
-        z[c] += m->pscore[(n) / 2];                                               \
+        z[c] += m->pscore[(n) / 2];                                          \
     }
 
 
