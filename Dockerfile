@@ -18,7 +18,12 @@
 #   /opt/mlclf/var/{run,tmp}      pid file and temp files
 #   /opt/mlclf/conf/iris.yaml, /opt/mlclf/data/raw/iris.csv
 #                                 the sample's training config and data
-#   /usr/local/bin/mlclf-train, /usr/local/bin/mlclf-registry
+#   /usr/local/bin/mlclf-train, /usr/local/bin/mlclf-registry,
+#   /usr/local/bin/mlclf-import
+# tools/mlclf-sklearn-export is not in the image: it runs where the
+# scikit-learn model is trained (it needs Python and scikit-learn, which
+# serving never does); copy or mount the JSON file it writes and publish
+# it with mlclf-import.
 # NGINX runs as the unprivileged user mlclf (uid 10001); promote a new
 # version and reload from inside the container with:
 #   mlclf-train --config conf/iris.yaml --registry var/registry
@@ -79,27 +84,37 @@ RUN apt-get update \
 COPY --from=builder /src/build/modules/ngx_http_mlclf_module.so \
      /usr/lib/nginx/modules/
 COPY --from=builder /src/build/bin/mlclf-train \
-     /src/build/bin/mlclf-registry /usr/local/bin/
+     /src/build/bin/mlclf-registry /src/build/bin/mlclf-import \
+     /usr/local/bin/
 COPY --from=builder /out/nginx.conf /opt/mlclf/conf/nginx.conf
 # The sample's training configuration and data, so that train -> promote
 # -> reload works inside the container as it does in the repository.
 COPY conf/iris.yaml /opt/mlclf/conf/iris.yaml
 COPY data/raw/iris.csv /opt/mlclf/data/raw/iris.csv
 COPY --from=builder --chown=mlclf:mlclf /out/registry /opt/mlclf/var/registry
+# A small LightGBM model for the check below, which removes it.
+COPY --from=builder --chown=mlclf:mlclf \
+     /src/tests/fixtures/lightgbm/binary-v4.txt \
+     /opt/mlclf/var/tmp/import-check.txt
 
 USER mlclf
 WORKDIR /opt/mlclf
 
-# Fails the build if the module does not load into this nginx (ABI) or
-# the model does not verify.  (stdout to a file: access_log /dev/stdout
-# reopens fd 1, which a build step may have as a pipe owned by root;
-# Docker's and Kubernetes' runtimes hand the container's stdio to its
-# user, so at run time the access log goes to `docker logs`.)
+# Fails the build if the module does not load into this nginx (ABI), the
+# model does not verify, or mlclf-import cannot publish a LightGBM model
+# into a scratch registry that verifies.  (stdout to a file: access_log
+# /dev/stdout reopens fd 1, which a build step may have as a pipe owned
+# by root; Docker's and Kubernetes' runtimes hand the container's stdio
+# to its user, so at run time the access log goes to `docker logs`.)
 RUN nginx -p /opt/mlclf -c conf/nginx.conf -e stderr -t \
         > /tmp/nginx-t.log 2>&1 \
         || { cat /tmp/nginx-t.log; exit 1; } \
     && rm -f /tmp/nginx-t.log \
-    && mlclf-registry --root var/registry verify iris
+    && mlclf-registry --root var/registry verify iris \
+    && mlclf-import --registry var/tmp/import-check --name lgbm \
+        var/tmp/import-check.txt \
+    && mlclf-registry --root var/tmp/import-check verify lgbm \
+    && rm -rf var/tmp/import-check var/tmp/import-check.txt
 
 VOLUME ["/opt/mlclf/var/registry"]
 EXPOSE 8080

@@ -36,6 +36,8 @@ PIPE = 8
 OTHERS_IDLE = 0.10      # cores used by other processes: not idle above
 IRIS_ROW = [5.9, 3.0, 5.1, 1.8]
 IRIS_LABEL = "species"
+GBT_TREES, GBT_DEPTH = 500, 6   # the imported model of issue 12, point 6
+GBT_NAME = "gbt500"
 
 os.chdir(ROOT)
 
@@ -174,11 +176,18 @@ class Nginx:
 
 
 class Uvicorn:
-    """The seed stack: one Uvicorn process on CPU 0."""
+    """The seed stacks: one Uvicorn process on CPU 0, serving
+    bench/serve_fastapi.py: kind logreg or forest fits scikit-learn on
+    train (a train.csv); kind xgboost loads model (a saved XGBoost
+    model) and answers with classes.  probe: a request body it answers
+    once started."""
 
-    def __init__(self, name, port, train_csv, kind):
-        self.name, self.port = name, port
-        self.env = dict(os.environ, MLCLF_BENCH_TRAIN=train_csv,
+    def __init__(self, name, port, kind, probe, train="", model="",
+                 classes=()):
+        self.name, self.port, self.probe = name, port, probe
+        self.env = dict(os.environ, MLCLF_BENCH_TRAIN=train,
+                        MLCLF_BENCH_MODEL=model,
+                        MLCLF_BENCH_CLASSES=",".join(classes),
                         MLCLF_BENCH_KIND=kind, MLCLF_BENCH_LABEL=IRIS_LABEL,
                         MLCLF_BENCH_VERSION="v1", OMP_NUM_THREADS="1",
                         OPENBLAS_NUM_THREADS="1")
@@ -194,8 +203,7 @@ class Uvicorn:
         end = time.time() + 60
         while True:
             try:
-                post(self.port, "/predict",
-                     json.dumps({"features": IRIS_ROW}), timeout=2)
+                post(self.port, "/predict", self.probe, timeout=2)
                 return self
             except OSError:
                 if time.time() > end or self.proc.poll() is not None:
@@ -339,7 +347,7 @@ def build_tools():
             "-lm", "-lpthread"])
 
 
-def train_models():
+def train_models(smoke):
     reg = os.path.join(ROOT, "build/bench/serve-registry")
     shutil.rmtree(reg, ignore_errors=True)
     env = dict(os.environ, LC_ALL="C", SOURCE_DATE_EPOCH="1700000000")
@@ -353,7 +361,40 @@ def train_models():
                         "train": os.path.join(out["path"], "train.csv"),
                         "test": os.path.join(out["path"], "test.csv"),
                         "accuracy": out["metrics"]["accuracy"]}
+    models["gbt"] = train_gbt(reg, env, smoke)
     return models
+
+
+def train_gbt(reg, env, smoke):
+    """An XGBoost binary:logistic model of GBT_TREES trees of depth
+    GBT_DEPTH, trained on bench/gbt.py's synthetic data (20 features),
+    saved as JSON and published in reg with mlclf-import; and one row of
+    the same data for the requests.  The same seed, rows and parameters
+    as bench/gbt.py: the full run serves the model of its 500 x 6 row
+    (the smoke run, one trained on fewer rows)."""
+    import numpy as np
+    import xgboost as xgb
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from gbt import data
+
+    log(f"gbt: XGBoost binary:logistic, {GBT_TREES} trees of depth "
+        f"{GBT_DEPTH}, imported with mlclf-import")
+    rng = np.random.default_rng(12)
+    x, y = data(rng, 2000 if smoke else 20000)
+    row, _ = data(rng, 1)
+    bst = xgb.train({"objective": "binary:logistic",
+                     "max_depth": GBT_DEPTH, "eta": 0.1,
+                     "tree_method": "hist", "nthread": 2, "seed": 1},
+                    xgb.DMatrix(x, label=y), num_boost_round=GBT_TREES)
+    src = os.path.join(ROOT, "build/bench", f"xgboost-{GBT_NAME}.json")
+    bst.save_model(src)
+    meta = json.loads(sh(["build/bin/mlclf-import", "--registry", reg,
+                          "--name", GBT_NAME, "--json", src], env=env))
+    d = os.path.join(reg, GBT_NAME, "versions", meta["version"])
+    return {"dir": d, "file": os.path.join(d, "model.mlclf"),
+            "source": src, "classes": meta["classes"],
+            "trees": meta["n_trees"], "xgboost": xgb.__version__,
+            "row": [round(float(v), 3) for v in row[0]]}
 
 
 def write_rows(models, n):
@@ -392,11 +433,14 @@ def serving_configs(models, zone):
     z = "    mlclf_zone mlclf:1m;\n" if zone else ""
     return (z +
             f"    mlclf_model iris {models['logreg']['file']};\n"
-            f"    mlclf_model iris_forest {models['forest']['file']};\n")
+            f"    mlclf_model iris_forest {models['forest']['file']};\n"
+            f"    mlclf_model {GBT_NAME} {models['gbt']['file']};\n")
 
 
 def part_serving(models, rows, seconds, rounds, zone_rounds):
     one = json.dumps({"features": IRIS_ROW})
+    gbt_one = json.dumps({"features": models["gbt"]["row"]})
+    gbt_label = f"mlclf /predict gbt-{GBT_TREES}"
     batch = json.dumps({"instances": [list(r) for r in rows[:100]]})
 
     # the replies the ceiling must repeat, byte for byte
@@ -404,10 +448,13 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
                   "    server {\n        listen 127.0.0.1:8190;\n"
                   "        location = /lr { mlclf_predict iris; }\n"
                   "        location = /rf { mlclf_predict iris_forest; }\n"
+                  f"        location = /gbt "
+                  f"{{ mlclf_predict {GBT_NAME}; }}\n"
                   "    }\n").start()
     try:
-        replies = {k: post(8190, p, one)[1] for k, p in
-                   (("lr", "/lr"), ("rf", "/rf"))}
+        replies = {k: post(8190, p, b)[1] for k, p, b in
+                   (("lr", "/lr", one), ("rf", "/rf", one),
+                    ("gbt", "/gbt", gbt_one))}
     finally:
         probe.stop()
 
@@ -423,8 +470,11 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
               "        location = /predict { mlclf_predict iris; }\n"
               "        location = /predict_forest "
               "{ mlclf_predict iris_forest; }\n"
+              + f"        location = /predict_gbt {{ mlclf_predict "
+              f"{GBT_NAME}; }}\n"
               + ceiling("/ceiling_lr", replies["lr"])
-              + ceiling("/ceiling_forest", replies["rf"]) +
+              + ceiling("/ceiling_forest", replies["rf"])
+              + ceiling("/ceiling_gbt", replies["gbt"]) +
               "    }\n")
     ngx = Nginx("serve", 8181, serving_configs(models, False) + server)
 
@@ -432,7 +482,7 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
                      server.replace("8181", "8182"))
     zone_ok, zone_msg = zone_ngx.test()
 
-    res = {"replies": replies, "one_body": one,
+    res = {"replies": replies, "one_body": one, "gbt_body": gbt_one,
            "batch_bytes": len(batch), "zone": None,
            "zone_msg": "" if zone_ok else zone_msg}
     ngx.start()
@@ -447,6 +497,11 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
             "forest vs return 200",
             [("mlclf /predict forest", ngx, 8181, "/predict_forest", one, 1),
              ("nginx return 200", ngx, 8181, "/ceiling_forest", one, 1)],
+            rounds, seconds)
+        res["ceiling_gbt"] = compare(
+            f"imported {GBT_TREES}-tree GBT vs return 200",
+            [(gbt_label, ngx, 8181, "/predict_gbt", gbt_one, 1),
+             ("nginx return 200", ngx, 8181, "/ceiling_gbt", gbt_one, 1)],
             rounds, seconds)
 
         log(f"serving: the same, {PIPE} requests pipelined per write "
@@ -465,7 +520,8 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
         log("serving: against FastAPI + Uvicorn + scikit-learn")
         for kind, key, path in (("logreg", "fastapi_lr", "/predict"),
                                 ("forest", "fastapi_rf", "/predict_forest")):
-            uv = Uvicorn(kind, 8183, models[kind]["train"], kind).start()
+            uv = Uvicorn(kind, 8183, kind, one,
+                         train=models[kind]["train"]).start()
             try:
                 res[key] = compare(
                     f"{kind} vs FastAPI",
@@ -475,6 +531,22 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
                     rounds, seconds)
             finally:
                 uv.stop()
+
+        log("serving: against FastAPI + Uvicorn + XGBoost inplace_predict "
+            "(Triton-style Python serving)")
+        g = models["gbt"]
+        uv = Uvicorn("xgboost", 8183, "xgboost", gbt_one, model=g["source"],
+                     classes=g["classes"]).start()
+        try:
+            same_answer(replies["gbt"], post(8183, "/predict", gbt_one)[1])
+            res["fastapi_gbt"] = compare(
+                f"imported {GBT_TREES}-tree GBT vs FastAPI + XGBoost",
+                [(gbt_label, ngx, 8181, "/predict_gbt", gbt_one, 1),
+                 ("FastAPI+Uvicorn+xgboost", uv, 8183, "/predict",
+                  gbt_one, 1)],
+                rounds, seconds)
+        finally:
+            uv.stop()
 
         log("serving: 100-row batches against one-row requests")
         for kind, key, path in (("logreg", "batch_lr", "/predict"),
@@ -503,6 +575,16 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
     else:
         log(f"serving: mlclf_zone not available, skipped ({zone_msg})")
     return res
+
+
+def same_answer(ours, theirs):
+    """The FastAPI + XGBoost reply has the fields of /predict's, the same
+    prediction and the same confidence (within XGBoost's float32)."""
+    a, b = json.loads(ours), json.loads(theirs)
+    if (list(a) != list(b) or a["prediction"] != b["prediction"]
+            or abs(a["confidence"] - b["confidence"]) > 1e-6):
+        raise RuntimeError(f"FastAPI + XGBoost answered {theirs}, "
+                           f"/predict {ours}")
 
 
 def part_memory(models, megabytes):
@@ -652,10 +734,18 @@ def report(args, res, outdir):
              "of the same server, `default_type application/json`, "
              "`add_header X-Model-Version v1`: the same reply bytes"),
             ("request", f"`{srv['one_body']}` (batch: 100 rows, "
-             f"{srv['batch_bytes']} bytes)"),
+             f"{srv['batch_bytes']} bytes)"
+             + (f"; GBT: `{srv['gbt_body']}`" if "gbt_body" in srv
+                else "")),
             ("models", "conf/iris-logreg.yaml and conf/iris-forest.yaml "
              "(100 trees, max_depth 12) trained by mlclf-train; FastAPI and "
              "micro.py fit scikit-learn on the same train.csv"),
+            ("imported GBT", f"XGBoost binary:logistic, {GBT_TREES} trees "
+             f"of max_depth {GBT_DEPTH}, eta 0.1, hist, 20 synthetic "
+             "features (bench/gbt.py's data and seed), saved as JSON and "
+             "published with mlclf-import; FastAPI loads the same file "
+             "into an xgboost Booster (nthread 1) and answers with "
+             "`inplace_predict` on the request's row"),
     ):
         L.append(f"| {k} | {v} |")
     L.append("")
@@ -668,6 +758,13 @@ def report(args, res, outdir):
         c = srv["ceiling_rf" + sfx]
         check(T, f"100-tree forest /predict vs nginx return 200{note}",
               f"{c['ratio']:.3f}x", ">= 0.70x", c["ratio"] >= 0.70)
+    what = (f"imported {GBT_TREES}-tree GBT (depth {GBT_DEPTH}) /predict "
+            "vs nginx return 200")
+    c = srv.get("ceiling_gbt")
+    if c:
+        check(T, what, f"{c['ratio']:.3f}x", ">= 0.85x", c["ratio"] >= 0.85)
+    else:
+        T.append(f"| {what} | not measured in this run | >= 0.85x | n/a |")
     for key, kind, need in (("fastapi_lr", "logreg", 30),
                             ("fastapi_rf", "forest", 300)):
         c = srv[key]
@@ -678,6 +775,14 @@ def report(args, res, outdir):
                   f"{fmt_ms(c['sides'][0]['p99_ms'])} vs "
                   f"{fmt_ms(c['sides'][1]['p99_ms'])}", "lower",
                   c["p99_ratio"] < 1)
+    c = srv.get("fastapi_gbt")
+    if c:
+        a, b = c["sides"]
+        T.append(f"| imported {GBT_TREES}-tree GBT vs FastAPI + XGBoost "
+                 f"inplace_predict: req/s, p99 | {c['ratio']:.1f}x "
+                 f"({fmt_rps(a['rps'])} vs {fmt_rps(b['rps'])}); "
+                 f"{fmt_ms(a['p99_ms'])} vs {fmt_ms(b['p99_ms'])} | "
+                 "side by side | |")
     v = ours["logreg"]["one_row_ns"]
     check(T, "logreg (4 features) one row in-process", f"{v:.1f} ns",
           "<= 50 ns", v <= 50)
@@ -708,9 +813,10 @@ def report(args, res, outdir):
     L.append("| comparison | side | req/s | rows/s | p50 ms | p99 ms | "
              "server CPU | others | ratio (rows/s) |")
     L.append("|---|---|---|---|---|---|---|---|---|")
-    for key in ("ceiling_lr", "ceiling_rf", "ceiling_lr_pipe",
-                "ceiling_rf_pipe", "fastapi_lr", "fastapi_rf", "batch_lr",
-                "batch_rf", "zone"):
+    for key in ("ceiling_lr", "ceiling_rf", "ceiling_gbt",
+                "ceiling_lr_pipe", "ceiling_rf_pipe", "fastapi_lr",
+                "fastapi_rf", "fastapi_gbt", "batch_lr", "batch_rf",
+                "zone"):
         c = srv.get(key)
         if not c:
             continue
@@ -832,11 +938,16 @@ def chart(res, outdir):
         g.write("# label p99_ms (wrk gives none when pipelined)\n")
         for key, names in (("ceiling_lr", ("mlclf LR", "return 200 (LR)")),
                            ("ceiling_rf", ("mlclf RF", "return 200 (RF)")),
+                           ("ceiling_gbt", (f"mlclf GBT-{GBT_TREES}",
+                                            "return 200 (GBT)")),
                            ("fastapi_lr", (None, "FastAPI LR")),
                            ("fastapi_rf", (None, "FastAPI RF")),
+                           ("fastapi_gbt", (None, "FastAPI XGBoost")),
                            ("ceiling_lr_pipe", ("mlclf LR pipel.",
                                                 "return 200 pipel.")),
                            ("ceiling_rf_pipe", ("mlclf RF pipel.", None))):
+            if not srv.get(key):
+                continue
             for s, n in zip(srv[key]["sides"], names):
                 if n:
                     f.write(f'"{n}" {s["rps"]:.1f}\n')
@@ -846,7 +957,7 @@ def chart(res, outdir):
     gp = f"""
 set terminal pngcairo size 1200,520 font "DejaVu Sans,10"
 set output "{png}"
-set multiplot layout 1,2 title "/predict on 1 core, iris, one row: wrk -c{CONNS} keep-alive on the other core ('pipel.': {PIPE} requests per write)"
+set multiplot layout 1,2 title "/predict on 1 core, one row (iris; GBT: {GBT_TREES} trees, 20 features): wrk -c{CONNS} keep-alive on the other core ('pipel.': {PIPE} requests per write)"
 set style data histograms
 set style fill solid 0.8 border -1
 set boxwidth 0.8
@@ -913,7 +1024,7 @@ def main():
             res = dict(json.load(f), loadavg_start=res["loadavg_start"])
 
     build_tools()
-    models = train_models()
+    models = train_models(args.smoke)
     n_rows = 10000 if args.smoke else 100000
     rows_csv, rows = write_rows(models, n_rows)
 

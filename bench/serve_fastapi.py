@@ -1,14 +1,24 @@
 #!/usr/bin/python3
-"""The seed stack of the serving benchmark: FastAPI + Uvicorn +
-scikit-learn (Debian's python3 packages), the way such a service is
-usually written.
+"""The seed stacks of the serving benchmark, the way such services are
+usually written, on Debian's python3 packages:
 
-    MLCLF_BENCH_TRAIN=.../train.csv MLCLF_BENCH_KIND=logreg|forest \
-    MLCLF_BENCH_LABEL=species MLCLF_BENCH_VERSION=v1 \
-        uvicorn serve_fastapi:app --port 8102
+  - FastAPI + Uvicorn + scikit-learn (MLCLF_BENCH_KIND=logreg|forest):
+    the model is fitted at start on the trainer's own train.csv;
 
-The model is fitted at start on the trainer's own train.csv; POST
-/predict takes {"features": [...]} and answers
+        MLCLF_BENCH_TRAIN=.../train.csv MLCLF_BENCH_KIND=logreg \\
+        MLCLF_BENCH_LABEL=species MLCLF_BENCH_VERSION=v1 \\
+            uvicorn serve_fastapi:app --port 8102
+
+  - FastAPI + Uvicorn + XGBoost, Triton-style Python serving of a
+    booster (MLCLF_BENCH_KIND=xgboost): the saved model is loaded at
+    start (one thread) and each request is one Booster.inplace_predict()
+    call; MLCLF_BENCH_CLASSES names the classes as mlclf-import does;
+
+        MLCLF_BENCH_MODEL=.../model.json MLCLF_BENCH_KIND=xgboost \\
+        MLCLF_BENCH_CLASSES=0,1 MLCLF_BENCH_VERSION=v1 \\
+            uvicorn serve_fastapi:app --port 8102
+
+POST /predict takes {"features": [...]} and answers
 {"prediction": ..., "confidence": ..., "model_version": ...}, the same
 shape as the NGINX module.
 """
@@ -16,30 +26,57 @@ shape as the NGINX module.
 import os
 from typing import List
 
-import pandas as pd
+import numpy as np
 from fastapi import FastAPI
 from pydantic import BaseModel
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-TRAIN = os.environ["MLCLF_BENCH_TRAIN"]
 KIND = os.environ.get("MLCLF_BENCH_KIND", "logreg")
-LABEL = os.environ.get("MLCLF_BENCH_LABEL", "species")
 VERSION = os.environ.get("MLCLF_BENCH_VERSION", "v1")
 
-train = pd.read_csv(TRAIN)
-x, y = train.drop(columns=[LABEL]).values, train[LABEL].values
 
-if KIND == "logreg":
-    model = make_pipeline(StandardScaler(),
-                          LogisticRegression(C=1.0, max_iter=1000))
-else:
-    model = RandomForestClassifier(n_estimators=100, max_depth=12,
-                                   random_state=42)
-model.fit(x, y)
-classes = list(model.classes_)
+def xgboost_model():
+    import xgboost as xgb
+
+    booster = xgb.Booster(model_file=os.environ["MLCLF_BENCH_MODEL"])
+    booster.set_param({"nthread": 1})
+    classes = os.environ.get("MLCLF_BENCH_CLASSES") or "0,1"
+
+    def predict_proba(features):
+        x = np.asarray(features, dtype=np.float32).reshape(1, -1)
+        p = booster.inplace_predict(x)[0]
+        # binary:logistic gives P(class 1); multi:softprob every class
+        return np.array([1.0 - p, p]) if np.ndim(p) == 0 else p
+
+    return predict_proba, classes.split(",")
+
+
+def sklearn_model():
+    import pandas as pd
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    label = os.environ.get("MLCLF_BENCH_LABEL", "species")
+    train = pd.read_csv(os.environ["MLCLF_BENCH_TRAIN"])
+    x, y = train.drop(columns=[label]).values, train[label].values
+
+    if KIND == "logreg":
+        model = make_pipeline(StandardScaler(),
+                              LogisticRegression(C=1.0, max_iter=1000))
+    else:
+        model = RandomForestClassifier(n_estimators=100, max_depth=12,
+                                       random_state=42)
+    model.fit(x, y)
+
+    def predict_proba(features):
+        return model.predict_proba([features])[0]
+
+    return predict_proba, list(model.classes_)
+
+
+predict_proba, classes = (xgboost_model() if KIND == "xgboost"
+                          else sklearn_model())
 
 app = FastAPI()
 
@@ -50,7 +87,7 @@ class Request(BaseModel):
 
 @app.post("/predict")
 def predict(req: Request):
-    proba = model.predict_proba([req.features])[0]
+    proba = predict_proba(req.features)
     best = int(proba.argmax())
     return {"prediction": classes[best], "confidence": float(proba[best]),
             "model_version": VERSION}

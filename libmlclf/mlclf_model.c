@@ -104,10 +104,13 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
     }
 
     if (m->kind == MLCLF_KIND_GBT) {
-        return mlclf_model_check_gbt(m, &s, err);
+        rc = mlclf_model_check_gbt(m, &s, err);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
     }
 
-    return MLCLF_OK;
+    return mlclf_model_pack(m, err);
 }
 
 
@@ -118,6 +121,7 @@ mlclf_model_free(mlclf_model_t *m)
         (void) munmap((void *) m->base, m->map_size);
     }
 
+    mlclf_model_unpack(m);
     free(m->feature_names);
     mlclf_strtab_free(&m->features);
     free(m);

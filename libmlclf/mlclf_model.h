@@ -18,6 +18,21 @@
 
 
 /*
+ * A tree node as the kernels walk it (mlclf_model_pack.c): one 16-byte
+ * record, so that a level of a walk reads one cache line, not four.
+ * The children of an internal node are next and next + 1 (left,
+ * right).  A leaf goes nowhere: its next is itself and its threshold
+ * +inf, so that a walk may take more steps than the leaf is deep.
+ */
+typedef struct {
+    double                    thr;          /* routing threshold */
+    int32_t                   feat;         /* feature; 0 at a leaf */
+    uint32_t                  next;         /* left child; at a leaf,
+                                               its own place */
+} mlclf_node_t;
+
+
+/*
  * Every array pointer points into the file's bytes (read in place, never
  * written); only the name tables and the feature table are allocated.
  */
@@ -60,6 +75,22 @@ struct mlclf_model_s {
     uint32_t                  gbt_flags;
     double                    link_scale;
     double                    divisor;
+
+    /*
+     * the trees as the kernels walk them, made from the verified arrays
+     * above when the model is loaded, then read-only (node_map bytes
+     * mapped at nodes): the nodes of tree t from proots[t] (its root,
+     * a copy of tree_offsets[t]) on; per node, the leaf's score (gbt)
+     * or leaf row (forest) and the decision (or NULL); per tree, the
+     * steps to its deepest leaf
+     */
+    const mlclf_node_t       *nodes;
+    const uint32_t           *proots;       /* n_trees + 1 */
+    const double             *pscore;
+    const uint32_t           *prow;
+    const uint8_t            *pdecision;
+    const uint32_t           *tdepth;
+    size_t                    node_map;
 
     const double             *impute;       /* NULL: reject missing */
     const char               *metadata;     /* NULL: no section */

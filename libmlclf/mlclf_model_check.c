@@ -18,6 +18,8 @@
 static int mlclf_model_check_finite(const double *v, size_t n,
     const mlclf_sections_t *s, uint32_t type, mlclf_err_t *err);
 static int mlclf_model_check_depth(mlclf_model_t *m, mlclf_err_t *err);
+static int mlclf_model_check_parents(const mlclf_model_t *m,
+    const mlclf_sections_t *s, mlclf_err_t *err);
 
 
 /* Every parameter a kind has is a finite number. */
@@ -135,6 +137,7 @@ int
 mlclf_model_check_trees(mlclf_model_t *m, const mlclf_sections_t *s,
     mlclf_err_t *err)
 {
+    int              rc;
     int32_t          f;
     uint32_t         t, i, lo, hi, l, r;
     const uint32_t  *off;
@@ -237,7 +240,68 @@ mlclf_model_check_trees(mlclf_model_t *m, const mlclf_sections_t *s,
         }
     }
 
+    rc = mlclf_model_check_parents(m, s, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
     return mlclf_model_check_depth(m, err);
+}
+
+
+/*
+ * Each tree is a tree: every node but its root has exactly one parent.
+ * A node shared by two parents, or one no walk reaches, is refused,
+ * so that the kernels' layout (mlclf_model_pack.c) holds every node of
+ * a tree once, in the tree's own range.
+ */
+static int
+mlclf_model_check_parents(const mlclf_model_t *m, const mlclf_sections_t *s,
+    mlclf_err_t *err)
+{
+    int        rc;
+    uint8_t   *parents;
+    uint32_t   t, i, c, k;
+
+    parents = calloc(m->n_nodes, 1);
+    if (parents == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM,
+                             "cannot allocate %u parent counts", m->n_nodes);
+    }
+
+    rc = MLCLF_OK;
+
+    for (i = 0; i < m->n_nodes && rc == MLCLF_OK; i++) {
+        for (k = 0; k < 2 && m->node_feature[i] != -1; k++) {
+            c = k ? m->node_right[i] : m->node_left[i];
+
+            if (parents[c]++ != 0) {
+                rc = mlclf_err_set(err, MLCLF_ETREE,
+                                   "section %u (%s) node %u: child %u has "
+                                   "another parent",
+                                   s->index[k ? MLCLF_SECTION_NODE_RIGHT
+                                              : MLCLF_SECTION_NODE_LEFT],
+                                   k ? "NODE_RIGHT" : "NODE_LEFT", i, c);
+                break;
+            }
+        }
+    }
+
+    for (t = 0; t < m->n_trees && rc == MLCLF_OK; t++) {
+        for (i = m->tree_offsets[t] + 1; i < m->tree_offsets[t + 1]; i++) {
+            if (parents[i] == 0) {
+                rc = mlclf_err_set(err, MLCLF_ETREE,
+                                   "section %u (NODE_LEFT) tree %u: node %u "
+                                   "is not reached from the root",
+                                   s->index[MLCLF_SECTION_NODE_LEFT], t, i);
+                break;
+            }
+        }
+    }
+
+    free(parents);
+
+    return rc;
 }
 
 

@@ -6,15 +6,10 @@
  * leaf scores), on the serving hot path.  No allocation, no stdio, no
  * error path.
  *
- * They trust nothing they read from the model's memory, at next to no
- * cost to the walk: node numbers are 32-bit, and mlclf_model_open()
- * reserves readable memory after the model for any of them
- * (MLCLF_NODE_REACH); leaf rows are masked with the model's leaf_mask,
- * which a verified model never exceeds; a feature out of range stops a
- * walk as a leaf does; and no walk takes more steps than the deepest
- * verified tree.  A model damaged in memory after verification can give
- * a wrong number, never a read outside its reservation or an endless
- * loop.
+ * They walk the model's packed nodes (mlclf_model_pack.c): made from
+ * the verified file by the process that loaded it and read-only since,
+ * so every child, feature and leaf row in them is in range, and a walk
+ * takes as many steps as its tree is deep, no more.
  *
  * A row with no missing value (the common case) takes the branch-free
  * walk, where every node is "x <= threshold": the thresholds already
@@ -36,68 +31,60 @@
 
 
 typedef struct {
-    const int32_t            *feat;
-    const double             *thr;
-    const uint32_t           *left;
-    const uint32_t           *right;
-    uint32_t                  nf;
-    int32_t                   depth;
+    const mlclf_node_t       *node;
+    const uint32_t           *depth;        /* per tree */
 } mlclf_walk_t;
 
 
 static int mlclf_predict_row_missing(const mlclf_model_t *m,
     const double *x);
 static uint32_t mlclf_predict_walk_missing(const mlclf_model_t *m,
-    const double *x, uint32_t n);
+    const double *x, uint32_t t);
 static inline void mlclf_predict_walk8(const mlclf_walk_t *w,
-    const double *x, const uint32_t *root, uint32_t *n);
+    const double *x, const uint32_t *root, uint32_t t, uint32_t *n);
 static uint32_t mlclf_predict_walk1(const mlclf_walk_t *w, const double *x,
-    uint32_t n);
+    uint32_t n, uint32_t t);
 static void mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m);
+static void mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x,
+    double *z, int missing);
 
 
 /*
- * One level down tree walk n (feature f, -1 at a leaf), branch-free: a
- * walk at its leaf stays there.  The child is selected without a
- * branch: which way a row goes is data, and a mispredicted branch per
- * level costs more than loading both children.
+ * One level down from node n, without a branch: the comparison chooses
+ * the left child (next) or the right one (next + 1).  Which way a row
+ * goes is data, and a mispredicted branch per level costs more.  A leaf
+ * is its own next, with a threshold no value exceeds.
  */
-#define mlclf_predict_step(n, f)                                             \
-    if ((uint32_t) (f) < w->nf) {                                            \
-        l = w->left[n];                                                      \
-        r = w->right[n];                                                     \
-        go = -(uint32_t) !(x[f] <= w->thr[n]);                               \
-        n = l ^ ((l ^ r) & go);                                              \
-        f = w->feat[n];                                                      \
-    }
+#define mlclf_predict_step(n)                                                \
+    n = w->node[n].next + (x[w->node[n].feat] > w->node[n].thr)
 
 
 static void
 mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m)
 {
-    w->feat = m->node_feature;
-    w->thr = m->node_threshold;
-    w->left = m->node_left;
-    w->right = m->node_right;
-    w->nf = m->n_features;
-    w->depth = (int32_t) m->max_depth;
+    w->node = m->nodes;
+    w->depth = m->tdepth;
 }
 
 
 /*
- * Eight trees from root[0..7] to their leaves n[0..7]: their walks are
- * independent, so the loads of one overlap the compares of the others
- * instead of waiting for each other, level after level.  Eight rather
- * than four: 390 -> 350 ns for the 100-tree iris forest (bench/micro.c);
- * more would no longer fit in the registers.  The depth bound and the
- * "every walk at a leaf" test are one sign test of their OR.
+ * Trees t .. t+7, from root[0..7] to their leaves n[0..7]: their walks
+ * are independent, so the loads of one overlap the compares of the
+ * others instead of waiting for each other, level after level, each
+ * lane as many levels as the deepest of the eight needs.  Eight rather
+ * than four: more overlap; more would no longer fit in the registers.
  */
 static inline __attribute__((always_inline)) void
 mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
-    const uint32_t *root, uint32_t *n)
+    const uint32_t *root, uint32_t t, uint32_t *n)
 {
-    int32_t   f0, f1, f2, f3, f4, f5, f6, f7, dd;
-    uint32_t  n0, n1, n2, n3, n4, n5, n6, n7, l, r, go;
+    uint32_t  n0, n1, n2, n3, n4, n5, n6, n7, d, i;
+
+    d = 0;
+
+    for (i = 0; i < 8; i++) {
+        d = w->depth[t + i] > d ? w->depth[t + i] : d;
+    }
 
     n0 = root[0];
     n1 = root[1];
@@ -107,28 +94,16 @@ mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
     n5 = root[5];
     n6 = root[6];
     n7 = root[7];
-    f0 = w->feat[n0];
-    f1 = w->feat[n1];
-    f2 = w->feat[n2];
-    f3 = w->feat[n3];
-    f4 = w->feat[n4];
-    f5 = w->feat[n5];
-    f6 = w->feat[n6];
-    f7 = w->feat[n7];
 
-    /* the AND of the features is negative once every walk is at a leaf */
-    for (dd = w->depth - 1;
-         (dd | (f0 & f1 & f2 & f3 & f4 & f5 & f6 & f7)) >= 0;
-         dd--)
-    {
-        mlclf_predict_step(n0, f0);
-        mlclf_predict_step(n1, f1);
-        mlclf_predict_step(n2, f2);
-        mlclf_predict_step(n3, f3);
-        mlclf_predict_step(n4, f4);
-        mlclf_predict_step(n5, f5);
-        mlclf_predict_step(n6, f6);
-        mlclf_predict_step(n7, f7);
+    for ( /* void */ ; d != 0; d--) {
+        mlclf_predict_step(n0);
+        mlclf_predict_step(n1);
+        mlclf_predict_step(n2);
+        mlclf_predict_step(n3);
+        mlclf_predict_step(n4);
+        mlclf_predict_step(n5);
+        mlclf_predict_step(n6);
+        mlclf_predict_step(n7);
     }
 
     n[0] = n0;
@@ -142,17 +117,15 @@ mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
 }
 
 
-/* One tree from node n to its leaf, the same steps. */
+/* Tree t from its root n to its leaf, the same steps. */
 static uint32_t
-mlclf_predict_walk1(const mlclf_walk_t *w, const double *x, uint32_t n)
+mlclf_predict_walk1(const mlclf_walk_t *w, const double *x, uint32_t n,
+    uint32_t t)
 {
-    int32_t   f, dd;
-    uint32_t  l, r, go;
+    uint32_t  d;
 
-    f = w->feat[n];
-
-    for (dd = w->depth - 1; (dd | f) >= 0; dd--) {
-        mlclf_predict_step(n, f);
+    for (d = w->depth[t]; d != 0; d--) {
+        mlclf_predict_step(n);
     }
 
     return n;
@@ -184,22 +157,22 @@ mlclf_predict_row_missing(const mlclf_model_t *m, const double *x)
 }
 
 
-/* One tree from node n to its leaf, each node with its missing rule. */
+/* Tree t from its root to its leaf, each node with its missing rule. */
 static uint32_t
 mlclf_predict_walk_missing(const mlclf_model_t *m, const double *x,
-    uint32_t n)
+    uint32_t t)
 {
-    double    v;
-    int32_t   f;
-    uint32_t  d, rule;
-    uint8_t   dec;
+    double               v;
+    uint32_t             d, n, rule;
+    uint8_t              dec;
+    const mlclf_node_t  *node;
 
-    for (d = m->max_depth;
-         d != 0 && (uint32_t) (f = m->node_feature[n]) < m->n_features;
-         d--)
-    {
-        v = x[f];
-        dec = m->node_decision[n];
+    node = m->nodes;
+    n = m->proots[t];
+
+    for (d = m->tdepth[t]; d != 0 && node[n].next != n; d--) {
+        v = x[node[n].feat];
+        dec = m->pdecision[n];
         rule = dec & MLCLF_MISSING_MASK;
 
         if (isnan(v) && rule == MLCLF_MISSING_AS_ZERO) {
@@ -209,19 +182,18 @@ mlclf_predict_walk_missing(const mlclf_model_t *m, const double *x,
                    || (rule == MLCLF_MISSING_ZERO
                        && fabs(v) <= MLCLF_ZERO_EPS))
         {
-            n = (dec & MLCLF_DEFAULT_LEFT) ? m->node_left[n]
-                                           : m->node_right[n];
+            n = node[n].next + !(dec & MLCLF_DEFAULT_LEFT);
             continue;
         }
 
-        n = v <= m->node_threshold[n] ? m->node_left[n] : m->node_right[n];
+        n = node[n].next + !(v <= node[n].thr);
     }
 
     return n;
 }
 
 
-#define mlclf_row(n)    ((size_t) (m->node_left[n] & m->leaf_mask) * nc)
+#define mlclf_row(n)    ((size_t) m->prow[n] * nc)
 
 
 void
@@ -244,7 +216,7 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
 
     for (t = 0; !missing && t + MLCLF_LANES <= m->n_trees; t += MLCLF_LANES)
     {
-        mlclf_predict_walk8(&w, x, m->tree_offsets + t, n);
+        mlclf_predict_walk8(&w, x, m->proots + t, t, n);
 
         /* added in tree order: the same sums, bit for bit, as one by one */
         for (k = 0; k < nc; k++) {
@@ -255,8 +227,8 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
     }
 
     for ( /* void */ ; t < m->n_trees; t++) {
-        n[0] = missing ? mlclf_predict_walk_missing(m, x, m->tree_offsets[t])
-                       : mlclf_predict_walk1(&w, x, m->tree_offsets[t]);
+        n[0] = missing ? mlclf_predict_walk_missing(m, x, t)
+                       : mlclf_predict_walk1(&w, x, m->proots[t], t);
 
         for (k = 0; k < nc; k++) {
             proba[k] += lv[mlclf_row(n[0]) + k];
@@ -272,33 +244,83 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
 
 
 /*
+ * The scores of a model with one output (binary): the sum stays in a
+ * register.  Leaf scores are added in tree order, as every source
+ * library does; in float32 when the model sums as XGBoost does (each
+ * float32 sum of floats rounded once, as XGBoost's own).
+ */
+static void
+mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
+    int missing)
+{
+    float          zf;
+    double         zd;
+    uint32_t       t, i, n[MLCLF_LANES];
+    mlclf_walk_t   w;
+
+    mlclf_predict_walk_init(&w, m);
+    zd = m->gbt_base[0];
+    zf = (float) zd;
+
+    for (t = 0; !missing && t + MLCLF_LANES <= m->n_trees; t += MLCLF_LANES)
+    {
+        mlclf_predict_walk8(&w, x, m->proots + t, t, n);
+
+        if (m->gbt_flags & MLCLF_GBT_FLOAT32) {
+            for (i = 0; i < MLCLF_LANES; i++) {
+                zf += (float) m->pscore[n[i]];
+            }
+
+        } else {
+            for (i = 0; i < MLCLF_LANES; i++) {
+                zd += m->pscore[n[i]];
+            }
+        }
+    }
+
+    for ( /* void */ ; t < m->n_trees; t++) {
+        n[0] = missing ? mlclf_predict_walk_missing(m, x, t)
+                       : mlclf_predict_walk1(&w, x, m->proots[t], t);
+
+        zf += (float) m->pscore[n[0]];
+        zd += m->pscore[n[0]];
+    }
+
+    z[0] = (m->gbt_flags & MLCLF_GBT_FLOAT32) ? (double) zf : zd;
+}
+
+
+/*
  * Adds leaf n's score to output c, in float32 when the model sums as
- * XGBoost does: a float result of a double sum of two floats is the
- * float sum, rounded once.
+ * XGBoost does: the float of a double sum of two floats is their float
+ * sum, rounded once.
  */
 #define mlclf_gbt_add(c, n)                                                  \
     if (f32) {                                                               \
-        z[c] = (float) (z[c] + lv[m->node_left[n] & m->leaf_mask]);          \
+        z[c] = (float) (z[c] + m->pscore[n]);                               \
     } else {                                                                 \
-        z[c] += lv[m->node_left[n] & m->leaf_mask];                          \
+        z[c] += m->pscore[n];                                               \
     }
 
 
 void
 mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z)
 {
-    int            missing, f32;
-    uint32_t       t, k, i, no, n[MLCLF_LANES];
-    const double   *lv;
-    const uint32_t *cls;
-    mlclf_walk_t   w;
+    int             missing, f32;
+    uint32_t        t, k, i, no, n[MLCLF_LANES];
+    const uint32_t  *cls;
+    mlclf_walk_t    w;
 
     no = m->n_outputs;
-    lv = m->leaf_values;
     cls = m->tree_class;
     f32 = (m->gbt_flags & MLCLF_GBT_FLOAT32) != 0;
     missing = mlclf_predict_row_missing(m, x);
     mlclf_predict_walk_init(&w, m);
+
+    if (no == 1) {
+        mlclf_predict_gbt_one(m, x, z, missing);
+        goto done;
+    }
 
     for (k = 0; k < no; k++) {
         z[k] = m->gbt_base[k];
@@ -306,7 +328,7 @@ mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z)
 
     for (t = 0; !missing && t + MLCLF_LANES <= m->n_trees; t += MLCLF_LANES)
     {
-        mlclf_predict_walk8(&w, x, m->tree_offsets + t, n);
+        mlclf_predict_walk8(&w, x, m->proots + t, t, n);
 
         for (i = 0; i < MLCLF_LANES; i++) {
             k = cls[t + i] < no ? cls[t + i] : 0;
@@ -315,11 +337,13 @@ mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z)
     }
 
     for ( /* void */ ; t < m->n_trees; t++) {
-        n[0] = missing ? mlclf_predict_walk_missing(m, x, m->tree_offsets[t])
-                       : mlclf_predict_walk1(&w, x, m->tree_offsets[t]);
+        n[0] = missing ? mlclf_predict_walk_missing(m, x, t)
+                       : mlclf_predict_walk1(&w, x, m->proots[t], t);
         k = cls[t] < no ? cls[t] : 0;
         mlclf_gbt_add(k, n[0]);
     }
+
+done:
 
     for (k = 0; k < no; k++) {
         if (m->divisor != 1.0) {

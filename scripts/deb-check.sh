@@ -10,7 +10,9 @@
 # site (/usr/share/doc/libnginx-mod-http-mlclf/examples/mlclf.conf) on
 # 127.0.0.1:$PORT, so that neither port 80 nor /run/nginx.pid of a
 # running system NGINX are touched.  The model is trained with the
-# installed mlclf-train into a temporary registry.
+# installed mlclf-train into a temporary registry.  The CLIs' --version
+# and man pages are checked, and a LightGBM fixture of the tree is
+# published with the installed mlclf-import and verified.
 #
 # Needs root.  Refuses to run if either package is already installed.
 set -u
@@ -86,11 +88,20 @@ else
     bad "$link is not the enabled module"
 fi
 for f in /usr/lib/nginx/modules/ngx_http_mlclf_module.so \
-         /usr/bin/mlclf-train /usr/bin/mlclf-registry
+         /usr/bin/mlclf-train /usr/bin/mlclf-registry /usr/bin/mlclf-import
 do
     [ -f "$f" ] || bad "$f not installed"
 done
-for m in mlclf-train mlclf-registry; do
+[ -x /usr/bin/mlclf-sklearn-export ] \
+    || bad "/usr/bin/mlclf-sklearn-export not installed (executable)"
+for c in mlclf-train mlclf-registry mlclf-import; do
+    v=$("$c" --version 2>&1)
+    case $v in
+    "$c "*"(model format "*")") say "$v" ;;
+    *) bad "$c --version: $v" ;;
+    esac
+done
+for m in mlclf-train mlclf-registry mlclf-import; do
     if man -w "$m" >/dev/null 2>&1 \
        || [ -f "/usr/share/man/man1/$m.1.gz" ]
     then
@@ -119,6 +130,23 @@ fi
            --promote --quiet \
     && mlclf-registry --root "$tmp/registry" verify iris >/dev/null
 ) || bad "mlclf-train / mlclf-registry from the package"
+
+# A LightGBM model from the tree's fixtures, published with the installed
+# importer into a temporary registry, which the installed registry CLI
+# verifies; and the installed exporter runs (python3 is not a dependency
+# of mlclf-tools: only checked where it is installed, as in CI).
+(
+    mlclf-import --registry "$tmp/imported" --name lgbm --promote \
+        tests/fixtures/lightgbm/binary-v4.txt >/dev/null \
+    && mlclf-registry --root "$tmp/imported" verify lgbm >/dev/null \
+    && mlclf-registry --root "$tmp/imported" --json show lgbm \
+       | grep -q '"kind":[[:space:]]*"gbt"'
+) && say "mlclf-import binary-v4.txt, mlclf-registry verify: ok" \
+  || bad "mlclf-import / mlclf-registry verify of an imported model"
+if [ -x /usr/bin/python3 ]; then
+    mlclf-sklearn-export --help >/dev/null 2>&1 \
+        || bad "mlclf-sklearn-export --help"
+fi
 
 # The stock nginx.conf, with its http includes replaced by the packaged
 # example site (registry path and port adapted) and private pid/logs.
