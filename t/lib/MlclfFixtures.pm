@@ -15,10 +15,12 @@ use File::Path qw(make_path);
 use File::Temp qw(tempdir);
 use Compress::Zlib qw(crc32);
 use JSON::PP ();
+use POSIX ();
 
 use Exporter 'import';
 our @EXPORT_OK = qw(repo bin tmpdir train promote damaged meta
-                    bad_requests slurp spit parity_model);
+                    bad_requests slurp spit parity_model run_parallel
+                    import_model);
 
 my $Repo = abs_path(dirname(__FILE__) . '/../..');
 
@@ -39,6 +41,55 @@ sub run_quiet {
     my $out = qx{cd '$Repo' && @cmd 2>&1};
     die "@cmd: failed ($?):\n$out" if $?;
     return $out;
+}
+
+# run_parallel([cmd, args...], ...): the commands at once, from the
+# repository, each with its output in a file of its own; dies naming the
+# first that failed, with its output.
+sub run_parallel {
+    my @cmds = @_;
+    my $logs = tmpdir();
+    my @pids;
+
+    for my $i (0 .. $#cmds) {
+        my $log = "$logs/$i.log";
+        my $pid = fork() // die "fork: $!";
+
+        if ($pid == 0) {
+            # no die here: the child must not run the parent's END blocks
+            if (chdir($Repo) && open(STDOUT, '>', $log)
+                && open(STDERR, '>&', \*STDOUT))
+            {
+                exec { $cmds[$i][0] } @{ $cmds[$i] };
+            }
+            print STDERR "$cmds[$i][0]: $!\n";
+            POSIX::_exit(127);
+        }
+
+        push @pids, $pid;
+    }
+
+    my @failed;
+
+    for my $i (0 .. $#pids) {
+        waitpid($pids[$i], 0);
+        push @failed, "@{ $cmds[$i] }: failed ($?):\n"
+                      . slurp("$logs/$i.log") if $?;
+    }
+
+    die $failed[0] if @failed;
+}
+
+# import_model($registry, $name, $file): mlclf-import --promote, returns
+# the new version's meta.json (its features and classes in order).
+sub import_model {
+    my ($reg, $name, $file) = @_;
+    my @cmd = (bin() . '/mlclf-import', '--registry', $reg, '--name',
+               $name, '--promote', '--json', $file);
+    my $err = tmpdir() . '/import.err';
+    my $out = qx{cd '$Repo' && @cmd 2>'$err'};
+    die "@cmd: failed ($?):\n" . slurp($err) if $?;
+    return JSON::PP->new->decode($out);
 }
 
 # train($registry, 'iris-logreg.yaml', name => 'iris', promote => 1)
