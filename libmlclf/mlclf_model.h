@@ -28,9 +28,12 @@
  */
 typedef struct {
     double                    thr;          /* routing threshold */
-    int32_t                   feat;         /* feature; 0 at a leaf */
+    int32_t                   feat;         /* feature; at a leaf 0, or
+                                               -1 for walk_early */
     uint32_t                  next;         /* left child (2k); at a
-                                               leaf, its own place */
+                                               leaf, its own place, or
+                                               for walk_early a
+                                               forest's leaf row */
 } mlclf_node_t;
 
 /* Node n, numbered in 8-byte units, of the array at base. */
@@ -96,6 +99,7 @@ struct mlclf_model_s {
     const uint8_t            *pdecision;
     const uint32_t           *tdepth;
     const uint32_t           *gdepth;       /* of trees 8g .. 8g+7 */
+    unsigned                  walk_early:1; /* leaves mostly shallow */
     size_t                    node_map;
 
     const double             *impute;       /* NULL: reject missing */

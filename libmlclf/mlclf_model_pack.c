@@ -30,6 +30,8 @@ typedef struct {
     uint32_t                 *roots;
     uint32_t                 *gdepth;
     uint32_t                 *order;        /* packed place -> file node */
+    uint64_t                  leaf_depths;  /* summed over every leaf */
+    uint64_t                  leaves;
     uint32_t                 *level;        /* packed place -> its depth */
 } mlclf_pack_t;
 
@@ -37,6 +39,7 @@ typedef struct {
 static void mlclf_model_pack_tree(const mlclf_model_t *m, mlclf_pack_t *pk,
     uint32_t t);
 static size_t mlclf_model_pack_align(size_t n);
+static int mlclf_model_pack_groups(const mlclf_model_t *m, mlclf_pack_t *pk);
 
 
 static size_t
@@ -89,6 +92,9 @@ mlclf_model_pack_tree(const mlclf_model_t *m, mlclf_pack_t *pk, uint32_t t)
                 deepest = pk->level[k];
             }
 
+            pk->leaf_depths += pk->level[k];
+            pk->leaves++;
+
             continue;
         }
 
@@ -103,6 +109,35 @@ mlclf_model_pack_tree(const mlclf_model_t *m, mlclf_pack_t *pk, uint32_t t)
     }
 
     pk->depth[t] = deepest;
+}
+
+
+/*
+ * The depth of each eight trees, and whether walks should stop once all
+ * eight are at their leaves (a test a level) rather than take the
+ * deepest tree's levels: when leaves are on average under 3/4 of that
+ * deep (forests of deep, uneven trees; not XGBoost's level-wise ones).
+ */
+static int
+mlclf_model_pack_groups(const mlclf_model_t *m, mlclf_pack_t *pk)
+{
+    uint32_t  t, groups;
+    uint64_t  deepest;
+
+    for (t = 0; t < m->n_trees; t++) {
+        if (t % 8 == 0 || pk->depth[t] > pk->gdepth[t / 8]) {
+            pk->gdepth[t / 8] = pk->depth[t];
+        }
+    }
+
+    groups = (m->n_trees + 7) / 8;
+    deepest = 0;
+
+    for (t = 0; t < groups; t++) {
+        deepest += pk->gdepth[t];
+    }
+
+    return 4 * pk->leaf_depths * groups < 3 * deepest * pk->leaves;
 }
 
 
@@ -148,10 +183,14 @@ mlclf_model_pack(mlclf_model_t *m, mlclf_err_t *err)
     pk.nodes = p;
     pk.score = m->kind == MLCLF_KIND_GBT
                ? (void *) ((char *) p + at_leaf) : NULL;
-    pk.row = m->kind == MLCLF_KIND_GBT ? NULL : (void *) ((char *) p + at_leaf);
+    pk.row = m->kind == MLCLF_KIND_GBT
+             ? NULL : (void *) ((char *) p + at_leaf);
     pk.dec = m->node_decision ? (uint8_t *) p + at_dec : NULL;
     pk.depth = (void *) ((char *) p + at_depth);
     pk.roots = pk.depth + m->n_trees;
+
+    pk.leaf_depths = 0;
+    pk.leaves = 0;
 
     for (t = 0; t < m->n_trees; t++) {
         mlclf_model_pack_tree(m, &pk, t);
@@ -160,10 +199,19 @@ mlclf_model_pack(mlclf_model_t *m, mlclf_err_t *err)
 
     pk.roots[m->n_trees] = 2 * m->n_nodes;
     pk.gdepth = pk.roots + m->n_trees + 1;
+    m->walk_early = mlclf_model_pack_groups(m, &pk);
 
-    for (t = 0; t < m->n_trees; t++) {
-        if (t % 8 == 0 || pk.depth[t] > pk.gdepth[t / 8]) {
-            pk.gdepth[t / 8] = pk.depth[t];
+    /*
+     * early walks stop at a leaf by its feature, -1, and need no self
+     * loop there: a forest's leaf keeps its row in next, one load less
+     */
+    for (t = 0; m->walk_early && t < m->n_nodes; t++) {
+        if (pk.nodes[t].next == 2 * t) {
+            pk.nodes[t].feat = -1;
+
+            if (pk.row != NULL) {
+                pk.nodes[t].next = pk.row[t];
+            }
         }
     }
 
@@ -177,6 +225,7 @@ mlclf_model_pack(mlclf_model_t *m, mlclf_err_t *err)
     m->tdepth = pk.depth;
     m->proots = pk.roots;
     m->gdepth = pk.gdepth;
+
     m->node_map = size;
 
     if (mprotect(p, size, PROT_READ) != 0) {

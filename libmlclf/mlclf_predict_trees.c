@@ -34,6 +34,7 @@ typedef struct {
     const mlclf_node_t       *node;
     const uint32_t           *depth;        /* per tree */
     const uint32_t           *gdepth;       /* per eight trees */
+    uint32_t                  nf;
 } mlclf_walk_t;
 
 
@@ -42,9 +43,8 @@ static int mlclf_predict_row_missing(const mlclf_model_t *m,
 static uint32_t mlclf_predict_walk_missing(const mlclf_model_t *m,
     const double *x, uint32_t t);
 static inline void mlclf_predict_walk8(const mlclf_walk_t *w,
-    const double *x, const uint32_t *root, uint32_t t, uint32_t *n);
-static uint32_t mlclf_predict_walk1(const mlclf_walk_t *w, const double *x,
-    uint32_t n, uint32_t t);
+    const double *x, const uint32_t *root, uint32_t t, uint32_t *n,
+    int early);
 static void mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m);
 static void mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x,
     double *z, int missing);
@@ -62,6 +62,18 @@ static void mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x,
         + 2 * (x[mlclf_node_at(w->node, n)->feat]                            \
                > mlclf_node_at(w->node, n)->thr)
 
+/*
+ * The same for the trees of a model whose leaves have feature -1
+ * (mlclf_model_pack.c): a walk at its leaf (f < 0) stays there, and f
+ * becomes the feature of the node the walk goes to.
+ */
+#define mlclf_predict_step_f(n, f)                                           \
+    if ((uint32_t) (f) < w->nf) {                                            \
+        n = mlclf_node_at(w->node, n)->next                                  \
+            + 2 * (x[f] > mlclf_node_at(w->node, n)->thr);                   \
+        f = mlclf_node_at(w->node, n)->feat;                                 \
+    }
+
 
 static void
 mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m)
@@ -69,12 +81,16 @@ mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m)
     w->node = m->nodes;
     w->depth = m->tdepth;
     w->gdepth = m->gdepth;
+    w->nf = m->n_features;
 }
 
 
 /*
  * Trees t .. t+7 (t a multiple of 8), from root[0..7] to their leaves
- * n[0..7]: their walks
+ * n[0..7], as many levels as the deepest of the eight needs, or (early,
+ * for trees whose leaves are mostly much shallower than their deepest)
+ * until every walk is at its leaf, a lane at its leaf skipped: their
+ * walks
  * are independent, so the loads of one overlap the compares of the
  * others instead of waiting for each other, level after level, each
  * lane as many levels as the deepest of the eight needs.  Eight rather
@@ -82,8 +98,9 @@ mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m)
  */
 static inline __attribute__((always_inline)) void
 mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
-    const uint32_t *root, uint32_t t, uint32_t *n)
+    const uint32_t *root, uint32_t t, uint32_t *n, int early)
 {
+    int32_t   f0, f1, f2, f3, f4, f5, f6, f7, dd;
     uint32_t  n0, n1, n2, n3, n4, n5, n6, n7, d;
 
     d = w->gdepth[t / 8];
@@ -97,15 +114,42 @@ mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
     n6 = root[6];
     n7 = root[7];
 
-    for ( /* void */ ; d != 0; d--) {
-        mlclf_predict_step(n0);
-        mlclf_predict_step(n1);
-        mlclf_predict_step(n2);
-        mlclf_predict_step(n3);
-        mlclf_predict_step(n4);
-        mlclf_predict_step(n5);
-        mlclf_predict_step(n6);
-        mlclf_predict_step(n7);
+    if (!early) {
+        for ( /* void */ ; d != 0; d--) {
+            mlclf_predict_step(n0);
+            mlclf_predict_step(n1);
+            mlclf_predict_step(n2);
+            mlclf_predict_step(n3);
+            mlclf_predict_step(n4);
+            mlclf_predict_step(n5);
+            mlclf_predict_step(n6);
+            mlclf_predict_step(n7);
+        }
+
+    } else {
+        f0 = mlclf_node_at(w->node, n0)->feat;
+        f1 = mlclf_node_at(w->node, n1)->feat;
+        f2 = mlclf_node_at(w->node, n2)->feat;
+        f3 = mlclf_node_at(w->node, n3)->feat;
+        f4 = mlclf_node_at(w->node, n4)->feat;
+        f5 = mlclf_node_at(w->node, n5)->feat;
+        f6 = mlclf_node_at(w->node, n6)->feat;
+        f7 = mlclf_node_at(w->node, n7)->feat;
+
+        /* the AND of the features is negative once all are at leaves */
+        for (dd = (int32_t) d - 1;
+             (dd | (f0 & f1 & f2 & f3 & f4 & f5 & f6 & f7)) >= 0;
+             dd--)
+        {
+            mlclf_predict_step_f(n0, f0);
+            mlclf_predict_step_f(n1, f1);
+            mlclf_predict_step_f(n2, f2);
+            mlclf_predict_step_f(n3, f3);
+            mlclf_predict_step_f(n4, f4);
+            mlclf_predict_step_f(n5, f5);
+            mlclf_predict_step_f(n6, f6);
+            mlclf_predict_step_f(n7, f7);
+        }
     }
 
     n[0] = n0;
@@ -119,18 +163,48 @@ mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
 }
 
 
-/* Tree t from its root n to its leaf, the same steps. */
-static uint32_t
-mlclf_predict_walk1(const mlclf_walk_t *w, const double *x, uint32_t n,
-    uint32_t t)
-{
-    uint32_t  d;
-
-    for (d = w->depth[t]; d != 0; d--) {
-        mlclf_predict_step(n);
+/* Trees t .. t+7 as the model's shape wants (mlclf_model_pack.c). */
+#define mlclf_predict_walk8_any(w, x, root, t, n)                            \
+    if (m->walk_early) {                                                     \
+        mlclf_predict_walk8(w, x, root, t, n, 1);                            \
+    } else {                                                                 \
+        mlclf_predict_walk8(w, x, root, t, n, 0);                            \
     }
 
-    return n;
+
+/*
+ * The leaves n[] of trees t, t+1, ... (eight, or the rest): walked side
+ * by side, the last tree standing in for missing lanes; or, for a row
+ * with a missing value, node by node.  Returns how many trees.
+ */
+static inline __attribute__((always_inline)) uint32_t
+mlclf_predict_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
+    const double *x, uint32_t t, int missing, uint32_t *n)
+{
+    uint32_t  i, left, root[MLCLF_LANES];
+
+    left = m->n_trees - t < MLCLF_LANES ? m->n_trees - t : MLCLF_LANES;
+
+    if (missing) {
+        for (i = 0; i < left; i++) {
+            n[i] = mlclf_predict_walk_missing(m, x, t + i);
+        }
+
+        return left;
+    }
+
+    if (left == MLCLF_LANES) {
+        mlclf_predict_walk8_any(w, x, m->proots + t, t, n);
+        return left;
+    }
+
+    for (i = 0; i < MLCLF_LANES; i++) {
+        root[i] = m->proots[t + (i < left ? i : left - 1)];
+    }
+
+    mlclf_predict_walk8_any(w, x, root, t, n);
+
+    return left;
 }
 
 
@@ -174,7 +248,7 @@ mlclf_predict_walk_missing(const mlclf_model_t *m, const double *x,
     for (d = m->tdepth[t]; d != 0; d--) {
         nd = mlclf_node_at(m->nodes, n);
 
-        if (nd->next == n) {
+        if (nd->feat < 0 || nd->next == n) {
             break;
         }
 
@@ -200,7 +274,9 @@ mlclf_predict_walk_missing(const mlclf_model_t *m, const double *x,
 }
 
 
-#define mlclf_row(n)    ((size_t) m->prow[(n) / 2] * nc)
+#define mlclf_row(n)                                                         \
+    ((size_t) (m->walk_early ? mlclf_node_at(m->nodes, n)->next              \
+                             : m->prow[(n) / 2]) * nc)
 
 
 void
@@ -208,7 +284,7 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
 {
     int           missing;
     double        inv;
-    uint32_t      t, k, i, nc, n[MLCLF_LANES];
+    uint32_t      t, k, i, c, nc, n[MLCLF_LANES];
     const double  *lv;
     mlclf_walk_t  w;
 
@@ -221,24 +297,18 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
         proba[k] = 0.0;
     }
 
-    for (t = 0; !missing && t + MLCLF_LANES <= m->n_trees; t += MLCLF_LANES)
-    {
-        mlclf_predict_walk8(&w, x, m->proots + t, t, n);
+    for (t = 0; t < m->n_trees; t += c) {
+        c = mlclf_predict_leaves(m, &w, x, t, missing, n);
 
         /* added in tree order: the same sums, bit for bit, as one by one */
-        for (k = 0; k < nc; k++) {
-            for (i = 0; i < MLCLF_LANES; i++) {
-                proba[k] += lv[mlclf_row(n[i]) + k];
-            }
+        for (i = 0; i < c; i++) {
+            n[i] = (uint32_t) mlclf_row(n[i]);
         }
-    }
-
-    for ( /* void */ ; t < m->n_trees; t++) {
-        n[0] = missing ? mlclf_predict_walk_missing(m, x, t)
-                       : mlclf_predict_walk1(&w, x, m->proots[t], t);
 
         for (k = 0; k < nc; k++) {
-            proba[k] += lv[mlclf_row(n[0]) + k];
+            for (i = 0; i < c; i++) {
+                proba[k] += lv[n[i] + k];
+            }
         }
     }
 
@@ -262,35 +332,26 @@ mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
 {
     float          zf;
     double         zd;
-    uint32_t       t, i, n[MLCLF_LANES];
+    uint32_t       t, i, c, n[MLCLF_LANES];
     mlclf_walk_t   w;
 
     mlclf_predict_walk_init(&w, m);
     zd = m->gbt_base[0];
     zf = (float) zd;
 
-    for (t = 0; !missing && t + MLCLF_LANES <= m->n_trees; t += MLCLF_LANES)
-    {
-        mlclf_predict_walk8(&w, x, m->proots + t, t, n);
+    for (t = 0; t < m->n_trees; t += c) {
+        c = mlclf_predict_leaves(m, &w, x, t, missing, n);
 
         if (m->gbt_flags & MLCLF_GBT_FLOAT32) {
-            for (i = 0; i < MLCLF_LANES; i++) {
+            for (i = 0; i < c; i++) {
                 zf += (float) m->pscore[n[i] / 2];
             }
 
         } else {
-            for (i = 0; i < MLCLF_LANES; i++) {
+            for (i = 0; i < c; i++) {
                 zd += m->pscore[n[i] / 2];
             }
         }
-    }
-
-    for ( /* void */ ; t < m->n_trees; t++) {
-        n[0] = missing ? mlclf_predict_walk_missing(m, x, t)
-                       : mlclf_predict_walk1(&w, x, m->proots[t], t);
-
-        zf += (float) m->pscore[n[0] / 2];
-        zd += m->pscore[n[0] / 2];
     }
 
     z[0] = (m->gbt_flags & MLCLF_GBT_FLOAT32) ? (double) zf : zd;
@@ -314,7 +375,7 @@ void
 mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z)
 {
     int             missing, f32;
-    uint32_t        t, k, i, no, n[MLCLF_LANES];
+    uint32_t        t, k, i, c, no, n[MLCLF_LANES];
     const uint32_t  *cls;
     mlclf_walk_t    w;
 
@@ -333,21 +394,13 @@ mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z)
         z[k] = m->gbt_base[k];
     }
 
-    for (t = 0; !missing && t + MLCLF_LANES <= m->n_trees; t += MLCLF_LANES)
-    {
-        mlclf_predict_walk8(&w, x, m->proots + t, t, n);
+    for (t = 0; t < m->n_trees; t += c) {
+        c = mlclf_predict_leaves(m, &w, x, t, missing, n);
 
-        for (i = 0; i < MLCLF_LANES; i++) {
+        for (i = 0; i < c; i++) {
             k = cls[t + i] < no ? cls[t + i] : 0;
             mlclf_gbt_add(k, n[i]);
         }
-    }
-
-    for ( /* void */ ; t < m->n_trees; t++) {
-        n[0] = missing ? mlclf_predict_walk_missing(m, x, t)
-                       : mlclf_predict_walk1(&w, x, m->proots[t], t);
-        k = cls[t] < no ? cls[t] : 0;
-        mlclf_gbt_add(k, n[0]);
     }
 
 done:
