@@ -64,7 +64,6 @@ struct mlclf_model_s {
     uint32_t                  n_trees;
     uint32_t                  n_nodes;
     uint32_t                  n_leaves;
-    uint32_t                  max_depth;    /* longest walk, in steps */
     const uint32_t           *tree_offsets;
     const int32_t            *node_feature;
     const double             *node_threshold;

@@ -3,8 +3,8 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Verifies a model's parameters: finite numbers, leaf rows that are
- * distributions, trees whose children follow their parents, and the
- * depth bound the kernels walk by.
+ * distributions, and trees whose children follow their parents, each
+ * node but a root with exactly one.
  */
 
 
@@ -17,7 +17,6 @@
 
 static int mlclf_model_check_finite(const double *v, size_t n,
     const mlclf_sections_t *s, uint32_t type, mlclf_err_t *err);
-static int mlclf_model_check_depth(mlclf_model_t *m, mlclf_err_t *err);
 static int mlclf_model_check_parents(const mlclf_model_t *m,
     const mlclf_sections_t *s, mlclf_err_t *err);
 
@@ -137,7 +136,6 @@ int
 mlclf_model_check_trees(mlclf_model_t *m, const mlclf_sections_t *s,
     mlclf_err_t *err)
 {
-    int              rc;
     int32_t          f;
     uint32_t         t, i, lo, hi, l, r;
     const uint32_t  *off;
@@ -240,12 +238,7 @@ mlclf_model_check_trees(mlclf_model_t *m, const mlclf_sections_t *s,
         }
     }
 
-    rc = mlclf_model_check_parents(m, s, err);
-    if (rc != MLCLF_OK) {
-        return rc;
-    }
-
-    return mlclf_model_check_depth(m, err);
+    return mlclf_model_check_parents(m, s, err);
 }
 
 
@@ -302,53 +295,4 @@ mlclf_model_check_parents(const mlclf_model_t *m, const mlclf_sections_t *s,
     free(parents);
 
     return rc;
-}
-
-
-/*
- * The longest root-to-leaf path of any tree, in steps: no walk of the
- * missing-value path takes more.  Children follow their parents, so one
- * forward pass finds every node's depth.
- */
-
-static int
-mlclf_model_check_depth(mlclf_model_t *m, mlclf_err_t *err)
-{
-    uint32_t        t, i, d, *depth;
-    const int32_t  *f;
-
-    depth = calloc(m->n_nodes, sizeof(uint32_t));
-    if (depth == NULL) {
-        return mlclf_err_set(err, MLCLF_ENOMEM,
-                             "cannot allocate %u tree depths", m->n_nodes);
-    }
-
-    f = m->node_feature;
-    m->max_depth = 0;
-
-    for (t = 0; t < m->n_trees; t++) {
-        for (i = m->tree_offsets[t]; i < m->tree_offsets[t + 1]; i++) {
-            d = depth[i];
-
-            if (f[i] == -1) {
-                if (d > m->max_depth) {
-                    m->max_depth = d;
-                }
-
-                continue;
-            }
-
-            if (depth[m->node_left[i]] < d + 1) {
-                depth[m->node_left[i]] = d + 1;
-            }
-
-            if (depth[m->node_right[i]] < d + 1) {
-                depth[m->node_right[i]] = d + 1;
-            }
-        }
-    }
-
-    free(depth);
-
-    return MLCLF_OK;
 }
