@@ -110,7 +110,12 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
         }
     }
 
-    return mlclf_model_pack(m, err);
+    rc = mlclf_model_pack(m, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    return mlclf_model_dense(m, err);
 }
 
 
@@ -122,6 +127,7 @@ mlclf_model_free(mlclf_model_t *m)
     }
 
     mlclf_model_unpack(m);
+    mlclf_model_undense(m);
     free(m->feature_names);
     mlclf_strtab_free(&m->features);
     free(m);

@@ -36,6 +36,18 @@ typedef struct {
                                                forest's leaf row */
 } mlclf_node_t;
 
+/*
+ * The dense layout's limits (mlclf_model_dense.c): a node word holds
+ * the feature in its low 6 bits and the threshold's rank above them;
+ * MLCLF_DENSE_LEFT is a word no row's bin exceeds, as no feature has
+ * more than MLCLF_DENSE_RANKS distinct thresholds there.
+ */
+#define MLCLF_DENSE_DEPTH         6
+#define MLCLF_DENSE_FEATURES      64
+#define MLCLF_DENSE_FEATURE_BITS  6
+#define MLCLF_DENSE_RANKS         1022
+#define MLCLF_DENSE_LEFT          0xffff
+
 /* Node n, numbered in 8-byte units, of the array at base. */
 #define mlclf_node_at(base, n)                                               \
     ((const mlclf_node_t *) ((const double *) (base) + (n)))
@@ -100,6 +112,21 @@ struct mlclf_model_s {
     const uint32_t           *gdepth;       /* of trees 8g .. 8g+7 */
     unsigned                  walk_early:1; /* leaves mostly shallow */
     size_t                    node_map;
+
+    /*
+     * the dense layout of a shallow gbt model (mlclf_model_dense.c), or
+     * dword NULL: per 32 trees dwidth node words, per tree 2^ddepth
+     * leaf scores; per feature dfan fences and dfan segments of dfan
+     * thresholds (its distinct ones, sorted, then +inf)
+     */
+    const uint16_t           *dword;
+    const double             *dleaf;
+    const double             *dfence;
+    const double             *dseg;
+    uint32_t                  ddepth;
+    uint32_t                  dwidth;
+    uint32_t                  dfan;
+    size_t                    dense_map;
 
     const double             *impute;       /* NULL: reject missing */
     const char               *metadata;     /* NULL: no section */

@@ -67,6 +67,10 @@ int mlclf_model_check_trees(mlclf_model_t *m, const mlclf_sections_t *s,
 int mlclf_model_pack(mlclf_model_t *m, mlclf_err_t *err);
 void mlclf_model_unpack(mlclf_model_t *m);
 
+/* mlclf_model_dense.c */
+int mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err);
+void mlclf_model_undense(mlclf_model_t *m);
+
 /* mlclf_model_check_gbt.c */
 int mlclf_model_check_decisions(mlclf_model_t *m, const mlclf_sections_t *s,
     mlclf_err_t *err);

@@ -1,0 +1,373 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * The dense layout of a shallow gbt model, for the AVX-512 kernel
+ * (mlclf_predict_dense.c).  Every tree becomes a complete binary tree
+ * of ddepth levels, its internal nodes one 16-bit word each: the
+ * feature in the low 6 bits and, above them, the rank of the node's
+ * threshold among the distinct thresholds of that feature.  A row is
+ * first reduced to one rank per feature, its bin: how many of the
+ * feature's thresholds are below its value.  Then "x > threshold" is
+ * exactly "bin > rank".
+ *
+ * Trees go by blocks of 32, one tree a 16-bit lane, level by level: in
+ * a block, level d holds the 2^d words of tree 0, then those of tree
+ * 1, and so on, so that a level's choice for all 32 trees is a
+ * register permute of the words the kernel loads in order.
+ *
+ * A leaf shallower than ddepth is stretched: the place below it gets a
+ * word no bin exceeds (so the walk goes left) and the leaf's score
+ * lands where such a walk ends.  Made once at load, when the model is
+ * eligible and the CPU has AVX-512BW, then read-only; otherwise the
+ * kernels walk the packed nodes (mlclf_model_pack.c) as before.
+ */
+
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "mlclf.h"
+#include "mlclf_model_parse.h"
+#include "mlclf_predict.h"
+
+
+typedef struct {
+    uint16_t                 *word;
+    double                   *leaf;
+    double                   *fence;
+    double                   *seg;
+    double                   *cut;          /* sorted, distinct: */
+    uint32_t                 *cut_at;       /* feature f's from here */
+    uint32_t                  most;         /* the most of a feature */
+} mlclf_dense_t;
+
+
+static int mlclf_model_dense_eligible(const mlclf_model_t *m);
+static int mlclf_model_dense_cuts(const mlclf_model_t *m, mlclf_dense_t *d);
+static void mlclf_model_dense_bins(const mlclf_model_t *m,
+    const mlclf_dense_t *d);
+static int mlclf_model_dense_cmp(const void *a, const void *b);
+static uint16_t mlclf_model_dense_word(const mlclf_model_t *m,
+    const mlclf_dense_t *d, uint32_t o);
+static size_t mlclf_model_dense_at(const mlclf_model_t *m, uint32_t t,
+    uint32_t i);
+static void mlclf_model_dense_place(const mlclf_model_t *m,
+    const mlclf_dense_t *d, uint32_t t, uint32_t o, uint32_t i,
+    uint32_t level);
+
+
+static int
+mlclf_model_dense_eligible(const mlclf_model_t *m)
+{
+    uint32_t  t;
+
+    if (m->kind != MLCLF_KIND_GBT || m->n_features > MLCLF_DENSE_FEATURES
+        || !mlclf_predict_dense_cpu())
+    {
+        return 0;
+    }
+
+    for (t = 0; t < m->n_trees; t++) {
+        if (m->tdepth[t] > MLCLF_DENSE_DEPTH) {
+            return 0;
+        }
+    }
+
+    return m->n_trees != 0;
+}
+
+
+static int
+mlclf_model_dense_cmp(const void *a, const void *b)
+{
+    double  x, y;
+
+    x = *(const double *) a;
+    y = *(const double *) b;
+
+    return (x > y) - (x < y);
+}
+
+
+/*
+ * The distinct thresholds of each feature, sorted, into d->cut (from
+ * d->cut_at[f]), and the most of any feature.  -1: no memory.
+ */
+static int
+mlclf_model_dense_cuts(const mlclf_model_t *m, mlclf_dense_t *d)
+{
+    int32_t   f;
+    uint32_t  o, k, j, at, n, *fill;
+
+    d->cut = malloc((m->n_nodes + 1) * sizeof(double));
+    d->cut_at = calloc(m->n_features + 1, sizeof(uint32_t));
+    fill = malloc((m->n_features + 1) * sizeof(uint32_t));
+
+    if (d->cut == NULL || d->cut_at == NULL || fill == NULL) {
+        free(fill);
+        return -1;
+    }
+
+    for (o = 0; o < m->n_nodes; o++) {
+        if (m->node_feature[o] >= 0) {
+            d->cut_at[m->node_feature[o] + 1]++;
+        }
+    }
+
+    for (k = 0; k < m->n_features; k++) {
+        d->cut_at[k + 1] += d->cut_at[k];
+    }
+
+    memcpy(fill, d->cut_at, (m->n_features + 1) * sizeof(uint32_t));
+
+    for (o = 0; o < m->n_nodes; o++) {
+        f = m->node_feature[o];
+
+        if (f >= 0) {
+            d->cut[fill[f]++] = m->node_threshold[o];
+        }
+    }
+
+    /* sorted and distinct, each feature's moved down to at */
+    at = 0;
+    d->most = 0;
+
+    for (k = 0; k < m->n_features; k++) {
+        n = d->cut_at[k + 1] - d->cut_at[k];
+        qsort(d->cut + d->cut_at[k], n, sizeof(double),
+              mlclf_model_dense_cmp);
+
+        fill[k] = at;
+
+        for (j = 0; j < n; j++) {
+            if (j == 0 || d->cut[d->cut_at[k] + j] != d->cut[at - 1]) {
+                d->cut[at++] = d->cut[d->cut_at[k] + j];
+            }
+        }
+
+        if (at - fill[k] > d->most) {
+            d->most = at - fill[k];
+        }
+    }
+
+    fill[m->n_features] = at;
+    memcpy(d->cut_at, fill, (m->n_features + 1) * sizeof(uint32_t));
+    free(fill);
+
+    return 0;
+}
+
+
+/*
+ * Each feature's cuts as the bins are counted (mlclf_predict_dense.c):
+ * dfan segments of dfan cuts, the cuts in order and +inf past them,
+ * and one fence a segment, its last cut.
+ */
+static void
+mlclf_model_dense_bins(const mlclf_model_t *m, const mlclf_dense_t *d)
+{
+    double    *seg;
+    uint32_t   f, k, n, fan;
+
+    fan = m->dfan;
+
+    for (f = 0; f < m->n_features; f++) {
+        seg = d->seg + (size_t) f * fan * fan;
+        n = d->cut_at[f + 1] - d->cut_at[f];
+
+        for (k = 0; k < fan * fan; k++) {
+            seg[k] = k < n ? d->cut[d->cut_at[f] + k] : INFINITY;
+        }
+
+        for (k = 0; k < fan; k++) {
+            d->fence[(size_t) f * fan + k] = seg[k * fan + fan - 1];
+        }
+    }
+}
+
+
+/* The word of internal node o: its feature and its threshold's rank. */
+static uint16_t
+mlclf_model_dense_word(const mlclf_model_t *m, const mlclf_dense_t *d,
+    uint32_t o)
+{
+    int32_t        f;
+    uint32_t       lo, hi, mid;
+    const double  *c;
+
+    f = m->node_feature[o];
+    c = d->cut + d->cut_at[f];
+    lo = 0;
+    hi = d->cut_at[f + 1] - d->cut_at[f];
+
+    /* the threshold is one of the feature's cuts: find its place */
+    while (hi - lo > 1) {
+        mid = lo + (hi - lo) / 2;
+
+        if (c[mid] <= m->node_threshold[o]) {
+            lo = mid;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return (uint16_t) (lo << MLCLF_DENSE_FEATURE_BITS | (uint32_t) f);
+}
+
+
+/*
+ * Where in dword the word of tree t's node i goes, i numbered level by
+ * level (the children of i are 2i + 1 and 2i + 2).
+ */
+static size_t
+mlclf_model_dense_at(const mlclf_model_t *m, uint32_t t, uint32_t i)
+{
+    uint32_t  d, first;
+
+    for (d = 0; (2u << d) - 1 <= i; d++) {
+        /* void */
+    }
+
+    first = (1u << d) - 1;
+
+    return (size_t) (t / 32) * m->dwidth + 32 * first
+           + (t % 32) * (first + 1) + (i - first);
+}
+
+
+/*
+ * File node o of tree t at place i of its complete tree, level deep:
+ * an internal node's word and its children at 2i + 1 and 2i + 2; a
+ * leaf above the last level as a word that sends every row left, down
+ * to the leaf slot where the walk then ends.
+ */
+static void
+mlclf_model_dense_place(const mlclf_model_t *m, const mlclf_dense_t *d,
+    uint32_t t, uint32_t o, uint32_t i, uint32_t level)
+{
+    uint32_t   width, first_leaf;
+
+    width = 1u << m->ddepth;
+    first_leaf = width - 1;
+
+    if (level == m->ddepth) {
+        d->leaf[(size_t) t * width + (i - first_leaf)]
+            = m->leaf_values[m->node_left[o]];
+        return;
+    }
+
+    if (m->node_feature[o] < 0) {
+        d->word[mlclf_model_dense_at(m, t, i)] = MLCLF_DENSE_LEFT;
+        mlclf_model_dense_place(m, d, t, o, 2 * i + 1, level + 1);
+        return;
+    }
+
+    d->word[mlclf_model_dense_at(m, t, i)] = mlclf_model_dense_word(m, d, o);
+    mlclf_model_dense_place(m, d, t, m->node_left[o], 2 * i + 1, level + 1);
+    mlclf_model_dense_place(m, d, t, m->node_right[o], 2 * i + 2,
+                            level + 1);
+}
+
+
+int
+mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
+{
+    int            rc;
+    void          *p;
+    size_t         size, at_leaf, at_fence, at_seg;
+    uint32_t       t, depth, blocks;
+    mlclf_dense_t  d;
+
+    if (!mlclf_model_dense_eligible(m)) {
+        return MLCLF_OK;
+    }
+
+    if (mlclf_model_dense_cuts(m, &d) != 0) {
+        rc = mlclf_err_set(err, MLCLF_ENOMEM,
+                           "cannot allocate the thresholds of %u nodes",
+                           m->n_nodes);
+        goto done;
+    }
+
+    rc = MLCLF_OK;
+
+    if (d.most > MLCLF_DENSE_RANKS) {
+        goto done;
+    }
+
+    for (depth = 0, t = 0; t < m->n_trees; t++) {
+        depth = m->tdepth[t] > depth ? m->tdepth[t] : depth;
+    }
+
+    /* a block's words: 32 trees of 2^ddepth - 1; segments of 8 or more */
+    m->ddepth = depth < 1 ? 1 : depth;
+    m->dwidth = 32 * ((1u << m->ddepth) - 1);
+    blocks = (m->n_trees + 31) / 32;
+
+    for (m->dfan = 8; m->dfan * m->dfan < d.most + 1; m->dfan *= 2) {
+        /* void */
+    }
+
+    at_leaf = (size_t) blocks * m->dwidth * sizeof(uint16_t);
+    at_fence = at_leaf + ((size_t) blocks * 32 << m->ddepth) * sizeof(double);
+    at_seg = at_fence + (size_t) m->n_features * m->dfan * sizeof(double);
+    size = at_seg
+           + (size_t) m->n_features * m->dfan * m->dfan * sizeof(double);
+
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (p == MAP_FAILED) {
+        rc = mlclf_err_set(err, MLCLF_ENOMEM,
+                           "cannot allocate %zu bytes for the dense trees",
+                           size);
+        goto done;
+    }
+
+    /* anonymous pages are zero: unused words rank 0 (never reached) */
+    d.word = p;
+    d.leaf = (void *) ((char *) p + at_leaf);
+    d.fence = (void *) ((char *) p + at_fence);
+    d.seg = (void *) ((char *) p + at_seg);
+
+    mlclf_model_dense_bins(m, &d);
+
+    for (t = 0; t < m->n_trees; t++) {
+        mlclf_model_dense_place(m, &d, t, m->tree_offsets[t], 0, 0);
+    }
+
+    if (mprotect(p, size, PROT_READ) != 0) {
+        (void) munmap(p, size);
+        rc = mlclf_err_set(err, MLCLF_ENOMEM,
+                           "cannot make the dense trees read-only");
+        goto done;
+    }
+
+    m->dword = d.word;
+    m->dleaf = d.leaf;
+    m->dfence = d.fence;
+    m->dseg = d.seg;
+    m->dense_map = size;
+
+done:
+
+    free(d.cut);
+    free(d.cut_at);
+
+    return rc;
+}
+
+
+void
+mlclf_model_undense(mlclf_model_t *m)
+{
+    if (m->dense_map != 0) {
+        (void) munmap((void *) m->dword, m->dense_map);
+        m->dword = NULL;
+        m->dense_map = 0;
+    }
+}

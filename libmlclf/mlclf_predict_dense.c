@@ -1,0 +1,234 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * The dense gbt kernel (layout: mlclf_model_dense.c), for CPUs with
+ * AVX-512BW; only these functions are built for it, and a model is
+ * made dense only where mlclf_predict_dense_cpu() says they run.
+ *
+ * 32 trees walk together, one a 16-bit lane: the bin of each lane's
+ * feature is picked from two registers (64 features), "bin > rank"
+ * chooses the child, and the child's word is picked from the level's
+ * words, loaded in order.  No load waits for the last comparison,
+ * which is what a walk of the packed nodes does at every level.
+ */
+
+
+#include <immintrin.h>
+
+#include "mlclf.h"
+#include "mlclf_model.h"
+#include "mlclf_predict.h"
+
+
+/* Blocks of 32 trees walked side by side. */
+#define MLCLF_DENSE_SIDE  4
+
+#define MLCLF_DENSE_TARGET                                                   \
+    __attribute__((target("avx512f,avx512bw,popcnt")))
+
+
+static inline void mlclf_predict_dense_blocks(const uint16_t **o,
+    uint32_t depth, __m512i b0, __m512i b1, __m512i *at);
+static inline void mlclf_predict_dense_places(__m512i at, uint32_t t,
+    uint32_t depth, uint32_t *n);
+
+
+int
+mlclf_predict_dense_cpu(void)
+{
+    __builtin_cpu_init();
+
+    return __builtin_cpu_supports("avx512f")
+           && __builtin_cpu_supports("avx512bw");
+}
+
+
+/* How many of the fan values at c are below v (fan a multiple of 8). */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) uint32_t
+mlclf_predict_dense_count(const double *c, uint32_t fan, __m512d v)
+{
+    uint32_t  k, n;
+
+    n = 0;
+
+    for (k = 0; k < fan; k += 8) {
+        n += (uint32_t) __builtin_popcount(
+                 _mm512_cmp_pd_mask(_mm512_loadu_pd(c + k), v, _CMP_LT_OQ));
+    }
+
+    return n;
+}
+
+
+/*
+ * bin[f]: how many of feature f's distinct thresholds are below x[f]:
+ * how many fences are (the segments wholly below), then how many of
+ * the next segment's thresholds; 0 for the features past n_features.
+ * NaN is below none (a row with one takes the walk anyway).
+ */
+MLCLF_DENSE_TARGET void
+mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
+    int16_t *bin)
+{
+    __m512d   v;
+    uint32_t  f, s, fan;
+
+    fan = m->dfan;
+
+    for (f = 0; f < m->n_features; f++) {
+        v = _mm512_set1_pd(x[f]);
+        s = mlclf_predict_dense_count(m->dfence + (size_t) f * fan, fan, v);
+        bin[f] = (int16_t) (s * fan
+                            + mlclf_predict_dense_count(m->dseg
+                                  + ((size_t) f * fan + s) * fan, fan, v));
+    }
+
+    for ( /* void */ ; f < MLCLF_DENSE_FEATURES; f++) {
+        bin[f] = 0;
+    }
+}
+
+
+/*
+ * The leaf slots of MLCLF_DENSE_SIDE blocks of 32 trees, o[k] the words
+ * of block k, one tree a 16-bit lane: level by level, each lane's word
+ * compared with its feature's bin (a permute of the bins), its place
+ * doubled and the comparison added; then the next level's word chosen
+ * by a permute of that level's words, one pair of registers (64 words)
+ * at a time, each pair serving its own lanes.  A level waits for the
+ * one before, so blocks go side by side: one's permutes fill the
+ * others' waits.
+ */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
+mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
+    __m512i b1, __m512i *at)
+{
+    __m512i    w[MLCLF_DENSE_SIDE], sel[MLCLF_DENSE_SIDE], one, lane;
+    uint32_t   d, k, p, pairs, span;
+    __mmask32  right, mine;
+
+    one = _mm512_set1_epi16(1);
+    lane = _mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20,
+                            19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8,
+                            7, 6, 5, 4, 3, 2, 1, 0);
+
+#pragma GCC unroll 4
+    for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
+        w[k] = _mm512_loadu_si512(o[k]);
+        at[k] = _mm512_setzero_si512();
+    }
+
+#pragma GCC unroll 6
+    for (d = 0; d < depth; d++) {
+#pragma GCC unroll 4
+        for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
+            right = _mm512_cmpgt_epu16_mask(
+                        _mm512_permutex2var_epi16(b0, w[k], b1),
+                        _mm512_srli_epi16(w[k], MLCLF_DENSE_FEATURE_BITS));
+            at[k] = _mm512_add_epi16(at[k], at[k]);
+            at[k] = _mm512_mask_add_epi16(at[k], right, at[k], one);
+        }
+
+        if (d + 1 == depth) {
+            break;
+        }
+
+        /* level d + 1: 2^(d+1) words a lane, from o + 32 (2^(d+1) - 1) */
+        pairs = 1u << d;
+        span = 32 / pairs;
+
+#pragma GCC unroll 4
+        for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
+            o[k] += (size_t) 32 << d;
+            sel[k] = _mm512_add_epi16(_mm512_sll_epi16(lane,
+                                   _mm_cvtsi32_si128((int) d + 1)), at[k]);
+        }
+
+#pragma GCC unroll 16
+        for (p = 0; p < pairs; p++) {
+            mine = (__mmask32) ((((uint64_t) 1 << span) - 1) << (p * span));
+
+#pragma GCC unroll 4
+            for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
+                w[k] = _mm512_mask_mov_epi16(w[k], mine,
+                           _mm512_permutex2var_epi16(
+                               _mm512_loadu_si512(o[k] + 64 * p), sel[k],
+                               _mm512_loadu_si512(o[k] + 64 * p + 32)));
+            }
+        }
+    }
+}
+
+
+/* n[0..31]: (tree << depth) + slot, doubled, for trees t .. t+31. */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
+mlclf_predict_dense_places(__m512i at, uint32_t t, uint32_t depth,
+    uint32_t *n)
+{
+    __m512i  lo, hi, tree;
+
+    tree = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
+                            1, 0);
+    lo = _mm512_cvtepu16_epi32(_mm512_castsi512_si256(at));
+    hi = _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64(at, 1));
+    lo = _mm512_add_epi32(lo, _mm512_slli_epi32(_mm512_add_epi32(tree,
+             _mm512_set1_epi32((int) t)), depth));
+    hi = _mm512_add_epi32(hi, _mm512_slli_epi32(_mm512_add_epi32(tree,
+             _mm512_set1_epi32((int) t + 16)), depth));
+    _mm512_storeu_si512(n, _mm512_add_epi32(lo, lo));
+    _mm512_storeu_si512(n + 16, _mm512_add_epi32(hi, hi));
+}
+
+
+/*
+ * The leaves of trees t .. t+c-1 (t a multiple of 32, c at most
+ * MLCLF_DENSE_CHUNK), as the walk gives them: n[i] is twice the place
+ * of tree t+i's score in dleaf.
+ */
+MLCLF_DENSE_TARGET void
+mlclf_predict_dense_leaves(const mlclf_model_t *m, const int16_t *bin,
+    uint32_t t, uint32_t c, uint32_t *n)
+{
+    __m512i          b0, b1, at[MLCLF_DENSE_SIDE];
+    uint32_t         i, k;
+    const uint16_t  *o[MLCLF_DENSE_SIDE];
+
+    b0 = _mm512_loadu_si512(bin);
+    b1 = _mm512_loadu_si512(bin + 32);
+
+    for (i = 0; i < c; i += 32 * MLCLF_DENSE_SIDE) {
+        /* the blocks past the last stand in with the last one */
+        for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
+            o[k] = m->dword + (size_t) (t + (i + 32 * k < c ? i + 32 * k : i))
+                              / 32 * m->dwidth;
+        }
+
+        /* a constant depth: the levels and their pairs unrolled */
+        switch (m->ddepth) {
+        case 1:
+            mlclf_predict_dense_blocks(o, 1, b0, b1, at);
+            break;
+        case 2:
+            mlclf_predict_dense_blocks(o, 2, b0, b1, at);
+            break;
+        case 3:
+            mlclf_predict_dense_blocks(o, 3, b0, b1, at);
+            break;
+        case 4:
+            mlclf_predict_dense_blocks(o, 4, b0, b1, at);
+            break;
+        case 5:
+            mlclf_predict_dense_blocks(o, 5, b0, b1, at);
+            break;
+        default:
+            mlclf_predict_dense_blocks(o, 6, b0, b1, at);
+            break;
+        }
+
+        for (k = 0; k < MLCLF_DENSE_SIDE && i + 32 * k < c; k++) {
+            mlclf_predict_dense_places(at[k], t + i + 32 * k, m->ddepth,
+                                       n + i + 32 * k);
+        }
+    }
+}

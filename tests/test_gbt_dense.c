@@ -1,0 +1,330 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * The dense gbt kernel (mlclf_model_dense.c, mlclf_predict_dense.c)
+ * against the walk of the packed nodes, bit for bit: the same model
+ * loaded twice, the dense layout dropped from one.  Rows sit on the
+ * thresholds, next to them, at the infinities and signed zeros, and at
+ * random; trees are uneven, counts not multiples of the blocks, every
+ * depth the layout takes and the limits it refuses.
+ *
+ * On a CPU without AVX-512BW no model is dense: the test says so and
+ * checks that.
+ */
+
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <mlclf.h>
+#include <mlclf_format.h>
+#include <mlclf_model.h>
+#include <mlclf_model_parse.h>
+#include <mlclf_predict.h>
+
+#include "tap.h"
+#include "model_spec.h"
+
+
+#define POOL   48                       /* thresholds a feature, at most */
+#define ROWS   3000
+
+
+typedef struct {
+    uint32_t                  trees;
+    uint32_t                  features;
+    uint32_t                  depth;        /* the deepest a tree gets */
+    uint32_t                  classes;
+    uint32_t                  link;
+    int                       f32;
+    uint32_t                  distinct;     /* 0, or thresholds so many,
+                                               in turn */
+    int                       full;         /* no early leaves */
+} shape_t;
+
+
+typedef struct {
+    uint32_t                 *off, *left, *right, *cls;
+    int32_t                  *feat;
+    double                   *thr, *leaves, *pool;
+    uint8_t                  *dec;
+    uint32_t                  n_leaves, turn;
+} trees_t;
+
+
+static uint64_t  rnd_state = 0x2545f4914f6cdd1dULL;
+
+
+static uint64_t
+rnd(void)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 7;
+    rnd_state ^= rnd_state << 17;
+
+    return rnd_state;
+}
+
+
+static double
+rnd_unit(void)
+{
+    return (double) (rnd() >> 11) / 9007199254740992.0;
+}
+
+
+/* Node at place k of tree t, level deep, and below it; returns next. */
+static uint32_t
+grow(const shape_t *sh, trees_t *tr, uint32_t k, uint32_t level,
+    uint32_t next)
+{
+    uint32_t  f;
+    double    v;
+
+    if (level == sh->depth || (!sh->full && level > 0 && rnd() % 4 == 0)) {
+        v = (rnd_unit() - 0.5) * 2.0;
+        tr->feat[k] = -1;
+        tr->thr[k] = 0.0;
+        tr->dec[k] = 0;
+        tr->left[k] = tr->n_leaves;
+        tr->right[k] = 0;
+        tr->leaves[tr->n_leaves++] = sh->f32 ? (double) (float) v : v;
+        return next;
+    }
+
+    f = (uint32_t) (rnd() % sh->features);
+    tr->feat[k] = (int32_t) f;
+
+    if (sh->distinct) {
+        tr->thr[k] = (double) (tr->turn++ % sh->distinct) / 7.0 - 3.0;
+
+    } else {
+        tr->thr[k] = tr->pool[f * POOL + rnd() % POOL];
+    }
+
+    tr->dec[k] = (uint8_t) (MLCLF_CMP_LE | MLCLF_MISSING_NAN
+                            | (rnd() & 1 ? MLCLF_DEFAULT_LEFT : 0));
+    tr->left[k] = next;
+    tr->right[k] = next + 1;
+    next += 2;
+    next = grow(sh, tr, tr->left[k], level + 1, next);
+
+    return grow(sh, tr, tr->right[k], level + 1, next);
+}
+
+
+/* A value of feature f: on a threshold, next to one, or elsewhere. */
+static double
+value(const trees_t *tr, uint32_t f)
+{
+    double  t;
+
+    t = tr->pool[f * POOL + rnd() % POOL];
+
+    switch (rnd() % 8) {
+    case 0:
+    case 1:
+        return t;
+    case 2:
+        return nextafter(t, INFINITY);
+    case 3:
+        return nextafter(t, -INFINITY);
+    case 4:
+        return rnd() & 1 ? INFINITY : -INFINITY;
+    case 5:
+        return rnd() & 1 ? 0.0 : -0.0;
+    default:
+        return (rnd_unit() - 0.5) * 8.0;
+    }
+}
+
+
+/*
+ * A random model of shape sh, loaded twice: dense as loaded and with its
+ * dense layout dropped; the two answer ROWS rows alike, bit for bit.
+ * want_dense: whether the layout should have been made.
+ */
+static void
+check_shape(const char *what, const shape_t *sh, int want_dense)
+{
+    int             cpu, bad;
+    void           *buf_a, *buf_b;
+    double         *x, pa[8], pb[8], base[8];
+    uint32_t        t, j, r, k, cap, no, next;
+    trees_t         tr;
+    mlclf_spec_t    s;
+    mlclf_model_t  *a, *b;
+
+    static const char *const  labels[] = { "a", "b", "c", "d" };
+    static const char        *names[MLCLF_DENSE_FEATURES + 1];
+    static char               name_buf[MLCLF_DENSE_FEATURES + 1][16];
+
+    cap = sh->trees * ((2u << sh->depth) + 1);
+    memset(&tr, 0, sizeof(tr));
+    tr.off = calloc(sh->trees + 1, sizeof(uint32_t));
+    tr.cls = calloc(sh->trees, sizeof(uint32_t));
+    tr.left = calloc(cap, sizeof(uint32_t));
+    tr.right = calloc(cap, sizeof(uint32_t));
+    tr.feat = calloc(cap, sizeof(int32_t));
+    tr.thr = calloc(cap, sizeof(double));
+    tr.dec = calloc(cap, 1);
+    tr.leaves = calloc(cap, sizeof(double));
+    tr.pool = calloc((size_t) sh->features * POOL, sizeof(double));
+    x = calloc(sh->features, sizeof(double));
+
+    if (tr.off == NULL || tr.cls == NULL || tr.left == NULL
+        || tr.right == NULL || tr.feat == NULL || tr.thr == NULL
+        || tr.dec == NULL || tr.leaves == NULL || tr.pool == NULL
+        || x == NULL)
+    {
+        printf("Bail out! out of memory\n");
+        exit(1);
+    }
+
+    /* a few thresholds a feature, shared by many nodes; -0.0 among them */
+    for (j = 0; j < sh->features * POOL; j++) {
+        tr.pool[j] = j % POOL == 0 ? -0.0
+                     : j % POOL == 1 ? 0.0
+                     : (double) (float) ((rnd_unit() - 0.5) * 6.0);
+    }
+
+    for (j = 0; j < sh->features; j++) {
+        snprintf(name_buf[j], sizeof(name_buf[j]), "f%u", j);
+        names[j] = name_buf[j];
+    }
+
+    no = (sh->link == MLCLF_LINK_SIGMOID && sh->classes == 2)
+         ? 1 : sh->classes;
+    next = 0;
+
+    for (t = 0; t < sh->trees; t++) {
+        tr.off[t] = next;
+        tr.cls[t] = t % no;
+        next = grow(sh, &tr, next, 0, next + 1);
+    }
+
+    tr.off[sh->trees] = next;
+
+    for (k = 0; k < no; k++) {
+        base[k] = sh->f32 ? (double) (float) (0.25 - 0.1 * k) : 0.25 - 0.1 * k;
+    }
+
+    memset(&s, 0, sizeof(s));
+    s.kind = MLCLF_KIND_GBT;
+    s.n_features = sh->features;
+    s.n_classes = sh->classes;
+    s.feature_names = names;
+    s.class_labels = labels;
+    s.n_trees = sh->trees;
+    s.n_nodes = next;
+    s.n_leaves = tr.n_leaves;
+    s.tree_offsets = tr.off;
+    s.node_feature = tr.feat;
+    s.node_threshold = tr.thr;
+    s.node_left = tr.left;
+    s.node_right = tr.right;
+    s.node_decision = tr.dec;
+    s.leaf_values = tr.leaves;
+    s.n_outputs = no;
+    s.tree_class = tr.cls;
+    s.base = base;
+    s.link = sh->link;
+    s.gbt_flags = sh->f32 ? MLCLF_GBT_FLOAT32 : 0;
+    s.link_scale = 1.0;
+    s.divisor = 1.0;
+
+    a = model_spec_load(&s, &buf_a);
+    b = model_spec_load(&s, &buf_b);
+    mlclf_model_undense(b);
+
+    cpu = mlclf_predict_dense_cpu();
+    is_int(a->dword != NULL, want_dense && cpu,
+           "%s: dense layout %s", what,
+           want_dense && cpu ? "made" : cpu ? "not made: past its limits"
+                                            : "not made: no AVX-512BW");
+
+    bad = 0;
+
+    for (r = 0; r < ROWS; r++) {
+        for (j = 0; j < sh->features; j++) {
+            x[j] = sh->distinct ? tr.thr[rnd() % next] + (rnd() % 3 - 1.0)
+                                  * 1e-12
+                                : value(&tr, j);
+        }
+
+        /* now and then a missing value: the walk, on both sides */
+        if (r % 50 == 49) {
+            x[rnd() % sh->features] = NAN;
+        }
+
+        (void) mlclf_predict_proba(a, x, pa);
+        (void) mlclf_predict_proba(b, x, pb);
+        bad += memcmp(pa, pb, sh->classes * sizeof(double)) != 0;
+    }
+
+    is_int(bad, 0, "%s: %u trees, %u features, depth %u, %s sums, "
+           "%u classes: dense = walk on %d rows", what, sh->trees,
+           sh->features, sh->depth, sh->f32 ? "float32" : "double",
+           sh->classes, ROWS);
+
+    mlclf_model_close(&a);
+    mlclf_model_close(&b);
+    free(buf_a);
+    free(buf_b);
+    free(tr.off);
+    free(tr.cls);
+    free(tr.left);
+    free(tr.right);
+    free(tr.feat);
+    free(tr.thr);
+    free(tr.dec);
+    free(tr.leaves);
+    free(tr.pool);
+    free(x);
+}
+
+
+int
+main(void)
+{
+    static const shape_t  one = { 1, 1, 1, 2, MLCLF_LINK_SIGMOID, 1, 0, 0 };
+    static const shape_t  stump = { 31, 3, 2, 2, MLCLF_LINK_SIGMOID, 0, 0,
+                                    0 };
+    static const shape_t  wide = { 33, 64, 6, 2, MLCLF_LINK_SIGMOID, 1, 0,
+                                   0 };
+    static const shape_t  five = { 129, 20, 5, 2, MLCLF_LINK_SIGMOID, 1, 0,
+                                   1 };
+    static const shape_t  soft = { 300, 7, 6, 3, MLCLF_LINK_SOFTMAX, 1, 0,
+                                   0 };
+    static const shape_t  ovr = { 200, 9, 4, 3, MLCLF_LINK_SIGMOID, 0, 0,
+                                  0 };
+    static const shape_t  big = { 500, 20, 6, 2, MLCLF_LINK_SIGMOID, 1, 0,
+                                  1 };
+    static const shape_t  ranks = { 33, 1, 5, 2, MLCLF_LINK_SIGMOID, 0,
+                                    1022, 1 };
+    static const shape_t  deep = { 40, 5, 7, 2, MLCLF_LINK_SIGMOID, 1, 0,
+                                   0 };
+    static const shape_t  many = { 40, 65, 3, 2, MLCLF_LINK_SIGMOID, 1, 0,
+                                   0 };
+    static const shape_t  past = { 33, 1, 5, 2, MLCLF_LINK_SIGMOID, 0,
+                                   1023, 1 };
+
+    check_shape("one tree", &one, 1);
+    check_shape("stumps", &stump, 1);
+    check_shape("64 features", &wide, 1);
+    check_shape("full depth 5", &five, 1);
+    check_shape("softmax", &soft, 1);
+    check_shape("one sigmoid a class", &ovr, 1);
+    check_shape("500 trees", &big, 1);
+
+    /* 33 full trees of 31 nodes on one feature: the most ranks, and one
+     * past them */
+    check_shape("1022 thresholds on a feature", &ranks, 1);
+    check_shape("1023 thresholds on a feature", &past, 0);
+    check_shape("depth 7", &deep, 0);
+    check_shape("65 features", &many, 0);
+
+    return tap_done();
+}
