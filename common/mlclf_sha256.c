@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * SHA-256 through OpenSSL's libcrypto (README, Decisions): on x86-64 it
+ * SHA-256 through OpenSSL's libcrypto (docs/decisions.md): on x86-64 it
  * hashes many blocks per call with the SHA extensions when the CPU has
  * them, which keeps a 500 MB CSV at the speed of the hand-written code
  * this replaces.

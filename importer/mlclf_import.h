@@ -27,8 +27,8 @@
 
 
 /*
- * Exit codes of mlclf-import: documented in --help, the man page and the
- * README.
+ * Exit codes of mlclf-import: documented in --help, the man page and
+ * docs/cli.md.
  */
 typedef enum {
     MLCLF_IMPORT_EXIT_OK = 0,

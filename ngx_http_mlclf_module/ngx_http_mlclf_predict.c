@@ -32,7 +32,7 @@ static void ngx_http_mlclf_conn_cleanup(void *data);
 
 /*
  * How long a worker that is quitting keeps an idle keep-alive connection
- * open for the client's next request (README, Reliability).
+ * open for the client's next request (docs/reliability.md).
  */
 #define NGX_HTTP_MLCLF_DRAIN  1000
 

@@ -22,7 +22,7 @@
 #include <mlclf.h>
 
 
-/* Exit codes of mlclf-registry: documented in --help and README. */
+/* Exit codes of mlclf-registry: documented in --help and docs/cli.md. */
 typedef enum {
     MLCLF_REGISTRY_EXIT_OK = 0,
     MLCLF_REGISTRY_EXIT_INTERNAL = 1,

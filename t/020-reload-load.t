@@ -16,7 +16,7 @@
 # idle connections at once (ngx_close_idle_connections), losing a
 # request a client had just written; the module keeps such a connection
 # open for up to 1 s and nginx answers a request arriving meanwhile
-# with "Connection: close" (README, Reliability).  Every request nginx
+# with "Connection: close" (docs/reliability.md).  Every request nginx
 # answered must also have reached wrk: the access log's count of 200s
 # and wrk's count of replies differ by at most the 8 in flight when wrk
 # stops.

@@ -1,5 +1,5 @@
 # Request limits and name checks (plain Test::More driving nginx through
-# t/lib/MlclfTest.pm; README, Reliability lists the limits):
+# t/lib/MlclfTest.pm; docs/reliability.md lists the limits):
 #
 # - body size: client_max_body_size (nginx's default 1m) answers 413
 #   before the module reads anything; a body nginx buffers in a temp file

@@ -21,7 +21,7 @@
 
 
 /*
- * Exit codes of mlclf-train: documented in --help and README; also what
+ * Exit codes of mlclf-train: documented in --help and docs/cli.md; also what
  * mlclf_train_run() returns.
  */
 typedef enum {
