@@ -11,6 +11,7 @@
 import copy
 import difflib
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -1177,26 +1178,33 @@ class Pod:
         with open(log, 'w') as out:
             proc = subprocess.Popen(self.nginx_cmd(), stdout=out,
                                     stderr=subprocess.STDOUT)
+        try:
+            res = self.probe(proc)
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGQUIT)
+            proc.wait()
+        with open(log) as fh:
+            return res, fh.read()
+
+    def probe(self, proc):
         base = 'http://127.0.0.1:%d' % self.ctx.port
         probe = ((self.main.get('readinessProbe') or {}).get('httpGet')
                  or {}).get('path', '/')
         got = None
         while got is None and proc.poll() is None:
-            got = http(base + probe)
+            got = fetch(base + probe)
             if got is None:
                 time.sleep(0.05)
-        res = None
-        if got is not None:
-            res = {probe: got}
-            live = ((self.main.get('livenessProbe') or {}).get('httpGet')
-                    or {}).get('path', '/')
-            res[live] = http(base + live)
-            res['/predict'] = http(base + '/predict', json.dumps(
-                {'features': [5.1, 3.5, 1.4, 0.2]}).encode())
-            proc.send_signal(signal.SIGQUIT)
-        proc.wait()
-        with open(log) as fh:
-            return res, fh.read()
+        if got is None:
+            return None
+        res = {probe: got}
+        live = ((self.main.get('livenessProbe') or {}).get('httpGet')
+                or {}).get('path', '/')
+        res[live] = fetch(base + live) or (0, 'no answer')
+        res['/predict'] = fetch(base + '/predict', json.dumps(
+            {'features': [5.1, 3.5, 1.4, 0.2]}).encode()) or (0, 'no answer')
+        return res
 
 
 def port_free(port):
@@ -1211,7 +1219,7 @@ def port_free(port):
         s.close()
 
 
-def http(url, body=None):
+def fetch(url, body=None):
     """(status, body), or None while nothing listens."""
     req = urllib.request.Request(url, data=body)
     if body is not None:
@@ -1223,6 +1231,8 @@ def http(url, body=None):
         return e.code, e.read().decode()
     except (urllib.error.URLError, ConnectionError):
         return None
+    except http.client.HTTPException as e:
+        return 0, 'not HTTP: %r' % e
 
 
 # ------------------------------------------------------------ scenarios
