@@ -241,8 +241,10 @@ models: bins
 check-workflows:
 	scripts/check-workflows.sh
 
-check-k8s:
-	scripts/check-k8s.sh
+# Renders and validates conf/k8s and runs its pods' init script and
+# NGINX, so it needs the CLIs and the module (docs/kubernetes.md).
+check-k8s: bins module
+	B=$(B) scripts/check-k8s.sh
 
 # Reliability (README, Reliability), not part of `make test`:
 # `make soak` runs SOAK_SECONDS (120) of mixed load on two workers
