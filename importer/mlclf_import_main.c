@@ -16,6 +16,7 @@
 #include <mlclf_file.h>
 #include <mlclf_registry_store.h>
 #include <mlclf_version.h>
+#include <mlclf_cli.h>
 
 #include "mlclf_import.h"
 #include "mlclf_import_run.h"
@@ -30,7 +31,7 @@ static void
 mlclf_import_usage(FILE *f)
 {
     fprintf(f,
-"Usage: mlclf-import [--format xgboost|lightgbm|sklearn] --registry DIR\n"
+"Usage: mlclf-import [--format xgboost|lightgbm|sklearn] [--registry DIR]\n"
 "                    --name NAME [--features N1,N2,...] [--classes L1,...]\n"
 "                    [--promote] [--json] FILE\n"
 "\n"
@@ -49,7 +50,8 @@ mlclf_import_usage(FILE *f)
 "\n"
 "Options:\n"
 "  --format F         the source format (default: detected from FILE)\n"
-"  --registry DIR     the registry directory (required)\n"
+"  --registry DIR     the registry directory; default $MLCLF_REGISTRY,\n"
+"                     one of the two is required\n"
 "  --name NAME        the model's name, [a-z0-9_-]{1,64} (required)\n"
 "  --features LIST    feature names, comma-separated, in the model's\n"
 "                     order (default: the source's, else f0, f1, ...)\n"
@@ -59,6 +61,9 @@ mlclf_import_usage(FILE *f)
 "  --json             print the new version's meta.json on stdout\n"
 "  -h, --help         print this help and exit\n"
 "  -V, --version      print the release and the model format version\n"
+"\n"
+"meta.json records the tool and the model format version that wrote\n"
+"the model (tool, tool_version, format_version).\n"
 "\n"
 "SOURCE_DATE_EPOCH, if set, is the created_at time.\n"
 "\n"
@@ -151,10 +156,19 @@ mlclf_import_options(int argc, char **argv, mlclf_import_opts_t *o)
         }
     }
 
-    if (optind != argc - 1 || o->registry == NULL || o->name == NULL) {
+    o->registry = mlclf_cli_registry(o->registry);
+
+    if (optind != argc - 1 || o->name == NULL) {
         fprintf(stderr, "mlclf-import: %s\n",
                 optind != argc - 1 ? "expected exactly one FILE"
-                : "--registry and --name are required");
+                : "--name is required");
+        mlclf_import_usage(stderr);
+        return MLCLF_IMPORT_EXIT_USAGE;
+    }
+
+    if (o->registry == NULL || o->registry[0] == '\0') {
+        fprintf(stderr, "mlclf-import: no registry: give --registry DIR or "
+                "set " MLCLF_CLI_REGISTRY_ENV "\n");
         mlclf_import_usage(stderr);
         return MLCLF_IMPORT_EXIT_USAGE;
     }

@@ -17,6 +17,8 @@
 #include <mlclf_file.h>
 #include <mlclf_sha256.h>
 #include <mlclf_time.h>
+#include <mlclf_header.h>
+#include <mlclf_jsonout.h>
 #include <mlclf_registry_store.h>
 
 #include "mlclf_import.h"
@@ -212,7 +214,8 @@ mlclf_import_meta_names(char **names, uint32_t n)
 /*
  * The metadata: the model's own METADATA section first (everything but
  * the model's hash, which cannot be inside the model), then meta.json
- * (the same plus model_sha256 and promoted).
+ * (the same plus model_sha256, tool, tool_version, format_version and
+ * promoted), both in the CLIs' one JSON style (mlclf_jsonout.h).
  */
 static int
 mlclf_import_meta(mlclf_import_ctx_t *c)
@@ -263,7 +266,7 @@ mlclf_import_meta(mlclf_import_ctx_t *c)
 
     free(cmd);
 
-    c->model_meta = cJSON_PrintUnformatted(m);
+    c->model_meta = mlclf_jsonout_text(m, NULL);
 
     return c->model_meta != NULL ? MLCLF_IMPORT_EXIT_OK
                                  : MLCLF_IMPORT_EXIT_INTERNAL;
@@ -282,11 +285,15 @@ nomem:
 static int
 mlclf_import_publish(mlclf_import_ctx_t *c)
 {
-    int          ex, rc;
-    uint8_t      digest[32];
-    uint32_t     from;
-    char         hex[65];
-    mlclf_err_t  err;
+    int              ex, rc;
+    char             hex[65];
+    uint8_t          digest[32];
+    uint32_t         from;
+    mlclf_err_t      err;
+    mlclf_header_t   h;
+    mlclf_jsonout_t  b;
+
+    memset(&b, 0, sizeof(b));
 
     rc = mlclf_registry_stage(&c->pub, c->o->registry, c->o->name, &err);
     if (rc != MLCLF_OK) {
@@ -318,16 +325,34 @@ mlclf_import_publish(mlclf_import_ctx_t *c)
 
     mlclf_sha256_hex(digest, hex);
 
+    /* the builder's bytes: their header is what mlclf_write made */
+    rc = mlclf_header_parse(c->model, c->model_len, &h, &err);
+    if (rc != MLCLF_OK) {
+        fprintf(stderr, "mlclf-import: %s: the converted model is refused: "
+                "%s\n", c->o->path, err.msg);
+        return MLCLF_IMPORT_EXIT_INTERNAL;
+    }
+
     if (!cJSON_AddStringToObject(c->meta, "model_sha256", hex)
+        || !cJSON_AddStringToObject(c->meta, "tool", "mlclf-import")
+        || !cJSON_AddStringToObject(c->meta, "tool_version", MLCLF_RELEASE)
+        || !cJSON_AddNumberToObject(c->meta, "format_version",
+                                    h.format_version)
         || !cJSON_AddBoolToObject(c->meta, "promoted", c->o->promote))
     {
         goto nomem;
     }
 
-    c->meta_text = cJSON_Print(c->meta);
-    if (c->meta_text == NULL) {
+    /* meta.json ends in a newline, as mlclf-train's does */
+    mlclf_jsonout_tree(&b, c->meta);
+    mlclf_jsonout_put(&b, "\n");
+
+    if (b.nomem) {
+        mlclf_jsonout_free(&b);
         goto nomem;
     }
+
+    c->meta_text = b.p;
 
     rc = mlclf_registry_write_file(c->pub.dir, "model.mlclf", c->model,
                                    c->model_len, &err);
@@ -377,7 +402,7 @@ static void
 mlclf_import_report(mlclf_import_ctx_t *c)
 {
     if (c->o->json) {
-        printf("%s\n", c->meta_text);
+        fputs(c->meta_text, stdout);
         return;
     }
 

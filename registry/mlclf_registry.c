@@ -5,14 +5,13 @@
  * mlclf-registry: list, show, verify, promote, roll back and read the
  * history of the models in a registry (DESIGN.md §4, §6).  The work is
  * done by the registry store (mlclf_registry_store.h); this file parses
- * the command line and prints.
+ * the command line and runs the commands that change the registry, the
+ * others are in mlclf_registry_cli_list.c (mlclf_registry_cli.h).
  */
 
 
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +20,14 @@
 #include <cjson/cJSON.h>
 
 #include <mlclf.h>
+#include <mlclf_cli.h>
 #include <mlclf_version.h>
 #include "mlclf_registry_store.h"
+#include "mlclf_registry_reload.h"
+#include "mlclf_registry_cli.h"
 
 
 #define MLCLF_REGISTRY_PID_FILE  "/run/nginx.pid"
-#define MLCLF_REGISTRY_ARGS_MAX  3
-
-
-typedef struct {
-    const char               *root;
-    const char               *reload;       /* pid file, NULL: no reload */
-    const char               *cmd;
-    const char               *args[MLCLF_REGISTRY_ARGS_MAX];
-    size_t                    nargs;
-    unsigned                  json:1;
-} mlclf_registry_opts_t;
 
 
 typedef int (*mlclf_registry_cmd_pt)(mlclf_registry_opts_t *o);
@@ -52,33 +43,23 @@ typedef struct {
 
 
 static void mlclf_registry_usage(void);
-static int mlclf_registry_fail(const char *ctx, int code, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
-static int mlclf_registry_err(const char *ctx, int rc,
-    const mlclf_err_t *err);
-static int mlclf_registry_version(mlclf_registry_opts_t *o, size_t i,
-    uint32_t *v);
-static int mlclf_registry_print_json(cJSON *j);
-static cJSON *mlclf_registry_json_version(uint32_t v);
-static void mlclf_registry_json_number(cJSON *obj, const char *key,
-    double d);
-static void mlclf_registry_kv(const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int mlclf_registry_reload(const char *pid_file, const char *name,
-    uint32_t active);
+static int mlclf_registry_reload_check(mlclf_registry_opts_t *o);
 static int mlclf_registry_swapped(mlclf_registry_opts_t *o,
     const char *what, uint32_t from, uint32_t to);
-static int mlclf_registry_list_cmd(mlclf_registry_opts_t *o);
-static int mlclf_registry_models_cmd(mlclf_registry_opts_t *o);
 static int mlclf_registry_show_cmd(mlclf_registry_opts_t *o);
-static int mlclf_registry_verify_cmd(mlclf_registry_opts_t *o);
 static int mlclf_registry_promote_cmd(mlclf_registry_opts_t *o);
 static int mlclf_registry_rollback_cmd(mlclf_registry_opts_t *o);
 static int mlclf_registry_history_cmd(mlclf_registry_opts_t *o);
+static int mlclf_registry_options(int argc, char **argv,
+    mlclf_registry_opts_t *o);
+static int mlclf_registry_option_root(int argc, char **argv, int *i,
+    const char **value);
+static int mlclf_registry_option_value(int argc, char **argv, int *i,
+    const char *name, const char **value);
 
 
 static const mlclf_registry_cmd_t  mlclf_registry_cmds[] = {
-    { "list", mlclf_registry_list_cmd, 0, 1, "list [NAME]" },
+    { "list", mlclf_registry_list_cmd, 0, 1, "list [--verify] [NAME]" },
     { "show", mlclf_registry_show_cmd, 1, 2, "show NAME [VERSION]" },
     { "verify", mlclf_registry_verify_cmd, 1, 2, "verify NAME [VERSION]" },
     { "promote", mlclf_registry_promote_cmd, 2, 2, "promote NAME VERSION" },
@@ -92,7 +73,7 @@ static void
 mlclf_registry_usage(void)
 {
     printf(
-"Usage: mlclf-registry --root DIR [--json] COMMAND ARGS...\n"
+"Usage: mlclf-registry [--registry DIR] [--json] COMMAND ARGS...\n"
 "\n"
 "Manages the versions of the models in a registry directory:\n"
 "  DIR/NAME/versions/v<N>/{model.mlclf,meta.json,train.csv,test.csv}\n"
@@ -100,10 +81,10 @@ mlclf_registry_usage(void)
 "  DIR/NAME/history.log                 publish/promote/rollback events\n"
 "\n"
 "Commands:\n"
-"  list                   every model: its active version and how many\n"
-"                         versions it has\n"
+"  list                   every model: its active version, how many\n"
+"                         versions it has, the active version's status\n"
 "  list NAME              versions with created_at, accuracy, macro F1,\n"
-"                         status (ok | incomplete) and the active one (*)\n"
+"                         status and the active one (*)\n"
 "  show NAME [VERSION]    meta.json of a version (default: the active one)\n"
 "  verify NAME [VERSION]  sha256 and full model file check of a version\n"
 "                         (default: every version and the active link)\n"
@@ -113,19 +94,32 @@ mlclf_registry_usage(void)
 "                         back through the promotions in history.log\n"
 "  history NAME           the history.log events, oldest first\n"
 "\n"
+"Status of a version (list):\n"
+"  complete    files there, meta.json and the model's header sane; the\n"
+"              payload is not read (list's default: cheap)\n"
+"  verified    the full check of verify passed (list --verify)\n"
+"  incomplete  a file missing, or meta.json unusable\n"
+"  invalid     the model file is damaged or refused\n"
+"\n"
 "Options (before or after the command):\n"
-"  --root DIR             the registry directory (required)\n"
+"  --registry DIR         the registry directory; default $MLCLF_REGISTRY,\n"
+"                         one of the two is required\n"
+"  --root DIR             deprecated name of --registry\n"
 "  --json                 print JSON on stdout\n"
-"  --reload[=PIDFILE]     after promote / rollback, send SIGHUP to the\n"
-"                         NGINX master whose pid is in PIDFILE\n"
-"                         (default " MLCLF_REGISTRY_PID_FILE ")\n"
+"  --verify               list: check every version fully (reads and\n"
+"                         checksums every model file)\n"
+"  --reload[=PIDFILE]     with promote / rollback: check that PIDFILE\n"
+"                         (default " MLCLF_REGISTRY_PID_FILE ") names a\n"
+"                         running NGINX master, make the switch, then\n"
+"                         send it SIGHUP; nothing is changed if it does\n"
+"                         not\n"
 "  -h, --help             print this help and exit\n"
 "  -V, --version          print the release and the model format version\n"
 "\n"
 "NAME matches [a-z0-9_-]{1,64}; VERSION is v<N> or <N>.\n"
 "\n"
 "Exit codes:\n"
-"  %d  success\n"
+"  %d  success (list: whatever the statuses)\n"
 "  %d  internal error (out of memory, a bug)\n"
 "  %d  usage: bad command line, invalid name or version\n"
 "  %d  no such model or version\n"
@@ -137,7 +131,9 @@ mlclf_registry_usage(void)
 "     was changed\n"
 "  %d  I/O error\n"
 "  %d  no earlier version to roll back to\n"
-"  %d  reload failed: the switch is done, but NGINX was not signalled\n",
+"  %d  reload refused: PIDFILE names no running NGINX master (nothing\n"
+"     changed); or the master went away before the signal (the switch\n"
+"     is done, NGINX was not signalled)\n",
         MLCLF_REGISTRY_EXIT_OK, MLCLF_REGISTRY_EXIT_INTERNAL,
         MLCLF_REGISTRY_EXIT_USAGE, MLCLF_REGISTRY_EXIT_NOT_FOUND,
         MLCLF_REGISTRY_EXIT_INVALID, MLCLF_REGISTRY_EXIT_IO,
@@ -145,301 +141,100 @@ mlclf_registry_usage(void)
 }
 
 
-/* "mlclf-registry: <ctx>: <reason>" on stderr; returns code. */
+/*
+ * Before a promote or rollback with --reload: the pid file must name a
+ * running NGINX master, or nothing is changed.
+ */
 static int
-mlclf_registry_fail(const char *ctx, int code, const char *fmt, ...)
+mlclf_registry_reload_check(mlclf_registry_opts_t *o)
 {
-    va_list  ap;
+    int                    rc;
+    mlclf_err_t            err;
+    mlclf_registry_proc_t  p;
 
-    fflush(stdout);
-    fprintf(stderr, "mlclf-registry: %s: ", ctx);
-
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-
-    fprintf(stderr, "\n");
-
-    return code;
-}
-
-
-static int
-mlclf_registry_err(const char *ctx, int rc, const mlclf_err_t *err)
-{
-    return mlclf_registry_fail(ctx, mlclf_registry_exit_code(rc), "%s",
-                               err->msg);
-}
-
-
-static int
-mlclf_registry_version(mlclf_registry_opts_t *o, size_t i, uint32_t *v)
-{
-    if (!mlclf_registry_version_arg(o->args[i], v)) {
-        return mlclf_registry_fail(o->cmd, MLCLF_REGISTRY_EXIT_USAGE,
-                                   "invalid version \"%.64s\": expected "
-                                   "v<N> or <N>, N >= 1", o->args[i]);
+    if (o->reload == NULL) {
+        return MLCLF_REGISTRY_EXIT_OK;
     }
 
-    return MLCLF_REGISTRY_EXIT_OK;
-}
-
-
-static int
-mlclf_registry_print_json(cJSON *j)
-{
-    char  *s;
-
-    if (j == NULL) {
-        return mlclf_registry_fail("json", MLCLF_REGISTRY_EXIT_INTERNAL,
-                                   "out of memory");
-    }
-
-    s = cJSON_Print(j);
-    cJSON_Delete(j);
-
-    if (s == NULL) {
-        return mlclf_registry_fail("json", MLCLF_REGISTRY_EXIT_INTERNAL,
-                                   "out of memory");
-    }
-
-    printf("%s\n", s);
-    cJSON_free(s);
-
-    return MLCLF_REGISTRY_EXIT_OK;
-}
-
-
-/* "key:" padded to a column, then the value. */
-static void
-mlclf_registry_kv(const char *key, const char *fmt, ...)
-{
-    int      pad;
-    va_list  ap;
-
-    pad = 16 - (int) strlen(key);
-
-    printf("%s:%*s", key, pad > 1 ? pad : 1, "");
-
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-
-    printf("\n");
-}
-
-
-/* "v<N>", or null for 0. */
-static cJSON *
-mlclf_registry_json_version(uint32_t v)
-{
-    char  buf[16];
-
-    if (v == 0) {
-        return cJSON_CreateNull();
-    }
-
-    mlclf_registry_vstr(buf, sizeof(buf), v);
-
-    return cJSON_CreateString(buf);
-}
-
-
-/* NaN (unknown) becomes null. */
-static void
-mlclf_registry_json_number(cJSON *obj, const char *key, double d)
-{
-    if (isnan(d)) {
-        cJSON_AddNullToObject(obj, key);
-
-    } else {
-        cJSON_AddNumberToObject(obj, key, d);
-    }
-}
-
-
-static int
-mlclf_registry_list_cmd(mlclf_registry_opts_t *o)
-{
-    int                        rc;
-    char                       v[16], acc[32], f1[32];
-    cJSON                     *j, *a, *e;
-    size_t                     n, i;
-    uint32_t                   active;
-    mlclf_err_t                err;
-    mlclf_registry_version_t  *vs;
-
-    if (o->nargs == 0) {
-        return mlclf_registry_models_cmd(o);
-    }
-
-    rc = mlclf_registry_list(o->root, o->args[0], &vs, &n, &err);
+    rc = mlclf_registry_nginx_master(o->reload, &p, &err);
     if (rc != MLCLF_OK) {
-        return mlclf_registry_err("list", rc, &err);
+        return mlclf_registry_fail("reload", MLCLF_REGISTRY_EXIT_RELOAD,
+                                   "%s; nothing signalled, nothing changed",
+                                   err.msg);
     }
-
-    active = 0;
-
-    for (i = 0; i < n; i++) {
-        if (vs[i].active) {
-            active = vs[i].version;
-        }
-    }
-
-    if (o->json) {
-        j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "name", o->args[0]);
-        cJSON_AddItemToObject(j, "active",
-                              mlclf_registry_json_version(active));
-        a = cJSON_AddArrayToObject(j, "versions");
-
-        for (i = 0; i < n; i++) {
-            e = cJSON_CreateObject();
-            cJSON_AddItemToObject(e, "version",
-                                  mlclf_registry_json_version(vs[i].version));
-
-            if (vs[i].created_at[0] != '\0') {
-                cJSON_AddStringToObject(e, "created_at", vs[i].created_at);
-
-            } else {
-                cJSON_AddNullToObject(e, "created_at");
-            }
-
-            mlclf_registry_json_number(e, "accuracy", vs[i].accuracy);
-            mlclf_registry_json_number(e, "macro_f1", vs[i].macro_f1);
-            cJSON_AddStringToObject(e, "status",
-                                    vs[i].complete ? "ok" : "incomplete");
-            cJSON_AddBoolToObject(e, "active", vs[i].active);
-            cJSON_AddItemToArray(a, e);
-        }
-
-        free(vs);
-
-        return mlclf_registry_print_json(j);
-    }
-
-    printf("%-8s %-22s %-9s %-9s %-11s %s\n", "VERSION", "CREATED_AT",
-           "ACCURACY", "MACRO_F1", "STATUS", "ACTIVE");
-
-    for (i = 0; i < n; i++) {
-        mlclf_registry_vstr(v, sizeof(v), vs[i].version);
-
-        if (isnan(vs[i].accuracy)) {
-            (void) snprintf(acc, sizeof(acc), "-");
-
-        } else {
-            (void) snprintf(acc, sizeof(acc), "%.4f", vs[i].accuracy);
-        }
-
-        if (isnan(vs[i].macro_f1)) {
-            (void) snprintf(f1, sizeof(f1), "-");
-
-        } else {
-            (void) snprintf(f1, sizeof(f1), "%.4f", vs[i].macro_f1);
-        }
-
-        printf("%-8s %-22s %-9s %-9s ", v,
-               vs[i].created_at[0] ? vs[i].created_at : "-", acc, f1);
-
-        if (vs[i].active) {
-            printf("%-11s *\n", vs[i].complete ? "ok" : "incomplete");
-
-        } else {
-            printf("%s\n", vs[i].complete ? "ok" : "incomplete");
-        }
-    }
-
-    free(vs);
 
     return MLCLF_REGISTRY_EXIT_OK;
 }
 
 
 /*
- * list without NAME: each model with its active version (or "-") and
- * the number of its versions; a model that cannot be read is shown with
- * "?" and makes the exit code its error's.
+ * After a promote or rollback: SIGHUP to the NGINX master if asked
+ * (checked again, the master may have gone since), then report what
+ * was done, the signal and its pid included.
  */
 static int
-mlclf_registry_models_cmd(mlclf_registry_opts_t *o)
+mlclf_registry_swapped(mlclf_registry_opts_t *o, const char *what,
+    uint32_t from, uint32_t to)
 {
-    int                        rc, worst;
-    char                     **names, v[16];
-    cJSON                     *j, *a, *e;
-    size_t                     n, i, k, nv;
-    uint32_t                   active;
-    mlclf_err_t                err;
-    mlclf_registry_version_t  *vs;
+    int                    rc;
+    char                   f[16];
+    cJSON                 *j;
+    mlclf_err_t            err;
+    mlclf_registry_proc_t  p;
 
-    rc = mlclf_registry_models(o->root, &names, &n, &err);
-    if (rc != MLCLF_OK) {
-        return mlclf_registry_err("list", rc, &err);
+    rc = MLCLF_REGISTRY_EXIT_OK;
+    p.pid = 0;
+
+    if (o->reload != NULL) {
+        rc = mlclf_registry_nginx_reload(o->reload, &p, &err);
+
+        if (rc != MLCLF_OK) {
+            rc = mlclf_registry_fail("reload", MLCLF_REGISTRY_EXIT_RELOAD,
+                                     "%s; model \"%s\" v%u is active, but "
+                                     "NGINX was not reloaded", err.msg,
+                                     o->args[0], to);
+        }
     }
-
-    j = NULL;
-    a = NULL;
-    worst = MLCLF_REGISTRY_EXIT_OK;
 
     if (o->json) {
         j = cJSON_CreateObject();
-        a = cJSON_AddArrayToObject(j, "models");
+        cJSON_AddStringToObject(j, "name", o->args[0]);
+        cJSON_AddStringToObject(j, "action", what);
+        cJSON_AddItemToObject(j, "from", mlclf_registry_json_version(from));
+        cJSON_AddItemToObject(j, "to", mlclf_registry_json_version(to));
 
-    } else {
-        printf("%-32s %-8s %s\n", "NAME", "ACTIVE", "VERSIONS");
-    }
+        if (o->reload != NULL) {
+            cJSON_AddBoolToObject(j, "reloaded",
+                                  rc == MLCLF_REGISTRY_EXIT_OK);
+            cJSON_AddStringToObject(j, "pid_file", o->reload);
 
-    for (i = 0; i < n; i++) {
-        rc = mlclf_registry_list(o->root, names[i], &vs, &nv, &err);
-
-        if (rc != MLCLF_OK) {
-            worst = mlclf_registry_err("list", rc, &err);
-        }
-
-        active = 0;
-
-        for (k = 0; rc == MLCLF_OK && k < nv; k++) {
-            if (vs[k].active) {
-                active = vs[k].version;
-            }
-        }
-
-        free(vs);
-
-        if (o->json) {
-            e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "name", names[i]);
-            cJSON_AddItemToObject(e, "active",
-                                  mlclf_registry_json_version(active));
-
-            if (rc == MLCLF_OK) {
-                cJSON_AddNumberToObject(e, "versions", (double) nv);
+            if (rc == MLCLF_REGISTRY_EXIT_OK) {
+                cJSON_AddNumberToObject(j, "nginx_master_pid", p.pid);
 
             } else {
-                cJSON_AddNullToObject(e, "versions");
+                cJSON_AddNullToObject(j, "nginx_master_pid");
             }
-
-            cJSON_AddItemToArray(a, e);
-            continue;
         }
 
-        mlclf_registry_vstr(v, sizeof(v), active);
-
-        if (rc == MLCLF_OK) {
-            printf("%-32s %-8s %zu\n", names[i], active ? v : "-", nv);
-
-        } else {
-            printf("%-32s %-8s ?\n", names[i], "?");
-        }
+        (void) mlclf_registry_print_json(j);
+        return rc;
     }
 
-    mlclf_registry_models_free(names, n);
+    mlclf_registry_vstr(f, sizeof(f), from);
+    printf("%s: active v%u (was %s)", o->args[0], to, f);
 
-    if (o->json) {
-        rc = mlclf_registry_print_json(j);
-        return (worst != MLCLF_REGISTRY_EXIT_OK) ? worst : rc;
+    if (o->reload == NULL) {
+        printf("\n");
+
+    } else if (rc == MLCLF_REGISTRY_EXIT_OK) {
+        printf("; sent SIGHUP to nginx master %ld (pid file %s)\n",
+               (long) p.pid, o->reload);
+
+    } else {
+        printf("; NGINX NOT reloaded\n");
     }
 
-    return worst;
+    return rc;
 }
 
 
@@ -447,7 +242,7 @@ static int
 mlclf_registry_show_cmd(mlclf_registry_opts_t *o)
 {
     int                        rc;
-    char                      *text;
+    char                      *text, num[32];
     cJSON                     *j, *it, *m;
     size_t                     len, n;
     uint32_t                   v, active;
@@ -520,7 +315,9 @@ mlclf_registry_show_cmd(mlclf_registry_opts_t *o)
             mlclf_registry_kv(it->string, "%s", it->valuestring);
 
         } else if (cJSON_IsNumber(it)) {
-            mlclf_registry_kv(it->string, "%.17g", it->valuedouble);
+            /* as in JSON: the shortest form that reads back the same */
+            (void) mlclf_double_format(num, it->valuedouble);
+            mlclf_registry_kv(it->string, "%s", num);
 
         } else if (cJSON_IsBool(it)) {
             mlclf_registry_kv(it->string, "%s",
@@ -548,243 +345,6 @@ mlclf_registry_show_cmd(mlclf_registry_opts_t *o)
 
 
 static int
-mlclf_registry_verify_cmd(mlclf_registry_opts_t *o)
-{
-    int                        rc, ex, first;
-    char                       v[16];
-    cJSON                     *j, *a, *e;
-    size_t                     n, i;
-    uint32_t                   one, active;
-    mlclf_err_t                err;
-    mlclf_registry_version_t  *vs, single;
-
-    if (o->nargs > 1) {
-        rc = mlclf_registry_version(o, 1, &one);
-        if (rc != MLCLF_REGISTRY_EXIT_OK) {
-            return rc;
-        }
-
-        memset(&single, 0, sizeof(single));
-        single.version = one;
-        vs = &single;
-        n = 1;
-
-    } else {
-        rc = mlclf_registry_list(o->root, o->args[0], &vs, &n, &err);
-        if (rc != MLCLF_OK) {
-            return mlclf_registry_err("verify", rc, &err);
-        }
-    }
-
-    ex = MLCLF_REGISTRY_EXIT_OK;
-    first = MLCLF_REGISTRY_EXIT_OK;
-
-    j = o->json ? cJSON_CreateObject() : NULL;
-    a = NULL;
-
-    if (j != NULL) {
-        cJSON_AddStringToObject(j, "name", o->args[0]);
-        a = cJSON_AddArrayToObject(j, "versions");
-    }
-
-    for (i = 0; i < n; i++) {
-        rc = mlclf_registry_verify(o->root, o->args[0], vs[i].version, &err);
-        mlclf_registry_vstr(v, sizeof(v), vs[i].version);
-
-        if (rc == MLCLF_OK) {
-            if (!o->json) {
-                printf("%s %s: ok\n", o->args[0], v);
-            }
-
-        } else {
-            rc = mlclf_registry_err("verify", rc, &err);
-
-            /* the table names every version, failed ones too */
-            if (!o->json) {
-                printf("%s %s: %s: %s\n", o->args[0], v,
-                       err.code == MLCLF_REGISTRY_EINCOMPLETE
-                       ? "incomplete" : "invalid", err.msg);
-            }
-
-            if (first == MLCLF_REGISTRY_EXIT_OK) {
-                first = rc;
-            }
-
-            if (rc == MLCLF_REGISTRY_EXIT_INVALID) {
-                ex = rc;
-            }
-        }
-
-        if (j != NULL) {
-            e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "version", v);
-            cJSON_AddStringToObject(e, "status",
-                                    rc == MLCLF_OK ? "ok"
-                                    : err.code == MLCLF_REGISTRY_EINCOMPLETE
-                                      ? "incomplete" : "invalid");
-
-            if (rc == MLCLF_OK) {
-                cJSON_AddNullToObject(e, "error");
-
-            } else {
-                cJSON_AddStringToObject(e, "error", err.msg);
-            }
-
-            cJSON_AddItemToArray(a, e);
-        }
-    }
-
-    /* the whole model: active must name a version that is there */
-    if (o->nargs == 1) {
-        rc = mlclf_registry_active(o->root, o->args[0], &active, &err);
-
-        if (rc == MLCLF_OK && active != 0) {
-            for (i = 0; i < n && vs[i].version != active; i++) {
-                /* void */
-            }
-
-            if (i == n) {
-                rc = mlclf_err_set(&err, MLCLF_REGISTRY_EACTIVE,
-                                   "%s/%s/active: points to versions/v%u, "
-                                   "which does not exist", o->root,
-                                   o->args[0], active);
-            }
-        }
-
-        if (rc != MLCLF_OK) {
-            rc = mlclf_registry_err("verify", rc, &err);
-            first = first ? first : rc;
-            ex = rc == MLCLF_REGISTRY_EXIT_INVALID ? rc : ex;
-
-        } else if (!o->json && active != 0) {
-            printf("%s active: v%u\n", o->args[0], active);
-        }
-
-        if (j != NULL) {
-            if (rc == MLCLF_OK) {
-                cJSON_AddItemToObject(j, "active",
-                                      mlclf_registry_json_version(active));
-
-            } else {
-                cJSON_AddStringToObject(j, "active_error", err.msg);
-            }
-        }
-
-        free(vs);
-    }
-
-    if (ex == MLCLF_REGISTRY_EXIT_OK) {
-        ex = first;
-    }
-
-    if (j != NULL) {
-        cJSON_AddBoolToObject(j, "ok", ex == MLCLF_REGISTRY_EXIT_OK);
-
-        rc = mlclf_registry_print_json(j);
-        if (rc != MLCLF_REGISTRY_EXIT_OK) {
-            return rc;
-        }
-    }
-
-    return ex;
-}
-
-
-/*
- * Tells the NGINX master to reload: SIGHUP to the pid in pid_file.  The
- * switch is already done, so a failure says so.
- */
-static int
-mlclf_registry_reload(const char *pid_file, const char *name,
-    uint32_t active)
-{
-    long     pid;
-    char     buf[64], *end;
-    FILE    *f;
-    size_t   n;
-
-    f = fopen(pid_file, "r");
-    if (f == NULL) {
-        return mlclf_registry_fail("reload", MLCLF_REGISTRY_EXIT_RELOAD,
-                                   "%s: %s; model \"%s\" v%u is active, "
-                                   "but NGINX was not reloaded",
-                                   pid_file, strerror(errno), name, active);
-    }
-
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    (void) fclose(f);
-    buf[n] = '\0';
-
-    errno = 0;
-    pid = strtol(buf, &end, 10);
-
-    while (*end == '\n' || *end == ' ' || *end == '\r' || *end == '\t') {
-        end++;
-    }
-
-    if (end == buf || *end != '\0' || errno != 0 || pid <= 1
-        || pid != (long) (pid_t) pid)
-    {
-        return mlclf_registry_fail("reload", MLCLF_REGISTRY_EXIT_RELOAD,
-                                   "%s: no pid in the file; model \"%s\" "
-                                   "v%u is active, but NGINX was not "
-                                   "reloaded", pid_file, name, active);
-    }
-
-    if (kill((pid_t) pid, SIGHUP) == -1) {
-        return mlclf_registry_fail("reload", MLCLF_REGISTRY_EXIT_RELOAD,
-                                   "kill(%ld, SIGHUP) from %s: %s; model "
-                                   "\"%s\" v%u is active, but NGINX was "
-                                   "not reloaded", pid, pid_file,
-                                   strerror(errno), name, active);
-    }
-
-    return MLCLF_REGISTRY_EXIT_OK;
-}
-
-
-/* After a promote or rollback: reload if asked, then report. */
-static int
-mlclf_registry_swapped(mlclf_registry_opts_t *o, const char *what,
-    uint32_t from, uint32_t to)
-{
-    int     rc;
-    char    f[16];
-    cJSON  *j;
-
-    rc = MLCLF_REGISTRY_EXIT_OK;
-
-    if (o->reload != NULL) {
-        rc = mlclf_registry_reload(o->reload, o->args[0], to);
-    }
-
-    if (o->json) {
-        j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "name", o->args[0]);
-        cJSON_AddStringToObject(j, "action", what);
-        cJSON_AddItemToObject(j, "from", mlclf_registry_json_version(from));
-        cJSON_AddItemToObject(j, "to", mlclf_registry_json_version(to));
-
-        if (o->reload != NULL) {
-            cJSON_AddBoolToObject(j, "reloaded",
-                                  rc == MLCLF_REGISTRY_EXIT_OK);
-        }
-
-        (void) mlclf_registry_print_json(j);
-
-    } else {
-        mlclf_registry_vstr(f, sizeof(f), from);
-        printf("%s: active v%u (was %s)%s\n", o->args[0], to, f,
-               o->reload == NULL ? ""
-               : rc == MLCLF_REGISTRY_EXIT_OK ? ", nginx reloading"
-               : ", nginx NOT reloaded");
-    }
-
-    return rc;
-}
-
-
-static int
 mlclf_registry_promote_cmd(mlclf_registry_opts_t *o)
 {
     int          rc;
@@ -792,6 +352,11 @@ mlclf_registry_promote_cmd(mlclf_registry_opts_t *o)
     mlclf_err_t  err;
 
     rc = mlclf_registry_version(o, 1, &v);
+    if (rc != MLCLF_REGISTRY_EXIT_OK) {
+        return rc;
+    }
+
+    rc = mlclf_registry_reload_check(o);
     if (rc != MLCLF_REGISTRY_EXIT_OK) {
         return rc;
     }
@@ -812,6 +377,11 @@ mlclf_registry_rollback_cmd(mlclf_registry_opts_t *o)
     int          rc;
     uint32_t     from, to;
     mlclf_err_t  err;
+
+    rc = mlclf_registry_reload_check(o);
+    if (rc != MLCLF_REGISTRY_EXIT_OK) {
+        return rc;
+    }
 
     rc = mlclf_registry_rollback(o->root, o->args[0], &from, &to, &err);
     if (rc != MLCLF_OK) {
@@ -868,15 +438,72 @@ mlclf_registry_history_cmd(mlclf_registry_opts_t *o)
 }
 
 
-int
-main(int argc, char **argv)
+/*
+ * --registry DIR, --registry=DIR, or the deprecated --root of the same
+ * two forms, at argv[*i] into *value: 1 if it is one of them (*i moved
+ * past it), 0 if not, -1 if DIR is missing.
+ */
+static int
+mlclf_registry_option_root(int argc, char **argv, int *i,
+    const char **value)
 {
-    int                          i, opts;
-    const char                  *a;
-    mlclf_registry_opts_t        o;
-    const mlclf_registry_cmd_t  *c;
+    int  rc;
 
-    memset(&o, 0, sizeof(o));
+    rc = mlclf_registry_option_value(argc, argv, i, "--registry", value);
+
+    if (rc == 0) {
+        rc = mlclf_registry_option_value(argc, argv, i, "--root", value);
+    }
+
+    return rc;
+}
+
+
+/* --NAME VALUE or --NAME=VALUE, as mlclf_registry_option_root(). */
+static int
+mlclf_registry_option_value(int argc, char **argv, int *i, const char *name,
+    const char **value)
+{
+    size_t       len;
+    const char  *a;
+
+    a = argv[*i];
+    len = strlen(name);
+
+    if (strncmp(a, name, len) != 0) {
+        return 0;
+    }
+
+    if (a[len] == '=') {
+        *value = a + len + 1;
+        return 1;
+    }
+
+    if (a[len] != '\0') {
+        return 0;
+    }
+
+    if (*i + 1 == argc) {
+        return -1;
+    }
+
+    *value = argv[++*i];
+
+    return 1;
+}
+
+
+/*
+ * The command line into o.  Returns MLCLF_REGISTRY_EXIT_OK to go on, -1
+ * when --help or --version has printed its text, else the exit code of
+ * the error it has printed.
+ */
+static int
+mlclf_registry_options(int argc, char **argv, mlclf_registry_opts_t *o)
+{
+    int          i, opts, rc;
+    const char  *a;
+
     opts = 1;
 
     for (i = 1; i < argc; i++) {
@@ -889,50 +516,70 @@ main(int argc, char **argv)
                             || strcmp(a, "-h") == 0))
         {
             mlclf_registry_usage();
-            return MLCLF_REGISTRY_EXIT_OK;
+            return -1;
 
         } else if (opts && (strcmp(a, "--version") == 0
                             || strcmp(a, "-V") == 0))
         {
             mlclf_version_print(stdout, "mlclf-registry");
-            return MLCLF_REGISTRY_EXIT_OK;
+            return -1;
 
         } else if (opts && strcmp(a, "--json") == 0) {
-            o.json = 1;
+            o->json = 1;
 
-        } else if (opts && strcmp(a, "--root") == 0) {
-            if (++i == argc) {
-                return mlclf_registry_fail("--root",
-                                           MLCLF_REGISTRY_EXIT_USAGE,
+        } else if (opts && strcmp(a, "--verify") == 0) {
+            o->verify = 1;
+
+        } else if (opts && (rc = mlclf_registry_option_root(argc, argv, &i,
+                                                            &o->root)))
+        {
+            if (rc == -1) {
+                return mlclf_registry_fail(a, MLCLF_REGISTRY_EXIT_USAGE,
                                            "needs a directory");
             }
 
-            o.root = argv[i];
-
-        } else if (opts && strncmp(a, "--root=", 7) == 0) {
-            o.root = a + 7;
-
         } else if (opts && strcmp(a, "--reload") == 0) {
-            o.reload = MLCLF_REGISTRY_PID_FILE;
+            o->reload = MLCLF_REGISTRY_PID_FILE;
 
         } else if (opts && strncmp(a, "--reload=", 9) == 0) {
-            o.reload = a + 9;
+            o->reload = a + 9;
 
         } else if (opts && a[0] == '-' && a[1] != '\0') {
             return mlclf_registry_fail("usage", MLCLF_REGISTRY_EXIT_USAGE,
                                        "unknown option \"%.64s\" (try "
                                        "--help)", a);
 
-        } else if (o.cmd == NULL) {
-            o.cmd = a;
+        } else if (o->cmd == NULL) {
+            o->cmd = a;
 
-        } else if (o.nargs < MLCLF_REGISTRY_ARGS_MAX) {
-            o.args[o.nargs++] = a;
+        } else if (o->nargs < MLCLF_REGISTRY_ARGS_MAX) {
+            o->args[o->nargs++] = a;
 
         } else {
-            return mlclf_registry_fail(o.cmd, MLCLF_REGISTRY_EXIT_USAGE,
+            return mlclf_registry_fail(o->cmd, MLCLF_REGISTRY_EXIT_USAGE,
                                        "too many arguments (try --help)");
         }
+    }
+
+    /* the option wins over the environment */
+    o->root = mlclf_cli_registry(o->root);
+
+    return MLCLF_REGISTRY_EXIT_OK;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int                          rc;
+    mlclf_registry_opts_t        o;
+    const mlclf_registry_cmd_t  *c;
+
+    memset(&o, 0, sizeof(o));
+
+    rc = mlclf_registry_options(argc, argv, &o);
+    if (rc != MLCLF_REGISTRY_EXIT_OK) {
+        return rc == -1 ? MLCLF_REGISTRY_EXIT_OK : rc;
     }
 
     if (o.cmd == NULL) {
@@ -954,13 +601,14 @@ main(int argc, char **argv)
 
     if (o.nargs < c->min_args || o.nargs > c->max_args) {
         return mlclf_registry_fail(c->name, MLCLF_REGISTRY_EXIT_USAGE,
-                                   "usage: mlclf-registry --root DIR %s",
+                                   "usage: mlclf-registry --registry DIR %s",
                                    c->usage);
     }
 
     if (o.root == NULL || o.root[0] == '\0') {
         return mlclf_registry_fail(c->name, MLCLF_REGISTRY_EXIT_USAGE,
-                                   "no registry: give --root DIR");
+                                   "no registry: give --registry DIR or "
+                                   "set " MLCLF_CLI_REGISTRY_ENV);
     }
 
     if (o.reload != NULL
@@ -975,6 +623,12 @@ main(int argc, char **argv)
     if (o.reload != NULL && o.reload[0] == '\0') {
         return mlclf_registry_fail(c->name, MLCLF_REGISTRY_EXIT_USAGE,
                                    "--reload= needs a pid file");
+    }
+
+    if (o.verify && c->handler != mlclf_registry_list_cmd) {
+        return mlclf_registry_fail(c->name, MLCLF_REGISTRY_EXIT_USAGE,
+                                   "--verify goes with list only (verify "
+                                   "always checks fully)");
     }
 
     return c->handler(&o);

@@ -3,7 +3,9 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Reading a registry model without changing it: its versions as listed
- * (cheap checks only) and the meta.json of one version.
+ * (the cheap check: meta.json and the model's header, not its payload;
+ * the full check on request), the models of a registry and the
+ * meta.json of one version.
  */
 
 
@@ -14,15 +16,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
 #include <mlclf.h>
+#include <mlclf_header.h>
 #include "mlclf_registry_int.h"
 
 
 static double mlclf_registry_metric(const cJSON *meta, const char *key);
+static int mlclf_registry_list_meta(const char *dir,
+    mlclf_registry_version_t *v, mlclf_err_t *err);
+static int mlclf_registry_list_model(const char *dir,
+    mlclf_registry_version_t *v, mlclf_err_t *err);
+static void mlclf_registry_list_one(const char *dir,
+    mlclf_registry_version_t *v);
+
+
+const char *
+mlclf_registry_status_name(mlclf_registry_status_e status)
+{
+    switch (status) {
+    case MLCLF_REGISTRY_INCOMPLETE:
+        return "incomplete";
+    case MLCLF_REGISTRY_INVALID:
+        return "invalid";
+    case MLCLF_REGISTRY_COMPLETE:
+        return "complete";
+    case MLCLF_REGISTRY_VERIFIED:
+        return "verified";
+    }
+
+    return "unknown";
+}
 
 
 static double
@@ -44,18 +72,156 @@ mlclf_registry_metric(const cJSON *meta, const char *key)
 }
 
 
+/*
+ * meta.json of the version directory dir: what list shows of it, and
+ * that it is an object with a model_sha256 of 64 hex digits, as the
+ * full check wants it (mlclf_registry_verify_dir()).
+ */
+static int
+mlclf_registry_list_meta(const char *dir, mlclf_registry_version_t *v,
+    mlclf_err_t *err)
+{
+    int     rc;
+    char   *text;
+    char    path[MLCLF_REGISTRY_PATH_MAX];
+    cJSON  *meta, *c;
+    size_t  len;
+
+    rc = mlclf_registry_path(path, err, "%s/meta.json", dir);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    rc = mlclf_registry_read_file(path, 0, &text, &len, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    meta = cJSON_ParseWithLength(text, len);
+    free(text);
+
+    if (!cJSON_IsObject(meta)) {
+        cJSON_Delete(meta);
+        return mlclf_err_set(err, MLCLF_REGISTRY_EINCOMPLETE,
+                             "%s: not a JSON object", path);
+    }
+
+    c = cJSON_GetObjectItemCaseSensitive(meta, "created_at");
+
+    if (cJSON_IsString(c)) {
+        (void) snprintf(v->created_at, sizeof(v->created_at), "%s",
+                        c->valuestring);
+    }
+
+    v->accuracy = mlclf_registry_metric(meta, "accuracy");
+    v->macro_f1 = mlclf_registry_metric(meta, "macro_f1");
+
+    c = cJSON_GetObjectItemCaseSensitive(meta, "model_sha256");
+    rc = MLCLF_OK;
+
+    if (!cJSON_IsString(c) || strlen(c->valuestring) != 64) {
+        rc = mlclf_err_set(err, MLCLF_REGISTRY_EINCOMPLETE,
+                           "%s: no \"model_sha256\" of 64 hex digits",
+                           path);
+    }
+
+    cJSON_Delete(meta);
+
+    return rc;
+}
+
+
+/*
+ * model.mlclf of the version directory dir without its payload: a
+ * regular file whose header is sane (mlclf_header_read_fd()), sized as
+ * the header says, numbered as its directory.
+ */
+static int
+mlclf_registry_list_model(const char *dir, mlclf_registry_version_t *v,
+    mlclf_err_t *err)
+{
+    int             rc, fd, e;
+    char            path[MLCLF_REGISTRY_PATH_MAX];
+    struct stat     st;
+    mlclf_err_t     he;
+    mlclf_header_t  h;
+
+    rc = mlclf_registry_path(path, err, "%s/model.mlclf", dir);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    rc = mlclf_registry_open(path, O_RDONLY, &fd, err);
+    if (rc != MLCLF_OK) {
+        return errno == ENOENT
+               ? mlclf_err_set(err, MLCLF_REGISTRY_EINCOMPLETE,
+                               "%s: missing", path)
+               : rc;
+    }
+
+    if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+        e = errno;
+        (void) close(fd);
+        return mlclf_err_set(err, MLCLF_EIO, "%s: %s", path,
+                             e ? strerror(e) : "not a regular file");
+    }
+
+    rc = mlclf_header_read_fd(fd, &h, &he);
+    (void) close(fd);
+
+    if (rc != MLCLF_OK) {
+        return mlclf_err_set(err, rc, "%s: %s", path, he.msg);
+    }
+
+    if (h.model_version != 0 && h.model_version != v->version) {
+        return mlclf_err_set(err, MLCLF_REGISTRY_EINCOMPLETE,
+                             "%s: the model says it is v%u, not v%u", path,
+                             h.model_version, v->version);
+    }
+
+    return MLCLF_OK;
+}
+
+
+/* The cheap check of version v->version of the model directory mdir. */
+static void
+mlclf_registry_list_one(const char *mdir, mlclf_registry_version_t *v)
+{
+    int          rc;
+    char         dir[MLCLF_REGISTRY_PATH_MAX];
+    mlclf_err_t  err;
+
+    v->accuracy = NAN;
+    v->macro_f1 = NAN;
+
+    rc = mlclf_registry_path(dir, &err, "%s/versions/v%u", mdir,
+                             v->version);
+
+    if (rc == MLCLF_OK) {
+        rc = mlclf_registry_list_meta(dir, v, &err);
+    }
+
+    if (rc == MLCLF_OK) {
+        rc = mlclf_registry_list_model(dir, v, &err);
+    }
+
+    v->status = rc == MLCLF_OK ? MLCLF_REGISTRY_COMPLETE
+                : rc == MLCLF_REGISTRY_EINCOMPLETE
+                  ? MLCLF_REGISTRY_INCOMPLETE : MLCLF_REGISTRY_INVALID;
+
+    (void) snprintf(v->reason, sizeof(v->reason), "%s",
+                    rc == MLCLF_OK ? "" : err.msg);
+}
+
+
 int
 mlclf_registry_list(const char *root, const char *name,
     mlclf_registry_version_t **vs, size_t *n, mlclf_err_t *err)
 {
     int                        rc;
-    char                      *text;
     char                       dir[MLCLF_REGISTRY_PATH_MAX];
-    char                       path[MLCLF_REGISTRY_PATH_MAX];
-    cJSON                     *meta, *c;
-    size_t                     i, len;
+    size_t                     i;
     uint32_t                  *ids, active;
-    struct stat                st;
     mlclf_registry_version_t  *a;
 
     *vs = NULL;
@@ -86,47 +252,35 @@ mlclf_registry_list(const char *root, const char *name,
     for (i = 0; i < *n; i++) {
         a[i].version = ids[i];
         a[i].active = ids[i] == active;
-        a[i].accuracy = NAN;
-        a[i].macro_f1 = NAN;
-
-        if (mlclf_registry_path(path, NULL, "%s/versions/v%u/meta.json",
-                                dir, ids[i]) != MLCLF_OK
-            || mlclf_registry_read_file(path, 0, &text, &len, NULL)
-               != MLCLF_OK)
-        {
-            continue;
-        }
-
-        meta = cJSON_ParseWithLength(text, len);
-        free(text);
-
-        if (!cJSON_IsObject(meta)) {
-            cJSON_Delete(meta);
-            continue;
-        }
-
-        c = cJSON_GetObjectItemCaseSensitive(meta, "created_at");
-
-        if (cJSON_IsString(c)) {
-            (void) snprintf(a[i].created_at, sizeof(a[i].created_at), "%s",
-                            c->valuestring);
-        }
-
-        a[i].accuracy = mlclf_registry_metric(meta, "accuracy");
-        a[i].macro_f1 = mlclf_registry_metric(meta, "macro_f1");
-
-        cJSON_Delete(meta);
-
-        a[i].complete =
-            mlclf_registry_path(path, NULL, "%s/versions/v%u/model.mlclf",
-                                dir, ids[i]) == MLCLF_OK
-            && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+        mlclf_registry_list_one(dir, &a[i]);
     }
 
     free(ids);
     *vs = a;
 
     return MLCLF_OK;
+}
+
+
+void
+mlclf_registry_list_verify(const char *root, const char *name,
+    mlclf_registry_version_t *vs, size_t n)
+{
+    int          rc;
+    size_t       i;
+    mlclf_err_t  err;
+
+    for (i = 0; i < n; i++) {
+        rc = mlclf_registry_verify(root, name, vs[i].version, &err);
+
+        vs[i].status = rc == MLCLF_OK ? MLCLF_REGISTRY_VERIFIED
+                       : rc == MLCLF_REGISTRY_EINCOMPLETE
+                         ? MLCLF_REGISTRY_INCOMPLETE
+                         : MLCLF_REGISTRY_INVALID;
+
+        (void) snprintf(vs[i].reason, sizeof(vs[i].reason), "%s",
+                        rc == MLCLF_OK ? "" : err.msg);
+    }
 }
 
 

@@ -114,23 +114,60 @@ int mlclf_registry_active(const char *root, const char *name,
 #define MLCLF_REGISTRY_ENOHISTORY  -103 /* nothing to roll back to */
 #define MLCLF_REGISTRY_EACTIVE     -104 /* active is not versions/v<N> */
 #define MLCLF_REGISTRY_EUNSAFE     -105 /* a link or foreign entry: refused */
+#define MLCLF_REGISTRY_ENOTMASTER  -106 /* --reload: the pid file names no
+                                           running NGINX master */
 
 mlclf_registry_exit_e mlclf_registry_exit_code(int rc);
 
 
-/* One version as listed: cheap checks only (files present, meta parses). */
+/*
+ * What is known of a version.  "complete" and "verified" differ in what
+ * was read: complete is the cheap check of mlclf_registry_list(), which
+ * reads meta.json and the 128-byte header of model.mlclf but not its
+ * payload, so a flipped payload byte still lists as complete; verified
+ * is mlclf_registry_verify()'s full check (the core's verification,
+ * every CRC, the sha256 of meta.json).
+ */
+typedef enum {
+    MLCLF_REGISTRY_INCOMPLETE = 0,  /* a file missing, meta.json not an
+                                       object or without model_sha256,
+                                       the version numbers disagree */
+    MLCLF_REGISTRY_INVALID,         /* model.mlclf refused: its header
+                                       (cheap) or any check (full) */
+    MLCLF_REGISTRY_COMPLETE,        /* the cheap check passed */
+    MLCLF_REGISTRY_VERIFIED         /* the full check passed */
+} mlclf_registry_status_e;
+
+/* "incomplete", "invalid", "complete", "verified". */
+const char *mlclf_registry_status_name(mlclf_registry_status_e status);
+
+/* One version as listed. */
 typedef struct {
     uint32_t                  version;
-    unsigned                  complete:1;   /* status "ok", else */
-    unsigned                  active:1;     /* "incomplete" */
+    mlclf_registry_status_e   status;
+    unsigned                  active:1;
     char                      created_at[64];   /* "" if unknown */
     double                    accuracy;     /* NaN if unknown */
     double                    macro_f1;     /* NaN if unknown */
+    char                      reason[MLCLF_ERR_MSG_LEN];    /* why not
+                                               complete or verified, the
+                                               file's path first; "" */
 } mlclf_registry_version_t;
 
-/* Versions in increasing order; *vs is malloc()ed (NULL if *n is 0). */
+/*
+ * Versions in increasing order, each with the cheap check's status
+ * (COMPLETE at best); *vs is malloc()ed (NULL if *n is 0).
+ */
 int mlclf_registry_list(const char *root, const char *name,
     mlclf_registry_version_t **vs, size_t *n, mlclf_err_t *err);
+
+/*
+ * The full check (mlclf_registry_verify()) of each of vs[n], as listed
+ * by mlclf_registry_list(): status becomes VERIFIED, INCOMPLETE or
+ * INVALID, reason the error's message.
+ */
+void mlclf_registry_list_verify(const char *root, const char *name,
+    mlclf_registry_version_t *vs, size_t n);
 
 /*
  * The models of a registry: the entries of root that are valid model

@@ -16,10 +16,11 @@
 #
 # After every kill: "mlclf-registry verify NAME" exits 0 (every version
 # listed is complete and verifies, and so does the version "active"
-# points at), "list --json" shows only status "ok", "active" points at a
-# version directory, and "history --json" parses.  The delays come from
-# a fixed seed.  Prints one line per trial and a summary; exits 1 if any
-# check failed.  MLCLF_BIN (default build/bin) holds the binaries.
+# points at), "list --json --verify" shows only status "verified",
+# "active" points at a version directory, and "history --json" parses.
+# The delays come from a fixed seed.  Prints one line per trial and a
+# summary; exits 1 if any check failed.  MLCLF_BIN (default build/bin)
+# holds the binaries.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -68,14 +69,15 @@ check() {
         bad="$bad verify:$(echo "$out" | tr '\n' ' ')"
     fi
 
-    if ! "$REGISTRY" --root "$reg" --json list "$name" > "$work/list.json" \
-             2>&1
+    if ! "$REGISTRY" --root "$reg" --json --verify list "$name" \
+             > "$work/list.json" 2>&1
     then
         bad="$bad list-failed"
     elif ! perl -MJSON::PP -e '
             local $/; my $l = JSON::PP->new->decode(<STDIN>);
             for (@{$l->{versions}}) {
-                die "$_->{version} $_->{status}\n" if $_->{status} ne "ok";
+                die "$_->{version} $_->{status}\n"
+                    if $_->{status} ne "verified";
             }' < "$work/list.json" 2>"$work/err"
     then
         bad="$bad list:$(cat "$work/err")"

@@ -195,16 +195,32 @@ reg_same(const char *path, const char *want)
 }
 
 
+/* what the caller's environment must not add: MLCLF_REGISTRY unset */
+static const char *const  reg_env[] = { "MLCLF_REGISTRY", NULL };
+
+
 int
 reg_run(char **out, char **errout, const char *const *args)
 {
-    int        rc;
-    char       bin[REG_PATH + 32];
-    run_cmd_t  r;
+    return reg_run_env(out, errout, reg_env, args);
+}
+
+
+int
+reg_run_env(char **out, char **errout, const char *const *env,
+    const char *const *args)
+{
+    int             rc;
+    char            bin[REG_PATH + 32];
+    run_cmd_t       r;
+    run_cmd_opts_t  o;
 
     (void) snprintf(bin, sizeof(bin), "%s/mlclf-registry", reg_bin);
 
-    rc = run_cmd(&r, bin, args, reg_tmp, NULL);
+    memset(&o, 0, sizeof(o));
+    o.env = env;
+
+    rc = run_cmd(&r, bin, args, reg_tmp, &o);
 
     *out = r.out;
     *errout = r.err;
@@ -216,9 +232,13 @@ reg_run(char **out, char **errout, const char *const *args)
 pid_t
 reg_spawn(const char *opath, const char *epath, const char *const *args)
 {
-    char  bin[REG_PATH + 32];
+    char            bin[REG_PATH + 32];
+    run_cmd_opts_t  o;
 
     (void) snprintf(bin, sizeof(bin), "%s/mlclf-registry", reg_bin);
 
-    return run_cmd_spawn(bin, args, opath, epath, NULL);
+    memset(&o, 0, sizeof(o));
+    o.env = reg_env;
+
+    return run_cmd_spawn(bin, args, opath, epath, &o);
 }

@@ -67,12 +67,20 @@ uint32_t reg_active(const char *name);
 int reg_same(const char *path, const char *want);
 
 /*
- * Runs mlclf-registry with args (NULL-terminated); stdout and stderr go
- * to *out, *errout (malloc()ed).  Returns the exit status, or -1.
+ * Runs mlclf-registry with args (NULL-terminated) and MLCLF_REGISTRY
+ * unset; stdout and stderr go to *out, *errout (malloc()ed).  Returns
+ * the exit status, or -1.
  */
 int reg_run(char **out, char **errout, const char *const *args);
 
-/* Starts mlclf-registry with args, output to opath, epath: pid or -1. */
+/* The same, with the environment changes env (as run_cmd_opts_t's). */
+int reg_run_env(char **out, char **errout, const char *const *env,
+    const char *const *args);
+
+/*
+ * Starts mlclf-registry with args and MLCLF_REGISTRY unset, output to
+ * opath, epath: pid or -1.
+ */
 pid_t reg_spawn(const char *opath, const char *epath,
     const char *const *args);
 

@@ -36,14 +36,18 @@ static void t_publish(void);
 static char  t_prog[REG_PATH];
 
 
-/* mlclf-import with args (NULL-terminated); env as run_cmd_opts_t. */
+/*
+ * mlclf-import with args (NULL-terminated); env as run_cmd_opts_t, NULL
+ * for MLCLF_REGISTRY unset.
+ */
 static int
 t_import(run_cmd_t *r, const char *const *args, const char *const *env)
 {
-    run_cmd_opts_t  o;
+    run_cmd_opts_t             o;
+    static const char *const   unset[] = { "MLCLF_REGISTRY", NULL };
 
     memset(&o, 0, sizeof(o));
-    o.env = env;
+    o.env = env ? env : unset;
 
     return run_cmd(r, t_prog, args, reg_tmp, &o);
 }
@@ -81,8 +85,8 @@ t_usage(void)
     is_int(t_import(&r, (const char *const []) { "--name", T_NAME,
                                                  T_FIXTURE, NULL }, NULL),
            MLCLF_IMPORT_EXIT_USAGE, "no --registry: exit 2");
-    ok(strstr(r.err, "--registry and --name are required") != NULL,
-       "it says what is missing");
+    ok(strstr(r.err, "no registry: give --registry DIR or set "
+              "MLCLF_REGISTRY") != NULL, "it says what is missing");
     run_cmd_free(&r);
 
     is_int(t_import(&r, (const char *const []) { "--registry", reg_root,
@@ -214,7 +218,7 @@ t_publish(void)
     run_cmd_free(&r);
 
     is_int(reg_run(&out, &errout, (const char *const []) {
-               "--root", reg_root, "verify", T_NAME, "v1", NULL }),
+               "--registry", reg_root, "verify", T_NAME, "v1", NULL }),
            0, "mlclf-registry verifies it");
     free(out);
     free(errout);

@@ -213,7 +213,9 @@ t_publishing(void)
     if (n == 3) {
         is_int(vs[0].version, 1, "v1 first");
         is_int(vs[2].version, 3, "v3 last");
-        ok(vs[0].complete && vs[2].complete, "complete");
+        ok(vs[0].status == MLCLF_REGISTRY_COMPLETE
+           && vs[2].status == MLCLF_REGISTRY_COMPLETE, "complete");
+        is_str(vs[0].reason, "", "no reason");
         ok(!vs[0].active, "not active");
         is_double(vs[2].accuracy, 0.95, 0, "accuracy from meta.json");
         is_double(vs[2].macro_f1, 0.5, 0, "macro_f1 from meta.json");
@@ -249,7 +251,9 @@ t_publishing(void)
     is_int(n, 5, "v5 listed");
 
     if (n == 5) {
-        ok(!vs[4].complete, "v5 incomplete");
+        is_int(vs[4].status, MLCLF_REGISTRY_INCOMPLETE, "v5 incomplete");
+        ok(strstr(vs[4].reason, "/iris/versions/v5/meta.json: missing")
+           != NULL, "the reason names the file: %s", vs[4].reason);
     }
 
     free(vs);

@@ -4,14 +4,15 @@
  *
  * Tests of the mlclf-registry CLI, run from $MLCLF_BIN (default
  * build/bin) on a registry published here through the store (reg.h):
- * usage and exit codes, list, show, verify, promote, rollback, history,
- * --reload, links refused, and concurrent promotes and rollbacks.
+ * usage and exit codes, list (its statuses, cheap and --verify), show,
+ * verify, promote, rollback, history, --reload refused without a pid
+ * (test_registry_reload.c signals real processes), links refused, and
+ * concurrent promotes and rollbacks.
  * Everything happens in a mkdtemp() directory.
  */
 
 
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +35,6 @@
 
 #define T_FREE()                                                             \
     do { free(out); free(errout); out = NULL; errout = NULL; } while (0)
-
-
-static volatile sig_atomic_t  t_child_fd = -1;
 
 
 /*
@@ -136,136 +134,6 @@ t_setup(void)
 }
 
 
-static void
-t_child_put(char c)
-{
-    if (write(t_child_fd, &c, 1) != 1) {
-        _exit(2);
-    }
-}
-
-
-/*
- * Each handler runs with the other signal blocked (sa_mask), so neither
- * can interrupt the other.  Without that, when SIGHUP and SIGUSR1 are
- * both pending (the master was not scheduled in between, e.g. on a
- * loaded machine), Linux sets up the SIGHUP frame and then, SIGUSR1 not
- * being blocked, the SIGUSR1 frame on top of it: the SIGUSR1 handler
- * runs first and exits before the SIGHUP handler ever writes its 'H'.
- * The SIGUSR1 handler also reports a SIGHUP still pending, so the
- * result does not depend on the order the kernel picks either.
- */
-static void
-t_child_handler(int signo)
-{
-    sigset_t  pending;
-
-    if (signo == SIGHUP) {
-        t_child_put('H');
-        return;
-    }
-
-    if (sigpending(&pending) == 0 && sigismember(&pending, SIGHUP) == 1) {
-        t_child_put('H');
-    }
-
-    t_child_put('U');
-    _exit(0);
-}
-
-
-/*
- * Forks a child that stands in for the nginx master: it writes 'H' to a
- * pipe for each SIGHUP, 'U' for SIGUSR1 and exits on SIGUSR1.  Returns
- * its pid; *rfd is the pipe's read end.
- */
-static pid_t
-t_fake_master(int *rfd)
-{
-    int               fds[2];
-    char              c;
-    pid_t             pid;
-    sigset_t          set;
-    struct sigaction  sa;
-
-    if (pipe(fds) == -1) {
-        return -1;
-    }
-
-    /* block both until the handlers are in place */
-    sigemptyset(&set);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-
-    fflush(stdout);
-
-    pid = fork();
-
-    if (pid == 0) {
-        (void) close(fds[0]);
-        t_child_fd = fds[1];
-
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = t_child_handler;
-        sa.sa_mask = set;
-        sigaction(SIGHUP, &sa, NULL);
-        sigaction(SIGUSR1, &sa, NULL);
-
-        c = 'R';
-
-        if (write(fds[1], &c, 1) != 1) {
-            _exit(2);
-        }
-
-        sigprocmask(SIG_UNBLOCK, &set, NULL);
-
-        for ( ;; ) {
-            pause();
-        }
-    }
-
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-    (void) close(fds[1]);
-
-    if (pid == -1 || read(fds[0], &c, 1) != 1 || c != 'R') {
-        (void) close(fds[0]);
-        return -1;
-    }
-
-    *rfd = fds[0];
-
-    return pid;
-}
-
-
-/*
- * Ends the fake master and returns what it received: mlclf-registry has
- * exited, so a SIGHUP it sent is handled or still pending when SIGUSR1
- * arrives, and the SIGUSR1 handler reports a pending one before its 'U'
- * (t_child_handler()): the pipe reads "HU" if and only if mlclf-registry
- * sent SIGHUP, however the master was scheduled.
- */
-static void
-t_fake_master_end(pid_t pid, int rfd, char *got, size_t size)
-{
-    size_t   n;
-    ssize_t  r;
-
-    (void) kill(pid, SIGUSR1);
-    (void) waitpid(pid, NULL, 0);
-
-    n = 0;
-
-    while (n < size - 1 && (r = read(rfd, got + n, size - 1 - n)) > 0) {
-        n += (size_t) r;
-    }
-
-    got[n] = '\0';
-    (void) close(rfd);
-}
-
-
 /* Usage errors and names refused: exit 2; no such model: exit 3. */
 static void
 t_cli_usage(void)
@@ -294,25 +162,25 @@ t_cli_usage(void)
            "-V prints the same line");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root);
+    rc = T_RUN("--registry", reg_root);
     is_int(rc, 2, "no command: usage error");
     ok(errout && strstr(errout, "mlclf-registry: "), "stderr message");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "frobnicate", "iris");
+    rc = T_RUN("--registry", reg_root, "frobnicate", "iris");
     is_int(rc, 2, "unknown command");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "list", "../x");
+    rc = T_RUN("--registry", reg_root, "list", "../x");
     is_int(rc, 2, "list ../x refused");
     ok(errout && strstr(errout, "invalid model name"), "stderr message");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "list", "A");
+    rc = T_RUN("--registry", reg_root, "list", "A");
     is_int(rc, 2, "list A refused");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "list", "nope");
+    rc = T_RUN("--registry", reg_root, "list", "nope");
     is_int(rc, 3, "list of an unknown model: not found");
     T_FREE();
 }
@@ -329,12 +197,12 @@ t_cli_list(void)
     out = NULL;
     errout = NULL;
 
-    rc = T_RUN("list", "wine", "--root", reg_root);
-    is_int(rc, 0, "list wine, --root after the command");
+    rc = T_RUN("list", "wine", "--registry", reg_root);
+    is_int(rc, 0, "list wine, --registry after the command");
     ok(out && strstr(out, "v1") && strstr(out, "0.8000"), "list text");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "--json", "list", "iris");
+    rc = T_RUN("--registry", reg_root, "--json", "list", "iris");
     is_int(rc, 0, "list --json");
     j = cJSON_Parse(out);
     ok(cJSON_IsObject(j), "list --json parses");
@@ -354,7 +222,7 @@ t_cli_list(void)
     cJSON_Delete(j);
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "show", "iris", "--json");
+    rc = T_RUN("--registry", reg_root, "show", "iris", "--json");
     is_int(rc, 0, "show --json (active)");
     j = cJSON_Parse(out);
     is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "version")), "v1",
@@ -363,16 +231,16 @@ t_cli_list(void)
     cJSON_Delete(j);
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "show", "iris", "3");
+    rc = T_RUN("--registry", reg_root, "show", "iris", "3");
     is_int(rc, 0, "show iris 3");
     ok(out && strstr(out, "v3") && strstr(out, "0.9500"), "show text");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "show", "iris", "v9");
+    rc = T_RUN("--registry", reg_root, "show", "iris", "v9");
     is_int(rc, 3, "show v9: not found");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "show", "iris", "v0");
+    rc = T_RUN("--registry", reg_root, "show", "iris", "v0");
     is_int(rc, 2, "show v0: usage");
     T_FREE();
 }
@@ -402,7 +270,7 @@ t_cli_models(void)
     reg_path(path, "%s/linked", reg_root);
     ok(symlink("iris", path) == 0, "a link to a model");
 
-    rc = T_RUN("--root", reg_root, "list");
+    rc = T_RUN("--registry", reg_root, "list");
     is_int(rc, 0, "list without NAME");
     ok(out && strstr(out, "NAME") && strstr(out, "ACTIVE")
        && strstr(out, "VERSIONS"), "a header");
@@ -415,7 +283,7 @@ t_cli_models(void)
        "nothing that is not a model");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "--json", "list");
+    rc = T_RUN("--registry", reg_root, "--json", "list");
     is_int(rc, 0, "list --json without NAME");
     j = cJSON_Parse(out);
     a = cJSON_GetObjectItem(j, "models");
@@ -434,7 +302,7 @@ t_cli_models(void)
     T_FREE();
 
     reg_path(path, "%s/nope", reg_root);
-    rc = T_RUN("--root", path, "list");
+    rc = T_RUN("--registry", path, "list");
     is_int(rc, 5, "list in a root that does not exist: I/O error");
     ok(errout && strstr(errout, "opendir"), "stderr names it");
     T_FREE();
@@ -450,6 +318,182 @@ t_cli_models(void)
 }
 
 
+/* The status of the version v of model in a list --json output j. */
+static const char *
+t_status(cJSON *j, uint32_t v, const char *key)
+{
+    cJSON  *e;
+
+    e = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "versions"), (int) v - 1);
+
+    return cJSON_GetStringValue(cJSON_GetObjectItem(e, key));
+}
+
+
+/* Flips the byte at off of model.mlclf of model v (from the end if < 0). */
+static int
+t_flip(const char *model, uint32_t v, long off)
+{
+    int      done;
+    char    *p, path[REG_PATH];
+    size_t   len;
+
+    reg_path(path, "%s/%s/versions/v%u/model.mlclf", reg_root, model, v);
+    p = files_read(path, &len);
+    done = 0;
+
+    if (p != NULL && len > 200) {
+        p[off < 0 ? (long) len + off : off] ^= 0x01;
+        done = files_write(path, p, len) == 0;
+    }
+
+    free(p);
+
+    return done;
+}
+
+
+/*
+ * list's statuses: complete (cheap: meta.json and the model's header,
+ * payload not read) or, with --verify, verified; a damaged payload is
+ * complete cheaply and invalid fully, never verified; a damaged header
+ * or a truncated file is invalid either way.
+ */
+static void
+t_cli_status(void)
+{
+    int           rc, i;
+    char         *out, *errout, *p, path[REG_PATH], link[REG_PATH];
+    cJSON        *j, *e;
+    size_t        len;
+    const char   *s;
+    mlclf_err_t   err;
+
+    out = NULL;
+    errout = NULL;
+
+    for (i = 1; i <= 4; i++) {
+        is_int(reg_publish(reg_root, "cheap", 0.75), i, "cheap v%d", i);
+    }
+
+    is_int(mlclf_registry_promote(reg_root, "cheap", 1, NULL, &err),
+           MLCLF_OK, "cheap v1 active");
+
+    reg_path(path, "%s/cheap/versions/v2/model.mlclf", reg_root);
+    p = files_read(path, &len);
+    ok(p != NULL && files_write(path, p, len - 8) == 0, "v2 truncated");
+    free(p);
+    ok(t_flip("cheap", 3, 30), "v3: a header byte flipped (n_classes)");
+    ok(t_flip("cheap", 4, -9), "v4: a payload byte flipped");
+
+    rc = T_RUN("--registry", reg_root, "--json", "list", "cheap");
+    is_int(rc, 0, "list: exit 0 whatever it finds");
+    j = cJSON_Parse(out);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "check")), "quick",
+           "check quick");
+    is_str(t_status(j, 1, "status"), "complete", "v1 complete");
+    ok(cJSON_IsNull(cJSON_GetObjectItem(
+           cJSON_GetArrayItem(cJSON_GetObjectItem(j, "versions"), 0),
+           "reason")), "v1: reason null");
+    is_str(t_status(j, 2, "status"), "invalid", "truncated v2 invalid");
+    s = t_status(j, 2, "reason");
+    ok(s && strstr(s, "/cheap/versions/v2/model.mlclf: the header says"),
+       "the reason names the file and the sizes: %s", s);
+    is_str(t_status(j, 3, "status"), "invalid", "v3's header: invalid");
+    s = t_status(j, 3, "reason");
+    ok(s && strstr(s, "header CRC-32"), "the reason: %s", s);
+    is_str(t_status(j, 4, "status"), "complete",
+           "v4's payload is not read: complete, not verified");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "list", "cheap", "--verify",
+               "--json");
+    is_int(rc, 0, "list --verify: exit 0 whatever it finds");
+    j = cJSON_Parse(out);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "check")), "full",
+           "check full");
+    is_str(t_status(j, 1, "status"), "verified", "v1 verified");
+    is_str(t_status(j, 2, "status"), "invalid", "v2 invalid");
+    is_str(t_status(j, 3, "status"), "invalid", "v3 invalid");
+    is_str(t_status(j, 4, "status"), "invalid",
+           "v4's broken payload CRC: invalid");
+    s = t_status(j, 4, "reason");
+    ok(s && strstr(s, "payload CRC-32"), "the reason: %s", s);
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "list", "cheap");
+    is_int(rc, 0, "list as text");
+    ok(out && strstr(out, "STATUS") && strstr(out, " complete    *\n")
+       && strstr(out, "\nv2 invalid: ") && !strstr(out, "verified"),
+       "complete, invalid with its reason, nothing verified");
+    T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "list", "--verify", "cheap");
+    ok(rc == 0 && out && strstr(out, " verified    *\n")
+       && strstr(out, "\nv4 invalid: ") && strstr(out, "payload CRC-32"),
+       "--verify as text: v1 verified, v4 invalid and why");
+    T_FREE();
+
+    /* wine v2: a flipped payload byte; v3: another sha256 in meta.json */
+    rc = T_RUN("--registry", reg_root, "--verify", "--json", "list",
+               "wine");
+    j = cJSON_Parse(out);
+    is_str(t_status(j, 2, "status"), "invalid", "wine v2 invalid");
+    is_str(t_status(j, 3, "status"), "invalid", "wine v3 invalid");
+    s = t_status(j, 3, "reason");
+    ok(s && strstr(s, "sha256"), "the reason: %s", s);
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "--json", "list");
+    j = cJSON_Parse(out);
+    e = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "models"), 0);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "name")), "cheap",
+           "the models: cheap first");
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e, "status")),
+           "complete", "the active version's status");
+    cJSON_Delete(j);
+    T_FREE();
+
+    ok(t_flip("cheap", 1, -9), "v1, the active one: a payload byte flipped");
+
+    rc = T_RUN("--registry", reg_root, "list", "--verify");
+    is_int(rc, 0, "list --verify without NAME");
+    ok(out && strstr(out, "\ncheap ") && strstr(out, " invalid\n"),
+       "the active version of cheap: invalid");
+    ok(out && strstr(out, "\niris ") && strstr(out, " verified\n"),
+       "iris's: verified");
+    T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "verify", "cheap", "--verify");
+    is_int(rc, 2, "--verify with verify: usage");
+    T_FREE();
+
+    /* an active link to a version that is not there: on stdout too */
+    reg_path(path, "%s/cheap/active.hand", reg_root);
+    ok(symlink("versions/v9", path) == 0, "a hand-made link to v9");
+    reg_path(link, "%s/cheap/active", reg_root);
+    ok(rename(path, link) == 0, "made active");
+
+    rc = T_RUN("--registry", reg_root, "verify", "cheap");
+    is_int(rc, 4, "verify: exit 4");
+    ok(out && strstr(out, "cheap active: invalid: ")
+       && strstr(out, "versions/v9, which does not exist"),
+       "the table says what is wrong with active");
+    T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "verify", "cheap", "--json");
+    j = cJSON_Parse(out);
+    s = cJSON_GetStringValue(cJSON_GetObjectItem(j, "active_error"));
+    ok(s && strstr(s, "which does not exist"), "--json: active_error");
+    ok(cJSON_IsFalse(cJSON_GetObjectItem(j, "ok")), "--json: ok false");
+    cJSON_Delete(j);
+    T_FREE();
+}
+
+
 /* verify, and promote or rollback refused: exits 4 and 6. */
 static void
 t_cli_verify(void)
@@ -461,11 +505,11 @@ t_cli_verify(void)
     out = NULL;
     errout = NULL;
 
-    rc = T_RUN("--root", reg_root, "verify", "iris", "v1");
+    rc = T_RUN("--registry", reg_root, "verify", "iris", "v1");
     is_int(rc, 0, "verify v1");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "verify", "iris");
+    rc = T_RUN("--registry", reg_root, "verify", "iris");
     is_int(rc, 4, "verify all: v5 is incomplete");
     ok(errout && strstr(errout, "mlclf-registry: verify: ")
        && strstr(errout, "/iris/versions/v5/meta.json"), "stderr message");
@@ -475,7 +519,7 @@ t_cli_verify(void)
        "the table on stdout names the failed version too");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "verify", "wine");
+    rc = T_RUN("--registry", reg_root, "verify", "wine");
     is_int(rc, 4, "verify wine as text");
     ok(out && strstr(out, "wine v1: ok\n")
        && strstr(out, "wine v2: invalid: ")
@@ -483,7 +527,7 @@ t_cli_verify(void)
        "each damaged version on stdout, with its reason");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "verify", "wine", "--json");
+    rc = T_RUN("--registry", reg_root, "verify", "wine", "--json");
     is_int(rc, 4, "verify wine: v2 and v3 damaged");
     ok(errout && strstr(errout, "/wine/versions/v2/model.mlclf: "),
        "names the file");
@@ -500,15 +544,15 @@ t_cli_verify(void)
     cJSON_Delete(j);
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "promote", "wine", "v2");
+    rc = T_RUN("--registry", reg_root, "promote", "wine", "v2");
     is_int(rc, 4, "promote of a damaged version refused");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "promote", "wine", "1");
+    rc = T_RUN("--registry", reg_root, "promote", "wine", "1");
     is_int(rc, 0, "promote wine 1");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "rollback", "wine");
+    rc = T_RUN("--registry", reg_root, "rollback", "wine");
     is_int(rc, 6, "rollback without history");
     ok(errout && strstr(errout, "mlclf-registry: rollback: "),
        "stderr message");
@@ -527,11 +571,11 @@ t_cli_history(void)
     out = NULL;
     errout = NULL;
 
-    rc = T_RUN("--root", reg_root, "promote", "iris", "v4");
+    rc = T_RUN("--registry", reg_root, "promote", "iris", "v4");
     is_int(rc, 0, "promote iris v4");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "history", "iris", "--json");
+    rc = T_RUN("--registry", reg_root, "history", "iris", "--json");
     is_int(rc, 0, "history --json");
     j = cJSON_Parse(out);
     ok(cJSON_IsArray(j), "history is an array");
@@ -547,7 +591,7 @@ t_cli_history(void)
     cJSON_Delete(j);
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "history", "iris");
+    rc = T_RUN("--registry", reg_root, "history", "iris");
     is_int(rc, 0, "history");
     ok(out && strstr(out, " promote v1 v4\n"), "history text");
     T_FREE();
@@ -555,73 +599,55 @@ t_cli_history(void)
 
 
 /*
- * --reload: SIGHUP to the pid in the pid file; exit 7 without one or
- * with garbage in it, the swap staying done.
+ * --reload without a pid file, or with no pid in it: exit 7 and nothing
+ * changed (test_registry_reload.c signals real processes).
  */
 static void
 t_cli_reload(void)
 {
-    int     rc, rfd;
-    char   *out, *errout, got[16], pidfile[REG_PATH], buf[64];
-    char    badpid[REG_PATH];
-    pid_t   pid;
+    int     rc;
+    char   *out, *errout, pidfile[REG_PATH], opt[REG_PATH];
     cJSON  *j;
 
     out = NULL;
     errout = NULL;
 
-    /* --reload sends SIGHUP to the pid in the pid file */
-    pid = t_fake_master(&rfd);
-    ok(pid > 0, "fake nginx master");
-
-    if (pid > 0) {
-        reg_path(pidfile, "%s/nginx.pid", reg_tmp);
-        (void) snprintf(buf, sizeof(buf), "%ld\n", (long) pid);
-        ok(files_write(pidfile, buf, strlen(buf)) == 0, "pid file");
-        reg_path(badpid, "--reload=%s", pidfile);
-
-        rc = T_RUN("--root", reg_root, "promote", "iris", "v2", badpid);
-        is_int(rc, 0, "promote --reload");
-        T_FREE();
-
-        t_fake_master_end(pid, rfd, got, sizeof(got));
-        is_str(got, "HU", "the master got SIGHUP");
-    }
-
-    pid = t_fake_master(&rfd);
-
-    if (pid > 0) {
-        (void) snprintf(buf, sizeof(buf), "%ld\n", (long) pid);
-        ok(files_write(pidfile, buf, strlen(buf)) == 0, "pid file");
-
-        rc = T_RUN("--root", reg_root, "rollback", "iris", badpid);
-        is_int(rc, 0, "rollback --reload");
-        T_FREE();
-
-        t_fake_master_end(pid, rfd, got, sizeof(got));
-        is_str(got, "HU", "the master got SIGHUP");
-    }
-
-    reg_path(badpid, "--reload=%s/no-such.pid", reg_tmp);
-    rc = T_RUN("--root", reg_root, "promote", "iris", "v2", badpid);
-    is_int(rc, 7, "--reload without a pid file: exit 7");
-    ok(errout && strstr(errout, "no-such.pid") && strstr(errout, "v2"),
-       "stderr message");
+    rc = T_RUN("--registry", reg_root, "promote", "iris", "v2");
+    is_int(rc, 0, "promote iris v2");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "--json", "list", "iris");
+    reg_path(opt, "--reload=%s/no-such.pid", reg_tmp);
+    rc = T_RUN("--registry", reg_root, "promote", "iris", "v3", opt);
+    is_int(rc, 7, "--reload without a pid file: exit 7");
+    ok(errout && strstr(errout, "no-such.pid")
+       && strstr(errout, "nothing changed"), "stderr says so: %s", errout);
+    is_str(out, "", "nothing on stdout");
+    T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "rollback", "iris", opt);
+    is_int(rc, 7, "rollback --reload without a pid file: exit 7");
+    T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "--json", "list", "iris");
     j = cJSON_Parse(out);
     is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "active")), "v2",
-           "the swap stays done");
+           "active still v2: nothing changed");
     cJSON_Delete(j);
     T_FREE();
 
     reg_path(pidfile, "%s/bad.pid", reg_tmp);
     ok(files_write(pidfile, "abc\n", 4) == 0, "garbage pid file");
-    reg_path(badpid, "--reload=%s", pidfile);
-    rc = T_RUN("--root", reg_root, "promote", "iris", "v3", badpid);
+    reg_path(opt, "--reload=%s", pidfile);
+    rc = T_RUN("--registry", reg_root, "promote", "iris", "v3", opt);
     is_int(rc, 7, "--reload with a garbage pid file: exit 7");
+    ok(errout && strstr(errout, "no pid in it"), "stderr says why");
     T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "list", "iris", "--reload");
+    is_int(rc, 2, "--reload with list: usage");
+    T_FREE();
+
+    is_int(reg_active("iris"), 2, "active still v2");
 }
 
 
@@ -645,19 +671,19 @@ t_cli_symlinks(void)
     ok(rename(path, saved) == 0 && symlink(victim, path) == 0,
        "history.log is a link to a file outside");
 
-    rc = T_RUN("--root", reg_root, "promote", "sym", "v2");
+    rc = T_RUN("--registry", reg_root, "promote", "sym", "v2");
     is_int(rc, 4, "promote, history.log a link: exit 4");
     (void) snprintf(want, sizeof(want),
                     "mlclf-registry: promote: %s: " REG_LINK "\n", path);
     is_str(errout, want, "stderr names the file");
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "rollback", "sym");
+    rc = T_RUN("--registry", reg_root, "rollback", "sym");
     is_int(rc, 4, "rollback, history.log a link: exit 4");
     ok(errout && strstr(errout, REG_LINK), "stderr: %s", errout);
     T_FREE();
 
-    rc = T_RUN("--root", reg_root, "history", "sym");
+    rc = T_RUN("--registry", reg_root, "history", "sym");
     is_int(rc, 4, "history, history.log a link: exit 4");
     T_FREE();
 
@@ -669,7 +695,7 @@ t_cli_symlinks(void)
     ok(unlink(path) == 0 && symlink(ghost, path) == 0,
        ".lock is a dangling link");
 
-    rc = T_RUN("--root", reg_root, "promote", "sym", "v2");
+    rc = T_RUN("--registry", reg_root, "promote", "sym", "v2");
     is_int(rc, 4, "promote, .lock a link: exit 4");
     (void) snprintf(want, sizeof(want),
                     "mlclf-registry: promote: %s: " REG_LINK "\n", path);
@@ -680,7 +706,7 @@ t_cli_symlinks(void)
     is_int(reg_active("sym"), 1, "active unchanged");
     ok(unlink(path) == 0, ".lock link removed");
 
-    rc = T_RUN("--root", reg_root, "promote", "sym", "v2");
+    rc = T_RUN("--registry", reg_root, "promote", "sym", "v2");
     is_int(rc, 0, "promote works again");
     is_str(out, "sym: active v2 (was v1)\n", "and says so");
     T_FREE();
@@ -742,12 +768,12 @@ t_race(void)
 
         if (i % 4 == 3) {
             pid[i] = reg_spawn(path, epath,
-                              (const char *const []) { "--root", reg_root,
+                              (const char *const []) { "--registry", reg_root,
                                   "rollback", "race", NULL });
 
         } else {
             pid[i] = reg_spawn(path, epath,
-                              (const char *const []) { "--root", reg_root,
+                              (const char *const []) { "--registry", reg_root,
                                   "promote", "race", ver, NULL });
         }
     }
@@ -847,6 +873,7 @@ main(void)
     t_cli_list();
     t_cli_models();
     t_cli_verify();
+    t_cli_status();
     t_cli_history();
     t_cli_reload();
     t_cli_symlinks();

@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+
 #include <mlclf.h>
 #include <mlclf_format.h>
 #include <mlclf_registry_store.h>
@@ -34,10 +36,11 @@
 
 #define T_NAME  "dmg"
 
-/* mlclf-registry --root reg_root with the arguments; out and errout */
+/* mlclf-registry --registry reg_root with the arguments; out, errout */
 #define T_RUN(...)                                                           \
     reg_run(&out, &errout,                                                   \
-            (const char *const []) { "--root", reg_root, __VA_ARGS__, NULL })
+            (const char *const []) { "--registry", reg_root, __VA_ARGS__,   \
+                                     NULL })
 
 
 /*
@@ -244,6 +247,70 @@ t_case(mlclf_kind_e kind, const model_damage_t *c, uint32_t v)
 }
 
 
+/*
+ * list of the damaged versions: cheaply (payload not read) none is
+ * verified, those damaged in the header or size are invalid; fully
+ * (--verify) each is invalid, with the reason verify gives, and only
+ * the good v1 verified.
+ */
+static void
+t_list(void)
+{
+    int           rc, n, bad, k;
+    char         *out, *errout;
+    cJSON        *j, *e;
+    const char   *st, *why;
+
+    rc = T_RUN("--json", "list", T_NAME);
+    is_int(rc, MLCLF_REGISTRY_EXIT_OK, "list exits 0");
+    j = cJSON_Parse(out);
+    n = cJSON_GetArraySize(cJSON_GetObjectItem(j, "versions"));
+    is_int(n, T_NCASES + T_NGBT + 1, "every version listed");
+    bad = 0;
+    k = 0;
+
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(j, "versions")) {
+        st = cJSON_GetStringValue(cJSON_GetObjectItem(e, "status"));
+        bad += st == NULL || strcmp(st, "verified") == 0;
+        k += st != NULL && strcmp(st, "invalid") == 0;
+    }
+
+    is_int(bad, 0, "cheaply, no version is verified");
+    ok(k >= 3, "%d damaged in the header or size: invalid cheaply", k);
+    cJSON_Delete(j);
+    free(out);
+    free(errout);
+
+    rc = T_RUN("--json", "--verify", "list", T_NAME);
+    is_int(rc, MLCLF_REGISTRY_EXIT_OK, "list --verify exits 0");
+    j = cJSON_Parse(out);
+    bad = 0;
+
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(j, "versions")) {
+        st = cJSON_GetStringValue(cJSON_GetObjectItem(e, "status"));
+        why = cJSON_GetStringValue(cJSON_GetObjectItem(e, "reason"));
+
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(e, "version")),
+                   "v1") == 0)
+        {
+            bad += st == NULL || strcmp(st, "verified") != 0;
+
+        } else if (st == NULL || strcmp(st, "invalid") != 0 || why == NULL
+                   || strstr(why, "/model.mlclf: ") == NULL)
+        {
+            tap_diag("%s: %s", st ? st : "?", why ? why : "?");
+            bad++;
+        }
+    }
+
+    is_int(bad, 0, "--verify: v1 verified, every damaged one invalid, "
+           "with the reason");
+    cJSON_Delete(j);
+    free(out);
+    free(errout);
+}
+
+
 /* Every damage code of the core has a case above, or a reason not to. */
 static void
 t_coverage(void)
@@ -341,6 +408,8 @@ main(void)
     is_int(i, T_NCASES + T_NGBT, "one reason per damaged version");
     free(out);
     free(errout);
+
+    t_list();
 
     reg_done(tap_failed != 0);
 

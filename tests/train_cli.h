@@ -49,21 +49,23 @@ test_setup(const char *name)
 
 /*
  * Runs mlclf-train with args (NULL-terminated, without argv[0]) under
- * LC_ALL=C and SOURCE_DATE_EPOCH = epoch (unset if NULL), for at most
- * test_alarm seconds; its output passes through files in tmp into r.
+ * LC_ALL=C, SOURCE_DATE_EPOCH = epoch (unset if NULL) and MLCLF_REGISTRY
+ * unset, for at most test_alarm seconds; its output passes through
+ * files in tmp into r.
  */
 static inline void
 test_exec(run_cmd_t *r, const char *epoch, const char *const *args)
 {
     char             prog[4200], sde[64];
-    const char      *env[3];
+    const char      *env[4];
     run_cmd_opts_t   opts;
 
     snprintf(prog, sizeof(prog), "%s/mlclf-train", bin);
 
     env[0] = "LC_ALL=C";
     env[1] = "SOURCE_DATE_EPOCH";
-    env[2] = NULL;
+    env[2] = "MLCLF_REGISTRY";          /* the tests name it */
+    env[3] = NULL;
 
     if (epoch) {
         snprintf(sde, sizeof(sde), "SOURCE_DATE_EPOCH=%s", epoch);

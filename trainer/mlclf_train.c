@@ -21,6 +21,7 @@
 #include <mlclf_train.h>
 #include <mlclf_time.h>
 #include <mlclf_version.h>
+#include <mlclf_cli.h>
 #include <mlclf_quote.h>
 #include <mlclf_sha256.h>
 
@@ -50,7 +51,7 @@ static void
 mlclf_train_usage(FILE *f)
 {
     fprintf(f,
-        "usage: mlclf-train --config FILE --registry DIR [--name NAME]\n"
+        "usage: mlclf-train --config FILE [--registry DIR] [--name NAME]\n"
         "                   [--promote] [--json] [--quiet]\n"
         "\n"
         "Validates the data set named in the YAML configuration, splits it,\n"
@@ -59,13 +60,17 @@ mlclf_train_usage(FILE *f)
         "  DIR/NAME/versions/vN/{model.mlclf,meta.json,train.csv,test.csv}\n"
         "\n"
         "  -c, --config FILE    training configuration (YAML)\n"
-        "  -r, --registry DIR   registry root (created if missing)\n"
+        "  -r, --registry DIR   registry root (created if missing); default\n"
+        "                       $MLCLF_REGISTRY, one of the two is required\n"
         "  -n, --name NAME      model name, overrides the configuration's\n"
         "  -p, --promote        make the new version active\n"
         "  -j, --json           print the result as one JSON object\n"
         "  -q, --quiet          no summary (errors still go to stderr)\n"
         "  -h, --help           this text\n"
         "  -V, --version        the release and the model format version\n"
+        "\n"
+        "meta.json records the tool and the model format version that\n"
+        "wrote the model (tool, tool_version, format_version).\n"
         "\n"
         "SOURCE_DATE_EPOCH, if set, is the created_at time: the same\n"
         "configuration, data and SOURCE_DATE_EPOCH give a byte-identical\n"
@@ -106,7 +111,8 @@ mlclf_train_error(const char *ctx, const char *fmt, ...)
 
 
 /*
- * The command line and SOURCE_DATE_EPOCH into o, *json and *quiet.
+ * The command line, MLCLF_REGISTRY and SOURCE_DATE_EPOCH into o, *json
+ * and *quiet.
  * Returns MLCLF_TRAIN_EXIT_OK to go on, -1 when --help or --version has
  * printed its text (exit 0), else the exit code of the error it has
  * printed.
@@ -167,9 +173,16 @@ mlclf_train_options_parse(int argc, char **argv, mlclf_train_run_opts_t *o,
         return MLCLF_TRAIN_EXIT_USAGE;
     }
 
-    if (o->config == NULL || o->registry == NULL) {
-        mlclf_train_error("usage", "--config and --registry are required "
-                          "(see --help)");
+    if (o->config == NULL) {
+        mlclf_train_error("usage", "--config is required (see --help)");
+        return MLCLF_TRAIN_EXIT_USAGE;
+    }
+
+    o->registry = mlclf_cli_registry(o->registry);
+
+    if (o->registry == NULL || o->registry[0] == '\0') {
+        mlclf_train_error("usage", "no registry: give --registry DIR or "
+                          "set " MLCLF_CLI_REGISTRY_ENV " (see --help)");
         return MLCLF_TRAIN_EXIT_USAGE;
     }
 

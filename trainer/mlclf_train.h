@@ -198,8 +198,9 @@ uint32_t mlclf_train_ncpu(void);
  * mlclf_train_meta.c: the metadata JSON of a trained model.  With only
  * the fields that depend on config + data + created_at it is what goes
  * into model.mlclf (byte-reproducible); meta.json and the --json output
- * add the optional fields below.  Keys in a fixed order, doubles as
- * %.17g, non-finite numbers as null.
+ * add the optional fields below.  Keys in a fixed order, written in
+ * the CLIs' one JSON style (common/mlclf_jsonout.h: compact, shortest
+ * round-trip doubles, non-finite numbers as null).
  */
 typedef struct {
     const char                   *name;
@@ -215,6 +216,13 @@ typedef struct {
 
     /* optional: meta.json and --json only */
     const char                   *model_sha256; /* hex, or NULL */
+
+    /*
+     * the format version in model.mlclf's header; with it come "tool"
+     * and "tool_version" (mlclf-train, MLCLF_RELEASE); 0: all left out
+     */
+    uint32_t                      format_version;
+
     const char                   *path;         /* version dir, or NULL */
     double                        fit_seconds;  /* < 0: left out */
     int                           promoted;     /* < 0: left out */

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,205 +18,46 @@
 #include <mlclf_train.h>
 #include <mlclf_sha256.h>
 #include <mlclf_time.h>
+#include <mlclf_jsonout.h>
 
 
-typedef struct {
-    char                     *p;
-    size_t                    len;
-    size_t                    size;
-    unsigned                  nomem:1;
-} mlclf_train_meta_buf_t;
-
-
-static void mlclf_train_meta_grow(mlclf_train_meta_buf_t *b, size_t need);
-static void mlclf_train_meta_raw(mlclf_train_meta_buf_t *b, const char *s,
-    size_t n);
-static void mlclf_train_meta_put(mlclf_train_meta_buf_t *b, const char *s);
-static void mlclf_train_meta_fmt(mlclf_train_meta_buf_t *b,
-    const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void mlclf_train_meta_str(mlclf_train_meta_buf_t *b, const char *s);
-static void mlclf_train_meta_key(mlclf_train_meta_buf_t *b, const char *k);
-static void mlclf_train_meta_dbl(mlclf_train_meta_buf_t *b, double v);
-static void mlclf_train_meta_kdbl(mlclf_train_meta_buf_t *b, const char *k,
+static void mlclf_train_meta_kdbl(mlclf_jsonout_t *b, const char *k,
     double v);
-static void mlclf_train_meta_kuint(mlclf_train_meta_buf_t *b, const char *k,
+static void mlclf_train_meta_kuint(mlclf_jsonout_t *b, const char *k,
     uint64_t v);
-static void mlclf_train_meta_kstr(mlclf_train_meta_buf_t *b, const char *k,
+static void mlclf_train_meta_kstr(mlclf_jsonout_t *b, const char *k,
     const char *v);
-static void mlclf_train_meta_metrics(mlclf_train_meta_buf_t *b,
+static void mlclf_train_meta_metrics(mlclf_jsonout_t *b,
     const mlclf_train_metrics_t *mt, const mlclf_train_data_t *d,
     int full);
-static void mlclf_train_meta_config(mlclf_train_meta_buf_t *b,
+static void mlclf_train_meta_config(mlclf_jsonout_t *b,
     const mlclf_train_config_t *cf);
 static const char *mlclf_train_meta_kind(mlclf_kind_e kind);
 static const char *mlclf_train_meta_missing(mlclf_train_missing_e m);
 
 
 static void
-mlclf_train_meta_grow(mlclf_train_meta_buf_t *b, size_t need)
+mlclf_train_meta_kdbl(mlclf_jsonout_t *b, const char *k, double v)
 {
-    char    *p;
-    size_t   size;
-
-    if (b->nomem || b->len + need < b->size) {
-        return;
-    }
-
-    size = b->size ? b->size : 1024;
-
-    while (size <= b->len + need) {
-        size *= 2;
-    }
-
-    p = realloc(b->p, size);
-    if (p == NULL) {
-        b->nomem = 1;
-        return;
-    }
-
-    b->p = p;
-    b->size = size;
+    mlclf_jsonout_key(b, k);
+    mlclf_jsonout_number(b, v);
 }
 
 
 static void
-mlclf_train_meta_raw(mlclf_train_meta_buf_t *b, const char *s, size_t n)
+mlclf_train_meta_kuint(mlclf_jsonout_t *b, const char *k, uint64_t v)
 {
-    mlclf_train_meta_grow(b, n);
-
-    if (b->nomem) {
-        return;
-    }
-
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    mlclf_jsonout_key(b, k);
+    mlclf_jsonout_uint(b, v);
 }
 
 
 static void
-mlclf_train_meta_put(mlclf_train_meta_buf_t *b, const char *s)
-{
-    mlclf_train_meta_raw(b, s, strlen(s));
-}
-
-
-static void
-mlclf_train_meta_fmt(mlclf_train_meta_buf_t *b, const char *fmt, ...)
-{
-    int      n;
-    char     tmp[128];
-    va_list  ap;
-
-    va_start(ap, fmt);
-    n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-
-    if (n < 0 || (size_t) n >= sizeof(tmp)) {
-        b->nomem = 1;
-        return;
-    }
-
-    mlclf_train_meta_raw(b, tmp, (size_t) n);
-}
-
-
-static void
-mlclf_train_meta_str(mlclf_train_meta_buf_t *b, const char *s)
-{
-    char                  esc[8];
-    const unsigned char  *p;
-
-    mlclf_train_meta_put(b, "\"");
-
-    for (p = (const unsigned char *) s; *p; p++) {
-
-        switch (*p) {
-        case '"':
-            mlclf_train_meta_put(b, "\\\"");
-            break;
-        case '\\':
-            mlclf_train_meta_put(b, "\\\\");
-            break;
-        case '\n':
-            mlclf_train_meta_put(b, "\\n");
-            break;
-        case '\r':
-            mlclf_train_meta_put(b, "\\r");
-            break;
-        case '\t':
-            mlclf_train_meta_put(b, "\\t");
-            break;
-        default:
-            if (*p < 0x20) {
-                snprintf(esc, sizeof(esc), "\\u%04x", *p);
-                mlclf_train_meta_put(b, esc);
-
-            } else {
-                mlclf_train_meta_raw(b, (const char *) p, 1);
-            }
-        }
-    }
-
-    mlclf_train_meta_put(b, "\"");
-}
-
-
-/* Opens a member: a comma unless it is the first in its object. */
-static void
-mlclf_train_meta_key(mlclf_train_meta_buf_t *b, const char *k)
-{
-    if (b->len > 0 && b->p[b->len - 1] != '{' && b->p[b->len - 1] != '[') {
-        mlclf_train_meta_put(b, ",");
-    }
-
-    mlclf_train_meta_str(b, k);
-    mlclf_train_meta_put(b, ":");
-}
-
-
-/*
- * %.17g round-trips every double; the C locale is never changed by the
- * CLIs, so the decimal point is always '.'.
- */
-static void
-mlclf_train_meta_dbl(mlclf_train_meta_buf_t *b, double v)
-{
-    if (!isfinite(v)) {
-        mlclf_train_meta_put(b, "null");
-        return;
-    }
-
-    if (v == 0.0) {
-        v = 0.0;                        /* no "-0" */
-    }
-
-    mlclf_train_meta_fmt(b, "%.17g", v);
-}
-
-
-static void
-mlclf_train_meta_kdbl(mlclf_train_meta_buf_t *b, const char *k, double v)
-{
-    mlclf_train_meta_key(b, k);
-    mlclf_train_meta_dbl(b, v);
-}
-
-
-static void
-mlclf_train_meta_kuint(mlclf_train_meta_buf_t *b, const char *k, uint64_t v)
-{
-    mlclf_train_meta_key(b, k);
-    mlclf_train_meta_fmt(b, "%" PRIu64, v);
-}
-
-
-static void
-mlclf_train_meta_kstr(mlclf_train_meta_buf_t *b, const char *k,
+mlclf_train_meta_kstr(mlclf_jsonout_t *b, const char *k,
     const char *v)
 {
-    mlclf_train_meta_key(b, k);
-    mlclf_train_meta_str(b, v);
+    mlclf_jsonout_key(b, k);
+    mlclf_jsonout_string(b, v);
 }
 
 
@@ -254,14 +94,14 @@ mlclf_train_meta_missing(mlclf_train_missing_e m)
 
 
 static void
-mlclf_train_meta_metrics(mlclf_train_meta_buf_t *b,
+mlclf_train_meta_metrics(mlclf_jsonout_t *b,
     const mlclf_train_metrics_t *mt, const mlclf_train_data_t *d, int full)
 {
     size_t  i, j, k;
 
     k = d->n_classes;
 
-    mlclf_train_meta_put(b, "{");
+    mlclf_jsonout_put(b, "{");
     mlclf_train_meta_kuint(b, "n", mt->n);
     mlclf_train_meta_kdbl(b, "accuracy", mt->accuracy);
     mlclf_train_meta_kdbl(b, "macro_precision", mt->macro_precision);
@@ -270,41 +110,44 @@ mlclf_train_meta_metrics(mlclf_train_meta_buf_t *b,
     mlclf_train_meta_kdbl(b, "log_loss", mt->log_loss);
 
     if (!full) {
-        mlclf_train_meta_put(b, "}");
+        mlclf_jsonout_put(b, "}");
         return;
     }
 
-    mlclf_train_meta_key(b, "per_class");
-    mlclf_train_meta_put(b, "{");
+    mlclf_jsonout_key(b, "per_class");
+    mlclf_jsonout_put(b, "{");
 
     for (i = 0; i < k; i++) {
-        mlclf_train_meta_key(b, d->classes[i]);
-        mlclf_train_meta_put(b, "{");
+        mlclf_jsonout_key(b, d->classes[i]);
+        mlclf_jsonout_put(b, "{");
         mlclf_train_meta_kdbl(b, "precision", mt->precision[i]);
         mlclf_train_meta_kdbl(b, "recall", mt->recall[i]);
         mlclf_train_meta_kdbl(b, "f1", mt->f1[i]);
         mlclf_train_meta_kuint(b, "support", mt->support[i]);
-        mlclf_train_meta_put(b, "}");
+        mlclf_jsonout_put(b, "}");
     }
 
-    mlclf_train_meta_put(b, "}");
+    mlclf_jsonout_put(b, "}");
 
     /* rows = true class, columns = predicted, in class order */
-    mlclf_train_meta_key(b, "confusion");
-    mlclf_train_meta_put(b, "[");
+    mlclf_jsonout_key(b, "confusion");
+    mlclf_jsonout_put(b, "[");
 
     for (i = 0; i < k; i++) {
-        mlclf_train_meta_put(b, i ? ",[" : "[");
+        mlclf_jsonout_put(b, i ? ",[" : "[");
 
         for (j = 0; j < k; j++) {
-            mlclf_train_meta_fmt(b, j ? ",%" PRIu64 : "%" PRIu64,
-                                 mt->confusion[i * k + j]);
+            if (j) {
+                mlclf_jsonout_put(b, ",");
+            }
+
+            mlclf_jsonout_uint(b, mt->confusion[i * k + j]);
         }
 
-        mlclf_train_meta_put(b, "]");
+        mlclf_jsonout_put(b, "]");
     }
 
-    mlclf_train_meta_put(b, "]}");
+    mlclf_jsonout_put(b, "]}");
 }
 
 
@@ -314,20 +157,20 @@ mlclf_train_meta_metrics(mlclf_train_meta_buf_t *b,
  * model bytes must not depend on the machine.
  */
 static void
-mlclf_train_meta_config(mlclf_train_meta_buf_t *b,
+mlclf_train_meta_config(mlclf_jsonout_t *b,
     const mlclf_train_config_t *cf)
 {
     size_t  i;
 
-    mlclf_train_meta_put(b, "{");
+    mlclf_jsonout_put(b, "{");
     mlclf_train_meta_kstr(b, "data", cf->data ? cf->data : "");
     mlclf_train_meta_kstr(b, "label", cf->label ? cf->label : "");
 
-    mlclf_train_meta_key(b, "features");
-    mlclf_train_meta_put(b, "[");
+    mlclf_jsonout_key(b, "features");
+    mlclf_jsonout_put(b, "[");
 
     for (i = 0; i < cf->n_features; i++) {
-        mlclf_train_meta_put(b, i ? ",{" : "{");
+        mlclf_jsonout_put(b, i ? ",{" : "{");
         mlclf_train_meta_kstr(b, "name", cf->features[i].name);
         mlclf_train_meta_kstr(b, "type",
                               cf->features[i].integer ? "integer" : "float");
@@ -339,23 +182,23 @@ mlclf_train_meta_config(mlclf_train_meta_buf_t *b,
             mlclf_train_meta_kdbl(b, "max", cf->features[i].max);
         }
 
-        mlclf_train_meta_put(b, "}");
+        mlclf_jsonout_put(b, "}");
     }
 
-    mlclf_train_meta_put(b, "]");
+    mlclf_jsonout_put(b, "]");
 
     mlclf_train_meta_kstr(b, "missing", mlclf_train_meta_missing(cf->missing));
 
-    mlclf_train_meta_key(b, "split");
-    mlclf_train_meta_put(b, "{");
+    mlclf_jsonout_key(b, "split");
+    mlclf_jsonout_put(b, "{");
     mlclf_train_meta_kdbl(b, "test_fraction", cf->test_fraction);
     mlclf_train_meta_kuint(b, "seed", cf->seed);
-    mlclf_train_meta_key(b, "stratify");
-    mlclf_train_meta_put(b, cf->stratify ? "true" : "false");
-    mlclf_train_meta_put(b, "}");
+    mlclf_jsonout_key(b, "stratify");
+    mlclf_jsonout_put(b, cf->stratify ? "true" : "false");
+    mlclf_jsonout_put(b, "}");
 
-    mlclf_train_meta_key(b, "model");
-    mlclf_train_meta_put(b, "{");
+    mlclf_jsonout_key(b, "model");
+    mlclf_jsonout_put(b, "{");
     mlclf_train_meta_kstr(b, "kind", mlclf_train_meta_kind(cf->kind));
 
     if (cf->kind == MLCLF_KIND_LOGREG) {
@@ -377,13 +220,13 @@ mlclf_train_meta_config(mlclf_train_meta_buf_t *b,
         mlclf_train_meta_kuint(b, "n_bins", cf->n_bins);
     }
 
-    mlclf_train_meta_put(b, "}");
+    mlclf_jsonout_put(b, "}");
 
-    mlclf_train_meta_key(b, "gates");
-    mlclf_train_meta_put(b, "{");
+    mlclf_jsonout_key(b, "gates");
+    mlclf_jsonout_put(b, "{");
     mlclf_train_meta_kdbl(b, "min_accuracy", cf->min_accuracy);
     mlclf_train_meta_kdbl(b, "min_macro_f1", cf->min_macro_f1);
-    mlclf_train_meta_put(b, "}}");
+    mlclf_jsonout_put(b, "}}");
 }
 
 
@@ -391,15 +234,15 @@ int
 mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out, size_t *len,
     mlclf_err_t *err)
 {
-    char                     vbuf[16], tbuf[21], hex[65];
-    mlclf_train_meta_buf_t   b;
+    char             vbuf[16], tbuf[21], hex[65];
+    mlclf_jsonout_t  b;
 
     *out = NULL;
     *len = 0;
 
     memset(&b, 0, sizeof(b));
 
-    mlclf_train_meta_put(&b, "{");
+    mlclf_jsonout_put(&b, "{");
     mlclf_train_meta_kstr(&b, "name", mi->name);
 
     snprintf(vbuf, sizeof(vbuf), "v%" PRIu32, mi->version);
@@ -418,11 +261,11 @@ mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out, size_t *len,
     mlclf_train_meta_kuint(&b, "n_train", mi->n_train);
     mlclf_train_meta_kuint(&b, "n_test", mi->n_test);
 
-    mlclf_train_meta_key(&b, "metrics");
+    mlclf_jsonout_key(&b, "metrics");
     mlclf_train_meta_metrics(&b, mi->test, mi->d, 1);
 
     if (mi->train) {
-        mlclf_train_meta_key(&b, "train_metrics");
+        mlclf_jsonout_key(&b, "train_metrics");
         mlclf_train_meta_metrics(&b, mi->train, mi->d, 0);
     }
 
@@ -430,11 +273,17 @@ mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out, size_t *len,
         mlclf_train_meta_kuint(&b, "iterations", mi->tm->iterations);
     }
 
-    mlclf_train_meta_key(&b, "config");
+    mlclf_jsonout_key(&b, "config");
     mlclf_train_meta_config(&b, mi->cf);
 
     if (mi->model_sha256) {
         mlclf_train_meta_kstr(&b, "model_sha256", mi->model_sha256);
+    }
+
+    if (mi->format_version != 0) {
+        mlclf_train_meta_kstr(&b, "tool", "mlclf-train");
+        mlclf_train_meta_kstr(&b, "tool_version", MLCLF_RELEASE);
+        mlclf_train_meta_kuint(&b, "format_version", mi->format_version);
     }
 
     if (mi->fit_seconds >= 0) {
@@ -446,14 +295,14 @@ mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out, size_t *len,
     }
 
     if (mi->promoted >= 0) {
-        mlclf_train_meta_key(&b, "promoted");
-        mlclf_train_meta_put(&b, mi->promoted ? "true" : "false");
+        mlclf_jsonout_key(&b, "promoted");
+        mlclf_jsonout_put(&b, mi->promoted ? "true" : "false");
     }
 
-    mlclf_train_meta_put(&b, "}");
+    mlclf_jsonout_put(&b, "}");
 
     if (b.nomem) {
-        free(b.p);
+        mlclf_jsonout_free(&b);
         return mlclf_err_set(err, MLCLF_ENOMEM, "metadata: out of memory");
     }
 

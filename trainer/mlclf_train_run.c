@@ -25,6 +25,7 @@
 #include <mlclf_time.h>
 #include <mlclf_quote.h>
 #include <mlclf_sha256.h>
+#include <mlclf_header.h>
 #include <mlclf_registry_store.h>
 
 
@@ -573,6 +574,7 @@ mlclf_train_run_files(mlclf_train_run_t *r, mlclf_train_meta_t *mi)
     int                        rc;
     uint8_t                    digest[32];
     mlclf_err_t                err;
+    mlclf_header_t             h;
     mlclf_train_run_result_t  *res;
 
     res = r->res;
@@ -592,7 +594,15 @@ mlclf_train_run_files(mlclf_train_run_t *r, mlclf_train_meta_t *mi)
         return mlclf_train_run_fail(r, rc, "publish", "%s", err.msg);
     }
 
+    /* r->buf passed the core's full check: its header is sane */
+    rc = mlclf_header_parse(r->buf, r->len, &h, &err);
+    if (rc != MLCLF_OK) {
+        return mlclf_train_run_fail(r, MLCLF_TRAIN_EXIT_INTERNAL,
+                                    "publish", "%s", err.msg);
+    }
+
     mi->model_sha256 = res->model_sha256;
+    mi->format_version = h.format_version;
     mi->fit_seconds = r->tm.fit_seconds;
 
     rc = mlclf_train_run_info(r, mi);
