@@ -246,6 +246,13 @@ check-workflows:
 check-k8s: bins module
 	B=$(B) scripts/check-k8s.sh
 
+# The Prometheus kit (docs/observability.md): promtool checks and rule
+# unit tests, the dashboard's queries, and a real Prometheus scraping
+# NGINX with the kit; installs the prometheus package when missing.
+.PHONY: check-prometheus
+check-prometheus: bins module
+	scripts/check-prometheus.sh
+
 # Reliability (README, Reliability), not part of `make test`:
 # `make soak` runs SOAK_SECONDS (120) of mixed load on two workers
 # (scripts/soak.sh), the CLI tests with every CLI run under valgrind
