@@ -6,8 +6,9 @@
 #        -d '{"features": [5.1, 3.5, 1.4, 0.2]}'
 #
 # Verified without a Docker engine by `make docker-check` (podman build
-# --isolation=chroot on a debootstrapped debian:bookworm-slim, then a
-# smoke test with buildah run).
+# --isolation=chroot on a debootstrapped bookworm-slim that it names
+# localhost/mlclf-base:bookworm-slim and passes as BASE, then a smoke
+# test with buildah run).
 #
 # Layout of the runtime image (the prefix is /opt/mlclf, as the
 # repository root is for `make run`):
@@ -30,8 +31,12 @@
 #   mlclf-registry --root var/registry promote iris v2 \
 #       --reload=var/run/nginx.pid
 
+# Both stages start from BASE: the official image by default; `make
+# docker-check` passes its own debootstrapped copy (--build-arg BASE=...).
+ARG BASE=debian:bookworm-slim
+
 ############################################################ builder
-FROM debian:bookworm-slim AS builder
+FROM ${BASE} AS builder
 
 ENV DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
@@ -65,7 +70,7 @@ RUN sed -e 's|^load_module build/modules/|load_module /usr/lib/nginx/modules/|' 
     && grep -q '^ *listen *8080;' /out/nginx.conf
 
 ############################################################ runtime
-FROM debian:bookworm-slim
+FROM ${BASE}
 
 ENV DEBIAN_FRONTEND=noninteractive LC_ALL=C
 

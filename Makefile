@@ -7,6 +7,10 @@
 #   make check      unit tests only
 #   make test-nginx-upstream   t/ under upstream Test::Nginx::Socket
 #   make lint       whitespace, 80 columns, cppcheck
+#
+# Every check, its prerequisites, its port and what CI runs:
+# docs/checks.md.  A check whose prerequisite is missing fails; none
+# skips and passes.
 
 CC      ?= cc
 CFLAGS   = -std=gnu11 -Wall -Wextra -Wpointer-arith -Werror -g -O2 \
@@ -42,6 +46,15 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS       = $(PKG_LIBS) -lm -lpthread
 
 B = build
+
+# The port of `make run` and of every check that listens (docs/checks.md,
+# Ports): PORT=N on the command line, else MLCLF_PORT from the
+# environment, else each target's own default.  A PORT variable of the
+# environment is not used: platforms set it for other programs.
+ifneq ($(origin PORT),command line)
+PORT := $(MLCLF_PORT)
+endif
+PORT_ENV = $(if $(PORT),MLCLF_PORT=$(PORT))
 
 CORE_SRCS  = $(wildcard libmlclf/*.c)
 CORE_HDRS  = $(wildcard libmlclf/*.h)
@@ -152,10 +165,26 @@ check: bins $(TEST_BINS)
 module: deps
 	scripts/build-module.sh $(CURDIR) $(CURDIR)/$(B)
 
-test-nginx: module bins
-	LC_ALL=C TEST_NGINX_BINARY=/usr/sbin/nginx \
-	TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
-	MLCLF_BIN=$(CURDIR)/$(B)/bin \
+# Tools some t/*.t files need; such a file would skip itself without
+# them (plan skip_all), so the run fails here first.  Their paths, and
+# the variables that move them, are those of the .t files.
+TN_TOOLS = $${MLCLF_WRK:-/usr/bin/wrk} \
+           $${MLCLF_PROMTOOL:-/usr/bin/promtool} \
+           $${MLCLF_PROMETHEUS:-/usr/bin/prometheus}
+TN_ENV   = LC_ALL=C TEST_NGINX_BINARY=/usr/sbin/nginx \
+           TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
+           MLCLF_BIN=$(CURDIR)/$(B)/bin $(if $(PORT),TEST_NGINX_PORT=$(PORT))
+
+.PHONY: test-nginx-tools
+test-nginx-tools: deps
+	@for t in /usr/sbin/nginx $(TN_TOOLS); do \
+	    test -x "$$t" || { echo "test-nginx: $$t not found: t/ needs" \
+	        "it (scripts/install-deps.sh installs nginx, wrk and" \
+	        "prometheus)" >&2; exit 1; }; \
+	done
+
+test-nginx: module bins test-nginx-tools
+	$(TN_ENV) \
 	    prove -I t/lib -r t/
 
 # The same files under upstream Test::Nginx::Socket, which they must
@@ -165,14 +194,12 @@ test-nginx: module bins
 # helper modules.
 UPSTREAM_TN = $(abspath $(CURDIR)/../shared/test-nginx/lib)
 
-test-nginx-upstream: module bins
+test-nginx-upstream: module bins test-nginx-tools
 	@test -f $(UPSTREAM_TN)/Test/Nginx/Socket.pm || { \
 	    echo "test-nginx-upstream: no upstream Test::Nginx in" \
 	         "$(UPSTREAM_TN) (openresty/test-nginx's lib/, expected" \
 	         "in shared/ beside the repository)" >&2; exit 1; }
-	LC_ALL=C TEST_NGINX_BINARY=/usr/sbin/nginx \
-	TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
-	MLCLF_BIN=$(CURDIR)/$(B)/bin \
+	$(TN_ENV) \
 	PERL5LIB=$(UPSTREAM_TN):$(CURDIR)/t/lib$${PERL5LIB:+:$$PERL5LIB} \
 	    prove -r t/
 
@@ -191,7 +218,7 @@ fuzz: deps
 
 .PHONY: run
 run: bins module
-	scripts/run.sh
+	$(PORT_ENV) scripts/run.sh
 
 # Benchmarks (bench/README.md): `make bench` runs the whole suite (about
 # 20 minutes) and writes bench/RESULTS.md and bench/results.png;
@@ -221,18 +248,23 @@ $(B)/bench/%: bench/%.c $(B)/lib/libmlclf_all.a | deps
 
 .PHONY: run-check
 run-check: bins module
-	scripts/run-check.sh
+	$(PORT_ENV) scripts/run-check.sh
 
-.PHONY: docker-check
+# docker-check builds the image for real (root, minutes);
+# docker-check-dry tests its logic with fake podman and buildah.
+.PHONY: docker-check docker-check-dry
 docker-check:
-	scripts/docker-check.sh
+	$(PORT_ENV) scripts/docker-check.sh
+
+docker-check-dry:
+	scripts/docker-check-dry.sh
 
 .PHONY: deb deb-check
 deb:
 	scripts/deb.sh
 
 deb-check: deb
-	scripts/deb-check.sh
+	$(PORT_ENV) scripts/deb-check.sh
 
 .PHONY: models check-workflows check-k8s
 models: bins
@@ -261,7 +293,7 @@ check-prometheus: bins module
 SOAK_SECONDS ?= 120
 .PHONY: soak crash-test
 soak: bins module $(TEST_BINS)
-	scripts/soak.sh $(SOAK_SECONDS)
+	$(PORT_ENV) scripts/soak.sh $(SOAK_SECONDS)
 	scripts/valgrind-cli.sh
 	scripts/crash-test.sh
 

@@ -38,6 +38,12 @@ for b in "$TRAIN" "$REGISTRY"; do
         exit 2
     fi
 done
+for t in cc perl setsid; do
+    if ! command -v "$t" >/dev/null 2>&1; then
+        echo "crash-test: $t not found (scripts/install-deps.sh)" >&2
+        exit 2
+    fi
+done
 
 work=$(mktemp -d /tmp/mlclf-crash-XXXXXX)
 trap 'rm -rf "$work"' EXIT

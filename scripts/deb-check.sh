@@ -8,22 +8,22 @@
 # (which includes modules-enabled/*.conf) for `nginx -t`, and for serving
 # a copy of it whose http block includes only the packaged example
 # site (/usr/share/doc/libnginx-mod-http-mlclf/examples/mlclf.conf) on
-# 127.0.0.1:$PORT, so that neither port 80 nor /run/nginx.pid of a
-# running system NGINX are touched.  The model is trained with the
-# installed mlclf-train into a temporary registry.  The CLIs' --version
-# and man pages are checked, and a LightGBM fixture of the tree is
-# published with the installed mlclf-import and verified.
+# 127.0.0.1:$MLCLF_PORT (make deb-check PORT=N; default 18090), so that
+# neither port 80 nor /run/nginx.pid of a running system NGINX are
+# touched.  The model is trained with the installed mlclf-train into a
+# temporary registry.  The CLIs' --version and man pages are checked, a
+# LightGBM fixture of the tree is published with the installed
+# mlclf-import and verified, and the installed mlclf-sklearn-export runs.
 #
-# Needs root.  Refuses to run if either package is already installed.
+# Needs root; installs the tools it uses (iproute2, curl, python3) if
+# missing.  Refuses to run if either package is already installed.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 B=${B:-build}
-PORT=${DEB_CHECK_PORT:-18090}
-tmp=$(mktemp -d /tmp/mlclf-deb-check.XXXXXX)
-chmod 755 "$tmp"
+PORT=${MLCLF_PORT:-18090}
 fails=0
 installed=
 
@@ -34,6 +34,19 @@ if [ "$(id -u)" -ne 0 ]; then
     say "needs root (dpkg -i)" >&2
     exit 1
 fi
+
+# ss: without it the port check would pass unchecked; python3: the
+# exporter's check.
+scripts/install-deps.sh iproute2 curl python3 || exit 1
+for t in ss curl /usr/bin/python3; do
+    if ! command -v "$t" >/dev/null 2>&1; then
+        say "$t not found after scripts/install-deps.sh" >&2
+        exit 1
+    fi
+done
+
+tmp=$(mktemp -d /tmp/mlclf-deb-check.XXXXXX)
+chmod 755 "$tmp"
 
 mod_deb=$(ls "$B"/deb/libnginx-mod-http-mlclf_*.deb 2>/dev/null | head -n 1)
 tools_deb=$(ls "$B"/deb/mlclf-tools_*.deb 2>/dev/null | head -n 1)
@@ -134,7 +147,7 @@ fi
 # A LightGBM model from the tree's fixtures, published with the installed
 # importer into a temporary registry, which the installed registry CLI
 # verifies; and the installed exporter runs (python3 is not a dependency
-# of mlclf-tools: only checked where it is installed, as in CI).
+# of mlclf-tools, but this check installs it above).
 (
     mlclf-import --registry "$tmp/imported" --name lgbm --promote \
         tests/fixtures/lightgbm/binary-v4.txt >/dev/null \
@@ -143,10 +156,8 @@ fi
        | grep -q '"kind":[[:space:]]*"gbt"'
 ) && say "mlclf-import binary-v4.txt, mlclf-registry verify: ok" \
   || bad "mlclf-import / mlclf-registry verify of an imported model"
-if [ -x /usr/bin/python3 ]; then
-    mlclf-sklearn-export --help >/dev/null 2>&1 \
-        || bad "mlclf-sklearn-export --help"
-fi
+mlclf-sklearn-export --help >/dev/null 2>&1 \
+    || bad "mlclf-sklearn-export --help"
 
 # The stock nginx.conf, with its http includes replaced by the packaged
 # example site (registry path and port adapted) and private pid/logs.
@@ -163,8 +174,10 @@ sed -e "s|^pid .*|pid $tmp/nginx.pid;|" \
 grep -q 'include /etc/nginx/modules-enabled/\*.conf;' "$tmp/nginx.conf" \
     || bad "the stock nginx.conf does not include modules-enabled"
 
-if ss -ltnH "sport = :$PORT" 2>/dev/null | grep -q .; then
-    bad "port $PORT in use (set DEB_CHECK_PORT)"
+if ! listening=$(ss -ltnH "sport = :$PORT"); then
+    bad "ss -ltnH failed: the port cannot be checked"
+elif [ -n "$listening" ]; then
+    bad "port $PORT in use (make deb-check PORT=N)"
 elif /usr/sbin/nginx -c "$tmp/nginx.conf" 2>"$tmp/start.log"; then
     i=0
     until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null

@@ -1,15 +1,15 @@
 #!/bin/sh
 # Runs inside the mlclf image (scripts/docker-check.sh copies it in and
 # starts it with buildah run, as the image's user, host network).
-# $PORT: where the smoke NGINX listens (the image listens on 8080; the
-# host network is shared, so the test uses a copy of the config).
+# $MLCLF_PORT: where the smoke NGINX listens (the image listens on 8080;
+# the host network is shared, so the test uses a copy of the config).
 set -eu
 
 say() { printf 'smoke: %s\n' "$*"; }
 fail() { say "FAIL: $*"; [ -f var/log/smoke.log ] && tail -n 20 var/log/smoke.log; exit 1; }
 
 cd /opt/mlclf
-PORT=${PORT:-18080}
+PORT=${MLCLF_PORT:-18080}
 url=http://127.0.0.1:$PORT
 json='Content-Type: application/json'
 

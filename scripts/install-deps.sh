@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs every Debian 12 package that building, testing and running
-# mlclf need.  The Python packages are the importer tests' references
-# (and the scikit-learn exporter's), never a runtime dependency.  Idempotent: installs only what is missing.
+# mlclf need, the checks' tools included (docs/checks.md), so that no
+# check finds a tool missing.  The Python packages are the importer
+# tests' references (and the scikit-learn exporter's), never a runtime
+# dependency.  Idempotent: installs only what is missing.
 #   scripts/install-deps.sh          install what is missing
 #   scripts/install-deps.sh --check  exit 1 if anything is missing
 # Packages named after the option replace the list below: the other
@@ -39,6 +41,10 @@ cppcheck
 prometheus
 wrk
 curl
+iproute2
+procps
+valgrind
+python3-yaml
 python3-numpy
 python3-sklearn
 python3-xgboost

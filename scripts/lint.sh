@@ -1,9 +1,20 @@
 #!/bin/sh
 # make lint: whitespace, tabs, 80 columns in C sources, file and
-# function sizes, cppcheck.
+# function sizes, cppcheck.  Fails, never skips, when git or cppcheck
+# is missing or there is no C file to check.
 set -u
 
 status=0
+
+if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    echo "lint: not a git work tree (lint checks the files git knows)" >&2
+    exit 1
+fi
+if ! command -v cppcheck >/dev/null 2>&1; then
+    echo "lint: cppcheck not found (apt-get install cppcheck, or" \
+         "scripts/install-deps.sh)" >&2
+    exit 1
+fi
 
 if ! git diff --check HEAD -- . >/dev/null 2>&1; then
     git diff --check HEAD -- .
@@ -11,7 +22,11 @@ if ! git diff --check HEAD -- . >/dev/null 2>&1; then
 fi
 
 files=$(git ls-files -co --exclude-standard -- '*.c' '*.h' \
-        | grep -v '^build/' || true)
+        | grep -v '^build/')
+if [ -z "$files" ]; then
+    echo "lint: git lists no C file to check" >&2
+    exit 1
+fi
 
 for f in $files; do
     [ -f "$f" ] || continue
@@ -36,7 +51,7 @@ for f in $files; do
 done
 
 # shellcheck disable=SC2086
-if [ -n "$files" ] && ! awk -v max_file=1000 -v max_func=150 \
+if ! awk -v max_file=1000 -v max_func=150 \
          -f scripts/sizes.awk $files
 then
     echo "lint: files or functions above the sizes of STYLE.md"
@@ -53,18 +68,16 @@ if [ -z "$rel" ] || [ "$rel" != "$deb" ]; then
     status=1
 fi
 
-if command -v cppcheck >/dev/null 2>&1 && [ -n "$files" ]; then
-    # shellcheck disable=SC2086
-    if ! cppcheck -q --error-exitcode=1 --inline-suppr \
-         --enable=warning,portability --std=c11 \
-         --suppress=missingIncludeSystem \
-         -Ilibmlclf -Itrainer -Iregistry \
-         $(echo "$files" | grep -v '^ngx_http_mlclf_module/' \
-           | grep -v '^tests/tap.h$')
-    then
-        echo "lint: cppcheck found problems"
-        status=1
-    fi
+# shellcheck disable=SC2086
+if ! cppcheck -q --error-exitcode=1 --inline-suppr \
+     --enable=warning,portability --std=c11 \
+     --suppress=missingIncludeSystem \
+     -Ilibmlclf -Itrainer -Iregistry \
+     $(echo "$files" | grep -v '^ngx_http_mlclf_module/' \
+       | grep -v '^tests/tap.h$')
+then
+    echo "lint: cppcheck found problems"
+    status=1
 fi
 
 exit $status

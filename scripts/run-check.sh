@@ -4,34 +4,62 @@
 # terminal would: waits for /health, POSTs /predict, sends SIGINT to the
 # whole process group (what Ctrl-C does) and then checks that make
 # exited, that no process of the session is left, that the pid file is
-# gone and that 127.0.0.1:8080 is free.  The second start must reuse the
+# gone and that the port is free.  The second start must reuse the
 # model the first one trained.  Uses ./var of the repository.
 #
-# As root, two more runs: from a copy of the tree below a mode-0700
-# directory (the workers run as nobody and can read nothing there: the
-# master reads the model for them), and from a copy owned by nobody, run
-# as nobody (an ordinary user).  Last, nginx -t must pass under an 8 GB
-# `ulimit -v`: a model reserves no address space beyond its own.
+# Two more runs, which need root: from a copy of the tree below a
+# mode-0700 directory (the workers run as nobody and can read nothing
+# there: the master reads the model for them), and from a copy owned by
+# nobody, run as nobody (an ordinary user).  Last, nginx -t must pass
+# under an 8 GB `ulimit -v`: a model reserves no address space beyond
+# its own.
+#
+# Port: MLCLF_PORT (make run-check PORT=N), default 8080, as `make run`;
+# every run is `make run PORT=<that port>`.  Fails, never skips, when it
+# is not root or a tool it needs is missing.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 log=${B:-build}/run-check
-mkdir -p "$log"
+PORT=${MLCLF_PORT:-8080}
+url=http://127.0.0.1:$PORT
 fails=0
 
 say() { printf '%s\n' "run-check: $*"; }
 bad() { say "FAIL: $*"; fails=$((fails + 1)); }
 
+if [ "$(id -u)" -ne 0 ]; then
+    say "needs root: runs 3 and 4 copy the tree below a mode-0700" \
+        "directory and run as nobody" >&2
+    exit 1
+fi
+# ss (iproute2): without it the port checks would pass unchecked.
+for t in ss:iproute2 pgrep:procps curl:curl setsid:util-linux \
+         runuser:util-linux make:make
+do
+    if ! command -v "${t%%:*}" >/dev/null 2>&1; then
+        say "${t%%:*} not found (apt-get install ${t#*:}, or" \
+            "scripts/install-deps.sh)" >&2
+        exit 1
+    fi
+done
+
 port_busy() {
-    ss -ltnH 'sport = :8080' 2>/dev/null | grep -q .
+    listening=$(ss -ltnH "sport = :$PORT") || {
+        say "ss -ltnH failed" >&2
+        exit 1
+    }
+    [ -n "$listening" ]
 }
 
 if port_busy; then
-    say "127.0.0.1:8080 is in use; stop what listens there first" >&2
+    say "port $PORT is in use; stop what listens there first, or" \
+        "choose another: make run-check PORT=N" >&2
     exit 1
 fi
+mkdir -p "$log"
 
 one_run() {
     n=$1
@@ -40,13 +68,13 @@ one_run() {
     : >"$out"
     [ -z "${RUNAS:-}" ] || chown "$RUNAS" "$out"
     setsid ${RUNAS:+runuser -u "$RUNAS" --} make --no-print-directory run \
-        >"$out" 2>&1 </dev/null &
+        PORT="$PORT" >"$out" 2>&1 </dev/null &
     pgid=$!
 
     up=
     i=0
     while [ $i -lt 600 ]; do
-        if curl -fsS -o /dev/null http://127.0.0.1:8080/health 2>/dev/null
+        if curl -fsS -o /dev/null "$url/health" 2>/dev/null
         then
             up=1
             break
@@ -66,7 +94,7 @@ one_run() {
     fi
     say "run $n: up"
 
-    reply=$(curl -sS http://127.0.0.1:8080/predict \
+    reply=$(curl -sS "$url/predict" \
             -H 'Content-Type: application/json' \
             -d '{"features": [5.1, 3.5, 1.4, 0.2]}')
     case $reply in
@@ -79,7 +107,7 @@ one_run() {
     big=$(printf '{"instances": [%s[5.1, 3.5, 1.4, 0.2]]}' \
           "$(printf '[5.1, 3.5, 1.4, 0.2], %.0s' $(seq 900))")
     code=$(printf '%s' "$big" | curl -sS -o /dev/null -w '%{http_code}' \
-           http://127.0.0.1:8080/predict \
+           "$url/predict" \
            -H 'Content-Type: application/json' --data-binary @-)
     if [ "$code" = 200 ]; then
         say "run $n: ${#big}-byte batch ok"
@@ -88,7 +116,7 @@ one_run() {
     fi
 
     # The curl lines that make run printed must work as pasted.
-    line=$(grep -m1 'curl -s http://127.0.0.1:8080/predict' "$out")
+    line=$(grep -m1 "curl -s $url/predict" "$out")
     reply=$(sh -c "$line")
     case $reply in
     *'"prediction":'*) say "run $n: printed curl line ok" ;;
@@ -96,7 +124,7 @@ one_run() {
     esac
 
     if grep -q '^[^#]*mlclf_metrics' conf/nginx.conf; then
-        m=$(curl -fsS http://127.0.0.1:8080/metrics)
+        m=$(curl -fsS "$url/metrics")
         if printf '%s\n' "$m" | grep -q '^mlclf_requests_total{model="iris"'
         then
             say "run $n: /metrics ok"
@@ -134,9 +162,9 @@ one_run() {
         bad "run $n: var/run/nginx.pid left behind"
     fi
     if port_busy; then
-        bad "run $n: 127.0.0.1:8080 still in use"
+        bad "run $n: port $PORT still in use"
     else
-        say "run $n: port 8080 free"
+        say "run $n: port $PORT free"
     fi
     if grep -E '\[(alert|emerg|crit)\]' "$out"; then
         bad "run $n: alerts in the log $out"
@@ -159,21 +187,19 @@ copy_tree() {
     chown -R "$2" "$1"
 }
 
-if [ "$(id -u)" -eq 0 ]; then
-    tmp=$(mktemp -d /tmp/run-check.XXXXXX)
-    chmod 0700 "$tmp"
+tmp=$(mktemp -d /tmp/run-check.XXXXXX)
+chmod 0700 "$tmp"
 
-    copy_tree "$tmp/repo" root
-    (fails=0; cd "$tmp/repo" && one_run 3; exit $fails) \
-        || fails=$((fails + 1))
+copy_tree "$tmp/repo" root
+(fails=0; cd "$tmp/repo" && one_run 3; exit $fails) \
+    || fails=$((fails + 1))
 
-    chmod 0755 "$tmp"
-    copy_tree "$tmp/user" nobody
-    (fails=0; cd "$tmp/user" && RUNAS=nobody one_run 4; exit $fails) \
-        || fails=$((fails + 1))
+chmod 0755 "$tmp"
+copy_tree "$tmp/user" nobody
+(fails=0; cd "$tmp/user" && RUNAS=nobody one_run 4; exit $fails) \
+    || fails=$((fails + 1))
 
-    rm -rf "$tmp"
-fi
+rm -rf "$tmp"
 
 # A model takes the address space of its own bytes and its kernel
 # layout, no reservation (README, Reliability): nginx -t passes under a

@@ -11,7 +11,14 @@
 # Ctrl-C reaches the master directly: it stops the workers, removes its
 # pid file and exits.  Everything it writes is under ./var.
 #
-# Environment: NGINX (default /usr/sbin/nginx), B (build dir, "build").
+# Another port (make run PORT=N, or MLCLF_PORT=N): NGINX runs
+# var/nginx.conf, a copy of conf/nginx.conf with that port, written anew
+# at each start.  It lies one directory below the root as conf/ does, so
+# that its relative mlclf_model path, ../var/registry/iris, names the
+# same registry.
+#
+# Environment: MLCLF_PORT (default 8080), NGINX (default
+# /usr/sbin/nginx), B (build dir, "build").
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +29,17 @@ B=${B:-build}
 bin=$B/bin
 reg=var/registry
 model=iris
+PORT=${MLCLF_PORT:-8080}
+conf=conf/nginx.conf
+
+case $PORT in
+''|*[!0-9]*|0*) port_ok= ;;
+*) [ "$PORT" -le 65535 ] && port_ok=1 || port_ok= ;;
+esac
+if [ -z "$port_ok" ]; then
+    echo "run: port '$PORT' is not a number from 1 to 65535" >&2
+    exit 1
+fi
 
 for f in "$bin/mlclf-train" "$bin/mlclf-registry" \
          "$B/modules/ngx_http_mlclf_module.so" "$NGINX"
@@ -32,7 +50,22 @@ do
     fi
 done
 
+# NGINX creates neither: the pid file's directory and the parent of the
+# *_temp_path directories must exist.
 mkdir -p var/run var/log var/tmp
+
+if [ "$PORT" != 8080 ]; then
+    conf=var/nginx.conf
+    sed "s|^\( *listen  *\)127\.0\.0\.1:8080;|\1127.0.0.1:$PORT;|" \
+        conf/nginx.conf >"$conf.tmp"
+    if ! grep -q "^ *listen  *127\.0\.0\.1:$PORT;" "$conf.tmp"; then
+        rm -f "$conf.tmp"
+        echo "run: conf/nginx.conf has no 'listen 127.0.0.1:8080;' line" \
+             "to move to port $PORT" >&2
+        exit 1
+    fi
+    mv "$conf.tmp" "$conf"
+fi
 
 # An NGINX from an earlier run that is still alive holds the port.
 if [ -s var/run/nginx.pid ]; then
@@ -57,19 +90,21 @@ fi
 "$bin/mlclf-registry" --root "$reg" list "$model"
 
 # Config check first: a bad model or config is reported before the banner.
-"$NGINX" -p "$root" -c conf/nginx.conf -e stderr -q -t
+"$NGINX" -p "$root" -c "$conf" -e stderr -q -t
 
 cat <<END
 
-NGINX with ngx_http_mlclf_module on http://127.0.0.1:8080  (Ctrl-C stops)
+NGINX with ngx_http_mlclf_module on http://127.0.0.1:$PORT  (Ctrl-C stops)
+configuration: $conf$(
+    [ "$conf" = conf/nginx.conf ] || echo " (conf/nginx.conf on port $PORT)")
 
-  curl -s http://127.0.0.1:8080/predict -H 'Content-Type: application/json' -d '{"features": [5.1, 3.5, 1.4, 0.2]}'
-  curl -s http://127.0.0.1:8080/predict -H 'Content-Type: application/json' -d '{"features": {"sepal_length": 6.7, "sepal_width": 3.0, "petal_length": 5.2, "petal_width": 2.3}}'
-  curl -s http://127.0.0.1:8080/predict -H 'Content-Type: application/json' -d '{"instances": [[5.1, 3.5, 1.4, 0.2], [6.0, 2.7, 5.1, 1.6]]}'
-  curl -s http://127.0.0.1:8080/health
+  curl -s http://127.0.0.1:$PORT/predict -H 'Content-Type: application/json' -d '{"features": [5.1, 3.5, 1.4, 0.2]}'
+  curl -s http://127.0.0.1:$PORT/predict -H 'Content-Type: application/json' -d '{"features": {"sepal_length": 6.7, "sepal_width": 3.0, "petal_length": 5.2, "petal_width": 2.3}}'
+  curl -s http://127.0.0.1:$PORT/predict -H 'Content-Type: application/json' -d '{"instances": [[5.1, 3.5, 1.4, 0.2], [6.0, 2.7, 5.1, 1.6]]}'
+  curl -s http://127.0.0.1:$PORT/health
 END
 if grep -q '^[^#]*mlclf_metrics' conf/nginx.conf; then
-    echo "  curl -s http://127.0.0.1:8080/metrics"
+    echo "  curl -s http://127.0.0.1:$PORT/metrics"
 fi
 cat <<END
 
@@ -79,4 +114,4 @@ cat <<END
 
 END
 
-exec "$NGINX" -p "$root" -c conf/nginx.conf -e stderr -g 'daemon off;'
+exec "$NGINX" -p "$root" -c "$conf" -e stderr -g 'daemon off;'

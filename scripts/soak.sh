@@ -6,7 +6,8 @@
 # Trains iris (conf/iris-logreg.yaml) into a temporary registry, starts
 # /usr/sbin/nginx with build/modules/ngx_http_mlclf_module.so (2 workers,
 # mlclf_zone) and runs wrk -t1 -c8 with scripts/soak-mixed.lua: good
-# rows, bad rows (400 bad_shape), batches of 10, /metrics, /health.
+# rows, bad rows (400 bad_shape), batches of 10, /metrics, /health, on
+# 127.0.0.1:$MLCLF_PORT (default: a free port the kernel picks).
 # Checks:
 #
 # - the RSS of each worker grows by less than 1 MB (1024 kB) between
@@ -38,7 +39,14 @@ fi
 
 for f in "$NGINX" "$WRK" "$BIN/mlclf-train"; do
     if [ ! -x "$f" ]; then
-        echo "soak: $f not found" >&2
+        echo "soak: $f not found (make bins; scripts/install-deps.sh" \
+             "installs nginx and wrk)" >&2
+        exit 2
+    fi
+done
+for t in curl perl; do
+    if ! command -v "$t" >/dev/null 2>&1; then
+        echo "soak: $t not found (scripts/install-deps.sh)" >&2
         exit 2
     fi
 done
@@ -58,9 +66,10 @@ trap cleanup EXIT
 "$BIN/mlclf-train" --config conf/iris-logreg.yaml --registry "$work/reg" \
     --quiet --promote
 
-port=$(perl -MIO::Socket::INET -e '
+# MLCLF_PORT (make soak PORT=N), else a port the kernel finds free.
+port=${MLCLF_PORT:-$(perl -MIO::Socket::INET -e '
     print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1",
-                                LocalPort => 0)->sockport')
+                                LocalPort => 0)->sockport')}
 
 mkdir -p "$work/conf" "$work/logs" "$work/tmp"
 

@@ -19,12 +19,17 @@ REAL=$(pwd)/build/bin
 TESTS=${*:-"build/tests/test_train_cli build/tests/test_train_cli_errors
            build/tests/test_registry_cli"}
 
-for b in "$REAL/mlclf-train" "$REAL/mlclf-registry"; do
+for b in "$REAL/mlclf-train" "$REAL/mlclf-registry" $TESTS; do
     if [ ! -x "$b" ]; then
-        echo "valgrind-cli: $b not found (make bins)" >&2
+        echo "valgrind-cli: $b not found (make bins check)" >&2
         exit 2
     fi
 done
+if ! command -v valgrind >/dev/null 2>&1; then
+    echo "valgrind-cli: valgrind not found (apt-get install valgrind, or" \
+         "scripts/install-deps.sh)" >&2
+    exit 2
+fi
 
 work=$(mktemp -d /tmp/mlclf-valgrind-XXXXXX)
 trap 'rm -rf "$work"' EXIT
