@@ -18,7 +18,7 @@ CFLAGS   = -std=gnu11 -Wall -Wextra -Wpointer-arith -Werror -g -O2 \
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=all
 
-# Dependencies run one way (README, Architecture):
+# Dependencies run one way (docs/architecture.md):
 #   ngx_http_mlclf_module -> libmlclf
 #   trainer -> registry -> common -> libmlclf
 #   importer -> registry
@@ -281,11 +281,16 @@ check-k8s: bins module
 # The Prometheus kit (docs/observability.md): promtool checks and rule
 # unit tests, the dashboard's queries, and a real Prometheus scraping
 # NGINX with the kit; installs the prometheus package when missing.
+.PHONY: check-docs
+check-docs:
+	scripts/check-docs.sh
+	scripts/check-docs-test.sh
+
 .PHONY: check-prometheus
 check-prometheus: bins module
 	scripts/check-prometheus.sh
 
-# Reliability (README, Reliability), not part of `make test`:
+# Reliability (docs/reliability.md), not part of `make test`:
 # `make soak` runs SOAK_SECONDS (120) of mixed load on two workers
 # (scripts/soak.sh), the CLI tests with every CLI run under valgrind
 # (scripts/valgrind-cli.sh) and the SIGKILL trials of publishing

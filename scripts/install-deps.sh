@@ -45,6 +45,7 @@ iproute2
 procps
 valgrind
 python3-yaml
+python3-kubernetes
 python3-numpy
 python3-sklearn
 python3-xgboost
