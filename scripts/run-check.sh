@@ -202,7 +202,7 @@ copy_tree "$tmp/user" nobody
 rm -rf "$tmp"
 
 # A model takes the address space of its own bytes and its kernel
-# layout, no reservation (README, Reliability): nginx -t passes under a
+# layout, no reservation (docs/reliability.md): nginx -t passes under a
 # `ulimit -v` of 8 GB.
 as_out=$log/ulimit-v.log
 if ! (ulimit -v 8000000 && exec "${NGINX:-/usr/sbin/nginx}" -p "$root" \
