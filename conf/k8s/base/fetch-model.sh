@@ -105,7 +105,7 @@ cp "$src/versions/$v/model.mlclf" "$src/versions/$v/meta.json" \
     "$dst/versions/$v/"
 
 # promote verifies the copy (model file check, sha256 against meta.json)
-mlclf-registry --root "$REGISTRY_DIR" promote "$MODEL" "$v" \
+mlclf-registry --registry "$REGISTRY_DIR" promote "$MODEL" "$v" \
     || die "version $v of \"$MODEL\" in the store does not verify"
-mlclf-registry --root "$REGISTRY_DIR" list "$MODEL"
+mlclf-registry --registry "$REGISTRY_DIR" list "$MODEL"
 echo "$me: serving \"$MODEL\" $v, copied from $STORE_DIR"
