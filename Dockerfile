@@ -28,7 +28,7 @@
 # NGINX runs as the unprivileged user mlclf (uid 10001); promote a new
 # version and reload from inside the container with:
 #   mlclf-train --config conf/iris.yaml --registry var/registry
-#   mlclf-registry --root var/registry promote iris v2 \
+#   mlclf-registry --registry var/registry promote iris v2 \
 #       --reload=var/run/nginx.pid
 
 # Both stages start from BASE: the official image by default; `make
@@ -57,7 +57,7 @@ RUN make -o deps -j"$(nproc)" bins module
 # The sample model, through the same gates as `make run`.
 RUN build/bin/mlclf-train --config conf/iris.yaml \
         --registry /out/registry --promote \
-    && build/bin/mlclf-registry --root /out/registry verify iris
+    && build/bin/mlclf-registry --registry /out/registry verify iris
 
 # The image's nginx.conf: the module from Debian's module directory and
 # every address, not only 127.0.0.1 (/health and /metrics stay limited
@@ -115,10 +115,10 @@ RUN nginx -p /opt/mlclf -c conf/nginx.conf -e stderr -t \
         > /tmp/nginx-t.log 2>&1 \
         || { cat /tmp/nginx-t.log; exit 1; } \
     && rm -f /tmp/nginx-t.log \
-    && mlclf-registry --root var/registry verify iris \
+    && mlclf-registry --registry var/registry verify iris \
     && mlclf-import --registry var/tmp/import-check --name lgbm \
         var/tmp/import-check.txt \
-    && mlclf-registry --root var/tmp/import-check verify lgbm \
+    && mlclf-registry --registry var/tmp/import-check verify lgbm \
     && rm -rf var/tmp/import-check var/tmp/import-check.txt
 
 VOLUME ["/opt/mlclf/var/registry"]

@@ -71,11 +71,11 @@ check() {
         return 0
     fi
 
-    if ! out=$("$REGISTRY" --root "$reg" verify "$name" 2>&1); then
+    if ! out=$("$REGISTRY" --registry "$reg" verify "$name" 2>&1); then
         bad="$bad verify:$(echo "$out" | tr '\n' ' ')"
     fi
 
-    if ! "$REGISTRY" --root "$reg" --json --verify list "$name" \
+    if ! "$REGISTRY" --registry "$reg" --json --verify list "$name" \
              > "$work/list.json" 2>&1
     then
         bad="$bad list-failed"
@@ -103,7 +103,7 @@ check() {
     fi
 
     if [ -e "$reg/$name/history.log" ]; then
-        if ! "$REGISTRY" --root "$reg" --json history "$name" \
+        if ! "$REGISTRY" --registry "$reg" --json history "$name" \
                  > "$work/history.json" 2>&1 \
            || ! perl -MJSON::PP -e 'local $/;
                     JSON::PP->new->decode(<STDIN>)' \
@@ -256,7 +256,7 @@ reg=$work/promote-reg
 for _ in 1 2 3; do
     "$TRAIN" --config conf/iris-logreg.yaml --registry "$reg" --quiet
 done
-"$REGISTRY" --root "$reg" promote iris v1 > /dev/null
+"$REGISTRY" --registry "$reg" promote iris v1 > /dev/null
 
 changed=0
 same=0
@@ -269,7 +269,7 @@ while [ $i -le "$TRIALS" ]; do
     setsid sh -c '
         while :; do
             for v in v1 v2 v3; do
-                "$0" --root "$1" promote iris $v > /dev/null 2>&1
+                "$0" --registry "$1" promote iris $v > /dev/null 2>&1
             done
         done' "$REGISTRY" "$reg" &
     pid=$!

@@ -141,7 +141,7 @@ fi
          > data/raw/iris.csv; } \
     && mlclf-train --config iris.yaml --registry "$tmp/registry" \
            --promote --quiet \
-    && mlclf-registry --root "$tmp/registry" verify iris >/dev/null
+    && mlclf-registry --registry "$tmp/registry" verify iris >/dev/null
 ) || bad "mlclf-train / mlclf-registry from the package"
 
 # A LightGBM model from the tree's fixtures, published with the installed
@@ -151,8 +151,8 @@ fi
 (
     mlclf-import --registry "$tmp/imported" --name lgbm --promote \
         tests/fixtures/lightgbm/binary-v4.txt >/dev/null \
-    && mlclf-registry --root "$tmp/imported" verify lgbm >/dev/null \
-    && mlclf-registry --root "$tmp/imported" --json show lgbm \
+    && mlclf-registry --registry "$tmp/imported" verify lgbm >/dev/null \
+    && mlclf-registry --registry "$tmp/imported" --json show lgbm \
        | grep -q '"kind":[[:space:]]*"gbt"'
 ) && say "mlclf-import binary-v4.txt, mlclf-registry verify: ok" \
   || bad "mlclf-import / mlclf-registry verify of an imported model"
@@ -203,7 +203,7 @@ elif /usr/sbin/nginx -c "$tmp/nginx.conf" 2>"$tmp/start.log"; then
     # promote + reload through the packaged CLI, against this master
     (cd "$tmp" && mlclf-train --config iris.yaml \
         --registry "$tmp/registry" --quiet) \
-    && mlclf-registry --root "$tmp/registry" promote iris v2 \
+    && mlclf-registry --registry "$tmp/registry" promote iris v2 \
         --reload="$tmp/nginx.pid" >/dev/null \
     || bad "promote --reload"
     i=0

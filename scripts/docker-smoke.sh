@@ -21,7 +21,7 @@ say "user $(id -un) ($(id -u)), nginx $(nginx -v 2>&1 | sed 's|.*/||')"
 # stdout is a pipe owned by root (runc hands it to the user in Docker).
 nginx -p /opt/mlclf -c conf/nginx.conf -e stderr -t > var/log/nginx-t.out \
     || { cat var/log/nginx-t.out; fail "nginx -t"; }
-mlclf-registry --root var/registry verify iris >/dev/null \
+mlclf-registry --registry var/registry verify iris >/dev/null \
     || fail "registry verify"
 
 # The same configuration on $PORT, registry by absolute path.
@@ -72,11 +72,11 @@ say "metrics: $(grep -c '^mlclf_' var/tmp/metrics) mlclf_ series"
 
 # train -> promote -> reload -> rollback, as the non-root user.
 mlclf-train --config conf/iris.yaml --registry var/registry --quiet
-mlclf-registry --root var/registry promote iris v2 \
+mlclf-registry --registry var/registry promote iris v2 \
     --reload=var/run/nginx.pid
 wait_version v2
 case $(predict) in *'"model_version":"v2"'*) ;; *) fail "v2" ;; esac
-mlclf-registry --root var/registry rollback iris --reload=var/run/nginx.pid
+mlclf-registry --registry var/registry rollback iris --reload=var/run/nginx.pid
 wait_version v1
 say "promote v2 + reload, rollback to v1 + reload: ok"
 

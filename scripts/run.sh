@@ -79,7 +79,7 @@ if [ -s var/run/nginx.pid ]; then
 fi
 
 if [ -L "$reg/$model/active" ] \
-   && "$bin/mlclf-registry" --root "$reg" verify "$model" >/dev/null 2>&1
+   && "$bin/mlclf-registry" --registry "$reg" verify "$model" >/dev/null 2>&1
 then
     echo "run: serving the active version of $reg/$model" \
          "(rm -rf $reg to retrain)"
@@ -87,7 +87,7 @@ else
     echo "run: training conf/iris.yaml into $reg"
     "$bin/mlclf-train" --config conf/iris.yaml --registry "$reg" --promote
 fi
-"$bin/mlclf-registry" --root "$reg" list "$model"
+"$bin/mlclf-registry" --registry "$reg" list "$model"
 
 # Config check first: a bad model or config is reported before the banner.
 "$NGINX" -p "$root" -c "$conf" -e stderr -q -t
@@ -109,8 +109,8 @@ fi
 cat <<END
 
   new version:  $bin/mlclf-train --config conf/iris.yaml --registry $reg
-                $bin/mlclf-registry --root $reg promote $model v2 --reload=var/run/nginx.pid
-  roll back:    $bin/mlclf-registry --root $reg rollback $model --reload=var/run/nginx.pid
+                $bin/mlclf-registry --registry $reg promote $model v2 --reload=var/run/nginx.pid
+  roll back:    $bin/mlclf-registry --registry $reg rollback $model --reload=var/run/nginx.pid
 
 END
 

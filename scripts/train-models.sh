@@ -35,7 +35,7 @@ for cfg in conf/*.yaml; do
 done
 
 for name in $names; do
-    if ! "$bin/mlclf-registry" --root "$reg" verify "$name" >/dev/null; then
+    if ! "$bin/mlclf-registry" --registry "$reg" verify "$name" >/dev/null; then
         echo "models: FAIL: $reg/$name does not verify" >&2
         status=1
     fi
@@ -43,7 +43,7 @@ done
 
 if [ $status -eq 0 ]; then
     for name in $names; do
-        "$bin/mlclf-registry" --root "$reg" list "$name" | tail -n 1 \
+        "$bin/mlclf-registry" --registry "$reg" list "$name" | tail -n 1 \
             | sed "s/^/models: $name /"
     done
 fi

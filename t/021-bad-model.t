@@ -228,11 +228,11 @@ for my $kind (sort keys %damage) {
        "$kind: every request during the attempt answered by v2"
        . " ($seen->{'200 v2'} requests)");
 
-    my $out = qx{'${\ bin()}/mlclf-registry' --root '$reg' verify iris $v 2>&1};
+    my $out = qx{'${\ bin()}/mlclf-registry' --registry '$reg' verify iris $v 2>&1};
     is($? >> 8, 4, "$kind: mlclf-registry verify flags $v (exit 4)")
         or diag($out);
 
-    $out = qx{'${\ bin()}/mlclf-registry' --root '$reg' rollback iris --reload='$pidfile' 2>&1};
+    $out = qx{'${\ bin()}/mlclf-registry' --registry '$reg' rollback iris --reload='$pidfile' 2>&1};
     is($? >> 8, 0, "$kind: rollback --reload succeeds") or diag($out);
     is(readlink("$dir/active"), 'versions/v2',
        "$kind: active points to v2 again");

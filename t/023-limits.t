@@ -180,7 +180,7 @@ for my $name (@bad_names) {
                  ['rollback'], ['history'])
     {
         my @args = ($cmd->[0], $name, @$cmd[1 .. $#$cmd]);
-        my $out = qx{'$registry' --root '$reg' @{[ map { "'$_'" } @args ]} 2>&1};
+        my $out = qx{'$registry' --registry '$reg' @{[ map { "'$_'" } @args ]} 2>&1};
         is($? >> 8, 2, "mlclf-registry $cmd->[0] \"$shown\": exit 2");
     }
 }

@@ -104,7 +104,7 @@ sub train {
 
 sub promote {
     my ($reg, $name, $version) = @_;
-    run_quiet(bin() . '/mlclf-registry', '--root', $reg, 'promote',
+    run_quiet(bin() . '/mlclf-registry', '--registry', $reg, 'promote',
               $name, $version);
 }
 
