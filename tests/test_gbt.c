@@ -17,6 +17,7 @@
 #include <mlclf_format.h>
 
 #include "tap.h"
+#include "rnd.h"
 #include "model_spec.h"
 
 
@@ -30,29 +31,6 @@ static void test_refusals(void);
 static void test_versions(void);
 static void test_requests(void);
 static double ref_walk(const mlclf_spec_t *s, const double *x, uint32_t n);
-static uint64_t rnd(void);
-static double rnd_unit(void);
-
-
-static uint64_t  rnd_state = 0x9e3779b97f4a7c15ULL;
-
-
-static uint64_t
-rnd(void)
-{
-    rnd_state ^= rnd_state << 13;
-    rnd_state ^= rnd_state >> 7;
-    rnd_state ^= rnd_state << 17;
-
-    return rnd_state;
-}
-
-
-static double
-rnd_unit(void)
-{
-    return (double) (rnd() >> 11) / 9007199254740992.0;
-}
 
 
 /* x <= cut exactly when the source's float comparison holds. */

@@ -24,7 +24,10 @@
 #include <mlclf_model_parse.h>
 #include <mlclf_predict.h>
 
+#define RND_SEED  0x2545f4914f6cdd1dULL
+
 #include "tap.h"
+#include "rnd.h"
 #include "model_spec.h"
 
 
@@ -52,27 +55,6 @@ typedef struct {
     uint8_t                  *dec;
     uint32_t                  n_leaves, turn;
 } trees_t;
-
-
-static uint64_t  rnd_state = 0x2545f4914f6cdd1dULL;
-
-
-static uint64_t
-rnd(void)
-{
-    rnd_state ^= rnd_state << 13;
-    rnd_state ^= rnd_state >> 7;
-    rnd_state ^= rnd_state << 17;
-
-    return rnd_state;
-}
-
-
-static double
-rnd_unit(void)
-{
-    return (double) (rnd() >> 11) / 9007199254740992.0;
-}
 
 
 /* Node at place k of tree t, level deep, and below it; returns next. */
