@@ -229,10 +229,10 @@ bench-deps:
 	    || bench/install-deps.sh
 
 bench: bins module bench-deps
-	/usr/bin/python3 bench/run.py
+	$(PORT_ENV) /usr/bin/python3 bench/run.py
 
 bench-smoke: bins module bench-deps $(B)/bench/micro $(B)/bench/gbt_check
-	/usr/bin/python3 bench/run.py --smoke
+	$(PORT_ENV) /usr/bin/python3 bench/run.py --smoke
 	/usr/bin/python3 bench/gbt.py --smoke
 
 # The gbt kernel against XGBoost on the same models (bench/gbt.py, about
@@ -276,7 +276,7 @@ check-workflows:
 # Renders and validates conf/k8s and runs its pods' init script and
 # NGINX, so it needs the CLIs and the module (docs/kubernetes.md).
 check-k8s: bins module
-	B=$(B) scripts/check-k8s.sh
+	B=$(B) $(if $(PORT),K8S_CHECK_PORT=$(PORT)) scripts/check-k8s.sh
 
 # The Prometheus kit (docs/observability.md): promtool checks and rule
 # unit tests, the dashboard's queries, and a real Prometheus scraping

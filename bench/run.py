@@ -39,6 +39,12 @@ IRIS_LABEL = "species"
 GBT_TREES, GBT_DEPTH = 500, 6   # the imported model of issue 12, point 6
 GBT_NAME = "gbt500"
 
+# the ports the benchmark listens on (docs/checks.md): MLCLF_PORT (make
+# PORT=N) moves them together, from it to it + 9; 8181 to 8190 without
+PORT_BASE = int(os.environ.get("MLCLF_PORT") or 8181)
+P_SERVE, P_ZONE, P_UVICORN, P_MEM, P_PROBE = (PORT_BASE + i
+                                              for i in (0, 1, 2, 3, 9))
+
 os.chdir(ROOT)
 
 
@@ -444,15 +450,15 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
     batch = json.dumps({"instances": [list(r) for r in rows[:100]]})
 
     # the replies the ceiling must repeat, byte for byte
-    probe = Nginx("probe", 8190, serving_configs(models, False) +
-                  "    server {\n        listen 127.0.0.1:8190;\n"
+    probe = Nginx("probe", P_PROBE, serving_configs(models, False) +
+                  f"    server {{\n        listen 127.0.0.1:{P_PROBE};\n"
                   "        location = /lr { mlclf_predict iris; }\n"
                   "        location = /rf { mlclf_predict iris_forest; }\n"
                   f"        location = /gbt "
                   f"{{ mlclf_predict {GBT_NAME}; }}\n"
                   "    }\n").start()
     try:
-        replies = {k: post(8190, p, b)[1] for k, p, b in
+        replies = {k: post(P_PROBE, p, b)[1] for k, p, b in
                    (("lr", "/lr", one), ("rf", "/rf", one),
                     ("gbt", "/gbt", gbt_one))}
     finally:
@@ -466,7 +472,7 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
                 f"            return 200 '{reply}';\n"
                 "        }\n")
 
-    server = ("    server {\n        listen 127.0.0.1:8181;\n"
+    server = (f"    server {{\n        listen 127.0.0.1:{P_SERVE};\n"
               "        location = /predict { mlclf_predict iris; }\n"
               "        location = /predict_forest "
               "{ mlclf_predict iris_forest; }\n"
@@ -476,10 +482,10 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
               + ceiling("/ceiling_forest", replies["rf"])
               + ceiling("/ceiling_gbt", replies["gbt"]) +
               "    }\n")
-    ngx = Nginx("serve", 8181, serving_configs(models, False) + server)
+    ngx = Nginx("serve", P_SERVE, serving_configs(models, False) + server)
 
-    zone_ngx = Nginx("zone", 8182, serving_configs(models, True) +
-                     server.replace("8181", "8182"))
+    zone_ngx = Nginx("zone", P_ZONE, serving_configs(models, True) +
+                     server.replace(f":{P_SERVE};", f":{P_ZONE};"))
     zone_ok, zone_msg = zone_ngx.test()
 
     res = {"replies": replies, "one_body": one, "gbt_body": gbt_one,
@@ -490,43 +496,43 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
         log("serving: /predict against NGINX's own return 200")
         res["ceiling_lr"] = compare(
             "logreg vs return 200",
-            [("mlclf /predict logreg", ngx, 8181, "/predict", one, 1),
-             ("nginx return 200", ngx, 8181, "/ceiling_lr", one, 1)],
+            [("mlclf /predict logreg", ngx, P_SERVE, "/predict", one, 1),
+             ("nginx return 200", ngx, P_SERVE, "/ceiling_lr", one, 1)],
             rounds, seconds)
         res["ceiling_rf"] = compare(
             "forest vs return 200",
-            [("mlclf /predict forest", ngx, 8181, "/predict_forest", one, 1),
-             ("nginx return 200", ngx, 8181, "/ceiling_forest", one, 1)],
+            [("mlclf /predict forest", ngx, P_SERVE, "/predict_forest", one, 1),
+             ("nginx return 200", ngx, P_SERVE, "/ceiling_forest", one, 1)],
             rounds, seconds)
         res["ceiling_gbt"] = compare(
             f"imported {GBT_TREES}-tree GBT vs return 200",
-            [(gbt_label, ngx, 8181, "/predict_gbt", gbt_one, 1),
-             ("nginx return 200", ngx, 8181, "/ceiling_gbt", gbt_one, 1)],
+            [(gbt_label, ngx, P_SERVE, "/predict_gbt", gbt_one, 1),
+             ("nginx return 200", ngx, P_SERVE, "/ceiling_gbt", gbt_one, 1)],
             rounds, seconds)
 
         log(f"serving: the same, {PIPE} requests pipelined per write "
             "(wrk then saturates the server)")
         res["ceiling_lr_pipe"] = compare(
             f"logreg vs return 200, pipelined x{PIPE}",
-            [("mlclf /predict logreg", ngx, 8181, "/predict", one, 1),
-             ("nginx return 200", ngx, 8181, "/ceiling_lr", one, 1)],
+            [("mlclf /predict logreg", ngx, P_SERVE, "/predict", one, 1),
+             ("nginx return 200", ngx, P_SERVE, "/ceiling_lr", one, 1)],
             rounds, seconds, PIPE)
         res["ceiling_rf_pipe"] = compare(
             f"forest vs return 200, pipelined x{PIPE}",
-            [("mlclf /predict forest", ngx, 8181, "/predict_forest", one, 1),
-             ("nginx return 200", ngx, 8181, "/ceiling_forest", one, 1)],
+            [("mlclf /predict forest", ngx, P_SERVE, "/predict_forest", one, 1),
+             ("nginx return 200", ngx, P_SERVE, "/ceiling_forest", one, 1)],
             rounds, seconds, PIPE)
 
         log("serving: against FastAPI + Uvicorn + scikit-learn")
         for kind, key, path in (("logreg", "fastapi_lr", "/predict"),
                                 ("forest", "fastapi_rf", "/predict_forest")):
-            uv = Uvicorn(kind, 8183, kind, one,
+            uv = Uvicorn(kind, P_UVICORN, kind, one,
                          train=models[kind]["train"]).start()
             try:
                 res[key] = compare(
                     f"{kind} vs FastAPI",
-                    [(f"mlclf /predict {kind}", ngx, 8181, path, one, 1),
-                     ("FastAPI+Uvicorn+sklearn", uv, 8183, "/predict",
+                    [(f"mlclf /predict {kind}", ngx, P_SERVE, path, one, 1),
+                     ("FastAPI+Uvicorn+sklearn", uv, P_UVICORN, "/predict",
                       one, 1)],
                     rounds, seconds)
             finally:
@@ -535,14 +541,14 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
         log("serving: against FastAPI + Uvicorn + XGBoost inplace_predict "
             "(Triton-style Python serving)")
         g = models["gbt"]
-        uv = Uvicorn("xgboost", 8183, "xgboost", gbt_one, model=g["source"],
+        uv = Uvicorn("xgboost", P_UVICORN, "xgboost", gbt_one, model=g["source"],
                      classes=g["classes"]).start()
         try:
-            same_answer(replies["gbt"], post(8183, "/predict", gbt_one)[1])
+            same_answer(replies["gbt"], post(P_UVICORN, "/predict", gbt_one)[1])
             res["fastapi_gbt"] = compare(
                 f"imported {GBT_TREES}-tree GBT vs FastAPI + XGBoost",
-                [(gbt_label, ngx, 8181, "/predict_gbt", gbt_one, 1),
-                 ("FastAPI+Uvicorn+xgboost", uv, 8183, "/predict",
+                [(gbt_label, ngx, P_SERVE, "/predict_gbt", gbt_one, 1),
+                 ("FastAPI+Uvicorn+xgboost", uv, P_UVICORN, "/predict",
                   gbt_one, 1)],
                 rounds, seconds)
         finally:
@@ -553,8 +559,8 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
                                 ("forest", "batch_rf", "/predict_forest")):
             res[key] = compare(
                 f"{kind} 100-row batch vs one row (rows/s)",
-                [(f"{kind} 100 rows/request", ngx, 8181, path, batch, 100),
-                 (f"{kind} 1 row/request", ngx, 8181, path, one, 1)],
+                [(f"{kind} 100 rows/request", ngx, P_SERVE, path, batch, 100),
+                 (f"{kind} 1 row/request", ngx, P_SERVE, path, one, 1)],
                 rounds, seconds)
     finally:
         ngx.stop()
@@ -566,8 +572,8 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
         try:
             res["zone"] = compare(
                 "logreg with mlclf_zone vs without",
-                [("mlclf_zone on", zone_ngx, 8182, "/predict", one, 1),
-                 ("mlclf_zone off", ngx, 8181, "/predict", one, 1)],
+                [("mlclf_zone on", zone_ngx, P_ZONE, "/predict", one, 1),
+                 ("mlclf_zone off", ngx, P_SERVE, "/predict", one, 1)],
                 zone_rounds, seconds)
         finally:
             zone_ngx.stop()
@@ -601,13 +607,13 @@ def part_memory(models, megabytes):
         if name == "big":
             http += f"    mlclf_model big {big};\n"
             locs += "        location = /big { mlclf_predict big; }\n"
-        ngx = Nginx(f"mem-{name}", 8184, http +
-                    "    server {\n        listen 127.0.0.1:8184;\n"
+        ngx = Nginx(f"mem-{name}", P_MEM, http +
+                    f"    server {{\n        listen 127.0.0.1:{P_MEM};\n"
                     + locs + "    }\n", workers=4).start()
         try:
             if name == "big":
                 for _ in range(40):
-                    st, body, _h = post(8184, "/big", row)
+                    st, body, _h = post(P_MEM, "/big", row)
                     assert st == 200, body
             time.sleep(1.0)
             out[name] = [dict(pid=p, **smaps_rollup(p))
