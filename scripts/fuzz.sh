@@ -55,7 +55,8 @@ trainer/mlclf_train_labels.c trainer/mlclf_train_classes.c
 trainer/mlclf_train_util.c"
 # the importers publish through the registry
 REG_SRCS="$(ls registry/*.c | grep -v 'registry/mlclf_registry\.c$')
-common/mlclf_time.c common/mlclf_version.c"
+common/mlclf_time.c common/mlclf_version.c common/mlclf_jsonout.c
+common/mlclf_header.c common/mlclf_cli.c"
 IMP_SRCS=$(ls importer/*.c | grep -v mlclf_import_main.c)
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
