@@ -116,11 +116,13 @@ struct mlclf_model_s {
     /*
      * the dense layout of a shallow gbt model (mlclf_model_dense.c), or
      * dword NULL: per 32 trees dwidth node words, per tree 2^ddepth
-     * leaf scores; per feature dfan fences and dfan segments of dfan
-     * thresholds (its distinct ones, sorted, then +inf)
+     * leaf scores (in dleaf32, as float32, when the model sums in
+     * float32, else in dleaf); per feature dfan fences and dfan
+     * segments of dfan thresholds (its distinct ones, sorted, then +inf)
      */
     const uint16_t           *dword;
     const double             *dleaf;
+    const float              *dleaf32;
     const double             *dfence;
     const double             *dseg;
     uint32_t                  ddepth;

@@ -37,6 +37,7 @@
 typedef struct {
     uint16_t                 *word;
     double                   *leaf;
+    float                    *leaf32;       /* or these, for float32 */
     double                   *fence;
     double                   *seg;
     double                   *cut;          /* sorted, distinct: */
@@ -249,14 +250,23 @@ static void
 mlclf_model_dense_place(const mlclf_model_t *m, const mlclf_dense_t *d,
     uint32_t t, uint32_t o, uint32_t i, uint32_t level)
 {
+    size_t     at;
     uint32_t   width, first_leaf;
 
     width = 1u << m->ddepth;
     first_leaf = width - 1;
 
     if (level == m->ddepth) {
-        d->leaf[(size_t) t * width + (i - first_leaf)]
-            = m->leaf_values[m->node_left[o]];
+        at = (size_t) t * width + (i - first_leaf);
+
+        /* the verifier saw that a float32 model's scores are floats */
+        if (d->leaf32 != NULL) {
+            d->leaf32[at] = (float) m->leaf_values[m->node_left[o]];
+
+        } else {
+            d->leaf[at] = m->leaf_values[m->node_left[o]];
+        }
+
         return;
     }
 
@@ -278,7 +288,7 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
 {
     int            rc;
     void          *p;
-    size_t         size, at_leaf, at_fence, at_seg;
+    size_t         size, at_leaf, at_fence, at_seg, score;
     uint32_t       t, depth, blocks;
     mlclf_dense_t  d;
 
@@ -312,8 +322,11 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
         /* void */
     }
 
+    /* float32 scores: half the cache lines for the same leaves */
+    score = (m->gbt_flags & MLCLF_GBT_FLOAT32) ? sizeof(float)
+                                               : sizeof(double);
     at_leaf = (size_t) blocks * m->dwidth * sizeof(uint16_t);
-    at_fence = at_leaf + ((size_t) blocks * 32 << m->ddepth) * sizeof(double);
+    at_fence = at_leaf + ((size_t) blocks * 32 << m->ddepth) * score;
     at_seg = at_fence + (size_t) m->n_features * m->dfan * sizeof(double);
     size = at_seg
            + (size_t) m->n_features * m->dfan * m->dfan * sizeof(double);
@@ -330,7 +343,10 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
 
     /* anonymous pages are zero: unused words rank 0 (never reached) */
     d.word = p;
-    d.leaf = (void *) ((char *) p + at_leaf);
+    d.leaf = (score == sizeof(double)) ? (void *) ((char *) p + at_leaf)
+                                       : NULL;
+    d.leaf32 = (score == sizeof(float)) ? (void *) ((char *) p + at_leaf)
+                                        : NULL;
     d.fence = (void *) ((char *) p + at_fence);
     d.seg = (void *) ((char *) p + at_seg);
 
@@ -349,6 +365,7 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
 
     m->dword = d.word;
     m->dleaf = d.leaf;
+    m->dleaf32 = d.leaf32;
     m->dfence = d.fence;
     m->dseg = d.seg;
     m->dense_map = size;

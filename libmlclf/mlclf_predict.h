@@ -26,15 +26,94 @@ void mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z);
  * with no missing value: 1 if this CPU runs the dense kernel (AVX-512F
  * and BW); the row's bins (MLCLF_DENSE_FEATURES of them); and the
  * leaves of trees t .. t+c-1, c at most MLCLF_DENSE_CHUNK, into
- * n[MLCLF_DENSE_CHUNK], each twice the place of the score in dleaf.
+ * n[MLCLF_DENSE_CHUNK], each twice the place of the score in dleaf,
+ * adding all of s's leaves on the way.
  */
 #define MLCLF_DENSE_CHUNK  128
+
+/*
+ * A binary gbt's sum of scores in tree order, carried through the
+ * search for the next trees' leaves: left leaves n[] still to add
+ * from lv, a few between the levels of that search, so the adds (one
+ * after another) and the search run side by side.
+ */
+typedef struct {
+    const double    *lv;           /* the scores, */
+    const float     *lvf;          /* or these, if not NULL */
+    const uint32_t  *n;
+    uint32_t         left;
+    int              f32;
+    float            zf;
+    double           zd;
+} mlclf_gbt_sum_t;
+
+/*
+ * Keeps a loop scalar: the leaves' loads one by one, which is faster
+ * than the gathers the compiler would vectorize them into.
+ */
+#define mlclf_predict_scalar(v)  __asm__ ("" : "+r" (v))
+
+/*
+ * The next k (at most) of s's leaves added to its sum, in order; in
+ * float32 when the model sums as XGBoost does (each float32 sum of
+ * floats rounded once, as XGBoost's own).
+ */
+static inline __attribute__((always_inline)) void
+mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
+{
+    float            zf;
+    double           zd;
+    uint32_t         i, j;
+    const double    *lv;
+    const uint32_t  *n;
+
+    k = k < s->left ? k : s->left;
+    lv = s->lv;
+    n = s->n;
+
+    if (s->lvf != NULL) {
+        zf = s->zf;
+
+        for (i = 0; i < k; i++) {
+            j = n[i];
+            mlclf_predict_scalar(j);
+            zf += s->lvf[j / 2];
+        }
+
+        s->zf = zf;
+
+    } else if (s->f32) {
+        zf = s->zf;
+
+        for (i = 0; i < k; i++) {
+            j = n[i];
+            mlclf_predict_scalar(j);
+            zf += (float) lv[j / 2];
+        }
+
+        s->zf = zf;
+
+    } else {
+        zd = s->zd;
+
+        for (i = 0; i < k; i++) {
+            j = n[i];
+            mlclf_predict_scalar(j);
+            zd += lv[j / 2];
+        }
+
+        s->zd = zd;
+    }
+
+    s->n = n + k;
+    s->left -= k;
+}
 
 int mlclf_predict_dense_cpu(void);
 void mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
     int16_t *bin);
 void mlclf_predict_dense_leaves(const mlclf_model_t *m, const int16_t *bin,
-    uint32_t t, uint32_t c, uint32_t *n);
+    uint32_t t, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s);
 
 
 #endif /* _MLCLF_PREDICT_H_INCLUDED_ */

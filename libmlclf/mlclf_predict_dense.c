@@ -29,7 +29,9 @@
 
 
 static inline void mlclf_predict_dense_blocks(const uint16_t **o,
-    uint32_t depth, __m512i b0, __m512i b1, __m512i *at);
+    uint32_t depth, __m512i b0, __m512i b1, __m512i *at,
+    mlclf_gbt_sum_t *s, uint32_t step);
+
 static inline void mlclf_predict_dense_places(__m512i at, uint32_t t,
     uint32_t depth, uint32_t *n);
 
@@ -102,7 +104,7 @@ mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
  */
 static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
 mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
-    __m512i b1, __m512i *at)
+    __m512i b1, __m512i *at, mlclf_gbt_sum_t *s, uint32_t step)
 {
     __m512i    w[MLCLF_DENSE_SIDE], sel[MLCLF_DENSE_SIDE], one, lane;
     uint32_t   d, k, p, pairs, span;
@@ -129,6 +131,8 @@ mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
             at[k] = _mm512_add_epi16(at[k], at[k]);
             at[k] = _mm512_mask_add_epi16(at[k], right, at[k], one);
         }
+
+        mlclf_predict_sum_add(s, step);
 
         if (d + 1 == depth) {
             break;
@@ -188,14 +192,20 @@ mlclf_predict_dense_places(__m512i at, uint32_t t, uint32_t depth,
  */
 MLCLF_DENSE_TARGET void
 mlclf_predict_dense_leaves(const mlclf_model_t *m, const int16_t *bin,
-    uint32_t t, uint32_t c, uint32_t *n)
+    uint32_t t, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s)
 {
     __m512i          b0, b1, at[MLCLF_DENSE_SIDE];
-    uint32_t         i, k;
+    uint32_t         i, k, step;
     const uint16_t  *o[MLCLF_DENSE_SIDE];
 
     b0 = _mm512_loadu_si512(bin);
     b1 = _mm512_loadu_si512(bin + 32);
+
+    /* s's leaves spread over the levels of the blocks ahead */
+    step = (s->left + m->ddepth * ((c + 32 * MLCLF_DENSE_SIDE - 1)
+                                   / (32 * MLCLF_DENSE_SIDE)) - 1)
+           / (m->ddepth * ((c + 32 * MLCLF_DENSE_SIDE - 1)
+                           / (32 * MLCLF_DENSE_SIDE)));
 
     for (i = 0; i < c; i += 32 * MLCLF_DENSE_SIDE) {
         /* the blocks past the last stand in with the last one */
@@ -207,22 +217,22 @@ mlclf_predict_dense_leaves(const mlclf_model_t *m, const int16_t *bin,
         /* a constant depth: the levels and their pairs unrolled */
         switch (m->ddepth) {
         case 1:
-            mlclf_predict_dense_blocks(o, 1, b0, b1, at);
+            mlclf_predict_dense_blocks(o, 1, b0, b1, at, s, step);
             break;
         case 2:
-            mlclf_predict_dense_blocks(o, 2, b0, b1, at);
+            mlclf_predict_dense_blocks(o, 2, b0, b1, at, s, step);
             break;
         case 3:
-            mlclf_predict_dense_blocks(o, 3, b0, b1, at);
+            mlclf_predict_dense_blocks(o, 3, b0, b1, at, s, step);
             break;
         case 4:
-            mlclf_predict_dense_blocks(o, 4, b0, b1, at);
+            mlclf_predict_dense_blocks(o, 4, b0, b1, at, s, step);
             break;
         case 5:
-            mlclf_predict_dense_blocks(o, 5, b0, b1, at);
+            mlclf_predict_dense_blocks(o, 5, b0, b1, at, s, step);
             break;
         default:
-            mlclf_predict_dense_blocks(o, 6, b0, b1, at);
+            mlclf_predict_dense_blocks(o, 6, b0, b1, at, s, step);
             break;
         }
 
@@ -231,4 +241,6 @@ mlclf_predict_dense_leaves(const mlclf_model_t *m, const int16_t *bin,
                                        n + i + 32 * k);
         }
     }
+
+    mlclf_predict_sum_add(s, s->left);
 }

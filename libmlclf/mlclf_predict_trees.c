@@ -323,101 +323,90 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
 /*
  * The leaves n[] of trees t, t+1, ... of a gbt model, and how many:
  * from the dense layout when the row has its bins (bin not NULL:
- * mlclf_predict_gbt_bins()), else by mlclf_predict_leaves().
+ * mlclf_predict_gbt_bins()), else by mlclf_predict_leaves(); and then
+ * s's leaves (of the trees before) added, by the dense search on its
+ * way.
  */
 static inline __attribute__((always_inline)) uint32_t
 mlclf_predict_gbt_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
     const double *x, const int16_t *bin, uint32_t t, int missing,
-    uint32_t *n)
+    uint32_t *n, mlclf_gbt_sum_t *s)
 {
     uint32_t  c;
 
     if (bin == NULL) {
-        return mlclf_predict_leaves(m, w, x, t, missing, n);
+        c = mlclf_predict_leaves(m, w, x, t, missing, n);
+        mlclf_predict_sum_add(s, s->left);
+        return c;
     }
 
     c = m->n_trees - t < MLCLF_DENSE_CHUNK ? m->n_trees - t
                                            : MLCLF_DENSE_CHUNK;
-    mlclf_predict_dense_leaves(m, bin, t, c, n);
+    mlclf_predict_dense_leaves(m, bin, t, c, n, s);
 
     return c;
 }
 
 
 /*
- * The row's bins in bin[] and the scores the leaves index, for a model
- * with the dense layout and a row with no missing value; else NULL
- * (the walk) and the packed scores.
+ * The row's bins in bin[] and, in s (its sum empty), the scores the
+ * leaves index, for a model with the dense layout and a row with no
+ * missing value; else NULL (the walk) and the packed scores.
  */
 static const int16_t *
 mlclf_predict_gbt_bins(const mlclf_model_t *m, const double *x,
-    int missing, int16_t *bin, const double **lv)
+    int missing, int16_t *bin, mlclf_gbt_sum_t *s)
 {
+    s->f32 = (m->gbt_flags & MLCLF_GBT_FLOAT32) != 0;
+    s->n = NULL;
+    s->left = 0;
+
     if (m->dword == NULL || missing) {
-        *lv = m->pscore;
+        s->lv = m->pscore;
+        s->lvf = NULL;
         return NULL;
     }
 
     mlclf_predict_dense_bins(m, x, bin);
-    *lv = m->dleaf;
+    s->lv = m->dleaf;
+    s->lvf = m->dleaf32;
 
     return bin;
 }
 
 
 /*
- * The scores of a model with one output (binary): the sum stays in a
- * register.  Leaf scores are added in tree order, as every source
- * library does; in float32 when the model sums as XGBoost does (each
- * float32 sum of floats rounded once, as XGBoost's own).
+ * The score of a model with one output (binary): leaf scores added in
+ * tree order, as every source library does (mlclf_predict_sum_add()),
+ * while the next trees' leaves are found.
  */
 static void
 mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
     int missing)
 {
-    float           zf;
-    double          zd;
-    int16_t         binbuf[MLCLF_DENSE_FEATURES];
-    uint32_t        t, i, c, next, *n, *later, nb[2][MLCLF_DENSE_CHUNK];
-    const double   *lv;
-    const int16_t  *bin;
-    mlclf_walk_t    w;
+    int16_t          binbuf[MLCLF_DENSE_FEATURES];
+    uint32_t         t, c, *n, *later, nb[2][MLCLF_DENSE_CHUNK];
+    const int16_t   *bin;
+    mlclf_walk_t     w;
+    mlclf_gbt_sum_t  s;
 
     mlclf_predict_walk_init(&w, m);
-    bin = mlclf_predict_gbt_bins(m, x, missing, binbuf, &lv);
-    zd = m->gbt_base[0];
-    zf = (float) zd;
+    bin = mlclf_predict_gbt_bins(m, x, missing, binbuf, &s);
+    s.zd = m->gbt_base[0];
+    s.zf = (float) s.zd;
     n = nb[0];
     later = nb[1];
-    c = mlclf_predict_gbt_leaves(m, &w, x, bin, 0, missing, n);
 
-    /*
-     * the next trees' leaves found before these are added: the sum is
-     * one add after another, and the search for the next leaves goes
-     * on while it waits
-     */
-    for (t = 0; t < m->n_trees; t += c, c = next) {
-        next = t + c < m->n_trees
-               ? mlclf_predict_gbt_leaves(m, &w, x, bin, t + c, missing,
-                                          later)
-               : 0;
-
-        if (m->gbt_flags & MLCLF_GBT_FLOAT32) {
-            for (i = 0; i < c; i++) {
-                zf += (float) lv[n[i] / 2];
-            }
-
-        } else {
-            for (i = 0; i < c; i++) {
-                zd += lv[n[i] / 2];
-            }
-        }
-
-        later = n;
-        n = (n == nb[0]) ? nb[1] : nb[0];
+    for (t = 0; t < m->n_trees; t += c) {
+        c = mlclf_predict_gbt_leaves(m, &w, x, bin, t, missing, n, &s);
+        s.n = n;
+        s.left = c;
+        n = later;
+        later = (uint32_t *) s.n;
     }
 
-    z[0] = (m->gbt_flags & MLCLF_GBT_FLOAT32) ? (double) zf : zd;
+    mlclf_predict_sum_add(&s, s.left);
+    z[0] = s.f32 ? (double) s.zf : s.zd;
 }
 
 
@@ -427,27 +416,28 @@ mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
  * sum, rounded once.
  */
 #define mlclf_gbt_add(c, n)                                                  \
-    if (f32) {                                                               \
-        z[c] = (float) (z[c] + lv[(n) / 2]);                                 \
+    if (s.lvf != NULL) {                                                     \
+        z[c] = (float) (z[c] + s.lvf[(n) / 2]);                              \
+    } else if (s.f32) {                                                      \
+        z[c] = (float) (z[c] + s.lv[(n) / 2]);                               \
     } else {                                                                 \
-        z[c] += lv[(n) / 2];                                                 \
+        z[c] += s.lv[(n) / 2];                                               \
     }
 
 
 void
 mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z)
 {
-    int             missing, f32;
-    int16_t         binbuf[MLCLF_DENSE_FEATURES];
-    uint32_t        t, k, i, c, no, n[MLCLF_DENSE_CHUNK];
-    const double    *lv;
+    int              missing;
+    int16_t          binbuf[MLCLF_DENSE_FEATURES];
+    uint32_t         t, k, i, c, no, n[MLCLF_DENSE_CHUNK];
     const int16_t   *bin;
     const uint32_t  *cls;
-    mlclf_walk_t    w;
+    mlclf_walk_t     w;
+    mlclf_gbt_sum_t  s;
 
     no = m->n_outputs;
     cls = m->tree_class;
-    f32 = (m->gbt_flags & MLCLF_GBT_FLOAT32) != 0;
     missing = mlclf_predict_row_missing(m, x);
     mlclf_predict_walk_init(&w, m);
 
@@ -456,14 +446,15 @@ mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z)
         goto done;
     }
 
-    bin = mlclf_predict_gbt_bins(m, x, missing, binbuf, &lv);
+    /* s only names the scores: the sums are z[], added here */
+    bin = mlclf_predict_gbt_bins(m, x, missing, binbuf, &s);
 
     for (k = 0; k < no; k++) {
         z[k] = m->gbt_base[k];
     }
 
     for (t = 0; t < m->n_trees; t += c) {
-        c = mlclf_predict_gbt_leaves(m, &w, x, bin, t, missing, n);
+        c = mlclf_predict_gbt_leaves(m, &w, x, bin, t, missing, n, &s);
 
         for (i = 0; i < c; i++) {
             k = cls[t + i] < no ? cls[t + i] : 0;

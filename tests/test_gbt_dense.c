@@ -227,6 +227,14 @@ check_shape(const char *what, const shape_t *sh, int want_dense)
            want_dense && cpu ? "made" : cpu ? "not made: past its limits"
                                             : "not made: no AVX-512BW");
 
+    if (a->dword != NULL) {
+        /* a float32 model's scores as floats: half the cache lines */
+        is_int(a->dleaf32 != NULL, sh->f32, "%s: scores as %s", what,
+               sh->f32 ? "float32" : "double");
+        is_int(a->dleaf != NULL, !sh->f32, "%s: one copy of the scores",
+               what);
+    }
+
     bad = 0;
 
     for (r = 0; r < ROWS; r++) {
