@@ -67,11 +67,13 @@ mlclf_predict_dense_count(const double *c, uint32_t fan, __m512d v)
  * bin[f]: how many of feature f's distinct thresholds are below x[f]:
  * how many fences are (the segments wholly below), then how many of
  * the next segment's thresholds; 0 for the features past n_features.
+ * Shifted as the ranks in the node words: with a word's feature in
+ * the bits below, bin > rank exactly when bin << 6 > word.
  * NaN is below none (a row with one takes the walk anyway).
  */
 MLCLF_DENSE_TARGET void
 mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
-    int16_t *bin)
+    uint16_t *bin)
 {
     __m512d   v;
     uint32_t  f, s, fan;
@@ -81,9 +83,10 @@ mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
     for (f = 0; f < m->n_features; f++) {
         v = _mm512_set1_pd(x[f]);
         s = mlclf_predict_dense_count(m->dfence + (size_t) f * fan, fan, v);
-        bin[f] = (int16_t) (s * fan
-                            + mlclf_predict_dense_count(m->dseg
-                                  + ((size_t) f * fan + s) * fan, fan, v));
+        bin[f] = (uint16_t) ((s * fan
+                              + mlclf_predict_dense_count(m->dseg
+                                    + ((size_t) f * fan + s) * fan, fan, v))
+                             << MLCLF_DENSE_FEATURE_BITS);
     }
 
     for ( /* void */ ; f < MLCLF_DENSE_FEATURES; f++) {
@@ -98,7 +101,9 @@ mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
  * compared with its feature's bin (a permute of the bins), its place
  * doubled and the comparison added; then the next level's word chosen
  * by a permute of that level's words, one pair of registers (64 words)
- * at a time, each pair serving its own lanes.  A level waits for the
+ * at a time, each pair serving its own lanes: a lane's index is
+ * replaced by its word in place, under the pair's mask, so no blend
+ * follows each permute.  A level waits for the
  * one before, so blocks go side by side: one's permutes fill the
  * others' waits.
  */
@@ -106,7 +111,7 @@ static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
 mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
     __m512i b1, __m512i *at, mlclf_gbt_sum_t *s, uint32_t step)
 {
-    __m512i    w[MLCLF_DENSE_SIDE], sel[MLCLF_DENSE_SIDE], one, lane;
+    __m512i    w[MLCLF_DENSE_SIDE], pos[MLCLF_DENSE_SIDE], one, lane;
     uint32_t   d, k, p, pairs, span;
     __mmask32  right, mine;
 
@@ -115,21 +120,22 @@ mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
                             19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8,
                             7, 6, 5, 4, 3, 2, 1, 0);
 
+    /* pos: a lane's word among its level's, (lane << d) + its place */
 #pragma GCC unroll 4
     for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
         w[k] = _mm512_loadu_si512(o[k]);
-        at[k] = _mm512_setzero_si512();
+        pos[k] = lane;
     }
 
 #pragma GCC unroll 6
     for (d = 0; d < depth; d++) {
+        /* bins come shifted as the ranks are: bin > rank, as words */
 #pragma GCC unroll 4
         for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
             right = _mm512_cmpgt_epu16_mask(
-                        _mm512_permutex2var_epi16(b0, w[k], b1),
-                        _mm512_srli_epi16(w[k], MLCLF_DENSE_FEATURE_BITS));
-            at[k] = _mm512_add_epi16(at[k], at[k]);
-            at[k] = _mm512_mask_add_epi16(at[k], right, at[k], one);
+                        _mm512_permutex2var_epi16(b0, w[k], b1), w[k]);
+            pos[k] = _mm512_add_epi16(pos[k], pos[k]);
+            pos[k] = _mm512_mask_add_epi16(pos[k], right, pos[k], one);
         }
 
         mlclf_predict_sum_add(s, step);
@@ -145,8 +151,7 @@ mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
 #pragma GCC unroll 4
         for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
             o[k] += (size_t) 32 << d;
-            sel[k] = _mm512_add_epi16(_mm512_sll_epi16(lane,
-                                   _mm_cvtsi32_si128((int) d + 1)), at[k]);
+            w[k] = pos[k];
         }
 
 #pragma GCC unroll 16
@@ -155,12 +160,17 @@ mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
 
 #pragma GCC unroll 4
             for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
-                w[k] = _mm512_mask_mov_epi16(w[k], mine,
-                           _mm512_permutex2var_epi16(
-                               _mm512_loadu_si512(o[k] + 64 * p), sel[k],
-                               _mm512_loadu_si512(o[k] + 64 * p + 32)));
+                w[k] = _mm512_mask2_permutex2var_epi16(
+                           _mm512_loadu_si512(o[k] + 64 * p), w[k], mine,
+                           _mm512_loadu_si512(o[k] + 64 * p + 32));
             }
         }
+    }
+
+#pragma GCC unroll 4
+    for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
+        at[k] = _mm512_sub_epi16(pos[k], _mm512_sll_epi16(lane,
+                                     _mm_cvtsi32_si128((int) depth)));
     }
 }
 
@@ -191,7 +201,7 @@ mlclf_predict_dense_places(__m512i at, uint32_t t, uint32_t depth,
  * of tree t+i's score in dleaf.
  */
 MLCLF_DENSE_TARGET void
-mlclf_predict_dense_leaves(const mlclf_model_t *m, const int16_t *bin,
+mlclf_predict_dense_leaves(const mlclf_model_t *m, const uint16_t *bin,
     uint32_t t, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s)
 {
     __m512i          b0, b1, at[MLCLF_DENSE_SIDE];

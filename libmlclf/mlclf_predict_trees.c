@@ -329,7 +329,7 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
  */
 static inline __attribute__((always_inline)) uint32_t
 mlclf_predict_gbt_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
-    const double *x, const int16_t *bin, uint32_t t, int missing,
+    const double *x, const uint16_t *bin, uint32_t t, int missing,
     uint32_t *n, mlclf_gbt_sum_t *s)
 {
     uint32_t  c;
@@ -353,9 +353,9 @@ mlclf_predict_gbt_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
  * leaves index, for a model with the dense layout and a row with no
  * missing value; else NULL (the walk) and the packed scores.
  */
-static const int16_t *
+static const uint16_t *
 mlclf_predict_gbt_bins(const mlclf_model_t *m, const double *x,
-    int missing, int16_t *bin, mlclf_gbt_sum_t *s)
+    int missing, uint16_t *bin, mlclf_gbt_sum_t *s)
 {
     s->f32 = (m->gbt_flags & MLCLF_GBT_FLOAT32) != 0;
     s->n = NULL;
@@ -384,9 +384,9 @@ static void
 mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
     int missing)
 {
-    int16_t          binbuf[MLCLF_DENSE_FEATURES];
+    uint16_t         binbuf[MLCLF_DENSE_FEATURES];
     uint32_t         t, c, *n, *later, nb[2][MLCLF_DENSE_CHUNK];
-    const int16_t   *bin;
+    const uint16_t  *bin;
     mlclf_walk_t     w;
     mlclf_gbt_sum_t  s;
 
@@ -429,9 +429,9 @@ void
 mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z)
 {
     int              missing;
-    int16_t          binbuf[MLCLF_DENSE_FEATURES];
+    uint16_t         binbuf[MLCLF_DENSE_FEATURES];
     uint32_t         t, k, i, c, no, n[MLCLF_DENSE_CHUNK];
-    const int16_t   *bin;
+    const uint16_t  *bin;
     const uint32_t  *cls;
     mlclf_walk_t     w;
     mlclf_gbt_sum_t  s;
