@@ -286,7 +286,7 @@ mlclf_model_dense_place(const mlclf_model_t *m, const mlclf_dense_t *d,
 int
 mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
 {
-    int            rc;
+    int            rc, f32;
     void          *p;
     size_t         size, at_leaf, at_fence, at_seg, score;
     uint32_t       t, depth, blocks;
@@ -323,8 +323,8 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
     }
 
     /* float32 scores: half the cache lines for the same leaves */
-    score = (m->gbt_flags & MLCLF_GBT_FLOAT32) ? sizeof(float)
-                                               : sizeof(double);
+    f32 = (m->gbt_flags & MLCLF_GBT_FLOAT32) != 0;
+    score = f32 ? sizeof(float) : sizeof(double);
     at_leaf = (size_t) blocks * m->dwidth * sizeof(uint16_t);
     at_fence = at_leaf + ((size_t) blocks * 32 << m->ddepth) * score;
     at_seg = at_fence + (size_t) m->n_features * m->dfan * sizeof(double);
@@ -343,10 +343,8 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
 
     /* anonymous pages are zero: unused words rank 0 (never reached) */
     d.word = p;
-    d.leaf = (score == sizeof(double)) ? (void *) ((char *) p + at_leaf)
-                                       : NULL;
-    d.leaf32 = (score == sizeof(float)) ? (void *) ((char *) p + at_leaf)
-                                        : NULL;
+    d.leaf = f32 ? NULL : (void *) ((char *) p + at_leaf);
+    d.leaf32 = f32 ? (void *) ((char *) p + at_leaf) : NULL;
     d.fence = (void *) ((char *) p + at_fence);
     d.seg = (void *) ((char *) p + at_seg);
 

@@ -26,8 +26,8 @@ void mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z);
  * with no missing value: 1 if this CPU runs the dense kernel (AVX-512F
  * and BW); the row's bins (MLCLF_DENSE_FEATURES of them, each shifted
  * as a node word's rank is, so that a bin above a word is a bin above
- * its rank); and the
- * leaves of trees t .. t+c-1, c at most MLCLF_DENSE_CHUNK, into
+ * its rank); and the leaves of trees t .. t+c-1, c at most
+ * MLCLF_DENSE_CHUNK, into
  * n[MLCLF_DENSE_CHUNK], each twice the place of the score in dleaf,
  * adding all of s's leaves on the way.
  */

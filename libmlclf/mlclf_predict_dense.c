@@ -205,17 +205,16 @@ mlclf_predict_dense_leaves(const mlclf_model_t *m, const uint16_t *bin,
     uint32_t t, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s)
 {
     __m512i          b0, b1, at[MLCLF_DENSE_SIDE];
-    uint32_t         i, k, step;
+    uint32_t         i, k, step, slots;
     const uint16_t  *o[MLCLF_DENSE_SIDE];
 
     b0 = _mm512_loadu_si512(bin);
     b1 = _mm512_loadu_si512(bin + 32);
 
     /* s's leaves spread over the levels of the blocks ahead */
-    step = (s->left + m->ddepth * ((c + 32 * MLCLF_DENSE_SIDE - 1)
-                                   / (32 * MLCLF_DENSE_SIDE)) - 1)
-           / (m->ddepth * ((c + 32 * MLCLF_DENSE_SIDE - 1)
-                           / (32 * MLCLF_DENSE_SIDE)));
+    slots = m->ddepth * ((c + 32 * MLCLF_DENSE_SIDE - 1)
+                         / (32 * MLCLF_DENSE_SIDE));
+    step = (s->left + slots - 1) / slots;
 
     for (i = 0; i < c; i += 32 * MLCLF_DENSE_SIDE) {
         /* the blocks past the last stand in with the last one */

@@ -385,7 +385,7 @@ mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
     int missing)
 {
     uint16_t         binbuf[MLCLF_DENSE_FEATURES];
-    uint32_t         t, c, *n, *later, nb[2][MLCLF_DENSE_CHUNK];
+    uint32_t         t, c, *n, *later, *found, nb[2][MLCLF_DENSE_CHUNK];
     const uint16_t  *bin;
     mlclf_walk_t     w;
     mlclf_gbt_sum_t  s;
@@ -399,10 +399,11 @@ mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
 
     for (t = 0; t < m->n_trees; t += c) {
         c = mlclf_predict_gbt_leaves(m, &w, x, bin, t, missing, n, &s);
-        s.n = n;
-        s.left = c;
+        found = n;
         n = later;
-        later = (uint32_t *) s.n;
+        later = found;
+        s.n = found;
+        s.left = c;
     }
 
     mlclf_predict_sum_add(&s, s.left);
