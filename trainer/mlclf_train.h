@@ -40,8 +40,25 @@ typedef enum {
 typedef enum {
     MLCLF_TRAIN_MISSING_FAIL = 0,       /* a missing value is an error */
     MLCLF_TRAIN_MISSING_DROP,           /* rows with one are dropped */
-    MLCLF_TRAIN_MISSING_IMPUTE          /* replaced by the train mean */
+    MLCLF_TRAIN_MISSING_IMPUTE,         /* replaced by the train mean */
+    MLCLF_TRAIN_MISSING_ALLOW           /* kept (NaN): gbt learns where
+                                           each split sends it */
 } mlclf_train_missing_e;
+
+
+/* gbt: the loss; AUTO is logistic for 2 classes, softmax above */
+typedef enum {
+    MLCLF_TRAIN_LOSS_AUTO = 0,
+    MLCLF_TRAIN_LOSS_LOGISTIC,
+    MLCLF_TRAIN_LOSS_SOFTMAX
+} mlclf_train_loss_e;
+
+
+/* gbt early stopping: what the validation share is scored on */
+typedef enum {
+    MLCLF_TRAIN_METRIC_LOGLOSS = 0,
+    MLCLF_TRAIN_METRIC_ERROR            /* 1 - accuracy */
+} mlclf_train_metric_e;
 
 
 typedef struct {
@@ -86,6 +103,28 @@ typedef struct {
     uint32_t                  n_bins;       /* histogram bins, <= 256 */
     uint32_t                  n_threads;    /* 0 = every core */
 
+    /*
+     * gbt; shares max_depth, n_bins, n_threads with the forest and l2
+     * (lambda) with logreg.  max_depth_set says max_depth was given:
+     * a gbt needs max_depth, max_leaves, or both.
+     */
+    uint32_t                  n_estimators; /* default 100 */
+    double                    learning_rate;    /* (0, 1], default 0.3 */
+    uint32_t                  max_leaves;   /* 0: depth-wise growth */
+    double                    min_child_weight; /* >= 0, default 1 */
+    double                    min_split_gain;   /* >= 0, default 0 */
+    double                    subsample;    /* (0, 1], default 1 */
+    double                    colsample;    /* (0, 1], default 1 */
+    mlclf_train_loss_e        loss;
+    uint32_t                  loss_line;    /* where loss was given */
+    uint32_t                  loss_col;     /* (1-based), 0 if not */
+    double                    es_fraction;  /* 0: no early stopping */
+    uint32_t                  es_rounds;
+    mlclf_train_metric_e      es_metric;
+    uint32_t                  log_every;    /* rounds a loss line */
+    uint64_t                  gbt_seed;     /* model.seed, else seed */
+    unsigned                  max_depth_set:1;
+
     double                    min_accuracy; /* gates, default 0 */
     double                    min_macro_f1;
 
@@ -95,6 +134,14 @@ typedef struct {
      */
     void                    (*progress)(void *ctx, size_t done,
                                         size_t total);
+    /*
+     * Optional, set by the CLI: called by the gbt every log_every rounds
+     * and after the last, from the training thread; valid is NaN
+     * without a validation share.
+     */
+    void                    (*progress_loss)(void *ctx, size_t round,
+                                             size_t total, double train,
+                                             double valid);
     void                     *progress_ctx;
 } mlclf_train_config_t;
 
@@ -127,10 +174,16 @@ typedef struct {
 /* A trained model: owns the arrays that spec points at. */
 typedef struct {
     mlclf_spec_t              spec;
-    void                     *mem[8];       /* freed by ..._model_free */
+    void                     *mem[12];      /* freed by ..._model_free */
     double                   *impute;
     double                    fit_seconds;
-    uint32_t                  iterations;   /* logreg solver */
+    uint32_t                  iterations;   /* logreg solver; gbt: rounds
+                                               grown */
+
+    /* gbt: split gain per feature over the kept trees, or NULL */
+    double                   *importance;   /* n_features */
+    uint32_t                  best_round;   /* rounds kept (1-based) */
+    double                    best_valid;   /* its validation metric */
 } mlclf_train_model_t;
 
 
@@ -174,6 +227,9 @@ int mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     const mlclf_train_data_t *d, const size_t *rows, size_t n,
     mlclf_err_t *err);
 int mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
+    const mlclf_train_data_t *d, const size_t *rows, size_t n,
+    mlclf_err_t *err);
+int mlclf_train_gbt(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     const mlclf_train_data_t *d, const size_t *rows, size_t n,
     mlclf_err_t *err);
 void mlclf_train_model_free(mlclf_train_model_t *tm);

@@ -30,6 +30,7 @@ mlclf_train_model_free(mlclf_train_model_t *tm)
     }
 
     free(tm->impute);
+    free(tm->importance);
 
     memset(tm, 0, sizeof(mlclf_train_model_t));
 }
