@@ -87,6 +87,8 @@ mlclf_train_meta_missing(mlclf_train_missing_e m)
         return "drop";
     case MLCLF_TRAIN_MISSING_IMPUTE:
         return "impute";
+    case MLCLF_TRAIN_MISSING_ALLOW:
+        return "allow";
     }
 
     return "unknown";
