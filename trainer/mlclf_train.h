@@ -222,6 +222,15 @@ int mlclf_train_split(const mlclf_train_data_t *d,
     const mlclf_train_config_t *cf, size_t **train, size_t *n_train,
     size_t **test, size_t *n_test, mlclf_err_t *err);
 
+/*
+ * The same split of the n rows listed in rows (NULL: rows 0..n-1), the
+ * share fraction of them held out: keep and held list row indices in
+ * the order of rows.  The gbt's validation share comes from here.
+ */
+int mlclf_train_split_rows(const mlclf_train_data_t *d, const size_t *rows,
+    size_t n, double fraction, uint64_t seed, int stratify, size_t **keep,
+    size_t *n_keep, size_t **held, size_t *n_held, mlclf_err_t *err);
+
 /* mlclf_train_lr.c, mlclf_train_rf.c: fill out->spec (no metadata) */
 int mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     const mlclf_train_data_t *d, const size_t *rows, size_t n,

@@ -29,9 +29,6 @@
 #include <mlclf_train_rf.h>
 
 
-#define MLCLF_TRAIN_RF_SAMPLE   200000  /* rows used for quantiles */
-
-
 static void mlclf_train_rf_init(mlclf_train_rf_ctx_t *ctx,
     const mlclf_train_config_t *cf, const mlclf_train_data_t *d,
     const size_t *rows, size_t n);
@@ -128,8 +125,6 @@ mlclf_train_rf_init(mlclf_train_rf_ctx_t *ctx, const mlclf_train_config_t *cf,
     if (ctx->mtry > p) {
         ctx->mtry = (uint32_t) p;
     }
-
-    ctx->ns = n < MLCLF_TRAIN_RF_SAMPLE ? n : MLCLF_TRAIN_RF_SAMPLE;
 }
 
 
@@ -256,11 +251,8 @@ mlclf_train_rf_free(mlclf_train_rf_ctx_t *ctx)
     }
 
     free(ctx->trees);
-    free(ctx->bins);
     free(ctx->y);
-    free(ctx->edges);
-    free(ctx->n_edges);
-    free(ctx->sample);
+    mlclf_train_bins_free(&ctx->qb);
 }
 
 
@@ -270,7 +262,7 @@ mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     mlclf_err_t *err)
 {
     int                   rc, mutex;
-    size_t                p, nt;
+    size_t                i, p, nt;
     double                t0;
     mlclf_train_rf_ctx_t  ctx;
 
@@ -298,16 +290,10 @@ mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
 
     nt = cf->n_threads ? cf->n_threads : mlclf_train_ncpu();
 
-    ctx.bins = malloc(n * p);
     ctx.y = malloc(n * sizeof(uint32_t));
-    ctx.edges = malloc(p * 256 * sizeof(double));
-    ctx.n_edges = malloc(p * sizeof(uint32_t));
-    ctx.sample = malloc(p * ctx.ns * sizeof(double));
     ctx.trees = calloc(cf->n_trees, sizeof(mlclf_train_rf_tree_t));
 
-    if (ctx.bins == NULL || ctx.y == NULL || ctx.edges == NULL
-        || ctx.n_edges == NULL || ctx.sample == NULL || ctx.trees == NULL)
-    {
+    if (ctx.y == NULL || ctx.trees == NULL) {
         rc = mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
         goto failed;
     }
@@ -319,19 +305,18 @@ mlclf_train_rf(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
 
     mutex = 1;
 
-    mlclf_train_rf_bins_sample(&ctx);
-
-    rc = mlclf_train_rf_run(&ctx, nt, mlclf_train_rf_bins_quantile_work);
+    rc = mlclf_train_bins_build(&ctx.qb, d, rows, n, n, ctx.n_bins,
+                                ctx.seed, nt);
     if (rc != MLCLF_OK) {
         goto nomem;
     }
 
-    free(ctx.sample);
-    ctx.sample = NULL;
+    ctx.bins = ctx.qb.bins;
+    ctx.edges = ctx.qb.edges;
+    ctx.n_edges = ctx.qb.n_edges;
 
-    rc = mlclf_train_rf_run(&ctx, nt, mlclf_train_rf_bins_work);
-    if (rc != MLCLF_OK) {
-        goto nomem;
+    for (i = 0; i < n; i++) {
+        ctx.y[i] = d->y[rows[i]];
     }
 
     /* a thread without a tree would only hold memory */

@@ -3,8 +3,8 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Private to the trainer: what the random forest's files share.  The
- * driver is mlclf_train_rf.c, the quantisation of the features
- * mlclf_train_rf_bins.c, the growing of trees mlclf_train_rf_tree.c.
+ * driver is mlclf_train_rf.c, the growing of trees mlclf_train_rf_tree.c;
+ * the features are quantised by mlclf_train_bins.c.
  */
 
 
@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <mlclf_train.h>
+#include <mlclf_train_bins.h>
 #include <mlclf_train_rng.h>
 
 
@@ -44,15 +45,14 @@ typedef struct {
     uint32_t                  n_bins;
     uint64_t                  seed;
 
-    uint8_t                  *bins;         /* n x p, row-major */
+    mlclf_train_bins_t        qb;           /* the binned train rows */
+    uint8_t                  *bins;         /* qb's, n x p, row-major */
     uint32_t                 *y;            /* n */
-    double                   *edges;        /* p x 256 */
-    uint32_t                 *n_edges;      /* p */
+    double                   *edges;        /* qb's, p x 256 */
+    uint32_t                 *n_edges;      /* qb's, p */
 
     const mlclf_train_data_t *d;
     const size_t             *rows;
-    double                   *sample;       /* p x ns, quantile sample */
-    size_t                    ns;
 
     mlclf_train_rf_tree_t    *trees;
 
@@ -78,44 +78,8 @@ typedef struct {
  */
 size_t mlclf_train_rf_take(mlclf_train_rf_ctx_t *ctx);
 
-/*
- * mlclf_train_rf_bins.c: draws the quantile sample of ctx->ns rows, then
- * workers find each feature's edges and bin every train row.
- */
-void mlclf_train_rf_bins_sample(mlclf_train_rf_ctx_t *ctx);
-void *mlclf_train_rf_bins_quantile_work(void *arg);
-void *mlclf_train_rf_bins_work(void *arg);
-
 /* mlclf_train_rf_tree.c: a worker that grows trees until none is left */
 void *mlclf_train_rf_tree_work(void *arg);
-
-
-/*
- * Uniform in [0, n), n >= 1: multiply-shift with rejection (Lemire).
- * Inline: the bootstrap and the feature draws call it in their loops.
- */
-static inline uint64_t
-mlclf_train_rf_rng_below(mlclf_train_rng_t *r, uint64_t n)
-{
-    uint64_t            x, lo, t;
-    unsigned __int128   m;
-
-    x = mlclf_train_rng_next(r);
-    m = (unsigned __int128) x * n;
-    lo = (uint64_t) m;
-
-    if (lo < n) {
-        t = ((uint64_t) 0 - n) % n;
-
-        while (lo < t) {
-            x = mlclf_train_rng_next(r);
-            m = (unsigned __int128) x * n;
-            lo = (uint64_t) m;
-        }
-    }
-
-    return (uint64_t) (m >> 64);
-}
 
 
 #endif /* _MLCLF_TRAIN_RF_H_INCLUDED_ */

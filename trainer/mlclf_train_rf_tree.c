@@ -325,7 +325,7 @@ mlclf_train_rf_bootstrap(const mlclf_train_rf_ctx_t *ctx,
     memset(w, 0, n * sizeof(uint32_t));
 
     for (i = 0; i < n; i++) {
-        w[mlclf_train_rf_rng_below(rng, n)]++;
+        w[mlclf_train_rng_range(rng, n)]++;
     }
 
     m = 0;
@@ -451,7 +451,7 @@ mlclf_train_rf_search(const mlclf_train_rf_ctx_t *ctx,
         nsel = 0;
 
         while (n_valid + nsel < ctx->mtry && j < p) {
-            q = (uint32_t) (j + mlclf_train_rf_rng_below(rng, p - j));
+            q = (uint32_t) (j + mlclf_train_rng_range(rng, p - j));
             t = perm[j];
             perm[j] = perm[q];
             perm[q] = t;

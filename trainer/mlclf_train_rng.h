@@ -57,4 +57,32 @@ mlclf_train_rng_next(mlclf_train_rng_t *r)
 }
 
 
+/*
+ * Uniform in [0, n), n >= 1: multiply-shift with rejection (Lemire).
+ * Inline: the bootstrap and the feature draws call it in their loops.
+ */
+static inline uint64_t
+mlclf_train_rng_range(mlclf_train_rng_t *r, uint64_t n)
+{
+    uint64_t            x, lo, t;
+    unsigned __int128   m;
+
+    x = mlclf_train_rng_next(r);
+    m = (unsigned __int128) x * n;
+    lo = (uint64_t) m;
+
+    if (lo < n) {
+        t = ((uint64_t) 0 - n) % n;
+
+        while (lo < t) {
+            x = mlclf_train_rng_next(r);
+            m = (unsigned __int128) x * n;
+            lo = (uint64_t) m;
+        }
+    }
+
+    return (uint64_t) (m >> 64);
+}
+
+
 #endif /* _MLCLF_TRAIN_RNG_H_INCLUDED_ */

@@ -83,10 +83,6 @@ mlclf_train_split(const mlclf_train_data_t *d,
     const mlclf_train_config_t *cf, size_t **train, size_t *n_train,
     size_t **test, size_t *n_test, mlclf_err_t *err)
 {
-    size_t             *idx, *start, *fill, *tr, *te, i, c, k, nc, ntr, nte;
-    uint8_t            *in_test;
-    mlclf_train_rng_t   rng;
-
     *train = NULL;
     *test = NULL;
     *n_train = 0;
@@ -104,8 +100,28 @@ mlclf_train_split(const mlclf_train_data_t *d,
                              cf->test_fraction);
     }
 
-    idx = malloc(d->n_rows * sizeof(size_t));
-    in_test = calloc(d->n_rows, 1);
+    return mlclf_train_split_rows(d, NULL, d->n_rows, cf->test_fraction,
+                                  cf->seed, cf->stratify, train, n_train,
+                                  test, n_test, err);
+}
+
+
+int
+mlclf_train_split_rows(const mlclf_train_data_t *d, const size_t *rows,
+    size_t n, double fraction, uint64_t seed, int stratify, size_t **keep,
+    size_t *n_keep, size_t **held, size_t *n_held, mlclf_err_t *err)
+{
+    size_t             *idx, *start, *fill, *tr, *te, i, c, k, nc, ntr, nte;
+    uint8_t            *in_test;
+    mlclf_train_rng_t   rng;
+
+    *keep = NULL;
+    *held = NULL;
+    *n_keep = 0;
+    *n_held = 0;
+
+    idx = malloc((n ? n : 1) * sizeof(size_t));
+    in_test = calloc(n ? n : 1, 1);
     nc = d->n_classes ? d->n_classes : 1;
     start = calloc(nc + 1, sizeof(size_t));
     fill = calloc(nc, sizeof(size_t));
@@ -118,29 +134,29 @@ mlclf_train_split(const mlclf_train_data_t *d,
         return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
 
-    mlclf_train_rng_seed(&rng, cf->seed);
+    mlclf_train_rng_seed(&rng, seed);
 
-    if (cf->stratify && d->n_classes > 0) {
+    if (stratify && d->n_classes > 0) {
 
-        /* counting sort of the row indices by class, ascending inside */
+        /* counting sort of the positions by class, ascending inside */
 
-        for (i = 0; i < d->n_rows; i++) {
-            start[d->y[i] + 1]++;
+        for (i = 0; i < n; i++) {
+            start[d->y[rows ? rows[i] : i] + 1]++;
         }
 
         for (c = 0; c < nc; c++) {
             start[c + 1] += start[c];
         }
 
-        for (i = 0; i < d->n_rows; i++) {
-            c = d->y[i];
+        for (i = 0; i < n; i++) {
+            c = d->y[rows ? rows[i] : i];
             idx[start[c] + fill[c]++] = i;
         }
 
         for (c = 0; c < nc; c++) {
             k = start[c + 1] - start[c];
             mlclf_train_shuffle(&rng, idx + start[c], k);
-            k = mlclf_train_test_count(cf->test_fraction, k);
+            k = mlclf_train_test_count(fraction, k);
 
             for (i = 0; i < k; i++) {
                 in_test[idx[start[c] + i]] = 1;
@@ -148,12 +164,12 @@ mlclf_train_split(const mlclf_train_data_t *d,
         }
 
     } else {
-        for (i = 0; i < d->n_rows; i++) {
+        for (i = 0; i < n; i++) {
             idx[i] = i;
         }
 
-        mlclf_train_shuffle(&rng, idx, d->n_rows);
-        k = mlclf_train_test_count(cf->test_fraction, d->n_rows);
+        mlclf_train_shuffle(&rng, idx, n);
+        k = mlclf_train_test_count(fraction, n);
 
         for (i = 0; i < k; i++) {
             in_test[idx[i]] = 1;
@@ -164,11 +180,11 @@ mlclf_train_split(const mlclf_train_data_t *d,
     free(fill);
 
     nte = 0;
-    for (i = 0; i < d->n_rows; i++) {
+    for (i = 0; i < n; i++) {
         nte += in_test[i];
     }
 
-    ntr = d->n_rows - nte;
+    ntr = n - nte;
 
     if (nte == 0 || ntr == 0) {
         free(idx);
@@ -192,22 +208,22 @@ mlclf_train_split(const mlclf_train_data_t *d,
     ntr = 0;
     nte = 0;
 
-    for (i = 0; i < d->n_rows; i++) {
+    for (i = 0; i < n; i++) {
         if (in_test[i]) {
-            te[nte++] = i;
+            te[nte++] = rows ? rows[i] : i;
 
         } else {
-            tr[ntr++] = i;
+            tr[ntr++] = rows ? rows[i] : i;
         }
     }
 
     free(idx);
     free(in_test);
 
-    *train = tr;
-    *n_train = ntr;
-    *test = te;
-    *n_test = nte;
+    *keep = tr;
+    *n_keep = ntr;
+    *held = te;
+    *n_held = nte;
 
     return MLCLF_OK;
 }
