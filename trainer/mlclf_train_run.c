@@ -15,6 +15,7 @@
  */
 
 
+#include <math.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,6 +55,8 @@ static int mlclf_train_run_fail(mlclf_train_run_t *r, int status,
 static void mlclf_train_run_progress(mlclf_train_run_t *r,
     const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void mlclf_train_run_trees(void *ctx, size_t done, size_t total);
+static void mlclf_train_run_loss(void *ctx, size_t round, size_t total,
+    double train, double valid);
 static int mlclf_train_run_exit(int rc, int dflt);
 static int mlclf_train_run_steps(mlclf_train_run_t *r);
 static int mlclf_train_run_config(mlclf_train_run_t *r);
@@ -168,6 +171,23 @@ mlclf_train_run_trees(void *ctx, size_t done, size_t total)
 }
 
 
+/* Boosting progress: a line every log_every rounds and at the end. */
+static void
+mlclf_train_run_loss(void *ctx, size_t round, size_t total, double train,
+    double valid)
+{
+    FILE  *f = ctx;
+
+    if (isnan(valid)) {
+        fprintf(f, "round %zu/%zu: train loss %.6f\n", round, total, train);
+
+    } else {
+        fprintf(f, "round %zu/%zu: train loss %.6f, validation loss %.6f\n",
+                round, total, train, valid);
+    }
+}
+
+
 /* Out of memory is internal whatever step it hit. */
 static int
 mlclf_train_run_exit(int rc, int dflt)
@@ -237,6 +257,7 @@ mlclf_train_run_config(mlclf_train_run_t *r)
 
     if (r->o->progress) {
         res->cf.progress = mlclf_train_run_trees;
+        res->cf.progress_loss = mlclf_train_run_loss;
         res->cf.progress_ctx = r->o->progress;
     }
 
@@ -347,14 +368,20 @@ mlclf_train_run_fit(mlclf_train_run_t *r)
     }
 
     mlclf_train_run_progress(r, "training %s...",
-                             res->cf.kind == MLCLF_KIND_FOREST
-                             ? "forest" : "logistic regression");
+                             res->cf.kind == MLCLF_KIND_FOREST ? "forest"
+                             : res->cf.kind == MLCLF_KIND_GBT
+                             ? "gradient-boosted trees"
+                             : "logistic regression");
 
     t0 = mlclf_train_now();
 
     if (res->cf.kind == MLCLF_KIND_FOREST) {
         rc = mlclf_train_rf(&r->tm, &res->cf, &res->d, r->train_rows,
                             res->n_train, &err);
+
+    } else if (res->cf.kind == MLCLF_KIND_GBT) {
+        rc = mlclf_train_gbt(&r->tm, &res->cf, &res->d, r->train_rows,
+                             res->n_train, &err);
 
     } else if (res->cf.kind == MLCLF_KIND_LOGREG) {
         rc = mlclf_train_lr(&r->tm, &res->cf, &res->d, r->train_rows,

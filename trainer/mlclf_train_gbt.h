@@ -1,0 +1,138 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Private to the trainer: what the gradient-boosted trees' files share.
+ * The driver (rounds, gradients, losses, early stopping, the model) is
+ * mlclf_train_gbt.c; the growing of one tree (histograms, split search,
+ * partition of the rows) mlclf_train_gbt_tree.c.
+ */
+
+
+#ifndef _MLCLF_TRAIN_GBT_H_INCLUDED_
+#define _MLCLF_TRAIN_GBT_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <mlclf_train.h>
+#include <mlclf_train_bins.h>
+#include <mlclf_train_team.h>
+
+
+/* a row's gradient and hessian for one output */
+typedef struct {
+    float                     g;
+    float                     h;
+} mlclf_train_gbt_gh_t;
+
+
+/* a histogram bin: the sums over the node's rows in that bin */
+typedef struct {
+    double                    g;
+    double                    h;
+} mlclf_train_gbt_bin_t;
+
+
+/* a split: feature, the last bin on the left, where missing values go */
+typedef struct {
+    double                    gain;         /* 0: none */
+    double                    gl;           /* left child's sums */
+    double                    hl;
+    uint32_t                  feature;
+    uint32_t                  bin;
+    unsigned                  left_missing:1;
+} mlclf_train_gbt_split_t;
+
+
+typedef struct {
+    int32_t                   feature;      /* -1: leaf */
+    uint32_t                  bin;          /* left: bins <= bin */
+    uint32_t                  left;         /* node ids, after this one */
+    uint32_t                  right;
+    uint32_t                  begin;        /* its rows: idx[begin, end) */
+    uint32_t                  end;
+    uint32_t                  depth;
+    unsigned                  left_missing:1;
+    unsigned                  candidate:1;  /* best holds its split */
+    double                    g;
+    double                    h;
+    double                    value;        /* leaf: the score it adds */
+    mlclf_train_gbt_split_t   best;
+    mlclf_train_gbt_bin_t    *hist;         /* a candidate's histogram */
+} mlclf_train_gbt_node_t;
+
+
+typedef struct {
+    const mlclf_train_config_t  *cf;
+    const mlclf_train_data_t    *d;
+
+    size_t                    p;
+    size_t                    k;            /* outputs: 1 or n_classes */
+    size_t                    n_fit;        /* rows the trees are fit on */
+    size_t                    n_all;        /* fit rows, then validation */
+    mlclf_train_bins_t        qb;           /* n_all binned rows */
+    uint32_t                 *y;            /* n_all labels */
+    double                   *margin;       /* n_all x k */
+    double                   *base;         /* k */
+    mlclf_train_gbt_gh_t     *gh;           /* k x n_fit */
+    double                   *loss;         /* n_all, per-row scratch */
+
+    /* the tree being grown */
+    uint32_t                 *idx;          /* its rows (fit positions) */
+    uint32_t                 *tmp;
+    uint32_t                  m;            /* rows in idx */
+    uint32_t                 *feat;         /* its features, ascending */
+    size_t                    nf;
+    size_t                    out;          /* the output it adds to */
+    mlclf_train_gbt_node_t   *node;
+    uint32_t                  n_nodes;
+    uint32_t                  cap_nodes;
+    uint32_t                  n_leaves;
+    uint32_t                  max_leaves;   /* 0: none */
+    uint32_t                  max_depth;    /* 0: none */
+    uint32_t                  cur;          /* node being split */
+    size_t                    n_left;       /* its rows going left */
+    int                       done;
+
+    /* histograms of p x 256 bins, kept between trees */
+    mlclf_train_gbt_bin_t   **pool;
+    size_t                    n_pool;
+    size_t                    cap_pool;
+
+    /* one slot per member */
+    mlclf_train_gbt_split_t   best[MLCLF_TRAIN_TEAM_MAX][2];
+    size_t                    count[MLCLF_TRAIN_TEAM_MAX];
+
+    /* the grown trees, in order, local node ids */
+    int32_t                  *t_feature;
+    double                   *t_threshold;
+    uint32_t                 *t_left;
+    uint32_t                 *t_right;
+    uint8_t                  *t_decision;
+    double                   *t_value;      /* a leaf's score, else 0 */
+    double                   *t_gain;       /* a split's gain, else 0 */
+    uint32_t                 *t_offset;     /* n_trees + 1 */
+    size_t                    t_nodes;
+    size_t                    t_cap;
+    size_t                    n_trees;
+
+    uint32_t                  round;
+    uint32_t                  best_round;   /* 1-based, rounds kept */
+    double                    best_valid;
+    int                       stop;
+    int                       rc;
+} mlclf_train_gbt_ctx_t;
+
+
+/*
+ * mlclf_train_gbt_tree.c: every member grows the tree for output
+ * ctx->out on the rows ctx->idx[0..m) with the features ctx->feat, and
+ * adds its scores to every row's margin.  0, or MLCLF_ENOMEM in
+ * ctx->rc (for every member alike).
+ */
+void mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id);
+
+
+#endif /* _MLCLF_TRAIN_GBT_H_INCLUDED_ */

@@ -1,0 +1,788 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Gradient-boosted trees: the growing of one tree by every member of the
+ * team (mlclf_train_team.h).
+ *
+ * A node's histogram holds, for each of the tree's features and each
+ * bin, the sums of the gradients and hessians of the node's rows in that
+ * bin.  When a node is split, the histogram of the child with fewer rows
+ * is built from its rows and the other child's is the parent's minus
+ * it.  The members share the features when they build, subtract and
+ * search, and the rows when they partition a node and update margins.
+ * Each sum is made by one member in row order, and every choice breaks
+ * ties the same way (the first feature, then the first bin), so the tree
+ * is the same for any number of members.
+ *
+ * Growth: depth-wise (the candidates in the order they were made, which
+ * is level by level) unless max_leaves is set: then best-first, the
+ * candidate with the largest gain, up to max_leaves leaves.  max_depth,
+ * when set, bounds both.
+ *
+ * A split after bin b sends a row left when its bin is <= b; a missing
+ * value goes where the split search found it best (with no missing value
+ * in the node: to the child with the larger hessian sum).
+ */
+
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <mlclf_format.h>
+#include <mlclf_train.h>
+#include <mlclf_train_gbt.h>
+
+
+#define MLCLF_GBT_MIN_GAIN    1e-12
+#define MLCLF_GBT_MIN_HESS    1e-12
+
+
+static mlclf_train_gbt_bin_t *mlclf_gbt_hist_get(mlclf_train_gbt_ctx_t *ctx);
+static void mlclf_gbt_hist_put(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_gbt_bin_t *h);
+static int mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t begin,
+    uint32_t end, uint32_t depth, double g, double h);
+static int mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
+    const mlclf_train_gbt_node_t *nd);
+static void mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id, const mlclf_train_gbt_node_t *nd);
+static void mlclf_gbt_subtract(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id, mlclf_train_gbt_bin_t *dst,
+    const mlclf_train_gbt_bin_t *sub);
+static void mlclf_gbt_find(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id, const mlclf_train_gbt_node_t *nd,
+    mlclf_train_gbt_split_t *best);
+static void mlclf_gbt_pick(mlclf_train_gbt_ctx_t *ctx, size_t n_members,
+    mlclf_train_gbt_node_t *nd, size_t slot);
+static void mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id, const mlclf_train_gbt_node_t *nd);
+static void mlclf_gbt_choose(mlclf_train_gbt_ctx_t *ctx);
+static void mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx);
+static void mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx);
+static void mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id);
+static int mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx);
+
+
+/* a histogram of p x 256 bins from the pool, or NULL (rc set) */
+static mlclf_train_gbt_bin_t *
+mlclf_gbt_hist_get(mlclf_train_gbt_ctx_t *ctx)
+{
+    mlclf_train_gbt_bin_t  *h;
+
+    if (ctx->n_pool > 0) {
+        return ctx->pool[--ctx->n_pool];
+    }
+
+    h = malloc(ctx->p * 256 * sizeof(mlclf_train_gbt_bin_t));
+    if (h == NULL) {
+        ctx->rc = MLCLF_ENOMEM;
+    }
+
+    return h;
+}
+
+
+static void
+mlclf_gbt_hist_put(mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *h)
+{
+    mlclf_train_gbt_bin_t  **pool;
+
+    if (h == NULL) {
+        return;
+    }
+
+    if (ctx->n_pool == ctx->cap_pool) {
+        pool = realloc(ctx->pool, (ctx->cap_pool * 2 + 8)
+                                  * sizeof(mlclf_train_gbt_bin_t *));
+        if (pool == NULL) {
+            free(h);
+            return;
+        }
+
+        ctx->pool = pool;
+        ctx->cap_pool = ctx->cap_pool * 2 + 8;
+    }
+
+    ctx->pool[ctx->n_pool++] = h;
+}
+
+
+/* a new node's id, or -1 (rc set) */
+static int
+mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t begin, uint32_t end,
+    uint32_t depth, double g, double h)
+{
+    uint32_t                 cap;
+    mlclf_train_gbt_node_t  *nd;
+
+    if (ctx->n_nodes == ctx->cap_nodes) {
+        cap = ctx->cap_nodes * 2 + 64;
+        nd = realloc(ctx->node, cap * sizeof(mlclf_train_gbt_node_t));
+        if (nd == NULL) {
+            ctx->rc = MLCLF_ENOMEM;
+            return -1;
+        }
+
+        ctx->node = nd;
+        ctx->cap_nodes = cap;
+    }
+
+    nd = &ctx->node[ctx->n_nodes];
+    memset(nd, 0, sizeof(mlclf_train_gbt_node_t));
+
+    nd->feature = -1;
+    nd->begin = begin;
+    nd->end = end;
+    nd->depth = depth;
+    nd->g = g;
+    nd->h = h;
+
+    return (int) ctx->n_nodes++;
+}
+
+
+/* may the node be split at all (before its histogram is looked at)? */
+static int
+mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
+    const mlclf_train_gbt_node_t *nd)
+{
+    double  mcw;
+
+    mcw = ctx->cf->min_child_weight;
+    if (mcw < MLCLF_GBT_MIN_HESS) {
+        mcw = MLCLF_GBT_MIN_HESS;
+    }
+
+    return nd->end - nd->begin >= 2
+           && (ctx->max_depth == 0 || nd->depth < ctx->max_depth)
+           && (ctx->max_leaves == 0 || ctx->max_leaves >= 2)
+           && nd->h >= 2 * mcw;
+}
+
+
+/* this member's features of nd's histogram, from nd's rows */
+static void
+mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
+    size_t id, const mlclf_train_gbt_node_t *nd)
+{
+    size_t                       i, j, j0, j1, p;
+    uint32_t                     r;
+    double                       g, h;
+    const uint8_t               *row;
+    const uint32_t              *feat;
+    mlclf_train_gbt_bin_t       *hist, *b;
+    const mlclf_train_gbt_gh_t  *gh;
+
+    mlclf_train_team_share(team, id, ctx->nf, &j0, &j1);
+
+    if (j0 == j1) {
+        return;
+    }
+
+    hist = nd->hist;
+    memset(hist + j0 * 256, 0, (j1 - j0) * 256 * sizeof(*hist));
+
+    p = ctx->p;
+    feat = ctx->feat;
+    gh = ctx->gh + ctx->out * ctx->n_fit;
+
+    for (i = nd->begin; i < nd->end; i++) {
+        r = ctx->idx[i];
+        g = gh[r].g;
+        h = gh[r].h;
+        row = ctx->qb.bins + (size_t) r * p;
+
+        for (j = j0; j < j1; j++) {
+            b = hist + j * 256 + row[feat[j]];
+            b->g += g;
+            b->h += h;
+        }
+    }
+}
+
+
+/* dst -= sub over this member's features */
+static void
+mlclf_gbt_subtract(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
+    size_t id, mlclf_train_gbt_bin_t *dst, const mlclf_train_gbt_bin_t *sub)
+{
+    size_t  i, j0, j1;
+
+    mlclf_train_team_share(team, id, ctx->nf, &j0, &j1);
+
+    for (i = j0 * 256; i < j1 * 256; i++) {
+        dst[i].g -= sub[i].g;
+        dst[i].h -= sub[i].h;
+    }
+}
+
+
+/*
+ * The best split of nd over this member's features, into *best (gain 0
+ * when none).  The gain of sending sums (gl, hl) left and the rest right
+ * is gl^2 / (hl + l2) + gr^2 / (hr + l2) - g^2 / (h + l2); each child
+ * needs a hessian sum of min_child_weight.
+ */
+static void
+mlclf_gbt_find(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
+    size_t id, const mlclf_train_gbt_node_t *nd,
+    mlclf_train_gbt_split_t *best)
+{
+    int                           lm, has_missing;
+    size_t                        j, j0, j1, b, nb;
+    double                        l2, mcw, g, h, gl, hl, gr, hr, gm, hm,
+                                  parent, gain, cgl, chl;
+    const mlclf_train_gbt_bin_t  *hist;
+
+    memset(best, 0, sizeof(mlclf_train_gbt_split_t));
+
+    mlclf_train_team_share(team, id, ctx->nf, &j0, &j1);
+
+    l2 = ctx->cf->l2;
+    mcw = ctx->cf->min_child_weight;
+    if (mcw < MLCLF_GBT_MIN_HESS) {
+        mcw = MLCLF_GBT_MIN_HESS;
+    }
+
+    g = nd->g;
+    h = nd->h;
+    parent = g * g / (h + l2);
+
+    for (j = j0; j < j1; j++) {
+        hist = nd->hist + j * 256;
+        nb = ctx->qb.n_edges[ctx->feat[j]] + 1;
+        gm = hist[MLCLF_TRAIN_BIN_MISSING].g;
+        hm = hist[MLCLF_TRAIN_BIN_MISSING].h;
+        has_missing = hm > 0;
+
+        gl = 0;
+        hl = 0;
+
+        for (b = 0; b + 1 < nb; b++) {
+            gl += hist[b].g;
+            hl += hist[b].h;
+
+            /* missing values right, then (if any) left */
+            for (lm = 0; lm <= has_missing; lm++) {
+                cgl = lm ? gl + gm : gl;
+                chl = lm ? hl + hm : hl;
+                gr = g - cgl;
+                hr = h - chl;
+
+                if (chl < mcw || hr < mcw) {
+                    continue;
+                }
+
+                gain = cgl * cgl / (chl + l2) + gr * gr / (hr + l2) - parent;
+
+                if (gain > best->gain) {
+                    best->gain = gain;
+                    best->gl = cgl;
+                    best->hl = chl;
+                    best->feature = ctx->feat[j];
+                    best->bin = (uint32_t) b;
+                    best->left_missing = has_missing ? lm : chl >= hr;
+                }
+            }
+        }
+    }
+}
+
+
+/*
+ * nd's split: the members' best ones taken in member order, the first
+ * of equal gains kept, so the first feature wins as in a serial search.
+ */
+static void
+mlclf_gbt_pick(mlclf_train_gbt_ctx_t *ctx, size_t n_members,
+    mlclf_train_gbt_node_t *nd, size_t slot)
+{
+    size_t                    i;
+    mlclf_train_gbt_split_t  *best;
+
+    best = &ctx->best[0][slot];
+
+    for (i = 1; i < n_members; i++) {
+        if (ctx->best[i][slot].gain > best->gain) {
+            best = &ctx->best[i][slot];
+        }
+    }
+
+    nd->best = *best;
+    nd->candidate = best->gain > MLCLF_GBT_MIN_GAIN
+                    && best->gain > ctx->cf->min_split_gain;
+
+    if (!nd->candidate) {
+        mlclf_gbt_hist_put(ctx, nd->hist);
+        nd->hist = NULL;
+    }
+}
+
+
+/*
+ * A stable partition of nd's rows by its split: the left rows first, in
+ * their order, then the right ones.  Each member counts and moves a
+ * share of the rows; the result does not depend on the shares.
+ */
+static void
+mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
+    size_t id, const mlclf_train_gbt_node_t *nd)
+{
+    int             left;
+    size_t          i, k, lo, hi, n_left, off_l, off_r, p;
+    uint8_t         v;
+    uint32_t        r, f, bin, lm;
+    const uint8_t  *bins;
+
+    mlclf_train_team_share(team, id, nd->end - nd->begin, &lo, &hi);
+    lo += nd->begin;
+    hi += nd->begin;
+
+    p = ctx->p;
+    bins = ctx->qb.bins;
+    f = nd->best.feature;
+    bin = nd->best.bin;
+    lm = nd->best.left_missing;
+
+    n_left = 0;
+    for (i = lo; i < hi; i++) {
+        v = bins[(size_t) ctx->idx[i] * p + f];
+        n_left += v == MLCLF_TRAIN_BIN_MISSING ? lm : v <= bin;
+    }
+
+    ctx->count[id] = n_left;
+
+    mlclf_train_team_sync(team);
+
+    off_l = nd->begin;
+    n_left = 0;
+
+    for (k = 0; k < mlclf_train_team_size(team); k++) {
+        if (k < id) {
+            off_l += ctx->count[k];
+        }
+
+        n_left += ctx->count[k];
+    }
+
+    /* the right rows before this share: its rows before, less the left */
+    off_r = nd->begin + n_left + (lo - nd->begin) - (off_l - nd->begin);
+
+    for (i = lo; i < hi; i++) {
+        r = ctx->idx[i];
+        v = bins[(size_t) r * p + f];
+        left = v == MLCLF_TRAIN_BIN_MISSING ? (int) lm : v <= bin;
+
+        if (left) {
+            ctx->tmp[off_l++] = r;
+
+        } else {
+            ctx->tmp[off_r++] = r;
+        }
+    }
+
+    mlclf_train_team_sync(team);
+
+    memcpy(ctx->idx + lo, ctx->tmp + lo, (hi - lo) * sizeof(uint32_t));
+
+    if (id == 0) {
+        ctx->n_left = n_left;
+    }
+
+    mlclf_train_team_sync(team);
+}
+
+
+/* member 0: the candidate to split next into ctx->cur, or ctx->done */
+static void
+mlclf_gbt_choose(mlclf_train_gbt_ctx_t *ctx)
+{
+    uint32_t                 i, pick;
+    mlclf_train_gbt_node_t  *nd;
+
+    ctx->done = 1;
+
+    if (ctx->max_leaves && ctx->n_leaves >= ctx->max_leaves) {
+        return;
+    }
+
+    pick = 0;
+
+    for (i = 0; i < ctx->n_nodes; i++) {
+        nd = &ctx->node[i];
+
+        if (!nd->candidate) {
+            continue;
+        }
+
+        if (ctx->done) {
+            pick = i;
+            ctx->done = 0;
+
+            if (ctx->max_leaves == 0) {
+                break;          /* depth-wise: the oldest candidate */
+            }
+
+        } else if (nd->best.gain > ctx->node[pick].best.gain) {
+            pick = i;
+        }
+    }
+
+    ctx->cur = pick;
+}
+
+
+/*
+ * Member 0, after the partition: the two children of ctx->cur, which of
+ * them get a histogram, and from where.  The smaller child's is built
+ * into a histogram of the pool; the larger one's, if it is a candidate,
+ * is the parent's histogram minus it.
+ */
+static void
+mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx)
+{
+    int                      l, r;
+    uint32_t                 mid, depth;
+    mlclf_train_gbt_node_t  *nd, *small, *large;
+
+    nd = &ctx->node[ctx->cur];
+    mid = nd->begin + (uint32_t) ctx->n_left;
+    depth = nd->depth + 1;
+
+    l = mlclf_gbt_node_add(ctx, nd->begin, mid, depth, nd->best.gl,
+                           nd->best.hl);
+    r = l < 0 ? -1
+              : mlclf_gbt_node_add(ctx, mid, ctx->node[ctx->cur].end, depth,
+                                   ctx->node[ctx->cur].g
+                                   - ctx->node[ctx->cur].best.gl,
+                                   ctx->node[ctx->cur].h
+                                   - ctx->node[ctx->cur].best.hl);
+    if (r < 0) {
+        return;
+    }
+
+    nd = &ctx->node[ctx->cur];          /* the array may have moved */
+    nd->feature = (int32_t) nd->best.feature;
+    nd->bin = nd->best.bin;
+    nd->left_missing = nd->best.left_missing;
+    nd->left = (uint32_t) l;
+    nd->right = (uint32_t) r;
+    nd->candidate = 0;
+    ctx->n_leaves++;
+
+    small = &ctx->node[l];
+    large = &ctx->node[r];
+
+    if (large->end - large->begin < small->end - small->begin) {
+        small = &ctx->node[r];
+        large = &ctx->node[l];
+    }
+
+    if (!mlclf_gbt_splittable(ctx, small)
+        && !mlclf_gbt_splittable(ctx, large))
+    {
+        mlclf_gbt_hist_put(ctx, nd->hist);
+        nd->hist = NULL;
+        return;
+    }
+
+    small->hist = mlclf_gbt_hist_get(ctx);
+
+    if (mlclf_gbt_splittable(ctx, large)) {
+        large->hist = nd->hist;
+
+    } else {
+        mlclf_gbt_hist_put(ctx, nd->hist);
+    }
+
+    nd->hist = NULL;
+}
+
+
+/* member 0: every leaf's score; the candidates' histograms back */
+static void
+mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx)
+{
+    uint32_t                 i;
+    mlclf_train_gbt_node_t  *nd;
+
+    for (i = 0; i < ctx->n_nodes; i++) {
+        nd = &ctx->node[i];
+
+        mlclf_gbt_hist_put(ctx, nd->hist);
+        nd->hist = NULL;
+        nd->candidate = 0;
+
+        if (nd->feature < 0) {
+            nd->value = -nd->g / (nd->h + ctx->cf->l2)
+                        * ctx->cf->learning_rate;
+        }
+    }
+}
+
+
+/* every row's margin of output ctx->out gains the tree's score */
+static void
+mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
+    size_t id)
+{
+    size_t                         i, lo, hi, p, k;
+    uint8_t                        v;
+    const uint8_t                 *row;
+    const mlclf_train_gbt_node_t  *nd;
+
+    mlclf_train_team_share(team, id, ctx->n_all, &lo, &hi);
+
+    p = ctx->p;
+    k = ctx->k;
+
+    for (i = lo; i < hi; i++) {
+        row = ctx->qb.bins + i * p;
+        nd = &ctx->node[0];
+
+        while (nd->feature >= 0) {
+            v = row[nd->feature];
+            nd = &ctx->node[(v == MLCLF_TRAIN_BIN_MISSING ? nd->left_missing
+                                                          : v <= nd->bin)
+                             ? nd->left : nd->right];
+        }
+
+        ctx->margin[i * k + ctx->out] += nd->value;
+    }
+}
+
+
+/* member 0: the tree appended to the grown ones; MLCLF_ENOMEM or OK */
+static int
+mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx)
+{
+    size_t                         i, at, cap;
+    void                          *q[7];
+    uint32_t                      *off;
+    const mlclf_train_gbt_node_t  *nd;
+
+    if (ctx->t_nodes + ctx->n_nodes > ctx->t_cap) {
+        cap = (ctx->t_nodes + ctx->n_nodes) * 2;
+
+        q[0] = realloc(ctx->t_feature, cap * sizeof(int32_t));
+        if (q[0] != NULL) {
+            ctx->t_feature = q[0];
+        }
+
+        q[1] = realloc(ctx->t_threshold, cap * sizeof(double));
+        if (q[1] != NULL) {
+            ctx->t_threshold = q[1];
+        }
+
+        q[2] = realloc(ctx->t_left, cap * sizeof(uint32_t));
+        if (q[2] != NULL) {
+            ctx->t_left = q[2];
+        }
+
+        q[3] = realloc(ctx->t_right, cap * sizeof(uint32_t));
+        if (q[3] != NULL) {
+            ctx->t_right = q[3];
+        }
+
+        q[4] = realloc(ctx->t_decision, cap);
+        if (q[4] != NULL) {
+            ctx->t_decision = q[4];
+        }
+
+        q[5] = realloc(ctx->t_value, cap * sizeof(double));
+        if (q[5] != NULL) {
+            ctx->t_value = q[5];
+        }
+
+        q[6] = realloc(ctx->t_gain, cap * sizeof(double));
+        if (q[6] != NULL) {
+            ctx->t_gain = q[6];
+        }
+
+        for (i = 0; i < 7; i++) {
+            if (q[i] == NULL) {
+                return MLCLF_ENOMEM;
+            }
+        }
+
+        ctx->t_cap = cap;
+    }
+
+    off = realloc(ctx->t_offset, (ctx->n_trees + 2) * sizeof(uint32_t));
+    if (off == NULL) {
+        return MLCLF_ENOMEM;
+    }
+
+    ctx->t_offset = off;
+    off[ctx->n_trees] = (uint32_t) ctx->t_nodes;
+
+    for (i = 0; i < ctx->n_nodes; i++) {
+        nd = &ctx->node[i];
+        at = ctx->t_nodes + i;
+
+        ctx->t_feature[at] = nd->feature;
+        ctx->t_left[at] = nd->left;
+        ctx->t_right[at] = nd->right;
+
+        if (nd->feature >= 0) {
+            ctx->t_threshold[at] = ctx->qb.edges[(size_t) nd->feature * 256
+                                                 + nd->bin];
+            ctx->t_decision[at] = MLCLF_CMP_LE | MLCLF_MISSING_NAN
+                                  | (nd->left_missing ? MLCLF_DEFAULT_LEFT
+                                                      : 0);
+            ctx->t_value[at] = 0;
+            ctx->t_gain[at] = nd->best.gain;
+
+        } else {
+            ctx->t_threshold[at] = 0;
+            ctx->t_decision[at] = 0;
+            ctx->t_value[at] = nd->value;
+            ctx->t_gain[at] = 0;
+        }
+    }
+
+    ctx->t_nodes += ctx->n_nodes;
+    ctx->n_trees++;
+    off[ctx->n_trees] = (uint32_t) ctx->t_nodes;
+
+    return MLCLF_OK;
+}
+
+
+void
+mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
+    size_t id)
+{
+    size_t                   i, n;
+    uint32_t                 r;
+    mlclf_train_gbt_node_t  *root, *a, *b;
+    mlclf_train_gbt_gh_t    *gh;
+
+    n = mlclf_train_team_size(team);
+
+    if (id == 0) {
+        ctx->n_nodes = 0;
+        ctx->n_leaves = 1;
+
+        if (mlclf_gbt_node_add(ctx, 0, ctx->m, 0, 0, 0) == 0) {
+            root = &ctx->node[0];
+
+            /* the sums first: a root too small to split needs them */
+            gh = ctx->gh + ctx->out * ctx->n_fit;
+
+            for (i = 0; i < ctx->m; i++) {
+                r = ctx->idx[i];
+                root->g += gh[r].g;
+                root->h += gh[r].h;
+            }
+
+            if (mlclf_gbt_splittable(ctx, root)) {
+                root->hist = mlclf_gbt_hist_get(ctx);
+            }
+        }
+    }
+
+    mlclf_train_team_sync(team);
+
+    if (ctx->rc != MLCLF_OK) {
+        return;
+    }
+
+    if (ctx->node[0].hist != NULL) {
+        mlclf_gbt_build(ctx, team, id, &ctx->node[0]);
+        mlclf_train_team_sync(team);
+
+        mlclf_gbt_find(ctx, team, id, &ctx->node[0], &ctx->best[id][0]);
+        mlclf_train_team_sync(team);
+
+        if (id == 0) {
+            mlclf_gbt_pick(ctx, n, &ctx->node[0], 0);
+        }
+    }
+
+    for ( ;; ) {
+        if (id == 0) {
+            mlclf_gbt_choose(ctx);
+        }
+
+        mlclf_train_team_sync(team);
+
+        if (ctx->done) {
+            break;
+        }
+
+        mlclf_gbt_partition(ctx, team, id, &ctx->node[ctx->cur]);
+
+        if (id == 0) {
+            mlclf_gbt_children(ctx);
+        }
+
+        mlclf_train_team_sync(team);
+
+        if (ctx->rc != MLCLF_OK) {
+            return;
+        }
+
+        a = &ctx->node[ctx->n_nodes - 2];
+        b = &ctx->node[ctx->n_nodes - 1];
+
+        if (b->end - b->begin < a->end - a->begin) {
+            a = b;
+            b = &ctx->node[ctx->n_nodes - 2];
+        }
+
+        /* a: the smaller child, b: the larger */
+
+        if (a->hist == NULL) {
+            continue;
+        }
+
+        mlclf_gbt_build(ctx, team, id, a);
+        mlclf_train_team_sync(team);
+
+        if (b->hist != NULL) {
+            mlclf_gbt_subtract(ctx, team, id, b->hist, a->hist);
+            mlclf_train_team_sync(team);
+        }
+
+        if (mlclf_gbt_splittable(ctx, a)) {
+            mlclf_gbt_find(ctx, team, id, a, &ctx->best[id][0]);
+        }
+
+        if (b->hist != NULL) {
+            mlclf_gbt_find(ctx, team, id, b, &ctx->best[id][1]);
+        }
+
+        mlclf_train_team_sync(team);
+
+        if (id == 0) {
+            if (mlclf_gbt_splittable(ctx, a)) {
+                mlclf_gbt_pick(ctx, n, a, 0);
+
+            } else {
+                mlclf_gbt_hist_put(ctx, a->hist);
+                a->hist = NULL;
+            }
+
+            if (b->hist != NULL) {
+                mlclf_gbt_pick(ctx, n, b, 1);
+            }
+        }
+    }
+
+    if (id == 0) {
+        mlclf_gbt_leaves(ctx);
+    }
+
+    mlclf_train_team_sync(team);
+
+    mlclf_gbt_update(ctx, team, id);
+
+    if (id == 0) {
+        ctx->rc = mlclf_gbt_keep(ctx);
+    }
+
+    mlclf_train_team_sync(team);
+}
