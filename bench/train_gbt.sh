@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Gradient-boosted trees training benchmark (issue 13, point 5):
+# mlclf-train's gbt against Debian's XGBoost (hist) + pandas, the same
+# hyperparameters, 2 threads each, on the same machine in the same run.
+#
+#   bench/train_gbt.sh [ROWS] [FEATURES]     default 1000000 x 50
+#   XGB_MONITOR=1 bench/train_gbt.sh ...     XGBoost's own timers too
+#   XGB_PLAIN=1 bench/train_gbt.sh ...       DMatrix: train() bins
+#   BENCH_OUT=DIR bench/train_gbt.sh ...     tables and registry in DIR
+#
+# Two sets: bench/gen_data.c's 3-class set and a binary version of it
+# (c0 against the rest).  For each, mlclf-train publishes a version and
+# bench/xgb_train.py trains on that version's train.csv and scores on
+# its test.csv, so both sides fit and score the same rows.  Prints a
+# markdown table and writes it to build/bench/train_gbt.md.
+# Needs python3-xgboost and python3-pandas (bench/install-deps.sh).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+ROWS=${1:-1000000}
+FEATURES=${2:-50}
+DATA_DIR=build/bench
+OUT=${BENCH_OUT:-build/bench}
+PY=/usr/bin/python3
+TRAIN=build/bin/mlclf-train
+THREADS=2
+
+mkdir -p "$DATA_DIR" "$OUT"
+export LC_ALL=C SOURCE_DATE_EPOCH=1700000000
+
+# the same file as bench/train.sh's: one generation serves both
+cc -O2 -o "$DATA_DIR/gen_data" bench/gen_data.c -lm
+DATA="$DATA_DIR/big-${ROWS}x${FEATURES}.csv"
+if [ ! -s "$DATA" ]; then
+    "$DATA_DIR/gen_data" "$ROWS" "$FEATURES" 7 > "$DATA.tmp"
+    mv "$DATA.tmp" "$DATA"
+fi
+
+# The binary set: the same rows, label c0 or rest (one in three is c0).
+# Derived from the 3-class file, so it is as deterministic as that one;
+# rebuilt when the 3-class file is newer.
+BINARY="$DATA_DIR/big-${ROWS}x${FEATURES}-binary.csv"
+if [ ! -s "$BINARY" ] || [ "$DATA" -nt "$BINARY" ]; then
+    awk -F, -v OFS=, 'NR > 1 && $NF != "c0" { $NF = "rest" } { print }' \
+        "$DATA" > "$BINARY.tmp"
+    mv "$BINARY.tmp" "$BINARY"
+fi
+
+# One YAML per set; the hyperparameters are XGBoost's in xgb_train.py.
+features=$(for ((j = 0; j < FEATURES; j++)); do
+               printf '  - {name: f%d, type: float}\n' "$j"
+           done)
+write_yaml() {    # NAME DATA CLASSES
+    echo "name: $1"
+    echo "data: $2"
+    echo "label: label"
+    echo "features:"
+    echo "$features"
+    echo "classes: [$3]"
+    echo "missing: fail"
+    echo "split: {test_fraction: 0.2, seed: 42, stratify: true}"
+    echo "model: {kind: gbt, n_estimators: 100, learning_rate: 0.1," \
+         "max_depth: 6, min_child_weight: 1, l2: 1, n_bins: 256," \
+         "n_threads: $THREADS}"
+}
+write_yaml big_gbt_multi "$DATA" "c0, c1, c2" > "$OUT/big-gbt-multi.yaml"
+write_yaml big_gbt_binary "$BINARY" "c0, rest" > "$OUT/big-gbt-binary.yaml"
+
+REG="$OUT/registry-gbt"
+rm -rf "$REG"
+
+xgb_flags=()
+[ -n "${XGB_MONITOR:-}" ] && xgb_flags+=(--monitor)
+[ -n "${XGB_PLAIN:-}" ] && xgb_flags+=(--plain)
+
+# CPU busy ticks of the whole machine (/proc/stat, steal included): the
+# report subtracts the run's own CPU time to show what else was running
+# (the two sides share 2 cores with nothing else, or the figures lie).
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+
+# Side by side: for each set, mlclf then XGBoost, one after the other.
+for set in multi binary; do
+    b0=$(busy)
+    if ! /usr/bin/time -v -o "$OUT/time-gbt-$set.txt" \
+         "$TRAIN" --config "$OUT/big-gbt-$set.yaml" --registry "$REG" \
+         --json > "$OUT/mlclf-gbt-$set.json" 2> "$OUT/mlclf-gbt-$set.err"
+    then
+        cat "$OUT/mlclf-gbt-$set.err" >&2
+        exit 1
+    fi
+    echo "$b0 $(busy)" > "$OUT/busy-gbt-$set.txt"
+
+    classes=c0,c1,c2
+    [ "$set" = binary ] && classes=c0,rest
+    b0=$(busy)
+    # xgb_train.py's JSON is the last line; XGBoost may log above it
+    /usr/bin/time -v -o "$OUT/time-xgb-$set.txt" \
+        $PY bench/xgb_train.py "$REG/big_gbt_$set/versions/v1" label \
+        "$classes" "$OUT/xgb-$set.ubj" "$THREADS" "${xgb_flags[@]}" \
+        > "$OUT/xgb-$set.out"
+    echo "$b0 $(busy)" > "$OUT/busy-xgb-$set.txt"
+    tail -n 1 "$OUT/xgb-$set.out" > "$OUT/xgb-$set.json"
+done
+
+{
+    echo "GBT training, ${ROWS} x ${FEATURES}, 3 classes and binary" \
+         "(c0 vs rest), 80/20 stratified split (seed 42), 100 trees," \
+         "depth 6, eta 0.1, 256 bins, $THREADS threads each;" \
+         "$(nproc) cores, $(date -u +%F)"
+    echo
+    $PY - "$OUT" "$(getconf CLK_TCK)" <<'PYEOF'
+import json, re, sys
+out, hz = sys.argv[1], int(sys.argv[2])
+
+def gnu_time(path):
+    """Wall s, CPU s (user + system) and peak RSS KiB from time -v."""
+    t = open(path).read()
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", t).group(1)
+    secs = sum(float(v) * 60 ** i
+               for i, v in enumerate(reversed(wall.split(":"))))
+    cpu = sum(float(re.search(rf"{k} time \(seconds\): (\S+)", t).group(1))
+              for k in ("User", "System"))
+    kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)",
+                       t).group(1))
+    return secs, cpu, kb
+
+def others(tag, wall, cpu):
+    """Cores used by other processes during the run."""
+    b0, b1 = map(int, open(f"{out}/busy-{tag}.txt").read().split())
+    return max(0.0, ((b1 - b0) / hz - cpu) / wall) if wall > 0 else 0.0
+
+rows, notes = [], []
+print("| set | tool | fit s | whole s (CSV to model) | test acc"
+      " | peak RSS MiB | others (cores) |")
+print("|---|---|---|---|---|---|---|")
+for s in ("multi", "binary"):
+    m = json.load(open(f"{out}/mlclf-gbt-{s}.json"))
+    x = json.load(open(f"{out}/xgb-{s}.json"))
+    mw, mc, mkb = gnu_time(f"{out}/time-gbt-{s}.txt")
+    xw, xc, xkb = gnu_time(f"{out}/time-xgb-{s}.txt")
+    ma, xa = m["metrics"]["accuracy"], x["accuracy"]
+    name = "3-class" if s == "multi" else "binary"
+    print(f"| {name} | mlclf-train | {m['fit_seconds']:.2f} | {mw:.2f}"
+          f" | {ma:.4f} | {mkb / 1024:.0f}"
+          f" | {others('gbt-' + s, mw, mc):.2f} |")
+    print(f"| {name} | XGBoost {x['xgboost']} hist | {x['fit_s']:.2f}"
+          f" | {x['whole_s']:.2f} | {xa:.4f} | {xkb / 1024:.0f}"
+          f" | {others('xgb-' + s, xw, xc):.2f} |")
+    fit_r = x["fit_s"] / m["fit_seconds"]
+    bfit_r = (x["dmatrix_s"] + x["fit_s"]) / m["fit_seconds"]
+    whole_r = x["whole_s"] / mw
+    diff = (ma - xa) * 100
+    notes.append(
+        f"- {name}: XGBoost fit / mlclf fit **{fit_r:.2f}x** (target"
+        f" >= 1.5, goal 2; with the {x['dmatrix']}'s binning:"
+        f" {bfit_r:.2f}x), whole / whole **{whole_r:.2f}x**, accuracy"
+        f" {diff:+.2f} pts ({'within' if abs(diff) <= 0.3 else 'NOT within'}"
+        f" 0.3), peak RSS {mkb / 1024:.0f} vs {xkb / 1024:.0f} MiB"
+        f" ({'lower' if mkb < xkb else 'NOT lower'})")
+    notes.append(
+        f"  - XGBoost: read_csv {x['read_s']:.2f} s, {x['dmatrix']}"
+        f" {x['dmatrix_s']:.2f} s, train() {x['fit_s']:.2f} s, predict"
+        f" {x['predict_s']:.2f} s, save {x['save_s']:.2f} s; the process,"
+        f" imports included, {xw:.2f} s")
+    phase = [l.strip() for l in open(f"{out}/mlclf-gbt-{s}.err")
+             if "binning" in l]
+    if phase:
+        notes.append(f"  - mlclf-train: {phase[-1]}")
+    mon = x.get("monitor")
+    if mon:
+        keep = sorted(mon.items(), key=lambda kv: -kv[1])[:8]
+        notes.append("  - XGBoost's timers (verbosity 3): " + ", ".join(
+            f"{k} {v:.2f} s" for k, v in keep))
+print()
+print("\n".join(notes))
+PYEOF
+} | tee "$OUT/train_gbt.md"
