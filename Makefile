@@ -241,6 +241,12 @@ bench-smoke: bins module bench-deps $(B)/bench/micro $(B)/bench/gbt_check
 bench-gbt: bins bench-deps $(B)/bench/micro $(B)/bench/gbt_check
 	/usr/bin/python3 bench/gbt.py
 
+# The gbt learner against XGBoost's hist training, 1M x 50 rows, 3-class
+# and binary (bench/train_gbt.sh; writes build/bench/train_gbt.md).
+.PHONY: bench-train-gbt
+bench-train-gbt: bins bench-deps
+	bench/train_gbt.sh
+
 $(B)/bench/%: bench/%.c $(B)/lib/libmlclf_all.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ilibmlclf -o $@ $< $(B)/lib/libmlclf_all.a \
