@@ -32,6 +32,7 @@ static void mlclf_train_error(const char *ctx, const char *fmt, ...)
 static int mlclf_train_options_parse(int argc, char **argv,
     mlclf_train_run_opts_t *o, unsigned *json, unsigned *quiet);
 static void mlclf_train_summary(const mlclf_train_run_result_t *r);
+static void mlclf_train_print_boosting(const mlclf_train_run_result_t *r);
 
 
 static const struct option  mlclf_train_options[] = {
@@ -261,6 +262,60 @@ main(int argc, char **argv)
 }
 
 
+/*
+ * The gbt's rounds, and its five features of most split gain with their
+ * share of the total.
+ */
+static void
+mlclf_train_print_boosting(const mlclf_train_run_result_t *r)
+{
+    size_t   i, j, f, p, top[5], n_top;
+    double   total;
+
+    printf("rounds     %" PRIu32 " grown, %" PRIu32 " kept\n", r->rounds,
+           r->best_round);
+
+    if (r->importance == NULL) {
+        return;
+    }
+
+    p = r->d.n_features;
+    total = 0;
+    n_top = 0;
+
+    for (f = 0; f < p; f++) {
+        total += r->importance[f];
+
+        /* insertion into the top five, the first feature on ties */
+        for (i = n_top; i > 0; i--) {
+            if (!(r->importance[f] > r->importance[top[i - 1]])) {
+                break;
+            }
+        }
+
+        if (i >= 5) {
+            continue;
+        }
+
+        for (j = n_top < 5 ? n_top : 4; j > i; j--) {
+            top[j] = top[j - 1];
+        }
+
+        top[i] = f;
+        n_top += n_top < 5;
+    }
+
+    printf("importance");
+
+    for (i = 0; i < n_top && total > 0; i++) {
+        printf("%s %s %.1f%%", i ? "," : "", r->cf.features[top[i]].name,
+               100 * r->importance[top[i]] / total);
+    }
+
+    printf(" (split gain)\n");
+}
+
+
 static void
 mlclf_train_summary(const mlclf_train_run_result_t *r)
 {
@@ -277,7 +332,8 @@ mlclf_train_summary(const mlclf_train_run_result_t *r)
     mlclf_time_iso(r->created_at, created);
 
     printf("model      %s v%" PRIu32 " (%s)\n", r->cf.name, r->version,
-           r->cf.kind == MLCLF_KIND_FOREST ? "forest" : "logreg");
+           r->cf.kind == MLCLF_KIND_FOREST ? "forest"
+           : r->cf.kind == MLCLF_KIND_GBT ? "gbt" : "logreg");
     printf("created    %s\n", created);
     printf("data       %s (sha256 %.16s...)\n", r->cf.data, hex);
     printf("rows       %zu: %zu train, %zu test", r->d.n_rows, r->n_train,
@@ -292,7 +348,13 @@ mlclf_train_summary(const mlclf_train_run_result_t *r)
     printf("macro F1   %.4f test, %.4f train\n", t->macro_f1,
            r->train.macro_f1);
     printf("log loss   %.4f test\n", t->log_loss);
-    printf("fit time   %.3f s\n\n", r->fit_seconds);
+    printf("fit time   %.3f s\n", r->fit_seconds);
+
+    if (r->cf.kind == MLCLF_KIND_GBT) {
+        mlclf_train_print_boosting(r);
+    }
+
+    printf("\n");
 
     w = 5;
 

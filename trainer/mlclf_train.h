@@ -184,6 +184,12 @@ typedef struct {
     double                   *importance;   /* n_features */
     uint32_t                  best_round;   /* rounds kept (1-based) */
     double                    best_valid;   /* its validation metric */
+
+    /*
+     * gbt: wall seconds in binning, histograms, split search, partition,
+     * and updates (gradients, margins, losses)
+     */
+    double                    seconds[5];
 } mlclf_train_model_t;
 
 
@@ -347,6 +353,11 @@ typedef struct {
     size_t                    n_test;
     int64_t                   created_at;
     double                    fit_seconds;
+
+    /* gbt: rounds grown and kept, split gain per feature (or NULL) */
+    uint32_t                  rounds;
+    uint32_t                  best_round;
+    double                   *importance;
 
     uint32_t                  version;      /* v<N> published, 0: none */
     char                      model_sha256[65];     /* of model.mlclf */

@@ -475,6 +475,19 @@ mlclf_gbt_round_end(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
 }
 
 
+void
+mlclf_train_gbt_clock(mlclf_train_gbt_ctx_t *ctx, size_t id, int step)
+{
+    double  now;
+
+    if (id == 0) {
+        now = mlclf_train_now();
+        ctx->t[step] += now - ctx->t_mark;
+        ctx->t_mark = now;
+    }
+}
+
+
 /* a member's part of the whole training */
 static void
 mlclf_gbt_work(mlclf_train_team_t *team, size_t id, void *arg)
@@ -633,6 +646,7 @@ mlclf_gbt_spec(mlclf_train_model_t *out, const mlclf_train_gbt_ctx_t *ctx,
     out->spec.link_scale = 1.0;
     out->spec.divisor = 1.0;
 
+    memcpy(out->seconds, ctx->t, sizeof(out->seconds));
     out->iterations = ctx->round;
     out->best_round = ctx->best_round;
     out->best_valid = ctx->n_all > ctx->n_fit ? ctx->best_valid : NAN;
@@ -724,6 +738,9 @@ mlclf_train_gbt(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     nt = nt < MLCLF_TRAIN_TEAM_MAX ? nt : MLCLF_TRAIN_TEAM_MAX;
 
     rc = mlclf_gbt_init(ctx, cf, d, rows, n, nt, err);
+
+    ctx->t_mark = mlclf_train_now();
+    ctx->t[MLCLF_GBT_T_BINS] = ctx->t_mark - t0;
 
     if (rc == MLCLF_OK) {
         mlclf_train_team_run(nt, mlclf_gbt_work, ctx);

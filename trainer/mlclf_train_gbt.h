@@ -20,6 +20,17 @@
 #include <mlclf_train_team.h>
 
 
+/* where the time goes: the steps member 0 times */
+enum {
+    MLCLF_GBT_T_BINS = 0,
+    MLCLF_GBT_T_HIST,           /* building and subtracting histograms */
+    MLCLF_GBT_T_SPLIT,          /* split search */
+    MLCLF_GBT_T_PARTITION,
+    MLCLF_GBT_T_UPDATE,         /* gradients, margins, losses */
+    MLCLF_GBT_T_N
+};
+
+
 /* a row's gradient and hessian for one output */
 typedef struct {
     float                     g;
@@ -117,6 +128,10 @@ typedef struct {
     size_t                    t_cap;
     size_t                    n_trees;
 
+    /* member 0's wall seconds in each step (MLCLF_GBT_T_*) */
+    double                    t[MLCLF_GBT_T_N];
+    double                    t_mark;
+
     uint32_t                  round;
     uint32_t                  best_round;   /* 1-based, rounds kept */
     double                    best_valid;
@@ -133,6 +148,10 @@ typedef struct {
  */
 void mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_team_t *team, size_t id);
+
+/* member 0: the time since the last call goes to step (MLCLF_GBT_T_*) */
+void mlclf_train_gbt_clock(mlclf_train_gbt_ctx_t *ctx, size_t id,
+    int step);
 
 
 #endif /* _MLCLF_TRAIN_GBT_H_INCLUDED_ */

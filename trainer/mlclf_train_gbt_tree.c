@@ -690,9 +690,12 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
         return;
     }
 
+    mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_UPDATE);
+
     if (ctx->node[0].hist != NULL) {
         mlclf_gbt_build(ctx, team, id, &ctx->node[0]);
         mlclf_train_team_sync(team);
+        mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_HIST);
 
         mlclf_gbt_find(ctx, team, id, &ctx->node[0], &ctx->best[id][0]);
         mlclf_train_team_sync(team);
@@ -700,6 +703,8 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
         if (id == 0) {
             mlclf_gbt_pick(ctx, n, &ctx->node[0], 0);
         }
+
+        mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_SPLIT);
     }
 
     for ( ;; ) {
@@ -713,6 +718,8 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
             break;
         }
 
+        mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_SPLIT);
+
         mlclf_gbt_partition(ctx, team, id, &ctx->node[ctx->cur]);
 
         if (id == 0) {
@@ -720,6 +727,7 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
         }
 
         mlclf_train_team_sync(team);
+        mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_PARTITION);
 
         if (ctx->rc != MLCLF_OK) {
             return;
@@ -747,6 +755,8 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
             mlclf_train_team_sync(team);
         }
 
+        mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_HIST);
+
         if (mlclf_gbt_splittable(ctx, a)) {
             mlclf_gbt_find(ctx, team, id, a, &ctx->best[id][0]);
         }
@@ -772,6 +782,8 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
         }
     }
 
+    mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_SPLIT);
+
     if (id == 0) {
         mlclf_gbt_leaves(ctx);
     }
@@ -785,4 +797,5 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     }
 
     mlclf_train_team_sync(team);
+    mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_UPDATE);
 }

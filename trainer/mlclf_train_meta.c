@@ -32,6 +32,10 @@ static void mlclf_train_meta_metrics(mlclf_jsonout_t *b,
     int full);
 static void mlclf_train_meta_config(mlclf_jsonout_t *b,
     const mlclf_train_config_t *cf);
+static void mlclf_train_meta_gbt(mlclf_jsonout_t *b,
+    const mlclf_train_config_t *cf);
+static void mlclf_train_meta_boosting(mlclf_jsonout_t *b,
+    const mlclf_train_meta_t *mi);
 static const char *mlclf_train_meta_kind(mlclf_kind_e kind);
 static const char *mlclf_train_meta_missing(mlclf_train_missing_e m);
 
@@ -153,6 +157,80 @@ mlclf_train_meta_metrics(mlclf_jsonout_t *b,
 }
 
 
+/* the gbt's parameters, after defaults (max_depth, max_leaves if set) */
+static void
+mlclf_train_meta_gbt(mlclf_jsonout_t *b, const mlclf_train_config_t *cf)
+{
+    mlclf_train_meta_kuint(b, "n_estimators", cf->n_estimators);
+    mlclf_train_meta_kdbl(b, "learning_rate", cf->learning_rate);
+
+    if (cf->max_depth_set) {
+        mlclf_train_meta_kuint(b, "max_depth", cf->max_depth);
+    }
+
+    if (cf->max_leaves) {
+        mlclf_train_meta_kuint(b, "max_leaves", cf->max_leaves);
+    }
+
+    mlclf_train_meta_kdbl(b, "min_child_weight", cf->min_child_weight);
+    mlclf_train_meta_kdbl(b, "min_split_gain", cf->min_split_gain);
+    mlclf_train_meta_kdbl(b, "l2", cf->l2);
+    mlclf_train_meta_kdbl(b, "subsample", cf->subsample);
+    mlclf_train_meta_kdbl(b, "colsample", cf->colsample);
+    mlclf_train_meta_kuint(b, "n_bins", cf->n_bins);
+    mlclf_train_meta_kuint(b, "seed", cf->gbt_seed);
+    mlclf_train_meta_kstr(b, "loss",
+                          cf->loss == MLCLF_TRAIN_LOSS_LOGISTIC ? "logistic"
+                          : cf->loss == MLCLF_TRAIN_LOSS_SOFTMAX ? "softmax"
+                          : "auto");
+
+    if (cf->es_fraction > 0) {
+        mlclf_jsonout_key(b, "early_stopping");
+        mlclf_jsonout_put(b, "{");
+        mlclf_train_meta_kdbl(b, "validation_fraction", cf->es_fraction);
+        mlclf_train_meta_kuint(b, "rounds", cf->es_rounds);
+        mlclf_train_meta_kstr(b, "metric",
+                              cf->es_metric == MLCLF_TRAIN_METRIC_ERROR
+                              ? "error" : "logloss");
+        mlclf_jsonout_put(b, "}");
+    }
+}
+
+
+/*
+ * The gbt's rounds and the split gain of each feature over the kept
+ * trees, in feature order.
+ */
+static void
+mlclf_train_meta_boosting(mlclf_jsonout_t *b, const mlclf_train_meta_t *mi)
+{
+    size_t                        f;
+    const mlclf_train_model_t    *tm;
+
+    tm = mi->tm;
+
+    mlclf_train_meta_kuint(b, "rounds", tm->iterations);
+    mlclf_train_meta_kuint(b, "best_round", tm->best_round);
+
+    if (!isnan(tm->best_valid)) {
+        mlclf_train_meta_kdbl(b, "best_validation", tm->best_valid);
+    }
+
+    if (tm->importance == NULL) {
+        return;
+    }
+
+    mlclf_jsonout_key(b, "feature_importance");
+    mlclf_jsonout_put(b, "{");
+
+    for (f = 0; f < mi->cf->n_features; f++) {
+        mlclf_train_meta_kdbl(b, mi->cf->features[f].name, tm->importance[f]);
+    }
+
+    mlclf_jsonout_put(b, "}");
+}
+
+
 /*
  * The effective configuration: every value after defaults.  n_threads
  * is left out: it changes how fast, never what is trained, and the
@@ -207,6 +285,9 @@ mlclf_train_meta_config(mlclf_jsonout_t *b,
         mlclf_train_meta_kdbl(b, "l2", cf->l2);
         mlclf_train_meta_kuint(b, "max_iter", cf->max_iter);
         mlclf_train_meta_kdbl(b, "tol", cf->tol);
+
+    } else if (cf->kind == MLCLF_KIND_GBT) {
+        mlclf_train_meta_gbt(b, cf);
 
     } else {
         mlclf_train_meta_kuint(b, "n_trees", cf->n_trees);
@@ -273,6 +354,10 @@ mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out, size_t *len,
 
     if (mi->tm && mi->cf->kind == MLCLF_KIND_LOGREG) {
         mlclf_train_meta_kuint(&b, "iterations", mi->tm->iterations);
+    }
+
+    if (mi->tm && mi->cf->kind == MLCLF_KIND_GBT) {
+        mlclf_train_meta_boosting(&b, mi);
     }
 
     mlclf_jsonout_key(&b, "config");

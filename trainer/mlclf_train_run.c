@@ -115,6 +115,7 @@ mlclf_train_run_result_free(mlclf_train_run_result_t *res)
 
     mlclf_train_metrics_free(&res->train);
     mlclf_train_metrics_free(&res->test);
+    free(res->importance);
     mlclf_train_data_free(&res->d);
     mlclf_train_config_free(&res->cf);
 
@@ -402,9 +403,30 @@ mlclf_train_run_fit(mlclf_train_run_t *r)
     }
 
     res->fit_seconds = r->tm.fit_seconds;
+    res->rounds = r->tm.iterations;
+    res->best_round = r->tm.best_round;
+
+    if (r->tm.importance != NULL) {
+        res->importance = malloc(res->d.n_features * sizeof(double));
+        if (res->importance == NULL) {
+            return mlclf_train_run_fail(r, MLCLF_TRAIN_EXIT_INTERNAL,
+                                        "train", "out of memory");
+        }
+
+        memcpy(res->importance, r->tm.importance,
+               res->d.n_features * sizeof(double));
+    }
 
     if (r->impute) {
         r->tm.spec.impute = r->impute;
+    }
+
+    if (res->cf.kind == MLCLF_KIND_GBT) {
+        mlclf_train_run_progress(r, "gbt: binning %.3f s, histograms %.3f s, "
+                                 "split search %.3f s, partition %.3f s, "
+                                 "updates %.3f s", r->tm.seconds[0],
+                                 r->tm.seconds[1], r->tm.seconds[2],
+                                 r->tm.seconds[3], r->tm.seconds[4]);
     }
 
     mlclf_train_run_progress(r, "trained in %.3f s; evaluating...",
