@@ -13,7 +13,8 @@
 # bench/xgb_train.py trains on that version's train.csv and scores on
 # its test.csv, so both sides fit and score the same rows.  Prints a
 # markdown table and writes it to build/bench/train_gbt.md.
-# Needs python3-xgboost and python3-pandas (bench/install-deps.sh).
+# Needs python3-xgboost, python3-pandas (bench/install-deps.sh) and
+# script(1) (util-linux).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -81,10 +82,16 @@ busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 # Side by side: for each set, mlclf then XGBoost, one after the other.
 for set in multi binary; do
+    # mlclf-train writes its progress, the gbt's time per phase in it,
+    # only to a terminal: script(1) gives its stderr one, captured into
+    # .err; its stdout (the JSON) still goes to a file, and GNU time
+    # runs inside, around mlclf-train alone
+    cmd=$(printf '%q ' /usr/bin/time -v -o "$OUT/time-gbt-$set.txt" \
+          "$TRAIN" --config "$OUT/big-gbt-$set.yaml" --registry "$REG" \
+          --json)
     b0=$(busy)
-    if ! /usr/bin/time -v -o "$OUT/time-gbt-$set.txt" \
-         "$TRAIN" --config "$OUT/big-gbt-$set.yaml" --registry "$REG" \
-         --json > "$OUT/mlclf-gbt-$set.json" 2> "$OUT/mlclf-gbt-$set.err"
+    if ! script -qec "$cmd > $(printf '%q' "$OUT/mlclf-gbt-$set.json")" \
+         /dev/null < /dev/null > "$OUT/mlclf-gbt-$set.err"
     then
         cat "$OUT/mlclf-gbt-$set.err" >&2
         exit 1
@@ -164,9 +171,9 @@ for s in ("multi", "binary"):
         f" {x['predict_s']:.2f} s, save {x['save_s']:.2f} s; the process,"
         f" imports included, {xw:.2f} s")
     phase = [l.strip() for l in open(f"{out}/mlclf-gbt-{s}.err")
-             if "binning" in l]
-    if phase:
-        notes.append(f"  - mlclf-train: {phase[-1]}")
+             if "gbt: binning" in l]
+    notes.append("  - mlclf-train: " + (phase[-1] if phase else
+                 "printed no time per phase"))
     mon = x.get("monitor")
     if mon:
         keep = sorted(mon.items(), key=lambda kv: -kv[1])[:8]
