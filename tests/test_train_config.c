@@ -161,8 +161,8 @@ static const bad_case_t  bad[] = {
       "  l2: .nan\n",
       "6:7: model.l2: expected a number, got \".nan\"" },
 
-    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: gbt}\n",
-      "4:15: model.kind: expected logreg or forest, got \"gbt\"" },
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: tree}\n",
+      "4:15: model.kind: expected logreg, forest or gbt, got \"tree\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "gates: {min_accuracy: 2}\n",
