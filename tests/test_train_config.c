@@ -97,7 +97,7 @@ static const bad_case_t  bad[] = {
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "missing: maybe\n",
-      "5:10: missing: expected fail, drop or impute, got \"maybe\"" },
+      "5:10: missing: expected fail, drop, impute or allow, got \"maybe\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "classes: [x, y, x]\n",

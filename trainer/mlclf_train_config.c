@@ -23,7 +23,8 @@
  *                             # optional, >= 2, distinct: allowed labels
  *                             # in class order; default: the sorted
  *                             # distinct labels of the data (bytewise)
- *   missing: fail             # fail (default) | drop | impute
+ *   missing: fail             # fail (default) | drop | impute | allow
+ *                             # (allow: kept as NaN; kind gbt only)
  *   split:
  *     test_fraction: 0.2      # in (0, 1)
  *     seed: 42                # 0 .. 2^64-1; also seeds the forest,
@@ -526,9 +527,12 @@ mlclf_cf_root(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
         } else if (strcmp(s, "impute") == 0) {
             cf->missing = MLCLF_TRAIN_MISSING_IMPUTE;
 
+        } else if (strcmp(s, "allow") == 0) {
+            cf->missing = MLCLF_TRAIN_MISSING_ALLOW;
+
         } else {
             return mlclf_train_yaml_expected(ctx, vals[5], "missing",
-                                             "fail, drop or impute");
+                                             "fail, drop, impute or allow");
         }
     }
 
@@ -542,6 +546,15 @@ mlclf_cf_root(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     rc = mlclf_train_config_model(ctx, cf, vals[7]);
     if (rc != MLCLF_OK) {
         return rc;
+    }
+
+    /* only the gbt's trees choose a side for a missing value */
+
+    if (cf->missing == MLCLF_TRAIN_MISSING_ALLOW
+        && cf->kind != MLCLF_KIND_GBT)
+    {
+        return mlclf_train_yaml_error(ctx, vals[5], "missing: allow needs "
+                                      "model.kind gbt");
     }
 
     if (vals[8]) {
