@@ -672,6 +672,23 @@ mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
 }
 
 
+int
+mlclf_train_config_check_classes(const mlclf_train_config_t *cf,
+    size_t n_classes, mlclf_err_t *err)
+{
+    if (cf->kind != MLCLF_KIND_GBT || cf->loss != MLCLF_TRAIN_LOSS_LOGISTIC
+        || n_classes == 2)
+    {
+        return MLCLF_OK;
+    }
+
+    return mlclf_err_set(err, MLCLF_EINVAL, "%s:%u:%u: model.loss: logistic "
+                         "needs 2 classes, the data has %zu", cf->path,
+                         (unsigned) cf->loss_line, (unsigned) cf->loss_col,
+                         n_classes);
+}
+
+
 void
 mlclf_train_config_free(mlclf_train_config_t *cf)
 {
