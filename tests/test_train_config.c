@@ -5,7 +5,8 @@
  * Training YAML: a full and a minimal configuration, the defaults, and
  * every kind of mistake, each of which must fail with
  * "<file>:<line>:<col>:" and its own reason.  The files are written
- * into a mkdtemp() directory.
+ * into a mkdtemp() directory.  The gbt's keys are tested in
+ * test_train_config_gbt.c.
  */
 
 
