@@ -5,9 +5,10 @@
  * End-to-end tests of mlclf-train ($MLCLF_BIN/mlclf-train, default
  * build/bin), the runs that fail: gate, data, config and usage
  * failures exit with their codes, say where on stderr, and publish
- * nothing; bad inputs (a table of CSV and YAML cases), files that are
- * not regular, a deeply nested configuration and a huge label are
- * refused at once.  The runs that publish are in test_train_cli.c.
+ * nothing; bad inputs (a table of CSV and YAML cases), bad gbt
+ * configurations, files that are not regular, a deeply nested
+ * configuration and a huge label are refused at once.  The runs that
+ * publish are in test_train_cli.c.
  * Runs from the repository root; every registry is a fresh mkdtemp
  * directory, removed at the end.
  */
@@ -311,6 +312,54 @@ test_bad_inputs(const char *reg)
 
 
 /*
+ * A bad gbt configuration exits 3 and names the file, line and column
+ * before any data is read: its data: file does not exist.
+ */
+static void
+test_gbt_config(const char *reg)
+{
+    char         conf[128], data[128], text[1024], want[512];
+    size_t       i;
+    run_cmd_t    r;
+
+    static const struct {
+        const char           *model;        /* from line 5 on */
+        const char           *want;         /* after "<conf>:" */
+    } cases[] = {
+        { "model:\n  kind: gbt\n  max_depth: 3\n  n_trees: 10\n",
+          "8:3: model.n_trees: not a parameter of kind gbt" },
+        { "model:\n  kind: gbt\n  max_depth: 3\n"
+          "  early_stopping: {rounds: 5}\n",
+          "8:19: model.early_stopping: needs validation_fraction" },
+        { "model:\n  kind: gbt\n  learning_rate: 0.1\n",
+          "6:3: model: a gbt needs max_depth, max_leaves or both" },
+        { "missing: allow\nmodel: {kind: forest}\n",
+          "5:10: missing: allow needs model.kind gbt" },
+    };
+
+    snprintf(conf, sizeof(conf), "%s/gbt-bad.yaml", tmp);
+    snprintf(data, sizeof(data), "%s/no-such.csv", tmp);
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(text, sizeof(text), "name: gbt_bad\ndata: %s\nlabel: y\n"
+                 "features: [a, b]\n%s", data, cases[i].model);
+        files_write(conf, text, strlen(text));
+
+        TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
+        is_int(r.status, MLCLF_TRAIN_EXIT_CONFIG, "gbt case %zu: exits 3", i);
+        snprintf(want, sizeof(want), "mlclf-train: config: %s:%s\n", conf,
+                 cases[i].want);
+        is_str(r.err, want, "gbt case %zu: file:line:col on stderr", i);
+        ok(access(data, F_OK) != 0 && strstr(r.err, data) == NULL,
+           "gbt case %zu: refused before the data is read", i);
+        is_int(test_entries(reg, "gbt_bad"), 0,
+               "gbt case %zu: nothing published", i);
+        run_cmd_free(&r);
+    }
+}
+
+
+/*
  * A FIFO, a directory or a device as the data or the configuration is
  * refused at once (a FIFO used to block the trainer forever), with the
  * data or config exit code; nothing is published.
@@ -460,6 +509,7 @@ main(void)
 
     test_failures(reg);
     test_bad_inputs(reg);
+    test_gbt_config(reg);
     test_long_label(reg);
     test_not_regular(reg);
     test_deep_yaml(reg);

@@ -5,7 +5,8 @@
  * Training YAML: a full and a minimal configuration, the defaults, and
  * every kind of mistake, each of which must fail with
  * "<file>:<line>:<col>:" and its own reason.  The files are written
- * into a mkdtemp() directory.
+ * into a mkdtemp() directory.  The gbt's keys are tested in
+ * test_train_config_gbt.c.
  */
 
 
@@ -97,7 +98,7 @@ static const bad_case_t  bad[] = {
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "missing: maybe\n",
-      "5:10: missing: expected fail, drop or impute, got \"maybe\"" },
+      "5:10: missing: expected fail, drop, impute or allow, got \"maybe\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "classes: [x, y, x]\n",
@@ -161,8 +162,8 @@ static const bad_case_t  bad[] = {
       "  l2: .nan\n",
       "6:7: model.l2: expected a number, got \".nan\"" },
 
-    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: gbt}\n",
-      "4:15: model.kind: expected logreg or forest, got \"gbt\"" },
+    { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: tree}\n",
+      "4:15: model.kind: expected logreg, forest or gbt, got \"tree\"" },
 
     { "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n"
       "gates: {min_accuracy: 2}\n",

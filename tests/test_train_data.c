@@ -436,6 +436,22 @@ test_missing(void)
         mlclf_train_data_free(&d);
     }
 
+    /* allow: every row kept, NaN where the value is missing, for good */
+
+    rc = load(&d, text, MLCLF_TRAIN_MISSING_ALLOW, 0, &err);
+    is_int(rc, MLCLF_OK, "allow: loads");
+    if (rc == MLCLF_OK) {
+        is_int(d.n_rows, 5, "allow: all rows kept");
+        is_int(d.n_dropped, 0, "allow: none dropped");
+        ok(isnan(d.x[3]) && isnan(d.x[7]) && isnan(d.x[11]),
+           "allow: NaN where missing");
+        ok(d.x[0] == 1 && d.x[4] == 2 && d.x[6] == 5 && d.x[9] == 4
+           && d.x[10] == 6, "allow: other values read");
+        ok(rec_is(&d, 1, ",2,3,b") && rec_is(&d, 3, "4,6, ,b"),
+           "allow: source records kept");
+        mlclf_train_data_free(&d);
+    }
+
     rc = load(&d, "f1,f2,f3,y\n,2,3,a\n1,,3,b\n", MLCLF_TRAIN_MISSING_DROP,
               0, &err);
     is_int(rc, MLCLF_EINVAL, "drop: all rows dropped");

@@ -212,6 +212,15 @@ typedef struct {
 /* mlclf_train_config.c: YAML; errors read "<file>:<line>:<col>: ..." */
 int mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     mlclf_err_t *err);
+
+/*
+ * For the run, once the data's class count is known (without classes:
+ * in the YAML, mlclf_train_config_load() cannot check it): a gbt with
+ * loss: logistic needs 2 classes.  MLCLF_OK, or MLCLF_EINVAL with
+ * "<file>:<line>:<col>: model.loss: ..." at the loss value.
+ */
+int mlclf_train_config_check_classes(const mlclf_train_config_t *cf,
+    size_t n_classes, mlclf_err_t *err);
 void mlclf_train_config_free(mlclf_train_config_t *cf);
 
 /* mlclf_train_data.c: CSV; errors read "<file>:<line>:<col>: <reason>" */

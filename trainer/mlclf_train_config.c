@@ -6,7 +6,8 @@
  * API and checked strictly, so that a typo fails the run with the file
  * and line instead of silently training with a default.
  *
- * Schema (every key, with its default; "required" keys have none):
+ * Schema (every key, with its default; "required" keys have none; the
+ * model: mapping is read in mlclf_train_config_model.c):
  *
  *   name: iris                # [a-z0-9_-]{1,64}; default: the file's
  *                             # base name without .yaml / .yml
@@ -22,24 +23,45 @@
  *                             # optional, >= 2, distinct: allowed labels
  *                             # in class order; default: the sorted
  *                             # distinct labels of the data (bytewise)
- *   missing: fail             # fail (default) | drop | impute
+ *   missing: fail             # fail (default) | drop | impute | allow
+ *                             # (allow: kept as NaN; kind gbt only)
  *   split:
  *     test_fraction: 0.2      # in (0, 1)
- *     seed: 42                # 0 .. 2^64-1; also seeds the forest
+ *     seed: 42                # 0 .. 2^64-1; also seeds the forest,
+ *                             # and the gbt without model.seed
  *     stratify: true          # true | false
  *   model:
- *     kind: logreg            # required: logreg | forest
+ *     kind: logreg            # required: logreg | forest | gbt
+ *     # logreg and gbt
+ *     l2: 1.0                 # >= 0 (the gbt's lambda)
  *     # logreg only
- *     l2: 1.0                 # >= 0
  *     max_iter: 200           # 1 .. 1000000
  *     tol: 1.0e-6             # > 0
- *     # forest only
- *     n_trees: 100            # 1 .. 100000
- *     max_depth: 12           # 0 (unlimited) .. 64
- *     min_samples_leaf: 1     # >= 1
- *     max_features: sqrt      # sqrt | 1 .. n_features
+ *     # forest and gbt
+ *     max_depth: 12           # forest: 0 (unlimited) .. 64, default 12;
+ *                             # gbt: 1 .. 64, no default
  *     n_bins: 256             # 2 .. 256
  *     n_threads: 0            # 0 (every core) .. 1024
+ *     # forest only
+ *     n_trees: 100            # 1 .. 100000
+ *     min_samples_leaf: 1     # >= 1
+ *     max_features: sqrt      # sqrt | 1 .. n_features
+ *     # gbt only; max_depth, max_leaves or both are required
+ *     n_estimators: 100       # 1 .. 100000 boosting rounds
+ *     learning_rate: 0.3      # in (0, 1]
+ *     max_leaves: 31          # 2 .. 65536; absent: depth-wise growth
+ *     min_child_weight: 1     # >= 0, hessian sum of a leaf
+ *     min_split_gain: 0       # >= 0
+ *     subsample: 1            # in (0, 1], rows per tree
+ *     colsample: 1            # in (0, 1], features per tree
+ *     seed: 42                # 0 .. 2^64-1; default: split.seed
+ *     loss: logistic          # logistic (2 classes) | softmax; default:
+ *                             # logistic for 2 classes, softmax above
+ *     early_stopping:         # optional; absent: no early stopping
+ *       validation_fraction: 0.1  # required, in (0, 1) of the train rows
+ *       rounds: 10            # 1 .. 100000 rounds without improvement
+ *       metric: logloss       # logloss | error
+ *     log_every: 10           # 1 .. 1000000 rounds a progress line
  *   gates:
  *     min_accuracy: 0         # in [0, 1], on the test split
  *     min_macro_f1: 0         # in [0, 1]
@@ -49,7 +71,7 @@
  * format takes 1 to 255 bytes of printable ASCII (mlclf_name_check()):
  * others are refused here.  Labels and class names are compared as
  * text.  Numbers must be plain (unquoted) YAML scalars; strings may be
- * quoted.  Unknown keys, duplicate keys, keys of the other model kind,
+ * quoted.  Unknown keys, duplicate keys, keys of another model kind,
  * values of the wrong type or out of range are errors:
  * "<file>:<line>:<col>: <key>: <reason>", at the offending key or value.
  */
@@ -63,6 +85,7 @@
 #include <mlclf_train.h>
 #include <mlclf_quote.h>
 #include <mlclf_train_yaml.h>
+#include <mlclf_train_config.h>
 
 
 #define MLCLF_CF_MAX_FILE   (16 * 1024 * 1024)
@@ -75,8 +98,6 @@ static int mlclf_cf_features(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
 static int mlclf_cf_classes(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
 static int mlclf_cf_split(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
-    yaml_node_t *node);
-static int mlclf_cf_model(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
 static int mlclf_cf_gates(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
@@ -96,12 +117,6 @@ static const char *const  mlclf_cf_feature_keys[] = {
 
 static const char *const  mlclf_cf_split_keys[] = {
     "test_fraction", "seed", "stratify", NULL
-};
-
-/* the first three are logreg's, the rest the forest's */
-static const char *const  mlclf_cf_model_keys[] = {
-    "kind", "l2", "max_iter", "tol", "n_trees", "max_depth",
-    "min_samples_leaf", "max_features", "n_bins", "n_threads", NULL
 };
 
 static const char *const  mlclf_cf_gates_keys[] = {
@@ -385,158 +400,6 @@ mlclf_cf_split(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
 
 
 static int
-mlclf_cf_model(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
-    yaml_node_t *node)
-{
-    int           rc;
-    size_t        i;
-    const char   *kind, *s;
-    yaml_node_t  *vals[11], *knodes[11];
-
-    rc = mlclf_train_yaml_mapping(ctx, node, "model", mlclf_cf_model_keys, vals,
-                                  knodes);
-    if (rc != MLCLF_OK) {
-        return rc;
-    }
-
-    if (vals[0] == NULL) {
-        return mlclf_train_yaml_error(ctx, node, "missing required key "
-                                      "\"kind\" in model");
-    }
-
-    if (vals[0]->type == YAML_SCALAR_NODE
-        && strcmp(mlclf_train_yaml_text(vals[0]), "logreg") == 0)
-    {
-        cf->kind = MLCLF_KIND_LOGREG;
-        kind = "logreg";
-
-    } else if (vals[0]->type == YAML_SCALAR_NODE
-               && strcmp(mlclf_train_yaml_text(vals[0]), "forest") == 0)
-    {
-        cf->kind = MLCLF_KIND_FOREST;
-        kind = "forest";
-
-    } else {
-        return mlclf_train_yaml_expected(ctx, vals[0], "model.kind",
-                                         "logreg or forest");
-    }
-
-    /* keys 1..3 are logreg's, 4..9 the forest's */
-
-    for (i = 1; mlclf_cf_model_keys[i]; i++) {
-        if (vals[i] == NULL) {
-            continue;
-        }
-
-        if ((cf->kind == MLCLF_KIND_LOGREG) != (i <= 3)) {
-            return mlclf_train_yaml_error(ctx, knodes[i], "model.%s: not a "
-                                          "parameter of kind %s",
-                                          mlclf_cf_model_keys[i], kind);
-        }
-    }
-
-    if (vals[1]) {
-        rc = mlclf_train_yaml_range(ctx, vals[1], "model.l2", 0, INFINITY, 0, 0,
-                                    &cf->l2);
-        if (rc != MLCLF_OK) {
-            return rc;
-        }
-    }
-
-    if (vals[2]) {
-        rc = mlclf_train_yaml_u32(ctx, vals[2], "model.max_iter", 1, 1000000,
-                                  &cf->max_iter);
-        if (rc != MLCLF_OK) {
-            return rc;
-        }
-    }
-
-    if (vals[3]) {
-        rc = mlclf_train_yaml_range(ctx, vals[3], "model.tol", 0, INFINITY, 1,
-                                    0, &cf->tol);
-        if (rc != MLCLF_OK) {
-            return rc;
-        }
-    }
-
-    if (vals[4]) {
-        rc = mlclf_train_yaml_u32(ctx, vals[4], "model.n_trees", 1, 100000,
-                                  &cf->n_trees);
-        if (rc != MLCLF_OK) {
-            return rc;
-        }
-    }
-
-    if (vals[5]) {
-        rc = mlclf_train_yaml_u32(ctx, vals[5], "model.max_depth", 0, 64,
-                                  &cf->max_depth);
-        if (rc != MLCLF_OK) {
-            return rc;
-        }
-    }
-
-    if (vals[6]) {
-        rc = mlclf_train_yaml_u32(ctx, vals[6], "model.min_samples_leaf", 1,
-                                  UINT32_MAX, &cf->min_samples_leaf);
-        if (rc != MLCLF_OK) {
-            return rc;
-        }
-    }
-
-    if (vals[7]) {
-        s = vals[7]->type == YAML_SCALAR_NODE ? mlclf_train_yaml_text(vals[7])
-                                              : "";
-
-        if (strcmp(s, "sqrt") == 0) {
-            cf->max_features = 0;
-
-        } else {
-            if (vals[7]->type != YAML_SCALAR_NODE
-                || vals[7]->data.scalar.style != YAML_PLAIN_SCALAR_STYLE
-                || !(*s >= '0' && *s <= '9'))
-            {
-                return mlclf_train_yaml_expected(ctx, vals[7],
-                                                 "model.max_features",
-                                                 "sqrt or an integer");
-            }
-
-            rc = mlclf_train_yaml_u32(ctx, vals[7], "model.max_features", 1,
-                                      UINT32_MAX, &cf->max_features);
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-            if (cf->max_features > cf->n_features) {
-                return mlclf_train_yaml_error(ctx, vals[7],
-                                              "model.max_features: %u is "
-                                              "more than the %zu features",
-                                              cf->max_features,
-                                              cf->n_features);
-            }
-        }
-    }
-
-    if (vals[8]) {
-        rc = mlclf_train_yaml_u32(ctx, vals[8], "model.n_bins", 2, 256,
-                                  &cf->n_bins);
-        if (rc != MLCLF_OK) {
-            return rc;
-        }
-    }
-
-    if (vals[9]) {
-        rc = mlclf_train_yaml_u32(ctx, vals[9], "model.n_threads", 0, 1024,
-                                  &cf->n_threads);
-        if (rc != MLCLF_OK) {
-            return rc;
-        }
-    }
-
-    return MLCLF_OK;
-}
-
-
-static int
 mlclf_cf_gates(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node)
 {
@@ -664,9 +527,12 @@ mlclf_cf_root(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
         } else if (strcmp(s, "impute") == 0) {
             cf->missing = MLCLF_TRAIN_MISSING_IMPUTE;
 
+        } else if (strcmp(s, "allow") == 0) {
+            cf->missing = MLCLF_TRAIN_MISSING_ALLOW;
+
         } else {
             return mlclf_train_yaml_expected(ctx, vals[5], "missing",
-                                             "fail, drop or impute");
+                                             "fail, drop, impute or allow");
         }
     }
 
@@ -677,9 +543,18 @@ mlclf_cf_root(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
         }
     }
 
-    rc = mlclf_cf_model(ctx, cf, vals[7]);
+    rc = mlclf_train_config_model(ctx, cf, vals[7]);
     if (rc != MLCLF_OK) {
         return rc;
+    }
+
+    /* only the gbt's trees choose a side for a missing value */
+
+    if (cf->missing == MLCLF_TRAIN_MISSING_ALLOW
+        && cf->kind != MLCLF_KIND_GBT)
+    {
+        return mlclf_train_yaml_error(ctx, vals[5], "missing: allow needs "
+                                      "model.kind gbt");
     }
 
     if (vals[8]) {
@@ -751,6 +626,20 @@ mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     cf->max_features = 0;
     cf->n_bins = 256;
     cf->n_threads = 0;
+    cf->n_estimators = 100;
+    cf->learning_rate = 0.3;
+    cf->max_leaves = 0;
+    cf->min_child_weight = 1.0;
+    cf->min_split_gain = 0.0;
+    cf->subsample = 1.0;
+    cf->colsample = 1.0;
+    cf->loss = MLCLF_TRAIN_LOSS_AUTO;
+    cf->es_fraction = 0.0;
+    cf->es_rounds = 10;
+    cf->es_metric = MLCLF_TRAIN_METRIC_LOGLOSS;
+    cf->log_every = 10;
+    cf->gbt_seed = 42;
+    cf->max_depth_set = 0;
 
     cf->path = strdup(path);
     if (cf->path == NULL) {
@@ -780,6 +669,23 @@ mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
     }
 
     return rc;
+}
+
+
+int
+mlclf_train_config_check_classes(const mlclf_train_config_t *cf,
+    size_t n_classes, mlclf_err_t *err)
+{
+    if (cf->kind != MLCLF_KIND_GBT || cf->loss != MLCLF_TRAIN_LOSS_LOGISTIC
+        || n_classes == 2)
+    {
+        return MLCLF_OK;
+    }
+
+    return mlclf_err_set(err, MLCLF_EINVAL, "%s:%u:%u: model.loss: logistic "
+                         "needs 2 classes, the data has %zu", cf->path,
+                         (unsigned) cf->loss_line, (unsigned) cf->loss_col,
+                         n_classes);
 }
 
 
