@@ -50,9 +50,13 @@ LIBS="-lcjson -lcrypto -lyaml -lm -lpthread"
 CORE_SRCS=$(ls libmlclf/*.c)
 TRAIN_SRCS="common/mlclf_fanout.c common/mlclf_file.c common/mlclf_quote.c
 common/mlclf_sha256.c trainer/mlclf_train_config.c trainer/mlclf_train_yaml.c
+trainer/mlclf_train_config_model.c
 trainer/mlclf_train_data.c trainer/mlclf_train_csv.c trainer/mlclf_train_chunk.c
 trainer/mlclf_train_labels.c trainer/mlclf_train_classes.c
-trainer/mlclf_train_util.c"
+trainer/mlclf_train_util.c trainer/mlclf_train_split.c
+trainer/mlclf_train_bins.c trainer/mlclf_train_team.c
+trainer/mlclf_train_gbt.c trainer/mlclf_train_gbt_tree.c
+trainer/mlclf_train_model.c"
 # the importers publish through the registry
 REG_SRCS="$(ls registry/*.c | grep -v 'registry/mlclf_registry\.c$')
 common/mlclf_time.c common/mlclf_version.c common/mlclf_jsonout.c

@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * End-to-end tests of mlclf-train ($MLCLF_BIN/mlclf-train, default
- * build/bin), the runs that publish: the six sample configurations
+ * build/bin), the runs that publish: the nine sample configurations
  * reach their accuracy floors on the stratified 80/20 split with seed
  * 42, the published version is complete and consistent, model.mlclf is
  * byte-reproducible under SOURCE_DATE_EPOCH and whatever the thread
@@ -23,7 +23,7 @@
 
 typedef struct {
     const char               *set;
-    const char               *kind;         /* logreg | forest */
+    const char               *kind;         /* logreg | forest | gbt */
     const char               *name;         /* registry name */
     const char               *data;
     double                    floor;        /* test accuracy required */
@@ -38,7 +38,17 @@ static const test_case_t  cases[] = {
     { "iris", "forest", "iris_forest", "data/raw/iris.csv", 0.90 },
     { "wine", "forest", "wine_forest", "data/raw/wine.csv", 0.94 },
     { "breast_cancer", "forest", "breast_cancer_forest",
-      "data/raw/breast_cancer.csv", 0.93 }
+      "data/raw/breast_cancer.csv", 0.93 },
+
+    /*
+     * gbt: XGBoost's test accuracy with the same hyperparameters on the
+     * same split, less one test row (tests/ref/xgboost_gbt_accuracy.py:
+     * 30/30, 36/36 and 110/113 on 2026-12-02)
+     */
+    { "iris", "gbt", "iris_gbt", "data/raw/iris.csv", 0.9666 },
+    { "wine", "gbt", "wine_gbt", "data/raw/wine.csv", 0.9722 },
+    { "breast_cancer", "gbt", "breast_cancer_gbt",
+      "data/raw/breast_cancer.csv", 0.9646 }
 };
 
 

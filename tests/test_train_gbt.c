@@ -200,7 +200,8 @@ test_threads(void)
     mlclf_train_config_t    cf;
     mlclf_train_feature_t   ft[MAXF];
 
-    n = 3000;
+    /* enough rows for three members (a member per 20,000 rows) */
+    n = 60000;
     p = 6;
     test_gen(n, p, 3, 1, &x, &y);
     test_data(&d, x, y, n, p, 3);

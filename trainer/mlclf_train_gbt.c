@@ -39,6 +39,7 @@
 
 #define MLCLF_GBT_PRIOR_MIN   1e-6      /* of a class, for its base */
 #define MLCLF_GBT_HESS_MIN    1e-16
+#define MLCLF_GBT_ROWS_MEMBER 20000     /* rows that make a member worth it */
 
 
 static int mlclf_gbt_init(mlclf_train_gbt_ctx_t *ctx,
@@ -734,8 +735,14 @@ mlclf_train_gbt(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
         return mlclf_err_set(err, MLCLF_ENOMEM, "gbt: out of memory");
     }
 
+    /*
+     * A member per MLCLF_GBT_ROWS_MEMBER rows at most: on fewer rows the
+     * barriers cost more than the work they share.
+     */
     nt = cf->n_threads ? cf->n_threads : mlclf_train_ncpu();
     nt = nt < MLCLF_TRAIN_TEAM_MAX ? nt : MLCLF_TRAIN_TEAM_MAX;
+    nt = nt < n / MLCLF_GBT_ROWS_MEMBER + 1 ? nt
+                                             : n / MLCLF_GBT_ROWS_MEMBER + 1;
 
     rc = mlclf_gbt_init(ctx, cf, d, rows, n, nt, err);
 

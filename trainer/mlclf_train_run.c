@@ -337,6 +337,13 @@ mlclf_train_run_fit(mlclf_train_run_t *r)
         return mlclf_train_run_fail(r, rc, "data", "%s", err.msg);
     }
 
+    /* a gbt's loss against the classes the data has */
+    rc = mlclf_train_config_check_classes(&res->cf, res->d.n_classes, &err);
+    if (rc != MLCLF_OK) {
+        rc = mlclf_train_run_exit(rc, MLCLF_TRAIN_EXIT_CONFIG);
+        return mlclf_train_run_fail(r, rc, "config", "%s", err.msg);
+    }
+
     rc = mlclf_train_split(&res->d, &res->cf, &r->train_rows,
                            &res->n_train, &r->test_rows, &res->n_test,
                            &err);

@@ -4,18 +4,30 @@
  *
  * A team of threads meeting at barriers (mlclf_train_team.h).  The
  * threads are started first and wait at a gate; once the caller knows
- * how many started, it sizes the barrier and opens the gate.
+ * how many started, it opens the gate.
+ *
+ * The barrier spins, then yields: a gbt tree passes through hundreds of
+ * them, most after a few microseconds of work, and a futex sleep and
+ * wake-up costs as much as that work.  Past MLCLF_TEAM_SPINS it yields
+ * the core at each look, so that a member whose core is taken by
+ * another program is not kept from running by the others' spinning.
  */
 
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf_train_team.h>
 
 
+#define MLCLF_TEAM_SPINS  2000
+
+
 struct mlclf_train_team_s {
-    pthread_barrier_t         barrier;
+    atomic_uint               arrived;
+    atomic_uint               generation;
     pthread_mutex_t           lock;
     pthread_cond_t            gate_cond;
     size_t                    n;
@@ -29,6 +41,18 @@ typedef struct {
     mlclf_train_team_t       *team;
     size_t                    id;
 } mlclf_train_team_member_t;
+
+
+/* a hint to the core that this is a spin loop */
+static inline void
+mlclf_team_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__ ("yield");
+#endif
+}
 
 
 static void *
@@ -101,13 +125,8 @@ mlclf_train_team_run(size_t n, mlclf_train_team_pt fn, void *arg)
     }
 
     team.n = started;
-
-    if (started > 1
-        && pthread_barrier_init(&team.barrier, NULL, (unsigned) started) != 0)
-    {
-        /* cannot happen with a count this small: the others stop */
-        team.n = 1;
-    }
+    atomic_init(&team.arrived, 0);
+    atomic_init(&team.generation, 0);
 
     pthread_mutex_lock(&team.lock);
     team.open = 1;
@@ -120,9 +139,6 @@ mlclf_train_team_run(size_t n, mlclf_train_team_pt fn, void *arg)
         pthread_join(tid[i], NULL);
     }
 
-    if (team.n > 1) {
-        pthread_barrier_destroy(&team.barrier);
-    }
     pthread_cond_destroy(&team.gate_cond);
     pthread_mutex_destroy(&team.lock);
 }
@@ -138,8 +154,35 @@ mlclf_train_team_size(const mlclf_train_team_t *team)
 void
 mlclf_train_team_sync(mlclf_train_team_t *team)
 {
-    if (team->n > 1) {
-        pthread_barrier_wait(&team->barrier);
+    unsigned  gen, spins;
+
+    if (team->n == 1) {
+        return;
+    }
+
+    gen = atomic_load_explicit(&team->generation, memory_order_acquire);
+
+    if (atomic_fetch_add_explicit(&team->arrived, 1, memory_order_acq_rel)
+        == team->n - 1)
+    {
+        /* the last one in lets the others go */
+        atomic_store_explicit(&team->arrived, 0, memory_order_relaxed);
+        atomic_fetch_add_explicit(&team->generation, 1,
+                                  memory_order_release);
+        return;
+    }
+
+    for (spins = 0;
+         atomic_load_explicit(&team->generation, memory_order_acquire)
+         == gen;
+         spins++)
+    {
+        if (spins < MLCLF_TEAM_SPINS) {
+            mlclf_team_relax();
+
+        } else {
+            sched_yield();
+        }
     }
 }
 

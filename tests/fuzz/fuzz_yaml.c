@@ -25,6 +25,7 @@ static int fuzz_init(void);
 static void fuzz_cleanup(void);
 static void fuzz_check(const mlclf_train_config_t *cf);
 static void fuzz_data(mlclf_train_config_t *cf);
+static void fuzz_gbt(mlclf_train_config_t *cf, const mlclf_train_data_t *d);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -169,10 +170,34 @@ fuzz_check(const mlclf_train_config_t *cf)
 
     FUZZ_CHECK(cf->missing == MLCLF_TRAIN_MISSING_FAIL
                || cf->missing == MLCLF_TRAIN_MISSING_DROP
-               || cf->missing == MLCLF_TRAIN_MISSING_IMPUTE);
+               || cf->missing == MLCLF_TRAIN_MISSING_IMPUTE
+               || (cf->missing == MLCLF_TRAIN_MISSING_ALLOW
+                   && cf->kind == MLCLF_KIND_GBT));
     FUZZ_CHECK(cf->test_fraction > 0.0 && cf->test_fraction < 1.0);
     FUZZ_CHECK(cf->kind == MLCLF_KIND_LOGREG
-               || cf->kind == MLCLF_KIND_FOREST);
+               || cf->kind == MLCLF_KIND_FOREST
+               || cf->kind == MLCLF_KIND_GBT);
+
+    if (cf->kind == MLCLF_KIND_GBT) {
+        FUZZ_CHECK(cf->n_estimators >= 1 && cf->n_estimators <= 100000);
+        FUZZ_CHECK(cf->learning_rate > 0.0 && cf->learning_rate <= 1.0);
+        FUZZ_CHECK(cf->max_depth_set || cf->max_leaves != 0);
+        FUZZ_CHECK(!cf->max_depth_set
+                   || (cf->max_depth >= 1 && cf->max_depth <= 64));
+        FUZZ_CHECK(cf->max_leaves == 0
+                   || (cf->max_leaves >= 2 && cf->max_leaves <= 65536));
+        FUZZ_CHECK(cf->min_child_weight >= 0.0
+                   && isfinite(cf->min_child_weight));
+        FUZZ_CHECK(cf->min_split_gain >= 0.0
+                   && isfinite(cf->min_split_gain));
+        FUZZ_CHECK(cf->subsample > 0.0 && cf->subsample <= 1.0);
+        FUZZ_CHECK(cf->colsample > 0.0 && cf->colsample <= 1.0);
+        FUZZ_CHECK(cf->es_fraction >= 0.0 && cf->es_fraction < 1.0);
+        FUZZ_CHECK(cf->es_fraction == 0.0 || cf->es_rounds >= 1);
+        FUZZ_CHECK(cf->log_every >= 1);
+        FUZZ_CHECK(cf->loss != MLCLF_TRAIN_LOSS_LOGISTIC
+                   || cf->classes == NULL || cf->n_classes == 2);
+    }
     FUZZ_CHECK(cf->l2 >= 0.0 && isfinite(cf->l2));
     FUZZ_CHECK(cf->max_iter >= 1 && cf->max_iter <= 1000000);
     FUZZ_CHECK(cf->tol > 0.0 && isfinite(cf->tol));
@@ -184,6 +209,87 @@ fuzz_check(const mlclf_train_config_t *cf)
     FUZZ_CHECK(cf->n_threads <= 1024);
     FUZZ_CHECK(cf->min_accuracy >= 0.0 && cf->min_accuracy <= 1.0);
     FUZZ_CHECK(cf->min_macro_f1 >= 0.0 && cf->min_macro_f1 <= 1.0);
+}
+
+
+/*
+ * A gbt configuration that reads the CSV trains on it (a few rounds, one
+ * thread), and the model it gives writes, loads and serves every row:
+ * probabilities that are numbers summing to 1.
+ */
+static void
+fuzz_gbt(mlclf_train_config_t *cf, const mlclf_train_data_t *d)
+{
+    int                    rc;
+    void                  *buf;
+    size_t                 i, c, len, rows[6];
+    double                 pr[8], sum;
+    uint32_t               n_est, nt;
+    mlclf_err_t            err;
+    mlclf_model_t         *m;
+    mlclf_train_model_t    tm;
+
+    if (d->n_classes < 2 || d->n_classes > 8 || d->n_rows < 2
+        || mlclf_train_config_check_classes(cf, d->n_classes, &err)
+           != MLCLF_OK)
+    {
+        return;
+    }
+
+    for (i = 0; i < d->n_rows; i++) {
+        rows[i] = i;
+    }
+
+    n_est = cf->n_estimators;
+    nt = cf->n_threads;
+    cf->n_estimators = n_est < 5 ? n_est : 5;
+    cf->n_threads = 1;
+
+    rc = mlclf_train_gbt(&tm, cf, d, rows, d->n_rows, &err);
+
+    cf->n_estimators = n_est;
+    cf->n_threads = nt;
+
+    if (rc != MLCLF_OK) {
+        /* only a validation share too small for the rows may fail */
+        FUZZ_CHECK(rc == MLCLF_EINVAL && cf->es_fraction > 0);
+        return;
+    }
+
+    buf = NULL;
+    m = NULL;
+
+    FUZZ_CHECK(mlclf_write_buffer(&tm.spec, &buf, &len, &err) == MLCLF_OK);
+    FUZZ_CHECK(mlclf_model_load(&m, buf, len, &err) == MLCLF_OK);
+
+    for (i = 0; i < d->n_rows; i++) {
+        if (!mlclf_model_routes_missing(m)) {
+            for (c = 0; c < d->n_features; c++) {
+                if (isnan(d->x[i * d->n_features + c])) {
+                    break;
+                }
+            }
+
+            if (c < d->n_features) {
+                continue;   /* the request parser would refuse it */
+            }
+        }
+
+        FUZZ_CHECK(mlclf_predict_proba(m, d->x + i * d->n_features, pr)
+                   < d->n_classes);
+
+        sum = 0;
+        for (c = 0; c < d->n_classes; c++) {
+            FUZZ_CHECK(pr[c] >= 0 && pr[c] <= 1);
+            sum += pr[c];
+        }
+
+        FUZZ_CHECK(fabs(sum - 1) < 1e-9);
+    }
+
+    mlclf_model_close(&m);
+    free(buf);
+    mlclf_train_model_free(&tm);
 }
 
 
@@ -212,6 +318,10 @@ fuzz_data(mlclf_train_config_t *cf)
     if (rc == MLCLF_OK) {
         FUZZ_CHECK(d.n_features == cf->n_features);
         FUZZ_CHECK(d.n_rows <= 6);
+
+        if (cf->kind == MLCLF_KIND_GBT) {
+            fuzz_gbt(cf, &d);
+        }
 
     } else {
         FUZZ_CHECK(err.code == rc && err.msg[0] != '\0');
