@@ -46,11 +46,15 @@ def params(n_classes, n_threads, monitor):
 
 
 def xy(frame, label, classes):
+    """Features and class numbers.  The label column is popped, so the
+    features are a view of the frame's float block, not a copy (drop()
+    would copy them: the peak RSS would be XGBoost's worse than it
+    needs to be)."""
     code = {c: i for i, c in enumerate(classes)}
-    y = frame[label].map(code)
+    y = frame.pop(label).map(code)
     if y.isna().any():
         sys.exit(f"xgb_train.py: a label not in {classes}")
-    return frame.drop(columns=[label]).values, y.values.astype(np.int32)
+    return frame.values, y.values.astype(np.int32)
 
 
 def monitor_times(text):
