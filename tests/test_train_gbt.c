@@ -39,21 +39,6 @@ test_config(mlclf_train_config_t *cf, mlclf_train_feature_t *ft, size_t p)
 }
 
 
-static size_t *
-test_rows(size_t n)
-{
-    size_t   i, *rows;
-
-    rows = malloc(n * sizeof(size_t));
-
-    for (i = 0; i < n; i++) {
-        rows[i] = i;
-    }
-
-    return rows;
-}
-
-
 /*
  * nc classes, informative features 0..nc-1, noise elsewhere; with
  * holes, every 7th value of feature 1 is missing, and a missing

@@ -30,21 +30,6 @@ test_config(mlclf_train_config_t *cf, mlclf_train_feature_t *ft, size_t p)
 }
 
 
-static size_t *
-test_rows(size_t n)
-{
-    size_t   i, *rows;
-
-    rows = malloc(n * sizeof(size_t));
-
-    for (i = 0; i < n; i++) {
-        rows[i] = i;
-    }
-
-    return rows;
-}
-
-
 /* 3 classes, informative features 0..2, noise elsewhere */
 static void
 test_gen(size_t n, size_t p, double **xp, uint32_t **yp)

@@ -12,6 +12,7 @@
 #define _MLCLF_TRAIN_FIXTURES_H_INCLUDED_
 
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <mlclf_train.h>
@@ -60,6 +61,22 @@ test_config_base(mlclf_train_config_t *cf, mlclf_train_feature_t *ft,
     cf->n_features = p;
     cf->kind = kind;
     cf->n_threads = 1;
+}
+
+
+/* rows[i] = i, i < n (malloc()ed) */
+static inline size_t *
+test_rows(size_t n)
+{
+    size_t   i, *rows;
+
+    rows = malloc(n * sizeof(size_t));
+
+    for (i = 0; i < n; i++) {
+        rows[i] = i;
+    }
+
+    return rows;
 }
 
 

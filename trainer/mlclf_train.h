@@ -259,6 +259,14 @@ int mlclf_train_gbt(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
 void mlclf_train_model_free(mlclf_train_model_t *tm);
 
 /*
+ * names[p] (owned by the caller, in out->mem) gets the configuration's
+ * feature names and becomes out->spec.feature_names, when the
+ * configuration names the p features; else nothing changes.
+ */
+void mlclf_train_model_names(mlclf_train_model_t *out,
+    const mlclf_train_config_t *cf, const char **names, size_t p);
+
+/*
  * mlclf_train_eval.c: scores rows through mlclf_predict_proba() on m,
  * the serving kernel itself.
  */

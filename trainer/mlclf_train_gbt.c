@@ -532,7 +532,7 @@ static int
 mlclf_gbt_spec(mlclf_train_model_t *out, const mlclf_train_gbt_ctx_t *ctx,
     mlclf_err_t *err)
 {
-    size_t          t, i, nt, nn, nl, f, base, at;
+    size_t          t, i, nt, nn, nl, base, at;
     double         *thr, *leaf, *imp, *b;
     int32_t        *feat;
     uint8_t        *dec;
@@ -617,13 +617,7 @@ mlclf_gbt_spec(mlclf_train_model_t *out, const mlclf_train_gbt_ctx_t *ctx,
 
     memcpy(b, ctx->base, ctx->k * sizeof(double));
 
-    if (cf->features != NULL && cf->n_features == ctx->p) {
-        for (f = 0; f < ctx->p; f++) {
-            names[f] = cf->features[f].name;
-        }
-
-        out->spec.feature_names = names;
-    }
+    mlclf_train_model_names(out, cf, names, ctx->p);
 
     out->spec.kind = MLCLF_KIND_GBT;
     out->spec.n_features = (uint32_t) ctx->p;

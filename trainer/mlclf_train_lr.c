@@ -658,7 +658,7 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     mlclf_err_t *err)
 {
     int                    rc, saved;
-    size_t                 i, f, p, k, nt, *count;
+    size_t                 i, p, k, nt, *count;
     double                 t0, *theta, *mean, *scale, *w, *b, *work;
     const char           **names;
     mlclf_train_lr_ctx_t   ctx;
@@ -747,13 +747,7 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
 
     mlclf_train_lr_fold(&ctx, theta, w, b);
 
-    if (cf->features != NULL && cf->n_features == p) {
-        for (f = 0; f < p; f++) {
-            names[f] = cf->features[f].name;
-        }
-
-        out->spec.feature_names = names;
-    }
+    mlclf_train_model_names(out, cf, names, p);
 
     out->spec.kind = MLCLF_KIND_LOGREG;
     out->spec.n_features = (uint32_t) p;

@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Releases what a learner allocated for a trained model.
+ * What the learners share about a trained model: its feature names, and
+ * the release of what a learner allocated for it.
  */
 
 
@@ -33,4 +34,22 @@ mlclf_train_model_free(mlclf_train_model_t *tm)
     free(tm->importance);
 
     memset(tm, 0, sizeof(mlclf_train_model_t));
+}
+
+
+void
+mlclf_train_model_names(mlclf_train_model_t *out,
+    const mlclf_train_config_t *cf, const char **names, size_t p)
+{
+    size_t  f;
+
+    if (cf->features == NULL || cf->n_features != p) {
+        return;
+    }
+
+    for (f = 0; f < p; f++) {
+        names[f] = cf->features[f].name;
+    }
+
+    out->spec.feature_names = names;
 }

@@ -133,7 +133,7 @@ static int
 mlclf_train_rf_spec(mlclf_train_model_t *out, const mlclf_train_rf_ctx_t *ctx,
     const mlclf_train_config_t *cf, mlclf_err_t *err)
 {
-    size_t                        f, t, p, nn, nl, base, lbase, j;
+    size_t                        t, p, nn, nl, base, lbase, j;
     double                       *thr, *leaf;
     int32_t                      *feat;
     uint32_t                     *off, *left, *right;
@@ -208,13 +208,7 @@ mlclf_train_rf_spec(mlclf_train_model_t *out, const mlclf_train_rf_ctx_t *ctx,
 
     off[ctx->n_trees] = (uint32_t) base;
 
-    if (cf->features != NULL && cf->n_features == p) {
-        for (f = 0; f < p; f++) {
-            names[f] = cf->features[f].name;
-        }
-
-        out->spec.feature_names = names;
-    }
+    mlclf_train_model_names(out, cf, names, p);
 
     out->spec.kind = MLCLF_KIND_FOREST;
     out->spec.n_features = (uint32_t) p;

@@ -20,7 +20,7 @@ use POSIX ();
 use Exporter 'import';
 our @EXPORT_OK = qw(repo bin tmpdir train promote damaged meta
                     bad_requests slurp spit parity_model run_parallel
-                    import_model);
+                    import_model run_quiet);
 
 my $Repo = abs_path(dirname(__FILE__) . '/../..');
 
