@@ -376,9 +376,10 @@ mlclf_gbt_losses(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
             continue;
         }
 
-        sum = 0;
+        /* the top class adds e^0: the sum is at least 1 */
+        sum = 1;
         for (c = 0; c < k; c++) {
-            sum += exp(mg[c] - mx);
+            sum += c != top ? exp(mg[c] - mx) : 0;
         }
 
         ctx->loss[i] = mx + log(sum) - mg[ctx->y[i]];
@@ -410,19 +411,23 @@ static void
 mlclf_gbt_round_end(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t id)
 {
-    int                          last, due;
     double                       valid, train;
     const mlclf_train_config_t  *cf;
 
     cf = ctx->cf;
-    valid = NAN;
 
     if (ctx->n_all > ctx->n_fit) {
         mlclf_gbt_losses(ctx, team, id, ctx->n_fit, ctx->n_all,
                          cf->es_metric);
         mlclf_train_team_sync(team);
+    }
 
-        if (id == 0) {
+    /*
+     * Member 0 decides, the others read its decisions after the next
+     * barrier: ctx->round changes before they would all have read it.
+     */
+    if (id == 0) {
+        if (ctx->n_all > ctx->n_fit) {
             valid = mlclf_gbt_mean(ctx, ctx->n_fit, ctx->n_all);
 
             if (ctx->best_round == 0 || valid < ctx->best_valid) {
@@ -433,43 +438,42 @@ mlclf_gbt_round_end(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
             if (ctx->round + 1 - ctx->best_round >= cf->es_rounds) {
                 ctx->stop = 1;
             }
+
+        } else {
+            ctx->best_round = ctx->round + 1;
         }
 
-    } else if (id == 0) {
-        ctx->best_round = ctx->round + 1;
+        if (ctx->round + 1 == cf->n_estimators) {
+            ctx->stop = 1;
+        }
+
+        ctx->due = cf->progress_loss != NULL
+                   && (ctx->stop
+                       || (ctx->round + 1) % (cf->log_every ? cf->log_every
+                                                            : 1) == 0);
+        ctx->round++;
     }
 
     mlclf_train_team_sync(team);
 
-    last = ctx->stop || ctx->round + 1 == cf->n_estimators;
-    due = cf->progress_loss != NULL
-          && (last || (ctx->round + 1) % (cf->log_every ? cf->log_every : 1)
-                      == 0);
-
-    if (due) {
-        mlclf_gbt_losses(ctx, team, id, 0, ctx->n_fit,
-                         MLCLF_TRAIN_METRIC_LOGLOSS);
-        if (ctx->n_all > ctx->n_fit) {
-            mlclf_gbt_losses(ctx, team, id, ctx->n_fit, ctx->n_all,
-                             MLCLF_TRAIN_METRIC_LOGLOSS);
-        }
-
-        mlclf_train_team_sync(team);
-
-        if (id == 0) {
-            train = mlclf_gbt_mean(ctx, 0, ctx->n_fit);
-            valid = mlclf_gbt_mean(ctx, ctx->n_fit, ctx->n_all);
-            cf->progress_loss(cf->progress_ctx, ctx->round + 1,
-                              cf->n_estimators, train, valid);
-        }
+    if (!ctx->due) {
+        return;
     }
 
-    if (id == 0) {
-        ctx->round++;
+    mlclf_gbt_losses(ctx, team, id, 0, ctx->n_fit,
+                     MLCLF_TRAIN_METRIC_LOGLOSS);
+    if (ctx->n_all > ctx->n_fit) {
+        mlclf_gbt_losses(ctx, team, id, ctx->n_fit, ctx->n_all,
+                         MLCLF_TRAIN_METRIC_LOGLOSS);
+    }
 
-        if (ctx->round == cf->n_estimators) {
-            ctx->stop = 1;
-        }
+    mlclf_train_team_sync(team);
+
+    if (id == 0) {
+        train = mlclf_gbt_mean(ctx, 0, ctx->n_fit);
+        valid = mlclf_gbt_mean(ctx, ctx->n_fit, ctx->n_all);
+        cf->progress_loss(cf->progress_ctx, ctx->round, cf->n_estimators,
+                          train, valid);
     }
 
     mlclf_train_team_sync(team);

@@ -136,6 +136,7 @@ typedef struct {
     uint32_t                  best_round;   /* 1-based, rounds kept */
     double                    best_valid;
     int                       stop;
+    int                       due;          /* a loss line this round */
     int                       rc;
 } mlclf_train_gbt_ctx_t;
 
