@@ -170,13 +170,37 @@ test_stump(void)
 }
 
 
-/* Same spec and bytes for 1, 2 and 3 threads, everything switched on. */
+typedef struct {
+    size_t                    calls;
+    size_t                    last;         /* the last round reported */
+    int                       in_order;
+} test_progress_t;
+
+
+static void
+test_progress(void *ctx, size_t round, size_t total, double train,
+    double valid)
+{
+    test_progress_t  *tp = ctx;
+
+    tp->in_order &= round > tp->last && round <= total && train > 0
+                    && valid > 0;
+    tp->last = round;
+    tp->calls++;
+}
+
+
+/*
+ * Same spec and bytes for 1, 2 and 3 threads, everything switched on,
+ * progress lines too: one every log_every rounds and one at the last.
+ */
 static void
 test_threads(void)
 {
     int                     rc[3], same;
     void                   *buf[3];
-    size_t                  n, p, len[3], *rows;
+    size_t                  n, p, len[3], *rows, want;
+    test_progress_t         tp[3];
     double                 *x;
     uint32_t               *y, nt;
     mlclf_err_t             err;
@@ -199,9 +223,14 @@ test_threads(void)
     cf.n_estimators = 30;
     cf.max_leaves = 12;
     cf.max_depth = 6;
+    cf.log_every = 4;
+    cf.progress_loss = test_progress;
     rows = test_rows(n);
 
     for (nt = 0; nt < 3; nt++) {
+        memset(&tp[nt], 0, sizeof(test_progress_t));
+        tp[nt].in_order = 1;
+        cf.progress_ctx = &tp[nt];
         cf.n_threads = nt + 1;
         rc[nt] = mlclf_train_gbt(&tm[nt], &cf, &d, rows, n, &err);
         buf[nt] = NULL;
@@ -228,6 +257,15 @@ test_threads(void)
 
         ok(same, "1, 2 and 3 threads: the same model bytes, importances "
            "and best round");
+
+        want = tm[0].iterations / 4 + (tm[0].iterations % 4 != 0);
+
+        for (nt = 0; nt < 3; nt++) {
+            ok(tp[nt].calls == want && tp[nt].last == tm[0].iterations
+               && tp[nt].in_order, "%u threads: %zu loss lines for %u "
+               "rounds, the last at %zu", nt + 1, tp[nt].calls,
+               tm[0].iterations, tp[nt].last);
+        }
         ok(tm[0].spec.node_decision != NULL,
            "missing: allow: the nodes carry their missing rule");
     }
