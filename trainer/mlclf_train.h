@@ -313,6 +313,7 @@ typedef struct {
 
     const char                   *path;         /* version dir, or NULL */
     double                        fit_seconds;  /* < 0: left out */
+    const double                 *fit_phases;   /* gbt: 5, or NULL */
     int                           promoted;     /* < 0: left out */
 } mlclf_train_meta_t;
 

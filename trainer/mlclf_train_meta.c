@@ -377,6 +377,17 @@ mlclf_train_meta_json(const mlclf_train_meta_t *mi, char **out, size_t *len,
         mlclf_train_meta_kdbl(&b, "fit_seconds", mi->fit_seconds);
     }
 
+    if (mi->fit_phases != NULL) {
+        mlclf_jsonout_key(&b, "fit_phases");
+        mlclf_jsonout_put(&b, "{");
+        mlclf_train_meta_kdbl(&b, "binning", mi->fit_phases[0]);
+        mlclf_train_meta_kdbl(&b, "histograms", mi->fit_phases[1]);
+        mlclf_train_meta_kdbl(&b, "split_search", mi->fit_phases[2]);
+        mlclf_train_meta_kdbl(&b, "partition", mi->fit_phases[3]);
+        mlclf_train_meta_kdbl(&b, "updates", mi->fit_phases[4]);
+        mlclf_jsonout_put(&b, "}");
+    }
+
     if (mi->path) {
         mlclf_train_meta_kstr(&b, "path", mi->path);
     }

@@ -660,6 +660,7 @@ mlclf_train_run_files(mlclf_train_run_t *r, mlclf_train_meta_t *mi)
     mi->model_sha256 = res->model_sha256;
     mi->format_version = h.format_version;
     mi->fit_seconds = r->tm.fit_seconds;
+    mi->fit_phases = res->cf.kind == MLCLF_KIND_GBT ? r->tm.seconds : NULL;
 
     rc = mlclf_train_run_info(r, mi);
     if (rc != MLCLF_TRAIN_EXIT_OK) {
