@@ -7,16 +7,14 @@
 #   XGB_MONITOR=1 bench/train_gbt.sh ...     XGBoost's own timers too
 #   XGB_PLAIN=1 bench/train_gbt.sh ...       DMatrix: train() bins
 #   BENCH_OUT=DIR bench/train_gbt.sh ...     tables and registry in DIR
-#   PHASES=0 bench/train_gbt.sh ...          no untimed run for mlclf's
-#                                            time per phase
 #
 # Two sets: bench/gen_data.c's 3-class set and a binary version of it
 # (c0 against the rest).  For each, mlclf-train publishes a version and
 # bench/xgb_train.py trains on that version's train.csv and scores on
 # its test.csv, so both sides fit and score the same rows.  Prints a
 # markdown table and writes it to build/bench/train_gbt.md.
-# Needs python3-xgboost, python3-pandas (bench/install-deps.sh) and
-# script(1) (util-linux).
+# Needs python3-xgboost and python3-pandas (bench/install-deps.sh).
+# mlclf's time per phase is the fit_phases of its --json.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -69,8 +67,7 @@ write_yaml() {    # NAME DATA CLASSES [MORE MODEL KEYS]
 }
 
 REG="$OUT/registry-gbt"
-rm -rf "$REG" "$REG-phases"
-rm -f "$OUT"/phases-gbt-*
+rm -rf "$REG"
 
 xgb_flags=()
 [ -n "${XGB_MONITOR:-}" ] && xgb_flags+=(--monitor)
@@ -112,24 +109,6 @@ for set in multi binary; do
     echo "$b0 $(busy)" > "$OUT/busy-xgb-$set.txt"
     tail -n 1 "$OUT/xgb-$set.out" > "$OUT/xgb-$set.json"
 
-    # Where mlclf's fit time goes: the gbt prints it with its progress,
-    # which mlclf-train writes only to a terminal.  So one more, untimed
-    # run with a pty as stderr (script(1)), into a registry of its own.
-    # log_every 1: with any other, a member may read the round count
-    # after member 0 moved it on and alone think a loss line is due,
-    # and the team falls out of step (a crash, 2 runs in 3); every
-    # round due, they agree.  The loss of each round lands in
-    # "updates".  A failure here is reported in the table, not fatal.
-    if [ "${PHASES:-1}" != 0 ]; then
-        write_yaml "big_gbt_$set" "$data" "$names" ", log_every: 1" \
-            > "$OUT/big-gbt-$set-phases.yaml"
-        cmd=$(printf '%q ' "$TRAIN" --config "$OUT/big-gbt-$set-phases.yaml" \
-              --registry "$REG-phases")
-        rc=0
-        script -qec "$cmd > /dev/null" /dev/null < /dev/null \
-            > "$OUT/phases-gbt-$set.err" || rc=$?
-        echo "$rc" > "$OUT/phases-gbt-$set.rc"
-    fi
 done
 
 {
@@ -159,26 +138,12 @@ def others(tag, wall, cpu):
     b0, b1 = map(int, open(f"{out}/busy-{tag}.txt").read().split())
     return max(0.0, ((b1 - b0) / hz - cpu) / wall) if wall > 0 else 0.0
 
-def phases(s):
-    """mlclf-train's time per phase: from the timed run's stderr if it
-    printed one there, else from the run under a pty."""
-    for name in (f"mlclf-gbt-{s}.err", f"phases-gbt-{s}.err"):
-        try:
-            got = [l.strip() for l in open(f"{out}/{name}", errors="replace")
-                   if "gbt: binning" in l]
-        except FileNotFoundError:
-            continue
-        if got:
-            return got[-1] + (" (an untimed run, its updates with a loss"
-                              " line a round)" if "phases" in name else "")
-    try:
-        rc = int(open(f"{out}/phases-gbt-{s}.rc").read())
-    except FileNotFoundError:
-        return "printed no time per phase (PHASES=0)"
-    if rc:
-        return (f"no time per phase: the run under a pty exited with {rc}"
-                f" (phases-gbt-{s}.err)")
-    return "printed no time per phase"
+def phases(m):
+    """mlclf-train's fit time per phase, from its --json."""
+    f = m.get("fit_phases")
+    if not f:
+        return "no fit_phases in mlclf-train's --json"
+    return ", ".join(f"{k.replace('_', ' ')} {v:.2f} s" for k, v in f.items())
 
 rows, notes = [], []
 print("| set | tool | fit s | whole s (CSV to model) | test acc"
@@ -213,7 +178,7 @@ for s in ("multi", "binary"):
         f" {x['dmatrix_s']:.2f} s, train() {x['fit_s']:.2f} s, predict"
         f" {x['predict_s']:.2f} s, save {x['save_s']:.2f} s; the process,"
         f" imports included, {xw:.2f} s")
-    notes.append("  - mlclf-train: " + phases(s))
+    notes.append("  - mlclf-train: " + phases(m))
     mon = x.get("monitor")
     if mon:
         keep = sorted(mon.items(), key=lambda kv: -kv[1])[:8]
