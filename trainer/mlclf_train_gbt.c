@@ -38,7 +38,6 @@
 
 
 #define MLCLF_GBT_PRIOR_MIN   1e-6      /* of a class, for its base */
-#define MLCLF_GBT_HESS_MIN    1e-16
 #define MLCLF_GBT_ROWS_MEMBER 20000     /* rows that make a member worth it */
 
 
@@ -50,6 +49,7 @@ static void mlclf_gbt_sample(mlclf_train_gbt_ctx_t *ctx);
 static void mlclf_gbt_features(mlclf_train_gbt_ctx_t *ctx, size_t out);
 static void mlclf_gbt_gradients(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_team_t *team, size_t id);
+static void mlclf_gbt_unit(mlclf_train_gbt_gh_t *gh, double g, double h);
 static void mlclf_gbt_losses(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_team_t *team, size_t id, size_t from, size_t to,
     mlclf_train_metric_e metric);
@@ -276,7 +276,7 @@ mlclf_gbt_features(mlclf_train_gbt_ctx_t *ctx, size_t out)
 /*
  * Each fit row's gradient and hessian per output, from its margins:
  * logistic g = p - y, h = p (1 - p); softmax g_k = p_k - [y = k],
- * h_k = 2 p_k (1 - p_k); h at least MLCLF_GBT_HESS_MIN.
+ * h_k = 2 p_k (1 - p_k); in units (mlclf_train_gbt.h), h at least one.
  */
 static void
 mlclf_gbt_gradients(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
@@ -298,10 +298,7 @@ mlclf_gbt_gradients(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
 
         if (k == 1) {
             q = 1 / (1 + exp(-mg[0]));
-            ctx->gh[i].g = (float) (q - (ctx->y[i] == 1));
-            q = q * (1 - q);
-            ctx->gh[i].h = (float) (q > MLCLF_GBT_HESS_MIN
-                                    ? q : MLCLF_GBT_HESS_MIN);
+            mlclf_gbt_unit(&ctx->gh[i], q - (ctx->y[i] == 1), q * (1 - q));
             continue;
         }
 
@@ -322,12 +319,20 @@ mlclf_gbt_gradients(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
 
         for (c = 0; c < k; c++) {
             q = (ex != NULL ? ex[c] : exp(mg[c] - mx)) / sum;
-            ctx->gh[c * n + i].g = (float) (q - (ctx->y[i] == c));
-            q = 2 * q * (1 - q);
-            ctx->gh[c * n + i].h = (float) (q > MLCLF_GBT_HESS_MIN
-                                            ? q : MLCLF_GBT_HESS_MIN);
+            mlclf_gbt_unit(&ctx->gh[c * n + i], q - (ctx->y[i] == c),
+                           2 * q * (1 - q));
         }
     }
+}
+
+
+/* g in [-1, 1] and h in [0, 0.5] into units, h at least one */
+static void
+mlclf_gbt_unit(mlclf_train_gbt_gh_t *gh, double g, double h)
+{
+    gh->g = (int32_t) lrint(g * MLCLF_GBT_UNIT);
+    h = nearbyint(h * MLCLF_GBT_UNIT);
+    gh->h = h < 1 ? 1 : (int32_t) h;
 }
 
 
@@ -499,9 +504,26 @@ mlclf_gbt_work(mlclf_train_team_t *team, size_t id, void *arg)
 {
     mlclf_train_gbt_ctx_t  *ctx = arg;
 
-    size_t                  out;
+    size_t                  i, out;
 
-    while (!ctx->stop) {
+    /* with company, a histogram of its own for a share of the rows */
+    if (mlclf_train_team_size(team) > 1) {
+        ctx->own[id] = malloc(ctx->p * 256 * sizeof(mlclf_train_gbt_bin_t));
+    }
+
+    mlclf_train_team_sync(team);
+
+    if (id == 0 && mlclf_train_team_size(team) > 1) {
+        for (i = 0; i < mlclf_train_team_size(team); i++) {
+            if (ctx->own[i] == NULL) {
+                ctx->rc = MLCLF_ENOMEM;
+            }
+        }
+    }
+
+    mlclf_train_team_sync(team);
+
+    while (!ctx->stop && ctx->rc == MLCLF_OK) {
         if (id == 0) {
             mlclf_gbt_sample(ctx);
         }
@@ -661,6 +683,10 @@ mlclf_gbt_free(mlclf_train_gbt_ctx_t *ctx)
 
     for (i = 0; i < ctx->n_pool; i++) {
         free(ctx->pool[i]);
+    }
+
+    for (i = 0; i < MLCLF_TRAIN_TEAM_MAX; i++) {
+        free(ctx->own[i]);
     }
 
     for (i = 0; i < ctx->n_nodes; i++) {

@@ -31,25 +31,37 @@ enum {
 };
 
 
-/* a row's gradient and hessian for one output */
+/*
+ * Gradients and hessians are fixed-point numbers: units of 2^-30
+ * (MLCLF_GBT_UNIT), a gradient in [-1, 1] and a hessian in (0, 0.5]
+ * fitting an int32.  Their sums are int64 and exact, so they are the
+ * same in any order: the members can share a histogram's rows, each
+ * summing a part, and the subtraction of a child's histogram from its
+ * parent's is exact.  A unit is finer than a float32 gradient's
+ * rounding near 1.
+ */
+#define MLCLF_GBT_UNIT    1073741824.0
+
+
+/* a row's gradient and hessian for one output, in units */
 typedef struct {
-    float                     g;
-    float                     h;
+    int32_t                   g;
+    int32_t                   h;            /* >= 1 */
 } mlclf_train_gbt_gh_t;
 
 
-/* a histogram bin: the sums over the node's rows in that bin */
+/* a histogram bin: the sums over the node's rows in that bin, units */
 typedef struct {
-    double                    g;
-    double                    h;
+    int64_t                   g;
+    int64_t                   h;
 } mlclf_train_gbt_bin_t;
 
 
 /* a split: feature, the last bin on the left, where missing values go */
 typedef struct {
     double                    gain;         /* 0: none */
-    double                    gl;           /* left child's sums */
-    double                    hl;
+    int64_t                   gl;           /* left child's sums, units */
+    int64_t                   hl;
     uint32_t                  feature;
     uint32_t                  bin;
     unsigned                  left_missing:1;
@@ -66,8 +78,8 @@ typedef struct {
     uint32_t                  depth;
     unsigned                  left_missing:1;
     unsigned                  candidate:1;  /* best holds its split */
-    double                    g;
-    double                    h;
+    int64_t                   g;            /* sums over its rows, units */
+    int64_t                   h;
     double                    value;        /* leaf: the score it adds */
     mlclf_train_gbt_split_t   best;
     mlclf_train_gbt_bin_t    *hist;         /* a candidate's histogram */
@@ -111,8 +123,9 @@ typedef struct {
     size_t                    n_pool;
     size_t                    cap_pool;
 
-    /* one slot per member */
+    /* one slot per member; a member's own histogram of p x 256 bins */
     mlclf_train_gbt_split_t   best[MLCLF_TRAIN_TEAM_MAX][2];
+    mlclf_train_gbt_bin_t    *own[MLCLF_TRAIN_TEAM_MAX];
     size_t                    count[MLCLF_TRAIN_TEAM_MAX];
 
     /* the grown trees, in order, local node ids */

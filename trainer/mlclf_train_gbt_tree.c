@@ -9,9 +9,11 @@
  * bin, the sums of the gradients and hessians of the node's rows in that
  * bin.  When a node is split, the histogram of the child with fewer rows
  * is built from its rows and the other child's is the parent's minus
- * it.  The members share the features when they build, subtract and
- * search, and the rows when they partition a node and update margins.
- * Each sum is made by one member in row order, and every choice breaks
+ * it.  The members share the rows of a large node when they build its
+ * histogram (each into its own, then the features' shares added up),
+ * the features of a small one, and the features when they subtract and
+ * search; the rows when they partition a node and update margins.  The
+ * sums are exact integers (mlclf_train_gbt.h) and every choice breaks
  * ties the same way (the first feature, then the first bin), so the tree
  * is the same for any number of members.
  *
@@ -37,12 +39,21 @@
 #define MLCLF_GBT_MIN_GAIN    1e-12
 #define MLCLF_GBT_MIN_HESS    1e-12
 
+/* rows a member needs to build a share of them (else: of the features) */
+#define MLCLF_GBT_ROWS_SHARE  4096
+
+/* rows ahead of the one summed whose data is asked for */
+#define MLCLF_GBT_PREFETCH    16
+
 
 static mlclf_train_gbt_bin_t *mlclf_gbt_hist_get(mlclf_train_gbt_ctx_t *ctx);
 static void mlclf_gbt_hist_put(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_gbt_bin_t *h);
 static int mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t begin,
-    uint32_t end, uint32_t depth, double g, double h);
+    uint32_t end, uint32_t depth, int64_t g, int64_t h);
+static void mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_gbt_bin_t *hist, size_t j0, size_t j1, size_t from,
+    size_t to);
 static int mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
     const mlclf_train_gbt_node_t *nd);
 static void mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx,
@@ -112,7 +123,7 @@ mlclf_gbt_hist_put(mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *h)
 /* a new node's id, or -1 (rc set) */
 static int
 mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t begin, uint32_t end,
-    uint32_t depth, double g, double h)
+    uint32_t depth, int64_t g, int64_t h)
 {
     uint32_t                 cap;
     mlclf_train_gbt_node_t  *nd;
@@ -158,38 +169,43 @@ mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
     return nd->end - nd->begin >= 2
            && (ctx->max_depth == 0 || nd->depth < ctx->max_depth)
            && (ctx->max_leaves == 0 || ctx->max_leaves >= 2)
-           && nd->h >= 2 * mcw;
+           && (double) nd->h / MLCLF_GBT_UNIT >= 2 * mcw;
 }
 
 
-/* this member's features of nd's histogram, from nd's rows */
+/*
+ * hist's features [j0, j1) gain the rows idx[from, to): after zeroing,
+ * the sums of those rows' gradients and hessians in each bin.
+ */
 static void
-mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
-    size_t id, const mlclf_train_gbt_node_t *nd)
+mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *hist,
+    size_t j0, size_t j1, size_t from, size_t to)
 {
-    size_t                       i, j, j0, j1, p;
+    size_t                       i, j, p, ahead;
     uint32_t                     r;
-    double                       g, h;
+    int64_t                      g, h;
     const uint8_t               *row;
-    const uint32_t              *feat;
-    mlclf_train_gbt_bin_t       *hist, *b;
+    const uint32_t              *feat, *idx;
+    mlclf_train_gbt_bin_t       *b;
     const mlclf_train_gbt_gh_t  *gh;
 
-    mlclf_train_team_share(team, id, ctx->nf, &j0, &j1);
-
-    if (j0 == j1) {
-        return;
-    }
-
-    hist = nd->hist;
     memset(hist + j0 * 256, 0, (j1 - j0) * 256 * sizeof(*hist));
 
     p = ctx->p;
     feat = ctx->feat;
+    idx = ctx->idx;
     gh = ctx->gh + ctx->out * ctx->n_fit;
 
-    for (i = nd->begin; i < nd->end; i++) {
-        r = ctx->idx[i];
+    for (i = from; i < to; i++) {
+
+        /* a node's rows are in order but not contiguous: fetch ahead */
+        ahead = i + MLCLF_GBT_PREFETCH;
+        if (ahead < to) {
+            __builtin_prefetch(ctx->qb.bins + (size_t) idx[ahead] * p);
+            __builtin_prefetch(&gh[idx[ahead]]);
+        }
+
+        r = idx[i];
         g = gh[r].g;
         h = gh[r].h;
         row = ctx->qb.bins + (size_t) r * p;
@@ -198,6 +214,52 @@ mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
             b = hist + j * 256 + row[feat[j]];
             b->g += g;
             b->h += h;
+        }
+    }
+}
+
+
+/*
+ * nd's histogram.  A large node: each member sums a share of the rows
+ * into its own histogram, then adds up the members' histograms for a
+ * share of the features.  A small one: each member sums every row for
+ * a share of the features.  Exact sums: the same either way.
+ */
+static void
+mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
+    size_t id, const mlclf_train_gbt_node_t *nd)
+{
+    size_t                        i, k, n, lo, hi, j0, j1;
+    mlclf_train_gbt_bin_t        *dst;
+    const mlclf_train_gbt_bin_t  *src;
+
+    n = mlclf_train_team_size(team);
+    mlclf_train_team_share(team, id, ctx->nf, &j0, &j1);
+
+    if (n == 1 || nd->end - nd->begin < MLCLF_GBT_ROWS_SHARE * n) {
+        if (j0 < j1) {
+            mlclf_gbt_sum(ctx, nd->hist, j0, j1, nd->begin, nd->end);
+        }
+
+        return;
+    }
+
+    mlclf_train_team_share(team, id, nd->end - nd->begin, &lo, &hi);
+    mlclf_gbt_sum(ctx, ctx->own[id], 0, ctx->nf, nd->begin + lo,
+                  nd->begin + hi);
+
+    mlclf_train_team_sync(team);
+
+    dst = nd->hist;
+    memcpy(dst + j0 * 256, ctx->own[0] + j0 * 256,
+           (j1 - j0) * 256 * sizeof(*dst));
+
+    for (k = 1; k < n; k++) {
+        src = ctx->own[k];
+
+        for (i = j0 * 256; i < j1 * 256; i++) {
+            dst[i].g += src[i].g;
+            dst[i].h += src[i].h;
         }
     }
 }
@@ -232,8 +294,9 @@ mlclf_gbt_find(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
 {
     int                           lm, has_missing;
     size_t                        j, j0, j1, b, nb;
-    double                        l2, mcw, g, h, gl, hl, gr, hr, gm, hm,
-                                  parent, gain, cgl, chl;
+    double                        l2, mcw, g, h, gr, hr, parent, gain,
+                                  cg, ch;
+    int64_t                       gl, hl, gm, hm, cgl, chl;
     const mlclf_train_gbt_bin_t  *hist;
 
     memset(best, 0, sizeof(mlclf_train_gbt_split_t));
@@ -246,8 +309,8 @@ mlclf_gbt_find(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
         mcw = MLCLF_GBT_MIN_HESS;
     }
 
-    g = nd->g;
-    h = nd->h;
+    g = (double) nd->g / MLCLF_GBT_UNIT;
+    h = (double) nd->h / MLCLF_GBT_UNIT;
     parent = g * g / (h + l2);
 
     for (j = j0; j < j1; j++) {
@@ -268,14 +331,16 @@ mlclf_gbt_find(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
             for (lm = 0; lm <= has_missing; lm++) {
                 cgl = lm ? gl + gm : gl;
                 chl = lm ? hl + hm : hl;
-                gr = g - cgl;
-                hr = h - chl;
+                cg = (double) cgl / MLCLF_GBT_UNIT;
+                ch = (double) chl / MLCLF_GBT_UNIT;
+                gr = (double) (nd->g - cgl) / MLCLF_GBT_UNIT;
+                hr = (double) (nd->h - chl) / MLCLF_GBT_UNIT;
 
-                if (chl < mcw || hr < mcw) {
+                if (ch < mcw || hr < mcw) {
                     continue;
                 }
 
-                gain = cgl * cgl / (chl + l2) + gr * gr / (hr + l2) - parent;
+                gain = cg * cg / (ch + l2) + gr * gr / (hr + l2) - parent;
 
                 if (gain > best->gain) {
                     best->gain = gain;
@@ -283,7 +348,7 @@ mlclf_gbt_find(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
                     best->hl = chl;
                     best->feature = ctx->feat[j];
                     best->bin = (uint32_t) b;
-                    best->left_missing = has_missing ? lm : chl >= hr;
+                    best->left_missing = has_missing ? lm : ch >= hr;
                 }
             }
         }
@@ -515,8 +580,10 @@ mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx)
         nd->hist = NULL;
         nd->candidate = 0;
 
-        if (nd->feature < 0) {
-            nd->value = -nd->g / (nd->h + ctx->cf->l2)
+        /* a root without rows (subsample) with l2 0 scores 0 */
+        if (nd->feature < 0 && nd->h + ctx->cf->l2 > 0) {
+            nd->value = -((double) nd->g / MLCLF_GBT_UNIT)
+                        / ((double) nd->h / MLCLF_GBT_UNIT + ctx->cf->l2)
                         * ctx->cf->learning_rate;
         }
     }
