@@ -131,13 +131,21 @@ mlclf_gbt_init(mlclf_train_gbt_ctx_t *ctx, const mlclf_train_config_t *cf,
     ctx->base = malloc(ctx->k * sizeof(double));
     ctx->gh = malloc(ctx->n_fit * ctx->k * sizeof(mlclf_train_gbt_gh_t));
     ctx->loss = malloc(ctx->n_all * sizeof(double));
+    ctx->ps = (ctx->p + 7) & ~(size_t) 7;
+    ctx->sample = malloc(ctx->n_fit * sizeof(uint32_t));
+    ctx->wb = malloc(ctx->n_fit * ctx->ps);
+    ctx->wb2 = malloc(ctx->n_fit * ctx->ps);
     ctx->idx = malloc(ctx->n_fit * sizeof(uint32_t));
     ctx->tmp = malloc(ctx->n_fit * sizeof(uint32_t));
+    ctx->og = malloc(ctx->n_fit * sizeof(mlclf_train_gbt_gh_t));
+    ctx->og2 = malloc(ctx->n_fit * sizeof(mlclf_train_gbt_gh_t));
     ctx->feat = malloc(ctx->p * sizeof(uint32_t));
 
     if (rc != MLCLF_OK || ctx->y == NULL || ctx->margin == NULL
         || ctx->base == NULL || ctx->gh == NULL || ctx->loss == NULL
-        || ctx->idx == NULL || ctx->tmp == NULL || ctx->feat == NULL)
+        || ctx->idx == NULL || ctx->tmp == NULL || ctx->feat == NULL
+        || ctx->sample == NULL || ctx->wb == NULL || ctx->wb2 == NULL
+        || ctx->og == NULL || ctx->og2 == NULL)
     {
         free(all);
         return mlclf_err_set(err, MLCLF_ENOMEM, "gbt: out of memory");
@@ -202,7 +210,7 @@ mlclf_gbt_sample(mlclf_train_gbt_ctx_t *ctx)
 
     if (ctx->cf->subsample >= 1.0) {
         for (i = 0; i < ctx->n_fit; i++) {
-            ctx->idx[i] = (uint32_t) i;
+            ctx->sample[i] = (uint32_t) i;
         }
 
         ctx->m = (uint32_t) ctx->n_fit;
@@ -215,7 +223,7 @@ mlclf_gbt_sample(mlclf_train_gbt_ctx_t *ctx)
 
     for (i = 0; i < ctx->n_fit; i++) {
         if (mlclf_train_rng_next(&rng) < cut) {
-            ctx->idx[m++] = (uint32_t) i;
+            ctx->sample[m++] = (uint32_t) i;
         }
     }
 
@@ -701,8 +709,13 @@ mlclf_gbt_free(mlclf_train_gbt_ctx_t *ctx)
     free(ctx->base);
     free(ctx->gh);
     free(ctx->loss);
+    free(ctx->sample);
+    free(ctx->wb);
+    free(ctx->wb2);
     free(ctx->idx);
     free(ctx->tmp);
+    free(ctx->og);
+    free(ctx->og2);
     free(ctx->feat);
     free(ctx->t_feature);
     free(ctx->t_threshold);

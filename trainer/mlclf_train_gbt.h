@@ -101,10 +101,22 @@ typedef struct {
     mlclf_train_gbt_gh_t     *gh;           /* k x n_fit */
     double                   *loss;         /* n_all, per-row scratch */
 
-    /* the tree being grown */
-    uint32_t                 *idx;          /* its rows (fit positions) */
+    /*
+     * The tree being grown.  Its rows are moved as its nodes split, so
+     * that each node's rows lie together, in their order: the bins of
+     * position i are wb[i * ps ..], its fit row idx[i], its gradient
+     * og[i].  A histogram then reads memory in order, and a partition
+     * too.  wb2, tmp and og2 take a partition's result.
+     */
+    uint32_t                 *sample;       /* the round's fit rows */
+    uint32_t                  m;            /* how many */
+    size_t                    ps;           /* wb's row stride, p up to 8 */
+    uint8_t                  *wb;
+    uint8_t                  *wb2;
+    uint32_t                 *idx;
     uint32_t                 *tmp;
-    uint32_t                  m;            /* rows in idx */
+    mlclf_train_gbt_gh_t     *og;
+    mlclf_train_gbt_gh_t     *og2;
     uint32_t                 *feat;         /* its features, ascending */
     size_t                    nf;
     size_t                    out;          /* the output it adds to */

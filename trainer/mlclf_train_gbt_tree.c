@@ -42,8 +42,6 @@
 /* rows a member needs to build a share of them (else: of the features) */
 #define MLCLF_GBT_ROWS_SHARE  4096
 
-/* rows ahead of the one summed whose data is asked for */
-#define MLCLF_GBT_PREFETCH    16
 
 
 static mlclf_train_gbt_bin_t *mlclf_gbt_hist_get(mlclf_train_gbt_ctx_t *ctx);
@@ -72,6 +70,8 @@ static void mlclf_gbt_choose(mlclf_train_gbt_ctx_t *ctx);
 static void mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx);
 static void mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx);
 static void mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id);
+static void mlclf_gbt_load(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_team_t *team, size_t id);
 static int mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx);
 
@@ -174,41 +174,28 @@ mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
 
 
 /*
- * hist's features [j0, j1) gain the rows idx[from, to): after zeroing,
- * the sums of those rows' gradients and hessians in each bin.
+ * hist's features [j0, j1) gain the rows at positions [from, to): after
+ * zeroing, the sums of those rows' gradients and hessians in each bin.
  */
 static void
 mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *hist,
     size_t j0, size_t j1, size_t from, size_t to)
 {
-    size_t                       i, j, p, ahead;
-    uint32_t                     r;
+    size_t                       i, j, ps;
     int64_t                      g, h;
     const uint8_t               *row;
-    const uint32_t              *feat, *idx;
+    const uint32_t              *feat;
     mlclf_train_gbt_bin_t       *b;
-    const mlclf_train_gbt_gh_t  *gh;
 
     memset(hist + j0 * 256, 0, (j1 - j0) * 256 * sizeof(*hist));
 
-    p = ctx->p;
+    ps = ctx->ps;
     feat = ctx->feat;
-    idx = ctx->idx;
-    gh = ctx->gh + ctx->out * ctx->n_fit;
+    row = ctx->wb + from * ps;
 
-    for (i = from; i < to; i++) {
-
-        /* a node's rows are in order but not contiguous: fetch ahead */
-        ahead = i + MLCLF_GBT_PREFETCH;
-        if (ahead < to) {
-            __builtin_prefetch(ctx->qb.bins + (size_t) idx[ahead] * p);
-            __builtin_prefetch(&gh[idx[ahead]]);
-        }
-
-        r = idx[i];
-        g = gh[r].g;
-        h = gh[r].h;
-        row = ctx->qb.bins + (size_t) r * p;
+    for (i = from; i < to; i++, row += ps) {
+        g = ctx->og[i].g;
+        h = ctx->og[i].h;
 
         for (j = j0; j < j1; j++) {
             b = hist + j * 256 + row[feat[j]];
@@ -388,32 +375,35 @@ mlclf_gbt_pick(mlclf_train_gbt_ctx_t *ctx, size_t n_members,
 
 /*
  * A stable partition of nd's rows by its split: the left rows first, in
- * their order, then the right ones.  Each member counts and moves a
- * share of the rows; the result does not depend on the shares.
+ * their order, then the right ones, their bins, fit rows and gradients
+ * moved together.  Each member counts and moves a share of the rows;
+ * the result does not depend on the shares.
  */
 static void
 mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t id, const mlclf_train_gbt_node_t *nd)
 {
-    int             left;
-    size_t          i, k, lo, hi, n_left, off_l, off_r, p;
-    uint8_t         v;
-    uint32_t        r, f, bin, lm;
-    const uint8_t  *bins;
+    size_t           i, k, w, lo, hi, n_left, off_l, off_r, ps, at;
+    uint8_t          v;
+    uint32_t         f, bin, lm;
+    const uint8_t   *row;
+    const uint64_t  *src;
+    uint64_t        *dst;
 
     mlclf_train_team_share(team, id, nd->end - nd->begin, &lo, &hi);
     lo += nd->begin;
     hi += nd->begin;
 
-    p = ctx->p;
-    bins = ctx->qb.bins;
+    ps = ctx->ps;
     f = nd->best.feature;
     bin = nd->best.bin;
     lm = nd->best.left_missing;
 
     n_left = 0;
-    for (i = lo; i < hi; i++) {
-        v = bins[(size_t) ctx->idx[i] * p + f];
+    row = ctx->wb + lo * ps + f;
+
+    for (i = lo; i < hi; i++, row += ps) {
+        v = *row;
         n_left += v == MLCLF_TRAIN_BIN_MISSING ? lm : v <= bin;
     }
 
@@ -436,21 +426,28 @@ mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     off_r = nd->begin + n_left + (lo - nd->begin) - (off_l - nd->begin);
 
     for (i = lo; i < hi; i++) {
-        r = ctx->idx[i];
-        v = bins[(size_t) r * p + f];
-        left = v == MLCLF_TRAIN_BIN_MISSING ? (int) lm : v <= bin;
+        v = ctx->wb[i * ps + f];
+        at = (v == MLCLF_TRAIN_BIN_MISSING ? lm : v <= bin) ? off_l++
+                                                           : off_r++;
 
-        if (left) {
-            ctx->tmp[off_l++] = r;
+        /* a row's bins are ps / 8 words */
+        src = (const uint64_t *) (ctx->wb + i * ps);
+        dst = (uint64_t *) (ctx->wb2 + at * ps);
 
-        } else {
-            ctx->tmp[off_r++] = r;
+        for (w = 0; w < ps / 8; w++) {
+            dst[w] = src[w];
         }
+
+        ctx->tmp[at] = ctx->idx[i];
+        ctx->og2[at] = ctx->og[i];
     }
 
     mlclf_train_team_sync(team);
 
+    memcpy(ctx->wb + lo * ps, ctx->wb2 + lo * ps, (hi - lo) * ps);
     memcpy(ctx->idx + lo, ctx->tmp + lo, (hi - lo) * sizeof(uint32_t));
+    memcpy(ctx->og + lo, ctx->og2 + lo,
+           (hi - lo) * sizeof(mlclf_train_gbt_gh_t));
 
     if (id == 0) {
         ctx->n_left = n_left;
@@ -590,22 +587,50 @@ mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx)
 }
 
 
-/* every row's margin of output ctx->out gains the tree's score */
+/*
+ * Every row's margin of output ctx->out gains the tree's score.  The
+ * rows the tree was grown on lie in their leaves' ranges of positions;
+ * the others (validation rows, rows left out by subsample) walk the
+ * tree on their bins.
+ */
 static void
 mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t id)
 {
-    size_t                         i, lo, hi, p, k;
+    size_t                         i, lo, hi, a, b, p, k, from;
     uint8_t                        v;
+    uint32_t                       q;
     const uint8_t                 *row;
     const mlclf_train_gbt_node_t  *nd;
 
-    mlclf_train_team_share(team, id, ctx->n_all, &lo, &hi);
-
     p = ctx->p;
     k = ctx->k;
+    from = 0;
 
-    for (i = lo; i < hi; i++) {
+    if (ctx->m == ctx->n_fit) {
+        mlclf_train_team_share(team, id, ctx->m, &lo, &hi);
+
+        for (q = 0; q < ctx->n_nodes; q++) {
+            nd = &ctx->node[q];
+
+            if (nd->feature >= 0) {
+                continue;
+            }
+
+            a = nd->begin > lo ? nd->begin : lo;
+            b = nd->end < hi ? nd->end : hi;
+
+            for (i = a; i < b; i++) {
+                ctx->margin[ctx->idx[i] * k + ctx->out] += nd->value;
+            }
+        }
+
+        from = ctx->n_fit;
+    }
+
+    mlclf_train_team_share(team, id, ctx->n_all - from, &lo, &hi);
+
+    for (i = from + lo; i < from + hi; i++) {
         row = ctx->qb.bins + i * p;
         nd = &ctx->node[0];
 
@@ -718,16 +743,41 @@ mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx)
 }
 
 
+/* the round's rows into the tree's positions, a share per member */
+static void
+mlclf_gbt_load(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
+    size_t id)
+{
+    size_t                       i, lo, hi, p, ps;
+    uint32_t                     r;
+    const mlclf_train_gbt_gh_t  *gh;
+
+    mlclf_train_team_share(team, id, ctx->m, &lo, &hi);
+
+    p = ctx->p;
+    ps = ctx->ps;
+    gh = ctx->gh + ctx->out * ctx->n_fit;
+
+    for (i = lo; i < hi; i++) {
+        r = ctx->sample[i];
+        ctx->idx[i] = r;
+        ctx->og[i] = gh[r];
+        memcpy(ctx->wb + i * ps, ctx->qb.bins + (size_t) r * p, p);
+    }
+}
+
+
 void
 mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t id)
 {
     size_t                   i, n;
-    uint32_t                 r;
     mlclf_train_gbt_node_t  *root, *a, *b;
-    mlclf_train_gbt_gh_t    *gh;
 
     n = mlclf_train_team_size(team);
+
+    mlclf_gbt_load(ctx, team, id);
+    mlclf_train_team_sync(team);
 
     if (id == 0) {
         ctx->n_nodes = 0;
@@ -737,12 +787,9 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
             root = &ctx->node[0];
 
             /* the sums first: a root too small to split needs them */
-            gh = ctx->gh + ctx->out * ctx->n_fit;
-
             for (i = 0; i < ctx->m; i++) {
-                r = ctx->idx[i];
-                root->g += gh[r].g;
-                root->h += gh[r].h;
+                root->g += ctx->og[i].g;
+                root->h += ctx->og[i].h;
             }
 
             if (mlclf_gbt_splittable(ctx, root)) {
