@@ -359,7 +359,8 @@ mlclf_train_bins_build(mlclf_train_bins_t *b, const mlclf_train_data_t *d,
     ctx.rows = rows;
     ctx.ns = n_fit < MLCLF_TRAIN_BINS_SAMPLE ? n_fit : MLCLF_TRAIN_BINS_SAMPLE;
 
-    b->bins = malloc(n * p > 0 ? n * p : 1);
+    /* 8 bytes of room: a reader may take a row's bins in 8-byte words */
+    b->bins = malloc(n * p + 8);
     b->edges = malloc(p * 256 * sizeof(double));
     b->n_edges = malloc(p * sizeof(uint32_t));
     ctx.sample = malloc(p * ctx.ns * sizeof(double));

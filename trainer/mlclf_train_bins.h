@@ -30,7 +30,8 @@ typedef struct {
     size_t                    n;            /* rows binned */
     size_t                    p;
     uint32_t                  n_bins;       /* finite bins, at most */
-    uint8_t                  *bins;         /* n x p, row-major */
+    uint8_t                  *bins;         /* n x p, row-major, and 8
+                                               bytes more */
     double                   *edges;        /* p x 256, +inf padded */
     uint32_t                 *n_edges;      /* p */
 } mlclf_train_bins_t;

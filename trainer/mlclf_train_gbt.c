@@ -133,19 +133,21 @@ mlclf_gbt_init(mlclf_train_gbt_ctx_t *ctx, const mlclf_train_config_t *cf,
     ctx->loss = malloc(ctx->n_all * sizeof(double));
     ctx->ps = (ctx->p + 7) & ~(size_t) 7;
     ctx->sample = malloc(ctx->n_fit * sizeof(uint32_t));
-    ctx->wb = malloc(ctx->n_fit * ctx->ps);
-    ctx->wb2 = malloc(ctx->n_fit * ctx->ps);
-    ctx->idx = malloc(ctx->n_fit * sizeof(uint32_t));
-    ctx->tmp = malloc(ctx->n_fit * sizeof(uint32_t));
-    ctx->og = malloc(ctx->n_fit * sizeof(mlclf_train_gbt_gh_t));
-    ctx->og2 = malloc(ctx->n_fit * sizeof(mlclf_train_gbt_gh_t));
+
+    for (i = 0; i < 2; i++) {
+        ctx->rows[i].bins = malloc(ctx->n_fit * ctx->ps);
+        ctx->rows[i].stride = ctx->ps;
+        ctx->rows[i].idx = malloc(ctx->n_fit * sizeof(uint32_t));
+        ctx->rows[i].og = malloc(ctx->n_fit * sizeof(mlclf_train_gbt_gh_t));
+    }
     ctx->feat = malloc(ctx->p * sizeof(uint32_t));
 
     if (rc != MLCLF_OK || ctx->y == NULL || ctx->margin == NULL
         || ctx->base == NULL || ctx->gh == NULL || ctx->loss == NULL
-        || ctx->idx == NULL || ctx->tmp == NULL || ctx->feat == NULL
-        || ctx->sample == NULL || ctx->wb == NULL || ctx->wb2 == NULL
-        || ctx->og == NULL || ctx->og2 == NULL)
+        || ctx->feat == NULL || ctx->sample == NULL
+        || ctx->rows[0].bins == NULL || ctx->rows[0].idx == NULL
+        || ctx->rows[0].og == NULL || ctx->rows[1].bins == NULL
+        || ctx->rows[1].idx == NULL || ctx->rows[1].og == NULL)
     {
         free(all);
         return mlclf_err_set(err, MLCLF_ENOMEM, "gbt: out of memory");
@@ -710,12 +712,11 @@ mlclf_gbt_free(mlclf_train_gbt_ctx_t *ctx)
     free(ctx->gh);
     free(ctx->loss);
     free(ctx->sample);
-    free(ctx->wb);
-    free(ctx->wb2);
-    free(ctx->idx);
-    free(ctx->tmp);
-    free(ctx->og);
-    free(ctx->og2);
+    for (i = 0; i < 2; i++) {
+        free(ctx->rows[i].bins);
+        free(ctx->rows[i].idx);
+        free(ctx->rows[i].og);
+    }
     free(ctx->feat);
     free(ctx->t_feature);
     free(ctx->t_threshold);

@@ -57,6 +57,15 @@ typedef struct {
 } mlclf_train_gbt_bin_t;
 
 
+/* where a node's rows are (mlclf_train_gbt_ctx_t) */
+typedef struct {
+    uint8_t                  *bins;
+    size_t                    stride;
+    uint32_t                 *idx;          /* NULL: position is row */
+    mlclf_train_gbt_gh_t     *og;
+} mlclf_train_gbt_rows_t;
+
+
 /* a split: feature, the last bin on the left, where missing values go */
 typedef struct {
     double                    gain;         /* 0: none */
@@ -78,6 +87,7 @@ typedef struct {
     uint32_t                  depth;
     unsigned                  left_missing:1;
     unsigned                  candidate:1;  /* best holds its split */
+    unsigned                  set:2;        /* where its rows are */
     int64_t                   g;            /* sums over its rows, units */
     int64_t                   h;
     double                    value;        /* leaf: the score it adds */
@@ -103,20 +113,19 @@ typedef struct {
 
     /*
      * The tree being grown.  Its rows are moved as its nodes split, so
-     * that each node's rows lie together, in their order: the bins of
-     * position i are wb[i * ps ..], its fit row idx[i], its gradient
-     * og[i].  A histogram then reads memory in order, and a partition
-     * too.  wb2, tmp and og2 take a partition's result.
+     * that each node's rows lie together, in their order, in one of
+     * two sets of buffers: the bins of position i are rows[b].bins[i *
+     * stride ..], its fit row rows[b].idx[i], its gradient og[i].  A
+     * partition reads a node's rows from its set and writes its
+     * children's into the other.  A histogram then reads memory in
+     * order, and a partition too.  Set 2 is the binned rows themselves,
+     * the root's when the round has every fit row (idx NULL: position i
+     * is row i).
      */
     uint32_t                 *sample;       /* the round's fit rows */
     uint32_t                  m;            /* how many */
-    size_t                    ps;           /* wb's row stride, p up to 8 */
-    uint8_t                  *wb;
-    uint8_t                  *wb2;
-    uint32_t                 *idx;
-    uint32_t                 *tmp;
-    mlclf_train_gbt_gh_t     *og;
-    mlclf_train_gbt_gh_t     *og2;
+    size_t                    ps;           /* sets 0, 1: p up to 8 */
+    mlclf_train_gbt_rows_t    rows[3];
     uint32_t                 *feat;         /* its features, ascending */
     size_t                    nf;
     size_t                    out;          /* the output it adds to */

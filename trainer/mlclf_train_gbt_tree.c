@@ -50,8 +50,8 @@ static void mlclf_gbt_hist_put(mlclf_train_gbt_ctx_t *ctx,
 static int mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t begin,
     uint32_t end, uint32_t depth, int64_t g, int64_t h);
 static void mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx,
-    mlclf_train_gbt_bin_t *hist, size_t j0, size_t j1, size_t from,
-    size_t to);
+    mlclf_train_gbt_bin_t *hist, size_t j0, size_t j1, unsigned set,
+    size_t from, size_t to);
 static int mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
     const mlclf_train_gbt_node_t *nd);
 static void mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx,
@@ -174,28 +174,31 @@ mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
 
 
 /*
- * hist's features [j0, j1) gain the rows at positions [from, to): after
- * zeroing, the sums of those rows' gradients and hessians in each bin.
+ * hist's features [j0, j1) gain the rows at positions [from, to) of set:
+ * after zeroing, the sums of those rows' gradients and hessians in each
+ * bin.
  */
 static void
 mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *hist,
-    size_t j0, size_t j1, size_t from, size_t to)
+    size_t j0, size_t j1, unsigned set, size_t from, size_t to)
 {
-    size_t                       i, j, ps;
-    int64_t                      g, h;
-    const uint8_t               *row;
-    const uint32_t              *feat;
-    mlclf_train_gbt_bin_t       *b;
+    size_t                         i, j, stride;
+    int64_t                        g, h;
+    const uint8_t                 *row;
+    const uint32_t                *feat;
+    mlclf_train_gbt_bin_t         *b;
+    const mlclf_train_gbt_rows_t  *rs;
 
     memset(hist + j0 * 256, 0, (j1 - j0) * 256 * sizeof(*hist));
 
-    ps = ctx->ps;
+    rs = &ctx->rows[set];
+    stride = rs->stride;
     feat = ctx->feat;
-    row = ctx->wb + from * ps;
+    row = rs->bins + from * stride;
 
-    for (i = from; i < to; i++, row += ps) {
-        g = ctx->og[i].g;
-        h = ctx->og[i].h;
+    for (i = from; i < to; i++, row += stride) {
+        g = rs->og[i].g;
+        h = rs->og[i].h;
 
         for (j = j0; j < j1; j++) {
             b = hist + j * 256 + row[feat[j]];
@@ -225,14 +228,15 @@ mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
 
     if (n == 1 || nd->end - nd->begin < MLCLF_GBT_ROWS_SHARE * n) {
         if (j0 < j1) {
-            mlclf_gbt_sum(ctx, nd->hist, j0, j1, nd->begin, nd->end);
+            mlclf_gbt_sum(ctx, nd->hist, j0, j1, nd->set, nd->begin,
+                          nd->end);
         }
 
         return;
     }
 
     mlclf_train_team_share(team, id, nd->end - nd->begin, &lo, &hi);
-    mlclf_gbt_sum(ctx, ctx->own[id], 0, ctx->nf, nd->begin + lo,
+    mlclf_gbt_sum(ctx, ctx->own[id], 0, ctx->nf, nd->set, nd->begin + lo,
                   nd->begin + hi);
 
     mlclf_train_team_sync(team);
@@ -374,35 +378,46 @@ mlclf_gbt_pick(mlclf_train_gbt_ctx_t *ctx, size_t n_members,
 
 
 /*
- * A stable partition of nd's rows by its split: the left rows first, in
- * their order, then the right ones, their bins, fit rows and gradients
- * moved together.  Each member counts and moves a share of the rows;
- * the result does not depend on the shares.
+ * A stable partition of nd's rows by its split into the other set of
+ * buffers: the left rows first, in their order, then the right ones,
+ * their bins, fit rows and gradients moved together (only the fit rows
+ * when the children are at the last level).  Each member
+ * counts and moves a share of the rows; the result does not depend on
+ * the shares.
  */
 static void
 mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t id, const mlclf_train_gbt_node_t *nd)
 {
-    size_t           i, k, w, lo, hi, n_left, off_l, off_r, ps, at;
-    uint8_t          v;
-    uint32_t         f, bin, lm;
-    const uint8_t   *row;
-    const uint64_t  *src;
-    uint64_t        *dst;
+    int                            moves;
+    size_t                         i, k, w, lo, hi, n_left, off_l, off_r,
+                                   stride, ps, at;
+    uint8_t                        v;
+    uint32_t                       f, bin, lm;
+    uint64_t                       word;
+    const uint8_t                 *row;
+    const mlclf_train_gbt_rows_t  *src;
+    mlclf_train_gbt_rows_t        *dst;
 
     mlclf_train_team_share(team, id, nd->end - nd->begin, &lo, &hi);
     lo += nd->begin;
     hi += nd->begin;
 
+    src = &ctx->rows[nd->set];
+    dst = &ctx->rows[nd->set == 0 ? 1 : 0];
+
+    /* children at the last level are leaves: only their rows' ids */
+    moves = ctx->max_depth == 0 || nd->depth + 1 < ctx->max_depth;
+    stride = src->stride;
     ps = ctx->ps;
     f = nd->best.feature;
     bin = nd->best.bin;
     lm = nd->best.left_missing;
 
     n_left = 0;
-    row = ctx->wb + lo * ps + f;
+    row = src->bins + lo * stride + f;
 
-    for (i = lo; i < hi; i++, row += ps) {
+    for (i = lo; i < hi; i++, row += stride) {
         v = *row;
         n_left += v == MLCLF_TRAIN_BIN_MISSING ? lm : v <= bin;
     }
@@ -426,28 +441,28 @@ mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     off_r = nd->begin + n_left + (lo - nd->begin) - (off_l - nd->begin);
 
     for (i = lo; i < hi; i++) {
-        v = ctx->wb[i * ps + f];
+        row = src->bins + i * stride;
+        v = row[f];
         at = (v == MLCLF_TRAIN_BIN_MISSING ? lm : v <= bin) ? off_l++
                                                            : off_r++;
 
-        /* a row's bins are ps / 8 words */
-        src = (const uint64_t *) (ctx->wb + i * ps);
-        dst = (uint64_t *) (ctx->wb2 + at * ps);
+        dst->idx[at] = src->idx != NULL ? src->idx[i] : (uint32_t) i;
 
-        for (w = 0; w < ps / 8; w++) {
-            dst[w] = src[w];
+        if (!moves) {
+            continue;
         }
 
-        ctx->tmp[at] = ctx->idx[i];
-        ctx->og2[at] = ctx->og[i];
+        /*
+         * a row's bins as ps / 8 words (set 2's rows are p apart: its
+         * buffer has room for the last row's words)
+         */
+        for (w = 0; w < ps; w += 8) {
+            memcpy(&word, row + w, 8);
+            memcpy(dst->bins + at * ps + w, &word, 8);
+        }
+
+        dst->og[at] = src->og[i];
     }
-
-    mlclf_train_team_sync(team);
-
-    memcpy(ctx->wb + lo * ps, ctx->wb2 + lo * ps, (hi - lo) * ps);
-    memcpy(ctx->idx + lo, ctx->tmp + lo, (hi - lo) * sizeof(uint32_t));
-    memcpy(ctx->og + lo, ctx->og2 + lo,
-           (hi - lo) * sizeof(mlclf_train_gbt_gh_t));
 
     if (id == 0) {
         ctx->n_left = n_left;
@@ -526,6 +541,8 @@ mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx)
     }
 
     nd = &ctx->node[ctx->cur];          /* the array may have moved */
+    ctx->node[l].set = nd->set == 0 ? 1 : 0;
+    ctx->node[r].set = nd->set == 0 ? 1 : 0;
     nd->feature = (int32_t) nd->best.feature;
     nd->bin = nd->best.bin;
     nd->left_missing = nd->best.left_missing;
@@ -600,6 +617,7 @@ mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t                         i, lo, hi, a, b, p, k, from;
     uint8_t                        v;
     uint32_t                       q;
+    const uint32_t                *idx;
     const uint8_t                 *row;
     const mlclf_train_gbt_node_t  *nd;
 
@@ -620,8 +638,11 @@ mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
             a = nd->begin > lo ? nd->begin : lo;
             b = nd->end < hi ? nd->end : hi;
 
+            idx = ctx->rows[nd->set].idx;
+
             for (i = a; i < b; i++) {
-                ctx->margin[ctx->idx[i] * k + ctx->out] += nd->value;
+                ctx->margin[(idx != NULL ? idx[i] : i) * k + ctx->out]
+                    += nd->value;
             }
         }
 
@@ -743,26 +764,42 @@ mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx)
 }
 
 
-/* the round's rows into the tree's positions, a share per member */
+/*
+ * The root's rows: the binned rows themselves (set 2) when the round has
+ * every fit row, else the round's rows copied into set 0, a share per
+ * member.
+ */
 static void
 mlclf_gbt_load(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t id)
 {
-    size_t                       i, lo, hi, p, ps;
-    uint32_t                     r;
-    const mlclf_train_gbt_gh_t  *gh;
+    size_t                   i, lo, hi, p, ps;
+    uint32_t                 r;
+    mlclf_train_gbt_gh_t    *gh;
+    mlclf_train_gbt_rows_t  *rs;
+
+    gh = ctx->gh + ctx->out * ctx->n_fit;
+
+    if (ctx->m == ctx->n_fit) {
+        rs = &ctx->rows[2];
+        rs->bins = ctx->qb.bins;
+        rs->stride = ctx->p;
+        rs->idx = NULL;
+        rs->og = gh;
+        return;
+    }
 
     mlclf_train_team_share(team, id, ctx->m, &lo, &hi);
 
     p = ctx->p;
     ps = ctx->ps;
-    gh = ctx->gh + ctx->out * ctx->n_fit;
+    rs = &ctx->rows[0];
 
     for (i = lo; i < hi; i++) {
         r = ctx->sample[i];
-        ctx->idx[i] = r;
-        ctx->og[i] = gh[r];
-        memcpy(ctx->wb + i * ps, ctx->qb.bins + (size_t) r * p, p);
+        rs->idx[i] = r;
+        rs->og[i] = gh[r];
+        memcpy(rs->bins + i * ps, ctx->qb.bins + (size_t) r * p, p);
     }
 }
 
@@ -786,10 +823,12 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
         if (mlclf_gbt_node_add(ctx, 0, ctx->m, 0, 0, 0) == 0) {
             root = &ctx->node[0];
 
+            root->set = ctx->m == ctx->n_fit ? 2 : 0;
+
             /* the sums first: a root too small to split needs them */
             for (i = 0; i < ctx->m; i++) {
-                root->g += ctx->og[i].g;
-                root->h += ctx->og[i].h;
+                root->g += ctx->rows[root->set].og[i].g;
+                root->h += ctx->rows[root->set].og[i].h;
             }
 
             if (mlclf_gbt_splittable(ctx, root)) {
