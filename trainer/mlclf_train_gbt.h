@@ -50,11 +50,14 @@ typedef struct {
 } mlclf_train_gbt_gh_t;
 
 
-/* a histogram bin: the sums over the node's rows in that bin, units */
+/*
+ * a histogram bin: the sums over the node's rows in that bin, units;
+ * g first, as _mm_set_epi64x(h, g) puts them
+ */
 typedef struct {
     int64_t                   g;
     int64_t                   h;
-} mlclf_train_gbt_bin_t;
+} __attribute__((aligned(16))) mlclf_train_gbt_bin_t;
 
 
 /* where a node's rows are (mlclf_train_gbt_ctx_t) */
