@@ -27,6 +27,45 @@ mlclf_sha256(const void *data, size_t len, uint8_t out[32])
 }
 
 
+int
+mlclf_sha256_parts(const void *data, size_t len, size_t step,
+    void (*after)(const char *from, const char *to), uint8_t out[32])
+{
+    int            ok;
+    size_t         n;
+    EVP_MD_CTX    *md;
+    const char    *p, *end;
+
+    md = EVP_MD_CTX_new();
+    ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+
+    p = data;
+    end = p + len;
+
+    while (ok && p < end) {
+        n = (size_t) (end - p) < step ? (size_t) (end - p) : step;
+        ok = EVP_DigestUpdate(md, p, n) == 1;
+
+        if (after != NULL) {
+            after(p, p + n);
+        }
+
+        p += n;
+    }
+
+    ok = ok && EVP_DigestFinal_ex(md, out, NULL) == 1;
+
+    EVP_MD_CTX_free(md);
+
+    if (!ok) {
+        memset(out, 0, 32);
+        return MLCLF_ENOMEM;
+    }
+
+    return MLCLF_OK;
+}
+
+
 void
 mlclf_sha256_hex(const uint8_t digest[32], char hex[65])
 {

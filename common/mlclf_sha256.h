@@ -22,6 +22,16 @@
  */
 int mlclf_sha256(const void *data, size_t len, uint8_t out[32]);
 
+/*
+ * The same digest of data given in parts: after each part of at most
+ * step bytes (> 0), after(arg, part, part_end) is called if not NULL,
+ * before the next part is read (a reader of a mapped file gives the
+ * part's pages back there).  MLCLF_ENOMEM if the digest's context
+ * cannot be allocated (out is then zeros).
+ */
+int mlclf_sha256_parts(const void *data, size_t len, size_t step,
+    void (*after)(const char *from, const char *to), uint8_t out[32]);
+
 /* digest[32] as 64 lowercase hex digits and a NUL into hex[65]. */
 void mlclf_sha256_hex(const uint8_t digest[32], char hex[65]);
 

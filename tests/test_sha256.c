@@ -26,6 +26,20 @@ check(const void *data, size_t len, const char *want, const char *name)
 }
 
 
+static const char  *test_end;
+static int          test_ordered;
+static const size_t test_steps[] = { 1000000, 999999, 4096, 64, 7 };
+
+
+/* a part read: it must start where the last one ended */
+static void
+test_after(const char *from, const char *to)
+{
+    test_ordered &= from == test_end && to > from;
+    test_end = to;
+}
+
+
 int
 main(void)
 {
@@ -57,6 +71,20 @@ main(void)
     check(buf, 1000000,
           "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
           "1,000,000 x 'a'");
+
+    /* in parts: the same digest, the parts given back in order */
+    for (i = 0; i < sizeof(test_steps) / sizeof(test_steps[0]); i++) {
+        test_end = buf;
+        test_ordered = 1;
+        mlclf_sha256_parts(buf, 1000000, test_steps[i], test_after, md);
+        mlclf_sha256_hex(md, hex);
+        is_str(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
+                    "f1809a48a497200e046d39ccc7112cd0",
+               "1,000,000 x 'a' in parts of %zu", test_steps[i]);
+        ok(test_ordered && test_end == buf + 1000000,
+           "parts of %zu: each given back, in order, to the end", test_steps[i]);
+    }
+
     free(buf);
 
     cat = malloc(200 * 64 + 1);

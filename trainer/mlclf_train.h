@@ -281,6 +281,18 @@ double mlclf_train_now(void);
 /* Number of online cores (>= 1). */
 uint32_t mlclf_train_ncpu(void);
 
+/*
+ * For the readers of a mapped CSV (mlclf_train_data_t.text_mapped, and
+ * never for other memory): the pages of [from, to) are read in at once,
+ * or given back (whole pages inside it only; a page read again comes
+ * back from the page cache, the file's bytes), so that a pass over the
+ * file holds a window of MLCLF_TRAIN_TEXT_WINDOW bytes, not all of it.
+ */
+#define MLCLF_TRAIN_TEXT_WINDOW  (8 * 1024 * 1024)
+
+void mlclf_train_text_fetch(const char *from, const char *to);
+void mlclf_train_text_release(const char *from, const char *to);
+
 
 /*
  * mlclf_train_meta.c: the metadata JSON of a trained model.  With only

@@ -398,7 +398,7 @@ mlclf_train_chunk_parse(void *arg)
     int                             missing;
     size_t                          line, rec_line, row, nf;
     uint32_t                        id;
-    const char                     *p, *end, *rec, *rec_end;
+    const char                     *p, *end, *rec, *rec_end, *done, *mark;
     const mlclf_train_chunk_ctx_t  *ctx;
 
     ctx = ch->ctx;
@@ -408,8 +408,19 @@ mlclf_train_chunk_parse(void *arg)
     row = ch->row0;
     nf = ctx->cf->n_features;
     id = 0;
+    done = p;
+    mark = p;
 
     while (p < end) {
+
+        /* a mapped file: the next window in, the records before it out */
+        if (ctx->mapped && p >= mark) {
+            mlclf_train_text_release(done, p);
+            done = p;
+            mark = (size_t) (end - p) > MLCLF_TRAIN_TEXT_WINDOW
+                   ? p + MLCLF_TRAIN_TEXT_WINDOW : end;
+            mlclf_train_text_fetch(p, mark);
+        }
 
         /* blank lines are skipped */
 
@@ -464,6 +475,10 @@ mlclf_train_chunk_parse(void *arg)
 
     ch->n_rows = row - ch->row0;
 
+    if (ctx->mapped) {
+        mlclf_train_text_release(done, end);
+    }
+
     return NULL;
 }
 
@@ -474,19 +489,31 @@ mlclf_train_chunk_count(void *arg)
     mlclf_train_chunk_t  *ch = arg;
 
     size_t       n;
-    const char  *p;
+    const char  *p, *q, *w;
 
     n = 0;
-    p = ch->start;
 
-    while (p < ch->end) {
-        p = memchr(p, '\n', (size_t) (ch->end - p));
-        if (p == NULL) {
-            break;
+    /* a mapped file a window at a time, each given back once counted */
+    for (w = ch->start; w < ch->end; w = q) {
+        q = (size_t) (ch->end - w) > MLCLF_TRAIN_TEXT_WINDOW
+            ? w + MLCLF_TRAIN_TEXT_WINDOW : ch->end;
+
+        if (ch->ctx->mapped) {
+            mlclf_train_text_fetch(w, q);
         }
 
-        n++;
-        p++;
+        for (p = w; p < q; p++) {
+            p = memchr(p, '\n', (size_t) (q - p));
+            if (p == NULL) {
+                break;
+            }
+
+            n++;
+        }
+
+        if (ch->ctx->mapped) {
+            mlclf_train_text_release(w, q);
+        }
     }
 
     ch->n_nl = n;

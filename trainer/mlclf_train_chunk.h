@@ -31,6 +31,7 @@ typedef struct {
     const char                  *path;
     const char                  *text;
     const char                  *text_end;
+    unsigned                     mapped:1;  /* text: fetch, release */
     const int32_t               *roles;     /* per header column */
     size_t                       n_cols;
     size_t                       label_col;

@@ -38,6 +38,7 @@ typedef struct {
     size_t                    len;
     uint8_t                  *out;
     int                       rc;
+    unsigned                  mapped:1;
 } mlclf_dl_sha_t;
 
 
@@ -60,11 +61,14 @@ static int mlclf_dl_enough(const mlclf_train_data_t *d,
 
 
 /*
- * The file is mapped (MAP_POPULATE: no copy, no page zeroing, ten times
- * faster than read() for 500 MB) when a byte after the last record is
- * readable: either the size is not a multiple of the page size (the
- * rest of the last page reads as zeros) or the file ends in '\n', where
- * every scan stops.  Otherwise it is read into a buffer with a NUL.
+ * The file is mapped (no copy, no page zeroing, ten times faster than
+ * read() for 500 MB) when a byte after the last record is readable:
+ * either the size is not a multiple of the page size (the rest of the
+ * last page reads as zeros) or the file ends in '\n', where every scan
+ * stops.  Otherwise it is read into a buffer with a NUL.  Each pass over
+ * a mapped file reads its pages in a window at a time and gives them
+ * back behind it (mlclf_train_text_fetch(), _release()): the process
+ * does not hold the whole file beside the numbers parsed from it.
  */
 static int
 mlclf_dl_read(const char *path, mlclf_train_data_t *d, mlclf_err_t *err)
@@ -85,7 +89,7 @@ mlclf_dl_read(const char *path, mlclf_train_data_t *d, mlclf_err_t *err)
         && (size % (size_t) sysconf(_SC_PAGESIZE) != 0
             || (pread(fd, &last, 1, st.st_size - 1) == 1 && last == '\n')))
     {
-        p = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 
         if (p != MAP_FAILED) {
             close(fd);
@@ -108,7 +112,9 @@ mlclf_dl_sha_thread(void *arg)
 {
     mlclf_dl_sha_t  *sh = arg;
 
-    sh->rc = mlclf_sha256(sh->data, sh->len, sh->out);
+    sh->rc = mlclf_sha256_parts(sh->data, sh->len, MLCLF_TRAIN_TEXT_WINDOW,
+                                sh->mapped ? mlclf_train_text_release : NULL,
+                                sh->out);
 
     return NULL;
 }
@@ -490,6 +496,7 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     sh.data = d->text;
     sh.len = d->text_len;
     sh.out = d->sha256;
+    sh.mapped = d->text_mapped;
 
     mlclf_fanout_begin(&sha, mlclf_dl_sha_thread, &sh);
 
@@ -500,6 +507,7 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
     ctx.path = cf->data;
     ctx.text = d->text;
     ctx.text_end = d->text + d->text_len;
+    ctx.mapped = d->text_mapped;
 
     rc = mlclf_dl_header(d, cf, &body, &line, &roles, &ctx.n_cols,
                          &ctx.label_col, err);

@@ -124,7 +124,7 @@ mlclf_train_publish_rows(const char *dir, const char *file,
     char                path[4096];
     size_t              i, r;
     size_t             *sorted;
-    const char         *op;
+    const char         *op, *rec, *done;
     mlclf_train_out_t   o;
 
     if (mlclf_train_publish_path(path, sizeof(path), dir, file, err)
@@ -164,14 +164,25 @@ mlclf_train_publish_rows(const char *dir, const char *file,
         goto failed;
     }
 
+    done = d->text;
+
     for (i = 0; i < n; i++) {
         r = sorted[i];
+        rec = d->text + d->rec_off[r];
 
-        if (mlclf_train_out_line(&o, d->text + d->rec_off[r], d->rec_len[r])
-            != 0)
-        {
+        /* a mapped file's pages given back behind the records written */
+        if (d->text_mapped && (size_t) (rec - done) > MLCLF_TRAIN_TEXT_WINDOW) {
+            mlclf_train_text_release(done, rec);
+            done = rec;
+        }
+
+        if (mlclf_train_out_line(&o, rec, d->rec_len[r]) != 0) {
             goto failed;
         }
+    }
+
+    if (d->text_mapped) {
+        mlclf_train_text_release(done, d->text + d->text_len);
     }
 
     if (mlclf_train_out_flush(&o) != 0) {

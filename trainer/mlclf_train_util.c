@@ -2,8 +2,9 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Small helpers for mlclf-train: a monotonic clock and the number of
- * cores this process may run on.
+ * Small helpers for mlclf-train: a monotonic clock, the number of cores
+ * this process may run on, and the window a reader of a mapped CSV
+ * holds.
  */
 
 
@@ -12,6 +13,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include <mlclf_train.h>
@@ -60,4 +62,44 @@ mlclf_train_ncpu(void)
     }
 
     return (uint32_t) n;
+}
+
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ  22          /* Linux 5.14 */
+#endif
+
+
+void
+mlclf_train_text_fetch(const char *from, const char *to)
+{
+    uintptr_t  a, b, pg;
+
+    pg = (uintptr_t) sysconf(_SC_PAGESIZE);
+    a = (uintptr_t) from & ~(pg - 1);
+    b = (uintptr_t) to;
+
+    if (b <= a) {
+        return;
+    }
+
+    /* an older kernel: read ahead at least, the pages fault in */
+    if (madvise((void *) a, b - a, MADV_POPULATE_READ) != 0) {
+        (void) madvise((void *) a, b - a, MADV_WILLNEED);
+    }
+}
+
+
+void
+mlclf_train_text_release(const char *from, const char *to)
+{
+    uintptr_t  a, b, pg;
+
+    pg = (uintptr_t) sysconf(_SC_PAGESIZE);
+    a = ((uintptr_t) from + pg - 1) & ~(pg - 1);
+    b = (uintptr_t) to & ~(pg - 1);
+
+    if (b > a) {
+        (void) madvise((void *) a, b - a, MADV_DONTNEED);
+    }
 }
