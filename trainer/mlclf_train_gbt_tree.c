@@ -209,6 +209,16 @@ mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *hist,
         /* a bin's two sums added at once (the bins are 16-byte aligned) */
         gh = _mm_set_epi64x(rs->og[i].h, rs->og[i].g);
 
+        if (ctx->nf == ctx->p) {
+            /* every feature: position j is feature j, one load fewer */
+            for (j = j0; j < j1; j++) {
+                b = (__m128i *) (hist + j * 256 + row[j]);
+                _mm_store_si128(b, _mm_add_epi64(_mm_load_si128(b), gh));
+            }
+
+            continue;
+        }
+
         for (j = j0; j < j1; j++) {
             b = (__m128i *) (hist + j * 256 + row[feat[j]]);
             _mm_store_si128(b, _mm_add_epi64(_mm_load_si128(b), gh));
