@@ -82,7 +82,8 @@ main(void)
                     "f1809a48a497200e046d39ccc7112cd0",
                "1,000,000 x 'a' in parts of %zu", test_steps[i]);
         ok(test_ordered && test_end == buf + 1000000,
-           "parts of %zu: each given back, in order, to the end", test_steps[i]);
+           "parts of %zu: each given back, in order, to the end",
+           test_steps[i]);
     }
 
     free(buf);
