@@ -133,21 +133,19 @@ mlclf_gbt_init(mlclf_train_gbt_ctx_t *ctx, const mlclf_train_config_t *cf,
     ctx->loss = malloc(ctx->n_all * sizeof(double));
     ctx->ps = (ctx->p + 7) & ~(size_t) 7;
     ctx->sample = malloc(ctx->n_fit * sizeof(uint32_t));
-
-    for (i = 0; i < 2; i++) {
-        ctx->rows[i].bins = malloc(ctx->n_fit * ctx->ps);
-        ctx->rows[i].stride = ctx->ps;
-        ctx->rows[i].idx = malloc(ctx->n_fit * sizeof(uint32_t));
-        ctx->rows[i].og = malloc(ctx->n_fit * sizeof(mlclf_train_gbt_gh_t));
-    }
+    ctx->rows[MLCLF_GBT_SET_WORK].bins = malloc(ctx->n_fit * ctx->ps);
+    ctx->rows[MLCLF_GBT_SET_WORK].stride = ctx->ps;
+    ctx->rows[MLCLF_GBT_SET_WORK].idx = malloc(ctx->n_fit
+                                               * sizeof(uint32_t));
+    ctx->rows[MLCLF_GBT_SET_WORK].og = malloc(ctx->n_fit
+                                              * sizeof(mlclf_train_gbt_gh_t));
     ctx->feat = malloc(ctx->p * sizeof(uint32_t));
 
     if (rc != MLCLF_OK || ctx->y == NULL || ctx->margin == NULL
         || ctx->base == NULL || ctx->gh == NULL || ctx->loss == NULL
         || ctx->feat == NULL || ctx->sample == NULL
         || ctx->rows[0].bins == NULL || ctx->rows[0].idx == NULL
-        || ctx->rows[0].og == NULL || ctx->rows[1].bins == NULL
-        || ctx->rows[1].idx == NULL || ctx->rows[1].og == NULL)
+        || ctx->rows[0].og == NULL)
     {
         free(all);
         return mlclf_err_set(err, MLCLF_ENOMEM, "gbt: out of memory");
@@ -516,6 +514,10 @@ mlclf_gbt_work(mlclf_train_team_t *team, size_t id, void *arg)
 
     size_t                  i, out;
 
+    if (id == 0) {
+        ctx->n_members = mlclf_train_team_size(team);
+    }
+
     /* with company, a histogram of its own for a share of the rows */
     if (mlclf_train_team_size(team) > 1) {
         ctx->own[id] = malloc(ctx->p * 256 * sizeof(mlclf_train_gbt_bin_t));
@@ -712,11 +714,10 @@ mlclf_gbt_free(mlclf_train_gbt_ctx_t *ctx)
     free(ctx->gh);
     free(ctx->loss);
     free(ctx->sample);
-    for (i = 0; i < 2; i++) {
-        free(ctx->rows[i].bins);
-        free(ctx->rows[i].idx);
-        free(ctx->rows[i].og);
-    }
+    free(ctx->rows[MLCLF_GBT_SET_WORK].bins);
+    free(ctx->rows[MLCLF_GBT_SET_WORK].idx);
+    free(ctx->rows[MLCLF_GBT_SET_WORK].og);
+    free(ctx->seg);
     free(ctx->feat);
     free(ctx->t_feature);
     free(ctx->t_threshold);

@@ -60,6 +60,10 @@ typedef struct {
 } __attribute__((aligned(16))) mlclf_train_gbt_bin_t;
 
 
+#define MLCLF_GBT_SET_WORK  0
+#define MLCLF_GBT_SET_BINS  1
+
+
 /* where a node's rows are (mlclf_train_gbt_ctx_t) */
 typedef struct {
     uint8_t                  *bins;
@@ -85,12 +89,11 @@ typedef struct {
     uint32_t                  bin;          /* left: bins <= bin */
     uint32_t                  left;         /* node ids, after this one */
     uint32_t                  right;
-    uint32_t                  begin;        /* its rows: idx[begin, end) */
-    uint32_t                  end;
+    uint32_t                  rows;         /* in all its segments */
     uint32_t                  depth;
     unsigned                  left_missing:1;
     unsigned                  candidate:1;  /* best holds its split */
-    unsigned                  set:2;        /* where its rows are */
+    unsigned                  set:1;        /* MLCLF_GBT_SET_* */
     int64_t                   g;            /* sums over its rows, units */
     int64_t                   h;
     double                    value;        /* leaf: the score it adds */
@@ -116,19 +119,22 @@ typedef struct {
 
     /*
      * The tree being grown.  Its rows are moved as its nodes split, so
-     * that each node's rows lie together, in their order, in one of
-     * two sets of buffers: the bins of position i are rows[b].bins[i *
-     * stride ..], its fit row rows[b].idx[i], its gradient og[i].  A
-     * partition reads a node's rows from its set and writes its
-     * children's into the other.  A histogram then reads memory in
-     * order, and a partition too.  Set 2 is the binned rows themselves,
-     * the root's when the round has every fit row (idx NULL: position i
-     * is row i).
+     * that each node's rows lie together, in segments, one in each
+     * member's region of positions (seg: node x member, [begin, end)):
+     * the bins of position i are rows[s].bins[i * stride ..], its fit row
+     * rows[s].idx[i], its gradient rows[s].og[i].  The root's rows are
+     * the binned rows themselves (set MLCLF_GBT_SET_BINS, idx NULL:
+     * position i is row i) when the round has every fit row; a split
+     * writes its children into the work set, and splits them there in
+     * place.  A histogram then reads memory in order, and a partition
+     * too.
      */
     uint32_t                 *sample;       /* the round's fit rows */
     uint32_t                  m;            /* how many */
-    size_t                    ps;           /* sets 0, 1: p up to 8 */
-    mlclf_train_gbt_rows_t    rows[3];
+    size_t                    ps;           /* the work set's stride */
+    mlclf_train_gbt_rows_t    rows[2];
+    uint32_t                 *seg;
+    size_t                    n_members;
     uint32_t                 *feat;         /* its features, ascending */
     size_t                    nf;
     size_t                    out;          /* the output it adds to */
@@ -139,7 +145,6 @@ typedef struct {
     uint32_t                  max_leaves;   /* 0: none */
     uint32_t                  max_depth;    /* 0: none */
     uint32_t                  cur;          /* node being split */
-    size_t                    n_left;       /* its rows going left */
     int                       done;
 
     /* histograms of p x 256 bins, kept between trees */

@@ -9,13 +9,16 @@
  * bin, the sums of the gradients and hessians of the node's rows in that
  * bin.  When a node is split, the histogram of the child with fewer rows
  * is built from its rows and the other child's is the parent's minus
- * it.  The members share the rows of a large node when they build its
- * histogram (each into its own, then the features' shares added up),
- * the features of a small one, and the features when they subtract and
- * search; the rows when they partition a node and update margins.  The
- * sums are exact integers (mlclf_train_gbt.h) and every choice breaks
- * ties the same way (the first feature, then the first bin), so the tree
- * is the same for any number of members.
+ * it.  Each member owns a region of the tree's row positions, and every
+ * node has a segment of its rows in each region: a member partitions its
+ * segments in place, without waiting for the others, sums its segment
+ * of a large node into a histogram of its own (then the members add the
+ * histograms up, a share of the features each), and updates its rows'
+ * margins.  A small node's histogram is shared by features, as are the
+ * subtraction and the split search.  The order of rows inside a segment
+ * changes nothing: the sums are exact integers (mlclf_train_gbt.h), and
+ * every choice breaks ties the same way (the first feature, then the
+ * first bin), so the tree is the same for any number of members.
  *
  * Growth: depth-wise (the candidates in the order they were made, which
  * is level by level) unless max_leaves is set: then best-first, the
@@ -51,15 +54,17 @@
 static mlclf_train_gbt_bin_t *mlclf_gbt_hist_get(mlclf_train_gbt_ctx_t *ctx);
 static void mlclf_gbt_hist_put(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_gbt_bin_t *h);
-static int mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t begin,
-    uint32_t end, uint32_t depth, int64_t g, int64_t h);
+static int mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t depth,
+    int64_t g, int64_t h);
+static uint32_t *mlclf_gbt_seg(const mlclf_train_gbt_ctx_t *ctx,
+    uint32_t node, size_t member);
 static void mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_gbt_bin_t *hist, size_t j0, size_t j1, unsigned set,
     size_t from, size_t to);
 static int mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
     const mlclf_train_gbt_node_t *nd);
 static void mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx,
-    mlclf_train_team_t *team, size_t id, const mlclf_train_gbt_node_t *nd);
+    mlclf_train_team_t *team, size_t id, uint32_t q);
 static void mlclf_gbt_subtract(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_team_t *team, size_t id, mlclf_train_gbt_bin_t *dst,
     const mlclf_train_gbt_bin_t *sub);
@@ -68,10 +73,15 @@ static void mlclf_gbt_find(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_gbt_split_t *best);
 static void mlclf_gbt_pick(mlclf_train_gbt_ctx_t *ctx, size_t n_members,
     mlclf_train_gbt_node_t *nd, size_t slot);
-static void mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx,
-    mlclf_train_team_t *team, size_t id, const mlclf_train_gbt_node_t *nd);
+static void mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, size_t id,
+    uint32_t q);
+static size_t mlclf_gbt_split_copy(mlclf_train_gbt_ctx_t *ctx,
+    const mlclf_train_gbt_node_t *nd, int moves, uint32_t a, uint32_t b);
+static size_t mlclf_gbt_split_swap(mlclf_train_gbt_ctx_t *ctx,
+    const mlclf_train_gbt_node_t *nd, int moves, uint32_t a, uint32_t b);
 static void mlclf_gbt_choose(mlclf_train_gbt_ctx_t *ctx);
-static void mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx);
+static void mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx,
+    size_t n_members);
 static void mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx);
 static void mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_team_t *team, size_t id);
@@ -124,12 +134,15 @@ mlclf_gbt_hist_put(mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *h)
 }
 
 
-/* a new node's id, or -1 (rc set) */
+/*
+ * A new node's id, or -1 (rc set); its segments (mlclf_gbt_seg()) are
+ * the caller's to fill.
+ */
 static int
-mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t begin, uint32_t end,
-    uint32_t depth, int64_t g, int64_t h)
+mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t depth, int64_t g,
+    int64_t h)
 {
-    uint32_t                 cap;
+    uint32_t                 cap, *seg;
     mlclf_train_gbt_node_t  *nd;
 
     if (ctx->n_nodes == ctx->cap_nodes) {
@@ -141,6 +154,15 @@ mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t begin, uint32_t end,
         }
 
         ctx->node = nd;
+
+        seg = realloc(ctx->seg, (size_t) cap * ctx->n_members * 2
+                                * sizeof(uint32_t));
+        if (seg == NULL) {
+            ctx->rc = MLCLF_ENOMEM;
+            return -1;
+        }
+
+        ctx->seg = seg;
         ctx->cap_nodes = cap;
     }
 
@@ -148,13 +170,19 @@ mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t begin, uint32_t end,
     memset(nd, 0, sizeof(mlclf_train_gbt_node_t));
 
     nd->feature = -1;
-    nd->begin = begin;
-    nd->end = end;
     nd->depth = depth;
     nd->g = g;
     nd->h = h;
 
     return (int) ctx->n_nodes++;
+}
+
+
+/* node's segment in member's region: [seg[0], seg[1]) */
+static uint32_t *
+mlclf_gbt_seg(const mlclf_train_gbt_ctx_t *ctx, uint32_t node, size_t member)
+{
+    return ctx->seg + ((size_t) node * ctx->n_members + member) * 2;
 }
 
 
@@ -170,7 +198,7 @@ mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
         mcw = MLCLF_GBT_MIN_HESS;
     }
 
-    return nd->end - nd->begin >= 2
+    return nd->rows >= 2
            && (ctx->max_depth == 0 || nd->depth < ctx->max_depth)
            && (ctx->max_leaves == 0 || ctx->max_leaves >= 2)
            && (double) nd->h / MLCLF_GBT_UNIT >= 2 * mcw;
@@ -179,8 +207,7 @@ mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
 
 /*
  * hist's features [j0, j1) gain the rows at positions [from, to) of set:
- * after zeroing, the sums of those rows' gradients and hessians in each
- * bin.
+ * their gradients and hessians added to each bin.
  */
 static void
 mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *hist,
@@ -196,8 +223,6 @@ mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *hist,
     const uint8_t                 *row;
     const uint32_t                *feat;
     const mlclf_train_gbt_rows_t  *rs;
-
-    memset(hist + j0 * 256, 0, (j1 - j0) * 256 * sizeof(*hist));
 
     rs = &ctx->rows[set];
     stride = rs->stride;
@@ -238,34 +263,43 @@ mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *hist,
 
 
 /*
- * nd's histogram.  A large node: each member sums a share of the rows
- * into its own histogram, then adds up the members' histograms for a
- * share of the features.  A small one: each member sums every row for
- * a share of the features.  Exact sums: the same either way.
+ * Node q's histogram.  A large node: each member sums its segment into
+ * its own histogram, then adds up the members' histograms for a share
+ * of the features.  A small one: each member sums every segment for a
+ * share of the features.  Exact sums: the same either way.
  */
 static void
 mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
-    size_t id, const mlclf_train_gbt_node_t *nd)
+    size_t id, uint32_t q)
 {
-    size_t                        i, k, n, lo, hi, j0, j1;
+    size_t                        i, k, n, j0, j1;
+    uint32_t                     *seg;
     mlclf_train_gbt_bin_t        *dst;
     const mlclf_train_gbt_bin_t  *src;
+    const mlclf_train_gbt_node_t *nd;
 
+    nd = &ctx->node[q];
     n = mlclf_train_team_size(team);
     mlclf_train_team_share(team, id, ctx->nf, &j0, &j1);
 
-    if (n == 1 || nd->end - nd->begin < MLCLF_GBT_ROWS_SHARE * n) {
-        if (j0 < j1) {
-            mlclf_gbt_sum(ctx, nd->hist, j0, j1, nd->set, nd->begin,
-                          nd->end);
+    if (n == 1 || nd->rows < MLCLF_GBT_ROWS_SHARE * n) {
+        if (j0 == j1) {
+            return;
+        }
+
+        memset(nd->hist + j0 * 256, 0, (j1 - j0) * 256 * sizeof(*dst));
+
+        for (k = 0; k < n; k++) {
+            seg = mlclf_gbt_seg(ctx, q, k);
+            mlclf_gbt_sum(ctx, nd->hist, j0, j1, nd->set, seg[0], seg[1]);
         }
 
         return;
     }
 
-    mlclf_train_team_share(team, id, nd->end - nd->begin, &lo, &hi);
-    mlclf_gbt_sum(ctx, ctx->own[id], 0, ctx->nf, nd->set, nd->begin + lo,
-                  nd->begin + hi);
+    seg = mlclf_gbt_seg(ctx, q, id);
+    memset(ctx->own[id], 0, ctx->nf * 256 * sizeof(*dst));
+    mlclf_gbt_sum(ctx, ctx->own[id], 0, ctx->nf, nd->set, seg[0], seg[1]);
 
     mlclf_train_team_sync(team);
 
@@ -406,84 +440,79 @@ mlclf_gbt_pick(mlclf_train_gbt_ctx_t *ctx, size_t n_members,
 
 
 /*
- * A stable partition of nd's rows by its split into the other set of
- * buffers: the left rows first, in their order, then the right ones,
- * their bins, fit rows and gradients moved together (only the fit rows
- * when the children are at the last level).  Each member
- * counts and moves a share of the rows; the result does not depend on
- * the shares.
+ * Node q's split, for member id's segment of it: the left rows first,
+ * then the right ones, their bins, fit rows and gradients moved together
+ * (only the fit rows when the children are at the last level: their bins
+ * are not read again).  From the binned rows (the root) into the work
+ * set, else in place.  The left count goes to ctx->count[id].
  */
 static void
-mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
-    size_t id, const mlclf_train_gbt_node_t *nd)
+mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, size_t id, uint32_t q)
 {
     int                            moves;
-    size_t                         i, k, w, lo, hi, n_left, off_l, off_r,
-                                   stride, ps, at;
-    uint8_t                        v;
-    uint32_t                       f, bin, lm;
+    uint32_t                      *seg;
+    const mlclf_train_gbt_node_t  *nd;
+
+    nd = &ctx->node[q];
+    seg = mlclf_gbt_seg(ctx, q, id);
+    moves = ctx->max_depth == 0 || nd->depth + 1 < ctx->max_depth;
+
+    ctx->count[id] = nd->set == MLCLF_GBT_SET_BINS
+                     ? mlclf_gbt_split_copy(ctx, nd, moves, seg[0], seg[1])
+                     : mlclf_gbt_split_swap(ctx, nd, moves, seg[0], seg[1]);
+}
+
+
+/* does the row at position i of rs go left at nd's split? */
+static inline int
+mlclf_gbt_left(const mlclf_train_gbt_rows_t *rs,
+    const mlclf_train_gbt_node_t *nd, size_t i)
+{
+    uint8_t  v;
+
+    v = rs->bins[i * rs->stride + nd->best.feature];
+
+    return v == MLCLF_TRAIN_BIN_MISSING ? (int) nd->best.left_missing
+                                        : v <= nd->best.bin;
+}
+
+
+/*
+ * Positions [a, b) of the binned rows (position i is row i) into the
+ * same positions of the work set: left rows from a up, right rows from
+ * b down.  Returns the left count.
+ */
+static size_t
+mlclf_gbt_split_copy(mlclf_train_gbt_ctx_t *ctx,
+    const mlclf_train_gbt_node_t *nd, int moves, uint32_t a, uint32_t b)
+{
+    size_t                         i, w, at, l, r, ps;
     uint64_t                       word;
     const uint8_t                 *row;
-    const mlclf_train_gbt_rows_t  *src;
     mlclf_train_gbt_rows_t        *dst;
+    const mlclf_train_gbt_rows_t  *src;
 
-    mlclf_train_team_share(team, id, nd->end - nd->begin, &lo, &hi);
-    lo += nd->begin;
-    hi += nd->begin;
-
-    src = &ctx->rows[nd->set];
-    dst = &ctx->rows[nd->set == 0 ? 1 : 0];
-
-    /* children at the last level are leaves: only their rows' ids */
-    moves = ctx->max_depth == 0 || nd->depth + 1 < ctx->max_depth;
-    stride = src->stride;
+    src = &ctx->rows[MLCLF_GBT_SET_BINS];
+    dst = &ctx->rows[MLCLF_GBT_SET_WORK];
     ps = ctx->ps;
-    f = nd->best.feature;
-    bin = nd->best.bin;
-    lm = nd->best.left_missing;
+    l = a;
+    r = b;
 
-    n_left = 0;
-    row = src->bins + lo * stride + f;
+    for (i = a; i < b; i++) {
+        at = mlclf_gbt_left(src, nd, i) ? l++ : --r;
 
-    for (i = lo; i < hi; i++, row += stride) {
-        v = *row;
-        n_left += v == MLCLF_TRAIN_BIN_MISSING ? lm : v <= bin;
-    }
-
-    ctx->count[id] = n_left;
-
-    mlclf_train_team_sync(team);
-
-    off_l = nd->begin;
-    n_left = 0;
-
-    for (k = 0; k < mlclf_train_team_size(team); k++) {
-        if (k < id) {
-            off_l += ctx->count[k];
-        }
-
-        n_left += ctx->count[k];
-    }
-
-    /* the right rows before this share: its rows before, less the left */
-    off_r = nd->begin + n_left + (lo - nd->begin) - (off_l - nd->begin);
-
-    for (i = lo; i < hi; i++) {
-        row = src->bins + i * stride;
-        v = row[f];
-        at = (v == MLCLF_TRAIN_BIN_MISSING ? lm : v <= bin) ? off_l++
-                                                           : off_r++;
-
-        dst->idx[at] = src->idx != NULL ? src->idx[i] : (uint32_t) i;
+        dst->idx[at] = (uint32_t) i;
 
         if (!moves) {
             continue;
         }
 
         /*
-         * a row's bins as ps / 8 words (set 2's rows are p apart: its
+         * a row's bins as ps / 8 words (the binned rows are p apart: their
          * buffer has room for the last row's words)
          */
+        row = src->bins + i * src->stride;
+
         for (w = 0; w < ps; w += 8) {
             memcpy(&word, row + w, 8);
             memcpy(dst->bins + at * ps + w, &word, 8);
@@ -492,11 +521,70 @@ mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
         dst->og[at] = src->og[i];
     }
 
-    if (id == 0) {
-        ctx->n_left = n_left;
+    return l - a;
+}
+
+
+/*
+ * Positions [a, b) of the work set in place: a right row found from the
+ * start and a left row found from the end trade places.  Returns the
+ * left count.
+ */
+static size_t
+mlclf_gbt_split_swap(mlclf_train_gbt_ctx_t *ctx,
+    const mlclf_train_gbt_node_t *nd, int moves, uint32_t a, uint32_t b)
+{
+    size_t                   i, j, w, ps;
+    uint32_t                 t;
+    uint64_t                 x, y, *wi, *wj;
+    mlclf_train_gbt_gh_t     g;
+    mlclf_train_gbt_rows_t  *rs;
+
+    rs = &ctx->rows[MLCLF_GBT_SET_WORK];
+    ps = ctx->ps;
+    i = a;
+    j = b;
+
+    for ( ;; ) {
+        while (i < j && mlclf_gbt_left(rs, nd, i)) {
+            i++;
+        }
+
+        while (i < j && !mlclf_gbt_left(rs, nd, j - 1)) {
+            j--;
+        }
+
+        if (i >= j) {
+            break;
+        }
+
+        /* i goes right, j - 1 left; neither is looked at again */
+        j--;
+
+        t = rs->idx[i];
+        rs->idx[i] = rs->idx[j];
+        rs->idx[j] = t;
+
+        if (moves) {
+            g = rs->og[i];
+            rs->og[i] = rs->og[j];
+            rs->og[j] = g;
+
+            wi = (uint64_t *) (rs->bins + i * ps);
+            wj = (uint64_t *) (rs->bins + j * ps);
+
+            for (w = 0; w < ps / 8; w++) {
+                x = wi[w];
+                y = wj[w];
+                wi[w] = y;
+                wj[w] = x;
+            }
+        }
+
+        i++;
     }
 
-    mlclf_train_team_sync(team);
+    return i - a;
 }
 
 
@@ -546,20 +634,19 @@ mlclf_gbt_choose(mlclf_train_gbt_ctx_t *ctx)
  * is the parent's histogram minus it.
  */
 static void
-mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx)
+mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx, size_t n_members)
 {
     int                      l, r;
-    uint32_t                 mid, depth;
+    size_t                   k;
+    uint32_t                 depth, left, *ps, *ls, *rs;
     mlclf_train_gbt_node_t  *nd, *small, *large;
 
     nd = &ctx->node[ctx->cur];
-    mid = nd->begin + (uint32_t) ctx->n_left;
     depth = nd->depth + 1;
 
-    l = mlclf_gbt_node_add(ctx, nd->begin, mid, depth, nd->best.gl,
-                           nd->best.hl);
+    l = mlclf_gbt_node_add(ctx, depth, nd->best.gl, nd->best.hl);
     r = l < 0 ? -1
-              : mlclf_gbt_node_add(ctx, mid, ctx->node[ctx->cur].end, depth,
+              : mlclf_gbt_node_add(ctx, depth,
                                    ctx->node[ctx->cur].g
                                    - ctx->node[ctx->cur].best.gl,
                                    ctx->node[ctx->cur].h
@@ -568,9 +655,26 @@ mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx)
         return;
     }
 
+    /* each member's segment: its left rows, then its right ones */
+    left = 0;
+
+    for (k = 0; k < n_members; k++) {
+        ps = mlclf_gbt_seg(ctx, ctx->cur, k);
+        ls = mlclf_gbt_seg(ctx, (uint32_t) l, k);
+        rs = mlclf_gbt_seg(ctx, (uint32_t) r, k);
+
+        ls[0] = ps[0];
+        ls[1] = ps[0] + (uint32_t) ctx->count[k];
+        rs[0] = ls[1];
+        rs[1] = ps[1];
+        left += (uint32_t) ctx->count[k];
+    }
+
     nd = &ctx->node[ctx->cur];          /* the array may have moved */
-    ctx->node[l].set = nd->set == 0 ? 1 : 0;
-    ctx->node[r].set = nd->set == 0 ? 1 : 0;
+    ctx->node[l].set = MLCLF_GBT_SET_WORK;
+    ctx->node[r].set = MLCLF_GBT_SET_WORK;
+    ctx->node[l].rows = left;
+    ctx->node[r].rows = nd->rows - left;
     nd->feature = (int32_t) nd->best.feature;
     nd->bin = nd->best.bin;
     nd->left_missing = nd->best.left_missing;
@@ -582,7 +686,7 @@ mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx)
     small = &ctx->node[l];
     large = &ctx->node[r];
 
-    if (large->end - large->begin < small->end - small->begin) {
+    if (large->rows < small->rows) {
         small = &ctx->node[r];
         large = &ctx->node[l];
     }
@@ -634,19 +738,19 @@ mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx)
 
 /*
  * Every row's margin of output ctx->out gains the tree's score.  The
- * rows the tree was grown on lie in their leaves' ranges of positions;
- * the others (validation rows, rows left out by subsample) walk the
- * tree on their bins.
+ * rows the tree was grown on lie in their leaves' segments, each member
+ * updating its own; the others (validation rows, rows left out by
+ * subsample) walk the tree on their bins.
  */
 static void
 mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t id)
 {
-    size_t                         i, lo, hi, a, b, p, k, from;
+    size_t                         i, lo, hi, p, k, from;
     uint8_t                        v;
-    uint32_t                       q;
-    const uint32_t                *idx;
+    uint32_t                       q, *seg;
     const uint8_t                 *row;
+    const uint32_t                *idx;
     const mlclf_train_gbt_node_t  *nd;
 
     p = ctx->p;
@@ -654,8 +758,6 @@ mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     from = 0;
 
     if (ctx->m == ctx->n_fit) {
-        mlclf_train_team_share(team, id, ctx->m, &lo, &hi);
-
         for (q = 0; q < ctx->n_nodes; q++) {
             nd = &ctx->node[q];
 
@@ -663,12 +765,10 @@ mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
                 continue;
             }
 
-            a = nd->begin > lo ? nd->begin : lo;
-            b = nd->end < hi ? nd->end : hi;
-
+            seg = mlclf_gbt_seg(ctx, q, id);
             idx = ctx->rows[nd->set].idx;
 
-            for (i = a; i < b; i++) {
+            for (i = seg[0]; i < seg[1]; i++) {
                 ctx->margin[(idx != NULL ? idx[i] : i) * k + ctx->out]
                     += nd->value;
             }
@@ -793,9 +893,9 @@ mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx)
 
 
 /*
- * The root's rows: the binned rows themselves (set 2) when the round has
- * every fit row, else the round's rows copied into set 0, a share per
- * member.
+ * The root's rows: the binned rows themselves when the round has every
+ * fit row, else the round's rows copied into the work set, each member
+ * its region.
  */
 static void
 mlclf_gbt_load(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
@@ -809,11 +909,14 @@ mlclf_gbt_load(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     gh = ctx->gh + ctx->out * ctx->n_fit;
 
     if (ctx->m == ctx->n_fit) {
-        rs = &ctx->rows[2];
-        rs->bins = ctx->qb.bins;
-        rs->stride = ctx->p;
-        rs->idx = NULL;
-        rs->og = gh;
+        if (id == 0) {
+            rs = &ctx->rows[MLCLF_GBT_SET_BINS];
+            rs->bins = ctx->qb.bins;
+            rs->stride = ctx->p;
+            rs->idx = NULL;
+            rs->og = gh;
+        }
+
         return;
     }
 
@@ -821,7 +924,7 @@ mlclf_gbt_load(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
 
     p = ctx->p;
     ps = ctx->ps;
-    rs = &ctx->rows[0];
+    rs = &ctx->rows[MLCLF_GBT_SET_WORK];
 
     for (i = lo; i < hi; i++) {
         r = ctx->sample[i];
@@ -836,7 +939,8 @@ void
 mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t id)
 {
-    size_t                   i, n;
+    size_t                   i, k, n, lo, hi;
+    uint32_t                 qa, qb, *seg;
     mlclf_train_gbt_node_t  *root, *a, *b;
 
     n = mlclf_train_team_size(team);
@@ -848,10 +952,19 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
         ctx->n_nodes = 0;
         ctx->n_leaves = 1;
 
-        if (mlclf_gbt_node_add(ctx, 0, ctx->m, 0, 0, 0) == 0) {
+        if (mlclf_gbt_node_add(ctx, 0, 0, 0) == 0) {
             root = &ctx->node[0];
+            root->set = ctx->m == ctx->n_fit ? MLCLF_GBT_SET_BINS
+                                             : MLCLF_GBT_SET_WORK;
+            root->rows = ctx->m;
 
-            root->set = ctx->m == ctx->n_fit ? 2 : 0;
+            /* the members' regions: the shares of mlclf_gbt_load() */
+            for (k = 0; k < n; k++) {
+                seg = mlclf_gbt_seg(ctx, 0, k);
+                mlclf_train_team_share(team, k, ctx->m, &lo, &hi);
+                seg[0] = (uint32_t) lo;
+                seg[1] = (uint32_t) hi;
+            }
 
             /* the sums first: a root too small to split needs them */
             for (i = 0; i < ctx->m; i++) {
@@ -874,7 +987,7 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_UPDATE);
 
     if (ctx->node[0].hist != NULL) {
-        mlclf_gbt_build(ctx, team, id, &ctx->node[0]);
+        mlclf_gbt_build(ctx, team, id, 0);
         mlclf_train_team_sync(team);
         mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_HIST);
 
@@ -901,10 +1014,11 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
 
         mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_SPLIT);
 
-        mlclf_gbt_partition(ctx, team, id, &ctx->node[ctx->cur]);
+        mlclf_gbt_partition(ctx, id, ctx->cur);
+        mlclf_train_team_sync(team);
 
         if (id == 0) {
-            mlclf_gbt_children(ctx);
+            mlclf_gbt_children(ctx, n);
         }
 
         mlclf_train_team_sync(team);
@@ -914,21 +1028,23 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
             return;
         }
 
-        a = &ctx->node[ctx->n_nodes - 2];
-        b = &ctx->node[ctx->n_nodes - 1];
+        qa = ctx->n_nodes - 2;
+        qb = ctx->n_nodes - 1;
 
-        if (b->end - b->begin < a->end - a->begin) {
-            a = b;
-            b = &ctx->node[ctx->n_nodes - 2];
+        if (ctx->node[qb].rows < ctx->node[qa].rows) {
+            qa = ctx->n_nodes - 1;
+            qb = ctx->n_nodes - 2;
         }
 
         /* a: the smaller child, b: the larger */
+        a = &ctx->node[qa];
+        b = &ctx->node[qb];
 
         if (a->hist == NULL) {
             continue;
         }
 
-        mlclf_gbt_build(ctx, team, id, a);
+        mlclf_gbt_build(ctx, team, id, qa);
         mlclf_train_team_sync(team);
 
         if (b->hist != NULL) {
