@@ -293,6 +293,15 @@ uint32_t mlclf_train_ncpu(void);
 void mlclf_train_text_fetch(const char *from, const char *to);
 void mlclf_train_text_release(const char *from, const char *to);
 
+/*
+ * malloc() for the arrays of a data set's size (the parsed values, the
+ * bins, the gbt's rows and margins): from 8 MB on, aligned on and
+ * advised to the kernel's 2 MB pages, so that filling 400 MB takes 200
+ * page faults, not 100,000 (each a trip through the hypervisor on a
+ * virtual machine).  Freed with free().  NULL if out of memory.
+ */
+void *mlclf_train_alloc_large(size_t size);
+
 
 /*
  * mlclf_train_meta.c: the metadata JSON of a trained model.  With only

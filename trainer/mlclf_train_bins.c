@@ -360,10 +360,10 @@ mlclf_train_bins_build(mlclf_train_bins_t *b, const mlclf_train_data_t *d,
     ctx.ns = n_fit < MLCLF_TRAIN_BINS_SAMPLE ? n_fit : MLCLF_TRAIN_BINS_SAMPLE;
 
     /* 8 bytes of room: a reader may take a row's bins in 8-byte words */
-    b->bins = malloc(n * p + 8);
+    b->bins = mlclf_train_alloc_large(n * p + 8);
     b->edges = malloc(p * 256 * sizeof(double));
     b->n_edges = malloc(p * sizeof(uint32_t));
-    ctx.sample = malloc(p * ctx.ns * sizeof(double));
+    ctx.sample = mlclf_train_alloc_large(p * ctx.ns * sizeof(double));
 
     if (b->bins == NULL || b->edges == NULL || b->n_edges == NULL
         || ctx.sample == NULL || pthread_mutex_init(&ctx.lock, NULL) != 0)

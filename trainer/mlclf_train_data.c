@@ -358,7 +358,7 @@ mlclf_dl_rows(mlclf_train_data_t *d, mlclf_train_chunk_ctx_t *ctx,
         total = 1;      /* no rows: still valid pointers */
     }
 
-    ctx->x = malloc(total * nf * sizeof(double));
+    ctx->x = mlclf_train_alloc_large(total * nf * sizeof(double));
     ctx->y = malloc(total * sizeof(uint32_t));
     ctx->rec_off = malloc(total * sizeof(size_t));
     ctx->rec_len = malloc(total * sizeof(uint32_t));

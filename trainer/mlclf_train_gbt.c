@@ -127,18 +127,21 @@ mlclf_gbt_init(mlclf_train_gbt_ctx_t *ctx, const mlclf_train_config_t *cf,
                                 cf->gbt_seed, n_threads);
 
     ctx->y = malloc(ctx->n_all * sizeof(uint32_t));
-    ctx->margin = malloc(ctx->n_all * ctx->k * sizeof(double));
+    ctx->margin = mlclf_train_alloc_large(ctx->n_all * ctx->k
+                                          * sizeof(double));
     ctx->base = malloc(ctx->k * sizeof(double));
-    ctx->gh = malloc(ctx->n_fit * ctx->k * sizeof(mlclf_train_gbt_gh_t));
+    ctx->gh = mlclf_train_alloc_large(ctx->n_fit * ctx->k
+                                      * sizeof(mlclf_train_gbt_gh_t));
     ctx->loss = malloc(ctx->n_all * sizeof(double));
     ctx->ps = (ctx->p + 7) & ~(size_t) 7;
     ctx->sample = malloc(ctx->n_fit * sizeof(uint32_t));
-    ctx->rows[MLCLF_GBT_SET_WORK].bins = malloc(ctx->n_fit * ctx->ps);
+    ctx->rows[MLCLF_GBT_SET_WORK].bins = mlclf_train_alloc_large(ctx->n_fit
+                                                                 * ctx->ps);
     ctx->rows[MLCLF_GBT_SET_WORK].stride = ctx->ps;
     ctx->rows[MLCLF_GBT_SET_WORK].idx = malloc(ctx->n_fit
                                                * sizeof(uint32_t));
-    ctx->rows[MLCLF_GBT_SET_WORK].og = malloc(ctx->n_fit
-                                              * sizeof(mlclf_train_gbt_gh_t));
+    ctx->rows[MLCLF_GBT_SET_WORK].og =
+        mlclf_train_alloc_large(ctx->n_fit * sizeof(mlclf_train_gbt_gh_t));
     ctx->feat = malloc(ctx->p * sizeof(uint32_t));
 
     if (rc != MLCLF_OK || ctx->y == NULL || ctx->margin == NULL

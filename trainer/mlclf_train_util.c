@@ -3,8 +3,8 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Small helpers for mlclf-train: a monotonic clock, the number of cores
- * this process may run on, and the window a reader of a mapped CSV
- * holds.
+ * this process may run on, the window a reader of a mapped CSV holds,
+ * and the allocation of large arrays.
  */
 
 
@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -102,4 +103,27 @@ mlclf_train_text_release(const char *from, const char *to)
     if (b > a) {
         (void) madvise((void *) a, b - a, MADV_DONTNEED);
     }
+}
+
+
+#define MLCLF_TRAIN_HUGE  (2 * 1024 * 1024)
+
+
+void *
+mlclf_train_alloc_large(size_t size)
+{
+    void  *p;
+
+    if (size < 4 * MLCLF_TRAIN_HUGE) {
+        return malloc(size ? size : 1);
+    }
+
+    if (posix_memalign(&p, MLCLF_TRAIN_HUGE, size) != 0) {
+        return NULL;
+    }
+
+    /* a kernel without transparent huge pages refuses: small pages */
+    (void) madvise(p, size, MADV_HUGEPAGE);
+
+    return p;
 }
