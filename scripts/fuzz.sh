@@ -56,6 +56,7 @@ trainer/mlclf_train_labels.c trainer/mlclf_train_classes.c
 trainer/mlclf_train_util.c trainer/mlclf_train_split.c
 trainer/mlclf_train_bins.c trainer/mlclf_train_team.c
 trainer/mlclf_train_gbt.c trainer/mlclf_train_gbt_tree.c
+trainer/mlclf_train_gbt_rows.c
 trainer/mlclf_train_model.c"
 # the importers publish through the registry
 REG_SRCS="$(ls registry/*.c | grep -v 'registry/mlclf_registry\.c$')

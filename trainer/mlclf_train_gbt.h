@@ -4,8 +4,9 @@
  *
  * Private to the trainer: what the gradient-boosted trees' files share.
  * The driver (rounds, gradients, losses, early stopping, the model) is
- * mlclf_train_gbt.c; the growing of one tree (histograms, split search,
- * partition of the rows) mlclf_train_gbt_tree.c.
+ * mlclf_train_gbt.c; the growing of one tree (histograms, split search)
+ * mlclf_train_gbt_tree.c; where a tree's rows are (load, partition,
+ * margin updates) mlclf_train_gbt_rows.c.
  */
 
 
@@ -191,6 +192,28 @@ typedef struct {
  */
 void mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_team_t *team, size_t id);
+
+/*
+ * mlclf_train_gbt_rows.c, each member on its region of positions: the
+ * root's rows in place; node q split by its best split (the left count
+ * into ctx->count[id]); every row's margin gaining the tree's score.
+ */
+void mlclf_train_gbt_load(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id);
+void mlclf_train_gbt_partition(mlclf_train_gbt_ctx_t *ctx, size_t id,
+    uint32_t q);
+void mlclf_train_gbt_update(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id);
+
+
+/* node's segment in member's region: [seg[0], seg[1]) */
+static inline uint32_t *
+mlclf_train_gbt_seg(const mlclf_train_gbt_ctx_t *ctx, uint32_t node,
+    size_t member)
+{
+    return ctx->seg + ((size_t) node * ctx->n_members + member) * 2;
+}
+
 
 /* member 0: the time since the last call goes to step (MLCLF_GBT_T_*) */
 void mlclf_train_gbt_clock(mlclf_train_gbt_ctx_t *ctx, size_t id,

@@ -56,8 +56,6 @@ static void mlclf_gbt_hist_put(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_gbt_bin_t *h);
 static int mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t depth,
     int64_t g, int64_t h);
-static uint32_t *mlclf_gbt_seg(const mlclf_train_gbt_ctx_t *ctx,
-    uint32_t node, size_t member);
 static void mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_gbt_bin_t *hist, size_t j0, size_t j1, unsigned set,
     size_t from, size_t to);
@@ -73,20 +71,12 @@ static void mlclf_gbt_find(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_gbt_split_t *best);
 static void mlclf_gbt_pick(mlclf_train_gbt_ctx_t *ctx, size_t n_members,
     mlclf_train_gbt_node_t *nd, size_t slot);
-static void mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, size_t id,
-    uint32_t q);
-static size_t mlclf_gbt_split_copy(mlclf_train_gbt_ctx_t *ctx,
-    const mlclf_train_gbt_node_t *nd, int moves, uint32_t a, uint32_t b);
-static size_t mlclf_gbt_split_swap(mlclf_train_gbt_ctx_t *ctx,
-    const mlclf_train_gbt_node_t *nd, int moves, uint32_t a, uint32_t b);
 static void mlclf_gbt_choose(mlclf_train_gbt_ctx_t *ctx);
 static void mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx,
     size_t n_members);
 static void mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx);
-static void mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx,
-    mlclf_train_team_t *team, size_t id);
-static void mlclf_gbt_load(mlclf_train_gbt_ctx_t *ctx,
-    mlclf_train_team_t *team, size_t id);
+static void mlclf_gbt_root(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team);
 static int mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx);
 
 
@@ -135,7 +125,7 @@ mlclf_gbt_hist_put(mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *h)
 
 
 /*
- * A new node's id, or -1 (rc set); its segments (mlclf_gbt_seg()) are
+ * A new node's id, or -1 (rc set); its segments (mlclf_train_gbt_seg()) are
  * the caller's to fill.
  */
 static int
@@ -178,12 +168,6 @@ mlclf_gbt_node_add(mlclf_train_gbt_ctx_t *ctx, uint32_t depth, int64_t g,
 }
 
 
-/* node's segment in member's region: [seg[0], seg[1]) */
-static uint32_t *
-mlclf_gbt_seg(const mlclf_train_gbt_ctx_t *ctx, uint32_t node, size_t member)
-{
-    return ctx->seg + ((size_t) node * ctx->n_members + member) * 2;
-}
 
 
 /* may the node be split at all (before its histogram is looked at)? */
@@ -290,14 +274,14 @@ mlclf_gbt_build(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
         memset(nd->hist + j0 * 256, 0, (j1 - j0) * 256 * sizeof(*dst));
 
         for (k = 0; k < n; k++) {
-            seg = mlclf_gbt_seg(ctx, q, k);
+            seg = mlclf_train_gbt_seg(ctx, q, k);
             mlclf_gbt_sum(ctx, nd->hist, j0, j1, nd->set, seg[0], seg[1]);
         }
 
         return;
     }
 
-    seg = mlclf_gbt_seg(ctx, q, id);
+    seg = mlclf_train_gbt_seg(ctx, q, id);
     memset(ctx->own[id], 0, ctx->nf * 256 * sizeof(*dst));
     mlclf_gbt_sum(ctx, ctx->own[id], 0, ctx->nf, nd->set, seg[0], seg[1]);
 
@@ -439,153 +423,12 @@ mlclf_gbt_pick(mlclf_train_gbt_ctx_t *ctx, size_t n_members,
 }
 
 
-/*
- * Node q's split, for member id's segment of it: the left rows first,
- * then the right ones, their bins, fit rows and gradients moved together
- * (only the fit rows when the children are at the last level: their bins
- * are not read again).  From the binned rows (the root) into the work
- * set, else in place.  The left count goes to ctx->count[id].
- */
-static void
-mlclf_gbt_partition(mlclf_train_gbt_ctx_t *ctx, size_t id, uint32_t q)
-{
-    int                            moves;
-    uint32_t                      *seg;
-    const mlclf_train_gbt_node_t  *nd;
-
-    nd = &ctx->node[q];
-    seg = mlclf_gbt_seg(ctx, q, id);
-    moves = ctx->max_depth == 0 || nd->depth + 1 < ctx->max_depth;
-
-    ctx->count[id] = nd->set == MLCLF_GBT_SET_BINS
-                     ? mlclf_gbt_split_copy(ctx, nd, moves, seg[0], seg[1])
-                     : mlclf_gbt_split_swap(ctx, nd, moves, seg[0], seg[1]);
-}
 
 
-/* does the row at position i of rs go left at nd's split? */
-static inline int
-mlclf_gbt_left(const mlclf_train_gbt_rows_t *rs,
-    const mlclf_train_gbt_node_t *nd, size_t i)
-{
-    uint8_t  v;
-
-    v = rs->bins[i * rs->stride + nd->best.feature];
-
-    return v == MLCLF_TRAIN_BIN_MISSING ? (int) nd->best.left_missing
-                                        : v <= nd->best.bin;
-}
 
 
-/*
- * Positions [a, b) of the binned rows (position i is row i) into the
- * same positions of the work set: left rows from a up, right rows from
- * b down.  Returns the left count.
- */
-static size_t
-mlclf_gbt_split_copy(mlclf_train_gbt_ctx_t *ctx,
-    const mlclf_train_gbt_node_t *nd, int moves, uint32_t a, uint32_t b)
-{
-    size_t                         i, w, at, l, r, ps;
-    uint64_t                       word;
-    const uint8_t                 *row;
-    mlclf_train_gbt_rows_t        *dst;
-    const mlclf_train_gbt_rows_t  *src;
-
-    src = &ctx->rows[MLCLF_GBT_SET_BINS];
-    dst = &ctx->rows[MLCLF_GBT_SET_WORK];
-    ps = ctx->ps;
-    l = a;
-    r = b;
-
-    for (i = a; i < b; i++) {
-        at = mlclf_gbt_left(src, nd, i) ? l++ : --r;
-
-        dst->idx[at] = (uint32_t) i;
-
-        if (!moves) {
-            continue;
-        }
-
-        /*
-         * a row's bins as ps / 8 words (the binned rows are p apart: their
-         * buffer has room for the last row's words)
-         */
-        row = src->bins + i * src->stride;
-
-        for (w = 0; w < ps; w += 8) {
-            memcpy(&word, row + w, 8);
-            memcpy(dst->bins + at * ps + w, &word, 8);
-        }
-
-        dst->og[at] = src->og[i];
-    }
-
-    return l - a;
-}
 
 
-/*
- * Positions [a, b) of the work set in place: a right row found from the
- * start and a left row found from the end trade places.  Returns the
- * left count.
- */
-static size_t
-mlclf_gbt_split_swap(mlclf_train_gbt_ctx_t *ctx,
-    const mlclf_train_gbt_node_t *nd, int moves, uint32_t a, uint32_t b)
-{
-    size_t                   i, j, w, ps;
-    uint32_t                 t;
-    uint64_t                 x, y, *wi, *wj;
-    mlclf_train_gbt_gh_t     g;
-    mlclf_train_gbt_rows_t  *rs;
-
-    rs = &ctx->rows[MLCLF_GBT_SET_WORK];
-    ps = ctx->ps;
-    i = a;
-    j = b;
-
-    for ( ;; ) {
-        while (i < j && mlclf_gbt_left(rs, nd, i)) {
-            i++;
-        }
-
-        while (i < j && !mlclf_gbt_left(rs, nd, j - 1)) {
-            j--;
-        }
-
-        if (i >= j) {
-            break;
-        }
-
-        /* i goes right, j - 1 left; neither is looked at again */
-        j--;
-
-        t = rs->idx[i];
-        rs->idx[i] = rs->idx[j];
-        rs->idx[j] = t;
-
-        if (moves) {
-            g = rs->og[i];
-            rs->og[i] = rs->og[j];
-            rs->og[j] = g;
-
-            wi = (uint64_t *) (rs->bins + i * ps);
-            wj = (uint64_t *) (rs->bins + j * ps);
-
-            for (w = 0; w < ps / 8; w++) {
-                x = wi[w];
-                y = wj[w];
-                wi[w] = y;
-                wj[w] = x;
-            }
-        }
-
-        i++;
-    }
-
-    return i - a;
-}
 
 
 /* member 0: the candidate to split next into ctx->cur, or ctx->done */
@@ -659,9 +502,9 @@ mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx, size_t n_members)
     left = 0;
 
     for (k = 0; k < n_members; k++) {
-        ps = mlclf_gbt_seg(ctx, ctx->cur, k);
-        ls = mlclf_gbt_seg(ctx, (uint32_t) l, k);
-        rs = mlclf_gbt_seg(ctx, (uint32_t) r, k);
+        ps = mlclf_train_gbt_seg(ctx, ctx->cur, k);
+        ls = mlclf_train_gbt_seg(ctx, (uint32_t) l, k);
+        rs = mlclf_train_gbt_seg(ctx, (uint32_t) r, k);
 
         ls[0] = ps[0];
         ls[1] = ps[0] + (uint32_t) ctx->count[k];
@@ -736,63 +579,6 @@ mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx)
 }
 
 
-/*
- * Every row's margin of output ctx->out gains the tree's score.  The
- * rows the tree was grown on lie in their leaves' segments, each member
- * updating its own; the others (validation rows, rows left out by
- * subsample) walk the tree on their bins.
- */
-static void
-mlclf_gbt_update(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
-    size_t id)
-{
-    size_t                         i, lo, hi, p, k, from;
-    uint8_t                        v;
-    uint32_t                       q, *seg;
-    const uint8_t                 *row;
-    const uint32_t                *idx;
-    const mlclf_train_gbt_node_t  *nd;
-
-    p = ctx->p;
-    k = ctx->k;
-    from = 0;
-
-    if (ctx->m == ctx->n_fit) {
-        for (q = 0; q < ctx->n_nodes; q++) {
-            nd = &ctx->node[q];
-
-            if (nd->feature >= 0) {
-                continue;
-            }
-
-            seg = mlclf_gbt_seg(ctx, q, id);
-            idx = ctx->rows[nd->set].idx;
-
-            for (i = seg[0]; i < seg[1]; i++) {
-                ctx->margin[(idx != NULL ? idx[i] : i) * k + ctx->out]
-                    += nd->value;
-            }
-        }
-
-        from = ctx->n_fit;
-    }
-
-    mlclf_train_team_share(team, id, ctx->n_all - from, &lo, &hi);
-
-    for (i = from + lo; i < from + hi; i++) {
-        row = ctx->qb.bins + i * p;
-        nd = &ctx->node[0];
-
-        while (nd->feature >= 0) {
-            v = row[nd->feature];
-            nd = &ctx->node[(v == MLCLF_TRAIN_BIN_MISSING ? nd->left_missing
-                                                          : v <= nd->bin)
-                             ? nd->left : nd->right];
-        }
-
-        ctx->margin[i * k + ctx->out] += nd->value;
-    }
-}
 
 
 /* member 0: the tree appended to the grown ones; MLCLF_ENOMEM or OK */
@@ -892,45 +678,47 @@ mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx)
 }
 
 
+
+
 /*
- * The root's rows: the binned rows themselves when the round has every
- * fit row, else the round's rows copied into the work set, each member
- * its region.
+ * Member 0: the root, its segments (the members' regions, the shares
+ * mlclf_train_gbt_load() used), its sums, and its histogram if it may be
+ * split.
  */
 static void
-mlclf_gbt_load(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
-    size_t id)
+mlclf_gbt_root(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team)
 {
-    size_t                   i, lo, hi, p, ps;
-    uint32_t                 r;
-    mlclf_train_gbt_gh_t    *gh;
-    mlclf_train_gbt_rows_t  *rs;
+    size_t                   i, k, lo, hi;
+    uint32_t                *seg;
+    mlclf_train_gbt_node_t  *root;
 
-    gh = ctx->gh + ctx->out * ctx->n_fit;
+    ctx->n_nodes = 0;
+    ctx->n_leaves = 1;
 
-    if (ctx->m == ctx->n_fit) {
-        if (id == 0) {
-            rs = &ctx->rows[MLCLF_GBT_SET_BINS];
-            rs->bins = ctx->qb.bins;
-            rs->stride = ctx->p;
-            rs->idx = NULL;
-            rs->og = gh;
-        }
-
+    if (mlclf_gbt_node_add(ctx, 0, 0, 0) != 0) {
         return;
     }
 
-    mlclf_train_team_share(team, id, ctx->m, &lo, &hi);
+    root = &ctx->node[0];
+    root->set = ctx->m == ctx->n_fit ? MLCLF_GBT_SET_BINS
+                                     : MLCLF_GBT_SET_WORK;
+    root->rows = ctx->m;
 
-    p = ctx->p;
-    ps = ctx->ps;
-    rs = &ctx->rows[MLCLF_GBT_SET_WORK];
+    for (k = 0; k < mlclf_train_team_size(team); k++) {
+        seg = mlclf_train_gbt_seg(ctx, 0, k);
+        mlclf_train_team_share(team, k, ctx->m, &lo, &hi);
+        seg[0] = (uint32_t) lo;
+        seg[1] = (uint32_t) hi;
+    }
 
-    for (i = lo; i < hi; i++) {
-        r = ctx->sample[i];
-        rs->idx[i] = r;
-        rs->og[i] = gh[r];
-        memcpy(rs->bins + i * ps, ctx->qb.bins + (size_t) r * p, p);
+    /* the sums first: a root too small to split needs them */
+    for (i = 0; i < ctx->m; i++) {
+        root->g += ctx->rows[root->set].og[i].g;
+        root->h += ctx->rows[root->set].og[i].h;
+    }
+
+    if (mlclf_gbt_splittable(ctx, root)) {
+        root->hist = mlclf_gbt_hist_get(ctx);
     }
 }
 
@@ -939,43 +727,17 @@ void
 mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     size_t id)
 {
-    size_t                   i, k, n, lo, hi;
-    uint32_t                 qa, qb, *seg;
-    mlclf_train_gbt_node_t  *root, *a, *b;
+    size_t                   n;
+    uint32_t                 qa, qb;
+    mlclf_train_gbt_node_t  *a, *b;
 
     n = mlclf_train_team_size(team);
 
-    mlclf_gbt_load(ctx, team, id);
+    mlclf_train_gbt_load(ctx, team, id);
     mlclf_train_team_sync(team);
 
     if (id == 0) {
-        ctx->n_nodes = 0;
-        ctx->n_leaves = 1;
-
-        if (mlclf_gbt_node_add(ctx, 0, 0, 0) == 0) {
-            root = &ctx->node[0];
-            root->set = ctx->m == ctx->n_fit ? MLCLF_GBT_SET_BINS
-                                             : MLCLF_GBT_SET_WORK;
-            root->rows = ctx->m;
-
-            /* the members' regions: the shares of mlclf_gbt_load() */
-            for (k = 0; k < n; k++) {
-                seg = mlclf_gbt_seg(ctx, 0, k);
-                mlclf_train_team_share(team, k, ctx->m, &lo, &hi);
-                seg[0] = (uint32_t) lo;
-                seg[1] = (uint32_t) hi;
-            }
-
-            /* the sums first: a root too small to split needs them */
-            for (i = 0; i < ctx->m; i++) {
-                root->g += ctx->rows[root->set].og[i].g;
-                root->h += ctx->rows[root->set].og[i].h;
-            }
-
-            if (mlclf_gbt_splittable(ctx, root)) {
-                root->hist = mlclf_gbt_hist_get(ctx);
-            }
-        }
+        mlclf_gbt_root(ctx, team);
     }
 
     mlclf_train_team_sync(team);
@@ -1014,7 +776,7 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
 
         mlclf_train_gbt_clock(ctx, id, MLCLF_GBT_T_SPLIT);
 
-        mlclf_gbt_partition(ctx, id, ctx->cur);
+        mlclf_train_gbt_partition(ctx, id, ctx->cur);
         mlclf_train_team_sync(team);
 
         if (id == 0) {
@@ -1087,7 +849,7 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
 
     mlclf_train_team_sync(team);
 
-    mlclf_gbt_update(ctx, team, id);
+    mlclf_train_gbt_update(ctx, team, id);
 
     if (id == 0) {
         ctx->rc = mlclf_gbt_keep(ctx);
