@@ -17,15 +17,10 @@
 #include <unistd.h>
 #include <tap.h>
 #include <mlclf_train.h>
+#include "train_config_cases.h"
 
 
 static char  dir[] = "/tmp/test_train_config.XXXXXX";
-
-
-typedef struct {
-    const char  *yaml;
-    const char  *want;      /* message after "<path>:" */
-} bad_case_t;
 
 
 static const bad_case_t  bad[] = {
@@ -218,23 +213,6 @@ static const bad_case_t  bad[] = {
 };
 
 
-static char *
-write_yaml(const char *name, const char *text)
-{
-    FILE  *f;
-    char  *path;
-
-    path = malloc(strlen(dir) + strlen(name) + 2);
-    sprintf(path, "%s/%s", dir, name);
-
-    f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
-
-    return path;
-}
-
-
 /* a full configuration */
 static void
 test_full(void)
@@ -244,7 +222,7 @@ test_full(void)
     mlclf_err_t           err;
     mlclf_train_config_t  cf;
 
-    path = write_yaml("iris.yaml",
+    path = test_config_file(dir, "iris.yaml",
         "# the iris data set\n"
         "name: iris-v2_x\n"
         "data: data/raw/iris.csv\n"
@@ -317,7 +295,7 @@ test_defaults(void)
     mlclf_err_t           err;
     mlclf_train_config_t  cf;
 
-    path = write_yaml("my_forest.yml",
+    path = test_config_file(dir, "my_forest.yml",
         "data: d.csv\nlabel: y\nfeatures: [a, b, c]\n"
         "model:\n  kind: forest\n  n_trees: 10\n  max_features: 2\n");
 
@@ -340,7 +318,7 @@ test_defaults(void)
     mlclf_train_config_free(&cf);
     free(path);
 
-    path = write_yaml("lr.yaml",
+    path = test_config_file(dir, "lr.yaml",
         "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n");
     rc = mlclf_train_config_load(&cf, path, &err);
     is_int(rc, MLCLF_OK, "minimal logreg configuration loads");
@@ -349,7 +327,7 @@ test_defaults(void)
     mlclf_train_config_free(&cf);
     free(path);
 
-    path = write_yaml("Bad Name.yaml",
+    path = test_config_file(dir, "Bad Name.yaml",
         "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: logreg}\n");
     rc = mlclf_train_config_load(&cf, path, &err);
     is_int(rc, MLCLF_EINVAL, "no name and a bad file name");
@@ -393,7 +371,7 @@ test_nesting(void)
         memset(p + n, ']', n);
         strcpy(p + 2 * n, "\n");
 
-        path = write_yaml("deep.yaml", yaml);
+        path = test_config_file(dir, "deep.yaml", yaml);
         free(yaml);
 
         alarm(20);
@@ -414,7 +392,7 @@ test_nesting(void)
         p += sprintf(p, "%*sk%zu:\n", (int) (2 * k), "", k + 1);
     }
 
-    path = write_yaml("deep.yaml", yaml);
+    path = test_config_file(dir, "deep.yaml", yaml);
     free(yaml);
 
     rc = mlclf_train_config_load(&cf, path, &err);
@@ -440,7 +418,7 @@ test_long_names(void)
     snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
              "features: [a, %s]\nclasses: [x, %s]\n"
              "model: {kind: logreg}\n", name, name);
-    path = write_yaml("long.yaml", yaml);
+    path = test_config_file(dir, "long.yaml", yaml);
     rc = mlclf_train_config_load(&cf, path, &err);
     is_int(rc, MLCLF_OK, "255-byte feature name and class load");
     if (rc == MLCLF_OK) {
@@ -455,7 +433,7 @@ test_long_names(void)
     name[256] = '\0';
     snprintf(yaml, sizeof(yaml), "data: d.csv\nlabel: y\n"
              "features: [a, %s]\nmodel: {kind: logreg}\n", name);
-    path = write_yaml("long.yaml", yaml);
+    path = test_config_file(dir, "long.yaml", yaml);
     rc = mlclf_train_config_load(&cf, path, &err);
     is_int(rc, MLCLF_EINVAL, "256-byte feature name: EINVAL");
     mlclf_train_config_free(&cf);
@@ -464,35 +442,6 @@ test_long_names(void)
              name);
     is_str(err.msg, want, "256-byte feature name: message");
     free(path);
-}
-
-
-/* the bad ones */
-static void
-test_bad(void)
-{
-    int                   rc;
-    char                 *path, want[1024], name[32];
-    size_t                i;
-    mlclf_err_t           err;
-    mlclf_train_config_t  cf;
-
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        snprintf(name, sizeof(name), "bad%zu.yaml", i);
-        path = write_yaml(name, bad[i].yaml);
-
-        memset(&err, 0, sizeof(err));
-        rc = mlclf_train_config_load(&cf, path, &err);
-
-        snprintf(want, sizeof(want), "%s:%s", path, bad[i].want);
-        is_int(rc, MLCLF_EINVAL, "bad case %zu: EINVAL", i);
-        is_str(err.msg, want, "bad case %zu: message", i);
-        ok(cf.features == NULL && cf.path == NULL,
-           "bad case %zu: nothing left allocated", i);
-
-        unlink(path);
-        free(path);
-    }
 }
 
 
@@ -555,7 +504,7 @@ main(void)
     test_defaults();
     test_nesting();
     test_long_names();
-    test_bad();
+    test_config_bad(dir, bad, sizeof(bad) / sizeof(bad[0]));
     test_not_files();
 
     unlink(dir);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <tap.h>
 #include <mlclf_train.h>
+#include "train_config_cases.h"
 #include "files.h"
 
 
@@ -28,12 +29,6 @@
 
 
 static char  dir[64];
-
-
-typedef struct {
-    const char  *yaml;
-    const char  *want;      /* message after "<path>:" */
-} bad_case_t;
 
 
 static const bad_case_t  bad[] = {
@@ -190,22 +185,6 @@ static const bad_case_t  bad[] = {
 };
 
 
-static char *
-write_yaml(const char *name, const char *text)
-{
-    char  *path;
-
-    path = malloc(strlen(dir) + strlen(name) + 2);
-    sprintf(path, "%s/%s", dir, name);
-
-    if (files_write(path, text, strlen(text)) != 0) {
-        tap_diag("cannot write %s", path);
-    }
-
-    return path;
-}
-
-
 /* every gbt key given, and missing: allow */
 static void
 test_full(void)
@@ -215,7 +194,7 @@ test_full(void)
     mlclf_err_t           err;
     mlclf_train_config_t  cf;
 
-    path = write_yaml("gbt.yaml",
+    path = test_config_file(dir, "gbt.yaml",
         "data: d.csv\n"
         "label: y\n"
         "features: [a, b]\n"
@@ -277,7 +256,7 @@ test_full(void)
     free(path);
 
     /* flow style; softmax takes 2 classes as well */
-    path = write_yaml("gbt2.yaml",
+    path = test_config_file(dir, "gbt2.yaml",
         "data: d.csv\nlabel: y\nfeatures: [a]\nclasses: [no, yes]\n"
         "model: {kind: gbt, max_depth: 64, max_leaves: 65536, "
         "loss: softmax, min_child_weight: 0, learning_rate: 1, "
@@ -315,7 +294,7 @@ test_defaults(void)
     mlclf_err_t           err;
     mlclf_train_config_t  cf;
 
-    path = write_yaml("gbt.yaml",
+    path = test_config_file(dir, "gbt.yaml",
         "data: d.csv\nlabel: y\nfeatures: [a]\n"
         "model:\n  kind: gbt\n  max_depth: 4\n");
 
@@ -352,7 +331,7 @@ test_defaults(void)
     free(path);
 
     /* split: after model: still seeds it; max_leaves alone */
-    path = write_yaml("gbt.yaml",
+    path = test_config_file(dir, "gbt.yaml",
         "data: d.csv\nlabel: y\nfeatures: [a]\n"
         "model:\n  kind: gbt\n  max_leaves: 31\n  loss: logistic\n"
         "split:\n  seed: 1234\n");
@@ -376,7 +355,7 @@ test_defaults(void)
     free(path);
 
     /* the forest: max_depth_set only when given */
-    path = write_yaml("rf.yaml",
+    path = test_config_file(dir, "rf.yaml",
         "data: d.csv\nlabel: y\nfeatures: [a]\nmodel: {kind: forest}\n");
     rc = mlclf_train_config_load(&cf, path, &err);
     is_int(rc, MLCLF_OK, "minimal forest loads");
@@ -396,7 +375,7 @@ test_check_classes(void)
     mlclf_err_t           err;
     mlclf_train_config_t  cf;
 
-    path = write_yaml("logistic.yaml",
+    path = test_config_file(dir, "logistic.yaml",
         "data: d.csv\nlabel: y\nfeatures: [a]\n"
         "model:\n  kind: gbt\n  max_depth: 2\n  loss:   logistic\n");
 
@@ -490,35 +469,6 @@ test_conf_files(void)
 }
 
 
-/* the bad ones */
-static void
-test_bad(void)
-{
-    int                   rc;
-    char                 *path, want[1024], name[32];
-    size_t                i;
-    mlclf_err_t           err;
-    mlclf_train_config_t  cf;
-
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        snprintf(name, sizeof(name), "bad%zu.yaml", i);
-        path = write_yaml(name, bad[i].yaml);
-
-        memset(&err, 0, sizeof(err));
-        rc = mlclf_train_config_load(&cf, path, &err);
-
-        snprintf(want, sizeof(want), "%s:%s", path, bad[i].want);
-        is_int(rc, MLCLF_EINVAL, "bad case %zu: EINVAL", i);
-        is_str(err.msg, want, "bad case %zu: message", i);
-        ok(cf.features == NULL && cf.path == NULL,
-           "bad case %zu: nothing left allocated", i);
-
-        unlink(path);
-        free(path);
-    }
-}
-
-
 int
 main(void)
 {
@@ -528,7 +478,7 @@ main(void)
     test_defaults();
     test_check_classes();
     test_conf_files();
-    test_bad();
+    test_config_bad(dir, bad, sizeof(bad) / sizeof(bad[0]));
 
     files_tmpdir_done(dir, tap_failed);
 
