@@ -20,17 +20,11 @@ TRAIN=build/bin/mlclf-train
 mkdir -p "$OUT"
 export LC_ALL=C SOURCE_DATE_EPOCH=1700000000
 
-cc -O2 -o "$OUT/gen_data" bench/gen_data.c -lm
-DATA="$OUT/big-${ROWS}x${FEATURES}.csv"
-if [ ! -s "$DATA" ]; then
-    "$OUT/gen_data" "$ROWS" "$FEATURES" 7 > "$DATA.tmp"
-    mv "$DATA.tmp" "$DATA"
-fi
+. bench/train_data.sh
+DATA=$(bench_data "$OUT" "$ROWS" "$FEATURES")
 
 # One YAML per learner, the same split for both sides.
-features=$(for ((j = 0; j < FEATURES; j++)); do
-               printf '  - {name: f%d, type: float}\n' "$j"
-           done)
+features=$(bench_features "$FEATURES")
 for kind in ${KINDS:-logreg forest}; do
     {
         echo "name: big_$kind"

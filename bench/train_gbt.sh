@@ -31,12 +31,8 @@ mkdir -p "$DATA_DIR" "$OUT"
 export LC_ALL=C SOURCE_DATE_EPOCH=1700000000
 
 # the same file as bench/train.sh's: one generation serves both
-cc -O2 -o "$DATA_DIR/gen_data" bench/gen_data.c -lm
-DATA="$DATA_DIR/big-${ROWS}x${FEATURES}.csv"
-if [ ! -s "$DATA" ]; then
-    "$DATA_DIR/gen_data" "$ROWS" "$FEATURES" 7 > "$DATA.tmp"
-    mv "$DATA.tmp" "$DATA"
-fi
+. bench/train_data.sh
+DATA=$(bench_data "$DATA_DIR" "$ROWS" "$FEATURES")
 
 # The binary set: the same rows, label c0 or rest (one in three is c0).
 # Derived from the 3-class file, so it is as deterministic as that one;
@@ -49,9 +45,7 @@ if [ ! -s "$BINARY" ] || [ "$DATA" -nt "$BINARY" ]; then
 fi
 
 # One YAML per set, the hyperparameters those of xgb_train.py.
-features=$(for ((j = 0; j < FEATURES; j++)); do
-               printf '  - {name: f%d, type: float}\n' "$j"
-           done)
+features=$(bench_features "$FEATURES")
 write_yaml() {    # NAME DATA CLASSES [MORE MODEL KEYS]
     echo "name: $1"
     echo "data: $2"
