@@ -7,12 +7,17 @@
 #   XGB_MONITOR=1 bench/train_gbt.sh ...     XGBoost's own timers too
 #   XGB_PLAIN=1 bench/train_gbt.sh ...       DMatrix: train() bins
 #   BENCH_OUT=DIR bench/train_gbt.sh ...     tables and registry in DIR
+#   REPEAT=N bench/train_gbt.sh ...          rounds (default 3)
 #
 # Two sets: bench/gen_data.c's 3-class set and a binary version of it
 # (c0 against the rest).  For each, mlclf-train publishes a version and
 # bench/xgb_train.py trains on that version's train.csv and scores on
 # its test.csv, so both sides fit and score the same rows.  Prints a
 # markdown table and writes it to build/bench/train_gbt.md.
+# The host's speed moves by tens of percent within minutes, so the runs
+# come in REPEAT rounds, each running both tools on both sets in turn;
+# the table has each tool's median run by fit time, and every round's
+# ratio is listed under it.
 # Needs python3-xgboost and python3-pandas (bench/install-deps.sh).
 # mlclf's time per phase is the fit_phases of its --json.
 set -euo pipefail
@@ -26,6 +31,7 @@ OUT=${BENCH_OUT:-build/bench}
 PY=/usr/bin/python3
 TRAIN=build/bin/mlclf-train
 THREADS=2
+REPEAT=${REPEAT:-3}
 
 mkdir -p "$DATA_DIR" "$OUT"
 export LC_ALL=C SOURCE_DATE_EPOCH=1700000000
@@ -72,48 +78,57 @@ xgb_flags=()
 # (the two sides share 2 cores with nothing else, or the figures lie).
 busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
-# Side by side: for each set, mlclf then XGBoost, one after the other.
-# mlclf-train's stderr is a file: it prints no progress then, so the
-# timed fit does no progress work (the gbt computes the training loss
-# for each progress line).
+# Side by side: in each round, for each set, mlclf then XGBoost, one
+# after the other.  mlclf-train's stderr is a file: it prints no
+# progress then, so the timed fit does no progress work (the gbt
+# computes the training loss for each progress line).  Round r's mlclf
+# run publishes version vr; XGBoost reads that version's split.
 for set in multi binary; do
     if [ "$set" = multi ]; then
-        data=$DATA names="c0, c1, c2" classes=c0,c1,c2
+        names="c0, c1, c2" data=$DATA
     else
-        data=$BINARY names="c0, rest" classes=c0,rest
+        names="c0, rest" data=$BINARY
     fi
     write_yaml "big_gbt_$set" "$data" "$names" > "$OUT/big-gbt-$set.yaml"
+done
 
-    b0=$(busy)
-    if ! /usr/bin/time -v -o "$OUT/time-gbt-$set.txt" \
-         "$TRAIN" --config "$OUT/big-gbt-$set.yaml" --registry "$REG" \
-         --json > "$OUT/mlclf-gbt-$set.json" 2> "$OUT/mlclf-gbt-$set.err"
-    then
-        cat "$OUT/mlclf-gbt-$set.err" >&2
-        exit 1
-    fi
-    echo "$b0 $(busy)" > "$OUT/busy-gbt-$set.txt"
+for r in $(seq 1 "$REPEAT"); do
+    for set in multi binary; do
+        classes=c0,c1,c2
+        [ "$set" = binary ] && classes=c0,rest
+        tag=$set-$r
 
-    b0=$(busy)
-    # xgb_train.py's JSON is the last line; XGBoost may log above it
-    /usr/bin/time -v -o "$OUT/time-xgb-$set.txt" \
-        $PY bench/xgb_train.py "$REG/big_gbt_$set/versions/v1" label \
-        "$classes" "$OUT/xgb-$set.ubj" "$THREADS" "${xgb_flags[@]}" \
-        > "$OUT/xgb-$set.out"
-    echo "$b0 $(busy)" > "$OUT/busy-xgb-$set.txt"
-    tail -n 1 "$OUT/xgb-$set.out" > "$OUT/xgb-$set.json"
+        b0=$(busy)
+        if ! /usr/bin/time -v -o "$OUT/time-gbt-$tag.txt" \
+             "$TRAIN" --config "$OUT/big-gbt-$set.yaml" --registry "$REG" \
+             --json > "$OUT/mlclf-gbt-$tag.json" 2> "$OUT/mlclf-gbt-$tag.err"
+        then
+            cat "$OUT/mlclf-gbt-$tag.err" >&2
+            exit 1
+        fi
+        echo "$b0 $(busy)" > "$OUT/busy-gbt-$tag.txt"
 
+        b0=$(busy)
+        # xgb_train.py's JSON is the last line; XGBoost may log above it
+        /usr/bin/time -v -o "$OUT/time-xgb-$tag.txt" \
+            $PY bench/xgb_train.py "$REG/big_gbt_$set/versions/v$r" label \
+            "$classes" "$OUT/xgb-$set.ubj" "$THREADS" "${xgb_flags[@]}" \
+            > "$OUT/xgb-$tag.out"
+        echo "$b0 $(busy)" > "$OUT/busy-xgb-$tag.txt"
+        tail -n 1 "$OUT/xgb-$tag.out" > "$OUT/xgb-$tag.json"
+    done
 done
 
 {
     echo "GBT training, ${ROWS} x ${FEATURES}, 3 classes and binary" \
          "(c0 vs rest), 80/20 stratified split (seed 42), 100 trees," \
          "depth 6, eta 0.1, 256 bins, $THREADS threads each;" \
-         "$(nproc) cores, $(date -u +%F)"
+         "$(nproc) cores, $(date -u +%F); $REPEAT rounds, each tool's" \
+         "median run"
     echo
-    $PY - "$OUT" "$(getconf CLK_TCK)" <<'PYEOF'
+    $PY - "$OUT" "$(getconf CLK_TCK)" "$REPEAT" <<'PYEOF'
 import json, re, sys
-out, hz = sys.argv[1], int(sys.argv[2])
+out, hz, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 
 def gnu_time(path):
     """Wall s, CPU s (user + system) and peak RSS KiB from time -v."""
@@ -139,43 +154,68 @@ def phases(m):
         return "no fit_phases in mlclf-train's --json"
     return ", ".join(f"{k.replace('_', ' ')} {v:.2f} s" for k, v in f.items())
 
-rows, notes = [], []
+def median_run(runs, key):
+    """The run with the median key (the lower of the middle two)."""
+    return sorted(runs, key=key)[(len(runs) - 1) // 2]
+
+notes = []
 print("| set | tool | fit s | whole s (CSV to model) | test acc"
       " | peak RSS MiB | others (cores) |")
 print("|---|---|---|---|---|---|---|")
 for s in ("multi", "binary"):
-    m = json.load(open(f"{out}/mlclf-gbt-{s}.json"))
-    x = json.load(open(f"{out}/xgb-{s}.json"))
-    mw, mc, mkb = gnu_time(f"{out}/time-gbt-{s}.txt")
-    xw, xc, xkb = gnu_time(f"{out}/time-xgb-{s}.txt")
+    runs = []
+    for r in range(1, repeat + 1):
+        tag = f"{s}-{r}"
+        m = json.load(open(f"{out}/mlclf-gbt-{tag}.json"))
+        x = json.load(open(f"{out}/xgb-{tag}.json"))
+        mw, mc, mkb = gnu_time(f"{out}/time-gbt-{tag}.txt")
+        xw, xc, xkb = gnu_time(f"{out}/time-xgb-{tag}.txt")
+        # XGBoost's fit: its binning (the QuantileDMatrix; with a plain
+        # DMatrix, train() bins) and train(), as mlclf's fit bins and
+        # trains
+        runs.append({
+            "m": m, "x": x, "mw": mw, "xw": xw, "mkb": mkb, "xkb": xkb,
+            "mfit": m["fit_seconds"], "xfit": x["dmatrix_s"] + x["fit_s"],
+            "mo": others("gbt-" + tag, mw, mc),
+            "xo": others("xgb-" + tag, xw, xc)})
+    mr = median_run(runs, lambda u: u["mfit"])
+    xr = median_run(runs, lambda u: u["xfit"])
+    m, x = mr["m"], xr["x"]
     ma, xa = m["metrics"]["accuracy"], x["accuracy"]
+    mkb = max(u["mkb"] for u in runs)
+    xkb = max(u["xkb"] for u in runs)
     name = "3-class" if s == "multi" else "binary"
-    print(f"| {name} | mlclf-train | {m['fit_seconds']:.2f} | {mw:.2f}"
-          f" | {ma:.4f} | {mkb / 1024:.0f}"
-          f" | {others('gbt-' + s, mw, mc):.2f} |")
-    # XGBoost's fit: its binning (the QuantileDMatrix; with a plain
-    # DMatrix, train() bins) and train(), as mlclf's fit bins and trains
-    print(f"| {name} | XGBoost {x['xgboost']} hist"
-          f" | {x['dmatrix_s'] + x['fit_s']:.2f}"
-          f" | {x['whole_s']:.2f} | {xa:.4f} | {xkb / 1024:.0f}"
-          f" | {others('xgb-' + s, xw, xc):.2f} |")
-    fit_r = x["fit_s"] / m["fit_seconds"]
-    bfit_r = (x["dmatrix_s"] + x["fit_s"]) / m["fit_seconds"]
-    whole_r = x["whole_s"] / mw
+    print(f"| {name} | mlclf-train | {mr['mfit']:.2f} | {mr['mw']:.2f}"
+          f" | {ma:.4f} | {mkb / 1024:.0f} | {mr['mo']:.2f} |")
+    print(f"| {name} | XGBoost {x['xgboost']} hist | {xr['xfit']:.2f}"
+          f" | {xr['x']['whole_s']:.2f} | {xa:.4f} | {xkb / 1024:.0f}"
+          f" | {xr['xo']:.2f} |")
+    bfit_r = xr["xfit"] / mr["mfit"]
+    fit_r = x["fit_s"] / mr["mfit"]
+    # XGBoost's whole run inside its process (no interpreter start, no
+    # imports) against mlclf-train's process
+    whole_r = (median_run(runs, lambda u: u["x"]["whole_s"])["x"]["whole_s"]
+               / median_run(runs, lambda u: u["mw"])["mw"])
     diff = (ma - xa) * 100
+    each = [u["xfit"] / u["mfit"] for u in runs]
     notes.append(
-        f"- {name}: XGBoost fit / mlclf fit **{bfit_r:.2f}x** (target"
-        f" >= 1.5, goal 2; XGBoost's train() alone, without its"
-        f" {x['dmatrix']}'s binning: {fit_r:.2f}x), whole / whole"
-        f" **{whole_r:.2f}x**, accuracy"
+        f"- {name}: XGBoost fit / mlclf fit, medians of {repeat}:"
+        f" **{bfit_r:.2f}x** (target >= 1.5, goal 2; XGBoost's train()"
+        f" alone, without its {x['dmatrix']}'s binning: {fit_r:.2f}x),"
+        f" whole / whole **{whole_r:.2f}x**, accuracy"
         f" {diff:+.2f} pts ({'within' if abs(diff) <= 0.3 else 'NOT within'}"
         f" 0.3), peak RSS {mkb / 1024:.0f} vs {xkb / 1024:.0f} MiB"
         f" ({'lower' if mkb < xkb else 'NOT lower'})")
     notes.append(
+        "  - each round, mlclf fit s / XGBoost fit s (ratio): "
+        + ", ".join(f"{u['mfit']:.2f} / {u['xfit']:.2f}"
+                    f" ({e:.2f}x)" for u, e in zip(runs, each))
+        + f"; lowest {min(each):.2f}x")
+    notes.append(
         f"  - XGBoost: read_csv {x['read_s']:.2f} s, {x['dmatrix']}"
         f" {x['dmatrix_s']:.2f} s, train() {x['fit_s']:.2f} s, predict"
         f" {x['predict_s']:.2f} s, save {x['save_s']:.2f} s; the process,"
-        f" imports included, {xw:.2f} s")
+        f" imports included, {xr['xw']:.2f} s")
     notes.append("  - mlclf-train: " + phases(m))
     mon = x.get("monitor")
     if mon:
