@@ -157,6 +157,7 @@ typedef struct {
     mlclf_train_gbt_split_t   best[MLCLF_TRAIN_TEAM_MAX][2];
     mlclf_train_gbt_bin_t    *own[MLCLF_TRAIN_TEAM_MAX];
     size_t                    count[MLCLF_TRAIN_TEAM_MAX];
+    mlclf_train_gbt_bin_t     sums[MLCLF_TRAIN_TEAM_MAX];   /* root's */
 
     /* the grown trees, in order, local node ids */
     int32_t                  *t_feature;

@@ -75,6 +75,8 @@ static void mlclf_gbt_choose(mlclf_train_gbt_ctx_t *ctx);
 static void mlclf_gbt_children(mlclf_train_gbt_ctx_t *ctx,
     size_t n_members);
 static void mlclf_gbt_leaves(mlclf_train_gbt_ctx_t *ctx);
+static void mlclf_gbt_root_sums(mlclf_train_gbt_ctx_t *ctx,
+    mlclf_train_team_t *team, size_t id);
 static void mlclf_gbt_root(mlclf_train_gbt_ctx_t *ctx,
     mlclf_train_team_t *team);
 static int mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx);
@@ -733,15 +735,41 @@ mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx)
 
 
 
+/* the sums of member id's share of the root's rows, into ctx->sums[id] */
+static void
+mlclf_gbt_root_sums(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
+    size_t id)
+{
+    size_t                       i, lo, hi;
+    int64_t                      g, h;
+    const mlclf_train_gbt_gh_t  *og;
+
+    og = ctx->rows[ctx->m == ctx->n_fit ? MLCLF_GBT_SET_BINS
+                                        : MLCLF_GBT_SET_WORK].og;
+    mlclf_train_team_share(team, id, ctx->m, &lo, &hi);
+    g = 0;
+    h = 0;
+
+    for (i = lo; i < hi; i++) {
+        g += og[i].g;
+        h += og[i].h;
+    }
+
+    ctx->sums[id].g = g;
+    ctx->sums[id].h = h;
+}
+
+
 /*
  * Member 0: the root, its segments (the members' regions, the shares
- * mlclf_train_gbt_load() used), its sums, and its histogram if it may be
+ * mlclf_train_gbt_load() used), its sums (the members' ones added up:
+ * a root too small to split needs them), and its histogram if it may be
  * split.
  */
 static void
 mlclf_gbt_root(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team)
 {
-    size_t                   i, k, lo, hi;
+    size_t                   k, lo, hi;
     uint32_t                *seg;
     mlclf_train_gbt_node_t  *root;
 
@@ -762,12 +790,8 @@ mlclf_gbt_root(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team)
         mlclf_train_team_share(team, k, ctx->m, &lo, &hi);
         seg[0] = (uint32_t) lo;
         seg[1] = (uint32_t) hi;
-    }
-
-    /* the sums first: a root too small to split needs them */
-    for (i = 0; i < ctx->m; i++) {
-        root->g += ctx->rows[root->set].og[i].g;
-        root->h += ctx->rows[root->set].og[i].h;
+        root->g += ctx->sums[k].g;
+        root->h += ctx->sums[k].h;
     }
 
     if (mlclf_gbt_splittable(ctx, root)) {
@@ -787,6 +811,9 @@ mlclf_train_gbt_tree(mlclf_train_gbt_ctx_t *ctx, mlclf_train_team_t *team,
     n = mlclf_train_team_size(team);
 
     mlclf_train_gbt_load(ctx, team, id);
+    mlclf_train_team_sync(team);
+
+    mlclf_gbt_root_sums(ctx, team, id);
     mlclf_train_team_sync(team);
 
     if (id == 0) {
