@@ -3,9 +3,9 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * End-to-end tests of mlclf-train ($MLCLF_BIN/mlclf-train, default
- * build/bin), the runs that fail: gate, data, config and usage
- * failures exit with their codes, say where on stderr, and publish
- * nothing; bad inputs (a table of CSV and YAML cases), bad gbt
+ * build/bin), the runs that fail: gate (a gbt's too), data, config and
+ * usage failures exit with their codes, say where on stderr, and
+ * publish nothing; bad inputs (a table of CSV and YAML cases), bad gbt
  * configurations, files that are not regular, a deeply nested
  * configuration and a huge label are refused at once.  The runs that
  * publish are in test_train_cli.c.
@@ -311,6 +311,34 @@ test_bad_inputs(const char *reg)
 }
 
 
+/* a gbt's gate is the same gate: it fails, names itself, publishes nothing */
+static void
+test_gbt_gate(const char *reg)
+{
+    char        data[128], conf[128], text[1024];
+    run_cmd_t   r;
+
+    snprintf(data, sizeof(data), "%s/noise.csv", tmp);
+    test_noise_csv(data);
+
+    snprintf(conf, sizeof(conf), "%s/gbt-gate.yaml", tmp);
+    snprintf(text, sizeof(text),
+             "name: noise_gbt\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
+             "classes: [cat, dog]\n"
+             "split: {test_fraction: 0.25, seed: 7, stratify: true}\n"
+             "model: {kind: gbt, n_estimators: 5, max_depth: 2}\n"
+             "gates: {min_accuracy: 0.999}\n", data);
+    files_write(conf, text, strlen(text));
+
+    TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
+    is_int(r.status, MLCLF_TRAIN_EXIT_GATE, "failing gbt gate exits 6");
+    ok(strstr(r.err, "mlclf-train: gate: ") != NULL,
+       "... the gate is named on stderr");
+    is_int(test_entries(reg, "noise_gbt"), 0, "... nothing is published");
+    run_cmd_free(&r);
+}
+
+
 /*
  * A bad gbt configuration exits 3 and names the file, line and column
  * before any data is read: its data: file does not exist.
@@ -510,6 +538,7 @@ main(void)
     test_failures(reg);
     test_bad_inputs(reg);
     test_gbt_config(reg);
+    test_gbt_gate(reg);
     test_long_label(reg);
     test_not_regular(reg);
     test_deep_yaml(reg);
