@@ -315,20 +315,16 @@ test_bad_inputs(const char *reg)
 static void
 test_gbt_gate(const char *reg)
 {
-    char        data[128], conf[128], text[1024];
+    char        data[128], conf[128];
     run_cmd_t   r;
 
     snprintf(data, sizeof(data), "%s/noise.csv", tmp);
     test_noise_csv(data);
 
     snprintf(conf, sizeof(conf), "%s/gbt-gate.yaml", tmp);
-    snprintf(text, sizeof(text),
-             "name: noise_gbt\ndata: %s\nlabel: y\nfeatures: [a, b]\n"
-             "classes: [cat, dog]\n"
-             "split: {test_fraction: 0.25, seed: 7, stratify: true}\n"
-             "model: {kind: gbt, n_estimators: 5, max_depth: 2}\n"
-             "gates: {min_accuracy: 0.999}\n", data);
-    files_write(conf, text, strlen(text));
+    test_small_model_config(conf, "noise_gbt", data,
+                            "{kind: gbt, n_estimators: 5, max_depth: 2}",
+                            "gates: {min_accuracy: 0.999}\n");
 
     TEST_TRAIN(&r, EPOCH, conf, reg, NULL);
     is_int(r.status, MLCLF_TRAIN_EXIT_GATE, "failing gbt gate exits 6");

@@ -168,10 +168,13 @@ test_str(const cJSON *obj, const char *k)
 }
 
 
-/* A config for a data file in tmp, with the given model and gate. */
+/*
+ * A config for a data file in tmp: features a and b, classes cat and
+ * dog, the model: mapping model (flow style), then extra (a gate).
+ */
 static inline void
-test_small_config(const char *path, const char *name, const char *data,
-    const char *extra)
+test_small_model_config(const char *path, const char *name,
+    const char *data, const char *model, const char *extra)
 {
     char  text[2048];
 
@@ -182,11 +185,20 @@ test_small_config(const char *path, const char *name, const char *data,
              "features: [a, b]\n"
              "classes: [cat, dog]\n"
              "split: {test_fraction: 0.25, seed: 7, stratify: true}\n"
-             "model: {kind: logreg}\n"
+             "model: %s\n"
              "%s",
-             name, data, extra);
+             name, data, model, extra);
 
     (void) files_write(path, text, strlen(text));
+}
+
+
+/* the same with a logreg */
+static inline void
+test_small_config(const char *path, const char *name, const char *data,
+    const char *extra)
+{
+    test_small_model_config(path, name, data, "{kind: logreg}", extra);
 }
 
 
