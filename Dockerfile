@@ -46,6 +46,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         build-essential pkg-config \
         libcjson-dev libssl-dev libyaml-dev libopenblas-dev nginx-dev \
+        libunistring-dev libmurmurhash-dev \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -78,7 +79,8 @@ ENV DEBIAN_FRONTEND=noninteractive LC_ALL=C
 # the CLIs' libraries and curl for the HEALTHCHECK.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        nginx libcjson1 libssl3 libyaml-0-2 libopenblas0 curl \
+        nginx libcjson1 libunistring2 libmurmurhash2 libssl3 libyaml-0-2 \
+        libopenblas0 curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /opt/mlclf \
         --shell /usr/sbin/nologin mlclf \

@@ -23,6 +23,8 @@ pkg-config
 clang
 libclang-rt-14-dev
 libcjson-dev
+libunistring-dev
+libmurmurhash-dev
 libssl-dev
 libyaml-dev
 libopenblas-dev

@@ -259,7 +259,8 @@ sub parity_model {
     spit("$dir/parity.c", $ParitySrc);
     run_quiet("cc -std=gnu11 -O1 -D_GNU_SOURCE -Ilibmlclf"
               . " \$(pkg-config --cflags libcjson) -o $dir/parity"
-              . " $dir/parity.c libmlclf/*.c -lcjson -lm");
+              . " $dir/parity.c libmlclf/*.c -lcjson"
+              . " -lunistring -lmurmurhash -lm");
     run_quiet("$dir/parity", $path);
     chmod 0644, $path;
     return $path;

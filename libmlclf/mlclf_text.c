@@ -1,0 +1,652 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * The text featurizer of mlclf_text.h: n-grams of the tokens that
+ * mlclf_text_token.c leaves, hashed or looked up, counted, weighed.
+ *
+ * The scratch holds the text's tokens joined by one space (so that
+ * every n-gram is one stretch of it, hashed where it lies), then two
+ * arrays of (column, +-1) pairs, one per n-gram, that a radix sort by
+ * column puts in order before the pairs of each column are summed.
+ */
+
+
+#include <math.h>
+#include <string.h>
+#include <murmurhash.h>
+#include <unistr.h>
+
+#include "mlclf.h"
+#include "mlclf_text.h"
+#include "mlclf_text_token.h"
+
+
+/* one n-gram's column and sign */
+typedef struct {
+    uint32_t                  column;
+    int32_t                   value;
+} mlclf_text_entry_t;
+
+
+typedef struct {
+    const mlclf_text_params_t  *p;
+    mlclf_text_entry_t         *e;
+    size_t                      n;
+    size_t                      cap;
+} mlclf_text_counter_t;
+
+
+typedef void (*mlclf_text_gram_pt)(void *ctx, const char *gram, size_t len);
+
+
+static int mlclf_text_check_vocab(const mlclf_text_params_t *p,
+    mlclf_err_t *err);
+static int mlclf_text_cmp(const char *a, size_t alen, const char *b,
+    size_t blen);
+static size_t mlclf_text_buf_size(size_t len);
+static size_t mlclf_text_grams(const mlclf_text_params_t *p, size_t len);
+static ptrdiff_t mlclf_text_tokens(const mlclf_text_params_t *p,
+    const char *text, size_t len, uint8_t *buf);
+static size_t mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0,
+    uint32_t n1, mlclf_text_gram_pt fn, void *ctx);
+static void mlclf_text_count_hash(void *ctx, const char *gram, size_t len);
+static void mlclf_text_count_vocab(void *ctx, const char *gram, size_t len);
+static int64_t mlclf_text_find(const mlclf_text_params_t *p, const char *gram,
+    size_t len);
+static mlclf_text_entry_t *mlclf_text_sort(mlclf_text_entry_t *a,
+    mlclf_text_entry_t *b, size_t n, uint32_t max);
+static size_t mlclf_text_merge(const mlclf_text_entry_t *e, size_t n,
+    mlclf_text_term_t *terms);
+static void mlclf_text_normalize(mlclf_text_term_t *t, size_t n,
+    uint32_t norm, int reverse);
+
+
+/* the ring of token starts in mlclf_text_walk() */
+_Static_assert((MLCLF_TEXT_MAX_NGRAM & (MLCLF_TEXT_MAX_NGRAM - 1)) == 0,
+               "MLCLF_TEXT_MAX_NGRAM is a power of two");
+
+
+int
+mlclf_text_params_check(const mlclf_text_params_t *p, mlclf_err_t *err)
+{
+    uint32_t  i, n, f;
+
+    if (p == NULL) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "NULL text parameters");
+    }
+
+    n = p->n_features;
+    f = p->flags;
+
+    if (p->vectorizer != MLCLF_TEXT_HASHING
+        && p->vectorizer != MLCLF_TEXT_VOCABULARY)
+    {
+        return mlclf_err_set(err, MLCLF_EINVAL, "vectorizer %u: not 1 "
+                             "(hashing) or 2 (vocabulary)", p->vectorizer);
+    }
+
+    if (p->vectorizer == MLCLF_TEXT_HASHING
+        && (n < 2 || n > MLCLF_TEXT_MAX_HASH_FEATURES || (n & (n - 1))))
+    {
+        return mlclf_err_set(err, MLCLF_EINVAL, "n_features %u: not a "
+                             "power of two in 2..%u", n,
+                             MLCLF_TEXT_MAX_HASH_FEATURES);
+    }
+
+    if (n == 0) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "n_features 0: a "
+                             "vocabulary has at least one term");
+    }
+
+    if (p->ngram_max < 1 || p->ngram_max > MLCLF_TEXT_MAX_NGRAM) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "ngram_max %u: not in 1..%u",
+                             p->ngram_max, MLCLF_TEXT_MAX_NGRAM);
+    }
+
+    if (p->ngram_min < 1 || p->ngram_min > p->ngram_max) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "ngram_min %u: not in 1..%u",
+                             p->ngram_min, p->ngram_max);
+    }
+
+    if (f & ~MLCLF_TEXT_FLAGS) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "flags 0x%x: unknown bits "
+                             "0x%x", f, f & ~MLCLF_TEXT_FLAGS);
+    }
+
+    if ((f & MLCLF_TEXT_ALTERNATE_SIGN)
+        && p->vectorizer != MLCLF_TEXT_HASHING)
+    {
+        return mlclf_err_set(err, MLCLF_EINVAL, "flags: alternate_sign is "
+                             "for hashing only");
+    }
+
+    if ((f & MLCLF_TEXT_ALTERNATE_SIGN) && (f & MLCLF_TEXT_SUBLINEAR_TF)) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "flags: sublinear_tf with "
+                             "alternate_sign (the log of a negative sum)");
+    }
+
+    if (p->hash_norm > MLCLF_TEXT_NORM_L2) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "hash_norm %u: not 0 (none), "
+                             "1 (l1) or 2 (l2)", p->hash_norm);
+    }
+
+    if (p->vectorizer == MLCLF_TEXT_VOCABULARY
+        && p->hash_norm != MLCLF_TEXT_NORM_NONE)
+    {
+        return mlclf_err_set(err, MLCLF_EINVAL, "hash_norm %u: a vocabulary "
+                             "has none (0)", p->hash_norm);
+    }
+
+    if (p->norm > MLCLF_TEXT_NORM_L2) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "norm %u: not 0 (none), "
+                             "1 (l1) or 2 (l2)", p->norm);
+    }
+
+    for (i = 0; p->idf != NULL && i < n; i++) {
+        if (!(p->idf[i] >= 1.0 && p->idf[i] <= MLCLF_TEXT_MAX_IDF)) {
+            return mlclf_err_set(err, MLCLF_EINVAL, "idf[%u] %.17g: not in "
+                                 "1..%g", i, p->idf[i], MLCLF_TEXT_MAX_IDF);
+        }
+    }
+
+    if (p->vectorizer == MLCLF_TEXT_VOCABULARY) {
+        return mlclf_text_check_vocab(p, err);
+    }
+
+    return MLCLF_OK;
+}
+
+
+static int
+mlclf_text_check_vocab(const mlclf_text_params_t *p, mlclf_err_t *err)
+{
+    uint32_t         i, a, b;
+    const char      *t;
+    const uint32_t  *off;
+
+    off = p->vocab_offsets;
+
+    if (p->vocab == NULL || off == NULL) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "vocab: NULL terms or "
+                             "offsets");
+    }
+
+    if (off[0] != 0) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "vocab_offsets[0] %u: not 0",
+                             off[0]);
+    }
+
+    for (i = 0; i < p->n_features; i++) {
+        a = off[i];
+        b = off[i + 1];
+        t = p->vocab + a;
+
+        if (b <= a) {
+            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: empty "
+                                 "or negative (offsets %u, %u)", i, a, b);
+        }
+
+        if (memchr(t, '\0', b - a) != NULL) {
+            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: holds "
+                                 "a NUL byte", i);
+        }
+
+        if (u8_check((const uint8_t *) t, b - a) != NULL) {
+            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: not "
+                                 "valid UTF-8", i);
+        }
+
+        if (i > 0
+            && mlclf_text_cmp(p->vocab + off[i - 1], a - off[i - 1], t,
+                              b - a)
+               >= 0)
+        {
+            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: not "
+                                 "after term %u (sorted bytewise, "
+                                 "distinct)", i, i - 1);
+        }
+    }
+
+    return MLCLF_OK;
+}
+
+
+/* memcmp order, a prefix first: Python's order of str, in UTF-8 */
+static int
+mlclf_text_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int  c;
+
+    c = memcmp(a, b, alen < blen ? alen : blen);
+
+    if (c != 0) {
+        return c;
+    }
+
+    return (alen > blen) - (alen < blen);
+}
+
+
+/* the joined tokens' room, a multiple of 8 */
+static size_t
+mlclf_text_buf_size(size_t len)
+{
+    return (mlclf_text_lower_size(len) + 7) & ~(size_t) 7;
+}
+
+
+/*
+ * The most n-grams of a text of len bytes.  A token is two word
+ * characters or more, each from a character of its own in the text (no
+ * character lowercases to two word characters: tests/test_text.c), so
+ * there are at most len / 2 tokens.
+ */
+static size_t
+mlclf_text_grams(const mlclf_text_params_t *p, size_t len)
+{
+    size_t    ntok, grams;
+    uint32_t  n;
+
+    ntok = len / 2;
+    grams = 0;
+
+    for (n = p->ngram_min; n <= p->ngram_max && n <= ntok; n++) {
+        grams += ntok - n + 1;
+    }
+
+    return grams;
+}
+
+
+size_t
+mlclf_text_max_terms(const mlclf_text_params_t *p, size_t len)
+{
+    size_t  grams;
+
+    if (len > MLCLF_TEXT_MAX_LEN) {
+        return 0;
+    }
+
+    grams = mlclf_text_grams(p, len);
+
+    return grams < p->n_features ? grams : p->n_features;
+}
+
+
+size_t
+mlclf_text_scratch_size(const mlclf_text_params_t *p, size_t len)
+{
+    if (len > MLCLF_TEXT_MAX_LEN) {
+        return 0;
+    }
+
+    return mlclf_text_buf_size(len)
+           + 2 * mlclf_text_grams(p, len) * sizeof(mlclf_text_entry_t);
+}
+
+
+/* the text's tokens joined by one space into buf: their length, or -1 */
+static ptrdiff_t
+mlclf_text_tokens(const mlclf_text_params_t *p, const char *text, size_t len,
+    uint8_t *buf)
+{
+    size_t     ntok;
+    ptrdiff_t  n;
+
+    if (len > MLCLF_TEXT_MAX_LEN) {
+        return -1;
+    }
+
+    n = mlclf_text_token_prepare((const uint8_t *) text, len,
+                                 (p->flags & MLCLF_TEXT_LOWERCASE) != 0, buf);
+    if (n < 0) {
+        return -1;
+    }
+
+    return (ptrdiff_t) mlclf_text_token_join(buf, (size_t) n, &ntok);
+}
+
+
+/*
+ * Calls fn for the n-grams of the joined tokens t[0 .. len) with n from
+ * n0 to n1, in the order of the tokens that end them, and for the same
+ * last token by n; returns how many.
+ */
+static size_t
+mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0, uint32_t n1,
+    mlclf_text_gram_pt fn, void *ctx)
+{
+    size_t          s, e, j, g, grams, starts[MLCLF_TEXT_MAX_NGRAM];
+    uint32_t        n;
+    const uint8_t  *sp;
+
+    grams = 0;
+    j = 0;
+    s = 0;
+
+    while (s < len) {
+        sp = memchr(t + s, ' ', len - s);
+        e = (sp != NULL) ? (size_t) (sp - t) : len;
+
+        starts[j & (MLCLF_TEXT_MAX_NGRAM - 1)] = s;
+
+        for (n = n0; n <= n1 && n <= j + 1; n++) {
+            g = starts[(j + 1 - n) & (MLCLF_TEXT_MAX_NGRAM - 1)];
+            fn(ctx, (const char *) t + g, e - g);
+            grams++;
+        }
+
+        j++;
+        s = e + 1;
+    }
+
+    return grams;
+}
+
+
+ptrdiff_t
+mlclf_text_count(const mlclf_text_params_t *p, const char *text, size_t len,
+    void *scratch, mlclf_text_term_t *terms)
+{
+    uint8_t               *buf;
+    ptrdiff_t              n;
+    mlclf_text_entry_t    *sorted;
+    mlclf_text_counter_t   c;
+
+    buf = scratch;
+
+    n = mlclf_text_tokens(p, text, len, buf);
+    if (n < 0) {
+        return -1;
+    }
+
+    c.p = p;
+    c.e = (mlclf_text_entry_t *) (buf + mlclf_text_buf_size(len));
+    c.n = 0;
+    c.cap = mlclf_text_grams(p, len);
+
+    (void) mlclf_text_walk(buf, (size_t) n, p->ngram_min, p->ngram_max,
+                           p->vectorizer == MLCLF_TEXT_HASHING
+                           ? mlclf_text_count_hash : mlclf_text_count_vocab,
+                           &c);
+
+    sorted = mlclf_text_sort(c.e, c.e + c.cap, c.n, p->n_features - 1);
+
+    return (ptrdiff_t) mlclf_text_merge(sorted, c.n, terms);
+}
+
+
+/*
+ * sklearn's FeatureHasher: the hash h as a signed int32, the column
+ * |h| mod n_features, where |INT32_MIN| is 2^31 (sklearn spells out
+ * the same for its int32 abs()), and the sign of h under alternate_sign.
+ */
+static void
+mlclf_text_count_hash(void *ctx, const char *gram, size_t len)
+{
+    uint32_t               h, col;
+    mlclf_text_counter_t  *c;
+
+    c = ctx;
+
+    /* cap is the most n-grams there can be: never reached */
+    if (c->n == c->cap) {
+        return;
+    }
+
+    lmmh_x86_32(gram, (unsigned int) len, 0, &h);
+
+    col = ((h & 0x80000000u) ? 0u - h : h) & (c->p->n_features - 1);
+
+    c->e[c->n].column = col;
+    c->e[c->n].value = ((c->p->flags & MLCLF_TEXT_ALTERNATE_SIGN)
+                        && (h & 0x80000000u))
+                       ? -1 : 1;
+    c->n++;
+}
+
+
+static void
+mlclf_text_count_vocab(void *ctx, const char *gram, size_t len)
+{
+    int64_t                col;
+    mlclf_text_counter_t  *c;
+
+    c = ctx;
+
+    if (c->n == c->cap) {
+        return;
+    }
+
+    col = mlclf_text_find(c->p, gram, len);
+    if (col < 0) {
+        return;
+    }
+
+    c->e[c->n].column = (uint32_t) col;
+    c->e[c->n].value = 1;
+    c->n++;
+}
+
+
+/* the vocabulary's column of gram, or -1 */
+static int64_t
+mlclf_text_find(const mlclf_text_params_t *p, const char *gram, size_t len)
+{
+    int              c;
+    uint32_t         lo, hi, mid;
+    const uint32_t  *off;
+
+    off = p->vocab_offsets;
+    lo = 0;
+    hi = p->n_features;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+
+        c = mlclf_text_cmp(p->vocab + off[mid], off[mid + 1] - off[mid],
+                           gram, len);
+
+        if (c < 0) {
+            lo = mid + 1;
+
+        } else if (c > 0) {
+            hi = mid;
+
+        } else {
+            return mid;
+        }
+    }
+
+    return -1;
+}
+
+
+/*
+ * Sorts a[0 .. n) by column, into a or b (which it returns): insertion
+ * for a few, else least significant byte first, only the bytes that
+ * max needs, skipping a byte that all share.
+ */
+static mlclf_text_entry_t *
+mlclf_text_sort(mlclf_text_entry_t *a, mlclf_text_entry_t *b, size_t n,
+    uint32_t max)
+{
+    size_t               i, j, sum, k, count[4][256];
+    uint32_t             pass, passes, shift, d;
+    mlclf_text_entry_t   x, *t;
+
+    if (n <= 32) {
+        for (i = 1; i < n; i++) {
+            x = a[i];
+
+            for (j = i; j > 0 && a[j - 1].column > x.column; j--) {
+                a[j] = a[j - 1];
+            }
+
+            a[j] = x;
+        }
+
+        return a;
+    }
+
+    for (passes = 1; passes < 4 && (max >> (8 * passes)) != 0; passes++) {
+        /* void */
+    }
+
+    memset(count, 0, sizeof(count[0]) * passes);
+
+    for (i = 0; i < n; i++) {
+        for (pass = 0; pass < passes; pass++) {
+            count[pass][(a[i].column >> (8 * pass)) & 0xff]++;
+        }
+    }
+
+    for (pass = 0; pass < passes; pass++) {
+        shift = 8 * pass;
+
+        if (count[pass][(a[0].column >> shift) & 0xff] == n) {
+            continue;
+        }
+
+        for (sum = 0, d = 0; d < 256; d++) {
+            k = count[pass][d];
+            count[pass][d] = sum;
+            sum += k;
+        }
+
+        for (i = 0; i < n; i++) {
+            d = (a[i].column >> shift) & 0xff;
+            b[count[pass][d]++] = a[i];
+        }
+
+        t = a;
+        a = b;
+        b = t;
+    }
+
+    return a;
+}
+
+
+/* each column's sum, once; integers, so any order adds exactly */
+static size_t
+mlclf_text_merge(const mlclf_text_entry_t *e, size_t n,
+    mlclf_text_term_t *terms)
+{
+    size_t    i, k;
+    int64_t   sum;
+    uint32_t  col;
+
+    i = 0;
+    k = 0;
+
+    while (i < n) {
+        col = e[i].column;
+        sum = 0;
+
+        do {
+            sum += e[i].value;
+            i++;
+        } while (i < n && e[i].column == col);
+
+        terms[k].column = col;
+        terms[k].value = (double) sum;
+        k++;
+    }
+
+    return k;
+}
+
+
+void
+mlclf_text_weigh(const mlclf_text_params_t *p, mlclf_text_term_t *terms,
+    size_t n)
+{
+    size_t  i;
+
+    if (p->flags & MLCLF_TEXT_BINARY) {
+        for (i = 0; i < n; i++) {
+            terms[i].value = 1.0;
+        }
+    }
+
+    mlclf_text_normalize(terms, n, p->hash_norm, 0);
+
+    if (p->flags & MLCLF_TEXT_SUBLINEAR_TF) {
+        for (i = 0; i < n; i++) {
+            terms[i].value = log(terms[i].value) + 1.0;
+        }
+    }
+
+    if (p->idf != NULL) {
+        for (i = 0; i < n; i++) {
+            terms[i].value *= p->idf[terms[i].column];
+        }
+    }
+
+    mlclf_text_normalize(terms, n, p->norm, p->idf != NULL);
+}
+
+
+/*
+ * sklearn's inplace_csr_row_normalize_l1/_l2: the sum in the row's
+ * order, no division for a sum of 0.  After the idf product the row is
+ * in reverse column order: scipy's csr_matmat lists a row's products
+ * from the last column it met to the first.
+ */
+static void
+mlclf_text_normalize(mlclf_text_term_t *t, size_t n, uint32_t norm,
+    int reverse)
+{
+    size_t  i, k;
+    double  sum, v;
+
+    if (norm == MLCLF_TEXT_NORM_NONE) {
+        return;
+    }
+
+    sum = 0.0;
+
+    for (k = 0; k < n; k++) {
+        i = reverse ? n - 1 - k : k;
+        v = t[i].value;
+        sum += (norm == MLCLF_TEXT_NORM_L1) ? fabs(v) : v * v;
+    }
+
+    if (sum == 0.0) {
+        return;
+    }
+
+    if (norm == MLCLF_TEXT_NORM_L2) {
+        sum = sqrt(sum);
+    }
+
+    for (i = 0; i < n; i++) {
+        t[i].value /= sum;
+    }
+}
+
+
+ptrdiff_t
+mlclf_text_ngrams(const mlclf_text_params_t *p, const char *text, size_t len,
+    void *scratch, void (*fn)(void *ctx, const char *gram, size_t len),
+    void *ctx)
+{
+    size_t     grams;
+    uint32_t   n;
+    ptrdiff_t  tlen;
+
+    tlen = mlclf_text_tokens(p, text, len, scratch);
+    if (tlen < 0) {
+        return -1;
+    }
+
+    grams = 0;
+
+    for (n = p->ngram_min; n <= p->ngram_max; n++) {
+        grams += mlclf_text_walk(scratch, (size_t) tlen, n, n, fn, ctx);
+    }
+
+    return (ptrdiff_t) grams;
+}
