@@ -53,9 +53,11 @@
                                          threshold that is not the edge
                                          its comparison needs */
 #define MLCLF_EOUTPUT           -25   /* a tree adds to no output */
+#define MLCLF_EINPUT            -26   /* bad input, value table or text
+                                         parameters (format version 3) */
 
 /* The lowest code, for loops over every code: keep it the last one. */
-#define MLCLF_ELAST             MLCLF_EOUTPUT
+#define MLCLF_ELAST             MLCLF_EINPUT
 
 
 #define MLCLF_ERR_MSG_LEN       512
@@ -80,6 +82,9 @@ typedef enum {
 
 
 typedef struct mlclf_model_s  mlclf_model_t;
+
+struct mlclf_file_input_s;          /* mlclf_format.h */
+struct mlclf_file_text_s;
 
 
 /*
@@ -265,6 +270,23 @@ typedef struct {
     const double             *impute;           /* n_features or NULL */
     const char               *metadata;         /* JSON object or NULL */
 
+    /*
+     * raw inputs (mlclf_format.h, version 3): with n_inputs 0, each
+     * feature is a number input and feature_names has n_features
+     * names; else feature_names has n_inputs names, one per input, and
+     * n_features counts the columns the inputs fill
+     */
+    uint32_t                  n_inputs;
+    const struct mlclf_file_input_s  *inputs;   /* n_inputs */
+    uint32_t                  n_values;
+    const uint8_t            *value_bytes;      /* value_offsets[n_values] */
+    const uint32_t           *value_offsets;    /* n_values + 1 */
+    const uint32_t           *value_columns;    /* n_values */
+    uint32_t                  n_texts;
+    const struct mlclf_file_text_s  *texts;     /* n_texts */
+    uint64_t                  n_idf;
+    const double             *idf;              /* n_idf */
+
     /* logreg: n_outputs is 1 (binary sigmoid) or n_classes (softmax) */
     uint32_t                  n_outputs;
     const double             *weights;          /* n_outputs x n_features */
@@ -332,17 +354,19 @@ int mlclf_write(const char *path, const mlclf_spec_t *spec, mlclf_err_t *err);
 typedef struct {
     size_t                    max_rows;     /* rows in one batch */
     size_t                    max_depth;    /* JSON nesting */
+    size_t                    max_text;     /* bytes of one text value */
 } mlclf_limits_t;
 
 #define MLCLF_DEFAULT_MAX_ROWS   1000
 #define MLCLF_DEFAULT_MAX_DEPTH  8
+#define MLCLF_DEFAULT_MAX_TEXT   65536
 
 #define MLCLF_REQUEST_LOCAL      16
 
 /*
  * Why a /predict request was refused: the reason="..." label of
  * mlclf_errors_total, the "reason" of error bodies and $mlclf_reason.
- * The parser sets the first twelve; the server sets its own (from
+ * The parser sets the first sixteen; the server sets its own (from
  * METHOD_NOT_ALLOWED on).  Values are in-memory only, never stored:
  * they index the server's counters, so a new reason goes before
  * MLCLF_REASON_N and gets a name in mlclf_reason_name().
@@ -361,6 +385,10 @@ typedef enum {
     MLCLF_REASON_EMPTY_BATCH,
     MLCLF_REASON_EMPTY_BODY,
     MLCLF_REASON_TOO_DEEP,
+    MLCLF_REASON_NOT_A_STRING,
+    MLCLF_REASON_BAD_TEXT,
+    MLCLF_REASON_TEXT_TOO_LONG,
+    MLCLF_REASON_UNKNOWN_CATEGORY,
     MLCLF_REASON_METHOD_NOT_ALLOWED,
     MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE,
     MLCLF_REASON_NO_MODEL,
@@ -391,6 +419,12 @@ typedef struct {
      */
     unsigned                  dense:1;
     double                    local[MLCLF_REQUEST_LOCAL];
+    /*
+     * a model with inputs: the most terms one row can give, and the
+     * bytes of text scratch its longest text needs
+     */
+    size_t                    max_terms;
+    size_t                    max_scratch;
     mlclf_reason_e            reason;       /* on rejection */
     int                       status;       /* on rejection: 400 or 413 */
 } mlclf_request_t;
@@ -398,7 +432,8 @@ typedef struct {
 /*
  * Parses and validates the whole body against m.  On MLCLF_EREQUEST,
  * req->reason is one of the parser's reasons (MLCLF_REASON_BAD_JSON to
- * MLCLF_REASON_TOO_DEEP), req->status the HTTP status and err->msg a
+ * MLCLF_REASON_UNKNOWN_CATEGORY), req->status the HTTP status and
+ * err->msg a
  * sentence for the client.  Always call mlclf_request_free(), whatever
  * the result.
  */
@@ -415,7 +450,8 @@ void mlclf_request_free(mlclf_request_t *req);
 
 /*
  * Reply writing.  The caller sizes buf with mlclf_reply_bound(), gives
- * scratch of mlclf_reply_scratch(m) doubles, and optionally class_counts
+ * scratch of mlclf_reply_scratch_for(m, req) doubles (8-aligned), and
+ * optionally class_counts
  * (n_classes counters, incremented per row, for metrics).
  */
 typedef struct {
@@ -432,6 +468,15 @@ typedef struct {
 size_t mlclf_reply_bound(const mlclf_model_t *m, const mlclf_request_t *req,
     const char *version);
 size_t mlclf_reply_scratch(const mlclf_model_t *m);
+
+/*
+ * The scratch doubles for this request: mlclf_reply_scratch(m) for a
+ * model without INPUTS; for one with them, what its rows' texts need
+ * too (mlclf_request_parse() measured them).  Callers that serve such
+ * models size the scratch with this function.
+ */
+size_t mlclf_reply_scratch_for(const mlclf_model_t *m,
+    const mlclf_request_t *req);
 
 /*
  * Predicts every row and writes the JSON reply.  Numbers are written so

@@ -69,6 +69,8 @@ mlclf_strerror(int code)
         return "bad node decision";
     case MLCLF_EOUTPUT:
         return "tree adds to no output";
+    case MLCLF_EINPUT:
+        return "bad model input";
     default:
         return "unknown error";
     }
@@ -100,6 +102,7 @@ mlclf_err_is_damage(int code)
     case MLCLF_ELINK:
     case MLCLF_EDECISION:
     case MLCLF_EOUTPUT:
+    case MLCLF_EINPUT:
         return 1;
 
     default:
@@ -167,6 +170,14 @@ mlclf_reason_name(mlclf_reason_e reason)
         return "empty_body";
     case MLCLF_REASON_TOO_DEEP:
         return "too_deep";
+    case MLCLF_REASON_NOT_A_STRING:
+        return "not_a_string";
+    case MLCLF_REASON_BAD_TEXT:
+        return "bad_text";
+    case MLCLF_REASON_TEXT_TOO_LONG:
+        return "text_too_long";
+    case MLCLF_REASON_UNKNOWN_CATEGORY:
+        return "unknown_category";
     case MLCLF_REASON_METHOD_NOT_ALLOWED:
         return "method_not_allowed";
     case MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE:

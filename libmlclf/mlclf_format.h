@@ -44,6 +44,12 @@
  * NODE_DECISION stay version 1, readable by version-1 readers), and a
  * reader refuses a version-1 file that uses any of them (MLCLF_EKIND for
  * the kind, MLCLF_ESECTION for a section).
+ *
+ * Version 3 adds raw inputs: the INPUTS, VALUE_BYTES, VALUE_OFFSETS,
+ * VALUE_COLUMNS, TEXT_PARAMS and TEXT_IDF sections, which turn a
+ * request's named values (numbers, categories, texts) into the columns
+ * the kernels read.  A file without INPUTS is stamped as before; a
+ * reader refuses these sections in an older file (MLCLF_ESECTION).
  */
 
 
@@ -51,8 +57,9 @@
 #define MLCLF_MAGIC               "MLCLF\0\r\n"
 #define MLCLF_MAGIC_LEN           8
 
-#define MLCLF_FORMAT_VERSION      2
+#define MLCLF_FORMAT_VERSION      3
 #define MLCLF_FORMAT_VERSION_GBT  2       /* the first with gbt */
+#define MLCLF_FORMAT_VERSION_INPUTS  3    /* the first with INPUTS */
 #define MLCLF_HEADER_SIZE         128
 
 /* Written as a native uint32; reads back as 0x04030201 on big-endian. */
@@ -62,7 +69,9 @@
 #define MLCLF_ALIGN               8
 
 /* Limits checked by the reader (and the writer). */
-#define MLCLF_MAX_FEATURES        65535
+#define MLCLF_MAX_FEATURES        65535   /* inputs, and columns
+                                             without INPUTS */
+#define MLCLF_MAX_COLUMNS         (1u << 25)  /* columns with INPUTS */
 #define MLCLF_MIN_CLASSES         2
 #define MLCLF_MAX_CLASSES         65535
 #define MLCLF_MAX_SECTIONS        64
@@ -85,11 +94,13 @@
  */
 
 /*
- * Feature names, n_features NUL-terminated strings back to back, in
- * feature order; count = n_features, length = total bytes with NULs.
- * Each name is 1..255 bytes of printable ASCII (0x20..0x7e), the rule
- * that mlclf_name_check() (mlclf.h) applies; no two are equal.
- * Required.
+ * Feature names: the names a request gives its values by, n_inputs
+ * NUL-terminated strings back to back, in input order; count = n_inputs
+ * (the count of INPUTS, or without it n_features: each input is then
+ * a number read into the column of its index), length = total bytes
+ * with NULs.  Each name is 1..255 bytes of printable ASCII
+ * (0x20..0x7e), the rule that mlclf_name_check() (mlclf.h) applies; no
+ * two are equal.  Required.
  */
 #define MLCLF_SECTION_FEATURE_NAMES   1
 
@@ -97,8 +108,10 @@
 #define MLCLF_SECTION_CLASS_LABELS    2
 
 /*
- * double[n_features]: the value used for a missing feature; count =
- * n_features.  Optional: without it the model rejects missing values.
+ * double[n_features]: the value used for a missing number, by column;
+ * count = n_features.  Optional: without it the model rejects missing
+ * numbers.  The values of the columns of category and text inputs are
+ * not read, and must be 0.
  */
 #define MLCLF_SECTION_IMPUTE          3
 
@@ -109,6 +122,83 @@
  * the reader only checks that it is a JSON object.
  */
 #define MLCLF_SECTION_METADATA        4
+
+/*
+ * Inputs (version 3).  Each input of a request is one named value that
+ * fills a run of columns [column, column + width): the runs of input 0,
+ * 1, ... follow each other from column 0 and end at n_features (else
+ * MLCLF_EINPUT).  A row's columns that no value sets are 0.
+ *
+ * INPUTS: mlclf_file_input_t[n_inputs], count = n_inputs (1 ..
+ *   MLCLF_MAX_FEATURES).  Optional; with it, n_features may be up to
+ *   MLCLF_MAX_COLUMNS.
+ *   type MLCLF_INPUT_NUMBER: width 1; the number is the column's value.
+ *     A missing number follows the model's rule (IMPUTE, NODE_DECISION,
+ *     or refused).  first, count, param and flags are 0.
+ *   type MLCLF_INPUT_CATEGORY: a string; values [first, first + count)
+ *     of the value table (count >= 1) are its known categories, sorted;
+ *     value j sets column VALUE_COLUMNS[j] (< width) of the input to 1.
+ *     Every column of the input is set by at least one value (several
+ *     values may share one: scikit-learn's infrequent categories).
+ *     flags bits 0-1, what a string that is none of them does:
+ *       MLCLF_UNKNOWN_ERROR    the request is refused;
+ *       MLCLF_UNKNOWN_IGNORE   it sets no column;
+ *       MLCLF_UNKNOWN_COLUMN   it sets column param (< width).
+ *     param is 0 unless MLCLF_UNKNOWN_COLUMN.
+ *   type MLCLF_INPUT_TEXT: a string; TEXT_PARAMS entry param says how
+ *     it becomes width = that entry's n_features columns (mlclf_text.h).
+ *     A vocabulary's terms are values [first, first + count) of the
+ *     value table, count = n_features, term i sets column i (so
+ *     VALUE_COLUMNS[first + i] = i); a hashing text has count 0 and
+ *     first 0.
+ *   flags bit 2, MLCLF_INPUT_MISSING_EMPTY (category and text): a
+ *   missing value (null, or the input left out) sets no column; else
+ *   the request is refused.  Other flag bits, reserved: 0.
+ *
+ * VALUE_BYTES: uint8[], count = length: the strings of the value table
+ *   back to back, no separators.  Each is valid UTF-8 (a category may
+ *   be the empty string, a vocabulary term may not).
+ * VALUE_OFFSETS: uint32[n_values + 1], count = n_values + 1: string j
+ *   is bytes [offsets[j], offsets[j + 1]); offsets[0] = 0, they never
+ *   decrease, and the last is VALUE_BYTES's length.
+ * VALUE_COLUMNS: uint32[n_values], count = n_values.
+ *   Each input's slice of the value table is sorted strictly by bytes
+ *   (memcmp, a prefix first), so no string is there twice.  Slices do
+ *   not overlap, and every value belongs to one.  The three sections
+ *   are required when an input has values, forbidden otherwise.
+ *
+ * TEXT_PARAMS: mlclf_file_text_t[n_texts], count = n_texts: one per
+ *   text input, in input order; the fields are mlclf_text_params_t's
+ *   (mlclf_text.h, which gives their ranges), and idf is the first of
+ *   n_features idf weights in TEXT_IDF, or MLCLF_NO_IDF.
+ * TEXT_IDF: double[], each finite and >= 1 (a smoothed idf); each text
+ *   with idf owns its n_features of them, in text order, and none is
+ *   left over.  Required when a text has idf, forbidden otherwise.
+ *
+ * Any broken rule of this block is MLCLF_EINPUT.
+ */
+#define MLCLF_SECTION_INPUTS          5
+#define MLCLF_SECTION_VALUE_BYTES     6
+#define MLCLF_SECTION_VALUE_OFFSETS   7
+#define MLCLF_SECTION_VALUE_COLUMNS   8
+#define MLCLF_SECTION_TEXT_PARAMS     9
+#define MLCLF_SECTION_TEXT_IDF        10
+
+#define MLCLF_INPUT_NUMBER            1
+#define MLCLF_INPUT_CATEGORY          2
+#define MLCLF_INPUT_TEXT              3
+
+#define MLCLF_UNKNOWN_MASK            0x03
+#define MLCLF_UNKNOWN_ERROR           0x00
+#define MLCLF_UNKNOWN_IGNORE          0x01
+#define MLCLF_UNKNOWN_COLUMN          0x02
+#define MLCLF_INPUT_MISSING_EMPTY     0x04
+#define MLCLF_INPUT_FLAG_BITS         0x07
+
+#define MLCLF_NO_IDF                  UINT32_MAX
+
+/* 11..15 reserved for later input sections. */
+
 
 /*
  * logreg.  n_outputs is n_classes (softmax over w_k . x + b_k) or, only
@@ -277,7 +367,10 @@ typedef struct {
     /* MLCLF_FILE_KIND_* */
     uint32_t                  model_kind;
 
-    /* input features per row, 1..MLCLF_MAX_FEATURES */
+    /*
+     * columns: the values per row the kernels read, 1..MLCLF_MAX_FEATURES
+     * (1..MLCLF_MAX_COLUMNS with INPUTS)
+     */
     uint32_t                  n_features;
 
     /* classes, MLCLF_MIN_CLASSES..MLCLF_MAX_CLASSES */
@@ -331,6 +424,32 @@ typedef struct {
 } mlclf_file_section_t;
 
 
+/* One 32-byte entry of INPUTS. */
+typedef struct mlclf_file_input_s {
+    uint32_t                  type;         /* MLCLF_INPUT_* */
+    uint32_t                  flags;
+    uint32_t                  column;
+    uint32_t                  width;
+    uint32_t                  first;        /* in the value table */
+    uint32_t                  count;
+    uint32_t                  param;
+    uint32_t                  reserved;     /* 0 */
+} mlclf_file_input_t;
+
+
+/* One 32-byte entry of TEXT_PARAMS (mlclf_text.h has the meanings). */
+typedef struct mlclf_file_text_s {
+    uint32_t                  vectorizer;
+    uint32_t                  n_features;
+    uint32_t                  ngram_min;
+    uint32_t                  ngram_max;
+    uint32_t                  flags;
+    uint32_t                  hash_norm;
+    uint32_t                  norm;
+    uint32_t                  idf;          /* in TEXT_IDF, MLCLF_NO_IDF */
+} mlclf_file_text_t;
+
+
 #define MLCLF_OFFSET_ASSERT(t, f, o)                                         \
     _Static_assert(offsetof(t, f) == (o), #t "." #f " offset")
 
@@ -358,6 +477,9 @@ MLCLF_OFFSET_ASSERT(mlclf_file_section_t, flags, 4);
 MLCLF_OFFSET_ASSERT(mlclf_file_section_t, offset, 8);
 MLCLF_OFFSET_ASSERT(mlclf_file_section_t, length, 16);
 MLCLF_OFFSET_ASSERT(mlclf_file_section_t, count, 24);
+
+_Static_assert(sizeof(mlclf_file_input_t) == 32, "input entry size");
+_Static_assert(sizeof(mlclf_file_text_t) == 32, "text entry size");
 
 _Static_assert(sizeof(double) == 8, "binary64 doubles");
 

@@ -77,6 +77,11 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
         return rc;
     }
 
+    rc = mlclf_model_check_inputs(m, p, &s, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
     rc = mlclf_model_check_params(m, &s, err);
     if (rc != MLCLF_OK) {
         return rc;
@@ -129,6 +134,8 @@ mlclf_model_free(mlclf_model_t *m)
     mlclf_model_unpack(m);
     mlclf_model_undense(m);
     free(m->feature_names);
+    free(m->texts);
+    free(m->vocab_offsets);
     mlclf_strtab_free(&m->features);
     free(m);
 }
@@ -243,7 +250,7 @@ mlclf_model_version(const mlclf_model_t *m)
 const char *
 mlclf_model_feature_name(const mlclf_model_t *m, uint32_t i)
 {
-    return i < m->n_features ? m->feature_names[i] : NULL;
+    return i < m->n_inputs ? m->feature_names[i] : NULL;
 }
 
 

@@ -15,6 +15,7 @@
 #include "mlclf.h"
 #include "mlclf_format.h"
 #include "mlclf_strtab.h"
+#include "mlclf_text.h"
 
 
 /*
@@ -129,6 +130,23 @@ struct mlclf_model_s {
     uint32_t                  dwidth;
     uint32_t                  dfan;
     size_t                    dense_map;
+
+    /*
+     * raw inputs (mlclf_format.h, version 3), inputs NULL without them
+     * (n_inputs is then n_features); texts is allocated, one per text
+     * input in input order, pointing into the file but for
+     * vocab_offsets, also allocated
+     */
+    uint32_t                  n_inputs;
+    const mlclf_file_input_t *inputs;
+    uint32_t                  n_values;
+    const uint8_t            *value_bytes;
+    const uint32_t           *value_offsets;
+    const uint32_t           *value_columns;
+    uint32_t                  n_texts;
+    mlclf_text_params_t      *texts;
+    uint32_t                 *vocab_offsets;    /* from each vocabulary's
+                                                   start: the texts' */
 
     const double             *impute;       /* NULL: reject missing */
     const char               *metadata;     /* NULL: no section */

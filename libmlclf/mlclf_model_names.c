@@ -25,17 +25,17 @@ mlclf_model_names_alloc(mlclf_model_t *m, mlclf_err_t *err)
 {
     size_t  n;
 
-    n = (m->n_features + m->n_classes) * sizeof(char *);
+    n = ((size_t) m->n_inputs + m->n_classes) * sizeof(char *);
 
     m->feature_names = malloc(n);
     if (m->feature_names == NULL
-        || mlclf_strtab_init(&m->features, m->n_features) != MLCLF_OK)
+        || mlclf_strtab_init(&m->features, m->n_inputs) != MLCLF_OK)
     {
         return mlclf_err_set(err, MLCLF_ENOMEM,
                              "cannot allocate the name tables");
     }
 
-    m->class_labels = m->feature_names + m->n_features;
+    m->class_labels = m->feature_names + m->n_inputs;
 
     return MLCLF_OK;
 }
@@ -93,7 +93,7 @@ mlclf_model_names_parse(mlclf_model_t *m, const uint8_t *p,
     d = p + e->offset;
 
     if (type == MLCLF_SECTION_FEATURE_NAMES) {
-        n = m->n_features;
+        n = m->n_inputs;
         names = m->feature_names;
         tab = &m->features;
         what = "feature name";

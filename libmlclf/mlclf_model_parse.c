@@ -36,6 +36,18 @@ mlclf_model_section_name(uint32_t type)
         return "IMPUTE";
     case MLCLF_SECTION_METADATA:
         return "METADATA";
+    case MLCLF_SECTION_INPUTS:
+        return "INPUTS";
+    case MLCLF_SECTION_VALUE_BYTES:
+        return "VALUE_BYTES";
+    case MLCLF_SECTION_VALUE_OFFSETS:
+        return "VALUE_OFFSETS";
+    case MLCLF_SECTION_VALUE_COLUMNS:
+        return "VALUE_COLUMNS";
+    case MLCLF_SECTION_TEXT_PARAMS:
+        return "TEXT_PARAMS";
+    case MLCLF_SECTION_TEXT_IDF:
+        return "TEXT_IDF";
     case MLCLF_SECTION_LINEAR_WEIGHTS:
         return "LINEAR_WEIGHTS";
     case MLCLF_SECTION_LINEAR_BIAS:
@@ -81,7 +93,17 @@ mlclf_model_section_elem(uint32_t type)
     case MLCLF_SECTION_LEAF_VALUES:
     case MLCLF_SECTION_GBT_BASE:
     case MLCLF_SECTION_GBT_SCALE:
+    case MLCLF_SECTION_TEXT_IDF:
         return sizeof(double);
+
+    case MLCLF_SECTION_INPUTS:
+        return sizeof(mlclf_file_input_t);
+
+    case MLCLF_SECTION_TEXT_PARAMS:
+        return sizeof(mlclf_file_text_t);
+
+    case MLCLF_SECTION_VALUE_BYTES:
+        return sizeof(uint8_t);
 
     case MLCLF_SECTION_TREE_OFFSETS:
     case MLCLF_SECTION_NODE_FEATURE:
@@ -89,6 +111,8 @@ mlclf_model_section_elem(uint32_t type)
     case MLCLF_SECTION_NODE_RIGHT:
     case MLCLF_SECTION_TREE_CLASS:
     case MLCLF_SECTION_GBT_LINK:
+    case MLCLF_SECTION_VALUE_OFFSETS:
+    case MLCLF_SECTION_VALUE_COLUMNS:
         return sizeof(uint32_t);
 
     case MLCLF_SECTION_NODE_DECISION:
@@ -160,10 +184,17 @@ mlclf_model_parse_header(const uint8_t *p, size_t len, mlclf_file_header_t *h,
         }
     }
 
-    if (h->n_features < 1 || h->n_features > MLCLF_MAX_FEATURES) {
+    /* without INPUTS, at most MLCLF_MAX_FEATURES: mlclf_model_parse_counts */
+
+    if (h->n_features < 1
+        || h->n_features > (h->format_version < MLCLF_FORMAT_VERSION_INPUTS
+                            ? MLCLF_MAX_FEATURES : MLCLF_MAX_COLUMNS))
+    {
         return mlclf_err_set(err, MLCLF_EHEADER,
-                             "n_features %u is out of range 1..%d",
-                             h->n_features, MLCLF_MAX_FEATURES);
+                             "n_features %u is out of range 1..%u",
+                             h->n_features,
+                             h->format_version < MLCLF_FORMAT_VERSION_INPUTS
+                             ? MLCLF_MAX_FEATURES : MLCLF_MAX_COLUMNS);
     }
 
     if (h->n_classes < MLCLF_MIN_CLASSES || h->n_classes > MLCLF_MAX_CLASSES)
@@ -317,6 +348,17 @@ mlclf_model_parse_table(const uint8_t *p, const mlclf_file_header_t *h,
                                  h->format_version, MLCLF_FORMAT_VERSION_GBT);
         }
 
+        if (h->format_version < MLCLF_FORMAT_VERSION_INPUTS
+            && e.type >= MLCLF_SECTION_INPUTS
+            && e.type <= MLCLF_SECTION_TEXT_IDF)
+        {
+            return mlclf_err_set(err, MLCLF_ESECTION,
+                                 "section %u (%s) in a version %u file: it "
+                                 "came with version %d", i, name,
+                                 h->format_version,
+                                 MLCLF_FORMAT_VERSION_INPUTS);
+        }
+
         if (e.offset > size || e.length > size - e.offset) {
             return mlclf_err_set(err, MLCLF_EBOUNDS,
                                  "section %u (%s): offset %llu + length "
@@ -394,6 +436,12 @@ mlclf_model_parse_allowed(const mlclf_model_t *m, const mlclf_sections_t *s,
         { MLCLF_SECTION_CLASS_LABELS, 7, 7 },
         { MLCLF_SECTION_IMPUTE, 7, 0 },
         { MLCLF_SECTION_METADATA, 7, 0 },
+        { MLCLF_SECTION_INPUTS, 7, 0 },
+        { MLCLF_SECTION_VALUE_BYTES, 7, 0 },
+        { MLCLF_SECTION_VALUE_OFFSETS, 7, 0 },
+        { MLCLF_SECTION_VALUE_COLUMNS, 7, 0 },
+        { MLCLF_SECTION_TEXT_PARAMS, 7, 0 },
+        { MLCLF_SECTION_TEXT_IDF, 7, 0 },
         { MLCLF_SECTION_LINEAR_WEIGHTS, 1, 1 },
         { MLCLF_SECTION_LINEAR_BIAS, 1, 1 },
         { MLCLF_SECTION_TREE_OFFSETS, 6, 6 },
@@ -464,7 +512,30 @@ mlclf_model_parse_counts(mlclf_model_t *m, const uint8_t *p,
         return rc;
     }
 
-    MLCLF_COUNT(MLCLF_SECTION_FEATURE_NAMES, m->n_features);
+    m->n_inputs = m->n_features;
+
+    if (s->index[MLCLF_SECTION_INPUTS] != MLCLF_NONE) {
+        e = &s->sec[MLCLF_SECTION_INPUTS];
+
+        if (e->count < 1 || e->count > MLCLF_MAX_FEATURES) {
+            return mlclf_err_set(err, MLCLF_ESECTION,
+                                 "section %u (INPUTS): count %llu, "
+                                 "expected 1..%d",
+                                 s->index[MLCLF_SECTION_INPUTS],
+                                 (mlclf_ull_t) e->count, MLCLF_MAX_FEATURES);
+        }
+
+        m->n_inputs = (uint32_t) e->count;
+        m->inputs = (const void *) (p + e->offset);
+
+    } else if (m->n_features > MLCLF_MAX_FEATURES) {
+        return mlclf_err_set(err, MLCLF_EHEADER,
+                             "n_features %u is out of range 1..%d in a "
+                             "model without INPUTS", m->n_features,
+                             MLCLF_MAX_FEATURES);
+    }
+
+    MLCLF_COUNT(MLCLF_SECTION_FEATURE_NAMES, m->n_inputs);
     MLCLF_COUNT(MLCLF_SECTION_CLASS_LABELS, m->n_classes);
 
     if (s->index[MLCLF_SECTION_IMPUTE] != MLCLF_NONE) {

@@ -5,7 +5,8 @@
  * Private to libmlclf: the steps that verify a model file's bytes and
  * fill an mlclf_model_t, in the order mlclf_model_parse() runs them:
  * header and section table (mlclf_model_parse.c), names and labels
- * (mlclf_model_names.c), parameters and trees (mlclf_model_check.c),
+ * (mlclf_model_names.c), raw inputs (mlclf_model_inputs.c),
+ * parameters and trees (mlclf_model_check.c),
  * node decisions and the gbt link (mlclf_model_check_gbt.c).
  * Each returns MLCLF_OK or an MLCLF_E* code with err set.
  */
@@ -54,6 +55,10 @@ int mlclf_model_parse_metadata(mlclf_model_t *m, const uint8_t *p,
 int mlclf_model_names_alloc(mlclf_model_t *m, mlclf_err_t *err);
 int mlclf_model_names_parse(mlclf_model_t *m, const uint8_t *p,
     const mlclf_sections_t *s, uint32_t type, mlclf_err_t *err);
+
+/* mlclf_model_inputs.c */
+int mlclf_model_check_inputs(mlclf_model_t *m, const uint8_t *p,
+    const mlclf_sections_t *s, mlclf_err_t *err);
 
 /* mlclf_model_check.c */
 int mlclf_model_check_params(const mlclf_model_t *m,

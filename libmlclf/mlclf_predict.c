@@ -12,30 +12,68 @@
 #include <math.h>
 
 #include "mlclf.h"
+#include "mlclf_input.h"
 #include "mlclf_model.h"
 #include "mlclf_predict.h"
 
 
-static void mlclf_predict_linear(const mlclf_model_t *m, const double *x,
-    double *z);
+/* A row for the linear kernel: dense x, or the terms of a sparse row. */
+typedef struct {
+    const double             *x;
+    const mlclf_text_term_t  *terms;
+    size_t                    n;
+} mlclf_row_t;
+
+
+static void mlclf_predict_linear(const mlclf_model_t *m,
+    const mlclf_row_t *row, double *z);
 static void mlclf_predict_linear_scaled(const mlclf_model_t *m,
-    const double *x, double *z);
+    const mlclf_row_t *row, double *z);
+static double mlclf_predict_dot_scaled(const mlclf_row_t *row,
+    const double *w, double scale, double s);
 static uint32_t mlclf_predict_sigmoid2(double z, double *proba);
-static void mlclf_predict_softmax(const mlclf_model_t *m, const double *x,
-    double *proba, uint32_t nc);
+static void mlclf_predict_softmax(const mlclf_model_t *m,
+    const mlclf_row_t *row, double *proba, uint32_t nc);
 static void mlclf_predict_gbt_link(const mlclf_model_t *m, double *proba);
+static uint32_t mlclf_predict_argmax(const double *proba, uint32_t nc);
+static uint32_t mlclf_predict_linear_proba(const mlclf_model_t *m,
+    const mlclf_row_t *row, double *proba);
 
 
-/* z[k] = w_k . x + b_k for every output k. */
+/*
+ * z[k] = w_k . x + b_k for every output k; for a sparse row the sum
+ * runs over its terms in column order.
+ */
 static void
-mlclf_predict_linear(const mlclf_model_t *m, const double *x, double *z)
+mlclf_predict_linear(const mlclf_model_t *m, const mlclf_row_t *row,
+    double *z)
 {
-    double         s;
-    uint32_t       j, k, nf;
-    const double  *w;
+    double                    s;
+    size_t                    t;
+    uint32_t                  j, k, nf;
+    const double             *w, *x;
+    const mlclf_text_term_t  *terms;
 
     nf = m->n_features;
     w = m->weights;
+    x = row->x;
+
+    if (x == NULL) {
+        terms = row->terms;
+
+        for (k = 0; k < m->n_outputs; k++) {
+            s = m->bias[k];
+
+            for (t = 0; t < row->n; t++) {
+                s += w[terms[t].column] * terms[t].value;
+            }
+
+            z[k] = s;
+            w += nf;
+        }
+
+        return;
+    }
 
     for (k = 0; k < m->n_outputs; k++) {
         s = m->bias[k];
@@ -58,32 +96,38 @@ mlclf_predict_linear(const mlclf_model_t *m, const double *x, double *z)
  * -inf.
  */
 static void
-mlclf_predict_linear_scaled(const mlclf_model_t *m, const double *x,
+mlclf_predict_linear_scaled(const mlclf_model_t *m, const mlclf_row_t *row,
     double *z)
 {
-    double         s, scale, a;
+    double         scale, a;
+    size_t         t;
     uint32_t       j, k, nf;
     const double  *w;
 
     nf = m->n_features;
     scale = 0.0;
 
-    for (j = 0; j < nf; j++) {
-        a = fabs(x[j]);
+    if (row->x != NULL) {
+        for (j = 0; j < nf; j++) {
+            a = fabs(row->x[j]);
 
-        if (a > scale) {
-            scale = a;
+            if (a > scale) {
+                scale = a;
+            }
+        }
+
+    } else {
+        for (t = 0; t < row->n; t++) {
+            a = fabs(row->terms[t].value);
+
+            if (a > scale) {
+                scale = a;
+            }
         }
     }
 
     for (k = 0, w = m->weights; k < m->n_outputs; k++, w += nf) {
-        s = m->bias[k] / scale;
-
-        for (j = 0; j < nf; j++) {
-            s += w[j] * (x[j] / scale);
-        }
-
-        z[k] = s;
+        z[k] = mlclf_predict_dot_scaled(row, w, scale, m->bias[k] / scale);
     }
 
     if (m->n_outputs == 1) {
@@ -103,6 +147,30 @@ mlclf_predict_linear_scaled(const mlclf_model_t *m, const double *x,
     for (k = 0; k < m->n_outputs; k++) {
         z[k] = (z[k] - a) * scale;
     }
+}
+
+
+/* s + w . (x / scale), dense or over the terms, in column order. */
+static double
+mlclf_predict_dot_scaled(const mlclf_row_t *row, const double *w,
+    double scale, double s)
+{
+    size_t    t;
+    uint32_t  j;
+
+    if (row->x != NULL) {
+        for (j = 0; j < row->n; j++) {
+            s += w[j] * (row->x[j] / scale);
+        }
+
+        return s;
+    }
+
+    for (t = 0; t < row->n; t++) {
+        s += w[row->terms[t].column] * (row->terms[t].value / scale);
+    }
+
+    return s;
 }
 
 
@@ -133,12 +201,12 @@ mlclf_predict_sigmoid2(double z, double *proba)
 
 
 /*
- * Softmax of the scores in proba[0..nc) in place.  x is the row the
- * scores came from, for a logreg model whose scores overflowed (m is
- * then logreg); tree models give finite scores.
+ * Softmax of the scores in proba[0..nc) in place.  row is the row the
+ * scores came from, for a logreg model whose scores overflowed; tree
+ * models give finite scores and no row (NULL).
  */
 static void
-mlclf_predict_softmax(const mlclf_model_t *m, const double *x,
+mlclf_predict_softmax(const mlclf_model_t *m, const mlclf_row_t *row,
     double *proba, uint32_t nc)
 {
     int       bad;
@@ -156,9 +224,9 @@ mlclf_predict_softmax(const mlclf_model_t *m, const double *x,
         }
     }
 
-    if (bad && m->kind == MLCLF_KIND_LOGREG) {
+    if (bad && row != NULL) {
         /* a score overflowed (or is inf - inf): redo on scaled inputs */
-        mlclf_predict_linear_scaled(m, x, proba);
+        mlclf_predict_linear_scaled(m, row, proba);
         mx = 0.0;
 
         for (k = 0; k < nc; k++) {
@@ -233,8 +301,8 @@ mlclf_predict_gbt_link(const mlclf_model_t *m, double *proba)
 uint32_t
 mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
 {
-    double    z;
-    uint32_t  k, nc, best;
+    uint32_t     nc;
+    mlclf_row_t  row;
 
     nc = m->n_classes;
 
@@ -250,23 +318,22 @@ mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
         break;
 
     default:
-        /* proba[] doubles as the scratch for the scores */
-        mlclf_predict_linear(m, x, proba);
+        row.x = x;
+        row.terms = NULL;
+        row.n = m->n_features;
 
-        if (m->n_outputs != 1) {
-            mlclf_predict_softmax(m, x, proba, nc);
-            break;
-        }
-
-        z = proba[0];
-
-        if (isnan(z)) {
-            mlclf_predict_linear_scaled(m, x, proba);
-            z = isnan(proba[0]) ? 0.0 : proba[0];
-        }
-
-        return mlclf_predict_sigmoid2(z, proba);
+        return mlclf_predict_linear_proba(m, &row, proba);
     }
+
+    return mlclf_predict_argmax(proba, nc);
+}
+
+
+/* The most probable class, the lowest index on ties. */
+static uint32_t
+mlclf_predict_argmax(const double *proba, uint32_t nc)
+{
+    uint32_t  k, best;
 
     best = 0;
 
@@ -277,4 +344,63 @@ mlclf_predict_proba(const mlclf_model_t *m, const double *x, double *proba)
     }
 
     return best;
+}
+
+
+/* logreg: scores, then softmax or sigmoid; proba doubles as scratch. */
+static uint32_t
+mlclf_predict_linear_proba(const mlclf_model_t *m, const mlclf_row_t *row,
+    double *proba)
+{
+    double    z;
+    uint32_t  nc;
+
+    nc = m->n_classes;
+
+    mlclf_predict_linear(m, row, proba);
+
+    if (m->n_outputs == 1) {
+        z = proba[0];
+
+        if (isnan(z)) {
+            mlclf_predict_linear_scaled(m, row, proba);
+            z = isnan(proba[0]) ? 0.0 : proba[0];
+        }
+
+        return mlclf_predict_sigmoid2(z, proba);
+    }
+
+    mlclf_predict_softmax(m, row, proba, nc);
+
+    return mlclf_predict_argmax(proba, nc);
+}
+
+
+uint32_t
+mlclf_predict_terms(const mlclf_model_t *m, const mlclf_text_term_t *terms,
+    size_t n, double *x, double *proba)
+{
+    size_t       t;
+    uint32_t     k;
+    mlclf_row_t  row;
+
+    if (m->kind == MLCLF_KIND_LOGREG) {
+        row.x = NULL;
+        row.terms = terms;
+        row.n = n;
+
+        return mlclf_predict_linear_proba(m, &row, proba);
+    }
+
+    for (t = 0; t < n; t++) {
+        x[terms[t].column] = terms[t].value;
+    }
+
+    k = mlclf_predict_proba(m, x, proba);
+
+    for (t = 0; t < n; t++) {
+        x[terms[t].column] = 0.0;
+    }
+
+    return k;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mlclf.h"
+#include "mlclf_input.h"
 #include "mlclf_model.h"
 #include "mlclf_reply.h"
 #include "mlclf_request.h"
@@ -22,8 +23,21 @@
     ((char *) memcpy(p, s, sizeof(s) - 1) + sizeof(s) - 1)
 
 
+/* Where a model with inputs keeps a row's parts in the scratch. */
+typedef struct {
+    double                   *x;            /* trees: n_features, all 0 */
+    const cJSON             **slot;         /* n_inputs */
+    mlclf_text_term_t        *terms;        /* req->max_terms */
+    void                     *text;         /* req->max_scratch bytes */
+} mlclf_reply_inputs_t;
+
+
 static char *mlclf_reply_row(char *p, const mlclf_model_t *m,
     const double *proba, uint32_t k, unsigned probabilities);
+static double *mlclf_reply_inputs(mlclf_reply_inputs_t *in,
+    const mlclf_model_t *m, const mlclf_request_t *req, double *scratch);
+static uint32_t mlclf_reply_class(const mlclf_reply_inputs_t *in,
+    const mlclf_model_t *m, const cJSON *row, double *x, double *proba);
 static char *mlclf_reply_escape(char *p, const char *s);
 
 
@@ -31,6 +45,68 @@ size_t
 mlclf_reply_scratch(const mlclf_model_t *m)
 {
     return (size_t) mlclf_model_n_features(m) + mlclf_model_n_classes(m);
+}
+
+
+/*
+ * A model with inputs: x for trees, the probabilities, a slot per
+ * input, the row's terms and its texts' scratch, all in doubles.
+ */
+size_t
+mlclf_reply_scratch_for(const mlclf_model_t *m, const mlclf_request_t *req)
+{
+    size_t  nx;
+
+    if (!mlclf_model_has_inputs(m)) {
+        return mlclf_reply_scratch(m);
+    }
+
+    nx = mlclf_model_kind(m) == MLCLF_KIND_LOGREG ? 0
+         : mlclf_model_n_features(m);
+
+    _Static_assert(sizeof(const cJSON *) <= sizeof(double), "a slot");
+    _Static_assert(sizeof(mlclf_text_term_t) == 2 * sizeof(double), "term");
+
+    return nx + mlclf_model_n_classes(m) + mlclf_model_n_inputs(m)
+           + 2 * req->max_terms + (req->max_scratch + 7) / 8;
+}
+
+
+static double *
+mlclf_reply_inputs(mlclf_reply_inputs_t *in, const mlclf_model_t *m,
+    const mlclf_request_t *req, double *scratch)
+{
+    size_t   nx;
+    double  *proba;
+
+    nx = m->kind == MLCLF_KIND_LOGREG ? 0 : m->n_features;
+
+    in->x = scratch;
+    memset(in->x, 0, nx * sizeof(double));
+
+    proba = scratch + nx;
+    in->slot = (const cJSON **) (proba + m->n_classes);
+    in->terms = (mlclf_text_term_t *) (proba + m->n_classes + m->n_inputs);
+    in->text = in->terms + req->max_terms;
+
+    return proba;
+}
+
+
+/* The class of one row: dense x, or the terms of a model with inputs. */
+static uint32_t
+mlclf_reply_class(const mlclf_reply_inputs_t *in, const mlclf_model_t *m,
+    const cJSON *row, double *x, double *proba)
+{
+    size_t  n;
+
+    if (in == NULL) {
+        return mlclf_predict_proba(m, x, proba);
+    }
+
+    n = mlclf_request_input_terms(row, m, in->slot, in->text, in->terms);
+
+    return mlclf_predict_terms(m, in->terms, n, in->x, proba);
 }
 
 
@@ -68,6 +144,7 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     uint32_t       k, nf;
     const char    *version;
     const cJSON   *row;
+    mlclf_reply_inputs_t   inputs, *in;
 
     if (req->rows == NULL || req->n_rows == 0 || rep->scratch == NULL) {
         return mlclf_err_set(err, MLCLF_EINVAL,
@@ -87,16 +164,22 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     x = rep->scratch;
     proba = x + mlclf_model_n_features(m);
     p = rep->buf;
+    in = NULL;
+
+    if (mlclf_model_has_inputs(m)) {
+        in = &inputs;
+        proba = mlclf_reply_inputs(in, m, req, rep->scratch);
+    }
 
     if (!req->batch) {
         if (req->dense) {
             x = req->rows;
 
-        } else {
+        } else if (in == NULL) {
             mlclf_request_fill(req->rows, m, x);
         }
 
-        k = mlclf_predict_proba(m, x, proba);
+        k = mlclf_reply_class(in, m, req->rows, x, proba);
 
         rep->first_class = k;
         rep->first_confidence = proba[k];
@@ -133,11 +216,16 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
                 break;
             }
 
-            mlclf_request_fill(row, m, x);
-            row = row->next;
+            if (in == NULL) {
+                mlclf_request_fill(row, m, x);
+            }
         }
 
-        k = mlclf_predict_proba(m, x, proba);
+        k = mlclf_reply_class(in, m, row, x, proba);
+
+        if (!req->dense) {
+            row = row->next;
+        }
 
         if (i == 0) {
             rep->first_class = k;

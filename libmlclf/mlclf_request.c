@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "mlclf.h"
+#include "mlclf_input.h"
 #include "mlclf_json.h"
 #include "mlclf_request.h"
 
@@ -30,31 +31,13 @@
 #define MLCLF_REQUEST_SEEN_WORDS  64
 #define MLCLF_REQUEST_SEEN_MAX    (MLCLF_REQUEST_SEEN_WORDS * 64)
 
-/* Feature names quoted in messages are cut to this many bytes. */
-#define MLCLF_REQUEST_NAME_MAX    64
-
-#define mlclf_request_type(item)  ((item)->type & 0xff)
 
 
-typedef struct {
-    const mlclf_model_t      *model;
-    const double             *impute;
-    unsigned                  missing_ok:1;     /* impute or routed */
-    uint32_t                  n_features;
-    mlclf_request_t          *req;
-    mlclf_err_t              *err;
-    uint64_t                 *seen;         /* wide models, or NULL */
-    size_t                    row;          /* named in batch messages */
-    unsigned                  batch:1;
-} mlclf_request_ctx_t;
 
 
-static int mlclf_request_reject(mlclf_request_ctx_t *ctx,
-    mlclf_reason_e reason, int status, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+static void mlclf_request_ctx_init(mlclf_request_ctx_t *ctx,
+    mlclf_request_t *req, const mlclf_model_t *m,
+    const mlclf_limits_t *limits, mlclf_err_t *err);
 static int mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body,
     size_t len, size_t max_depth);
 static int mlclf_request_check_rows(mlclf_request_ctx_t *ctx,
@@ -63,9 +46,10 @@ static int mlclf_request_check_row(mlclf_request_ctx_t *ctx, cJSON *row);
 static int mlclf_request_check_array(mlclf_request_ctx_t *ctx,
     const cJSON *row);
 static int mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row);
+static int mlclf_request_check_inputs(mlclf_request_ctx_t *ctx,
+    const cJSON *row);
 static int mlclf_request_check_missing(mlclf_request_ctx_t *ctx,
     const uint64_t *seen);
-static const char *mlclf_request_name(char *buf, const char *name);
 
 
 int
@@ -107,15 +91,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
         }
     }
 
-    ctx.model = m;
-    ctx.impute = mlclf_model_impute(m);
-    ctx.missing_ok = ctx.impute != NULL || mlclf_model_routes_missing(m);
-    ctx.n_features = mlclf_model_n_features(m);
-    ctx.req = req;
-    ctx.err = err;
-    ctx.seen = NULL;
-    ctx.row = 0;
-    ctx.batch = 0;
+    mlclf_request_ctx_init(&ctx, req, m, limits, err);
 
     /*
      * The common shapes first, without cJSON: a valid body of numbers in
@@ -124,9 +100,10 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
      * alone decides and words errors.
      */
 
-    if (mlclf_request_fast(req, ctx.n_features, body, len, max_rows,
-                           max_depth)
-        == MLCLF_OK)
+    if (!ctx.inputs
+        && mlclf_request_fast(req, ctx.n_features, body, len, max_rows,
+                              max_depth)
+           == MLCLF_OK)
     {
         return MLCLF_OK;
     }
@@ -215,6 +192,32 @@ duplicate:
 
     return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
                                 "member \"%s\" appears twice", item->string);
+}
+
+
+static void
+mlclf_request_ctx_init(mlclf_request_ctx_t *ctx, mlclf_request_t *req,
+    const mlclf_model_t *m, const mlclf_limits_t *limits, mlclf_err_t *err)
+{
+    req->max_terms = 0;
+    req->max_scratch = 0;
+
+    ctx->model = m;
+    ctx->impute = mlclf_model_impute(m);
+    ctx->missing_ok = ctx->impute != NULL || mlclf_model_routes_missing(m);
+    ctx->inputs = mlclf_model_has_inputs(m);
+    ctx->n_features = mlclf_model_n_inputs(m);
+    ctx->req = req;
+    ctx->err = err;
+    ctx->seen = NULL;
+    ctx->row = 0;
+    ctx->batch = 0;
+    ctx->max_text = MLCLF_DEFAULT_MAX_TEXT;
+    ctx->row_terms = 0;
+
+    if (limits != NULL && limits->max_text != 0) {
+        ctx->max_text = limits->max_text;
+    }
 }
 
 
@@ -314,11 +317,54 @@ mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
 static int
 mlclf_request_check_row(mlclf_request_ctx_t *ctx, cJSON *row)
 {
+    int  rc;
+
     if (mlclf_request_type(row) == cJSON_Array) {
-        return mlclf_request_check_array(ctx, row);
+        rc = ctx->inputs ? mlclf_request_check_inputs(ctx, row)
+                         : mlclf_request_check_array(ctx, row);
+
+    } else {
+        rc = mlclf_request_check_object(ctx, row);
     }
 
-    return mlclf_request_check_object(ctx, row);
+    mlclf_request_input_row_end(ctx);
+
+    return rc;
+}
+
+
+/* An array row of a model with inputs: one value per input, in order. */
+static int
+mlclf_request_check_inputs(mlclf_request_ctx_t *ctx, const cJSON *row)
+{
+    int           rc;
+    size_t        n;
+    uint32_t      i;
+    const cJSON  *v;
+    char          label[32];
+
+    n = 0;
+
+    for (v = row->child; v != NULL; v = v->next) {
+        n++;
+    }
+
+    if (n != ctx->n_features) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                    "expected %u features, got %zu",
+                                    (unsigned) ctx->n_features, n);
+    }
+
+    for (v = row->child, i = 0; v != NULL; v = v->next, i++) {
+        (void) snprintf(label, sizeof(label), "feature %u", i);
+
+        rc = mlclf_request_input_value(ctx, i, v, label);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+    }
+
+    return MLCLF_OK;
 }
 
 
@@ -389,13 +435,14 @@ mlclf_request_check_array(mlclf_request_ctx_t *ctx, const cJSON *row)
 static int
 mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
 {
-    int           type;
+    int           type, rc;
     cJSON        *v;
     size_t        n, words;
     int32_t       idx;
     uint32_t      w;
     uint64_t     *seen, local[MLCLF_REQUEST_SEEN_WORDS];
     char          name[MLCLF_REQUEST_NAME_MAX + 8];
+    char          label[MLCLF_REQUEST_NAME_MAX + 32];
 
     n = ctx->n_features;
     words = (n + 63) / 64;
@@ -443,6 +490,18 @@ mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
         /* the row filler reads the index back instead of looking it up */
         v->valueint = idx;
 
+        if (ctx->inputs) {
+            (void) snprintf(label, sizeof(label), "feature \"%s\"",
+                            mlclf_request_name(name, v->string));
+
+            rc = mlclf_request_input_value(ctx, w, v, label);
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
+
+            continue;
+        }
+
         type = mlclf_request_type(v);
 
         if (type == cJSON_Number) {
@@ -468,6 +527,10 @@ mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
                                         "feature \"%s\" is not a number",
                                         mlclf_request_name(name, v->string));
         }
+    }
+
+    if (ctx->inputs) {
+        return mlclf_request_input_absent(ctx, seen);
     }
 
     if (ctx->missing_ok) {
@@ -510,7 +573,7 @@ mlclf_request_check_missing(mlclf_request_ctx_t *ctx, const uint64_t *seen)
 }
 
 
-static int
+int
 mlclf_request_reject(mlclf_request_ctx_t *ctx, mlclf_reason_e reason,
     int status, const char *fmt, ...)
 {
@@ -543,7 +606,7 @@ mlclf_request_reject(mlclf_request_ctx_t *ctx, mlclf_reason_e reason,
  * at most MLCLF_REQUEST_NAME_MAX bytes.
  */
 
-static const char *
+const char *
 mlclf_request_name(char *buf, const char *name)
 {
     size_t          i;
@@ -600,6 +663,17 @@ mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
 
     for ( /* void */ ; /* void */ ; t = mlclf_json_next(&lex)) {
 
+        /*
+         * cJSON ends a string at its first NUL: a text or a category
+         * with \u0000 in it would be read cut short, so it is refused
+         */
+
+        if (nul != 0 && t != MLCLF_JSON_COLON && ctx->inputs) {
+            return mlclf_request_reject(ctx, MLCLF_REASON_BAD_TEXT, 400,
+                                        "\\u0000 in a string value, at "
+                                        "byte %zu", nul - 1);
+        }
+
         switch (t) {
 
         case MLCLF_JSON_END:
@@ -643,8 +717,9 @@ mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
              * cJSON keeps names as C strings: one with a NUL in it would
              * be read as its part before the NUL ("a\u0000b" as "a"), so
              * it is refused rather than matched.  In a string value a NUL
-             * does no harm: no member takes a string, so the value is
-             * refused later anyway (not a number, bad shape).
+             * is refused above for a model with inputs; for the others
+             * no member takes a string, so the value is refused later
+             * anyway (not a number, bad shape).
              */
 
             if (nul != 0) {

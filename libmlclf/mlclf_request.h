@@ -14,6 +14,78 @@
 #include <cjson/cJSON.h>
 
 #include "mlclf.h"
+#include "mlclf_text.h"
+
+
+/* Feature names quoted in messages are cut to this many bytes. */
+#define MLCLF_REQUEST_NAME_MAX    64
+
+#define mlclf_request_type(item)  ((item)->type & 0xff)
+
+
+/*
+ * The parser's state over one request.  n_features counts the inputs a
+ * row names (the features of a model without INPUTS); for a model with
+ * them, the row being checked adds up row_terms and the largest text's
+ * scratch, and each row end keeps the most in req.
+ */
+typedef struct {
+    const mlclf_model_t      *model;
+    const double             *impute;
+    unsigned                  missing_ok:1;     /* impute or routed */
+    unsigned                  inputs:1;         /* the model has INPUTS */
+    uint32_t                  n_features;
+    mlclf_request_t          *req;
+    mlclf_err_t              *err;
+    uint64_t                 *seen;         /* wide models, or NULL */
+    size_t                    row;          /* named in batch messages */
+    unsigned                  batch:1;
+    size_t                    max_text;
+    size_t                    row_terms;
+} mlclf_request_ctx_t;
+
+
+/*
+ * Refuses the request: req->reason and status, err->msg the sentence
+ * (prefixed with the row in a batch); returns MLCLF_EREQUEST.
+ */
+int mlclf_request_reject(mlclf_request_ctx_t *ctx, mlclf_reason_e reason,
+    int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/*
+ * A client's string made safe to quote in a message: printable ASCII
+ * only, at most MLCLF_REQUEST_NAME_MAX bytes (buf has 8 more).
+ */
+const char *mlclf_request_name(char *buf, const char *name);
+
+
+/* mlclf_request_input.c: rows of a model with INPUTS */
+
+/*
+ * Checks the value v of input idx (named by label in messages: a name,
+ * or "feature 3" for an array row) and adds its terms to the row's.
+ */
+int mlclf_request_input_value(mlclf_request_ctx_t *ctx, uint32_t idx,
+    const cJSON *v, const char *label);
+
+/* Inputs an object row left out, by their missing rules; seen by idx. */
+int mlclf_request_input_absent(mlclf_request_ctx_t *ctx,
+    const uint64_t *seen);
+
+/* Ends a row's check: the request's bounds grow to cover it. */
+void mlclf_request_input_row_end(mlclf_request_ctx_t *ctx);
+
+/*
+ * The terms of one validated row, sorted by column.  slot has room for
+ * n_inputs pointers, scratch for req->max_scratch bytes, terms for
+ * req->max_terms terms.  Returns the number of terms.
+ */
+size_t mlclf_request_input_terms(const cJSON *row, const mlclf_model_t *m,
+    const cJSON **slot, void *scratch, mlclf_text_term_t *terms);
 
 
 /*

@@ -19,7 +19,7 @@
 #include "mlclf_format.h"
 
 
-#define MLCLF_W_MAX  17             /* sections a writer may emit */
+#define MLCLF_W_MAX  23             /* sections a writer may emit */
 
 
 typedef struct {
@@ -37,6 +37,8 @@ static void mlclf_w_add(mlclf_w_section_t *w, uint32_t *n, uint32_t type,
     uint64_t count, uint64_t length, const void *data,
     const char *const *strings);
 static int mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
+    uint32_t *n, mlclf_err_t *err);
+static int mlclf_w_inputs(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     uint32_t *n, mlclf_err_t *err);
 static int mlclf_w_trees(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     uint32_t *n, mlclf_err_t *err);
@@ -103,19 +105,20 @@ mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     uint32_t *n, mlclf_err_t *err)
 {
     int       rc;
-    uint64_t  len, nf, nc, k;
+    uint64_t  len, nf, nc, ni, k;
 
     *n = 0;
     nf = spec->n_features;
     nc = spec->n_classes;
 
-    rc = mlclf_w_strings(spec->feature_names, spec->n_features,
-                         "feature name", &len, err);
+    ni = spec->n_inputs != 0 ? spec->n_inputs : spec->n_features;
+
+    rc = mlclf_w_strings(spec->feature_names, ni, "feature name", &len, err);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
-    mlclf_w_add(w, n, MLCLF_SECTION_FEATURE_NAMES, nf, len, NULL,
+    mlclf_w_add(w, n, MLCLF_SECTION_FEATURE_NAMES, ni, len, NULL,
                 spec->feature_names);
 
     rc = mlclf_w_strings(spec->class_labels, spec->n_classes, "class label",
@@ -136,6 +139,11 @@ mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
         len = strlen(spec->metadata) + 1;
         mlclf_w_add(w, n, MLCLF_SECTION_METADATA, len, len, spec->metadata,
                     NULL);
+    }
+
+    rc = mlclf_w_inputs(spec, w, n, err);
+    if (rc != MLCLF_OK) {
+        return rc;
     }
 
     switch (spec->kind) {
@@ -178,6 +186,68 @@ mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     default:
         return mlclf_err_set(err, MLCLF_EKIND, "unknown model kind %d",
                              (int) spec->kind);
+    }
+
+    return MLCLF_OK;
+}
+
+
+/*
+ * The input sections (mlclf_format.h, version 3): the value table only
+ * when an input has values, TEXT_IDF only when a text has idf.  The
+ * verifier that mlclf_write_buffer() runs checks what they hold.
+ */
+static int
+mlclf_w_inputs(const mlclf_spec_t *spec, mlclf_w_section_t *w, uint32_t *n,
+    mlclf_err_t *err)
+{
+    uint64_t  nv, nt;
+
+    if (spec->n_inputs == 0) {
+        if (spec->n_values != 0 || spec->n_texts != 0 || spec->n_idf != 0) {
+            return mlclf_err_set(err, MLCLF_EINVAL,
+                                 "values or texts without inputs");
+        }
+
+        return MLCLF_OK;
+    }
+
+    nv = spec->n_values;
+    nt = spec->n_texts;
+
+    if (spec->inputs == NULL
+        || (nv != 0 && (spec->value_bytes == NULL
+                        || spec->value_offsets == NULL
+                        || spec->value_columns == NULL))
+        || (nt != 0 && spec->texts == NULL)
+        || (spec->n_idf != 0 && spec->idf == NULL))
+    {
+        return mlclf_err_set(err, MLCLF_EINVAL,
+                             "input spec with a NULL array");
+    }
+
+    mlclf_w_add(w, n, MLCLF_SECTION_INPUTS, spec->n_inputs,
+                (uint64_t) spec->n_inputs * sizeof(mlclf_file_input_t),
+                spec->inputs, NULL);
+
+    if (nv != 0) {
+        mlclf_w_add(w, n, MLCLF_SECTION_VALUE_BYTES,
+                    spec->value_offsets[nv], spec->value_offsets[nv],
+                    spec->value_bytes, NULL);
+        mlclf_w_add(w, n, MLCLF_SECTION_VALUE_OFFSETS, nv + 1,
+                    (nv + 1) * sizeof(uint32_t), spec->value_offsets, NULL);
+        mlclf_w_add(w, n, MLCLF_SECTION_VALUE_COLUMNS, nv,
+                    nv * sizeof(uint32_t), spec->value_columns, NULL);
+    }
+
+    if (nt != 0) {
+        mlclf_w_add(w, n, MLCLF_SECTION_TEXT_PARAMS, nt,
+                    nt * sizeof(mlclf_file_text_t), spec->texts, NULL);
+    }
+
+    if (spec->n_idf != 0) {
+        mlclf_w_add(w, n, MLCLF_SECTION_TEXT_IDF, spec->n_idf,
+                    spec->n_idf * sizeof(double), spec->idf, NULL);
     }
 
     return MLCLF_OK;
@@ -295,6 +365,10 @@ mlclf_w_gbt(const mlclf_spec_t *spec, mlclf_w_section_t *w, uint32_t *n,
 static uint32_t
 mlclf_w_version(const mlclf_spec_t *spec)
 {
+    if (spec->n_inputs != 0) {
+        return MLCLF_FORMAT_VERSION_INPUTS;
+    }
+
     if (spec->kind == MLCLF_KIND_GBT || spec->node_decision != NULL) {
         return MLCLF_FORMAT_VERSION_GBT;
     }
@@ -338,7 +412,10 @@ mlclf_write_buffer(const mlclf_spec_t *spec, void **buf, size_t *len,
     *buf = NULL;
     *len = 0;
 
-    if (spec->n_features < 1 || spec->n_features > MLCLF_MAX_FEATURES
+    if (spec->n_features < 1
+        || spec->n_features > (spec->n_inputs != 0 ? MLCLF_MAX_COLUMNS
+                                                   : MLCLF_MAX_FEATURES)
+        || spec->n_inputs > MLCLF_MAX_FEATURES
         || spec->n_classes < MLCLF_MIN_CLASSES
         || spec->n_classes > MLCLF_MAX_CLASSES)
     {

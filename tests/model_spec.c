@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf_format.h>
+#include <mlclf_text.h>
 
 #include <mlclf.h>
 #include "model_spec.h"
@@ -118,6 +119,110 @@ model_spec_logreg(mlclf_spec_t *s)
     s->n_outputs = 3;
     s->weights = lr_weights;
     s->bias = lr_bias;
+}
+
+
+/* model_spec_inputs(): the inputs of model_spec.h's picture */
+static const char *const  in_names[5] = {
+    "n_links", "domain", "subject", "tag", "body"
+};
+
+static const char *const  in_labels[2] = { "ham", "spam" };
+
+/*
+ * n_links   number                       column 0
+ * domain    category "", a.com, b.net, z.org (z.org and unknown
+ *           strings share column 3), missing: empty   columns 1..3
+ * subject   hashing text, 8 features, 1-2 grams, idf  columns 4..11
+ * tag       category x, y, unknown refused            columns 12..13
+ * body      vocabulary free, money, win, no idf       columns 14..16
+ */
+static const mlclf_file_input_t  in_inputs[5] = {
+    { MLCLF_INPUT_NUMBER, 0, 0, 1, 0, 0, 0, 0 },
+    { MLCLF_INPUT_CATEGORY, MLCLF_UNKNOWN_COLUMN | MLCLF_INPUT_MISSING_EMPTY,
+      1, 3, 0, 4, 2, 0 },
+    { MLCLF_INPUT_TEXT, MLCLF_INPUT_MISSING_EMPTY, 4, 8, 0, 0, 0, 0 },
+    { MLCLF_INPUT_CATEGORY, MLCLF_UNKNOWN_ERROR, 12, 2, 4, 2, 0, 0 },
+    { MLCLF_INPUT_TEXT, 0, 14, 3, 6, 3, 1, 0 },
+};
+
+static const char  in_bytes[] = "a.comb.netz.orgxyfreemoneywin";
+
+static const uint32_t  in_offsets[10] = {
+    0, 0, 5, 10, 15, 16, 17, 21, 26, 29
+};
+
+static const uint32_t  in_columns[9] = { 0, 1, 2, 2, 0, 1, 0, 1, 2 };
+
+static const mlclf_file_text_t  in_texts[2] = {
+    { MLCLF_TEXT_HASHING, 8, 1, 2,
+      MLCLF_TEXT_LOWERCASE | MLCLF_TEXT_ALTERNATE_SIGN, MLCLF_TEXT_NORM_L2,
+      MLCLF_TEXT_NORM_L2, 0 },
+    { MLCLF_TEXT_VOCABULARY, 3, 1, 1, MLCLF_TEXT_LOWERCASE,
+      MLCLF_TEXT_NORM_NONE, MLCLF_TEXT_NORM_L2, MLCLF_NO_IDF },
+};
+
+static const double  in_idf[8] = {
+    1.0, 1.5, 2.0, 1.25, 3.0, 1.75, 1.1, 2.5
+};
+
+
+static double    in_lr_weights[MODEL_SPEC_INPUTS_COLUMNS];
+static double    in_lr_bias[1] = { -0.25 };
+
+/* one tree: money present? then n_links <= 2.5 : the subject column 6 */
+static const uint32_t  in_rf_offsets[2] = { 0, 5 };
+static const int32_t   in_rf_feature[5] = { 15, 0, -1, -1, -1 };
+static const double    in_rf_threshold[5] = { 0.0, 2.5, 0, 0, 0 };
+static const uint32_t  in_rf_left[5] = { 2, 3, 0, 1, 2 };
+static const uint32_t  in_rf_right[5] = { 1, 4, 0, 0, 0 };
+static const double    in_rf_leaves[6] = { 1.0, 0.0, 0.25, 0.75, 0.0, 1.0 };
+
+
+
+void
+model_spec_inputs(mlclf_spec_t *s, mlclf_kind_e kind)
+{
+    uint32_t  j;
+
+    memset(s, 0, sizeof(*s));
+
+    for (j = 0; j < MODEL_SPEC_INPUTS_COLUMNS; j++) {
+        in_lr_weights[j] = (double) ((int) (j * 7 % 11) - 5) / 4.0;
+    }
+
+    s->kind = kind;
+    s->n_features = MODEL_SPEC_INPUTS_COLUMNS;
+    s->n_classes = 2;
+    s->feature_names = in_names;
+    s->class_labels = in_labels;
+    s->n_inputs = 5;
+    s->inputs = in_inputs;
+    s->n_values = 9;
+    s->value_bytes = (const uint8_t *) in_bytes;
+    s->value_offsets = in_offsets;
+    s->value_columns = in_columns;
+    s->n_texts = 2;
+    s->texts = in_texts;
+    s->n_idf = 8;
+    s->idf = in_idf;
+
+    if (kind == MLCLF_KIND_LOGREG) {
+        s->n_outputs = 1;
+        s->weights = in_lr_weights;
+        s->bias = in_lr_bias;
+        return;
+    }
+
+    s->n_trees = 1;
+    s->n_nodes = 5;
+    s->n_leaves = 3;
+    s->tree_offsets = in_rf_offsets;
+    s->node_feature = in_rf_feature;
+    s->node_threshold = in_rf_threshold;
+    s->node_left = in_rf_left;
+    s->node_right = in_rf_right;
+    s->leaf_values = in_rf_leaves;
 }
 
 

@@ -51,6 +51,26 @@ void model_spec_gbt(mlclf_spec_t *s);
 void model_spec_logreg(mlclf_spec_t *s);
 
 /*
+ * A model with raw inputs (format version 3) over the classes "ham",
+ * "spam": logreg (one sigmoid output) or a forest of one tree, by
+ * kind.  Its 17 columns come from five inputs:
+ *
+ *   n_links   number                                     column 0
+ *   domain    category "", a.com, b.net, z.org; z.org and unknown
+ *             strings share column 3; missing: empty     columns 1..3
+ *   subject   hashing text, 8 features, 1-2 grams, idf,
+ *             missing: empty                             columns 4..11
+ *   tag       category x, y, unknown strings refused     columns 12..13
+ *   body      vocabulary free, money, win, no idf        columns 14..16
+ *
+ * The forest's tree: column 15 (money) <= 0 ? (1, 0)
+ * : (n_links <= 2.5 ? (0.25, 0.75) : (0, 1)).
+ */
+#define MODEL_SPEC_INPUTS_COLUMNS  17
+
+void model_spec_inputs(mlclf_spec_t *s, mlclf_kind_e kind);
+
+/*
  * spec written by mlclf_write_buffer() into a calloc()ed buffer with
  * 64 bytes to spare, for damage that makes the file longer; *len gets
  * the file's length.  Bails out of the test if the writer refuses.

@@ -45,7 +45,8 @@
 
 /*
  * A good numbered version: a forest (every section of version 1 a
- * damage can hit) or a gbt model (the sections version 2 added).
+ * damage can hit), a gbt model (the sections version 2 added), or for
+ * logreg the model with raw inputs (version 3).
  */
 static uint8_t *
 t_good(mlclf_kind_e kind, uint32_t version, size_t *len)
@@ -54,6 +55,9 @@ t_good(mlclf_kind_e kind, uint32_t version, size_t *len)
 
     if (kind == MLCLF_KIND_GBT) {
         model_spec_gbt(&s);
+
+    } else if (kind == MLCLF_KIND_LOGREG) {
+        model_spec_inputs(&s, MLCLF_KIND_LOGREG);
 
     } else {
         model_spec_forest(&s);
@@ -125,6 +129,15 @@ static const model_damage_t  t_gbt_cases[] = {
 };
 
 #define T_NGBT  (sizeof(t_gbt_cases) / sizeof(t_gbt_cases[0]))
+
+
+/* On the model with raw inputs: the code of format version 3. */
+static const model_damage_t  t_input_cases[] = {
+    { "categories out of order", MLCLF_EINPUT, DMG_CRC,
+      { DMG_BYTE(VALUE_BYTES, 0, SET, 'c') } },
+};
+
+#define T_NINPUT  (sizeof(t_input_cases) / sizeof(t_input_cases[0]))
 
 
 /*
@@ -265,7 +278,7 @@ t_list(void)
     is_int(rc, MLCLF_REGISTRY_EXIT_OK, "list exits 0");
     j = cJSON_Parse(out);
     n = cJSON_GetArraySize(cJSON_GetObjectItem(j, "versions"));
-    is_int(n, T_NCASES + T_NGBT + 1, "every version listed");
+    is_int(n, T_NCASES + T_NGBT + T_NINPUT + 1, "every version listed");
     bad = 0;
     k = 0;
 
@@ -339,6 +352,10 @@ t_coverage(void)
             found |= t_gbt_cases[i].code == code;
         }
 
+        for (i = 0; i < T_NINPUT; i++) {
+            found |= t_input_cases[i].code == code;
+        }
+
         ok(found, "%s (%d) has a case through the CLI",
            mlclf_strerror(code), code);
     }
@@ -392,6 +409,11 @@ main(void)
                (uint32_t) (T_NCASES + i) + 2);
     }
 
+    for (i = 0; i < T_NINPUT; i++) {
+        t_case(MLCLF_KIND_LOGREG, &t_input_cases[i],
+               (uint32_t) (T_NCASES + T_NGBT + i) + 2);
+    }
+
     /* the whole model: one line per damaged version, exit 4 */
     rc = T_RUN("verify", T_NAME);
     is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "verify of every version");
@@ -405,7 +427,8 @@ main(void)
         i++;
     }
 
-    is_int(i, T_NCASES + T_NGBT, "one reason per damaged version");
+    is_int(i, T_NCASES + T_NGBT + T_NINPUT,
+           "one reason per damaged version");
     free(out);
     free(errout);
 

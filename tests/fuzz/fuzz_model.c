@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 #include <mlclf.h>
 #include <mlclf_format.h>
+#include <mlclf_input.h>
 #include "fuzz.h"
 
 
@@ -31,6 +32,7 @@ static void fuzz_fix_crc(uint8_t *p, size_t size);
 static void fuzz_model(const mlclf_model_t *m, size_t size);
 static void fuzz_predict(const mlclf_model_t *m);
 static void fuzz_request(const mlclf_model_t *m);
+static void fuzz_predict_inputs(const mlclf_model_t *m);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -163,10 +165,16 @@ fuzz_model(const mlclf_model_t *m, size_t size)
     const char     *s;
     const double   *impute;
 
-    nf = mlclf_model_n_features(m);
+    nf = mlclf_model_n_inputs(m);
     nc = mlclf_model_n_classes(m);
 
     FUZZ_CHECK(nf >= 1 && nf <= MLCLF_MAX_FEATURES);
+    FUZZ_CHECK(mlclf_model_n_features(m) >= 1
+               && mlclf_model_n_features(m)
+                  <= (mlclf_model_has_inputs(m) ? MLCLF_MAX_COLUMNS
+                                                : MLCLF_MAX_FEATURES));
+    FUZZ_CHECK(mlclf_model_has_inputs(m)
+               || mlclf_model_n_features(m) == nf);
     FUZZ_CHECK(nc >= MLCLF_MIN_CLASSES && nc <= MLCLF_MAX_CLASSES);
     FUZZ_CHECK(mlclf_model_size(m) == size);
 
@@ -218,7 +226,7 @@ fuzz_model(const mlclf_model_t *m, size_t size)
     impute = mlclf_model_impute(m);
 
     if (impute != NULL) {
-        for (i = 0; i < nf; i++) {
+        for (i = 0; i < mlclf_model_n_features(m); i++) {
             FUZZ_CHECK(isfinite(impute[i]));
         }
     }
@@ -242,6 +250,11 @@ fuzz_predict(const mlclf_model_t *m)
     size_t     r, n;
     double    *x, *proba, sum;
     uint32_t   i, k, nf, nc;
+
+    if (mlclf_model_has_inputs(m)) {
+        fuzz_predict_inputs(m);
+        return;
+    }
 
     nf = mlclf_model_n_features(m);
     nc = mlclf_model_n_classes(m);
@@ -292,6 +305,100 @@ fuzz_predict(const mlclf_model_t *m)
 
 
 /*
+ * A model with inputs: each input's value featurized alone (numbers
+ * from the table, every category of the value table and a few texts),
+ * the row scored through mlclf_predict_terms().
+ */
+static void
+fuzz_predict_inputs(const mlclf_model_t *m)
+{
+    size_t              r, n, cap, k, scratch_len;
+    double             *x, *proba;
+    void               *scratch;
+    uint32_t            i, ni, type, c;
+    ptrdiff_t           got;
+    const char         *text;
+    mlclf_text_term_t  *terms;
+
+    static const char  *texts[] = {
+        "", "Free money, FREE!", "win win win the prize", "x",
+        "\xce\xa3\xce\x9f\xce\xa3 \xe2\x82\xac 12 __ a_b"
+    };
+
+    ni = mlclf_model_n_inputs(m);
+    cap = 0;
+    scratch_len = 8;
+
+    for (i = 0; i < ni; i++) {
+        cap += mlclf_model_input_type(m, i) == MLCLF_INPUT_TEXT
+               ? mlclf_input_text_terms(m, i, 64) : 1;
+
+        if (mlclf_model_input_type(m, i) == MLCLF_INPUT_TEXT
+            && mlclf_input_text_scratch(m, i, 64) > scratch_len)
+        {
+            scratch_len = mlclf_input_text_scratch(m, i, 64);
+        }
+    }
+
+    x = calloc(mlclf_model_kind(m) == MLCLF_KIND_LOGREG ? 1
+               : mlclf_model_n_features(m), sizeof(double));
+    proba = malloc(mlclf_model_n_classes(m) * sizeof(double));
+    terms = malloc(cap * sizeof(mlclf_text_term_t));
+    scratch = malloc(scratch_len);
+    FUZZ_CHECK(x != NULL && proba != NULL && terms != NULL
+               && scratch != NULL);
+
+    for (r = 0; r < 5; r++) {
+        n = 0;
+
+        for (i = 0; i < ni; i++) {
+            type = mlclf_model_input_type(m, i);
+            c = mlclf_input_column(m, i);
+
+            if (type == MLCLF_INPUT_NUMBER) {
+                terms[n].column = c;
+                terms[n++].value = fuzz_values[(i + r) % 12];
+                continue;
+            }
+
+            text = texts[(i + r) % 5];
+
+            if (type == MLCLF_INPUT_CATEGORY) {
+                got = mlclf_input_category(m, i, text, strlen(text),
+                                           &terms[n]);
+                FUZZ_CHECK(got >= -1 && got <= 1);
+
+            } else {
+                got = mlclf_input_text(m, i, text, strlen(text), scratch,
+                                       &terms[n]);
+                FUZZ_CHECK(got >= 0
+                           && (size_t) got
+                              <= mlclf_input_text_terms(m, i, strlen(text)));
+            }
+
+            for (k = n; got > 0 && k < n + (size_t) got; k++) {
+                FUZZ_CHECK(terms[k].column >= c
+                           && terms[k].column < mlclf_model_n_features(m)
+                           && isfinite(terms[k].value));
+                FUZZ_CHECK(k == n || terms[k].column > terms[k - 1].column);
+            }
+
+            n += got > 0 ? (size_t) got : 0;
+        }
+
+        FUZZ_CHECK(n <= cap);
+        FUZZ_CHECK(mlclf_predict_terms(m, terms, n, x, proba)
+                   < mlclf_model_n_classes(m));
+    }
+
+    free(x);
+    free(proba);
+    free(terms);
+    free(scratch);
+}
+
+
+/*
  * {"instances":[[row 0],[row 1]],"probabilities":true} by position and
  * by name through the parser, then the reply.
  */
@@ -308,7 +415,7 @@ fuzz_request(const mlclf_model_t *m)
     mlclf_reply_t    rep;
     mlclf_request_t  req;
 
-    nf = mlclf_model_n_features(m);
+    nf = mlclf_model_n_inputs(m);
 
     if (nf > FUZZ_REQUEST_FEATURES) {
         return;
@@ -320,6 +427,13 @@ fuzz_request(const mlclf_model_t *m)
     FUZZ_CHECK(root != NULL && names != NULL && row != NULL);
 
     for (i = 0; i < nf; i++) {
+        if (mlclf_model_input_type(m, i) != MLCLF_INPUT_NUMBER) {
+            cJSON_AddItemToArray(row, cJSON_CreateString("a.com"));
+            cJSON_AddItemToObject(names, mlclf_model_feature_name(m, i),
+                                  cJSON_CreateString("Free money, win"));
+            continue;
+        }
+
         cJSON_AddItemToArray(row, cJSON_CreateNumber(fuzz_values[i % 5]));
         cJSON_AddItemToObject(names, mlclf_model_feature_name(m, i),
                               cJSON_CreateNumber(fuzz_values[(i + 2) % 5]));
@@ -338,12 +452,23 @@ fuzz_request(const mlclf_model_t *m)
 
     rc = mlclf_request_parse(&req, m, body, strlen(body), NULL, &err);
 
-    /* only a too deep body (never) or bad names could be refused */
+    /*
+     * only a too deep body (never) or bad names could be refused, and a
+     * category that the model does not know
+     */
+    if (rc == MLCLF_EREQUEST
+        && req.reason == MLCLF_REASON_UNKNOWN_CATEGORY)
+    {
+        mlclf_request_free(&req);
+        free(body);
+        return;
+    }
+
     FUZZ_CHECK(rc == MLCLF_OK);
     FUZZ_CHECK(req.n_rows == 2 && req.batch && req.probabilities);
 
     bound = mlclf_reply_bound(m, &req, "v1");
-    scratch = malloc(mlclf_reply_scratch(m) * sizeof(double));
+    scratch = malloc(mlclf_reply_scratch_for(m, &req) * sizeof(double));
     p = malloc(bound);
     FUZZ_CHECK(scratch != NULL && p != NULL);
 
