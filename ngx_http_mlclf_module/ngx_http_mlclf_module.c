@@ -58,6 +58,10 @@ static ngx_conf_num_bounds_t  ngx_http_mlclf_max_depth_bounds = {
     ngx_conf_check_num_bounds, 1, 1000
 };
 
+static ngx_conf_num_bounds_t  ngx_http_mlclf_max_text_bounds = {
+    ngx_conf_check_num_bounds, 1, 64 * 1024 * 1024
+};
+
 
 static ngx_command_t  ngx_http_mlclf_commands[] = {
 
@@ -116,6 +120,13 @@ static ngx_command_t  ngx_http_mlclf_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_mlclf_loc_conf_t, max_depth),
       &ngx_http_mlclf_max_depth_bounds },
+
+    { ngx_string("mlclf_max_text"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mlclf_loc_conf_t, max_text),
+      &ngx_http_mlclf_max_text_bounds },
 
       ngx_null_command
 };
@@ -819,6 +830,7 @@ ngx_http_mlclf_create_loc_conf(ngx_conf_t *cf)
 
     conf->max_rows = NGX_CONF_UNSET;
     conf->max_depth = NGX_CONF_UNSET;
+    conf->max_text = NGX_CONF_UNSET_SIZE;
 
     return conf;
 }
@@ -836,6 +848,8 @@ ngx_http_mlclf_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                          MLCLF_DEFAULT_MAX_ROWS);
     ngx_conf_merge_value(conf->max_depth, prev->max_depth,
                          MLCLF_DEFAULT_MAX_DEPTH);
+    ngx_conf_merge_size_value(conf->max_text, prev->max_text,
+                              MLCLF_DEFAULT_MAX_TEXT);
 
     if (conf->model_name == NULL || conf->model_name->lengths != NULL
         || conf->model != NULL)

@@ -192,6 +192,7 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
 
     limits.max_rows = mlcf->max_rows;
     limits.max_depth = mlcf->max_depth;
+    limits.max_text = mlcf->max_text;
 
     /* the parsed request is freed with the pool, whatever happens next */
 
@@ -236,7 +237,8 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     size = mlclf_reply_bound(model, req, (const char *) m->version.data);
 
     b = ngx_create_temp_buf(r->pool, size);
-    scratch = ngx_palloc(r->pool, mlclf_reply_scratch(model) * sizeof(double));
+    scratch = ngx_palloc(r->pool,
+                         mlclf_reply_scratch_for(model, req) * sizeof(double));
 
     if (b == NULL || scratch == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
