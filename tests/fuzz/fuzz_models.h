@@ -4,8 +4,9 @@
  *
  * Small fixed models for the fuzzers: an iris-like softmax logistic
  * regression with an impute section, a binary sigmoid one, a forest of
- * two trees whose labels and feature names need JSON escaping, and a
- * gbt model on the same trees that routes missing values.  The
+ * two trees whose labels and feature names need JSON escaping, a gbt
+ * model on the same trees that routes missing values, and a model with
+ * raw inputs (a number, a category, a text).  The
  * specs are built in memory and serialised with mlclf_write_buffer();
  * the same specs give the seed files of tests/fuzz/corpus/model/.
  */
@@ -167,6 +168,59 @@ fuzz_spec_gbt(mlclf_spec_t *spec)
  * Serialises spec and loads it; *buf (malloc()ed, 8-aligned) must outlive
  * the model.  Returns NULL on any failure.
  */
+/*
+ * Raw inputs (format version 3): a number "n", a category "c" of "a"
+ * and "b" that ignores unknown strings, and a hashing text "t" of 16
+ * features, 1-2 grams, signed, l2 (missing c and t: no columns).
+ */
+static const char *const  fuzz_in_names[] = { "n", "c", "t" };
+
+static const mlclf_file_input_t  fuzz_in_inputs[] = {
+    { MLCLF_INPUT_NUMBER, 0, 0, 1, 0, 0, 0, 0 },
+    { MLCLF_INPUT_CATEGORY, MLCLF_UNKNOWN_IGNORE | MLCLF_INPUT_MISSING_EMPTY,
+      1, 2, 0, 2, 0, 0 },
+    { MLCLF_INPUT_TEXT, MLCLF_INPUT_MISSING_EMPTY, 3, 16, 0, 0, 0, 0 },
+};
+
+static const uint32_t  fuzz_in_offsets[] = { 0, 1, 2 };
+static const uint32_t  fuzz_in_columns[] = { 0, 1 };
+
+static const mlclf_file_text_t  fuzz_in_texts[] = {
+    { 1, 16, 1, 2, 0x01 | 0x02, 2, 2, MLCLF_NO_IDF },
+};
+
+static const double  fuzz_in_weights[] = {
+    0.5, -1.0, 1.0, 0.25, -0.25, 0.5, -0.5, 0.75, -0.75,
+    1.0, -1.0, 1.25, -1.25, 1.5, -1.5, 1.75, -1.75, 2.0, -2.0
+};
+
+static const double  fuzz_in_bias[] = { -0.5 };
+
+
+static void
+fuzz_spec_inputs(mlclf_spec_t *spec)
+{
+    memset(spec, 0, sizeof(*spec));
+
+    spec->kind = MLCLF_KIND_LOGREG;
+    spec->n_features = 19;
+    spec->n_classes = 2;
+    spec->feature_names = fuzz_in_names;
+    spec->class_labels = fuzz_xy_classes;
+    spec->n_inputs = 3;
+    spec->inputs = fuzz_in_inputs;
+    spec->n_values = 2;
+    spec->value_bytes = (const uint8_t *) "ab";
+    spec->value_offsets = fuzz_in_offsets;
+    spec->value_columns = fuzz_in_columns;
+    spec->n_texts = 1;
+    spec->texts = fuzz_in_texts;
+    spec->n_outputs = 1;
+    spec->weights = fuzz_in_weights;
+    spec->bias = fuzz_in_bias;
+}
+
+
 static mlclf_model_t *
 fuzz_model_build(const mlclf_spec_t *spec, void **buf)
 {

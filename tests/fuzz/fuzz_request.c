@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include <mlclf.h>
+#include <mlclf_input.h>
 #include "fuzz.h"
 #include "fuzz_models.h"
 
@@ -39,14 +40,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 
-static fuzz_case_t  fuzz_cases[5];
+static fuzz_case_t  fuzz_cases[6];
 static int          fuzz_ready;
 static int          fuzz_verbose;
 
 static const char  *fuzz_reasons[] = {
     "bad_json", "bad_shape", "unknown_feature", "missing_feature",
     "duplicate_feature", "missing_value", "not_a_number", "non_finite",
-    "too_many_rows", "empty_batch", "empty_body", "too_deep", NULL
+    "too_many_rows", "empty_batch", "empty_body", "too_deep",
+    "not_a_string", "bad_text", "text_too_long", "unknown_category", NULL
 };
 
 
@@ -86,6 +88,11 @@ fuzz_init(void)
     fuzz_spec_gbt(&spec);
     fuzz_cases[4].model = fuzz_model_build(&spec, &fuzz_cases[4].buf);
     fuzz_cases[4].version = "v1";
+
+    fuzz_spec_inputs(&spec);
+    fuzz_cases[5].model = fuzz_model_build(&spec, &fuzz_cases[5].buf);
+    fuzz_cases[5].version = "v2";
+    fuzz_cases[5].limits.max_text = 64;
 
     for (i = 0; i < sizeof(fuzz_cases) / sizeof(fuzz_cases[0]); i++) {
         if (fuzz_cases[i].model == NULL) {
@@ -200,9 +207,10 @@ fuzz_reply(const fuzz_case_t *fc, const mlclf_request_t *req)
 
     nf = mlclf_model_n_features(fc->model);
     nc = mlclf_model_n_classes(fc->model);
-    n = mlclf_reply_scratch(fc->model);
+    n = mlclf_reply_scratch_for(fc->model, req);
 
-    FUZZ_CHECK(n >= nf + nc);
+    FUZZ_CHECK(n >= nc);
+    FUZZ_CHECK(mlclf_model_has_inputs(fc->model) || n >= nf + nc);
 
     scratch = malloc(n * sizeof(double));
     counts = calloc(nc, sizeof(uint64_t));
@@ -215,7 +223,8 @@ fuzz_reply(const fuzz_case_t *fc, const mlclf_request_t *req)
      * where a model that routes missing values has none
      */
 
-    for (i = 0; i < req->n_rows; i++) {
+    for (i = 0; i < req->n_rows && !mlclf_model_has_inputs(fc->model); i++)
+    {
         mlclf_request_row(req, fc->model, i, x);
 
         for (n = 0; n < nf; n++) {
