@@ -61,9 +61,21 @@ typedef enum {
 } mlclf_train_metric_e;
 
 
+/*
+ * A feature's type: the YAML's features[i].type.  float and integer
+ * columns are numbers; an integer's values must be whole.
+ */
+typedef enum {
+    MLCLF_TRAIN_TYPE_FLOAT = 0,
+    MLCLF_TRAIN_TYPE_INTEGER
+} mlclf_train_type_e;
+
+#define MLCLF_TRAIN_N_TYPES  2
+
+
 typedef struct {
     char                     *name;
-    unsigned                  integer:1;    /* type: integer | float */
+    mlclf_train_type_e        type;
     unsigned                  has_min:1;
     unsigned                  has_max:1;
     double                    min;
@@ -222,6 +234,9 @@ int mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
 int mlclf_train_config_check_classes(const mlclf_train_config_t *cf,
     size_t n_classes, mlclf_err_t *err);
 void mlclf_train_config_free(mlclf_train_config_t *cf);
+
+/* "float", "integer"; "unknown" for another value */
+const char *mlclf_train_type_name(mlclf_train_type_e type);
 
 /* mlclf_train_data.c: CSV; errors read "<file>:<line>:<col>: <reason>" */
 int mlclf_train_data_load(mlclf_train_data_t *d,

@@ -123,6 +123,22 @@ static const char *const  mlclf_cf_gates_keys[] = {
     "min_accuracy", "min_macro_f1", NULL
 };
 
+static const char *const  mlclf_cf_type_names[MLCLF_TRAIN_N_TYPES] = {
+    [MLCLF_TRAIN_TYPE_FLOAT] = "float",
+    [MLCLF_TRAIN_TYPE_INTEGER] = "integer"
+};
+
+
+const char *
+mlclf_train_type_name(mlclf_train_type_e type)
+{
+    if ((unsigned) type >= MLCLF_TRAIN_N_TYPES) {
+        return "unknown";
+    }
+
+    return mlclf_cf_type_names[type];
+}
+
 
 /*
  * A feature name or class label goes into the model as it is: refused
@@ -231,13 +247,13 @@ mlclf_cf_features(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
                 if (vals[1]->type == YAML_SCALAR_NODE
                     && strcmp(mlclf_train_yaml_text(vals[1]), "float") == 0)
                 {
-                    f->integer = 0;
+                    f->type = MLCLF_TRAIN_TYPE_FLOAT;
 
                 } else if (vals[1]->type == YAML_SCALAR_NODE
                            && strcmp(mlclf_train_yaml_text(vals[1]),
                                      "integer") == 0)
                 {
-                    f->integer = 1;
+                    f->type = MLCLF_TRAIN_TYPE_INTEGER;
 
                 } else {
                     return mlclf_train_yaml_expected(ctx, vals[1], key,
