@@ -7,7 +7,8 @@
  * and line instead of silently training with a default.
  *
  * Schema (every key, with its default; "required" keys have none; the
- * model: mapping is read in mlclf_train_config_model.c):
+ * features: list is read in mlclf_train_config_feature.c, the model:
+ * mapping in mlclf_train_config_model.c):
  *
  *   name: iris                # [a-z0-9_-]{1,64}; default: the file's
  *                             # base name without .yaml / .yml
@@ -91,10 +92,6 @@
 #define MLCLF_CF_MAX_FILE   (16 * 1024 * 1024)
 
 
-static int mlclf_cf_model_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
-    const char *key, const char *s, const char *what);
-static int mlclf_cf_features(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
-    yaml_node_t *node);
 static int mlclf_cf_classes(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
 static int mlclf_cf_split(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
@@ -111,10 +108,6 @@ static const char *const  mlclf_cf_root_keys[] = {
     "model", "gates", NULL
 };
 
-static const char *const  mlclf_cf_feature_keys[] = {
-    "name", "type", "min", "max", NULL
-};
-
 static const char *const  mlclf_cf_split_keys[] = {
     "test_fraction", "seed", "stratify", NULL
 };
@@ -123,29 +116,13 @@ static const char *const  mlclf_cf_gates_keys[] = {
     "min_accuracy", "min_macro_f1", NULL
 };
 
-static const char *const  mlclf_cf_type_names[MLCLF_TRAIN_N_TYPES] = {
-    [MLCLF_TRAIN_TYPE_FLOAT] = "float",
-    [MLCLF_TRAIN_TYPE_INTEGER] = "integer"
-};
-
-
-const char *
-mlclf_train_type_name(mlclf_train_type_e type)
-{
-    if ((unsigned) type >= MLCLF_TRAIN_N_TYPES) {
-        return "unknown";
-    }
-
-    return mlclf_cf_type_names[type];
-}
-
 
 /*
  * A feature name or class label goes into the model as it is: refused
  * here, where it is written, if the model format cannot hold it.
  */
-static int
-mlclf_cf_model_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
+int
+mlclf_train_config_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
     const char *key, const char *s, const char *what)
 {
     char         show[MLCLF_QUOTE_LEN];
@@ -160,149 +137,6 @@ mlclf_cf_model_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
 
     return mlclf_train_yaml_error(ctx, node, "%s: %s cannot be a %s: %s", key,
                                   mlclf_quote(s, len, show), what, why.msg);
-}
-
-
-static int
-mlclf_cf_features(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
-    yaml_node_t *node)
-{
-    int                     rc;
-    char                    key[64];
-    size_t                  n, i, j;
-    yaml_node_t            *item, *vals[5], *knodes[5];
-    yaml_node_item_t       *it;
-    mlclf_train_feature_t  *f;
-
-    if (node->type != YAML_SEQUENCE_NODE) {
-        return mlclf_train_yaml_expected(ctx, node, "features", "a list");
-    }
-
-    n = (size_t) (node->data.sequence.items.top
-                  - node->data.sequence.items.start);
-
-    if (n == 0) {
-        return mlclf_train_yaml_error(ctx, node, "features: the list is empty");
-    }
-
-    if (n > 1000000) {
-        return mlclf_train_yaml_error(ctx, node, "features: more than 1000000");
-    }
-
-    cf->features = calloc(n, sizeof(mlclf_train_feature_t));
-    if (cf->features == NULL) {
-        return mlclf_err_set(ctx->err, MLCLF_ENOMEM, "out of memory");
-    }
-
-    for (i = 0, it = node->data.sequence.items.start; i < n; i++, it++) {
-        item = yaml_document_get_node(ctx->doc, *it);
-        f = &cf->features[i];
-        cf->n_features = i + 1;
-
-        snprintf(key, sizeof(key), "features[%zu]", i);
-
-        if (item == NULL) {
-            return mlclf_train_yaml_error(ctx, node, "%s: broken list", key);
-        }
-
-        if (item->type == YAML_SCALAR_NODE) {
-            rc = mlclf_train_yaml_string(ctx, item, key, &f->name);
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-            rc = mlclf_cf_model_name(ctx, item, key, f->name,
-                                     "feature name");
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-        } else if (item->type == YAML_MAPPING_NODE) {
-            rc = mlclf_train_yaml_mapping(ctx, item, key, mlclf_cf_feature_keys,
-                                          vals, knodes);
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-            if (vals[0] == NULL) {
-                return mlclf_train_yaml_error(ctx, item, "missing required key "
-                                              "\"name\" in %s", key);
-            }
-
-            snprintf(key, sizeof(key), "features[%zu].name", i);
-            rc = mlclf_train_yaml_string(ctx, vals[0], key, &f->name);
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-            rc = mlclf_cf_model_name(ctx, vals[0], key, f->name,
-                                     "feature name");
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-            if (vals[1] != NULL) {
-                snprintf(key, sizeof(key), "features[%zu].type", i);
-
-                if (vals[1]->type == YAML_SCALAR_NODE
-                    && strcmp(mlclf_train_yaml_text(vals[1]), "float") == 0)
-                {
-                    f->type = MLCLF_TRAIN_TYPE_FLOAT;
-
-                } else if (vals[1]->type == YAML_SCALAR_NODE
-                           && strcmp(mlclf_train_yaml_text(vals[1]),
-                                     "integer") == 0)
-                {
-                    f->type = MLCLF_TRAIN_TYPE_INTEGER;
-
-                } else {
-                    return mlclf_train_yaml_expected(ctx, vals[1], key,
-                                                     "float or integer");
-                }
-            }
-
-            if (vals[2] != NULL) {
-                snprintf(key, sizeof(key), "features[%zu].min", i);
-                rc = mlclf_train_yaml_number(ctx, vals[2], key, &f->min);
-                if (rc != MLCLF_OK) {
-                    return rc;
-                }
-
-                f->has_min = 1;
-            }
-
-            if (vals[3] != NULL) {
-                snprintf(key, sizeof(key), "features[%zu].max", i);
-                rc = mlclf_train_yaml_number(ctx, vals[3], key, &f->max);
-                if (rc != MLCLF_OK) {
-                    return rc;
-                }
-
-                f->has_max = 1;
-
-                if (f->has_min && f->max < f->min) {
-                    return mlclf_train_yaml_error(ctx, vals[3], "%s: %g is "
-                                                  "less than min %g", key,
-                                                  f->max, f->min);
-                }
-            }
-
-        } else {
-            return mlclf_train_yaml_expected(ctx, item, key,
-                                             "a name or a mapping");
-        }
-
-        for (j = 0; j < i; j++) {
-            if (strcmp(cf->features[j].name, f->name) == 0) {
-                return mlclf_train_yaml_error(ctx, item, "features: duplicate "
-                                              "feature \"%s\" (features[%zu] "
-                                              "and features[%zu])", f->name, j,
-                                              i);
-            }
-        }
-    }
-
-    return MLCLF_OK;
 }
 
 
@@ -353,8 +187,8 @@ mlclf_cf_classes(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
             return rc;
         }
 
-        rc = mlclf_cf_model_name(ctx, item, key, cf->classes[i],
-                                 "class label");
+        rc = mlclf_train_config_name(ctx, item, key, cf->classes[i],
+                                     "class label");
         if (rc != MLCLF_OK) {
             return rc;
         }
@@ -510,7 +344,7 @@ mlclf_cf_root(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
         return rc;
     }
 
-    rc = mlclf_cf_features(ctx, cf, vals[3]);
+    rc = mlclf_train_config_features(ctx, cf, vals[3]);
     if (rc != MLCLF_OK) {
         return rc;
     }
