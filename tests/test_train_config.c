@@ -105,7 +105,8 @@ static const bad_case_t  bad[] = {
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - name: a\n    type: double\n"
       "model: {kind: logreg}\n",
-      "5:11: features[0].type: expected float or integer, got \"double\"" },
+      "5:11: features[0].type: expected float, integer, category or text, "
+      "got \"double\"" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - {name: a, min: 10, max: 5}\n"
       "model: {kind: logreg}\n",

@@ -17,9 +17,36 @@
  *   features:                 # required, >= 1; order = model order
  *     - sepal_length          # short form: float, no range
  *     - name: sepal_width     # long form; name required
- *       type: float           # float (default) | integer
- *       min: 0                # optional inclusive range, min <= max
- *       max: 100
+ *       type: float           # float (default) | integer | category
+ *                             # | text
+ *       min: 0                # float, integer: optional inclusive
+ *       max: 100              # range, min <= max
+ *     - name: color
+ *       type: category        # one-hot, scikit-learn's OneHotEncoder
+ *       min_frequency: 5      # count >= 1 | share in (0, 1); default:
+ *                             # none
+ *       max_categories: 10    # >= 2, the infrequent column included;
+ *                             # default: none
+ *       unknown: error        # error (default) | ignore | infrequent
+ *                             # (infrequent: min_frequency or
+ *                             # max_categories needed)
+ *     - name: review
+ *       type: text            # terms weighted by tf-idf
+ *       vectorizer: hashing   # hashing (default) | vocabulary
+ *       n_features: 1048576   # hashing: a power of two, 2 .. 2^24
+ *       alternate_sign: true  # hashing: default true
+ *       hash_norm: none       # hashing: l2 | l1 | none (default)
+ *       max_features: 1000    # vocabulary: >= 1; default: none
+ *       min_df: 1             # vocabulary: count >= 1 | share in
+ *       max_df: 1.0           # [0, 1]; min_df <= max_df if both are
+ *                             # counts or both shares; default 1, 1.0
+ *       ngram_range: [1, 1]   # 1 <= min <= max <= 8
+ *       lowercase: true       # default true
+ *       binary: false         # default false
+ *       sublinear_tf: false   # default false; true needs
+ *                             # alternate_sign false, hash_norm none
+ *       idf: true             # default true (smoothed)
+ *       norm: l2              # l2 (default) | l1 | none
  *   classes: [setosa, versicolor, virginica]
  *                             # optional, >= 2, distinct: allowed labels
  *                             # in class order; default: the sorted
@@ -73,7 +100,8 @@
  * others are refused here.  Labels and class names are compared as
  * text.  Numbers must be plain (unquoted) YAML scalars; strings may be
  * quoted.  Unknown keys, duplicate keys, keys of another model kind,
- * values of the wrong type or out of range are errors:
+ * feature type or text vectorizer, values of the wrong type or out of
+ * range are errors:
  * "<file>:<line>:<col>: <key>: <reason>", at the offending key or value.
  */
 
