@@ -50,7 +50,7 @@ LIBS="-lcjson -lcrypto -lyaml -lunistring -lmurmurhash -lm -lpthread"
 CORE_SRCS=$(ls libmlclf/*.c)
 TRAIN_SRCS="common/mlclf_fanout.c common/mlclf_file.c common/mlclf_quote.c
 common/mlclf_sha256.c trainer/mlclf_train_config.c trainer/mlclf_train_yaml.c
-trainer/mlclf_train_config_model.c
+trainer/mlclf_train_config_model.c trainer/mlclf_train_config_feature.c
 trainer/mlclf_train_data.c trainer/mlclf_train_csv.c trainer/mlclf_train_chunk.c
 trainer/mlclf_train_labels.c trainer/mlclf_train_classes.c
 trainer/mlclf_train_util.c trainer/mlclf_train_split.c

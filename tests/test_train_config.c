@@ -105,7 +105,8 @@ static const bad_case_t  bad[] = {
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - name: a\n    type: double\n"
       "model: {kind: logreg}\n",
-      "5:11: features[0].type: expected float or integer, got \"double\"" },
+      "5:11: features[0].type: expected float, integer, category or text, "
+      "got \"double\"" },
 
     { "data: d.csv\nlabel: y\nfeatures:\n  - {name: a, min: 10, max: 5}\n"
       "model: {kind: logreg}\n",
@@ -259,11 +260,14 @@ test_full(void)
     is_str(cf.features[0].name, "sepal_length", "feature 0 name");
     ok(cf.features[0].has_min && cf.features[0].has_max
        && cf.features[0].min == 0 && cf.features[0].max == 100
-       && !cf.features[0].integer, "feature 0 range and type");
-    ok(cf.features[1].integer && cf.features[1].has_min
+       && cf.features[0].type == MLCLF_TRAIN_TYPE_FLOAT,
+       "feature 0 range and type");
+    ok(cf.features[1].type == MLCLF_TRAIN_TYPE_INTEGER
+       && cf.features[1].has_min
        && !cf.features[1].has_max && cf.features[1].min == -15,
        "feature 1: integer, min only");
-    ok(!cf.features[2].has_min && !cf.features[2].integer,
+    ok(!cf.features[2].has_min
+       && cf.features[2].type == MLCLF_TRAIN_TYPE_FLOAT,
        "feature 2: short form");
     is_str(cf.features[3].name, "petal width", "quoted feature name");
     is_int(cf.n_classes, 3, "3 classes");

@@ -151,7 +151,7 @@ config(mlclf_train_config_t *cf, int missing, int classes)
 
     feats[0].name = "f1";
     feats[1].name = "f2";
-    feats[1].integer = 1;
+    feats[1].type = MLCLF_TRAIN_TYPE_INTEGER;
     feats[1].has_min = 1;
     feats[1].has_max = 1;
     feats[1].min = 0;

@@ -3,9 +3,9 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * What the configuration reader's tests (test_train_config.c,
- * test_train_config_gbt.c) share: a YAML file written into their
- * temporary directory, and the table of configurations that must be
- * refused, each with its message.
+ * test_train_config_gbt.c, test_train_config_feature.c) share: a YAML
+ * file written into their temporary directory, and the table of
+ * configurations that must be refused, each with its message.
  */
 
 

@@ -61,13 +61,126 @@ typedef enum {
 } mlclf_train_metric_e;
 
 
+/*
+ * A feature's type: the YAML's features[i].type.  float and integer
+ * columns are numbers (an integer's values must be whole); a category
+ * column is one-hot encoded (mlclf_train_category.h), a text column
+ * turned into hashed or counted terms weighted by tf-idf.
+ */
+typedef enum {
+    MLCLF_TRAIN_TYPE_FLOAT = 0,
+    MLCLF_TRAIN_TYPE_INTEGER,
+    MLCLF_TRAIN_TYPE_CATEGORY,
+    MLCLF_TRAIN_TYPE_TEXT
+} mlclf_train_type_e;
+
+#define MLCLF_TRAIN_N_TYPES  4
+
+
+/*
+ * A count of rows (documents) or a share of them: min_df, max_df and
+ * min_frequency take either, and the YAML scalar's form says which, as
+ * a Python int or float does for scikit-learn: "2" is a count, "2.0"
+ * and "0.5" are shares.
+ */
+typedef enum {
+    MLCLF_TRAIN_FREQ_NONE = 0,          /* not given: no limit */
+    MLCLF_TRAIN_FREQ_COUNT,             /* count holds it */
+    MLCLF_TRAIN_FREQ_SHARE              /* share holds it, of the rows */
+} mlclf_train_freq_e;
+
+typedef struct {
+    mlclf_train_freq_e        kind;
+    uint64_t                  count;
+    double                    share;
+} mlclf_train_freq_t;
+
+
+/* a text feature's vectorizer, norms and flags: mlclf_train_text_core_t */
+#define MLCLF_TRAIN_TEXT_HASHING        1
+#define MLCLF_TRAIN_TEXT_VOCABULARY     2
+
+#define MLCLF_TRAIN_TEXT_LOWERCASE      0x01
+#define MLCLF_TRAIN_TEXT_ALTERNATE_SIGN 0x02
+#define MLCLF_TRAIN_TEXT_BINARY         0x04
+#define MLCLF_TRAIN_TEXT_SUBLINEAR_TF   0x08
+
+#define MLCLF_TRAIN_TEXT_NORM_NONE      0
+#define MLCLF_TRAIN_TEXT_NORM_L1        1
+#define MLCLF_TRAIN_TEXT_NORM_L2        2
+
+
+/*
+ * What a text feature's serving side needs, field for field the core's
+ * text configuration (libmlclf/mlclf_text.h): scikit-learn 1.2.1's
+ * HashingVectorizer or TfidfVectorizer, then TfidfTransformer.
+ */
+typedef struct {
+    uint32_t                  vectorizer;   /* MLCLF_TRAIN_TEXT_HASHING,
+                                               _VOCABULARY */
+    uint32_t                  n_features;   /* hashing: 2 .. 2^24, a power
+                                               of two; vocabulary: 0 until
+                                               the terms are learned */
+    uint32_t                  ngram_min;    /* 1 <= min <= max <= 8 */
+    uint32_t                  ngram_max;
+    uint32_t                  flags;        /* MLCLF_TRAIN_TEXT_LOWERCASE
+                                               ... _SUBLINEAR_TF */
+    uint32_t                  hash_norm;    /* hashing's own norm, before
+                                               tf-idf: MLCLF_TRAIN_TEXT_
+                                               NORM_*; vocabulary: NONE */
+    uint32_t                  norm;         /* of the tf-idf row */
+} mlclf_train_text_core_t;
+
+
+/* a text feature: the core's part and what only training uses */
+typedef struct {
+    mlclf_train_text_core_t   core;
+    unsigned                  use_idf:1;    /* idf: smoothed idf weights */
+    uint32_t                  max_features; /* vocabulary: the most
+                                               frequent terms, 0: all */
+    mlclf_train_freq_t        min_df;       /* vocabulary: default count
+                                               1; hashing: NONE */
+    mlclf_train_freq_t        max_df;       /* vocabulary: default share
+                                               1.0; hashing: NONE */
+} mlclf_train_text_t;
+
+
+/* a category feature: a value not seen in training is... */
+typedef enum {
+    MLCLF_TRAIN_UNKNOWN_ERROR = 0,      /* refused */
+    MLCLF_TRAIN_UNKNOWN_IGNORE,         /* encoded as no column */
+    MLCLF_TRAIN_UNKNOWN_INFREQUENT      /* the infrequent column, if
+                                           there is one, else ignored */
+} mlclf_train_unknown_e;
+
+/*
+ * scikit-learn 1.2.1 OneHotEncoder's min_frequency, max_categories and
+ * handle_unknown (infrequent is its "infrequent_if_exist")
+ */
+typedef struct {
+    mlclf_train_freq_t        min_frequency;    /* NONE: not given */
+    uint32_t                  max_categories;   /* 0: no limit; counts
+                                                   the infrequent column */
+    mlclf_train_unknown_e     unknown;
+} mlclf_train_category_conf_t;
+
+
 typedef struct {
     char                     *name;
-    unsigned                  integer:1;    /* type: integer | float */
-    unsigned                  has_min:1;
+    mlclf_train_type_e        type;
+    unsigned                  has_min:1;    /* float and integer only */
     unsigned                  has_max:1;
     double                    min;
     double                    max;
+
+    /* where type: is written (1-based), 0 in the short form */
+    uint32_t                  type_line;
+    uint32_t                  type_col;
+
+    union {
+        mlclf_train_text_t           text;      /* type text */
+        mlclf_train_category_conf_t  category;  /* type category */
+    };
 } mlclf_train_feature_t;
 
 
@@ -222,6 +335,17 @@ int mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
 int mlclf_train_config_check_classes(const mlclf_train_config_t *cf,
     size_t n_classes, mlclf_err_t *err);
 void mlclf_train_config_free(mlclf_train_config_t *cf);
+
+/*
+ * The configuration against what the data reader reads: float and
+ * integer columns.  MLCLF_OK, or MLCLF_EINVAL with
+ * "<file>:<line>:<col>: features[i].type: ..." at the first other type.
+ */
+int mlclf_train_config_check_data(const mlclf_train_config_t *cf,
+    mlclf_err_t *err);
+
+/* "float", "integer", "category", "text"; "unknown" for another value */
+const char *mlclf_train_type_name(mlclf_train_type_e type);
 
 /* mlclf_train_data.c: CSV; errors read "<file>:<line>:<col>: <reason>" */
 int mlclf_train_data_load(mlclf_train_data_t *d,

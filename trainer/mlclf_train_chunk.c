@@ -75,7 +75,7 @@ mlclf_dl_check(mlclf_train_chunk_t *ch, size_t k, double v, const char *s,
         return MLCLF_EINVAL;
     }
 
-    if (f->integer && v != floor(v)) {
+    if (f->type == MLCLF_TRAIN_TYPE_INTEGER && v != floor(v)) {
         mlclf_dl_fail(ch, line, col, "%s: %s is not an integer", f->name,
                       mlclf_quote(s, len, show));
         return MLCLF_EINVAL;
@@ -352,7 +352,9 @@ mlclf_dl_record(mlclf_train_chunk_t *ch, const char **pp, size_t *line,
             xr[role] = v;
             ft = &ctx->cf->features[role];
 
-            if (ft->has_min || ft->has_max || ft->integer) {
+            if (ft->has_min || ft->has_max
+                || ft->type == MLCLF_TRAIN_TYPE_INTEGER)
+            {
                 if (mlclf_dl_check(ch, (size_t) role, v, p,
                                    (size_t) (s - p) - (s[-1] == '\r'),
                                    *line, col)

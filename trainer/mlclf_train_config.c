@@ -7,7 +7,8 @@
  * and line instead of silently training with a default.
  *
  * Schema (every key, with its default; "required" keys have none; the
- * model: mapping is read in mlclf_train_config_model.c):
+ * features: list is read in mlclf_train_config_feature.c, the model:
+ * mapping in mlclf_train_config_model.c):
  *
  *   name: iris                # [a-z0-9_-]{1,64}; default: the file's
  *                             # base name without .yaml / .yml
@@ -16,9 +17,36 @@
  *   features:                 # required, >= 1; order = model order
  *     - sepal_length          # short form: float, no range
  *     - name: sepal_width     # long form; name required
- *       type: float           # float (default) | integer
- *       min: 0                # optional inclusive range, min <= max
- *       max: 100
+ *       type: float           # float (default) | integer | category
+ *                             # | text
+ *       min: 0                # float, integer: optional inclusive
+ *       max: 100              # range, min <= max
+ *     - name: color
+ *       type: category        # one-hot, scikit-learn's OneHotEncoder
+ *       min_frequency: 5      # count >= 1 | share in (0, 1); default:
+ *                             # none
+ *       max_categories: 10    # >= 2, the infrequent column included;
+ *                             # default: none
+ *       unknown: error        # error (default) | ignore | infrequent
+ *                             # (infrequent: min_frequency or
+ *                             # max_categories needed)
+ *     - name: review
+ *       type: text            # terms weighted by tf-idf
+ *       vectorizer: hashing   # hashing (default) | vocabulary
+ *       n_features: 1048576   # hashing: a power of two, 2 .. 2^24
+ *       alternate_sign: true  # hashing: default true
+ *       hash_norm: none       # hashing: l2 | l1 | none (default)
+ *       max_features: 1000    # vocabulary: >= 1; default: none
+ *       min_df: 1             # vocabulary: count >= 1 | share in
+ *       max_df: 1.0           # [0, 1]; min_df <= max_df if both are
+ *                             # counts or both shares; default 1, 1.0
+ *       ngram_range: [1, 1]   # 1 <= min <= max <= 8
+ *       lowercase: true       # default true
+ *       binary: false         # default false
+ *       sublinear_tf: false   # default false; true needs
+ *                             # alternate_sign false, hash_norm none
+ *       idf: true             # default true (smoothed)
+ *       norm: l2              # l2 (default) | l1 | none
  *   classes: [setosa, versicolor, virginica]
  *                             # optional, >= 2, distinct: allowed labels
  *                             # in class order; default: the sorted
@@ -72,7 +100,8 @@
  * others are refused here.  Labels and class names are compared as
  * text.  Numbers must be plain (unquoted) YAML scalars; strings may be
  * quoted.  Unknown keys, duplicate keys, keys of another model kind,
- * values of the wrong type or out of range are errors:
+ * feature type or text vectorizer, values of the wrong type or out of
+ * range are errors:
  * "<file>:<line>:<col>: <key>: <reason>", at the offending key or value.
  */
 
@@ -91,10 +120,6 @@
 #define MLCLF_CF_MAX_FILE   (16 * 1024 * 1024)
 
 
-static int mlclf_cf_model_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
-    const char *key, const char *s, const char *what);
-static int mlclf_cf_features(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
-    yaml_node_t *node);
 static int mlclf_cf_classes(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
     yaml_node_t *node);
 static int mlclf_cf_split(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
@@ -111,10 +136,6 @@ static const char *const  mlclf_cf_root_keys[] = {
     "model", "gates", NULL
 };
 
-static const char *const  mlclf_cf_feature_keys[] = {
-    "name", "type", "min", "max", NULL
-};
-
 static const char *const  mlclf_cf_split_keys[] = {
     "test_fraction", "seed", "stratify", NULL
 };
@@ -128,8 +149,8 @@ static const char *const  mlclf_cf_gates_keys[] = {
  * A feature name or class label goes into the model as it is: refused
  * here, where it is written, if the model format cannot hold it.
  */
-static int
-mlclf_cf_model_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
+int
+mlclf_train_config_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
     const char *key, const char *s, const char *what)
 {
     char         show[MLCLF_QUOTE_LEN];
@@ -144,149 +165,6 @@ mlclf_cf_model_name(mlclf_train_yaml_t *ctx, yaml_node_t *node,
 
     return mlclf_train_yaml_error(ctx, node, "%s: %s cannot be a %s: %s", key,
                                   mlclf_quote(s, len, show), what, why.msg);
-}
-
-
-static int
-mlclf_cf_features(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
-    yaml_node_t *node)
-{
-    int                     rc;
-    char                    key[64];
-    size_t                  n, i, j;
-    yaml_node_t            *item, *vals[5], *knodes[5];
-    yaml_node_item_t       *it;
-    mlclf_train_feature_t  *f;
-
-    if (node->type != YAML_SEQUENCE_NODE) {
-        return mlclf_train_yaml_expected(ctx, node, "features", "a list");
-    }
-
-    n = (size_t) (node->data.sequence.items.top
-                  - node->data.sequence.items.start);
-
-    if (n == 0) {
-        return mlclf_train_yaml_error(ctx, node, "features: the list is empty");
-    }
-
-    if (n > 1000000) {
-        return mlclf_train_yaml_error(ctx, node, "features: more than 1000000");
-    }
-
-    cf->features = calloc(n, sizeof(mlclf_train_feature_t));
-    if (cf->features == NULL) {
-        return mlclf_err_set(ctx->err, MLCLF_ENOMEM, "out of memory");
-    }
-
-    for (i = 0, it = node->data.sequence.items.start; i < n; i++, it++) {
-        item = yaml_document_get_node(ctx->doc, *it);
-        f = &cf->features[i];
-        cf->n_features = i + 1;
-
-        snprintf(key, sizeof(key), "features[%zu]", i);
-
-        if (item == NULL) {
-            return mlclf_train_yaml_error(ctx, node, "%s: broken list", key);
-        }
-
-        if (item->type == YAML_SCALAR_NODE) {
-            rc = mlclf_train_yaml_string(ctx, item, key, &f->name);
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-            rc = mlclf_cf_model_name(ctx, item, key, f->name,
-                                     "feature name");
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-        } else if (item->type == YAML_MAPPING_NODE) {
-            rc = mlclf_train_yaml_mapping(ctx, item, key, mlclf_cf_feature_keys,
-                                          vals, knodes);
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-            if (vals[0] == NULL) {
-                return mlclf_train_yaml_error(ctx, item, "missing required key "
-                                              "\"name\" in %s", key);
-            }
-
-            snprintf(key, sizeof(key), "features[%zu].name", i);
-            rc = mlclf_train_yaml_string(ctx, vals[0], key, &f->name);
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-            rc = mlclf_cf_model_name(ctx, vals[0], key, f->name,
-                                     "feature name");
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-
-            if (vals[1] != NULL) {
-                snprintf(key, sizeof(key), "features[%zu].type", i);
-
-                if (vals[1]->type == YAML_SCALAR_NODE
-                    && strcmp(mlclf_train_yaml_text(vals[1]), "float") == 0)
-                {
-                    f->integer = 0;
-
-                } else if (vals[1]->type == YAML_SCALAR_NODE
-                           && strcmp(mlclf_train_yaml_text(vals[1]),
-                                     "integer") == 0)
-                {
-                    f->integer = 1;
-
-                } else {
-                    return mlclf_train_yaml_expected(ctx, vals[1], key,
-                                                     "float or integer");
-                }
-            }
-
-            if (vals[2] != NULL) {
-                snprintf(key, sizeof(key), "features[%zu].min", i);
-                rc = mlclf_train_yaml_number(ctx, vals[2], key, &f->min);
-                if (rc != MLCLF_OK) {
-                    return rc;
-                }
-
-                f->has_min = 1;
-            }
-
-            if (vals[3] != NULL) {
-                snprintf(key, sizeof(key), "features[%zu].max", i);
-                rc = mlclf_train_yaml_number(ctx, vals[3], key, &f->max);
-                if (rc != MLCLF_OK) {
-                    return rc;
-                }
-
-                f->has_max = 1;
-
-                if (f->has_min && f->max < f->min) {
-                    return mlclf_train_yaml_error(ctx, vals[3], "%s: %g is "
-                                                  "less than min %g", key,
-                                                  f->max, f->min);
-                }
-            }
-
-        } else {
-            return mlclf_train_yaml_expected(ctx, item, key,
-                                             "a name or a mapping");
-        }
-
-        for (j = 0; j < i; j++) {
-            if (strcmp(cf->features[j].name, f->name) == 0) {
-                return mlclf_train_yaml_error(ctx, item, "features: duplicate "
-                                              "feature \"%s\" (features[%zu] "
-                                              "and features[%zu])", f->name, j,
-                                              i);
-            }
-        }
-    }
-
-    return MLCLF_OK;
 }
 
 
@@ -337,8 +215,8 @@ mlclf_cf_classes(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
             return rc;
         }
 
-        rc = mlclf_cf_model_name(ctx, item, key, cf->classes[i],
-                                 "class label");
+        rc = mlclf_train_config_name(ctx, item, key, cf->classes[i],
+                                     "class label");
         if (rc != MLCLF_OK) {
             return rc;
         }
@@ -494,7 +372,7 @@ mlclf_cf_root(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
         return rc;
     }
 
-    rc = mlclf_cf_features(ctx, cf, vals[3]);
+    rc = mlclf_train_config_features(ctx, cf, vals[3]);
     if (rc != MLCLF_OK) {
         return rc;
     }

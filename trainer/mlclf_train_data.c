@@ -486,6 +486,13 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
                              "configured");
     }
 
+    /* every column is read as a number: other types are refused */
+
+    rc = mlclf_train_config_check_data(cf, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
     rc = mlclf_dl_read(cf->data, d, err);
     if (rc != MLCLF_OK) {
         return rc;

@@ -253,7 +253,7 @@ mlclf_train_meta_config(mlclf_jsonout_t *b,
         mlclf_jsonout_put(b, i ? ",{" : "{");
         mlclf_train_meta_kstr(b, "name", cf->features[i].name);
         mlclf_train_meta_kstr(b, "type",
-                              cf->features[i].integer ? "integer" : "float");
+                              mlclf_train_type_name(cf->features[i].type));
         if (cf->features[i].has_min) {
             mlclf_train_meta_kdbl(b, "min", cf->features[i].min);
         }

@@ -256,6 +256,12 @@ mlclf_train_run_config(mlclf_train_run_t *r)
         return mlclf_train_run_fail(r, rc, "config", "%s", err.msg);
     }
 
+    rc = mlclf_train_config_check_data(&res->cf, &err);
+    if (rc != MLCLF_OK) {
+        rc = mlclf_train_run_exit(rc, MLCLF_TRAIN_EXIT_CONFIG);
+        return mlclf_train_run_fail(r, rc, "config", "%s", err.msg);
+    }
+
     if (r->o->progress) {
         res->cf.progress = mlclf_train_run_trees;
         res->cf.progress_loss = mlclf_train_run_loss;

@@ -105,7 +105,7 @@ fuzz_init(void)
     cf->missing = MLCLF_TRAIN_MISSING_IMPUTE;
     cf->n_features = 3;
     cf->label = "petal_width";
-    fuzz_feat[2][0].integer = 1;
+    fuzz_feat[2][0].type = MLCLF_TRAIN_TYPE_INTEGER;
     fuzz_feat[2][0].has_min = 1;
     fuzz_feat[2][0].min = 0.0;
     fuzz_feat[2][0].has_max = 1;
@@ -237,7 +237,8 @@ fuzz_check(const mlclf_train_config_t *cf, mlclf_train_data_t *d)
             FUZZ_CHECK(isfinite(v));
             FUZZ_CHECK(!cf->features[j].has_min || v >= cf->features[j].min);
             FUZZ_CHECK(!cf->features[j].has_max || v <= cf->features[j].max);
-            FUZZ_CHECK(!cf->features[j].integer || v == floor(v));
+            FUZZ_CHECK(cf->features[j].type != MLCLF_TRAIN_TYPE_INTEGER
+                       || v == floor(v));
         }
     }
 

@@ -5,9 +5,11 @@
  * libFuzzer target: the trainer's YAML configuration reader.  Each input
  * is written to one temporary file per process (its base name is a valid
  * model name) and read by mlclf_train_config_load().  A configuration
- * that loads is checked against the documented ranges, then its "data"
- * is pointed at a fixed iris CSV (never at the path the input names) and
- * read with mlclf_train_data_load(), so that the two readers meet.
+ * that loads is checked against the documented ranges (each feature
+ * type's keys too), then its "data" is pointed at a fixed iris CSV
+ * (never at the path the input names) and read with
+ * mlclf_train_data_load(), so that the two readers meet; the reader
+ * refuses any feature that is not a number.
  */
 
 
@@ -24,6 +26,9 @@
 static int fuzz_init(void);
 static void fuzz_cleanup(void);
 static void fuzz_check(const mlclf_train_config_t *cf);
+static void fuzz_freq(const mlclf_train_freq_t *q, int open);
+static void fuzz_category(const mlclf_train_category_conf_t *c);
+static void fuzz_text(const mlclf_train_text_t *t);
 static void fuzz_data(mlclf_train_config_t *cf);
 static void fuzz_gbt(mlclf_train_config_t *cf, const mlclf_train_data_t *d);
 
@@ -151,6 +156,28 @@ fuzz_check(const mlclf_train_config_t *cf)
         FUZZ_CHECK(!f->has_min || !f->has_max || f->min <= f->max);
         FUZZ_CHECK(!f->has_min || !isnan(f->min));
         FUZZ_CHECK(!f->has_max || !isnan(f->max));
+
+        switch (f->type) {
+
+        case MLCLF_TRAIN_TYPE_FLOAT:
+        case MLCLF_TRAIN_TYPE_INTEGER:
+            break;
+
+        case MLCLF_TRAIN_TYPE_CATEGORY:
+            FUZZ_CHECK(!f->has_min && !f->has_max);
+            FUZZ_CHECK(f->type_line >= 1 && f->type_col >= 1);
+            fuzz_category(&f->category);
+            break;
+
+        case MLCLF_TRAIN_TYPE_TEXT:
+            FUZZ_CHECK(!f->has_min && !f->has_max);
+            FUZZ_CHECK(f->type_line >= 1 && f->type_col >= 1);
+            fuzz_text(&f->text);
+            break;
+
+        default:
+            FUZZ_CHECK(0);
+        }
     }
 
     if (cf->classes != NULL) {
@@ -209,6 +236,81 @@ fuzz_check(const mlclf_train_config_t *cf)
     FUZZ_CHECK(cf->n_threads <= 1024);
     FUZZ_CHECK(cf->min_accuracy >= 0.0 && cf->min_accuracy <= 1.0);
     FUZZ_CHECK(cf->min_macro_f1 >= 0.0 && cf->min_macro_f1 <= 1.0);
+}
+
+
+/* a count >= 1 or a share in [0, 1] ((0, 1) with open) */
+static void
+fuzz_freq(const mlclf_train_freq_t *q, int open)
+{
+    switch (q->kind) {
+
+    case MLCLF_TRAIN_FREQ_COUNT:
+        FUZZ_CHECK(q->count >= 1);
+        break;
+
+    case MLCLF_TRAIN_FREQ_SHARE:
+        FUZZ_CHECK(open ? q->share > 0 && q->share < 1
+                        : q->share >= 0 && q->share <= 1);
+        break;
+
+    default:
+        FUZZ_CHECK(q->kind == MLCLF_TRAIN_FREQ_NONE);
+    }
+}
+
+
+static void
+fuzz_category(const mlclf_train_category_conf_t *c)
+{
+    fuzz_freq(&c->min_frequency, 1);
+    FUZZ_CHECK(c->max_categories == 0 || c->max_categories >= 2);
+    FUZZ_CHECK(c->unknown == MLCLF_TRAIN_UNKNOWN_ERROR
+               || c->unknown == MLCLF_TRAIN_UNKNOWN_IGNORE
+               || (c->unknown == MLCLF_TRAIN_UNKNOWN_INFREQUENT
+                   && (c->min_frequency.kind != MLCLF_TRAIN_FREQ_NONE
+                       || c->max_categories != 0)));
+}
+
+
+static void
+fuzz_text(const mlclf_train_text_t *t)
+{
+    const mlclf_train_text_core_t  *c;
+
+    c = &t->core;
+
+    FUZZ_CHECK(c->ngram_min >= 1 && c->ngram_min <= c->ngram_max
+               && c->ngram_max <= 8);
+    FUZZ_CHECK((c->flags & ~0x0fu) == 0);
+    FUZZ_CHECK(c->norm <= MLCLF_TRAIN_TEXT_NORM_L2);
+    FUZZ_CHECK(c->hash_norm <= MLCLF_TRAIN_TEXT_NORM_L2);
+    FUZZ_CHECK(!(c->flags & MLCLF_TRAIN_TEXT_SUBLINEAR_TF)
+               || (!(c->flags & MLCLF_TRAIN_TEXT_ALTERNATE_SIGN)
+                   && c->hash_norm == MLCLF_TRAIN_TEXT_NORM_NONE));
+    FUZZ_CHECK(t->use_idf <= 1);
+
+    if (c->vectorizer == MLCLF_TRAIN_TEXT_HASHING) {
+        FUZZ_CHECK(c->n_features >= 2 && c->n_features <= (1u << 24)
+                   && (c->n_features & (c->n_features - 1)) == 0);
+        FUZZ_CHECK(t->max_features == 0);
+        FUZZ_CHECK(t->min_df.kind == MLCLF_TRAIN_FREQ_NONE
+                   && t->max_df.kind == MLCLF_TRAIN_FREQ_NONE);
+        return;
+    }
+
+    FUZZ_CHECK(c->vectorizer == MLCLF_TRAIN_TEXT_VOCABULARY);
+    FUZZ_CHECK(c->n_features == 0);
+    FUZZ_CHECK(!(c->flags & MLCLF_TRAIN_TEXT_ALTERNATE_SIGN));
+    FUZZ_CHECK(c->hash_norm == MLCLF_TRAIN_TEXT_NORM_NONE);
+    FUZZ_CHECK(t->min_df.kind != MLCLF_TRAIN_FREQ_NONE
+               && t->max_df.kind != MLCLF_TRAIN_FREQ_NONE);
+    fuzz_freq(&t->min_df, 0);
+    fuzz_freq(&t->max_df, 0);
+    FUZZ_CHECK(t->min_df.kind != t->max_df.kind
+               || (t->min_df.kind == MLCLF_TRAIN_FREQ_COUNT
+                   ? t->min_df.count <= t->max_df.count
+                   : t->min_df.share <= t->max_df.share));
 }
 
 
@@ -310,6 +412,10 @@ fuzz_data(mlclf_train_config_t *cf)
     rc = mlclf_train_data_load(&d, cf, &err);
 
     FUZZ_CHECK(rc <= 0);
+
+    /* the reader takes numbers only: it refuses other types first */
+    FUZZ_CHECK(rc == MLCLF_EINVAL
+               || mlclf_train_config_check_data(cf, NULL) == MLCLF_OK);
 
     if (getenv("FUZZ_VERBOSE") != NULL) {
         fprintf(stderr, "data: %d %s\n", rc, rc ? err.msg : "");
