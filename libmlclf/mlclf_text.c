@@ -239,7 +239,7 @@ mlclf_text_buf_size(size_t len)
 /*
  * The most n-grams of a text of len bytes.  A token is two word
  * characters or more, each from a character of its own in the text (no
- * character lowercases to two word characters: tests/test_text.c), so
+ * character lowercases to two word characters: tests/test_text_ref.c), so
  * there are at most len / 2 tokens.
  */
 static size_t

@@ -9,11 +9,15 @@
  * stripping.  docs/text-features.md describes the options.
  *
  * Unicode: the word class (Python's str regex \w: letters, numbers and
- * "_") and the lowercase mapping (str.lower(): full mapping, Final_Sigma)
- * come from libunistring 1.0, which implements Unicode 14.0.0, the
- * version of Python 3.11's unicodedata (unidata_version "14.0.0");
- * tests/test_text.c compares both, code point by code point, with
- * Python.  Hashing is MurmurHash3 x86_32 from libmurmurhash.
+ * "_"), the lowercase mapping (str.lower(): the full mapping without a
+ * language) and the Cased and Case_Ignorable properties that decide a
+ * final capital sigma come from libunistring 1.0, which implements
+ * Unicode 14.0.0, the version of Python 3.11's unicodedata
+ * (unidata_version "14.0.0"); the sigma's context itself is worked out
+ * as Python does it, which libunistring's own differs from.
+ * tests/test_text_ref.c compares all of it with Python, code point by
+ * code point.  Hashing is MurmurHash3 x86_32, seed 0, from
+ * libmurmurhash.
  *
  * Nothing here allocates, prints or keeps state: the caller passes the
  * scratch and the output, sized by the functions below.
@@ -176,7 +180,7 @@ ptrdiff_t mlclf_text_lower(const char *text, size_t len, char *out);
 /*
  * The bytes str.lower() of a text of len bytes can take: len * 3 / 2
  * rounded up, and 8 more (no character's lowercase takes more than 3/2
- * of its bytes: tests/test_text.c checks each one).
+ * of its bytes: tests/test_text_ref.c checks each one).
  */
 size_t mlclf_text_lower_size(size_t len);
 

@@ -4,7 +4,8 @@
  *
  * The text featurizer's tokens: validation, Python's str.lower() and
  * scikit-learn's token_pattern (?u)\b\w\w+\b.  ASCII bytes go through a
- * table; libunistring sees only the stretches of other characters.
+ * table (and are lowered eight at a time); libunistring sees only the
+ * other characters.
  */
 
 
@@ -19,17 +20,29 @@
 #include "mlclf_text_token.h"
 
 
+/* byte classes, mlclf_text_class[] */
+#define MLCLF_TEXT_OTHER  0
+#define MLCLF_TEXT_WORD   1
+#define MLCLF_TEXT_MULTI  2
+
+/* the high bit of each of eight bytes */
+#define MLCLF_TEXT_HIGH_BITS  0x8080808080808080ull
+
+
+static uint64_t mlclf_text_token_lower8(uint64_t w);
 static ptrdiff_t mlclf_text_token_lower_run(const uint8_t *text, size_t len,
     size_t i, size_t e, uint8_t *out, size_t room);
-static size_t mlclf_text_token_sigma(const uint8_t *text, size_t s, size_t e);
+static size_t mlclf_text_token_decode(const uint8_t *p, ucs4_t *cp);
 static int mlclf_text_token_final(const uint8_t *text, size_t len, size_t i);
 
 
 /*
- * \w below 0x80: digits, letters and "_" (Python's str.isalnum() agrees
- * with C's there).
+ * A byte's class for the tokenizer: MLCLF_TEXT_OTHER an ASCII character
+ * that is not a word character, MLCLF_TEXT_WORD one that is (digits,
+ * letters, "_": Python's str.isalnum() agrees with C's below 0x80),
+ * MLCLF_TEXT_MULTI a byte of a longer UTF-8 sequence.
  */
-static const uint8_t  mlclf_text_ascii_word[128] = {
+static const uint8_t  mlclf_text_class[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -37,7 +50,15 @@ static const uint8_t  mlclf_text_ascii_word[128] = {
     0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
     0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
 };
 
 
@@ -45,14 +66,14 @@ int
 mlclf_text_is_word(uint32_t cp)
 {
     if (cp < 0x80) {
-        return mlclf_text_ascii_word[cp];
+        return mlclf_text_class[cp];
     }
 
     /*
      * Python's \w is str.isalnum() or "_": isalpha() is the categories
      * L*, and isdecimal(), isdigit() and isnumeric() together give the
      * characters with a numeric type, which in Unicode 14 are exactly
-     * the categories N* (tests/test_text.c checks every code point)
+     * the categories N* (tests/test_text_ref.c checks every code point)
      */
 
     return uc_is_general_category_withtable(cp, UC_CATEGORY_MASK_L
@@ -90,6 +111,7 @@ mlclf_text_token_prepare(const uint8_t *text, size_t len, int lower,
 {
     size_t     i, e, n, room;
     uint8_t    c;
+    uint64_t   w;
     ptrdiff_t  m;
 
     room = mlclf_text_lower_size(len);
@@ -97,6 +119,23 @@ mlclf_text_token_prepare(const uint8_t *text, size_t len, int lower,
     i = 0;
 
     while (i < len) {
+        /* eight ASCII bytes at a time, A-Z lowered in one go */
+
+        if (len - i >= 8) {
+            memcpy(&w, text + i, 8);
+
+            if ((w & MLCLF_TEXT_HIGH_BITS) == 0) {
+                if (lower) {
+                    w = mlclf_text_token_lower8(w);
+                }
+
+                memcpy(out + n, &w, 8);
+                n += 8;
+                i += 8;
+                continue;
+            }
+        }
+
         c = text[i];
 
         if (c < 0x80) {
@@ -137,82 +176,113 @@ mlclf_text_token_prepare(const uint8_t *text, size_t len, int lower,
 
 
 /*
- * text[i .. e), valid UTF-8, lowercased into out (room bytes): by
- * libunistring without a language, but for capital sigma.  Its
- * Final_Sigma context is worked out here as Python does it (and
- * libunistring 1.0 does not: it takes U+0027 and the modifier letters
- * U+02B0.. for not case-ignorable, and forgets U+0130 as the cased
- * letter before), from the whole text.
+ * Eight ASCII bytes with A-Z lowered: a byte plus 0x3f reaches 0x80
+ * from "A" on, plus 0x25 from "[" on, and no sum carries into the next
+ * byte (0x7f + 0x3f < 0x100); 0x80 >> 2 is the 0x20 between the cases.
+ */
+static uint64_t
+mlclf_text_token_lower8(uint64_t w)
+{
+    uint64_t  upper;
+
+    upper = (w + 0x3f3f3f3f3f3f3f3full) & ~(w + 0x2525252525252525ull)
+            & MLCLF_TEXT_HIGH_BITS;
+
+    return w | (upper >> 2);
+}
+
+
+/*
+ * text[i .. e), valid UTF-8, lowercased into out (room bytes).  A
+ * character whose simple lowercase (uc_tolower()) is itself has no
+ * other lowercase either (tests/test_text_ref.c checks every code
+ * point against Python), and is copied; each stretch of the others
+ * goes to libunistring's full mapping without a language, but capital
+ * sigma.  Its Final_Sigma context is worked out here as Python does it,
+ * from the whole text: libunistring 1.0's own takes U+0027 for not
+ * case-ignorable, and U+0345 and 199 modifier letters (U+02B0..), which
+ * are cased and case-ignorable, for cased letters before the sigma.
  */
 static ptrdiff_t
 mlclf_text_token_lower_run(const uint8_t *text, size_t len, size_t i,
     size_t e, uint8_t *out, size_t room)
 {
-    size_t    n, m, s, sigma;
+    size_t    n, m, k, s, t;
+    ucs4_t    cp;
     uint8_t  *r;
 
     n = 0;
+    s = i;
 
-    for (s = i; s < e; s = sigma + 2) {
-        sigma = mlclf_text_token_sigma(text, s, e);
+    while (s < e) {
+        k = mlclf_text_token_decode(text + s, &cp);
 
-        if (sigma > s) {
-            m = room - n;
-
-            r = u8_tolower(text + s, sigma - s, NULL, NULL, out + n, &m);
-
-            if (r == NULL) {
-                return -1;
-            }
-
-            if (r != out + n) {
-                /*
-                 * libunistring allocated because room was too small,
-                 * which no character of Unicode 14 can make happen
-                 * (mlclf_text_lower_size)
-                 */
-                free(r);
-                return -1;
-            }
-
-            n += m;
+        if (cp == 0x3a3) {
+            out[n++] = 0xcf;
+            out[n++] = mlclf_text_token_final(text, len, s) ? 0x82 : 0x83;
+            s += k;
+            continue;
         }
 
-        if (sigma == e) {
-            break;
+        if (uc_tolower(cp) == cp) {
+            memcpy(out + n, text + s, k);
+            n += k;
+            s += k;
+            continue;
         }
 
-        out[n++] = 0xcf;
-        out[n++] = mlclf_text_token_final(text, len, sigma) ? 0x82 : 0x83;
+        for (t = s + k; t < e; t += k) {
+            k = mlclf_text_token_decode(text + t, &cp);
+
+            if (cp == 0x3a3 || uc_tolower(cp) == cp) {
+                break;
+            }
+        }
+
+        m = room - n;
+
+        r = u8_tolower(text + s, t - s, NULL, NULL, out + n, &m);
+
+        if (r == NULL) {
+            return -1;
+        }
+
+        if (r != out + n) {
+            /*
+             * libunistring allocated because room was too small, which
+             * no character of Unicode 14 can make happen
+             * (mlclf_text_lower_size)
+             */
+            free(r);
+            return -1;
+        }
+
+        n += m;
+        s = t;
     }
 
     return (ptrdiff_t) n;
 }
 
 
-/*
- * The first U+03A3 in text[s .. e), or e.  It is 0xce 0xa3, a pair no
- * other valid UTF-8 sequence holds.
- */
+/* the character at p, valid UTF-8 of 2 to 4 bytes: its length */
 static size_t
-mlclf_text_token_sigma(const uint8_t *text, size_t s, size_t e)
+mlclf_text_token_decode(const uint8_t *p, ucs4_t *cp)
 {
-    const uint8_t  *p, *end;
-
-    end = text + e;
-
-    for (p = text + s; p + 1 < end; p++) {
-        p = memchr(p, 0xce, end - 1 - p);
-        if (p == NULL) {
-            return e;
-        }
-
-        if (p[1] == 0xa3) {
-            return (size_t) (p - text);
-        }
+    if (p[0] < 0xe0) {
+        *cp = ((ucs4_t) (p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+        return 2;
     }
 
-    return e;
+    if (p[0] < 0xf0) {
+        *cp = ((ucs4_t) (p[0] & 0x0f) << 12) | ((ucs4_t) (p[1] & 0x3f) << 6)
+              | (p[2] & 0x3f);
+        return 3;
+    }
+
+    *cp = ((ucs4_t) (p[0] & 0x07) << 18) | ((ucs4_t) (p[1] & 0x3f) << 12)
+          | ((ucs4_t) (p[2] & 0x3f) << 6) | (p[3] & 0x3f);
+    return 4;
 }
 
 
@@ -262,10 +332,9 @@ mlclf_text_token_final(const uint8_t *text, size_t len, size_t i)
 size_t
 mlclf_text_token_join(uint8_t *buf, size_t len, size_t *ntok)
 {
-    int      word;
     size_t   r, w, k, mark, chars, n;
     ucs4_t   cp;
-    uint8_t  c;
+    uint8_t  c, cls;
 
     /*
      * w never passes r: a separator is written only after a token, and
@@ -280,54 +349,66 @@ mlclf_text_token_join(uint8_t *buf, size_t len, size_t *ntok)
 
     while (r < len) {
         c = buf[r];
+        cls = mlclf_text_class[c];
+        k = 1;
 
-        if (c < 0x80) {
-            k = 1;
-            word = mlclf_text_ascii_word[c];
-
-        } else {
-            k = (size_t) u8_mbtouc_unsafe(&cp, buf + r, len - r);
-            word = mlclf_text_is_word(cp);
+        if (cls == MLCLF_TEXT_MULTI) {
+            k = mlclf_text_token_decode(buf + r, &cp);
+            cls = mlclf_text_is_word(cp) ? MLCLF_TEXT_WORD
+                                         : MLCLF_TEXT_OTHER;
         }
 
-        if (word) {
-            if (chars == 0) {
-                mark = w;
-                if (n) {
-                    buf[w++] = ' ';
-                }
-            }
-
-            if (k == 1) {
-                buf[w] = c;
-
-            } else {
-                memmove(buf + w, buf + r, k);
-            }
-
-            w += k;
-            chars++;
-
-        } else if (chars) {
+        if (cls == MLCLF_TEXT_OTHER) {
             /* a run of one character is no token */
 
             if (chars >= 2) {
                 n++;
 
-            } else {
+            } else if (chars == 1) {
                 w = mark;
             }
 
             chars = 0;
+            r += k;
+            continue;
         }
 
-        r += k;
+        if (chars == 0) {
+            mark = w;
+            if (n) {
+                buf[w++] = ' ';
+            }
+        }
+
+        if (k > 1) {
+            /* forward, byte by byte: w may be r */
+            do {
+                buf[w++] = buf[r++];
+            } while (--k);
+
+            chars++;
+            continue;
+        }
+
+        /* the ASCII word characters that follow, in a tight loop */
+
+        do {
+            buf[w++] = c;
+            chars++;
+
+            if (++r == len) {
+                break;
+            }
+
+            c = buf[r];
+
+        } while (mlclf_text_class[c] == MLCLF_TEXT_WORD);
     }
 
     if (chars >= 2) {
         n++;
 
-    } else if (chars) {
+    } else if (chars == 1) {
         w = mark;
     }
 

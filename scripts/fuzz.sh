@@ -57,7 +57,7 @@ trainer/mlclf_train_util.c trainer/mlclf_train_split.c
 trainer/mlclf_train_bins.c trainer/mlclf_train_team.c
 trainer/mlclf_train_gbt.c trainer/mlclf_train_gbt_tree.c
 trainer/mlclf_train_gbt_rows.c
-trainer/mlclf_train_model.c"
+trainer/mlclf_train_model.c trainer/mlclf_train_text.c"
 # the importers publish through the registry
 REG_SRCS="$(ls registry/*.c | grep -v 'registry/mlclf_registry\.c$')
 common/mlclf_time.c common/mlclf_version.c common/mlclf_jsonout.c
@@ -128,7 +128,7 @@ for t in $TARGETS; do
     fi
 
     case "$t" in
-        csv|yaml) objs="$core_objs $train_objs" ;;
+        csv|yaml|text) objs="$core_objs $train_objs" ;;
         import_*) objs="$core_objs $imp_objs $train_objs" ;;
         *) objs="$core_objs" ;;
     esac
