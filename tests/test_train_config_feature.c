@@ -511,81 +511,6 @@ test_type_names(void)
 }
 
 
-/*
- * The data reader reads numbers only: a configuration with a category
- * or text feature loads, and is then refused by the check, the reader
- * and the run (exit 3, before the data or the registry is touched).
- */
-static void
-test_check_data(void)
-{
-    int                       rc;
-    char                     *path, want[1024], reg[512];
-    mlclf_err_t               err;
-    mlclf_train_data_t        d;
-    mlclf_train_config_t      cf;
-    mlclf_train_run_opts_t    o;
-    mlclf_train_run_result_t  res;
-
-    path = test_config_file(dir, "check.yaml",
-                            "data: d.csv\nlabel: y\nmodel: {kind: logreg}\n"
-                            "features:\n  - a\n  - {name: b, type: integer}\n"
-                            "  - name: c\n    type:   text\n"
-                            "  - {name: d, type: category}\n");
-
-    rc = mlclf_train_config_load(&cf, path, &err);
-    is_int(rc, MLCLF_OK, "text and category configuration loads");
-    if (rc != MLCLF_OK) {
-        tap_diag("%s", err.msg);
-        free(path);
-        return;
-    }
-
-    snprintf(want, sizeof(want), "%s:8:13: features[2].type: the data "
-             "reader takes float and integer columns, not text", path);
-
-    memset(&err, 0, sizeof(err));
-    is_int(mlclf_train_config_check_data(&cf, &err), MLCLF_EINVAL,
-           "check: text refused");
-    is_str(err.msg, want, "check: at the type value");
-
-    memset(&err, 0, sizeof(err));
-    is_int(mlclf_train_data_load(&d, &cf, &err), MLCLF_EINVAL,
-           "data reader: text refused");
-    is_str(err.msg, want, "data reader: the same message");
-    mlclf_train_data_free(&d);
-
-    cf.features[2].type = MLCLF_TRAIN_TYPE_FLOAT;
-    memset(&err, 0, sizeof(err));
-    is_int(mlclf_train_config_check_data(&cf, &err), MLCLF_EINVAL,
-           "check: category refused");
-    snprintf(want, sizeof(want), "%s:9:21: features[3].type: the data "
-             "reader takes float and integer columns, not category", path);
-    is_str(err.msg, want, "check: category at its type value");
-
-    cf.features[3].type = MLCLF_TRAIN_TYPE_INTEGER;
-    is_int(mlclf_train_config_check_data(&cf, NULL), MLCLF_OK,
-           "check: numbers only pass");
-    mlclf_train_config_free(&cf);
-
-    snprintf(reg, sizeof(reg), "%s/registry", dir);
-    memset(&o, 0, sizeof(o));
-    o.config = path;
-    o.registry = reg;
-
-    rc = mlclf_train_run(&o, &res);
-    is_int(rc, MLCLF_TRAIN_EXIT_CONFIG, "run: exit 3");
-    is_str(res.step ? res.step : "", "config", "run: step config");
-    snprintf(want, sizeof(want), "%s:8:13: features[2].type: the data "
-             "reader takes float and integer columns, not text", path);
-    is_str(res.msg, want, "run: the check's message");
-    ok(!files_exists(reg), "run: no registry made");
-    mlclf_train_run_result_free(&res);
-
-    free(path);
-}
-
-
 int
 main(void)
 {
@@ -595,7 +520,6 @@ main(void)
     test_text_full();
     test_category();
     test_type_names();
-    test_check_data();
     test_config_bad(dir, bad, sizeof(bad) / sizeof(bad[0]));
 
     files_tmpdir_done(dir, tap_failed);

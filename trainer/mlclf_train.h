@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <mlclf.h>
+#include <mlclf_text.h>
 
 
 /*
@@ -281,6 +282,24 @@ typedef struct {
     uint8_t                   sha256[32];   /* of the raw file */
     size_t                    n_dropped;    /* rows dropped as missing */
     unsigned                  text_mapped:1;    /* text is mmap()ed */
+
+    /*
+     * a model with raw inputs (mlclf_train_inputs.c): row r's nonzero
+     * columns are terms[ptr[r] .. ptr[r + 1]), sorted; n_features
+     * counts the columns and x, when not NULL, is their dense expansion
+     * (for the trees)
+     */
+    const size_t             *sp_ptr;       /* n_rows + 1, or NULL */
+    const mlclf_text_term_t  *sp_terms;
+
+    /*
+     * each CSV column's feature index (or MLCLF_TRAIN_CHUNK_LABEL,
+     * _IGNORE): a category's or a text's values are validated when the
+     * file is read, and read again from the records when they are
+     * featurized
+     */
+    int32_t                  *roles;
+    size_t                    n_cols;
 } mlclf_train_data_t;
 
 
@@ -335,14 +354,6 @@ int mlclf_train_config_load(mlclf_train_config_t *cf, const char *path,
 int mlclf_train_config_check_classes(const mlclf_train_config_t *cf,
     size_t n_classes, mlclf_err_t *err);
 void mlclf_train_config_free(mlclf_train_config_t *cf);
-
-/*
- * The configuration against what the data reader reads: float and
- * integer columns.  MLCLF_OK, or MLCLF_EINVAL with
- * "<file>:<line>:<col>: features[i].type: ..." at the first other type.
- */
-int mlclf_train_config_check_data(const mlclf_train_config_t *cf,
-    mlclf_err_t *err);
 
 /* "float", "integer", "category", "text"; "unknown" for another value */
 const char *mlclf_train_type_name(mlclf_train_type_e type);

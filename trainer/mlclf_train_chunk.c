@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 #include <math.h>
 #include <mlclf_train.h>
 #include <mlclf_file.h>
@@ -30,6 +31,8 @@ static int mlclf_dl_check(mlclf_train_chunk_t *ch, size_t k, double v,
 static int mlclf_dl_value(mlclf_train_chunk_t *ch,
     mlclf_train_csv_field_t *f, size_t k, size_t line, size_t col,
     double *out, int *missing);
+static int mlclf_dl_utf8(mlclf_train_chunk_t *ch, size_t k, const char *s,
+    size_t len, size_t line, size_t col);
 static int mlclf_dl_label(mlclf_train_chunk_t *ch,
     mlclf_train_csv_field_t *f, size_t line, size_t col, uint32_t *id);
 static int mlclf_dl_field(mlclf_train_chunk_t *ch, const char **pp,
@@ -85,6 +88,32 @@ mlclf_dl_check(mlclf_train_chunk_t *ch, size_t k, double v, const char *s,
 }
 
 
+/*
+ * A category's or a text's field must be UTF-8: the server's JSON is,
+ * and a model must not learn from bytes no request can send.  The
+ * message names the byte of the field that is wrong (from 1).
+ */
+static int
+mlclf_dl_utf8(mlclf_train_chunk_t *ch, size_t k, const char *s, size_t len,
+    size_t line, size_t col)
+{
+    const uint8_t  *bad;
+
+    bad = u8_check((const uint8_t *) s, len);
+
+    if (bad == NULL) {
+        return MLCLF_OK;
+    }
+
+    mlclf_dl_fail(ch, line, col, "%s: invalid UTF-8 at byte %zu of the "
+                  "%s", ch->ctx->cf->features[k].name,
+                  (size_t) (bad - (const uint8_t *) s) + 1,
+                  mlclf_train_type_name(ch->ctx->cf->features[k].type));
+
+    return MLCLF_EINVAL;
+}
+
+
 /* a feature field that did not take the fast path */
 static int
 mlclf_dl_value(mlclf_train_chunk_t *ch, mlclf_train_csv_field_t *f, size_t k,
@@ -103,6 +132,12 @@ mlclf_dl_value(mlclf_train_chunk_t *ch, mlclf_train_csv_field_t *f, size_t k,
     {
         mlclf_dl_fail(ch, line, col, "out of memory");
         return MLCLF_ENOMEM;
+    }
+
+    if (ch->ctx->cf->features[k].type > MLCLF_TRAIN_TYPE_INTEGER) {
+        /* a string: valid UTF-8, read again when it is featurized */
+        *out = 0.0;
+        return mlclf_dl_utf8(ch, k, s, len, line, col);
     }
 
     while (len && (*s == ' ' || *s == '\t')) {
@@ -339,6 +374,7 @@ mlclf_dl_record(mlclf_train_chunk_t *ch, const char **pp, size_t *line,
          */
 
         if (role >= 0
+            && ctx->cf->features[role].type <= MLCLF_TRAIN_TYPE_INTEGER
             && (s = mlclf_double_parse(p, end, MLCLF_DOUBLE_DECIMAL, &v))
                != NULL
             && isfinite(v)

@@ -960,30 +960,3 @@ mlclf_cf_ngram(mlclf_cf_feature_t *fc)
 
     return MLCLF_OK;
 }
-
-
-int
-mlclf_train_config_check_data(const mlclf_train_config_t *cf,
-    mlclf_err_t *err)
-{
-    size_t                        i;
-    const mlclf_train_feature_t  *f;
-
-    for (i = 0; i < cf->n_features; i++) {
-        f = &cf->features[i];
-
-        if (f->type == MLCLF_TRAIN_TYPE_FLOAT
-            || f->type == MLCLF_TRAIN_TYPE_INTEGER)
-        {
-            continue;
-        }
-
-        return mlclf_err_set(err, MLCLF_EINVAL, "%s:%u:%u: features[%zu]."
-                             "type: the data reader takes float and integer "
-                             "columns, not %s", cf->path,
-                             (unsigned) f->type_line, (unsigned) f->type_col,
-                             i, mlclf_train_type_name(f->type));
-    }
-
-    return MLCLF_OK;
-}

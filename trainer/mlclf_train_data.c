@@ -486,13 +486,6 @@ mlclf_train_data_load(mlclf_train_data_t *d, const mlclf_train_config_t *cf,
                              "configured");
     }
 
-    /* every column is read as a number: other types are refused */
-
-    rc = mlclf_train_config_check_data(cf, err);
-    if (rc != MLCLF_OK) {
-        return rc;
-    }
-
     rc = mlclf_dl_read(cf->data, d, err);
     if (rc != MLCLF_OK) {
         return rc;
@@ -590,7 +583,15 @@ failed:
     }
 
     mlclf_train_labels_free(&classes);
-    free(roles);
+
+    if (rc == MLCLF_OK) {
+        /* the string columns are read again from the records */
+        d->roles = roles;
+        d->n_cols = ctx.n_cols;
+
+    } else {
+        free(roles);
+    }
 
     if (rc != MLCLF_OK) {
         mlclf_train_data_free(d);
@@ -626,6 +627,7 @@ mlclf_train_data_free(mlclf_train_data_t *d)
 
     free(d->x);
     free(d->y);
+    free(d->roles);
     free(d->rec_off);
     free(d->rec_len);
 

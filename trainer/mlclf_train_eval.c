@@ -3,8 +3,9 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * Evaluation: every row goes through mlclf_predict_proba() on the loaded
- * model, the kernel NGINX serves with, so the shipped metrics are the
- * serving path's own.  Definitions follow scikit-learn: precision of a
+ * model (a model with raw inputs: its terms through mlclf_predict_terms()),
+ * the kernel NGINX serves with, so the shipped metrics are the serving
+ * path's own.  Definitions follow scikit-learn: precision of a
  * class never predicted is 0 (zero_division=0), macro averages are plain
  * means over the classes that occur as truth or prediction in these rows
  * (scikit-learn's default label set), log loss clips probabilities to
@@ -15,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <mlclf_input.h>
 #include <mlclf_train.h>
 #include <mlclf_fanout.h>
 
@@ -30,6 +32,8 @@ typedef struct {
     size_t                    id;
     uint64_t                 *confusion;    /* this thread's counts */
     double                   *proba;
+    double                   *x;            /* sparse rows of trees: a
+                                               zeroed row, or NULL */
 } mlclf_train_eval_worker_t;
 
 
@@ -57,7 +61,7 @@ mlclf_train_eval_work(void *arg)
 {
     mlclf_train_eval_worker_t  *w = arg;
 
-    size_t                      c, i, hi, nc, y;
+    size_t                      c, i, hi, nc, y, r;
     double                      pr, ll;
     uint32_t                    pred;
     const double               *x;
@@ -71,10 +75,21 @@ mlclf_train_eval_work(void *arg)
         ll = 0.0;
 
         for (i = ctx->n * c / ctx->n_chunks; i < hi; i++) {
-            x = ctx->d->x + ctx->rows[i] * ctx->d->n_features;
-            y = ctx->d->y[ctx->rows[i]];
+            r = ctx->rows[i];
+            y = ctx->d->y[r];
 
-            pred = mlclf_predict_proba(ctx->m, x, w->proba);
+            if (ctx->d->sp_ptr != NULL) {
+                pred = mlclf_predict_terms(ctx->m,
+                                           ctx->d->sp_terms + ctx->d->sp_ptr[r],
+                                           ctx->d->sp_ptr[r + 1]
+                                           - ctx->d->sp_ptr[r],
+                                           w->x, w->proba);
+
+            } else {
+                x = ctx->d->x + r * ctx->d->n_features;
+                pred = mlclf_predict_proba(ctx->m, x, w->proba);
+            }
+
             w->confusion[y * nc + pred]++;
 
             pr = w->proba[y];
@@ -103,7 +118,7 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
 {
     size_t                      i, t, c, nc, p, nt, tp, pred_c, correct,
                                 n_seen;
-    double                      ll, *proba;
+    double                      ll, *proba, *xs;
     uint64_t                   *conf;
     mlclf_train_eval_ctx_t      ctx;
     mlclf_train_eval_worker_t  *wk;
@@ -148,6 +163,15 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
     conf = calloc(nt * nc * nc, sizeof(uint64_t));
     proba = calloc(nt * nc, sizeof(double));
     wk = calloc(nt, sizeof(mlclf_train_eval_worker_t));
+    xs = NULL;
+
+    if (d->sp_ptr != NULL && mlclf_model_kind(m) != MLCLF_KIND_LOGREG) {
+        xs = calloc(nt * p, sizeof(double));
+        if (xs == NULL) {
+            free(proba);
+            proba = NULL;
+        }
+    }
 
     if (mt->precision == NULL || mt->recall == NULL || mt->f1 == NULL
         || mt->support == NULL || mt->confusion == NULL || ctx.loss == NULL
@@ -157,6 +181,7 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
         free(conf);
         free(proba);
         free(wk);
+        free(xs);
         mlclf_train_metrics_free(mt);
         return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
@@ -166,6 +191,7 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
         wk[t].id = t;
         wk[t].confusion = conf + t * nc * nc;
         wk[t].proba = proba + t * nc;
+        wk[t].x = xs != NULL ? xs + t * p : NULL;
     }
 
     mlclf_fanout(mlclf_train_eval_work, wk, sizeof(mlclf_train_eval_worker_t),
@@ -196,6 +222,7 @@ mlclf_train_eval(mlclf_train_metrics_t *mt, const mlclf_model_t *m,
     free(conf);
     free(proba);
     free(wk);
+    free(xs);
 
     mt->n = n;
     mt->accuracy = (double) correct / (double) n;

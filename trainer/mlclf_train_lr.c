@@ -18,7 +18,11 @@
  * the stopping rule (max |dF| <= tol) independent of the data set size.
  *
  * Rows are processed in blocks that fit in cache, gathered and
- * standardised into a per-thread buffer (no copy of X is kept).  The
+ * standardised into a per-thread buffer (no copy of X is kept).  A
+ * model with raw inputs has sparse rows (text columns, one-hot
+ * categories): they are only scaled, by 1 / max |x| of each column
+ * (centring would fill them in), and each score and gradient runs
+ * over a row's terms.  The
  * blocks form at most MLCLF_TRAIN_LR_CHUNKS fixed chunks, each summing
  * into its own slot, and the slots are added in chunk order: the result
  * does not depend on the number of threads.
@@ -37,6 +41,7 @@
 #define MLCLF_TRAIN_LR_BLOCK    1024    /* rows per block, at most */
 #define MLCLF_TRAIN_LR_CELLS    262144  /* block rows x features */
 #define MLCLF_TRAIN_LR_CHUNKS   64      /* gradient partial sums */
+#define MLCLF_TRAIN_LR_SPARSE_CHUNKS  8 /* of a sparse model's wide ones */
 #define MLCLF_TRAIN_LR_HISTORY  10      /* L-BFGS correction pairs */
 #define MLCLF_TRAIN_LR_SEARCH   30      /* line search trials */
 
@@ -90,6 +95,12 @@ struct mlclf_train_lr_ctx_s {
 static void *mlclf_train_lr_work(void *arg);
 static void mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j,
     double *g, double *loss);
+static void mlclf_train_lr_scores(mlclf_train_lr_worker_t *w, size_t r0,
+    size_t nr);
+static void mlclf_train_lr_sparse_grad(mlclf_train_lr_worker_t *w,
+    size_t r0, size_t nr, double *g);
+static void mlclf_train_lr_maxabs_scale(const mlclf_train_data_t *d,
+    const size_t *rows, size_t n, double *scale);
 static int mlclf_train_lr_eval(mlclf_train_lr_ctx_t *ctx,
     const double *theta, double *f, double *g);
 static double mlclf_train_lr_maxabs(const double *v, size_t m);
@@ -161,19 +172,24 @@ mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j, double *g,
         nr = ctx->block;
     }
 
-    for (i = 0; i < nr; i++) {
-        src = ctx->d->x + ctx->rows[r0 + i] * p;
-        row = xb + i * p;
+    if (ctx->d->sp_ptr != NULL) {
+        mlclf_train_lr_scores(w, r0, nr);
 
-        for (f = 0; f < p; f++) {
-            row[f] = (src[f] - ctx->mean[f]) * ctx->scale[f];
+    } else {
+        for (i = 0; i < nr; i++) {
+            src = ctx->d->x + ctx->rows[r0 + i] * p;
+            row = xb + i * p;
+
+            for (f = 0; f < p; f++) {
+                row[f] = (src[f] - ctx->mean[f]) * ctx->scale[f];
+            }
         }
-    }
 
-    /* Z = S W^T */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int) nr, (int) k,
-                (int) p, 1.0, xb, (int) p, ctx->theta, (int) p, 0.0, zb,
-                (int) k);
+        /* Z = S W^T */
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int) nr,
+                    (int) k, (int) p, 1.0, xb, (int) p, ctx->theta, (int) p,
+                    0.0, zb, (int) k);
+    }
 
     loss = 0.0;
 
@@ -221,11 +237,80 @@ mlclf_train_lr_block(mlclf_train_lr_worker_t *w, size_t j, double *g,
         }
     }
 
-    /* dW += G^T S */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int) k, (int) p,
-                (int) nr, 1.0, zb, (int) k, xb, (int) p, 1.0, g, (int) p);
+    if (ctx->d->sp_ptr != NULL) {
+        mlclf_train_lr_sparse_grad(w, r0, nr, g);
+
+    } else {
+        /* dW += G^T S */
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int) k,
+                    (int) p, (int) nr, 1.0, zb, (int) k, xb, (int) p, 1.0, g,
+                    (int) p);
+    }
 
     *lossp += loss;
+}
+
+
+/* Z = S W^T for sparse rows r0 .. r0 + nr: over each row's terms. */
+static void
+mlclf_train_lr_scores(mlclf_train_lr_worker_t *w, size_t r0, size_t nr)
+{
+    size_t                     i, c, t, r, p, k;
+    double                     z;
+    const double              *theta;
+    mlclf_train_lr_ctx_t      *ctx;
+    const mlclf_text_term_t   *terms;
+
+    ctx = w->ctx;
+    p = ctx->p;
+    k = ctx->k;
+    theta = ctx->theta;
+    terms = ctx->d->sp_terms;
+
+    for (i = 0; i < nr; i++) {
+        r = ctx->rows[r0 + i];
+
+        for (c = 0; c < k; c++) {
+            z = 0.0;
+
+            for (t = ctx->d->sp_ptr[r]; t < ctx->d->sp_ptr[r + 1]; t++) {
+                z += theta[c * p + terms[t].column]
+                     * (terms[t].value * ctx->scale[terms[t].column]);
+            }
+
+            w->zb[i * k + c] = z;
+        }
+    }
+}
+
+
+/* dW += G^T S for sparse rows: each term adds to its column only. */
+static void
+mlclf_train_lr_sparse_grad(mlclf_train_lr_worker_t *w, size_t r0,
+    size_t nr, double *g)
+{
+    size_t                     i, c, t, r, p, k;
+    double                     gi;
+    mlclf_train_lr_ctx_t      *ctx;
+    const mlclf_text_term_t   *terms;
+
+    ctx = w->ctx;
+    p = ctx->p;
+    k = ctx->k;
+    terms = ctx->d->sp_terms;
+
+    for (i = 0; i < nr; i++) {
+        r = ctx->rows[r0 + i];
+
+        for (c = 0; c < k; c++) {
+            gi = w->zb[i * k + c];
+
+            for (t = ctx->d->sp_ptr[r]; t < ctx->d->sp_ptr[r + 1]; t++) {
+                g[c * p + terms[t].column] +=
+                    gi * (terms[t].value * ctx->scale[terms[t].column]);
+            }
+        }
+    }
 }
 
 
@@ -487,6 +572,38 @@ failed:
 }
 
 
+/*
+ * Sparse rows: mean 0 and 1 / max |x| of each column over the train
+ * rows (1 for a column that is 0 there), as scikit-learn's MaxAbsScaler.
+ */
+static void
+mlclf_train_lr_maxabs_scale(const mlclf_train_data_t *d, const size_t *rows,
+    size_t n, double *scale)
+{
+    size_t    i, t, f;
+    double    a;
+
+    for (f = 0; f < d->n_features; f++) {
+        scale[f] = 0.0;
+    }
+
+    for (i = 0; i < n; i++) {
+        for (t = d->sp_ptr[rows[i]]; t < d->sp_ptr[rows[i] + 1]; t++) {
+            a = fabs(d->sp_terms[t].value);
+            f = d->sp_terms[t].column;
+
+            if (a > scale[f]) {
+                scale[f] = a;
+            }
+        }
+    }
+
+    for (f = 0; f < d->n_features; f++) {
+        scale[f] = scale[f] > 0.0 ? 1.0 / scale[f] : 1.0;
+    }
+}
+
+
 /* Means and 1/std of the train rows, two passes for accuracy. */
 static int
 mlclf_train_lr_moments(const mlclf_train_data_t *d, const size_t *rows,
@@ -497,6 +614,11 @@ mlclf_train_lr_moments(const mlclf_train_data_t *d, const size_t *rows,
     const double  *x;
 
     p = d->n_features;
+
+    if (d->sp_ptr != NULL) {
+        mlclf_train_lr_maxabs_scale(d, rows, n, scale);
+        return MLCLF_OK;
+    }
 
     acc = calloc(p, sizeof(double));
     if (acc == NULL) {
@@ -547,8 +669,9 @@ static void
 mlclf_train_lr_plan(mlclf_train_lr_ctx_t *ctx,
     const mlclf_train_config_t *cf)
 {
-    size_t  nt;
+    size_t  nt, chunks;
 
+    chunks = MLCLF_TRAIN_LR_CHUNKS;
     ctx->block = MLCLF_TRAIN_LR_CELLS / ctx->p;
     if (ctx->block > MLCLF_TRAIN_LR_BLOCK) {
         ctx->block = MLCLF_TRAIN_LR_BLOCK;
@@ -558,9 +681,14 @@ mlclf_train_lr_plan(mlclf_train_lr_ctx_t *ctx,
         ctx->block = 16;
     }
 
+    if (ctx->d->sp_ptr != NULL) {
+        /* no block buffer of p columns; fewer, wide gradient sums */
+        ctx->block = MLCLF_TRAIN_LR_BLOCK;
+        chunks = MLCLF_TRAIN_LR_SPARSE_CHUNKS;
+    }
+
     ctx->n_blocks = (ctx->n + ctx->block - 1) / ctx->block;
-    ctx->n_chunks = ctx->n_blocks < MLCLF_TRAIN_LR_CHUNKS
-                    ? ctx->n_blocks : MLCLF_TRAIN_LR_CHUNKS;
+    ctx->n_chunks = ctx->n_blocks < chunks ? ctx->n_blocks : chunks;
 
     nt = cf->n_threads ? cf->n_threads : mlclf_train_ncpu();
     if (nt > ctx->n_chunks) {
@@ -658,7 +786,7 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     mlclf_err_t *err)
 {
     int                    rc, saved;
-    size_t                 i, p, k, nt, *count;
+    size_t                 i, p, k, nt, xw, *count;
     double                 t0, *theta, *mean, *scale, *w, *b, *work;
     const char           **names;
     mlclf_train_lr_ctx_t   ctx;
@@ -699,7 +827,8 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     ctx.chunk_loss = calloc(ctx.n_chunks, sizeof(double));
     ctx.chunk_grad = calloc(ctx.n_chunks * ctx.m, sizeof(double));
     ctx.workers = calloc(nt, sizeof(mlclf_train_lr_worker_t));
-    work = calloc(nt * ctx.block * (p + k), sizeof(double));
+    xw = d->sp_ptr != NULL ? 0 : p;
+    work = calloc(nt * ctx.block * (xw + k), sizeof(double));
 
     out->mem[0] = w;
     out->mem[1] = b;
@@ -717,8 +846,8 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     for (i = 0; i < nt; i++) {
         ctx.workers[i].ctx = &ctx;
         ctx.workers[i].id = i;
-        ctx.workers[i].xb = work + i * ctx.block * (p + k);
-        ctx.workers[i].zb = ctx.workers[i].xb + ctx.block * p;
+        ctx.workers[i].xb = work + i * ctx.block * (xw + k);
+        ctx.workers[i].zb = ctx.workers[i].xb + ctx.block * xw;
     }
 
     rc = mlclf_train_lr_moments(d, rows, n, mean, scale);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <mlclf.h>
 #include <mlclf_train.h>
+#include <mlclf_train_inputs.h>
 #include <mlclf_time.h>
 #include <mlclf_quote.h>
 #include <mlclf_sha256.h>
@@ -39,6 +40,7 @@ typedef struct {
     size_t                        *train_rows;
     size_t                        *test_rows;
     double                        *impute;
+    mlclf_train_inputs_t           inputs;  /* category and text */
     void                          *buf;     /* serialised model */
     size_t                         len;
     mlclf_model_t                 *m;       /* loaded from buf */
@@ -61,6 +63,8 @@ static int mlclf_train_run_exit(int rc, int dflt);
 static int mlclf_train_run_steps(mlclf_train_run_t *r);
 static int mlclf_train_run_config(mlclf_train_run_t *r);
 static int mlclf_train_run_gates(mlclf_train_run_t *r);
+static int mlclf_train_run_inputs(mlclf_train_run_t *r);
+static int mlclf_train_run_importance(mlclf_train_run_t *r);
 static int mlclf_train_run_fit(mlclf_train_run_t *r);
 static int mlclf_train_run_serialise(mlclf_train_run_t *r,
     uint32_t version, const char *metadata);
@@ -256,12 +260,6 @@ mlclf_train_run_config(mlclf_train_run_t *r)
         return mlclf_train_run_fail(r, rc, "config", "%s", err.msg);
     }
 
-    rc = mlclf_train_config_check_data(&res->cf, &err);
-    if (rc != MLCLF_OK) {
-        rc = mlclf_train_run_exit(rc, MLCLF_TRAIN_EXIT_CONFIG);
-        return mlclf_train_run_fail(r, rc, "config", "%s", err.msg);
-    }
-
     if (r->o->progress) {
         res->cf.progress = mlclf_train_run_trees;
         res->cf.progress_loss = mlclf_train_run_loss;
@@ -313,6 +311,74 @@ mlclf_train_run_gates(mlclf_train_run_t *r)
                                     "min_macro_f1 %.4f: nothing published",
                                     res->test.macro_f1,
                                     res->cf.min_macro_f1);
+    }
+
+    return MLCLF_TRAIN_EXIT_OK;
+}
+
+
+/*
+ * Categories and texts: each input fitted on the train rows, every row
+ * featurized into the columns the model is trained on
+ * (mlclf_train_inputs.h).  Nothing to do for numbers alone.
+ */
+static int
+mlclf_train_run_inputs(mlclf_train_run_t *r)
+{
+    int                        rc;
+    mlclf_err_t                err;
+    mlclf_train_run_result_t  *res;
+
+    res = r->res;
+
+    if (!mlclf_train_inputs_wanted(&res->cf)) {
+        return MLCLF_TRAIN_EXIT_OK;
+    }
+
+    memset(&err, 0, sizeof(err));
+
+    rc = mlclf_train_inputs_build(&r->inputs, &res->cf, &res->d,
+                                  r->train_rows, res->n_train, r->impute,
+                                  &err);
+    if (rc != MLCLF_OK) {
+        rc = mlclf_train_run_exit(rc, MLCLF_TRAIN_EXIT_DATA);
+        return mlclf_train_run_fail(r, rc, "inputs", "%s", err.msg);
+    }
+
+    mlclf_train_run_progress(r, "%u inputs: %u columns, %zu terms",
+                             r->inputs.n_inputs, r->inputs.n_columns,
+                             r->inputs.ptr[res->d.n_rows]);
+
+    return MLCLF_TRAIN_EXIT_OK;
+}
+
+
+/* The gbt's split gain per feature: a feature's columns summed. */
+static int
+mlclf_train_run_importance(mlclf_train_run_t *r)
+{
+    mlclf_train_run_result_t  *res;
+
+    res = r->res;
+
+    if (r->tm.importance == NULL) {
+        return MLCLF_TRAIN_EXIT_OK;
+    }
+
+    res->importance = malloc((res->cf.n_features + res->d.n_features)
+                             * sizeof(double));
+    if (res->importance == NULL) {
+        return mlclf_train_run_fail(r, MLCLF_TRAIN_EXIT_INTERNAL, "train",
+                                    "out of memory");
+    }
+
+    if (r->inputs.n_inputs != 0) {
+        mlclf_train_inputs_importance(&r->inputs, r->tm.importance,
+                                      res->importance);
+
+    } else {
+        memcpy(res->importance, r->tm.importance,
+               res->d.n_features * sizeof(double));
     }
 
     return MLCLF_TRAIN_EXIT_OK;
@@ -381,6 +447,11 @@ mlclf_train_run_fit(mlclf_train_run_t *r)
                                 r->impute);
     }
 
+    rc = mlclf_train_run_inputs(r);
+    if (rc != MLCLF_TRAIN_EXIT_OK) {
+        return rc;
+    }
+
     mlclf_train_run_progress(r, "training %s...",
                              res->cf.kind == MLCLF_KIND_FOREST ? "forest"
                              : res->cf.kind == MLCLF_KIND_GBT
@@ -419,19 +490,17 @@ mlclf_train_run_fit(mlclf_train_run_t *r)
     res->rounds = r->tm.iterations;
     res->best_round = r->tm.best_round;
 
-    if (r->tm.importance != NULL) {
-        res->importance = malloc(res->d.n_features * sizeof(double));
-        if (res->importance == NULL) {
-            return mlclf_train_run_fail(r, MLCLF_TRAIN_EXIT_INTERNAL,
-                                        "train", "out of memory");
-        }
-
-        memcpy(res->importance, r->tm.importance,
-               res->d.n_features * sizeof(double));
+    rc = mlclf_train_run_importance(r);
+    if (rc != MLCLF_TRAIN_EXIT_OK) {
+        return rc;
     }
 
     if (r->impute) {
         r->tm.spec.impute = r->impute;
+    }
+
+    if (r->inputs.n_inputs != 0) {
+        mlclf_train_inputs_spec(&r->inputs, &r->tm.spec);
     }
 
     if (res->cf.kind == MLCLF_KIND_GBT) {
@@ -803,6 +872,11 @@ mlclf_train_run_cleanup(mlclf_train_run_t *r)
     mlclf_train_model_free(&r->tm);
 
     free(r->impute);
+
+    /* the data's sparse rows were the inputs' */
+    mlclf_train_inputs_free(&r->inputs);
+    r->res->d.sp_ptr = NULL;
+    r->res->d.sp_terms = NULL;
 
     /* the forest's progress callback wrote to the caller's stream */
     r->res->cf.progress = NULL;
