@@ -18,7 +18,7 @@
 
 static int text_spec_word(text_spec_t *s, const char *k, const char *v,
     mlclf_err_t *err);
-static int text_spec_bound(mlclf_train_text_df_bound_t *b, const char *v);
+static int text_spec_bound(mlclf_train_freq_t *b, const char *v);
 static int text_spec_flag(text_spec_t *s, const char *v, uint32_t flag);
 static int text_spec_norm(uint32_t *norm, const char *v);
 static int text_model_hashing(text_model_t *m, const text_docs_t *d,
@@ -91,9 +91,6 @@ text_spec_parse(text_spec_t *s, const char *line, mlclf_err_t *err)
     s->p.hash_norm = MLCLF_TEXT_NORM_L2;
     s->p.norm = MLCLF_TEXT_NORM_L2;
     s->use_idf = 1;
-    s->lim.min_df.value = 1;
-    s->lim.max_df.value = 1.0;
-    s->lim.max_df.share = 1;
 
     n = strlen(line);
     if (n >= sizeof(buf)) {
@@ -213,12 +210,18 @@ text_spec_word(text_spec_t *s, const char *k, const char *v,
 
 /* with a "." a share (Python's float), else documents (int) */
 static int
-text_spec_bound(mlclf_train_text_df_bound_t *b, const char *v)
+text_spec_bound(mlclf_train_freq_t *b, const char *v)
 {
     char  *end;
 
-    b->value = strtod(v, &end);
-    b->share = (strchr(v, '.') != NULL);
+    if (strchr(v, '.') != NULL) {
+        b->kind = MLCLF_TRAIN_FREQ_SHARE;
+        b->share = strtod(v, &end);
+
+    } else {
+        b->kind = MLCLF_TRAIN_FREQ_COUNT;
+        b->count = strtoull(v, &end, 10);
+    }
 
     return (*end == '\0' && end != v) ? 0 : -1;
 }

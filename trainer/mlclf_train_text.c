@@ -15,6 +15,7 @@
 #include <mlclf.h>
 #include <mlclf_strtab.h>
 #include <mlclf_text.h>
+#include <mlclf_train.h>
 #include <mlclf_train_text.h>
 
 
@@ -34,8 +35,9 @@ static int mlclf_train_text_scratch(void **scratch, size_t *have,
 static void mlclf_train_text_gram(void *ctx, const char *gram, size_t len);
 static const char *mlclf_train_text_keep(mlclf_train_text_vocab_t *v,
     const char *gram, size_t len);
-static int mlclf_train_text_bound(const mlclf_train_text_df_bound_t *b,
-    const char *name, uint64_t n_docs, double *count, mlclf_err_t *err);
+static int mlclf_train_text_bound(const mlclf_train_freq_t *b,
+    const char *name, uint64_t n_docs, double dflt, double *count,
+    mlclf_err_t *err);
 static size_t mlclf_train_text_select(const mlclf_train_text_vocab_t *v,
     double lo, double hi, mlclf_train_text_term_t **sel);
 static int mlclf_train_text_by_count(const void *a, const void *b);
@@ -384,10 +386,11 @@ mlclf_train_text_vocab_finish(mlclf_train_text_vocab_t *v,
                              "characters");
     }
 
-    if (mlclf_train_text_bound(&lim->min_df, "min_df", v->n_docs, &lo, err)
+    if (mlclf_train_text_bound(&lim->min_df, "min_df", v->n_docs, 1.0, &lo,
+                               err)
         != MLCLF_OK
-        || mlclf_train_text_bound(&lim->max_df, "max_df", v->n_docs, &hi,
-                                  err)
+        || mlclf_train_text_bound(&lim->max_df, "max_df", v->n_docs,
+                                  (double) v->n_docs, &hi, err)
            != MLCLF_OK)
     {
         return MLCLF_EINVAL;
@@ -437,33 +440,34 @@ mlclf_train_text_vocab_finish(mlclf_train_text_vocab_t *v,
 
 /*
  * A bound as a number of documents: sklearn's max_df if int else
- * max_df * n_doc, the product in double.
+ * max_df * n_doc, the product in double; NONE is dflt documents.
  */
 static int
-mlclf_train_text_bound(const mlclf_train_text_df_bound_t *b,
-    const char *name, uint64_t n_docs, double *count, mlclf_err_t *err)
+mlclf_train_text_bound(const mlclf_train_freq_t *b, const char *name,
+    uint64_t n_docs, double dflt, double *count, mlclf_err_t *err)
 {
-    if (b->share) {
-        if (!(b->value >= 0.0 && b->value <= 1.0)) {
+    switch (b->kind) {
+
+    case MLCLF_TRAIN_FREQ_NONE:
+        *count = dflt;
+        return MLCLF_OK;
+
+    case MLCLF_TRAIN_FREQ_COUNT:
+        *count = (double) b->count;
+        return MLCLF_OK;
+
+    case MLCLF_TRAIN_FREQ_SHARE:
+        if (!(b->share >= 0.0 && b->share <= 1.0)) {
             return mlclf_err_set(err, MLCLF_EINVAL, "%s %.17g: a share not "
-                                 "in [0, 1]", name, b->value);
+                                 "in [0, 1]", name, b->share);
         }
 
-        *count = b->value * (double) n_docs;
-
+        *count = b->share * (double) n_docs;
         return MLCLF_OK;
     }
 
-    if (!(b->value >= 0.0 && b->value <= 9007199254740992.0)
-        || b->value != floor(b->value))
-    {
-        return mlclf_err_set(err, MLCLF_EINVAL, "%s %.17g: not a number of "
-                             "documents", name, b->value);
-    }
-
-    *count = b->value;
-
-    return MLCLF_OK;
+    return mlclf_err_set(err, MLCLF_EINVAL, "%s: unknown kind %d", name,
+                         (int) b->kind);
 }
 
 

@@ -21,6 +21,7 @@
 #include <mlclf.h>
 #include <mlclf_strtab.h>
 #include <mlclf_text.h>
+#include <mlclf_train.h>
 
 
 /* The most documents one learner counts (df fits in 32 bits). */
@@ -84,18 +85,14 @@ void mlclf_train_text_df_free(mlclf_train_text_df_t *d);
 
 
 /*
- * min_df and max_df as sklearn takes them: an int is a number of
- * documents, a float a share of them (1 and 1.0 differ).
+ * CountVectorizer's limits, min_df and max_df as sklearn takes them (a
+ * count of documents, or a share of them in [0, 1]: 1 and 1.0 differ),
+ * as the training configuration holds them (mlclf_train_text_t).
  */
 typedef struct {
-    double                    value;
-    unsigned                  share:1;      /* a float: value in [0, 1] */
-} mlclf_train_text_df_bound_t;
-
-typedef struct {
-    mlclf_train_text_df_bound_t  min_df;    /* sklearn's default: 1 */
-    mlclf_train_text_df_bound_t  max_df;    /* sklearn's default: 1.0 */
-    uint32_t                     max_features;  /* 0: no limit */
+    mlclf_train_freq_t        min_df;       /* NONE: sklearn's count 1 */
+    mlclf_train_freq_t        max_df;       /* NONE: sklearn's share 1.0 */
+    uint32_t                  max_features; /* 0: no limit */
 } mlclf_train_text_limits_t;
 
 
@@ -153,8 +150,8 @@ int mlclf_train_text_vocab_add(mlclf_train_text_vocab_t *v, const char *text,
 
 /*
  * The vocabulary after sklearn's limits: a term stays if its df is at
- * most max_df's count (value, or value * n_docs for a share) and at
- * least min_df's; then, if more than max_features stay, the
+ * most max_df's count (the count, or share * n_docs, in double, for a
+ * share) and at least min_df's; then, if more than max_features stay, the
  * max_features with the highest count over all documents (under
  * BINARY, the df), ties going to the term first in bytewise order
  * (sklearn's argsort of the counts does not say which); then sorted.

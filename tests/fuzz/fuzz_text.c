@@ -402,9 +402,11 @@ fuzz_learn(uint8_t sel, const char *text, size_t len)
     p.hash_norm = MLCLF_TEXT_NORM_NONE;
 
     memset(&lim, 0, sizeof(lim));
-    lim.min_df.value = (sel & 2) ? 2 : 1;
-    lim.max_df.value = (sel & 0x10) ? 0.9 : 1.0;
-    lim.max_df.share = 1;
+    lim.min_df.kind = MLCLF_TRAIN_FREQ_COUNT;
+    lim.min_df.count = (sel & 2) ? 2 : 1;
+    lim.max_df.kind = (sel & 0x10) ? MLCLF_TRAIN_FREQ_SHARE
+                                   : MLCLF_TRAIN_FREQ_NONE;
+    lim.max_df.share = 0.9;
     lim.max_features = (sel & 0x20) ? 3 : 0;
 
     if (mlclf_train_text_vocab_init(&v, &p) != MLCLF_OK) {
