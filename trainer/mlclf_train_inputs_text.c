@@ -171,22 +171,9 @@ mlclf_ti_vocabulary(mlclf_ti_t *t, size_t k, mlclf_text_params_t *tp,
     }
 
     memset(&lim, 0, sizeof(lim));
-    lim.min_df.value = 1;
-    lim.max_df.value = 1.0;
-    lim.max_df.share = 1;
+    lim.min_df = tx->min_df;
+    lim.max_df = tx->max_df;
     lim.max_features = tx->max_features;
-
-    if (tx->min_df.kind != MLCLF_TRAIN_FREQ_NONE) {
-        lim.min_df.share = tx->min_df.kind == MLCLF_TRAIN_FREQ_SHARE;
-        lim.min_df.value = lim.min_df.share ? tx->min_df.share
-                                            : (double) tx->min_df.count;
-    }
-
-    if (tx->max_df.kind != MLCLF_TRAIN_FREQ_NONE) {
-        lim.max_df.share = tx->max_df.kind == MLCLF_TRAIN_FREQ_SHARE;
-        lim.max_df.value = lim.max_df.share ? tx->max_df.share
-                                            : (double) tx->max_df.count;
-    }
 
     if (rc == MLCLF_OK) {
         rc = mlclf_train_text_vocab_finish(&voc, &lim, &res, t->err);
