@@ -219,7 +219,7 @@ fuzz: deps
 
 .PHONY: run
 run: bins module
-	$(PORT_ENV) scripts/run.sh
+	$(PORT_ENV) $(if $(MODEL),MLCLF_RUN_MODEL=$(MODEL)) scripts/run.sh
 
 # Benchmarks (bench/README.md): `make bench` runs the whole suite (about
 # 20 minutes) and writes bench/RESULTS.md and bench/results.png;

