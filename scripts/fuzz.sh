@@ -57,7 +57,9 @@ trainer/mlclf_train_util.c trainer/mlclf_train_split.c
 trainer/mlclf_train_bins.c trainer/mlclf_train_team.c
 trainer/mlclf_train_gbt.c trainer/mlclf_train_gbt_tree.c
 trainer/mlclf_train_gbt_rows.c
-trainer/mlclf_train_model.c trainer/mlclf_train_text.c"
+trainer/mlclf_train_model.c trainer/mlclf_train_text.c
+trainer/mlclf_train_inputs.c trainer/mlclf_train_inputs_text.c
+trainer/mlclf_train_category.c"
 # the importers publish through the registry
 REG_SRCS="$(ls registry/*.c | grep -v 'registry/mlclf_registry\.c$')
 common/mlclf_time.c common/mlclf_version.c common/mlclf_jsonout.c

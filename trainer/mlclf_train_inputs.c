@@ -181,7 +181,12 @@ mlclf_ti_strings(mlclf_ti_t *t)
     n = t->n_str * (t->d->n_rows ? t->d->n_rows : 1);
     t->soff = calloc(n, sizeof(size_t));
     t->slen = calloc(n, sizeof(size_t));
-    if (t->soff == NULL || t->slen == NULL) {
+
+    /* never NULL: an empty string is a pointer into it too */
+    t->arena_cap = 64;
+    t->arena = malloc(t->arena_cap);
+
+    if (t->soff == NULL || t->slen == NULL || t->arena == NULL) {
         return mlclf_err_set(t->err, MLCLF_ENOMEM, "out of memory");
     }
 
@@ -528,10 +533,16 @@ mlclf_ti_rows(mlclf_ti_t *t, const mlclf_model_t *m)
         return mlclf_err_set(t->err, MLCLF_ENOMEM, "out of memory");
     }
 
+    /* never NULL, even for rows of empty texts alone */
     n = 0;
-    cap = 0;
-    scratch = NULL;
-    scratch_size = 0;
+    cap = 1024;
+    scratch_size = 64;
+    scratch = malloc(scratch_size);
+    in->terms = malloc(cap * sizeof(mlclf_text_term_t));
+
+    if (scratch == NULL || in->terms == NULL) {
+        goto nomem;
+    }
 
     for (r = 0; r < t->d->n_rows; r++) {
         in->ptr[r] = n;

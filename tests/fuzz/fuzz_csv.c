@@ -6,10 +6,12 @@
  * one temporary file per process and read by mlclf_train_data_load()
  * under three fixed configurations (free labels and missing = fail;
  * fixed classes, a minimum and missing = drop; a numeric label column,
- * an integer feature, ranges and missing = impute).  A data set that
- * loads is checked: row records lie in the text, labels index the
- * classes, values are finite or, only where allowed, missing, and in
- * their configured range.
+ * an integer feature, ranges and missing = impute; a text, a category
+ * and a number, missing = fail).  A data set that loads is checked: row
+ * records lie in the text, labels index the classes, values are finite
+ * or, only where allowed, missing, and in their configured range; with
+ * a text and a category, the inputs are fitted on every row and each
+ * row's terms are in range and sorted.
  */
 
 
@@ -19,16 +21,19 @@
 #include <string.h>
 #include <unistd.h>
 #include <mlclf_train.h>
+#include <mlclf_train_inputs.h>
 #include "fuzz.h"
 
 
-#define FUZZ_NCONF  3
+#define FUZZ_NCONF  4
 
 
 static int fuzz_init(void);
 static void fuzz_cleanup(void);
 static void fuzz_one(const mlclf_train_config_t *cf);
 static void fuzz_check(const mlclf_train_config_t *cf,
+    mlclf_train_data_t *d);
+static void fuzz_inputs(const mlclf_train_config_t *cf,
     mlclf_train_data_t *d);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -112,6 +117,23 @@ fuzz_init(void)
     fuzz_feat[2][0].max = 10.0;
     fuzz_feat[2][2].has_max = 1;
     fuzz_feat[2][2].max = 1e6;
+
+    /* a hashing text, a category that ignores unknown values, a number */
+
+    cf = &fuzz_conf[3];
+    cf->missing = MLCLF_TRAIN_MISSING_FAIL;
+    cf->n_features = 3;
+    fuzz_feat[3][0].type = MLCLF_TRAIN_TYPE_TEXT;
+    fuzz_feat[3][0].text.core.vectorizer = MLCLF_TRAIN_TEXT_HASHING;
+    fuzz_feat[3][0].text.core.n_features = 64;
+    fuzz_feat[3][0].text.core.ngram_min = 1;
+    fuzz_feat[3][0].text.core.ngram_max = 2;
+    fuzz_feat[3][0].text.core.flags = MLCLF_TRAIN_TEXT_LOWERCASE
+                                      | MLCLF_TRAIN_TEXT_ALTERNATE_SIGN;
+    fuzz_feat[3][0].text.core.norm = MLCLF_TRAIN_TEXT_NORM_L2;
+    fuzz_feat[3][0].text.use_idf = 1;
+    fuzz_feat[3][1].type = MLCLF_TRAIN_TYPE_CATEGORY;
+    fuzz_feat[3][1].category.unknown = MLCLF_TRAIN_UNKNOWN_IGNORE;
 
     return 0;
 }
@@ -229,6 +251,11 @@ fuzz_check(const mlclf_train_config_t *cf, mlclf_train_data_t *d)
         for (j = 0; j < nf; j++) {
             v = d->x[i * nf + j];
 
+            if (cf->features[j].type > MLCLF_TRAIN_TYPE_INTEGER) {
+                FUZZ_CHECK(v == 0.0);
+                continue;
+            }
+
             if (isnan(v)) {
                 FUZZ_CHECK(cf->missing == MLCLF_TRAIN_MISSING_IMPUTE);
                 continue;
@@ -240,6 +267,11 @@ fuzz_check(const mlclf_train_config_t *cf, mlclf_train_data_t *d)
             FUZZ_CHECK(cf->features[j].type != MLCLF_TRAIN_TYPE_INTEGER
                        || v == floor(v));
         }
+    }
+
+    if (cf->features[0].type == MLCLF_TRAIN_TYPE_TEXT) {
+        fuzz_inputs(cf, d);
+        return;
     }
 
     if (cf->missing != MLCLF_TRAIN_MISSING_IMPUTE || d->n_rows == 0) {
@@ -264,3 +296,55 @@ fuzz_check(const mlclf_train_config_t *cf, mlclf_train_data_t *d)
     free(impute);
 }
 
+
+/*
+ * Every row as a train row: the inputs fit, or refuse an all-empty
+ * text; each row's terms lie in the columns, sorted, finite.
+ */
+static void
+fuzz_inputs(const mlclf_train_config_t *cf, mlclf_train_data_t *d)
+{
+    int                    rc;
+    size_t                 i, t, *rows;
+    mlclf_err_t            err;
+    mlclf_train_inputs_t   in;
+
+    if (d->n_rows == 0) {
+        return;
+    }
+
+    rows = malloc(d->n_rows * sizeof(size_t));
+    FUZZ_CHECK(rows != NULL);
+
+    for (i = 0; i < d->n_rows; i++) {
+        rows[i] = i;
+    }
+
+    memset(&err, 0, sizeof(err));
+
+    rc = mlclf_train_inputs_build(&in, cf, d, rows, d->n_rows, NULL, &err);
+
+    if (rc != MLCLF_OK) {
+        FUZZ_CHECK(rc == MLCLF_EINVAL || rc == MLCLF_ENOMEM);
+        FUZZ_CHECK(err.msg[0] != '\0');
+        free(rows);
+        return;
+    }
+
+    FUZZ_CHECK(in.n_inputs == 3 && d->n_features == in.n_columns);
+    FUZZ_CHECK(d->x == NULL && d->sp_ptr == in.ptr);
+
+    for (i = 0; i < d->n_rows; i++) {
+        for (t = in.ptr[i]; t < in.ptr[i + 1]; t++) {
+            FUZZ_CHECK(in.terms[t].column < in.n_columns);
+            FUZZ_CHECK(isfinite(in.terms[t].value));
+            FUZZ_CHECK(t == in.ptr[i]
+                       || in.terms[t].column > in.terms[t - 1].column);
+        }
+    }
+
+    d->sp_ptr = NULL;
+    d->sp_terms = NULL;
+    mlclf_train_inputs_free(&in);
+    free(rows);
+}
