@@ -11,6 +11,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 #include <mlclf.h>
+#include <mlclf_input.h>
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
 
@@ -295,7 +296,8 @@ ngx_http_mlclf_model_load(ngx_conf_t *cf, ngx_http_mlclf_main_conf_t *mmcf,
         goto failed;
     }
 
-    m->n_features = mlclf_model_n_features(m->model);
+    /* what a request row holds: a model with raw inputs has fewer */
+    m->n_features = mlclf_model_n_inputs(m->model);
     m->n_classes = mlclf_model_n_classes(m->model);
     m->size = mlclf_model_size(m->model);
     m->loaded_at = ngx_time();
