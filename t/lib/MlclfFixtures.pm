@@ -2,8 +2,9 @@ package MlclfFixtures;
 
 # Fixtures for the t/*.t files: trained registries (made by the real
 # mlclf-train from conf/*.yaml), damaged model files built from a good
-# one, and the bad-request catalogue of tests/fixtures/bad-requests.txt.
-# Everything is created under a temporary directory removed at exit.
+# one, and the bad-request catalogue of tests/fixtures/bad-requests.txt
+# with the models it is replayed against.  Everything is created under
+# a temporary directory removed at exit.
 
 use strict;
 use warnings;
@@ -20,7 +21,7 @@ use POSIX ();
 use Exporter 'import';
 our @EXPORT_OK = qw(repo bin tmpdir train promote damaged meta
                     bad_requests slurp spit parity_model run_parallel
-                    import_model run_quiet);
+                    import_model run_quiet inputs_model);
 
 my $Repo = abs_path(dirname(__FILE__) . '/../..');
 
@@ -168,9 +169,17 @@ sub meta {
     return JSON::PP->new->decode(slurp("$versiondir/meta.json"));
 }
 
-# [[status, reason, body], ...] with the markers expanded.
+# A valid row of each model of the catalogue, for "@rows:N".
+my %CatalogueRow = (
+    iris => '[5.1,3.5,1.4,0.2]',
+    text => '[1,"a.com","free money","x","win"]',
+);
+
+# [[status, reason, body, model], ...] with the markers expanded, model
+# being the name of the "@model" section of the case ("iris" first).
 sub bad_requests {
     my $file = "$Repo/tests/fixtures/bad-requests.txt";
+    my $model = 'iris';
     my @cases;
 
     open my $fh, '<:raw', $file or die "open $file: $!";
@@ -178,6 +187,13 @@ sub bad_requests {
     while (my $line = <$fh>) {
         chomp $line;
         next if $line eq '' || $line =~ /^#/;
+
+        if ($line =~ /^\@model (\S+)$/) {
+            $model = $1;
+            die "$file:$.: no model \"$model\"\n"
+                unless exists $CatalogueRow{$model};
+            next;
+        }
 
         my ($status, $reason, $body) = split / /, $line, 3;
         $body = '' unless defined $body;
@@ -190,15 +206,26 @@ sub bad_requests {
 
         } elsif ($body =~ /^\@rows:(\d+)$/) {
             $body = '{"instances":['
-                    . join(',', ('[5.1,3.5,1.4,0.2]') x $1) . ']}';
+                    . join(',', ($CatalogueRow{$model}) x $1) . ']}';
+
+        } elsif ($body =~ /^\@text:(\d+)$/) {
+            die "$file:$.: \@text is for the text model\n"
+                unless $model eq 'text';
+            $body = '{"features":[1,"a.com","' . ('a' x $1)
+                    . '","x","win"]}';
+
+        } elsif ($body =~ s/^\@bytes://) {
+            $body =~ s/\\x([0-9a-fA-F]{2})/chr(hex($1))/ge
+                or die "$file:$.: \@bytes without a \\xNN\n";
         }
 
-        push @cases, [$status, $reason, $body];
+        push @cases, [$status, $reason, $body, $model];
     }
 
     close $fh;
     return @cases;
 }
+
 
 # The forest tests/test_json.c builds (see tests/fixtures/requests/README),
 # written by the project's own writer into $path, so that the replies of
@@ -254,14 +281,52 @@ _EOC_
 
 sub parity_model {
     my ($path) = @_;
+    return c_model($ParitySrc, $path);
+}
+
+# The raw-input model of the catalogue's "@model text" section: the
+# logreg that tests/test_json.c builds with model_spec_inputs() (see
+# tests/model_spec.h), written by the same code into $path.
+my $InputsSrc = <<'_EOC_';
+#include <stdio.h>
+#include <mlclf.h>
+#include "model_spec.h"
+
+int
+main(int argc, char **argv)
+{
+    mlclf_err_t   err;
+    mlclf_spec_t  spec;
+
+    (void) argc;
+    model_spec_inputs(&spec, MLCLF_KIND_LOGREG);
+
+    if (mlclf_write(argv[1], &spec, &err) != MLCLF_OK) {
+        fprintf(stderr, "mlclf_write: %s\n", err.msg);
+        return 1;
+    }
+
+    return 0;
+}
+_EOC_
+
+sub inputs_model {
+    my ($path) = @_;
+    return c_model($InputsSrc, $path, 'tests/model_spec.c');
+}
+
+# c_model($source, $path, @more_sources): $source compiled against
+# libmlclf (and the given files of the repository), run to write $path.
+sub c_model {
+    my ($src, $path, @more) = @_;
     my $dir = tmpdir();
 
-    spit("$dir/parity.c", $ParitySrc);
-    run_quiet("cc -std=gnu11 -O1 -D_GNU_SOURCE -Ilibmlclf"
-              . " \$(pkg-config --cflags libcjson) -o $dir/parity"
-              . " $dir/parity.c libmlclf/*.c -lcjson"
+    spit("$dir/model.c", $src);
+    run_quiet("cc -std=gnu11 -O1 -D_GNU_SOURCE -Ilibmlclf -Itests"
+              . " \$(pkg-config --cflags libcjson) -o $dir/model"
+              . " $dir/model.c @more libmlclf/*.c -lcjson"
               . " -lunistring -lmurmurhash -lm");
-    run_quiet("$dir/parity", $path);
+    run_quiet("$dir/model", $path);
     chmod 0644, $path;
     return $path;
 }
