@@ -2,9 +2,10 @@ package MlclfFixtures;
 
 # Fixtures for the t/*.t files: trained registries (made by the real
 # mlclf-train from conf/*.yaml), damaged model files built from a good
-# one, and the bad-request catalogue of tests/fixtures/bad-requests.txt
-# with the models it is replayed against.  Everything is created under
-# a temporary directory removed at exit.
+# one, the bad-request catalogue of tests/fixtures/bad-requests.txt and
+# the models it is replayed against, and a generated CSV of texts and
+# categories with the reader of such CSV files.  Everything is created
+# under a temporary directory removed at exit.
 
 use strict;
 use warnings;
@@ -21,7 +22,8 @@ use POSIX ();
 use Exporter 'import';
 our @EXPORT_OK = qw(repo bin tmpdir train promote damaged meta
                     bad_requests slurp spit parity_model run_parallel
-                    import_model run_quiet inputs_model);
+                    import_model run_quiet inputs_model text_csv
+                    csv_rows json_string);
 
 my $Repo = abs_path(dirname(__FILE__) . '/../..');
 
@@ -167,6 +169,138 @@ sub damaged {
 sub meta {
     my ($versiondir) = @_;
     return JSON::PP->new->decode(slurp("$versiondir/meta.json"));
+}
+
+# text_csv($path): 1,500 e-mails, ham or spam, made by a linear
+# congruential generator, so the same bytes on every run: columns
+# subject and body (texts), sender and lang (categories), n_links (a
+# number) and label.  Words come from a ham, a spam and a shared
+# vocabulary, a message drawing some of its words from the other
+# class's, so a model learns the task but not perfectly.  Some words
+# are not ASCII (é, ß, Greek capitals that lowercase to a final sigma,
+# CJK, one beyond U+FFFF, an emoji), some carry a comma, double quotes
+# or a line break, some bodies are empty, and about 1 sender in 20 is
+# one of 40 rare domains (some only in the test rows).  Every lang
+# value is frequent.
+my @HamWords = qw(meeting agenda minutes project schedule review lunch
+                  report invoice attached thanks regards team quarterly
+                  budget notes calendar draft café straße Größe λόγος
+                  ΟΔΟΣ 会議 東京);
+my @SpamWords = qw(free winner prize money offer click cheap loans
+                   urgent claim cash bonus deal unsubscribe guaranteed
+                   crypto lottery gratuit größte 無料 ΔΩΡΕΑΝ ΚΕΡΔΟΣ);
+my @SharedWords = qw(hello today please your account email new update
+                     message time week info now best access naïve
+                     résumé 你好 𠮷野家 ok🎉);
+my @Senders = qw(example.com mail.org corp.net school.edu shop.biz);
+my @Langs = qw(en de el ja);
+
+sub text_csv {
+    my ($path) = @_;
+    my $s = 20261202;
+
+    my $rnd = sub {
+        $s = ($s * 1103515245 + 12345) % 2147483648;
+        return $s / 2147483648;
+    };
+    my $pick = sub { $_[0][int($rnd->() * @{ $_[0] })] };
+
+    # n words of class c: 35% its own, 10% the other class's, 55% shared
+    my $words = sub {
+        my ($c, $n) = @_;
+        my @w;
+
+        for (1 .. $n) {
+            my $r = $rnd->();
+            push @w, $pick->($r < 0.35 ? ($c ? \@SpamWords : \@HamWords)
+                             : $r < 0.45 ? ($c ? \@HamWords : \@SpamWords)
+                             : \@SharedWords);
+        }
+
+        return @w;
+    };
+
+    my $field = sub {
+        my ($v) = @_;
+        return $v unless $v =~ /[",\r\n]/;
+        $v =~ s/"/""/g;
+        return "\"$v\"";
+    };
+
+    my @lines = ('subject,body,sender,lang,n_links,label');
+
+    for (1 .. 1500) {
+        my $c = $rnd->() < 0.4 ? 1 : 0;
+        my $subject = join ' ', $words->($c, 1 + int($rnd->() * 5));
+        my $body = '';
+
+        if ($rnd->() >= 0.08) {
+            my @w = $words->($c, 3 + int($rnd->() * 25));
+
+            for my $w (@w) {
+                my $q = $rnd->();
+                $w = $q < 0.08 ? "$w,"
+                     : $q < 0.12 ? "\"$w\""
+                     : $q < 0.15 ? "$w\n"
+                     : $q < 0.18 ? "$w!" : $w;
+            }
+
+            $body = join ' ', @w;
+        }
+
+        my $sender = $rnd->() < 0.05
+                     ? sprintf('rare%d.example', int($rnd->() * 40))
+                     : $pick->(\@Senders);
+        my $lang = $pick->(\@Langs);
+        my $links = int($rnd->() * ($c ? 6 : 3));
+
+        push @lines, join(',', map { $field->($_) } $subject, $body,
+                          $sender, $lang, $links, $c ? 'spam' : 'ham');
+    }
+
+    spit($path, join("\n", @lines) . "\n");
+    return $path;
+}
+
+# csv_rows($bytes): the records of a CSV file as array refs, header
+# included: RFC 4180 fields, quoted ones with "" for a double quote and
+# line breaks inside; LF or CRLF line ends.  Bytes in, bytes out.
+sub csv_rows {
+    my ($text) = @_;
+    my @rows;
+
+    pos($text) = 0;
+
+    while (pos($text) < length $text) {
+        my @row;
+
+        do {
+            if ($text =~ /\G"((?:[^"]++|"")*+)"/gc) {
+                (my $f = $1) =~ s/""/"/g;
+                push @row, $f;
+
+            } else {
+                # no zero-length match: /g would refuse \z after one
+                push @row, $text =~ /\G([^",\r\n]++)/gc ? $1 : '';
+            }
+        } while ($text =~ /\G,/gc);
+
+        die "CSV: a field ends at byte " . pos($text) . " without , or"
+            . " a line end\n" unless $text =~ /\G(?:\r?\n|\z)/gc;
+
+        push @rows, \@row;
+    }
+
+    return @rows;
+}
+
+# json_string($bytes): a JSON string of UTF-8 bytes, only " \ and
+# control characters escaped.
+sub json_string {
+    my ($v) = @_;
+    $v =~ s/(["\\])/\\$1/g;
+    $v =~ s/([\x00-\x1f])/sprintf('\\u%04x', ord $1)/ge;
+    return "\"$v\"";
 }
 
 # A valid row of each model of the catalogue, for "@rows:N".
