@@ -1,20 +1,24 @@
 # Bad input: every case of tests/fixtures/bad-requests.txt (the catalogue
 # shared with tests/test_json.c) gets its 4xx status and JSON reason,
-# then 405, 413, 415 and 503 from the glue itself.  The model is the
-# catalogue's own (the iris forest of tests/fixtures/requests/README),
-# written by libmlclf into a temporary directory.
+# then 405, 413, 415 and 503 from the glue itself.  The models are the
+# catalogue's own, written by libmlclf into a temporary directory: the
+# iris forest of tests/fixtures/requests/README, and for the lines
+# after "@model text" the raw-input logreg of tests/model_spec.c
+# (MlclfFixtures.pm compiles it), each case sent to /catalogue/MODEL.
 
 # The plan is not a formula: TEST 1 has one request per catalogue case.
 use Test::Nginx::Socket 'no_plan';
-use MlclfFixtures qw(tmpdir parity_model bad_requests);
+use MlclfFixtures qw(tmpdir parity_model inputs_model bad_requests);
 
 my $tmp = tmpdir();
 parity_model("$tmp/iris.mlclf");
+inputs_model("$tmp/text.mlclf");
 
 $ENV{TEST_NGINX_MLCLF_MODEL} = "$tmp/iris.mlclf";
+$ENV{TEST_NGINX_MLCLF_TEXT} = "$tmp/text.mlclf";
 
 our @Cases = bad_requests();
-our @Requests = map { "POST /predict\n" . $_->[2] } @Cases;
+our @Requests = map { "POST /catalogue/$_->[3]\n" . $_->[2] } @Cases;
 our @Codes = map { $_->[0] } @Cases;
 # A body is sent as written only with its own Content-Length: otherwise
 # upstream trims its white space (and "@ws" would be an empty body).
@@ -25,10 +29,13 @@ our @Headers = map { "Content-Type: application/json\n"
 our @Bodies = map { qr/^\{"error":"(?:[^"\\]|\\.)+","reason":"$_->[1]"\}\z/ }
               @Cases;
 
+die "no case for the text model\n" unless grep { $_->[3] eq 'text' } @Cases;
+
 repeat_each(1);
 
 our $HttpConfig = <<'_EOC_';
     mlclf_model iris $TEST_NGINX_MLCLF_MODEL;
+    mlclf_model text $TEST_NGINX_MLCLF_TEXT;
 _EOC_
 
 add_block_preprocessor(sub {
@@ -50,6 +57,8 @@ run_tests();
 __DATA__
 
 === TEST 1: the bad-request catalogue, each case its status and reason
+--- config
+    location ~ ^/catalogue/(iris|text)$ { mlclf_predict $1; }
 --- more_headers eval
 \@main::Headers
 --- request eval

@@ -3,7 +3,8 @@
  * Copyright (C) 2026 The mlclf authors
  *
  * /predict bodies through the JSON tokenizer and the shared fixtures:
- * the bad-input catalogue (fixtures/bad-requests.txt), the valid corpus
+ * the bad-input catalogue (fixtures/bad-requests.txt, against the iris
+ * forest and the raw-input model of model_spec.h), the valid corpus
  * with exact reply bytes (fixtures/requests/, also served by NGINX in
  * t/009-parity.t), string escapes byte by byte, and random edits of
  * valid bodies.  Request validation is in test_request.c, replies in
@@ -11,6 +12,7 @@
  */
 
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,39 +45,142 @@ read_file(const char *path, size_t *len)
 }
 
 
-static void
-test_catalogue(const mlclf_model_t *m)
+/* the valid row of the text model, for "@rows:N" in its section */
+#define TEXT_ROW       "[1,\"a.com\",\"free money\",\"x\",\"win\"]"
+
+
+static int
+hex_digit(int c)
 {
-    int               rc, status, n, counts[16];
-    char             *text, *line, *next, *reason, *body, *big;
-    char              shown[256];
-    size_t            len, blen;
-    mlclf_err_t       err;
-    mlclf_request_t   req;
+    return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+
+/*
+ * The body of a catalogue line's marker (bad-requests.txt's header) in
+ * a malloc()ed *big, or *big NULL and body itself; *blen its length.
+ * body is changed in place by "@bytes:".  NULL if no such marker.
+ */
+
+static const char *
+catalogue_body(char *body, int text, char **big, size_t *blen)
+{
+    char    *p, *q;
+    size_t   n;
+
+    *big = NULL;
+
+    if (strcmp(body, "@empty") == 0) {
+        *blen = 0;
+        return body;
+    }
+
+    if (strcmp(body, "@ws") == 0) {
+        *blen = 5;
+        return " \t\r\n ";
+    }
+
+    if (strncmp(body, "@rows:", 6) == 0) {
+        *big = batch_body(strtoul(body + 6, NULL, 10),
+                          text ? TEXT_ROW : ROW, blen);
+        return *big;
+    }
+
+    if (strncmp(body, "@text:", 6) == 0 && text) {
+        n = strtoul(body + 6, NULL, 10);
+        *big = malloc(n + 64);
+        p = *big + sprintf(*big, "{\"features\":[1,\"a.com\",\"");
+        memset(p, 'a', n);
+        p += n;
+        p += sprintf(p, "\",\"x\",\"win\"]}");
+        *blen = p - *big;
+        return *big;
+    }
+
+    if (strncmp(body, "@bytes:", 7) == 0) {
+        n = 0;
+
+        for (p = body + 7, q = body; *p != '\0'; q++) {
+            if (p[0] == '\\' && p[1] == 'x' && isxdigit((unsigned char) p[2])
+                && isxdigit((unsigned char) p[3]))
+            {
+                *q = (char) (hex_digit(p[2]) * 16 + hex_digit(p[3]));
+                p += 4;
+                n++;
+
+            } else {
+                *q = *p++;
+            }
+        }
+
+        /* without a byte it says nothing the line could not say */
+        *blen = q - body;
+        return n ? body : NULL;
+    }
+
+    if (body[0] == '@') {
+        return NULL;
+    }
+
+    *blen = strlen(body);
+    return body;
+}
+
+
+/*
+ * Every line of the catalogue, each parsed against the model of its
+ * section: iris until "@model text", the text model after it.
+ */
+
+static void
+test_catalogue(const mlclf_model_t *iris, const mlclf_model_t *text)
+{
+    int                   rc, status, n, counts[32];
+    char                 *all, *line, *next, *reason, *body, *big;
+    char                  shown[256];
+    size_t                len, blen;
+    const char           *b;
+    mlclf_err_t           err;
+    mlclf_request_t       req;
+    const mlclf_model_t  *m;
     static const char *const  reasons[] = {
         "bad_json", "bad_shape", "unknown_feature", "missing_feature",
         "duplicate_feature", "missing_value", "not_a_number", "non_finite",
-        "too_many_rows", "empty_batch", "empty_body", "too_deep"
+        "too_many_rows", "empty_batch", "empty_body", "too_deep",
+        "not_a_string", "bad_text", "text_too_long", "unknown_category"
     };
-    size_t            i;
+    size_t                i;
 
-    text = read_file(BAD_REQUESTS, &len);
-    ok(text != NULL, "read %s", BAD_REQUESTS);
+    all = read_file(BAD_REQUESTS, &len);
+    ok(all != NULL, "read %s", BAD_REQUESTS);
 
-    if (text == NULL) {
+    if (all == NULL) {
         return;
     }
 
     memset(counts, 0, sizeof(counts));
     n = 0;
+    m = iris;
 
-    for (line = text; line != NULL && *line != '\0'; line = next) {
+    for (line = all; line != NULL && *line != '\0'; line = next) {
         next = strchr(line, '\n');
         if (next != NULL) {
             *next++ = '\0';
         }
 
         if (line[0] == '#' || line[0] == '\0') {
+            continue;
+        }
+
+        if (strncmp(line, "@model ", 7) == 0) {
+            m = strcmp(line + 7, "iris") == 0 ? iris
+                : strcmp(line + 7, "text") == 0 ? text : NULL;
+            ok(m != NULL, "catalogue: %s", line);
+
+            if (m == NULL) {
+                break;
+            }
+
             continue;
         }
 
@@ -91,34 +196,26 @@ test_catalogue(const mlclf_model_t *m)
         *reason++ = '\0';
         *body++ = '\0';
 
-        big = NULL;
+        b = catalogue_body(body, m == text, &big, &blen);
 
-        if (strcmp(body, "@empty") == 0) {
-            blen = 0;
-
-        } else if (strcmp(body, "@ws") == 0) {
-            body = " \t\r\n ";
-            blen = 5;
-
-        } else if (strncmp(body, "@rows:", 6) == 0) {
-            big = batch_body(strtoul(body + 6, NULL, 10), ROW, &blen);
-
-        } else {
-            blen = strlen(body);
+        if (b == NULL) {
+            ok(0, "catalogue: no marker %s here", body);
+            continue;
         }
 
-        rc = parse(&req, m, big ? big : body, blen, NULL, &err);
+        rc = parse(&req, m, b, blen, NULL, &err);
 
         n++;
 
-        snprintf(shown, sizeof(shown), "%s", show(big ? big : body, blen));
-        body = shown;
+        snprintf(shown, sizeof(shown), "%s%s", m == text ? "text: " : "",
+                 show(b, blen));
+        b = shown;
 
-        is_int(rc, MLCLF_EREQUEST, "%s: rejected", body);
-        is_int(req.status, status, "%s: status %d", body, status);
-        is_str(REQ_REASON, reason, "%s: reason %s", body, reason);
+        is_int(rc, MLCLF_EREQUEST, "%s: rejected", b);
+        is_int(req.status, status, "%s: status %d", b, status);
+        is_str(REQ_REASON, reason, "%s: reason %s", b, reason);
         ok(err.code == MLCLF_EREQUEST && err.msg[0] != '\0',
-           "%s: message \"%s\"", body, show(err.msg, strlen(err.msg)));
+           "%s: message \"%s\"", b, show(err.msg, strlen(err.msg)));
 
         mlclf_request_free(&req);
         free(big);
@@ -136,7 +233,7 @@ test_catalogue(const mlclf_model_t *m)
         ok(counts[i] > 0, "catalogue covers %s (%d)", reasons[i], counts[i]);
     }
 
-    free(text);
+    free(all);
 }
 
 
@@ -573,10 +670,10 @@ test_model_file(void)
 int
 main(int argc, char **argv)
 {
-    void           *buf;
+    void           *buf, *tbuf;
     mlclf_err_t     err;
     mlclf_spec_t    spec;
-    mlclf_model_t  *m;
+    mlclf_model_t  *m, *text;
 
     if (argc == 3 && strcmp(argv[1], "--write-model") == 0) {
         forest_spec(&spec, iris_classes, NULL);
@@ -592,8 +689,11 @@ main(int argc, char **argv)
     m = forest_model(iris_classes, NULL, &buf);
     ok(m != NULL, "iris forest model");
 
+    model_spec_inputs(&spec, MLCLF_KIND_LOGREG);
+    text = model_spec_load(&spec, &tbuf);
+
     if (m != NULL) {
-        test_catalogue(m);
+        test_catalogue(m, text);
         test_corpus(m);
         test_escapes(m);
         test_mutations(m);
@@ -602,7 +702,9 @@ main(int argc, char **argv)
     test_model_file();
 
     mlclf_model_close(&m);
+    mlclf_model_close(&text);
     free(buf);
+    free(tbuf);
 
     return tap_done();
 }

@@ -2,8 +2,10 @@ package MlclfFixtures;
 
 # Fixtures for the t/*.t files: trained registries (made by the real
 # mlclf-train from conf/*.yaml), damaged model files built from a good
-# one, and the bad-request catalogue of tests/fixtures/bad-requests.txt.
-# Everything is created under a temporary directory removed at exit.
+# one, the bad-request catalogue of tests/fixtures/bad-requests.txt and
+# the models it is replayed against, and a generated CSV of texts and
+# categories with the reader of such CSV files.  Everything is created
+# under a temporary directory removed at exit.
 
 use strict;
 use warnings;
@@ -20,7 +22,8 @@ use POSIX ();
 use Exporter 'import';
 our @EXPORT_OK = qw(repo bin tmpdir train promote damaged meta
                     bad_requests slurp spit parity_model run_parallel
-                    import_model run_quiet);
+                    import_model run_quiet inputs_model text_csv
+                    csv_rows json_string);
 
 my $Repo = abs_path(dirname(__FILE__) . '/../..');
 
@@ -168,9 +171,149 @@ sub meta {
     return JSON::PP->new->decode(slurp("$versiondir/meta.json"));
 }
 
-# [[status, reason, body], ...] with the markers expanded.
+# text_csv($path): 1,500 e-mails, ham or spam, made by a linear
+# congruential generator, so the same bytes on every run: columns
+# subject and body (texts), sender and lang (categories), n_links (a
+# number) and label.  Words come from a ham, a spam and a shared
+# vocabulary, a message drawing some of its words from the other
+# class's, so a model learns the task but not perfectly.  Some words
+# are not ASCII (é, ß, Greek capitals that lowercase to a final sigma,
+# CJK, one beyond U+FFFF, an emoji), some carry a comma, double quotes
+# or a line break, some bodies are empty, and about 1 sender in 20 is
+# one of 40 rare domains (some only in the test rows).  Every lang
+# value is frequent.
+my @HamWords = qw(meeting agenda minutes project schedule review lunch
+                  report invoice attached thanks regards team quarterly
+                  budget notes calendar draft café straße Größe λόγος
+                  ΟΔΟΣ 会議 東京);
+my @SpamWords = qw(free winner prize money offer click cheap loans
+                   urgent claim cash bonus deal unsubscribe guaranteed
+                   crypto lottery gratuit größte 無料 ΔΩΡΕΑΝ ΚΕΡΔΟΣ);
+my @SharedWords = qw(hello today please your account email new update
+                     message time week info now best access naïve
+                     résumé 你好 𠮷野家 ok🎉);
+my @Senders = qw(example.com mail.org corp.net school.edu shop.biz);
+my @Langs = qw(en de el ja);
+
+sub text_csv {
+    my ($path) = @_;
+    my $s = 20261202;
+
+    my $rnd = sub {
+        $s = ($s * 1103515245 + 12345) % 2147483648;
+        return $s / 2147483648;
+    };
+    my $pick = sub { $_[0][int($rnd->() * @{ $_[0] })] };
+
+    # n words of class c: 35% its own, 10% the other class's, 55% shared
+    my $words = sub {
+        my ($c, $n) = @_;
+        my @w;
+
+        for (1 .. $n) {
+            my $r = $rnd->();
+            push @w, $pick->($r < 0.35 ? ($c ? \@SpamWords : \@HamWords)
+                             : $r < 0.45 ? ($c ? \@HamWords : \@SpamWords)
+                             : \@SharedWords);
+        }
+
+        return @w;
+    };
+
+    my $field = sub {
+        my ($v) = @_;
+        return $v unless $v =~ /[",\r\n]/;
+        $v =~ s/"/""/g;
+        return "\"$v\"";
+    };
+
+    my @lines = ('subject,body,sender,lang,n_links,label');
+
+    for (1 .. 1500) {
+        my $c = $rnd->() < 0.4 ? 1 : 0;
+        my $subject = join ' ', $words->($c, 1 + int($rnd->() * 5));
+        my $body = '';
+
+        if ($rnd->() >= 0.08) {
+            my @w = $words->($c, 3 + int($rnd->() * 25));
+
+            for my $w (@w) {
+                my $q = $rnd->();
+                $w = $q < 0.08 ? "$w,"
+                     : $q < 0.12 ? "\"$w\""
+                     : $q < 0.15 ? "$w\n"
+                     : $q < 0.18 ? "$w!" : $w;
+            }
+
+            $body = join ' ', @w;
+        }
+
+        my $sender = $rnd->() < 0.05
+                     ? sprintf('rare%d.example', int($rnd->() * 40))
+                     : $pick->(\@Senders);
+        my $lang = $pick->(\@Langs);
+        my $links = int($rnd->() * ($c ? 6 : 3));
+
+        push @lines, join(',', map { $field->($_) } $subject, $body,
+                          $sender, $lang, $links, $c ? 'spam' : 'ham');
+    }
+
+    spit($path, join("\n", @lines) . "\n");
+    return $path;
+}
+
+# csv_rows($bytes): the records of a CSV file as array refs, header
+# included: RFC 4180 fields, quoted ones with "" for a double quote and
+# line breaks inside; LF or CRLF line ends.  Bytes in, bytes out.
+sub csv_rows {
+    my ($text) = @_;
+    my @rows;
+
+    pos($text) = 0;
+
+    while (pos($text) < length $text) {
+        my @row;
+
+        do {
+            if ($text =~ /\G"((?:[^"]++|"")*+)"/gc) {
+                (my $f = $1) =~ s/""/"/g;
+                push @row, $f;
+
+            } else {
+                # no zero-length match: /g would refuse \z after one
+                push @row, $text =~ /\G([^",\r\n]++)/gc ? $1 : '';
+            }
+        } while ($text =~ /\G,/gc);
+
+        die "CSV: a field ends at byte " . pos($text) . " without , or"
+            . " a line end\n" unless $text =~ /\G(?:\r?\n|\z)/gc;
+
+        push @rows, \@row;
+    }
+
+    return @rows;
+}
+
+# json_string($bytes): a JSON string of UTF-8 bytes, only " \ and
+# control characters escaped.
+sub json_string {
+    my ($v) = @_;
+    $v =~ s/(["\\])/\\$1/g;
+    $v =~ s/([\x00-\x1f])/sprintf('\\u%04x', ord $1)/ge;
+    return "\"$v\"";
+}
+
+# A valid row of each model of the catalogue, for "@rows:N".
+my %CatalogueRow = (
+    iris => '[5.1,3.5,1.4,0.2]',
+    text => '[1,"a.com","free money","x","win"]',
+);
+
+# [[status, reason, body, model], ...] with the markers expanded, model
+# being the name of the "@model" section of the case ("iris" first).
 sub bad_requests {
     my $file = "$Repo/tests/fixtures/bad-requests.txt";
+    my $model = 'iris';
     my @cases;
 
     open my $fh, '<:raw', $file or die "open $file: $!";
@@ -178,6 +321,13 @@ sub bad_requests {
     while (my $line = <$fh>) {
         chomp $line;
         next if $line eq '' || $line =~ /^#/;
+
+        if ($line =~ /^\@model (\S+)$/) {
+            $model = $1;
+            die "$file:$.: no model \"$model\"\n"
+                unless exists $CatalogueRow{$model};
+            next;
+        }
 
         my ($status, $reason, $body) = split / /, $line, 3;
         $body = '' unless defined $body;
@@ -190,15 +340,26 @@ sub bad_requests {
 
         } elsif ($body =~ /^\@rows:(\d+)$/) {
             $body = '{"instances":['
-                    . join(',', ('[5.1,3.5,1.4,0.2]') x $1) . ']}';
+                    . join(',', ($CatalogueRow{$model}) x $1) . ']}';
+
+        } elsif ($body =~ /^\@text:(\d+)$/) {
+            die "$file:$.: \@text is for the text model\n"
+                unless $model eq 'text';
+            $body = '{"features":[1,"a.com","' . ('a' x $1)
+                    . '","x","win"]}';
+
+        } elsif ($body =~ s/^\@bytes://) {
+            $body =~ s/\\x([0-9a-fA-F]{2})/chr(hex($1))/ge
+                or die "$file:$.: \@bytes without a \\xNN\n";
         }
 
-        push @cases, [$status, $reason, $body];
+        push @cases, [$status, $reason, $body, $model];
     }
 
     close $fh;
     return @cases;
 }
+
 
 # The forest tests/test_json.c builds (see tests/fixtures/requests/README),
 # written by the project's own writer into $path, so that the replies of
@@ -254,14 +415,52 @@ _EOC_
 
 sub parity_model {
     my ($path) = @_;
+    return c_model($ParitySrc, $path);
+}
+
+# The raw-input model of the catalogue's "@model text" section: the
+# logreg that tests/test_json.c builds with model_spec_inputs() (see
+# tests/model_spec.h), written by the same code into $path.
+my $InputsSrc = <<'_EOC_';
+#include <stdio.h>
+#include <mlclf.h>
+#include "model_spec.h"
+
+int
+main(int argc, char **argv)
+{
+    mlclf_err_t   err;
+    mlclf_spec_t  spec;
+
+    (void) argc;
+    model_spec_inputs(&spec, MLCLF_KIND_LOGREG);
+
+    if (mlclf_write(argv[1], &spec, &err) != MLCLF_OK) {
+        fprintf(stderr, "mlclf_write: %s\n", err.msg);
+        return 1;
+    }
+
+    return 0;
+}
+_EOC_
+
+sub inputs_model {
+    my ($path) = @_;
+    return c_model($InputsSrc, $path, 'tests/model_spec.c');
+}
+
+# c_model($source, $path, @more_sources): $source compiled against
+# libmlclf (and the given files of the repository), run to write $path.
+sub c_model {
+    my ($src, $path, @more) = @_;
     my $dir = tmpdir();
 
-    spit("$dir/parity.c", $ParitySrc);
-    run_quiet("cc -std=gnu11 -O1 -D_GNU_SOURCE -Ilibmlclf"
-              . " \$(pkg-config --cflags libcjson) -o $dir/parity"
-              . " $dir/parity.c libmlclf/*.c -lcjson"
+    spit("$dir/model.c", $src);
+    run_quiet("cc -std=gnu11 -O1 -D_GNU_SOURCE -Ilibmlclf -Itests"
+              . " \$(pkg-config --cflags libcjson) -o $dir/model"
+              . " $dir/model.c @more libmlclf/*.c -lcjson"
               . " -lunistring -lmurmurhash -lm");
-    run_quiet("$dir/parity", $path);
+    run_quiet("$dir/model", $path);
     chmod 0644, $path;
     return $path;
 }
