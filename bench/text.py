@@ -106,7 +106,7 @@ def median_message():
                                     "body": r["body"]}})
     with open(REQUEST_TEXT, "w") as f:
         f.write(text)
-    return {"row": i + 2, "label": r["label"], "text_bytes": size[i],
+    return {"record": i + 1, "label": r["label"], "text_bytes": size[i],
             "body": body, "body_bytes": len(body), "text_body": text}
 
 
@@ -233,7 +233,8 @@ def part_micro(models, repeats):
 
 def report(res):
     msg = res["message"]
-    L = [f"Request: row {msg['row']} of data/raw/spam.csv ({msg['label']}),"
+    L = [f"Request: message {msg['record']} of data/raw/spam.csv "
+         f"({msg['label']}),"
          f" the median subject + body ({msg['text_bytes']} bytes); "
          f"{msg['body_bytes']} bytes of JSON ({len(msg['text_body'])} for "
          "spam_tfidf: subject and body only).  Server on CPU "
@@ -303,7 +304,7 @@ def main():
            "commit": run.first_line(["git", "rev-parse", "--short",
                                      "HEAD"]),
            "loadavg_start": open("/proc/loadavg").read().strip()}
-    log(f"request: row {res['message']['row']}, "
+    log(f"request: message {res['message']['record']}, "
         f"{res['message']['body_bytes']} bytes")
     if args.only in (None, "serving"):
         res["serving"] = part_serving(models, res["message"],
