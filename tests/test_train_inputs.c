@@ -116,8 +116,9 @@ static void
 test_good(const char *reg)
 {
     int             rc;
-    char            data[128], conf[128], path[512];
-    size_t          i;
+    char            data[128], conf[128], path[512], *p;
+    size_t          i, len;
+    cJSON          *meta, *imp;
     run_cmd_t       r;
     mlclf_err_t     err;
     mlclf_model_t  *m;
@@ -134,6 +135,8 @@ test_good(const char *reg)
           32 + 16 + 4 + 1 },
         { "text_voc", "{kind: logreg}",
           "vectorizer: vocabulary, min_df: 2", 0 },
+        { "text_gbt", "{kind: gbt, n_estimators: 5, max_depth: 2}",
+          "n_features: 32", 32 + 16 + 4 + 1 },
     };
 
     snprintf(data, sizeof(data), "%s/good.csv", tmp);
@@ -183,6 +186,18 @@ test_good(const char *reg)
 
         mlclf_model_close(&m);
     }
+
+    /* a gbt's importance is per feature: its columns' gains summed */
+    snprintf(path, sizeof(path), "%s/text_gbt/versions/v1/meta.json", reg);
+    p = files_read(path, &len);
+    meta = p ? cJSON_Parse(p) : NULL;
+    imp = cJSON_GetObjectItemCaseSensitive(meta, "feature_importance");
+    ok(cJSON_GetArraySize(imp) == 4
+       && test_num(imp, "subject", NULL) + test_num(imp, "body", NULL)
+          + test_num(imp, "sender", NULL) + test_num(imp, "n", NULL) > 0,
+       "gbt: feature_importance by feature, not all 0");
+    cJSON_Delete(meta);
+    free(p);
 }
 
 

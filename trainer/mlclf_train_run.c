@@ -376,6 +376,10 @@ mlclf_train_run_importance(mlclf_train_run_t *r)
         mlclf_train_inputs_importance(&r->inputs, r->tm.importance,
                                       res->importance);
 
+        /* meta.json reads tm's by feature: a feature's, summed */
+        memcpy(r->tm.importance, res->importance,
+               res->cf.n_features * sizeof(double));
+
     } else {
         memcpy(res->importance, r->tm.importance,
                res->d.n_features * sizeof(double));
