@@ -453,6 +453,8 @@ typedef struct {
     const mlclf_train_config_t   *cf;
     const mlclf_train_data_t     *d;
     const mlclf_train_model_t    *tm;
+    const double                 *importance;   /* gbt: by feature, or
+                                                   NULL */
     size_t                        n_train;
     size_t                        n_test;
     const mlclf_train_metrics_t  *test;         /* required */

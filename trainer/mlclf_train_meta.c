@@ -216,7 +216,7 @@ mlclf_train_meta_boosting(mlclf_jsonout_t *b, const mlclf_train_meta_t *mi)
         mlclf_train_meta_kdbl(b, "best_validation", tm->best_valid);
     }
 
-    if (tm->importance == NULL) {
+    if (mi->importance == NULL) {
         return;
     }
 
@@ -224,7 +224,7 @@ mlclf_train_meta_boosting(mlclf_jsonout_t *b, const mlclf_train_meta_t *mi)
     mlclf_jsonout_put(b, "{");
 
     for (f = 0; f < mi->cf->n_features; f++) {
-        mlclf_train_meta_kdbl(b, mi->cf->features[f].name, tm->importance[f]);
+        mlclf_train_meta_kdbl(b, mi->cf->features[f].name, mi->importance[f]);
     }
 
     mlclf_jsonout_put(b, "}");

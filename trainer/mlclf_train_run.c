@@ -376,10 +376,6 @@ mlclf_train_run_importance(mlclf_train_run_t *r)
         mlclf_train_inputs_importance(&r->inputs, r->tm.importance,
                                       res->importance);
 
-        /* meta.json reads tm's by feature: a feature's, summed */
-        memcpy(r->tm.importance, res->importance,
-               res->cf.n_features * sizeof(double));
-
     } else {
         memcpy(res->importance, r->tm.importance,
                res->d.n_features * sizeof(double));
@@ -595,6 +591,7 @@ mlclf_train_run_meta_init(mlclf_train_run_t *r, mlclf_train_meta_t *mi,
     mi->cf = &res->cf;
     mi->d = &res->d;
     mi->tm = &r->tm;
+    mi->importance = res->importance;
     mi->n_train = res->n_train;
     mi->n_test = res->n_test;
     mi->test = &res->test;
