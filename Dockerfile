@@ -21,10 +21,18 @@
 #                                 the sample's training config and data
 #   /usr/local/bin/mlclf-train, /usr/local/bin/mlclf-registry,
 #   /usr/local/bin/mlclf-import
+#   /usr/local/bin/mlclf-serve    the KServe entrypoint mode
+#                                 (tools/mlclf-serve): serves the model
+#                                 under /mnt/models, its work directory
+#                                 /opt/mlclf/var/kserve
 # tools/mlclf-sklearn-export is not in the image: it runs where the
 # scikit-learn model is trained (it needs Python and scikit-learn, which
 # serving never does); copy or mount the JSON file it writes and publish
 # it with mlclf-import.
+# As a KServe serving runtime (conf/k8s/kserve, docs/kserve-runtime.md)
+# the container runs
+#   mlclf-serve --model_name=NAME --model_dir=/mnt/models --http_port=8080
+# instead of the CMD below, which stays the sample iris server.
 # NGINX runs as the unprivileged user mlclf (uid 10001); promote a new
 # version and reload from inside the container with:
 #   mlclf-train --config conf/iris.yaml --registry var/registry
@@ -86,6 +94,7 @@ RUN apt-get update \
         --shell /usr/sbin/nologin mlclf \
     && mkdir -p /opt/mlclf/conf /opt/mlclf/var/run /opt/mlclf/var/tmp \
         /opt/mlclf/var/log /opt/mlclf/var/registry \
+        /opt/mlclf/var/kserve \
     && chown -R mlclf:mlclf /opt/mlclf/var
 
 COPY --from=builder /src/build/modules/ngx_http_mlclf_module.so \
@@ -94,6 +103,7 @@ COPY --from=builder /src/build/bin/mlclf-train \
      /src/build/bin/mlclf-registry /src/build/bin/mlclf-import \
      /usr/local/bin/
 COPY --from=builder /out/nginx.conf /opt/mlclf/conf/nginx.conf
+COPY tools/mlclf-serve /usr/local/bin/mlclf-serve
 # The sample's training configuration and data, so that train -> promote
 # -> reload works inside the container as it does in the repository.
 COPY conf/iris.yaml /opt/mlclf/conf/iris.yaml
