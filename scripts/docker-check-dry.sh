@@ -9,8 +9,11 @@
 # - the builder stage is built and tagged apart, and removed at the end,
 #   when the check passes and when it fails;
 # - buildah's known flake ("Close_Fd sealing memfd copy: Device or
-#   resource busy") is retried once, in a build and in the smoke test,
-#   and only that message: a second flake, or any other error, fails;
+#   resource busy") is retried once, in a build, in the smoke test and
+#   in the KServe mode's test, and only that message: a second flake,
+#   or any other error, fails;
+# - the KServe mode's test runs in a container of its own with the
+#   model directories copied to /mnt/models*, and its failure fails;
 # - a busy port fails before anything is built; the image that $IMAGE
 #   named before is removed once a new one replaces it.
 #
@@ -230,6 +233,14 @@ expect "the smoke container removed" \
 expect "the smoke port passed in" \
     'printf "%s\n" "$calls" | grep -q -- "^buildah run .*--env MLCLF_PORT=19999"'
 expect "no retry" '! printf "%s\n" "$out" | grep -q retrying'
+expect "the KServe test run once, with the port" \
+    '[ "$(count "^buildah run .*--env MLCLF_PORT=19999 ctr-2 -- sh /tmp/docker-smoke-kserve.sh$")" -eq 1 ]'
+expect "a .mlclf file copied to /mnt/models" \
+    'printf "%s\n" "$calls" | grep -q -- "^buildah copy --quiet ctr-2 tests/fixtures/golden-logreg.mlclf /mnt/models/golden-logreg.mlclf$"'
+expect "an XGBoost model copied to /mnt/models-xgb" \
+    'printf "%s\n" "$calls" | grep -q -- "^buildah copy --quiet ctr-2 tests/fixtures/xgboost/tiny.json /mnt/models-xgb/model.json$"'
+expect "the KServe container removed" \
+    'printf "%s\n" "$calls" | grep -qx "buildah rm ctr-2"'
 done_scenario
 
 run build-flake-once "flake ok ok" "ok"
@@ -262,19 +273,37 @@ expect "the builder image removed on failure" \
     'printf "%s\n" "$calls" | grep -qx "podman rmi localhost/mlclf:dry-builder"'
 done_scenario
 
-run smoke-flake-once "ok ok" "flake ok"
+run smoke-flake-once "ok ok" "flake ok ok"
 expect "exit 0" '[ $rc -eq 0 ]'
-expect "2 smoke runs in 2 containers" \
-    '[ "$(count "^buildah run ")" -eq 2 ] && [ "$(count "^buildah from ")" -eq 2 ]'
-expect "both containers removed" \
-    '[ "$(count "^buildah rm ctr-")" -eq 2 ]'
+expect "2 smoke runs and 1 KServe run in 3 containers" \
+    '[ "$(count "^buildah run .*/tmp/docker-smoke.sh$")" -eq 2 ] && [ "$(count "^buildah run .*/tmp/docker-smoke-kserve.sh$")" -eq 1 ] && [ "$(count "^buildah from ")" -eq 3 ]'
+expect "every container removed" \
+    '[ "$(count "^buildah rm ctr-")" -eq 3 ]'
 done_scenario
 
 run smoke-error "ok ok" "error ok"
 expect "failure" '[ $rc -ne 0 ]'
 expect "1 smoke run: other errors are not retried" \
-    '[ "$(count "^buildah run ")" -eq 1 ]'
+    '[ "$(count "^buildah run .*/tmp/docker-smoke.sh$")" -eq 1 ]'
 expect "the smoke output shown" \
+    'printf "%s\n" "$out" | grep -q "smoke: FAIL: predict"'
+expect "the builder image removed on failure" \
+    'printf "%s\n" "$calls" | grep -qx "podman rmi localhost/mlclf:dry-builder"'
+done_scenario
+
+run kserve-flake-once "ok ok" "ok flake ok"
+expect "exit 0" '[ $rc -eq 0 ]'
+expect "2 KServe runs in 2 containers" \
+    '[ "$(count "^buildah run .*/tmp/docker-smoke-kserve.sh$")" -eq 2 ] && [ "$(count "^buildah from ")" -eq 3 ]'
+expect "the retry said" \
+    'printf "%s\n" "$out" | grep -q "known buildah flake.*retrying once"'
+done_scenario
+
+run kserve-error "ok ok" "ok error ok"
+expect "failure" '[ $rc -ne 0 ]'
+expect "1 KServe run: other errors are not retried" \
+    '[ "$(count "^buildah run .*/tmp/docker-smoke-kserve.sh$")" -eq 1 ]'
+expect "its output shown" \
     'printf "%s\n" "$out" | grep -q "smoke: FAIL: predict"'
 expect "the builder image removed on failure" \
     'printf "%s\n" "$calls" | grep -qx "podman rmi localhost/mlclf:dry-builder"'

@@ -17,12 +17,19 @@
 #   4. buildah run --isolation chroot --network host inside the image, as
 #      its non-root user: nginx -t, start NGINX, POST /predict,
 #      GET /health and /metrics, train + promote + reload to v2, rollback,
-#      the HEALTHCHECK command, stop.
+#      the HEALTHCHECK command, stop;
+#   5. the KServe entrypoint mode (tools/mlclf-serve, conf/k8s/kserve),
+#      in a new container: the model directories KServe's storage
+#      initializer would leave are copied in (/mnt/models: a .mlclf
+#      file; /mnt/models-xgb: an XGBoost JSON model; /mnt/models-bad: a
+#      pickle), then scripts/docker-smoke-kserve.sh runs mlclf-serve on
+#      each as the image's user: probes, V2 metadata and infer, V1
+#      predict, /predict, /metrics, and the refusals.
 # (`podman run` does not work on these machines; buildah run does.)
 #
 # buildah's known flake here, a step failing with "Close_Fd sealing memfd
 # copy: Device or resource busy" that passes unchanged when run again,
-# is retried once, for that message only, in steps 2 and 4.
+# is retried once, for that message only, in steps 2, 4 and 5.
 #
 # Needs root (debootstrap, podman).  Installs debootstrap, podman,
 # buildah, iproute2 and curl from Debian if missing.  Environment: IMAGE
@@ -240,6 +247,35 @@ if attempt "$dir/smoke.log" smoke; then
     cat "$dir/smoke.log"
 else
     cat "$dir/smoke.log"
+    fails=1
+fi
+
+# 5. The KServe entrypoint mode, in a new container each attempt, with
+# the model directories copied in as the storage initializer leaves
+# them (owned by root, read-only to the image's user).
+kserve() {
+    ctr=$(buildah from --pull-never "$IMAGE") || return 1
+    for c in scripts/docker-smoke-kserve.sh:/tmp/docker-smoke-kserve.sh \
+             tests/fixtures/golden-logreg.mlclf:/mnt/models/golden-logreg.mlclf \
+             tests/fixtures/xgboost/tiny.json:/mnt/models-xgb/model.json \
+             tests/fixtures/xgboost/tiny.json:/mnt/models-bad/model.joblib
+    do
+        buildah copy --quiet "$ctr" "${c%%:*}" "${c#*:}" >/dev/null \
+            || return 1
+    done
+    rc=0
+    buildah run --isolation chroot --network host \
+        --env "MLCLF_PORT=$PORT" "$ctr" -- \
+        sh /tmp/docker-smoke-kserve.sh || rc=$?
+    buildah rm "$ctr" >/dev/null 2>&1 || :
+    ctr=
+    return $rc
+}
+step "KServe mode: mlclf-serve on /mnt/models (buildah run)"
+if attempt "$dir/smoke-kserve.log" kserve; then
+    cat "$dir/smoke-kserve.log"
+else
+    cat "$dir/smoke-kserve.log"
     fails=1
 fi
 
