@@ -29,6 +29,8 @@ import yaml
 
 import kubernetes.client as kc
 
+import check_kserve
+
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ME = 'check-k8s'
@@ -1556,6 +1558,8 @@ def run_checks(ctx, rep, only=None):
         guarded(rep, 'docs', lambda: check_docs(prod),
                 'docs/kubernetes.md gives the commands to start what ships '
                 'scaled to 0; its manifests pass the schema')
+    # conf/k8s/kserve: KServe's CRDs, so a setup of its own
+    check_kserve.run_checks(sys.modules[__name__], ctx, rep, want)
     if not ({'init', 'nginx-t', 'readiness'} & (only or {'init'})):
         return
     for name in ('production', 'sample'):
@@ -1663,7 +1667,36 @@ DEP = 'base/deployment.yaml'
 CANARY = 'base/deployment-canary.yaml'
 KUST = 'base/kustomization.yaml'
 SCRIPT = 'base/fetch-model.sh'
+KS_RT = 'kserve/servingruntime.yaml'
+KS_ISVC = 'kserve/inferenceservice.yaml'
 CASES = [
+    ('kserve-schema', 'a misspelt ClusterServingRuntime field',
+     edit_text(KS_RT, 'protocolVersions:', 'protocolVersion:')),
+    ('kserve-schema', 'a protocol KServe does not know',
+     edit_text(KS_RT, '    - v2\n', '    - v3\n')),
+    ('kserve-schema', 'a priority that is not a number',
+     edit_text(KS_RT, 'priority: 1', 'priority: high')),
+    ('kserve-schema', 'a misspelt InferenceService field',
+     edit_text(KS_ISVC, 'storageUri: pvc', 'storageURI: pvc')),
+    ('kserve-runtime', 'a readiness probe on a path mlclf-serve lacks',
+     edit_text(KS_RT, 'path: /v2/health/ready', 'path: /health/ready')),
+    ('kserve-runtime', 'args without the name KServe fills in',
+     edit_text(KS_RT, '--model_name={{.Name}}', '--model_name=iris')),
+    ('kserve-runtime', 'a containerPort other than --http_port',
+     edit_text(KS_RT, 'containerPort: 8080', 'containerPort: 9000')),
+    ('kserve-runtime', 'an option mlclf-serve does not have',
+     edit_text(KS_RT, '--http_port=8080\n', '--http_port=8080\n'
+               '        - --nthread=1\n')),
+    ('kserve-runtime', 'a read-only root without the work volume',
+     edit_text(KS_RT, 'mountPath: /opt/mlclf/var/kserve',
+               'mountPath: /opt/mlclf/var/tmp')),
+    ('kserve-runtime', 'an InferenceService of a format it lacks',
+     edit_text(KS_ISVC, 'name: xgboost', 'name: onnx')),
+    ('kserve-runtime', 'mlclf models not selected automatically',
+     edit_text(KS_RT, '      autoSelect: true\n      priority: 1\n', '')),
+    ('kserve-serve', 'args mlclf-serve refuses',
+     edit_text(KS_RT, '--http_port=8080\n', '--http_port=8080\n'
+               '        - --workers=0\n')),
     ('render', 'a resource that does not exist',
      edit_text(KUST, '  - pdb.yaml\n', '  - pdb.yaml\n  - gone.yaml\n')),
     ('render', 'a kustomize field the renderer does not know',
