@@ -284,6 +284,12 @@ deb:
 deb-check: deb
 	$(PORT_ENV) scripts/deb-check.sh
 
+# mlclf-serve, the image's KServe entrypoint mode, outside the
+# container with the CLIs and module of $(B) (docs/kserve-runtime.md).
+.PHONY: kserve-check
+kserve-check: bins module
+	B=$(B) $(PORT_ENV) /usr/bin/python3 scripts/kserve-check.py
+
 .PHONY: models check-workflows check-k8s
 models: bins
 	scripts/train-models.sh
