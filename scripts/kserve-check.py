@@ -125,6 +125,19 @@ def layouts(build, tmp):
     out.append(('a registry version directory (model.mlclf, meta.json)',
                 os.path.join(reg, 'iris', 'versions', 'v1'), 'version'))
     out.append(('a registry with one model (its root)', reg, 'registry'))
+    # pvc://: the storage initializer links each entry into /mnt/models
+    linked = os.path.join(m, 'linked')
+    os.makedirs(linked)
+    for e in os.listdir(os.path.join(reg, 'iris')):
+        if not e.startswith('.'):
+            os.symlink(os.path.join(reg, 'iris', e), os.path.join(linked, e))
+    out.append(('a registry model directory linked entry by entry (pvc://)',
+                linked, 'registry'))
+    # an object store upload that followed the active link
+    copied = os.path.join(m, 'copied')
+    shutil.copytree(os.path.join(reg, 'iris'), copied, symlinks=False)
+    out.append(('a registry model directory whose active is a copy',
+                copied, 'version'))
     return out
 
 
@@ -158,6 +171,9 @@ def refusals(tmp):
          'mlclf-import could not import'),
         ('a truncated .mlclf file', {'model.mlclf': 'TRUNCATE'}, 1,
          'nginx -t failed'),
+        ('an active directory without a model',
+         {'active/meta.json': xgb, 'versions/v1/meta.json': xgb}, 3,
+         'is a directory without model.mlclf'),
     ]
 
 
