@@ -411,6 +411,9 @@ def run_checks(k, ctx, rep, want):
     except k.RenderError as e:
         rep.bad('render', 'kserve: %s' % e)
         return
+    if ctx.out:
+        with open(os.path.join(ctx.out, KSERVE + '.yaml'), 'w') as f:
+            k.yaml.safe_dump_all(objs, f, sort_keys=False)
     if want('render'):
         rep.check('render', diff, 'kserve: %d objects%s' % (
             len(objs), ', the same as kubectl kustomize' if ctx.kubectl
