@@ -113,7 +113,9 @@ check_model() {
         '"outputs":[' "\"$label\""
     say "V2 infer: $r"
     r=$(post "/v1/models/$name:predict" "{\"instances\": [[$row]]}")
-    has "V1 predict" "$r" '"predictions":['
+    has "V1 predict" "$r" '"predictions":[' "\"prediction\":\"$label\""
+    has "/v1/models/$name" "$(get "/v1/models/$name")" \
+        "\"name\":\"$name\"" '"ready":true'
     say "V1 predict: $r"
     has "/predict" "$(post /predict "{\"features\": [$row]}")" \
         "\"prediction\":\"$label\""

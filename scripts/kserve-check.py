@@ -364,8 +364,14 @@ def check_infer(c, port):
     st, body = request(port, 'POST', '/v1/models/iris:predict',
                        json.dumps({'instances': [IRIS_ROW]}), hdr)
     r = json.loads(body) if st == 200 else {}
-    c.expect(len(r.get('predictions', [])) == 1,
-             'POST /v1/models/iris:predict: one prediction', (st, body))
+    c.expect([p.get('prediction') for p in r.get('predictions', [])] ==
+             ['setosa'], 'POST /v1/models/iris:predict: one prediction, '
+             'the label', (st, body))
+    st, body = request(port, 'GET', '/v1/models/iris')
+    c.expect(st == 200 and json.loads(body) == {'name': 'iris',
+                                                 'ready': True},
+             'GET /v1/models/iris: {"name": "iris", "ready": true}',
+             (st, body))
 
 
 def tail(f):
