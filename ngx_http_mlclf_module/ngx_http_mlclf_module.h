@@ -109,6 +109,7 @@ ngx_http_mlclf_model_t *ngx_http_mlclf_model_find(
 
 ngx_int_t ngx_http_mlclf_predict_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mlclf_health_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mlclf_v2_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mlclf_v1_handler(ngx_http_request_t *r);
 
 ngx_http_mlclf_req_ctx_t *ngx_http_mlclf_ctx_create(ngx_http_request_t *r,

@@ -287,3 +287,23 @@ POST /v1/models/iris:predict
  qr/^200 iris v1 setosa 0\.\d+(?:e-?\d+)? 2 -\n400 iris v1 - - - bad_shape\n200 - - - - - -\n\z/]
 --- no_error_log
 [error]
+
+
+
+=== TEST 16: mlclf_v1 takes no argument
+--- config
+    location /v1 { mlclf_v1 iris; }
+--- must_die
+--- error_log
+invalid number of arguments in "mlclf_v1" directive
+
+
+
+=== TEST 17: mlclf_v1 belongs in a location
+--- http_config
+    mlclf_model iris $TEST_NGINX_MLCLF_REG/iris;
+    mlclf_v1;
+--- config
+--- must_die
+--- error_log
+"mlclf_v1" directive is not allowed here
