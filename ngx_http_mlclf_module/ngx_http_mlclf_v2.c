@@ -149,6 +149,29 @@ ngx_http_mlclf_v2_path(ngx_str_t *uri, ngx_http_mlclf_v2_path_t *path)
 }
 
 
+/*
+ * The model a request of an mlclf_v2 location is counted for, if it is
+ * an infer of a declared model (see ngx_http_mlclf_v1_counted()).
+ */
+
+ngx_http_mlclf_model_t *
+ngx_http_mlclf_v2_counted(ngx_http_request_t *r)
+{
+    ngx_http_mlclf_v2_path_t     path;
+    ngx_http_mlclf_main_conf_t  *mmcf;
+
+    ngx_http_mlclf_v2_path(&r->uri, &path);
+
+    if (path.route != NGX_HTTP_MLCLF_V2_INFER) {
+        return NULL;
+    }
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
+
+    return ngx_http_mlclf_model_find(mmcf, &path.name);
+}
+
+
 /* [*p, last) is s (prefix: starts with s); *p moves past s if so */
 
 static ngx_int_t

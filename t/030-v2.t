@@ -276,7 +276,35 @@ GET /v2/health/ready
 
 
 
-=== TEST 13: mlclf_v2 takes no argument
+=== TEST 13: counted: 405, 404 of a version, NGINX's 413; not other routes
+--- http_config
+    mlclf_zone mlclf:1m;
+    mlclf_model iris $TEST_NGINX_MLCLF_REG/iris;
+--- config
+    location /v2/ { mlclf_v2; client_max_body_size 400; }
+    location = /metrics { mlclf_metrics; }
+--- request eval
+["GET /v2/models/iris/infer",
+ "POST /v2/models/iris/versions/v9/infer\n{}",
+ "GET /v2/models/iris/ready",
+ "POST /v2/models/nope/infer\n{}",
+ "POST /v2/models/iris/infer\n" . substr($main::Infer, 0, -1) . ', "pad": "' . 'x' x 400 . '"}',
+ "POST /v2/models/nope/infer\n" . substr($main::Infer, 0, -1) . ', "pad": "' . 'x' x 400 . '"}',
+ "GET /metrics"]
+--- error_code eval
+[405, 404, 200, 404, 413, 413, 200]
+--- response_body_like eval
+[qr/method_not_allowed/, qr/no version/, qr/"ready":true/, qr/no_model/,
+ qr/413/, qr/413/,
+ qr/mlclf_requests_total\{model="iris",version="v1",code="200"\} 0\n.*mlclf_requests_total\{model="iris",version="v1",code="405"\} 1\n.*mlclf_requests_total\{model="iris",version="v1",code="413"\} 1\n.*mlclf_requests_total\{model="iris",version="v1",code="4xx"\} 1\n.*mlclf_errors_total\{model="iris",version="v1",reason="method_not_allowed"\} 1\n.*mlclf_errors_total\{model="iris",version="v1",reason="no_model"\} 1\n.*mlclf_errors_total\{model="iris",version="v1",reason="body_too_large"\} 1\n/s]
+--- no_error_log
+[alert]
+[crit]
+[emerg]
+
+
+
+=== TEST 14: mlclf_v2 takes no argument
 --- config
     location /v2 { mlclf_v2 iris; }
 --- must_die
@@ -285,7 +313,7 @@ invalid number of arguments in "mlclf_v2" directive
 
 
 
-=== TEST 14: mlclf_v2 belongs in a location
+=== TEST 15: mlclf_v2 belongs in a location
 --- http_config
     mlclf_model iris $TEST_NGINX_MLCLF_REG/iris;
     mlclf_v2;
