@@ -355,7 +355,7 @@ def serve_errors(k, ctx, d, objs, tmp):
                 got[path] = k.fetch(base + path)
             got['infer'] = k.fetch(
                 base + '/v2/models/%s/infer' % name, json.dumps({
-                    'inputs': [{'name': 'input-0', 'shape': [1, n],
+                    'inputs': [{'name': 'features', 'shape': [1, n],
                                 'datatype': 'FP64',
                                 'data': [0.5] * n}]}).encode())
         finally:

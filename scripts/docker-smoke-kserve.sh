@@ -107,7 +107,7 @@ check_model() {
         '"ready":true'
     n=$(printf '%s' "$row" | tr ',' '\n' | wc -l)
     r=$(post "/v2/models/$name/infer" "{\"id\": \"smoke-1\", \"inputs\":
-        [{\"name\": \"input-0\", \"shape\": [1, $n], \"datatype\": \"FP64\",
+        [{\"name\": \"features\", \"shape\": [1, $n], \"datatype\": \"FP64\",
           \"data\": [$row]}]}")
     has "V2 infer" "$r" "\"model_name\":\"$name\"" '"id":"smoke-1"' \
         '"outputs":[' "\"$label\""

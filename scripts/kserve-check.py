@@ -340,7 +340,7 @@ def check_infer(c, port):
     want = json.loads(body)['probabilities'] if st == 200 else {}
     # as tritonclient.http sends it, JSON data, both outputs asked for
     req = {'id': 'check-1', 'inputs': [{
-        'name': 'input-0', 'shape': [1, 4], 'datatype': 'FP64',
+        'name': 'features', 'shape': [1, 4], 'datatype': 'FP64',
         'data': IRIS_ROW}], 'outputs': [
         {'name': 'probabilities', 'parameters': {'binary_data': False}},
         {'name': 'label', 'parameters': {'binary_data': False}}]}
