@@ -18,9 +18,12 @@
 set -eu
 
 say() { printf 'smoke-kserve: %s\n' "$*"; }
+# to stderr: a failure inside $(...) must show too
 fail() {
-    say "FAIL: $*"
-    [ -f /tmp/serve.log ] && tail -n 20 /tmp/serve.log
+    {
+        say "FAIL: $*"
+        [ -f /tmp/serve.log ] && tail -n 20 /tmp/serve.log
+    } >&2
     exit 1
 }
 
@@ -71,14 +74,15 @@ stop() {
     fi
 }
 
-# get PATH: the body; fails unless 200
+# get PATH: the body; fails unless 200, with the answer
 get() {
-    curl -fsS "$url$1" || fail "GET $1"
+    curl -fsS "$url$1" || fail "GET $1: $(curl -sS "$url$1")"
 }
 
-# post PATH BODY: the body; fails unless 200
+# post PATH BODY: the body; fails unless 200, with the answer
 post() {
-    curl -fsS "$url$1" -H "$json" -d "$2" || fail "POST $1 $2"
+    curl -fsS "$url$1" -H "$json" -d "$2" \
+        || fail "POST $1 $2: $(curl -sS "$url$1" -H "$json" -d "$2")"
 }
 
 # has WHAT TEXT PATTERN...: every shell pattern matches TEXT
@@ -105,7 +109,7 @@ check_model() {
         "\"name\":\"$name\"" '"versions":["v'
     has "/v2/models/$name/ready" "$(get "/v2/models/$name/ready")" \
         '"ready":true'
-    n=$(printf '%s' "$row" | tr ',' '\n' | wc -l)
+    n=$(($(printf '%s' "$row" | tr -cd ',' | wc -c) + 1))
     r=$(post "/v2/models/$name/infer" "{\"id\": \"smoke-1\", \"inputs\":
         [{\"name\": \"features\", \"shape\": [1, $n], \"datatype\": \"FP64\",
           \"data\": [$row]}]}")
