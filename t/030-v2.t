@@ -28,6 +28,12 @@ our $BinJson = '{"inputs":[{"name":"features","shape":[2,4],'
                . '{"binary_data":false}}]}';
 our $BinBody = $BinJson . pack('f<*', map { @$_ } @Rows);
 
+# 100 rows as FP64 binary data: 3200 bytes, past a 1k body buffer
+our $Bin100Json = '{"inputs":[{"name":"features","shape":[100,4],'
+                  . '"datatype":"FP64","parameters":'
+                  . '{"binary_data_size":3200}}],"outputs":[{"name":"label"}]}';
+our $Bin100Body = $Bin100Json . pack('d<*', map { @$_ } (@Rows) x 50);
+
 repeat_each(1);
 
 our $HttpConfig = <<'_EOC_';
@@ -399,7 +405,24 @@ qr/^\{"model_name":"iris","model_version":"v1","outputs":\[\{"name":"label","dat
 
 
 
-=== TEST 21: binary outputs, as tritonclient.http asks by default
+=== TEST 21: a binary body that NGINX keeps in a temp file
+--- config
+    location /v2 { mlclf_v2; client_body_buffer_size 1k; }
+--- more_headers eval
+"Inference-Header-Content-Length: " . length($main::Bin100Json) . "\n"
+. "Content-Length: " . length($main::Bin100Body)
+--- request eval
+"POST /v2/models/iris/infer\n$main::Bin100Body"
+--- response_body_like eval
+qr/^\{"model_name":"iris","model_version":"v1","outputs":\[\{"name":"label","datatype":"BYTES","shape":\[100\],"data":\[(?:"setosa","virginica",){49}"setosa","virginica"\]\}\]\}\z/
+--- error_log
+a client request body is buffered to a temporary file
+--- no_error_log
+[error]
+
+
+
+=== TEST 22: binary outputs, as tritonclient.http asks by default
 --- request eval
 "POST /v2/models/iris/infer\n" . qq({"inputs": [{"name": "features", "shape": [2, 4], "datatype": "FP64", "data": [$main::Flat]}], "outputs": [{"name": "probabilities", "parameters": {"binary_data": true}}, {"name": "label", "parameters": {"binary_data": true}}]})
 --- response_headers_like
@@ -413,7 +436,7 @@ qr/^\{"model_name":"iris","model_version":"v1","outputs":\[\{"name":"probabiliti
 
 
 
-=== TEST 22: binary_data_output in the request's parameters
+=== TEST 23: binary_data_output in the request's parameters
 --- request eval
 "POST /v2/models/iris/infer\n" . qq({"parameters": {"binary_data_output": true}, "inputs": [{"name": "features", "shape": [2, 4], "datatype": "FP64", "data": [$main::Flat]}]})
 --- response_headers_like
@@ -426,7 +449,7 @@ qr/^\{"model_name":"iris","model_version":"v1","outputs":\[\{"name":"probabiliti
 
 
 
-=== TEST 23: Content-Encoding: identity is no encoding
+=== TEST 24: Content-Encoding: identity is no encoding
 --- more_headers
 Content-Encoding: identity
 --- request eval
@@ -438,7 +461,7 @@ qr/^\{"model_name":"iris",.*"outputs"/
 
 
 
-=== TEST 24: counted in mlclf_zone like /predict, by model and reason, NGINX's 413 too
+=== TEST 25: counted in mlclf_zone like /predict, by model and reason, NGINX's 413 too
 --- http_config
     mlclf_zone mlclf:1m;
     mlclf_model iris $TEST_NGINX_MLCLF_REG/iris;
@@ -467,7 +490,7 @@ qr/^\{"model_name":"iris",.*"outputs"/
 
 
 
-=== TEST 25: the $mlclf_* variables in an access log
+=== TEST 26: the $mlclf_* variables in an access log
 --- http_config
     mlclf_model iris $TEST_NGINX_MLCLF_REG/iris;
     log_format mlclf '$status $mlclf_model $mlclf_model_version '
@@ -497,7 +520,7 @@ qr/^\{"model_name":"iris",.*"outputs"/
 
 
 
-=== TEST 26: the location forms: exact-less prefix, ^~ and regex
+=== TEST 27: the location forms: exact-less prefix, ^~ and regex
 --- config
     location ^~ /v2/ { mlclf_v2; }
     location = /v2 { mlclf_v2; }
@@ -515,7 +538,7 @@ qr/^\{"model_name":"iris",.*"outputs"/
 
 
 
-=== TEST 27: mlclf_v2 takes no argument
+=== TEST 28: mlclf_v2 takes no argument
 --- config
     location /v2 { mlclf_v2 iris; }
 --- must_die
@@ -524,7 +547,7 @@ invalid number of arguments in "mlclf_v2" directive
 
 
 
-=== TEST 28: mlclf_v2 belongs in a location
+=== TEST 29: mlclf_v2 belongs in a location
 --- http_config
     mlclf_model iris $TEST_NGINX_MLCLF_REG/iris;
     mlclf_v2;
