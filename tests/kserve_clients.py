@@ -205,6 +205,9 @@ class Tap:
             if detail is not None:
                 for line in str(detail).splitlines():
                     print("#   " + line)
+            if LAST[0] is not None:
+                print("#   last request: %r" % LAST[0][:600])
+                print("#   its reply: %r" % (LAST[1],))
         sys.stdout.flush()
         return cond
 
@@ -214,6 +217,9 @@ class Tap:
 
 
 T = Tap()
+
+# the last request sent and its reply, shown when a check fails
+LAST = [None, None]
 
 
 def die(msg):
@@ -247,7 +253,6 @@ class Conn:
         self.port = port
         self.sock = None
         self.buf = b""
-        self.sent = []
 
     def close(self):
         if self.sock is not None:
@@ -278,7 +283,7 @@ class Conn:
         reused = self.sock is not None
         if self.sock is None:
             self.sock = socket.create_connection(("127.0.0.1", self.port))
-        self.sent.append(raw)
+        LAST[0], LAST[1] = raw, None
         try:
             self.sock.sendall(raw)
             status_line = self._line()
@@ -321,6 +326,7 @@ class Conn:
             body, self.buf = self.buf, b""
             self.close()
         reply.body = body
+        LAST[1] = reply
         if (reply.get("Connection") or "").lower() == "close" \
            or parts[0] == b"HTTP/1.0":
             self.close()
@@ -1055,17 +1061,24 @@ def iris_rows():
     return rows
 
 
-def predict(conn, model, rows):
-    """/predict of the rows, probabilities on: [(label, {class: p})]."""
-    body = json.dumps({"instances": rows, "probabilities": True},
-                      ensure_ascii=False).encode("utf-8")
+def predict_reply(conn, model, rows, probabilities):
+    """The parsed reply of /predict for a batch of these rows."""
+    req = {"instances": rows}
+    if probabilities:
+        req["probabilities"] = True
+    body = json.dumps(req, ensure_ascii=False).encode("utf-8")
     r = conn.request(head_bytes("POST", "/predict/" + model, [
         ("Host", "127.0.0.1"), ("Content-Type", "application/json"),
         ("Content-Length", str(len(body)))]) + body)
     if r.status != 200:
         die("/predict/%s: %r" % (model, r))
+    return json.loads(r.body)
+
+
+def predict(conn, model, rows):
+    """/predict of the rows, probabilities on: [(label, {class: p})]."""
     return [(p["prediction"], p["probabilities"])
-            for p in json.loads(r.body)["predictions"]]
+            for p in predict_reply(conn, model, rows, True)["predictions"]]
 
 
 def bits(x):
@@ -1169,6 +1182,8 @@ def triton_checks(pc, rows):
     T.ok(c.is_server_ready(), "triton: is_server_ready")
     T.ok(c.is_model_ready("iris"), "triton: is_model_ready(iris)")
     T.ok(c.is_model_ready("iris", "v1"), "triton: is_model_ready(iris, v1)")
+    T.ok(c.is_model_ready("iris", "1"),
+         "triton: is_model_ready(iris, 1), the version as a number")
     T.ok(not c.is_model_ready("iris", "v9"),
          "triton: is_model_ready(iris, v9) is false")
     T.ok(not c.is_model_ready("nosuch"),
@@ -1332,6 +1347,16 @@ def triton_checks(pc, rows):
         probs = res.as_numpy("probabilities")
         T.ok(probs is not None and same_probs(probs[0], want),
              "triton %s [1,4] binary: probabilities bit for bit" % dt)
+
+    # JSON in, no outputs named: binary_data_output, every output binary
+    want = predict(pc, "iris", one)
+    i = TritonInput("features", [1, 4], "FP64")
+    i.set_data_from_numpy(iris_tensor(one, "FP64"), binary_data=False)
+    res = c.infer("iris", [i], model_version="1")
+    probs = res.as_numpy("probabilities")
+    T.ok(probs is not None and same_probs(probs[0], want)
+         and res.as_numpy("label") == ([want[0][0].encode()], [1]),
+         "triton json in, binary out, version 1: probabilities, label")
 
     # priority, timeout and a custom parameter are ignored
     i = TritonInput("features", [1, 4], "FP64")
@@ -1532,22 +1557,17 @@ def kserve_v1_checks(pc, rows):
     T.eq(json.loads(r.body) if r.status == 200 else r,
          {"name": "iris", "ready": True}, "kserve v1: GET /v1/models/iris")
 
+    # each prediction as /predict's batch has it: {"prediction",
+    # "confidence"} (docs/kserve.md)
     batch = rows[:5] + rows[60:65] + rows[120:125]
-    want = predict(pc, "iris", batch)
+    want = predict_reply(pc, "iris", batch, False)["predictions"]
     out = k.infer({"instances": batch}, "iris")
-    preds = out.get("predictions")
-    T.ok(isinstance(preds, list) and len(preds) == len(batch),
-         "kserve v1: predictions, one per instance", out)
-    T.ok(isinstance(preds, list) and len(preds) == len(batch) and
-         all(v1_label(p) == w[0] for p, w in zip(preds, want)),
-         "kserve v1: each prediction is /predict's", "%r\n%r" % (preds,
-                                                                want))
+    T.eq(out.get("predictions"), want,
+         "kserve v1: the predictions are /predict's")
     out = k.infer({"instances": TEXT_ROWS}, "text")
-    want = predict(pc, "text", TEXT_ROWS)
-    preds = out.get("predictions")
-    T.ok(isinstance(preds, list) and len(preds) == len(TEXT_ROWS) and
-         all(v1_label(p) == w[0] for p, w in zip(preds, want)),
-         "kserve v1 text rows by name: /predict's predictions", out)
+    want = predict_reply(pc, "text", TEXT_ROWS, False)["predictions"]
+    T.eq(out.get("predictions"), want,
+         "kserve v1 text rows by name: the predictions are /predict's")
     expect_error(lambda: k.infer({"instances": [[1.0, 2.0]]}, "iris"), 400,
                  "kserve v1 a row of 2 features")
     expect_error(lambda: k.infer({"inputs": [[1.0, 2.0, 3.0, 4.0]]},
@@ -1556,13 +1576,6 @@ def kserve_v1_checks(pc, rows):
     T.eq(k.is_model_ready("nosuch") is not True, True,
          "kserve v1: is_model_ready(nosuch) is not true")
     k.conn.close()
-
-
-def v1_label(p):
-    """The class a V1 prediction names."""
-    if isinstance(p, dict):
-        return p.get("prediction")
-    return p
 
 
 def main():
