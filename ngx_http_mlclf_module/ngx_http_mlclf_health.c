@@ -25,28 +25,15 @@ ngx_http_mlclf_health_handler(ngx_http_request_t *r)
     uint32_t                     c;
     ngx_tm_t                     tm;
     ngx_int_t                    rc;
-    ngx_str_t                    allow;
     ngx_buf_t                   *b;
     ngx_uint_t                   i;
     const char                  *label;
     ngx_http_mlclf_model_t      *m, **mp;
     ngx_http_mlclf_main_conf_t  *mmcf;
 
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
+    rc = ngx_http_mlclf_get_only(r);
+    if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        ngx_str_set(&allow, "GET, HEAD");
-
-        if (ngx_http_mlclf_add_header(r, "Allow", &allow) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_mlclf_send_error(r, NGX_HTTP_NOT_ALLOWED,
-                                         "method not allowed, use GET",
-                                         MLCLF_REASON_METHOD_NOT_ALLOWED);
     }
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);

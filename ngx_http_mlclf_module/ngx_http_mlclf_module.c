@@ -40,6 +40,8 @@ static char *ngx_http_mlclf_predict(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mlclf_health(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_mlclf_kserve(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static ngx_int_t ngx_http_mlclf_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_mlclf_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -93,6 +95,13 @@ static ngx_command_t  ngx_http_mlclf_commands[] = {
       0,
       0,
       NULL },
+
+    { ngx_string("mlclf_v1"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_mlclf_kserve,
+      0,
+      0,
+      (void *) ngx_http_mlclf_v1_handler },
 
     { ngx_string("mlclf_zone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
@@ -666,6 +675,20 @@ ngx_http_mlclf_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_mlclf_health_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* mlclf_v1: the handler of the protocol is cmd->post */
+
+static char *
+ngx_http_mlclf_kserve(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = (ngx_http_handler_pt) cmd->post;
 
     return NGX_CONF_OK;
 }

@@ -19,6 +19,14 @@
 
 #define NGX_HTTP_MLCLF_NAME_MAX     MLCLF_MODEL_NAME_MAX
 
+/* GET /v2 "version"; debian/changelog's */
+#define NGX_HTTP_MLCLF_VERSION      "0.1.0"
+
+/* the route a counted request came by ($mlclf_* variables, counters) */
+#define NGX_HTTP_MLCLF_ROUTE_PREDICT  0     /* mlclf_predict */
+#define NGX_HTTP_MLCLF_ROUTE_V1       1     /* mlclf_v1 :predict */
+#define NGX_HTTP_MLCLF_ROUTE_V2       2     /* mlclf_v2 .../infer */
+
 /*
  * Default mlclf_max_model_size: each model is held in memory once per
  * configuration (twice while a reload overlaps old and new workers), so
@@ -76,10 +84,14 @@ typedef struct {
 } ngx_http_mlclf_loc_conf_t;
 
 
-/* Per /predict request; read by the $mlclf_* variables. */
+/*
+ * Per prediction request (/predict, V1 :predict, V2 infer); read by the
+ * $mlclf_* variables and counted by mlclf_zone.
+ */
 typedef struct {
     ngx_str_t                 name;
     ngx_http_mlclf_model_t   *model;
+    ngx_uint_t                route;        /* NGX_HTTP_MLCLF_ROUTE_* */
     mlclf_reason_e            reason;       /* set on a rejected request */
     size_t                    n_rows;
     uint32_t                  first_class;
@@ -97,13 +109,42 @@ ngx_http_mlclf_model_t *ngx_http_mlclf_model_find(
 
 ngx_int_t ngx_http_mlclf_predict_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mlclf_health_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mlclf_v1_handler(ngx_http_request_t *r);
+
+ngx_http_mlclf_req_ctx_t *ngx_http_mlclf_ctx_create(ngx_http_request_t *r,
+    ngx_http_mlclf_model_t *m, ngx_str_t *name, ngx_uint_t route);
+ngx_int_t ngx_http_mlclf_read_predict(ngx_http_request_t *r);
+void ngx_http_mlclf_limits(ngx_http_request_t *r, mlclf_limits_t *limits);
+ngx_http_mlclf_req_ctx_t *ngx_http_mlclf_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+ngx_int_t ngx_http_mlclf_refused(ngx_http_request_t *r, ngx_uint_t status,
+    const char *msg);
+ngx_int_t ngx_http_mlclf_failed(ngx_http_request_t *r, const char *msg);
+ngx_int_t ngx_http_mlclf_replied(ngx_http_request_t *r, size_t n_rows,
+    mlclf_reply_t *rep);
+ngx_table_elt_t *ngx_http_mlclf_header_in(ngx_http_request_t *r,
+    const char *name, size_t len);
+ngx_int_t ngx_http_mlclf_not_allowed(ngx_http_request_t *r, ngx_uint_t post);
+ngx_int_t ngx_http_mlclf_get_only(ngx_http_request_t *r);
+ngx_buf_t *ngx_http_mlclf_reply_buf(ngx_http_request_t *r,
+    mlclf_reply_t *rep, size_t size, size_t scratch, size_t n_rows);
+ngx_int_t ngx_http_mlclf_refuse(ngx_http_request_t *r, ngx_uint_t status,
+    const char *msg, mlclf_reason_e reason, const char *allow);
 
 ngx_int_t ngx_http_mlclf_add_header(ngx_http_request_t *r, char *key,
     ngx_str_t *value);
 ngx_int_t ngx_http_mlclf_send_error(ngx_http_request_t *r,
     ngx_uint_t status, const char *msg, mlclf_reason_e reason);
+ngx_int_t ngx_http_mlclf_no_model(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *name);
+ngx_int_t ngx_http_mlclf_model_ready(ngx_http_request_t *r,
+    ngx_http_mlclf_model_t *m);
+ngx_int_t ngx_http_mlclf_send_data(ngx_http_request_t *r, ngx_uint_t status,
+    u_char *data, size_t len);
 ngx_int_t ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b);
+ngx_int_t ngx_http_mlclf_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b);
 ngx_int_t ngx_http_mlclf_send_buf(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_buf_t *b);
 

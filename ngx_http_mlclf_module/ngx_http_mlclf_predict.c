@@ -22,6 +22,7 @@ static ngx_int_t ngx_http_mlclf_predict(ngx_http_request_t *r);
 static void ngx_http_mlclf_request_cleanup(void *data);
 static ngx_int_t ngx_http_mlclf_read_body(ngx_http_request_t *r,
     ngx_str_t *body);
+static void ngx_http_mlclf_timer_stop(ngx_http_mlclf_req_ctx_t *ctx);
 static ngx_int_t ngx_http_mlclf_is_json(ngx_http_request_t *r);
 static void ngx_http_mlclf_keepalive_watch(ngx_http_request_t *r);
 static void ngx_http_mlclf_keepalive_freed(void *data);
@@ -43,6 +44,12 @@ typedef struct {
 } ngx_http_mlclf_conn_t;
 
 
+/* the directive of each NGX_HTTP_MLCLF_ROUTE_*, for the error log */
+static const char  *ngx_http_mlclf_routes[] = {
+    "mlclf_predict", "mlclf_v1", "mlclf_v2"
+};
+
+
 /* nginx's ngx_http_keepalive_handler(), which is static */
 static ngx_event_handler_pt  ngx_http_mlclf_keepalive_next;
 
@@ -50,20 +57,10 @@ static ngx_event_handler_pt  ngx_http_mlclf_keepalive_next;
 ngx_int_t
 ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
 {
-    u_char                      *p;
-    ngx_int_t                    rc;
-    ngx_str_t                    allow, name;
+    ngx_str_t                    name;
     ngx_http_mlclf_model_t      *m;
-    ngx_http_mlclf_req_ctx_t    *ctx;
     ngx_http_mlclf_loc_conf_t   *mlcf;
     ngx_http_mlclf_main_conf_t  *mmcf;
-
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_mlclf_req_ctx_t));
-    if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_http_set_ctx(r, ctx, ngx_http_mlclf_module);
 
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mlclf_module);
 
@@ -80,60 +77,158 @@ ngx_http_mlclf_predict_handler(ngx_http_request_t *r)
         m = ngx_http_mlclf_model_find(mmcf, &name);
     }
 
-    ctx->name = name;
-    ctx->model = m;
-
     /* the context comes first: mlclf_zone counts every reply */
 
+    if (ngx_http_mlclf_ctx_create(r, m, &name, NGX_HTTP_MLCLF_ROUTE_PREDICT)
+        == NULL)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (!(r->method & NGX_HTTP_POST)) {
-        ctx->reason = MLCLF_REASON_METHOD_NOT_ALLOWED;
-
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        ngx_str_set(&allow, "POST");
-
-        if (ngx_http_mlclf_add_header(r, "Allow", &allow) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_mlclf_send_error(r, NGX_HTTP_NOT_ALLOWED,
-                                         "method not allowed, use POST",
-                                         ctx->reason);
+        return ngx_http_mlclf_not_allowed(r, 1);
     }
 
     if (!ngx_http_mlclf_is_json(r)) {
-        ctx->reason = MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE;
-
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
-
-        return ngx_http_mlclf_send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
-                                   "Content-Type must be application/json",
-                                   ctx->reason);
+        return ngx_http_mlclf_refuse(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                     "Content-Type must be application/json",
+                                     MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE,
+                                     NULL);
     }
 
     if (m == NULL) {
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
+        return ngx_http_mlclf_no_model(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                       &name);
+    }
 
-        p = ngx_pnalloc(r->pool, name.len + sizeof("no model named \"\""));
-        if (p == NULL) {
+    return ngx_http_mlclf_read_predict(r);
+}
+
+
+/* the request context of a prediction route, set before anything else */
+
+ngx_http_mlclf_req_ctx_t *
+ngx_http_mlclf_ctx_create(ngx_http_request_t *r, ngx_http_mlclf_model_t *m,
+    ngx_str_t *name, ngx_uint_t route)
+{
+    ngx_http_mlclf_req_ctx_t  *ctx;
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_mlclf_req_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    ctx->name = *name;
+    ctx->model = m;
+    ctx->route = route;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_mlclf_module);
+
+    return ctx;
+}
+
+
+/*
+ * Refuses a request before its body is read: the body is discarded,
+ * allow (if not NULL) becomes the Allow header of a 405, and a counted
+ * request gets the reason.
+ */
+
+ngx_int_t
+ngx_http_mlclf_refuse(ngx_http_request_t *r, ngx_uint_t status,
+    const char *msg, mlclf_reason_e reason, const char *allow)
+{
+    ngx_int_t                  rc;
+    ngx_str_t                  value;
+    ngx_http_mlclf_req_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
+
+    if (ctx != NULL) {
+        ctx->reason = reason;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (allow != NULL) {
+        value.data = (u_char *) allow;
+        value.len = ngx_strlen(allow);
+
+        if (ngx_http_mlclf_add_header(r, "Allow", &value) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        ctx->reason = MLCLF_REASON_NO_MODEL;
-        ngx_sprintf(p, "no model named \"%V\"%Z", &name);
-
-        return ngx_http_mlclf_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                         (char *) p, ctx->reason);
     }
+
+    return ngx_http_mlclf_send_error(r, status, msg, reason);
+}
+
+
+/* 405: post, a route for POST only; else one for GET and HEAD */
+
+ngx_int_t
+ngx_http_mlclf_not_allowed(ngx_http_request_t *r, ngx_uint_t post)
+{
+    if (post) {
+        return ngx_http_mlclf_refuse(r, NGX_HTTP_NOT_ALLOWED,
+                                     "method not allowed, use POST",
+                                     MLCLF_REASON_METHOD_NOT_ALLOWED, "POST");
+    }
+
+    return ngx_http_mlclf_refuse(r, NGX_HTTP_NOT_ALLOWED,
+                                 "method not allowed, use GET",
+                                 MLCLF_REASON_METHOD_NOT_ALLOWED, "GET, HEAD");
+}
+
+
+/*
+ * The start of a GET route: NGX_DECLINED when the handler goes on (GET
+ * or HEAD, the body discarded), else what the handler returns.
+ */
+
+ngx_int_t
+ngx_http_mlclf_get_only(ngx_http_request_t *r)
+{
+    ngx_int_t  rc;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return ngx_http_mlclf_not_allowed(r, 0);
+    }
+
+    rc = ngx_http_discard_request_body(r);
+
+    return (rc == NGX_OK) ? NGX_DECLINED : rc;
+}
+
+
+/* no mlclf_model of that name: 503 on /predict, 404 on KServe's routes */
+
+ngx_int_t
+ngx_http_mlclf_no_model(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *name)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(r->pool, name->len + sizeof("no model named \"\""));
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_sprintf(p, "no model named \"%V\"%Z", name);
+
+    return ngx_http_mlclf_refuse(r, status, (char *) p,
+                                 MLCLF_REASON_NO_MODEL, NULL);
+}
+
+
+/* /predict and V1 :predict: read the body, then predict */
+
+ngx_int_t
+ngx_http_mlclf_read_predict(ngx_http_request_t *r)
+{
+    ngx_int_t  rc;
 
     rc = ngx_http_read_client_request_body(r, ngx_http_mlclf_predict_body);
 
@@ -155,44 +250,29 @@ ngx_http_mlclf_predict_body(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_mlclf_predict(ngx_http_request_t *r)
 {
-    int                         rc;
-    size_t                      size;
-    double                     *scratch;
-    ngx_buf_t                  *b;
-    ngx_str_t                   body;
-    ngx_uint_t                  status;
-    mlclf_err_t                 err;
-    const mlclf_model_t        *model;
-    mlclf_reply_t               rep;
-    mlclf_limits_t              limits;
-    mlclf_request_t            *req;
-    ngx_pool_cleanup_t         *cln;
-    ngx_http_mlclf_model_t     *m;
-    ngx_http_mlclf_req_ctx_t    *ctx;
-    ngx_http_mlclf_loc_conf_t   *mlcf;
-    ngx_http_mlclf_main_conf_t  *mmcf;
+    int                        rc;
+    size_t                     n_rows;
+    ngx_buf_t                 *b;
+    ngx_str_t                  body;
+    ngx_uint_t                 status;
+    mlclf_err_t                err;
+    const mlclf_model_t       *model;
+    mlclf_reply_t              rep;
+    mlclf_limits_t             limits;
+    mlclf_request_t           *req;
+    ngx_pool_cleanup_t        *cln;
+    ngx_http_mlclf_model_t    *m;
+    ngx_http_mlclf_req_ctx_t  *ctx;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
-    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mlclf_module);
-    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
-
-    /* mlclf_request_duration_seconds: from here to a ready reply */
-
-    if (mmcf->shm_zone != NULL) {
-        ctx->start = ngx_http_mlclf_now();
-        ctx->timed = 1;
+    ctx = ngx_http_mlclf_body(r, &body);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     m = ctx->model;
     model = m->model;
 
-    if (ngx_http_mlclf_read_body(r, &body) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    limits.max_rows = mlcf->max_rows;
-    limits.max_depth = mlcf->max_depth;
-    limits.max_text = mlcf->max_text;
+    ngx_http_mlclf_limits(r, &limits);
 
     /* the parsed request is freed with the pool, whatever happens next */
 
@@ -214,49 +294,31 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
 
         mlclf_request_free(req);
 
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "mlclf_predict \"%V\": %s", &m->name, err.msg);
-
-        if (ctx->timed) {
-            ctx->duration = ngx_http_mlclf_now() - ctx->start;
-        }
-
-        if (ngx_http_mlclf_add_header(r, "X-Model-Version", &m->version)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_mlclf_send_error(r, status, err.msg, ctx->reason);
+        return ngx_http_mlclf_refused(r, status, err.msg);
     }
 
     if (rc != MLCLF_OK) {
         goto failed;
     }
 
-    size = mlclf_reply_bound(model, req, (const char *) m->version.data);
+    /* KServe V1 has one shape: {"instances": [...]} */
 
-    b = ngx_create_temp_buf(r->pool, size);
-    scratch = ngx_palloc(r->pool,
-                         mlclf_reply_scratch_for(model, req) * sizeof(double));
+    if (ctx->route == NGX_HTTP_MLCLF_ROUTE_V1 && !req->batch) {
+        ctx->reason = MLCLF_REASON_BAD_SHAPE;
 
-    if (b == NULL || scratch == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        mlclf_request_free(req);
+
+        return ngx_http_mlclf_refused(r, NGX_HTTP_BAD_REQUEST,
+                                 "expected {\"instances\": [...]}, the rows "
+                                 "to predict");
     }
 
-    ngx_memzero(&rep, sizeof(mlclf_reply_t));
-
-    rep.buf = (char *) b->pos;
-    rep.size = size;
-    rep.scratch = scratch;
-    rep.version = (const char *) m->version.data;
-
-    if (ctx->timed && req->n_rows > 1) {
-        rep.class_counts = ngx_pcalloc(r->pool,
-                                       m->n_classes * sizeof(uint64_t));
-        if (rep.class_counts == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+    b = ngx_http_mlclf_reply_buf(r, &rep,
+                            mlclf_reply_bound(model, req,
+                                              (const char *) m->version.data),
+                            mlclf_reply_scratch_for(model, req), req->n_rows);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     rc = mlclf_reply_write(&rep, model, req, &err);
@@ -265,23 +327,13 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
         goto failed;
     }
 
-    ctx->n_rows = req->n_rows;
-    ctx->first_class = rep.first_class;
-    ctx->first_confidence = rep.first_confidence;
-    ctx->class_counts = rep.class_counts;
-    ctx->predicted = 1;
+    n_rows = req->n_rows;
 
     mlclf_request_free(req);
 
     b->last = b->pos + rep.len;
 
-    if (ctx->timed) {
-        ctx->duration = ngx_http_mlclf_now() - ctx->start;
-    }
-
-    if (ngx_http_mlclf_add_header(r, "X-Model-Version", &m->version)
-        != NGX_OK)
-    {
+    if (ngx_http_mlclf_replied(r, n_rows, &rep) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -291,17 +343,7 @@ failed:
 
     mlclf_request_free(req);
 
-    ctx->reason = MLCLF_REASON_INTERNAL;
-
-    if (ctx->timed) {
-        ctx->duration = ngx_http_mlclf_now() - ctx->start;
-    }
-
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                  "mlclf_predict \"%V\": %s", &m->name, err.msg);
-
-    return ngx_http_mlclf_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                     "internal error", ctx->reason);
+    return ngx_http_mlclf_failed(r, err.msg);
 }
 
 
@@ -309,6 +351,166 @@ static void
 ngx_http_mlclf_request_cleanup(void *data)
 {
     mlclf_request_free(data);
+}
+
+
+/*
+ * The reply buffer of size bytes for rep, with scratch doubles, and
+ * per-class counters for a counted batch.
+ */
+
+ngx_buf_t *
+ngx_http_mlclf_reply_buf(ngx_http_request_t *r, mlclf_reply_t *rep,
+    size_t size, size_t scratch, size_t n_rows)
+{
+    ngx_buf_t                 *b;
+    ngx_http_mlclf_req_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
+
+    ngx_memzero(rep, sizeof(mlclf_reply_t));
+
+    b = ngx_create_temp_buf(r->pool, size);
+    rep->scratch = ngx_palloc(r->pool, scratch * sizeof(double));
+
+    if (b == NULL || rep->scratch == NULL) {
+        return NULL;
+    }
+
+    rep->buf = (char *) b->pos;
+    rep->size = size;
+    rep->version = (const char *) ctx->model->version.data;
+
+    if (ctx->timed && n_rows > 1) {
+        rep->class_counts = ngx_pcalloc(r->pool,
+                                        ctx->model->n_classes
+                                        * sizeof(uint64_t));
+        if (rep->class_counts == NULL) {
+            return NULL;
+        }
+    }
+
+    return b;
+}
+
+
+void
+ngx_http_mlclf_limits(ngx_http_request_t *r, mlclf_limits_t *limits)
+{
+    ngx_http_mlclf_loc_conf_t  *mlcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mlclf_module);
+
+    limits->max_rows = mlcf->max_rows;
+    limits->max_depth = mlcf->max_depth;
+    limits->max_text = mlcf->max_text;
+}
+
+
+/*
+ * The start of a prediction route's body handler: the timer of
+ * mlclf_request_duration_seconds starts (it stops at a ready reply) and
+ * the body is read.
+ */
+
+ngx_http_mlclf_req_ctx_t *
+ngx_http_mlclf_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_http_mlclf_req_ctx_t    *ctx;
+    ngx_http_mlclf_main_conf_t  *mmcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
+
+    if (mmcf->shm_zone != NULL) {
+        ctx->start = ngx_http_mlclf_now();
+        ctx->timed = 1;
+    }
+
+    if (ngx_http_mlclf_read_body(r, body) != NGX_OK) {
+        return NULL;
+    }
+
+    return ctx;
+}
+
+
+static void
+ngx_http_mlclf_timer_stop(ngx_http_mlclf_req_ctx_t *ctx)
+{
+    if (ctx->timed) {
+        ctx->duration = ngx_http_mlclf_now() - ctx->start;
+    }
+}
+
+
+/*
+ * The end of a prediction route's body handler: the core refused the
+ * body (ctx->reason set), failed, or replied.
+ */
+
+ngx_int_t
+ngx_http_mlclf_refused(ngx_http_request_t *r, ngx_uint_t status,
+    const char *msg)
+{
+    ngx_http_mlclf_req_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "%s \"%V\": %s",
+                  ngx_http_mlclf_routes[ctx->route], &ctx->model->name, msg);
+
+    ngx_http_mlclf_timer_stop(ctx);
+
+    if (ngx_http_mlclf_add_header(r, "X-Model-Version", &ctx->model->version)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_mlclf_send_error(r, status, msg, ctx->reason);
+}
+
+
+ngx_int_t
+ngx_http_mlclf_failed(ngx_http_request_t *r, const char *msg)
+{
+    ngx_http_mlclf_req_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
+
+    ctx->reason = MLCLF_REASON_INTERNAL;
+
+    ngx_http_mlclf_timer_stop(ctx);
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "%s \"%V\": %s",
+                  ngx_http_mlclf_routes[ctx->route], &ctx->model->name, msg);
+
+    return ngx_http_mlclf_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                     "internal error", ctx->reason);
+}
+
+
+/* what the $mlclf_* variables and the counters read of a reply */
+
+ngx_int_t
+ngx_http_mlclf_replied(ngx_http_request_t *r, size_t n_rows,
+    mlclf_reply_t *rep)
+{
+    ngx_http_mlclf_req_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_mlclf_module);
+
+    ctx->n_rows = n_rows;
+    ctx->first_class = rep->first_class;
+    ctx->first_confidence = rep->first_confidence;
+    ctx->class_counts = rep->class_counts;
+    ctx->predicted = 1;
+
+    ngx_http_mlclf_timer_stop(ctx);
+
+    return ngx_http_mlclf_add_header(r, "X-Model-Version",
+                                     &ctx->model->version);
 }
 
 
@@ -445,6 +647,39 @@ ngx_http_mlclf_add_header(ngx_http_request_t *r, char *key, ngx_str_t *value)
 }
 
 
+/* the first request header called name (len bytes), any case */
+
+ngx_table_elt_t *
+ngx_http_mlclf_header_in(ngx_http_request_t *r, const char *name, size_t len)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == len
+            && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
+        {
+            return &h[i];
+        }
+    }
+}
+
+
 ngx_int_t
 ngx_http_mlclf_send_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *msg, mlclf_reason_e reason)
@@ -477,6 +712,39 @@ ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
 {
     ngx_str_t  type;
 
+    ngx_str_set(&type, "application/json");
+
+    return ngx_http_mlclf_send(r, status, &type, b);
+}
+
+
+/* JSON in memory that outlives the request (r->pool or static) */
+
+ngx_int_t
+ngx_http_mlclf_send_data(ngx_http_request_t *r, ngx_uint_t status,
+    u_char *data, size_t len)
+{
+    ngx_buf_t  *b;
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = data;
+    b->last = data + len;
+    b->memory = 1;
+
+    return ngx_http_mlclf_send_json(r, status, b);
+}
+
+
+/* a reply of the module's own handlers, JSON or not */
+
+ngx_int_t
+ngx_http_mlclf_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b)
+{
     /*
      * A worker that is shutting down (reload) closes the connection after
      * this reply anyway: say so, so that a keep-alive client reconnects
@@ -491,9 +759,7 @@ ngx_http_mlclf_send_json(ngx_http_request_t *r, ngx_uint_t status,
         ngx_http_mlclf_keepalive_watch(r);
     }
 
-    ngx_str_set(&type, "application/json");
-
-    return ngx_http_mlclf_send_buf(r, status, &type, b);
+    return ngx_http_mlclf_send_buf(r, status, type, b);
 }
 
 
