@@ -505,6 +505,7 @@ ngx_http_mlclf_count(ngx_http_request_t *r)
     ngx_http_mlclf_ctx_t        *zctx;
     ngx_http_mlclf_slot_t       *slot;
     ngx_http_mlclf_req_ctx_t    *ctx, none;
+    ngx_http_core_loc_conf_t    *clcf;
     ngx_http_mlclf_loc_conf_t   *mlcf;
     ngx_http_mlclf_main_conf_t  *mmcf;
 
@@ -518,15 +519,24 @@ ngx_http_mlclf_count(ngx_http_request_t *r)
          */
 
         mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mlclf_module);
-
-        if (mlcf->model_name == NULL) {
-            return NGX_OK;
-        }
+        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
         ngx_memzero(&none, sizeof(ngx_http_mlclf_req_ctx_t));
         ctx = &none;
 
-        ctx->model = mlcf->model;
+        if (clcf->handler == ngx_http_mlclf_v2_handler) {
+            ctx->model = ngx_http_mlclf_v2_counted(r);
+
+        } else if (clcf->handler == ngx_http_mlclf_v1_handler) {
+            ctx->model = ngx_http_mlclf_v1_counted(r);
+
+        } else if (mlcf->model_name != NULL) {
+            ctx->model = mlcf->model;
+        }
+
+        if (ctx->model == NULL && mlcf->model_name == NULL) {
+            return NGX_OK;
+        }
 
         if (ctx->model == NULL
             && ngx_http_complex_value(r, mlcf->model_name, &name) == NGX_OK)

@@ -96,6 +96,13 @@ static ngx_command_t  ngx_http_mlclf_commands[] = {
       0,
       NULL },
 
+    { ngx_string("mlclf_v2"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_mlclf_kserve,
+      0,
+      0,
+      (void *) ngx_http_mlclf_v2_handler },
+
     { ngx_string("mlclf_v1"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_mlclf_kserve,
@@ -680,7 +687,7 @@ ngx_http_mlclf_health(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* mlclf_v1: the handler of the protocol is cmd->post */
+/* mlclf_v2, mlclf_v1: the handler of the protocol is cmd->post */
 
 static char *
 ngx_http_mlclf_kserve(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)

@@ -109,7 +109,10 @@ ngx_http_mlclf_model_t *ngx_http_mlclf_model_find(
 
 ngx_int_t ngx_http_mlclf_predict_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mlclf_health_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mlclf_v2_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mlclf_v1_handler(ngx_http_request_t *r);
+ngx_http_mlclf_model_t *ngx_http_mlclf_v2_counted(ngx_http_request_t *r);
+ngx_http_mlclf_model_t *ngx_http_mlclf_v1_counted(ngx_http_request_t *r);
 
 ngx_http_mlclf_req_ctx_t *ngx_http_mlclf_ctx_create(ngx_http_request_t *r,
     ngx_http_mlclf_model_t *m, ngx_str_t *name, ngx_uint_t route);

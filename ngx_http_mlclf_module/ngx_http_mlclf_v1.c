@@ -14,54 +14,34 @@
 #include "ngx_http_mlclf_module.h"
 
 
+static ngx_uint_t ngx_http_mlclf_v1_path(ngx_str_t *uri, ngx_str_t *name);
 static ngx_int_t ngx_http_mlclf_v1_models(ngx_http_request_t *r);
+
+
+#define NGX_HTTP_MLCLF_V1_MODELS   0       /* GET /v1/models */
+#define NGX_HTTP_MLCLF_V1_MODEL    1       /* GET /v1/models/{name} */
+#define NGX_HTTP_MLCLF_V1_PREDICT  2       /* POST ...:predict */
+#define NGX_HTTP_MLCLF_V1_UNKNOWN  3
 
 
 ngx_int_t
 ngx_http_mlclf_v1_handler(ngx_http_request_t *r)
 {
-    u_char                      *p, *last, *s;
-    ngx_str_t                    name, verb;
+    ngx_str_t                    name;
+    ngx_uint_t                   route;
     ngx_http_mlclf_model_t      *m;
     ngx_http_mlclf_main_conf_t  *mmcf;
 
-    /* "/v1/models", "/v1/models/{name}", "/v1/models/{name}:predict" */
+    route = ngx_http_mlclf_v1_path(&r->uri, &name);
 
-    p = r->uri.data;
-    last = p + r->uri.len;
-
-    if (last - p < (ssize_t) sizeof("/v1/models") - 1
-        || ngx_strncmp(p, "/v1/models", sizeof("/v1/models") - 1) != 0)
-    {
-        goto unknown;
+    if (route == NGX_HTTP_MLCLF_V1_UNKNOWN) {
+        return ngx_http_mlclf_refuse(r, NGX_HTTP_NOT_FOUND,
+                                     "no such route of the V1 protocol",
+                                     MLCLF_REASON_OTHER, NULL);
     }
 
-    p += sizeof("/v1/models") - 1;
-
-    if (p == last) {
+    if (route == NGX_HTTP_MLCLF_V1_MODELS) {
         return ngx_http_mlclf_v1_models(r);
-    }
-
-    if (*p++ != '/') {
-        goto unknown;
-    }
-
-    /* model names have no ':' ([a-z0-9_-]) */
-
-    for (s = p; p < last && *p != '/' && *p != ':'; p++) { /* void */ }
-
-    name.data = s;
-    name.len = p - s;
-
-    verb.data = p;
-    verb.len = last - p;
-
-    if (name.len == 0
-        || (verb.len != 0
-            && !(verb.len == sizeof(":predict") - 1
-                 && ngx_strncmp(verb.data, ":predict", verb.len) == 0)))
-    {
-        goto unknown;
     }
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
@@ -72,7 +52,7 @@ ngx_http_mlclf_v1_handler(ngx_http_request_t *r)
         return ngx_http_mlclf_no_model(r, NGX_HTTP_NOT_FOUND, &name);
     }
 
-    if (verb.len == 0) {
+    if (route == NGX_HTTP_MLCLF_V1_MODEL) {
         return ngx_http_mlclf_model_ready(r, m);
     }
 
@@ -89,12 +69,84 @@ ngx_http_mlclf_v1_handler(ngx_http_request_t *r)
     }
 
     return ngx_http_mlclf_read_predict(r);
+}
 
-unknown:
 
-    return ngx_http_mlclf_refuse(r, NGX_HTTP_NOT_FOUND,
-                                 "no such route of the V1 protocol",
-                                 MLCLF_REASON_OTHER, NULL);
+/*
+ * The route of "/v1/models", "/v1/models/{name}" or
+ * "/v1/models/{name}:predict", *name set for the last two.
+ */
+
+static ngx_uint_t
+ngx_http_mlclf_v1_path(ngx_str_t *uri, ngx_str_t *name)
+{
+    u_char  *p, *last, *s;
+
+    ngx_str_null(name);
+
+    p = uri->data;
+    last = p + uri->len;
+
+    if (last - p < (ssize_t) sizeof("/v1/models") - 1
+        || ngx_strncmp(p, "/v1/models", sizeof("/v1/models") - 1) != 0)
+    {
+        return NGX_HTTP_MLCLF_V1_UNKNOWN;
+    }
+
+    p += sizeof("/v1/models") - 1;
+
+    if (p == last) {
+        return NGX_HTTP_MLCLF_V1_MODELS;
+    }
+
+    if (*p++ != '/') {
+        return NGX_HTTP_MLCLF_V1_UNKNOWN;
+    }
+
+    /* model names have no ':' ([a-z0-9_-]) */
+
+    for (s = p; p < last && *p != '/' && *p != ':'; p++) { /* void */ }
+
+    name->data = s;
+    name->len = p - s;
+
+    if (name->len == 0) {
+        return NGX_HTTP_MLCLF_V1_UNKNOWN;
+    }
+
+    if (p == last) {
+        return NGX_HTTP_MLCLF_V1_MODEL;
+    }
+
+    if (last - p == sizeof(":predict") - 1
+        && ngx_strncmp(p, ":predict", sizeof(":predict") - 1) == 0)
+    {
+        return NGX_HTTP_MLCLF_V1_PREDICT;
+    }
+
+    return NGX_HTTP_MLCLF_V1_UNKNOWN;
+}
+
+
+/*
+ * The model a request of an mlclf_v1 location is counted for, if it is
+ * a :predict of a declared model: for mlclf_zone when NGINX answered
+ * before the handler ran (a body over client_max_body_size).
+ */
+
+ngx_http_mlclf_model_t *
+ngx_http_mlclf_v1_counted(ngx_http_request_t *r)
+{
+    ngx_str_t                    name;
+    ngx_http_mlclf_main_conf_t  *mmcf;
+
+    if (ngx_http_mlclf_v1_path(&r->uri, &name) != NGX_HTTP_MLCLF_V1_PREDICT) {
+        return NULL;
+    }
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mlclf_module);
+
+    return ngx_http_mlclf_model_find(mmcf, &name);
 }
 
 

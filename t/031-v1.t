@@ -235,12 +235,12 @@ POST /v1/models/iris:predict
 
 
 
-=== TEST 14: counted in mlclf_zone like /predict, by model and reason
+=== TEST 14: counted in mlclf_zone like /predict, by model and reason, NGINX's 413 too
 --- http_config
     mlclf_zone mlclf:1m;
     mlclf_model iris $TEST_NGINX_MLCLF_REG/iris;
 --- config
-    location /v1/ { mlclf_v1; }
+    location /v1/ { mlclf_v1; client_max_body_size 200; }
     location = /metrics { mlclf_metrics; }
 --- request eval
 ["POST /v1/models/iris:predict\n" . qq({"instances": $main::Rows}),
@@ -248,15 +248,19 @@ POST /v1/models/iris:predict
  "GET /v1/models/iris:predict",
  "GET /v1/models/iris",
  "GET /v1/models/nope",
+ "POST /v1/models/iris:predict\n" . qq({"instances": $main::Rows, "pad": ") . 'x' x 300 . '"}',
+ "POST /v1/models/nope:predict\n" . qq({"instances": $main::Rows, "pad": ") . 'x' x 300 . '"}',
  "GET /metrics"]
 --- error_code eval
-[200, 400, 405, 200, 404, 200]
+[200, 400, 405, 200, 404, 413, 413, 200]
 --- response_body_like eval
 [qr/predictions/, qr/bad_shape/, qr/method_not_allowed/, qr/ready/,
- qr/no_model/,
- qr/mlclf_requests_total\{model="iris",version="v1",code="200"\} 1\n.*mlclf_requests_total\{model="iris",version="v1",code="400"\} 1\n.*mlclf_requests_total\{model="iris",version="v1",code="405"\} 1\n.*mlclf_errors_total\{model="iris",version="v1",reason="bad_shape"\} 1\n.*mlclf_errors_total\{model="iris",version="v1",reason="method_not_allowed"\} 1\n.*mlclf_errors_total\{model="iris",version="v1",reason="no_model"\} 0\n.*mlclf_request_duration_seconds_count\{model="iris",version="v1"\} 2\n.*mlclf_predictions_total\{model="iris",version="v1",class="setosa"\} 1\n.*mlclf_predictions_total\{model="iris",version="v1",class="virginica"\} 1\n/s]
+ qr/no_model/, qr/413/, qr/413/,
+ qr/mlclf_requests_total\{model="iris",version="v1",code="200"\} 1\n.*mlclf_requests_total\{model="iris",version="v1",code="400"\} 1\n.*mlclf_requests_total\{model="iris",version="v1",code="405"\} 1\n.*mlclf_requests_total\{model="iris",version="v1",code="413"\} 1\n.*mlclf_errors_total\{model="iris",version="v1",reason="bad_shape"\} 1\n.*mlclf_errors_total\{model="iris",version="v1",reason="method_not_allowed"\} 1\n.*mlclf_errors_total\{model="iris",version="v1",reason="no_model"\} 0\n.*mlclf_errors_total\{model="iris",version="v1",reason="body_too_large"\} 1\n.*mlclf_request_duration_seconds_count\{model="iris",version="v1"\} 2\n.*mlclf_predictions_total\{model="iris",version="v1",class="setosa"\} 1\n.*mlclf_predictions_total\{model="iris",version="v1",class="virginica"\} 1\n/s]
 --- no_error_log
-[error]
+[alert]
+[crit]
+[emerg]
 
 
 
@@ -287,3 +291,23 @@ POST /v1/models/iris:predict
  qr/^200 iris v1 setosa 0\.\d+(?:e-?\d+)? 2 -\n400 iris v1 - - - bad_shape\n200 - - - - - -\n\z/]
 --- no_error_log
 [error]
+
+
+
+=== TEST 16: mlclf_v1 takes no argument
+--- config
+    location /v1 { mlclf_v1 iris; }
+--- must_die
+--- error_log
+invalid number of arguments in "mlclf_v1" directive
+
+
+
+=== TEST 17: mlclf_v1 belongs in a location
+--- http_config
+    mlclf_model iris $TEST_NGINX_MLCLF_REG/iris;
+    mlclf_v1;
+--- config
+--- must_die
+--- error_log
+"mlclf_v1" directive is not allowed here
