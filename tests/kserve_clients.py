@@ -889,6 +889,14 @@ class KServeClient:
         r = self._call("GET", "/v2/models/%s/ready" % name)
         return 200 <= r.status < 300
 
+    def explain(self, data, model_name):
+        path = "/%s/models/%s:explain" % (self.protocol, model_name)
+        r = self._call("POST", path, orjson_dumps(data),
+                       {"content-type": "application/json"})
+        if not 200 <= r.status < 300:
+            raise self._status_error(r)
+        return json.loads(r.body)
+
     def infer(self, data, model_name):
         if self.protocol == "v1":
             path = "/v1/models/%s:predict" % model_name
@@ -1280,8 +1288,16 @@ def triton_checks(pc, rows):
          and same_probs(probs[0], want),
          "triton fp64 [100,4] binary: probabilities bit for bit")
 
-    # FP32 [100,4] JSON in, label binary and probabilities JSON
+    # FP32 [100,4] binary in
     want = predict(pc, "iris", as_served(batch, "FP32"))
+    inp = TritonInput("features", [100, 4], "FP32")
+    inp.set_data_from_numpy(iris_tensor(batch, "FP32"))
+    res = c.infer("iris", [inp], outputs=[TritonOutput("probabilities")])
+    probs = res.as_numpy("probabilities")
+    T.ok(probs is not None and same_probs(probs[0], want),
+         "triton fp32 [100,4] binary: probabilities bit for bit")
+
+    # FP32 [100,4] JSON in, label binary and probabilities JSON
     inp = TritonInput("features", [100, 4], "FP32")
     inp.set_data_from_numpy(iris_tensor(batch, "FP32"), binary_data=False)
     res = c.infer("iris", [inp], outputs=[TritonOutput("label", True),
@@ -1338,16 +1354,30 @@ def triton_checks(pc, rows):
     T.ok(probs is not None and same_probs(probs[0], want),
          "triton per-feature [100] int64 json: probabilities bit for bit")
 
-    # other integer types, binary: INT32, UINT8 [1,4]
+    # other integer types and BOOL, binary and JSON
     small = [[5.0, 3.0, 1.0, 0.0]]
     want = predict(pc, "iris", small)
-    for dt in ("INT32", "UINT8", "INT16", "UINT64"):
-        i = TritonInput("features", [1, 4], dt)
-        i.set_data_from_numpy(Array([int(v) for v in small[0]], [1, 4], dt))
+    for dt in ("INT32", "UINT8", "INT16", "UINT64", "INT8", "UINT32"):
+        for binary in (True, False):
+            i = TritonInput("features", [1, 4], dt)
+            i.set_data_from_numpy(Array([int(v) for v in small[0]],
+                                        [1, 4], dt), binary_data=binary)
+            res = c.infer("iris", [i])
+            probs = res.as_numpy("probabilities")
+            T.ok(probs is not None and same_probs(probs[0], want),
+                 "triton %s [1,4] %s: probabilities bit for bit"
+                 % (dt, "binary" if binary else "json"))
+    flags = [[1.0, 0.0, 1.0, 1.0]]
+    want = predict(pc, "iris", flags)
+    for binary in (True, False):
+        i = TritonInput("features", [1, 4], "BOOL")
+        i.set_data_from_numpy(Array([v == 1.0 for v in flags[0]], [1, 4],
+                                    "BOOL"), binary_data=binary)
         res = c.infer("iris", [i])
         probs = res.as_numpy("probabilities")
         T.ok(probs is not None and same_probs(probs[0], want),
-             "triton %s [1,4] binary: probabilities bit for bit" % dt)
+             "triton BOOL [1,4] %s: true is 1, false 0"
+             % ("binary" if binary else "json"))
 
     # JSON in, no outputs named: binary_data_output, every output binary
     want = predict(pc, "iris", one)
@@ -1578,6 +1608,9 @@ def kserve_v1_checks(pc, rows):
     expect_error(lambda: k.infer({"inputs": [[1.0, 2.0, 3.0, 4.0]]},
                                  "iris"), 400,
                  "kserve v1 no instances")
+    # V1's :explain is not served: a clear 4xx the client reports
+    expect_error(lambda: k.explain({"instances": batch}, "iris"),
+                 (400, 404, 405), "kserve v1 :explain")
     # only a 503 is "not ready" to this client; KServe's own server
     # answers 404 for a model it does not have, and so does mlclf_v1
     expect_error(lambda: k.is_model_ready("nosuch"), 404,
