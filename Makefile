@@ -338,6 +338,14 @@ check-text-corpus: $(B)/tests/test_text
 check-prometheus: bins module
 	scripts/check-prometheus.sh
 
+# The V2 and V1 routes (issue 15) as tritonclient.http and KServe's
+# InferenceRESTClient call them: their exact requests replayed, their
+# replies parsed as they parse them (tests/kserve_clients.py; python3
+# of Debian, no PyPI; port 18092).
+.PHONY: check-kserve-clients
+check-kserve-clients: bins module
+	$(PORT_ENV) B=$(CURDIR)/$(B) /usr/bin/python3 tests/kserve_clients.py
+
 # Reliability (docs/reliability.md), not part of `make test`:
 # `make soak` runs SOAK_SECONDS (120) of mixed load on two workers
 # (scripts/soak.sh), the CLI tests with every CLI run under valgrind
