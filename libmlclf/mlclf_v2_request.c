@@ -98,7 +98,7 @@ mlclf_v2_request_parse(mlclf_v2_request_t *v2, const mlclf_model_t *m,
                                     json_len, len);
     }
 
-    ctx.bin = (const unsigned char *) body + json_len;
+    ctx.bin = body != NULL ? (const unsigned char *) body + json_len : NULL;
     ctx.bin_len = len - json_len;
 
     rc = mlclf_request_json(&ctx.rq, body, json_len, &root);

@@ -202,7 +202,7 @@ mlclf_v2_cursor_init(mlclf_v2_cursor_t *cur, const mlclf_v2_tensor_t *t)
     cur->tensor = t;
     cur->depth = 0;
     cur->p = t->bin;
-    cur->end = t->bin + t->bin_size;
+    cur->end = t->bin != NULL ? t->bin + t->bin_size : NULL;
 
     if (t->data != NULL) {
         cur->stack[0] = t->data->child;

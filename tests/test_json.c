@@ -24,6 +24,7 @@
 #include "mlclf.h"
 #include "mlclf_file.h"
 #include "request_helpers.h"
+#include "v2_helpers.h"
 
 
 #define BAD_REQUESTS   "tests/fixtures/bad-requests.txt"
@@ -58,17 +59,42 @@ hex_digit(int c)
 
 /*
  * The body of a catalogue line's marker (bad-requests.txt's header) in
- * a malloc()ed *big, or *big NULL and body itself; *blen its length.
- * body is changed in place by "@bytes:".  NULL if no such marker.
+ * a malloc()ed *big, or *big NULL and body itself; *blen its length,
+ * *json_len the JSON part's of "@binary:" (else SIZE_MAX).  body is
+ * changed in place by "@bytes:" and "@binary:".  NULL if no such marker.
  */
 
 static const char *
-catalogue_body(char *body, int text, char **big, size_t *blen)
+catalogue_body(char *body, int text, char **big, size_t *blen,
+    size_t *json_len)
 {
     char    *p, *q;
     size_t   n;
 
     *big = NULL;
+    *json_len = SIZE_MAX;
+
+    if (strncmp(body, "@tensor:", 8) == 0 && !text) {
+        *big = v2_tensor_body(strtoul(body + 8, NULL, 10), blen);
+        return *big;
+    }
+
+    if (strncmp(body, "@binary:", 8) == 0) {
+        *json_len = strtoul(body + 8, &p, 10);
+
+        if (*p != ':') {
+            return NULL;
+        }
+
+        /* the rest as "@bytes:", escapes or not */
+        body = p - 6;
+        memcpy(body, "@bytes:", 7);
+
+        if (strstr(body, "\\x") == NULL) {
+            *blen = strlen(body + 7);
+            return body + 7;
+        }
+    }
 
     if (strcmp(body, "@empty") == 0) {
         *blen = 0;
@@ -128,6 +154,48 @@ catalogue_body(char *body, int text, char **big, size_t *blen)
 
 
 /*
+ * One catalogue case through /predict's parser, or with v2 the V2
+ * parser (json_len bytes of JSON): refused with status and reason, and
+ * a message.
+ */
+
+static int
+catalogue_parse(const mlclf_model_t *m, int v2, const char *b, size_t blen,
+    size_t json_len, const char *shown, int status, const char *reason)
+{
+    int                  rc;
+    mlclf_err_t          err;
+    mlclf_request_t      req, *r;
+    mlclf_v2_request_t   v2req;
+
+    if (v2) {
+        rc = v2_parse(&v2req, m, b, blen, json_len, &err);
+        r = &v2req.req;
+
+    } else {
+        rc = parse(&req, m, b, blen, NULL, &err);
+        r = &req;
+    }
+
+    is_int(rc, MLCLF_EREQUEST, "%s: rejected", shown);
+    is_int(r->status, status, "%s: status %d", shown, status);
+    is_str(mlclf_reason_name(r->reason), reason, "%s: reason %s", shown,
+           reason);
+    ok(err.code == MLCLF_EREQUEST && err.msg[0] != '\0',
+       "%s: message \"%s\"", shown, show(err.msg, strlen(err.msg)));
+
+    if (v2) {
+        mlclf_v2_request_free(&v2req);
+
+    } else {
+        mlclf_request_free(&req);
+    }
+
+    return rc;
+}
+
+
+/*
  * Every line of the catalogue, each parsed against the model of its
  * section: iris until "@model text", the text model after it.
  */
@@ -135,19 +203,18 @@ catalogue_body(char *body, int text, char **big, size_t *blen)
 static void
 test_catalogue(const mlclf_model_t *iris, const mlclf_model_t *text)
 {
-    int                   rc, status, n, counts[32];
+    int                   status, n, v2, counts[32];
     char                 *all, *line, *next, *reason, *body, *big;
     char                  shown[256];
-    size_t                len, blen;
+    size_t                len, blen, jl;
     const char           *b;
-    mlclf_err_t           err;
-    mlclf_request_t       req;
     const mlclf_model_t  *m;
     static const char *const  reasons[] = {
         "bad_json", "bad_shape", "unknown_feature", "missing_feature",
         "duplicate_feature", "missing_value", "not_a_number", "non_finite",
         "too_many_rows", "empty_batch", "empty_body", "too_deep",
-        "not_a_string", "bad_text", "text_too_long", "unknown_category"
+        "not_a_string", "bad_text", "text_too_long", "unknown_category",
+        "bad_tensor"
     };
     size_t                i;
 
@@ -160,6 +227,7 @@ test_catalogue(const mlclf_model_t *iris, const mlclf_model_t *text)
 
     memset(counts, 0, sizeof(counts));
     n = 0;
+    v2 = 0;
     m = iris;
 
     for (line = all; line != NULL && *line != '\0'; line = next) {
@@ -172,9 +240,13 @@ test_catalogue(const mlclf_model_t *iris, const mlclf_model_t *text)
             continue;
         }
 
-        if (strncmp(line, "@model ", 7) == 0) {
-            m = strcmp(line + 7, "iris") == 0 ? iris
-                : strcmp(line + 7, "text") == 0 ? text : NULL;
+        if (strncmp(line, "@model ", 7) == 0
+            || strncmp(line, "@v2 ", 4) == 0)
+        {
+            v2 = line[1] == 'v';
+            b = line + (v2 ? 4 : 7);
+            m = strcmp(b, "iris") == 0 ? iris
+                : strcmp(b, "text") == 0 ? text : NULL;
             ok(m != NULL, "catalogue: %s", line);
 
             if (m == NULL) {
@@ -196,28 +268,21 @@ test_catalogue(const mlclf_model_t *iris, const mlclf_model_t *text)
         *reason++ = '\0';
         *body++ = '\0';
 
-        b = catalogue_body(body, m == text, &big, &blen);
+        b = catalogue_body(body, m == text, &big, &blen, &jl);
 
         if (b == NULL) {
             ok(0, "catalogue: no marker %s here", body);
             continue;
         }
 
-        rc = parse(&req, m, b, blen, NULL, &err);
-
         n++;
 
-        snprintf(shown, sizeof(shown), "%s%s", m == text ? "text: " : "",
-                 show(b, blen));
-        b = shown;
+        snprintf(shown, sizeof(shown), "%s%s%s", v2 ? "v2: " : "",
+                 m == text ? "text: " : "", show(b, blen));
 
-        is_int(rc, MLCLF_EREQUEST, "%s: rejected", b);
-        is_int(req.status, status, "%s: status %d", b, status);
-        is_str(REQ_REASON, reason, "%s: reason %s", b, reason);
-        ok(err.code == MLCLF_EREQUEST && err.msg[0] != '\0',
-           "%s: message \"%s\"", b, show(err.msg, strlen(err.msg)));
+        (void) catalogue_parse(m, v2, b, blen, jl == SIZE_MAX ? blen : jl,
+                               shown, status, reason);
 
-        mlclf_request_free(&req);
         free(big);
 
         for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {

@@ -12,6 +12,7 @@
 
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,36 @@ le(unsigned char *p, uint64_t u, size_t n)
     for (i = 0; i < n; i++) {
         p[i] = (unsigned char) (u >> (8 * i));
     }
+}
+
+
+
+/* one "features" tensor of n copies of ROW, in a malloc()ed body */
+
+static inline char *
+v2_tensor_body(size_t n, size_t *len)
+{
+    char    *buf, *p;
+    size_t   i;
+
+    buf = malloc(128 + n * sizeof(ROW));
+    p = buf + sprintf(buf, "{\"inputs\":[{\"name\":\"features\",\"shape\":"
+                           "[%zu,4],\"datatype\":\"FP64\",\"data\":[", n);
+
+    for (i = 0; i < n; i++) {
+        if (i) {
+            *p++ = ',';
+        }
+
+        /* the row without its brackets */
+        memcpy(p, ROW + 1, sizeof(ROW) - 3);
+        p += sizeof(ROW) - 3;
+    }
+
+    p += sprintf(p, "]}]}");
+    *len = p - buf;
+
+    return buf;
 }
 
 

@@ -310,11 +310,18 @@ my %CatalogueRow = (
 );
 
 # [[status, reason, body, model], ...] with the markers expanded, model
-# being the name of the "@model" section of the case ("iris" first).
+# being the name of the "@model" section of the case ("iris" first): the
+# /predict cases.  bad_requests('v2') gives the cases of the "@v2"
+# sections instead, for POST /v2/models/NAME/infer, each with a fifth
+# element: the Inference-Header-Content-Length to send, or undef.
 sub bad_requests {
+    my ($protocol) = @_;
     my $file = "$Repo/tests/fixtures/bad-requests.txt";
     my $model = 'iris';
+    my $section = 'predict';
     my @cases;
+
+    $protocol = 'predict' unless defined $protocol;
 
     open my $fh, '<:raw', $file or die "open $file: $!";
 
@@ -322,14 +329,17 @@ sub bad_requests {
         chomp $line;
         next if $line eq '' || $line =~ /^#/;
 
-        if ($line =~ /^\@model (\S+)$/) {
-            $model = $1;
+        if ($line =~ /^\@(model|v2) (\S+)$/) {
+            ($section, $model) = ($1 eq 'model' ? 'predict' : 'v2', $2);
             die "$file:$.: no model \"$model\"\n"
                 unless exists $CatalogueRow{$model};
             next;
         }
 
+        next unless $section eq $protocol;
+
         my ($status, $reason, $body) = split / /, $line, 3;
+        my $header_len;
         $body = '' unless defined $body;
 
         if ($body eq '@empty') {
@@ -342,6 +352,17 @@ sub bad_requests {
             $body = '{"instances":['
                     . join(',', ($CatalogueRow{$model}) x $1) . ']}';
 
+        } elsif ($body =~ /^\@tensor:(\d+)$/) {
+            my $n = $1;
+            (my $row = $CatalogueRow{$model}) =~ s/^\[|\]$//g;
+            $body = '{"inputs":[{"name":"features","shape":[' . $n
+                    . ',4],"datatype":"FP64","data":['
+                    . join(',', ($row) x $n) . ']}]}';
+
+        } elsif ($body =~ s/^\@binary:(\d+)://) {
+            $header_len = $1;
+            $body =~ s/\\x([0-9a-fA-F]{2})/chr(hex($1))/ge;
+
         } elsif ($body =~ /^\@text:(\d+)$/) {
             die "$file:$.: \@text is for the text model\n"
                 unless $model eq 'text';
@@ -353,7 +374,9 @@ sub bad_requests {
                 or die "$file:$.: \@bytes without a \\xNN\n";
         }
 
-        push @cases, [$status, $reason, $body, $model];
+        push @cases, $protocol eq 'v2'
+                     ? [$status, $reason, $body, $model, $header_len]
+                     : [$status, $reason, $body, $model];
     }
 
     close $fh;
