@@ -286,9 +286,9 @@ deb-check: deb
 
 # mlclf-serve, the image's KServe entrypoint mode, outside the
 # container with the CLIs and module of $(B) (docs/kserve-runtime.md).
-.PHONY: kserve-check
-kserve-check: bins module
-	B=$(B) $(PORT_ENV) /usr/bin/python3 scripts/kserve-check.py
+.PHONY: check-kserve-runtime
+check-kserve-runtime: bins module
+	B=$(B) $(PORT_ENV) /usr/bin/python3 scripts/check-kserve-runtime.py
 
 .PHONY: models check-workflows check-k8s
 models: bins
@@ -343,6 +343,14 @@ check-text-corpus: $(B)/tests/test_text
 .PHONY: check-prometheus
 check-prometheus: bins module
 	scripts/check-prometheus.sh
+
+# The V2 and V1 routes (issue 15) as tritonclient.http and KServe's
+# InferenceRESTClient call them: their exact requests replayed, their
+# replies parsed as they parse them (tests/kserve_clients.py; python3
+# of Debian, no PyPI; port 18092).
+.PHONY: check-kserve-clients
+check-kserve-clients: bins module
+	$(PORT_ENV) B=$(CURDIR)/$(B) /usr/bin/python3 tests/kserve_clients.py
 
 # Reliability (docs/reliability.md), not part of `make test`:
 # `make soak` runs SOAK_SECONDS (120) of mixed load on two workers

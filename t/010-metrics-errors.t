@@ -5,29 +5,35 @@
 # model_unavailable and other (nginx's 408) are in
 # t/010-metrics-reload.t, which can kill workers and hold connections;
 # internal (a core failure on a verified model) cannot be provoked.
-# The model is the iris forest of tests/fixtures/requests (version v3).
+# The model is the iris forest of tests/fixtures/requests (version v3);
+# the reasons of raw text and category inputs use the catalogue's text
+# model (tests/model_spec.c: n_links, domain, subject, tag, body).
 # "--- metrics_unlike" is what the /metrics reply must not hold
 # (t/lib/MlclfMetrics.pm); error_log looks at all the block's lines
 # (check_accum_error_log), as it is checked after each request.
 
 use Test::Nginx::Socket 'no_plan';
-use MlclfFixtures qw(tmpdir parity_model);
+use MlclfFixtures qw(tmpdir parity_model inputs_model);
 use MlclfMetrics qw(metrics_text_ok metrics_patterns_ok);
 
 my $tmp = tmpdir();
 parity_model("$tmp/iris.mlclf");
+inputs_model("$tmp/text.mlclf");
 
 $ENV{TEST_NGINX_MLCLF_MODEL} = "$tmp/iris.mlclf";
+$ENV{TEST_NGINX_MLCLF_TEXT} = "$tmp/text.mlclf";
 
 repeat_each(1);
 
 our $HttpConfig = <<'_EOC_';
     mlclf_zone mlclf:1m;
     mlclf_model iris $TEST_NGINX_MLCLF_MODEL;
+    mlclf_model text $TEST_NGINX_MLCLF_TEXT;
 _EOC_
 
 our $Config = <<'_EOC_';
     location = /predict { mlclf_predict iris; }
+    location = /text { mlclf_predict text; mlclf_max_text 8; }
     location = /metrics { mlclf_metrics; }
 _EOC_
 
@@ -415,3 +421,89 @@ qr/code="(?!413")\w+"\} [1-9]|reason="(?!body_too_large")[a-z_]+"\} [1-9]|class=
 --- error_log
 client intended to send too large body
 
+
+=== TEST 17: not_a_string: a number where a text belongs
+--- more_headers
+Content-Type: application/json
+--- request eval
+[
+"POST /text\n" . q[{"features":[1,"a.com",7,"x","win"]}],
+"GET /metrics",
+]
+--- error_code eval
+[400, 200]
+--- response_body_like eval
+[
+qr/"reason":"not_a_string"/,
+qr/^mlclf_requests_total\{model="text",version="v\d+",code="400"\} 1\n.*^mlclf_errors_total\{model="text",version="v\d+",reason="not_a_string"\} 1\n/ms,
+]
+--- metrics_unlike eval
+qr/code="(?!400")\w+"\} [1-9]|reason="(?!not_a_string")[a-z_]+"\} [1-9]|class=.*\} [1-9]/
+--- no_error_log
+[error]
+
+
+
+=== TEST 18: bad_text: \\u0000 in a text
+--- more_headers
+Content-Type: application/json
+--- request eval
+[
+"POST /text\n" . q[{"features":[1,"a.com","free\u0000money","x","win"]}],
+"GET /metrics",
+]
+--- error_code eval
+[400, 200]
+--- response_body_like eval
+[
+qr/"reason":"bad_text"/,
+qr/^mlclf_requests_total\{model="text",version="v\d+",code="400"\} 1\n.*^mlclf_errors_total\{model="text",version="v\d+",reason="bad_text"\} 1\n/ms,
+]
+--- metrics_unlike eval
+qr/code="(?!400")\w+"\} [1-9]|reason="(?!bad_text")[a-z_]+"\} [1-9]|class=.*\} [1-9]/
+--- no_error_log
+[error]
+
+
+
+=== TEST 19: text_too_long: a text over mlclf_max_text 8
+--- more_headers
+Content-Type: application/json
+--- request eval
+[
+"POST /text\n" . q[{"features":[1,"a.com","free money","x","win"]}],
+"GET /metrics",
+]
+--- error_code eval
+[413, 200]
+--- response_body_like eval
+[
+qr/"reason":"text_too_long"/,
+qr/^mlclf_requests_total\{model="text",version="v\d+",code="413"\} 1\n.*^mlclf_errors_total\{model="text",version="v\d+",reason="text_too_long"\} 1\n/ms,
+]
+--- metrics_unlike eval
+qr/code="(?!413")\w+"\} [1-9]|reason="(?!text_too_long")[a-z_]+"\} [1-9]|class=.*\} [1-9]/
+--- no_error_log
+[error]
+
+
+
+=== TEST 20: unknown_category: a tag the model does not know
+--- more_headers
+Content-Type: application/json
+--- request eval
+[
+"POST /text\n" . q[{"features":[1,"a.com","free","z","win"]}],
+"GET /metrics",
+]
+--- error_code eval
+[400, 200]
+--- response_body_like eval
+[
+qr/"reason":"unknown_category"/,
+qr/^mlclf_requests_total\{model="text",version="v\d+",code="400"\} 1\n.*^mlclf_errors_total\{model="text",version="v\d+",reason="unknown_category"\} 1\n/ms,
+]
+--- metrics_unlike eval
+qr/code="(?!400")\w+"\} [1-9]|reason="(?!unknown_category")[a-z_]+"\} [1-9]|class=.*\} [1-9]/
+--- no_error_log
+[error]

@@ -137,6 +137,9 @@ test_good(const char *reg)
           "vectorizer: vocabulary, min_df: 2", 0 },
         { "text_gbt", "{kind: gbt, n_estimators: 5, max_depth: 2}",
           "n_features: 32", 32 + 16 + 4 + 1 },
+        /* max_features counts columns, more than the four features */
+        { "text_mtry", "{kind: forest, n_trees: 3, max_features: 20}",
+          "n_features: 32", 32 + 16 + 4 + 1 },
     };
 
     snprintf(data, sizeof(data), "%s/good.csv", tmp);
@@ -299,6 +302,14 @@ test_bad(const char *reg)
                 "n_features: 16777216", "ignore");
     test_refused(reg, "wide", conf, "give the texts fewer n_features",
                  "a forest too wide to fit");
+
+    snprintf(conf, sizeof(conf), "%s/mtry.yaml", tmp);
+    test_config(conf, "mtry", data,
+                "{kind: forest, n_trees: 2, max_features: 54}",
+                "n_features: 32", "ignore");
+    test_refused(reg, "mtry", conf, "model.max_features: 54 is more than "
+                 "the 53 columns the features make",
+                 "max_features past the columns");
 }
 
 

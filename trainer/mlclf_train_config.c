@@ -73,7 +73,7 @@
  *     # forest only
  *     n_trees: 100            # 1 .. 100000
  *     min_samples_leaf: 1     # >= 1
- *     max_features: sqrt      # sqrt | 1 .. n_features
+ *     max_features: sqrt      # sqrt | 1 .. columns
  *     # gbt only; max_depth, max_leaves or both are required
  *     n_estimators: 100       # 1 .. 100000 boosting rounds
  *     learning_rate: 0.3      # in (0, 1]

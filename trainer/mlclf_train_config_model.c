@@ -15,6 +15,7 @@
 #include <mlclf_train.h>
 #include <mlclf_train_yaml.h>
 #include <mlclf_train_config.h>
+#include <mlclf_train_inputs.h>
 
 
 /* the model kinds that take a model key, a bit per mlclf_kind_e */
@@ -283,7 +284,14 @@ mlclf_cf_forest(mlclf_train_yaml_t *ctx, mlclf_train_config_t *cf,
                 return rc;
             }
 
-            if (cf->max_features > cf->n_features) {
+            /*
+             * texts and categories make more columns than features: how
+             * many is known once they are fitted (mlclf_train_inputs.c)
+             */
+
+            if (!mlclf_train_inputs_wanted(cf)
+                && cf->max_features > cf->n_features)
+            {
                 return mlclf_train_yaml_error(ctx, v,
                                               "model.max_features: %u is "
                                               "more than the %zu features",

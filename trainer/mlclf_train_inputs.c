@@ -645,6 +645,12 @@ mlclf_ti_dense(mlclf_ti_t *t)
                              MLCLF_TRAIN_INPUTS_MAX_CELLS);
     }
 
+    if (t->cf->kind == MLCLF_KIND_FOREST && t->cf->max_features > nc) {
+        return mlclf_err_set(t->err, MLCLF_EINVAL, "%s: model.max_features: "
+                             "%u is more than the %zu columns the features "
+                             "make", t->cf->path, t->cf->max_features, nc);
+    }
+
     x = calloc(d->n_rows * nc + 1, sizeof(double));
     if (x == NULL) {
         return mlclf_err_set(t->err, MLCLF_ENOMEM, "out of memory");

@@ -1,17 +1,17 @@
 #!/usr/bin/python3
 # Copyright (C) 2026 The mlclf authors
 #
-# make kserve-check: tools/mlclf-serve, the image's KServe entrypoint
-# mode, outside the container, with the CLIs and the module of the
-# build: every kind of model directory it accepts (nginx -t through
+# make check-kserve-runtime: tools/mlclf-serve, the image's KServe
+# entrypoint mode, outside the container, with the CLIs and the module
+# of the build: every kind of model directory it accepts (nginx -t through
 # --check), every one it refuses (exit status and message), the command
 # line, a real start serving the V2 and V1 routes, /predict and
 # /metrics, and the switch to an unprivileged user when started as root.
 # make docker-check runs it inside the image (scripts/docker-smoke-
 # kserve.sh).  Needs `make bins module` (the Makefile target builds
 # them); MLCLF_PORT: where the started NGINX listens on 127.0.0.1
-# (default 18092).
-"""kserve-check: mlclf-serve outside the container."""
+# (default 18093).
+"""check-kserve-runtime: mlclf-serve outside the container."""
 
 import http.client
 import json
@@ -26,7 +26,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ME = 'kserve-check'
+ME = 'check-kserve-runtime'
 SERVE = os.path.join(ROOT, 'tools', 'mlclf-serve')
 FIX = os.path.join(ROOT, 'tests', 'fixtures')
 IRIS = os.path.join(FIX, 'golden-logreg.mlclf')
@@ -247,12 +247,12 @@ def check_args(c, env, tmp):
                  'exit %d: %s' % (rc, out.strip()))
     # both spellings KServe and people use
     rc, out = run_serve(env, ['--model_name', 'm2', '--model_dir', d,
-                              '--http_port', '18093', '--workers', '3',
+                              '--http_port', '18094', '--workers', '3',
                               '--work_dir', os.path.join(tmp, 'work-sp'),
                               '--check'])
     conf = read(os.path.join(tmp, 'work-sp', 'nginx.conf'))
     c.expect(rc == 0 and 'worker_processes  3;' in conf and
-             'listen  18093;' in conf and 'mlclf_model  m2  "' in conf,
+             'listen  18094;' in conf and 'mlclf_model  m2  "' in conf,
              '--opt VALUE as well as --opt=VALUE',
              'exit %d: %s' % (rc, out.strip()))
 
@@ -411,18 +411,18 @@ def check_root(c, env, tmp):
 
 def main():
     build = os.path.join(ROOT, os.environ.get('B', 'build'))
-    port = int(os.environ.get('MLCLF_PORT') or 18092)
+    port = int(os.environ.get('MLCLF_PORT') or 18093)
     for f in (os.path.join(build, 'bin', 'mlclf-import'),
               os.path.join(build, 'modules', 'ngx_http_mlclf_module.so'),
               '/usr/sbin/nginx', '/usr/bin/setpriv'):
         if not os.path.exists(f):
-            print('%s: FAIL: %s is missing (make kserve-check builds the '
-                  'CLIs and the module; nginx and util-linux come from '
-                  'scripts/install-deps.sh)' % (ME, f))
+            print('%s: FAIL: %s is missing (make check-kserve-runtime '
+                  'builds the CLIs and the module; scripts/install-deps.sh '
+                  'installs nginx, util-linux has setpriv)' % (ME, f))
             return 1
     if not port_free(port):
         print('%s: FAIL: port %d is in use; choose another: make '
-              'kserve-check PORT=N' % (ME, port))
+              'check-kserve-runtime PORT=N' % (ME, port))
         return 1
     c = Check()
     tmp = tempfile.mkdtemp(prefix='mlclf-kserve.')
