@@ -88,6 +88,25 @@ def import_registry(build, reg, name, src):
                    check=True, stdout=subprocess.DEVNULL)
 
 
+# a scikit-learn model as a data scientist saves it (python3-sklearn)
+SKLEARN_FIT = """
+import sys, joblib
+from sklearn.linear_model import LogisticRegression
+X = [[0, 0], [1, 1], [0, 1], [1, 0], [2, 1]] * 4
+joblib.dump(LogisticRegression().fit(X, [0, 1, 1, 0, 1] * 4), sys.argv[1])
+"""
+
+
+def sklearn_json(tmp):
+    """The interchange file of mlclf-sklearn-export for a small model."""
+    pkl = os.path.join(tmp, 'lr.joblib')
+    out = os.path.join(tmp, 'lr.json')
+    subprocess.run(['/usr/bin/python3', '-c', SKLEARN_FIT, pkl], check=True)
+    subprocess.run([os.path.join(ROOT, 'tools', 'mlclf-sklearn-export'),
+                    pkl, out], check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
 def layouts(build, tmp):
     """Model directories: (name, dir, kind it must be found as)."""
     m = os.path.join(tmp, 'models')
@@ -108,6 +127,8 @@ def layouts(build, tmp):
          {'golden.mlclf': IRIS, '.keep': None, 'lost+found/': None}),
         ('a model one directory down (an extracted archive)', 'source',
          {'spam/model.json': xgb}),
+        ('the scikit-learn interchange file of mlclf-sklearn-export',
+         'source', {'fraud.json': sklearn_json(tmp)}),
     ]
     out = []
     for i, (what, kind, files) in enumerate(good):
