@@ -38,6 +38,7 @@ typedef struct {
     unsigned                  fp32:1;
     unsigned                  dtype:1;
     unsigned                  data:1;
+    unsigned                  params:1;
 } mlclf_v2_fast_t;
 
 
@@ -47,6 +48,7 @@ static int mlclf_v2_fast_inputs(mlclf_json_lex_t *lex, mlclf_request_t *req,
 static int mlclf_v2_fast_member(mlclf_json_lex_t *lex, mlclf_request_t *req,
     mlclf_request_dense_t *d, mlclf_v2_fast_t *f, uint32_t nf,
     size_t max_rows);
+static int mlclf_v2_fast_params(mlclf_json_lex_t *lex, unsigned *binary);
 static int mlclf_v2_fast_shape(mlclf_json_lex_t *lex, mlclf_v2_fast_t *f);
 static int mlclf_v2_fast_data(mlclf_json_lex_t *lex, mlclf_request_t *req,
     mlclf_request_dense_t *d, uint32_t nf, size_t max_rows);
@@ -57,8 +59,9 @@ static int mlclf_v2_fast_grow(mlclf_request_t *req, mlclf_request_dense_t *d,
 /*
  * {"inputs": [{"name": "features", "shape": [N, n] or [n], "datatype":
  * "FP64" or "FP32", "data": [flat or [rows]]}]} with an optional "id"
- * string without escapes and the clients' "model_name" and
- * "model_version" strings, nothing else.  Returns MLCLF_OK with the rows
+ * string without escapes, flat "parameters" (binary_data_output read,
+ * the rest ignored) and the clients' "model_name" and "model_version"
+ * strings, nothing else.  Returns MLCLF_OK with the rows
  * dense in v2->req, or MLCLF_EREQUEST for "not this body", with nothing
  * allocated and v2 untouched but for req.local[].
  */
@@ -69,7 +72,7 @@ mlclf_v2_request_fast(mlclf_v2_request_t *v2, const mlclf_model_t *m,
 {
     size_t                  i, id_len, klen;
     uint32_t                nf;
-    unsigned                seen_in;
+    unsigned                seen_in, seen_params, binary;
     cJSON                  *id;
     mlclf_json_lex_t        lex;
     mlclf_json_token_e      t;
@@ -93,6 +96,8 @@ mlclf_v2_request_fast(mlclf_v2_request_t *v2, const mlclf_model_t *m,
     d.cap = MLCLF_REQUEST_LOCAL;
     d.n = 0;
     seen_in = 0;
+    seen_params = 0;
+    binary = 0;
     id_at = NULL;
     id_len = 0;
 
@@ -129,6 +134,13 @@ mlclf_v2_request_fast(mlclf_v2_request_t *v2, const mlclf_model_t *m,
 
             id_at = lex.tok;
             id_len = lex.len;
+
+        } else if (klen == 10 && memcmp(k, "parameters", 10) == 0) {
+            if (seen_params++
+                || mlclf_v2_fast_params(&lex, &binary) != MLCLF_OK)
+            {
+                goto fail;
+            }
 
         } else if ((klen == 10 && memcmp(k, "model_name", 10) == 0)
                    || (klen == 13 && memcmp(k, "model_version", 13) == 0))
@@ -192,6 +204,7 @@ mlclf_v2_request_fast(mlclf_v2_request_t *v2, const mlclf_model_t *m,
 
     for (i = 0; i < MLCLF_V2_N_OUTPUTS; i++) {
         v2->outputs[i].wanted = 1;
+        v2->outputs[i].binary = binary;
     }
 
     return MLCLF_OK;
@@ -284,6 +297,16 @@ mlclf_v2_fast_member(mlclf_json_lex_t *lex, mlclf_request_t *req,
                ? mlclf_v2_fast_shape(lex, f) : MLCLF_EREQUEST;
     }
 
+    if (lex->len == 10 && memcmp(lex->tok, "parameters", 10) == 0
+        && !f->params)
+    {
+        f->params = 1;
+
+        /* binary_data_size, or binary_data_output in a tensor: left */
+        return mlclf_json_next(lex) == MLCLF_JSON_COLON
+               ? mlclf_v2_fast_params(lex, NULL) : MLCLF_EREQUEST;
+    }
+
     if (lex->len == 4 && memcmp(lex->tok, "data", 4) == 0 && !f->data) {
         f->data = 1;
 
@@ -293,6 +316,89 @@ mlclf_v2_fast_member(mlclf_json_lex_t *lex, mlclf_request_t *req,
     }
 
     return MLCLF_EREQUEST;
+}
+
+
+/*
+ * {"name": scalar, ...}: the parameters clients add (content_type,
+ * priority, ...), ignored as the full parser ignores them, and with
+ * binary NULL or else binary_data_output, a boolean, into *binary.
+ * binary_data_size, a nested value or a name with an escape: left to
+ * the full parser.
+ */
+static int
+mlclf_v2_fast_params(mlclf_json_lex_t *lex, unsigned *binary)
+{
+    size_t               klen;
+    unsigned             out, flag;
+    mlclf_json_token_e   t;
+    const unsigned char *k;
+
+    if (mlclf_json_next(lex) != MLCLF_JSON_OPEN || lex->tok[0] != '{') {
+        return MLCLF_EREQUEST;
+    }
+
+    out = 0;
+    t = mlclf_json_next(lex);
+
+    if (t == MLCLF_JSON_CLOSE) {
+        return lex->tok[0] == '}' ? MLCLF_OK : MLCLF_EREQUEST;
+    }
+
+    for ( ;; ) {
+        if (t != MLCLF_JSON_STRING || lex->escaped) {
+            return MLCLF_EREQUEST;
+        }
+
+        k = lex->tok;
+        klen = lex->len;
+
+        if (mlclf_json_next(lex) != MLCLF_JSON_COLON) {
+            return MLCLF_EREQUEST;
+        }
+
+        t = mlclf_json_next(lex);
+        flag = 2;
+
+        if (t == MLCLF_JSON_WORD) {
+            if (lex->len == 4 && memcmp(lex->tok, "true", 4) == 0) {
+                flag = 1;
+
+            } else if (lex->len == 5 && memcmp(lex->tok, "false", 5) == 0) {
+                flag = 0;
+
+            } else if (lex->len != 4 || memcmp(lex->tok, "null", 4) != 0) {
+                return MLCLF_EREQUEST;
+            }
+
+        } else if (t != MLCLF_JSON_STRING && t != MLCLF_JSON_NUMBER) {
+            return MLCLF_EREQUEST;
+        }
+
+        if (klen == 16 && memcmp(k, "binary_data_size", 16) == 0) {
+            return MLCLF_EREQUEST;
+        }
+
+        if (klen == 18 && memcmp(k, "binary_data_output", 18) == 0) {
+            if (binary == NULL || flag == 2 || out++) {
+                return MLCLF_EREQUEST;
+            }
+
+            *binary = flag;
+        }
+
+        t = mlclf_json_next(lex);
+
+        if (t == MLCLF_JSON_CLOSE) {
+            return lex->tok[0] == '}' ? MLCLF_OK : MLCLF_EREQUEST;
+        }
+
+        if (t != MLCLF_JSON_COMMA) {
+            return MLCLF_EREQUEST;
+        }
+
+        t = mlclf_json_next(lex);
+    }
 }
 
 

@@ -798,9 +798,10 @@ test_metadata(void)
 
 
 /*
- * The fast path takes the common JSON bodies and reads them as the
- * full parser does (the same body with "parameters", which only the
- * full parser takes); it leaves every other body to it.
+ * The fast path takes the common JSON bodies (tritonclient's and
+ * KServe's among them) and reads them as the full parser does (the same
+ * body with "outputs", which only the full parser takes); it leaves
+ * every other body to it.
  */
 static void
 test_fast(void)
@@ -817,7 +818,14 @@ test_fast(void)
         FEATURES("[4]", "FP64", "[5.1,3.5,1.4,0.2]"),
         "{\"id\":\"x-1\",\"model_name\":\"iris\",\"inputs\":[{\"data\":"
         "[ 1 , 2e0 , 3.5 , -4 ],\"datatype\":\"FP64\",\"shape\":[ 1, 4 ],"
-        "\"name\":\"features\"}]}"
+        "\"name\":\"features\"}]}",
+        "{\"inputs\": [{\"name\": \"features\", \"shape\": [1, 4], "
+        "\"datatype\": \"FP64\", \"data\": [5.1, 3.5, 1.4, 0.2]}], "
+        "\"parameters\": {\"binary_data_output\": true}}",
+        "{\"id\":\"7\",\"inputs\":[{\"name\":\"features\",\"shape\":"
+        "[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4],\"parameters\":"
+        "{\"content_type\":\"np\",\"x\":null}}],\"parameters\":"
+        "{\"priority\":0,\"binary_data_output\":false,\"timeout\":1.5}}"
     };
     static const char   *left[] = {
         FEATURES("[1,4]", "INT64", "[1,2,3,4]"),
@@ -828,7 +836,15 @@ test_fast(void)
         "{\"id\":\"a\\\"b\",\"inputs\":[{\"name\":\"features\",\"shape\":"
         "[1,4],\"datatype\":\"FP64\",\"data\":[1,2,3,4]}]}",
         "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":"
-        "\"FP64\",\"data\":[1,2,3,4]}],\"outputs\":[{\"name\":\"label\"}]}"
+        "\"FP64\",\"data\":[1,2,3,4]}],\"outputs\":[{\"name\":\"label\"}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":"
+        "\"FP64\",\"data\":[1,2,3,4]}],\"parameters\":{\"a\":{}}}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":"
+        "\"FP64\",\"data\":[1,2,3,4],\"parameters\":{\"binary_data_size\":"
+        "0}}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":"
+        "\"FP64\",\"data\":[1,2,3,4]}],\"parameters\":"
+        "{\"binary_data_output\":null}}"
     };
 
     m = forest_model(iris_classes, NULL, &buf);
@@ -840,13 +856,15 @@ test_fast(void)
                MLCLF_OK, "fast path takes %s", show(taken[i],
                                                     strlen(taken[i])));
 
-        snprintf(full, sizeof(full), "{\"parameters\":{},%s", taken[i] + 1);
+        snprintf(full, sizeof(full), "{\"outputs\":[],%s", taken[i] + 1);
         is_int(v2_parse(&v2, m, full, strlen(full), strlen(full), &err),
                MLCLF_OK, "the full parser too");
         is_int(v2.req.n_rows, fast.req.n_rows, "as many rows");
         ok(v2.req.dense && memcmp(v2.req.rows, fast.req.rows,
                                   fast.req.n_rows * 4 * sizeof(double)) == 0,
            "the same rows, bit for bit");
+        ok(memcmp(v2.outputs, fast.outputs, sizeof(v2.outputs)) == 0,
+           "the same outputs");
         ok((v2.id == NULL && fast.id == NULL)
            || (v2.id && fast.id && strcmp(v2.id, fast.id) == 0),
            "the same id");

@@ -419,8 +419,9 @@ fuzz_reject(const mlclf_v2_request_t *v2, const mlclf_err_t *err)
 
 /*
  * A body the fast path takes reads the same through the full parser:
- * the body with "parameters" added, which the fast path leaves to it,
- * gives the same rows, bit for bit, and the same id.
+ * the body with an empty "outputs" (all of them, as without it) added,
+ * which the fast path leaves to it, gives the same rows, bit for bit,
+ * the same outputs and the same id.
  */
 static void
 fuzz_fast(const fuzz_case_t *fc, const char *body, size_t len)
@@ -455,8 +456,8 @@ fuzz_fast(const fuzz_case_t *fc, const char *body, size_t len)
 
     memcpy(full, body, i + 1);
     flen = i + 1;
-    memcpy(full + flen, "\"parameters\":{},", 16);
-    flen += 16;
+    memcpy(full + flen, "\"outputs\":[],", 13);
+    flen += 13;
     memcpy(full + flen, body + i + 1, len - i - 1);
     flen += len - i - 1;
 
@@ -470,6 +471,7 @@ fuzz_fast(const fuzz_case_t *fc, const char *body, size_t len)
 
     FUZZ_CHECK(memcmp(v2.req.rows, fast.req.rows,
                       fast.req.n_rows * nf * sizeof(double)) == 0);
+    FUZZ_CHECK(memcmp(v2.outputs, fast.outputs, sizeof(v2.outputs)) == 0);
     FUZZ_CHECK((v2.id == NULL && fast.id == NULL)
                || (v2.id != NULL && fast.id != NULL
                    && strcmp(v2.id, fast.id) == 0));
