@@ -259,6 +259,13 @@ bench-train-gbt: bins bench-deps
 bench-text: bins module bench-deps datasets $(B)/bench/text_micro
 	$(PORT_ENV) /usr/bin/python3 bench/text.py
 
+# KServe's V2 infer and V1 predict against /predict on the same rows,
+# one row and 100 (bench/kserve.py, about 2 minutes; writes
+# build/bench/kserve.md, pasted into bench/RESULTS.md by hand).
+.PHONY: bench-kserve
+bench-kserve: bins module bench-deps
+	$(PORT_ENV) /usr/bin/python3 bench/kserve.py
+
 $(B)/bench/%: bench/%.c $(B)/lib/libmlclf_all.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ilibmlclf -o $@ $< $(B)/lib/libmlclf_all.a \
