@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "mlclf.h"
+#include "mlclf_json.h"
 #include "mlclf_text.h"
 
 
@@ -131,6 +132,22 @@ void mlclf_request_fill(const cJSON *row, const mlclf_model_t *m,
  */
 int mlclf_request_fast(mlclf_request_t *req, uint32_t nf, const char *body,
     size_t len, size_t max_rows, size_t max_depth);
+
+/* the rows of the fast paths (this one and the V2 body's) */
+typedef struct {
+    double                   *v;            /* req->local or malloc()ed */
+    size_t                    cap;          /* doubles in v */
+    size_t                    n;            /* rows in v */
+} mlclf_request_dense_t;
+
+/*
+ * The fast path's reader of [[n1, ..., n_nf], ...] (at most max_rows
+ * rows of nf finite numbers, each as cJSON would read it), appended to
+ * d, growing d->v as it fills; MLCLF_EREQUEST for anything else.
+ */
+int mlclf_request_fast_rows(mlclf_json_lex_t *lex,
+    mlclf_request_t *req, mlclf_request_dense_t *d, uint32_t nf,
+    size_t max_rows);
 
 
 #endif /* _MLCLF_REQUEST_H_INCLUDED_ */

@@ -25,17 +25,6 @@
 #define MLCLF_REQUEST_NUM_MAX     40
 
 
-/* the rows of the fast path */
-typedef struct {
-    double                   *v;            /* req->local or malloc()ed */
-    size_t                    cap;          /* doubles in v */
-    size_t                    n;            /* rows in v */
-} mlclf_request_dense_t;
-
-
-static int mlclf_request_fast_rows(mlclf_json_lex_t *lex,
-    mlclf_request_t *req, mlclf_request_dense_t *d, uint32_t nf,
-    size_t max_rows);
 static int mlclf_request_fast_row(mlclf_json_lex_t *lex, uint32_t nf,
     double *x);
 
@@ -180,7 +169,7 @@ fail:
 
 /* [[n1, ..., n_nf], ...] appended to d, growing d->v as it fills. */
 
-static int
+int
 mlclf_request_fast_rows(mlclf_json_lex_t *lex, mlclf_request_t *req,
     mlclf_request_dense_t *d, uint32_t nf, size_t max_rows)
 {

@@ -85,6 +85,15 @@ typedef struct {
 } mlclf_v2_cursor_t;
 
 
+/*
+ * The fast path of mlclf_v2_request_parse() (mlclf_v2_fast.c): one
+ * "features" tensor of FP64 or FP32 JSON numbers, read into dense rows;
+ * MLCLF_EREQUEST for any other body, which the full parser then reads,
+ * with v2 untouched but for req.local[].
+ */
+int mlclf_v2_request_fast(mlclf_v2_request_t *v2, const mlclf_model_t *m,
+    const char *body, size_t len, size_t max_rows, size_t max_depth);
+
 /* The datatype called name, or MLCLF_V2_N_DTYPES. */
 mlclf_v2_dtype_e mlclf_v2_dtype(const char *name);
 

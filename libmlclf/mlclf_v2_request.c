@@ -98,6 +98,16 @@ mlclf_v2_request_parse(mlclf_v2_request_t *v2, const mlclf_model_t *m,
                                     json_len, len);
     }
 
+    /* the common body of JSON clients first, as /predict does */
+
+    if (json_len == len && !ctx.rq.inputs
+        && mlclf_v2_request_fast(v2, m, body, len, ctx.rq.max_rows,
+                                 ctx.rq.max_depth)
+           == MLCLF_OK)
+    {
+        return MLCLF_OK;
+    }
+
     ctx.bin = body != NULL ? (const unsigned char *) body + json_len : NULL;
     ctx.bin_len = len - json_len;
 

@@ -24,6 +24,7 @@
 #include "model_spec.h"
 #include "request_helpers.h"
 #include "v2_helpers.h"
+#include "mlclf_v2.h"
 
 
 #define MAXROWS   128
@@ -56,6 +57,7 @@ static void test_outputs(void);
 static void test_classification(const mlclf_model_t *m);
 static void test_inputs_model(mlclf_kind_e kind);
 static void test_metadata(void);
+static void test_fast(void);
 
 
 /* Row i of a /predict reply ("probabilities": true) into out. */
@@ -795,6 +797,96 @@ test_metadata(void)
 }
 
 
+/*
+ * The fast path takes the common JSON bodies (tritonclient's and
+ * KServe's among them) and reads them as the full parser does (the same
+ * body with "outputs", which only the full parser takes); it leaves
+ * every other body to it.
+ */
+static void
+test_fast(void)
+{
+    void                *buf;
+    char                 full[512];
+    size_t               i;
+    mlclf_err_t          err;
+    mlclf_model_t       *m;
+    mlclf_v2_request_t   fast, v2;
+    static const char   *taken[] = {
+        FEATURES("[3,4]", "FP64", IRIS_FLAT),
+        FEATURES("[3,4]", "FP32", IRIS_ROWS),
+        FEATURES("[4]", "FP64", "[5.1,3.5,1.4,0.2]"),
+        "{\"id\":\"x-1\",\"model_name\":\"iris\",\"inputs\":[{\"data\":"
+        "[ 1 , 2e0 , 3.5 , -4 ],\"datatype\":\"FP64\",\"shape\":[ 1, 4 ],"
+        "\"name\":\"features\"}]}",
+        "{\"inputs\": [{\"name\": \"features\", \"shape\": [1, 4], "
+        "\"datatype\": \"FP64\", \"data\": [5.1, 3.5, 1.4, 0.2]}], "
+        "\"parameters\": {\"binary_data_output\": true}}",
+        "{\"id\":\"7\",\"inputs\":[{\"name\":\"features\",\"shape\":"
+        "[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4],\"parameters\":"
+        "{\"content_type\":\"np\",\"x\":null}}],\"parameters\":"
+        "{\"priority\":0,\"binary_data_output\":false,\"timeout\":1.5}}"
+    };
+    static const char   *left[] = {
+        FEATURES("[1,4]", "INT64", "[1,2,3,4]"),
+        FEATURES("[1,4]", "FP64", "[1,2,null,4]"),
+        FEATURES("[2,4]", "FP64", "[1,2,3,4]"),
+        FEATURES("[1,4]", "FP32", "[1,2,3,1e39]"),
+        FEATURES("[1,4]", "FP64", "[1,2,3,1e999]"),
+        "{\"id\":\"a\\\"b\",\"inputs\":[{\"name\":\"features\",\"shape\":"
+        "[1,4],\"datatype\":\"FP64\",\"data\":[1,2,3,4]}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":"
+        "\"FP64\",\"data\":[1,2,3,4]}],\"outputs\":[{\"name\":\"label\"}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":"
+        "\"FP64\",\"data\":[1,2,3,4]}],\"parameters\":{\"a\":{}}}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":"
+        "\"FP64\",\"data\":[1,2,3,4],\"parameters\":{\"binary_data_size\":"
+        "0}}]}",
+        "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":"
+        "\"FP64\",\"data\":[1,2,3,4]}],\"parameters\":"
+        "{\"binary_data_output\":null}}"
+    };
+
+    m = forest_model(iris_classes, NULL, &buf);
+
+    for (i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+        memset(&fast, 0, sizeof(fast));
+        is_int(mlclf_v2_request_fast(&fast, m, taken[i], strlen(taken[i]),
+                                     1000, 8),
+               MLCLF_OK, "fast path takes %s", show(taken[i],
+                                                    strlen(taken[i])));
+
+        snprintf(full, sizeof(full), "{\"outputs\":[],%s", taken[i] + 1);
+        is_int(v2_parse(&v2, m, full, strlen(full), strlen(full), &err),
+               MLCLF_OK, "the full parser too");
+        is_int(v2.req.n_rows, fast.req.n_rows, "as many rows");
+        ok(v2.req.dense && memcmp(v2.req.rows, fast.req.rows,
+                                  fast.req.n_rows * 4 * sizeof(double)) == 0,
+           "the same rows, bit for bit");
+        ok(memcmp(v2.outputs, fast.outputs, sizeof(v2.outputs)) == 0,
+           "the same outputs");
+        ok((v2.id == NULL && fast.id == NULL)
+           || (v2.id && fast.id && strcmp(v2.id, fast.id) == 0),
+           "the same id");
+
+        mlclf_v2_request_free(&v2);
+        mlclf_v2_request_free(&fast);
+    }
+
+    for (i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+        memset(&fast, 0, sizeof(fast));
+        is_int(mlclf_v2_request_fast(&fast, m, left[i], strlen(left[i]),
+                                     1000, 8),
+               MLCLF_EREQUEST, "fast path leaves %s",
+               show(left[i], strlen(left[i])));
+        mlclf_v2_request_free(&fast);
+    }
+
+    mlclf_model_close(&m);
+    free(buf);
+}
+
+
 int
 main(void)
 {
@@ -805,6 +897,7 @@ main(void)
     test_inputs_model(MLCLF_KIND_LOGREG);
     test_inputs_model(MLCLF_KIND_FOREST);
     test_metadata();
+    test_fast();
 
     return tap_done();
 }

@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 #include <mlclf.h>
 #include <mlclf_input.h>
+#include <mlclf_v2.h>
 #include "fuzz.h"
 #include "fuzz_models.h"
 
@@ -40,6 +41,7 @@ static void fuzz_same_proba(const fuzz_case_t *fc,
     const mlclf_v2_request_t *v2, const cJSON *data);
 static void fuzz_reject(const mlclf_v2_request_t *v2,
     const mlclf_err_t *err);
+static void fuzz_fast(const fuzz_case_t *fc, const char *body, size_t len);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -168,6 +170,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (i = 0; i < sizeof(fuzz_cases) / sizeof(fuzz_cases[0]); i++) {
         fuzz_one(&fuzz_cases[i], body, len, json_len);
+
+        if (json_len == len) {
+            fuzz_fast(&fuzz_cases[i], body, len);
+        }
     }
 
     free(body);
@@ -408,4 +414,69 @@ fuzz_reject(const mlclf_v2_request_t *v2, const mlclf_err_t *err)
     root = cJSON_ParseWithLength(body, n);
     FUZZ_CHECK(root != NULL);
     cJSON_Delete(root);
+}
+
+
+/*
+ * A body the fast path takes reads the same through the full parser:
+ * the body with an empty "outputs" (all of them, as without it) added,
+ * which the fast path leaves to it, gives the same rows, bit for bit,
+ * the same outputs and the same id.
+ */
+static void
+fuzz_fast(const fuzz_case_t *fc, const char *body, size_t len)
+{
+    int                  rc;
+    char                *full;
+    size_t               i, nf, flen;
+    mlclf_err_t          err;
+    mlclf_v2_request_t   fast, v2;
+
+    memset(&fast, 0, sizeof(fast));
+
+    rc = mlclf_v2_request_fast(&fast, fc->model, body, len,
+                               fc->limits.max_rows ? fc->limits.max_rows
+                               : MLCLF_DEFAULT_MAX_ROWS,
+                               fc->limits.max_depth ? fc->limits.max_depth
+                               : MLCLF_DEFAULT_MAX_DEPTH);
+
+    if (rc != MLCLF_OK) {
+        FUZZ_CHECK(rc == MLCLF_EREQUEST);
+        return;
+    }
+
+    for (i = 0; i < len && body[i] != '{'; i++) {
+        /* void */
+    }
+
+    FUZZ_CHECK(i < len);
+
+    full = malloc(len + 32);
+    FUZZ_CHECK(full != NULL);
+
+    memcpy(full, body, i + 1);
+    flen = i + 1;
+    memcpy(full + flen, "\"outputs\":[],", 13);
+    flen += 13;
+    memcpy(full + flen, body + i + 1, len - i - 1);
+    flen += len - i - 1;
+
+    rc = mlclf_v2_request_parse(&v2, fc->model, full, flen, flen,
+                                &fc->limits, &err);
+
+    FUZZ_CHECK(rc == MLCLF_OK);
+    FUZZ_CHECK(v2.req.n_rows == fast.req.n_rows && v2.req.dense);
+
+    nf = mlclf_model_n_features(fc->model);
+
+    FUZZ_CHECK(memcmp(v2.req.rows, fast.req.rows,
+                      fast.req.n_rows * nf * sizeof(double)) == 0);
+    FUZZ_CHECK(memcmp(v2.outputs, fast.outputs, sizeof(v2.outputs)) == 0);
+    FUZZ_CHECK((v2.id == NULL && fast.id == NULL)
+               || (v2.id != NULL && fast.id != NULL
+                   && strcmp(v2.id, fast.id) == 0));
+
+    mlclf_v2_request_free(&v2);
+    mlclf_v2_request_free(&fast);
+    free(full);
 }
