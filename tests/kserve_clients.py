@@ -987,16 +987,18 @@ http {
     fastcgi_temp_path %(tmp)s/fastcgi;
     uwsgi_temp_path %(tmp)s/uwsgi;
     scgi_temp_path %(tmp)s/scgi;
-    client_body_buffer_size 1m;
     access_log %(tmp)s/access.log;
     mlclf_zone mlclf:1m;
     mlclf_model iris %(tmp)s/reg/iris;
     mlclf_model text %(tmp)s/reg/text;
     server {
         listen 127.0.0.1:%(port)d;
+        client_body_buffer_size 1m;
         location = /predict/iris { mlclf_predict iris; }
         location = /predict/text { mlclf_predict text; }
-        location /v2 { mlclf_v2; }
+        # NGINX's default buffer (16k): a 1000-row batch is read into
+        # a temporary file
+        location /v2 { client_body_buffer_size 16k; mlclf_v2; }
         location /v1 { mlclf_v1; }
     }
 }
@@ -1018,7 +1020,10 @@ def setup(tmp):
         if not os.access(f, os.X_OK if f != module else os.R_OK):
             die("%s not found: make bins module (nginx: "
                 "scripts/install-deps.sh)" % f)
+    # as NGINX binds (SO_REUSEADDR): only a listener makes it busy,
+    # not the TIME-WAIT connections of a run that just ended
     probe = socket.socket()
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         probe.bind(("127.0.0.1", PORT))
     except OSError:
@@ -1287,6 +1292,23 @@ def triton_checks(pc, rows):
     T.ok(probs is not None and probs[1] == [100, 3]
          and same_probs(probs[0], want),
          "triton fp64 [100,4] binary: probabilities bit for bit")
+
+    # mlclf_max_rows (1000) rows, binary and JSON, each body over the
+    # 16k buffer; one row more is a 413
+    big = [rows[(13 * i) % len(rows)] for i in range(1000)]
+    want = predict(pc, "iris", big)
+    for binary in (True, False):
+        inp = TritonInput("features", [1000, 4], "FP64")
+        inp.set_data_from_numpy(iris_tensor(big, "FP64"), binary_data=binary)
+        res = c.infer("iris", [inp], outputs=[TritonOutput("probabilities")])
+        probs = res.as_numpy("probabilities")
+        T.ok(probs is not None and same_probs(probs[0], want),
+             "triton fp64 [1000,4] %s, body in a temporary file: "
+             "probabilities bit for bit" % ("binary" if binary else "json"))
+    inp = TritonInput("features", [1001, 4], "FP64")
+    inp.set_data_from_numpy(iris_tensor(big + big[:1], "FP64"))
+    expect_error(lambda: c.infer("iris", [inp]), 413,
+                 "triton fp64 [1001,4], over mlclf_max_rows")
 
     # FP32 [100,4] binary in
     want = predict(pc, "iris", as_served(batch, "FP32"))
@@ -1621,7 +1643,14 @@ def kserve_v1_checks(pc, rows):
 def main():
     tmp = tempfile.mkdtemp(prefix="kserve-clients-",
                            dir=os.environ.get("MLCLF_KSERVE_TMP"))
-    ngx = setup(tmp)
+    # run as root, NGINX's workers are nobody: they must reach the
+    # temporary files below it
+    os.chmod(tmp, 0o755)
+    try:
+        ngx = setup(tmp)
+    except SystemExit:
+        print("# set-up failed; kept %s" % tmp)
+        raise
     try:
         pc = Conn(PORT)
         rows = iris_rows()
