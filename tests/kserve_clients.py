@@ -1109,18 +1109,6 @@ def shortest(x):
     return repr(float(x))
 
 
-def class_strings(want, k):
-    """What the classification extension must give for these rows:
-    per row the k highest "<p>:<index>:<label>"."""
-    out = []
-    for _, probs in want:
-        ranked = sorted(enumerate(probs.items()),
-                        key=lambda e: -e[1][1])[:k]
-        out.append(["%s:%d:%s" % (shortest(p), i, label)
-                    for i, (label, p) in ranked])
-    return out
-
-
 def parse_class_string(s):
     value, index, label = s.split(":", 2)
     return float(value), int(index), label
