@@ -71,6 +71,10 @@ mlclf_strerror(int code)
         return "tree adds to no output";
     case MLCLF_EINPUT:
         return "bad model input";
+    case MLCLF_ECOVER:
+        return "bad node cover";
+    case MLCLF_ENOEXPLAIN:
+        return "model cannot explain";
     default:
         return "unknown error";
     }
@@ -103,6 +107,7 @@ mlclf_err_is_damage(int code)
     case MLCLF_EDECISION:
     case MLCLF_EOUTPUT:
     case MLCLF_EINPUT:
+    case MLCLF_ECOVER:
         return 1;
 
     default:
