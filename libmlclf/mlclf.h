@@ -419,7 +419,7 @@ typedef struct {
 /*
  * Why a /predict request was refused: the reason="..." label of
  * mlclf_errors_total, the "reason" of error bodies and $mlclf_reason.
- * The parser sets the first sixteen; the server sets its own (from
+ * The parsers set the first seventeen; the server sets its own (from
  * METHOD_NOT_ALLOWED on).  Values are in-memory only, never stored:
  * they index the server's counters, so a new reason goes before
  * MLCLF_REASON_N and gets a name in mlclf_reason_name().
@@ -442,6 +442,7 @@ typedef enum {
     MLCLF_REASON_BAD_TEXT,
     MLCLF_REASON_TEXT_TOO_LONG,
     MLCLF_REASON_UNKNOWN_CATEGORY,
+    MLCLF_REASON_BAD_TENSOR,                /* V2: datatype, shape, binary */
     MLCLF_REASON_METHOD_NOT_ALLOWED,
     MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE,
     MLCLF_REASON_NO_MODEL,
@@ -544,6 +545,70 @@ int mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
  */
 size_t mlclf_error_json(char *buf, size_t size, const char *msg,
     const char *reason);
+
+/*
+ * KServe's Open Inference Protocol (V2, docs/kserve.md): infer requests
+ * and replies, and model metadata.
+ */
+
+/* the outputs a reply can carry */
+#define MLCLF_V2_OUT_PROBABILITIES  0   /* FP64 [N, n_classes] */
+#define MLCLF_V2_OUT_LABEL          1   /* BYTES [N], or [N, k] classified */
+#define MLCLF_V2_N_OUTPUTS          2
+
+typedef struct {
+    unsigned                  wanted:1;
+    unsigned                  binary:1;         /* binary_data: true */
+    uint32_t                  classification;   /* k > 0: top-k strings */
+} mlclf_v2_output_t;
+
+typedef struct {
+    mlclf_request_t           req;      /* rows, as mlclf_request_parse()
+                                           leaves them; reason/status set
+                                           on MLCLF_EREQUEST */
+    const char               *id;       /* the body's "id", or NULL */
+    mlclf_v2_output_t         outputs[MLCLF_V2_N_OUTPUTS];
+    void                     *json;     /* the parsed JSON part, owned */
+} mlclf_v2_request_t;
+
+/*
+ * Parses a V2 infer body against m: the JSON header is body[0, json_len)
+ * (json_len == len unless the client sent Inference-Header-Content-Length),
+ * binary tensor data follows it.  Same contract as mlclf_request_parse():
+ * MLCLF_EREQUEST with v2->req.reason, v2->req.status (400/413) and
+ * err->msg; always call mlclf_v2_request_free().
+ */
+int mlclf_v2_request_parse(mlclf_v2_request_t *v2, const mlclf_model_t *m,
+    const char *body, size_t len, size_t json_len,
+    const mlclf_limits_t *limits, mlclf_err_t *err);
+void mlclf_v2_request_free(mlclf_v2_request_t *v2);
+
+/* Bytes the reply can take (JSON + binary outputs). */
+size_t mlclf_v2_reply_bound(const mlclf_model_t *m,
+    const mlclf_v2_request_t *v2, const char *name, const char *version);
+
+/*
+ * Scores every row with the same kernels as mlclf_reply_write() (bit for
+ * bit the same probabilities) and writes the V2 reply: rep as for
+ * mlclf_reply_write() (buf/size/scratch of mlclf_reply_scratch_for(m,
+ * &v2->req) doubles/class_counts/version in; len, first_class,
+ * first_confidence out).  *json_len gets the JSON part's bytes: equal to
+ * rep->len when no output is binary; else the server sends
+ * Inference-Header-Content-Length: *json_len and
+ * Content-Type: application/octet-stream.
+ */
+int mlclf_v2_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
+    const mlclf_v2_request_t *v2, const char *name, size_t *json_len,
+    mlclf_err_t *err);
+
+/*
+ * The model metadata object of GET /v2/models/{name}: name, versions
+ * ([version]), platform ("mlclf"), inputs, outputs.  Returns the length,
+ * or the length it needs if size is too small (like mlclf_error_json).
+ */
+size_t mlclf_v2_metadata(char *buf, size_t size, const mlclf_model_t *m,
+    const char *name, const char *version);
+
 
 /*
  * Writes d in the shortest form that parses back to the same double;

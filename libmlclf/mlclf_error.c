@@ -183,6 +183,8 @@ mlclf_reason_name(mlclf_reason_e reason)
         return "text_too_long";
     case MLCLF_REASON_UNKNOWN_CATEGORY:
         return "unknown_category";
+    case MLCLF_REASON_BAD_TENSOR:
+        return "bad_tensor";
     case MLCLF_REASON_METHOD_NOT_ALLOWED:
         return "method_not_allowed";
     case MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE:

@@ -291,3 +291,28 @@ mlclf_json_scan_utf8(const unsigned char *p, size_t i, size_t len)
 
     return i + n + 1;
 }
+
+
+int
+mlclf_json_utf8(const char *s, size_t len)
+{
+    size_t                i;
+    const unsigned char  *p;
+
+    p = (const unsigned char *) s;
+
+    for (i = 0; i < len; /* void */ ) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+
+        i = mlclf_json_scan_utf8(p, i, len);
+
+        if (i == 0) {
+            return 0;
+        }
+    }
+
+    return 1;
+}

@@ -73,6 +73,13 @@ typedef struct {
 void mlclf_json_lex_init(mlclf_json_lex_t *lex, const char *body,
     size_t len, unsigned values);
 
+/*
+ * 1 if s (len bytes) is valid UTF-8 (RFC 3629, as the tokenizer checks
+ * strings: no overlong forms, surrogates, code points past U+10FFFF or
+ * cut sequences), else 0.  NUL bytes are the caller's to refuse.
+ */
+int mlclf_json_utf8(const char *s, size_t len);
+
 /* the out-of-line parts of mlclf_json_next() */
 mlclf_json_token_e mlclf_json_string(mlclf_json_lex_t *lex);
 mlclf_json_token_e mlclf_json_error(mlclf_json_lex_t *lex,

@@ -23,22 +23,10 @@
     ((char *) memcpy(p, s, sizeof(s) - 1) + sizeof(s) - 1)
 
 
-/* Where a model with inputs keeps a row's parts in the scratch. */
-typedef struct {
-    double                   *x;            /* trees: n_features, all 0 */
-    const cJSON             **slot;         /* n_inputs */
-    mlclf_text_term_t        *terms;        /* req->max_terms */
-    void                     *text;         /* req->max_scratch bytes */
-} mlclf_reply_inputs_t;
-
-
 static char *mlclf_reply_row(char *p, const mlclf_model_t *m,
     const double *proba, uint32_t k, unsigned probabilities);
 static double *mlclf_reply_inputs(mlclf_reply_inputs_t *in,
     const mlclf_model_t *m, const mlclf_request_t *req, double *scratch);
-static uint32_t mlclf_reply_class(const mlclf_reply_inputs_t *in,
-    const mlclf_model_t *m, const cJSON *row, double *x, double *proba);
-static char *mlclf_reply_escape(char *p, const char *s);
 
 
 size_t
@@ -93,20 +81,59 @@ mlclf_reply_inputs(mlclf_reply_inputs_t *in, const mlclf_model_t *m,
 }
 
 
-/* The class of one row: dense x, or the terms of a model with inputs. */
-static uint32_t
-mlclf_reply_class(const mlclf_reply_inputs_t *in, const mlclf_model_t *m,
-    const cJSON *row, double *x, double *proba)
+void
+mlclf_reply_rows_init(mlclf_reply_rows_t *it, const mlclf_model_t *m,
+    const mlclf_request_t *req, double *scratch)
 {
-    size_t  n;
+    it->model = m;
+    it->req = req;
+    it->x = scratch;
+    it->proba = scratch + m->n_features;
+    it->i = 0;
+    it->in = NULL;
 
-    if (in == NULL) {
-        return mlclf_predict_proba(m, x, proba);
+    if (mlclf_model_has_inputs(m)) {
+        it->in = &it->inputs;
+        it->proba = mlclf_reply_inputs(it->in, m, req, scratch);
     }
 
-    n = mlclf_request_input_terms(row, m, in->slot, in->text, in->terms);
+    /* one row: rows is the row itself */
+    it->row = req->batch ? ((const cJSON *) req->rows)->child : req->rows;
+}
 
-    return mlclf_predict_terms(m, in->terms, n, in->x, proba);
+
+/* Dense x, or the terms of a model with inputs. */
+uint32_t
+mlclf_reply_rows_next(mlclf_reply_rows_t *it)
+{
+    size_t                  n;
+    double                 *x;
+    const cJSON            *row;
+    const mlclf_model_t    *m;
+    const mlclf_request_t  *req;
+
+    m = it->model;
+    req = it->req;
+    x = it->x;
+
+    if (req->dense) {
+        x = (double *) req->rows + it->i++ * m->n_features;
+        return mlclf_predict_proba(m, x, it->proba);
+    }
+
+    row = it->row;
+    it->row = req->batch ? row->next : NULL;
+    it->i++;
+
+    if (it->in == NULL) {
+        mlclf_request_fill(row, m, x);
+        return mlclf_predict_proba(m, x, it->proba);
+    }
+
+    n = mlclf_request_input_terms(row, m, it->in->slot, it->in->text,
+                                  it->in->terms);
+
+    return mlclf_predict_terms(m, it->in->terms, n, it->in->x, it->proba);
 }
 
 
@@ -138,13 +165,11 @@ int
 mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     const mlclf_request_t *req, mlclf_err_t *err)
 {
-    char          *p;
-    double        *x, *proba;
-    size_t         bound, i;
-    uint32_t       k, nf;
-    const char    *version;
-    const cJSON   *row;
-    mlclf_reply_inputs_t   inputs, *in;
+    char                *p;
+    size_t               bound, i;
+    uint32_t             k;
+    const char          *version;
+    mlclf_reply_rows_t   it;
 
     if (req->rows == NULL || req->n_rows == 0 || rep->scratch == NULL) {
         return mlclf_err_set(err, MLCLF_EINVAL,
@@ -161,35 +186,22 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
                              bound, rep->size);
     }
 
-    x = rep->scratch;
-    proba = x + mlclf_model_n_features(m);
-    p = rep->buf;
-    in = NULL;
+    mlclf_reply_rows_init(&it, m, req, rep->scratch);
 
-    if (mlclf_model_has_inputs(m)) {
-        in = &inputs;
-        proba = mlclf_reply_inputs(in, m, req, rep->scratch);
-    }
+    p = rep->buf;
 
     if (!req->batch) {
-        if (req->dense) {
-            x = req->rows;
-
-        } else if (in == NULL) {
-            mlclf_request_fill(req->rows, m, x);
-        }
-
-        k = mlclf_reply_class(in, m, req->rows, x, proba);
+        k = mlclf_reply_rows_next(&it);
 
         rep->first_class = k;
-        rep->first_confidence = proba[k];
+        rep->first_confidence = it.proba[k];
 
         if (rep->class_counts != NULL) {
             rep->class_counts[k]++;
         }
 
         *p++ = '{';
-        p = mlclf_reply_row(p, m, proba, k, req->probabilities);
+        p = mlclf_reply_row(p, m, it.proba, k, req->probabilities);
         p = mlclf_reply_cpy(p, ",\"model_version\":\"");
         p = mlclf_reply_escape(p, version);
         p = mlclf_reply_cpy(p, "\"}");
@@ -204,32 +216,16 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     p = mlclf_reply_escape(p, version);
     p = mlclf_reply_cpy(p, "\",\"predictions\":[");
 
-    row = req->dense ? NULL : ((const cJSON *) req->rows)->child;
-    nf = mlclf_model_n_features(m);
-
     for (i = 0; i < req->n_rows; i++) {
-        if (req->dense) {
-            x = (double *) req->rows + i * nf;
-
-        } else {
-            if (row == NULL) {
-                break;
-            }
-
-            if (in == NULL) {
-                mlclf_request_fill(row, m, x);
-            }
+        if (!req->dense && it.row == NULL) {
+            break;
         }
 
-        k = mlclf_reply_class(in, m, row, x, proba);
-
-        if (!req->dense) {
-            row = row->next;
-        }
+        k = mlclf_reply_rows_next(&it);
 
         if (i == 0) {
             rep->first_class = k;
-            rep->first_confidence = proba[k];
+            rep->first_confidence = it.proba[k];
 
         } else {
             *p++ = ',';
@@ -240,7 +236,7 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
         }
 
         *p++ = '{';
-        p = mlclf_reply_row(p, m, proba, k, req->probabilities);
+        p = mlclf_reply_row(p, m, it.proba, k, req->probabilities);
         *p++ = '}';
     }
 
@@ -315,7 +311,7 @@ mlclf_reply_escaped_len(const char *s)
 }
 
 
-static char *
+char *
 mlclf_reply_escape(char *p, const char *s)
 {
     unsigned char        c;

@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Private to libmlclf: what the model reader takes from mlclf_reply.c.
+ * Private to libmlclf: what the model reader and the V2 writer take from
+ * mlclf_reply.c.
  */
 
 
@@ -12,9 +13,51 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
+#include "mlclf.h"
+#include "mlclf_text.h"
+
+
+/* Where a model with inputs keeps a row's parts in the scratch. */
+typedef struct {
+    double                   *x;            /* trees: n_features, all 0 */
+    const cJSON             **slot;         /* n_inputs */
+    mlclf_text_term_t        *terms;        /* req->max_terms */
+    void                     *text;         /* req->max_scratch bytes */
+} mlclf_reply_inputs_t;
+
+/*
+ * The rows of a parsed request scored one after the other, in the
+ * scratch of mlclf_reply_scratch_for(): mlclf_reply_write()'s loop,
+ * shared with the V2 writer so that both give the same bits.
+ */
+typedef struct {
+    const mlclf_model_t      *model;
+    const mlclf_request_t    *req;
+    double                   *x;
+    double                   *proba;        /* out: the last row's */
+    const cJSON              *row;
+    size_t                    i;            /* the next row */
+    mlclf_reply_inputs_t      inputs;
+    mlclf_reply_inputs_t     *in;           /* NULL: no inputs */
+} mlclf_reply_rows_t;
+
+void mlclf_reply_rows_init(mlclf_reply_rows_t *it, const mlclf_model_t *m,
+    const mlclf_request_t *req, double *scratch);
+
+/*
+ * Scores the next row (it->i < req->n_rows): its probabilities in
+ * it->proba; returns its class, as mlclf_predict_proba() does.
+ */
+uint32_t mlclf_reply_rows_next(mlclf_reply_rows_t *it);
+
 
 /* The bytes of s (NUL-terminated) escaped as a JSON string's contents. */
 size_t mlclf_reply_escaped_len(const char *s);
+
+/* Writes s escaped at p; returns the byte after it. */
+char *mlclf_reply_escape(char *p, const char *s);
 
 
 #endif /* _MLCLF_REPLY_H_INCLUDED_ */

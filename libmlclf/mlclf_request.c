@@ -35,13 +35,8 @@
 
 
 
-static void mlclf_request_ctx_init(mlclf_request_ctx_t *ctx,
-    mlclf_request_t *req, const mlclf_model_t *m,
-    const mlclf_limits_t *limits, mlclf_err_t *err);
 static int mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body,
     size_t len, size_t max_depth);
-static int mlclf_request_check_rows(mlclf_request_ctx_t *ctx,
-    const cJSON *features, const cJSON *instances, size_t max_rows);
 static int mlclf_request_check_row(mlclf_request_ctx_t *ctx, cJSON *row);
 static int mlclf_request_check_array(mlclf_request_ctx_t *ctx,
     const cJSON *row);
@@ -59,36 +54,16 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
 {
     int                  rc;
     cJSON               *root, *item, *features, *instances, *probs;
-    size_t               max_rows, max_depth, i;
-    const char          *end;
     mlclf_request_ctx_t     ctx;
     char                 name[MLCLF_REQUEST_NAME_MAX + 8];
 
-    req->root = NULL;
-    req->rows = NULL;
-    req->n_rows = 0;
-    req->batch = 0;
-    req->probabilities = 0;
-    req->dense = 0;
-    req->reason = MLCLF_REASON_NONE;
-    req->status = 0;
-
     if (m == NULL || (body == NULL && len != 0)) {
+        req->root = NULL;
+        req->rows = NULL;
+        req->n_rows = 0;
+        req->dense = 0;
         return mlclf_err_set(err, MLCLF_EINVAL,
                              "no model or no body to parse");
-    }
-
-    max_rows = MLCLF_DEFAULT_MAX_ROWS;
-    max_depth = MLCLF_DEFAULT_MAX_DEPTH;
-
-    if (limits != NULL) {
-        if (limits->max_rows != 0) {
-            max_rows = limits->max_rows;
-        }
-
-        if (limits->max_depth != 0) {
-            max_depth = limits->max_depth;
-        }
     }
 
     mlclf_request_ctx_init(&ctx, req, m, limits, err);
@@ -101,36 +76,19 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
      */
 
     if (!ctx.inputs
-        && mlclf_request_fast(req, ctx.n_features, body, len, max_rows,
-                              max_depth)
+        && mlclf_request_fast(req, ctx.n_features, body, len, ctx.max_rows,
+                              ctx.max_depth)
            == MLCLF_OK)
     {
         return MLCLF_OK;
     }
 
-    rc = mlclf_request_scan(&ctx, body, len, max_depth);
+    rc = mlclf_request_json(&ctx, body, len, &root);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
-    end = NULL;
-    root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
-
-    if (root == NULL) {
-        i = (end != NULL && end >= body && end <= body + len)
-            ? (size_t) (end - body) : len;
-        return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_JSON, 400,
-                                    "invalid JSON at byte %zu", i);
-    }
-
     req->root = root;
-
-    for (i = (size_t) (end - body); i < len; i++) {
-        if (!mlclf_json_space(body[i])) {
-            return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_JSON, 400,
-                                        "invalid JSON at byte %zu", i);
-        }
-    }
 
     if (mlclf_request_type(root) != cJSON_Object) {
         return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
@@ -182,7 +140,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
         }
     }
 
-    rc = mlclf_request_check_rows(&ctx, features, instances, max_rows);
+    rc = mlclf_request_check_rows(&ctx, features, instances);
 
     free(ctx.seen);
 
@@ -195,10 +153,18 @@ duplicate:
 }
 
 
-static void
+void
 mlclf_request_ctx_init(mlclf_request_ctx_t *ctx, mlclf_request_t *req,
     const mlclf_model_t *m, const mlclf_limits_t *limits, mlclf_err_t *err)
 {
+    req->root = NULL;
+    req->rows = NULL;
+    req->n_rows = 0;
+    req->batch = 0;
+    req->probabilities = 0;
+    req->dense = 0;
+    req->reason = MLCLF_REASON_NONE;
+    req->status = 0;
     req->max_terms = 0;
     req->max_scratch = 0;
 
@@ -212,18 +178,72 @@ mlclf_request_ctx_init(mlclf_request_ctx_t *ctx, mlclf_request_t *req,
     ctx->seen = NULL;
     ctx->row = 0;
     ctx->batch = 0;
+    ctx->max_rows = MLCLF_DEFAULT_MAX_ROWS;
+    ctx->max_depth = MLCLF_DEFAULT_MAX_DEPTH;
     ctx->max_text = MLCLF_DEFAULT_MAX_TEXT;
     ctx->row_terms = 0;
 
-    if (limits != NULL && limits->max_text != 0) {
+    if (limits == NULL) {
+        return;
+    }
+
+    if (limits->max_rows != 0) {
+        ctx->max_rows = limits->max_rows;
+    }
+
+    if (limits->max_depth != 0) {
+        ctx->max_depth = limits->max_depth;
+    }
+
+    if (limits->max_text != 0) {
         ctx->max_text = limits->max_text;
     }
 }
 
 
-static int
+int
+mlclf_request_json(mlclf_request_ctx_t *ctx, const char *body, size_t len,
+    cJSON **rootp)
+{
+    int          rc;
+    size_t       i;
+    cJSON       *root;
+    const char  *end;
+
+    *rootp = NULL;
+
+    rc = mlclf_request_scan(ctx, body, len, ctx->max_depth);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    end = NULL;
+    root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+
+    if (root == NULL) {
+        i = (end != NULL && end >= body && end <= body + len)
+            ? (size_t) (end - body) : len;
+        return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
+                                    "invalid JSON at byte %zu", i);
+    }
+
+    for (i = (size_t) (end - body); i < len; i++) {
+        if (!mlclf_json_space(body[i])) {
+            cJSON_Delete(root);
+            return mlclf_request_reject(ctx, MLCLF_REASON_BAD_JSON, 400,
+                                        "invalid JSON at byte %zu", i);
+        }
+    }
+
+    *rootp = root;
+
+    return MLCLF_OK;
+}
+
+
+int
 mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
-    const cJSON *instances, size_t max_rows)
+    const cJSON *instances)
 {
     int               rc;
     size_t            n;
@@ -280,10 +300,10 @@ mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
                                     "\"instances\" is empty");
     }
 
-    if (n > max_rows) {
+    if (n > ctx->max_rows) {
         return mlclf_request_reject(ctx, MLCLF_REASON_TOO_MANY_ROWS, 413,
                                     "batch of %zu rows exceeds the limit "
-                                    "of %zu", n, max_rows);
+                                    "of %zu", n, ctx->max_rows);
     }
 
     ctx->batch = 1;

@@ -40,10 +40,34 @@ typedef struct {
     uint64_t                 *seen;         /* wide models, or NULL */
     size_t                    row;          /* named in batch messages */
     unsigned                  batch:1;
+    size_t                    max_rows;
+    size_t                    max_depth;
     size_t                    max_text;
     size_t                    row_terms;
 } mlclf_request_ctx_t;
 
+
+/*
+ * Starts a parse of req against m: req emptied, the limits (defaults
+ * for 0 or a NULL limits) in ctx.
+ */
+void mlclf_request_ctx_init(mlclf_request_ctx_t *ctx, mlclf_request_t *req,
+    const mlclf_model_t *m, const mlclf_limits_t *limits, mlclf_err_t *err);
+
+/*
+ * The body (len bytes) as a cJSON tree in *root, after the strict scan
+ * (JSON grammar, nesting under ctx->max_depth): nothing but whitespace
+ * may follow the value.  *root is the caller's to delete; NULL on error.
+ */
+int mlclf_request_json(mlclf_request_ctx_t *ctx, const char *body,
+    size_t len, cJSON **root);
+
+/*
+ * Checks the row of "features" or the rows of "instances" (one of them
+ * NULL) and points req at them: the shapes of DESIGN.md §5, ctx->max_rows.
+ */
+int mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
+    const cJSON *instances);
 
 /*
  * Refuses the request: req->reason and status, err->msg the sentence
