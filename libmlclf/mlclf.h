@@ -402,17 +402,23 @@ int mlclf_write(const char *path, const mlclf_spec_t *spec, mlclf_err_t *err);
  *   {"features": [5.1, 3.5, 1.4, 0.2]}
  *   {"features": {"sepal_length": 5.1, ...}}
  *   {"instances": [[...], {...}, ...]}
- * plus the optional member "probabilities": true|false.
+ * plus the optional members "probabilities": true|false and "explain":
+ * true|false (docs/api.md): explain asks for each row's contributions
+ * (mlclf_explain()), refused (400, cannot_explain) when the model cannot
+ * give them, and (413, too_many_rows) for more than max_explain_rows
+ * rows.
  */
 typedef struct {
     size_t                    max_rows;     /* rows in one batch */
     size_t                    max_depth;    /* JSON nesting */
     size_t                    max_text;     /* bytes of one text value */
+    size_t                    max_explain_rows; /* rows with "explain" */
 } mlclf_limits_t;
 
 #define MLCLF_DEFAULT_MAX_ROWS   1000
 #define MLCLF_DEFAULT_MAX_DEPTH  8
 #define MLCLF_DEFAULT_MAX_TEXT   65536
+#define MLCLF_DEFAULT_MAX_EXPLAIN_ROWS  100
 
 #define MLCLF_REQUEST_LOCAL      16
 
@@ -443,6 +449,8 @@ typedef enum {
     MLCLF_REASON_TEXT_TOO_LONG,
     MLCLF_REASON_UNKNOWN_CATEGORY,
     MLCLF_REASON_BAD_TENSOR,                /* V2: datatype, shape, binary */
+    MLCLF_REASON_CANNOT_EXPLAIN,            /* "explain" on a model that
+                                               cannot */
     MLCLF_REASON_METHOD_NOT_ALLOWED,
     MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE,
     MLCLF_REASON_NO_MODEL,
@@ -466,6 +474,7 @@ typedef struct {
     size_t                    n_rows;
     unsigned                  batch:1;
     unsigned                  probabilities:1;
+    unsigned                  explain:1;    /* "explain": true */
     /*
      * dense: the common shapes (numbers only, in arrays) were read
      * without cJSON; rows then points to n_rows x n_features doubles,

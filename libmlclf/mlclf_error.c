@@ -185,6 +185,8 @@ mlclf_reason_name(mlclf_reason_e reason)
         return "unknown_category";
     case MLCLF_REASON_BAD_TENSOR:
         return "bad_tensor";
+    case MLCLF_REASON_CANNOT_EXPLAIN:
+        return "cannot_explain";
     case MLCLF_REASON_METHOD_NOT_ALLOWED:
         return "method_not_allowed";
     case MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE:

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cjson/cJSON.h>
 
 #include "mlclf.h"
 #include "mlclf_format.h"
@@ -73,6 +74,9 @@ static void t_random(mlclf_kind_e kind, uint32_t n_trees, uint32_t depth,
 static void t_inputs(void);
 static void t_versions(void);
 static void t_damage(void);
+static void t_reply(void);
+static void t_reply_check(const mlclf_model_t *m, const char *body,
+    size_t rows, const char *what);
 
 
 /* The format's routing (mlclf_format.h, NODE_DECISION), one node. */
@@ -731,6 +735,140 @@ main(void)
     t_inputs();
     t_versions();
     t_damage();
+    t_reply();
 
     return tap_done();
+}
+
+
+/*
+ * A /predict reply with "explain": each row's explanation names the
+ * outputs and every feature, and its base plus contributions is the
+ * margin of that row, whose probabilities are in the same reply.
+ */
+static void
+t_reply_check(const mlclf_model_t *m, const char *body, size_t rows,
+    const char *what)
+{
+    int               rc, good;
+    char             *buf;
+    cJSON            *root, *row, *ex, *base, *con, *f, *pr;
+    double           *scratch, z[3], mx, s;
+    size_t            size, i, n;
+    uint32_t          k;
+    mlclf_err_t       err;
+    mlclf_reply_t     rep;
+    mlclf_request_t   req;
+
+    rc = mlclf_request_parse(&req, m, body, strlen(body), NULL, &err);
+    if (!ok(rc == MLCLF_OK && req.explain, "%s: parsed, explain", what)) {
+        tap_diag("%s", err.msg);
+        mlclf_request_free(&req);
+        return;
+    }
+
+    size = mlclf_reply_bound(m, &req, "v1");
+    buf = malloc(size);
+    scratch = calloc(mlclf_reply_scratch_for(m, &req), sizeof(double));
+
+    memset(&rep, 0, sizeof(rep));
+    rep.buf = buf;
+    rep.size = size;
+    rep.scratch = scratch;
+    rep.version = "v1";
+
+    rc = mlclf_reply_write(&rep, m, &req, &err);
+    is_int(rc, MLCLF_OK, "%s: reply written", what);
+
+    root = rc == MLCLF_OK ? cJSON_Parse(buf) : NULL;
+    row = cJSON_GetObjectItem(root, "predictions");
+    row = row != NULL ? row->child : root;
+    good = root != NULL;
+    n = 0;
+
+    for ( /* void */ ; good && row != NULL && n < rows; row = row->next) {
+        n++;
+        ex = cJSON_GetObjectItem(row, "explanation");
+        base = cJSON_GetObjectItem(ex, "base");
+        con = cJSON_GetObjectItem(ex, "contributions");
+        pr = cJSON_GetObjectItem(row, "probabilities");
+
+        good = cJSON_GetArraySize(cJSON_GetObjectItem(ex, "outputs")) == 3
+               && cJSON_GetArraySize(base) == 3
+               && cJSON_GetArraySize(con) == 2
+               && cJSON_GetArraySize(pr) == 3;
+
+        /* softmax: the margins' differences are the log-odds */
+        for (k = 0; good && k < 3; k++) {
+            z[k] = cJSON_GetArrayItem(base, k)->valuedouble;
+
+            for (i = 0; i < 2; i++) {
+                f = cJSON_GetArrayItem(con, i);
+                z[k] += cJSON_GetArrayItem(f, k)->valuedouble;
+            }
+        }
+
+        mx = fmax(z[0], fmax(z[1], z[2]));
+        s = exp(z[0] - mx) + exp(z[1] - mx) + exp(z[2] - mx);
+
+        for (k = 0; good && k < 3; k++) {
+            good = fabs(exp(z[k] - mx) / s
+                        - cJSON_GetArrayItem(pr, k)->valuedouble) <= 1e-12;
+        }
+    }
+
+    ok(good && n == rows, "%s: %zu explanations, each the softmax of its "
+       "probabilities", what, rows);
+
+    if (!good) {
+        tap_diag("%s", buf);
+    }
+
+    cJSON_Delete(root);
+    free(buf);
+    free(scratch);
+    mlclf_request_free(&req);
+}
+
+
+static void
+t_reply(void)
+{
+    int              rc;
+    void            *mbuf;
+    const char      *b;
+    mlclf_err_t      err;
+    mlclf_spec_t     s;
+    mlclf_model_t   *m;
+    mlclf_limits_t   limits;
+    mlclf_request_t  req;
+
+    model_spec_gbt(&s);
+    model_spec_explain(&s);
+    m = model_spec_load(&s, &mbuf);
+
+    t_reply_check(m, "{\"features\":[0.25,null],\"explain\":true,"
+                  "\"probabilities\":true}", 1, "one row");
+    t_reply_check(m, "{\"instances\":[[1,2],{\"x\":3,\"y\":-2},[0,1e-40]],"
+                  "\"probabilities\":true,\"explain\":true}", 3, "a batch");
+
+    memset(&limits, 0, sizeof(limits));
+    limits.max_explain_rows = 2;
+
+    b = "{\"instances\":[[1,2],[3,4],[5,6]],\"explain\":true}";
+    rc = mlclf_request_parse(&req, m, b, strlen(b), &limits, &err);
+    is_int(rc, MLCLF_EREQUEST, "3 rows to explain, limit 2: refused");
+    is_int(req.status, 413, "413");
+    is_str(mlclf_reason_name(req.reason), "too_many_rows", "too_many_rows");
+    is_str(err.msg, "3 rows to explain, more than the limit of 2",
+           "message");
+    mlclf_request_free(&req);
+
+    b = "{\"instances\":[[1,2],[3,4],[5,6]],\"explain\":false}";
+    rc = mlclf_request_parse(&req, m, b, strlen(b), &limits, &err);
+    is_int(rc, MLCLF_OK, "3 rows, explain false: no limit");
+    mlclf_request_free(&req);
+
+    mlclf_model_close(&m);
+    free(mbuf);
 }
