@@ -191,6 +191,7 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     }
 
     limits.max_rows = mlcf->max_rows;
+    limits.max_explain_rows = mlcf->max_explain_rows;
     limits.max_depth = mlcf->max_depth;
     limits.max_text = mlcf->max_text;
 
