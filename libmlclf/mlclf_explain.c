@@ -74,6 +74,7 @@ typedef struct {
     uint32_t                  width;        /* elements per depth */
     mlclf_xp_elem_t          *paths;        /* width per depth */
     mlclf_xp_frame_t         *frames;
+    double                   *rcp;          /* rcp[k] = 1 / k, k <= width */
 } mlclf_xp_t;
 
 
@@ -81,11 +82,11 @@ static uint32_t mlclf_explain_depth(const mlclf_model_t *m);
 static int mlclf_explain_goes_left(const mlclf_model_t *m, uint32_t n,
     double v);
 static void mlclf_explain_extend(mlclf_xp_elem_t *p, uint32_t len, double z,
-    double o, int32_t d);
+    double o, int32_t d, const double *rcp);
 static void mlclf_explain_unwind(mlclf_xp_elem_t *p, uint32_t len,
-    uint32_t i);
+    uint32_t i, const double *rcp);
 static double mlclf_explain_unwound_sum(const mlclf_xp_elem_t *p,
-    uint32_t len, uint32_t i);
+    uint32_t len, uint32_t i, const double *rcp);
 static void mlclf_explain_leaf(mlclf_xp_t *xp, const mlclf_xp_elem_t *p,
     uint32_t len, uint32_t node, double share);
 static void mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t);
@@ -141,7 +142,7 @@ mlclf_explain_scratch(const mlclf_model_t *m)
     /* distinct features on a path, the element for none, one to grow */
     width = (depth < m->n_features ? depth : m->n_features) + 2;
 
-    return (depth + 1) * (width * MLCLF_XP_ELEM + MLCLF_XP_FRAME);
+    return (depth + 1) * (width * MLCLF_XP_ELEM + MLCLF_XP_FRAME) + width + 1;
 }
 
 
@@ -171,8 +172,9 @@ mlclf_explain_goes_left(const mlclf_model_t *m, uint32_t n, double v)
 /* Adds (z, o, d) to a path of len elements (EXTEND of the paper). */
 static void
 mlclf_explain_extend(mlclf_xp_elem_t *p, uint32_t len, double z, double o,
-    int32_t d)
+    int32_t d, const double *rcp)
 {
+    double    r;
     uint32_t  i;
 
     p[len].z = z;
@@ -181,9 +183,11 @@ mlclf_explain_extend(mlclf_xp_elem_t *p, uint32_t len, double z, double o,
     p[len].pad = 0;
     p[len].w = len == 0 ? 1.0 : 0.0;
 
+    r = rcp[len + 1];
+
     for (i = len; i-- > 0; /* void */) {
-        p[i + 1].w += o * p[i].w * (i + 1) / (len + 1);
-        p[i].w = z * p[i].w * (len - i) / (len + 1);
+        p[i + 1].w += o * p[i].w * (i + 1) * r;
+        p[i].w = z * p[i].w * (len - i) * r;
     }
 }
 
@@ -194,24 +198,26 @@ mlclf_explain_extend(mlclf_xp_elem_t *p, uint32_t len, double z, double o,
  * one place down.
  */
 static void
-mlclf_explain_unwind(mlclf_xp_elem_t *p, uint32_t len, uint32_t i)
+mlclf_explain_unwind(mlclf_xp_elem_t *p, uint32_t len, uint32_t i,
+    const double *rcp)
 {
-    double    n, t, z, o;
+    double    n, t, z, o, r;
     uint32_t  j, l;
 
     l = len - 1;
     n = p[l].w;
     z = p[i].z;
     o = p[i].o;
+    r = rcp[l + 1];
 
     for (j = l; j-- > 0; /* void */) {
         if (o != 0.0) {
             t = p[j].w;
-            p[j].w = n * (l + 1) / ((j + 1) * o);
-            n = t - p[j].w * z * (l - j) / (l + 1);
+            p[j].w = n * (l + 1) * rcp[j + 1] / o;
+            n = t - p[j].w * z * (l - j) * r;
 
         } else {
-            p[j].w = p[j].w * (l + 1) / (z * (l - j));
+            p[j].w = p[j].w * (l + 1) * rcp[l - j] / z;
         }
     }
 
@@ -223,31 +229,42 @@ mlclf_explain_unwind(mlclf_xp_elem_t *p, uint32_t len, uint32_t i)
 }
 
 
-/* The sum of the weights unwind(p, len, i) would leave, p unchanged. */
+/*
+ * The sum of the weights unwind(p, len, i) would leave, p unchanged.
+ * o is 1 or 0 (the row follows the feature's splits or not), and z is
+ * not 0 when o is (mlclf_explain_tree() enters no such child): the
+ * divisions are by small integers, read from rcp, and by z once.
+ */
 static double
-mlclf_explain_unwound_sum(const mlclf_xp_elem_t *p, uint32_t len, uint32_t i)
+mlclf_explain_unwound_sum(const mlclf_xp_elem_t *p, uint32_t len, uint32_t i,
+    const double *rcp)
 {
-    double    n, t, z, o, sum;
+    double    n, t, a, zr, sum;
     uint32_t  j, l;
 
     l = len - 1;
     n = p[l].w;
-    z = p[i].z;
-    o = p[i].o;
+    a = (double) (l + 1);
     sum = 0.0;
 
-    for (j = l; j-- > 0; /* void */) {
-        if (o != 0.0) {
-            t = n * (l + 1) / ((j + 1) * o);
-            sum += t;
-            n = p[j].w - t * z * (l - j) / (l + 1);
+    if (p[i].o != 0.0) {
+        /* the factors apart, so that n waits on one multiply and add */
+        zr = p[i].z * rcp[l + 1];
 
-        } else {
-            sum += p[j].w * (l + 1) / (z * (l - j));
+        for (j = l; j-- > 0; /* void */) {
+            t = n * (a * rcp[j + 1]);
+            sum += t;
+            n = p[j].w - t * (zr * (l - j));
         }
+
+        return sum;
     }
 
-    return sum;
+    for (j = l; j-- > 0; /* void */) {
+        sum += p[j].w * rcp[l - j];
+    }
+
+    return sum * a / p[i].z;
 }
 
 
@@ -280,7 +297,8 @@ mlclf_explain_leaf(mlclf_xp_t *xp, const mlclf_xp_elem_t *p, uint32_t len,
     }
 
     for (i = 1; i < len; i++) {
-        s = mlclf_explain_unwound_sum(p, len, i) * (p[i].o - p[i].z);
+        s = mlclf_explain_unwound_sum(p, len, i, xp->rcp)
+            * (p[i].o - p[i].z);
 
         for (k = 0; k < nc; k++) {
             row[(size_t) k * stride + p[i].d] += s * v[k];
@@ -327,7 +345,7 @@ mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
             memcpy(p, p - xp->width, len * sizeof(mlclf_xp_elem_t));
         }
 
-        mlclf_explain_extend(p, len, z, o, pf);
+        mlclf_explain_extend(p, len, z, o, pf, xp->rcp);
         len++;
 
         fr = xp->frames + d;
@@ -347,7 +365,7 @@ mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
                 if (p[k].d == f) {
                     fr->iz = p[k].z;
                     fr->io = p[k].o;
-                    mlclf_explain_unwind(p, len, k);
+                    mlclf_explain_unwind(p, len, k, xp->rcp);
                     len--;
                     break;
                 }
@@ -431,7 +449,7 @@ mlclf_explain(const mlclf_model_t *m, const double *x, double *phi,
     double *scratch)
 {
     size_t       i, n;
-    uint32_t     t, k, no, stride;
+    uint32_t     t, k, no, depth, stride;
     mlclf_xp_t   xp;
 
     if (m->kind == MLCLF_KIND_LOGREG) {
@@ -451,12 +469,17 @@ mlclf_explain(const mlclf_model_t *m, const double *x, double *phi,
     xp.x = x;
     xp.phi = phi;
     xp.out = 0;
-    xp.width = (mlclf_explain_depth(m) < m->n_features
-                ? mlclf_explain_depth(m) : m->n_features) + 2;
+    depth = mlclf_explain_depth(m);
+    xp.width = (depth < m->n_features ? depth : m->n_features) + 2;
     xp.paths = (mlclf_xp_elem_t *) scratch;
+    depth = mlclf_explain_depth(m);
     xp.frames = (mlclf_xp_frame_t *)
-        (scratch + (size_t) (mlclf_explain_depth(m) + 1) * xp.width
-                   * MLCLF_XP_ELEM);
+        (scratch + (size_t) (depth + 1) * xp.width * MLCLF_XP_ELEM);
+    xp.rcp = (double *) (xp.frames + depth + 1);
+
+    for (k = 1; k <= xp.width; k++) {
+        xp.rcp[k] = 1.0 / k;
+    }
 
     for (t = 0; t < m->n_trees; t++) {
         if (m->kind == MLCLF_KIND_GBT) {
