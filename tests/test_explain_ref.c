@@ -12,6 +12,10 @@
  * either file, imported as mlclf-import does (its covers from
  * sum_hessian), must explain every row as XGBoost does within 1e-5:
  * each feature's contribution and the base value of every output.
+ *
+ * LightGBM is not packaged here: its fixtures (tests/fixtures/lightgbm/)
+ * must import with their internal_count and leaf_count as covers, and
+ * explain.
  */
 
 
@@ -37,6 +41,7 @@
 
 static void t_model(const char *dir, const char *name, const char *ext,
     uint32_t n_outputs, const double *x);
+static void t_lightgbm(void);
 
 
 static void
@@ -110,6 +115,32 @@ t_model(const char *dir, const char *name, const char *ext,
 }
 
 
+static void
+t_lightgbm(void)
+{
+    int             i;
+    void           *buf;
+    mlclf_model_t  *m;
+
+    static const char  *files[] = {
+        "tests/fixtures/lightgbm/binary-v4.txt",
+        "tests/fixtures/lightgbm/multiclass.txt",
+        "tests/fixtures/lightgbm/multiclassova.txt"
+    };
+
+    for (i = 0; i < 3; i++) {
+        m = import_load(files[i], MLCLF_IMPORT_UNKNOWN, &buf);
+
+        if (ok(m != NULL, "%s imports", files[i])) {
+            is_int(mlclf_explain_ready(m), MLCLF_OK, "%s: covers from the "
+                   "counts", files[i]);
+            mlclf_model_close(&m);
+            free(buf);
+        }
+    }
+}
+
+
 int
 main(void)
 {
@@ -118,6 +149,8 @@ main(void)
     double    *x;
     size_t     rows, cols;
     run_cmd_t  r;
+
+    t_lightgbm();
 
     files_tmpdir(dir, sizeof(dir), "mlclf_explain");
 
