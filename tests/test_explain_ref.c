@@ -13,6 +13,12 @@
  * sum_hessian), must explain every row as XGBoost does within 1e-5:
  * each feature's contribution and the base value of every output.
  *
+ * Models of mlclf-train (conf/iris-logreg.yaml, -forest, -gbt) carry
+ * their column means or node covers: each explains 500 rows spread over
+ * the iris ranges, whose sums give back the probabilities the model
+ * predicts within 1e-12 (the softmax of the margins; a forest's margins
+ * are its probabilities).
+ *
  * LightGBM is not packaged here: its fixtures (tests/fixtures/lightgbm/)
  * must import with their internal_count and leaf_count as covers, and
  * explain.
@@ -42,6 +48,7 @@
 static void t_model(const char *dir, const char *name, const char *ext,
     uint32_t n_outputs, const double *x);
 static void t_lightgbm(void);
+static void t_trained(const char *dir);
 
 
 static void
@@ -141,6 +148,108 @@ t_lightgbm(void)
 }
 
 
+static void
+t_trained(const char *dir)
+{
+    int             k, rc;
+    char            conf[128], reg[512], path[768], bin[4200];
+    double         *x, *phi, *scratch, p[3], z[3], mx, s, worst;
+    size_t          rows, cols, r, j;
+    uint32_t        c, no, nf;
+    const char     *env;
+    run_cmd_t       run;
+    mlclf_err_t     err;
+    mlclf_model_t  *m;
+
+    static const char  *kinds[3] = { "logreg", "forest", "gbt" };
+
+    env = getenv("MLCLF_BIN");
+    (void) snprintf(bin, sizeof(bin), "%s/mlclf-train",
+                    env != NULL ? env : "build/bin");
+    (void) snprintf(reg, sizeof(reg), "%s/reg", dir);
+
+    for (k = 0; k < 3; k++) {
+        (void) snprintf(conf, sizeof(conf), "conf/iris-%s.yaml", kinds[k]);
+
+        rc = run_cmd(&run, bin, (const char *const []) {
+                         "--config", conf, "--registry", reg, "--name",
+                         kinds[k], "--quiet", NULL
+                     }, dir, NULL);
+
+        if (!ok(rc == 0, "mlclf-train %s", conf)) {
+            tap_diag("%s", run.err);
+            run_cmd_free(&run);
+            continue;
+        }
+
+        run_cmd_free(&run);
+
+        (void) snprintf(path, sizeof(path), "%s/%s/versions/v1/model.mlclf",
+                        reg, kinds[k]);
+
+        if (!ok(mlclf_model_open(&m, path, 0, &err) == MLCLF_OK,
+                "%s: opens", kinds[k]))
+        {
+            tap_diag("%s", err.msg);
+            continue;
+        }
+
+        is_int(mlclf_explain_ready(m), MLCLF_OK, "%s: trained with what "
+               "explanations need", kinds[k]);
+
+        nf = mlclf_model_n_features(m);
+        no = mlclf_explain_n_outputs(m);
+        rows = 500;
+        cols = nf;
+        x = malloc(rows * cols * sizeof(double));
+        phi = calloc((size_t) no * (nf + 1), sizeof(double));
+        scratch = calloc(mlclf_explain_scratch(m) + 1, sizeof(double));
+        worst = x != NULL && no == 3 && phi != NULL && scratch != NULL
+                ? 0.0 : INFINITY;
+
+        /* 0.1 .. 7.9 in steps of 0.1, a different walk per feature */
+        for (r = 0; worst != INFINITY && r < rows * cols; r++) {
+            x[r] = 0.1 * (double) ((r * 37 + r / cols * 11) % 79 + 1);
+        }
+
+        for (r = 0; worst != INFINITY && r < rows; r++) {
+            mlclf_predict_proba(m, x + r * cols, p);
+            mlclf_explain(m, x + r * cols, phi, scratch);
+
+            for (c = 0; c < 3; c++) {
+                z[c] = 0.0;
+
+                for (j = 0; j <= nf; j++) {
+                    z[c] += phi[c * (nf + 1) + j];
+                }
+            }
+
+            if (mlclf_model_kind(m) != MLCLF_KIND_FOREST) {
+                mx = fmax(z[0], fmax(z[1], z[2]));
+                s = exp(z[0] - mx) + exp(z[1] - mx) + exp(z[2] - mx);
+
+                for (c = 0; c < 3; c++) {
+                    z[c] = exp(z[c] - mx) / s;
+                }
+            }
+
+            for (c = 0; c < 3; c++) {
+                worst = fmax(worst, fabs(z[c] - p[c]));
+            }
+        }
+
+        ok(worst <= 1e-12, "%s: %zu rows explained, their sums the "
+           "predicted probabilities", kinds[k], rows);
+        tap_diag("%s: largest difference %.3g", kinds[k], worst);
+
+        free(x);
+        free(phi);
+        free(scratch);
+        mlclf_model_close(&m);
+    }
+}
+
+
 int
 main(void)
 {
@@ -180,6 +289,8 @@ main(void)
         t_model(dir, "softprob", "json", 3, x);
         t_model(dir, "softprob", "ubj", 3, x);
     }
+
+    t_trained(dir);
 
     free(x);
     files_tmpdir_done(dir, tap_failed);
