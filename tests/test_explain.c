@@ -15,16 +15,24 @@
  * averaged by their covers), to 1e-9: TreeSHAP is that game's exact
  * answer.  Then the verifier's checks of the new sections, and the
  * version the writer stamps.
+ *
+ * The fixture models with their covers or means are also the seeds
+ * tests/fuzz/corpus/model/explain-*.mlclf; after a format change,
+ * rewrite them with
+ *
+ *     make build/tests/test_explain && MLCLF_REGEN=1 build/tests/test_explain
  */
 
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
 
 #include "mlclf.h"
 #include "mlclf_format.h"
+#include "files.h"
 #include "model_damage.h"
 #include "model_spec.h"
 #include "rnd.h"
@@ -66,6 +74,7 @@ static void t_shapley(const mlclf_spec_t *s, const double *x, double *phi);
 static double t_check(const mlclf_spec_t *s, const mlclf_model_t *m,
     const double *x, int brute);
 static void t_fixtures(void);
+static void t_seed(const mlclf_spec_t *s, const char *name);
 static uint32_t t_grow(t_rand_t *r, uint32_t depth, int chain);
 static void t_random_spec(t_rand_t *r, mlclf_spec_t *s, mlclf_kind_e kind,
     uint32_t n_trees, uint32_t depth, int chain);
@@ -323,6 +332,27 @@ t_check(const mlclf_spec_t *s, const mlclf_model_t *m, const double *x,
 }
 
 
+/* With MLCLF_REGEN set, the fuzzer's seed of s. */
+static void
+t_seed(const mlclf_spec_t *s, const char *name)
+{
+    char      path[256];
+    size_t    len;
+    uint8_t  *p;
+
+    if (getenv("MLCLF_REGEN") == NULL) {
+        return;
+    }
+
+    (void) snprintf(path, sizeof(path),
+                    "tests/fuzz/corpus/model/explain-%s.mlclf", name);
+
+    p = model_spec_write(s, &len);
+    ok(files_write(path, p, len) == 0, "regenerated %s", path);
+    free(p);
+}
+
+
 /* The fixture models of model_spec.h, with covers or means. */
 static void
 t_fixtures(void)
@@ -365,6 +395,7 @@ t_fixtures(void)
         free(buf);
 
         model_spec_explain(&s);
+        t_seed(&s, names[i]);
         m = model_spec_load(&s, &buf);
         is_int(mlclf_explain_ready(m), MLCLF_OK, "%s with them can",
                names[i]);
