@@ -66,6 +66,7 @@ mlclf_import_free(mlclf_import_t *im)
     free(im->node_left);
     free(im->node_right);
     free(im->node_decision);
+    free(im->node_cover);
     free(im->leaf_values);
     memset(im, 0, sizeof(*im));
 }
@@ -167,6 +168,8 @@ mlclf_import_reserve(mlclf_import_t *im, uint32_t nodes, mlclf_err_t *err)
                                 sizeof(uint32_t));
         rc |= mlclf_import_grow((void **) &im->node_decision, cap,
                                 sizeof(uint8_t));
+        rc |= mlclf_import_grow((void **) &im->node_cover, cap,
+                                sizeof(double));
         if (rc == MLCLF_OK) {
             im->cap_nodes = cap;
         }
@@ -374,6 +377,18 @@ mlclf_import_add_tree(mlclf_import_t *im, const mlclf_import_node_t *nodes,
         s = &nodes[i];
         k = first + (uint32_t) head;
 
+        if (!s->has_cover) {
+            im->cover_missing = 1;
+
+        } else if (!isfinite(s->cover) || s->cover < 0.0) {
+            rc = mlclf_import_fail(err, MLCLF_EINVAL, im, 0, 0,
+                                   "tree %u node %zu: cover %g is not a "
+                                   "finite number >= 0", t, i, s->cover);
+            break;
+        }
+
+        im->node_cover[k] = s->has_cover ? s->cover : 0.0;
+
         if (s->feature == -1) {
             rc = mlclf_import_leaf(im, s, t, i, err);
             if (rc != MLCLF_OK) {
@@ -505,6 +520,7 @@ mlclf_import_spec(mlclf_import_t *im, mlclf_spec_t *spec, mlclf_err_t *err)
     spec->node_right = im->node_right;
     spec->leaf_values = im->leaf_values;
     spec->node_decision = refuse ? NULL : im->node_decision;
+    spec->node_cover = im->cover_missing ? NULL : im->node_cover;
 
     if (im->kind == MLCLF_KIND_GBT) {
         spec->n_outputs = im->n_outputs;

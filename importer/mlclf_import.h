@@ -74,6 +74,8 @@ typedef struct {
     double                    threshold;    /* the source's own t */
     const double             *value;        /* leaf: n_classes values
                                                (forest) or 1 (gbt) */
+    double                    cover;        /* training weight here */
+    unsigned                  has_cover:1;  /* 0: the source has none */
 } mlclf_import_node_t;
 
 
@@ -118,6 +120,8 @@ typedef struct {
     uint32_t                 *node_left;
     uint32_t                 *node_right;
     uint8_t                  *node_decision;
+    double                   *node_cover;
+    unsigned                  cover_missing:1;  /* a node had none */
     double                   *leaf_values;
     uint32_t                  cap_trees;
     uint32_t                  cap_nodes;
@@ -140,7 +144,9 @@ void mlclf_import_free(mlclf_import_t *im);
  * node reached twice (a cycle, or a child shared by two parents), a
  * feature index >= n_features or a non-finite threshold or leaf value
  * is refused as "<path>: tree T node N: <what>" with MLCLF_EINVAL.
- * Nodes no walk reaches are dropped.  A source that refuses missing
+ * Nodes no walk reaches are dropped.  Covers (NODE_COVER) are kept
+ * when every node of every tree has one (has_cover), each finite and
+ * >= 0 (else refused the same way).  A source that refuses missing
  * values (scikit-learn's trees) gives every node MLCLF_MISSING_REFUSE.
  * Thresholds are translated from
  * the decision's comparison (mlclf_cut_f32_lt/le), the layout is the

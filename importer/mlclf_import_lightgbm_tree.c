@@ -38,6 +38,8 @@ enum {
     LGBM_RIGHT_CHILD,
     LGBM_LEAF_VALUE,
     LGBM_IS_LINEAR,
+    LGBM_INTERNAL_COUNT,
+    LGBM_LEAF_COUNT,
     LGBM_TREE_KEYS
 };
 
@@ -72,12 +74,14 @@ static int mlclf_lgbm_tree_decisions(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr);
 static int mlclf_lgbm_tree_children(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr,
     int key);
 static int mlclf_lgbm_tree_leaves(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr);
+static int mlclf_lgbm_tree_covers(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr);
 static double mlclf_lgbm_cut(double t);
 
 
 static const char *const  mlclf_lgbm_tree_keys[LGBM_TREE_KEYS] = {
     "num_leaves", "num_cat", "split_feature", "threshold", "decision_type",
-    "left_child", "right_child", "leaf_value", "is_linear"
+    "left_child", "right_child", "leaf_value", "is_linear",
+    "internal_count", "leaf_count"
 };
 
 
@@ -119,6 +123,10 @@ mlclf_lgbm_tree(mlclf_lgbm_t *r, uint32_t t, uint32_t out)
 
     if (rc == MLCLF_OK && tr.splits > 0) {
         rc = mlclf_lgbm_tree_splits(r, &tr);
+    }
+
+    if (rc == MLCLF_OK) {
+        rc = mlclf_lgbm_tree_covers(r, &tr);
     }
 
     if (rc == MLCLF_OK) {
@@ -311,6 +319,70 @@ mlclf_lgbm_tree_leaves(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr)
 
         tr->nodes[tr->splits + j].feature = -1;
         tr->nodes[tr->splits + j].value = &tr->values[j];
+    }
+
+    return MLCLF_OK;
+}
+
+
+/*
+ * internal_count and leaf_count, the rows that reached each node, are
+ * the covers: what LightGBM's own pred_contrib (Tree::TreeSHAP, through
+ * data_count()) weighs paths by; internal_weight and leaf_weight (the
+ * hessian sums) are not.  A tree without them imports without covers;
+ * a tree of one leaf, whose leaf_count LightGBM leaves empty, needs none
+ * (its one leaf is its value wherever a row goes) and gets 0.
+ */
+static int
+mlclf_lgbm_tree_covers(mlclf_lgbm_t *r, mlclf_lgbm_tree_t *tr)
+{
+    int               rc, k;
+    size_t            i, j, n, tn;
+    double            v;
+    const char       *tok, *why;
+    mlclf_lgbm_kv_t  *kv;
+
+    if (tr->splits == 0) {
+        tr->nodes[0].cover = 0.0;
+        tr->nodes[0].has_cover = 1;
+        return MLCLF_OK;
+    }
+
+    if (tr->kv[LGBM_LEAF_COUNT].line == 0
+        || tr->kv[LGBM_INTERNAL_COUNT].line == 0)
+    {
+        return MLCLF_OK;
+    }
+
+    for (k = LGBM_INTERNAL_COUNT; k <= LGBM_LEAF_COUNT; k++) {
+        n = k == LGBM_LEAF_COUNT ? tr->leaves : tr->splits;
+
+        rc = mlclf_lgbm_tree_count(r, tr, k, n);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        kv = &tr->kv[k];
+        i = 0;
+
+        for (j = 0; j < n; j++) {
+            tok = mlclf_lgbm_token(kv, &i, &tn);
+
+            why = mlclf_lgbm_double(tok, tn, &v);
+            if (why == NULL && !(v >= 0.0)) {
+                why = "is negative";
+            }
+
+            if (why != NULL) {
+                return mlclf_lgbm_fail(r, kv->line, mlclf_lgbm_col(kv, tok),
+                                       "tree %u node %zu: %s %s %s", tr->t,
+                                       j, mlclf_lgbm_tree_keys[k],
+                                       mlclf_lgbm_q(r, tok, tn), why);
+            }
+
+            tr->nodes[k == LGBM_LEAF_COUNT ? tr->splits + j : j].cover = v;
+            tr->nodes[k == LGBM_LEAF_COUNT ? tr->splits + j : j].has_cover = 1;
+        }
     }
 
     return MLCLF_OK;

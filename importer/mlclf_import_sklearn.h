@@ -19,7 +19,7 @@
 
 /* docs/sklearn-interchange.md */
 #define MLCLF_IMPORT_SKL_FORMAT   "mlclf-sklearn-export"
-#define MLCLF_IMPORT_SKL_VERSION  1
+#define MLCLF_IMPORT_SKL_VERSION  2
 
 
 typedef enum {

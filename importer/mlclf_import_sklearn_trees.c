@@ -42,22 +42,23 @@ enum {
     SKL_THRESHOLD,
     SKL_VALUE,
     SKL_MISSING,                        /* HistGradientBoosting only */
+    SKL_COVER,                          /* optional, format_version 2 */
     SKL_ARRAYS
 };
 
 static const char *const  mlclf_import_skl_array_names[] = {
     "children_left", "children_right", "feature", "threshold", "value",
-    "missing_go_to_left"
+    "missing_go_to_left", "cover"
 };
 
 static const char *const  mlclf_import_skl_tree_keys[] = {
     "node_count", "children_left", "children_right", "feature",
-    "threshold", "value", NULL
+    "threshold", "value", "cover", NULL
 };
 
 static const char *const  mlclf_import_skl_hgb_tree_keys[] = {
     "node_count", "children_left", "children_right", "feature",
-    "threshold", "value", "missing_go_to_left", NULL
+    "threshold", "value", "missing_go_to_left", "cover", NULL
 };
 
 
@@ -309,6 +310,22 @@ mlclf_import_skl_tree(mlclf_import_skl_t *ctx, const cJSON *tree, uint32_t t,
             return rc;
         }
 
+        ctx->nodes[i].has_cover = 0;
+
+        if (a[SKL_COVER] != NULL) {
+            if (!cJSON_IsNumber(a[SKL_COVER])
+                || !(a[SKL_COVER]->valuedouble >= 0.0))
+            {
+                return mlclf_import_skl_fail(ctx, "trees[%u].cover[%zu]: %s, "
+                                             "not a number >= 0", t, i,
+                                             mlclf_import_skl_show(ctx,
+                                                            a[SKL_COVER]));
+            }
+
+            ctx->nodes[i].cover = a[SKL_COVER]->valuedouble;
+            ctx->nodes[i].has_cover = 1;
+        }
+
         for (k = 0; k < SKL_ARRAYS; k++) {
             if (a[k] != NULL) {
                 a[k] = a[k]->next;
@@ -339,6 +356,13 @@ mlclf_import_skl_arrays(mlclf_import_skl_t *ctx, const cJSON *tree,
         a[k] = NULL;
 
         if (k == SKL_MISSING && ctx->estimator != MLCLF_IMPORT_SKL_HGB) {
+            continue;
+        }
+
+        /* each node's training weight, NODE_COVER; without it, none */
+        if (k == SKL_COVER
+            && cJSON_GetObjectItemCaseSensitive(tree, "cover") == NULL)
+        {
             continue;
         }
 

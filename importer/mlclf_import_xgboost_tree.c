@@ -10,8 +10,10 @@
  * right_children, split_indices, split_conditions, default_left and,
  * from 1.6 on, split_type.  A node whose left child is -1 is a leaf and
  * its split_condition is its value (RegTree::Node::LeafValue shares
- * the field); base_weights, loss_changes, sum_hessian and parents are
- * training statistics and are not read.  Other nodes send x left when
+ * the field); sum_hessian, when there (XGBoost always writes it), is
+ * each node's cover (NODE_COVER, what its pred_contribs weighs paths
+ * by); base_weights, loss_changes and parents are training statistics
+ * and are not read.  Other nodes send x left when
  * (float) x < split_condition, else to left + 1: XGBoost's predictor
  * takes the right child to be the left one's neighbour
  * (src/predictor/predict_fn.h, GetNextNode), so a tree that says
@@ -36,6 +38,7 @@ typedef struct {
     const cJSON              *cond;
     const cJSON              *dleft;
     const cJSON              *stype;       /* NULL before 1.6 */
+    const cJSON              *hess;        /* NULL: no sum_hessian */
 } mlclf_xgb_arrays_t;
 
 
@@ -140,6 +143,7 @@ mlclf_import_xgboost_tree(mlclf_import_t *im, const cJSON *tree, uint32_t t,
         a.cond = a.cond->next;
         a.dleft = a.dleft->next;
         a.stype = a.stype != NULL ? a.stype->next : NULL;
+        a.hess = a.hess != NULL ? a.hess->next : NULL;
     }
 
     if (rc == MLCLF_OK) {
@@ -159,18 +163,18 @@ mlclf_xgb_arrays(mlclf_import_t *im, const cJSON *tree, const char *where,
     size_t n, mlclf_xgb_arrays_t *a, mlclf_err_t *err)
 {
     int            k, size;
-    const cJSON   *arr[6] = { NULL };
-    const char    *names[6] = {
+    const cJSON   *arr[7] = { NULL };
+    const char    *names[7] = {
         "left_children", "right_children", "split_indices",
-        "split_conditions", "default_left", "split_type"
+        "split_conditions", "default_left", "split_type", "sum_hessian"
     };
 
-    for (k = 0; k < 6; k++) {
-        if (k == 5
+    for (k = 0; k < 7; k++) {
+        if (k >= 5
             && cJSON_GetObjectItemCaseSensitive(tree, names[k]) == NULL)
         {
             arr[k] = NULL;
-            break;
+            continue;
         }
 
         arr[k] = mlclf_import_xgboost_get(im, tree, where, names[k],
@@ -194,6 +198,7 @@ mlclf_xgb_arrays(mlclf_import_t *im, const cJSON *tree, const char *where,
     a->cond = arr[3]->child;
     a->dleft = arr[4]->child;
     a->stype = arr[5] != NULL ? arr[5]->child : NULL;
+    a->hess = arr[6] != NULL ? arr[6]->child : NULL;
 
     return MLCLF_OK;
 }
@@ -240,6 +245,17 @@ mlclf_xgb_node(mlclf_import_t *im, const mlclf_xgb_arrays_t *a,
     }
 
     memset(node, 0, sizeof(*node));
+
+    if (a->hess != NULL) {
+        if (!cJSON_IsNumber(a->hess)) {
+            return mlclf_import_xgboost_fail(im, err, "%s.sum_hessian[%zu]: "
+                                             "not a number", where, i);
+        }
+
+        node->cover = a->hess->valuedouble;
+        node->has_cover = 1;
+    }
+
     c = mlclf_xgb_f32(a->cond->valuedouble);
 
     if (!isfinite(c)) {

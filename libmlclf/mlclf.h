@@ -55,9 +55,12 @@
 #define MLCLF_EOUTPUT           -25   /* a tree adds to no output */
 #define MLCLF_EINPUT            -26   /* bad input, value table or text
                                          parameters (format version 3) */
+#define MLCLF_ECOVER            -27   /* bad node cover (format version 4) */
+#define MLCLF_ENOEXPLAIN        -28   /* the model cannot explain: no
+                                         LINEAR_MEAN or NODE_COVER */
 
 /* The lowest code, for loops over every code: keep it the last one. */
-#define MLCLF_ELAST             MLCLF_EINPUT
+#define MLCLF_ELAST             MLCLF_ENOEXPLAIN
 
 
 #define MLCLF_ERR_MSG_LEN       512
@@ -242,6 +245,51 @@ uint32_t mlclf_predict_proba(const mlclf_model_t *m, const double *x,
 
 
 /*
+ * Explanations: per-column contributions to a row's margin, and the base
+ * value they start from (docs/api.md shows them in a reply).  The margin
+ * of output k is what the model turns into probabilities:
+ *   logreg  w_k . x + b_k (the log-odds of class 1 with one output);
+ *   gbt     base_k + the leaf values of output k's trees, over the
+ *           divisor (GBT_SCALE): the score before the link, summed in
+ *           double (a MLCLF_GBT_FLOAT32 model's kernel sums in float32,
+ *           within that rounding of it);
+ *   forest  the forest's probability of class k itself, the mean of its
+ *           trees' leaf rows: a forest has no other margin, so its
+ *           contributions are in probability, one row per class.
+ * mlclf_explain_n_outputs() rows: n_outputs for logreg and gbt (1 for
+ * a binary sigmoid: class 1's), n_classes for a forest.
+ *
+ * mlclf_explain_ready() is MLCLF_OK when the model carries what its
+ * kind needs (format version 4: LINEAR_MEAN for logreg, NODE_COVER for
+ * trees), else MLCLF_ENOEXPLAIN.  Call the others only when it is.
+ *
+ * mlclf_explain() fills phi[n_outputs][n_features + 1] for the row
+ * x[n_features] (as mlclf_predict_proba() takes it; NaN, missing, goes
+ * where the predict kernel sends it): phi[k][j] is column j's
+ * contribution to output k's margin and phi[k][n_features] the base
+ * value, the margin of a row with no column known; each row of phi
+ * sums to the margin (within rounding, 1e-9 relative in the tests).
+ * logreg: phi[k][j] = w_kj (x_j - mean_j).  Trees: path-dependent
+ * TreeSHAP over the node covers.  scratch holds mlclf_explain_scratch(m)
+ * doubles (8-aligned, the caller's; nothing is allocated); its size
+ * grows with the square of the deepest tree's depth (or depth times
+ * n_features, the smaller).
+ *
+ * mlclf_explain_inputs() sums a phi by input, what a request names:
+ * out[n_outputs][n_inputs + 1], out[k][i] the sum of input i's columns
+ * (a category's one-hot columns, a text's terms), out[k][n_inputs] the
+ * base.  Without INPUTS, inputs are the columns and out is phi.
+ */
+int mlclf_explain_ready(const mlclf_model_t *m);
+uint32_t mlclf_explain_n_outputs(const mlclf_model_t *m);
+size_t mlclf_explain_scratch(const mlclf_model_t *m);
+void mlclf_explain(const mlclf_model_t *m, const double *x, double *phi,
+    double *scratch);
+void mlclf_explain_inputs(const mlclf_model_t *m, const double *phi,
+    double *out);
+
+
+/*
  * The routing threshold (mlclf_format.h, NODE_THRESHOLD) that stands for
  * a source library's float32 comparison: the largest double c such that
  * x <= c exactly when (float) x < t (mlclf_cut_f32_lt, XGBoost; t must
@@ -291,6 +339,8 @@ typedef struct {
     uint32_t                  n_outputs;
     const double             *weights;          /* n_outputs x n_features */
     const double             *bias;             /* n_outputs */
+    const double             *linear_mean;      /* n_features or NULL:
+                                                   column means (v4) */
 
     /*
      * forest and gbt: tree t owns nodes [tree_offsets[t],
@@ -312,6 +362,9 @@ typedef struct {
     const uint32_t           *node_right;       /* n_nodes */
     const double             *leaf_values;      /* see above */
     const uint8_t            *node_decision;    /* n_nodes or NULL */
+    const double             *node_cover;       /* n_nodes or NULL: the
+                                                   training weight at
+                                                   each node (v4) */
 
     /*
      * gbt (mlclf_format.h): output k starts at base[k], adds the leaf
@@ -349,17 +402,23 @@ int mlclf_write(const char *path, const mlclf_spec_t *spec, mlclf_err_t *err);
  *   {"features": [5.1, 3.5, 1.4, 0.2]}
  *   {"features": {"sepal_length": 5.1, ...}}
  *   {"instances": [[...], {...}, ...]}
- * plus the optional member "probabilities": true|false.
+ * plus the optional members "probabilities": true|false and "explain":
+ * true|false (docs/api.md): explain asks for each row's contributions
+ * (mlclf_explain()), refused (400, cannot_explain) when the model cannot
+ * give them, and (413, too_many_rows) for more than max_explain_rows
+ * rows.
  */
 typedef struct {
     size_t                    max_rows;     /* rows in one batch */
     size_t                    max_depth;    /* JSON nesting */
     size_t                    max_text;     /* bytes of one text value */
+    size_t                    max_explain_rows; /* rows with "explain" */
 } mlclf_limits_t;
 
 #define MLCLF_DEFAULT_MAX_ROWS   1000
 #define MLCLF_DEFAULT_MAX_DEPTH  8
 #define MLCLF_DEFAULT_MAX_TEXT   65536
+#define MLCLF_DEFAULT_MAX_EXPLAIN_ROWS  100
 
 #define MLCLF_REQUEST_LOCAL      16
 
@@ -390,6 +449,8 @@ typedef enum {
     MLCLF_REASON_TEXT_TOO_LONG,
     MLCLF_REASON_UNKNOWN_CATEGORY,
     MLCLF_REASON_BAD_TENSOR,                /* V2: datatype, shape, binary */
+    MLCLF_REASON_CANNOT_EXPLAIN,            /* "explain" on a model that
+                                               cannot */
     MLCLF_REASON_METHOD_NOT_ALLOWED,
     MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE,
     MLCLF_REASON_NO_MODEL,
@@ -413,6 +474,7 @@ typedef struct {
     size_t                    n_rows;
     unsigned                  batch:1;
     unsigned                  probabilities:1;
+    unsigned                  explain:1;    /* "explain": true */
     /*
      * dense: the common shapes (numbers only, in arrays) were read
      * without cJSON; rows then points to n_rows x n_features doubles,

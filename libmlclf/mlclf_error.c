@@ -71,6 +71,10 @@ mlclf_strerror(int code)
         return "tree adds to no output";
     case MLCLF_EINPUT:
         return "bad model input";
+    case MLCLF_ECOVER:
+        return "bad node cover";
+    case MLCLF_ENOEXPLAIN:
+        return "model cannot explain";
     default:
         return "unknown error";
     }
@@ -103,6 +107,7 @@ mlclf_err_is_damage(int code)
     case MLCLF_EDECISION:
     case MLCLF_EOUTPUT:
     case MLCLF_EINPUT:
+    case MLCLF_ECOVER:
         return 1;
 
     default:
@@ -180,6 +185,8 @@ mlclf_reason_name(mlclf_reason_e reason)
         return "unknown_category";
     case MLCLF_REASON_BAD_TENSOR:
         return "bad_tensor";
+    case MLCLF_REASON_CANNOT_EXPLAIN:
+        return "cannot_explain";
     case MLCLF_REASON_METHOD_NOT_ALLOWED:
         return "method_not_allowed";
     case MLCLF_REASON_UNSUPPORTED_MEDIA_TYPE:

@@ -50,6 +50,11 @@
  * request's named values (numbers, categories, texts) into the columns
  * the kernels read.  A file without INPUTS is stamped as before; a
  * reader refuses these sections in an older file (MLCLF_ESECTION).
+ *
+ * Version 4 adds what explanations need (mlclf_explain() in mlclf.h):
+ * the LINEAR_MEAN and NODE_COVER sections, both optional.  A file
+ * without them is stamped as before; a reader refuses them in an older
+ * file (MLCLF_ESECTION).
  */
 
 
@@ -57,9 +62,10 @@
 #define MLCLF_MAGIC               "MLCLF\0\r\n"
 #define MLCLF_MAGIC_LEN           8
 
-#define MLCLF_FORMAT_VERSION      3
+#define MLCLF_FORMAT_VERSION      4
 #define MLCLF_FORMAT_VERSION_GBT  2       /* the first with gbt */
 #define MLCLF_FORMAT_VERSION_INPUTS  3    /* the first with INPUTS */
+#define MLCLF_FORMAT_VERSION_EXPLAIN  4   /* LINEAR_MEAN, NODE_COVER */
 #define MLCLF_HEADER_SIZE         128
 
 /* Written as a native uint32; reads back as 0x04030201 on big-endian. */
@@ -215,6 +221,16 @@
 #define MLCLF_SECTION_LINEAR_BIAS     17
 
 /*
+ * LINEAR_MEAN (version 4): double[n_features], count = n_features: the
+ * mean of each column over the training rows (after imputation, as the
+ * weights see them), each finite (else MLCLF_ENONFINITE).  Optional
+ * for logreg, forbidden otherwise.  An explanation of a row x gives
+ * column j of output k the contribution w_kj * (x_j - mean_j) and the
+ * base value b_k + w_k . mean.
+ */
+#define MLCLF_SECTION_LINEAR_MEAN    18
+
+/*
  * forest and gbt: trees as a struct of arrays over n_nodes nodes.
  *
  * TREE_OFFSETS: uint32[n_trees + 1], count = n_trees + 1 (n_trees >= 1);
@@ -291,6 +307,22 @@
 #define MLCLF_SECTION_LEAF_VALUES     37
 
 #define MLCLF_SECTION_NODE_DECISION  38
+
+/*
+ * NODE_COVER (version 4): double[n_nodes], count = n_nodes: the
+ * training weight that reached each node (XGBoost's sum_hessian,
+ * LightGBM's internal_count and leaf_count, scikit-learn's
+ * weighted_n_node_samples, mlclf-train's row counts or hessian sums),
+ * the weights of path-dependent TreeSHAP.  Optional for forest and
+ * gbt, forbidden for logreg.  Checked (else MLCLF_ECOVER): each cover
+ * finite and >= 0, an internal node's > 0, and an internal node's
+ * cover equal to the sum of its children's within MLCLF_COVER_TOLERANCE
+ * of the larger (every source above keeps this, up to its rounding to
+ * float32).
+ */
+#define MLCLF_SECTION_NODE_COVER     39
+
+#define MLCLF_COVER_TOLERANCE         1e-4
 
 #define MLCLF_CMP_MASK                0x03
 #define MLCLF_CMP_LE                  0x00

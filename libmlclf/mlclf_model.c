@@ -88,7 +88,7 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
     }
 
     if (m->kind == MLCLF_KIND_LOGREG) {
-        return MLCLF_OK;
+        return mlclf_model_check_cover(m, &s, err);
     }
 
     if (m->kind == MLCLF_KIND_FOREST) {
@@ -104,6 +104,11 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
     }
 
     rc = mlclf_model_check_decisions(m, &s, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    rc = mlclf_model_check_cover(m, &s, err);
     if (rc != MLCLF_OK) {
         return rc;
     }

@@ -72,6 +72,7 @@ struct mlclf_model_s {
     uint32_t                  n_outputs;
     const double             *weights;
     const double             *bias;
+    const double             *linear_mean;  /* NULL: none (version 4) */
 
     /* forest and gbt */
     uint32_t                  n_trees;
@@ -84,6 +85,7 @@ struct mlclf_model_s {
     const uint32_t           *node_right;
     const double             *leaf_values;
     const uint8_t            *node_decision;    /* NULL: none */
+    const double             *node_cover;   /* NULL: none (version 4) */
     unsigned                  routes_missing:1;
     unsigned                  missing_zero:1;   /* a MLCLF_MISSING_ZERO
                                                    node */

@@ -52,6 +52,8 @@ mlclf_model_section_name(uint32_t type)
         return "LINEAR_WEIGHTS";
     case MLCLF_SECTION_LINEAR_BIAS:
         return "LINEAR_BIAS";
+    case MLCLF_SECTION_LINEAR_MEAN:
+        return "LINEAR_MEAN";
     case MLCLF_SECTION_TREE_OFFSETS:
         return "TREE_OFFSETS";
     case MLCLF_SECTION_NODE_FEATURE:
@@ -66,6 +68,8 @@ mlclf_model_section_name(uint32_t type)
         return "LEAF_VALUES";
     case MLCLF_SECTION_NODE_DECISION:
         return "NODE_DECISION";
+    case MLCLF_SECTION_NODE_COVER:
+        return "NODE_COVER";
     case MLCLF_SECTION_TREE_CLASS:
         return "TREE_CLASS";
     case MLCLF_SECTION_GBT_BASE:
@@ -89,7 +93,9 @@ mlclf_model_section_elem(uint32_t type)
     case MLCLF_SECTION_IMPUTE:
     case MLCLF_SECTION_LINEAR_WEIGHTS:
     case MLCLF_SECTION_LINEAR_BIAS:
+    case MLCLF_SECTION_LINEAR_MEAN:
     case MLCLF_SECTION_NODE_THRESHOLD:
+    case MLCLF_SECTION_NODE_COVER:
     case MLCLF_SECTION_LEAF_VALUES:
     case MLCLF_SECTION_GBT_BASE:
     case MLCLF_SECTION_GBT_SCALE:
@@ -359,6 +365,17 @@ mlclf_model_parse_table(const uint8_t *p, const mlclf_file_header_t *h,
                                  MLCLF_FORMAT_VERSION_INPUTS);
         }
 
+        if (h->format_version < MLCLF_FORMAT_VERSION_EXPLAIN
+            && (e.type == MLCLF_SECTION_LINEAR_MEAN
+                || e.type == MLCLF_SECTION_NODE_COVER))
+        {
+            return mlclf_err_set(err, MLCLF_ESECTION,
+                                 "section %u (%s) in a version %u file: it "
+                                 "came with version %d", i, name,
+                                 h->format_version,
+                                 MLCLF_FORMAT_VERSION_EXPLAIN);
+        }
+
         if (e.offset > size || e.length > size - e.offset) {
             return mlclf_err_set(err, MLCLF_EBOUNDS,
                                  "section %u (%s): offset %llu + length "
@@ -444,6 +461,7 @@ mlclf_model_parse_allowed(const mlclf_model_t *m, const mlclf_sections_t *s,
         { MLCLF_SECTION_TEXT_IDF, 7, 0 },
         { MLCLF_SECTION_LINEAR_WEIGHTS, 1, 1 },
         { MLCLF_SECTION_LINEAR_BIAS, 1, 1 },
+        { MLCLF_SECTION_LINEAR_MEAN, 1, 0 },
         { MLCLF_SECTION_TREE_OFFSETS, 6, 6 },
         { MLCLF_SECTION_NODE_FEATURE, 6, 6 },
         { MLCLF_SECTION_NODE_THRESHOLD, 6, 6 },
@@ -451,6 +469,7 @@ mlclf_model_parse_allowed(const mlclf_model_t *m, const mlclf_sections_t *s,
         { MLCLF_SECTION_NODE_RIGHT, 6, 6 },
         { MLCLF_SECTION_LEAF_VALUES, 6, 6 },
         { MLCLF_SECTION_NODE_DECISION, 6, 0 },
+        { MLCLF_SECTION_NODE_COVER, 6, 0 },
         { MLCLF_SECTION_TREE_CLASS, 4, 4 },
         { MLCLF_SECTION_GBT_BASE, 4, 4 },
         { MLCLF_SECTION_GBT_LINK, 4, 4 },
@@ -564,6 +583,11 @@ mlclf_model_parse_counts(mlclf_model_t *m, const uint8_t *p,
 
         m->weights = (const void *) (p + e->offset);
 
+        if (s->index[MLCLF_SECTION_LINEAR_MEAN] != MLCLF_NONE) {
+            MLCLF_COUNT(MLCLF_SECTION_LINEAR_MEAN, m->n_features);
+            m->linear_mean = (const void *) (p + e->offset);
+        }
+
         return MLCLF_OK;
     }
 
@@ -600,6 +624,12 @@ mlclf_model_parse_counts(mlclf_model_t *m, const uint8_t *p,
     if (s->index[MLCLF_SECTION_NODE_DECISION] != MLCLF_NONE) {
         MLCLF_COUNT(MLCLF_SECTION_NODE_DECISION, m->n_nodes);
         m->node_decision = p + s->sec[MLCLF_SECTION_NODE_DECISION].offset;
+    }
+
+    if (s->index[MLCLF_SECTION_NODE_COVER] != MLCLF_NONE) {
+        MLCLF_COUNT(MLCLF_SECTION_NODE_COVER, m->n_nodes);
+        m->node_cover = (const void *)
+            (p + s->sec[MLCLF_SECTION_NODE_COVER].offset);
     }
 
     vals = m->kind == MLCLF_KIND_GBT ? 1 : m->n_classes;

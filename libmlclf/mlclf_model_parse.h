@@ -7,7 +7,8 @@
  * header and section table (mlclf_model_parse.c), names and labels
  * (mlclf_model_names.c), raw inputs (mlclf_model_inputs.c),
  * parameters and trees (mlclf_model_check.c),
- * node decisions and the gbt link (mlclf_model_check_gbt.c).
+ * node decisions and the gbt link (mlclf_model_check_gbt.c), means
+ * and covers (mlclf_model_check_cover.c).
  * Each returns MLCLF_OK or an MLCLF_E* code with err set.
  */
 
@@ -81,6 +82,10 @@ int mlclf_model_check_decisions(mlclf_model_t *m, const mlclf_sections_t *s,
     mlclf_err_t *err);
 int mlclf_model_check_gbt(const mlclf_model_t *m, const mlclf_sections_t *s,
     mlclf_err_t *err);
+
+/* mlclf_model_check_cover.c */
+int mlclf_model_check_cover(const mlclf_model_t *m,
+    const mlclf_sections_t *s, mlclf_err_t *err);
 
 
 #endif /* _MLCLF_MODEL_PARSE_H_INCLUDED_ */

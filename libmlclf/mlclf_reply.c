@@ -46,7 +46,8 @@ mlclf_reply_scratch_for(const mlclf_model_t *m, const mlclf_request_t *req)
     size_t  nx;
 
     if (!mlclf_model_has_inputs(m)) {
-        return mlclf_reply_scratch(m);
+        return mlclf_reply_scratch(m)
+               + (req->explain ? mlclf_reply_explain_scratch(m) : 0);
     }
 
     nx = mlclf_model_kind(m) == MLCLF_KIND_LOGREG ? 0
@@ -91,6 +92,7 @@ mlclf_reply_rows_init(mlclf_reply_rows_t *it, const mlclf_model_t *m,
     it->proba = scratch + m->n_features;
     it->i = 0;
     it->in = NULL;
+    it->xrow = NULL;
 
     if (mlclf_model_has_inputs(m)) {
         it->in = &it->inputs;
@@ -118,6 +120,7 @@ mlclf_reply_rows_next(mlclf_reply_rows_t *it)
 
     if (req->dense) {
         x = (double *) req->rows + it->i++ * m->n_features;
+        it->xrow = x;
         return mlclf_predict_proba(m, x, it->proba);
     }
 
@@ -127,6 +130,7 @@ mlclf_reply_rows_next(mlclf_reply_rows_t *it)
 
     if (it->in == NULL) {
         mlclf_request_fill(row, m, x);
+        it->xrow = x;
         return mlclf_predict_proba(m, x, it->proba);
     }
 
@@ -152,6 +156,10 @@ mlclf_reply_bound(const mlclf_model_t *m, const mlclf_request_t *req,
     if (req->probabilities) {
         row += sizeof(",\"probabilities\":{}") - 1 + m->labels_json_sum
                + n * (sizeof("\"\":,") - 1 + MLCLF_REPLY_NUM_MAX);
+    }
+
+    if (req->explain) {
+        row += mlclf_reply_explain_bound(m);
     }
 
     size = sizeof("{\"model_version\":\"\",\"predictions\":[]}")
@@ -202,6 +210,12 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
 
         *p++ = '{';
         p = mlclf_reply_row(p, m, it.proba, k, req->probabilities);
+
+        if (req->explain) {
+            p = mlclf_reply_explain(p, m, it.xrow, rep->scratch
+                                                   + mlclf_reply_scratch(m));
+        }
+
         p = mlclf_reply_cpy(p, ",\"model_version\":\"");
         p = mlclf_reply_escape(p, version);
         p = mlclf_reply_cpy(p, "\"}");
@@ -237,6 +251,12 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
 
         *p++ = '{';
         p = mlclf_reply_row(p, m, it.proba, k, req->probabilities);
+
+        if (req->explain) {
+            p = mlclf_reply_explain(p, m, it.xrow, rep->scratch
+                                                   + mlclf_reply_scratch(m));
+        }
+
         *p++ = '}';
     }
 

@@ -37,6 +37,8 @@ typedef struct {
     const mlclf_request_t    *req;
     double                   *x;
     double                   *proba;        /* out: the last row's */
+    const double             *xrow;         /* out: its columns (no
+                                               inputs) */
     const cJSON              *row;
     size_t                    i;            /* the next row */
     mlclf_reply_inputs_t      inputs;
@@ -58,6 +60,18 @@ size_t mlclf_reply_escaped_len(const char *s);
 
 /* Writes s escaped at p; returns the byte after it. */
 char *mlclf_reply_escape(char *p, const char *s);
+
+
+/*
+ * mlclf_reply_explain.c, for a request with "explain" (a model without
+ * inputs that can explain): the doubles of scratch one row needs, the
+ * bytes of its "explanation" member at most, and the member itself,
+ * from ",\"explanation\":" to its closing brace, for the row x.
+ */
+size_t mlclf_reply_explain_scratch(const mlclf_model_t *m);
+size_t mlclf_reply_explain_bound(const mlclf_model_t *m);
+char *mlclf_reply_explain(char *p, const mlclf_model_t *m, const double *x,
+    double *scratch);
 
 
 #endif /* _MLCLF_REPLY_H_INCLUDED_ */

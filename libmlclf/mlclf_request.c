@@ -45,6 +45,7 @@ static int mlclf_request_check_inputs(mlclf_request_ctx_t *ctx,
     const cJSON *row);
 static int mlclf_request_check_missing(mlclf_request_ctx_t *ctx,
     const uint64_t *seen);
+static int mlclf_request_check_explain(mlclf_request_ctx_t *ctx);
 
 
 int
@@ -54,6 +55,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
 {
     int                  rc;
     cJSON               *root, *item, *features, *instances, *probs;
+    cJSON               *explain;
     mlclf_request_ctx_t     ctx;
     char                 name[MLCLF_REQUEST_NAME_MAX + 8];
 
@@ -98,6 +100,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
     features = NULL;
     instances = NULL;
     probs = NULL;
+    explain = NULL;
 
     for (item = root->child; item != NULL; item = item->next) {
 
@@ -122,6 +125,13 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
 
             probs = item;
 
+        } else if (strcmp(item->string, "explain") == 0) {
+            if (explain != NULL) {
+                goto duplicate;
+            }
+
+            explain = item;
+
         } else {
             return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
                                         "unknown member \"%s\"",
@@ -140,9 +150,24 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
         }
     }
 
+    if (explain != NULL) {
+        if (mlclf_request_type(explain) == cJSON_True) {
+            req->explain = 1;
+
+        } else if (mlclf_request_type(explain) != cJSON_False) {
+            return mlclf_request_reject(&ctx, MLCLF_REASON_BAD_SHAPE, 400,
+                                        "\"explain\" must be true or false");
+        }
+    }
+
     rc = mlclf_request_check_rows(&ctx, features, instances);
 
     free(ctx.seen);
+    ctx.seen = NULL;
+
+    if (rc == MLCLF_OK && req->explain) {
+        rc = mlclf_request_check_explain(&ctx);
+    }
 
     return rc;
 
@@ -162,6 +187,7 @@ mlclf_request_ctx_init(mlclf_request_ctx_t *ctx, mlclf_request_t *req,
     req->n_rows = 0;
     req->batch = 0;
     req->probabilities = 0;
+    req->explain = 0;
     req->dense = 0;
     req->reason = MLCLF_REASON_NONE;
     req->status = 0;
@@ -181,6 +207,7 @@ mlclf_request_ctx_init(mlclf_request_ctx_t *ctx, mlclf_request_t *req,
     ctx->max_rows = MLCLF_DEFAULT_MAX_ROWS;
     ctx->max_depth = MLCLF_DEFAULT_MAX_DEPTH;
     ctx->max_text = MLCLF_DEFAULT_MAX_TEXT;
+    ctx->max_explain_rows = MLCLF_DEFAULT_MAX_EXPLAIN_ROWS;
     ctx->row_terms = 0;
 
     if (limits == NULL) {
@@ -197,6 +224,10 @@ mlclf_request_ctx_init(mlclf_request_ctx_t *ctx, mlclf_request_t *req,
 
     if (limits->max_text != 0) {
         ctx->max_text = limits->max_text;
+    }
+
+    if (limits->max_explain_rows != 0) {
+        ctx->max_explain_rows = limits->max_explain_rows;
     }
 }
 
@@ -590,6 +621,43 @@ mlclf_request_check_missing(mlclf_request_ctx_t *ctx, const uint64_t *seen)
                                 mlclf_request_name(name,
                                     mlclf_model_feature_name(ctx->model,
                                                              (uint32_t) i)));
+}
+
+
+/*
+ * "explain": true: the model must carry what explanations need and have
+ * no category or text inputs (mlclf_reply.c explains columns, which a
+ * request names only without them), and the rows must be few enough.
+ */
+static int
+mlclf_request_check_explain(mlclf_request_ctx_t *ctx)
+{
+    ctx->batch = 0;
+
+    if (mlclf_explain_ready(ctx->model) != MLCLF_OK) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_CANNOT_EXPLAIN, 400,
+                                    "this model cannot explain: its file "
+                                    "has no %s (model format 4)",
+                                    mlclf_model_kind(ctx->model)
+                                    == MLCLF_KIND_LOGREG
+                                    ? "column means" : "node covers");
+    }
+
+    if (ctx->inputs) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_CANNOT_EXPLAIN, 400,
+                                    "this model has category or text "
+                                    "inputs, which explanations do not "
+                                    "cover");
+    }
+
+    if (ctx->req->n_rows > ctx->max_explain_rows) {
+        return mlclf_request_reject(ctx, MLCLF_REASON_TOO_MANY_ROWS, 413,
+                                    "%zu rows to explain, more than the "
+                                    "limit of %zu", ctx->req->n_rows,
+                                    ctx->max_explain_rows);
+    }
+
+    return MLCLF_OK;
 }
 
 

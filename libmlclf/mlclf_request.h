@@ -44,6 +44,7 @@ typedef struct {
     size_t                    max_rows;
     size_t                    max_depth;
     size_t                    max_text;
+    size_t                    max_explain_rows;
     size_t                    row_terms;
 } mlclf_request_ctx_t;
 

@@ -170,6 +170,11 @@ mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
                     k * nf * sizeof(double), spec->weights, NULL);
         mlclf_w_add(w, n, MLCLF_SECTION_LINEAR_BIAS, k, k * sizeof(double),
                     spec->bias, NULL);
+
+        if (spec->linear_mean != NULL) {
+            mlclf_w_add(w, n, MLCLF_SECTION_LINEAR_MEAN, nf,
+                        nf * sizeof(double), spec->linear_mean, NULL);
+        }
         break;
 
     case MLCLF_KIND_FOREST:
@@ -301,6 +306,11 @@ mlclf_w_trees(const mlclf_spec_t *spec, mlclf_w_section_t *w, uint32_t *n,
                     spec->node_decision, NULL);
     }
 
+    if (spec->node_cover != NULL) {
+        mlclf_w_add(w, n, MLCLF_SECTION_NODE_COVER, k, k * sizeof(double),
+                    spec->node_cover, NULL);
+    }
+
     return MLCLF_OK;
 }
 
@@ -365,6 +375,12 @@ mlclf_w_gbt(const mlclf_spec_t *spec, mlclf_w_section_t *w, uint32_t *n,
 static uint32_t
 mlclf_w_version(const mlclf_spec_t *spec)
 {
+    if ((spec->kind == MLCLF_KIND_LOGREG && spec->linear_mean != NULL)
+        || (spec->kind != MLCLF_KIND_LOGREG && spec->node_cover != NULL))
+    {
+        return MLCLF_FORMAT_VERSION_EXPLAIN;
+    }
+
     if (spec->n_inputs != 0) {
         return MLCLF_FORMAT_VERSION_INPUTS;
     }

@@ -131,6 +131,13 @@ static ngx_command_t  ngx_http_mlclf_commands[] = {
       offsetof(ngx_http_mlclf_loc_conf_t, max_rows),
       &ngx_http_mlclf_max_rows_bounds },
 
+    { ngx_string("mlclf_max_explain_rows"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mlclf_loc_conf_t, max_explain_rows),
+      &ngx_http_mlclf_max_rows_bounds },
+
     { ngx_string("mlclf_max_depth"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -861,6 +868,7 @@ ngx_http_mlclf_create_loc_conf(ngx_conf_t *cf)
      */
 
     conf->max_rows = NGX_CONF_UNSET;
+    conf->max_explain_rows = NGX_CONF_UNSET;
     conf->max_depth = NGX_CONF_UNSET;
     conf->max_text = NGX_CONF_UNSET_SIZE;
 
@@ -878,6 +886,8 @@ ngx_http_mlclf_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->max_rows, prev->max_rows,
                          MLCLF_DEFAULT_MAX_ROWS);
+    ngx_conf_merge_value(conf->max_explain_rows, prev->max_explain_rows,
+                         MLCLF_DEFAULT_MAX_EXPLAIN_ROWS);
     ngx_conf_merge_value(conf->max_depth, prev->max_depth,
                          MLCLF_DEFAULT_MAX_DEPTH);
     ngx_conf_merge_size_value(conf->max_text, prev->max_text,

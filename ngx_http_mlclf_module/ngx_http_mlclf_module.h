@@ -79,6 +79,7 @@ typedef struct {
     ngx_http_mlclf_model_t   *model;        /* static mlclf_predict NAME */
     ngx_http_complex_value_t *model_name;   /* mlclf_predict $variable */
     ngx_int_t                 max_rows;
+    ngx_int_t                 max_explain_rows;     /* with "explain" */
     ngx_int_t                 max_depth;
     size_t                    max_text;     /* bytes of one text value */
 } ngx_http_mlclf_loc_conf_t;

@@ -402,6 +402,7 @@ ngx_http_mlclf_limits(ngx_http_request_t *r, mlclf_limits_t *limits)
     mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mlclf_module);
 
     limits->max_rows = mlcf->max_rows;
+    limits->max_explain_rows = mlcf->max_explain_rows;
     limits->max_depth = mlcf->max_depth;
     limits->max_text = mlcf->max_text;
 }

@@ -51,6 +51,11 @@ static const double    gb_leaves[] = { 1.0, -0.5, 0.25, 0.75, -1.0, 0.5,
 static const uint32_t  gb_class[] = { 0, 1, 2 };
 static const double    gb_base[] = { 0.1, -0.2, 0.3 };
 
+/* model_spec_explain(): covers of both tree layouts, logreg means */
+static const double    rf_cover[] = { 10, 4, 6, 12, 5, 7, 3, 4 };
+static const double    gb_cover[] = { 10, 4, 6, 12, 5, 7, 3, 4, 9, 2, 7 };
+static const double    lr_mean[] = { 0.5, -1.5 };
+
 static const double  lr_weights[] = { 1.0, -2.0, 0.5, 0.25, -1.0, 3.0 };
 static const double  lr_bias[] = { 0.1, 0.2, 0.3 };
 static const double  lr_impute[] = { 0.0, 1.0 };
@@ -119,6 +124,26 @@ model_spec_logreg(mlclf_spec_t *s)
     s->n_outputs = 3;
     s->weights = lr_weights;
     s->bias = lr_bias;
+}
+
+
+void
+model_spec_explain(mlclf_spec_t *s)
+{
+    switch (s->kind) {
+
+    case MLCLF_KIND_LOGREG:
+        s->linear_mean = lr_mean;
+        break;
+
+    case MLCLF_KIND_FOREST:
+        s->node_cover = rf_cover;
+        break;
+
+    default:
+        s->node_cover = gb_cover;
+        break;
+    }
 }
 
 

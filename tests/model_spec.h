@@ -51,6 +51,14 @@ void model_spec_gbt(mlclf_spec_t *s);
 void model_spec_logreg(mlclf_spec_t *s);
 
 /*
+ * What explanations need (format version 4), added to a spec that
+ * model_spec_forest(), _gbt() or _logreg() made: node covers
+ * (forest: 10 = 4 + 6, 12 = 5 + 7, 7 = 3 + 4; gbt the same, and tree
+ * 2: 9 = 2 + 7) or column means (0.5, -1.5).
+ */
+void model_spec_explain(mlclf_spec_t *s);
+
+/*
  * A model with raw inputs (format version 3) over the classes "ham",
  * "spam": logreg (one sigmoid output) or a forest of one tree, by
  * kind.  Its 17 columns come from five inputs:

@@ -201,6 +201,14 @@ test_model(const char *dir, const char *name, const char *rows,
         return;
     }
 
+    /* format_version 2: trees carry covers, a logreg no means */
+    is_int(mlclf_explain_ready(m),
+           mlclf_model_kind(m) == MLCLF_KIND_LOGREG
+           ? MLCLF_ENOEXPLAIN : MLCLF_OK,
+           "%s: %s", name, mlclf_model_kind(m) == MLCLF_KIND_LOGREG
+                           ? "no means, cannot explain"
+                           : "covers imported, can explain");
+
     ok(mlclf_model_routes_missing(m) == (strncmp(name, "hgb", 3) == 0),
        "%s: routes missing values %s", name,
        strncmp(name, "hgb", 3) == 0 ? "itself" : "never");
@@ -393,12 +401,12 @@ test_import_cli(const char *dir)
     }
     run_cmd_free(&r);
 
-    text = "{\"format\":\"mlclf-sklearn-export\",\"format_version\":2}";
+    text = "{\"format\":\"mlclf-sklearn-export\",\"format_version\":3}";
     (void) files_write(bad, text, strlen(text));
 
     (void) run_cmd(&r, bin, args, dir, NULL);
     ok(r.status == MLCLF_IMPORT_EXIT_SOURCE
-       && strstr(r.err, "bad.json: format_version 2: written by a newer "
+       && strstr(r.err, "bad.json: format_version 3: written by a newer "
                  "exporter") != NULL,
        "mlclf-import refuses a file of a newer exporter, exit %d",
        MLCLF_IMPORT_EXIT_SOURCE);
@@ -468,11 +476,11 @@ static const test_bad_t  test_bads[] = {
     { "another format", "{\"format\":\"xgboost\"}",
       "bad.json: format: \"xgboost\", not \"mlclf-sklearn-export\"" },
 
-    { "format_version 2",
-      "{\"format\":\"mlclf-sklearn-export\",\"format_version\":2,"
+    { "format_version 3",
+      "{\"format\":\"mlclf-sklearn-export\",\"format_version\":3,"
       "\"estimator\":\"Anything\"}",
-      "bad.json: format_version 2: written by a newer exporter (this "
-      "mlclf-import reads format_version 1)" },
+      "bad.json: format_version 3: written by a newer exporter (this "
+      "mlclf-import reads format_version 2)" },
 
     { "format_version 1.5",
       "{\"format\":\"mlclf-sklearn-export\",\"format_version\":1.5}",

@@ -214,7 +214,7 @@ test_catalogue(const mlclf_model_t *iris, const mlclf_model_t *text)
         "duplicate_feature", "missing_value", "not_a_number", "non_finite",
         "too_many_rows", "empty_batch", "empty_body", "too_deep",
         "not_a_string", "bad_text", "text_too_long", "unknown_category",
-        "bad_tensor"
+        "bad_tensor", "cannot_explain"
     };
     size_t                i;
 

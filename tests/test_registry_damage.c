@@ -49,7 +49,7 @@
  * logreg the model with raw inputs (version 3).
  */
 static uint8_t *
-t_good(mlclf_kind_e kind, uint32_t version, size_t *len)
+t_good(mlclf_kind_e kind, int explain, uint32_t version, size_t *len)
 {
     mlclf_spec_t  s;
 
@@ -61,6 +61,10 @@ t_good(mlclf_kind_e kind, uint32_t version, size_t *len)
 
     } else {
         model_spec_forest(&s);
+    }
+
+    if (explain) {
+        model_spec_explain(&s);
     }
 
     s.version = version;
@@ -140,6 +144,15 @@ static const model_damage_t  t_input_cases[] = {
 #define T_NINPUT  (sizeof(t_input_cases) / sizeof(t_input_cases[0]))
 
 
+/* On a gbt model with node covers: the code of format version 4. */
+static const model_damage_t  t_cover_cases[] = {
+    { "a negative cover", MLCLF_ECOVER, DMG_CRC,
+      { DMG_F64(NODE_COVER, 1, SET, -1.0) } },
+};
+
+#define T_NCOVER  (sizeof(t_cover_cases) / sizeof(t_cover_cases[0]))
+
+
 /*
  * sha256 of a file, by coreutils' sha256sum: an implementation apart
  * from the one the registry checks with.  0 or -1.
@@ -209,7 +222,7 @@ t_active(char *buf, size_t size)
 
 /* Damages a good v, publishes it, then verify and promote it. */
 static void
-t_case(mlclf_kind_e kind, const model_damage_t *c, uint32_t v)
+t_case(mlclf_kind_e kind, int explain, const model_damage_t *c, uint32_t v)
 {
     int           rc, i;
     char         *out, *errout, ver[16], active[256];
@@ -219,7 +232,7 @@ t_case(mlclf_kind_e kind, const model_damage_t *c, uint32_t v)
     const char   *cmd;
     mlclf_err_t   err;
 
-    p = t_good(kind, v, &len);
+    p = t_good(kind, explain, v, &len);
     model_damage_apply(p, &len, c);
 
     /* the damage is what the reader says it is, and its message */
@@ -278,7 +291,8 @@ t_list(void)
     is_int(rc, MLCLF_REGISTRY_EXIT_OK, "list exits 0");
     j = cJSON_Parse(out);
     n = cJSON_GetArraySize(cJSON_GetObjectItem(j, "versions"));
-    is_int(n, T_NCASES + T_NGBT + T_NINPUT + 1, "every version listed");
+    is_int(n, T_NCASES + T_NGBT + T_NINPUT + T_NCOVER + 1,
+           "every version listed");
     bad = 0;
     k = 0;
 
@@ -356,6 +370,10 @@ t_coverage(void)
             found |= t_input_cases[i].code == code;
         }
 
+        for (i = 0; i < T_NCOVER; i++) {
+            found |= t_cover_cases[i].code == code;
+        }
+
         ok(found, "%s (%d) has a case through the CLI",
            mlclf_strerror(code), code);
     }
@@ -388,7 +406,7 @@ main(void)
     t_coverage();
 
     /* a good v1, made active by the CLI */
-    p = t_good(MLCLF_KIND_FOREST, 1, &len);
+    p = t_good(MLCLF_KIND_FOREST, 0, 1, &len);
     ok(t_version_dir(1, p, len) == 0, "good v1 published");
     free(p);
 
@@ -401,17 +419,22 @@ main(void)
     is_str(active, "versions/v1", "v1 is active");
 
     for (i = 0; i < T_NCASES; i++) {
-        t_case(MLCLF_KIND_FOREST, &t_cases[i], (uint32_t) i + 2);
+        t_case(MLCLF_KIND_FOREST, 0, &t_cases[i], (uint32_t) i + 2);
     }
 
     for (i = 0; i < T_NGBT; i++) {
-        t_case(MLCLF_KIND_GBT, &t_gbt_cases[i],
+        t_case(MLCLF_KIND_GBT, 0, &t_gbt_cases[i],
                (uint32_t) (T_NCASES + i) + 2);
     }
 
     for (i = 0; i < T_NINPUT; i++) {
-        t_case(MLCLF_KIND_LOGREG, &t_input_cases[i],
+        t_case(MLCLF_KIND_LOGREG, 0, &t_input_cases[i],
                (uint32_t) (T_NCASES + T_NGBT + i) + 2);
+    }
+
+    for (i = 0; i < T_NCOVER; i++) {
+        t_case(MLCLF_KIND_GBT, 1, &t_cover_cases[i],
+               (uint32_t) (T_NCASES + T_NGBT + T_NINPUT + i) + 2);
     }
 
     /* the whole model: one line per damaged version, exit 4 */
@@ -427,7 +450,7 @@ main(void)
         i++;
     }
 
-    is_int(i, T_NCASES + T_NGBT + T_NINPUT,
+    is_int(i, T_NCASES + T_NGBT + T_NINPUT + T_NCOVER,
            "one reason per damaged version");
     free(out);
     free(errout);

@@ -120,6 +120,7 @@ test_messages(const mlclf_model_t *m)
     check_message(m, body, NULL, "unknown_feature", msg);
 
     /* limits */
+    memset(&limits, 0, sizeof(limits));
     limits.max_rows = 2;
     limits.max_depth = 8;
     check_message(m, "{\"instances\":[" ROW "," ROW "," ROW "]}", &limits,

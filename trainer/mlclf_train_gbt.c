@@ -593,8 +593,9 @@ static int
 mlclf_gbt_spec(mlclf_train_model_t *out, const mlclf_train_gbt_ctx_t *ctx,
     mlclf_err_t *err)
 {
+    int             covered;
     size_t          t, i, nt, nn, nl, base, at;
-    double         *thr, *leaf, *imp, *b;
+    double         *thr, *leaf, *imp, *b, *cov;
     int32_t        *feat;
     uint8_t        *dec;
     uint32_t       *off, *left, *right, *cls, *lrow;
@@ -622,6 +623,7 @@ mlclf_gbt_spec(mlclf_train_model_t *out, const mlclf_train_gbt_ctx_t *ctx,
     dec = malloc(nn);
     lrow = malloc(nn * sizeof(uint32_t));
     imp = calloc(ctx->p ? ctx->p : 1, sizeof(double));
+    cov = malloc(nn * sizeof(double));
 
     out->mem[0] = off;
     out->mem[1] = feat;
@@ -633,16 +635,19 @@ mlclf_gbt_spec(mlclf_train_model_t *out, const mlclf_train_gbt_ctx_t *ctx,
     out->mem[7] = cls;
     out->mem[8] = b;
     out->mem[9] = dec;
+    out->mem[10] = cov;
     out->importance = imp;
 
     if (off == NULL || feat == NULL || thr == NULL || left == NULL
         || right == NULL || leaf == NULL || names == NULL || cls == NULL
-        || b == NULL || dec == NULL || lrow == NULL || imp == NULL)
+        || b == NULL || dec == NULL || lrow == NULL || imp == NULL
+        || cov == NULL)
     {
         free(lrow);
         return mlclf_err_set(err, MLCLF_ENOMEM, "gbt: out of memory");
     }
 
+    covered = 1;
     nl = 0;
     for (i = 0; i < nn; i++) {
         lrow[i] = (uint32_t) nl;
@@ -658,6 +663,10 @@ mlclf_gbt_spec(mlclf_train_model_t *out, const mlclf_train_gbt_ctx_t *ctx,
             feat[i] = ctx->t_feature[i];
             thr[i] = ctx->t_threshold[i];
             dec[i] = ctx->t_decision[i];
+            cov[i] = ctx->t_cover[i];
+
+            /* a split no hessian reached cannot weigh paths: no covers */
+            covered &= feat[i] < 0 || cov[i] > 0.0;
 
             if (feat[i] < 0) {
                 at = lrow[i];
@@ -696,6 +705,7 @@ mlclf_gbt_spec(mlclf_train_model_t *out, const mlclf_train_gbt_ctx_t *ctx,
     out->spec.leaf_values = leaf;
     out->spec.node_decision = cf->missing == MLCLF_TRAIN_MISSING_ALLOW
                               ? dec : NULL;
+    out->spec.node_cover = covered ? cov : NULL;
     out->spec.tree_class = cls;
     out->spec.base = b;
     out->spec.link = ctx->k == 1 ? MLCLF_LINK_SIGMOID : MLCLF_LINK_SOFTMAX;
@@ -749,6 +759,7 @@ mlclf_gbt_free(mlclf_train_gbt_ctx_t *ctx)
     free(ctx->t_decision);
     free(ctx->t_value);
     free(ctx->t_gain);
+    free(ctx->t_cover);
     free(ctx->t_offset);
 }
 

@@ -167,6 +167,8 @@ typedef struct {
     uint8_t                  *t_decision;
     double                   *t_value;      /* a leaf's score, else 0 */
     double                   *t_gain;       /* a split's gain, else 0 */
+    double                   *t_cover;      /* the hessian sum of its
+                                               rows (NODE_COVER) */
     uint32_t                 *t_offset;     /* n_trees + 1 */
     size_t                    t_nodes;
     size_t                    t_cap;

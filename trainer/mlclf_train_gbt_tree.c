@@ -641,7 +641,7 @@ static int
 mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx)
 {
     size_t                         i, at, cap;
-    void                          *q[7];
+    void                          *q[8];
     uint32_t                      *off;
     const mlclf_train_gbt_node_t  *nd;
 
@@ -683,7 +683,12 @@ mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx)
             ctx->t_gain = q[6];
         }
 
-        for (i = 0; i < 7; i++) {
+        q[7] = realloc(ctx->t_cover, cap * sizeof(double));
+        if (q[7] != NULL) {
+            ctx->t_cover = q[7];
+        }
+
+        for (i = 0; i < 8; i++) {
             if (q[i] == NULL) {
                 return MLCLF_ENOMEM;
             }
@@ -705,6 +710,7 @@ mlclf_gbt_keep(mlclf_train_gbt_ctx_t *ctx)
         at = ctx->t_nodes + i;
 
         ctx->t_feature[at] = nd->feature;
+        ctx->t_cover[at] = (double) nd->h / MLCLF_GBT_UNIT;
         ctx->t_left[at] = nd->left;
         ctx->t_right[at] = nd->right;
 

@@ -833,6 +833,7 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     out->mem[0] = w;
     out->mem[1] = b;
     out->mem[2] = names;
+    out->mem[3] = mean;
 
     if (theta == NULL || mean == NULL || scale == NULL || w == NULL
         || b == NULL || names == NULL || count == NULL
@@ -886,12 +887,18 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
     out->spec.weights = w;
     out->spec.bias = b;
 
+    /*
+     * the training mean of each column, for explanations (LINEAR_MEAN):
+     * dense data only, as a model of text or category inputs does not
+     * explain (mlclf_request.c)
+     */
+    out->spec.linear_mean = d->sp_ptr == NULL ? mean : NULL;
+
     rc = MLCLF_OK;
 
 failed:
 
     free(theta);
-    free(mean);
     free(scale);
     free(count);
     free(ctx.chunk_loss);

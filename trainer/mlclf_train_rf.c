@@ -134,7 +134,7 @@ mlclf_train_rf_spec(mlclf_train_model_t *out, const mlclf_train_rf_ctx_t *ctx,
     const mlclf_train_config_t *cf, mlclf_err_t *err)
 {
     size_t                        t, p, nn, nl, base, lbase, j;
-    double                       *thr, *leaf;
+    double                       *thr, *leaf, *cov;
     int32_t                      *feat;
     uint32_t                     *off, *left, *right;
     const char                  **names;
@@ -162,6 +162,7 @@ mlclf_train_rf_spec(mlclf_train_model_t *out, const mlclf_train_rf_ctx_t *ctx,
     right = malloc(nn * sizeof(uint32_t));
     leaf = malloc(nl * ctx->nc * sizeof(double));
     names = calloc(p, sizeof(char *));
+    cov = malloc(nn * sizeof(double));
 
     out->mem[0] = off;
     out->mem[1] = feat;
@@ -170,9 +171,10 @@ mlclf_train_rf_spec(mlclf_train_model_t *out, const mlclf_train_rf_ctx_t *ctx,
     out->mem[4] = right;
     out->mem[5] = leaf;
     out->mem[6] = names;
+    out->mem[7] = cov;
 
     if (off == NULL || feat == NULL || thr == NULL || left == NULL
-        || right == NULL || leaf == NULL || names == NULL)
+        || right == NULL || leaf == NULL || names == NULL || cov == NULL)
     {
         return mlclf_err_set(err, MLCLF_ENOMEM,
                              "random forest: out of memory");
@@ -188,6 +190,7 @@ mlclf_train_rf_spec(mlclf_train_model_t *out, const mlclf_train_rf_ctx_t *ctx,
         for (j = 0; j < tr->n_nodes; j++) {
             feat[base + j] = tr->feature[j];
             thr[base + j] = tr->threshold[j];
+            cov[base + j] = tr->cover[j];
 
             if (tr->feature[j] < 0) {
                 left[base + j] = (uint32_t) (lbase + tr->left[j]);
@@ -223,6 +226,7 @@ mlclf_train_rf_spec(mlclf_train_model_t *out, const mlclf_train_rf_ctx_t *ctx,
     out->spec.node_left = left;
     out->spec.node_right = right;
     out->spec.leaf_values = leaf;
+    out->spec.node_cover = cov;
 
     return MLCLF_OK;
 }
@@ -240,6 +244,7 @@ mlclf_train_rf_free(mlclf_train_rf_ctx_t *ctx)
             free(ctx->trees[t].threshold);
             free(ctx->trees[t].left);
             free(ctx->trees[t].right);
+            free(ctx->trees[t].cover);
             free(ctx->trees[t].leaf);
         }
     }

@@ -30,6 +30,7 @@ typedef struct {
     double                   *threshold;
     uint32_t                 *left;
     uint32_t                 *right;
+    double                   *cover;        /* the bootstrap weight */
     double                   *leaf;         /* n_leaves x n_classes */
 } mlclf_train_rf_tree_t;
 

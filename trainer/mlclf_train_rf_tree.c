@@ -121,6 +121,13 @@ mlclf_train_rf_node(mlclf_train_rf_tree_t *tr, size_t nc)
         }
 
         tr->right = q;
+
+        q = realloc(tr->cover, cap * sizeof(double));
+        if (q == NULL) {
+            return MLCLF_ENOMEM;
+        }
+
+        tr->cover = q;
         tr->cap_nodes = cap;
     }
 
@@ -609,6 +616,9 @@ mlclf_train_rf_grow(mlclf_train_rf_ctx_t *ctx, size_t t,
         if (mlclf_train_rf_node(tr, ctx->nc) != MLCLF_OK) {
             return MLCLF_ENOMEM;
         }
+
+        /* the node's cover: the bootstrap weight of its rows, exact */
+        tr->cover[it.node] = tw;
 
         if (!best.found) {
             mlclf_train_rf_leaf(tr, it.node, ctx->nc, b->cw, tw);

@@ -31,6 +31,8 @@ static void fuzz_bytes(const uint8_t *data, size_t size, int fix_crc);
 static void fuzz_fix_crc(uint8_t *p, size_t size);
 static void fuzz_model(const mlclf_model_t *m, size_t size);
 static void fuzz_predict(const mlclf_model_t *m);
+static void fuzz_explain(const mlclf_model_t *m, const double *x,
+    double *phi, double *scratch);
 static void fuzz_request(const mlclf_model_t *m);
 static void fuzz_predict_inputs(const mlclf_model_t *m);
 
@@ -247,13 +249,28 @@ fuzz_model(const mlclf_model_t *m, size_t size)
 static void
 fuzz_predict(const mlclf_model_t *m)
 {
-    size_t     r, n;
-    double    *x, *proba, sum;
+    size_t     r, n, ns;
+    double    *x, *proba, *phi, *scratch, sum;
     uint32_t   i, k, nf, nc;
 
     if (mlclf_model_has_inputs(m)) {
         fuzz_predict_inputs(m);
         return;
+    }
+
+    /* explanations too, when the model has them and they fit */
+    phi = NULL;
+    scratch = NULL;
+
+    if (mlclf_explain_ready(m) == MLCLF_OK) {
+        ns = mlclf_explain_scratch(m);
+
+        if (ns < (1u << 22)) {
+            phi = malloc((size_t) mlclf_explain_n_outputs(m)
+                         * (mlclf_model_n_features(m) + 1) * sizeof(double));
+            scratch = malloc((ns + 1) * sizeof(double));
+            FUZZ_CHECK(phi != NULL && scratch != NULL);
+        }
     }
 
     nf = mlclf_model_n_features(m);
@@ -297,10 +314,52 @@ fuzz_predict(const mlclf_model_t *m)
         /* a gbt model's per-class sigmoids need not sum to 1 */
         FUZZ_CHECK(fabs(sum - 1.0) < 1e-6
                    || (mlclf_model_kind(m) == MLCLF_KIND_GBT && nc > 2));
+
+        if (phi != NULL) {
+            fuzz_explain(m, x, phi, scratch);
+        }
     }
 
     free(x);
     free(proba);
+    free(phi);
+    free(scratch);
+}
+
+
+/*
+ * The explanation of x, run for the sanitizers; a forest's is also
+ * checked: its leaves are probabilities, so each contribution is finite
+ * and each output's sum a probability (its margin).  A logreg's or a
+ * gbt's may overflow as its margin does (1e300 in the table, any leaf
+ * value in a fuzzed file).
+ */
+static void
+fuzz_explain(const mlclf_model_t *m, const double *x, double *phi,
+    double *scratch)
+{
+    double    sum;
+    uint32_t  k, j, no, nf;
+
+    mlclf_explain(m, x, phi, scratch);
+
+    if (mlclf_model_kind(m) != MLCLF_KIND_FOREST) {
+        return;
+    }
+
+    no = mlclf_explain_n_outputs(m);
+    nf = mlclf_model_n_features(m);
+
+    for (k = 0; k < no; k++) {
+        sum = 0.0;
+
+        for (j = 0; j <= nf; j++) {
+            FUZZ_CHECK(isfinite(phi[(size_t) k * (nf + 1) + j]));
+            sum += phi[(size_t) k * (nf + 1) + j];
+        }
+
+        FUZZ_CHECK(sum >= -1e-6 && sum <= 1.0 + 1e-6);
+    }
 }
 
 

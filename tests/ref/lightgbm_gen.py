@@ -46,6 +46,25 @@ def grow(rng, leaves):
     return feature, threshold, decision, left, right
 
 
+def counts(rng, left, right, leaves):
+    """Rows per leaf, and per split the sum of its children's: the
+    internal_count and leaf_count LightGBM writes, consistent as
+    mlclf's NODE_COVER check wants them."""
+    leaf = [rng.randrange(1, 50) for _ in range(leaves)]
+    internal = [0] * (leaves - 1)
+
+    def rows(child):
+        return leaf[~child] if child < 0 else total(child)
+
+    def total(s):
+        internal[s] = rows(left[s]) + rows(right[s])
+        return internal[s]
+
+    if leaves > 1:
+        total(0)
+    return internal, leaf
+
+
 def join(values):
     return " ".join(repr(v) if isinstance(v, float) else str(v)
                     for v in values)
@@ -55,6 +74,7 @@ def tree_text(rng, index):
     leaves = rng.choice([1, 2, 3, 5, 8, 13, 21, 31])
     feature, threshold, decision, left, right = grow(rng, leaves)
     values = [rng.gauss(0.0, 0.5) for _ in range(leaves)]
+    internal, leaf = counts(rng, left, right, leaves)
     n = leaves - 1
     lines = [
         "Tree=%d" % index,
@@ -68,10 +88,10 @@ def tree_text(rng, index):
         "right_child=" + join(right),
         "leaf_value=" + join(values),
         "leaf_weight=" + join([1] * leaves),
-        "leaf_count=" + join([1] * leaves),
+        "leaf_count=" + join(leaf),
         "internal_value=" + join([0] * n),
         "internal_weight=" + join([1] * n),
-        "internal_count=" + join([1] * n),
+        "internal_count=" + join(internal),
         "is_linear=0",
         "shrinkage=0.1",
     ]
