@@ -25,6 +25,9 @@ static int mlclf_import_node_check(mlclf_import_t *im,
 static int mlclf_import_leaf(mlclf_import_t *im, const mlclf_import_node_t *s,
     uint32_t t, size_t i, mlclf_err_t *err);
 static double mlclf_import_cut(const mlclf_import_node_t *s);
+static int mlclf_import_covers(mlclf_import_t *im,
+    const mlclf_import_node_t *nodes, const uint32_t *queue, size_t tail,
+    uint32_t t, mlclf_err_t *err);
 
 
 void
@@ -446,6 +449,8 @@ mlclf_import_add_tree(mlclf_import_t *im, const mlclf_import_node_t *nodes,
         im->node_decision[k] = s->decision;
     }
 
+    rc = rc != MLCLF_OK ? rc : mlclf_import_covers(im, nodes, queue, tail,
+                                                     t, err);
     free(pos);
     free(queue);
 
@@ -460,6 +465,53 @@ mlclf_import_add_tree(mlclf_import_t *im, const mlclf_import_node_t *nodes,
     im->n_nodes = first + (uint32_t) tail;
     im->tree_offsets[t + 1] = im->n_nodes;
     im->n_trees = t + 1;
+
+    return MLCLF_OK;
+}
+
+
+/*
+ * The covers of a placed tree (queue: its source nodes, parents first)
+ * by the model format's rule (mlclf_model_check_cover.c): an internal
+ * node's cover is not 0 and is its children's sum, up to
+ * MLCLF_COVER_TOLERANCE of the larger.  A file that breaks it is
+ * damaged: it is refused here, naming the node, rather than by the
+ * writer's verification.
+ */
+static int
+mlclf_import_covers(mlclf_import_t *im, const mlclf_import_node_t *nodes,
+    const uint32_t *queue, size_t tail, uint32_t t, mlclf_err_t *err)
+{
+    double                      c, sum;
+    size_t                      h;
+    const mlclf_import_node_t  *s, *l, *r;
+
+    for (h = 0; h < tail; h++) {
+        s = &nodes[queue[h]];
+
+        if (s->feature == -1 || !s->has_cover) {
+            continue;
+        }
+
+        l = &nodes[s->left];
+        r = &nodes[s->right];
+
+        if (!l->has_cover || !r->has_cover) {
+            continue;
+        }
+
+        c = s->cover;
+        sum = l->cover + r->cover;
+
+        if (c == 0.0 || fabs(c - sum) > MLCLF_COVER_TOLERANCE
+                                        * (c > sum ? c : sum))
+        {
+            return mlclf_import_fail(err, MLCLF_EINVAL, im, 0, 0,
+                                     "tree %u node %u: cover %.17g, but "
+                                     "its children's covers sum to %.17g",
+                                     t, queue[h], c, sum);
+        }
+    }
 
     return MLCLF_OK;
 }

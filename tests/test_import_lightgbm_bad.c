@@ -102,6 +102,11 @@ static const char  t_base[] =
 
 
 static const t_case_t  t_bad[] = {
+    /* node 0 counts 12 rows, its children 4 (node 1, damaged) + 4 */
+    { "leaf_value=0.25 -0.5 0.125\n",
+      "leaf_value=0.25 -0.5 0.125\nleaf_count=4 4 4\n"
+      "internal_count=12 4\n", NULL, NULL,
+      " tree 0 node 0: cover 12, but its children's covers sum to 8" },
     { "tree\nversion", "trees\nversion", NULL, NULL,
       "1:1: not a LightGBM model.txt: the first line is not \"tree\"" },
     { "version=v4", "version=v2", NULL, NULL,
