@@ -127,6 +127,8 @@ typedef struct {
     ngx_atomic_t              exhausted;    /* versions refused a slot */
     ngx_atomic_t              uncounted;    /* their requests */
     ngx_http_mlclf_slot_t     nomodel;      /* no such model: no labels */
+    void                     *shadow;       /* mlclf_shadow pairs, or
+                                               NULL (_shadow.h) */
     ngx_http_mlclf_slot_t     slots[1];     /* nslots */
 } ngx_http_mlclf_shctx_t;
 
@@ -258,6 +260,9 @@ ngx_int_t ngx_http_mlclf_metrics_model(ngx_conf_t *cf,
 ngx_int_t ngx_http_mlclf_metrics_init(ngx_conf_t *cf);
 void ngx_http_mlclf_metrics_init_process(ngx_cycle_t *cycle);
 uint64_t ngx_http_mlclf_now(void);
+
+/* this worker's stripe of every slot */
+extern ngx_uint_t  ngx_http_mlclf_stripe;
 
 ngx_int_t ngx_http_mlclf_prometheus_handler(ngx_http_request_t *r);
 size_t ngx_http_mlclf_prometheus_escape(u_char *dst, u_char *src,

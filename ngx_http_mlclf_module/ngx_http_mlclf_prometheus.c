@@ -13,6 +13,7 @@
 #include <mlclf.h>
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
+#include "ngx_http_mlclf_shadow.h"
 
 
 /* writes one slot's samples of a metric family */
@@ -109,6 +110,7 @@ ngx_http_mlclf_prometheus_handler(ngx_http_request_t *r)
 
     if (sh != NULL) {
         b->last = ngx_http_mlclf_prometheus_counters(b->last, last, sh);
+        b->last = ngx_http_mlclf_shadow_render(b->last, last, sh);
     }
 
     b->last = ngx_http_mlclf_prometheus_models(b->last, last, mmcf);
@@ -158,7 +160,8 @@ ngx_http_mlclf_prometheus_size(ngx_http_mlclf_main_conf_t *mmcf,
             + sizeof(NGX_HTTP_MLCLF_PREDICTIONS_HEAD)
             + sizeof(NGX_HTTP_MLCLF_SLOTS) + 4 * NGX_ATOMIC_T_LEN
             + (NGX_HTTP_MLCLF_N_CODES + NGX_HTTP_MLCLF_N_REASONS)
-              * NGX_HTTP_MLCLF_LINE_MAX;
+              * NGX_HTTP_MLCLF_LINE_MAX
+            + ngx_http_mlclf_shadow_size(sh);
 
     for (i = 0; i < sh->nslots; i++) {
         slot = &sh->slots[i];
