@@ -267,6 +267,8 @@ extern ngx_uint_t  ngx_http_mlclf_stripe;
 ngx_int_t ngx_http_mlclf_prometheus_handler(ngx_http_request_t *r);
 size_t ngx_http_mlclf_prometheus_escape(u_char *dst, u_char *src,
     size_t len);
+ngx_atomic_uint_t ngx_http_mlclf_stripes_sum(ngx_http_mlclf_shctx_t *sh,
+    ngx_atomic_t *counters, ngx_uint_t stride, ngx_uint_t i);
 
 
 #endif /* _NGX_HTTP_MLCLF_METRICS_H_INCLUDED_ */

@@ -399,11 +399,22 @@ ngx_http_mlclf_prometheus_models(u_char *p, u_char *last,
 }
 
 
-/* plain loads: a scrape may see a request half counted, never blocks */
-
 static ngx_atomic_uint_t
 ngx_http_mlclf_prometheus_sum(ngx_http_mlclf_shctx_t *sh,
     ngx_http_mlclf_slot_t *slot, ngx_uint_t i)
+{
+    return ngx_http_mlclf_stripes_sum(sh, slot->counters, slot->stride, i);
+}
+
+
+/*
+ * Counter i of every stripe of counters (stride apart), added up.  Plain
+ * loads: a scrape may see a request half counted, never blocks.
+ */
+
+ngx_atomic_uint_t
+ngx_http_mlclf_stripes_sum(ngx_http_mlclf_shctx_t *sh,
+    ngx_atomic_t *counters, ngx_uint_t stride, ngx_uint_t i)
 {
     ngx_uint_t          s;
     ngx_atomic_uint_t   n;
@@ -411,7 +422,7 @@ ngx_http_mlclf_prometheus_sum(ngx_http_mlclf_shctx_t *sh,
     n = 0;
 
     for (s = 0; s < sh->nstripes; s++) {
-        n += slot->counters[s * slot->stride + i];
+        n += counters[s * stride + i];
     }
 
     return n;

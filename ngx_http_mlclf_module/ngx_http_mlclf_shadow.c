@@ -831,14 +831,5 @@ static ngx_atomic_uint_t
 ngx_http_mlclf_shadow_sum(ngx_http_mlclf_shctx_t *sh,
     ngx_http_mlclf_shadow_slot_t *slot, ngx_uint_t i)
 {
-    ngx_uint_t         s;
-    ngx_atomic_uint_t  n;
-
-    n = 0;
-
-    for (s = 0; s < sh->nstripes; s++) {
-        n += slot->counters[s * slot->stride + i];
-    }
-
-    return n;
+    return ngx_http_mlclf_stripes_sum(sh, slot->counters, slot->stride, i);
 }
