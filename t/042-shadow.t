@@ -7,18 +7,28 @@
 # never from the shadow's counters; replies with and without a shadow
 # are compared byte for byte.  The rows are a fixed pseudo-random
 # spread over the iris ranges, where the two models disagree on some.
+# iris_imp is the logreg trained again imputing missing values, whose
+# rows with nulls the plain logreg, its shadow, must skip.
 # "--- shadow_offline": requests 0 (the model alone), 1 (the shadow
 # alone), 2 (the model with its shadow) and 3 (/metrics);
 # "--- shadow_agree": every row of the block agreed, this many.
 
 use Test::Nginx::Socket 'no_plan';
-use MlclfFixtures qw(tmpdir train inputs_model);
+use MlclfFixtures qw(tmpdir train inputs_model bin repo run_quiet slurp
+                    spit);
 use MlclfMetrics qw(metrics_text_ok metrics_patterns_ok parse_metrics);
 
 my $tmp = tmpdir();
 train("$tmp/reg", 'iris-logreg.yaml', promote => 1);
 train("$tmp/reg", 'iris-forest.yaml', name => 'iris');
 inputs_model("$tmp/inputs.mlclf");
+
+# the iris logreg again, but imputing missing values (train means)
+(my $imp = slurp(repo() . '/conf/iris-logreg.yaml'))
+    =~ s/^missing: fail$/missing: impute/m or die "no missing: fail\n";
+spit("$tmp/impute.yaml", $imp);
+run_quiet(bin() . '/mlclf-train', '--config', "$tmp/impute.yaml",
+          '--registry', "$tmp/reg", '--name', 'iris_imp', '--quiet');
 
 $ENV{TEST_NGINX_MLCLF_REG} = "$tmp/reg";
 $ENV{TEST_NGINX_MLCLF_INPUTS} = "$tmp/inputs.mlclf";
@@ -48,6 +58,7 @@ our $HttpConfig = <<'_EOC_';
     mlclf_model iris_twin $TEST_NGINX_MLCLF_REG/iris/versions/v1;
     mlclf_model iris_rf $TEST_NGINX_MLCLF_REG/iris/versions/v2;
     mlclf_model inputs $TEST_NGINX_MLCLF_INPUTS;
+    mlclf_model iris_imp $TEST_NGINX_MLCLF_REG/iris_imp/versions/v1;
 _EOC_
 
 add_block_preprocessor(sub {
@@ -211,7 +222,46 @@ Content-Type: application/json
 
 
 
-=== TEST 4: a variable shadow that names nothing skips, counted
+=== TEST 4: V2 infer with a shadow
+--- config
+    location /v2/ { mlclf_v2; mlclf_shadow iris_twin; }
+    location = /metrics { mlclf_metrics; }
+--- more_headers
+Content-Type: application/json
+--- request eval
+["POST /v2/models/iris/infer\n" . '{"inputs": [{"name": "features", "shape": [3, 4], "datatype": "FP64", "data": [5.1, 3.5, 1.4, 0.2, 6.0, 2.9, 4.5, 1.5, 6.7, 3.0, 5.2, 2.3]}]}',
+ "GET /metrics"]
+--- error_code eval
+[200, 200]
+--- shadow_agree: 3
+--- metrics_like eval
+[qr/^mlclf_shadow_duration_seconds_count\{model="iris",version="v1",shadow="iris_twin",shadow_version="v1"\} 1$/m]
+--- no_error_log
+[error]
+
+
+
+=== TEST 5: rows the shadow would refuse are skipped, counted
+--- config
+    location = /predict { mlclf_predict iris_imp; mlclf_shadow iris; }
+    location = /metrics { mlclf_metrics; }
+--- more_headers
+Content-Type: application/json
+--- request eval
+["POST /predict\n" . '{"instances": [[5.1, null, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3], {"sepal_length": 6.0, "sepal_width": 2.9, "petal_length": 4.5}]}',
+ "GET /metrics"]
+--- error_code eval
+[200, 200]
+--- metrics_like eval
+[qr/^mlclf_shadow_rows_skipped_total\{model="iris_imp",version="v1",shadow="iris",shadow_version="v1",reason="missing_value"\} 2$/m,
+ qr/^mlclf_shadow_confidence_difference_count\{model="iris_imp",version="v1",shadow="iris",shadow_version="v1"\} 1$/m,
+ qr/^mlclf_shadow_agreement_total\{model="iris_imp",version="v1",shadow="iris",shadow_version="v1",class="virginica",agree="true"\} 1$/m]
+--- no_error_log
+[error]
+
+
+
+=== TEST 6: a variable shadow that names nothing skips, counted
 --- config
     location = /predict { mlclf_predict iris; mlclf_shadow $http_x_shadow; }
     location = /metrics { mlclf_metrics; }
@@ -242,7 +292,7 @@ Content-Type: application/json
 
 
 
-=== TEST 5: a static shadow must be a declared model
+=== TEST 7: a static shadow must be a declared model
 --- config
     location = /predict { mlclf_predict iris; mlclf_shadow nope; }
 --- must_die
@@ -251,7 +301,7 @@ mlclf_shadow "nope": no such mlclf_model
 
 
 
-=== TEST 6: a shadow with other inputs is refused, naming both models
+=== TEST 8: a shadow with other inputs is refused, naming both models
 --- config
     location = /predict { mlclf_predict iris; mlclf_shadow inputs; }
 --- must_die
@@ -260,7 +310,7 @@ qr/mlclf_shadow "inputs" cannot score the rows of mlclf_predict "iris": model "i
 
 
 
-=== TEST 7: mlclf_shadow goes with a prediction handler
+=== TEST 9: mlclf_shadow goes with a prediction handler
 --- config
     location = /metrics { mlclf_metrics; mlclf_shadow iris_twin; }
 --- must_die
@@ -269,7 +319,7 @@ mlclf_shadow "iris_twin" needs mlclf_predict, mlclf_v1 or mlclf_v2 in its locati
 
 
 
-=== TEST 8: mlclf_shadow needs an mlclf_zone
+=== TEST 10: mlclf_shadow needs an mlclf_zone
 --- http_config
     mlclf_model iris $TEST_NGINX_MLCLF_REG/iris/versions/v1;
     mlclf_model iris_twin $TEST_NGINX_MLCLF_REG/iris/versions/v1;
