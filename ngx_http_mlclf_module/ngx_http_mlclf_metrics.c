@@ -227,9 +227,7 @@ slots:
         mp[i]->slot = ngx_http_mlclf_slot_get(ctx, mp[i], shm_zone->shm.log);
     }
 
-    if (ngx_http_mlclf_shadow_init_zone(ctx, shm_zone->shm.log) != NGX_OK) {
-        goto small;
-    }
+    ngx_http_mlclf_shadow_init_zone(ctx, shm_zone->shm.log);
 
     return NGX_OK;
 

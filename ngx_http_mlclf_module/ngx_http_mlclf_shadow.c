@@ -327,10 +327,11 @@ ngx_http_mlclf_shadow_pair_find(ngx_http_mlclf_main_conf_t *mmcf,
 /*
  * From the zone's init, in the master, after the models got their
  * slots: the pair table is made once, with the zone, and kept across
- * reloads like the slots.
+ * reloads like the slots.  A zone without room for it counts no
+ * shadow, and says so, but serves.
  */
 
-ngx_int_t
+void
 ngx_http_mlclf_shadow_init_zone(ngx_http_mlclf_ctx_t *ctx, ngx_log_t *log)
 {
     size_t                          len;
@@ -339,7 +340,7 @@ ngx_http_mlclf_shadow_init_zone(ngx_http_mlclf_ctx_t *ctx, ngx_log_t *log)
     ngx_http_mlclf_shadow_shctx_t  *ssh;
 
     if (ctx->mmcf->shadows == NULL) {
-        return NGX_OK;
+        return;
     }
 
     if (ctx->sh->shadow == NULL) {
@@ -349,7 +350,11 @@ ngx_http_mlclf_shadow_init_zone(ngx_http_mlclf_ctx_t *ctx, ngx_log_t *log)
 
         ssh = ngx_slab_calloc(ctx->shpool, len);
         if (ssh == NULL) {
-            return NGX_ERROR;
+            ngx_log_error(NGX_LOG_WARN, log, 0,
+                          "mlclf_zone \"%V\" has no room for shadow "
+                          "models, they are not counted",
+                          &ctx->mmcf->shm_zone->shm.name);
+            return;
         }
 
         ssh->npairs = n;
@@ -364,8 +369,6 @@ ngx_http_mlclf_shadow_init_zone(ngx_http_mlclf_ctx_t *ctx, ngx_log_t *log)
     for (i = 0; i < ctx->mmcf->shadows->nelts; i++) {
         pair[i].slot = ngx_http_mlclf_shadow_slot_get(ctx, &pair[i], log);
     }
-
-    return NGX_OK;
 }
 
 

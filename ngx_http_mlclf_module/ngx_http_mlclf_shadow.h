@@ -169,7 +169,7 @@ typedef struct {
 char *ngx_http_mlclf_shadow(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 char *ngx_http_mlclf_shadow_merge(ngx_conf_t *cf,
     ngx_http_mlclf_loc_conf_t *conf);
-ngx_int_t ngx_http_mlclf_shadow_init_zone(ngx_http_mlclf_ctx_t *ctx,
+void ngx_http_mlclf_shadow_init_zone(ngx_http_mlclf_ctx_t *ctx,
     ngx_log_t *log);
 ngx_int_t ngx_http_mlclf_shadow_prepare(ngx_http_request_t *r,
     mlclf_reply_t *rep, size_t n_rows);
