@@ -464,13 +464,16 @@ def part_micro(models, rows_csv, repeats):
 
 def serving_configs(models, zone):
     z = "    mlclf_zone mlclf:1m;\n" if zone else ""
-    return (z +
+    # iris_twin: the same file as iris, its shadow in --shadow runs
+    t = (f"    mlclf_model iris_twin {models['logreg']['file']};\n"
+         if zone else "")
+    return (z + t +
             f"    mlclf_model iris {models['logreg']['file']};\n"
             f"    mlclf_model iris_forest {models['forest']['file']};\n"
             f"    mlclf_model {GBT_NAME} {models['gbt']['file']};\n")
 
 
-def part_serving(models, rows, seconds, rounds, zone_rounds):
+def part_serving(models, rows, seconds, rounds, zone_rounds, shadow):
     one = json.dumps({"features": IRIS_ROW})
     gbt_one = json.dumps({"features": models["gbt"]["row"]})
     gbt_label = f"mlclf /predict gbt-{GBT_TREES}"
@@ -511,12 +514,19 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
               "    }\n")
     ngx = Nginx("serve", P_SERVE, serving_configs(models, False) + server)
 
+    # --shadow: the same model with and without a shadow of itself, on
+    # the same NGINX, so that the difference is the shadow's work alone
+    zone_server = server.replace(f":{P_SERVE};", f":{P_ZONE};")
+    if shadow:
+        zone_server = zone_server[:-len("    }\n")] + (
+            "        location = /predict_shadow "
+            "{ mlclf_predict iris; mlclf_shadow iris_twin; }\n    }\n")
     zone_ngx = Nginx("zone", P_ZONE, serving_configs(models, True) +
-                     server.replace(f":{P_SERVE};", f":{P_ZONE};"))
+                     zone_server)
     zone_ok, zone_msg = zone_ngx.test()
 
     res = {"replies": replies, "one_body": one, "gbt_body": gbt_one,
-           "batch_bytes": len(batch), "zone": None,
+           "batch_bytes": len(batch), "zone": None, "shadow": None,
            "zone_msg": "" if zone_ok else zone_msg}
     ngx.start()
     try:
@@ -608,12 +618,28 @@ def part_serving(models, rows, seconds, rounds, zone_rounds):
                 [("mlclf_zone on", zone_ngx, P_ZONE, "/predict", one, 1),
                  ("mlclf_zone off", ngx, P_SERVE, "/predict", one, 1)],
                 zone_rounds, seconds)
+            if shadow:
+                log("serving: /predict with and without mlclf_shadow")
+                part_shadow(res, zone_ngx, one, batch, zone_rounds, seconds)
         finally:
             zone_ngx.stop()
             ngx.stop()
     else:
         log(f"serving: mlclf_zone not available, skipped ({zone_msg})")
     return res
+
+
+def part_shadow(res, ngx, one, batch, rounds, seconds):
+    """The cost of a shadow (the model itself as its own shadow, so
+    that the shadow costs one more prediction per row): one row and
+    100-row batches, each side interleaved round by round."""
+    for key, body, rows in (("shadow", one, 1), ("shadow_batch", batch, 100)):
+        what = "one row" if rows == 1 else f"{rows}-row batch"
+        res[key] = compare(
+            f"logreg with mlclf_shadow vs without, {what}",
+            [("mlclf_shadow on", ngx, P_ZONE, "/predict_shadow", body, rows),
+             ("mlclf_shadow off", ngx, P_ZONE, "/predict", body, rows)],
+            rounds, seconds)
 
 
 def same_answer(ours, theirs):
@@ -859,7 +885,7 @@ def report(args, res, outdir):
                 "ceiling_lr_pipe", "ceiling_rf_pipe", "ceiling_gbt_pipe",
                 "fastapi_lr",
                 "fastapi_rf", "fastapi_gbt", "batch_lr", "batch_rf",
-                "zone"):
+                "zone", "shadow", "shadow_batch"):
         c = srv.get(key)
         if not c:
             continue
@@ -1027,6 +1053,10 @@ def main():
     ap.add_argument("--duration", type=int)
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--zone-rounds", type=int)
+    ap.add_argument("--shadow", action="store_true",
+                    help="serving also measures /predict with and without "
+                         "mlclf_shadow (the model as its own shadow), "
+                         "with --zone-rounds rounds")
     ap.add_argument("--only", metavar="PART[,PART]",
                     help="measure only these parts (micro, serving, "
                          "memory, training) and keep the others' figures "
@@ -1077,7 +1107,8 @@ def main():
         res["micro"] = part_micro(models, rows_csv, 1 if args.smoke else 7)
     if "serving" in only:
         res["serving"] = part_serving(models, rows, args.duration,
-                                      args.rounds, args.zone_rounds)
+                                      args.rounds, args.zone_rounds,
+                                      args.shadow)
     if "memory" in only:
         res["memory"] = part_memory(models, 8 if args.smoke else 110)
     if "training" in only:

@@ -515,7 +515,8 @@ void mlclf_request_free(mlclf_request_t *req);
  * Reply writing.  The caller sizes buf with mlclf_reply_bound(), gives
  * scratch of mlclf_reply_scratch_for(m, req) doubles (8-aligned), and
  * optionally class_counts
- * (n_classes counters, incremented per row, for metrics).
+ * (n_classes counters, incremented per row, for metrics) and classes
+ * with confidences (n_rows each: what a shadow model is compared with).
  */
 typedef struct {
     char                     *buf;
@@ -523,6 +524,10 @@ typedef struct {
     size_t                    len;              /* out: bytes written */
     double                   *scratch;
     uint64_t                 *class_counts;     /* optional */
+    uint32_t                 *classes;          /* optional: n_rows, out:
+                                                   each row's class */
+    double                   *confidences;      /* with classes, out:
+                                                   each row's prob. */
     const char               *version;          /* e.g. "v3" */
     uint32_t                  first_class;      /* out: row 0's class */
     double                    first_confidence; /* out: row 0's prob. */

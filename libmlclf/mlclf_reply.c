@@ -204,9 +204,7 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
         rep->first_class = k;
         rep->first_confidence = it.proba[k];
 
-        if (rep->class_counts != NULL) {
-            rep->class_counts[k]++;
-        }
+        mlclf_reply_count(rep, 0, k, it.proba[k]);
 
         *p++ = '{';
         p = mlclf_reply_row(p, m, it.proba, k, req->probabilities);
@@ -245,9 +243,7 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
             *p++ = ',';
         }
 
-        if (rep->class_counts != NULL) {
-            rep->class_counts[k]++;
-        }
+        mlclf_reply_count(rep, i, k, it.proba[k]);
 
         *p++ = '{';
         p = mlclf_reply_row(p, m, it.proba, k, req->probabilities);
@@ -303,6 +299,21 @@ mlclf_reply_row(char *p, const mlclf_model_t *m, const double *proba,
     *p++ = '}';
 
     return p;
+}
+
+
+/* The optional per-class and per-row outputs of row i, of class k. */
+void
+mlclf_reply_count(mlclf_reply_t *rep, size_t i, uint32_t k, double conf)
+{
+    if (rep->class_counts != NULL) {
+        rep->class_counts[k]++;
+    }
+
+    if (rep->classes != NULL) {
+        rep->classes[i] = k;
+        rep->confidences[i] = conf;
+    }
 }
 
 

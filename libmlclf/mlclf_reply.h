@@ -55,6 +55,14 @@ void mlclf_reply_rows_init(mlclf_reply_rows_t *it, const mlclf_model_t *m,
 uint32_t mlclf_reply_rows_next(mlclf_reply_rows_t *it);
 
 
+/*
+ * Row i of class k, its confidence conf: rep's class_counts, classes
+ * and confidences, those it has.
+ */
+void mlclf_reply_count(mlclf_reply_t *rep, size_t i, uint32_t k,
+    double conf);
+
+
 /* The bytes of s (NUL-terminated) escaped as a JSON string's contents. */
 size_t mlclf_reply_escaped_len(const char *s);
 

@@ -215,9 +215,7 @@ mlclf_v2_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
             rep->first_confidence = it.proba[k];
         }
 
-        if (rep->class_counts != NULL) {
-            rep->class_counts[k]++;
-        }
+        mlclf_reply_count(rep, i, k, it.proba[k]);
     }
 
     p = mlclf_v2_cpy(rep->buf, "{\"model_name\":\"");

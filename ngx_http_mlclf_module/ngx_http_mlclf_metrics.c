@@ -14,6 +14,7 @@
 #include <cJSON.h>
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
+#include "ngx_http_mlclf_shadow.h"
 
 
 static ngx_int_t ngx_http_mlclf_init_zone(ngx_shm_zone_t *shm_zone,
@@ -28,8 +29,7 @@ static ngx_http_mlclf_code_e ngx_http_mlclf_code(ngx_uint_t status);
 
 static uint64_t     ngx_http_mlclf_bounds[] = { NGX_HTTP_MLCLF_BUCKETS_NS };
 
-/* this worker's stripe of every slot */
-static ngx_uint_t   ngx_http_mlclf_stripe;
+ngx_uint_t          ngx_http_mlclf_stripe;
 
 
 char *
@@ -226,6 +226,8 @@ slots:
     for (i = 0; i < ctx->mmcf->models.nelts; i++) {
         mp[i]->slot = ngx_http_mlclf_slot_get(ctx, mp[i], shm_zone->shm.log);
     }
+
+    ngx_http_mlclf_shadow_init_zone(ctx, shm_zone->shm.log);
 
     return NGX_OK;
 

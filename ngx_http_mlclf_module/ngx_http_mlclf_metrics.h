@@ -127,6 +127,8 @@ typedef struct {
     ngx_atomic_t              exhausted;    /* versions refused a slot */
     ngx_atomic_t              uncounted;    /* their requests */
     ngx_http_mlclf_slot_t     nomodel;      /* no such model: no labels */
+    void                     *shadow;       /* mlclf_shadow pairs, or
+                                               NULL (_shadow.h) */
     ngx_http_mlclf_slot_t     slots[1];     /* nslots */
 } ngx_http_mlclf_shctx_t;
 
@@ -259,9 +261,14 @@ ngx_int_t ngx_http_mlclf_metrics_init(ngx_conf_t *cf);
 void ngx_http_mlclf_metrics_init_process(ngx_cycle_t *cycle);
 uint64_t ngx_http_mlclf_now(void);
 
+/* this worker's stripe of every slot */
+extern ngx_uint_t  ngx_http_mlclf_stripe;
+
 ngx_int_t ngx_http_mlclf_prometheus_handler(ngx_http_request_t *r);
 size_t ngx_http_mlclf_prometheus_escape(u_char *dst, u_char *src,
     size_t len);
+ngx_atomic_uint_t ngx_http_mlclf_stripes_sum(ngx_http_mlclf_shctx_t *sh,
+    ngx_atomic_t *counters, ngx_uint_t stride, ngx_uint_t i);
 
 
 #endif /* _NGX_HTTP_MLCLF_METRICS_H_INCLUDED_ */

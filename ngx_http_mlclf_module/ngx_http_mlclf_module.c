@@ -14,6 +14,7 @@
 #include <mlclf_input.h>
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
+#include "ngx_http_mlclf_shadow.h"
 
 
 #define NGX_HTTP_MLCLF_VAR_MODEL       0
@@ -85,6 +86,13 @@ static ngx_command_t  ngx_http_mlclf_commands[] = {
     { ngx_string("mlclf_predict"),
       NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_mlclf_predict,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mlclf_shadow"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_mlclf_shadow,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -865,6 +873,8 @@ ngx_http_mlclf_create_loc_conf(ngx_conf_t *cf)
      *
      *     conf->model = NULL;
      *     conf->model_name = NULL;
+     *     conf->shadow = NULL;
+     *     conf->shadow_name = NULL;
      */
 
     conf->max_rows = NGX_CONF_UNSET;
@@ -896,7 +906,7 @@ ngx_http_mlclf_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->model_name == NULL || conf->model_name->lengths != NULL
         || conf->model != NULL)
     {
-        return NGX_CONF_OK;
+        return ngx_http_mlclf_shadow_merge(cf, conf);
     }
 
     mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mlclf_module);
@@ -910,7 +920,7 @@ ngx_http_mlclf_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    return NGX_CONF_OK;
+    return ngx_http_mlclf_shadow_merge(cf, conf);
 }
 
 

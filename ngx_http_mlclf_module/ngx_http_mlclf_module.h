@@ -71,6 +71,8 @@ typedef struct {
 typedef struct {
     ngx_array_t               models;       /* ngx_http_mlclf_model_t * */
     ngx_shm_zone_t           *shm_zone;     /* mlclf_zone, or NULL */
+    ngx_array_t              *shadows;      /* mlclf_shadow pairs, or
+                                               NULL (_shadow.h) */
     size_t                    max_model_size;
 } ngx_http_mlclf_main_conf_t;
 
@@ -78,6 +80,8 @@ typedef struct {
 typedef struct {
     ngx_http_mlclf_model_t   *model;        /* static mlclf_predict NAME */
     ngx_http_complex_value_t *model_name;   /* mlclf_predict $variable */
+    ngx_http_mlclf_model_t   *shadow;       /* static mlclf_shadow NAME */
+    ngx_http_complex_value_t *shadow_name;  /* mlclf_shadow, or NULL */
     ngx_int_t                 max_rows;
     ngx_int_t                 max_explain_rows;     /* with "explain" */
     ngx_int_t                 max_depth;

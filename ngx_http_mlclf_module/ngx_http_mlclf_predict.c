@@ -15,6 +15,7 @@
 #include <mlclf.h>
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
+#include "ngx_http_mlclf_shadow.h"
 
 
 static void ngx_http_mlclf_predict_body(ngx_http_request_t *r);
@@ -251,8 +252,8 @@ static ngx_int_t
 ngx_http_mlclf_predict(ngx_http_request_t *r)
 {
     int                        rc;
-    size_t                     n_rows;
     ngx_buf_t                 *b;
+    ngx_int_t                  sent;
     ngx_str_t                  body;
     ngx_uint_t                 status;
     mlclf_err_t                err;
@@ -327,17 +328,19 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
         goto failed;
     }
 
-    n_rows = req->n_rows;
-
-    mlclf_request_free(req);
-
     b->last = b->pos + rep.len;
 
-    if (ngx_http_mlclf_replied(r, n_rows, &rep) != NGX_OK) {
+    if (ngx_http_mlclf_replied(r, req->n_rows, &rep) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_mlclf_send_json(r, NGX_HTTP_OK, b);
+    sent = ngx_http_mlclf_send_json(r, NGX_HTTP_OK, b);
+
+    ngx_http_mlclf_shadow_run(r, sent, req, &rep);
+
+    mlclf_request_free(req);
+
+    return sent;
 
 failed:
 
@@ -380,6 +383,10 @@ ngx_http_mlclf_reply_buf(ngx_http_request_t *r, mlclf_reply_t *rep,
     rep->buf = (char *) b->pos;
     rep->size = size;
     rep->version = (const char *) ctx->model->version.data;
+
+    if (ngx_http_mlclf_shadow_prepare(r, rep, n_rows) != NGX_OK) {
+        return NULL;
+    }
 
     if (ctx->timed && n_rows > 1) {
         rep->class_counts = ngx_pcalloc(r->pool,

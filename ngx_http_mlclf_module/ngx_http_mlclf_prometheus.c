@@ -13,6 +13,7 @@
 #include <mlclf.h>
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
+#include "ngx_http_mlclf_shadow.h"
 
 
 /* writes one slot's samples of a metric family */
@@ -109,6 +110,7 @@ ngx_http_mlclf_prometheus_handler(ngx_http_request_t *r)
 
     if (sh != NULL) {
         b->last = ngx_http_mlclf_prometheus_counters(b->last, last, sh);
+        b->last = ngx_http_mlclf_shadow_render(b->last, last, sh);
     }
 
     b->last = ngx_http_mlclf_prometheus_models(b->last, last, mmcf);
@@ -158,7 +160,8 @@ ngx_http_mlclf_prometheus_size(ngx_http_mlclf_main_conf_t *mmcf,
             + sizeof(NGX_HTTP_MLCLF_PREDICTIONS_HEAD)
             + sizeof(NGX_HTTP_MLCLF_SLOTS) + 4 * NGX_ATOMIC_T_LEN
             + (NGX_HTTP_MLCLF_N_CODES + NGX_HTTP_MLCLF_N_REASONS)
-              * NGX_HTTP_MLCLF_LINE_MAX;
+              * NGX_HTTP_MLCLF_LINE_MAX
+            + ngx_http_mlclf_shadow_size(sh);
 
     for (i = 0; i < sh->nslots; i++) {
         slot = &sh->slots[i];
@@ -396,11 +399,22 @@ ngx_http_mlclf_prometheus_models(u_char *p, u_char *last,
 }
 
 
-/* plain loads: a scrape may see a request half counted, never blocks */
-
 static ngx_atomic_uint_t
 ngx_http_mlclf_prometheus_sum(ngx_http_mlclf_shctx_t *sh,
     ngx_http_mlclf_slot_t *slot, ngx_uint_t i)
+{
+    return ngx_http_mlclf_stripes_sum(sh, slot->counters, slot->stride, i);
+}
+
+
+/*
+ * Counter i of every stripe of counters (stride apart), added up.  Plain
+ * loads: a scrape may see a request half counted, never blocks.
+ */
+
+ngx_atomic_uint_t
+ngx_http_mlclf_stripes_sum(ngx_http_mlclf_shctx_t *sh,
+    ngx_atomic_t *counters, ngx_uint_t stride, ngx_uint_t i)
 {
     ngx_uint_t          s;
     ngx_atomic_uint_t   n;
@@ -408,7 +422,7 @@ ngx_http_mlclf_prometheus_sum(ngx_http_mlclf_shctx_t *sh,
     n = 0;
 
     for (s = 0; s < sh->nstripes; s++) {
-        n += slot->counters[s * slot->stride + i];
+        n += counters[s * stride + i];
     }
 
     return n;

@@ -13,6 +13,8 @@
 #include <ngx_http.h>
 #include <mlclf.h>
 #include "ngx_http_mlclf_module.h"
+#include "ngx_http_mlclf_metrics.h"
+#include "ngx_http_mlclf_shadow.h"
 
 
 typedef enum {
@@ -379,9 +381,10 @@ static ngx_int_t
 ngx_http_mlclf_v2_infer(ngx_http_request_t *r)
 {
     int                        rc;
-    size_t                     json_len, n_rows;
+    size_t                     json_len;
     u_char                    *p;
     ngx_buf_t                 *b;
+    ngx_int_t                  sent;
     ngx_str_t                  body, type, hcl;
     ngx_uint_t                 status;
     mlclf_err_t                err;
@@ -453,37 +456,42 @@ ngx_http_mlclf_v2_infer(ngx_http_request_t *r)
         goto failed;
     }
 
-    n_rows = v2->req.n_rows;
+    b->last = b->pos + rep.len;
+
+    if (ngx_http_mlclf_replied(r, v2->req.n_rows, &rep) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_set(&type, "application/json");
+
+    if (json_len != rep.len) {
+
+        /* binary outputs follow the JSON part */
+
+        p = ngx_pnalloc(r->pool, NGX_SIZE_T_LEN);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        hcl.data = p;
+        hcl.len = ngx_sprintf(p, "%uz", json_len) - p;
+
+        if (ngx_http_mlclf_add_header(r, NGX_HTTP_MLCLF_V2_HCL, &hcl)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_str_set(&type, "application/octet-stream");
+    }
+
+    sent = ngx_http_mlclf_send(r, NGX_HTTP_OK, &type, b);
+
+    ngx_http_mlclf_shadow_run(r, sent, &v2->req, &rep);
 
     mlclf_v2_request_free(v2);
 
-    b->last = b->pos + rep.len;
-
-    if (ngx_http_mlclf_replied(r, n_rows, &rep) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (json_len == rep.len) {
-        return ngx_http_mlclf_send_json(r, NGX_HTTP_OK, b);
-    }
-
-    /* binary outputs follow the JSON part */
-
-    p = ngx_pnalloc(r->pool, NGX_SIZE_T_LEN);
-    if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    hcl.data = p;
-    hcl.len = ngx_sprintf(p, "%uz", json_len) - p;
-
-    if (ngx_http_mlclf_add_header(r, NGX_HTTP_MLCLF_V2_HCL, &hcl) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_str_set(&type, "application/octet-stream");
-
-    return ngx_http_mlclf_send(r, NGX_HTTP_OK, &type, b);
+    return sent;
 
 failed:
 

@@ -205,7 +205,8 @@ sub conformance {
         {
             $family = $1;
             my $suffix = $2;
-            (my $key = $labels) =~ s/,?le="[^"]*"//;
+            # two histograms may have the same labels
+            (my $key = "$family$labels") =~ s/,?le="[^"]*"//;
 
             if ($suffix eq 'bucket') {
                 my ($le) = $labels =~ /le="([^"]*)"/;

@@ -4,8 +4,10 @@
  *
  * libFuzzer target: a /predict body through mlclf_request_parse() and,
  * when accepted, mlclf_reply_bound() + mlclf_reply_write() on fixed
- * models, with the reply checked as JSON.  Every broken invariant ends in
- * __builtin_trap(), so that libFuzzer keeps the input.
+ * models, with the reply checked as JSON, and the accepted rows scored
+ * by every model with the same inputs as a shadow (mlclf_shadow.h).
+ * Every broken invariant ends in __builtin_trap(), so that libFuzzer
+ * keeps the input.
  */
 
 
@@ -16,6 +18,7 @@
 #include <cjson/cJSON.h>
 #include <mlclf.h>
 #include <mlclf_input.h>
+#include <mlclf_shadow.h>
 #include "fuzz.h"
 #include "fuzz_models.h"
 
@@ -31,6 +34,8 @@ typedef struct {
 static int fuzz_init(void);
 static void fuzz_one(const fuzz_case_t *fc, const char *body, size_t len);
 static void fuzz_reply(const fuzz_case_t *fc, const mlclf_request_t *req);
+static void fuzz_shadow(const mlclf_model_t *m, const mlclf_model_t *s,
+    const mlclf_request_t *req);
 static void fuzz_check_row(const mlclf_model_t *m, const cJSON *row,
     unsigned probabilities);
 static void fuzz_reject(const mlclf_request_t *req, const mlclf_err_t *err);
@@ -156,7 +161,7 @@ static void
 fuzz_one(const fuzz_case_t *fc, const char *body, size_t len)
 {
     int              rc;
-    size_t           max_rows;
+    size_t           max_rows, i;
     mlclf_err_t      err;
     mlclf_request_t  req;
 
@@ -179,6 +184,14 @@ fuzz_one(const fuzz_case_t *fc, const char *body, size_t len)
 
         fuzz_reply(fc, &req);
 
+        for (i = 0; i < sizeof(fuzz_cases) / sizeof(fuzz_cases[0]); i++) {
+            if (mlclf_shadow_check(fc->model, fuzz_cases[i].model, &err)
+                == MLCLF_OK)
+            {
+                fuzz_shadow(fc->model, fuzz_cases[i].model, &req);
+            }
+        }
+
     } else if (rc == MLCLF_EREQUEST) {
         fuzz_reject(&req, &err);
 
@@ -190,6 +203,57 @@ fuzz_one(const fuzz_case_t *fc, const char *body, size_t len)
 
     /* a second free is harmless */
     mlclf_request_free(&req);
+}
+
+
+/*
+ * Every row scored by the shadow s, or refused for one of the two
+ * reasons a shadow has; a model never refuses its own rows.
+ */
+static void
+fuzz_shadow(const mlclf_model_t *m, const mlclf_model_t *s,
+    const mlclf_request_t *req)
+{
+    int             rc;
+    size_t          i, n;
+    double         *scratch, sum;
+    uint32_t        k, c, nc;
+    mlclf_shadow_t  sh;
+
+    nc = mlclf_model_n_classes(s);
+
+    scratch = malloc(mlclf_shadow_scratch(&sh, s, req) * sizeof(double));
+    FUZZ_CHECK(scratch != NULL);
+
+    mlclf_shadow_init(&sh, scratch);
+
+    for (i = 0, n = 0; i < req->n_rows; i++) {
+        rc = mlclf_shadow_next(&sh, &k);
+
+        if (rc != MLCLF_OK) {
+            FUZZ_CHECK(rc == MLCLF_EREQUEST && m != s);
+            FUZZ_CHECK(sh.reason == MLCLF_REASON_MISSING_VALUE
+                       || sh.reason == MLCLF_REASON_UNKNOWN_CATEGORY);
+            continue;
+        }
+
+        FUZZ_CHECK(k < nc);
+
+        sum = 0;
+
+        for (c = 0; c < nc; c++) {
+            FUZZ_CHECK(sh.proba[c] >= 0.0 && sh.proba[c] <= 1.0);
+            sum += sh.proba[c];
+        }
+
+        FUZZ_CHECK(fabs(sum - 1.0) < 1e-9);
+        n++;
+    }
+
+    FUZZ_CHECK(sh.i == req->n_rows);
+    FUZZ_CHECK(m != s || n == req->n_rows);
+
+    free(scratch);
 }
 
 
