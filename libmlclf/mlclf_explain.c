@@ -2,11 +2,14 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Explanations: per-column contributions to a row's margin, and the
- * base value they start from (mlclf_explain() in mlclf.h).
+ * Explanations: per-column or per-input contributions to a row's
+ * margin, and the base value they start from (mlclf_explain() and
+ * mlclf_explain_terms() in mlclf.h).
  *
  * logreg: column j of output k gives w_kj * (x_j - mean_j), the base is
- * b_k + w_k . mean (LINEAR_MEAN).
+ * b_k + w_k . mean (LINEAR_MEAN).  By input, the sums of w_kj * mean_j
+ * over each input's columns are made once, at load
+ * (mlclf_explain_prepare()), so that a row costs its terms.
  *
  * forest and gbt: path-dependent TreeSHAP (Lundberg, Erion and Lee,
  * "Consistent individualized feature attribution for tree ensembles",
@@ -22,6 +25,17 @@
  * recursion of the paper is a loop here, over one frame per depth, so
  * that a deep tree needs scratch, not stack.
  *
+ * What makes it cheap: the factors (i + 1) / (n + 1) and their
+ * inverses come from two tables made once per call, so that no inner
+ * loop divides or converts an integer; and the unwound sum of an
+ * element the row does not follow (o = 0) times (0 - z) is the same
+ * for every such element of a leaf, -sum_j w_j (l + 1) / (l - j), made
+ * once per leaf, so that only the elements the row follows cost a pass
+ * over the path each.  By input, an element carries its column's
+ * bucket (its input), and the leaf adds into it: Shapley values are
+ * additive, so an input's value is its columns' sum, and no per-column
+ * array is needed however wide the model.
+ *
  * A tree's base value is the cover-weighted mean of its leaves, with the
  * weights the walk uses (a child's share is its cover over its
  * parent's), so that a tree's contributions plus its base are its
@@ -31,10 +45,13 @@
 
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mlclf.h"
+#include "mlclf_input.h"
 #include "mlclf_model.h"
+#include "mlclf_model_parse.h"
 
 
 /* One element of a path (4 doubles of scratch). */
@@ -43,10 +60,10 @@ typedef struct {
     double                    o;            /* 1: the row goes there */
     double                    w;            /* subset weight */
     int32_t                   d;            /* feature, -1 for none */
-    uint32_t                  pad;
+    uint32_t                  b;            /* its bucket: column, input */
 } mlclf_xp_elem_t;
 
-/* One depth of the walk (5 doubles of scratch). */
+/* One depth of the walk (6 doubles of scratch). */
 typedef struct {
     double                    iz;           /* z and o of the feature */
     double                    io;           /* before this node */
@@ -55,6 +72,8 @@ typedef struct {
     uint32_t                  len;          /* path elements */
     uint32_t                  phase;        /* 0 hot next, 1 cold, 2 up */
     uint32_t                  hot;
+    uint32_t                  bucket;       /* of the node's feature */
+    uint32_t                  pad;
 } mlclf_xp_frame_t;
 
 
@@ -62,34 +81,41 @@ typedef struct {
 #define MLCLF_XP_FRAME  (sizeof(mlclf_xp_frame_t) / sizeof(double))
 
 _Static_assert(sizeof(mlclf_xp_elem_t) == 4 * sizeof(double), "elem size");
-_Static_assert(sizeof(mlclf_xp_frame_t) == 5 * sizeof(double),
+_Static_assert(sizeof(mlclf_xp_frame_t) == 6 * sizeof(double),
                "frame size");
 
 
 typedef struct {
     const mlclf_model_t      *m;
     const double             *x;
-    double                   *phi;          /* n_outputs x (cols + 1) */
+    double                   *phi;          /* n_outputs x (nb + 1) */
+    uint32_t                  nb;           /* buckets: columns, inputs */
+    uint32_t                  by_input;     /* buckets are inputs */
     uint32_t                  out;          /* gbt: the tree's output */
     uint32_t                  width;        /* elements per depth */
     mlclf_xp_elem_t          *paths;        /* width per depth */
     mlclf_xp_frame_t         *frames;
-    double                   *rcp;          /* rcp[k] = 1 / k, k <= width */
+    double                   *kt;           /* kt[n width + i] =
+                                               (i + 1) / (n + 1) */
+    double                   *rt;           /* rt = 1 / kt */
 } mlclf_xp_t;
 
 
 static uint32_t mlclf_explain_depth(const mlclf_model_t *m);
+static uint32_t mlclf_explain_width(const mlclf_model_t *m, uint32_t depth);
+static uint32_t mlclf_explain_bucket(const mlclf_xp_t *xp, int32_t f);
 static int mlclf_explain_goes_left(const mlclf_model_t *m, uint32_t n,
     double v);
-static void mlclf_explain_extend(mlclf_xp_elem_t *p, uint32_t len, double z,
-    double o, int32_t d, const double *rcp);
-static void mlclf_explain_unwind(mlclf_xp_elem_t *p, uint32_t len,
-    uint32_t i, const double *rcp);
-static double mlclf_explain_unwound_sum(const mlclf_xp_elem_t *p,
-    uint32_t len, uint32_t i, const double *rcp);
+static void mlclf_explain_extend(mlclf_xp_elem_t *p,
+    const mlclf_xp_elem_t *q, uint32_t len, double z, double o,
+    const double *kn);
+static void mlclf_explain_unwind(const mlclf_xp_t *xp, mlclf_xp_elem_t *p,
+    uint32_t len, uint32_t i);
 static void mlclf_explain_leaf(mlclf_xp_t *xp, const mlclf_xp_elem_t *p,
     uint32_t len, uint32_t node, double share);
 static void mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t);
+static void mlclf_explain_trees(const mlclf_model_t *m, const double *x,
+    double *phi, uint32_t by_input, double *scratch);
 static void mlclf_explain_linear(const mlclf_model_t *m, const double *x,
     double *phi);
 
@@ -128,6 +154,14 @@ mlclf_explain_depth(const mlclf_model_t *m)
 }
 
 
+/* Elements of a path: distinct features, the one for none, one to grow. */
+static uint32_t
+mlclf_explain_width(const mlclf_model_t *m, uint32_t depth)
+{
+    return (depth < m->n_features ? depth : m->n_features) + 2;
+}
+
+
 size_t
 mlclf_explain_scratch(const mlclf_model_t *m)
 {
@@ -138,11 +172,89 @@ mlclf_explain_scratch(const mlclf_model_t *m)
     }
 
     depth = mlclf_explain_depth(m);
+    width = mlclf_explain_width(m, depth);
 
-    /* distinct features on a path, the element for none, one to grow */
-    width = (depth < m->n_features ? depth : m->n_features) + 2;
+    return (depth + 1) * (width * MLCLF_XP_ELEM + MLCLF_XP_FRAME)
+           + 2 * width * width;
+}
 
-    return (depth + 1) * (width * MLCLF_XP_ELEM + MLCLF_XP_FRAME) + width + 1;
+
+/*
+ * logreg: per output k, the sum of w_kj * mean_j over each input's
+ * columns, then b_k plus all of them (the base).
+ */
+int
+mlclf_explain_prepare(mlclf_model_t *m, mlclf_err_t *err)
+{
+    double         *row;
+    uint32_t        k, i, j, end, ni, nf;
+    const double   *w;
+
+    if (m->kind != MLCLF_KIND_LOGREG || m->linear_mean == NULL) {
+        return MLCLF_OK;
+    }
+
+    ni = m->n_inputs;
+    nf = m->n_features;
+
+    m->explain_base = calloc((size_t) m->n_outputs * (ni + 1),
+                             sizeof(double));
+    if (m->explain_base == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM,
+                             "cannot allocate the sums of %u inputs' "
+                             "column means", ni);
+    }
+
+    for (k = 0; k < m->n_outputs; k++) {
+        w = m->weights + (size_t) k * nf;
+        row = m->explain_base + (size_t) k * (ni + 1);
+        j = 0;
+
+        for (i = 0; i < ni; i++) {
+            end = m->inputs != NULL ? m->inputs[i].column + m->inputs[i].width
+                                    : i + 1;
+
+            for ( /* void */ ; j < end; j++) {
+                row[i] += w[j] * m->linear_mean[j];
+            }
+
+            row[ni] += row[i];
+        }
+
+        row[ni] += m->bias[k];
+    }
+
+    return MLCLF_OK;
+}
+
+
+/* The bucket of column f: f itself, or the input whose run holds it. */
+static uint32_t
+mlclf_explain_bucket(const mlclf_xp_t *xp, int32_t f)
+{
+    uint32_t                   lo, hi, mid;
+    const mlclf_file_input_t  *in;
+
+    if (!xp->by_input || f < 0) {
+        return (uint32_t) f;
+    }
+
+    in = xp->m->inputs;
+    lo = 0;
+    hi = xp->m->n_inputs;
+
+    while (hi - lo > 1) {
+        mid = lo + (hi - lo) / 2;
+
+        if (in[mid].column <= (uint32_t) f) {
+            lo = mid;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return lo;
 }
 
 
@@ -169,25 +281,37 @@ mlclf_explain_goes_left(const mlclf_model_t *m, uint32_t n, double v)
 }
 
 
-/* Adds (z, o, d) to a path of len elements (EXTEND of the paper). */
+/*
+ * The path q of len elements with (z, o) added, written to p (EXTEND of
+ * the paper; p may be q; the caller sets the new element's feature and
+ * bucket): one pass, the copy and the weights' update together.
+ * kn[i] = (i + 1) / (len + 1); o is 1 or 0.
+ */
 static void
-mlclf_explain_extend(mlclf_xp_elem_t *p, uint32_t len, double z, double o,
-    int32_t d, const double *rcp)
+mlclf_explain_extend(mlclf_xp_elem_t *p, const mlclf_xp_elem_t *q,
+    uint32_t len, double z, double o, const double *kn)
 {
-    double    r;
+    double    w;
     uint32_t  i;
 
     p[len].z = z;
     p[len].o = o;
-    p[len].d = d;
-    p[len].pad = 0;
     p[len].w = len == 0 ? 1.0 : 0.0;
 
-    r = rcp[len + 1];
+    if (o != 0.0) {
+        for (i = len; i-- > 0; /* void */) {
+            p[i] = q[i];
+            w = p[i].w;
+            p[i + 1].w += w * kn[i];
+            p[i].w = z * w * kn[len - 1 - i];
+        }
+
+        return;
+    }
 
     for (i = len; i-- > 0; /* void */) {
-        p[i + 1].w += o * p[i].w * (i + 1) * r;
-        p[i].w = z * p[i].w * (len - i) * r;
+        p[i] = q[i];
+        p[i].w = z * p[i].w * kn[len - 1 - i];
     }
 }
 
@@ -198,88 +322,63 @@ mlclf_explain_extend(mlclf_xp_elem_t *p, uint32_t len, double z, double o,
  * one place down.
  */
 static void
-mlclf_explain_unwind(mlclf_xp_elem_t *p, uint32_t len, uint32_t i,
-    const double *rcp)
+mlclf_explain_unwind(const mlclf_xp_t *xp, mlclf_xp_elem_t *p, uint32_t len,
+    uint32_t i)
 {
-    double    n, t, z, o, r;
-    uint32_t  j, l;
+    double         n, t, z, zr;
+    uint32_t       j, l;
+    const double  *kl, *rl;
 
     l = len - 1;
+    kl = xp->kt + (size_t) l * xp->width;
+    rl = xp->rt + (size_t) l * xp->width;
     n = p[l].w;
     z = p[i].z;
-    o = p[i].o;
-    r = rcp[l + 1];
 
-    for (j = l; j-- > 0; /* void */) {
-        if (o != 0.0) {
+    if (p[i].o != 0.0) {
+        for (j = l; j-- > 0; /* void */) {
             t = p[j].w;
-            p[j].w = n * (l + 1) * rcp[j + 1] / o;
-            n = t - p[j].w * z * (l - j) * r;
+            p[j].w = n * rl[j];
+            n = t - p[j].w * z * kl[l - 1 - j];
+        }
 
-        } else {
-            p[j].w = p[j].w * (l + 1) * rcp[l - j] / z;
+    } else {
+        zr = 1.0 / z;
+
+        for (j = l; j-- > 0; /* void */) {
+            p[j].w *= rl[l - 1 - j] * zr;
         }
     }
 
+    /* the weights stay: they are by subset size, not by element */
     for (j = i; j < l; j++) {
         p[j].z = p[j + 1].z;
         p[j].o = p[j + 1].o;
         p[j].d = p[j + 1].d;
+        p[j].b = p[j + 1].b;
     }
 }
 
 
 /*
- * The sum of the weights unwind(p, len, i) would leave, p unchanged.
- * o is 1 or 0 (the row follows the feature's splits or not), and z is
- * not 0 when o is (mlclf_explain_tree() enters no such child): the
- * divisions are by small integers, read from rcp, and by z once.
+ * A leaf: each path feature's share of its value, and the base's.  For
+ * an element the row follows (o 1), (1 - z) times the sum of the
+ * weights unwind would leave, without unwinding; for one it does not
+ * (o 0, z not 0: mlclf_explain_tree() enters no such child), that sum
+ * is (l + 1) / z sum_j w_j / (l - j), so its share is minus the sum.
  */
-static double
-mlclf_explain_unwound_sum(const mlclf_xp_elem_t *p, uint32_t len, uint32_t i,
-    const double *rcp)
-{
-    double    n, t, a, zr, sum;
-    uint32_t  j, l;
-
-    l = len - 1;
-    n = p[l].w;
-    a = (double) (l + 1);
-    sum = 0.0;
-
-    if (p[i].o != 0.0) {
-        /* the factors apart, so that n waits on one multiply and add */
-        zr = p[i].z * rcp[l + 1];
-
-        for (j = l; j-- > 0; /* void */) {
-            t = n * (a * rcp[j + 1]);
-            sum += t;
-            n = p[j].w - t * (zr * (l - j));
-        }
-
-        return sum;
-    }
-
-    for (j = l; j-- > 0; /* void */) {
-        sum += p[j].w * rcp[l - j];
-    }
-
-    return sum * a / p[i].z;
-}
-
-
-/* A leaf: each path feature's share of its value, and the base's. */
 static void
 mlclf_explain_leaf(mlclf_xp_t *xp, const mlclf_xp_elem_t *p, uint32_t len,
     uint32_t node, double share)
 {
-    double               s, *row;
-    uint32_t             i, k, nc, stride;
-    const double        *v;
+    int                   cold;
+    double                s, n, t, z, sum, off, *row;
+    uint32_t              i, j, k, l, nc, stride;
+    const double         *v, *kl, *rl;
     const mlclf_model_t  *m;
 
     m = xp->m;
-    stride = m->n_features + 1;
+    stride = xp->nb + 1;
 
     if (m->kind == MLCLF_KIND_GBT) {
         nc = 1;
@@ -293,15 +392,48 @@ mlclf_explain_leaf(mlclf_xp_t *xp, const mlclf_xp_elem_t *p, uint32_t len,
     }
 
     for (k = 0; k < nc; k++) {
-        row[(size_t) k * stride + m->n_features] += share * v[k];
+        row[(size_t) k * stride + xp->nb] += share * v[k];
     }
 
+    l = len - 1;
+    kl = xp->kt + (size_t) l * xp->width;
+    rl = xp->rt + (size_t) l * xp->width;
+    cold = 0;
+    off = 0.0;
+
     for (i = 1; i < len; i++) {
-        s = mlclf_explain_unwound_sum(p, len, i, xp->rcp)
-            * (p[i].o - p[i].z);
+        if (p[i].o == 0.0) {
+            if (!cold) {
+                for (j = 0; j < l; j++) {
+                    off -= p[j].w * rl[l - 1 - j];
+                }
+
+                cold = 1;
+            }
+
+            s = off;
+
+        } else {
+            z = p[i].z;
+            n = p[l].w;
+            sum = 0.0;
+
+            for (j = l; j-- > 0; /* void */) {
+                t = n * rl[j];
+                sum += t;
+                n = p[j].w - t * z * kl[l - 1 - j];
+            }
+
+            s = sum * (1.0 - z);
+        }
+
+        if (nc == 1) {
+            row[p[i].b] += s * v[0];
+            continue;
+        }
 
         for (k = 0; k < nc; k++) {
-            row[(size_t) k * stride + p[i].d] += s * v[k];
+            row[(size_t) k * stride + p[i].b] += s * v[k];
         }
     }
 }
@@ -318,8 +450,8 @@ mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
     int                   left;
     double                z, o, zc, rn;
     int32_t               f, pf;
-    uint32_t              d, k, n, len, child, cold;
-    mlclf_xp_elem_t      *p;
+    uint32_t              d, k, n, len, child, cold, pb;
+    mlclf_xp_elem_t      *p, *q;
     mlclf_xp_frame_t     *fr;
     const double         *cover;
     const mlclf_model_t  *m;
@@ -333,6 +465,7 @@ mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
     z = 1.0;
     o = 1.0;
     pf = -1;
+    pb = 0;
     len = 0;
     zc = 1.0;
 
@@ -340,12 +473,12 @@ mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
 
         /* enter node n at depth d from the path of depth d - 1 */
         p = xp->paths + (size_t) d * xp->width;
+        q = d != 0 ? p - xp->width : p;
 
-        if (d != 0) {
-            memcpy(p, p - xp->width, len * sizeof(mlclf_xp_elem_t));
-        }
-
-        mlclf_explain_extend(p, len, z, o, pf, xp->rcp);
+        mlclf_explain_extend(p, q, len, z, o,
+                             xp->kt + (size_t) len * xp->width);
+        p[len].d = pf;
+        p[len].b = pb;
         len++;
 
         fr = xp->frames + d;
@@ -360,12 +493,13 @@ mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
         } else {
             fr->iz = 1.0;
             fr->io = 1.0;
+            fr->bucket = mlclf_explain_bucket(xp, f);
 
             for (k = 1; k < len; k++) {
                 if (p[k].d == f) {
                     fr->iz = p[k].z;
                     fr->io = p[k].o;
-                    mlclf_explain_unwind(p, len, k, xp->rcp);
+                    mlclf_explain_unwind(xp, p, len, k);
                     len--;
                     break;
                 }
@@ -412,9 +546,76 @@ mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
 
         zc = fr->share * rn;
         pf = m->node_feature[fr->node];
+        pb = fr->bucket;
         len = fr->len;
         n = child;
         d++;
+    }
+}
+
+
+/* TreeSHAP over every tree into phi[n_outputs][nb + 1]. */
+static void
+mlclf_explain_trees(const mlclf_model_t *m, const double *x, double *phi,
+    uint32_t by_input, double *scratch)
+{
+    size_t       i, n;
+    uint32_t     t, k, j, no, depth, stride;
+    mlclf_xp_t   xp;
+
+    no = mlclf_explain_n_outputs(m);
+    xp.nb = by_input ? m->n_inputs : m->n_features;
+    xp.by_input = by_input && m->inputs != NULL;
+    stride = xp.nb + 1;
+    n = (size_t) no * stride;
+
+    for (i = 0; i < n; i++) {
+        phi[i] = 0.0;
+    }
+
+    xp.m = m;
+    xp.x = x;
+    xp.phi = phi;
+    xp.out = 0;
+    depth = mlclf_explain_depth(m);
+    xp.width = mlclf_explain_width(m, depth);
+    xp.paths = (mlclf_xp_elem_t *) scratch;
+    xp.frames = (mlclf_xp_frame_t *)
+        (scratch + (size_t) (depth + 1) * xp.width * MLCLF_XP_ELEM);
+    xp.kt = (double *) (xp.frames + depth + 1);
+    xp.rt = xp.kt + (size_t) xp.width * xp.width;
+
+    for (k = 0; k < xp.width; k++) {
+        for (j = 0; j < k; j++) {
+            xp.kt[(size_t) k * xp.width + j] = (j + 1.0) / (k + 1.0);
+            xp.rt[(size_t) k * xp.width + j] = (k + 1.0) / (j + 1.0);
+        }
+    }
+
+    for (t = 0; t < m->n_trees; t++) {
+        if (m->kind == MLCLF_KIND_GBT) {
+            xp.out = m->tree_class[t];
+        }
+
+        mlclf_explain_tree(&xp, t);
+    }
+
+    if (m->kind == MLCLF_KIND_FOREST) {
+        for (i = 0; i < n; i++) {
+            phi[i] /= m->n_trees;
+        }
+
+        return;
+    }
+
+    for (k = 0; k < no; k++) {
+        phi[(size_t) k * stride + xp.nb] += m->gbt_base[k];
+    }
+
+    if (m->divisor != 1.0) {
+        for (i = 0; i < n; i++) {
+            phi[i] /= m->divisor;
+        }
     }
 }
 
@@ -448,96 +649,67 @@ void
 mlclf_explain(const mlclf_model_t *m, const double *x, double *phi,
     double *scratch)
 {
-    size_t       i, n;
-    uint32_t     t, k, no, depth, stride;
-    mlclf_xp_t   xp;
-
     if (m->kind == MLCLF_KIND_LOGREG) {
         mlclf_explain_linear(m, x, phi);
         return;
     }
 
-    no = mlclf_explain_n_outputs(m);
-    stride = m->n_features + 1;
-    n = (size_t) no * stride;
+    mlclf_explain_trees(m, x, phi, 0, scratch);
+}
 
-    for (i = 0; i < n; i++) {
-        phi[i] = 0.0;
-    }
 
-    xp.m = m;
-    xp.x = x;
-    xp.phi = phi;
-    xp.out = 0;
-    depth = mlclf_explain_depth(m);
-    xp.width = (depth < m->n_features ? depth : m->n_features) + 2;
-    xp.paths = (mlclf_xp_elem_t *) scratch;
-    depth = mlclf_explain_depth(m);
-    xp.frames = (mlclf_xp_frame_t *)
-        (scratch + (size_t) (depth + 1) * xp.width * MLCLF_XP_ELEM);
-    xp.rcp = (double *) (xp.frames + depth + 1);
+void
+mlclf_explain_terms(const mlclf_model_t *m, const mlclf_text_term_t *terms,
+    size_t n, double *x, double *phi, double *scratch)
+{
+    size_t         t;
+    double        *row;
+    uint32_t       k, i, ni, nf, col;
+    const double  *w, *base;
 
-    for (k = 1; k <= xp.width; k++) {
-        xp.rcp[k] = 1.0 / k;
-    }
+    ni = m->n_inputs;
+    nf = m->n_features;
 
-    for (t = 0; t < m->n_trees; t++) {
-        if (m->kind == MLCLF_KIND_GBT) {
-            xp.out = m->tree_class[t];
+    if (m->kind != MLCLF_KIND_LOGREG) {
+        for (t = 0; t < n; t++) {
+            x[terms[t].column] = terms[t].value;
         }
 
-        mlclf_explain_tree(&xp, t);
-    }
+        mlclf_explain_trees(m, x, phi, 1, scratch);
 
-    if (m->kind == MLCLF_KIND_FOREST) {
-        for (i = 0; i < n; i++) {
-            phi[i] /= m->n_trees;
+        for (t = 0; t < n; t++) {
+            x[terms[t].column] = 0.0;
         }
 
         return;
     }
 
-    for (k = 0; k < no; k++) {
-        phi[(size_t) k * stride + m->n_features] += m->gbt_base[k];
-    }
-
-    if (m->divisor != 1.0) {
-        for (i = 0; i < n; i++) {
-            phi[i] /= m->divisor;
-        }
-    }
-}
-
-
-void
-mlclf_explain_inputs(const mlclf_model_t *m, const double *phi, double *out)
-{
-    double         s;
-    uint32_t       k, i, j, no, nf, ni;
-    const double  *row;
-
-    no = mlclf_explain_n_outputs(m);
-    nf = m->n_features;
-    ni = m->n_inputs;
-
-    for (k = 0; k < no; k++) {
-        row = phi + (size_t) k * (nf + 1);
+    /* input i: its terms' w x, less its columns' w mean */
+    for (k = 0; k < m->n_outputs; k++) {
+        w = m->weights + (size_t) k * nf;
+        row = phi + (size_t) k * (ni + 1);
+        base = m->explain_base + (size_t) k * (ni + 1);
 
         for (i = 0; i < ni; i++) {
-            if (m->inputs == NULL) {
-                out[(size_t) k * (ni + 1) + i] = row[i];
-                continue;
-            }
-
-            s = 0.0;
-
-            for (j = 0; j < m->inputs[i].width; j++) {
-                s += row[m->inputs[i].column + j];
-            }
-
-            out[(size_t) k * (ni + 1) + i] = s;
+            row[i] = -base[i];
         }
 
-        out[(size_t) k * (ni + 1) + ni] = row[nf];
+        row[ni] = base[ni];
+        i = 0;
+
+        for (t = 0; t < n; t++) {
+            col = terms[t].column;
+
+            if (m->inputs == NULL) {
+                i = col;
+
+            } else {
+                while (i + 1 < ni && m->inputs[i + 1].column <= col) {
+                    i++;
+                }
+            }
+
+            row[i] += w[col] * terms[t].value;
+        }
     }
 }
