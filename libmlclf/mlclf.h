@@ -559,7 +559,9 @@ size_t mlclf_error_json(char *buf, size_t size, const char *msg,
 /* the outputs a reply can carry */
 #define MLCLF_V2_OUT_PROBABILITIES  0   /* FP64 [N, n_classes] */
 #define MLCLF_V2_OUT_LABEL          1   /* BYTES [N], or [N, k] classified */
-#define MLCLF_V2_N_OUTPUTS          2
+#define MLCLF_V2_OUT_EXPLANATION    2   /* FP64 [N, n_outputs, n_inputs + 1],
+                                           with "explain": true */
+#define MLCLF_V2_N_OUTPUTS          3
 
 typedef struct {
     unsigned                  wanted:1;

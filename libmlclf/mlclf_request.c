@@ -45,7 +45,6 @@ static int mlclf_request_check_inputs(mlclf_request_ctx_t *ctx,
     const cJSON *row);
 static int mlclf_request_check_missing(mlclf_request_ctx_t *ctx,
     const uint64_t *seen);
-static int mlclf_request_check_explain(mlclf_request_ctx_t *ctx);
 
 
 int
@@ -628,7 +627,7 @@ mlclf_request_check_missing(mlclf_request_ctx_t *ctx, const uint64_t *seen)
  * "explain": true: the model must carry what explanations need, and the
  * rows must be few enough.
  */
-static int
+int
 mlclf_request_check_explain(mlclf_request_ctx_t *ctx)
 {
     ctx->batch = 0;
