@@ -13,28 +13,34 @@
  *
  * forest and gbt: path-dependent TreeSHAP (Lundberg, Erion and Lee,
  * "Consistent individualized feature attribution for tree ensembles",
- * 2018, Algorithm 2), with each node's cover (NODE_COVER) as the
- * weight of the rows that reach it.  The walk keeps, for the path from
- * the root to the node at hand, one element per distinct feature on it
- * (plus a first one that stands for none): the fraction z of the
- * cover that the path's splits on that feature keep, whether the row
- * itself follows them (o, 1 or 0), and the weights w of the subsets of
- * path features by size, times the Shapley factor.  At a leaf, each
- * feature on the path gets (o - z) times the sum of the weights with
- * that feature taken out (unwound) times the leaf's value.  The
+ * 2018), with each node's cover (NODE_COVER) as the weight of the rows
+ * that reach it.  The walk keeps, for the path from the root to the
+ * node at hand, one element per distinct feature on it: the fraction z
+ * of the cover that the path's splits on that feature keep, and
+ * whether the row itself follows them (o, 1 or 0).  A leaf of value v
+ * whose path has the M features F is the game f(S) = v prod_{e in S}
+ * o_e prod_{e not in S} z_e, whose Shapley value for feature i is
+ *
+ *   v (o_i - z_i) sum_{S in F - i} |S|! (M - 1 - |S|)! / M!
+ *                 prod_{e in S} o_e prod_{e in F - S - i} z_e
+ *   = v (o_i - z_i) integral_0^1 prod_{e != i} (z_e + (o_e - z_e) t) dt
+ *
+ * (the Shapley weight is the Beta integral of t^|S| (1 - t)^(M-1-|S|)).
+ * The integrand is a polynomial of degree M - 1, which Gauss-Legendre
+ * quadrature of ceil(M / 2) points integrates exactly; each factor is
+ * in [0, 1] on [0, 1], so that the products lose nothing however deep
+ * the path, where the extend and unwind recurrences of the paper's
+ * Algorithm 2 cancel (1e-4 of a probability on fully grown forests).
+ * The products without factor i come from a prefix and a suffix
+ * product, no division.  The points and weights for every count up to
+ * the deepest path are made at load (mlclf_explain_prepare()).  The
  * recursion of the paper is a loop here, over one frame per depth, so
  * that a deep tree needs scratch, not stack.
  *
- * What makes it cheap: the factors (i + 1) / (n + 1) and their
- * inverses come from two tables made once per call, so that no inner
- * loop divides or converts an integer; and the unwound sum of an
- * element the row does not follow (o = 0) times (0 - z) is the same
- * for every such element of a leaf, -sum_j w_j (l + 1) / (l - j), made
- * once per leaf, so that only the elements the row follows cost a pass
- * over the path each.  By input, an element carries its column's
- * bucket (its input), and the leaf adds into it: Shapley values are
- * additive, so an input's value is its columns' sum, and no per-column
- * array is needed however wide the model.
+ * By input, an element carries its column's bucket (its input), and the
+ * leaf adds into it: Shapley values are additive, so an input's value
+ * is its columns' sum, and no per-column array is needed however wide
+ * the model.
  *
  * A tree's base value is the cover-weighted mean of its leaves, with the
  * weights the walk uses (a child's share is its cover over its
@@ -54,12 +60,12 @@
 #include "mlclf_model_parse.h"
 
 
-/* One element of a path (4 doubles of scratch). */
+/* One element of a path (3 doubles of scratch). */
 typedef struct {
     double                    z;            /* cover fraction kept */
-    double                    o;            /* 1: the row goes there */
-    double                    w;            /* subset weight */
-    int32_t                   d;            /* feature, -1 for none */
+    double                    dz;           /* o - z, o 1: the row goes
+                                               there */
+    int32_t                   d;            /* feature */
     uint32_t                  b;            /* its bucket: column, input */
 } mlclf_xp_elem_t;
 
@@ -80,7 +86,10 @@ typedef struct {
 #define MLCLF_XP_ELEM   (sizeof(mlclf_xp_elem_t) / sizeof(double))
 #define MLCLF_XP_FRAME  (sizeof(mlclf_xp_frame_t) / sizeof(double))
 
-_Static_assert(sizeof(mlclf_xp_elem_t) == 4 * sizeof(double), "elem size");
+/* Newton steps for a Gauss-Legendre point, far more than it takes */
+#define MLCLF_XP_NEWTON  100
+
+_Static_assert(sizeof(mlclf_xp_elem_t) == 3 * sizeof(double), "elem size");
 _Static_assert(sizeof(mlclf_xp_frame_t) == 6 * sizeof(double),
                "frame size");
 
@@ -95,22 +104,18 @@ typedef struct {
     uint32_t                  width;        /* elements per depth */
     mlclf_xp_elem_t          *paths;        /* width per depth */
     mlclf_xp_frame_t         *frames;
-    double                   *kt;           /* kt[n width + i] =
-                                               (i + 1) / (n + 1) */
-    double                   *rt;           /* rt = 1 / kt */
+    double                   *acc;          /* width: each integral */
+    double                   *g;            /* width: the factors at t */
+    double                   *suf;          /* width: their suffixes */
 } mlclf_xp_t;
 
 
 static uint32_t mlclf_explain_depth(const mlclf_model_t *m);
 static uint32_t mlclf_explain_width(const mlclf_model_t *m, uint32_t depth);
+static void mlclf_explain_gauss(double *gl, uint32_t n);
 static uint32_t mlclf_explain_bucket(const mlclf_xp_t *xp, int32_t f);
 static int mlclf_explain_goes_left(const mlclf_model_t *m, uint32_t n,
     double v);
-static void mlclf_explain_extend(mlclf_xp_elem_t *p,
-    const mlclf_xp_elem_t *q, uint32_t len, double z, double o,
-    const double *kn);
-static void mlclf_explain_unwind(const mlclf_xp_t *xp, mlclf_xp_elem_t *p,
-    uint32_t len, uint32_t i);
 static void mlclf_explain_leaf(mlclf_xp_t *xp, const mlclf_xp_elem_t *p,
     uint32_t len, uint32_t node, double share);
 static void mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t);
@@ -154,11 +159,11 @@ mlclf_explain_depth(const mlclf_model_t *m)
 }
 
 
-/* Elements of a path: distinct features, the one for none, one to grow. */
+/* Elements of a path: its distinct features, and one to spare. */
 static uint32_t
 mlclf_explain_width(const mlclf_model_t *m, uint32_t depth)
 {
-    return (depth < m->n_features ? depth : m->n_features) + 2;
+    return (depth < m->n_features ? depth : m->n_features) + 1;
 }
 
 
@@ -175,22 +180,44 @@ mlclf_explain_scratch(const mlclf_model_t *m)
     width = mlclf_explain_width(m, depth);
 
     return (depth + 1) * (width * MLCLF_XP_ELEM + MLCLF_XP_FRAME)
-           + 2 * width * width;
+           + 3 * width;
 }
 
 
 /*
  * logreg: per output k, the sum of w_kj * mean_j over each input's
- * columns, then b_k plus all of them (the base).
+ * columns, then b_k plus all of them (the base).  Trees: the
+ * Gauss-Legendre points of every count n up to half the widest path,
+ * at explain_gl + n (n - 1).
  */
 int
 mlclf_explain_prepare(mlclf_model_t *m, mlclf_err_t *err)
 {
     double         *row;
-    uint32_t        k, i, j, end, ni, nf;
+    uint32_t        k, i, j, end, ni, nf, q;
     const double   *w;
 
-    if (m->kind != MLCLF_KIND_LOGREG || m->linear_mean == NULL) {
+    if (m->kind != MLCLF_KIND_LOGREG) {
+        if (m->node_cover == NULL) {
+            return MLCLF_OK;
+        }
+
+        q = (mlclf_explain_width(m, mlclf_explain_depth(m)) + 1) / 2;
+
+        m->explain_gl = malloc((size_t) q * (q + 1) * sizeof(double));
+        if (m->explain_gl == NULL) {
+            return mlclf_err_set(err, MLCLF_ENOMEM,
+                                 "cannot allocate %u quadrature rules", q);
+        }
+
+        for (k = 1; k <= q; k++) {
+            mlclf_explain_gauss(m->explain_gl + (size_t) k * (k - 1), k);
+        }
+
+        return MLCLF_OK;
+    }
+
+    if (m->linear_mean == NULL) {
         return MLCLF_OK;
     }
 
@@ -225,6 +252,53 @@ mlclf_explain_prepare(mlclf_model_t *m, mlclf_err_t *err)
     }
 
     return MLCLF_OK;
+}
+
+
+/*
+ * The n points of Gauss-Legendre quadrature on [0, 1] in gl[0, n) and
+ * their weights in gl[n, 2n): the roots of the Legendre polynomial P_n
+ * by Newton's method from the usual cosine guesses, the weights
+ * 2 / ((1 - x^2) P_n'(x)^2), both mapped from [-1, 1].
+ */
+static void
+mlclf_explain_gauss(double *gl, uint32_t n)
+{
+    double    x, p0, p1, p2, dp, dx;
+    uint32_t  i, k, it;
+
+    for (i = 0; i < n; i++) {
+        x = cos(M_PI * (i + 0.75) / (n + 0.5));
+        dp = 1.0;
+
+        for (it = 0; it <= MLCLF_XP_NEWTON; it++) {
+            p0 = 1.0;
+            p1 = x;
+
+            for (k = 2; k <= n; k++) {
+                p2 = ((2.0 * k - 1.0) * x * p1 - (k - 1.0) * p0) / k;
+                p0 = p1;
+                p1 = p2;
+            }
+
+            dp = n * (x * p1 - p0) / (x * x - 1.0);
+
+            if (it == MLCLF_XP_NEWTON) {
+                break;
+            }
+
+            dx = p1 / dp;
+            x -= dx;
+
+            if (fabs(dx) <= 1e-16) {
+                /* once more at the root, for dp */
+                it = MLCLF_XP_NEWTON - 1;
+            }
+        }
+
+        gl[i] = (1.0 - x) / 2.0;
+        gl[n + i] = 1.0 / ((1.0 - x * x) * dp * dp);
+    }
 }
 
 
@@ -282,99 +356,18 @@ mlclf_explain_goes_left(const mlclf_model_t *m, uint32_t n, double v)
 
 
 /*
- * The path q of len elements with (z, o) added, written to p (EXTEND of
- * the paper; p may be q; the caller sets the new element's feature and
- * bucket): one pass, the copy and the weights' update together.
- * kn[i] = (i + 1) / (len + 1); o is 1 or 0.
- */
-static void
-mlclf_explain_extend(mlclf_xp_elem_t *p, const mlclf_xp_elem_t *q,
-    uint32_t len, double z, double o, const double *kn)
-{
-    double    w;
-    uint32_t  i;
-
-    p[len].z = z;
-    p[len].o = o;
-    p[len].w = len == 0 ? 1.0 : 0.0;
-
-    if (o != 0.0) {
-        for (i = len; i-- > 0; /* void */) {
-            p[i] = q[i];
-            w = p[i].w;
-            p[i + 1].w += w * kn[i];
-            p[i].w = z * w * kn[len - 1 - i];
-        }
-
-        return;
-    }
-
-    for (i = len; i-- > 0; /* void */) {
-        p[i] = q[i];
-        p[i].w = z * p[i].w * kn[len - 1 - i];
-    }
-}
-
-
-/*
- * Takes element i out of a path of len elements (UNWIND of the paper):
- * the weights as if it had never been added, the elements after it
- * one place down.
- */
-static void
-mlclf_explain_unwind(const mlclf_xp_t *xp, mlclf_xp_elem_t *p, uint32_t len,
-    uint32_t i)
-{
-    double         n, t, z, zr;
-    uint32_t       j, l;
-    const double  *kl, *rl;
-
-    l = len - 1;
-    kl = xp->kt + (size_t) l * xp->width;
-    rl = xp->rt + (size_t) l * xp->width;
-    n = p[l].w;
-    z = p[i].z;
-
-    if (p[i].o != 0.0) {
-        for (j = l; j-- > 0; /* void */) {
-            t = p[j].w;
-            p[j].w = n * rl[j];
-            n = t - p[j].w * z * kl[l - 1 - j];
-        }
-
-    } else {
-        zr = 1.0 / z;
-
-        for (j = l; j-- > 0; /* void */) {
-            p[j].w *= rl[l - 1 - j] * zr;
-        }
-    }
-
-    /* the weights stay: they are by subset size, not by element */
-    for (j = i; j < l; j++) {
-        p[j].z = p[j + 1].z;
-        p[j].o = p[j + 1].o;
-        p[j].d = p[j + 1].d;
-        p[j].b = p[j + 1].b;
-    }
-}
-
-
-/*
- * A leaf: each path feature's share of its value, and the base's.  For
- * an element the row follows (o 1), (1 - z) times the sum of the
- * weights unwind would leave, without unwinding; for one it does not
- * (o 0, z not 0: mlclf_explain_tree() enters no such child), that sum
- * is (l + 1) / z sum_j w_j / (l - j), so its share is minus the sum.
+ * A leaf: the base's share of its value, and each path feature's, the
+ * integral of the product of the others' factors z + (o - z) t by
+ * Gauss-Legendre quadrature of ceil(len / 2) points (exact for the
+ * degree len - 1); the weight rides in the suffix product.
  */
 static void
 mlclf_explain_leaf(mlclf_xp_t *xp, const mlclf_xp_elem_t *p, uint32_t len,
     uint32_t node, double share)
 {
-    int                   cold;
-    double                s, n, t, z, sum, off, *row;
-    uint32_t              i, j, k, l, nc, stride;
-    const double         *v, *kl, *rl;
+    double               s, t, run, pre, *row, *acc, *g, *suf;
+    uint32_t             e, i, k, q, nc, stride;
+    const double        *v, *gl;
     const mlclf_model_t  *m;
 
     m = xp->m;
@@ -395,45 +388,48 @@ mlclf_explain_leaf(mlclf_xp_t *xp, const mlclf_xp_elem_t *p, uint32_t len,
         row[(size_t) k * stride + xp->nb] += share * v[k];
     }
 
-    l = len - 1;
-    kl = xp->kt + (size_t) l * xp->width;
-    rl = xp->rt + (size_t) l * xp->width;
-    cold = 0;
-    off = 0.0;
+    if (len == 0) {
+        return;
+    }
 
-    for (i = 1; i < len; i++) {
-        if (p[i].o == 0.0) {
-            if (!cold) {
-                for (j = 0; j < l; j++) {
-                    off -= p[j].w * rl[l - 1 - j];
-                }
+    acc = xp->acc;
+    g = xp->g;
+    suf = xp->suf;
+    q = (len + 1) / 2;
+    gl = m->explain_gl + (size_t) q * (q - 1);
 
-                cold = 1;
-            }
+    for (e = 0; e < len; e++) {
+        acc[e] = 0.0;
+    }
 
-            s = off;
+    for (i = 0; i < q; i++) {
+        t = gl[i];
+        run = gl[q + i];
 
-        } else {
-            z = p[i].z;
-            n = p[l].w;
-            sum = 0.0;
-
-            for (j = l; j-- > 0; /* void */) {
-                t = n * rl[j];
-                sum += t;
-                n = p[j].w - t * z * kl[l - 1 - j];
-            }
-
-            s = sum * (1.0 - z);
+        for (e = len; e-- > 0; /* void */) {
+            g[e] = p[e].z + p[e].dz * t;
+            suf[e] = run;
+            run *= g[e];
         }
 
+        pre = 1.0;
+
+        for (e = 0; e < len; e++) {
+            acc[e] += pre * suf[e];
+            pre *= g[e];
+        }
+    }
+
+    for (e = 0; e < len; e++) {
+        s = acc[e] * p[e].dz;
+
         if (nc == 1) {
-            row[p[i].b] += s * v[0];
+            row[p[e].b] += s * v[0];
             continue;
         }
 
         for (k = 0; k < nc; k++) {
-            row[(size_t) k * stride + p[i].b] += s * v[k];
+            row[(size_t) k * stride + p[e].b] += s * v[k];
         }
     }
 }
@@ -441,8 +437,8 @@ mlclf_explain_leaf(mlclf_xp_t *xp, const mlclf_xp_elem_t *p, uint32_t len,
 
 /*
  * One tree, depth first.  Frame d holds the node at depth d and, in
- * paths[d], its path once the node is added and its own feature taken
- * out again: what its children extend.
+ * paths[d], its path once its own feature is taken out again: what its
+ * children add to.
  */
 static void
 mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
@@ -473,13 +469,22 @@ mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
 
         /* enter node n at depth d from the path of depth d - 1 */
         p = xp->paths + (size_t) d * xp->width;
-        q = d != 0 ? p - xp->width : p;
 
-        mlclf_explain_extend(p, q, len, z, o,
-                             xp->kt + (size_t) len * xp->width);
-        p[len].d = pf;
-        p[len].b = pb;
-        len++;
+        if (d != 0) {
+            q = p - xp->width;
+
+            for (k = 0; k < len; k++) {
+                p[k] = q[k];
+            }
+        }
+
+        if (pf >= 0) {
+            p[len].z = z;
+            p[len].dz = o - z;
+            p[len].d = pf;
+            p[len].b = pb;
+            len++;
+        }
 
         fr = xp->frames + d;
         fr->node = n;
@@ -495,12 +500,13 @@ mlclf_explain_tree(mlclf_xp_t *xp, uint32_t t)
             fr->io = 1.0;
             fr->bucket = mlclf_explain_bucket(xp, f);
 
-            for (k = 1; k < len; k++) {
+            for (k = 0; k < len; k++) {
                 if (p[k].d == f) {
                     fr->iz = p[k].z;
-                    fr->io = p[k].o;
-                    mlclf_explain_unwind(xp, p, len, k);
+                    fr->io = p[k].z + p[k].dz > 0.5 ? 1.0 : 0.0;
                     len--;
+                    memmove(p + k, p + k + 1,
+                            (len - k) * sizeof(mlclf_xp_elem_t));
                     break;
                 }
             }
@@ -560,7 +566,7 @@ mlclf_explain_trees(const mlclf_model_t *m, const double *x, double *phi,
     uint32_t by_input, double *scratch)
 {
     size_t       i, n;
-    uint32_t     t, k, j, no, depth, stride;
+    uint32_t     t, k, no, depth, stride;
     mlclf_xp_t   xp;
 
     no = mlclf_explain_n_outputs(m);
@@ -582,15 +588,9 @@ mlclf_explain_trees(const mlclf_model_t *m, const double *x, double *phi,
     xp.paths = (mlclf_xp_elem_t *) scratch;
     xp.frames = (mlclf_xp_frame_t *)
         (scratch + (size_t) (depth + 1) * xp.width * MLCLF_XP_ELEM);
-    xp.kt = (double *) (xp.frames + depth + 1);
-    xp.rt = xp.kt + (size_t) xp.width * xp.width;
-
-    for (k = 0; k < xp.width; k++) {
-        for (j = 0; j < k; j++) {
-            xp.kt[(size_t) k * xp.width + j] = (j + 1.0) / (k + 1.0);
-            xp.rt[(size_t) k * xp.width + j] = (k + 1.0) / (j + 1.0);
-        }
-    }
+    xp.acc = (double *) (xp.frames + depth + 1);
+    xp.g = xp.acc + xp.width;
+    xp.suf = xp.g + xp.width;
 
     for (t = 0; t < m->n_trees; t++) {
         if (m->kind == MLCLF_KIND_GBT) {

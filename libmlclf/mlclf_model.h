@@ -78,6 +78,10 @@ struct mlclf_model_s {
                                                each input's sum of
                                                w * mean, then the bias
                                                plus all (allocated) */
+    double                   *explain_gl;   /* trees with node_cover: the
+                                               Gauss-Legendre points and
+                                               weights of n points at
+                                               n (n - 1) (allocated) */
 
     /* forest and gbt */
     uint32_t                  n_trees;

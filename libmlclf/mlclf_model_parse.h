@@ -79,8 +79,10 @@ void mlclf_model_undense(mlclf_model_t *m);
 
 /*
  * mlclf_explain.c: a logreg's sums of w * mean by input, the base of
- * explanations by input (explain_base); nothing for another model or
- * one without LINEAR_MEAN.  Freed by mlclf_model_free().
+ * explanations by input (explain_base), or a tree model's quadrature
+ * rules (explain_gl); nothing without LINEAR_MEAN or NODE_COVER.
+ * After mlclf_model_pack() (the trees' depths).  Freed by
+ * mlclf_model_free().
  */
 int mlclf_explain_prepare(mlclf_model_t *m, mlclf_err_t *err);
 
