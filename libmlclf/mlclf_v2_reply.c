@@ -667,7 +667,20 @@ mlclf_v2_metadata(char *buf, size_t size, const mlclf_model_t *m,
                            "\"datatype\":\"FP64\",\"shape\":[-1,");
     mlclf_v2_put(&out, num, mlclf_v2_size(num, m->n_classes) - num);
     mlclf_v2_put_str(&out, "]},{\"name\":\"label\",\"datatype\":\"BYTES\","
-                           "\"shape\":[-1]}]}");
+                           "\"shape\":[-1]}");
+
+    /* with "explain": true, for a model that can */
+    if (mlclf_explain_ready(m) == MLCLF_OK) {
+        mlclf_v2_put_str(&out, ",{\"name\":\"explanation\",\"datatype\":"
+                               "\"FP64\",\"shape\":[-1,");
+        mlclf_v2_put(&out, num,
+                     mlclf_v2_size(num, mlclf_explain_n_outputs(m)) - num);
+        mlclf_v2_put_str(&out, ",");
+        mlclf_v2_put(&out, num, mlclf_v2_size(num, n + 1) - num);
+        mlclf_v2_put_str(&out, "]}");
+    }
+
+    mlclf_v2_put_str(&out, "]}");
 
     if (buf != NULL && out.len < size) {
         buf[out.len] = '\0';

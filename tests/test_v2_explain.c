@@ -164,7 +164,7 @@ t_same(const mlclf_model_t *m, const cJSON *out, const unsigned char *bin)
 static void
 t_gbt(void)
 {
-    char           *out;
+    char           *out, meta[1024];
     void           *buf;
     cJSON          *root;
     size_t          jl, len, off;
@@ -227,6 +227,12 @@ t_gbt(void)
     cJSON_Delete(root);
     free(out);
 
+    len = mlclf_v2_metadata(meta, sizeof(meta), m, "m", "v1");
+    ok(len < sizeof(meta)
+       && strstr(meta, ",{\"name\":\"explanation\",\"datatype\":\"FP64\","
+                       "\"shape\":[-1,3,3]}]}") != NULL,
+       "metadata lists the explanation output");
+
     out = t_write(m, T_BODY(",\"parameters\":{\"explain\":false}"), NULL,
                   &jl, &len);
     root = out != NULL ? cJSON_ParseWithLength(out, jl) : NULL;
@@ -244,6 +250,7 @@ static void
 t_refused(void)
 {
     int                  rc;
+    char                 meta[1024];
     void                *buf;
     const char          *b;
     mlclf_err_t          err;
@@ -294,6 +301,10 @@ t_refused(void)
 
     b = T_BODY(",\"parameters\":{\"explain\":true}");
     refused(m, b, strlen(b), strlen(b), 400, "cannot_explain");
+
+    (void) mlclf_v2_metadata(meta, sizeof(meta), m, "m", "v1");
+    ok(strstr(meta, "explanation") == NULL,
+       "without covers, metadata lists no explanation");
 
     mlclf_model_close(&m);
     free(buf);
