@@ -275,18 +275,14 @@ uint32_t mlclf_predict_proba(const mlclf_model_t *m, const double *x,
  * grows with the square of the deepest tree's depth (or depth times
  * n_features, the smaller).
  *
- * mlclf_explain_inputs() sums a phi by input, what a request names:
- * out[n_outputs][n_inputs + 1], out[k][i] the sum of input i's columns
- * (a category's one-hot columns, a text's terms), out[k][n_inputs] the
- * base.  Without INPUTS, inputs are the columns and out is phi.
+ * mlclf_explain_terms() (mlclf_input.h) explains by input instead, what
+ * a request names.
  */
 int mlclf_explain_ready(const mlclf_model_t *m);
 uint32_t mlclf_explain_n_outputs(const mlclf_model_t *m);
 size_t mlclf_explain_scratch(const mlclf_model_t *m);
 void mlclf_explain(const mlclf_model_t *m, const double *x, double *phi,
     double *scratch);
-void mlclf_explain_inputs(const mlclf_model_t *m, const double *phi,
-    double *out);
 
 
 /*
@@ -568,7 +564,9 @@ size_t mlclf_error_json(char *buf, size_t size, const char *msg,
 /* the outputs a reply can carry */
 #define MLCLF_V2_OUT_PROBABILITIES  0   /* FP64 [N, n_classes] */
 #define MLCLF_V2_OUT_LABEL          1   /* BYTES [N], or [N, k] classified */
-#define MLCLF_V2_N_OUTPUTS          2
+#define MLCLF_V2_OUT_EXPLANATION    2   /* FP64 [N, n_outputs, n_inputs + 1],
+                                           with "explain": true */
+#define MLCLF_V2_N_OUTPUTS          3
 
 typedef struct {
     unsigned                  wanted:1;

@@ -77,4 +77,20 @@ uint32_t mlclf_predict_terms(const mlclf_model_t *m,
     const mlclf_text_term_t *terms, size_t n, double *x, double *proba);
 
 
+/*
+ * mlclf_explain() by input, for the row mlclf_predict_terms() takes
+ * (terms, n and x as there; mlclf_explain_ready() must be MLCLF_OK):
+ * phi[n_outputs][n_inputs + 1], phi[k][i] input i's contribution to
+ * output k's margin, the sum of its columns' (a category's one-hot
+ * columns, a text's terms: Shapley values add up), phi[k][n_inputs]
+ * the base.  Without INPUTS the inputs are the columns.  logreg costs
+ * the row's terms, not its columns (the sums of w * mean by input are
+ * made at load); trees add each column's share straight into its
+ * input.  scratch as mlclf_explain()'s.  Allocates nothing.
+ */
+void mlclf_explain_terms(const mlclf_model_t *m,
+    const mlclf_text_term_t *terms, size_t n, double *x, double *phi,
+    double *scratch);
+
+
 #endif /* _MLCLF_INPUT_H_INCLUDED_ */

@@ -88,7 +88,12 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
     }
 
     if (m->kind == MLCLF_KIND_LOGREG) {
-        return mlclf_model_check_cover(m, &s, err);
+        rc = mlclf_model_check_cover(m, &s, err);
+        if (rc != MLCLF_OK) {
+            return rc;
+        }
+
+        return mlclf_explain_prepare(m, err);
     }
 
     if (m->kind == MLCLF_KIND_FOREST) {
@@ -125,7 +130,12 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
         return rc;
     }
 
-    return mlclf_model_dense(m, err);
+    rc = mlclf_model_dense(m, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    return mlclf_explain_prepare(m, err);
 }
 
 
@@ -141,6 +151,8 @@ mlclf_model_free(mlclf_model_t *m)
     free(m->feature_names);
     free(m->texts);
     free(m->vocab_offsets);
+    free(m->explain_base);
+    free(m->explain_gl);
     mlclf_strtab_free(&m->features);
     free(m);
 }

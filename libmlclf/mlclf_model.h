@@ -73,6 +73,15 @@ struct mlclf_model_s {
     const double             *weights;
     const double             *bias;
     const double             *linear_mean;  /* NULL: none (version 4) */
+    double                   *explain_base; /* logreg with linear_mean:
+                                               n_outputs x (n_inputs + 1),
+                                               each input's sum of
+                                               w * mean, then the bias
+                                               plus all (allocated) */
+    double                   *explain_gl;   /* trees with node_cover: the
+                                               Gauss-Legendre points and
+                                               weights of n points at
+                                               n (n - 1) (allocated) */
 
     /* forest and gbt */
     uint32_t                  n_trees;

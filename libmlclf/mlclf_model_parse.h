@@ -77,6 +77,15 @@ void mlclf_model_unpack(mlclf_model_t *m);
 int mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err);
 void mlclf_model_undense(mlclf_model_t *m);
 
+/*
+ * mlclf_explain.c: a logreg's sums of w * mean by input, the base of
+ * explanations by input (explain_base), or a tree model's quadrature
+ * rules (explain_gl); nothing without LINEAR_MEAN or NODE_COVER.
+ * After mlclf_model_pack() (the trees' depths).  Freed by
+ * mlclf_model_free().
+ */
+int mlclf_explain_prepare(mlclf_model_t *m, mlclf_err_t *err);
+
 /* mlclf_model_check_gbt.c */
 int mlclf_model_check_decisions(mlclf_model_t *m, const mlclf_sections_t *s,
     mlclf_err_t *err);

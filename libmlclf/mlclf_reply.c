@@ -36,18 +36,25 @@ mlclf_reply_scratch(const mlclf_model_t *m)
 }
 
 
+size_t
+mlclf_reply_scratch_for(const mlclf_model_t *m, const mlclf_request_t *req)
+{
+    return mlclf_reply_rows_scratch(m, req)
+           + (req->explain ? mlclf_reply_explain_scratch(m) : 0);
+}
+
+
 /*
  * A model with inputs: x for trees, the probabilities, a slot per
  * input, the row's terms and its texts' scratch, all in doubles.
  */
 size_t
-mlclf_reply_scratch_for(const mlclf_model_t *m, const mlclf_request_t *req)
+mlclf_reply_rows_scratch(const mlclf_model_t *m, const mlclf_request_t *req)
 {
     size_t  nx;
 
     if (!mlclf_model_has_inputs(m)) {
-        return mlclf_reply_scratch(m)
-               + (req->explain ? mlclf_reply_explain_scratch(m) : 0);
+        return mlclf_reply_scratch(m);
     }
 
     nx = mlclf_model_kind(m) == MLCLF_KIND_LOGREG ? 0
@@ -93,6 +100,7 @@ mlclf_reply_rows_init(mlclf_reply_rows_t *it, const mlclf_model_t *m,
     it->i = 0;
     it->in = NULL;
     it->xrow = NULL;
+    it->n_terms = 0;
 
     if (mlclf_model_has_inputs(m)) {
         it->in = &it->inputs;
@@ -136,6 +144,7 @@ mlclf_reply_rows_next(mlclf_reply_rows_t *it)
 
     n = mlclf_request_input_terms(row, m, it->in->slot, it->in->text,
                                   it->in->terms);
+    it->n_terms = n;
 
     return mlclf_predict_terms(m, it->in->terms, n, it->in->x, it->proba);
 }
@@ -175,6 +184,7 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
 {
     char                *p;
     size_t               bound, i;
+    double              *xs;
     uint32_t             k;
     const char          *version;
     mlclf_reply_rows_t   it;
@@ -195,6 +205,7 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     }
 
     mlclf_reply_rows_init(&it, m, req, rep->scratch);
+    xs = rep->scratch + mlclf_reply_rows_scratch(m, req);
 
     p = rep->buf;
 
@@ -210,8 +221,7 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
         p = mlclf_reply_row(p, m, it.proba, k, req->probabilities);
 
         if (req->explain) {
-            p = mlclf_reply_explain(p, m, it.xrow, rep->scratch
-                                                   + mlclf_reply_scratch(m));
+            p = mlclf_reply_explain(p, &it, xs);
         }
 
         p = mlclf_reply_cpy(p, ",\"model_version\":\"");
@@ -249,8 +259,7 @@ mlclf_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
         p = mlclf_reply_row(p, m, it.proba, k, req->probabilities);
 
         if (req->explain) {
-            p = mlclf_reply_explain(p, m, it.xrow, rep->scratch
-                                                   + mlclf_reply_scratch(m));
+            p = mlclf_reply_explain(p, &it, xs);
         }
 
         *p++ = '}';

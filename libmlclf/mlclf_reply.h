@@ -41,6 +41,8 @@ typedef struct {
                                                inputs) */
     const cJSON              *row;
     size_t                    i;            /* the next row */
+    size_t                    n_terms;      /* out: the last row's, with
+                                               inputs */
     mlclf_reply_inputs_t      inputs;
     mlclf_reply_inputs_t     *in;           /* NULL: no inputs */
 } mlclf_reply_rows_t;
@@ -71,14 +73,26 @@ char *mlclf_reply_escape(char *p, const char *s);
 
 
 /*
- * mlclf_reply_explain.c, for a request with "explain" (a model without
- * inputs that can explain): the doubles of scratch one row needs, the
- * bytes of its "explanation" member at most, and the member itself,
- * from ",\"explanation\":" to its closing brace, for the row x.
+ * The doubles of scratch mlclf_reply_rows_next() uses, from the start
+ * of mlclf_reply_scratch_for()'s; explanations use what follows.
+ */
+size_t mlclf_reply_rows_scratch(const mlclf_model_t *m,
+    const mlclf_request_t *req);
+
+/*
+ * mlclf_reply_explain.c, for a request with "explain" (a model that can
+ * explain): the doubles of scratch one row needs, the bytes of its
+ * "explanation" member at most, and the member itself, from
+ * ",\"explanation\":" to its closing brace, for the row it scored
+ * last, by input.  mlclf_reply_explain_row() only fills phi
+ * (n_outputs x (n_inputs + 1), mlclf_explain_terms()) from the start
+ * of scratch, for the V2 writer.
  */
 size_t mlclf_reply_explain_scratch(const mlclf_model_t *m);
 size_t mlclf_reply_explain_bound(const mlclf_model_t *m);
-char *mlclf_reply_explain(char *p, const mlclf_model_t *m, const double *x,
+char *mlclf_reply_explain(char *p, const mlclf_reply_rows_t *it,
+    double *scratch);
+const double *mlclf_reply_explain_row(const mlclf_reply_rows_t *it,
     double *scratch);
 
 

@@ -10,13 +10,15 @@
  * one array element per output of mlclf_explain() (mlclf.h): the label
  * of class 1 for a binary model with one output, else every class
  * label in order; base[k] plus every feature's [k] is output k's
- * margin.
+ * margin.  The features are the inputs a request names, a category
+ * or a text one contribution each (mlclf_explain_terms()).
  */
 
 
 #include <string.h>
 
 #include "mlclf.h"
+#include "mlclf_input.h"
 #include "mlclf_model.h"
 #include "mlclf_reply.h"
 
@@ -35,7 +37,7 @@ static char *mlclf_reply_explain_array(char *p, const double *phi,
 size_t
 mlclf_reply_explain_scratch(const mlclf_model_t *m)
 {
-    return (size_t) mlclf_explain_n_outputs(m) * (m->n_features + 1)
+    return (size_t) mlclf_explain_n_outputs(m) * (m->n_inputs + 1)
            + mlclf_explain_scratch(m);
 }
 
@@ -53,7 +55,7 @@ mlclf_reply_explain_bound(const mlclf_model_t *m)
            + m->labels_json_sum + 3 * m->n_classes
            + no * MLCLF_REPLY_EXPLAIN_NUM;
 
-    for (j = 0; j < m->n_features; j++) {
+    for (j = 0; j < m->n_inputs; j++) {
         size += mlclf_reply_escaped_len(mlclf_model_feature_name(m, j))
                 + sizeof("\"\":[],") - 1 + no * MLCLF_REPLY_EXPLAIN_NUM;
     }
@@ -85,19 +87,39 @@ mlclf_reply_explain_array(char *p, const double *phi, uint32_t no,
 }
 
 
-char *
-mlclf_reply_explain(char *p, const mlclf_model_t *m, const double *x,
-    double *scratch)
+const double *
+mlclf_reply_explain_row(const mlclf_reply_rows_t *it, double *scratch)
 {
-    size_t    stride;
-    uint32_t  no, k, j, first;
-    double   *phi;
+    size_t                n;
+    const mlclf_model_t  *m;
 
+    m = it->model;
+    n = (size_t) mlclf_explain_n_outputs(m) * (m->n_inputs + 1);
+
+    if (it->in != NULL) {
+        mlclf_explain_terms(m, it->in->terms, it->n_terms, it->in->x,
+                            scratch, scratch + n);
+
+    } else {
+        mlclf_explain(m, it->xrow, scratch, scratch + n);
+    }
+
+    return scratch;
+}
+
+
+char *
+mlclf_reply_explain(char *p, const mlclf_reply_rows_t *it, double *scratch)
+{
+    size_t                stride;
+    uint32_t              no, k, j, first;
+    const double         *phi;
+    const mlclf_model_t  *m;
+
+    m = it->model;
     no = mlclf_explain_n_outputs(m);
-    stride = (size_t) m->n_features + 1;
-    phi = scratch;
-
-    mlclf_explain(m, x, phi, scratch + no * stride);
+    stride = (size_t) m->n_inputs + 1;
+    phi = mlclf_reply_explain_row(it, scratch);
 
     p = mlclf_reply_cpy(p, ",\"explanation\":{\"outputs\":[");
 
@@ -115,10 +137,10 @@ mlclf_reply_explain(char *p, const mlclf_model_t *m, const double *x,
     }
 
     p = mlclf_reply_cpy(p, "],\"base\":");
-    p = mlclf_reply_explain_array(p, phi, no, stride, m->n_features);
+    p = mlclf_reply_explain_array(p, phi, no, stride, m->n_inputs);
     p = mlclf_reply_cpy(p, ",\"contributions\":{");
 
-    for (j = 0; j < m->n_features; j++) {
+    for (j = 0; j < m->n_inputs; j++) {
         if (j != 0) {
             *p++ = ',';
         }

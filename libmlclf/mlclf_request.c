@@ -45,7 +45,6 @@ static int mlclf_request_check_inputs(mlclf_request_ctx_t *ctx,
     const cJSON *row);
 static int mlclf_request_check_missing(mlclf_request_ctx_t *ctx,
     const uint64_t *seen);
-static int mlclf_request_check_explain(mlclf_request_ctx_t *ctx);
 
 
 int
@@ -625,11 +624,10 @@ mlclf_request_check_missing(mlclf_request_ctx_t *ctx, const uint64_t *seen)
 
 
 /*
- * "explain": true: the model must carry what explanations need and have
- * no category or text inputs (mlclf_reply.c explains columns, which a
- * request names only without them), and the rows must be few enough.
+ * "explain": true: the model must carry what explanations need, and the
+ * rows must be few enough.
  */
-static int
+int
 mlclf_request_check_explain(mlclf_request_ctx_t *ctx)
 {
     ctx->batch = 0;
@@ -641,13 +639,6 @@ mlclf_request_check_explain(mlclf_request_ctx_t *ctx)
                                     mlclf_model_kind(ctx->model)
                                     == MLCLF_KIND_LOGREG
                                     ? "column means" : "node covers");
-    }
-
-    if (ctx->inputs) {
-        return mlclf_request_reject(ctx, MLCLF_REASON_CANNOT_EXPLAIN, 400,
-                                    "this model has category or text "
-                                    "inputs, which explanations do not "
-                                    "cover");
     }
 
     if (ctx->req->n_rows > ctx->max_explain_rows) {

@@ -72,6 +72,13 @@ int mlclf_request_check_rows(mlclf_request_ctx_t *ctx, const cJSON *features,
     const cJSON *instances);
 
 /*
+ * "explain": true, once the rows are counted: 400 cannot_explain for a
+ * model without what explanations need, 413 too_many_rows for more
+ * rows than max_explain_rows.  Shared by /predict and V2.
+ */
+int mlclf_request_check_explain(mlclf_request_ctx_t *ctx);
+
+/*
  * Refuses the request: req->reason and status, err->msg the sentence
  * (prefixed with the row in a batch); returns MLCLF_EREQUEST.
  */

@@ -144,4 +144,20 @@ const char *mlclf_v2_label(char *buf, size_t size,
 cJSON *mlclf_v2_value_node(const mlclf_v2_value_t *v);
 
 
+/* The member called name of an object (the first one), or NULL. */
+const cJSON *mlclf_v2_member(const cJSON *obj, const char *name);
+
+/*
+ * mlclf_v2_outputs.c: the request's "parameters" (binary_data_output
+ * into *binary, explain into v2->req.explain), then its "outputs" into
+ * v2->outputs (none named: probabilities and label), the explanation
+ * output added when explain is true; 400 bad_shape for what is not as
+ * docs/kserve.md has it.
+ */
+int mlclf_v2_parameters(mlclf_request_ctx_t *rq, mlclf_v2_request_t *v2,
+    const cJSON *params, unsigned *binary);
+int mlclf_v2_outputs(mlclf_request_ctx_t *rq, mlclf_v2_request_t *v2,
+    const cJSON *outputs, unsigned binary);
+
+
 #endif /* _MLCLF_V2_H_INCLUDED_ */

@@ -202,7 +202,7 @@ mlclf_v2_request_fast(mlclf_v2_request_t *v2, const mlclf_model_t *m,
     v2->req.batch = 1;
     v2->req.dense = 1;
 
-    for (i = 0; i < MLCLF_V2_N_OUTPUTS; i++) {
+    for (i = 0; i <= MLCLF_V2_OUT_LABEL; i++) {
         v2->outputs[i].wanted = 1;
         v2->outputs[i].binary = binary;
     }
@@ -376,6 +376,11 @@ mlclf_v2_fast_params(mlclf_json_lex_t *lex, unsigned *binary)
         }
 
         if (klen == 16 && memcmp(k, "binary_data_size", 16) == 0) {
+            return MLCLF_EREQUEST;
+        }
+
+        /* the request's explain: the full parser's */
+        if (binary != NULL && klen == 7 && memcmp(k, "explain", 7) == 0) {
             return MLCLF_EREQUEST;
         }
 

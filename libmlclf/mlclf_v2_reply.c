@@ -43,6 +43,8 @@ typedef struct {
     double                   *proba;        /* n_rows x n_classes */
     uint32_t                 *cls;          /* n_rows */
     mlclf_v2_class_t         *top;          /* n_classes */
+    double                   *expl;         /* n_rows x n_expl, or NULL */
+    size_t                    n_expl;       /* n_outputs x (n_inputs + 1) */
 } mlclf_v2_scores_t;
 
 /* A bounded writer: counts every byte, writes those that fit. */
@@ -64,6 +66,10 @@ static char *mlclf_v2_output_json(char *p, const mlclf_v2_scores_t *s,
 static char *mlclf_v2_output_binary(char *p, const mlclf_v2_scores_t *s,
     unsigned o);
 static size_t mlclf_v2_output_size(const mlclf_v2_scores_t *s, unsigned o);
+static const double *mlclf_v2_fp64(const mlclf_v2_scores_t *s, unsigned o,
+    size_t *n);
+static size_t mlclf_v2_expl_size(const mlclf_model_t *m,
+    const mlclf_v2_request_t *v2);
 static void mlclf_v2_top(const mlclf_v2_scores_t *s, size_t row);
 static int mlclf_v2_top_cmp(const void *a, const void *b);
 static size_t mlclf_v2_class_str(char *p, const mlclf_v2_scores_t *s,
@@ -76,7 +82,7 @@ static void mlclf_v2_put_esc(mlclf_v2_out_t *out, const char *s);
 
 
 static const char  *mlclf_v2_out_names[MLCLF_V2_N_OUTPUTS] = {
-    "probabilities", "label"
+    "probabilities", "label", "explanation"
 };
 
 
@@ -123,7 +129,13 @@ mlclf_v2_text_bound(const mlclf_model_t *m, const mlclf_v2_request_t *v2,
 
         k = out->classification;
 
-        if (k != 0) {
+        if (o == MLCLF_V2_OUT_EXPLANATION) {
+            /* a third dimension */
+            size += MLCLF_V2_INT_MAX + 1;
+            k = mlclf_v2_expl_size(m, v2);
+            elt = MLCLF_V2_NUM_MAX + 8;
+
+        } else if (k != 0) {
             /* "<probability>:<index>:<label>", or 4 bytes + it */
             elt = MLCLF_V2_NUM_MAX + 2 + MLCLF_V2_INT_MAX + label + 4;
 
@@ -152,7 +164,20 @@ mlclf_v2_tail(const mlclf_model_t *m, const mlclf_v2_request_t *v2)
     n = v2->req.n_rows;
 
     return n * m->n_classes * sizeof(double) + n * sizeof(uint32_t)
-           + m->n_classes * sizeof(mlclf_v2_class_t) + 8;
+           + m->n_classes * sizeof(mlclf_v2_class_t) + 8
+           + n * mlclf_v2_expl_size(m, v2) * sizeof(double);
+}
+
+
+/* The doubles of one row's explanation, 0 without one. */
+static size_t
+mlclf_v2_expl_size(const mlclf_model_t *m, const mlclf_v2_request_t *v2)
+{
+    if (!v2->outputs[MLCLF_V2_OUT_EXPLANATION].wanted) {
+        return 0;
+    }
+
+    return (size_t) mlclf_explain_n_outputs(m) * (m->n_inputs + 1);
 }
 
 
@@ -162,6 +187,7 @@ mlclf_v2_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     mlclf_err_t *err)
 {
     char                *p, *tail;
+    double              *xs;
     size_t               bound, text, i, bin[MLCLF_V2_N_OUTPUTS];
     uint32_t             k, c;
     unsigned             o;
@@ -199,6 +225,9 @@ mlclf_v2_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
     s.cls = (void *) (tail + s.n_rows * c * sizeof(double));
     s.top = (void *) (tail + s.n_rows * c * sizeof(double)
                       + ((s.n_rows * sizeof(uint32_t) + 7) & ~(size_t) 7));
+    s.n_expl = mlclf_v2_expl_size(m, v2);
+    s.expl = s.n_expl ? (double *) (s.top + c) : NULL;
+    xs = rep->scratch + mlclf_reply_rows_scratch(m, &v2->req);
 
     /* every row scored once, as /predict scores it */
 
@@ -209,6 +238,11 @@ mlclf_v2_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
 
         memcpy(s.proba + i * c, it.proba, c * sizeof(double));
         s.cls[i] = k;
+
+        if (s.expl != NULL) {
+            memcpy(s.expl + i * s.n_expl, mlclf_reply_explain_row(&it, xs),
+                   s.n_expl * sizeof(double));
+        }
 
         if (i == 0) {
             rep->first_class = k;
@@ -280,7 +314,15 @@ mlclf_v2_output(char *p, const mlclf_v2_scores_t *s, unsigned o,
     p = mlclf_v2_cpy(p, "{\"name\":\"");
     p = mlclf_v2_str(p, mlclf_v2_out_names[o]);
 
-    if (k == 0 && o == MLCLF_V2_OUT_PROBABILITIES) {
+    if (o == MLCLF_V2_OUT_EXPLANATION) {
+        p = mlclf_v2_cpy(p, "\",\"datatype\":\"FP64\",\"shape\":[");
+        p = mlclf_v2_size(p, s->n_rows);
+        *p++ = ',';
+        p = mlclf_v2_size(p, mlclf_explain_n_outputs(s->model));
+        *p++ = ',';
+        p = mlclf_v2_size(p, s->model->n_inputs + 1);
+
+    } else if (k == 0 && o == MLCLF_V2_OUT_PROBABILITIES) {
         p = mlclf_v2_cpy(p, "\",\"datatype\":\"FP64\",\"shape\":[");
         p = mlclf_v2_size(p, s->n_rows);
         *p++ = ',';
@@ -322,16 +364,13 @@ mlclf_v2_output_json(char *p, const mlclf_v2_scores_t *s, unsigned o)
 {
     char           *q;
     size_t          i, n;
-    uint32_t        j, k, c;
+    uint32_t        j, k;
     const double   *proba;
 
     k = s->v2->outputs[o].classification;
-    c = s->n_classes;
+    proba = mlclf_v2_fp64(s, o, &n);
 
-    if (k == 0 && o == MLCLF_V2_OUT_PROBABILITIES) {
-        n = s->n_rows * c;
-        proba = s->proba;
-
+    if (proba != NULL) {
         for (i = 0; i < n; i++) {
             if (i != 0) {
                 *p++ = ',';
@@ -388,14 +427,14 @@ mlclf_v2_output_binary(char *p, const mlclf_v2_scores_t *s, unsigned o)
     uint32_t        j, k;
     uint64_t        u;
     const char     *label;
+    const double   *v;
 
     k = s->v2->outputs[o].classification;
+    v = mlclf_v2_fp64(s, o, &n);
 
-    if (k == 0 && o == MLCLF_V2_OUT_PROBABILITIES) {
-        n = s->n_rows * s->n_classes;
-
+    if (v != NULL) {
         for (i = 0; i < n; i++) {
-            memcpy(&u, &s->proba[i], sizeof(u));
+            memcpy(&u, &v[i], sizeof(u));
 
             for (b = 0; b < 8; b++) {
                 *p++ = (char) (u >> (8 * b));
@@ -442,8 +481,8 @@ mlclf_v2_output_size(const mlclf_v2_scores_t *s, unsigned o)
 
     k = s->v2->outputs[o].classification;
 
-    if (k == 0 && o == MLCLF_V2_OUT_PROBABILITIES) {
-        return s->n_rows * s->n_classes * sizeof(double);
+    if (mlclf_v2_fp64(s, o, &size) != NULL) {
+        return size * sizeof(double);
     }
 
     size = 0;
@@ -462,6 +501,26 @@ mlclf_v2_output_size(const mlclf_v2_scores_t *s, unsigned o)
     }
 
     return size;
+}
+
+
+/* An FP64 output's values and their number *n, or NULL for BYTES. */
+static const double *
+mlclf_v2_fp64(const mlclf_v2_scores_t *s, unsigned o, size_t *n)
+{
+    if (o == MLCLF_V2_OUT_EXPLANATION) {
+        *n = s->n_rows * s->n_expl;
+        return s->expl;
+    }
+
+    if (o == MLCLF_V2_OUT_PROBABILITIES
+        && s->v2->outputs[o].classification == 0)
+    {
+        *n = s->n_rows * s->n_classes;
+        return s->proba;
+    }
+
+    return NULL;
 }
 
 
@@ -606,7 +665,20 @@ mlclf_v2_metadata(char *buf, size_t size, const mlclf_model_t *m,
                            "\"datatype\":\"FP64\",\"shape\":[-1,");
     mlclf_v2_put(&out, num, mlclf_v2_size(num, m->n_classes) - num);
     mlclf_v2_put_str(&out, "]},{\"name\":\"label\",\"datatype\":\"BYTES\","
-                           "\"shape\":[-1]}]}");
+                           "\"shape\":[-1]}");
+
+    /* with "explain": true, for a model that can */
+    if (mlclf_explain_ready(m) == MLCLF_OK) {
+        mlclf_v2_put_str(&out, ",{\"name\":\"explanation\",\"datatype\":"
+                               "\"FP64\",\"shape\":[-1,");
+        mlclf_v2_put(&out, num,
+                     mlclf_v2_size(num, mlclf_explain_n_outputs(m)) - num);
+        mlclf_v2_put_str(&out, ",");
+        mlclf_v2_put(&out, num, mlclf_v2_size(num, n + 1) - num);
+        mlclf_v2_put_str(&out, "]}");
+    }
+
+    mlclf_v2_put_str(&out, "]}");
 
     if (buf != NULL && out.len < size) {
         buf[out.len] = '\0';

@@ -43,12 +43,6 @@ typedef struct {
 } mlclf_v2_ctx_t;
 
 
-static int mlclf_v2_parameters(mlclf_v2_ctx_t *ctx, const cJSON *params,
-    unsigned *binary);
-static int mlclf_v2_outputs(mlclf_v2_ctx_t *ctx, const cJSON *outputs,
-    unsigned binary);
-static int mlclf_v2_output(mlclf_v2_ctx_t *ctx, const cJSON *out,
-    unsigned binary);
 static int mlclf_v2_inputs(mlclf_v2_ctx_t *ctx, const cJSON *inputs);
 static int mlclf_v2_tensor(mlclf_v2_ctx_t *ctx, const cJSON *in,
     mlclf_v2_tensor_t *t);
@@ -62,7 +56,6 @@ static int mlclf_v2_dense_absent(mlclf_v2_ctx_t *ctx, double *x);
 static int mlclf_v2_tree(mlclf_v2_ctx_t *ctx);
 static int mlclf_v2_tree_tensor(mlclf_v2_ctx_t *ctx,
     const mlclf_v2_tensor_t *t, cJSON **rows);
-static const cJSON *mlclf_v2_member(const cJSON *obj, const char *name);
 
 
 int
@@ -134,13 +127,14 @@ mlclf_v2_request_parse(mlclf_v2_request_t *v2, const mlclf_model_t *m,
         v2->id = id->valuestring;
     }
 
-    rc = mlclf_v2_parameters(&ctx, mlclf_v2_member(root, "parameters"),
-                             &binary);
+    rc = mlclf_v2_parameters(&ctx.rq, v2,
+                             mlclf_v2_member(root, "parameters"), &binary);
     if (rc != MLCLF_OK) {
         return rc;
     }
 
-    rc = mlclf_v2_outputs(&ctx, mlclf_v2_member(root, "outputs"), binary);
+    rc = mlclf_v2_outputs(&ctx.rq, v2, mlclf_v2_member(root, "outputs"),
+                          binary);
     if (rc != MLCLF_OK) {
         return rc;
     }
@@ -179,6 +173,10 @@ mlclf_v2_request_parse(mlclf_v2_request_t *v2, const mlclf_model_t *m,
         rc = ctx.rq.inputs ? mlclf_v2_tree(&ctx) : mlclf_v2_dense(&ctx);
     }
 
+    if (rc == MLCLF_OK && v2->req.explain) {
+        rc = mlclf_request_check_explain(&ctx.rq);
+    }
+
     if (ctx.tensors != local) {
         free(ctx.tensors);
     }
@@ -190,8 +188,7 @@ mlclf_v2_request_parse(mlclf_v2_request_t *v2, const mlclf_model_t *m,
 }
 
 
-/* The member called name of an object (the first one), or NULL. */
-static const cJSON *
+const cJSON *
 mlclf_v2_member(const cJSON *obj, const char *name)
 {
     const cJSON  *v;
@@ -203,176 +200,6 @@ mlclf_v2_member(const cJSON *obj, const char *name)
     }
 
     return NULL;
-}
-
-
-/* The request's "parameters": binary_data_output; the rest is ignored. */
-static int
-mlclf_v2_parameters(mlclf_v2_ctx_t *ctx, const cJSON *params,
-    unsigned *binary)
-{
-    int           type;
-    const cJSON  *v;
-
-    *binary = 0;
-
-    if (params == NULL || mlclf_request_type(params) == cJSON_NULL) {
-        return MLCLF_OK;
-    }
-
-    if (mlclf_request_type(params) != cJSON_Object) {
-        return mlclf_request_reject(&ctx->rq, MLCLF_REASON_BAD_SHAPE, 400,
-                                    "\"parameters\" must be an object");
-    }
-
-    v = mlclf_v2_member(params, "binary_data_output");
-
-    if (v == NULL) {
-        return MLCLF_OK;
-    }
-
-    type = mlclf_request_type(v);
-
-    if (type != cJSON_True && type != cJSON_False) {
-        return mlclf_request_reject(&ctx->rq, MLCLF_REASON_BAD_SHAPE, 400,
-                                    "\"binary_data_output\" must be true or "
-                                    "false");
-    }
-
-    *binary = type == cJSON_True;
-
-    return MLCLF_OK;
-}
-
-
-static int
-mlclf_v2_outputs(mlclf_v2_ctx_t *ctx, const cJSON *outputs, unsigned binary)
-{
-    int                  rc;
-    size_t               i;
-    const cJSON         *out;
-    mlclf_v2_output_t   *o;
-
-    if (outputs != NULL && mlclf_request_type(outputs) != cJSON_NULL) {
-        if (mlclf_request_type(outputs) != cJSON_Array) {
-            return mlclf_request_reject(&ctx->rq, MLCLF_REASON_BAD_SHAPE,
-                                        400, "\"outputs\" must be an array");
-        }
-
-        for (out = outputs->child; out != NULL; out = out->next) {
-            rc = mlclf_v2_output(ctx, out, binary);
-            if (rc != MLCLF_OK) {
-                return rc;
-            }
-        }
-
-        if (outputs->child != NULL) {
-            return MLCLF_OK;
-        }
-    }
-
-    /* no outputs named: all of them */
-
-    for (i = 0; i < MLCLF_V2_N_OUTPUTS; i++) {
-        o = &ctx->v2->outputs[i];
-        o->wanted = 1;
-        o->binary = binary;
-        o->classification = 0;
-    }
-
-    return MLCLF_OK;
-}
-
-
-static int
-mlclf_v2_output(mlclf_v2_ctx_t *ctx, const cJSON *out, unsigned binary)
-{
-    int                  type;
-    double               k;
-    uint32_t             n;
-    const cJSON         *name, *params, *v;
-    mlclf_v2_output_t   *o;
-    char                 shown[MLCLF_REQUEST_NAME_MAX + 8];
-
-    name = mlclf_request_type(out) == cJSON_Object
-           ? mlclf_v2_member(out, "name") : NULL;
-
-    if (name == NULL || mlclf_request_type(name) != cJSON_String) {
-        return mlclf_request_reject(&ctx->rq, MLCLF_REASON_BAD_SHAPE, 400,
-                                    "each output must be an object with a "
-                                    "\"name\" string");
-    }
-
-    if (strcmp(name->valuestring, "probabilities") == 0) {
-        o = &ctx->v2->outputs[MLCLF_V2_OUT_PROBABILITIES];
-
-    } else if (strcmp(name->valuestring, "label") == 0) {
-        o = &ctx->v2->outputs[MLCLF_V2_OUT_LABEL];
-
-    } else {
-        return mlclf_request_reject(&ctx->rq, MLCLF_REASON_BAD_SHAPE, 400,
-                                    "unknown output \"%s\" (the outputs are "
-                                    "\"probabilities\" and \"label\")",
-                                    mlclf_request_name(shown,
-                                                       name->valuestring));
-    }
-
-    if (o->wanted) {
-        return mlclf_request_reject(&ctx->rq, MLCLF_REASON_BAD_SHAPE, 400,
-                                    "output \"%s\" is asked for twice",
-                                    name->valuestring);
-    }
-
-    o->wanted = 1;
-    o->binary = binary;
-    o->classification = 0;
-
-    params = mlclf_v2_member(out, "parameters");
-
-    if (params == NULL || mlclf_request_type(params) == cJSON_NULL) {
-        return MLCLF_OK;
-    }
-
-    if (mlclf_request_type(params) != cJSON_Object) {
-        return mlclf_request_reject(&ctx->rq, MLCLF_REASON_BAD_SHAPE, 400,
-                                    "output \"%s\": \"parameters\" must be "
-                                    "an object", name->valuestring);
-    }
-
-    v = mlclf_v2_member(params, "binary_data");
-
-    if (v != NULL) {
-        type = mlclf_request_type(v);
-
-        if (type != cJSON_True && type != cJSON_False) {
-            return mlclf_request_reject(&ctx->rq, MLCLF_REASON_BAD_SHAPE,
-                                        400, "output \"%s\": \"binary_data\" "
-                                        "must be true or false",
-                                        name->valuestring);
-        }
-
-        o->binary = type == cJSON_True;
-    }
-
-    v = mlclf_v2_member(params, "classification");
-
-    if (v == NULL) {
-        return MLCLF_OK;
-    }
-
-    n = mlclf_model_n_classes(ctx->model);
-    k = mlclf_request_type(v) == cJSON_Number ? v->valuedouble : 0.0;
-
-    if (!(k >= 1.0 && k <= (double) n && k == floor(k))) {
-        return mlclf_request_reject(&ctx->rq, MLCLF_REASON_BAD_SHAPE, 400,
-                                    "output \"%s\": \"classification\" must "
-                                    "be a whole number from 1 to %u",
-                                    name->valuestring, (unsigned) n);
-    }
-
-    o->classification = (uint32_t) k;
-
-    return MLCLF_OK;
 }
 
 

@@ -80,7 +80,6 @@ static void t_random_spec(t_rand_t *r, mlclf_spec_t *s, mlclf_kind_e kind,
     uint32_t n_trees, uint32_t depth, int chain);
 static void t_random(mlclf_kind_e kind, uint32_t n_trees, uint32_t depth,
     int chain, const char *what);
-static void t_inputs(void);
 static void t_versions(void);
 static void t_damage(void);
 static void t_reply(void);
@@ -587,58 +586,6 @@ t_random(mlclf_kind_e kind, uint32_t n_trees, uint32_t depth, int chain,
 }
 
 
-/* Sums by input: a category's or a text's columns, and the base. */
-static void
-t_inputs(void)
-{
-    int             same;
-    void           *buf;
-    double          sum, by[6], *scratch;
-    double          x[MODEL_SPEC_INPUTS_COLUMNS];
-    double          mean[MODEL_SPEC_INPUTS_COLUMNS];
-    double          phi[MODEL_SPEC_INPUTS_COLUMNS + 1];
-    uint32_t        j, i;
-    mlclf_spec_t    s;
-    mlclf_model_t  *m;
-
-    static const uint32_t  runs[6] = { 0, 1, 4, 12, 14, 17 };
-
-    for (j = 0; j < MODEL_SPEC_INPUTS_COLUMNS; j++) {
-        mean[j] = 0.125 * j;
-        x[j] = (double) (j % 3);
-    }
-
-    model_spec_inputs(&s, MLCLF_KIND_LOGREG);
-    s.linear_mean = mean;
-    m = model_spec_load(&s, &buf);
-
-    is_int(mlclf_explain_n_outputs(m), 1, "inputs: one sigmoid output");
-    is_int(mlclf_explain_scratch(m), 0, "inputs: logreg needs no scratch");
-
-    scratch = NULL;
-    mlclf_explain(m, x, phi, scratch);
-    mlclf_explain_inputs(m, phi, by);
-
-    same = 1;
-
-    for (i = 0; i < 5; i++) {
-        sum = 0.0;
-
-        for (j = runs[i]; j < runs[i + 1]; j++) {
-            sum += phi[j];
-        }
-
-        same &= fabs(by[i] - sum) <= 1e-12;
-    }
-
-    ok(same, "each input's contribution is its columns' sum");
-    ok(by[5] == phi[MODEL_SPEC_INPUTS_COLUMNS], "the base is the base");
-
-    mlclf_model_close(&m);
-    free(buf);
-}
-
-
 /* Version 4 only for a file with the new sections. */
 static void
 t_versions(void)
@@ -763,7 +710,6 @@ main(void)
     t_random(MLCLF_KIND_GBT, 6, 6, 0, "gbt, 3 outputs, depth 6");
     t_random(MLCLF_KIND_FOREST, 4, 7, 0, "forest, 3 classes, depth 7");
     t_random(MLCLF_KIND_GBT, 2, 300, 1, "gbt, chains 300 deep");
-    t_inputs();
     t_versions();
     t_damage();
     t_reply();

@@ -99,6 +99,8 @@ static void mlclf_train_lr_scores(mlclf_train_lr_worker_t *w, size_t r0,
     size_t nr);
 static void mlclf_train_lr_sparse_grad(mlclf_train_lr_worker_t *w,
     size_t r0, size_t nr, double *g);
+static void mlclf_train_lr_sparse_mean(const mlclf_train_data_t *d,
+    const size_t *rows, size_t n, double *mean);
 static void mlclf_train_lr_maxabs_scale(const mlclf_train_data_t *d,
     const size_t *rows, size_t n, double *scale);
 static int mlclf_train_lr_eval(mlclf_train_lr_ctx_t *ctx,
@@ -604,6 +606,30 @@ mlclf_train_lr_maxabs_scale(const mlclf_train_data_t *d, const size_t *rows,
 }
 
 
+/*
+ * Sparse rows: each column's mean over the train rows, which the model
+ * keeps for explanations (LINEAR_MEAN), not for scaling.
+ */
+static void
+mlclf_train_lr_sparse_mean(const mlclf_train_data_t *d, const size_t *rows,
+    size_t n, double *mean)
+{
+    size_t  i, t, f;
+
+    for (i = 0; i < n; i++) {
+        for (t = d->sp_ptr[rows[i]]; t < d->sp_ptr[rows[i] + 1]; t++) {
+            if (!isnan(d->sp_terms[t].value)) {
+                mean[d->sp_terms[t].column] += d->sp_terms[t].value;
+            }
+        }
+    }
+
+    for (f = 0; f < d->n_features; f++) {
+        mean[f] /= (double) n;
+    }
+}
+
+
 /* Means and 1/std of the train rows, two passes for accuracy. */
 static int
 mlclf_train_lr_moments(const mlclf_train_data_t *d, const size_t *rows,
@@ -889,10 +915,14 @@ mlclf_train_lr(mlclf_train_model_t *out, const mlclf_train_config_t *cf,
 
     /*
      * the training mean of each column, for explanations (LINEAR_MEAN):
-     * dense data only, as a model of text or category inputs does not
-     * explain (mlclf_request.c)
+     * sparse rows were not centred, so their means are made here
      */
-    out->spec.linear_mean = d->sp_ptr == NULL ? mean : NULL;
+    if (d->sp_ptr != NULL) {
+        memset(mean, 0, p * sizeof(double));
+        mlclf_train_lr_sparse_mean(d, rows, n, mean);
+    }
+
+    out->spec.linear_mean = mean;
 
     rc = MLCLF_OK;
 

@@ -147,6 +147,9 @@ static const double    fuzz_gb_leaves[] = { 0.5, -1.25, 2.0, 0.125, -0.75 };
 static const uint32_t  fuzz_gb_class[] = { 0, 2 };
 static const double    fuzz_gb_base[] = { 0.0, 0.5, -0.5 };
 
+/* node covers, so that the gbt explains (format version 4) */
+static const double    fuzz_gb_cover[] = { 10, 4, 6, 2, 4, 8, 5, 3 };
+
 
 static void
 fuzz_spec_gbt(mlclf_spec_t *spec)
@@ -161,6 +164,7 @@ fuzz_spec_gbt(mlclf_spec_t *spec)
     spec->tree_class = fuzz_gb_class;
     spec->base = fuzz_gb_base;
     spec->link = MLCLF_LINK_SOFTMAX;
+    spec->node_cover = fuzz_gb_cover;
 }
 
 
@@ -196,6 +200,12 @@ static const double  fuzz_in_weights[] = {
 
 static const double  fuzz_in_bias[] = { -0.5 };
 
+/* column means, so that the raw-input logreg explains by input */
+static const double  fuzz_in_mean[19] = {
+    2.5, 0.25, 0.5, 0.125, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07,
+    0.08, 0.09, 0.1, 0.11, 0.12, 0.13, 0.14, 0.15
+};
+
 
 static void
 fuzz_spec_inputs(mlclf_spec_t *spec)
@@ -218,6 +228,7 @@ fuzz_spec_inputs(mlclf_spec_t *spec)
     spec->n_outputs = 1;
     spec->weights = fuzz_in_weights;
     spec->bias = fuzz_in_bias;
+    spec->linear_mean = fuzz_in_mean;
 }
 
 

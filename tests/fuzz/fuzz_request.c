@@ -37,7 +37,7 @@ static void fuzz_reply(const fuzz_case_t *fc, const mlclf_request_t *req);
 static void fuzz_shadow(const mlclf_model_t *m, const mlclf_model_t *s,
     const mlclf_request_t *req);
 static void fuzz_check_row(const mlclf_model_t *m, const cJSON *row,
-    unsigned probabilities);
+    unsigned probabilities, unsigned explain);
 static void fuzz_reject(const mlclf_request_t *req, const mlclf_err_t *err);
 static void fuzz_number(const uint8_t *data, size_t size);
 
@@ -53,7 +53,8 @@ static const char  *fuzz_reasons[] = {
     "bad_json", "bad_shape", "unknown_feature", "missing_feature",
     "duplicate_feature", "missing_value", "not_a_number", "non_finite",
     "too_many_rows", "empty_batch", "empty_body", "too_deep",
-    "not_a_string", "bad_text", "text_too_long", "unknown_category", NULL
+    "not_a_string", "bad_text", "text_too_long", "unknown_category",
+    "cannot_explain", NULL
 };
 
 
@@ -93,6 +94,7 @@ fuzz_init(void)
     fuzz_spec_gbt(&spec);
     fuzz_cases[4].model = fuzz_model_build(&spec, &fuzz_cases[4].buf);
     fuzz_cases[4].version = "v1";
+    fuzz_cases[4].limits.max_explain_rows = 2;
 
     fuzz_spec_inputs(&spec);
     fuzz_cases[5].model = fuzz_model_build(&spec, &fuzz_cases[5].buf);
@@ -343,13 +345,14 @@ fuzz_reply(const fuzz_case_t *fc, const mlclf_request_t *req)
         row = item->child;
 
         for (i = 0; row != NULL; i++, row = row->next) {
-            fuzz_check_row(fc->model, row, req->probabilities);
+            fuzz_check_row(fc->model, row, req->probabilities,
+                           req->explain);
         }
 
         row = item->child;
 
     } else {
-        fuzz_check_row(fc->model, root, req->probabilities);
+        fuzz_check_row(fc->model, root, req->probabilities, req->explain);
         row = root;
     }
 
@@ -369,7 +372,7 @@ fuzz_reply(const fuzz_case_t *fc, const mlclf_request_t *req)
 
 static void
 fuzz_check_row(const mlclf_model_t *m, const cJSON *row,
-    unsigned probabilities)
+    unsigned probabilities, unsigned explain)
 {
     double        sum, best;
     uint32_t      k, nc;
@@ -396,6 +399,19 @@ fuzz_check_row(const mlclf_model_t *m, const cJSON *row,
     FUZZ_CHECK(item->valuedouble >= 0.0 && item->valuedouble <= 1.0);
 
     best = item->valuedouble;
+
+    /* an explanation: one base per output, one contribution per input */
+    item = cJSON_GetObjectItemCaseSensitive(row, "explanation");
+    FUZZ_CHECK((item != NULL) == (explain != 0));
+
+    if (item != NULL) {
+        p = cJSON_GetObjectItemCaseSensitive(item, "base");
+        FUZZ_CHECK((uint32_t) cJSON_GetArraySize(p)
+                   == mlclf_explain_n_outputs(m));
+        p = cJSON_GetObjectItemCaseSensitive(item, "contributions");
+        FUZZ_CHECK((uint32_t) cJSON_GetArraySize(p)
+                   == mlclf_model_n_inputs(m));
+    }
 
     item = cJSON_GetObjectItemCaseSensitive(row, "probabilities");
 

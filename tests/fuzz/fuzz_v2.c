@@ -56,7 +56,7 @@ static const char  *fuzz_reasons[] = {
     "duplicate_feature", "missing_value", "not_a_number", "non_finite",
     "too_many_rows", "empty_batch", "empty_body", "too_deep",
     "not_a_string", "bad_text", "text_too_long", "unknown_category",
-    "bad_tensor", NULL
+    "bad_tensor", "cannot_explain", NULL
 };
 
 
@@ -93,6 +93,7 @@ fuzz_init(void)
     fuzz_spec_gbt(&spec);
     fuzz_cases[3].model = fuzz_model_build(&spec, &fuzz_cases[3].buf);
     fuzz_cases[3].version = "v1";
+    fuzz_cases[3].limits.max_explain_rows = 2;
 
     fuzz_spec_inputs(&spec);
     fuzz_cases[4].model = fuzz_model_build(&spec, &fuzz_cases[4].buf);
@@ -330,6 +331,11 @@ fuzz_outputs(const fuzz_case_t *fc, const mlclf_v2_request_t *v2,
         FUZZ_CHECK((size_t) cJSON_GetArrayItem(shape, 0)->valuedouble == n);
 
         count = n * (k ? k : (o == MLCLF_V2_OUT_LABEL ? 1 : nc));
+
+        if (o == MLCLF_V2_OUT_EXPLANATION) {
+            count = n * mlclf_explain_n_outputs(fc->model)
+                    * (mlclf_model_n_inputs(fc->model) + 1);
+        }
 
         if (want->binary) {
             FUZZ_CHECK(data == NULL && params != NULL);
