@@ -28,6 +28,10 @@
 
 #define MLCLF_V2_LOCAL_TENSORS    16
 
+/* The member called name of an object (the first one), or NULL. */
+#define mlclf_v2_member(obj, name)                                           \
+    ((const cJSON *) cJSON_GetObjectItemCaseSensitive(obj, name))
+
 
 typedef struct {
     mlclf_request_ctx_t       rq;
@@ -62,7 +66,6 @@ static int mlclf_v2_dense_absent(mlclf_v2_ctx_t *ctx, double *x);
 static int mlclf_v2_tree(mlclf_v2_ctx_t *ctx);
 static int mlclf_v2_tree_tensor(mlclf_v2_ctx_t *ctx,
     const mlclf_v2_tensor_t *t, cJSON **rows);
-static const cJSON *mlclf_v2_member(const cJSON *obj, const char *name);
 
 
 int
@@ -187,22 +190,6 @@ mlclf_v2_request_parse(mlclf_v2_request_t *v2, const mlclf_model_t *m,
     free(ctx.rq.seen);
 
     return rc;
-}
-
-
-/* The member called name of an object (the first one), or NULL. */
-static const cJSON *
-mlclf_v2_member(const cJSON *obj, const char *name)
-{
-    const cJSON  *v;
-
-    for (v = obj->child; v != NULL; v = v->next) {
-        if (strcmp(v->string, name) == 0) {
-            return v;
-        }
-    }
-
-    return NULL;
 }
 
 
@@ -813,8 +800,14 @@ mlclf_v2_dense(mlclf_v2_ctx_t *ctx)
                                                     sizeof(label), t, c));
                 }
 
-                /* as mlclf_request_fill() fills a null */
+                /* as mlclf_request_fill() fills a null, and marked */
                 x[r * nf + col] = ctx->rq.impute ? ctx->rq.impute[col] : NAN;
+
+                rc = mlclf_request_set_missing(req, r * nf + col,
+                                               ctx->n_rows * nf, ctx->rq.err);
+                if (rc != MLCLF_OK) {
+                    return rc;
+                }
             }
         }
     }
@@ -834,6 +827,7 @@ mlclf_v2_dense(mlclf_v2_ctx_t *ctx)
 static int
 mlclf_v2_dense_absent(mlclf_v2_ctx_t *ctx, double *x)
 {
+    int      rc;
     size_t   nf, i, r;
     double   none;
     char     name[MLCLF_REQUEST_NAME_MAX + 8];
@@ -861,6 +855,12 @@ mlclf_v2_dense_absent(mlclf_v2_ctx_t *ctx, double *x)
 
         for (r = 0; r < ctx->n_rows; r++) {
             x[r * nf + i] = ctx->rq.impute ? ctx->rq.impute[i] : none;
+
+            rc = mlclf_request_set_missing(&ctx->v2->req, r * nf + i,
+                                           ctx->n_rows * nf, ctx->rq.err);
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
         }
     }
 

@@ -78,7 +78,7 @@ t_usage(void)
 
     is_int(t_import(&r, (const char *const []) { "-V", NULL }, NULL),
            MLCLF_IMPORT_EXIT_OK, "-V exits 0");
-    is_str(r.out, "mlclf-import " MLCLF_RELEASE " (model format 4)\n",
+    is_str(r.out, "mlclf-import " MLCLF_RELEASE " (model format 5)\n",
            "-V names the release and the model format");
     run_cmd_free(&r);
 

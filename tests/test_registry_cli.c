@@ -152,13 +152,13 @@ t_cli_usage(void)
 
     rc = T_RUN("--version");
     is_int(rc, 0, "--version exits 0");
-    is_str(out, "mlclf-registry " MLCLF_RELEASE " (model format 4)\n",
+    is_str(out, "mlclf-registry " MLCLF_RELEASE " (model format 5)\n",
            "--version names the release and the model format");
     T_FREE();
 
     rc = T_RUN("-V", "list");
     is_int(rc, 0, "-V before a command: the version, nothing else");
-    is_str(out, "mlclf-registry " MLCLF_RELEASE " (model format 4)\n",
+    is_str(out, "mlclf-registry " MLCLF_RELEASE " (model format 5)\n",
            "-V prints the same line");
     T_FREE();
 
