@@ -126,14 +126,13 @@ mlclf_train_drift_string(mlclf_train_drift_t *dr, const mlclf_model_t *m,
     uint32_t   c, b, *vals;
 
     q = dr->slot_shares + (size_t) k * MLCLF_DRIFT_MAX_BINS;
-    idx = malloc((n_train ? n_train : 1) * sizeof(int64_t));
-
-    if (idx == NULL) {
-        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-    }
 
     if (mlclf_model_input_type(m, k) == MLCLF_INPUT_TEXT) {
-        v = (double *) idx;
+        v = malloc((n_train ? n_train : 1) * sizeof(double));
+        if (v == NULL) {
+            return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+        }
+
         n = 0;
 
         for (i = 0; i < n_train; i++) {
@@ -143,9 +142,14 @@ mlclf_train_drift_string(mlclf_train_drift_t *dr, const mlclf_model_t *m,
         }
 
         mlclf_train_drift_cuts(dr, k, MLCLF_DRIFT_TEXT, v, n, n_train);
-        free(idx);
+        free(v);
 
         return MLCLF_OK;
+    }
+
+    idx = malloc((n_train ? n_train : 1) * sizeof(int64_t));
+    if (idx == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
 
     /* a category: each row's value, then the most frequent ones */
