@@ -58,9 +58,13 @@
 #define MLCLF_ECOVER            -27   /* bad node cover (format version 4) */
 #define MLCLF_ENOEXPLAIN        -28   /* the model cannot explain: no
                                          LINEAR_MEAN or NODE_COVER */
+#define MLCLF_EDRIFT            -29   /* bad reference distributions
+                                         (format version 5) */
+#define MLCLF_ENODRIFT          -30   /* the model has no reference
+                                         distributions */
 
 /* The lowest code, for loops over every code: keep it the last one. */
-#define MLCLF_ELAST             MLCLF_ENOEXPLAIN
+#define MLCLF_ELAST             MLCLF_ENODRIFT
 
 
 #define MLCLF_ERR_MSG_LEN       512
@@ -88,6 +92,7 @@ typedef struct mlclf_model_s  mlclf_model_t;
 
 struct mlclf_file_input_s;          /* mlclf_format.h */
 struct mlclf_file_text_s;
+struct mlclf_file_drift_s;
 
 
 /*
@@ -376,6 +381,23 @@ typedef struct {
     uint32_t                  gbt_flags;        /* MLCLF_GBT_FLOAT32 */
     double                    link_scale;
     double                    divisor;
+
+    /*
+     * reference distributions (mlclf_format.h, version 5), drift NULL
+     * for none: one entry per input (n_inputs, or n_features without
+     * inputs); the cut points, category values and shares they point
+     * into; class_shares is n_classes predicted-class shares, then
+     * with class_prior set n_classes label-prior shares
+     */
+    const struct mlclf_file_drift_s  *drift;
+    uint32_t                  n_drift_edges;
+    uint32_t                  n_drift_values;
+    uint32_t                  n_drift_shares;
+    unsigned                  class_prior:1;
+    const double             *drift_edges;      /* n_drift_edges */
+    const uint32_t           *drift_values;     /* n_drift_values */
+    const double             *drift_shares;     /* n_drift_shares */
+    const double             *class_shares;     /* see above */
 } mlclf_spec_t;
 
 /*
@@ -478,6 +500,13 @@ typedef struct {
      */
     unsigned                  dense:1;
     double                    local[MLCLF_REQUEST_LOCAL];
+    /*
+     * dense rows: the values the parser imputed (a V2 tensor's nulls and
+     * the features no tensor gives, for a model with IMPUTE), bit
+     * r * n_features + c of a malloc()ed bitmap, so that drift
+     * monitoring sees them missing; NULL when there are none
+     */
+    uint64_t                 *missing;
     /*
      * a model with inputs: the most terms one row can give, and the
      * bytes of text scratch its longest text needs
@@ -620,6 +649,96 @@ int mlclf_v2_reply_write(mlclf_reply_t *rep, const mlclf_model_t *m,
  */
 size_t mlclf_v2_metadata(char *buf, size_t size, const mlclf_model_t *m,
     const char *name, const char *version);
+
+
+/*
+ * Drift monitoring (docs/monitoring.md): the training split's reference
+ * distributions that a model of format version 5 carries, and the
+ * binning of served rows that compares with them.
+ *
+ * Inputs are what a request names (mlclf_model_feature_name()), in
+ * order.  Each input's bins are its value bins, then one missing bin,
+ * always the last (a null, or the input left out by name): a number's
+ * between cut points, a category's for its most frequent training
+ * values and then one "other" bin, a text's by its length in bytes.
+ */
+#define MLCLF_DRIFT_MAX_BINS   16
+#define MLCLF_PSI_EPSILON      1e-4
+
+/*
+ * MLCLF_OK when the model carries reference distributions, else
+ * MLCLF_ENODRIFT (not damage: files of versions 1-4, imported models
+ * without a reference).  Call the others only when it is.
+ */
+int mlclf_drift_ready(const mlclf_model_t *m);
+
+/* The request's inputs (== the number of names a row can give). */
+uint32_t mlclf_drift_n_inputs(const mlclf_model_t *m);
+
+/* Bins of input i, the missing bin (the last) included: 2..16. */
+uint32_t mlclf_drift_n_bins(const mlclf_model_t *m, uint32_t i);
+
+/* Training shares of input i's bins (n_bins doubles, sum 1). */
+const double *mlclf_drift_shares(const mlclf_model_t *m, uint32_t i);
+
+/* Predicted-class shares on the training split (n_classes, sum 1). */
+const double *mlclf_drift_class_shares(const mlclf_model_t *m);
+
+/* Label prior on the training split (n_classes), or NULL. */
+const double *mlclf_drift_class_prior(const mlclf_model_t *m);
+
+/*
+ * What input i's value bins are, for display (mlclf-registry show):
+ * its kind (MLCLF_DRIFT_NUMBER, _CATEGORY or _TEXT, mlclf_format.h),
+ * and either its *n cut points (number, text: n_bins - 2 of them) or
+ * its *n categories' value strings (category: the value bins, in bin
+ * order; mlclf_drift_value() gives each one's bytes).
+ */
+uint32_t mlclf_drift_kind(const mlclf_model_t *m, uint32_t i);
+const double *mlclf_drift_edges(const mlclf_model_t *m, uint32_t i,
+    uint32_t *n);
+const char *mlclf_drift_value(const mlclf_model_t *m, uint32_t i,
+    uint32_t bin, size_t *len);
+
+/*
+ * Each input's bin for row i of a parsed request (mlclf_request_parse()
+ * or the req of a parsed V2 request): bins[mlclf_drift_n_inputs(m)].
+ * Reads the values as the client sent them (before imputation: a
+ * missing value is the missing bin).  Allocates nothing.
+ */
+void mlclf_drift_row_bins(const mlclf_model_t *m,
+    const mlclf_request_t *req, size_t i, uint8_t *bins);
+
+/*
+ * Input i's bin for a number (NaN: missing), a category or text value
+ * (s of len bytes; NULL: missing), as mlclf_drift_row_bins() bins
+ * them; the trainer and the importer bin their rows with these.
+ */
+uint32_t mlclf_drift_bin_number(const mlclf_model_t *m, uint32_t i,
+    double x);
+uint32_t mlclf_drift_bin_string(const mlclf_model_t *m, uint32_t i,
+    const char *s, size_t len);
+
+/*
+ * For producers of model files (mlclf-train, mlclf-import): the cut
+ * points of a number (or a text's length) from its n non-missing
+ * values v, which are sorted in place, among n_rows rows (n_rows > 0):
+ * the deciles, each once, into cuts[MLCLF_DRIFT_MAX_CUTS]; the shares
+ * of the rows in its value bins, then the missing bin (the n_rows - n
+ * rows without a value), into shares[k + 2].  Returns k, the number of
+ * cut points.
+ */
+#define MLCLF_DRIFT_MAX_CUTS   9
+
+uint32_t mlclf_drift_make_cuts(double *v, size_t n, size_t n_rows,
+    double *cuts, double *shares);
+
+/*
+ * PSI of counts[n] (the window) against ref[n] (shares): the sum over
+ * bins of (p - q) ln(p / q), p the window's share, q the reference's,
+ * each floored at MLCLF_PSI_EPSILON first; 0 for an empty window.
+ */
+double mlclf_psi(const double *ref, const uint64_t *counts, uint32_t n);
 
 
 /*

@@ -75,6 +75,10 @@ mlclf_strerror(int code)
         return "bad node cover";
     case MLCLF_ENOEXPLAIN:
         return "model cannot explain";
+    case MLCLF_EDRIFT:
+        return "bad reference distributions";
+    case MLCLF_ENODRIFT:
+        return "model has no reference distributions";
     default:
         return "unknown error";
     }
@@ -108,6 +112,7 @@ mlclf_err_is_damage(int code)
     case MLCLF_EOUTPUT:
     case MLCLF_EINPUT:
     case MLCLF_ECOVER:
+    case MLCLF_EDRIFT:
         return 1;
 
     default:

@@ -55,6 +55,13 @@
  * the LINEAR_MEAN and NODE_COVER sections, both optional.  A file
  * without them is stamped as before; a reader refuses them in an older
  * file (MLCLF_ESECTION).
+ *
+ * Version 5 adds the training data's reference distributions, what
+ * drift monitoring compares served requests with (mlclf_drift_*() in
+ * mlclf.h, docs/monitoring.md): the DRIFT_INPUTS, DRIFT_EDGES,
+ * DRIFT_VALUES, DRIFT_SHARES and CLASS_SHARES sections, optional as a
+ * group.  A file without them is stamped as before; a reader refuses
+ * them in an older file (MLCLF_ESECTION).
  */
 
 
@@ -62,10 +69,11 @@
 #define MLCLF_MAGIC               "MLCLF\0\r\n"
 #define MLCLF_MAGIC_LEN           8
 
-#define MLCLF_FORMAT_VERSION      4
+#define MLCLF_FORMAT_VERSION      5
 #define MLCLF_FORMAT_VERSION_GBT  2       /* the first with gbt */
 #define MLCLF_FORMAT_VERSION_INPUTS  3    /* the first with INPUTS */
 #define MLCLF_FORMAT_VERSION_EXPLAIN  4   /* LINEAR_MEAN, NODE_COVER */
+#define MLCLF_FORMAT_VERSION_DRIFT  5     /* DRIFT_*, CLASS_SHARES */
 #define MLCLF_HEADER_SIZE         128
 
 /* Written as a native uint32; reads back as 0x04030201 on big-endian. */
@@ -203,7 +211,62 @@
 
 #define MLCLF_NO_IDF                  UINT32_MAX
 
-/* 11..15 reserved for later input sections. */
+
+/*
+ * Reference distributions (version 5): how the training split's values
+ * of each input, and the model's predictions on it, are distributed.
+ * Each input's values fall into bins: its value bins, then one missing
+ * bin, always the last (a null, or the input left out of a request).
+ *
+ * DRIFT_INPUTS: mlclf_file_drift_t[n_inputs], count = n_inputs (the
+ *   count of INPUTS, or n_features without it), in input order:
+ *   kind, what the bins count; it matches the input's type:
+ *     MLCLF_DRIFT_NUMBER (a number input): value bins (-inf, e0],
+ *       (e0, e1], ..., (e_{k-1}, +inf) over k = n_bins - 2 cut points
+ *       e of DRIFT_EDGES; a value x is in bin "the number of cut
+ *       points strictly less than x".
+ *     MLCLF_DRIFT_CATEGORY (a category input): c = n_bins - 2 value
+ *       bins, one per value of DRIFT_VALUES (each a value of the
+ *       input's slice of the value table, none twice), then one
+ *       "other" bin: every other string, known to the model or not.
+ *     MLCLF_DRIFT_TEXT (a text input): the text's length in bytes,
+ *       binned as a number over k = n_bins - 2 cut points.
+ *   n_bins: 2..MLCLF_DRIFT_MAX_BINS, the missing bin included.
+ *   first: the input's first cut point in DRIFT_EDGES (number, text)
+ *     or first value in DRIFT_VALUES (category); the inputs' runs
+ *     follow each other from 0, in input order, with no gap.
+ *   share: the input's first share in DRIFT_SHARES; its n_bins shares
+ *     follow each other in the same way.
+ * DRIFT_EDGES: double[], count = the cut points of all number and text
+ *   inputs: each input's finite and strictly increasing.  Required when
+ *   there are cut points, forbidden otherwise.
+ * DRIFT_VALUES: uint32[], count = the value bins of all category
+ *   inputs: indices into the value table.  Required when there are
+ *   such bins, forbidden otherwise.
+ * DRIFT_SHARES: double[], count = the bins of all inputs: the share of
+ *   the training split's rows in each bin, each finite and in [0, 1],
+ *   each input's summing to 1 within MLCLF_DRIFT_SUM_TOLERANCE.
+ * CLASS_SHARES: double[n_classes], or double[2 * n_classes], count =
+ *   either: the share of the training split's rows the model predicts
+ *   as each class (its most probable one, the lowest index on ties),
+ *   then, in the longer form, the share of the rows labelled with each
+ *   class (the label prior).  Each block as the shares of an input.
+ *
+ * DRIFT_INPUTS, DRIFT_SHARES and CLASS_SHARES are all there or none
+ * is; the other two then too as above.  Any broken rule of this block
+ * is MLCLF_EDRIFT.
+ */
+#define MLCLF_SECTION_DRIFT_INPUTS    11
+#define MLCLF_SECTION_DRIFT_EDGES     12
+#define MLCLF_SECTION_DRIFT_VALUES    13
+#define MLCLF_SECTION_DRIFT_SHARES    14
+#define MLCLF_SECTION_CLASS_SHARES    15
+
+#define MLCLF_DRIFT_NUMBER            1
+#define MLCLF_DRIFT_CATEGORY          2
+#define MLCLF_DRIFT_TEXT              3
+
+#define MLCLF_DRIFT_SUM_TOLERANCE     1e-9
 
 
 /*
@@ -482,6 +545,15 @@ typedef struct mlclf_file_text_s {
 } mlclf_file_text_t;
 
 
+/* One 16-byte entry of DRIFT_INPUTS. */
+typedef struct mlclf_file_drift_s {
+    uint32_t                  kind;         /* MLCLF_DRIFT_* */
+    uint32_t                  n_bins;       /* the missing bin included */
+    uint32_t                  first;        /* in DRIFT_EDGES or _VALUES */
+    uint32_t                  share;        /* in DRIFT_SHARES */
+} mlclf_file_drift_t;
+
+
 #define MLCLF_OFFSET_ASSERT(t, f, o)                                         \
     _Static_assert(offsetof(t, f) == (o), #t "." #f " offset")
 
@@ -512,6 +584,7 @@ MLCLF_OFFSET_ASSERT(mlclf_file_section_t, count, 24);
 
 _Static_assert(sizeof(mlclf_file_input_t) == 32, "input entry size");
 _Static_assert(sizeof(mlclf_file_text_t) == 32, "text entry size");
+_Static_assert(sizeof(mlclf_file_drift_t) == 16, "drift entry size");
 
 _Static_assert(sizeof(double) == 8, "binary64 doubles");
 

@@ -60,9 +60,9 @@ mlclf_input_column(const mlclf_model_t *m, uint32_t i)
 
 
 /* Binary search of the input's sorted slice of the value table. */
-int
-mlclf_input_category(const mlclf_model_t *m, uint32_t i, const char *s,
-    size_t len, mlclf_text_term_t *t)
+int64_t
+mlclf_input_value(const mlclf_model_t *m, uint32_t i, const char *s,
+    size_t len)
 {
     int                        cmp;
     size_t                     vlen;
@@ -86,9 +86,7 @@ mlclf_input_category(const mlclf_model_t *m, uint32_t i, const char *s,
         }
 
         if (cmp == 0) {
-            t->column = in->column + m->value_columns[mid];
-            t->value = 1.0;
-            return 1;
+            return mid;
         }
 
         if (cmp < 0) {
@@ -97,6 +95,26 @@ mlclf_input_category(const mlclf_model_t *m, uint32_t i, const char *s,
         } else {
             hi = mid;
         }
+    }
+
+    return -1;
+}
+
+
+int
+mlclf_input_category(const mlclf_model_t *m, uint32_t i, const char *s,
+    size_t len, mlclf_text_term_t *t)
+{
+    int64_t                    j;
+    const mlclf_file_input_t  *in;
+
+    in = &m->inputs[i];
+    j = mlclf_input_value(m, i, s, len);
+
+    if (j >= 0) {
+        t->column = in->column + m->value_columns[j];
+        t->value = 1.0;
+        return 1;
     }
 
     switch (in->flags & MLCLF_UNKNOWN_MASK) {

@@ -39,6 +39,13 @@ int mlclf_model_has_inputs(const mlclf_model_t *m);
 
 
 /*
+ * The index in the value table of category input i's value s (len
+ * bytes), or -1 if s is none of its values.
+ */
+int64_t mlclf_input_value(const mlclf_model_t *m, uint32_t i, const char *s,
+    size_t len);
+
+/*
  * Category input i's term for the string s (len bytes): *t is its
  * column, with value 1.  Returns 1, or 0 when s is unknown and the
  * model ignores unknown strings (no term), or -1 when it refuses them.

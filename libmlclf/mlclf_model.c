@@ -82,6 +82,11 @@ mlclf_model_parse(mlclf_model_t *m, const uint8_t *p, size_t len,
         return rc;
     }
 
+    rc = mlclf_model_check_drift(m, p, &s, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
     rc = mlclf_model_check_params(m, &s, err);
     if (rc != MLCLF_OK) {
         return rc;

@@ -159,6 +159,17 @@ struct mlclf_model_s {
     uint32_t                 *vocab_offsets;    /* from each vocabulary's
                                                    start: the texts' */
 
+    /*
+     * reference distributions (mlclf_format.h, version 5), drift NULL
+     * without them; class_prior NULL without the label prior
+     */
+    const mlclf_file_drift_t *drift;
+    const double             *drift_edges;
+    const uint32_t           *drift_values;
+    const double             *drift_shares;
+    const double             *class_shares;
+    const double             *class_prior;
+
     const double             *impute;       /* NULL: reject missing */
     const char               *metadata;     /* NULL: no section */
     size_t                    metadata_len;

@@ -17,6 +17,7 @@
 
 
 static size_t mlclf_model_section_elem(uint32_t type);
+static uint32_t mlclf_model_section_since(uint32_t type);
 static int mlclf_model_parse_allowed(const mlclf_model_t *m,
     const mlclf_sections_t *s, mlclf_err_t *err);
 static int mlclf_model_parse_gbt(mlclf_model_t *m, const uint8_t *p,
@@ -48,6 +49,16 @@ mlclf_model_section_name(uint32_t type)
         return "TEXT_PARAMS";
     case MLCLF_SECTION_TEXT_IDF:
         return "TEXT_IDF";
+    case MLCLF_SECTION_DRIFT_INPUTS:
+        return "DRIFT_INPUTS";
+    case MLCLF_SECTION_DRIFT_EDGES:
+        return "DRIFT_EDGES";
+    case MLCLF_SECTION_DRIFT_VALUES:
+        return "DRIFT_VALUES";
+    case MLCLF_SECTION_DRIFT_SHARES:
+        return "DRIFT_SHARES";
+    case MLCLF_SECTION_CLASS_SHARES:
+        return "CLASS_SHARES";
     case MLCLF_SECTION_LINEAR_WEIGHTS:
         return "LINEAR_WEIGHTS";
     case MLCLF_SECTION_LINEAR_BIAS:
@@ -100,7 +111,13 @@ mlclf_model_section_elem(uint32_t type)
     case MLCLF_SECTION_GBT_BASE:
     case MLCLF_SECTION_GBT_SCALE:
     case MLCLF_SECTION_TEXT_IDF:
+    case MLCLF_SECTION_DRIFT_EDGES:
+    case MLCLF_SECTION_DRIFT_SHARES:
+    case MLCLF_SECTION_CLASS_SHARES:
         return sizeof(double);
+
+    case MLCLF_SECTION_DRIFT_INPUTS:
+        return sizeof(mlclf_file_drift_t);
 
     case MLCLF_SECTION_INPUTS:
         return sizeof(mlclf_file_input_t);
@@ -119,6 +136,7 @@ mlclf_model_section_elem(uint32_t type)
     case MLCLF_SECTION_GBT_LINK:
     case MLCLF_SECTION_VALUE_OFFSETS:
     case MLCLF_SECTION_VALUE_COLUMNS:
+    case MLCLF_SECTION_DRIFT_VALUES:
         return sizeof(uint32_t);
 
     case MLCLF_SECTION_NODE_DECISION:
@@ -127,6 +145,35 @@ mlclf_model_section_elem(uint32_t type)
     default:
         return 0;
     }
+}
+
+
+/* The format version that a section type came with. */
+static uint32_t
+mlclf_model_section_since(uint32_t type)
+{
+    if (type >= MLCLF_SECTION_DRIFT_INPUTS
+        && type <= MLCLF_SECTION_CLASS_SHARES)
+    {
+        return MLCLF_FORMAT_VERSION_DRIFT;
+    }
+
+    if (type == MLCLF_SECTION_LINEAR_MEAN || type == MLCLF_SECTION_NODE_COVER)
+    {
+        return MLCLF_FORMAT_VERSION_EXPLAIN;
+    }
+
+    if (type >= MLCLF_SECTION_INPUTS && type <= MLCLF_SECTION_TEXT_IDF) {
+        return MLCLF_FORMAT_VERSION_INPUTS;
+    }
+
+    if (type == MLCLF_SECTION_NODE_DECISION
+        || type >= MLCLF_SECTION_TREE_CLASS)
+    {
+        return MLCLF_FORMAT_VERSION_GBT;
+    }
+
+    return 1;
 }
 
 
@@ -344,36 +391,12 @@ mlclf_model_parse_table(const uint8_t *p, const mlclf_file_header_t *h,
                                  i, name, s->index[e.type]);
         }
 
-        if (h->format_version < MLCLF_FORMAT_VERSION_GBT
-            && (e.type == MLCLF_SECTION_NODE_DECISION
-                || e.type >= MLCLF_SECTION_TREE_CLASS))
-        {
+        if (h->format_version < mlclf_model_section_since(e.type)) {
             return mlclf_err_set(err, MLCLF_ESECTION,
                                  "section %u (%s) in a version %u file: it "
-                                 "came with version %d", i, name,
-                                 h->format_version, MLCLF_FORMAT_VERSION_GBT);
-        }
-
-        if (h->format_version < MLCLF_FORMAT_VERSION_INPUTS
-            && e.type >= MLCLF_SECTION_INPUTS
-            && e.type <= MLCLF_SECTION_TEXT_IDF)
-        {
-            return mlclf_err_set(err, MLCLF_ESECTION,
-                                 "section %u (%s) in a version %u file: it "
-                                 "came with version %d", i, name,
+                                 "came with version %u", i, name,
                                  h->format_version,
-                                 MLCLF_FORMAT_VERSION_INPUTS);
-        }
-
-        if (h->format_version < MLCLF_FORMAT_VERSION_EXPLAIN
-            && (e.type == MLCLF_SECTION_LINEAR_MEAN
-                || e.type == MLCLF_SECTION_NODE_COVER))
-        {
-            return mlclf_err_set(err, MLCLF_ESECTION,
-                                 "section %u (%s) in a version %u file: it "
-                                 "came with version %d", i, name,
-                                 h->format_version,
-                                 MLCLF_FORMAT_VERSION_EXPLAIN);
+                                 mlclf_model_section_since(e.type));
         }
 
         if (e.offset > size || e.length > size - e.offset) {
@@ -459,6 +482,11 @@ mlclf_model_parse_allowed(const mlclf_model_t *m, const mlclf_sections_t *s,
         { MLCLF_SECTION_VALUE_COLUMNS, 7, 0 },
         { MLCLF_SECTION_TEXT_PARAMS, 7, 0 },
         { MLCLF_SECTION_TEXT_IDF, 7, 0 },
+        { MLCLF_SECTION_DRIFT_INPUTS, 7, 0 },
+        { MLCLF_SECTION_DRIFT_EDGES, 7, 0 },
+        { MLCLF_SECTION_DRIFT_VALUES, 7, 0 },
+        { MLCLF_SECTION_DRIFT_SHARES, 7, 0 },
+        { MLCLF_SECTION_CLASS_SHARES, 7, 0 },
         { MLCLF_SECTION_LINEAR_WEIGHTS, 1, 1 },
         { MLCLF_SECTION_LINEAR_BIAS, 1, 1 },
         { MLCLF_SECTION_LINEAR_MEAN, 1, 0 },

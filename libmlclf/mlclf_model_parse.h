@@ -8,7 +8,8 @@
  * (mlclf_model_names.c), raw inputs (mlclf_model_inputs.c),
  * parameters and trees (mlclf_model_check.c),
  * node decisions and the gbt link (mlclf_model_check_gbt.c), means
- * and covers (mlclf_model_check_cover.c).
+ * and covers (mlclf_model_check_cover.c), reference distributions
+ * (mlclf_model_check_drift.c).
  * Each returns MLCLF_OK or an MLCLF_E* code with err set.
  */
 
@@ -94,6 +95,10 @@ int mlclf_model_check_gbt(const mlclf_model_t *m, const mlclf_sections_t *s,
 
 /* mlclf_model_check_cover.c */
 int mlclf_model_check_cover(const mlclf_model_t *m,
+    const mlclf_sections_t *s, mlclf_err_t *err);
+
+/* mlclf_model_check_drift.c */
+int mlclf_model_check_drift(mlclf_model_t *m, const uint8_t *p,
     const mlclf_sections_t *s, mlclf_err_t *err);
 
 

@@ -63,6 +63,7 @@ mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
         req->rows = NULL;
         req->n_rows = 0;
         req->dense = 0;
+        req->missing = NULL;
         return mlclf_err_set(err, MLCLF_EINVAL,
                              "no model or no body to parse");
     }
@@ -188,6 +189,7 @@ mlclf_request_ctx_init(mlclf_request_ctx_t *ctx, mlclf_request_t *req,
     req->probabilities = 0;
     req->explain = 0;
     req->dense = 0;
+    req->missing = NULL;
     req->reason = MLCLF_REASON_NONE;
     req->status = 0;
     req->max_terms = 0;
@@ -939,8 +941,11 @@ mlclf_request_free(mlclf_request_t *req)
         cJSON_Delete(req->root);
     }
 
+    free(req->missing);
+
     req->root = NULL;
     req->rows = NULL;
     req->n_rows = 0;
     req->dense = 0;
+    req->missing = NULL;
 }

@@ -158,4 +158,14 @@ int mlclf_request_fast_rows(mlclf_json_lex_t *lex,
     size_t max_rows);
 
 
+/*
+ * mlclf_drift.c: marks value k (r * n_features + c) of a dense request
+ * as one the parser imputed, allocating req->missing (n bits, all the
+ * request's values) the first time.  MLCLF_OK, or MLCLF_ENOMEM with err
+ * set.
+ */
+int mlclf_request_set_missing(mlclf_request_t *req, size_t k, size_t n,
+    mlclf_err_t *err);
+
+
 #endif /* _MLCLF_REQUEST_H_INCLUDED_ */

@@ -640,8 +640,14 @@ mlclf_v2_dense(mlclf_v2_ctx_t *ctx)
                                                     sizeof(label), t, c));
                 }
 
-                /* as mlclf_request_fill() fills a null */
+                /* as mlclf_request_fill() fills a null, and marked */
                 x[r * nf + col] = ctx->rq.impute ? ctx->rq.impute[col] : NAN;
+
+                rc = mlclf_request_set_missing(req, r * nf + col,
+                                               ctx->n_rows * nf, ctx->rq.err);
+                if (rc != MLCLF_OK) {
+                    return rc;
+                }
             }
         }
     }
@@ -661,6 +667,7 @@ mlclf_v2_dense(mlclf_v2_ctx_t *ctx)
 static int
 mlclf_v2_dense_absent(mlclf_v2_ctx_t *ctx, double *x)
 {
+    int      rc;
     size_t   nf, i, r;
     double   none;
     char     name[MLCLF_REQUEST_NAME_MAX + 8];
@@ -688,6 +695,12 @@ mlclf_v2_dense_absent(mlclf_v2_ctx_t *ctx, double *x)
 
         for (r = 0; r < ctx->n_rows; r++) {
             x[r * nf + i] = ctx->rq.impute ? ctx->rq.impute[i] : none;
+
+            rc = mlclf_request_set_missing(&ctx->v2->req, r * nf + i,
+                                           ctx->n_rows * nf, ctx->rq.err);
+            if (rc != MLCLF_OK) {
+                return rc;
+            }
         }
     }
 

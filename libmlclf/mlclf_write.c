@@ -19,7 +19,7 @@
 #include "mlclf_format.h"
 
 
-#define MLCLF_W_MAX  23             /* sections a writer may emit */
+#define MLCLF_W_MAX  28             /* sections a writer may emit */
 
 
 typedef struct {
@@ -39,6 +39,8 @@ static void mlclf_w_add(mlclf_w_section_t *w, uint32_t *n, uint32_t type,
 static int mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     uint32_t *n, mlclf_err_t *err);
 static int mlclf_w_inputs(const mlclf_spec_t *spec, mlclf_w_section_t *w,
+    uint32_t *n, mlclf_err_t *err);
+static int mlclf_w_drift(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     uint32_t *n, mlclf_err_t *err);
 static int mlclf_w_trees(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     uint32_t *n, mlclf_err_t *err);
@@ -142,6 +144,11 @@ mlclf_w_sections(const mlclf_spec_t *spec, mlclf_w_section_t *w,
     }
 
     rc = mlclf_w_inputs(spec, w, n, err);
+    if (rc != MLCLF_OK) {
+        return rc;
+    }
+
+    rc = mlclf_w_drift(spec, w, n, err);
     if (rc != MLCLF_OK) {
         return rc;
     }
@@ -254,6 +261,57 @@ mlclf_w_inputs(const mlclf_spec_t *spec, mlclf_w_section_t *w, uint32_t *n,
         mlclf_w_add(w, n, MLCLF_SECTION_TEXT_IDF, spec->n_idf,
                     spec->n_idf * sizeof(double), spec->idf, NULL);
     }
+
+    return MLCLF_OK;
+}
+
+
+/*
+ * The reference distributions (mlclf_format.h, version 5): edges and
+ * values only when there are some.  The verifier checks the rest.
+ */
+static int
+mlclf_w_drift(const mlclf_spec_t *spec, mlclf_w_section_t *w, uint32_t *n,
+    mlclf_err_t *err)
+{
+    uint64_t  ni, nc;
+
+    if (spec->drift == NULL) {
+        return MLCLF_OK;
+    }
+
+    ni = spec->n_inputs != 0 ? spec->n_inputs : spec->n_features;
+    nc = spec->class_prior ? 2 * (uint64_t) spec->n_classes
+                           : spec->n_classes;
+
+    if (spec->drift_shares == NULL || spec->class_shares == NULL
+        || (spec->n_drift_edges != 0 && spec->drift_edges == NULL)
+        || (spec->n_drift_values != 0 && spec->drift_values == NULL))
+    {
+        return mlclf_err_set(err, MLCLF_EINVAL,
+                             "drift spec with a NULL array");
+    }
+
+    mlclf_w_add(w, n, MLCLF_SECTION_DRIFT_INPUTS, ni,
+                ni * sizeof(mlclf_file_drift_t), spec->drift, NULL);
+
+    if (spec->n_drift_edges != 0) {
+        mlclf_w_add(w, n, MLCLF_SECTION_DRIFT_EDGES, spec->n_drift_edges,
+                    (uint64_t) spec->n_drift_edges * sizeof(double),
+                    spec->drift_edges, NULL);
+    }
+
+    if (spec->n_drift_values != 0) {
+        mlclf_w_add(w, n, MLCLF_SECTION_DRIFT_VALUES, spec->n_drift_values,
+                    (uint64_t) spec->n_drift_values * sizeof(uint32_t),
+                    spec->drift_values, NULL);
+    }
+
+    mlclf_w_add(w, n, MLCLF_SECTION_DRIFT_SHARES, spec->n_drift_shares,
+                (uint64_t) spec->n_drift_shares * sizeof(double),
+                spec->drift_shares, NULL);
+    mlclf_w_add(w, n, MLCLF_SECTION_CLASS_SHARES, nc, nc * sizeof(double),
+                spec->class_shares, NULL);
 
     return MLCLF_OK;
 }
@@ -375,6 +433,10 @@ mlclf_w_gbt(const mlclf_spec_t *spec, mlclf_w_section_t *w, uint32_t *n,
 static uint32_t
 mlclf_w_version(const mlclf_spec_t *spec)
 {
+    if (spec->drift != NULL) {
+        return MLCLF_FORMAT_VERSION_DRIFT;
+    }
+
     if ((spec->kind == MLCLF_KIND_LOGREG && spec->linear_mean != NULL)
         || (spec->kind != MLCLF_KIND_LOGREG && spec->node_cover != NULL))
     {

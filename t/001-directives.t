@@ -131,7 +131,7 @@ qr{mlclf_model "\Q$ENV{TEST_NGINX_MLCLF_BAD}\E/flipped\.mlclf": payload CRC-32 i
 --- config
 --- must_die
 --- error_log eval
-qq{mlclf_model "$ENV{TEST_NGINX_MLCLF_BAD}/version.mlclf": format version 5 is newer than the supported version 4}
+qq{mlclf_model "$ENV{TEST_NGINX_MLCLF_BAD}/version.mlclf": format version 6 is newer than the supported version 5}
 
 
 

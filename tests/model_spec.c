@@ -251,6 +251,58 @@ model_spec_inputs(mlclf_spec_t *s, mlclf_kind_e kind)
 }
 
 
+/* model_spec_drift(): the reference distributions of model_spec.h */
+static const mlclf_file_drift_t  xy_drift[2] = {
+    { MLCLF_DRIFT_NUMBER, 4, 0, 0 },
+    { MLCLF_DRIFT_NUMBER, 3, 2, 4 },
+};
+
+static const double  xy_edges[3] = { 0.5, 2.0, -1.25 };
+static const double  xy_shares[7] = { 0.25, 0.25, 0.5, 0.0, 0.5, 0.4, 0.1 };
+static const double  xy_classes[6] = { 0.5, 0.25, 0.25, 0.4, 0.3, 0.3 };
+
+static const mlclf_file_drift_t  in_drift[5] = {
+    { MLCLF_DRIFT_NUMBER, 4, 0, 0 },
+    { MLCLF_DRIFT_CATEGORY, 4, 0, 4 },
+    { MLCLF_DRIFT_TEXT, 4, 2, 8 },
+    { MLCLF_DRIFT_CATEGORY, 3, 2, 12 },
+    { MLCLF_DRIFT_TEXT, 2, 4, 15 },
+};
+
+static const double    in_edges[4] = { 1.0, 2.5, 10.0, 20.0 };
+static const uint32_t  in_values[3] = { 2, 1, 4 };
+static const double    in_shares[17] = {
+    0.2, 0.3, 0.4, 0.1,  0.4, 0.3, 0.2, 0.1,  0.3, 0.3, 0.4, 0.0,
+    0.6, 0.4, 0.0,  1.0, 0.0
+};
+static const double    in_classes[2] = { 0.7, 0.3 };
+
+
+void
+model_spec_drift(mlclf_spec_t *s)
+{
+    if (s->n_inputs == 0) {
+        s->drift = xy_drift;
+        s->n_drift_edges = 3;
+        s->drift_edges = xy_edges;
+        s->n_drift_shares = 7;
+        s->drift_shares = xy_shares;
+        s->class_shares = xy_classes;
+        s->class_prior = 1;
+        return;
+    }
+
+    s->drift = in_drift;
+    s->n_drift_edges = 4;
+    s->drift_edges = in_edges;
+    s->n_drift_values = 3;
+    s->drift_values = in_values;
+    s->n_drift_shares = 17;
+    s->drift_shares = in_shares;
+    s->class_shares = in_classes;
+}
+
+
 uint8_t *
 model_spec_write(const mlclf_spec_t *spec, size_t *len)
 {

@@ -79,6 +79,23 @@ void model_spec_explain(mlclf_spec_t *s);
 void model_spec_inputs(mlclf_spec_t *s, mlclf_kind_e kind);
 
 /*
+ * Reference distributions (format version 5), added to a spec that
+ * model_spec_forest(), _gbt(), _logreg() or _inputs() made.  Over "x"
+ * and "y": x cut at 0.5 and 2 (shares 0.25, 0.25, 0.5, missing 0), y
+ * at -1.25 (0.5, 0.4, missing 0.1); classes predicted (0.5, 0.25,
+ * 0.25), label prior (0.4, 0.3, 0.3).  Over the five inputs:
+ *
+ *   n_links  cut at 1 and 2.5           0.2, 0.3, 0.4, missing 0.1
+ *   domain   b.net, a.com, other        0.4, 0.3, 0.2, missing 0.1
+ *   subject  length cut at 10 and 20    0.3, 0.3, 0.4, missing 0
+ *   tag      x, other                   0.6, 0.4, missing 0
+ *   body     length, no cut             1, missing 0
+ *
+ * classes predicted (0.7, 0.3), no label prior.
+ */
+void model_spec_drift(mlclf_spec_t *s);
+
+/*
  * spec written by mlclf_write_buffer() into a calloc()ed buffer with
  * 64 bytes to spare, for damage that makes the file longer; *len gets
  * the file's length.  Bails out of the test if the writer refuses.

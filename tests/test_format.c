@@ -155,7 +155,7 @@ test_strerror(void)
     /* everything else the reader returns is about the file */
     static const int  not_damage[] = {
         MLCLF_OK, MLCLF_ENOMEM, MLCLF_EIO, MLCLF_EINVAL, MLCLF_EREQUEST,
-        MLCLF_ESPACE, MLCLF_ENOEXPLAIN
+        MLCLF_ESPACE, MLCLF_ENOEXPLAIN, MLCLF_ENODRIFT
     };
 
     for (code = MLCLF_OK; code >= MLCLF_ELAST; code--) {

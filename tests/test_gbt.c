@@ -490,7 +490,7 @@ test_versions(void)
     free(p);
 
     h.format_version = MLCLF_FORMAT_VERSION + 1;
-    ok(MLCLF_FORMAT_VERSION == 4, "this reader reads version 4");
+    ok(MLCLF_FORMAT_VERSION == 5, "this reader reads version 5");
 }
 
 

@@ -46,10 +46,12 @@
 /*
  * A good numbered version: a forest (every section of version 1 a
  * damage can hit), a gbt model (the sections version 2 added), or for
- * logreg the model with raw inputs (version 3).
+ * logreg the model with raw inputs (version 3); extra 1 adds what
+ * explanations need (version 4), 2 the reference distributions
+ * (version 5).
  */
 static uint8_t *
-t_good(mlclf_kind_e kind, int explain, uint32_t version, size_t *len)
+t_good(mlclf_kind_e kind, int extra, uint32_t version, size_t *len)
 {
     mlclf_spec_t  s;
 
@@ -63,8 +65,12 @@ t_good(mlclf_kind_e kind, int explain, uint32_t version, size_t *len)
         model_spec_forest(&s);
     }
 
-    if (explain) {
+    if (extra == 1) {
         model_spec_explain(&s);
+    }
+
+    if (extra == 2) {
+        model_spec_drift(&s);
     }
 
     s.version = version;
@@ -151,6 +157,15 @@ static const model_damage_t  t_cover_cases[] = {
 };
 
 #define T_NCOVER  (sizeof(t_cover_cases) / sizeof(t_cover_cases[0]))
+
+
+/* On the model with raw inputs and a reference: format version 5. */
+static const model_damage_t  t_drift_cases[] = {
+    { "shares summing to 1.25", MLCLF_EDRIFT, DMG_CRC,
+      { DMG_F64(DRIFT_SHARES, 0, ADD, 0.25) } },
+};
+
+#define T_NDRIFT  (sizeof(t_drift_cases) / sizeof(t_drift_cases[0]))
 
 
 /*
@@ -291,7 +306,7 @@ t_list(void)
     is_int(rc, MLCLF_REGISTRY_EXIT_OK, "list exits 0");
     j = cJSON_Parse(out);
     n = cJSON_GetArraySize(cJSON_GetObjectItem(j, "versions"));
-    is_int(n, T_NCASES + T_NGBT + T_NINPUT + T_NCOVER + 1,
+    is_int(n, T_NCASES + T_NGBT + T_NINPUT + T_NCOVER + T_NDRIFT + 1,
            "every version listed");
     bad = 0;
     k = 0;
@@ -374,6 +389,10 @@ t_coverage(void)
             found |= t_cover_cases[i].code == code;
         }
 
+        for (i = 0; i < T_NDRIFT; i++) {
+            found |= t_drift_cases[i].code == code;
+        }
+
         ok(found, "%s (%d) has a case through the CLI",
            mlclf_strerror(code), code);
     }
@@ -437,6 +456,12 @@ main(void)
                (uint32_t) (T_NCASES + T_NGBT + T_NINPUT + i) + 2);
     }
 
+    for (i = 0; i < T_NDRIFT; i++) {
+        t_case(MLCLF_KIND_LOGREG, 2, &t_drift_cases[i],
+               (uint32_t) (T_NCASES + T_NGBT + T_NINPUT + T_NCOVER + i)
+               + 2);
+    }
+
     /* the whole model: one line per damaged version, exit 4 */
     rc = T_RUN("verify", T_NAME);
     is_int(rc, MLCLF_REGISTRY_EXIT_INVALID, "verify of every version");
@@ -450,7 +475,7 @@ main(void)
         i++;
     }
 
-    is_int(i, T_NCASES + T_NGBT + T_NINPUT + T_NCOVER,
+    is_int(i, T_NCASES + T_NGBT + T_NINPUT + T_NCOVER + T_NDRIFT,
            "one reason per damaged version");
     free(out);
     free(errout);

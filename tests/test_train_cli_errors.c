@@ -156,7 +156,7 @@ test_failures(const char *reg)
     args[0] = "--version";
     test_exec(&r, NULL, args);
     is_int(r.status, 0, "--version exits 0");
-    is_str(r.out, "mlclf-train " MLCLF_RELEASE " (model format 4)\n",
+    is_str(r.out, "mlclf-train " MLCLF_RELEASE " (model format 5)\n",
            "--version names the release and the model format");
     run_cmd_free(&r);
 }

@@ -147,9 +147,9 @@ sub damaged {
     $f{flipped} = "$dir/flipped.mlclf";
     spit($f{flipped}, $flip);
 
-    # format version 5 at offset 8, header CRC-32 (offset 64) made valid
+    # format version 6 at offset 8, header CRC-32 (offset 64) made valid
     my $ver = $m;
-    substr($ver, 8, 4) = pack('V', 5);
+    substr($ver, 8, 4) = pack('V', 6);
     substr($ver, 64, 4) = pack('V', 0);
     substr($ver, 64, 4) = pack('V', crc32(substr($ver, 0, 128)));
     $f{version} = "$dir/version.mlclf";

@@ -8,7 +8,9 @@
  * section, string, parameter and tree checks behind the CRCs.  A model
  * that loads is queried through every accessor, predicts a few fixed
  * rows (finite probabilities that sum to 1) and answers a fixed /predict
- * batch whose reply must be JSON within mlclf_reply_bound().
+ * batch whose reply must be JSON within mlclf_reply_bound().  A model
+ * with reference distributions bins fixed values and the batch's rows
+ * into them, and gives finite PSIs.
  */
 
 
@@ -35,6 +37,9 @@ static void fuzz_explain(const mlclf_model_t *m, const double *x,
     double *phi, double *scratch);
 static void fuzz_request(const mlclf_model_t *m);
 static void fuzz_predict_inputs(const mlclf_model_t *m);
+static void fuzz_drift(const mlclf_model_t *m);
+static void fuzz_drift_rows(const mlclf_model_t *m,
+    const mlclf_request_t *req);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -113,6 +118,7 @@ fuzz_bytes(const uint8_t *data, size_t size, int fix_crc)
 
     fuzz_model(m, size);
     fuzz_predict(m);
+    fuzz_drift(m);
     fuzz_request(m);
 
     mlclf_model_close(&m);
@@ -526,6 +532,8 @@ fuzz_request(const mlclf_model_t *m)
     FUZZ_CHECK(rc == MLCLF_OK);
     FUZZ_CHECK(req.n_rows == 2 && req.batch && req.probabilities);
 
+    fuzz_drift_rows(m, &req);
+
     bound = mlclf_reply_bound(m, &req, "v1");
     scratch = malloc(mlclf_reply_scratch_for(m, &req) * sizeof(double));
     p = malloc(bound);
@@ -553,4 +561,94 @@ fuzz_request(const mlclf_model_t *m)
     free(scratch);
     free(p);
     free(body);
+}
+
+
+/*
+ * The reference: each input's bins and shares as the verifier let
+ * them through, fixed values binned within them, and finite PSIs.
+ */
+static void
+fuzz_drift(const mlclf_model_t *m)
+{
+    double         sum, psi;
+    size_t         k, n;
+    uint32_t       i, b, nb;
+    uint64_t       counts[MLCLF_DRIFT_MAX_BINS];
+    const double  *q;
+
+    static const char  *strings[] = { "", "a.com", "Free money, win", "x" };
+
+    if (mlclf_drift_ready(m) != MLCLF_OK) {
+        FUZZ_CHECK(mlclf_drift_class_shares(m) == NULL);
+        return;
+    }
+
+    FUZZ_CHECK(mlclf_drift_n_inputs(m) == mlclf_model_n_inputs(m));
+    FUZZ_CHECK(mlclf_drift_class_shares(m) != NULL);
+    n = sizeof(fuzz_values) / sizeof(fuzz_values[0]);
+
+    for (i = 0; i < mlclf_drift_n_inputs(m); i++) {
+        nb = mlclf_drift_n_bins(m, i);
+        FUZZ_CHECK(nb >= 2 && nb <= MLCLF_DRIFT_MAX_BINS);
+
+        q = mlclf_drift_shares(m, i);
+        sum = 0.0;
+
+        for (b = 0; b < nb; b++) {
+            FUZZ_CHECK(q[b] >= 0.0 && q[b] <= 1.0);
+            sum += q[b];
+            counts[b] = b % 3;
+        }
+
+        FUZZ_CHECK(fabs(sum - 1.0) <= 1e-9);
+
+        psi = mlclf_psi(q, counts, nb);
+        FUZZ_CHECK(isfinite(psi) && psi >= 0.0);
+
+        if (mlclf_model_input_type(m, i) == MLCLF_INPUT_NUMBER) {
+            for (k = 0; k < n; k++) {
+                FUZZ_CHECK(mlclf_drift_bin_number(m, i, fuzz_values[k])
+                           < nb - 1);
+            }
+
+            FUZZ_CHECK(mlclf_drift_bin_number(m, i, NAN) == nb - 1);
+            continue;
+        }
+
+        for (k = 0; k < sizeof(strings) / sizeof(strings[0]); k++) {
+            FUZZ_CHECK(mlclf_drift_bin_string(m, i, strings[k],
+                                              strlen(strings[k]))
+                       < nb - 1);
+        }
+
+        FUZZ_CHECK(mlclf_drift_bin_string(m, i, NULL, 0) == nb - 1);
+    }
+}
+
+
+/* The bins of the batch's two rows, none missing, within each input's. */
+static void
+fuzz_drift_rows(const mlclf_model_t *m, const mlclf_request_t *req)
+{
+    size_t    r;
+    uint8_t  *bins;
+    uint32_t  i;
+
+    if (mlclf_drift_ready(m) != MLCLF_OK) {
+        return;
+    }
+
+    bins = malloc(mlclf_drift_n_inputs(m) + 1);
+    FUZZ_CHECK(bins != NULL);
+
+    for (r = 0; r < req->n_rows; r++) {
+        mlclf_drift_row_bins(m, req, r, bins);
+
+        for (i = 0; i < mlclf_drift_n_inputs(m); i++) {
+            FUZZ_CHECK(bins[i] + 1u < mlclf_drift_n_bins(m, i));
+        }
+    }
+
+    free(bins);
 }
