@@ -57,6 +57,9 @@ static int64_t mlclf_text_find(const mlclf_text_params_t *p, const char *gram,
     size_t len);
 static mlclf_text_entry_t *mlclf_text_sort(mlclf_text_entry_t *a,
     mlclf_text_entry_t *b, size_t n, uint32_t max);
+static void mlclf_text_insert(mlclf_text_entry_t *a, size_t n);
+static mlclf_text_entry_t *mlclf_text_radix(mlclf_text_entry_t *a,
+    mlclf_text_entry_t *b, size_t n, uint32_t max);
 static size_t mlclf_text_merge(const mlclf_text_entry_t *e, size_t n,
     mlclf_text_term_t *terms);
 static void mlclf_text_normalize(mlclf_text_term_t *t, size_t n,
@@ -65,6 +68,10 @@ static void mlclf_text_normalize(mlclf_text_term_t *t, size_t n,
 
 /* the longest n-gram hashed from an aligned copy: mlclf_text_hash_all() */
 #define MLCLF_TEXT_STAGE  64
+
+
+/* mlclf_text_sort() counts in at most 2^11 buckets */
+#define MLCLF_TEXT_BUCKET_BITS  11
 
 
 /* the ring of token starts in mlclf_text_walk() */
@@ -509,31 +516,97 @@ mlclf_text_find(const mlclf_text_params_t *p, const char *gram, size_t len)
 
 
 /*
- * Sorts a[0 .. n) by column, into a or b (which it returns): insertion
- * for a few, else least significant byte first, only the bytes that
- * max needs, skipping a byte that all share.
+ * Sorts a[0 .. n) by column, into a or b (which it returns).  The
+ * columns of hashed n-grams are uniform, and those of a vocabulary's
+ * terms spread over it, so one counting pass by the top bits of the
+ * column into about n buckets leaves a few entries a bucket, which an
+ * insertion sort of the whole array puts in order.  A bucket far
+ * fuller than the mean (a text made to be slow) sends the entries to
+ * mlclf_text_radix() instead, which takes the same time whatever the
+ * columns: the sort stays linear.
  */
 static mlclf_text_entry_t *
 mlclf_text_sort(mlclf_text_entry_t *a, mlclf_text_entry_t *b, size_t n,
     uint32_t max)
 {
-    size_t               i, j, sum, k, count[4][256];
-    uint32_t             pass, passes, shift, d;
-    mlclf_text_entry_t   x, *t;
+    size_t    i, d, sum, most, count[1 << MLCLF_TEXT_BUCKET_BITS];
+    uint32_t  bits, k, shift;
 
     if (n <= 32) {
-        for (i = 1; i < n; i++) {
-            x = a[i];
-
-            for (j = i; j > 0 && a[j - 1].column > x.column; j--) {
-                a[j] = a[j - 1];
-            }
-
-            a[j] = x;
-        }
-
+        mlclf_text_insert(a, n);
         return a;
     }
+
+    for (bits = 1; bits < 32 && (max >> bits) != 0; bits++) {
+        /* void */
+    }
+
+    for (k = 1; k < MLCLF_TEXT_BUCKET_BITS && ((size_t) 2 << k) <= n; k++) {
+        /* void */
+    }
+
+    k = k < bits ? k : bits;
+    shift = bits - k;
+
+    memset(count, 0, sizeof(size_t) << k);
+
+    for (i = 0; i < n; i++) {
+        count[a[i].column >> shift]++;
+    }
+
+    most = 0;
+
+    for (sum = 0, d = 0; d < ((size_t) 1 << k); d++) {
+        most = count[d] > most ? count[d] : most;
+        sum += count[d];
+        count[d] = sum - count[d];
+    }
+
+    if (most > 4 * (n >> k) + 32) {
+        return mlclf_text_radix(a, b, n, max);
+    }
+
+    for (i = 0; i < n; i++) {
+        b[count[a[i].column >> shift]++] = a[i];
+    }
+
+    mlclf_text_insert(b, n);
+
+    return b;
+}
+
+
+/* insertion sort by column: each entry moves back past the greater */
+static void
+mlclf_text_insert(mlclf_text_entry_t *a, size_t n)
+{
+    size_t              i, j;
+    mlclf_text_entry_t  x;
+
+    for (i = 1; i < n; i++) {
+        x = a[i];
+
+        for (j = i; j > 0 && a[j - 1].column > x.column; j--) {
+            a[j] = a[j - 1];
+        }
+
+        a[j] = x;
+    }
+}
+
+
+/*
+ * Sorts a[0 .. n) by column, into a or b (which it returns): least
+ * significant byte first, only the bytes that max needs, skipping a
+ * byte that all share.
+ */
+static mlclf_text_entry_t *
+mlclf_text_radix(mlclf_text_entry_t *a, mlclf_text_entry_t *b, size_t n,
+    uint32_t max)
+{
+    size_t               i, sum, k, count[4][256];
+    uint32_t             pass, passes, shift, d;
+    mlclf_text_entry_t  *t;
 
     for (passes = 1; passes < 4 && (max >> (8 * passes)) != 0; passes++) {
         /* void */
