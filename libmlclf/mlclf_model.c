@@ -141,6 +141,7 @@ mlclf_model_free(mlclf_model_t *m)
     free(m->feature_names);
     free(m->texts);
     free(m->vocab_offsets);
+    free(m->vocab_index);
     mlclf_strtab_free(&m->features);
     free(m);
 }

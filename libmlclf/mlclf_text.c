@@ -15,11 +15,11 @@
 #include <math.h>
 #include <string.h>
 #include <murmurhash.h>
-#include <unistr.h>
 
 #include "mlclf.h"
 #include "mlclf_text.h"
 #include "mlclf_text_token.h"
+#include "mlclf_text_vocab.h"
 
 
 /* one n-gram's column and sign */
@@ -29,32 +29,17 @@ typedef struct {
 } mlclf_text_entry_t;
 
 
-typedef struct {
-    const mlclf_text_params_t  *p;
-    mlclf_text_entry_t         *e;
-    size_t                      n;
-    size_t                      cap;
-} mlclf_text_counter_t;
-
-
 typedef void (*mlclf_text_gram_pt)(void *ctx, const char *gram, size_t len);
 
 
-static int mlclf_text_check_vocab(const mlclf_text_params_t *p,
-    mlclf_err_t *err);
-static int mlclf_text_cmp(const char *a, size_t alen, const char *b,
-    size_t blen);
 static size_t mlclf_text_buf_size(size_t len);
 static size_t mlclf_text_grams(const mlclf_text_params_t *p, size_t len);
 static ptrdiff_t mlclf_text_tokens(const mlclf_text_params_t *p,
     const char *text, size_t len, uint8_t *buf);
 static size_t mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0,
     uint32_t n1, mlclf_text_gram_pt fn, void *ctx);
-static size_t mlclf_text_hash_all(const mlclf_text_params_t *p,
+static size_t mlclf_text_columns(const mlclf_text_params_t *p,
     const uint8_t *t, size_t len, mlclf_text_entry_t *e);
-static void mlclf_text_count_vocab(void *ctx, const char *gram, size_t len);
-static int64_t mlclf_text_find(const mlclf_text_params_t *p, const char *gram,
-    size_t len);
 static mlclf_text_entry_t *mlclf_text_sort(mlclf_text_entry_t *a,
     mlclf_text_entry_t *b, size_t n, uint32_t max);
 static void mlclf_text_insert(mlclf_text_entry_t *a, size_t n);
@@ -66,7 +51,7 @@ static void mlclf_text_normalize(mlclf_text_term_t *t, size_t n,
     uint32_t norm, int reverse);
 
 
-/* the longest n-gram hashed from an aligned copy: mlclf_text_hash_all() */
+/* the longest n-gram hashed from an aligned copy: mlclf_text_columns() */
 #define MLCLF_TEXT_STAGE  64
 
 
@@ -163,86 +148,16 @@ mlclf_text_params_check(const mlclf_text_params_t *p, mlclf_err_t *err)
     }
 
     if (p->vectorizer == MLCLF_TEXT_VOCABULARY) {
-        return mlclf_text_check_vocab(p, err);
+        return mlclf_text_vocab_check(p, err);
     }
 
     return MLCLF_OK;
-}
-
-
-static int
-mlclf_text_check_vocab(const mlclf_text_params_t *p, mlclf_err_t *err)
-{
-    uint32_t         i, a, b;
-    const char      *t;
-    const uint32_t  *off;
-
-    off = p->vocab_offsets;
-
-    if (p->vocab == NULL || off == NULL) {
-        return mlclf_err_set(err, MLCLF_EINVAL, "vocab: NULL terms or "
-                             "offsets");
-    }
-
-    if (off[0] != 0) {
-        return mlclf_err_set(err, MLCLF_EINVAL, "vocab_offsets[0] %u: not 0",
-                             off[0]);
-    }
-
-    for (i = 0; i < p->n_features; i++) {
-        a = off[i];
-        b = off[i + 1];
-        t = p->vocab + a;
-
-        if (b <= a) {
-            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: empty "
-                                 "or negative (offsets %u, %u)", i, a, b);
-        }
-
-        if (memchr(t, '\0', b - a) != NULL) {
-            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: holds "
-                                 "a NUL byte", i);
-        }
-
-        if (u8_check((const uint8_t *) t, b - a) != NULL) {
-            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: not "
-                                 "valid UTF-8", i);
-        }
-
-        if (i > 0
-            && mlclf_text_cmp(p->vocab + off[i - 1], a - off[i - 1], t,
-                              b - a)
-               >= 0)
-        {
-            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: not "
-                                 "after term %u (sorted bytewise, "
-                                 "distinct)", i, i - 1);
-        }
-    }
-
-    return MLCLF_OK;
-}
-
-
-/* memcmp order, a prefix first: Python's order of str, in UTF-8 */
-static int
-mlclf_text_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int  c;
-
-    c = memcmp(a, b, alen < blen ? alen : blen);
-
-    if (c != 0) {
-        return c;
-    }
-
-    return (alen > blen) - (alen < blen);
 }
 
 
 /*
  * The joined tokens' room, a multiple of 8, with 8 bytes after the
- * longest text for mlclf_text_hash_all()'s copies.
+ * longest text for mlclf_text_columns()'s copies.
  */
 static size_t
 mlclf_text_buf_size(size_t len)
@@ -364,10 +279,10 @@ ptrdiff_t
 mlclf_text_count(const mlclf_text_params_t *p, const char *text, size_t len,
     void *scratch, mlclf_text_term_t *terms)
 {
-    uint8_t               *buf;
-    ptrdiff_t              n;
-    mlclf_text_entry_t    *sorted;
-    mlclf_text_counter_t   c;
+    size_t               k;
+    uint8_t             *buf;
+    ptrdiff_t            n;
+    mlclf_text_entry_t  *e, *sorted;
 
     buf = scratch;
 
@@ -376,31 +291,25 @@ mlclf_text_count(const mlclf_text_params_t *p, const char *text, size_t len,
         return -1;
     }
 
-    c.p = p;
-    c.e = (mlclf_text_entry_t *) (buf + mlclf_text_buf_size(len));
-    c.n = 0;
-    c.cap = mlclf_text_grams(p, len);
+    e = (mlclf_text_entry_t *) (buf + mlclf_text_buf_size(len));
 
-    if (p->vectorizer == MLCLF_TEXT_HASHING) {
-        c.n = mlclf_text_hash_all(p, buf, (size_t) n, c.e);
+    k = mlclf_text_columns(p, buf, (size_t) n, e);
 
-    } else {
-        (void) mlclf_text_walk(buf, (size_t) n, p->ngram_min, p->ngram_max,
-                               mlclf_text_count_vocab, &c);
-    }
+    sorted = mlclf_text_sort(e, e + mlclf_text_grams(p, len), k,
+                             p->n_features - 1);
 
-    sorted = mlclf_text_sort(c.e, c.e + c.cap, c.n, p->n_features - 1);
-
-    return (ptrdiff_t) mlclf_text_merge(sorted, c.n, terms);
+    return (ptrdiff_t) mlclf_text_merge(sorted, k, terms);
 }
 
 
 /*
- * The n-grams of the joined tokens t[0 .. len) hashed as sklearn's
- * FeatureHasher does, in mlclf_text_walk()'s order, into e: their
- * number.  The hash h as a signed int32 gives the column |h| mod
- * n_features, where |INT32_MIN| is 2^31 (sklearn spells out the same
- * for its int32 abs()), and the sign of h under alternate_sign.
+ * The columns of the n-grams of the joined tokens t[0 .. len), in
+ * mlclf_text_walk()'s order, into e: their number.  A vocabulary's
+ * n-gram is looked up (mlclf_text_vocab_find()), and skipped if
+ * missing.  A hashed one as sklearn's FeatureHasher does it: the hash h
+ * as a signed int32 gives the column |h| mod n_features, where
+ * |INT32_MIN| is 2^31 (sklearn spells out the same for its int32
+ * abs()), and the sign of h under alternate_sign.
  *
  * An n-gram of up to MLCLF_TEXT_STAGE bytes is hashed from an aligned
  * copy: libmurmurhash reads one that is not aligned a byte at a time
@@ -410,11 +319,12 @@ mlclf_text_count(const mlclf_text_params_t *p, const char *text, size_t len,
  * (mlclf_text_buf_size()).
  */
 static size_t
-mlclf_text_hash_all(const mlclf_text_params_t *p, const uint8_t *t,
+mlclf_text_columns(const mlclf_text_params_t *p, const uint8_t *t,
     size_t len, mlclf_text_entry_t *e)
 {
     size_t          s, end, j, g, i, k, glen;
     size_t          starts[MLCLF_TEXT_MAX_NGRAM];
+    int64_t         col;
     uint32_t        n, h, mask, sign;
     uint64_t        stage[MLCLF_TEXT_STAGE / 8];
     const uint8_t  *sp, *gram;
@@ -436,6 +346,18 @@ mlclf_text_hash_all(const mlclf_text_params_t *p, const uint8_t *t,
             gram = t + g;
             glen = end - g;
 
+            if (p->vectorizer == MLCLF_TEXT_VOCABULARY) {
+                col = mlclf_text_vocab_find(p, gram, glen);
+
+                if (col >= 0) {
+                    e[k].column = (uint32_t) col;
+                    e[k].value = 1;
+                    k++;
+                }
+
+                continue;
+            }
+
             if (glen <= MLCLF_TEXT_STAGE) {
                 for (i = 0; i < glen; i += 8) {
                     memcpy((uint8_t *) stage + i, gram + i, 8);
@@ -456,62 +378,6 @@ mlclf_text_hash_all(const mlclf_text_params_t *p, const uint8_t *t,
     }
 
     return k;
-}
-
-
-static void
-mlclf_text_count_vocab(void *ctx, const char *gram, size_t len)
-{
-    int64_t                col;
-    mlclf_text_counter_t  *c;
-
-    c = ctx;
-
-    if (c->n == c->cap) {
-        return;
-    }
-
-    col = mlclf_text_find(c->p, gram, len);
-    if (col < 0) {
-        return;
-    }
-
-    c->e[c->n].column = (uint32_t) col;
-    c->e[c->n].value = 1;
-    c->n++;
-}
-
-
-/* the vocabulary's column of gram, or -1 */
-static int64_t
-mlclf_text_find(const mlclf_text_params_t *p, const char *gram, size_t len)
-{
-    int              c;
-    uint32_t         lo, hi, mid;
-    const uint32_t  *off;
-
-    off = p->vocab_offsets;
-    lo = 0;
-    hi = p->n_features;
-
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-
-        c = mlclf_text_cmp(p->vocab + off[mid], off[mid + 1] - off[mid],
-                           gram, len);
-
-        if (c < 0) {
-            lo = mid + 1;
-
-        } else if (c > 0) {
-            hi = mid;
-
-        } else {
-            return mid;
-        }
-    }
-
-    return -1;
 }
 
 
