@@ -49,6 +49,8 @@ static size_t mlclf_text_merge(const mlclf_text_entry_t *e, size_t n,
     mlclf_text_term_t *terms);
 static void mlclf_text_normalize(mlclf_text_term_t *t, size_t n,
     uint32_t norm, int reverse);
+static void mlclf_text_divide(mlclf_text_term_t *t, size_t n, uint32_t norm,
+    double sum);
 
 
 /* the longest n-gram hashed from an aligned copy: mlclf_text_columns() */
@@ -547,7 +549,9 @@ void
 mlclf_text_weigh(const mlclf_text_params_t *p, mlclf_text_term_t *terms,
     size_t n)
 {
+    int     sublinear;
     size_t  i;
+    double  v, sum;
 
     if (p->flags & MLCLF_TEXT_BINARY) {
         for (i = 0; i < n; i++) {
@@ -557,19 +561,41 @@ mlclf_text_weigh(const mlclf_text_params_t *p, mlclf_text_term_t *terms,
 
     mlclf_text_normalize(terms, n, p->hash_norm, 0);
 
-    if (p->flags & MLCLF_TEXT_SUBLINEAR_TF) {
-        for (i = 0; i < n; i++) {
-            terms[i].value = log(terms[i].value) + 1.0;
+    /* log(1) is +0 exactly: a count of 1 stays 1, without the call */
+
+    sublinear = (p->flags & MLCLF_TEXT_SUBLINEAR_TF) != 0;
+
+    if (p->idf == NULL) {
+        for (i = 0; sublinear && i < n; i++) {
+            v = terms[i].value;
+            terms[i].value = (v == 1.0) ? 1.0 : log(v) + 1.0;
         }
+
+        mlclf_text_normalize(terms, n, p->norm, 0);
+        return;
     }
 
-    if (p->idf != NULL) {
-        for (i = 0; i < n; i++) {
-            terms[i].value *= p->idf[terms[i].column];
+    /*
+     * tf and idf from the last term to the first, adding up the norm's
+     * sum on the way in the order mlclf_text_normalize() takes after
+     * an idf product
+     */
+
+    sum = 0.0;
+
+    for (i = n; i-- > 0; /* void */) {
+        v = terms[i].value;
+
+        if (sublinear && v != 1.0) {
+            v = log(v) + 1.0;
         }
+
+        v *= p->idf[terms[i].column];
+        terms[i].value = v;
+        sum += (p->norm == MLCLF_TEXT_NORM_L1) ? fabs(v) : v * v;
     }
 
-    mlclf_text_normalize(terms, n, p->norm, p->idf != NULL);
+    mlclf_text_divide(terms, n, p->norm, sum);
 }
 
 
@@ -598,7 +624,17 @@ mlclf_text_normalize(mlclf_text_term_t *t, size_t n, uint32_t norm,
         sum += (norm == MLCLF_TEXT_NORM_L1) ? fabs(v) : v * v;
     }
 
-    if (sum == 0.0) {
+    mlclf_text_divide(t, n, norm, sum);
+}
+
+
+/* each value divided by the norm whose sum of |v| or v^2 is sum */
+static void
+mlclf_text_divide(mlclf_text_term_t *t, size_t n, uint32_t norm, double sum)
+{
+    size_t  i;
+
+    if (norm == MLCLF_TEXT_NORM_NONE || sum == 0.0) {
         return;
     }
 
