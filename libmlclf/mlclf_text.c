@@ -36,6 +36,8 @@ static size_t mlclf_text_buf_size(size_t len);
 static size_t mlclf_text_grams(const mlclf_text_params_t *p, size_t len);
 static ptrdiff_t mlclf_text_tokens(const mlclf_text_params_t *p,
     const char *text, size_t len, uint8_t *buf);
+static size_t mlclf_text_next(const uint8_t *t, size_t len, size_t s,
+    size_t j, size_t *starts);
 static size_t mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0,
     uint32_t n1, mlclf_text_gram_pt fn, void *ctx);
 static size_t mlclf_text_columns(const mlclf_text_params_t *p,
@@ -241,6 +243,25 @@ mlclf_text_tokens(const mlclf_text_params_t *p, const char *text, size_t len,
 
 
 /*
+ * The end of the joined tokens' token j, which starts at t[s]: the
+ * next space, or len.  Its start goes into the ring of the last
+ * MLCLF_TEXT_MAX_NGRAM starts.
+ */
+static size_t
+mlclf_text_next(const uint8_t *t, size_t len, size_t s, size_t j,
+    size_t *starts)
+{
+    const uint8_t  *sp;
+
+    starts[j & (MLCLF_TEXT_MAX_NGRAM - 1)] = s;
+
+    sp = memchr(t + s, ' ', len - s);
+
+    return (sp != NULL) ? (size_t) (sp - t) : len;
+}
+
+
+/*
  * Calls fn for the n-grams of the joined tokens t[0 .. len) with n from
  * n0 to n1, in the order of the tokens that end them, and for the same
  * last token by n; returns how many.
@@ -249,19 +270,15 @@ static size_t
 mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0, uint32_t n1,
     mlclf_text_gram_pt fn, void *ctx)
 {
-    size_t          s, e, j, g, grams, starts[MLCLF_TEXT_MAX_NGRAM];
-    uint32_t        n;
-    const uint8_t  *sp;
+    size_t    s, e, j, g, grams, starts[MLCLF_TEXT_MAX_NGRAM];
+    uint32_t  n;
 
     grams = 0;
     j = 0;
     s = 0;
 
     while (s < len) {
-        sp = memchr(t + s, ' ', len - s);
-        e = (sp != NULL) ? (size_t) (sp - t) : len;
-
-        starts[j & (MLCLF_TEXT_MAX_NGRAM - 1)] = s;
+        e = mlclf_text_next(t, len, s, j, starts);
 
         for (n = n0; n <= n1 && n <= j + 1; n++) {
             g = starts[(j + 1 - n) & (MLCLF_TEXT_MAX_NGRAM - 1)];
@@ -329,7 +346,7 @@ mlclf_text_columns(const mlclf_text_params_t *p, const uint8_t *t,
     int64_t         col;
     uint32_t        n, h, mask, sign;
     uint64_t        stage[MLCLF_TEXT_STAGE / 8];
-    const uint8_t  *sp, *gram;
+    const uint8_t  *gram;
 
     mask = p->n_features - 1;
     sign = (p->flags & MLCLF_TEXT_ALTERNATE_SIGN) ? 0x80000000u : 0;
@@ -338,10 +355,7 @@ mlclf_text_columns(const mlclf_text_params_t *p, const uint8_t *t,
     s = 0;
 
     while (s < len) {
-        sp = memchr(t + s, ' ', len - s);
-        end = (sp != NULL) ? (size_t) (sp - t) : len;
-
-        starts[j & (MLCLF_TEXT_MAX_NGRAM - 1)] = s;
+        end = mlclf_text_next(t, len, s, j, starts);
 
         for (n = p->ngram_min; n <= p->ngram_max && n <= j + 1; n++) {
             g = starts[(j + 1 - n) & (MLCLF_TEXT_MAX_NGRAM - 1)];
