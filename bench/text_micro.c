@@ -53,6 +53,8 @@ typedef struct {
 
 
 static double text_micro_now(void);
+static const mlclf_text_params_t *text_micro_open(const char *path,
+    const char *name, mlclf_model_t **m);
 static int text_micro_cmp(const void *a, const void *b);
 static int text_micro_doc_cmp(const void *a, const void *b);
 static double text_micro_median(double *v, int n);
@@ -87,6 +89,32 @@ text_micro_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
 
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+
+/* The model at path and its text input name's parameters, or NULL. */
+static const mlclf_text_params_t *
+text_micro_open(const char *path, const char *name, mlclf_model_t **m)
+{
+    int32_t                     input;
+    mlclf_err_t                 err;
+    const mlclf_text_params_t  *tp;
+
+    *m = NULL;
+
+    if (mlclf_model_open(m, path, 0, &err) != MLCLF_OK) {
+        fprintf(stderr, "text_micro: %s\n", err.msg);
+        return NULL;
+    }
+
+    input = mlclf_model_feature_index(*m, name, strlen(name));
+    tp = input < 0 ? NULL : mlclf_model_input_text(*m, (uint32_t) input);
+    if (tp == NULL) {
+        fprintf(stderr, "text_micro: %s: no text input \"%s\"\n", path,
+                name);
+    }
+
+    return tp;
 }
 
 
@@ -428,8 +456,6 @@ text_micro_calls(int argc, char **argv)
     char                       *text, *body;
     void                       *scratch;
     size_t                      text_len, body_len, sink;
-    int32_t                     input;
-    mlclf_err_t                 err;
     mlclf_model_t              *m;
     text_micro_doc_t            d;
     mlclf_text_term_t          *terms;
@@ -450,17 +476,10 @@ text_micro_calls(int argc, char **argv)
     sink = 0;
     memset(&st, 0, sizeof(st));
 
-    if (mlclf_model_open(&m, argv[3], 0, &err) != MLCLF_OK) {
-        fprintf(stderr, "text_micro: %s\n", err.msg);
-        return 1;
-    }
-
-    input = mlclf_model_feature_index(m, argv[4], strlen(argv[4]));
-    tp = input < 0 ? NULL : mlclf_model_input_text(m, (uint32_t) input);
+    tp = text_micro_open(argv[3], argv[4], &m);
     if (tp == NULL) {
-        fprintf(stderr, "text_micro: %s: no text input \"%s\"\n",
-                argv[3], argv[4]);
-        goto done;
+        mlclf_model_close(&m);
+        return 1;
     }
 
     text = text_micro_read(argv[5], &text_len);
@@ -521,8 +540,6 @@ main(int argc, char **argv)
     double                      req[TEXT_MICRO_MAX_REPEATS];
     size_t                      len, body_len, n, bytes, max_len, sink;
     size_t                      terms_n;
-    int32_t                     input;
-    mlclf_err_t                 err;
     mlclf_model_t              *m;
     text_micro_doc_t           *docs, mid;
     mlclf_text_term_t          *terms;
@@ -554,17 +571,10 @@ main(int argc, char **argv)
     terms = NULL;
     sink = 0;
 
-    if (mlclf_model_open(&m, argv[1], 0, &err) != MLCLF_OK) {
-        fprintf(stderr, "text_micro: %s\n", err.msg);
-        return 1;
-    }
-
-    input = mlclf_model_feature_index(m, argv[2], strlen(argv[2]));
-    tp = input < 0 ? NULL : mlclf_model_input_text(m, (uint32_t) input);
+    tp = text_micro_open(argv[1], argv[2], &m);
     if (tp == NULL) {
-        fprintf(stderr, "text_micro: %s: no text input \"%s\"\n",
-                argv[1], argv[2]);
-        goto done;
+        mlclf_model_close(&m);
+        return 1;
     }
 
     buf = text_micro_read(argv[3], &len);
