@@ -29,13 +29,12 @@ import csv
 import json
 import os
 import shutil
-import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (chdir to the repository root)
-from run import CONNS, PIPE, SERVER_CPU, LOAD_CPU, Nginx, log, post, sh  # noqa
+from run import CONNS, PIPE, SERVER_CPU, LOAD_CPU, Nginx, log, post  # noqa
 from text import measure  # noqa: E402
 
 OUT = "build/bench"
@@ -44,29 +43,9 @@ KINDS = ("logreg", "gbt")
 BATCH = 100
 
 
-def check_ports(ports):
-    for port in ports:
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                sys.exit(f"bench/kserve.py: port {port} is in use "
-                         "(MLCLF_PORT moves the benchmark's ports)")
-
-
 def train():
-    shutil.rmtree(REG, ignore_errors=True)
-    env = dict(os.environ, LC_ALL="C", SOURCE_DATE_EPOCH="1700000000")
-    models = {}
-    for kind in KINDS:
-        out = json.loads(sh(["build/bin/mlclf-train", "--config",
-                             f"conf/breast_cancer-{kind}.yaml",
-                             "--registry", REG, "--json", "--quiet"],
-                            env=env))
-        models[kind] = {"file": os.path.join(out["path"], "model.mlclf"),
-                        "test": os.path.join(out["path"], "test.csv")}
-    return models
+    return run.train_confs(REG, [(kind, f"conf/breast_cancer-{kind}.yaml")
+                                 for kind in KINDS])
 
 
 def rows(path, n):
@@ -191,7 +170,7 @@ def main():
     shutil.copy2("build/modules/ngx_http_mlclf_module.so",
                  run.MODULE + ".new")
     os.replace(run.MODULE + ".new", run.MODULE)
-    check_ports((run.P_SERVE,))
+    run.check_ports((run.P_SERVE,), "bench/kserve.py")
     models = train()
     res = {"seconds": args.duration, "rounds": args.rounds,
            "time": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

@@ -356,21 +356,45 @@ def build_tools():
             "-lunistring", "-lmurmurhash", "-lm", "-lpthread"])
 
 
-def train_models(smoke):
-    reg = os.path.join(ROOT, "build/bench/serve-registry")
+def check_ports(ports, who):
+    """Nothing else may listen on our ports: wrk would measure it."""
+    for port in ports:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                sys.exit(f"{who}: port {port} is in use (MLCLF_PORT moves "
+                         "the benchmark's ports)")
+
+
+TRAIN_ENV = dict(os.environ, LC_ALL="C", SOURCE_DATE_EPOCH="1700000000")
+
+
+def train_confs(reg, confs):
+    """Trains each (name, config) into a fresh registry reg, reproducibly:
+    {name: {"dir", "file", "train", "test", "metrics"}}."""
     shutil.rmtree(reg, ignore_errors=True)
-    env = dict(os.environ, LC_ALL="C", SOURCE_DATE_EPOCH="1700000000")
     models = {}
-    for kind in ("logreg", "forest"):
-        out = json.loads(sh(["build/bin/mlclf-train", "--config",
-                             f"conf/iris-{kind}.yaml", "--registry", reg,
-                             "--json", "--quiet"], env=env))
-        models[kind] = {"dir": out["path"],
+    for name, conf in confs:
+        out = json.loads(sh(["build/bin/mlclf-train", "--config", conf,
+                             "--registry", reg, "--json", "--quiet"],
+                            env=TRAIN_ENV))
+        models[name] = {"conf": conf, "dir": out["path"],
                         "file": os.path.join(out["path"], "model.mlclf"),
                         "train": os.path.join(out["path"], "train.csv"),
                         "test": os.path.join(out["path"], "test.csv"),
-                        "accuracy": out["metrics"]["accuracy"]}
-    models["gbt"] = train_gbt(reg, env, smoke)
+                        "metrics": out["metrics"]}
+    return models
+
+
+def train_models(smoke):
+    reg = os.path.join(ROOT, "build/bench/serve-registry")
+    models = train_confs(reg, [(kind, f"conf/iris-{kind}.yaml")
+                               for kind in ("logreg", "forest")])
+    for m in models.values():
+        m["accuracy"] = m["metrics"]["accuracy"]
+    models["gbt"] = train_gbt(reg, TRAIN_ENV, smoke)
     return models
 
 

@@ -39,7 +39,6 @@ import csv
 import json
 import os
 import shutil
-import socket
 import statistics
 import sys
 import time
@@ -60,30 +59,10 @@ REQUEST_TEXT = os.path.join(OUT, "spam-request-text.json")
 TWO_KB = 2048
 
 
-def check_ports(ports):
-    """Nothing else may listen on our ports: wrk would measure it."""
-    for port in ports:
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                sys.exit(f"bench/text.py: port {port} is in use (MLCLF_PORT "
-                         "moves the benchmark's ports)")
-
-
 def train():
-    shutil.rmtree(REG, ignore_errors=True)
-    env = dict(os.environ, LC_ALL="C", SOURCE_DATE_EPOCH="1700000000")
-    models = {}
-    for name, conf in CONFS:
-        out = json.loads(sh(["build/bin/mlclf-train", "--config", conf,
-                             "--registry", REG, "--json", "--quiet"],
-                            env=env))
-        models[name] = {"conf": conf, "dir": out["path"],
-                        "file": os.path.join(out["path"], "model.mlclf"),
-                        "train": os.path.join(out["path"], "train.csv"),
-                        "spam_f1": out["metrics"]["per_class"]["spam"]["f1"]}
+    models = run.train_confs(REG, CONFS)
+    for m in models.values():
+        m["spam_f1"] = m["metrics"]["per_class"]["spam"]["f1"]
     return models
 
 
@@ -389,7 +368,8 @@ def main():
     os.replace(run.MODULE + ".new", run.MODULE)
 
     if args.only not in ("micro", "callgrind"):
-        check_ports((run.P_SERVE, run.P_UVICORN, run.P_PROBE))
+        run.check_ports((run.P_SERVE, run.P_UVICORN, run.P_PROBE),
+                        "bench/text.py")
     models = train()
     res = {"message": median_message(), "seconds": args.duration,
            "rounds": args.rounds,

@@ -207,7 +207,12 @@ t_not_nginx(void)
     /* a stale pid file: its pid is a sleep now */
     pid = t_start(sleep, (const char *const []) { "sleep", "1000", NULL },
                   NULL);
-    ok(pid > 0 && t_started(pid, "comm", "sleep"), "a sleep runs");
+    /*
+     * exec sets comm before the new argv is in place: wait for both, as
+     * mlclf-registry reads both
+     */
+    ok(pid > 0 && t_started(pid, "comm", "sleep")
+       && t_started(pid, "cmdline", "sleep"), "a sleep runs");
     t_refused("a sleep", pid, "\"sleep\" (sleep 1000), which is not an "
               "NGINX master process");
     is_int(t_end(pid), SIGTERM, "the sleep was not signalled: SIGTERM "
@@ -217,8 +222,8 @@ t_not_nginx(void)
     reg_path(link, "%s/nginx", reg_tmp);
     ok(symlink(sleep, link) == 0, "a link named nginx to sleep");
     pid = t_start(link, (const char *const []) { link, "1000", NULL }, NULL);
-    ok(pid > 0 && t_started(pid, "comm", "nginx"),
-       "a process called nginx runs");
+    ok(pid > 0 && t_started(pid, "comm", "nginx")
+       && t_started(pid, "cmdline", link), "a process called nginx runs");
     t_refused("nginx by name", pid, "\"nginx\" (");
     is_int(t_end(pid), SIGTERM, "it was not signalled either");
 
