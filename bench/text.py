@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Text models served and featurized (issue 14, point 7): `make bench-text`.
 
-    bench/text.py [--duration S] [--rounds N] [--only serving|micro]
+    bench/text.py [--duration S] [--rounds N]
+                  [--only serving|micro|callgrind] [--calls N]
 
 Serving: conf/spam-logreg.yaml (and bench/spam-logreg-tfidf.yaml, the
 features of scikit-learn's plain TfidfVectorizer) trained by
@@ -20,6 +21,14 @@ mlclf_text_weigh() with each model's body parameters, and the module's
 core path for the request) against bench/text_micro.py
 (scikit-learn's transform, one document a call and all at once), over
 every body of the spam set.
+
+Callgrind (--only callgrind, not part of the default run): the
+instructions of one call, which do not depend on the machine's load:
+the body of the median message and of the message nearest 2 KB
+(subject + body, 2,048 bytes) through each model's body featurizer,
+and each message's request through the module's core path
+(`text_micro --calls` under valgrind, N calls counted after one to
+warm up).
 
 Writes build/bench/text.md (markdown tables) and build/bench/text.json
 (every run); RESULTS.md's "Issue 14" section is pasted from them.
@@ -45,7 +54,9 @@ CONFS = (("spam", "conf/spam-logreg.yaml"),
          ("spam_tfidf", "bench/spam-logreg-tfidf.yaml"))
 DOCS = os.path.join(OUT, "spam-bodies.bin")
 REQUEST = os.path.join(OUT, "spam-request.json")
+MICRO = os.path.join(OUT, "text_micro")
 REQUEST_TEXT = os.path.join(OUT, "spam-request-text.json")
+TWO_KB = 2048
 
 
 def train():
@@ -55,37 +66,54 @@ def train():
     return models
 
 
-def median_message():
-    """The request body: the message whose subject + body (UTF-8 bytes)
-    is the median of the file (the lower one of the two middle ones, the
-    earlier row of equal sizes), every field of the row as the module
-    takes it.  Also writes every body, each ended by a NUL, for the
-    in-process part."""
-    with open("data/raw/spam.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    with open(DOCS, "wb") as f:
-        for r in rows:
-            f.write(r["body"].encode("utf-8") + b"\0")
-    size = [len(r["subject"].encode()) + len(r["body"].encode())
-            for r in rows]
-    order = sorted(range(len(rows)), key=lambda i: (size[i], i))
-    i = order[(len(rows) - 1) // 2]
-    r = rows[i]
+def message_fields(r):
+    """A row of data/raw/spam.csv as the bodies of both models' requests:
+    every field for spam; subject and body only for spam_tfidf, which
+    refuses other features.  ASCII, other characters as \\u escapes:
+    wrk's Lua strings take no \\u of their own."""
     feats = {"subject": r["subject"], "body": r["body"],
              "from_domain": r["from_domain"], "n_links": int(r["n_links"]),
              "html_share": float(r["html_share"]),
              "n_parts": int(r["n_parts"])}
-    # ASCII, other characters as \u escapes: wrk's Lua strings take no
-    # \u of their own
-    body = json.dumps({"features": feats})
+    text = {"subject": r["subject"], "body": r["body"]}
+    return (json.dumps({"features": feats}),
+            json.dumps({"features": text}))
+
+
+def messages(rows):
+    """Two rows' indexes by the size of subject + body (UTF-8 bytes):
+    the median (the lower of the two middle ones, the earlier row of
+    equal sizes) and the one nearest TWO_KB (the earlier of equally
+    near ones), with their sizes."""
+    size = [len(r["subject"].encode()) + len(r["body"].encode())
+            for r in rows]
+    order = sorted(range(len(rows)), key=lambda i: (size[i], i))
+    mid = order[(len(rows) - 1) // 2]
+    near = min(range(len(rows)), key=lambda i: (abs(size[i] - TWO_KB), i))
+    return (mid, size[mid]), (near, size[near])
+
+
+def read_rows():
+    with open("data/raw/spam.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def median_message():
+    """The request body: the median message (messages()), every field of
+    the row as the module takes it.  Also writes every body, each ended
+    by a NUL, for the in-process part."""
+    rows = read_rows()
+    with open(DOCS, "wb") as f:
+        for r in rows:
+            f.write(r["body"].encode("utf-8") + b"\0")
+    (i, size), _ = messages(rows)
+    r = rows[i]
+    body, text = message_fields(r)
     with open(REQUEST, "w") as f:
         f.write(body)
-    # spam_tfidf has the two texts only, and refuses other features
-    text = json.dumps({"features": {"subject": r["subject"],
-                                    "body": r["body"]}})
     with open(REQUEST_TEXT, "w") as f:
         f.write(text)
-    return {"record": i + 1, "label": r["label"], "text_bytes": size[i],
+    return {"record": i + 1, "label": r["label"], "text_bytes": size,
             "body": body, "body_bytes": len(body), "text_body": text}
 
 
@@ -210,6 +238,58 @@ def part_micro(models, repeats):
     return out
 
 
+def callgrind_counts(path, funcs):
+    """The inclusive instructions of each of funcs in a callgrind out
+    file."""
+    out = sh(["callgrind_annotate", "--inclusive=yes", path])
+    got = {}
+    for line in out.splitlines():
+        for fn in funcs:
+            if f":{fn} [" in line:
+                got[fn] = int(line.split()[0].replace(",", ""))
+    missing = [fn for fn in funcs if fn not in got]
+    if missing:
+        raise RuntimeError(f"callgrind: {path}: no count for {missing}")
+    return got
+
+
+def part_callgrind(models, calls):
+    """Instructions a call (callgrind): each message's body through each
+    model's body featurizer, and its request through the core path."""
+    log("callgrind: instructions a call, text featurizer and request")
+    rows = read_rows()
+    funcs = ("text_micro_calls_text", "text_micro_calls_request")
+    out = {"calls": calls, "messages": []}
+    for label, (i, size) in zip(("median", "2 KB"), messages(rows)):
+        r = rows[i]
+        body, text = message_fields(r)
+        msg = {"label": label, "record": i + 1, "text_bytes": size,
+               "body_text_bytes": len(r["body"].encode()), "models": {}}
+        tpath = os.path.join(OUT, f"callgrind-{i + 1}-body.txt")
+        with open(tpath, "wb") as f:
+            f.write(r["body"].encode("utf-8"))
+        for name, m in models.items():
+            rpath = os.path.join(OUT, f"callgrind-{i + 1}-{name}.json")
+            with open(rpath, "w") as f:
+                f.write(text if name == "spam_tfidf" else body)
+            cpath = os.path.join(OUT, f"callgrind-{i + 1}-{name}.out")
+            sh(["valgrind", "--tool=callgrind", "--quiet",
+                f"--callgrind-out-file={cpath}"]
+               + [f"--toggle-collect={fn}" for fn in funcs]
+               + [MICRO, "--calls", str(calls), m["file"], "body", tpath,
+                  rpath])
+            got = callgrind_counts(cpath, funcs)
+            msg["models"][name] = {
+                "request_bytes": os.path.getsize(rpath),
+                "text_ir": got[funcs[0]] / calls,
+                "request_ir": got[funcs[1]] / calls}
+            log(f"  {label} message {i + 1}, {name}: body "
+                f"{msg['models'][name]['text_ir']:,.0f} Ir, request "
+                f"{msg['models'][name]['request_ir']:,.0f} Ir")
+        out["messages"].append(msg)
+    return out
+
+
 def report(res):
     msg = res["message"]
     L = [f"Request: message {msg['record']} of data/raw/spam.csv "
@@ -237,6 +317,18 @@ def report(res):
             L.append("")
         L.append(f"Replies: /predict `{srv['replies']['spam']}`; FastAPI "
                  f"`{srv['fastapi_reply']}`.\n")
+    cg = res.get("callgrind")
+    if cg:
+        L.append("| message (callgrind, instructions a call) | model | "
+                 "body featurized | request (core path) |")
+        L.append("|---|---|---|---|")
+        for msg in cg["messages"]:
+            for name, v in msg["models"].items():
+                L.append(f"| {msg['label']}: record {msg['record']}, "
+                         f"{msg['text_bytes']:,} bytes of text (body "
+                         f"{msg['body_text_bytes']:,}) | {name} | "
+                         f"{v['text_ir']:,.0f} | {v['request_ir']:,.0f} |")
+        L.append("")
     mic = res.get("micro")
     if mic:
         L.append("| body featurizer | mlclf ns/KB | mlclf median doc ns "
@@ -265,7 +357,8 @@ def main():
     ap.add_argument("--duration", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--only", choices=("serving", "micro"))
+    ap.add_argument("--only", choices=("serving", "micro", "callgrind"))
+    ap.add_argument("--calls", type=int, default=20)
     args = ap.parse_args()
 
     os.makedirs(os.path.join(OUT, "modules"), exist_ok=True)
@@ -274,7 +367,7 @@ def main():
                  run.MODULE + ".new")
     os.replace(run.MODULE + ".new", run.MODULE)
 
-    if args.only != "micro":
+    if args.only not in ("micro", "callgrind"):
         run.check_ports((run.P_SERVE, run.P_UVICORN, run.P_PROBE),
                         "bench/text.py")
     models = train()
@@ -291,6 +384,8 @@ def main():
                                       args.duration, args.rounds)
     if args.only in (None, "micro"):
         res["micro"] = part_micro(models, args.repeats)
+    if args.only == "callgrind":
+        res["callgrind"] = part_callgrind(models, args.calls)
     res["loadavg_end"] = open("/proc/loadavg").read().strip()
     with open(os.path.join(OUT, "text.json"), "w") as f:
         json.dump(res, f, indent=1)

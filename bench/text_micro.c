@@ -6,6 +6,7 @@
  * bench/text_micro.py sets against scikit-learn's transform:
  *
  *   text_micro MODEL INPUT DOCS [REPEATS [REQUEST]]
+ *   text_micro --calls N MODEL INPUT TEXT REQUEST
  *
  * MODEL is a model with raw inputs and INPUT the name of one of its
  * text inputs; DOCS holds the documents, each ended by a NUL byte.
@@ -17,7 +18,9 @@
  * document by length (the lower one), each repeated until 20 ms have
  * passed.  With REQUEST (a file holding a /predict body) also the time
  * of the module's core path for it: mlclf_request_parse(),
- * mlclf_reply_bound() and mlclf_reply_write().
+ * mlclf_reply_bound() and mlclf_reply_write().  --calls runs a text
+ * and a request a fixed number of times for callgrind, untimed
+ * (text_micro_calls()).
  */
 
 
@@ -41,7 +44,17 @@ typedef struct {
 } text_micro_doc_t;
 
 
+typedef struct {
+    char                     *out;
+    double                   *scratch;
+    size_t                    size;
+    size_t                    need;
+} text_micro_reply_t;
+
+
 static double text_micro_now(void);
+static const mlclf_text_params_t *text_micro_open(const char *path,
+    const char *name, mlclf_model_t **m);
 static int text_micro_cmp(const void *a, const void *b);
 static int text_micro_doc_cmp(const void *a, const void *b);
 static double text_micro_median(double *v, int n);
@@ -56,8 +69,16 @@ static int text_micro_passes(const mlclf_text_params_t *p,
 static double text_micro_alone(const mlclf_text_params_t *p,
     const text_micro_doc_t *d, void *scratch, mlclf_text_term_t *terms,
     size_t *sink);
+static int text_micro_request_one(const mlclf_model_t *m, const char *body,
+    size_t len, text_micro_reply_t *st, size_t *sink);
 static int text_micro_request(const mlclf_model_t *m, const char *body,
     size_t len, int repeats, double *ns, size_t *sink);
+static int text_micro_calls_text(const mlclf_text_params_t *p,
+    const text_micro_doc_t *d, long calls, void *scratch,
+    mlclf_text_term_t *terms, size_t *sink);
+static int text_micro_calls_request(const mlclf_model_t *m, const char *body,
+    size_t len, long calls, text_micro_reply_t *st, size_t *sink);
+static int text_micro_calls(int argc, char **argv);
 
 
 static double
@@ -68,6 +89,32 @@ text_micro_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
 
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+
+/* The model at path and its text input name's parameters, or NULL. */
+static const mlclf_text_params_t *
+text_micro_open(const char *path, const char *name, mlclf_model_t **m)
+{
+    int32_t                     input;
+    mlclf_err_t                 err;
+    const mlclf_text_params_t  *tp;
+
+    *m = NULL;
+
+    if (mlclf_model_open(m, path, 0, &err) != MLCLF_OK) {
+        fprintf(stderr, "text_micro: %s\n", err.msg);
+        return NULL;
+    }
+
+    input = mlclf_model_feature_index(*m, name, strlen(name));
+    tp = input < 0 ? NULL : mlclf_model_input_text(*m, (uint32_t) input);
+    if (tp == NULL) {
+        fprintf(stderr, "text_micro: %s: no text input \"%s\"\n", path,
+                name);
+    }
+
+    return tp;
 }
 
 
@@ -267,84 +314,218 @@ text_micro_alone(const mlclf_text_params_t *p, const text_micro_doc_t *d,
 }
 
 
+/*
+ * The module's core path for one request body, once: parse, reply
+ * bound, scratch, reply.  st keeps the reply buffers from call to call.
+ */
+static int
+text_micro_request_one(const mlclf_model_t *m, const char *body, size_t len,
+    text_micro_reply_t *st, size_t *sink)
+{
+    mlclf_err_t      err;
+    mlclf_reply_t    rep;
+    mlclf_request_t  req;
+
+    if (mlclf_request_parse(&req, m, body, len, NULL, &err) != MLCLF_OK) {
+        fprintf(stderr, "text_micro: request: %s\n", err.msg);
+        mlclf_request_free(&req);
+        return -1;
+    }
+
+    if (mlclf_reply_bound(m, &req, "v1") > st->size) {
+        st->size = mlclf_reply_bound(m, &req, "v1");
+        free(st->out);
+        st->out = malloc(st->size);
+    }
+
+    if (mlclf_reply_scratch_for(m, &req) > st->need) {
+        st->need = mlclf_reply_scratch_for(m, &req);
+        free(st->scratch);
+        st->scratch = malloc(st->need * sizeof(double));
+    }
+
+    memset(&rep, 0, sizeof(rep));
+    rep.buf = st->out;
+    rep.size = st->size;
+    rep.scratch = st->scratch;
+    rep.version = "v1";
+
+    if (st->out == NULL || st->scratch == NULL
+        || mlclf_reply_write(&rep, m, &req, &err) != MLCLF_OK)
+    {
+        fprintf(stderr, "text_micro: reply failed\n");
+        mlclf_request_free(&req);
+        return -1;
+    }
+
+    *sink += rep.len;
+    mlclf_request_free(&req);
+
+    return 0;
+}
+
+
 /* The module's core path for one request body: ns per request. */
 static int
 text_micro_request(const mlclf_model_t *m, const char *body, size_t len,
     int repeats, double *ns, size_t *sink)
 {
-    int              r;
-    char            *out;
-    double           start, elapsed, *scratch;
-    size_t           calls, size, need;
-    mlclf_err_t      err;
-    mlclf_reply_t    rep;
-    mlclf_request_t  req;
+    int                 r, rc;
+    double              start, elapsed;
+    size_t              calls;
+    text_micro_reply_t  st;
 
-    out = NULL;
-    scratch = NULL;
-    size = 0;
-    need = 0;
+    memset(&st, 0, sizeof(st));
+    rc = 0;
 
-    for (r = 0; r < repeats; r++) {
+    for (r = 0; r < repeats && rc == 0; r++) {
         calls = 0;
         start = text_micro_now();
 
         do {
-            if (mlclf_request_parse(&req, m, body, len, NULL, &err)
-                != MLCLF_OK)
-            {
-                fprintf(stderr, "text_micro: request: %s\n", err.msg);
-                mlclf_request_free(&req);
-                goto failed;
-            }
-
-            if (mlclf_reply_bound(m, &req, "v1") > size) {
-                size = mlclf_reply_bound(m, &req, "v1");
-                free(out);
-                out = malloc(size);
-            }
-
-            if (mlclf_reply_scratch_for(m, &req) > need) {
-                need = mlclf_reply_scratch_for(m, &req);
-                free(scratch);
-                scratch = malloc(need * sizeof(double));
-            }
-
-            memset(&rep, 0, sizeof(rep));
-            rep.buf = out;
-            rep.size = size;
-            rep.scratch = scratch;
-            rep.version = "v1";
-
-            if (out == NULL || scratch == NULL
-                || mlclf_reply_write(&rep, m, &req, &err) != MLCLF_OK)
-            {
-                fprintf(stderr, "text_micro: reply failed\n");
-                mlclf_request_free(&req);
-                goto failed;
-            }
-
-            *sink += rep.len;
-            mlclf_request_free(&req);
+            rc = text_micro_request_one(m, body, len, &st, sink);
             calls++;
             elapsed = text_micro_now() - start;
 
-        } while (elapsed < TEXT_MICRO_ONE_SECONDS);
+        } while (rc == 0 && elapsed < TEXT_MICRO_ONE_SECONDS);
 
         ns[r] = elapsed / calls * 1e9;
     }
 
-    free(scratch);
-    free(out);
+    free(st.scratch);
+    free(st.out);
+
+    return rc;
+}
+
+
+/*
+ * The text alone through the featurizer, calls times: the function
+ * whose instructions bench/text.py --only callgrind counts.
+ */
+static __attribute__((noinline)) int
+text_micro_calls_text(const mlclf_text_params_t *p,
+    const text_micro_doc_t *d, long calls, void *scratch,
+    mlclf_text_term_t *terms, size_t *sink)
+{
+    long       i;
+    ptrdiff_t  n;
+
+    for (i = 0; i < calls; i++) {
+        n = text_micro_one(p, d, scratch, terms);
+        if (n < 0) {
+            return -1;
+        }
+
+        *sink += (size_t) n;
+    }
 
     return 0;
+}
 
-failed:
 
+/* The request through the module's core path, calls times: as above. */
+static __attribute__((noinline)) int
+text_micro_calls_request(const mlclf_model_t *m, const char *body,
+    size_t len, long calls, text_micro_reply_t *st, size_t *sink)
+{
+    long  i;
+
+    for (i = 0; i < calls; i++) {
+        if (text_micro_request_one(m, body, len, st, sink) != 0) {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * text_micro --calls N MODEL INPUT TEXT REQUEST: the text of file TEXT
+ * through INPUT's featurizer and the /predict body of file REQUEST
+ * through the core path, once each to warm up, then N times each in
+ * text_micro_calls_text() and text_micro_calls_request(), untimed, for
+ * callgrind's instruction counts (bench/text.py --only callgrind).
+ */
+static int
+text_micro_calls(int argc, char **argv)
+{
+    int                         rc;
+    long                        calls;
+    char                       *text, *body;
+    void                       *scratch;
+    size_t                      text_len, body_len, sink;
+    mlclf_model_t              *m;
+    text_micro_doc_t            d;
+    mlclf_text_term_t          *terms;
+    text_micro_reply_t          st;
+    const mlclf_text_params_t  *tp;
+
+    if (argc != 7 || (calls = atol(argv[2])) < 1) {
+        fprintf(stderr, "usage: text_micro --calls N MODEL INPUT TEXT "
+                "REQUEST\n");
+        return 2;
+    }
+
+    rc = 1;
+    text = NULL;
+    body = NULL;
+    scratch = NULL;
+    terms = NULL;
+    sink = 0;
+    memset(&st, 0, sizeof(st));
+
+    tp = text_micro_open(argv[3], argv[4], &m);
+    if (tp == NULL) {
+        mlclf_model_close(&m);
+        return 1;
+    }
+
+    text = text_micro_read(argv[5], &text_len);
+    body = text_micro_read(argv[6], &body_len);
+    if (text == NULL || body == NULL) {
+        goto done;
+    }
+
+    d.s = text;
+    d.len = text_len;
+
+    terms = malloc((mlclf_text_max_terms(tp, text_len) + 1)
+                   * sizeof(mlclf_text_term_t));
+    scratch = aligned_alloc(8, mlclf_text_scratch_size(tp, text_len) + 8);
+    if (terms == NULL || scratch == NULL) {
+        fprintf(stderr, "text_micro: out of memory\n");
+        goto done;
+    }
+
+    if (text_micro_one(tp, &d, scratch, terms) < 0
+        || text_micro_request_one(m, body, body_len, &st, &sink) != 0
+        || text_micro_calls_text(tp, &d, calls, scratch, terms, &sink) != 0
+        || text_micro_calls_request(m, body, body_len, calls, &st, &sink)
+           != 0)
+    {
+        fprintf(stderr, "text_micro: %s: failed\n", argv[5]);
+        goto done;
+    }
+
+    printf("{\"input\": \"%s\", \"calls\": %ld, \"text_bytes\": %zu, "
+           "\"request_bytes\": %zu, \"sink\": %zu}\n", argv[4], calls,
+           text_len, body_len, sink);
+
+    rc = 0;
+
+done:
+
+    free(st.scratch);
+    free(st.out);
     free(scratch);
-    free(out);
+    free(terms);
+    free(body);
+    free(text);
+    mlclf_model_close(&m);
 
-    return -1;
+    return rc;
 }
 
 
@@ -359,12 +540,14 @@ main(int argc, char **argv)
     double                      req[TEXT_MICRO_MAX_REPEATS];
     size_t                      len, body_len, n, bytes, max_len, sink;
     size_t                      terms_n;
-    int32_t                     input;
-    mlclf_err_t                 err;
     mlclf_model_t              *m;
     text_micro_doc_t           *docs, mid;
     mlclf_text_term_t          *terms;
     const mlclf_text_params_t  *tp;
+
+    if (argc > 1 && strcmp(argv[1], "--calls") == 0) {
+        return text_micro_calls(argc, argv);
+    }
 
     if (argc < 4 || argc > 6) {
         fprintf(stderr, "usage: text_micro MODEL INPUT DOCS "
@@ -388,17 +571,10 @@ main(int argc, char **argv)
     terms = NULL;
     sink = 0;
 
-    if (mlclf_model_open(&m, argv[1], 0, &err) != MLCLF_OK) {
-        fprintf(stderr, "text_micro: %s\n", err.msg);
-        return 1;
-    }
-
-    input = mlclf_model_feature_index(m, argv[2], strlen(argv[2]));
-    tp = input < 0 ? NULL : mlclf_model_input_text(m, (uint32_t) input);
+    tp = text_micro_open(argv[1], argv[2], &m);
     if (tp == NULL) {
-        fprintf(stderr, "text_micro: %s: no text input \"%s\"\n",
-                argv[1], argv[2]);
-        goto done;
+        mlclf_model_close(&m);
+        return 1;
     }
 
     buf = text_micro_read(argv[3], &len);

@@ -18,6 +18,11 @@ static int mlclf_json_scan_hex4(const unsigned char *p, size_t i, size_t len,
     uint32_t *u);
 static size_t mlclf_json_scan_utf8(const unsigned char *p, size_t i,
     size_t len);
+static int mlclf_json_plain8(const unsigned char *p);
+
+
+/* a byte's value in each of the eight bytes of a word */
+#define MLCLF_JSON_BYTES(b)  (0x0101010101010101ull * (b))
 
 
 void
@@ -54,6 +59,14 @@ mlclf_json_string(mlclf_json_lex_t *lex)
     escaped = 0;
 
     for (i = lex->p - p; i < len; i++) {
+        while (len - i >= 8 && mlclf_json_plain8(p + i)) {
+            i += 8;
+        }
+
+        if (i == len) {
+            break;
+        }
+
         c = p[i];
 
         if (c == '"') {
@@ -106,6 +119,34 @@ mlclf_json_string(mlclf_json_lex_t *lex)
     lex->p = p + i + 1;
 
     return MLCLF_JSON_STRING;
+}
+
+
+/*
+ * 1 if none of the eight bytes at p needs a look of its own in a
+ * string: no control character, quote, backslash or byte of a longer
+ * UTF-8 sequence.  Each test is the classic one for a byte below n in
+ * a word, (w - n) & ~w & 0x80..: a byte borrows, and keeps its high
+ * bit clear, only where it was below n or a lower byte borrowed, so
+ * the word passes only when no byte is below n.  Equality is a zero
+ * byte of w ^ the value.
+ */
+static int
+mlclf_json_plain8(const unsigned char *p)
+{
+    uint64_t  w, q, b, hit;
+
+    memcpy(&w, p, 8);
+
+    q = w ^ MLCLF_JSON_BYTES('"');
+    b = w ^ MLCLF_JSON_BYTES('\\');
+
+    hit = ((w - MLCLF_JSON_BYTES(0x20)) & ~w)
+          | ((q - MLCLF_JSON_BYTES(1)) & ~q)
+          | ((b - MLCLF_JSON_BYTES(1)) & ~b)
+          | w;
+
+    return (hit & MLCLF_JSON_BYTES(0x80)) == 0;
 }
 
 

@@ -158,6 +158,7 @@ mlclf_model_free(mlclf_model_t *m)
     free(m->vocab_offsets);
     free(m->explain_base);
     free(m->explain_gl);
+    free(m->vocab_index);
     mlclf_strtab_free(&m->features);
     free(m);
 }

@@ -146,7 +146,7 @@ struct mlclf_model_s {
      * raw inputs (mlclf_format.h, version 3), inputs NULL without them
      * (n_inputs is then n_features); texts is allocated, one per text
      * input in input order, pointing into the file but for
-     * vocab_offsets, also allocated
+     * vocab_offsets and vocab_index, also allocated
      */
     uint32_t                  n_inputs;
     const mlclf_file_input_t *inputs;
@@ -158,6 +158,8 @@ struct mlclf_model_s {
     mlclf_text_params_t      *texts;
     uint32_t                 *vocab_offsets;    /* from each vocabulary's
                                                    start: the texts' */
+    uint32_t                 *vocab_index;      /* the vocabularies'
+                                                   lookup indexes */
 
     /*
      * reference distributions (mlclf_format.h, version 5), drift NULL

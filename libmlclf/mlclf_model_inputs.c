@@ -18,6 +18,7 @@
 
 #include "mlclf.h"
 #include "mlclf_model_parse.h"
+#include "mlclf_text_vocab.h"
 
 
 /* What the walk over the inputs has used up so far. */
@@ -48,6 +49,7 @@ static int mlclf_model_inputs_slice(const mlclf_model_t *m, uint32_t i,
     const mlclf_file_input_t *in, mlclf_err_t *err);
 static int mlclf_model_inputs_impute(const mlclf_model_t *m, uint32_t i,
     const mlclf_file_input_t *in, mlclf_err_t *err);
+static int mlclf_model_inputs_index(mlclf_model_t *m, mlclf_err_t *err);
 
 
 #define MLCLF_INPUT_ERR(m, i, ...)                                           \
@@ -145,6 +147,45 @@ mlclf_model_check_inputs(mlclf_model_t *m, const uint8_t *p,
                              "text parameters, %llu of %llu idf weights",
                              w.value, m->n_values, w.text, n_texts,
                              (mlclf_ull_t) w.idf, (mlclf_ull_t) w.n_idf);
+    }
+
+    return mlclf_model_inputs_index(m, err);
+}
+
+
+/*
+ * The lookup indexes of the vocabularies (mlclf_text_vocab_index()), in
+ * one allocation, which the model frees.
+ */
+static int
+mlclf_model_inputs_index(mlclf_model_t *m, mlclf_err_t *err)
+{
+    size_t    slots;
+    uint32_t  i, *index;
+
+    slots = 0;
+
+    for (i = 0; i < m->n_texts; i++) {
+        slots += mlclf_text_vocab_slots(&m->texts[i]);
+    }
+
+    if (slots == 0) {
+        return MLCLF_OK;
+    }
+
+    m->vocab_index = malloc(slots * sizeof(uint32_t));
+    if (m->vocab_index == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM, "cannot allocate the "
+                             "vocabularies' index of %zu slots", slots);
+    }
+
+    index = m->vocab_index;
+
+    for (i = 0; i < m->n_texts; i++) {
+        if (m->texts[i].vectorizer == MLCLF_TEXT_VOCABULARY) {
+            mlclf_text_vocab_index(&m->texts[i], index);
+            index += mlclf_text_vocab_slots(&m->texts[i]);
+        }
     }
 
     return MLCLF_OK;

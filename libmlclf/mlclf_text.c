@@ -15,11 +15,11 @@
 #include <math.h>
 #include <string.h>
 #include <murmurhash.h>
-#include <unistr.h>
 
 #include "mlclf.h"
 #include "mlclf_text.h"
 #include "mlclf_text_token.h"
+#include "mlclf_text_vocab.h"
 
 
 /* one n-gram's column and sign */
@@ -29,37 +29,38 @@ typedef struct {
 } mlclf_text_entry_t;
 
 
-typedef struct {
-    const mlclf_text_params_t  *p;
-    mlclf_text_entry_t         *e;
-    size_t                      n;
-    size_t                      cap;
-} mlclf_text_counter_t;
-
-
 typedef void (*mlclf_text_gram_pt)(void *ctx, const char *gram, size_t len);
 
 
-static int mlclf_text_check_vocab(const mlclf_text_params_t *p,
-    mlclf_err_t *err);
-static int mlclf_text_cmp(const char *a, size_t alen, const char *b,
-    size_t blen);
 static size_t mlclf_text_buf_size(size_t len);
 static size_t mlclf_text_grams(const mlclf_text_params_t *p, size_t len);
 static ptrdiff_t mlclf_text_tokens(const mlclf_text_params_t *p,
     const char *text, size_t len, uint8_t *buf);
+static size_t mlclf_text_next(const uint8_t *t, size_t len, size_t s,
+    size_t j, size_t *starts);
 static size_t mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0,
     uint32_t n1, mlclf_text_gram_pt fn, void *ctx);
-static void mlclf_text_count_hash(void *ctx, const char *gram, size_t len);
-static void mlclf_text_count_vocab(void *ctx, const char *gram, size_t len);
-static int64_t mlclf_text_find(const mlclf_text_params_t *p, const char *gram,
-    size_t len);
+static size_t mlclf_text_columns(const mlclf_text_params_t *p,
+    const uint8_t *t, size_t len, mlclf_text_entry_t *e);
 static mlclf_text_entry_t *mlclf_text_sort(mlclf_text_entry_t *a,
+    mlclf_text_entry_t *b, size_t n, uint32_t max);
+static void mlclf_text_insert(mlclf_text_entry_t *a, size_t n);
+static mlclf_text_entry_t *mlclf_text_radix(mlclf_text_entry_t *a,
     mlclf_text_entry_t *b, size_t n, uint32_t max);
 static size_t mlclf_text_merge(const mlclf_text_entry_t *e, size_t n,
     mlclf_text_term_t *terms);
 static void mlclf_text_normalize(mlclf_text_term_t *t, size_t n,
     uint32_t norm, int reverse);
+static void mlclf_text_divide(mlclf_text_term_t *t, size_t n, uint32_t norm,
+    double sum);
+
+
+/* the longest n-gram hashed from an aligned copy: mlclf_text_columns() */
+#define MLCLF_TEXT_STAGE  64
+
+
+/* mlclf_text_sort() counts in at most 2^11 buckets */
+#define MLCLF_TEXT_BUCKET_BITS  11
 
 
 /* the ring of token starts in mlclf_text_walk() */
@@ -151,88 +152,21 @@ mlclf_text_params_check(const mlclf_text_params_t *p, mlclf_err_t *err)
     }
 
     if (p->vectorizer == MLCLF_TEXT_VOCABULARY) {
-        return mlclf_text_check_vocab(p, err);
+        return mlclf_text_vocab_check(p, err);
     }
 
     return MLCLF_OK;
 }
 
 
-static int
-mlclf_text_check_vocab(const mlclf_text_params_t *p, mlclf_err_t *err)
-{
-    uint32_t         i, a, b;
-    const char      *t;
-    const uint32_t  *off;
-
-    off = p->vocab_offsets;
-
-    if (p->vocab == NULL || off == NULL) {
-        return mlclf_err_set(err, MLCLF_EINVAL, "vocab: NULL terms or "
-                             "offsets");
-    }
-
-    if (off[0] != 0) {
-        return mlclf_err_set(err, MLCLF_EINVAL, "vocab_offsets[0] %u: not 0",
-                             off[0]);
-    }
-
-    for (i = 0; i < p->n_features; i++) {
-        a = off[i];
-        b = off[i + 1];
-        t = p->vocab + a;
-
-        if (b <= a) {
-            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: empty "
-                                 "or negative (offsets %u, %u)", i, a, b);
-        }
-
-        if (memchr(t, '\0', b - a) != NULL) {
-            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: holds "
-                                 "a NUL byte", i);
-        }
-
-        if (u8_check((const uint8_t *) t, b - a) != NULL) {
-            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: not "
-                                 "valid UTF-8", i);
-        }
-
-        if (i > 0
-            && mlclf_text_cmp(p->vocab + off[i - 1], a - off[i - 1], t,
-                              b - a)
-               >= 0)
-        {
-            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: not "
-                                 "after term %u (sorted bytewise, "
-                                 "distinct)", i, i - 1);
-        }
-    }
-
-    return MLCLF_OK;
-}
-
-
-/* memcmp order, a prefix first: Python's order of str, in UTF-8 */
-static int
-mlclf_text_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int  c;
-
-    c = memcmp(a, b, alen < blen ? alen : blen);
-
-    if (c != 0) {
-        return c;
-    }
-
-    return (alen > blen) - (alen < blen);
-}
-
-
-/* the joined tokens' room, a multiple of 8 */
+/*
+ * The joined tokens' room, a multiple of 8, with 8 bytes after the
+ * longest text for mlclf_text_columns()'s copies.
+ */
 static size_t
 mlclf_text_buf_size(size_t len)
 {
-    return (mlclf_text_lower_size(len) + 7) & ~(size_t) 7;
+    return ((mlclf_text_lower_size(len) + 7) & ~(size_t) 7) + 8;
 }
 
 
@@ -309,6 +243,25 @@ mlclf_text_tokens(const mlclf_text_params_t *p, const char *text, size_t len,
 
 
 /*
+ * The end of the joined tokens' token j, which starts at t[s]: the
+ * next space, or len.  Its start goes into the ring of the last
+ * MLCLF_TEXT_MAX_NGRAM starts.
+ */
+static size_t
+mlclf_text_next(const uint8_t *t, size_t len, size_t s, size_t j,
+    size_t *starts)
+{
+    const uint8_t  *sp;
+
+    starts[j & (MLCLF_TEXT_MAX_NGRAM - 1)] = s;
+
+    sp = memchr(t + s, ' ', len - s);
+
+    return (sp != NULL) ? (size_t) (sp - t) : len;
+}
+
+
+/*
  * Calls fn for the n-grams of the joined tokens t[0 .. len) with n from
  * n0 to n1, in the order of the tokens that end them, and for the same
  * last token by n; returns how many.
@@ -317,19 +270,15 @@ static size_t
 mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0, uint32_t n1,
     mlclf_text_gram_pt fn, void *ctx)
 {
-    size_t          s, e, j, g, grams, starts[MLCLF_TEXT_MAX_NGRAM];
-    uint32_t        n;
-    const uint8_t  *sp;
+    size_t    s, e, j, g, grams, starts[MLCLF_TEXT_MAX_NGRAM];
+    uint32_t  n;
 
     grams = 0;
     j = 0;
     s = 0;
 
     while (s < len) {
-        sp = memchr(t + s, ' ', len - s);
-        e = (sp != NULL) ? (size_t) (sp - t) : len;
-
-        starts[j & (MLCLF_TEXT_MAX_NGRAM - 1)] = s;
+        e = mlclf_text_next(t, len, s, j, starts);
 
         for (n = n0; n <= n1 && n <= j + 1; n++) {
             g = starts[(j + 1 - n) & (MLCLF_TEXT_MAX_NGRAM - 1)];
@@ -349,10 +298,10 @@ ptrdiff_t
 mlclf_text_count(const mlclf_text_params_t *p, const char *text, size_t len,
     void *scratch, mlclf_text_term_t *terms)
 {
-    uint8_t               *buf;
-    ptrdiff_t              n;
-    mlclf_text_entry_t    *sorted;
-    mlclf_text_counter_t   c;
+    size_t               k;
+    uint8_t             *buf;
+    ptrdiff_t            n;
+    mlclf_text_entry_t  *e, *sorted;
 
     buf = scratch;
 
@@ -361,134 +310,185 @@ mlclf_text_count(const mlclf_text_params_t *p, const char *text, size_t len,
         return -1;
     }
 
-    c.p = p;
-    c.e = (mlclf_text_entry_t *) (buf + mlclf_text_buf_size(len));
-    c.n = 0;
-    c.cap = mlclf_text_grams(p, len);
+    e = (mlclf_text_entry_t *) (buf + mlclf_text_buf_size(len));
 
-    (void) mlclf_text_walk(buf, (size_t) n, p->ngram_min, p->ngram_max,
-                           p->vectorizer == MLCLF_TEXT_HASHING
-                           ? mlclf_text_count_hash : mlclf_text_count_vocab,
-                           &c);
+    k = mlclf_text_columns(p, buf, (size_t) n, e);
 
-    sorted = mlclf_text_sort(c.e, c.e + c.cap, c.n, p->n_features - 1);
+    sorted = mlclf_text_sort(e, e + mlclf_text_grams(p, len), k,
+                             p->n_features - 1);
 
-    return (ptrdiff_t) mlclf_text_merge(sorted, c.n, terms);
+    return (ptrdiff_t) mlclf_text_merge(sorted, k, terms);
 }
 
 
 /*
- * sklearn's FeatureHasher: the hash h as a signed int32, the column
- * |h| mod n_features, where |INT32_MIN| is 2^31 (sklearn spells out
- * the same for its int32 abs()), and the sign of h under alternate_sign.
+ * The columns of the n-grams of the joined tokens t[0 .. len), in
+ * mlclf_text_walk()'s order, into e: their number.  A vocabulary's
+ * n-gram is looked up (mlclf_text_vocab_find()), and skipped if
+ * missing.  A hashed one as sklearn's FeatureHasher does it: the hash h
+ * as a signed int32 gives the column |h| mod n_features, where
+ * |INT32_MIN| is 2^31 (sklearn spells out the same for its int32
+ * abs()), and the sign of h under alternate_sign.
+ *
+ * An n-gram of up to MLCLF_TEXT_STAGE bytes is hashed from an aligned
+ * copy: libmurmurhash reads one that is not aligned a byte at a time
+ * up to its first aligned word and shifts every word after that, which
+ * takes more instructions than the copy.  The copy goes by eight bytes
+ * and may read up to seven past the n-gram, inside the buffer
+ * (mlclf_text_buf_size()).
  */
-static void
-mlclf_text_count_hash(void *ctx, const char *gram, size_t len)
+static size_t
+mlclf_text_columns(const mlclf_text_params_t *p, const uint8_t *t,
+    size_t len, mlclf_text_entry_t *e)
 {
-    uint32_t               h, col;
-    mlclf_text_counter_t  *c;
+    size_t          s, end, j, g, i, k, glen;
+    size_t          starts[MLCLF_TEXT_MAX_NGRAM];
+    int64_t         col;
+    uint32_t        n, h, mask, sign;
+    uint64_t        stage[MLCLF_TEXT_STAGE / 8];
+    const uint8_t  *gram;
 
-    c = ctx;
+    mask = p->n_features - 1;
+    sign = (p->flags & MLCLF_TEXT_ALTERNATE_SIGN) ? 0x80000000u : 0;
+    k = 0;
+    j = 0;
+    s = 0;
 
-    /* cap is the most n-grams there can be: never reached */
-    if (c->n == c->cap) {
-        return;
-    }
+    while (s < len) {
+        end = mlclf_text_next(t, len, s, j, starts);
 
-    lmmh_x86_32(gram, (unsigned int) len, 0, &h);
+        for (n = p->ngram_min; n <= p->ngram_max && n <= j + 1; n++) {
+            g = starts[(j + 1 - n) & (MLCLF_TEXT_MAX_NGRAM - 1)];
+            gram = t + g;
+            glen = end - g;
 
-    col = ((h & 0x80000000u) ? 0u - h : h) & (c->p->n_features - 1);
+            if (p->vectorizer == MLCLF_TEXT_VOCABULARY) {
+                col = mlclf_text_vocab_find(p, gram, glen);
 
-    c->e[c->n].column = col;
-    c->e[c->n].value = ((c->p->flags & MLCLF_TEXT_ALTERNATE_SIGN)
-                        && (h & 0x80000000u))
-                       ? -1 : 1;
-    c->n++;
-}
+                if (col >= 0) {
+                    e[k].column = (uint32_t) col;
+                    e[k].value = 1;
+                    k++;
+                }
 
+                continue;
+            }
 
-static void
-mlclf_text_count_vocab(void *ctx, const char *gram, size_t len)
-{
-    int64_t                col;
-    mlclf_text_counter_t  *c;
+            if (glen <= MLCLF_TEXT_STAGE) {
+                for (i = 0; i < glen; i += 8) {
+                    memcpy((uint8_t *) stage + i, gram + i, 8);
+                }
 
-    c = ctx;
+                gram = (const uint8_t *) stage;
+            }
 
-    if (c->n == c->cap) {
-        return;
-    }
+            lmmh_x86_32(gram, (unsigned int) glen, 0, &h);
 
-    col = mlclf_text_find(c->p, gram, len);
-    if (col < 0) {
-        return;
-    }
-
-    c->e[c->n].column = (uint32_t) col;
-    c->e[c->n].value = 1;
-    c->n++;
-}
-
-
-/* the vocabulary's column of gram, or -1 */
-static int64_t
-mlclf_text_find(const mlclf_text_params_t *p, const char *gram, size_t len)
-{
-    int              c;
-    uint32_t         lo, hi, mid;
-    const uint32_t  *off;
-
-    off = p->vocab_offsets;
-    lo = 0;
-    hi = p->n_features;
-
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-
-        c = mlclf_text_cmp(p->vocab + off[mid], off[mid + 1] - off[mid],
-                           gram, len);
-
-        if (c < 0) {
-            lo = mid + 1;
-
-        } else if (c > 0) {
-            hi = mid;
-
-        } else {
-            return mid;
+            e[k].column = ((h & 0x80000000u) ? 0u - h : h) & mask;
+            e[k].value = (h & sign) ? -1 : 1;
+            k++;
         }
+
+        j++;
+        s = end + 1;
     }
 
-    return -1;
+    return k;
 }
 
 
 /*
- * Sorts a[0 .. n) by column, into a or b (which it returns): insertion
- * for a few, else least significant byte first, only the bytes that
- * max needs, skipping a byte that all share.
+ * Sorts a[0 .. n) by column, into a or b (which it returns).  The
+ * columns of hashed n-grams are uniform, and those of a vocabulary's
+ * terms spread over it, so one counting pass by the top bits of the
+ * column into about n buckets leaves a few entries a bucket, which an
+ * insertion sort of the whole array puts in order.  A bucket far
+ * fuller than the mean (a text made to be slow) sends the entries to
+ * mlclf_text_radix() instead, which takes the same time whatever the
+ * columns: the sort stays linear.
  */
 static mlclf_text_entry_t *
 mlclf_text_sort(mlclf_text_entry_t *a, mlclf_text_entry_t *b, size_t n,
     uint32_t max)
 {
-    size_t               i, j, sum, k, count[4][256];
-    uint32_t             pass, passes, shift, d;
-    mlclf_text_entry_t   x, *t;
+    size_t    i, d, sum, most, count[1 << MLCLF_TEXT_BUCKET_BITS];
+    uint32_t  bits, k, shift;
 
     if (n <= 32) {
-        for (i = 1; i < n; i++) {
-            x = a[i];
-
-            for (j = i; j > 0 && a[j - 1].column > x.column; j--) {
-                a[j] = a[j - 1];
-            }
-
-            a[j] = x;
-        }
-
+        mlclf_text_insert(a, n);
         return a;
     }
+
+    for (bits = 1; bits < 32 && (max >> bits) != 0; bits++) {
+        /* void */
+    }
+
+    for (k = 1; k < MLCLF_TEXT_BUCKET_BITS && ((size_t) 2 << k) <= n; k++) {
+        /* void */
+    }
+
+    k = k < bits ? k : bits;
+    shift = bits - k;
+
+    memset(count, 0, sizeof(size_t) << k);
+
+    for (i = 0; i < n; i++) {
+        count[a[i].column >> shift]++;
+    }
+
+    most = 0;
+
+    for (sum = 0, d = 0; d < ((size_t) 1 << k); d++) {
+        most = count[d] > most ? count[d] : most;
+        sum += count[d];
+        count[d] = sum - count[d];
+    }
+
+    if (most > 4 * (n >> k) + 32) {
+        return mlclf_text_radix(a, b, n, max);
+    }
+
+    for (i = 0; i < n; i++) {
+        b[count[a[i].column >> shift]++] = a[i];
+    }
+
+    mlclf_text_insert(b, n);
+
+    return b;
+}
+
+
+/* insertion sort by column: each entry moves back past the greater */
+static void
+mlclf_text_insert(mlclf_text_entry_t *a, size_t n)
+{
+    size_t              i, j;
+    mlclf_text_entry_t  x;
+
+    for (i = 1; i < n; i++) {
+        x = a[i];
+
+        for (j = i; j > 0 && a[j - 1].column > x.column; j--) {
+            a[j] = a[j - 1];
+        }
+
+        a[j] = x;
+    }
+}
+
+
+/*
+ * Sorts a[0 .. n) by column, into a or b (which it returns): least
+ * significant byte first, only the bytes that max needs, skipping a
+ * byte that all share.
+ */
+static mlclf_text_entry_t *
+mlclf_text_radix(mlclf_text_entry_t *a, mlclf_text_entry_t *b, size_t n,
+    uint32_t max)
+{
+    size_t               i, sum, k, count[4][256];
+    uint32_t             pass, passes, shift, d;
+    mlclf_text_entry_t  *t;
 
     for (passes = 1; passes < 4 && (max >> (8 * passes)) != 0; passes++) {
         /* void */
@@ -563,7 +563,9 @@ void
 mlclf_text_weigh(const mlclf_text_params_t *p, mlclf_text_term_t *terms,
     size_t n)
 {
+    int     sublinear;
     size_t  i;
+    double  v, sum;
 
     if (p->flags & MLCLF_TEXT_BINARY) {
         for (i = 0; i < n; i++) {
@@ -573,19 +575,41 @@ mlclf_text_weigh(const mlclf_text_params_t *p, mlclf_text_term_t *terms,
 
     mlclf_text_normalize(terms, n, p->hash_norm, 0);
 
-    if (p->flags & MLCLF_TEXT_SUBLINEAR_TF) {
-        for (i = 0; i < n; i++) {
-            terms[i].value = log(terms[i].value) + 1.0;
+    /* log(1) is +0 exactly: a count of 1 stays 1, without the call */
+
+    sublinear = (p->flags & MLCLF_TEXT_SUBLINEAR_TF) != 0;
+
+    if (p->idf == NULL) {
+        for (i = 0; sublinear && i < n; i++) {
+            v = terms[i].value;
+            terms[i].value = (v == 1.0) ? 1.0 : log(v) + 1.0;
         }
+
+        mlclf_text_normalize(terms, n, p->norm, 0);
+        return;
     }
 
-    if (p->idf != NULL) {
-        for (i = 0; i < n; i++) {
-            terms[i].value *= p->idf[terms[i].column];
+    /*
+     * tf and idf from the last term to the first, adding up the norm's
+     * sum on the way in the order mlclf_text_normalize() takes after
+     * an idf product
+     */
+
+    sum = 0.0;
+
+    for (i = n; i-- > 0; /* void */) {
+        v = terms[i].value;
+
+        if (sublinear && v != 1.0) {
+            v = log(v) + 1.0;
         }
+
+        v *= p->idf[terms[i].column];
+        terms[i].value = v;
+        sum += (p->norm == MLCLF_TEXT_NORM_L1) ? fabs(v) : v * v;
     }
 
-    mlclf_text_normalize(terms, n, p->norm, p->idf != NULL);
+    mlclf_text_divide(terms, n, p->norm, sum);
 }
 
 
@@ -614,7 +638,17 @@ mlclf_text_normalize(mlclf_text_term_t *t, size_t n, uint32_t norm,
         sum += (norm == MLCLF_TEXT_NORM_L1) ? fabs(v) : v * v;
     }
 
-    if (sum == 0.0) {
+    mlclf_text_divide(t, n, norm, sum);
+}
+
+
+/* each value divided by the norm whose sum of |v| or v^2 is sum */
+static void
+mlclf_text_divide(mlclf_text_term_t *t, size_t n, uint32_t norm, double sum)
+{
+    size_t  i;
+
+    if (norm == MLCLF_TEXT_NORM_NONE || sum == 0.0) {
         return;
     }
 

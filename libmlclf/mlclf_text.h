@@ -93,6 +93,12 @@ typedef struct {
                                                (memcmp, shorter first),
                                                term i is column i */
     const uint32_t           *vocab_offsets;  /* n_features + 1, [0] = 0 */
+    const uint32_t           *vocab_index;  /* vocabulary: its lookup
+                                               index
+                                               (mlclf_text_vocab_index()),
+                                               or NULL: a binary search */
+    uint32_t                  vocab_bits;   /* the index has 2^bits
+                                               slots */
 } mlclf_text_params_t;
 
 

@@ -52,7 +52,7 @@ static ptrdiff_t test_count(const mlclf_text_params_t *p, const char *text,
 static const mlclf_text_params_t  test_hash = {
     MLCLF_TEXT_HASHING, 1u << 20, 1, 1,
     MLCLF_TEXT_LOWERCASE | MLCLF_TEXT_ALTERNATE_SIGN,
-    MLCLF_TEXT_NORM_L2, MLCLF_TEXT_NORM_L2, NULL, NULL, NULL
+    MLCLF_TEXT_NORM_L2, MLCLF_TEXT_NORM_L2, NULL, NULL, NULL, NULL, 0
 };
 
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <mlclf.h>
 #include <mlclf_text.h>
+#include <mlclf_text_vocab.h>
 #include <mlclf_train_text.h>
 #include "files.h"
 #include "run_cmd.h"
@@ -38,6 +39,7 @@ static void test_setting_grams(const char *dir, text_model_t *m,
     const text_docs_t *d);
 static void test_setting_vocab(const char *dir, text_model_t *m);
 static void test_setting_idf(const char *dir, text_model_t *m);
+static void test_setting_index(text_model_t *m, const text_docs_t *d);
 static void test_setting_vectors(const char *dir, text_model_t *m,
     const text_docs_t *d);
 static int test_row(text_model_t *m, const char *doc, size_t len, char *line,
@@ -161,6 +163,7 @@ test_setting(const char *dir, const char *line, const text_docs_t *d)
     test_setting_grams(dir, &m, d);
     test_setting_vocab(dir, &m);
     test_setting_idf(dir, &m);
+    test_setting_index(&m, d);
     test_setting_vectors(dir, &m, d);
 
     text_model_free(&m);
@@ -330,6 +333,83 @@ test_setting_idf(const char *dir, text_model_t *m)
 
     free(want);
     free(seen);
+}
+
+
+/*
+ * A vocabulary's lookup index (mlclf_text_vocab_index()) finds every
+ * term at its column, finds for each term with a byte more or one less
+ * what the binary search without it finds, and counts every document
+ * as the binary search does.
+ */
+static void
+test_setting_index(text_model_t *m, const text_docs_t *d)
+{
+    char                 buf[256];
+    void                *scratch;
+    size_t               i, len, bad;
+    ptrdiff_t            n, k;
+    const char          *term;
+    mlclf_text_term_t   *t, *u;
+    mlclf_text_params_t  bare;
+
+    if (m->p.vectorizer != MLCLF_TEXT_VOCABULARY) {
+        return;
+    }
+
+    bare = m->p;
+    bare.vocab_index = NULL;
+    bad = 0;
+
+    for (i = 0; i < m->p.n_features; i++) {
+        term = m->p.vocab + m->p.vocab_offsets[i];
+        len = m->p.vocab_offsets[i + 1] - m->p.vocab_offsets[i];
+
+        bad += mlclf_text_vocab_find(&m->p, (const uint8_t *) term, len)
+               != (int64_t) i;
+
+        if (len + 1 > sizeof(buf)) {
+            continue;
+        }
+
+        memcpy(buf, term, len);
+        buf[len] = 's';
+
+        bad += mlclf_text_vocab_find(&m->p, (const uint8_t *) buf, len + 1)
+               != mlclf_text_vocab_find(&bare, (const uint8_t *) buf,
+                                        len + 1);
+        bad += mlclf_text_vocab_find(&m->p, (const uint8_t *) buf, len - 1)
+               != mlclf_text_vocab_find(&bare, (const uint8_t *) buf,
+                                        len - 1);
+    }
+
+    ok(bad == 0, "%s: the index finds each of %u terms, and what the "
+       "search finds", m->spec.name, m->p.n_features);
+
+    bad = 0;
+
+    for (i = 0; i < d->n; i++) {
+        scratch = malloc(mlclf_text_scratch_size(&m->p, d->len[i]));
+        t = malloc((mlclf_text_max_terms(&m->p, d->len[i]) + 1) * sizeof(*t));
+        u = malloc((mlclf_text_max_terms(&m->p, d->len[i]) + 1) * sizeof(*u));
+
+        if (scratch == NULL || t == NULL || u == NULL) {
+            bad++;
+
+        } else {
+            n = mlclf_text_count(&m->p, d->doc[i], d->len[i], scratch, t);
+            k = mlclf_text_count(&bare, d->doc[i], d->len[i], scratch, u);
+
+            bad += n != k || (n > 0 && memcmp(t, u, n * sizeof(*t)) != 0);
+        }
+
+        free(u);
+        free(t);
+        free(scratch);
+    }
+
+    ok(bad == 0, "%s: %zu documents count the same with the index and "
+       "without", m->spec.name, d->n);
 }
 
 

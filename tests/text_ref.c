@@ -12,6 +12,7 @@
 
 #include <mlclf.h>
 #include <mlclf_text.h>
+#include <mlclf_text_vocab.h>
 #include <mlclf_train_text.h>
 #include "text_ref.h"
 
@@ -364,6 +365,13 @@ text_model_vocabulary(text_model_t *m, const text_docs_t *d,
     m->p.vocab = m->vocab.vocab;
     m->p.vocab_offsets = m->vocab.offsets;
 
+    m->index = malloc(mlclf_text_vocab_slots(&m->p) * sizeof(uint32_t));
+    if (m->index == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+    }
+
+    mlclf_text_vocab_index(&m->p, m->index);
+
     if (m->spec.use_idf) {
         m->idf = malloc(m->vocab.n * sizeof(double));
         if (m->idf == NULL) {
@@ -382,6 +390,7 @@ void
 text_model_free(text_model_t *m)
 {
     free(m->idf);
+    free(m->index);
     mlclf_train_text_df_free(&m->df);
     mlclf_train_text_result_free(&m->vocab);
     mlclf_train_text_buf_free(&m->buf);

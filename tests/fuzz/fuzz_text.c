@@ -25,6 +25,7 @@
 #include <unistr.h>
 #include <mlclf.h>
 #include <mlclf_text.h>
+#include <mlclf_text_vocab.h>
 #include <mlclf_train_text.h>
 #include "fuzz.h"
 
@@ -63,6 +64,7 @@ static const char            fuzz_vocab[] =
     "ab" "ab cd" "cd" "xy" "\xce\xa3\xcf\x83" "\xcf\x83\xcf\x82"
     "\xe6\x97\xa5\xe6\x9c\xac";
 static const uint32_t        fuzz_offsets[] = { 0, 2, 7, 9, 11, 15, 19, 25 };
+static uint32_t              fuzz_index[16];    /* its lookup index */
 
 
 static int
@@ -122,6 +124,12 @@ fuzz_init(void)
             return -1;
         }
     }
+
+    if (mlclf_text_vocab_slots(&fuzz_sets[3]) > 16) {
+        return -1;
+    }
+
+    mlclf_text_vocab_index(&fuzz_sets[3], fuzz_index);
 
     return 0;
 }
@@ -388,6 +396,7 @@ fuzz_learn(uint8_t sel, const char *text, size_t len)
 {
     int                        rc;
     size_t                     s, e, n, k;
+    uint32_t                  *index;
     const char                *z;
     mlclf_err_t                err;
     mlclf_text_params_t        p;
@@ -446,6 +455,24 @@ fuzz_learn(uint8_t sel, const char *text, size_t len)
         p.idf = NULL;
 
         FUZZ_CHECK(mlclf_text_params_check(&p, &err) == MLCLF_OK);
+
+        /* a loaded model's lookup index finds each term at its column */
+
+        index = malloc(mlclf_text_vocab_slots(&p) * sizeof(uint32_t));
+
+        if (index != NULL) {
+            mlclf_text_vocab_index(&p, index);
+
+            for (k = 0; k < r.n; k++) {
+                FUZZ_CHECK(mlclf_text_vocab_find(&p, (const uint8_t *) r.vocab
+                                                 + r.offsets[k],
+                                                 r.offsets[k + 1]
+                                                 - r.offsets[k])
+                           == (int64_t) k);
+            }
+
+            free(index);
+        }
 
         mlclf_train_text_result_free(&r);
     }

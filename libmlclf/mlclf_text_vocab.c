@@ -1,0 +1,251 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * A text's vocabulary: its check, and the lookup of an n-gram's column.
+ * The lookup goes through an index of the terms built when the model
+ * is loaded (mlclf_text_vocab_index()): open addressing, linear
+ * probing, at most half full, each slot the term's column + 1 (0:
+ * empty), placed by a multiplicative hash of the term's bytes.  A
+ * vocabulary without an index (the trainer's) is searched in its
+ * sorted terms.  Both find the same term: the one whose bytes equal
+ * the n-gram's.
+ */
+
+
+#include <string.h>
+#include <unistr.h>
+
+#include "mlclf.h"
+#include "mlclf_text.h"
+#include "mlclf_text_vocab.h"
+
+
+#define MLCLF_TEXT_VOCAB_MUL  0x9e3779b97f4a7c15ull
+
+
+static int mlclf_text_cmp(const char *a, size_t alen, const char *b,
+    size_t blen);
+static uint64_t mlclf_text_vocab_hash(const uint8_t *s, size_t len);
+static int64_t mlclf_text_vocab_search(const mlclf_text_params_t *p,
+    const uint8_t *gram, size_t len);
+
+
+int
+mlclf_text_vocab_check(const mlclf_text_params_t *p, mlclf_err_t *err)
+{
+    uint32_t         i, a, b;
+    const char      *t;
+    const uint32_t  *off;
+
+    off = p->vocab_offsets;
+
+    if (p->vocab == NULL || off == NULL) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "vocab: NULL terms or "
+                             "offsets");
+    }
+
+    if (off[0] != 0) {
+        return mlclf_err_set(err, MLCLF_EINVAL, "vocab_offsets[0] %u: not 0",
+                             off[0]);
+    }
+
+    for (i = 0; i < p->n_features; i++) {
+        a = off[i];
+        b = off[i + 1];
+        t = p->vocab + a;
+
+        if (b <= a) {
+            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: empty "
+                                 "or negative (offsets %u, %u)", i, a, b);
+        }
+
+        if (memchr(t, '\0', b - a) != NULL) {
+            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: holds "
+                                 "a NUL byte", i);
+        }
+
+        if (u8_check((const uint8_t *) t, b - a) != NULL) {
+            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: not "
+                                 "valid UTF-8", i);
+        }
+
+        if (i > 0
+            && mlclf_text_cmp(p->vocab + off[i - 1], a - off[i - 1], t,
+                              b - a)
+               >= 0)
+        {
+            return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: not "
+                                 "after term %u (sorted bytewise, "
+                                 "distinct)", i, i - 1);
+        }
+    }
+
+    return MLCLF_OK;
+}
+
+
+/* memcmp order, a prefix first: Python's order of str, in UTF-8 */
+static int
+mlclf_text_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int  c;
+
+    c = memcmp(a, b, alen < blen ? alen : blen);
+
+    if (c != 0) {
+        return c;
+    }
+
+    return (alen > blen) - (alen < blen);
+}
+
+
+
+size_t
+mlclf_text_vocab_slots(const mlclf_text_params_t *p)
+{
+    size_t  slots;
+
+    if (p->vectorizer != MLCLF_TEXT_VOCABULARY) {
+        return 0;
+    }
+
+    for (slots = 8; slots < 2 * (size_t) p->n_features; slots <<= 1) {
+        /* void */
+    }
+
+    return slots;
+}
+
+
+void
+mlclf_text_vocab_index(mlclf_text_params_t *p, uint32_t *index)
+{
+    size_t           slots, slot;
+    uint32_t         i, bits;
+    const uint32_t  *off;
+
+    slots = mlclf_text_vocab_slots(p);
+    off = p->vocab_offsets;
+
+    for (bits = 0; ((size_t) 1 << bits) < slots; bits++) {
+        /* void */
+    }
+
+    memset(index, 0, slots * sizeof(uint32_t));
+
+    for (i = 0; i < p->n_features; i++) {
+        slot = mlclf_text_vocab_hash((const uint8_t *) p->vocab + off[i],
+                                     off[i + 1] - off[i])
+               >> (64 - bits);
+
+        while (index[slot] != 0) {
+            slot = (slot + 1) & (slots - 1);
+        }
+
+        index[slot] = i + 1;
+    }
+
+    p->vocab_index = index;
+    p->vocab_bits = bits;
+}
+
+
+/*
+ * The bytes eight at a time (the last word zero-filled), each word
+ * mixed in by a multiply; the top bits of the result place the term.
+ */
+static uint64_t
+mlclf_text_vocab_hash(const uint8_t *s, size_t len)
+{
+    size_t    i;
+    uint64_t  h, w;
+
+    h = (uint64_t) len * MLCLF_TEXT_VOCAB_MUL;
+
+    for ( /* void */ ; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * MLCLF_TEXT_VOCAB_MUL;
+        h ^= h >> 32;
+    }
+
+    w = 0;
+
+    for (i = 0; i < len; i++) {
+        w |= (uint64_t) s[i] << (8 * i);
+    }
+
+    h = (h ^ w) * MLCLF_TEXT_VOCAB_MUL;
+    h ^= h >> 29;
+
+    return h * MLCLF_TEXT_VOCAB_MUL;
+}
+
+
+int64_t
+mlclf_text_vocab_find(const mlclf_text_params_t *p, const uint8_t *gram,
+    size_t len)
+{
+    size_t           slot, mask;
+    uint32_t         id;
+    const uint32_t  *off;
+
+    if (p->vocab_index == NULL) {
+        return mlclf_text_vocab_search(p, gram, len);
+    }
+
+    off = p->vocab_offsets;
+    mask = ((size_t) 1 << p->vocab_bits) - 1;
+    slot = mlclf_text_vocab_hash(gram, len) >> (64 - p->vocab_bits);
+
+    /* at most half the slots are taken: an empty one ends the probe */
+
+    while ((id = p->vocab_index[slot]) != 0) {
+        id--;
+
+        if (off[id + 1] - off[id] == len
+            && memcmp(p->vocab + off[id], gram, len) == 0)
+        {
+            return id;
+        }
+
+        slot = (slot + 1) & mask;
+    }
+
+    return -1;
+}
+
+
+/* the vocabulary's column of gram by a binary search, or -1 */
+static int64_t
+mlclf_text_vocab_search(const mlclf_text_params_t *p, const uint8_t *gram,
+    size_t len)
+{
+    int              c;
+    uint32_t         lo, hi, mid;
+    const uint32_t  *off;
+
+    off = p->vocab_offsets;
+    lo = 0;
+    hi = p->n_features;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+
+        c = mlclf_text_cmp(p->vocab + off[mid], off[mid + 1] - off[mid],
+                           (const char *) gram, len);
+
+        if (c < 0) {
+            lo = mid + 1;
+
+        } else if (c > 0) {
+            hi = mid;
+
+        } else {
+            return mid;
+        }
+    }
+
+    return -1;
+}

@@ -1,0 +1,46 @@
+
+/*
+ * Copyright (C) 2026 The mlclf authors
+ *
+ * Private to libmlclf: a text's vocabulary checked and looked up
+ * (mlclf_text_vocab.c).
+ */
+
+
+#ifndef _MLCLF_TEXT_VOCAB_H_INCLUDED_
+#define _MLCLF_TEXT_VOCAB_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mlclf.h"
+#include "mlclf_text.h"
+
+
+/* mlclf_text_params_check()'s part for a vocabulary's terms */
+int mlclf_text_vocab_check(const mlclf_text_params_t *p, mlclf_err_t *err);
+
+/*
+ * The slots of the lookup index of p's vocabulary: a power of two, at
+ * least twice its terms; 0 for hashing.
+ */
+size_t mlclf_text_vocab_slots(const mlclf_text_params_t *p);
+
+/*
+ * Builds the lookup index of p's vocabulary, which has passed
+ * mlclf_text_params_check(), into index (mlclf_text_vocab_slots()
+ * entries, the caller's, kept as long as p) and sets p->vocab_index
+ * and p->vocab_bits.
+ */
+void mlclf_text_vocab_index(mlclf_text_params_t *p, uint32_t *index);
+
+/*
+ * The column of the term gram[0 .. len) of p's vocabulary, or -1: from
+ * p->vocab_index if there is one, else by a binary search.
+ */
+int64_t mlclf_text_vocab_find(const mlclf_text_params_t *p,
+    const uint8_t *gram, size_t len);
+
+
+#endif /* _MLCLF_TEXT_VOCAB_H_INCLUDED_ */
