@@ -14,6 +14,7 @@
 #include <cJSON.h>
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
+#include "ngx_http_mlclf_drift.h"
 
 
 static ngx_int_t ngx_http_mlclf_init_zone(ngx_shm_zone_t *shm_zone,
@@ -28,8 +29,7 @@ static ngx_http_mlclf_code_e ngx_http_mlclf_code(ngx_uint_t status);
 
 static uint64_t     ngx_http_mlclf_bounds[] = { NGX_HTTP_MLCLF_BUCKETS_NS };
 
-/* this worker's stripe of every slot */
-static ngx_uint_t   ngx_http_mlclf_stripe;
+ngx_uint_t          ngx_http_mlclf_stripe;
 
 
 char *
@@ -227,7 +227,7 @@ slots:
         mp[i]->slot = ngx_http_mlclf_slot_get(ctx, mp[i], shm_zone->shm.log);
     }
 
-    return NGX_OK;
+    return ngx_http_mlclf_drift_zone(ctx, shm_zone);
 
 small:
 
@@ -441,6 +441,10 @@ ngx_http_mlclf_metrics_init(ngx_conf_t *cf)
     ngx_http_mlclf_main_conf_t  *mmcf;
 
     mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mlclf_module);
+
+    if (ngx_http_mlclf_drift_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     if (mmcf->shm_zone == NULL) {
         return NGX_OK;

@@ -15,6 +15,7 @@
 #include <mlclf.h>
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
+#include "ngx_http_mlclf_drift.h"
 
 
 static void ngx_http_mlclf_predict_body(ngx_http_request_t *r);
@@ -251,7 +252,6 @@ static ngx_int_t
 ngx_http_mlclf_predict(ngx_http_request_t *r)
 {
     int                        rc;
-    size_t                     n_rows;
     ngx_buf_t                 *b;
     ngx_str_t                  body;
     ngx_uint_t                 status;
@@ -327,15 +327,15 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
         goto failed;
     }
 
-    n_rows = req->n_rows;
-
-    mlclf_request_free(req);
-
     b->last = b->pos + rep.len;
 
-    if (ngx_http_mlclf_replied(r, n_rows, &rep) != NGX_OK) {
+    if (ngx_http_mlclf_replied(r, req->n_rows, &rep) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    ngx_http_mlclf_drift_count(r, req, &rep);
+
+    mlclf_request_free(req);
 
     return ngx_http_mlclf_send_json(r, NGX_HTTP_OK, b);
 

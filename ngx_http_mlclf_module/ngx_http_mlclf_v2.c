@@ -13,6 +13,8 @@
 #include <ngx_http.h>
 #include <mlclf.h>
 #include "ngx_http_mlclf_module.h"
+#include "ngx_http_mlclf_metrics.h"
+#include "ngx_http_mlclf_drift.h"
 
 
 typedef enum {
@@ -379,7 +381,7 @@ static ngx_int_t
 ngx_http_mlclf_v2_infer(ngx_http_request_t *r)
 {
     int                        rc;
-    size_t                     json_len, n_rows;
+    size_t                     json_len;
     u_char                    *p;
     ngx_buf_t                 *b;
     ngx_str_t                  body, type, hcl;
@@ -453,15 +455,15 @@ ngx_http_mlclf_v2_infer(ngx_http_request_t *r)
         goto failed;
     }
 
-    n_rows = v2->req.n_rows;
-
-    mlclf_v2_request_free(v2);
-
     b->last = b->pos + rep.len;
 
-    if (ngx_http_mlclf_replied(r, n_rows, &rep) != NGX_OK) {
+    if (ngx_http_mlclf_replied(r, v2->req.n_rows, &rep) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    ngx_http_mlclf_drift_count(r, &v2->req, &rep);
+
+    mlclf_v2_request_free(v2);
 
     if (json_len == rep.len) {
         return ngx_http_mlclf_send_json(r, NGX_HTTP_OK, b);
