@@ -22,6 +22,7 @@ static void test_config(const char *path, const char *name,
     const char *data, const char *model, const char *text_keys,
     const char *unknown);
 static void test_good(const char *reg);
+static void test_drift(const mlclf_model_t *m, const char *name);
 static void test_same_bytes(const char *reg);
 static void test_bad(const char *reg);
 static void test_refused(const char *reg, const char *name,
@@ -175,6 +176,8 @@ test_good(const char *reg)
         is_str(mlclf_model_feature_name(m, 2), "sender",
                "%s: inputs by the features' names", cases[i].name);
 
+        test_drift(m, cases[i].name);
+
         if (cases[i].columns != 0) {
             is_int(mlclf_model_n_features(m), cases[i].columns,
                    "%s: %u columns", cases[i].name, cases[i].columns);
@@ -201,6 +204,53 @@ test_good(const char *reg)
        "gbt: feature_importance by feature, not all 0");
     cJSON_Delete(meta);
     free(p);
+}
+
+
+/*
+ * The reference of the train rows: the sender's four domains, each
+ * its own bin, none other or missing; the bodies all 22 bytes long but
+ * row 7's "plain" (5), which the 60 train rows' first decile does not
+ * reach: one cut point at 22; the labels stratified half and half.
+ */
+static void
+test_drift(const mlclf_model_t *m, const char *name)
+{
+    int            four;
+    size_t         len;
+    uint32_t       b, n;
+    const char    *v;
+    const double  *q, *e;
+
+    if (!ok(mlclf_drift_ready(m) == MLCLF_OK, "%s: has a reference", name))
+    {
+        return;
+    }
+
+    ok(mlclf_drift_kind(m, 0) == MLCLF_DRIFT_TEXT
+       && mlclf_drift_kind(m, 2) == MLCLF_DRIFT_CATEGORY
+       && mlclf_drift_kind(m, 3) == MLCLF_DRIFT_NUMBER,
+       "%s: text, category and number bins", name);
+
+    q = mlclf_drift_shares(m, 2);
+    four = mlclf_drift_n_bins(m, 2) == 6 && q[4] == 0.0 && q[5] == 0.0;
+
+    for (b = 0; four && b < 4; b++) {
+        v = mlclf_drift_value(m, 2, b, &len);
+        four = v != NULL && len >= 4 && v[1] == '.' && q[b] > 0.2
+               && q[b] < 0.3;
+    }
+
+    ok(four, "%s: sender: four domains, nothing other or missing", name);
+
+    e = mlclf_drift_edges(m, 1, &n);
+    q = mlclf_drift_shares(m, 1);
+    ok(n == 1 && e[0] == 22.0 && q[0] == 1.0 && q[2] == 0.0,
+       "%s: body: cut at 22 bytes, every train row at or below", name);
+
+    q = mlclf_drift_class_prior(m);
+    ok(q != NULL && q[0] == 0.5 && q[1] == 0.5,
+       "%s: the label prior, stratified", name);
 }
 
 

@@ -279,7 +279,8 @@ mlclf_train_print_boosting(const mlclf_train_run_result_t *r)
         return;
     }
 
-    p = r->d.n_features;
+    /* by feature: a model with inputs has more columns than features */
+    p = r->cf.n_features;
     total = 0;
     n_top = 0;
 

@@ -27,6 +27,8 @@ static int mlclf_ti_category(mlclf_ti_t *t, size_t k,
     mlclf_file_input_t *fi);
 static int mlclf_ti_rows(mlclf_ti_t *t, const mlclf_model_t *m);
 static int mlclf_ti_dense(mlclf_ti_t *t);
+static int mlclf_ti_drift(mlclf_ti_t *t, const mlclf_model_t *m,
+    mlclf_train_drift_t *dr);
 static int mlclf_ti_value_cmp(const void *a, const void *b);
 static size_t mlclf_ti_line(const mlclf_train_data_t *d, size_t r);
 
@@ -50,7 +52,7 @@ int
 mlclf_train_inputs_build(mlclf_train_inputs_t *in,
     const mlclf_train_config_t *cf, mlclf_train_data_t *d,
     const size_t *train, size_t n_train, const double *impute,
-    mlclf_err_t *err)
+    mlclf_train_drift_t *dr, mlclf_err_t *err)
 {
     int             rc;
     void           *buf;
@@ -129,6 +131,13 @@ mlclf_train_inputs_build(mlclf_train_inputs_t *in,
     rc = mlclf_ti_rows(&t, m);
     if (rc != MLCLF_OK) {
         goto done;
+    }
+
+    if (dr != NULL) {
+        rc = mlclf_ti_drift(&t, m, dr);
+        if (rc != MLCLF_OK) {
+            goto done;
+        }
     }
 
     free(d->x);
@@ -622,6 +631,41 @@ nomem:
     free(scratch);
 
     return mlclf_err_set(t->err, MLCLF_ENOMEM, "out of memory");
+}
+
+
+/* The reference of each category and text input, from the train rows. */
+static int
+mlclf_ti_drift(mlclf_ti_t *t, const mlclf_model_t *m, mlclf_train_drift_t *dr)
+{
+    int           rc;
+    size_t        i, k, *len;
+    const char  **s;
+
+    s = malloc((t->n_train ? t->n_train : 1) * sizeof(char *));
+    len = malloc((t->n_train ? t->n_train : 1) * sizeof(size_t));
+
+    rc = s == NULL || len == NULL
+         ? mlclf_err_set(t->err, MLCLF_ENOMEM, "out of memory") : MLCLF_OK;
+
+    for (k = 0; rc == MLCLF_OK && k < t->cf->n_features; k++) {
+        if (t->in->inputs[k].type == MLCLF_INPUT_NUMBER) {
+            continue;
+        }
+
+        for (i = 0; i < t->n_train; i++) {
+            s[i] = mlclf_ti_str(t, k, t->train[i]);
+            len[i] = mlclf_ti_len(t, k, t->train[i]);
+        }
+
+        rc = mlclf_train_drift_string(dr, m, (uint32_t) k, s, len,
+                                      t->n_train, t->err);
+    }
+
+    free(s);
+    free(len);
+
+    return rc;
 }
 
 

@@ -22,6 +22,7 @@
 #include <mlclf_format.h>
 #include <mlclf_text.h>
 #include <mlclf_train.h>
+#include <mlclf_train_drift.h>
 
 
 /*
@@ -61,15 +62,17 @@ int mlclf_train_inputs_wanted(const mlclf_train_config_t *cf);
  * then has n_features = the model's columns, sp_ptr and sp_terms its
  * rows' terms, and x their dense expansion for a forest or a gbt (NULL
  * for logreg).  impute is the numbers' values for missing ones (by
- * feature), or NULL.  Errors: MLCLF_EINVAL with "<file>:<line>:<col>:"
- * when the data cannot make the inputs (a text column empty in every
- * train row, a category of the test rows that unknown: error refuses,
- * too many dense cells), MLCLF_ENOMEM.
+ * feature), or NULL.  With dr not NULL, the category and text inputs'
+ * reference distributions are made there from the train rows
+ * (mlclf_train_drift_string()).  Errors: MLCLF_EINVAL with
+ * "<file>:<line>:<col>:" when the data cannot make the inputs (a text
+ * column empty in every train row, a category of the test rows that
+ * unknown: error refuses, too many dense cells), MLCLF_ENOMEM.
  */
 int mlclf_train_inputs_build(mlclf_train_inputs_t *in,
     const mlclf_train_config_t *cf, mlclf_train_data_t *d,
     const size_t *train, size_t n_train, const double *impute,
-    mlclf_err_t *err);
+    mlclf_train_drift_t *dr, mlclf_err_t *err);
 
 /* Sets spec's inputs, input names and column impute from in. */
 void mlclf_train_inputs_spec(const mlclf_train_inputs_t *in,

@@ -24,6 +24,7 @@
 #include <mlclf.h>
 #include <mlclf_train.h>
 #include <mlclf_train_inputs.h>
+#include <mlclf_train_drift.h>
 #include <mlclf_time.h>
 #include <mlclf_quote.h>
 #include <mlclf_sha256.h>
@@ -41,6 +42,7 @@ typedef struct {
     size_t                        *test_rows;
     double                        *impute;
     mlclf_train_inputs_t           inputs;  /* category and text */
+    mlclf_train_drift_t            drift;   /* the reference */
     void                          *buf;     /* serialised model */
     size_t                         len;
     mlclf_model_t                 *m;       /* loaded from buf */
@@ -318,9 +320,11 @@ mlclf_train_run_gates(mlclf_train_run_t *r)
 
 
 /*
- * Categories and texts: each input fitted on the train rows, every row
+ * The numbers' reference, from the train rows' values as read; the
+ * imputed values (missing: impute); then categories and texts: each
+ * input fitted on the train rows, its reference made, every row
  * featurized into the columns the model is trained on
- * (mlclf_train_inputs.h).  Nothing to do for numbers alone.
+ * (mlclf_train_inputs.h).
  */
 static int
 mlclf_train_run_inputs(mlclf_train_run_t *r)
@@ -330,16 +334,34 @@ mlclf_train_run_inputs(mlclf_train_run_t *r)
     mlclf_train_run_result_t  *res;
 
     res = r->res;
+    memset(&err, 0, sizeof(err));
+
+    rc = mlclf_train_drift_numbers(&r->drift, &res->cf, &res->d,
+                                   r->train_rows, res->n_train, &err);
+    if (rc != MLCLF_OK) {
+        return mlclf_train_run_fail(r, MLCLF_TRAIN_EXIT_INTERNAL, "drift",
+                                    "%s", err.msg);
+    }
+
+    if (res->cf.missing == MLCLF_TRAIN_MISSING_IMPUTE) {
+        r->impute = calloc(res->d.n_features ? res->d.n_features : 1,
+                           sizeof(double));
+        if (r->impute == NULL) {
+            return mlclf_train_run_fail(r, MLCLF_TRAIN_EXIT_INTERNAL,
+                                        "impute", "out of memory");
+        }
+
+        mlclf_train_data_impute(&res->d, r->train_rows, res->n_train,
+                                r->impute);
+    }
 
     if (!mlclf_train_inputs_wanted(&res->cf)) {
         return MLCLF_TRAIN_EXIT_OK;
     }
 
-    memset(&err, 0, sizeof(err));
-
     rc = mlclf_train_inputs_build(&r->inputs, &res->cf, &res->d,
                                   r->train_rows, res->n_train, r->impute,
-                                  &err);
+                                  &r->drift, &err);
     if (rc != MLCLF_OK) {
         rc = mlclf_train_run_exit(rc, MLCLF_TRAIN_EXIT_DATA);
         return mlclf_train_run_fail(r, rc, "inputs", "%s", err.msg);
@@ -435,18 +457,6 @@ mlclf_train_run_fit(mlclf_train_run_t *r)
     mlclf_train_run_progress(r, "%zu rows: %zu train, %zu test",
                              res->d.n_rows, res->n_train, res->n_test);
 
-    if (res->cf.missing == MLCLF_TRAIN_MISSING_IMPUTE) {
-        r->impute = calloc(res->d.n_features ? res->d.n_features : 1,
-                           sizeof(double));
-        if (r->impute == NULL) {
-            return mlclf_train_run_fail(r, MLCLF_TRAIN_EXIT_INTERNAL,
-                                        "impute", "out of memory");
-        }
-
-        mlclf_train_data_impute(&res->d, r->train_rows, res->n_train,
-                                r->impute);
-    }
-
     rc = mlclf_train_run_inputs(r);
     if (rc != MLCLF_TRAIN_EXIT_OK) {
         return rc;
@@ -524,6 +534,11 @@ mlclf_train_run_fit(mlclf_train_run_t *r)
     if (rc == MLCLF_OK) {
         rc = mlclf_train_eval(&res->train, r->m, &res->d, r->train_rows,
                               res->n_train, &err);
+    }
+
+    if (rc == MLCLF_OK) {
+        rc = mlclf_train_drift_spec(&r->drift, &res->train, &r->tm.spec,
+                                    &err);
     }
 
     if (rc != MLCLF_OK) {
@@ -873,6 +888,8 @@ mlclf_train_run_cleanup(mlclf_train_run_t *r)
     mlclf_train_model_free(&r->tm);
 
     free(r->impute);
+
+    mlclf_train_drift_free(&r->drift);
 
     /* the data's sparse rows were the inputs' */
     mlclf_train_inputs_free(&r->inputs);

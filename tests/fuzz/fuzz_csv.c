@@ -322,7 +322,8 @@ fuzz_inputs(const mlclf_train_config_t *cf, mlclf_train_data_t *d)
 
     memset(&err, 0, sizeof(err));
 
-    rc = mlclf_train_inputs_build(&in, cf, d, rows, d->n_rows, NULL, &err);
+    rc = mlclf_train_inputs_build(&in, cf, d, rows, d->n_rows, NULL, NULL,
+                                  &err);
 
     if (rc != MLCLF_OK) {
         FUZZ_CHECK(rc == MLCLF_EINVAL || rc == MLCLF_ENOMEM);
