@@ -83,7 +83,7 @@ my %damage = (
     magic => sub { my $m = $forest; substr($m, 0, 5) = 'XLCLF'; $m },
     future_version => sub {
         my $m = $forest;
-        substr($m, 8, 4) = pack('V', 5);
+        substr($m, 8, 4) = pack('V', 6);
         fix_crcs($m);
     },
     offset_past_eof => sub {
@@ -113,7 +113,7 @@ my %reason = (
     header_byte     => qr/^header CRC-32 is /,
     payload_byte    => qr/^payload CRC-32 is /,
     magic           => qr/^bad magic/,
-    future_version  => qr/^format version 5 is newer than the supported/,
+    future_version  => qr/^format version 6 is newer than the supported/,
     offset_past_eof => qr/\(LEAF_VALUES\): .* past the end of the file/,
     nan_weight      => qr/\(LINEAR_WEIGHTS\): element \d+ is NaN/,
     tree_cycle      => qr/\(NODE_LEFT\) tree 0 node 0: child 0 does not/,
