@@ -18,13 +18,15 @@
 # rows with f1 moved up by two standard deviations go to "shifted":
 # f1's PSI is above 0.25, the others' below 0.1.  "plain" exports no
 # drift series.  Then: with mlclf_drift_window off no drift family at
-# all; bad windows and a zone too small for the drift counters fail
+# all; with a window of 15 s, rows sent over 17 s leave the window
+# (polled, bounded) and a slice used before counts again from 0; bad windows and a zone too small for the drift counters fail
 # nginx -t with their messages, and the size that message names works.
 
 use strict;
 use warnings;
 
 use Test::More;
+use Time::HiRes ();
 use MlclfFixtures qw(repo bin tmpdir spit run_quiet);
 use MlclfMetrics qw(metrics_text_ok parse_metrics);
 use MlclfTest;
@@ -242,6 +244,48 @@ unlike($text, qr/^(?:# \w+ )?mlclf_\w*drift_/m, 'window off: no drift family');
 is($m->{'mlclf_predictions_total{model="drift",version="v1",class="no"}'}
    + $m->{'mlclf_predictions_total{model="drift",version="v1",class="yes"}'},
    3000, 'window off: the other counters count');
+
+$t->stop;
+
+# the window slides: 15s, slices of one second
+
+$t = server('15s');
+$t->start;
+
+my $rows_of = sub {
+    my $r = $t->request('GET', '/metrics');
+    return parse_metrics($r->{content})
+           ->{'mlclf_prediction_drift_rows{model="drift",version="v1"}'};
+};
+
+my $sent = 0;
+
+# 20 rows every half second for 17 s: every slice is used
+for (1 .. 34) {
+    $sent += 20 if $t->predict('/predict?m=drift', instances(@rows[0 .. 19]))
+                     ->{status} == 200;
+    Time::HiRes::sleep(0.5);
+}
+
+is($sent, 680, '680 rows over 17 s');
+
+my ($n, $last, $rises) = (undef, 680, 0);
+
+# at most 120 polls, half a second apart: the rows leave the window
+for (1 .. 120) {
+    $n = $rows_of->();
+    last unless defined $n;
+    $rises++ if $n > $last;
+    $last = $n;
+    last if $n == 0;
+    Time::HiRes::sleep(0.5);
+}
+
+is($n, 0, 'rows older than the window leave it');
+is($rises, 0, 'without new rows the count only falls');
+
+$t->predict('/predict?m=drift', instances(@rows[0 .. 9]));
+is($rows_of->(), 10, 'a slice used before starts again from 0');
 
 $t->stop;
 
