@@ -33,6 +33,7 @@ mlclf_import_usage(FILE *f)
     fprintf(f,
 "Usage: mlclf-import [--format xgboost|lightgbm|sklearn] [--registry DIR]\n"
 "                    --name NAME [--features N1,N2,...] [--classes L1,...]\n"
+"                    [--reference CSV [--reference-label COL]]\n"
 "                    [--promote] [--json] FILE\n"
 "\n"
 "Publishes the model in FILE as the next version of NAME in the registry\n"
@@ -57,6 +58,13 @@ mlclf_import_usage(FILE *f)
 "                     order (default: the source's, else f0, f1, ...)\n"
 "  --classes LIST     class labels, comma-separated, in the model's\n"
 "                     order (default: the source's, else 0, 1, ...)\n"
+"  --reference CSV    a sample of the training data (a header row with\n"
+"                     the features' names, one row each; empty: missing):\n"
+"                     the model gets its reference distributions for\n"
+"                     drift monitoring (docs/monitoring.md); without it\n"
+"                     the model has none\n"
+"  --reference-label COL\n"
+"                     the CSV's column of true labels: the label prior\n"
 "  --promote          make the new version active\n"
 "  --json             print the new version's meta.json on stdout\n"
 "  -h, --help         print this help and exit\n"
@@ -71,10 +79,11 @@ mlclf_import_usage(FILE *f)
 "  %d  success\n"
 "  %d  internal error (out of memory, a bug)\n"
 "  %d  usage: bad command line, model name, --features or --classes\n"
-"  %d  the source model is malformed or not supported (the message\n"
-"     names the file and the place); nothing was published\n"
+"  %d  the source model or the --reference CSV is malformed or not\n"
+"     supported (the message names the file and the place); nothing\n"
+"     was published\n"
 "  %d  registry: cannot publish or promote\n"
-"  %d  cannot read FILE\n",
+"  %d  cannot read FILE or the --reference CSV\n",
         MLCLF_IMPORT_EXIT_OK, MLCLF_IMPORT_EXIT_INTERNAL,
         MLCLF_IMPORT_EXIT_USAGE, MLCLF_IMPORT_EXIT_SOURCE,
         MLCLF_IMPORT_EXIT_REGISTRY, MLCLF_IMPORT_EXIT_IO);
@@ -92,6 +101,8 @@ mlclf_import_options(int argc, char **argv, mlclf_import_opts_t *o)
         { "name", required_argument, NULL, 'n' },
         { "features", required_argument, NULL, 'F' },
         { "classes", required_argument, NULL, 'C' },
+        { "reference", required_argument, NULL, 'R' },
+        { "reference-label", required_argument, NULL, 'L' },
         { "promote", no_argument, NULL, 'p' },
         { "json", no_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
@@ -130,6 +141,14 @@ mlclf_import_options(int argc, char **argv, mlclf_import_opts_t *o)
 
         case 'C':
             o->classes = optarg;
+            break;
+
+        case 'R':
+            o->reference = optarg;
+            break;
+
+        case 'L':
+            o->reference_label = optarg;
             break;
 
         case 'p':
@@ -174,6 +193,12 @@ mlclf_import_options(int argc, char **argv, mlclf_import_opts_t *o)
     }
 
     o->path = argv[optind];
+
+    if (o->reference_label != NULL && o->reference == NULL) {
+        fprintf(stderr, "mlclf-import: --reference-label needs "
+                "--reference\n");
+        return MLCLF_IMPORT_EXIT_USAGE;
+    }
 
     if (mlclf_model_name_check(o->name, strlen(o->name)) != MLCLF_OK) {
         fprintf(stderr, "mlclf-import: --name \"%.64s\": expected "

@@ -34,6 +34,7 @@ typedef struct {
     char                        created[21];
     mlclf_import_t              im;
     mlclf_spec_t                spec;
+    mlclf_import_ref_t          ref;        /* --reference */
     cJSON                      *meta;
     char                       *meta_text;  /* meta.json */
     char                       *model_meta; /* the model's METADATA */
@@ -433,6 +434,7 @@ mlclf_import_done(mlclf_import_ctx_t *c)
     free(c->model_meta);
     free(c->model);
     free(c->src);
+    mlclf_import_ref_free(&c->ref);
     mlclf_import_free(&c->im);
 }
 
@@ -469,6 +471,12 @@ mlclf_import_run(const mlclf_import_opts_t *o)
     if (rc == MLCLF_OK) {
         ex = MLCLF_IMPORT_EXIT_SOURCE;
         rc = mlclf_import_spec(&c.im, &c.spec, &err);
+    }
+
+    if (rc == MLCLF_OK && o->reference != NULL) {
+        rc = mlclf_import_reference(&c.ref, o->reference, o->reference_label,
+                                    &c.spec, &err);
+        ex = rc == MLCLF_EIO ? MLCLF_IMPORT_EXIT_IO : MLCLF_IMPORT_EXIT_SOURCE;
     }
 
     if (rc != MLCLF_OK) {

@@ -717,6 +717,20 @@ uint32_t mlclf_drift_bin_string(const mlclf_model_t *m, uint32_t i,
     const char *s, size_t len);
 
 /*
+ * For producers of model files (mlclf-train, mlclf-import): the cut
+ * points of a number (or a text's length) from its n non-missing
+ * values v, which are sorted in place, among n_rows rows (n_rows > 0):
+ * the deciles, each once, into cuts[MLCLF_DRIFT_MAX_CUTS]; the shares
+ * of the rows in its value bins, then the missing bin (the n_rows - n
+ * rows without a value), into shares[k + 2].  Returns k, the number of
+ * cut points.
+ */
+#define MLCLF_DRIFT_MAX_CUTS   9
+
+uint32_t mlclf_drift_make_cuts(double *v, size_t n, size_t n_rows,
+    double *cuts, double *shares);
+
+/*
  * PSI of counts[n] (the window) against ref[n] (shares): the sum over
  * bins of (p - q) ln(p / q), p the window's share, q the reference's,
  * each floored at MLCLF_PSI_EPSILON first; 0 for an empty window.

@@ -15,6 +15,11 @@
 #include "mlclf_model_parse.h"
 
 
+/* what an absent DRIFT_EDGES or DRIFT_VALUES is read as: no element */
+static const double    mlclf_model_drift_no_edges[1];
+static const uint32_t  mlclf_model_drift_no_values[1];
+
+
 static int mlclf_model_drift_group(const mlclf_sections_t *s,
     mlclf_err_t *err);
 static const void *mlclf_model_drift_at(const uint8_t *p,
@@ -54,6 +59,16 @@ mlclf_model_check_drift(mlclf_model_t *m, const uint8_t *p,
     m->drift = mlclf_model_drift_at(p, s, MLCLF_SECTION_DRIFT_INPUTS);
     m->drift_edges = mlclf_model_drift_at(p, s, MLCLF_SECTION_DRIFT_EDGES);
     m->drift_values = mlclf_model_drift_at(p, s, MLCLF_SECTION_DRIFT_VALUES);
+
+    /* without cut points or categories: a run of 0 starts somewhere */
+
+    if (m->drift_edges == NULL) {
+        m->drift_edges = mlclf_model_drift_no_edges;
+    }
+
+    if (m->drift_values == NULL) {
+        m->drift_values = mlclf_model_drift_no_values;
+    }
     m->drift_shares = mlclf_model_drift_at(p, s, MLCLF_SECTION_DRIFT_SHARES);
     m->class_shares = mlclf_model_drift_at(p, s, MLCLF_SECTION_CLASS_SHARES);
 

@@ -86,6 +86,7 @@ mlclf_registry_usage(void)
 "  list NAME              versions with created_at, accuracy, macro F1,\n"
 "                         status and the active one (*)\n"
 "  show NAME [VERSION]    meta.json of a version (default: the active one)\n"
+"                         and its model's reference distributions\n"
 "  verify NAME [VERSION]  sha256 and full model file check of a version\n"
 "                         (default: every version and the active link)\n"
 "  promote NAME VERSION   make VERSION active (it must verify)\n"
@@ -293,6 +294,8 @@ mlclf_registry_show_cmd(mlclf_registry_opts_t *o)
                                    "JSON object", o->root, o->args[0], v);
     }
 
+    mlclf_registry_show_drift(o->root, o->args[0], v, j);
+
     if (o->json) {
         cJSON_DeleteItemFromObjectCaseSensitive(j, "active");
         cJSON_AddBoolToObject(j, "active", v == active);
@@ -337,6 +340,8 @@ mlclf_registry_show_cmd(mlclf_registry_opts_t *o)
             mlclf_registry_kv(it->string, "%.4f", it->valuedouble);
         }
     }
+
+    mlclf_registry_print_drift(j);
 
     cJSON_Delete(j);
 

@@ -8,6 +8,7 @@
  *                              rollback, history, --reload
  *   mlclf_registry_cli.c       messages, exit codes, JSON and text output
  *   mlclf_registry_cli_list.c  list (of a model, of the registry), verify
+ *   mlclf_registry_cli_drift.c show's reference distributions
  */
 
 
@@ -69,6 +70,15 @@ void mlclf_registry_kv(const char *key, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 int mlclf_registry_list_cmd(mlclf_registry_opts_t *o);
+
+/*
+ * show: j (a version's meta.json) gets "reference", the reference
+ * distributions of the version's model, when it has them; printed as
+ * text lines.
+ */
+void mlclf_registry_show_drift(const char *root, const char *name,
+    uint32_t v, cJSON *j);
+void mlclf_registry_print_drift(const cJSON *j);
 int mlclf_registry_verify_cmd(mlclf_registry_opts_t *o);
 
 

@@ -55,6 +55,7 @@ trainer/mlclf_train_data.c trainer/mlclf_train_csv.c trainer/mlclf_train_chunk.c
 trainer/mlclf_train_labels.c trainer/mlclf_train_classes.c
 trainer/mlclf_train_util.c trainer/mlclf_train_split.c
 trainer/mlclf_train_bins.c trainer/mlclf_train_team.c
+trainer/mlclf_train_drift.c
 trainer/mlclf_train_gbt.c trainer/mlclf_train_gbt_tree.c
 trainer/mlclf_train_gbt_rows.c
 trainer/mlclf_train_model.c trainer/mlclf_train_text.c

@@ -123,6 +123,11 @@ t_read(void)
     size_t          len;
     const char     *v;
 
+    static const mlclf_file_drift_t  none[2] = {
+        { MLCLF_DRIFT_NUMBER, 2, 0, 0 }, { MLCLF_DRIFT_NUMBER, 2, 0, 2 }
+    };
+    static const double              half[4] = { 0.5, 0.5, 1.0, 0.0 };
+
     model_spec_logreg(&spec);
     m = model_spec_load(&spec, &buf);
     is_int(mlclf_drift_ready(m), MLCLF_ENODRIFT, "no sections: ENODRIFT");
@@ -175,6 +180,22 @@ t_read(void)
        "a category has no cut points");
     e = mlclf_drift_edges(m, 4, &n);
     is_int(n, 0, "body: no cut point");
+    mlclf_model_close(&m);
+    free(buf);
+
+    /* no input with a cut point: no DRIFT_EDGES (the fuzzer's find) */
+    model_spec_forest(&spec);
+    model_spec_drift(&spec);
+    spec.drift = none;
+    spec.n_drift_edges = 0;
+    spec.drift_edges = NULL;
+    spec.n_drift_shares = 4;
+    spec.drift_shares = half;
+    m = model_spec_load(&spec, &buf);
+    e = mlclf_drift_edges(m, 1, &n);
+    ok(n == 0 && mlclf_drift_bin_number(m, 1, 1e300) == 0
+       && mlclf_drift_bin_number(m, 1, NAN) == 1,
+       "no cut points anywhere: one value bin and the missing one");
     mlclf_model_close(&m);
     free(buf);
 }

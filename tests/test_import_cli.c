@@ -8,6 +8,7 @@
  */
 
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ static size_t t_versions(void);
 static void t_usage(void);
 static void t_refusals(void);
 static void t_publish(void);
+static void t_reference(void);
+static int t_ref_import(run_cmd_t *r, const char *csv, const char *label);
 
 
 static char  t_prog[REG_PATH];
@@ -277,6 +280,145 @@ t_publish(void)
 }
 
 
+/* Imports T_FIXTURE as "withref" with --reference csv (a file name). */
+static int
+t_ref_import(run_cmd_t *r, const char *csv, const char *label)
+{
+    char  path[REG_PATH];
+
+    reg_path(path, "%s/%s", reg_tmp, csv);
+
+    return t_import(r, label != NULL
+                       ? (const char *const []) {
+                             "--registry", reg_root, "--name", "withref",
+                             "--classes", "stay,leave", "--reference", path,
+                             "--reference-label", label, T_FIXTURE, NULL }
+                       : (const char *const []) {
+                             "--registry", reg_root, "--name", "withref",
+                             "--classes", "stay,leave", "--reference", path,
+                             T_FIXTURE, NULL },
+                    NULL);
+}
+
+
+/*
+ * --reference: the model gets the sample's reference; without it an
+ * imported model has none; a bad CSV is refused at its place, exit 3,
+ * and publishes nothing.
+ */
+static void
+t_reference(void)
+{
+    int             i, rc;
+    char            path[REG_PATH], text[4096], *p, want[64];
+    size_t          k;
+    run_cmd_t       r;
+    mlclf_err_t     err;
+    const double   *q;
+    mlclf_model_t  *m;
+
+    static const struct {
+        const char  *file;
+        const char  *body;
+        const char  *label;
+        const char  *where;
+    } bad[] = {
+        { "nobeta.csv", "alpha,gamma\n1,2\n", NULL, ":1:1: no column "
+          "\"beta\"" },
+        { "word.csv", "alpha,beta,gamma\n1,2,3\n4,x5,6\n", NULL,
+          ":3:3: \"x5\" (beta) is not a finite number" },
+        { "empty.csv", "alpha,beta,gamma\n", NULL, ":2:1: no rows" },
+        { "label.csv", "alpha,beta,gamma,y\n1,2,3,stay\n1,2,3,maybe\n",
+          "y", ":3:7: label \"maybe\" is not a class" },
+        { "nolabel.csv", "alpha,beta,gamma\n1,2,3\n", "y",
+          ":1:1: no column \"y\" (--reference-label)" },
+        { "quote.csv", "alpha,beta,gamma\n1,\"2\",3\n", NULL,
+          ":2:3: a quote" },
+        { "short.csv", "alpha,beta,gamma\n1,2\n", NULL,
+          ":2:4: no field for \"gamma\"" },
+    };
+
+    /* without --reference: no reference */
+    reg_path(path, "%s/" T_NAME "/versions/v1/model.mlclf", reg_root);
+    rc = mlclf_model_open(&m, path, 0, &err);
+    ok(rc == MLCLF_OK && mlclf_drift_ready(m) == MLCLF_ENODRIFT,
+       "imported without --reference: no reference (ENODRIFT)");
+    mlclf_model_close(&m);
+
+    for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+        reg_path(path, "%s/%s", reg_tmp, bad[k].file);
+        (void) files_write(path, bad[k].body, strlen(bad[k].body));
+
+        is_int(t_ref_import(&r, bad[k].file, bad[k].label),
+               MLCLF_IMPORT_EXIT_SOURCE, "%s: exit 3", bad[k].file);
+        snprintf(want, sizeof(want), "%s%s", bad[k].file, bad[k].where);
+        ok(strstr(r.err, want) != NULL, "%s: says %s", bad[k].file, want);
+        tap_diag("%s", r.err);
+        run_cmd_free(&r);
+    }
+
+    is_int(t_ref_import(&r, "none.csv", NULL), MLCLF_IMPORT_EXIT_IO,
+           "an unreadable --reference: exit 5");
+    run_cmd_free(&r);
+
+    is_int(t_import(&r, (const char *const []) {
+                        "--registry", reg_root, "--name", "withref",
+                        "--reference-label", "y", T_FIXTURE, NULL }, NULL),
+           MLCLF_IMPORT_EXIT_USAGE, "--reference-label alone: exit 2");
+    run_cmd_free(&r);
+
+    reg_path(path, "%s/withref", reg_root);
+    ok(!files_exists(path), "no refused reference published anything");
+
+    /* 40 rows, alpha empty in every fourth, beta 0..9, the label */
+    p = text;
+    p += sprintf(p, "gamma,alpha,extra,beta,y\n");
+
+    for (i = 0; i < 40; i++) {
+        if (i % 4 == 0) {
+            p += sprintf(p, "%d.5,,z,%d,%s\r\n", i % 3, i % 10,
+                         i % 5 ? "stay" : "leave");
+
+        } else {
+            p += sprintf(p, "%d.5,%d,z,%d,%s\n", i % 3, i, i % 10,
+                         i % 5 ? "stay" : "leave");
+        }
+    }
+
+    reg_path(path, "%s/good.csv", reg_tmp);
+    (void) files_write(path, text, (size_t) (p - text));
+
+    is_int(t_ref_import(&r, "good.csv", "y"), MLCLF_IMPORT_EXIT_OK,
+           "a good --reference is imported");
+    tap_diag("%s", r.err);
+    run_cmd_free(&r);
+
+    reg_path(path, "%s/withref/versions/v1/model.mlclf", reg_root);
+    rc = mlclf_model_open(&m, path, 0, &err);
+
+    if (!ok(rc == MLCLF_OK && mlclf_drift_ready(m) == MLCLF_OK,
+            "it has a reference"))
+    {
+        mlclf_model_close(&m);
+        return;
+    }
+
+    q = mlclf_drift_shares(m, 0);
+    is_double(q[mlclf_drift_n_bins(m, 0) - 1], 0.25, 1e-12,
+              "alpha: the empty fields are the missing bin");
+    is_int(mlclf_drift_n_bins(m, 1), 11, "beta 0..9: 9 cut points");
+    is_double(mlclf_drift_shares(m, 1)[0], 0.1, 1e-12,
+              "beta: the 0s at the first cut point, 0");
+    q = mlclf_drift_class_prior(m);
+    ok(q != NULL && q[0] == 0.8 && q[1] == 0.2, "the label prior");
+    q = mlclf_drift_class_shares(m);
+    ok(q != NULL && fabs(q[0] + q[1] - 1.0) < 1e-12,
+       "the predicted-class shares");
+
+    mlclf_model_close(&m);
+}
+
+
 int
 main(void)
 {
@@ -290,6 +432,7 @@ main(void)
     t_usage();
     t_refusals();
     t_publish();
+    t_reference();
 
     reg_done(tap_failed != 0);
 

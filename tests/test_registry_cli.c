@@ -26,6 +26,7 @@
 #include <mlclf.h>
 #include <mlclf_registry_store.h>
 #include "files.h"
+#include "model_spec.h"
 #include "reg.h"
 #include "tap.h"
 
@@ -135,6 +136,53 @@ t_setup(void)
 
 
 /* Usage errors and names refused: exit 2; no such model: exit 3. */
+/* show of a version whose model carries reference distributions */
+static void
+t_cli_show_drift(void)
+{
+    int            rc;
+    char          *out, *errout, path[REG_PATH];
+    size_t         len;
+    cJSON         *j, *in;
+    uint8_t       *p;
+    mlclf_spec_t   spec;
+
+    is_int(reg_publish(reg_root, "drifty", 0.5), 1, "drifty v1");
+
+    model_spec_forest(&spec);
+    model_spec_drift(&spec);
+    spec.version = 1;
+    p = model_spec_write(&spec, &len);
+    reg_path(path, "%s/drifty/versions/v1/model.mlclf", reg_root);
+    ok(files_write(path, p, len) == 0, "drifty v1 with a reference");
+    free(p);
+
+    rc = T_RUN("--registry", reg_root, "--json", "show", "drifty", "1");
+    is_int(rc, 0, "show --json drifty 1");
+    j = cJSON_Parse(out);
+    in = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j,
+             "reference"), "inputs"), 0);
+    is_str(cJSON_GetStringValue(cJSON_GetObjectItem(in, "name")), "x",
+           "reference: input x");
+    is_int(cJSON_GetArraySize(cJSON_GetObjectItem(in, "edges")), 2,
+           "x: two cut points");
+    is_double(cJSON_GetNumberValue(cJSON_GetArrayItem(
+                  cJSON_GetObjectItem(in, "shares"), 2)), 0.5, 0,
+              "x: its shares");
+    is_int(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(j,
+               "reference"), "label_prior")), 3, "the label prior");
+    cJSON_Delete(j);
+    T_FREE();
+
+    rc = T_RUN("--registry", reg_root, "show", "drifty", "1");
+    is_int(rc, 0, "show drifty 1");
+    ok(out && strstr(out, "x:               number [0.5, 2]; shares "
+                     "[0.25, 0.25, 0.5, 0], missing last"),
+       "show text: x's cut points and shares");
+    T_FREE();
+}
+
+
 static void
 t_cli_usage(void)
 {
@@ -234,6 +282,8 @@ t_cli_list(void)
     rc = T_RUN("--registry", reg_root, "show", "iris", "3");
     is_int(rc, 0, "show iris 3");
     ok(out && strstr(out, "v3") && strstr(out, "0.9500"), "show text");
+    ok(out && strstr(out, "reference:       none"),
+       "show: a model without a reference says so");
     T_FREE();
 
     rc = T_RUN("--registry", reg_root, "show", "iris", "v9");
@@ -877,6 +927,7 @@ main(void)
     t_cli_history();
     t_cli_reload();
     t_cli_symlinks();
+    t_cli_show_drift();
     t_race();
 
     reg_done(tap_failed != 0);

@@ -21,7 +21,6 @@ static int mlclf_train_drift_alloc(mlclf_train_drift_t *dr, uint32_t n,
     mlclf_err_t *err);
 static void mlclf_train_drift_cuts(mlclf_train_drift_t *dr, uint32_t k,
     uint32_t kind, double *v, size_t n, size_t n_train);
-static int mlclf_train_drift_double_cmp(const void *a, const void *b);
 static int mlclf_train_drift_index_cmp(const void *a, const void *b);
 
 
@@ -99,52 +98,17 @@ mlclf_train_drift_numbers(mlclf_train_drift_t *dr,
 }
 
 
-/*
- * Input k's cut points from its n non-missing values v (sorted here):
- * for q = 1..9 the smallest value with at least q tenths of them at or
- * below it, each once; then the shares of the n_train rows, those
- * without a value in the missing bin.
- */
+/* Input k's cut points and shares (mlclf_drift_make_cuts()). */
 static void
 mlclf_train_drift_cuts(mlclf_train_drift_t *dr, uint32_t k, uint32_t kind,
     double *v, size_t n, size_t n_train)
 {
-    double   *cut, *q;
-    size_t    i, at, b;
-    uint32_t  c, nc;
+    uint32_t  nc;
 
-    cut = dr->cuts + (size_t) k * MLCLF_TRAIN_DRIFT_CUTS;
-    q = dr->slot_shares + (size_t) k * MLCLF_DRIFT_MAX_BINS;
-
-    qsort(v, n, sizeof(double), mlclf_train_drift_double_cmp);
-
-    nc = 0;
-
-    for (c = 1; n != 0 && c <= MLCLF_TRAIN_DRIFT_CUTS; c++) {
-        at = (c * n + 9) / 10 - 1;
-
-        if (nc == 0 || v[at] > cut[nc - 1]) {
-            cut[nc++] = v[at];
-        }
-    }
-
-    /* value bin of x: the cut points strictly below it, as the core's */
-
-    b = 0;
-
-    for (i = 0; i < n; i++) {
-        while (b < nc && cut[b] < v[i]) {
-            b++;
-        }
-
-        q[b] += 1.0;
-    }
-
-    q[nc + 1] = (double) (n_train - n);
-
-    for (i = 0; i < nc + 2; i++) {
-        q[i] /= (double) n_train;
-    }
+    nc = mlclf_drift_make_cuts(v, n, n_train,
+                               dr->cuts + (size_t) k * MLCLF_TRAIN_DRIFT_CUTS,
+                               dr->slot_shares
+                               + (size_t) k * MLCLF_DRIFT_MAX_BINS);
 
     dr->drift[k].kind = kind;
     dr->drift[k].n_bins = nc + 2;
@@ -162,14 +126,13 @@ mlclf_train_drift_string(mlclf_train_drift_t *dr, const mlclf_model_t *m,
     uint32_t   c, b, *vals;
 
     q = dr->slot_shares + (size_t) k * MLCLF_DRIFT_MAX_BINS;
-    idx = malloc((n_train ? n_train : 1) * sizeof(int64_t));
-
-    if (idx == NULL) {
-        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
-    }
 
     if (mlclf_model_input_type(m, k) == MLCLF_INPUT_TEXT) {
-        v = (double *) idx;
+        v = malloc((n_train ? n_train : 1) * sizeof(double));
+        if (v == NULL) {
+            return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
+        }
+
         n = 0;
 
         for (i = 0; i < n_train; i++) {
@@ -179,9 +142,14 @@ mlclf_train_drift_string(mlclf_train_drift_t *dr, const mlclf_model_t *m,
         }
 
         mlclf_train_drift_cuts(dr, k, MLCLF_DRIFT_TEXT, v, n, n_train);
-        free(idx);
+        free(v);
 
         return MLCLF_OK;
+    }
+
+    idx = malloc((n_train ? n_train : 1) * sizeof(int64_t));
+    if (idx == NULL) {
+        return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }
 
     /* a category: each row's value, then the most frequent ones */
@@ -345,18 +313,6 @@ mlclf_train_drift_free(mlclf_train_drift_t *dr)
     free(dr->shares);
     free(dr->class_shares);
     memset(dr, 0, sizeof(*dr));
-}
-
-
-static int
-mlclf_train_drift_double_cmp(const void *a, const void *b)
-{
-    double  x, y;
-
-    x = *(const double *) a;
-    y = *(const double *) b;
-
-    return (x > y) - (x < y);
 }
 
 

@@ -21,7 +21,7 @@
 
 
 /* cut points of a number or a text length: the deciles, deduplicated */
-#define MLCLF_TRAIN_DRIFT_CUTS        9
+#define MLCLF_TRAIN_DRIFT_CUTS        MLCLF_DRIFT_MAX_CUTS
 
 /* value bins of a category: its most frequent train values */
 #define MLCLF_TRAIN_DRIFT_CATEGORIES  10
