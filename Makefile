@@ -251,6 +251,13 @@ bench-gbt: bins bench-deps $(B)/bench/micro $(B)/bench/gbt_check
 bench-train-gbt: bins bench-deps
 	bench/train_gbt.sh
 
+# The cost of drift counting (bench/drift.py): /predict with
+# mlclf_drift_window on against off, interleaved rounds; timed, so on an
+# idle machine.  BENCH_ARGS=--smoke for one short round.
+.PHONY: bench-drift
+bench-drift: bins module bench-deps
+	$(PORT_ENV) /usr/bin/python3 bench/drift.py $(BENCH_ARGS)
+
 # Text models (issue 14): /predict of the spam models against `return
 # 200` and FastAPI + scikit-learn, and the text featurizer against
 # scikit-learn's transform (bench/text.py, about 4 minutes; writes

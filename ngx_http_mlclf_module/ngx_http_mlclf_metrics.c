@@ -15,6 +15,7 @@
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
 #include "ngx_http_mlclf_shadow.h"
+#include "ngx_http_mlclf_drift.h"
 
 
 static ngx_int_t ngx_http_mlclf_init_zone(ngx_shm_zone_t *shm_zone,
@@ -229,7 +230,7 @@ slots:
 
     ngx_http_mlclf_shadow_init_zone(ctx, shm_zone->shm.log);
 
-    return NGX_OK;
+    return ngx_http_mlclf_drift_zone(ctx, shm_zone);
 
 small:
 
@@ -443,6 +444,10 @@ ngx_http_mlclf_metrics_init(ngx_conf_t *cf)
     ngx_http_mlclf_main_conf_t  *mmcf;
 
     mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mlclf_module);
+
+    if (ngx_http_mlclf_drift_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     if (mmcf->shm_zone == NULL) {
         return NGX_OK;

@@ -113,6 +113,7 @@ struct ngx_http_mlclf_slot_s {
     ngx_uint_t                stride;       /* counters in one stripe */
     uint32_t                  n_classes;
     ngx_uint_t                state;
+    ngx_atomic_t             *drift;        /* ngx_http_mlclf_drift.h */
     size_t                    name_len;
     size_t                    version_len;
     u_char                    name[NGX_HTTP_MLCLF_NAME_MAX];
@@ -246,6 +247,46 @@ typedef struct {
     NGX_HTTP_MLCLF_FAMILY("mlclf_metrics_uncounted_requests_total",         \
         "counter", "Requests to model versions without a slot.")            \
     "mlclf_metrics_uncounted_requests_total %uA\n"
+
+/* input drift: ngx_http_mlclf_drift.c */
+
+#define NGX_HTTP_MLCLF_DRIFT_WINDOW                                          \
+    NGX_HTTP_MLCLF_FAMILY("mlclf_drift_window_seconds", "gauge",            \
+        "The sliding window of the drift families (mlclf_drift_window).")   \
+    "mlclf_drift_window_seconds %T\n"
+
+#define NGX_HTTP_MLCLF_FEATURE_PSI_HEAD                                      \
+    NGX_HTTP_MLCLF_FAMILY("mlclf_feature_drift_psi", "gauge",               \
+        "Population stability index of an input's bins in the window"       \
+        " against the training shares.")
+
+#define NGX_HTTP_MLCLF_FEATURE_PSI                                           \
+    "mlclf_feature_drift_psi{model=\"%V\",version=\"%V\",feature=\"%V\"}"   \
+    " %s\n"
+
+#define NGX_HTTP_MLCLF_FEATURE_ROWS_HEAD                                     \
+    NGX_HTTP_MLCLF_FAMILY("mlclf_feature_drift_rows", "gauge",              \
+        "Rows answered 200 in the window, binned for an input's PSI.")
+
+#define NGX_HTTP_MLCLF_FEATURE_ROWS                                          \
+    "mlclf_feature_drift_rows{model=\"%V\",version=\"%V\",feature=\"%V\"}"  \
+    " %uL\n"
+
+#define NGX_HTTP_MLCLF_PREDICTION_PSI_HEAD                                   \
+    NGX_HTTP_MLCLF_FAMILY("mlclf_prediction_drift_psi", "gauge",            \
+        "Population stability index of the predicted classes in the"        \
+        " window against the training split's predicted classes.")
+
+#define NGX_HTTP_MLCLF_PREDICTION_PSI                                        \
+    "mlclf_prediction_drift_psi{model=\"%V\",version=\"%V\"} %s\n"
+
+#define NGX_HTTP_MLCLF_PREDICTION_ROWS_HEAD                                  \
+    NGX_HTTP_MLCLF_FAMILY("mlclf_prediction_drift_rows", "gauge",           \
+        "Rows answered 200 in the window, for the prediction PSI.")
+
+#define NGX_HTTP_MLCLF_PREDICTION_ROWS                                       \
+    "mlclf_prediction_drift_rows{model=\"%V\",version=\"%V\"} %uL\n"
+
 
 /* a bound on the bytes of one sample line besides its label values */
 #define NGX_HTTP_MLCLF_LINE_MAX                                              \

@@ -15,6 +15,7 @@
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
 #include "ngx_http_mlclf_shadow.h"
+#include "ngx_http_mlclf_drift.h"
 
 
 #define NGX_HTTP_MLCLF_VAR_MODEL       0
@@ -121,6 +122,13 @@ static ngx_command_t  ngx_http_mlclf_commands[] = {
     { ngx_string("mlclf_zone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
       ngx_http_mlclf_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mlclf_drift_window"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mlclf_drift_window,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -843,6 +851,7 @@ ngx_http_mlclf_create_main_conf(ngx_conf_t *cf)
     }
 
     mmcf->max_model_size = NGX_CONF_UNSET_SIZE;
+    mmcf->drift_window = NGX_CONF_UNSET;
 
     /* the models read for this configuration go with it */
 

@@ -35,7 +35,8 @@
 #define NGX_HTTP_MLCLF_MAX_MODEL_SIZE  (256 * 1024 * 1024)
 
 
-typedef struct ngx_http_mlclf_slot_s  ngx_http_mlclf_slot_t;
+typedef struct ngx_http_mlclf_slot_s   ngx_http_mlclf_slot_t;
+typedef struct ngx_http_mlclf_drift_s  ngx_http_mlclf_drift_t;
 
 
 /*
@@ -65,6 +66,7 @@ typedef struct {
     unsigned                  has_accuracy:1;
 
     ngx_http_mlclf_slot_t    *slot;         /* NULL: not counted */
+    ngx_http_mlclf_drift_t   *drift;        /* NULL: no drift counted */
 } ngx_http_mlclf_model_t;
 
 
@@ -74,6 +76,7 @@ typedef struct {
     ngx_array_t              *shadows;      /* mlclf_shadow pairs, or
                                                NULL (_shadow.h) */
     size_t                    max_model_size;
+    time_t                    drift_window; /* seconds, 0: off */
 } ngx_http_mlclf_main_conf_t;
 
 

@@ -16,6 +16,7 @@
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
 #include "ngx_http_mlclf_shadow.h"
+#include "ngx_http_mlclf_drift.h"
 
 
 static void ngx_http_mlclf_predict_body(ngx_http_request_t *r);
@@ -333,6 +334,8 @@ ngx_http_mlclf_predict(ngx_http_request_t *r)
     if (ngx_http_mlclf_replied(r, req->n_rows, &rep) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    ngx_http_mlclf_drift_count(r, req, &rep);
 
     sent = ngx_http_mlclf_send_json(r, NGX_HTTP_OK, b);
 

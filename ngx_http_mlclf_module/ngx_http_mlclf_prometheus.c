@@ -14,6 +14,7 @@
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
 #include "ngx_http_mlclf_shadow.h"
+#include "ngx_http_mlclf_drift.h"
 
 
 /* writes one slot's samples of a metric family */
@@ -89,7 +90,8 @@ ngx_http_mlclf_prometheus_handler(ngx_http_request_t *r)
         sh = zctx->sh;
     }
 
-    size = ngx_http_mlclf_prometheus_size(mmcf, sh);
+    size = ngx_http_mlclf_prometheus_size(mmcf, sh)
+           + ngx_http_mlclf_drift_size(mmcf);
 
     b = ngx_create_temp_buf(r->pool, size);
     if (b == NULL) {
@@ -111,6 +113,11 @@ ngx_http_mlclf_prometheus_handler(ngx_http_request_t *r)
     if (sh != NULL) {
         b->last = ngx_http_mlclf_prometheus_counters(b->last, last, sh);
         b->last = ngx_http_mlclf_shadow_render(b->last, last, sh);
+
+        b->last = ngx_http_mlclf_drift_metrics(b->last, last, r);
+        if (b->last == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
     b->last = ngx_http_mlclf_prometheus_models(b->last, last, mmcf);

@@ -15,6 +15,7 @@
 #include "ngx_http_mlclf_module.h"
 #include "ngx_http_mlclf_metrics.h"
 #include "ngx_http_mlclf_shadow.h"
+#include "ngx_http_mlclf_drift.h"
 
 
 typedef enum {
@@ -461,6 +462,8 @@ ngx_http_mlclf_v2_infer(ngx_http_request_t *r)
     if (ngx_http_mlclf_replied(r, v2->req.n_rows, &rep) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    ngx_http_mlclf_drift_count(r, &v2->req, &rep);
 
     ngx_str_set(&type, "application/json");
 
