@@ -16,7 +16,6 @@ run it on an idle machine; --smoke runs one 1 s round of each.
 import argparse
 import json
 import os
-import shutil
 import sys
 import urllib.request
 
@@ -29,13 +28,8 @@ P_ON, P_OFF = run.P_SERVE, run.P_ZONE
 
 def train():
     reg = os.path.join(run.ROOT, "build/bench/drift-registry")
-    shutil.rmtree(reg, ignore_errors=True)
-    env = dict(os.environ, LC_ALL="C", SOURCE_DATE_EPOCH="1700000000")
-    out = json.loads(run.sh(["build/bin/mlclf-train", "--config",
-                             "conf/iris-logreg.yaml", "--registry", reg,
-                             "--json", "--quiet"], env=env))
-    return os.path.join(out["path"], "model.mlclf"), \
-        os.path.join(out["path"], "test.csv")
+    m = run.train_confs(reg, [("iris", "conf/iris-logreg.yaml")])["iris"]
+    return m["file"], m["test"]
 
 
 def server(name, port, model, window):
