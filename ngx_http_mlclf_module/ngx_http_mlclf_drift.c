@@ -178,6 +178,11 @@ ngx_http_mlclf_drift_model(ngx_conf_t *cf, ngx_http_mlclf_model_t *m)
 
     d->layout = crc;
     d->classes = off;
+
+    d->local = ngx_pcalloc(cf->pool, off * sizeof(uint32_t));
+    if (d->local == NULL) {
+        return NGX_ERROR;
+    }
     d->stride = ngx_align(off + d->n_classes, NGX_HTTP_MLCLF_STRIPE_ALIGN);
 
     m->drift = d;
@@ -347,7 +352,8 @@ ngx_http_mlclf_drift_block(ngx_http_mlclf_model_t *m)
 /*
  * After a reply of 200 is ready: every row's bins and the predicted
  * classes, in this worker's stripe of the slice of the reply's time.
- * Nothing is allocated: the bins of a row go to the worker's scratch.
+ * Nothing is allocated: the bins of a row go to the worker's scratch,
+ * a batch's counts to its local array first.
  */
 
 void
@@ -356,7 +362,7 @@ ngx_http_mlclf_drift_count(ngx_http_request_t *r, const mlclf_request_t *req,
 {
     size_t                     i;
     uint8_t                   *bins;
-    uint32_t                   j, n, *off;
+    uint32_t                   j, k, n, *off;
     ngx_atomic_t              *block, *c;
     ngx_http_mlclf_drift_t    *d;
     ngx_http_mlclf_req_ctx_t  *ctx;
@@ -377,11 +383,29 @@ ngx_http_mlclf_drift_count(ngx_http_request_t *r, const mlclf_request_t *req,
     off = d->offset;
     bins = d->bins;
 
-    for (i = 0; i < req->n_rows; i++) {
-        mlclf_drift_row_bins(ctx->model->model, req, i, bins);
+    if (req->n_rows == 1) {
+        mlclf_drift_row_bins(ctx->model->model, req, 0, bins);
 
         for (j = 0; j < n; j++) {
             (void) ngx_atomic_fetch_add(&c[off[j] + bins[j]], 1);
+        }
+
+    } else {
+        /* a batch: one atomic add per bin it touched, not per row */
+
+        for (i = 0; i < req->n_rows; i++) {
+            mlclf_drift_row_bins(ctx->model->model, req, i, bins);
+
+            for (j = 0; j < n; j++) {
+                d->local[off[j] + bins[j]]++;
+            }
+        }
+
+        for (k = 1; k < d->classes; k++) {
+            if (d->local[k]) {
+                (void) ngx_atomic_fetch_add(&c[k], d->local[k]);
+                d->local[k] = 0;
+            }
         }
     }
 

@@ -52,6 +52,9 @@ struct ngx_http_mlclf_drift_s {
     ngx_uint_t                classes;      /* first class counter */
     uint32_t                 *offset;       /* first bin of each input */
     uint8_t                  *bins;         /* a row's bins, scratch */
+    uint32_t                 *local;        /* a batch's bin counts, by
+                                               counter (classes of them),
+                                               zero between requests */
     ngx_str_t                *features;     /* escaped label values */
 };
 
