@@ -258,6 +258,13 @@ bench-train-gbt: bins bench-deps
 bench-drift: bins module bench-deps
 	$(PORT_ENV) /usr/bin/python3 bench/drift.py $(BENCH_ARGS)
 
+# mlclf_shadow on against off, the model as its own shadow, one row and
+# 100-row batches (bench/shadow.py, about 2 minutes); timed, so on an
+# idle machine.
+.PHONY: bench-shadow
+bench-shadow: bins module bench-deps
+	$(PORT_ENV) /usr/bin/python3 bench/shadow.py $(BENCH_ARGS)
+
 # Text models (issue 14): /predict of the spam models against `return
 # 200` and FastAPI + scikit-learn, and the text featurizer against
 # scikit-learn's transform (bench/text.py, about 4 minutes; writes
