@@ -1217,8 +1217,11 @@ def triton_checks(pc, rows):
              "triton: model metadata inputs")
         outs = {o["name"]: (o["datatype"], o["shape"])
                 for o in mm.get("outputs", [])}
+        # explanation: [N, n_outputs, n_inputs + 1], the iris logreg's
+        # three softmax margins over its four inputs and the base
         T.eq(outs, {"probabilities": ("FP64", [-1, 3]),
-                    "label": ("BYTES", [-1])},
+                    "label": ("BYTES", [-1]),
+                    "explanation": ("FP64", [-1, 3, 5])},
              "triton: model metadata outputs")
     expect_error(lambda: c.get_model_metadata("iris", "v9"), 404,
                  "triton: metadata of version v9")
