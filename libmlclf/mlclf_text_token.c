@@ -4,11 +4,12 @@
  *
  * The text featurizer's tokens: validation, Python's str.lower() and
  * scikit-learn's token_pattern (?u)\b\w\w+\b.  ASCII bytes go through a
- * table (and are lowered eight at a time); libunistring sees only the
- * other characters.
+ * table that libunistring fills (and are lowered eight at a time);
+ * libunistring sees the other characters one by one.
  */
 
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicase.h>
@@ -38,37 +39,17 @@ static int mlclf_text_token_final(const uint8_t *text, size_t len, size_t i);
 
 /*
  * A byte's class for the tokenizer: MLCLF_TEXT_OTHER an ASCII character
- * that is not a word character, MLCLF_TEXT_WORD one that is (digits,
- * letters, "_": Python's str.isalnum() agrees with C's below 0x80),
- * MLCLF_TEXT_MULTI a byte of a longer UTF-8 sequence.
+ * that is not a word character, MLCLF_TEXT_WORD one that is,
+ * MLCLF_TEXT_MULTI a byte of a longer UTF-8 sequence.  Filled once from
+ * mlclf_text_is_word(), so that libunistring decides every character.
  */
-static const uint8_t  mlclf_text_class[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
-};
+static uint8_t         mlclf_text_class[256];
+static pthread_once_t  mlclf_text_class_once = PTHREAD_ONCE_INIT;
 
 
 int
 mlclf_text_is_word(uint32_t cp)
 {
-    if (cp < 0x80) {
-        return mlclf_text_class[cp];
-    }
-
     /*
      * Python's \w is str.isalnum() or "_": isalpha() is the categories
      * L*, and isdecimal(), isdigit() and isnumeric() together give the
@@ -76,9 +57,29 @@ mlclf_text_is_word(uint32_t cp)
      * the categories N* (tests/test_text_ref.c checks every code point)
      */
 
+    if (cp == '_') {
+        return 1;
+    }
+
     return uc_is_general_category_withtable(cp, UC_CATEGORY_MASK_L
                                                 | UC_CATEGORY_MASK_N)
            ? 1 : 0;
+}
+
+
+static void
+mlclf_text_class_fill(void)
+{
+    uint32_t  c;
+
+    for (c = 0; c < 0x80; c++) {
+        mlclf_text_class[c] = mlclf_text_is_word(c) ? MLCLF_TEXT_WORD
+                                                    : MLCLF_TEXT_OTHER;
+    }
+
+    for (c = 0x80; c < 0x100; c++) {
+        mlclf_text_class[c] = MLCLF_TEXT_MULTI;
+    }
 }
 
 
@@ -335,6 +336,8 @@ mlclf_text_token_join(uint8_t *buf, size_t len, size_t *ntok)
     size_t   r, w, k, mark, chars, n;
     ucs4_t   cp;
     uint8_t  c, cls;
+
+    (void) pthread_once(&mlclf_text_class_once, mlclf_text_class_fill);
 
     /*
      * w never passes r: a separator is written only after a token, and
