@@ -533,6 +533,15 @@ int mlclf_request_parse(mlclf_request_t *req, const mlclf_model_t *m,
 void mlclf_request_row(const mlclf_request_t *req, const mlclf_model_t *m,
     size_t i, double *x);
 
+/*
+ * The rows of a parsed request that are not dense, in order, without
+ * walking from the first each time: the first with prev NULL, then the
+ * one after prev; NULL after the last, and always for dense rows.
+ * The row readers below take what it returns.
+ */
+const void *mlclf_request_next_row(const mlclf_request_t *req,
+    const void *prev);
+
 void mlclf_request_free(mlclf_request_t *req);
 
 
@@ -703,11 +712,13 @@ const char *mlclf_drift_value(const mlclf_model_t *m, uint32_t i,
 /*
  * Each input's bin for row i of a parsed request (mlclf_request_parse()
  * or the req of a parsed V2 request): bins[mlclf_drift_n_inputs(m)].
+ * node is row i as mlclf_request_next_row() gave it (NULL for dense
+ * rows, which are found by i), so that a batch is binned in one pass.
  * Reads the values as the client sent them (before imputation: a
  * missing value is the missing bin).  Allocates nothing.
  */
 void mlclf_drift_row_bins(const mlclf_model_t *m,
-    const mlclf_request_t *req, size_t i, uint8_t *bins);
+    const mlclf_request_t *req, size_t i, const void *node, uint8_t *bins);
 
 /*
  * Input i's bin for a number (NaN: missing), a category or text value

@@ -203,7 +203,7 @@ mlclf_drift_item(const mlclf_model_t *m, uint32_t i, const cJSON *v)
 
 void
 mlclf_drift_row_bins(const mlclf_model_t *m, const mlclf_request_t *req,
-    size_t i, uint8_t *bins)
+    size_t i, const void *node, uint8_t *bins)
 {
     size_t         k;
     uint32_t       j, n;
@@ -241,16 +241,10 @@ mlclf_drift_row_bins(const mlclf_model_t *m, const mlclf_request_t *req,
         return;
     }
 
-    row = req->rows;
+    row = node;
 
-    if (req->batch) {
-        for (row = row->child; i != 0 && row != NULL; i--) {
-            row = row->next;
-        }
-
-        if (row == NULL) {
-            return;
-        }
+    if (row == NULL) {
+        return;
     }
 
     if (mlclf_request_type(row) == cJSON_Array) {

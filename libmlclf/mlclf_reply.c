@@ -107,8 +107,7 @@ mlclf_reply_rows_init(mlclf_reply_rows_t *it, const mlclf_model_t *m,
         it->proba = mlclf_reply_inputs(it->in, m, req, scratch);
     }
 
-    /* one row: rows is the row itself */
-    it->row = req->batch ? ((const cJSON *) req->rows)->child : req->rows;
+    it->row = mlclf_request_next_row(req, NULL);
 }
 
 
@@ -133,7 +132,7 @@ mlclf_reply_rows_next(mlclf_reply_rows_t *it)
     }
 
     row = it->row;
-    it->row = req->batch ? row->next : NULL;
+    it->row = mlclf_request_next_row(req, row);
     it->i++;
 
     if (it->in == NULL) {

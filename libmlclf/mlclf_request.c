@@ -837,6 +837,26 @@ bad:
 }
 
 
+const void *
+mlclf_request_next_row(const mlclf_request_t *req, const void *prev)
+{
+    const cJSON  *row;
+
+    if (req->dense || req->rows == NULL) {
+        return NULL;
+    }
+
+    row = req->rows;
+
+    if (prev == NULL) {
+        /* one row: rows is the row itself */
+        return req->batch ? row->child : row;
+    }
+
+    return req->batch ? ((const cJSON *) prev)->next : NULL;
+}
+
+
 void
 mlclf_request_row(const mlclf_request_t *req, const mlclf_model_t *m,
     size_t i, double *x)

@@ -119,9 +119,10 @@ mlclf_shadow_scratch(mlclf_shadow_t *sh, const mlclf_model_t *s,
     max_terms = base;
     max_text = 0;
 
-    row = req->batch ? ((const cJSON *) req->rows)->child : req->rows;
-
-    for ( /* void */ ; row != NULL; row = req->batch ? row->next : NULL) {
+    for (row = mlclf_request_next_row(req, NULL);
+         row != NULL;
+         row = mlclf_request_next_row(req, row))
+    {
         terms = base;
 
         for (v = row->child, i = 0; v != NULL; v = v->next, i++) {
@@ -182,8 +183,7 @@ mlclf_shadow_init(mlclf_shadow_t *sh, double *scratch)
 
     sh->i = 0;
     sh->reason = MLCLF_REASON_NONE;
-    sh->row = req->dense ? NULL
-              : req->batch ? ((const cJSON *) req->rows)->child : req->rows;
+    sh->row = mlclf_request_next_row(req, NULL);
 
     /* mlclf_predict_terms() wants x all 0 for trees, and leaves it so */
 
@@ -215,7 +215,7 @@ mlclf_shadow_next(mlclf_shadow_t *sh, uint32_t *k)
     }
 
     row = sh->row;
-    sh->row = req->batch ? row->next : NULL;
+    sh->row = mlclf_request_next_row(req, row);
     sh->i++;
 
     mlclf_shadow_slots(row, mlclf_model_n_inputs(s),

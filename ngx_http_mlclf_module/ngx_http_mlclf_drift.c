@@ -363,6 +363,7 @@ ngx_http_mlclf_drift_count(ngx_http_request_t *r, const mlclf_request_t *req,
     size_t                     i;
     uint8_t                   *bins;
     uint32_t                   j, k, n, *off;
+    const void                *row;
     ngx_atomic_t              *block, *c;
     ngx_http_mlclf_drift_t    *d;
     ngx_http_mlclf_req_ctx_t  *ctx;
@@ -384,7 +385,8 @@ ngx_http_mlclf_drift_count(ngx_http_request_t *r, const mlclf_request_t *req,
     bins = d->bins;
 
     if (req->n_rows == 1) {
-        mlclf_drift_row_bins(ctx->model->model, req, 0, bins);
+        mlclf_drift_row_bins(ctx->model->model, req, 0,
+                             mlclf_request_next_row(req, NULL), bins);
 
         for (j = 0; j < n; j++) {
             (void) ngx_atomic_fetch_add(&c[off[j] + bins[j]], 1);
@@ -393,8 +395,11 @@ ngx_http_mlclf_drift_count(ngx_http_request_t *r, const mlclf_request_t *req,
     } else {
         /* a batch: one atomic add per bin it touched, not per row */
 
+        row = NULL;
+
         for (i = 0; i < req->n_rows; i++) {
-            mlclf_drift_row_bins(ctx->model->model, req, i, bins);
+            row = mlclf_request_next_row(req, row);
+            mlclf_drift_row_bins(ctx->model->model, req, i, row, bins);
 
             for (j = 0; j < n; j++) {
                 d->local[off[j] + bins[j]]++;

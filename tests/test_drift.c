@@ -40,14 +40,35 @@ static void
 t_same(const mlclf_model_t *m, const mlclf_request_t *req, size_t row,
     const uint8_t *want, const char *what)
 {
-    int       same;
-    uint8_t   bins[T_MAX_INPUTS];
-    uint32_t  j, n;
+    int          same;
+    size_t       i, rows;
+    uint8_t      bins[T_MAX_INPUTS];
+    uint32_t     j, n;
+    const void  *node, *r;
 
     n = mlclf_drift_n_inputs(m);
     memset(bins, 0xee, sizeof(bins));
 
-    mlclf_drift_row_bins(m, req, row, bins);
+    /* the row's node, and every row reached once by the cursor */
+
+    node = NULL;
+    rows = 0;
+
+    for (r = mlclf_request_next_row(req, NULL), i = 0;
+         r != NULL;
+         r = mlclf_request_next_row(req, r), i++)
+    {
+        if (i == row) {
+            node = r;
+        }
+
+        rows++;
+    }
+
+    ok(rows == (req->dense ? 0 : req->n_rows),
+       "%s: the cursor reaches %zu rows", what, rows);
+
+    mlclf_drift_row_bins(m, req, row, node, bins);
 
     same = 1;
 

@@ -631,9 +631,10 @@ fuzz_drift(const mlclf_model_t *m)
 static void
 fuzz_drift_rows(const mlclf_model_t *m, const mlclf_request_t *req)
 {
-    size_t    r;
-    uint8_t  *bins;
-    uint32_t  i;
+    size_t       r;
+    uint8_t     *bins;
+    uint32_t     i;
+    const void  *row;
 
     if (mlclf_drift_ready(m) != MLCLF_OK) {
         return;
@@ -642,8 +643,11 @@ fuzz_drift_rows(const mlclf_model_t *m, const mlclf_request_t *req)
     bins = malloc(mlclf_drift_n_inputs(m) + 1);
     FUZZ_CHECK(bins != NULL);
 
+    row = NULL;
+
     for (r = 0; r < req->n_rows; r++) {
-        mlclf_drift_row_bins(m, req, r, bins);
+        row = mlclf_request_next_row(req, row);
+        mlclf_drift_row_bins(m, req, r, row, bins);
 
         for (i = 0; i < mlclf_drift_n_inputs(m); i++) {
             FUZZ_CHECK(bins[i] + 1u < mlclf_drift_n_bins(m, i));
