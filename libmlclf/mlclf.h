@@ -721,6 +721,17 @@ void mlclf_drift_row_bins(const mlclf_model_t *m,
     const mlclf_request_t *req, size_t i, const void *node, uint8_t *bins);
 
 /*
+ * Every row of req binned as mlclf_drift_row_bins() bins it, each bin
+ * added to counts[off[j] + bin] for input j; bins is scratch of
+ * mlclf_drift_n_inputs(m) bytes.  Dense rows are binned an input at a
+ * time against its cut points held in registers, the cost of a batch
+ * of a cheap model.  Allocates nothing.
+ */
+void mlclf_drift_count_rows(const mlclf_model_t *m,
+    const mlclf_request_t *req, const uint32_t *off, uint32_t *counts,
+    uint8_t *bins);
+
+/*
  * Input i's bin for a number (NaN: missing), a category or text value
  * (s of len bytes; NULL: missing), as mlclf_drift_row_bins() bins
  * them; the trainer and the importer bin their rows with these.

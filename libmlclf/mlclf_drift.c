@@ -20,6 +20,8 @@
 
 
 static uint32_t mlclf_drift_cut(const double *e, uint32_t k, double x);
+static void mlclf_drift_count_dense(const mlclf_model_t *m,
+    const mlclf_request_t *req, const uint32_t *off, uint32_t *counts);
 static uint32_t mlclf_drift_item(const mlclf_model_t *m, uint32_t i,
     const cJSON *v);
 
@@ -264,6 +266,104 @@ mlclf_drift_row_bins(const mlclf_model_t *m, const mlclf_request_t *req,
     }
 }
 
+
+
+void
+mlclf_drift_count_rows(const mlclf_model_t *m, const mlclf_request_t *req,
+    const uint32_t *off, uint32_t *counts, uint8_t *bins)
+{
+    size_t       i;
+    uint32_t     j;
+    const void  *row;
+
+    if (m->drift == NULL || req->rows == NULL) {
+        return;
+    }
+
+    if (req->dense) {
+        mlclf_drift_count_dense(m, req, off, counts);
+        return;
+    }
+
+    row = NULL;
+
+    for (i = 0; i < req->n_rows; i++) {
+        row = mlclf_request_next_row(req, row);
+        mlclf_drift_row_bins(m, req, i, row, bins);
+
+        for (j = 0; j < m->n_inputs; j++) {
+            counts[off[j] + bins[j]]++;
+        }
+    }
+}
+
+
+/*
+ * Dense rows, an input at a time: its cut points (at most
+ * MLCLF_DRIFT_MAX_CUTS, as the trainer and the importer make them)
+ * padded with +inf, which no value is below, so that the count of cut
+ * points below a value is a loop of fixed length, unrolled, its cut
+ * points in registers.  A model file may hold more (up to
+ * MLCLF_DRIFT_MAX_BINS - 2): those go through mlclf_drift_cut().
+ */
+static void
+mlclf_drift_count_dense(const mlclf_model_t *m, const mlclf_request_t *req,
+    const uint32_t *off, uint32_t *counts)
+{
+    size_t                     i, t, n, rows;
+    double                     v, cuts[MLCLF_DRIFT_MAX_CUTS];
+    uint32_t                   j, q, k, b, miss, *c;
+    const double              *x;
+    const mlclf_file_drift_t  *d;
+
+    n = m->n_inputs;
+    rows = req->n_rows;
+    x = req->rows;
+
+    for (j = 0; j < n; j++) {
+        d = &m->drift[j];
+        c = counts + off[j];
+        miss = d->n_bins - 1;
+
+        if (d->kind != MLCLF_DRIFT_NUMBER) {
+            c[miss] += (uint32_t) rows;
+            continue;
+        }
+
+        k = d->n_bins - 2;
+
+        for (q = 0; q < MLCLF_DRIFT_MAX_CUTS; q++) {
+            cuts[q] = (q < k) ? m->drift_edges[d->first + q] : INFINITY;
+        }
+
+        for (i = 0; i < rows; i++) {
+            t = i * n + j;
+            v = x[t];
+
+            if (isnan(v)
+                || (req->missing != NULL
+                    && (req->missing[t / 64] & (1ULL << (t % 64)))))
+            {
+                c[miss]++;
+                continue;
+            }
+
+            if (k > MLCLF_DRIFT_MAX_CUTS) {
+                c[mlclf_drift_cut(m->drift_edges + d->first, k, v)]++;
+                continue;
+            }
+
+            b = 0;
+
+#pragma GCC unroll 9
+            for (q = 0; q < MLCLF_DRIFT_MAX_CUTS; q++) {
+                b += cuts[q] < v;
+            }
+
+            c[b]++;
+        }
+    }
+}
 
 double
 mlclf_psi(const double *ref, const uint64_t *counts, uint32_t n)

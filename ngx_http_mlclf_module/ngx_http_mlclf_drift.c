@@ -360,10 +360,8 @@ void
 ngx_http_mlclf_drift_count(ngx_http_request_t *r, const mlclf_request_t *req,
     mlclf_reply_t *rep)
 {
-    size_t                     i;
     uint8_t                   *bins;
     uint32_t                   j, k, n, *off;
-    const void                *row;
     ngx_atomic_t              *block, *c;
     ngx_http_mlclf_drift_t    *d;
     ngx_http_mlclf_req_ctx_t  *ctx;
@@ -395,16 +393,7 @@ ngx_http_mlclf_drift_count(ngx_http_request_t *r, const mlclf_request_t *req,
     } else {
         /* a batch: one atomic add per bin it touched, not per row */
 
-        row = NULL;
-
-        for (i = 0; i < req->n_rows; i++) {
-            row = mlclf_request_next_row(req, row);
-            mlclf_drift_row_bins(ctx->model->model, req, i, row, bins);
-
-            for (j = 0; j < n; j++) {
-                d->local[off[j] + bins[j]]++;
-            }
-        }
+        mlclf_drift_count_rows(ctx->model->model, req, off, d->local, bins);
 
         for (k = 1; k < d->classes; k++) {
             if (d->local[k]) {

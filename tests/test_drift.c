@@ -34,6 +34,8 @@ static void t_bins_v2(const mlclf_model_t *m, const char *body, size_t row,
     const uint8_t *want, int dense, const char *what);
 static void t_same(const mlclf_model_t *m, const mlclf_request_t *req,
     size_t row, const uint8_t *want, const char *what);
+static void t_counts(const mlclf_model_t *m, const mlclf_request_t *req,
+    const char *what);
 
 
 static void
@@ -81,6 +83,53 @@ t_same(const mlclf_model_t *m, const mlclf_request_t *req, size_t row,
             printf("#   input %u: got %u, want %u\n", j, bins[j], want[j]);
         }
     }
+
+    t_counts(m, req, what);
+}
+
+
+/*
+ * mlclf_drift_count_rows() adds, for every input and bin, what
+ * mlclf_drift_row_bins() gives row by row: dense rows take their own
+ * path through it.
+ */
+static void
+t_counts(const mlclf_model_t *m, const mlclf_request_t *req,
+    const char *what)
+{
+    size_t       i;
+    uint8_t      bins[T_MAX_INPUTS];
+    uint32_t     j, n, total, off[T_MAX_INPUTS];
+    uint32_t     want[T_MAX_INPUTS * MLCLF_DRIFT_MAX_BINS];
+    uint32_t     got[T_MAX_INPUTS * MLCLF_DRIFT_MAX_BINS];
+    const void  *node;
+
+    n = mlclf_drift_n_inputs(m);
+    total = 0;
+
+    for (j = 0; j < n; j++) {
+        off[j] = total;
+        total += mlclf_drift_n_bins(m, j);
+    }
+
+    memset(want, 0, sizeof(want));
+    memset(got, 0, sizeof(got));
+    node = NULL;
+
+    for (i = 0; i < req->n_rows; i++) {
+        node = mlclf_request_next_row(req, node);
+        mlclf_drift_row_bins(m, req, i, node, bins);
+
+        for (j = 0; j < n; j++) {
+            want[off[j] + bins[j]]++;
+        }
+    }
+
+    mlclf_drift_count_rows(m, req, off, got, bins);
+
+    ok(memcmp(want, got, total * sizeof(uint32_t)) == 0,
+       "%s: the batch's counts are its rows' bins (%zu rows, dense %d)",
+       what, req->n_rows, req->dense);
 }
 
 

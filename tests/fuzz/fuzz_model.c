@@ -633,15 +633,28 @@ fuzz_drift_rows(const mlclf_model_t *m, const mlclf_request_t *req)
 {
     size_t       r;
     uint8_t     *bins;
-    uint32_t     i;
+    uint32_t     i, n, total, *off, *want, *got;
     const void  *row;
 
     if (mlclf_drift_ready(m) != MLCLF_OK) {
         return;
     }
 
-    bins = malloc(mlclf_drift_n_inputs(m) + 1);
-    FUZZ_CHECK(bins != NULL);
+    n = mlclf_drift_n_inputs(m);
+    bins = malloc(n + 1);
+    off = malloc((n + 1) * sizeof(uint32_t));
+    FUZZ_CHECK(bins != NULL && off != NULL);
+
+    total = 0;
+
+    for (i = 0; i < n; i++) {
+        off[i] = total;
+        total += mlclf_drift_n_bins(m, i);
+    }
+
+    want = calloc(total + 1, sizeof(uint32_t));
+    got = calloc(total + 1, sizeof(uint32_t));
+    FUZZ_CHECK(want != NULL && got != NULL);
 
     row = NULL;
 
@@ -649,10 +662,19 @@ fuzz_drift_rows(const mlclf_model_t *m, const mlclf_request_t *req)
         row = mlclf_request_next_row(req, row);
         mlclf_drift_row_bins(m, req, r, row, bins);
 
-        for (i = 0; i < mlclf_drift_n_inputs(m); i++) {
+        for (i = 0; i < n; i++) {
             FUZZ_CHECK(bins[i] + 1u < mlclf_drift_n_bins(m, i));
+            want[off[i] + bins[i]]++;
         }
     }
 
+    /* the batch path, dense rows' own included, counts the same */
+
+    mlclf_drift_count_rows(m, req, off, got, bins);
+    FUZZ_CHECK(memcmp(want, got, total * sizeof(uint32_t)) == 0);
+
+    free(got);
+    free(want);
+    free(off);
     free(bins);
 }
