@@ -8,6 +8,7 @@
 
 
 #include <string.h>
+#include <unistr.h>
 
 #include "mlclf_json.h"
 
@@ -356,4 +357,59 @@ mlclf_json_utf8(const char *s, size_t len)
     }
 
     return 1;
+}
+
+
+size_t
+mlclf_json_unescape(const unsigned char *s, size_t len, char *out)
+{
+    size_t                n, k;
+    uint32_t              u, lo;
+    const unsigned char  *p, *end, *bs;
+
+    p = s;
+    end = s + len;
+    n = 0;
+    u = 0;
+    lo = 0;
+
+    for ( ;; ) {
+        bs = memchr(p, '\\', end - p);
+        k = (bs != NULL ? bs : end) - p;
+
+        memcpy(out + n, p, k);
+        n += k;
+
+        if (bs == NULL) {
+            return n;
+        }
+
+        switch (bs[1]) {
+        case 'b': out[n++] = '\b'; break;
+        case 'f': out[n++] = '\f'; break;
+        case 'n': out[n++] = '\n'; break;
+        case 'r': out[n++] = '\r'; break;
+        case 't': out[n++] = '\t'; break;
+
+        case 'u':
+            (void) mlclf_json_scan_hex4(bs, 2, 6, &u);
+            p = bs + 6;
+
+            if (u >= 0xd800 && u <= 0xdbff) {
+                (void) mlclf_json_scan_hex4(bs, 8, 12, &lo);
+                u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+                p = bs + 12;
+            }
+
+            /* a scalar value: libunistring writes its 1 to 4 bytes */
+            n += (size_t) u8_uctomb((uint8_t *) out + n, u, 4);
+            continue;
+
+        default:                /* " \ / */
+            out[n++] = (char) bs[1];
+            break;
+        }
+
+        p = bs + 2;
+    }
 }

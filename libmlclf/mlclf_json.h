@@ -12,6 +12,8 @@
 #define _MLCLF_JSON_H_INCLUDED_
 
 
+#include <cjson/cJSON.h>
+
 #include "mlclf.h"
 #include "mlclf_double.h"
 
@@ -22,6 +24,13 @@
 #else
 #define mlclf_json_inline        static inline
 #endif
+
+/*
+ * Numbers longer than this are left to cJSON, which reads at most 63
+ * bytes of one: the fast paths and the tree builder then cannot read
+ * one differently from it.
+ */
+#define MLCLF_JSON_NUM_MAX       40
 
 #define mlclf_json_space(c)                                                  \
     ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
@@ -79,6 +88,52 @@ void mlclf_json_lex_init(mlclf_json_lex_t *lex, const char *body,
  * cut sequences), else 0.  NUL bytes are the caller's to refuse.
  */
 int mlclf_json_utf8(const char *s, size_t len);
+
+/*
+ * A string token's bytes (s, len: between its quotes, checked by the
+ * tokenizer) decoded into out, as cJSON decodes them: the escapes to
+ * their bytes, \u0000 to a NUL, a surrogate pair to one 4-byte
+ * character; out has len bytes of room.  Returns the bytes written.
+ */
+size_t mlclf_json_unescape(const unsigned char *s, size_t len, char *out);
+
+
+/*
+ * The cJSON tree of a body, built from the tokens of the strict pass
+ * (mlclf_request.c) as it reads them, so that the body is read once,
+ * not again by cJSON_Parse().  A tree that would not be exactly the
+ * one cJSON_Parse() builds is not built: any token the grammar does not
+ * allow there, a number longer than MLCLF_JSON_NUM_MAX, nesting deeper
+ * than MLCLF_JSON_TREE_DEPTH, or no memory.  The caller then leaves the
+ * body to cJSON_Parse(), which takes the same decisions (and messages)
+ * as before.  tests/test_json_tree.c and tests/fuzz/fuzz_json.c compare
+ * the two trees, field by field.
+ */
+#define MLCLF_JSON_TREE_DEPTH    32
+
+typedef struct {
+    cJSON                    *root;
+    cJSON                    *open[MLCLF_JSON_TREE_DEPTH];
+    size_t                    depth;
+    char                     *name;         /* a member's, until its value */
+    unsigned                  expect;       /* what may come next */
+} mlclf_json_tree_t;
+
+void mlclf_json_tree_init(mlclf_json_tree_t *tree);
+
+/* Adds the token t that lex has just read. */
+void mlclf_json_tree_add(mlclf_json_tree_t *tree,
+    const mlclf_json_lex_t *lex, mlclf_json_token_e t);
+
+/*
+ * The whole tree, the caller's to cJSON_Delete(), once the tokens ended
+ * with MLCLF_JSON_END; else NULL.  Either way tree is left empty.
+ */
+cJSON *mlclf_json_tree_take(mlclf_json_tree_t *tree);
+
+/* Frees what was built (after a refusal): tree is left empty. */
+void mlclf_json_tree_free(mlclf_json_tree_t *tree);
+
 
 /* the out-of-line parts of mlclf_json_next() */
 mlclf_json_token_e mlclf_json_string(mlclf_json_lex_t *lex);

@@ -36,7 +36,7 @@
 
 
 static int mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body,
-    size_t len, size_t max_depth);
+    size_t len, size_t max_depth, mlclf_json_tree_t *tree);
 static int mlclf_request_check_row(mlclf_request_ctx_t *ctx, cJSON *row);
 static int mlclf_request_check_array(mlclf_request_ctx_t *ctx,
     const cJSON *row);
@@ -237,16 +237,25 @@ int
 mlclf_request_json(mlclf_request_ctx_t *ctx, const char *body, size_t len,
     cJSON **rootp)
 {
-    int          rc;
-    size_t       i;
-    cJSON       *root;
-    const char  *end;
+    int                 rc;
+    size_t              i;
+    cJSON              *root;
+    const char         *end;
+    mlclf_json_tree_t   tree;
 
     *rootp = NULL;
 
-    rc = mlclf_request_scan(ctx, body, len, ctx->max_depth);
+    mlclf_json_tree_init(&tree);
+
+    rc = mlclf_request_scan(ctx, body, len, ctx->max_depth, &tree);
     if (rc != MLCLF_OK) {
+        mlclf_json_tree_free(&tree);
         return rc;
+    }
+
+    *rootp = mlclf_json_tree_take(&tree);
+    if (*rootp != NULL) {
+        return MLCLF_OK;
     }
 
     end = NULL;
@@ -719,18 +728,20 @@ mlclf_request_name(char *buf, const char *name)
  * bad UTF-8, \u escapes with bad hex digits, which cJSON reads as U+0000)
  * and what it would misread (lone surrogates, member names with a
  * \u0000), and bounds the nesting, so that cJSON's recursion stays
- * shallow.  The rest of the structure is cJSON's to check.
+ * shallow.  The rest of the structure is cJSON's to check.  Its
+ * tokens build the tree on the way (mlclf_json_tree_add()), which
+ * spares cJSON the body unless the tree could not be built.
  */
 
 static int
 mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
-    size_t max_depth)
+    size_t max_depth, mlclf_json_tree_t *tree)
 {
     size_t               depth, nul;
     mlclf_json_lex_t     lex;
     mlclf_json_token_e   t;
 
-    mlclf_json_lex_init(&lex, body, len, 0);
+    mlclf_json_lex_init(&lex, body, len, 1);
 
     t = mlclf_json_next(&lex);
 
@@ -743,6 +754,8 @@ mlclf_request_scan(mlclf_request_ctx_t *ctx, const char *body, size_t len,
     nul = 0;
 
     for ( /* void */ ; /* void */ ; t = mlclf_json_next(&lex)) {
+
+        mlclf_json_tree_add(tree, &lex, t);
 
         /*
          * cJSON ends a string at its first NUL: a text or a category

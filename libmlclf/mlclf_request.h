@@ -59,7 +59,9 @@ void mlclf_request_ctx_init(mlclf_request_ctx_t *ctx, mlclf_request_t *req,
 /*
  * The body (len bytes) as a cJSON tree in *root, after the strict scan
  * (JSON grammar, nesting under ctx->max_depth): nothing but whitespace
- * may follow the value.  *root is the caller's to delete; NULL on error.
+ * may follow the value.  The scan's tokens build the tree; cJSON_Parse()
+ * reads the body only when they could not (mlclf_json_tree_t).  *root
+ * is the caller's to delete; NULL on error.
  */
 int mlclf_request_json(mlclf_request_ctx_t *ctx, const char *body,
     size_t len, cJSON **root);

@@ -18,13 +18,6 @@
 #include "mlclf_request.h"
 
 
-/*
- * The fast path leaves longer numbers to cJSON, which reads at most 63
- * bytes of one: they cannot then be read differently.
- */
-#define MLCLF_REQUEST_NUM_MAX     40
-
-
 static int mlclf_request_fast_row(mlclf_json_lex_t *lex, uint32_t nf,
     double *x);
 
@@ -254,7 +247,7 @@ mlclf_request_fast_row(mlclf_json_lex_t *lex, uint32_t nf, double *x)
 
         q = mlclf_json_number_at(p, end, &x[i]);
 
-        if (q == NULL || q - p > MLCLF_REQUEST_NUM_MAX || !isfinite(x[i])) {
+        if (q == NULL || q - p > MLCLF_JSON_NUM_MAX || !isfinite(x[i])) {
             return MLCLF_EREQUEST;
         }
 

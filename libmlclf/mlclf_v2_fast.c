@@ -23,9 +23,6 @@
 #include "mlclf_v2.h"
 
 
-/* as /predict's fast path: longer numbers are left to cJSON */
-#define MLCLF_V2_FAST_NUM_MAX     40
-
 /* an "id" longer than this is left to the full path */
 #define MLCLF_V2_FAST_ID_MAX      256
 
@@ -420,7 +417,7 @@ mlclf_v2_fast_shape(mlclf_json_lex_t *lex, mlclf_v2_fast_t *f)
 
     do {
         if (mlclf_json_next(lex) != MLCLF_JSON_NUMBER || f->rank == 2
-            || lex->len > MLCLF_V2_FAST_NUM_MAX)
+            || lex->len > MLCLF_JSON_NUM_MAX)
         {
             return MLCLF_EREQUEST;
         }
@@ -486,7 +483,7 @@ mlclf_v2_fast_data(mlclf_json_lex_t *lex, mlclf_request_t *req,
 
         q = mlclf_json_number_at(p, end, &d->v[n]);
 
-        if (q == NULL || q - p > MLCLF_V2_FAST_NUM_MAX || !isfinite(d->v[n]))
+        if (q == NULL || q - p > MLCLF_JSON_NUM_MAX || !isfinite(d->v[n]))
         {
             return MLCLF_EREQUEST;
         }
