@@ -398,11 +398,11 @@ mlclf_request_check_row(mlclf_request_ctx_t *ctx, cJSON *row)
 static int
 mlclf_request_check_inputs(mlclf_request_ctx_t *ctx, const cJSON *row)
 {
-    int           rc;
-    size_t        n;
-    uint32_t      i;
-    const cJSON  *v;
-    char          label[32];
+    int                    rc;
+    size_t                 n;
+    uint32_t               i;
+    const cJSON           *v;
+    mlclf_request_label_t  label;
 
     n = 0;
 
@@ -416,10 +416,13 @@ mlclf_request_check_inputs(mlclf_request_ctx_t *ctx, const cJSON *row)
                                     (unsigned) ctx->n_features, n);
     }
 
-    for (v = row->child, i = 0; v != NULL; v = v->next, i++) {
-        (void) snprintf(label, sizeof(label), "feature %u", i);
+    label.name = NULL;
 
-        rc = mlclf_request_input_value(ctx, i, v, label);
+    for (v = row->child, i = 0; v != NULL; v = v->next, i++) {
+        label.pos = i;
+        label.text[0] = '\0';
+
+        rc = mlclf_request_input_value(ctx, i, v, &label);
         if (rc != MLCLF_OK) {
             return rc;
         }
@@ -496,14 +499,14 @@ mlclf_request_check_array(mlclf_request_ctx_t *ctx, const cJSON *row)
 static int
 mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
 {
-    int           type, rc;
-    cJSON        *v;
-    size_t        n, words;
-    int32_t       idx;
-    uint32_t      w;
-    uint64_t     *seen, local[MLCLF_REQUEST_SEEN_WORDS];
-    char          name[MLCLF_REQUEST_NAME_MAX + 8];
-    char          label[MLCLF_REQUEST_NAME_MAX + 32];
+    int                    type, rc;
+    cJSON                 *v;
+    size_t                 n, words;
+    int32_t                idx;
+    uint32_t               w;
+    uint64_t              *seen, local[MLCLF_REQUEST_SEEN_WORDS];
+    char                   name[MLCLF_REQUEST_NAME_MAX + 8];
+    mlclf_request_label_t  label;
 
     n = ctx->n_features;
     words = (n + 63) / 64;
@@ -552,10 +555,10 @@ mlclf_request_check_object(mlclf_request_ctx_t *ctx, cJSON *row)
         v->valueint = idx;
 
         if (ctx->inputs) {
-            (void) snprintf(label, sizeof(label), "feature \"%s\"",
-                            mlclf_request_name(name, v->string));
+            label.name = v->string;
+            label.text[0] = '\0';
 
-            rc = mlclf_request_input_value(ctx, w, v, label);
+            rc = mlclf_request_input_value(ctx, w, v, &label);
             if (rc != MLCLF_OK) {
                 return rc;
             }

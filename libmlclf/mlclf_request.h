@@ -101,11 +101,26 @@ const char *mlclf_request_name(char *buf, const char *name);
 /* mlclf_request_input.c: rows of a model with INPUTS */
 
 /*
- * Checks the value v of input idx (named by label in messages: a name,
- * or "feature 3" for an array row) and adds its terms to the row's.
+ * How messages name an input: 'feature "name"' for a member of an
+ * object row (or an input left out of one), "feature 3" for an array
+ * row's.  Written only when a message needs it: a row that passes
+ * formats nothing.
+ */
+typedef struct {
+    const char               *name;         /* NULL: by position */
+    uint32_t                  pos;
+    char                      text[MLCLF_REQUEST_NAME_MAX + 32];
+} mlclf_request_label_t;
+
+/* the label's text, formatted on the first call */
+const char *mlclf_request_label(mlclf_request_label_t *label);
+
+/*
+ * Checks the value v of input idx (named by label in messages) and adds
+ * its terms to the row's.
  */
 int mlclf_request_input_value(mlclf_request_ctx_t *ctx, uint32_t idx,
-    const cJSON *v, const char *label);
+    const cJSON *v, mlclf_request_label_t *label);
 
 /* Inputs an object row left out, by their missing rules; seen by idx. */
 int mlclf_request_input_absent(mlclf_request_ctx_t *ctx,

@@ -21,16 +21,38 @@
 
 
 static int mlclf_request_input_number(mlclf_request_ctx_t *ctx,
-    const cJSON *v, const char *label);
+    const cJSON *v, mlclf_request_label_t *label);
 static int mlclf_request_input_string(mlclf_request_ctx_t *ctx,
-    uint32_t idx, const cJSON *v, const char *label);
+    uint32_t idx, const cJSON *v, mlclf_request_label_t *label);
 static int mlclf_request_input_missing(mlclf_request_ctx_t *ctx,
-    uint32_t idx, const char *label, int absent);
+    uint32_t idx, mlclf_request_label_t *label, int absent);
+
+
+const char *
+mlclf_request_label(mlclf_request_label_t *label)
+{
+    char  name[MLCLF_REQUEST_NAME_MAX + 8];
+
+    if (label->text[0] != '\0') {
+        return label->text;
+    }
+
+    if (label->name == NULL) {
+        (void) snprintf(label->text, sizeof(label->text), "feature %u",
+                        (unsigned) label->pos);
+
+    } else {
+        (void) snprintf(label->text, sizeof(label->text), "feature \"%s\"",
+                        mlclf_request_name(name, label->name));
+    }
+
+    return label->text;
+}
 
 
 int
 mlclf_request_input_value(mlclf_request_ctx_t *ctx, uint32_t idx,
-    const cJSON *v, const char *label)
+    const cJSON *v, mlclf_request_label_t *label)
 {
     if (mlclf_request_type(v) == cJSON_NULL) {
         return mlclf_request_input_missing(ctx, idx, label, 0);
@@ -47,16 +69,18 @@ mlclf_request_input_value(mlclf_request_ctx_t *ctx, uint32_t idx,
 
 static int
 mlclf_request_input_number(mlclf_request_ctx_t *ctx, const cJSON *v,
-    const char *label)
+    mlclf_request_label_t *label)
 {
     if (mlclf_request_type(v) != cJSON_Number) {
         return mlclf_request_reject(ctx, MLCLF_REASON_NOT_A_NUMBER, 400,
-                                    "%s is not a number", label);
+                                    "%s is not a number",
+                                    mlclf_request_label(label));
     }
 
     if (!isfinite(v->valuedouble)) {
         return mlclf_request_reject(ctx, MLCLF_REASON_NON_FINITE, 400,
-                                    "%s is not finite", label);
+                                    "%s is not finite",
+                                    mlclf_request_label(label));
     }
 
     return MLCLF_OK;
@@ -70,14 +94,15 @@ mlclf_request_input_number(mlclf_request_ctx_t *ctx, const cJSON *v,
  */
 static int
 mlclf_request_input_string(mlclf_request_ctx_t *ctx, uint32_t idx,
-    const cJSON *v, const char *label)
+    const cJSON *v, mlclf_request_label_t *label)
 {
     size_t             len, scratch;
     mlclf_text_term_t  t;
 
     if (mlclf_request_type(v) != cJSON_String) {
         return mlclf_request_reject(ctx, MLCLF_REASON_NOT_A_STRING, 400,
-                                    "%s is not a string", label);
+                                    "%s is not a string",
+                                    mlclf_request_label(label));
     }
 
     /* whole: the scan refused string values with \u0000 in them */
@@ -89,7 +114,7 @@ mlclf_request_input_string(mlclf_request_ctx_t *ctx, uint32_t idx,
         {
             return mlclf_request_reject(ctx, MLCLF_REASON_UNKNOWN_CATEGORY,
                                         400, "%s is not a known category",
-                                        label);
+                                        mlclf_request_label(label));
         }
 
         ctx->row_terms++;
@@ -99,7 +124,8 @@ mlclf_request_input_string(mlclf_request_ctx_t *ctx, uint32_t idx,
     if (len > ctx->max_text) {
         return mlclf_request_reject(ctx, MLCLF_REASON_TEXT_TOO_LONG, 413,
                                     "%s is %zu bytes, more than the limit "
-                                    "of %zu", label, len, ctx->max_text);
+                                    "of %zu", mlclf_request_label(label),
+                                    len, ctx->max_text);
     }
 
     ctx->row_terms += mlclf_input_text_terms(ctx->model, idx, len);
@@ -117,7 +143,7 @@ mlclf_request_input_string(mlclf_request_ctx_t *ctx, uint32_t idx,
 /* null, or left out of an object row: the input's missing rule. */
 static int
 mlclf_request_input_missing(mlclf_request_ctx_t *ctx, uint32_t idx,
-    const char *label, int absent)
+    mlclf_request_label_t *label, int absent)
 {
     uint32_t  type;
 
@@ -131,12 +157,13 @@ mlclf_request_input_missing(mlclf_request_ctx_t *ctx, uint32_t idx,
 
         if (absent) {
             return mlclf_request_reject(ctx, MLCLF_REASON_MISSING_FEATURE,
-                                        400, "%s is missing", label);
+                                        400, "%s is missing",
+                                        mlclf_request_label(label));
         }
 
         return mlclf_request_reject(ctx, MLCLF_REASON_MISSING_VALUE, 400,
                                     "%s is null and the model has no value "
-                                    "to impute", label);
+                                    "to impute", mlclf_request_label(label));
     }
 
     if (mlclf_model_input_flags(ctx->model, idx) & MLCLF_INPUT_MISSING_EMPTY)
@@ -146,12 +173,13 @@ mlclf_request_input_missing(mlclf_request_ctx_t *ctx, uint32_t idx,
 
     if (absent) {
         return mlclf_request_reject(ctx, MLCLF_REASON_MISSING_FEATURE, 400,
-                                    "%s is missing", label);
+                                    "%s is missing",
+                                    mlclf_request_label(label));
     }
 
     return mlclf_request_reject(ctx, MLCLF_REASON_MISSING_VALUE, 400,
                                 "%s is null and the model refuses a "
-                                "missing %s", label,
+                                "missing %s", mlclf_request_label(label),
                                 type == MLCLF_INPUT_TEXT ? "text"
                                                          : "category");
 }
@@ -160,21 +188,19 @@ mlclf_request_input_missing(mlclf_request_ctx_t *ctx, uint32_t idx,
 int
 mlclf_request_input_absent(mlclf_request_ctx_t *ctx, const uint64_t *seen)
 {
-    int       rc;
-    uint32_t  i;
-    char      name[MLCLF_REQUEST_NAME_MAX + 8];
-    char      label[MLCLF_REQUEST_NAME_MAX + 32];
+    int                    rc;
+    uint32_t               i;
+    mlclf_request_label_t  label;
 
     for (i = 0; i < ctx->n_features; i++) {
         if (seen[i / 64] & (1ULL << (i % 64))) {
             continue;
         }
 
-        (void) snprintf(label, sizeof(label), "feature \"%s\"",
-                        mlclf_request_name(name,
-                            mlclf_model_feature_name(ctx->model, i)));
+        label.name = mlclf_model_feature_name(ctx->model, i);
+        label.text[0] = '\0';
 
-        rc = mlclf_request_input_missing(ctx, i, label, 1);
+        rc = mlclf_request_input_missing(ctx, i, &label, 1);
         if (rc != MLCLF_OK) {
             return rc;
         }
