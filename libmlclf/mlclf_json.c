@@ -19,7 +19,7 @@ static int mlclf_json_scan_hex4(const unsigned char *p, size_t i, size_t len,
     uint32_t *u);
 static size_t mlclf_json_scan_utf8(const unsigned char *p, size_t i,
     size_t len);
-static int mlclf_json_plain8(const unsigned char *p);
+static size_t mlclf_json_plain8(const unsigned char *p);
 
 
 /* a byte's value in each of the eight bytes of a word */
@@ -49,7 +49,7 @@ mlclf_json_lex_init(mlclf_json_lex_t *lex, const char *body, size_t len,
 mlclf_json_token_e
 mlclf_json_string(mlclf_json_lex_t *lex)
 {
-    size_t                i, j, len, nul;
+    size_t                i, j, k, len, nul;
     unsigned              z, escaped;
     unsigned char         c;
     const unsigned char  *p;
@@ -60,8 +60,13 @@ mlclf_json_string(mlclf_json_lex_t *lex)
     escaped = 0;
 
     for (i = lex->p - p; i < len; i++) {
-        while (len - i >= 8 && mlclf_json_plain8(p + i)) {
-            i += 8;
+        while (len - i >= 8) {
+            k = mlclf_json_plain8(p + i);
+            i += k;
+
+            if (k < 8) {
+                break;
+            }
         }
 
         if (i == len) {
@@ -124,15 +129,20 @@ mlclf_json_string(mlclf_json_lex_t *lex)
 
 
 /*
- * 1 if none of the eight bytes at p needs a look of its own in a
- * string: no control character, quote, backslash or byte of a longer
- * UTF-8 sequence.  Each test is the classic one for a byte below n in
- * a word, (w - n) & ~w & 0x80..: a byte borrows, and keeps its high
- * bit clear, only where it was below n or a lower byte borrowed, so
- * the word passes only when no byte is below n.  Equality is a zero
- * byte of w ^ the value.
+ * How many of the eight bytes at p, from the first, need no look of
+ * their own in a string: no control character, quote, backslash or
+ * byte of a longer UTF-8 sequence.  Each test is the classic one for a
+ * byte below n in a word, (w - n) & ~w & 0x80..: a byte borrows, and
+ * keeps its high bit clear, only where it was below n or a lower byte
+ * borrowed.  So the lowest byte flagged is one below n, and the bytes
+ * below it are plain (a higher one may be flagged by the borrow alone).
+ * Equality is a zero byte of w ^ the value.  On a little-endian machine
+ * the low end is the first byte in memory, and the count is exact; on
+ * a big-endian one it is the last, and the count may stop early at a
+ * plain byte, which the caller then looks at alone: never past one
+ * that needs it.
  */
-static int
+static size_t
 mlclf_json_plain8(const unsigned char *p)
 {
     uint64_t  w, q, b, hit;
@@ -147,7 +157,17 @@ mlclf_json_plain8(const unsigned char *p)
           | ((b - MLCLF_JSON_BYTES(1)) & ~b)
           | w;
 
-    return (hit & MLCLF_JSON_BYTES(0x80)) == 0;
+    hit &= MLCLF_JSON_BYTES(0x80);
+
+    if (hit == 0) {
+        return 8;
+    }
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (size_t) __builtin_clzll(hit) / 8;
+#else
+    return (size_t) __builtin_ctzll(hit) / 8;
+#endif
 }
 
 
