@@ -333,7 +333,7 @@ mlclf_text_token_final(const uint8_t *text, size_t len, size_t i)
 size_t
 mlclf_text_token_join(uint8_t *buf, size_t len, size_t *ntok)
 {
-    size_t   r, w, k, mark, chars, n;
+    size_t   r, r0, w, k, mark, chars, n;
     ucs4_t   cp;
     uint8_t  c, cls;
 
@@ -349,6 +349,9 @@ mlclf_text_token_join(uint8_t *buf, size_t len, size_t *ntok)
     mark = 0;
     chars = 0;
     n = 0;
+
+    /* a byte that is no word character ends the last run of them */
+    buf[len] = '\0';
 
     while (r < len) {
         c = buf[r];
@@ -373,6 +376,13 @@ mlclf_text_token_join(uint8_t *buf, size_t len, size_t *ntok)
 
             chars = 0;
             r += k;
+
+            /* the ASCII characters of no word that follow */
+
+            while (r < len && mlclf_text_class[buf[r]] == MLCLF_TEXT_OTHER) {
+                r++;
+            }
+
             continue;
         }
 
@@ -393,19 +403,19 @@ mlclf_text_token_join(uint8_t *buf, size_t len, size_t *ntok)
             continue;
         }
 
-        /* the ASCII word characters that follow, in a tight loop */
+        /*
+         * the ASCII word characters that follow, in a tight loop, which
+         * the NUL at buf[len] ends
+         */
+
+        r0 = r;
 
         do {
             buf[w++] = c;
-            chars++;
-
-            if (++r == len) {
-                break;
-            }
-
-            c = buf[r];
-
+            c = buf[++r];
         } while (mlclf_text_class[c] == MLCLF_TEXT_WORD);
+
+        chars += r - r0;
     }
 
     if (chars >= 2) {
