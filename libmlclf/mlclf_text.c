@@ -36,7 +36,7 @@ static size_t mlclf_text_buf_size(size_t len);
 static size_t mlclf_text_grams(const mlclf_text_params_t *p, size_t len);
 static ptrdiff_t mlclf_text_tokens(const mlclf_text_params_t *p,
     const char *text, size_t len, uint8_t *buf);
-static size_t mlclf_text_next(const uint8_t *t, size_t len, size_t s,
+static size_t mlclf_text_next(const uint8_t *t, size_t s,
     size_t j, size_t *starts);
 static size_t mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0,
     uint32_t n1, mlclf_text_gram_pt fn, void *ctx);
@@ -245,20 +245,20 @@ mlclf_text_tokens(const mlclf_text_params_t *p, const char *text, size_t len,
 
 /*
  * The end of the joined tokens' token j, which starts at t[s]: the
- * next space, or len.  Its start goes into the ring of the last
- * MLCLF_TEXT_MAX_NGRAM starts.
+ * next space, which is t[len] after the last token
+ * (mlclf_text_token_join()), so the scan needs no bound.  Its start
+ * goes into the ring of the last MLCLF_TEXT_MAX_NGRAM starts.
  */
 static size_t
-mlclf_text_next(const uint8_t *t, size_t len, size_t s, size_t j,
-    size_t *starts)
+mlclf_text_next(const uint8_t *t, size_t s, size_t j, size_t *starts)
 {
-    const uint8_t  *sp;
-
     starts[j & (MLCLF_TEXT_MAX_NGRAM - 1)] = s;
 
-    sp = memchr(t + s, ' ', len - s);
+    while (t[s] != ' ') {
+        s++;
+    }
 
-    return (sp != NULL) ? (size_t) (sp - t) : len;
+    return s;
 }
 
 
@@ -279,7 +279,7 @@ mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0, uint32_t n1,
     s = 0;
 
     while (s < len) {
-        e = mlclf_text_next(t, len, s, j, starts);
+        e = mlclf_text_next(t, s, j, starts);
 
         for (n = n0; n <= n1 && n <= j + 1; n++) {
             g = starts[(j + 1 - n) & (MLCLF_TEXT_MAX_NGRAM - 1)];
@@ -359,7 +359,7 @@ mlclf_text_columns(const mlclf_text_params_t *p, const uint8_t *t,
     s = 0;
 
     while (s < len) {
-        end = mlclf_text_next(t, len, s, j, starts);
+        end = mlclf_text_next(t, s, j, starts);
 
         for (n = p->ngram_min; n <= p->ngram_max && n <= j + 1; n++) {
             g = starts[(j + 1 - n) & (MLCLF_TEXT_MAX_NGRAM - 1)];

@@ -425,6 +425,9 @@ mlclf_text_token_join(uint8_t *buf, size_t len, size_t *ntok)
         w = mark;
     }
 
+    /* a space ends the last token too: w <= len */
+    buf[w] = ' ';
+
     *ntok = n;
 
     return w;

@@ -26,9 +26,9 @@ ptrdiff_t mlclf_text_token_prepare(const uint8_t *text, size_t len, int lower,
 /*
  * The tokens of the valid UTF-8 text buf[0 .. len): maximal runs of two
  * or more word characters (mlclf_text_is_word), rewritten in place,
- * joined by one space.  buf[len] must be room: it is overwritten (with
- * a NUL that ends the last run).  Returns the new length; *ntok gets
- * the number of tokens.
+ * joined by one space, and a space after the last (at the new length,
+ * so buf[len] must be room).  Returns the new length; *ntok gets the
+ * number of tokens.
  */
 size_t mlclf_text_token_join(uint8_t *buf, size_t len, size_t *ntok);
 
