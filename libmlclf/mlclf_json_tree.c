@@ -52,33 +52,27 @@ void
 mlclf_json_tree_add(mlclf_json_tree_t *tree, const mlclf_json_lex_t *lex,
     mlclf_json_token_e t)
 {
+    if (t == MLCLF_JSON_CLOSE
+        && (tree->expect == MLCLF_JSON_TREE_FIRST_VALUE
+            || tree->expect == MLCLF_JSON_TREE_FIRST_NAME
+            || tree->expect == MLCLF_JSON_TREE_NEXT))
+    {
+        mlclf_json_tree_close(tree, lex);
+        return;
+    }
+
     switch (tree->expect) {
 
     case MLCLF_JSON_TREE_FAILED:
         return;
 
     case MLCLF_JSON_TREE_VALUE:
-        mlclf_json_tree_value(tree, lex, t);
-        return;
-
     case MLCLF_JSON_TREE_FIRST_VALUE:
-        if (t == MLCLF_JSON_CLOSE) {
-            mlclf_json_tree_close(tree, lex);
-            return;
-        }
-
         mlclf_json_tree_value(tree, lex, t);
         return;
-
-    case MLCLF_JSON_TREE_FIRST_NAME:
-        if (t == MLCLF_JSON_CLOSE) {
-            mlclf_json_tree_close(tree, lex);
-            return;
-        }
-
-        /* fall through */
 
     case MLCLF_JSON_TREE_NAME:
+    case MLCLF_JSON_TREE_FIRST_NAME:
         if (t != MLCLF_JSON_STRING) {
             break;
         }
@@ -100,11 +94,6 @@ mlclf_json_tree_add(mlclf_json_tree_t *tree, const mlclf_json_lex_t *lex,
         return;
 
     case MLCLF_JSON_TREE_NEXT:
-        if (t == MLCLF_JSON_CLOSE) {
-            mlclf_json_tree_close(tree, lex);
-            return;
-        }
-
         if (t != MLCLF_JSON_COMMA) {
             break;
         }
