@@ -34,7 +34,6 @@ typedef struct {
     const mlclf_node_t       *node;
     const uint32_t           *depth;        /* per tree */
     const uint32_t           *gdepth;       /* per eight trees */
-    uint32_t                  nf;
 } mlclf_walk_t;
 
 
@@ -64,15 +63,20 @@ static void mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x,
 
 /*
  * The same for the trees of a model whose leaves have feature -1
- * (mlclf_model_pack.c): a walk at its leaf (f < 0) stays there, and f
- * becomes the feature of the node the walk goes to.
+ * (mlclf_model_pack.c): a walk at its leaf (f < 0) stays there, and all
+ * keeps the AND of the features of the nodes the walks are at, negative
+ * once every walk is at its leaf.  The feature of the node reached is
+ * loaded again at the next level rather than kept: eight more live
+ * registers would spill the node numbers, on the walk's path.
  */
-#define mlclf_predict_step_f(n, f)                                           \
-    if ((uint32_t) (f) < w->nf) {                                            \
-        n = mlclf_node_at(w->node, n)->next                                  \
-            + 2 * (x[f] > mlclf_node_at(w->node, n)->thr);                   \
+#define mlclf_predict_step_f(n, all)                                         \
+    nd = mlclf_node_at(w->node, n);                                          \
+    f = nd->feat;                                                            \
+    if (f >= 0) {                                                            \
+        n = nd->next + 2 * (size_t) (x[f] > nd->thr);                        \
         f = mlclf_node_at(w->node, n)->feat;                                 \
-    }
+    }                                                                        \
+    all &= f
 
 
 static void
@@ -81,27 +85,29 @@ mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m)
     w->node = m->nodes;
     w->depth = m->tdepth;
     w->gdepth = m->gdepth;
-    w->nf = m->n_features;
 }
 
 
 /*
  * Trees t .. t+7 (t a multiple of 8), from root[0..7] to their leaves
- * n[0..7], as many levels as the deepest of the eight needs, or (early,
- * for trees whose leaves are mostly much shallower than their deepest)
- * until every walk is at its leaf, a lane at its leaf skipped: their
- * walks
- * are independent, so the loads of one overlap the compares of the
- * others instead of waiting for each other, level after level, each
- * lane as many levels as the deepest of the eight needs.  Eight rather
- * than four: more overlap; more would no longer fit in the registers.
+ * n[0..7]: as many levels as the deepest of the eight trees has, or
+ * (early, for trees whose leaves are mostly much shallower than their
+ * deepest) until every walk is at its leaf, a walk at its leaf left
+ * there.  The eight walks are independent, so the loads of one overlap
+ * the compares of the others instead of waiting for each other, level
+ * after level.  Eight rather than four: more overlap; more would no
+ * longer fit in the registers.  The early walk keeps its node numbers
+ * in size_t, the width they index with: with 32-bit ones gcc kept
+ * both widths, and spilled.
  */
 static inline __attribute__((always_inline)) void
 mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
     const uint32_t *root, uint32_t t, uint32_t *n, int early)
 {
-    int32_t   f0, f1, f2, f3, f4, f5, f6, f7, dd;
-    uint32_t  n0, n1, n2, n3, n4, n5, n6, n7, d;
+    size_t               e0, e1, e2, e3, e4, e5, e6, e7;
+    int32_t              f, all;
+    uint32_t             n0, n1, n2, n3, n4, n5, n6, n7, d;
+    const mlclf_node_t  *nd;
 
     d = w->gdepth[t / 8];
 
@@ -113,6 +119,14 @@ mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
     n5 = root[5];
     n6 = root[6];
     n7 = root[7];
+    e0 = n0;
+    e1 = n1;
+    e2 = n2;
+    e3 = n3;
+    e4 = n4;
+    e5 = n5;
+    e6 = n6;
+    e7 = n7;
 
     if (!early) {
         for ( /* void */ ; d != 0; d--) {
@@ -127,29 +141,31 @@ mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
         }
 
     } else {
-        f0 = mlclf_node_at(w->node, n0)->feat;
-        f1 = mlclf_node_at(w->node, n1)->feat;
-        f2 = mlclf_node_at(w->node, n2)->feat;
-        f3 = mlclf_node_at(w->node, n3)->feat;
-        f4 = mlclf_node_at(w->node, n4)->feat;
-        f5 = mlclf_node_at(w->node, n5)->feat;
-        f6 = mlclf_node_at(w->node, n6)->feat;
-        f7 = mlclf_node_at(w->node, n7)->feat;
+        /* at most d levels; fewer once every walk is at its leaf */
+        for ( /* void */ ; d != 0; d--) {
+            all = -1;
+            mlclf_predict_step_f(e0, all);
+            mlclf_predict_step_f(e1, all);
+            mlclf_predict_step_f(e2, all);
+            mlclf_predict_step_f(e3, all);
+            mlclf_predict_step_f(e4, all);
+            mlclf_predict_step_f(e5, all);
+            mlclf_predict_step_f(e6, all);
+            mlclf_predict_step_f(e7, all);
 
-        /* the AND of the features is negative once all are at leaves */
-        for (dd = (int32_t) d - 1;
-             (dd | (f0 & f1 & f2 & f3 & f4 & f5 & f6 & f7)) >= 0;
-             dd--)
-        {
-            mlclf_predict_step_f(n0, f0);
-            mlclf_predict_step_f(n1, f1);
-            mlclf_predict_step_f(n2, f2);
-            mlclf_predict_step_f(n3, f3);
-            mlclf_predict_step_f(n4, f4);
-            mlclf_predict_step_f(n5, f5);
-            mlclf_predict_step_f(n6, f6);
-            mlclf_predict_step_f(n7, f7);
+            if (all < 0) {
+                break;
+            }
         }
+
+        n0 = (uint32_t) e0;
+        n1 = (uint32_t) e1;
+        n2 = (uint32_t) e2;
+        n3 = (uint32_t) e3;
+        n4 = (uint32_t) e4;
+        n5 = (uint32_t) e5;
+        n6 = (uint32_t) e6;
+        n7 = (uint32_t) e7;
     }
 
     n[0] = n0;
@@ -279,12 +295,77 @@ mlclf_predict_walk_missing(const mlclf_model_t *m, const double *x,
                              : m->prow[(n) / 2]) * nc)
 
 
+/*
+ * The leaf distributions of the c trees whose leaves are n[] added to
+ * proba[], in tree order: the same sums, bit for bit, as one tree at a
+ * time.  Each sum stays in a register (proba[] could alias lv[] for all
+ * gcc knows).
+ */
+static void
+mlclf_predict_forest_add(const mlclf_model_t *m, const double *lv,
+    const uint32_t *n, uint32_t c, double *proba)
+{
+    double    sum;
+    uint32_t  i, k, nc, r[MLCLF_LANES];
+
+    nc = m->n_classes;
+
+    for (i = 0; i < c; i++) {
+        r[i] = (uint32_t) mlclf_row(n[i]);
+    }
+
+    for (k = 0; k < nc; k++) {
+        sum = proba[k];
+
+        for (i = 0; i < c; i++) {
+            sum += lv[r[i] + k];
+        }
+
+        proba[k] = sum;
+    }
+}
+
+
+/* The same for eight trees, unrolled: the common case. */
+static inline __attribute__((always_inline)) void
+mlclf_predict_forest_add8(const mlclf_model_t *m, const double *lv,
+    const uint32_t *n, double *proba)
+{
+    double        sum;
+    uint32_t      k, nc;
+    const double  *l0, *l1, *l2, *l3, *l4, *l5, *l6, *l7;
+
+    nc = m->n_classes;
+    l0 = lv + mlclf_row(n[0]);
+    l1 = lv + mlclf_row(n[1]);
+    l2 = lv + mlclf_row(n[2]);
+    l3 = lv + mlclf_row(n[3]);
+    l4 = lv + mlclf_row(n[4]);
+    l5 = lv + mlclf_row(n[5]);
+    l6 = lv + mlclf_row(n[6]);
+    l7 = lv + mlclf_row(n[7]);
+
+    for (k = 0; k < nc; k++) {
+        sum = proba[k];
+        sum += l0[k];
+        sum += l1[k];
+        sum += l2[k];
+        sum += l3[k];
+        sum += l4[k];
+        sum += l5[k];
+        sum += l6[k];
+        sum += l7[k];
+        proba[k] = sum;
+    }
+}
+
+
 void
 mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
 {
     int           missing;
     double        inv;
-    uint32_t      t, k, i, c, nc, n[MLCLF_LANES];
+    uint32_t      t, k, c, nc, n[MLCLF_LANES];
     const double  *lv;
     mlclf_walk_t  w;
 
@@ -300,15 +381,11 @@ mlclf_predict_forest(const mlclf_model_t *m, const double *x, double *proba)
     for (t = 0; t < m->n_trees; t += c) {
         c = mlclf_predict_leaves(m, &w, x, t, missing, n);
 
-        /* added in tree order: the same sums, bit for bit, as one by one */
-        for (i = 0; i < c; i++) {
-            n[i] = (uint32_t) mlclf_row(n[i]);
-        }
+        if (c == MLCLF_LANES) {
+            mlclf_predict_forest_add8(m, lv, n, proba);
 
-        for (k = 0; k < nc; k++) {
-            for (i = 0; i < c; i++) {
-                proba[k] += lv[n[i] + k];
-            }
+        } else {
+            mlclf_predict_forest_add(m, lv, n, c, proba);
         }
     }
 
