@@ -7,7 +7,8 @@
  * loaded twice, the dense layout dropped from one.  Rows sit on the
  * thresholds, next to them, at the infinities and signed zeros, and at
  * random; trees are uneven, counts not multiples of the blocks, every
- * depth the layout takes and the limits it refuses.
+ * depth the layout takes and the limits it refuses, and eights of full
+ * trees of two depths, which the walk takes side by side.
  *
  * On a CPU without AVX-512BW no model is dense: the test says so and
  * checks that.
@@ -45,6 +46,8 @@ typedef struct {
     uint32_t                  distinct;     /* 0, or thresholds so many,
                                                in turn */
     int                       full;         /* no early leaves */
+    int                       shallow;      /* every other eight trees
+                                               3 levels less deep */
 } shape_t;
 
 
@@ -54,6 +57,7 @@ typedef struct {
     double                   *thr, *leaves, *pool;
     uint8_t                  *dec;
     uint32_t                  n_leaves, turn;
+    uint32_t                  depth;        /* of the tree grown */
 } trees_t;
 
 
@@ -65,7 +69,7 @@ grow(const shape_t *sh, trees_t *tr, uint32_t k, uint32_t level,
     uint32_t  f;
     double    v;
 
-    if (level == sh->depth || (!sh->full && level > 0 && rnd() % 4 == 0)) {
+    if (level == tr->depth || (!sh->full && level > 0 && rnd() % 4 == 0)) {
         v = (rnd_unit() - 0.5) * 2.0;
         tr->feat[k] = -1;
         tr->thr[k] = 0.0;
@@ -184,6 +188,7 @@ check_shape(const char *what, const shape_t *sh, int want_dense)
     for (t = 0; t < sh->trees; t++) {
         tr.off[t] = next;
         tr.cls[t] = t % no;
+        tr.depth = sh->shallow && t / 8 % 2 ? sh->depth - 3 : sh->depth;
         next = grow(sh, &tr, next, 0, next + 1);
     }
 
@@ -279,27 +284,30 @@ check_shape(const char *what, const shape_t *sh, int want_dense)
 int
 main(void)
 {
-    static const shape_t  one = { 1, 1, 1, 2, MLCLF_LINK_SIGMOID, 1, 0, 0 };
-    static const shape_t  stump = { 31, 3, 2, 2, MLCLF_LINK_SIGMOID, 0, 0,
-                                    0 };
-    static const shape_t  wide = { 33, 64, 6, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                   0 };
-    static const shape_t  five = { 129, 20, 5, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                   1 };
-    static const shape_t  soft = { 300, 7, 6, 3, MLCLF_LINK_SOFTMAX, 1, 0,
-                                   0 };
-    static const shape_t  ovr = { 200, 9, 4, 3, MLCLF_LINK_SIGMOID, 0, 0,
+    static const shape_t  one = { 1, 1, 1, 2, MLCLF_LINK_SIGMOID, 1, 0, 0,
                                   0 };
+    static const shape_t  stump = { 31, 3, 2, 2, MLCLF_LINK_SIGMOID, 0, 0,
+                                    0, 0 };
+    static const shape_t  wide = { 33, 64, 6, 2, MLCLF_LINK_SIGMOID, 1, 0,
+                                   0, 0 };
+    static const shape_t  five = { 129, 20, 5, 2, MLCLF_LINK_SIGMOID, 1, 0,
+                                   1, 0 };
+    static const shape_t  soft = { 300, 7, 6, 3, MLCLF_LINK_SOFTMAX, 1, 0,
+                                   0, 0 };
+    static const shape_t  ovr = { 200, 9, 4, 3, MLCLF_LINK_SIGMOID, 0, 0,
+                                  0, 0 };
     static const shape_t  big = { 500, 20, 6, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                  1 };
+                                  1, 0 };
+    static const shape_t  uneven = { 109, 20, 6, 2, MLCLF_LINK_SIGMOID, 1,
+                                     0, 1, 1 };
     static const shape_t  ranks = { 33, 1, 5, 2, MLCLF_LINK_SIGMOID, 0,
-                                    1022, 1 };
+                                    1022, 1, 0 };
     static const shape_t  deep = { 40, 5, 7, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                   0 };
+                                   0, 0 };
     static const shape_t  many = { 40, 65, 3, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                   0 };
+                                   0, 0 };
     static const shape_t  past = { 33, 1, 5, 2, MLCLF_LINK_SIGMOID, 0,
-                                   1023, 1 };
+                                   1023, 1, 0 };
 
     check_shape("one tree", &one, 1);
     check_shape("stumps", &stump, 1);
@@ -308,6 +316,10 @@ main(void)
     check_shape("softmax", &soft, 1);
     check_shape("one sigmoid a class", &ovr, 1);
     check_shape("500 trees", &big, 1);
+
+    /* full trees of depth 6 and 3 by turns of eight, 13 eights and 5:
+     * walked to the depth of the deepest of the trees side by side */
+    check_shape("depth 6 and 3 by eights", &uneven, 1);
 
     /* 33 full trees of 31 nodes on one feature: the most ranks, and one
      * past them */
