@@ -8,13 +8,15 @@
 # of every figure for both sides and their ratio.  The figures move with
 # the host (a shared 2-core VM: 10-20 % between runs), so only the two
 # sides of one run compare.  Pinned to one CPU, so no 2-thread figure.
+# AB_REGISTRY=DIR takes the models from DIR instead: a REV older than the
+# format the working tree writes needs models its own trainer wrote.
 set -eu
 
 rev=$1
 rounds=${2:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/bench/ab
-reg=$root/build/bench/serve-registry
+reg=${AB_REGISTRY:-$root/build/bench/serve-registry}
 rows=$root/build/bench/rows-100000.csv
 body='{"features": [5.9, 3.0, 5.1, 1.8]}'
 
