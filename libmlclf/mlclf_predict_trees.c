@@ -81,6 +81,18 @@ static void mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x,
     all &= f
 
 
+/* The eight walks' node numbers e0 .. e7 from r[], and into n[]. */
+#define mlclf_predict_lanes_from(e, r)                                       \
+    e##0 = (r)[0]; e##1 = (r)[1]; e##2 = (r)[2]; e##3 = (r)[3];             \
+    e##4 = (r)[4]; e##5 = (r)[5]; e##6 = (r)[6]; e##7 = (r)[7]
+
+#define mlclf_predict_lanes_to(n, e)                                         \
+    (n)[0] = (uint32_t) e##0; (n)[1] = (uint32_t) e##1;                      \
+    (n)[2] = (uint32_t) e##2; (n)[3] = (uint32_t) e##3;                      \
+    (n)[4] = (uint32_t) e##4; (n)[5] = (uint32_t) e##5;                      \
+    (n)[6] = (uint32_t) e##6; (n)[7] = (uint32_t) e##7
+
+
 static void
 mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m)
 {
@@ -98,9 +110,9 @@ mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m)
  * there.  The eight walks are independent, so the loads of one overlap
  * the compares of the others instead of waiting for each other, level
  * after level.  Eight rather than four: more overlap; more would no
- * longer fit in the registers.  The early walk keeps its node numbers
- * in size_t, the width they index with: with 32-bit ones gcc kept
- * both widths, and spilled.
+ * longer fit in the registers.  The walks keep their node numbers in
+ * size_t, the width they index with: with 32-bit ones gcc kept both
+ * widths, and spilled.
  */
 static inline __attribute__((always_inline)) void
 mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
@@ -108,38 +120,22 @@ mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
 {
     size_t               e0, e1, e2, e3, e4, e5, e6, e7;
     int32_t              f, all;
-    uint32_t             n0, n1, n2, n3, n4, n5, n6, n7, d;
+    uint32_t             d;
     const mlclf_node_t  *nd;
 
     d = w->gdepth[t / 8];
-
-    n0 = root[0];
-    n1 = root[1];
-    n2 = root[2];
-    n3 = root[3];
-    n4 = root[4];
-    n5 = root[5];
-    n6 = root[6];
-    n7 = root[7];
-    e0 = n0;
-    e1 = n1;
-    e2 = n2;
-    e3 = n3;
-    e4 = n4;
-    e5 = n5;
-    e6 = n6;
-    e7 = n7;
+    mlclf_predict_lanes_from(e, root);
 
     if (!early) {
         for ( /* void */ ; d != 0; d--) {
-            mlclf_predict_step(n0);
-            mlclf_predict_step(n1);
-            mlclf_predict_step(n2);
-            mlclf_predict_step(n3);
-            mlclf_predict_step(n4);
-            mlclf_predict_step(n5);
-            mlclf_predict_step(n6);
-            mlclf_predict_step(n7);
+            mlclf_predict_step(e0);
+            mlclf_predict_step(e1);
+            mlclf_predict_step(e2);
+            mlclf_predict_step(e3);
+            mlclf_predict_step(e4);
+            mlclf_predict_step(e5);
+            mlclf_predict_step(e6);
+            mlclf_predict_step(e7);
         }
 
     } else {
@@ -159,25 +155,9 @@ mlclf_predict_walk8(const mlclf_walk_t *w, const double *x,
                 break;
             }
         }
-
-        n0 = (uint32_t) e0;
-        n1 = (uint32_t) e1;
-        n2 = (uint32_t) e2;
-        n3 = (uint32_t) e3;
-        n4 = (uint32_t) e4;
-        n5 = (uint32_t) e5;
-        n6 = (uint32_t) e6;
-        n7 = (uint32_t) e7;
     }
 
-    n[0] = n0;
-    n[1] = n1;
-    n[2] = n2;
-    n[3] = n3;
-    n[4] = n4;
-    n[5] = n5;
-    n[6] = n6;
-    n[7] = n7;
+    mlclf_predict_lanes_to(n, e);
 }
 
 
@@ -367,18 +347,9 @@ mlclf_predict_walk8_missing(const mlclf_model_t *m, const double *x,
     int                  moved;
     size_t               e0, e1, e2, e3, e4, e5, e6, e7;
     uint32_t             d;
-    const uint32_t      *root;
     const mlclf_node_t  *nd;
 
-    root = m->proots + t;
-    e0 = root[0];
-    e1 = root[1];
-    e2 = root[2];
-    e3 = root[3];
-    e4 = root[4];
-    e5 = root[5];
-    e6 = root[6];
-    e7 = root[7];
+    mlclf_predict_lanes_from(e, m->proots + t);
     moved = 1;
 
     for (d = m->gdepth[t / 8]; d != 0 && moved; d--) {
@@ -393,14 +364,7 @@ mlclf_predict_walk8_missing(const mlclf_model_t *m, const double *x,
         mlclf_predict_step_missing(e7, moved);
     }
 
-    n[0] = (uint32_t) e0;
-    n[1] = (uint32_t) e1;
-    n[2] = (uint32_t) e2;
-    n[3] = (uint32_t) e3;
-    n[4] = (uint32_t) e4;
-    n[5] = (uint32_t) e5;
-    n[6] = (uint32_t) e6;
-    n[7] = (uint32_t) e7;
+    mlclf_predict_lanes_to(n, e);
 }
 
 
