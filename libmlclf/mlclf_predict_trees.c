@@ -201,9 +201,11 @@ mlclf_predict_walk16(const mlclf_walk_t *w, const double *x,
 
 
 /*
- * The leaves n[] of trees t, t+1, ... (eight, or the rest): walked side
- * by side, the last tree standing in for missing lanes; or, for a row
- * with a missing value, node by node.  Returns how many trees.
+ * The leaves n[] of trees t, t+1, ...: sixteen for walks of fixed
+ * levels while sixteen are left, else eight or the rest, walked side by
+ * side, the last tree standing in for missing lanes; for a row with a
+ * missing value, eight side by side, the rest one by one.  Returns how
+ * many trees.
  */
 static inline __attribute__((always_inline)) uint32_t
 mlclf_predict_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
@@ -213,12 +215,12 @@ mlclf_predict_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
 
     left = m->n_trees - t < MLCLF_LANES ? m->n_trees - t : MLCLF_LANES;
 
-    if (missing && left == MLCLF_LANES) {
-        mlclf_predict_walk8_missing(m, x, t, n);
-        return left;
-    }
-
     if (missing) {
+        if (left == MLCLF_LANES) {
+            mlclf_predict_walk8_missing(m, x, t, n);
+            return left;
+        }
+
         for (i = 0; i < left; i++) {
             n[i] = mlclf_predict_walk_missing(m, x, t + i);
         }
@@ -404,7 +406,11 @@ mlclf_predict_forest_add(const mlclf_model_t *m, const double *lv,
 }
 
 
-/* The same for eight trees, unrolled: the common case. */
+/*
+ * The same for eight trees, unrolled: the common case.  (The loops above
+ * unrolled by a pragma kept the leaves' pointers in memory: 3.5 % more
+ * instructions for the iris forest.)
+ */
 static inline __attribute__((always_inline)) void
 mlclf_predict_forest_add8(const mlclf_model_t *m, const double *lv,
     const uint32_t *n, double *proba)
