@@ -49,6 +49,16 @@ typedef struct {
 #define MLCLF_DENSE_RANKS         1022
 #define MLCLF_DENSE_LEFT          0xffff
 
+/*
+ * The words a row with a missing value walks (dmword) hold ranks up to
+ * MLCLF_DENSE_MISSING_RANKS, so that the top bit is free for
+ * MLCLF_DENSE_MISSING_LEFT: a missing value goes left at this node.
+ * A missing value's bin is MLCLF_DENSE_MISSING, above every word's rank.
+ */
+#define MLCLF_DENSE_MISSING_RANKS 511
+#define MLCLF_DENSE_MISSING_LEFT  0x8000
+#define MLCLF_DENSE_MISSING       0xffff
+
 /* Node n, numbered in 8-byte units, of the array at base. */
 #define mlclf_node_at(base, n)                                               \
     ((const mlclf_node_t *) ((const double *) (base) + (n)))
@@ -130,9 +140,14 @@ struct mlclf_model_s {
      * dword NULL: per 32 trees dwidth node words, per tree 2^ddepth
      * leaf scores (in dleaf32, as float32, when the model sums in
      * float32, else in dleaf); per feature dfan fences and dfan
-     * segments of dfan thresholds (its distinct ones, sorted, then +inf)
+     * segments of dfan thresholds (its distinct ones, sorted, then +inf);
+     * dmword, the same words for a row with a missing value, or NULL:
+     * such a row walks the packed nodes; dzero, the features whose
+     * nodes read NaN as 0 (MLCLF_MISSING_AS_ZERO), a bit each
      */
     const uint16_t           *dword;
+    const uint16_t           *dmword;
+    uint64_t                  dzero;
     const double             *dleaf;
     const float              *dleaf32;
     const double             *dfence;

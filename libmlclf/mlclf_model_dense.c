@@ -21,6 +21,13 @@
  * lands where such a walk ends.  Made once at load, when the model is
  * eligible and the CPU has AVX-512BW, then read-only; otherwise the
  * kernels walk the packed nodes (mlclf_model_pack.c) as before.
+ *
+ * A model that routes missing values gets a second copy of the words
+ * for the rows that have one, when its rules fit in a bin
+ * (mlclf_model_dense_missing()) and no feature has more than
+ * MLCLF_DENSE_MISSING_RANKS thresholds: each word with the node's
+ * default direction in its top bit, which a missing value's bin
+ * (MLCLF_DENSE_MISSING) reads and every other bin passes over.
  */
 
 
@@ -36,6 +43,7 @@
 
 typedef struct {
     uint16_t                 *word;
+    uint16_t                 *mword;        /* or NULL */
     double                   *leaf;
     float                    *leaf32;       /* or these, for float32 */
     double                   *fence;
@@ -47,6 +55,8 @@ typedef struct {
 
 
 static int mlclf_model_dense_eligible(const mlclf_model_t *m);
+static int mlclf_model_dense_missing(const mlclf_model_t *m,
+    uint64_t *zero);
 static int mlclf_model_dense_cuts(const mlclf_model_t *m, mlclf_dense_t *d);
 static void mlclf_model_dense_bins(const mlclf_model_t *m,
     const mlclf_dense_t *d);
@@ -78,6 +88,54 @@ mlclf_model_dense_eligible(const mlclf_model_t *m)
     }
 
     return m->n_trees != 0;
+}
+
+
+/*
+ * 1 if a row with a missing value can take the dense kernel: the model
+ * routes missing values, no node takes values near 0 for missing
+ * (MLCLF_MISSING_ZERO, which no bin can tell), and the nodes of each
+ * feature agree on NaN: missing (MLCLF_MISSING_NAN) at all of them, or
+ * read as 0 (MLCLF_MISSING_AS_ZERO) at all of them, these features'
+ * bits set in *zero.
+ */
+static int
+mlclf_model_dense_missing(const mlclf_model_t *m, uint64_t *zero)
+{
+    int32_t   f;
+    uint32_t  o, rule;
+    uint64_t  nan, as_zero;
+
+    if (!m->routes_missing) {
+        return 0;
+    }
+
+    nan = 0;
+    as_zero = 0;
+
+    for (o = 0; o < m->n_nodes; o++) {
+        f = m->node_feature[o];
+
+        if (f < 0) {
+            continue;
+        }
+
+        rule = m->node_decision[o] & MLCLF_MISSING_MASK;
+
+        if (rule == MLCLF_MISSING_AS_ZERO) {
+            as_zero |= (uint64_t) 1 << f;
+
+        } else if (rule == MLCLF_MISSING_NAN) {
+            nan |= (uint64_t) 1 << f;
+
+        } else {
+            return 0;
+        }
+    }
+
+    *zero = as_zero;
+
+    return (nan & as_zero) == 0;
 }
 
 
@@ -242,15 +300,17 @@ mlclf_model_dense_at(const mlclf_model_t *m, uint32_t t, uint32_t i)
 
 /*
  * File node o of tree t at place i of its complete tree, level deep:
- * an internal node's word and its children at 2i + 1 and 2i + 2; a
- * leaf above the last level as a word that sends every row left, down
- * to the leaf slot where the walk then ends.
+ * an internal node's word (and in mword, the same with its default
+ * direction) and its children at 2i + 1 and 2i + 2; a leaf above the
+ * last level as a word that sends every row left, down to the leaf
+ * slot where the walk then ends.
  */
 static void
 mlclf_model_dense_place(const mlclf_model_t *m, const mlclf_dense_t *d,
     uint32_t t, uint32_t o, uint32_t i, uint32_t level)
 {
     size_t     at;
+    uint16_t   word;
     uint32_t   width, first_leaf;
 
     width = 1u << m->ddepth;
@@ -270,13 +330,27 @@ mlclf_model_dense_place(const mlclf_model_t *m, const mlclf_dense_t *d,
         return;
     }
 
+    at = mlclf_model_dense_at(m, t, i);
+
     if (m->node_feature[o] < 0) {
-        d->word[mlclf_model_dense_at(m, t, i)] = MLCLF_DENSE_LEFT;
+        d->word[at] = MLCLF_DENSE_LEFT;
+
+        if (d->mword != NULL) {
+            d->mword[at] = MLCLF_DENSE_LEFT;
+        }
+
         mlclf_model_dense_place(m, d, t, o, 2 * i + 1, level + 1);
         return;
     }
 
-    d->word[mlclf_model_dense_at(m, t, i)] = mlclf_model_dense_word(m, d, o);
+    word = mlclf_model_dense_word(m, d, o);
+    d->word[at] = word;
+
+    if (d->mword != NULL) {
+        d->mword[at] = word | ((m->node_decision[o] & MLCLF_DEFAULT_LEFT)
+                               ? MLCLF_DENSE_MISSING_LEFT : 0);
+    }
+
     mlclf_model_dense_place(m, d, t, m->node_left[o], 2 * i + 1, level + 1);
     mlclf_model_dense_place(m, d, t, m->node_right[o], 2 * i + 2,
                             level + 1);
@@ -286,10 +360,11 @@ mlclf_model_dense_place(const mlclf_model_t *m, const mlclf_dense_t *d,
 int
 mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
 {
-    int            rc, f32;
+    int            rc, f32, missing;
     void          *p;
-    size_t         size, at_leaf, at_fence, at_seg, score;
+    size_t         size, words, at_leaf, at_fence, at_seg, score;
     uint32_t       t, depth, blocks;
+    uint64_t       zero;
     mlclf_dense_t  d;
 
     if (!mlclf_model_dense_eligible(m)) {
@@ -322,10 +397,16 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
         /* void */
     }
 
+    /* the words for rows with a missing value: the top bit free */
+    zero = 0;
+    missing = d.most <= MLCLF_DENSE_MISSING_RANKS
+              && mlclf_model_dense_missing(m, &zero);
+
     /* float32 scores: half the cache lines for the same leaves */
     f32 = (m->gbt_flags & MLCLF_GBT_FLOAT32) != 0;
     score = f32 ? sizeof(float) : sizeof(double);
-    at_leaf = (size_t) blocks * m->dwidth * sizeof(uint16_t);
+    words = (size_t) blocks * m->dwidth * sizeof(uint16_t);
+    at_leaf = missing ? 2 * words : words;
     at_fence = at_leaf + ((size_t) blocks * 32 << m->ddepth) * score;
     at_seg = at_fence + (size_t) m->n_features * m->dfan * sizeof(double);
     size = at_seg
@@ -343,6 +424,7 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
 
     /* anonymous pages are zero: unused words rank 0 (never reached) */
     d.word = p;
+    d.mword = missing ? (void *) ((char *) p + words) : NULL;
     d.leaf = f32 ? NULL : (void *) ((char *) p + at_leaf);
     d.leaf32 = f32 ? (void *) ((char *) p + at_leaf) : NULL;
     d.fence = (void *) ((char *) p + at_fence);
@@ -362,6 +444,8 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
     }
 
     m->dword = d.word;
+    m->dmword = d.mword;
+    m->dzero = zero;
     m->dleaf = d.leaf;
     m->dleaf32 = d.leaf32;
     m->dfence = d.fence;
@@ -383,6 +467,7 @@ mlclf_model_undense(mlclf_model_t *m)
     if (m->dense_map != 0) {
         (void) munmap((void *) m->dword, m->dense_map);
         m->dword = NULL;
+        m->dmword = NULL;
         m->dense_map = 0;
     }
 }

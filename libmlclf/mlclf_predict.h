@@ -23,11 +23,11 @@ void mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z);
 
 /*
  * mlclf_predict_dense.c, for a model with the dense layout and a row
- * with no missing value: 1 if this CPU runs the dense kernel (AVX-512F
- * and BW); the row's bins (MLCLF_DENSE_FEATURES of them, each shifted
- * as a node word's rank is, so that a bin above a word is a bin above
- * its rank); and the leaves of trees t .. t+c-1, c at most
- * MLCLF_DENSE_CHUNK, into
+ * with no missing value, or with one (missing) and the model's dmword:
+ * 1 if this CPU runs the dense kernel (AVX-512F and BW); the row's bins
+ * (MLCLF_DENSE_FEATURES of them, each shifted as a node word's rank
+ * is, so that a bin above a word is a bin above its rank); and the
+ * leaves of trees t .. t+c-1, c at most MLCLF_DENSE_CHUNK, into
  * n[MLCLF_DENSE_CHUNK], each twice the place of the score in dleaf,
  * adding all of s's leaves on the way.
  */
@@ -119,9 +119,9 @@ mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
 
 int mlclf_predict_dense_cpu(void);
 void mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
-    uint16_t *bin);
+    int missing, uint16_t *bin);
 void mlclf_predict_dense_leaves(const mlclf_model_t *m, const uint16_t *bin,
-    uint32_t t, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s);
+    uint32_t t, uint32_t c, int missing, uint32_t *n, mlclf_gbt_sum_t *s);
 
 
 #endif /* _MLCLF_PREDICT_H_INCLUDED_ */

@@ -11,10 +11,17 @@
  * chooses the child, and the child's word is picked from the level's
  * words, loaded in order.  No load waits for the last comparison,
  * which is what a walk of the packed nodes does at every level.
+ *
+ * A row with a missing value walks the model's dmword instead, where
+ * each word carries its node's default direction in the top bit: the
+ * comparison leaves that bit out, and a lane whose bin is
+ * MLCLF_DENSE_MISSING (which passes every rank) goes left where the
+ * bit is set.
  */
 
 
 #include <immintrin.h>
+#include <math.h>
 
 #include "mlclf.h"
 #include "mlclf_model.h"
@@ -30,7 +37,12 @@
 
 static inline void mlclf_predict_dense_blocks(const uint16_t **o,
     uint32_t depth, __m512i b0, __m512i b1, __m512i *at,
-    mlclf_gbt_sum_t *s, uint32_t step);
+    mlclf_gbt_sum_t *s, uint32_t step, int missing);
+static inline __mmask32 mlclf_predict_dense_right(__m512i b0, __m512i w,
+    __m512i b1, int missing);
+static inline void mlclf_predict_dense_chunk(const mlclf_model_t *m,
+    const uint16_t *bin, uint32_t t, uint32_t c, uint32_t *n,
+    mlclf_gbt_sum_t *s, int missing);
 
 static inline void mlclf_predict_dense_places(__m512i at, uint32_t t,
     uint32_t depth, uint32_t *n);
@@ -64,34 +76,89 @@ mlclf_predict_dense_count(const double *c, uint32_t fan, __m512d v)
 
 
 /*
- * bin[f]: how many of feature f's distinct thresholds are below x[f]:
- * how many fences are (the segments wholly below), then how many of
- * the next segment's thresholds; 0 for the features past n_features.
- * Shifted as the ranks in the node words: with a word's feature in
- * the bits below, bin > rank exactly when bin << 6 > word.
- * NaN is below none (a row with one takes the walk anyway).
+ * The bin of value x of feature f: how many of its distinct thresholds
+ * are below x: how many fences are (the segments wholly below), then
+ * how many of the next segment's thresholds (fence, seg and fan: the
+ * model's dfence, dseg and dfan).  Shifted as the ranks in the node
+ * words: with a word's feature in the bits below, bin > rank exactly
+ * when bin << 6 > word.  NaN is below none.
+ */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) uint16_t
+mlclf_predict_dense_bin(const double *fence, const double *seg,
+    uint32_t fan, uint32_t f, double x)
+{
+    __m512d   v;
+    uint32_t  s;
+
+    v = _mm512_set1_pd(x);
+    s = mlclf_predict_dense_count(fence + (size_t) f * fan, fan, v);
+
+    return (uint16_t) ((s * fan
+                        + mlclf_predict_dense_count(seg
+                              + ((size_t) f * fan + s) * fan, fan, v))
+                       << MLCLF_DENSE_FEATURE_BITS);
+}
+
+
+/*
+ * bin[f], the bin of x[f], and 0 for the features past n_features.
+ * missing: the row has a NaN, and the model's dmword: a NaN's bin is
+ * MLCLF_DENSE_MISSING, or 0's where the feature's nodes read NaN as 0.
  */
 MLCLF_DENSE_TARGET void
 mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
-    uint16_t *bin)
+    int missing, uint16_t *bin)
 {
-    __m512d   v;
-    uint32_t  f, s, fan;
+    uint32_t       f, fan;
+    const double  *fence, *seg;
 
     fan = m->dfan;
+    fence = m->dfence;
+    seg = m->dseg;
 
     for (f = 0; f < m->n_features; f++) {
-        v = _mm512_set1_pd(x[f]);
-        s = mlclf_predict_dense_count(m->dfence + (size_t) f * fan, fan, v);
-        bin[f] = (uint16_t) ((s * fan
-                              + mlclf_predict_dense_count(m->dseg
-                                    + ((size_t) f * fan + s) * fan, fan, v))
-                             << MLCLF_DENSE_FEATURE_BITS);
+        bin[f] = mlclf_predict_dense_bin(fence, seg, fan, f, x[f]);
     }
 
     for ( /* void */ ; f < MLCLF_DENSE_FEATURES; f++) {
         bin[f] = 0;
     }
+
+    if (!missing) {
+        return;
+    }
+
+    for (f = 0; f < m->n_features; f++) {
+        if (isnan(x[f])) {
+            bin[f] = (m->dzero >> f & 1)
+                     ? mlclf_predict_dense_bin(fence, seg, fan, f, 0.0)
+                     : MLCLF_DENSE_MISSING;
+        }
+    }
+}
+
+
+/*
+ * The lanes that go right at a level, w their words: bin > rank; for a
+ * row with a missing value, the words' top bit left out of that, and
+ * the lanes whose bin is MLCLF_DENSE_MISSING (its top bit set, which
+ * no other bin has) sent left where the word's is set too.
+ */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) __mmask32
+mlclf_predict_dense_right(__m512i b0, __m512i w, __m512i b1, int missing)
+{
+    __m512i  b;
+
+    b = _mm512_permutex2var_epi16(b0, w, b1);
+
+    if (!missing) {
+        return _mm512_cmpgt_epu16_mask(b, w);
+    }
+
+    return _kandn_mask32(
+               _mm512_movepi16_mask(_mm512_and_si512(b, w)),
+               _mm512_cmpgt_epu16_mask(b, _mm512_and_si512(w,
+                   _mm512_set1_epi16(~MLCLF_DENSE_MISSING_LEFT & 0xffff))));
 }
 
 
@@ -109,7 +176,7 @@ mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
  */
 static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
 mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
-    __m512i b1, __m512i *at, mlclf_gbt_sum_t *s, uint32_t step)
+    __m512i b1, __m512i *at, mlclf_gbt_sum_t *s, uint32_t step, int missing)
 {
     __m512i    w[MLCLF_DENSE_SIDE], pos[MLCLF_DENSE_SIDE], one, lane;
     uint32_t   d, k, p, pairs, span;
@@ -132,8 +199,7 @@ mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
         /* bins come shifted as the ranks are: bin > rank, as words */
 #pragma GCC unroll 4
         for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
-            right = _mm512_cmpgt_epu16_mask(
-                        _mm512_permutex2var_epi16(b0, w[k], b1), w[k]);
+            right = mlclf_predict_dense_right(b0, w[k], b1, missing);
             pos[k] = _mm512_add_epi16(pos[k], pos[k]);
             pos[k] = _mm512_mask_add_epi16(pos[k], right, pos[k], one);
         }
@@ -198,15 +264,31 @@ mlclf_predict_dense_places(__m512i at, uint32_t t, uint32_t depth,
 /*
  * The leaves of trees t .. t+c-1 (t a multiple of 32, c at most
  * MLCLF_DENSE_CHUNK), as the walk gives them: n[i] is twice the place
- * of tree t+i's score in dleaf.
+ * of tree t+i's score in dleaf.  missing: the row has a missing value
+ * (its bins from mlclf_predict_dense_bins() with missing set), and the
+ * model has dmword.
  */
 MLCLF_DENSE_TARGET void
 mlclf_predict_dense_leaves(const mlclf_model_t *m, const uint16_t *bin,
-    uint32_t t, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s)
+    uint32_t t, uint32_t c, int missing, uint32_t *n, mlclf_gbt_sum_t *s)
+{
+    /* each its own copy, the comparison chosen once */
+    if (missing) {
+        mlclf_predict_dense_chunk(m, bin, t, c, n, s, 1);
+
+    } else {
+        mlclf_predict_dense_chunk(m, bin, t, c, n, s, 0);
+    }
+}
+
+
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
+mlclf_predict_dense_chunk(const mlclf_model_t *m, const uint16_t *bin,
+    uint32_t t, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s, int missing)
 {
     __m512i          b0, b1, at[MLCLF_DENSE_SIDE];
     uint32_t         i, k, step, slots;
-    const uint16_t  *o[MLCLF_DENSE_SIDE];
+    const uint16_t  *o[MLCLF_DENSE_SIDE], *words;
 
     b0 = _mm512_loadu_si512(bin);
     b1 = _mm512_loadu_si512(bin + 32);
@@ -215,33 +297,40 @@ mlclf_predict_dense_leaves(const mlclf_model_t *m, const uint16_t *bin,
     slots = m->ddepth * ((c + 32 * MLCLF_DENSE_SIDE - 1)
                          / (32 * MLCLF_DENSE_SIDE));
     step = (s->left + slots - 1) / slots;
+    words = missing ? m->dmword : m->dword;
 
     for (i = 0; i < c; i += 32 * MLCLF_DENSE_SIDE) {
         /* the blocks past the last stand in with the last one */
         for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
-            o[k] = m->dword + (size_t) (t + (i + 32 * k < c ? i + 32 * k : i))
+            o[k] = words + (size_t) (t + (i + 32 * k < c ? i + 32 * k : i))
                               / 32 * m->dwidth;
         }
 
         /* a constant depth: the levels and their pairs unrolled */
         switch (m->ddepth) {
         case 1:
-            mlclf_predict_dense_blocks(o, 1, b0, b1, at, s, step);
+            mlclf_predict_dense_blocks(o, 1, b0, b1, at, s, step,
+                                       missing);
             break;
         case 2:
-            mlclf_predict_dense_blocks(o, 2, b0, b1, at, s, step);
+            mlclf_predict_dense_blocks(o, 2, b0, b1, at, s, step,
+                                       missing);
             break;
         case 3:
-            mlclf_predict_dense_blocks(o, 3, b0, b1, at, s, step);
+            mlclf_predict_dense_blocks(o, 3, b0, b1, at, s, step,
+                                       missing);
             break;
         case 4:
-            mlclf_predict_dense_blocks(o, 4, b0, b1, at, s, step);
+            mlclf_predict_dense_blocks(o, 4, b0, b1, at, s, step,
+                                       missing);
             break;
         case 5:
-            mlclf_predict_dense_blocks(o, 5, b0, b1, at, s, step);
+            mlclf_predict_dense_blocks(o, 5, b0, b1, at, s, step,
+                                       missing);
             break;
         default:
-            mlclf_predict_dense_blocks(o, 6, b0, b1, at, s, step);
+            mlclf_predict_dense_blocks(o, 6, b0, b1, at, s, step,
+                                       missing);
             break;
         }
 

@@ -15,6 +15,9 @@
  * walk, where every node is "x <= threshold": the thresholds already
  * stand for their source's comparison (mlclf_format.h).  A row with one
  * takes mlclf_predict_walk_missing(), which applies each node's rule.
+ * A gbt model with the dense layout takes neither when its rules fit
+ * there (mlclf_model_dense.c): rows with and without a missing value
+ * go through mlclf_predict_dense.c.
  */
 
 
@@ -503,7 +506,7 @@ mlclf_predict_gbt_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
 
     c = m->n_trees - t < MLCLF_DENSE_CHUNK ? m->n_trees - t
                                            : MLCLF_DENSE_CHUNK;
-    mlclf_predict_dense_leaves(m, bin, t, c, n, s);
+    mlclf_predict_dense_leaves(m, bin, t, c, missing, n, s);
 
     return c;
 }
@@ -512,7 +515,8 @@ mlclf_predict_gbt_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
 /*
  * The row's bins in bin[] and, in s (its sum empty), the scores the
  * leaves index, for a model with the dense layout and a row with no
- * missing value; else NULL (the walk) and the packed scores.
+ * missing value, or with one and the words for it (dmword); else NULL
+ * (the walk) and the packed scores.
  */
 static const uint16_t *
 mlclf_predict_gbt_bins(const mlclf_model_t *m, const double *x,
@@ -522,13 +526,13 @@ mlclf_predict_gbt_bins(const mlclf_model_t *m, const double *x,
     s->n = NULL;
     s->left = 0;
 
-    if (m->dword == NULL || missing) {
+    if (m->dword == NULL || (missing && m->dmword == NULL)) {
         s->lv = m->pscore;
         s->lvf = NULL;
         return NULL;
     }
 
-    mlclf_predict_dense_bins(m, x, bin);
+    mlclf_predict_dense_bins(m, x, missing, bin);
     s->lv = m->dleaf;
     s->lvf = m->dleaf32;
 

@@ -6,9 +6,13 @@
  * against the walk of the packed nodes, bit for bit: the same model
  * loaded twice, the dense layout dropped from one.  Rows sit on the
  * thresholds, next to them, at the infinities and signed zeros, and at
- * random; trees are uneven, counts not multiples of the blocks, every
- * depth the layout takes and the limits it refuses, and eights of full
- * trees of two depths, which the walk takes side by side.
+ * random, one in five with one to three missing values; trees are
+ * uneven, counts not multiples of the blocks, every depth the layout
+ * takes and the limits it refuses, and eights of full trees of two
+ * depths, which the walk takes side by side.  The missing rules the
+ * words for rows with a missing value take (NaN missing, or read as 0,
+ * by feature) and those they refuse (a feature with both, values near
+ * 0 missing, too many thresholds), whose rows walk.
  *
  * On a CPU without AVX-512BW no model is dense: the test says so and
  * checks that.
@@ -43,12 +47,25 @@ typedef struct {
     uint32_t                  classes;
     uint32_t                  link;
     int                       f32;
-    uint32_t                  distinct;     /* 0, or thresholds so many,
+    uint32_t                  distinct;     /* 0, or feature 0's
+                                               thresholds so many,
                                                in turn */
     int                       full;         /* no early leaves */
     int                       shallow;      /* every other eight trees
                                                3 levels less deep */
+    int                       rules;        /* RULES_* */
 } shape_t;
+
+
+/* The nodes' missing rules: */
+enum {
+    RULES_NAN = 0,                          /* NaN missing, everywhere */
+    RULES_AS_ZERO,                          /* NaN read as 0 on every
+                                               third feature */
+    RULES_CLASH,                            /* feature 0 both ways */
+    RULES_ZERO                              /* near 0 missing on every
+                                               third feature */
+};
 
 
 typedef struct {
@@ -59,6 +76,24 @@ typedef struct {
     uint32_t                  n_leaves, turn;
     uint32_t                  depth;        /* of the tree grown */
 } trees_t;
+
+
+/* The missing rule of a node on feature f, by sh->rules. */
+static uint8_t
+rule(const shape_t *sh, uint32_t f)
+{
+    switch (sh->rules) {
+    case RULES_AS_ZERO:
+        return f % 3 == 0 ? MLCLF_MISSING_AS_ZERO : MLCLF_MISSING_NAN;
+    case RULES_CLASH:
+        return f == 0 && rnd() & 1 ? MLCLF_MISSING_AS_ZERO
+                                   : MLCLF_MISSING_NAN;
+    case RULES_ZERO:
+        return f % 3 == 0 ? MLCLF_MISSING_ZERO : MLCLF_MISSING_NAN;
+    default:
+        return MLCLF_MISSING_NAN;
+    }
+}
 
 
 /* Node at place k of tree t, level deep, and below it; returns next. */
@@ -83,14 +118,14 @@ grow(const shape_t *sh, trees_t *tr, uint32_t k, uint32_t level,
     f = (uint32_t) (rnd() % sh->features);
     tr->feat[k] = (int32_t) f;
 
-    if (sh->distinct) {
+    if (sh->distinct && f == 0) {
         tr->thr[k] = (double) (tr->turn++ % sh->distinct) / 7.0 - 3.0;
 
     } else {
         tr->thr[k] = tr->pool[f * POOL + rnd() % POOL];
     }
 
-    tr->dec[k] = (uint8_t) (MLCLF_CMP_LE | MLCLF_MISSING_NAN
+    tr->dec[k] = (uint8_t) (MLCLF_CMP_LE | rule(sh, f)
                             | (rnd() & 1 ? MLCLF_DEFAULT_LEFT : 0));
     tr->left[k] = next;
     tr->right[k] = next + 1;
@@ -130,12 +165,14 @@ value(const trees_t *tr, uint32_t f)
 /*
  * A random model of shape sh, loaded twice: dense as loaded and with its
  * dense layout dropped; the two answer ROWS rows alike, bit for bit.
- * want_dense: whether the layout should have been made.
+ * want_dense: whether the layout should have been made; want_missing:
+ * and its words for rows with a missing value.
  */
 static void
-check_shape(const char *what, const shape_t *sh, int want_dense)
+check_shape(const char *what, const shape_t *sh, int want_dense,
+    int want_missing)
 {
-    int             cpu, bad;
+    int             cpu, bad, dense;
     void           *buf_a, *buf_b;
     double         *x, pa[8], pb[8], base[8];
     uint32_t        t, j, r, k, cap, no, next;
@@ -227,10 +264,14 @@ check_shape(const char *what, const shape_t *sh, int want_dense)
     mlclf_model_undense(b);
 
     cpu = mlclf_predict_dense_cpu();
-    is_int(a->dword != NULL, want_dense && cpu,
+    dense = want_dense && cpu;
+    is_int(a->dword != NULL, dense,
            "%s: dense layout %s", what,
-           want_dense && cpu ? "made" : cpu ? "not made: past its limits"
-                                            : "not made: no AVX-512BW");
+           dense ? "made" : cpu ? "not made: past its limits"
+                              : "not made: no AVX-512BW");
+    is_int(a->dmword != NULL, dense && want_missing,
+           "%s: words for rows with a missing value %s", what,
+           dense && want_missing ? "made" : "not made");
 
     if (a->dword != NULL) {
         /* a float32 model's scores as floats: half the cache lines */
@@ -244,14 +285,17 @@ check_shape(const char *what, const shape_t *sh, int want_dense)
 
     for (r = 0; r < ROWS; r++) {
         for (j = 0; j < sh->features; j++) {
-            x[j] = sh->distinct ? tr.thr[rnd() % next] + (rnd() % 3 - 1.0)
+            x[j] = sh->distinct ? rnd() % 4 == 0 ? INFINITY
+                                  : tr.thr[rnd() % next] + (rnd() % 3 - 1.0)
                                   * 1e-12
                                 : value(&tr, j);
         }
 
-        /* now and then a missing value: the walk, on both sides */
-        if (r % 50 == 49) {
-            x[rnd() % sh->features] = NAN;
+        /* one row in five with missing values: the walk on one side */
+        if (r % 5 == 4) {
+            for (j = rnd() % 3; j < 3; j++) {
+                x[rnd() % sh->features] = NAN;
+            }
         }
 
         (void) mlclf_predict_proba(a, x, pa);
@@ -285,48 +329,68 @@ int
 main(void)
 {
     static const shape_t  one = { 1, 1, 1, 2, MLCLF_LINK_SIGMOID, 1, 0, 0,
-                                  0 };
+                                  0, RULES_NAN };
     static const shape_t  stump = { 31, 3, 2, 2, MLCLF_LINK_SIGMOID, 0, 0,
-                                    0, 0 };
+                                    0, 0, RULES_NAN };
     static const shape_t  wide = { 33, 64, 6, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                   0, 0 };
+                                   0, 0, RULES_NAN };
     static const shape_t  five = { 129, 20, 5, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                   1, 0 };
+                                   1, 0, RULES_NAN };
     static const shape_t  soft = { 300, 7, 6, 3, MLCLF_LINK_SOFTMAX, 1, 0,
-                                   0, 0 };
+                                   0, 0, RULES_NAN };
     static const shape_t  ovr = { 200, 9, 4, 3, MLCLF_LINK_SIGMOID, 0, 0,
-                                  0, 0 };
+                                  0, 0, RULES_NAN };
     static const shape_t  big = { 500, 20, 6, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                  1, 0 };
+                                  1, 0, RULES_NAN };
     static const shape_t  uneven = { 109, 20, 6, 2, MLCLF_LINK_SIGMOID, 1,
-                                     0, 1, 1 };
+                                     0, 1, 1, RULES_NAN };
     static const shape_t  ranks = { 33, 1, 5, 2, MLCLF_LINK_SIGMOID, 0,
-                                    1022, 1, 0 };
+                                    1022, 1, 0, RULES_NAN };
     static const shape_t  deep = { 40, 5, 7, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                   0, 0 };
+                                   0, 0, RULES_NAN };
     static const shape_t  many = { 40, 65, 3, 2, MLCLF_LINK_SIGMOID, 1, 0,
-                                   0, 0 };
+                                   0, 0, RULES_NAN };
     static const shape_t  past = { 33, 1, 5, 2, MLCLF_LINK_SIGMOID, 0,
-                                   1023, 1, 0 };
+                                   1023, 1, 0, RULES_NAN };
+    static const shape_t  mranks = { 40, 2, 5, 2, MLCLF_LINK_SIGMOID, 0,
+                                     511, 1, 0, RULES_NAN };
+    static const shape_t  mpast = { 40, 2, 5, 2, MLCLF_LINK_SIGMOID, 0,
+                                    512, 1, 0, RULES_NAN };
+    static const shape_t  as_zero = { 200, 20, 6, 2, MLCLF_LINK_SIGMOID,
+                                      1, 0, 0, 0, RULES_AS_ZERO };
+    static const shape_t  clash = { 100, 4, 6, 2, MLCLF_LINK_SIGMOID, 1,
+                                    0, 0, 0, RULES_CLASH };
+    static const shape_t  zero = { 100, 9, 5, 2, MLCLF_LINK_SIGMOID, 0, 0,
+                                   0, 0, RULES_ZERO };
 
-    check_shape("one tree", &one, 1);
-    check_shape("stumps", &stump, 1);
-    check_shape("64 features", &wide, 1);
-    check_shape("full depth 5", &five, 1);
-    check_shape("softmax", &soft, 1);
-    check_shape("one sigmoid a class", &ovr, 1);
-    check_shape("500 trees", &big, 1);
+    check_shape("one tree", &one, 1, 1);
+    check_shape("stumps", &stump, 1, 1);
+    check_shape("64 features", &wide, 1, 1);
+    check_shape("full depth 5", &five, 1, 1);
+    check_shape("softmax", &soft, 1, 1);
+    check_shape("one sigmoid a class", &ovr, 1, 1);
+    check_shape("500 trees", &big, 1, 1);
 
     /* full trees of depth 6 and 3 by turns of eight, 13 eights and 5:
      * walked to the depth of the deepest of the trees side by side */
-    check_shape("depth 6 and 3 by eights", &uneven, 1);
+    check_shape("depth 6 and 3 by eights", &uneven, 1, 1);
 
     /* 33 full trees of 31 nodes on one feature: the most ranks, and one
      * past them */
-    check_shape("1022 thresholds on a feature", &ranks, 1);
-    check_shape("1023 thresholds on a feature", &past, 0);
-    check_shape("depth 7", &deep, 0);
-    check_shape("65 features", &many, 0);
+    check_shape("1022 thresholds on a feature", &ranks, 1, 0);
+    check_shape("1023 thresholds on a feature", &past, 0, 0);
+    check_shape("depth 7", &deep, 0, 0);
+
+    /* rows with a missing value: the rules and ranks their words take */
+    check_shape("NaN read as 0 on every third feature", &as_zero, 1, 1);
+    check_shape("a feature whose nodes differ on NaN", &clash, 1, 0);
+    check_shape("values near 0 missing", &zero, 1, 0);
+    /* 40 full trees of 31 nodes on two features: the most ranks those
+     * words take on feature 0, and one past them, its bin's top bit
+     * set for a value above them all */
+    check_shape("511 thresholds on a feature", &mranks, 1, 1);
+    check_shape("512 thresholds on a feature", &mpast, 1, 0);
+    check_shape("65 features", &many, 0, 0);
 
     return tap_done();
 }
