@@ -11,11 +11,13 @@
 #   - XGBoost Booster.inplace_predict(), one thread: one row per call
 #     (2,000 calls), and all rows in one call;
 #   - libmlclf's mlclf_predict_proba() through build/bench/micro: one
-#     row per call, and all rows back to back (one thread).
+#     row per call, and all rows back to back (one thread);
+#   - and the same rows with one value each made missing (NaN, a
+#     feature at random): libmlclf one row per call.
 # Prints a Markdown table of ns per tree per row and writes the figures
 # as JSON.  Before timing, it checks that both give the same
-# probabilities (within 1e-6) on every row.  Run it alone: the machine
-# has two cores.
+# probabilities (within 1e-6) on every row, with and without the
+# missing values.  Run it alone: the machine has two cores.
 import argparse
 import json
 import os
@@ -68,6 +70,18 @@ def xgb_times(bst, rows, calls, repeats):
             best_of(batch, repeats) / len(rows))
 
 
+def save_rows(path, rows):
+    np.savetxt(path, rows, delimiter=",", header=",".join(
+        "f%d" % i for i in range(N_FEATURES)), comments="", fmt="%.17g")
+
+
+def with_nulls(rng, rows):
+    # one value a row made missing, a feature at random
+    out = rows.copy()
+    out[np.arange(len(out)), rng.integers(0, N_FEATURES, len(out))] = np.nan
+    return out
+
+
 def ours(model, rows_csv, repeats):
     out = subprocess.run([MICRO, model, rows_csv, str(repeats)],
                          check=True, capture_output=True, text=True).stdout
@@ -79,8 +93,7 @@ def check_same(bst, model_dir, rows, tmp):
     # the imported model's answers, by the C kernel, against XGBoost's
     want = bst.inplace_predict(rows)
     path = os.path.join(tmp, "rows_check.csv")
-    np.savetxt(path, rows, delimiter=",", header=",".join(
-        "f%d" % i for i in range(N_FEATURES)), comments="", fmt="%.17g")
+    save_rows(path, rows)
     got = subprocess.run([os.path.join(ROOT, "build", "bench", "gbt_check"),
                           model_dir, path],
                          check=True, capture_output=True, text=True).stdout
@@ -106,12 +119,14 @@ def main():
     rng = np.random.default_rng(12)
     x, y = data(rng, 2000 if a.smoke else 20000)
     rows, _ = data(rng, 200 if a.smoke else 10000)
+    nulls = with_nulls(rng, rows)
 
     res = []
     with tempfile.TemporaryDirectory() as tmp:
         rows_csv = os.path.join(tmp, "rows.csv")
-        np.savetxt(rows_csv, rows, delimiter=",", header=",".join(
-            "f%d" % i for i in range(N_FEATURES)), comments="", fmt="%.17g")
+        save_rows(rows_csv, rows)
+        nulls_csv = os.path.join(tmp, "nulls.csv")
+        save_rows(nulls_csv, nulls)
         dtrain = xgb.DMatrix(x, label=y)
 
         for trees, depth in sizes:
@@ -128,17 +143,20 @@ def main():
                            capture_output=True)
             model = os.path.join(tmp, "reg", name, "versions", "v1",
                                  "model.mlclf")
-            diff = check_same(bst, model, rows[:2000], tmp)
+            diff = max(check_same(bst, model, rows[:2000], tmp),
+                       check_same(bst, model, nulls[:2000], tmp))
             if diff > 1e-6:
                 sys.exit("gbt: %s answers differ from XGBoost by %g"
                          % (name, diff))
             leaves = sum(t.count("leaf") for t in bst.get_dump()) / trees
             x_one, x_batch = xgb_times(bst, rows, calls, repeats)
             o_one, o_batch = ours(model, rows_csv, repeats)
+            o_null, _ = ours(model, nulls_csv, repeats)
             r = {"trees": trees, "depth": depth, "leaves_per_tree": leaves,
                  "max_abs_diff": diff,
                  "xgb_one_row_ns": x_one, "xgb_batch_ns_per_row": x_batch,
-                 "ours_one_row_ns": o_one, "ours_batch_ns_per_row": o_batch}
+                 "ours_one_row_ns": o_one, "ours_batch_ns_per_row": o_batch,
+                 "ours_one_null_ns": o_null}
             res.append(r)
             print("gbt: %4d trees depth %d: ours %.0f ns/row (%.2f ns/tree),"
                   " XGBoost %.0f ns/row one by one, %.0f in a batch"
@@ -151,15 +169,18 @@ def main():
                    "results": res}, f, indent=1)
 
     print("| trees | depth | leaves/tree | ours, 1 row | ours, batch "
+          "| ours, 1 row with a null "
           "| XGBoost, 1 row | XGBoost, batch | 1 row: XGBoost / ours |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in res:
         t = r["trees"]
         print("| %d | %d | %.1f | %.0f ns (%.2f/tree) | %.0f ns (%.2f/tree)"
+              " | %.0f ns (%.2f/tree)"
               " | %.0f ns (%.2f/tree) | %.0f ns (%.2f/tree) | %.1fx |"
               % (t, r["depth"], r["leaves_per_tree"],
                  r["ours_one_row_ns"], r["ours_one_row_ns"] / t,
                  r["ours_batch_ns_per_row"], r["ours_batch_ns_per_row"] / t,
+                 r["ours_one_null_ns"], r["ours_one_null_ns"] / t,
                  r["xgb_one_row_ns"], r["xgb_one_row_ns"] / t,
                  r["xgb_batch_ns_per_row"], r["xgb_batch_ns_per_row"] / t,
                  r["xgb_one_row_ns"] / r["ours_one_row_ns"]))
