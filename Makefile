@@ -240,7 +240,7 @@ bench-smoke: bins module bench-deps $(B)/bench/micro $(B)/bench/gbt_check
 	BENCH_OUT=$(B)/bench/smoke REPEAT=1 bench/train_gbt.sh 3000 10
 
 # The gbt kernel against XGBoost on the same models (bench/gbt.py, about
-# 10 minutes; its table goes into bench/RESULTS.md by hand).
+# 20 minutes; its table goes into bench/RESULTS.md by hand).
 .PHONY: bench-gbt
 bench-gbt: bins bench-deps $(B)/bench/micro $(B)/bench/gbt_check
 	/usr/bin/python3 bench/gbt.py
