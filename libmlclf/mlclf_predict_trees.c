@@ -35,7 +35,6 @@
 
 typedef struct {
     const mlclf_node_t       *node;
-    const uint32_t           *depth;        /* per tree */
     const uint32_t           *gdepth;       /* per eight trees */
 } mlclf_walk_t;
 
@@ -100,7 +99,6 @@ static void
 mlclf_predict_walk_init(mlclf_walk_t *w, const mlclf_model_t *m)
 {
     w->node = m->nodes;
-    w->depth = m->tdepth;
     w->gdepth = m->gdepth;
 }
 
