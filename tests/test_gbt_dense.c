@@ -9,10 +9,11 @@
  * random, one in five with one to three missing values; trees are
  * uneven, counts not multiples of the blocks, every depth the layout
  * takes and the limits it refuses, and eights of full trees of two
- * depths, which the walk takes side by side.  The missing rules the
- * words for rows with a missing value take (NaN missing, or read as 0,
- * by feature) and those they refuse (a feature with both, values near
- * 0 missing, too many thresholds), whose rows walk.
+ * depths, which the walk takes side by side.  Also checked: the
+ * missing rules the words for rows with a missing value take (NaN
+ * missing, or read as 0, by feature) and those they refuse (a feature
+ * with both, values near 0 missing, too many thresholds), whose rows
+ * then walk.
  *
  * On a CPU without AVX-512BW no model is dense: the test says so and
  * checks that.
