@@ -4,10 +4,11 @@
  *
  * A category column's vocabulary, as scikit-learn 1.2.1's
  * OneHotEncoder.fit learns it (sklearn/preprocessing/_encoders.py,
- * _identify_infrequent): distinct values counted in a hash table, then
- * sorted, then the infrequent ones marked by min_frequency and
- * max_categories.  tests/test_train_category.c compares every rule with
- * scikit-learn itself (tests/ref/category_vocab.py).
+ * _identify_infrequent): distinct values counted through the string
+ * table (mlclf_strtab.h), then sorted, then the infrequent ones marked
+ * by min_frequency and max_categories.  tests/test_train_category.c
+ * compares every rule with scikit-learn itself
+ * (tests/ref/category_vocab.py).
  */
 
 
@@ -15,12 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf.h>
+#include <mlclf_strtab.h>
 #include <mlclf_train.h>
 #include <mlclf_train_category.h>
 
 
-/* the hash table starts with this many slots, a power of two */
-#define MLCLF_CAT_SLOTS     64
+/* the first room for distinct values */
+#define MLCLF_CAT_FIRST     32
 
 
 /* the distinct values of the column, counted */
@@ -28,8 +30,7 @@ typedef struct {
     mlclf_train_category_value_t  *uniq;    /* values in the caller's */
     size_t                         n_uniq;
     size_t                         cap;
-    size_t                        *slots;   /* uniq index + 1, 0: free */
-    size_t                         n_slots;
+    mlclf_strtab_t                 index;   /* value -> uniq index */
 } mlclf_cat_count_t;
 
 /* one entry of the count order: a distinct value's count and index */
@@ -41,9 +42,7 @@ typedef struct {
 
 static int mlclf_cat_conf_check(const mlclf_train_category_conf_t *conf,
     mlclf_err_t *err);
-static uint64_t mlclf_cat_hash(const char *s, size_t len);
 static int mlclf_cat_add(mlclf_cat_count_t *cc, const char *s, size_t len);
-static int mlclf_cat_grow(mlclf_cat_count_t *cc);
 static int mlclf_cat_cmp_value(const void *a, const void *b);
 static int mlclf_cat_cmp_count(const void *a, const void *b);
 static int mlclf_cat_cmp(const char *a, size_t alen, const char *b,
@@ -88,6 +87,8 @@ mlclf_train_category_fit(mlclf_train_category_t *cat,
         }
     }
 
+    mlclf_strtab_free(&cc.index);
+
     /* the categories in Python's str order, as _unique() sorts them */
 
     qsort(cc.uniq, cc.n_uniq, sizeof(mlclf_train_category_value_t),
@@ -115,7 +116,6 @@ mlclf_train_category_fit(mlclf_train_category_t *cat,
 
     free(mark);
     free(cc.uniq);
-    free(cc.slots);
 
     return MLCLF_OK;
 
@@ -123,7 +123,7 @@ failed:
 
     free(mark);
     free(cc.uniq);
-    free(cc.slots);
+    mlclf_strtab_free(&cc.index);
     mlclf_train_category_free(cat);
 
     if (rc == MLCLF_ENOMEM) {
@@ -167,55 +167,22 @@ mlclf_cat_conf_check(const mlclf_train_category_conf_t *conf,
 }
 
 
-/* FNV-1a, 64 bits */
-static uint64_t
-mlclf_cat_hash(const char *s, size_t len)
-{
-    size_t    i;
-    uint64_t  h;
-
-    h = 0xcbf29ce484222325ULL;
-
-    for (i = 0; i < len; i++) {
-        h ^= (unsigned char) s[i];
-        h *= 0x100000001b3ULL;
-    }
-
-    return h;
-}
-
-
 /* one more row of the value s: counted, or added with a count of 1 */
 static int
 mlclf_cat_add(mlclf_cat_count_t *cc, const char *s, size_t len)
 {
-    size_t                         i, mask;
+    int                            rc;
+    uint32_t                       have;
     mlclf_train_category_value_t  *u;
 
-    if (2 * (cc->n_uniq + 1) > cc->n_slots && mlclf_cat_grow(cc) != 0) {
-        return MLCLF_ENOMEM;
-    }
-
-    mask = cc->n_slots - 1;
-
-    for (i = (size_t) mlclf_cat_hash(s, len) & mask;
-         cc->slots[i] != 0;
-         i = (i + 1) & mask)
-    {
-        u = &cc->uniq[cc->slots[i] - 1];
-
-        if (u->len == len && memcmp(u->value, s, len) == 0) {
-            u->count++;
-            return MLCLF_OK;
-        }
-    }
-
     if (cc->n_uniq == cc->cap) {
-        if (cc->cap > SIZE_MAX / 2 / sizeof(mlclf_train_category_value_t)) {
+        if (cc->cap >= MLCLF_STRTAB_NONE / 2
+            || cc->cap > SIZE_MAX / 2 / sizeof(mlclf_train_category_value_t))
+        {
             return MLCLF_ENOMEM;
         }
 
-        cc->cap = cc->cap ? 2 * cc->cap : MLCLF_CAT_SLOTS / 2;
+        cc->cap = cc->cap ? 2 * cc->cap : MLCLF_CAT_FIRST;
 
         u = realloc(cc->uniq, cc->cap * sizeof(mlclf_train_category_value_t));
         if (u == NULL) {
@@ -225,55 +192,23 @@ mlclf_cat_add(mlclf_cat_count_t *cc, const char *s, size_t len)
         cc->uniq = u;
     }
 
+    rc = mlclf_strtab_add(&cc->index, s, len, (uint32_t) cc->n_uniq, &have);
+
+    if (rc == MLCLF_STRTAB_EXISTS) {
+        cc->uniq[have].count++;
+        return MLCLF_OK;
+    }
+
+    if (rc != MLCLF_OK) {
+        return MLCLF_ENOMEM;
+    }
+
     u = &cc->uniq[cc->n_uniq++];
     u->value = s;
     u->len = len;
     u->count = 1;
 
-    cc->slots[i] = cc->n_uniq;
-
     return MLCLF_OK;
-}
-
-
-/* twice the slots (a first table at the start), every value rehashed */
-static int
-mlclf_cat_grow(mlclf_cat_count_t *cc)
-{
-    size_t                         n, i, j, mask, *slots;
-    mlclf_train_category_value_t  *u;
-
-    n = cc->n_slots ? 2 * cc->n_slots : MLCLF_CAT_SLOTS;
-
-    if (n < cc->n_slots || n > SIZE_MAX / sizeof(size_t)) {
-        return -1;
-    }
-
-    slots = calloc(n, sizeof(size_t));
-    if (slots == NULL) {
-        return -1;
-    }
-
-    mask = n - 1;
-
-    for (j = 0; j < cc->n_uniq; j++) {
-        u = &cc->uniq[j];
-
-        for (i = (size_t) mlclf_cat_hash(u->value, u->len) & mask;
-             slots[i] != 0;
-             i = (i + 1) & mask)
-        {
-            /* void */
-        }
-
-        slots[i] = j + 1;
-    }
-
-    free(cc->slots);
-    cc->slots = slots;
-    cc->n_slots = n;
-
-    return 0;
 }
 
 
