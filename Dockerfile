@@ -54,7 +54,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         build-essential pkg-config \
         libcjson-dev libssl-dev libyaml-dev libopenblas-dev nginx-dev \
-        libunistring-dev libmurmurhash-dev \
+        libunistring-dev libmurmurhash-dev libxxhash-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -87,7 +87,7 @@ ENV DEBIAN_FRONTEND=noninteractive LC_ALL=C
 # the CLIs' libraries and curl for the HEALTHCHECK.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        nginx libcjson1 libunistring2 libmurmurhash2 libssl3 libyaml-0-2 \
+        nginx libcjson1 libunistring2 libmurmurhash2 zlib1g libssl3 libyaml-0-2 \
         libopenblas0 curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /opt/mlclf \

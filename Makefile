@@ -44,7 +44,7 @@ TEST_INCS  = $(TRAIN_INCS) -Iimporter -Itests
 # pkg-config and the -dev packages.
 pkg_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS       = $(PKG_LIBS) -lunistring -lmurmurhash -lm -lpthread
+LIBS       = $(PKG_LIBS) -lunistring -lmurmurhash -lz -lm -lpthread
 
 B = build
 

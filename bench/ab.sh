@@ -30,7 +30,7 @@ rm -rf "$out/old"
 git -C "$root" worktree add -q --detach "$out/old" "$rev"
 trap 'git -C "$root" worktree remove --force "$out/old"' EXIT
 
-libs="$(pkg-config --libs libcjson) -lunistring -lmurmurhash -lm -lpthread"
+libs="$(pkg-config --libs libcjson) -lunistring -lmurmurhash -lz -lm -lpthread"
 for side in old new; do
     src=$root
     [ "$side" = new ] || src=$out/old

@@ -353,7 +353,7 @@ def build_tools():
         sh(["cc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O2",
             "-D_GNU_SOURCE", "-Ilibmlclf", "-o", f"build/bench/{prog}",
             f"bench/{prog}.c", "build/lib/libmlclf_all.a", *libs,
-            "-lunistring", "-lmurmurhash", "-lm", "-lpthread"])
+            "-lunistring", "-lmurmurhash", "-lz", "-lm", "-lpthread"])
 
 
 def check_ports(ports, who):

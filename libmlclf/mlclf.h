@@ -128,10 +128,17 @@ int mlclf_err_set(mlclf_err_t *err, int code, const char *fmt, ...)
 
 
 /*
- * CRC-32 (IEEE 802.3, reflected, as zlib) of len bytes, continuing from
- * crc (pass 0 to start).
+ * CRC-32 (IEEE 802.3, reflected: zlib's crc32_z()) of len bytes,
+ * continuing from crc (pass 0 to start).
  */
 uint32_t mlclf_crc32(uint32_t crc, const void *data, size_t len);
+
+/*
+ * The hash of len bytes for the in-memory tables keyed by strings
+ * (xxHash's XXH3, 64 bits): any bits of it may index.  Never stored in
+ * a file, so it may change with the library.
+ */
+uint64_t mlclf_hash(const void *data, size_t len);
 
 
 /*

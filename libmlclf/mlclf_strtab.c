@@ -19,23 +19,6 @@ static void mlclf_strtab_place(mlclf_strtab_slot_t *slots, size_t mask,
 static int mlclf_strtab_grow(mlclf_strtab_t *t);
 
 
-uint32_t
-mlclf_strtab_hash(const char *name, size_t len)
-{
-    size_t    i;
-    uint32_t  h;
-
-    h = 2166136261u;
-
-    for (i = 0; i < len; i++) {
-        h ^= (uint8_t) name[i];
-        h *= 16777619u;
-    }
-
-    return h;
-}
-
-
 /* The power of 2 that keeps n names at most half the slots. */
 static size_t
 mlclf_strtab_slots(size_t n)
@@ -87,7 +70,7 @@ mlclf_strtab_place(mlclf_strtab_slot_t *slots, size_t mask,
 {
     size_t  i;
 
-    i = mlclf_strtab_hash(s->name, s->len) & mask;
+    i = (size_t) mlclf_hash(s->name, s->len) & mask;
 
     while (slots[i].name != NULL) {
         i = (i + 1) & mask;

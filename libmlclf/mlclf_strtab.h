@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mlclf.h"
+
 
 #define MLCLF_STRTAB_NONE    UINT32_MAX
 #define MLCLF_STRTAB_EXISTS  1          /* mlclf_strtab_add(): not added */
@@ -54,10 +56,6 @@ void mlclf_strtab_free(mlclf_strtab_t *t);
 int mlclf_strtab_add(mlclf_strtab_t *t, const char *name, size_t len,
     uint32_t value, uint32_t *have);
 
-/* FNV-1a, 32 bits */
-uint32_t mlclf_strtab_hash(const char *name, size_t len);
-
-
 /* The value of name, or MLCLF_STRTAB_NONE. */
 
 static inline uint32_t
@@ -70,7 +68,7 @@ mlclf_strtab_find(const mlclf_strtab_t *t, const char *name, size_t len)
         return MLCLF_STRTAB_NONE;
     }
 
-    i = mlclf_strtab_hash(name, len) & t->mask;
+    i = (size_t) mlclf_hash(name, len) & t->mask;
 
     for ( ;; ) {
         s = &t->slots[i];

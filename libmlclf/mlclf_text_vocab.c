@@ -6,7 +6,7 @@
  * The lookup goes through an index of the terms built when the model
  * is loaded (mlclf_text_vocab_index()): open addressing, linear
  * probing, at most half full, each slot the term's column + 1 (0:
- * empty), placed by a multiplicative hash of the term's bytes.  A
+ * empty), placed by the top bits of mlclf_hash() of the term's bytes.  A
  * vocabulary without an index (the trainer's) is searched in its
  * sorted terms.  Both find the same term: the one whose bytes equal
  * the n-gram's.
@@ -21,12 +21,8 @@
 #include "mlclf_text_vocab.h"
 
 
-#define MLCLF_TEXT_VOCAB_MUL  0x9e3779b97f4a7c15ull
-
-
 static int mlclf_text_cmp(const char *a, size_t alen, const char *b,
     size_t blen);
-static uint64_t mlclf_text_vocab_hash(const uint8_t *s, size_t len);
 static int64_t mlclf_text_vocab_search(const mlclf_text_params_t *p,
     const uint8_t *gram, size_t len);
 
@@ -136,8 +132,7 @@ mlclf_text_vocab_index(mlclf_text_params_t *p, uint32_t *index)
     memset(index, 0, slots * sizeof(uint32_t));
 
     for (i = 0; i < p->n_features; i++) {
-        slot = mlclf_text_vocab_hash((const uint8_t *) p->vocab + off[i],
-                                     off[i + 1] - off[i])
+        slot = mlclf_hash(p->vocab + off[i], off[i + 1] - off[i])
                >> (64 - bits);
 
         while (index[slot] != 0) {
@@ -149,37 +144,6 @@ mlclf_text_vocab_index(mlclf_text_params_t *p, uint32_t *index)
 
     p->vocab_index = index;
     p->vocab_bits = bits;
-}
-
-
-/*
- * The bytes eight at a time (the last word zero-filled), each word
- * mixed in by a multiply; the top bits of the result place the term.
- */
-static uint64_t
-mlclf_text_vocab_hash(const uint8_t *s, size_t len)
-{
-    size_t    i;
-    uint64_t  h, w;
-
-    h = (uint64_t) len * MLCLF_TEXT_VOCAB_MUL;
-
-    for ( /* void */ ; len >= 8; s += 8, len -= 8) {
-        memcpy(&w, s, 8);
-        h = (h ^ w) * MLCLF_TEXT_VOCAB_MUL;
-        h ^= h >> 32;
-    }
-
-    w = 0;
-
-    for (i = 0; i < len; i++) {
-        w |= (uint64_t) s[i] << (8 * i);
-    }
-
-    h = (h ^ w) * MLCLF_TEXT_VOCAB_MUL;
-    h ^= h >> 29;
-
-    return h * MLCLF_TEXT_VOCAB_MUL;
 }
 
 
@@ -197,7 +161,7 @@ mlclf_text_vocab_find(const mlclf_text_params_t *p, const uint8_t *gram,
 
     off = p->vocab_offsets;
     mask = ((size_t) 1 << p->vocab_bits) - 1;
-    slot = mlclf_text_vocab_hash(gram, len) >> (64 - p->vocab_bits);
+    slot = mlclf_hash(gram, len) >> (64 - p->vocab_bits);
 
     /* at most half the slots are taken: an empty one ends the probe */
 

@@ -45,7 +45,7 @@ TRAIN_INCS="-Itrainer -Iregistry $COM_INCS"
 IMP_INCS="-Iimporter -Iregistry $COM_INCS"
 INCS="$TRAIN_INCS -Iimporter -Itests/fuzz"
 PKG_CFLAGS=$(pkg-config --cflags libcjson yaml-0.1 2>/dev/null || true)
-LIBS="-lcjson -lcrypto -lyaml -lunistring -lmurmurhash -lm -lpthread"
+LIBS="-lcjson -lcrypto -lyaml -lunistring -lmurmurhash -lz -lm -lpthread"
 
 CORE_SRCS=$(ls libmlclf/*.c)
 TRAIN_SRCS="common/mlclf_fanout.c common/mlclf_file.c common/mlclf_quote.c

@@ -25,6 +25,8 @@ libclang-rt-14-dev
 libcjson-dev
 libunistring-dev
 libmurmurhash-dev
+libxxhash-dev
+zlib1g-dev
 libssl-dev
 libyaml-dev
 libopenblas-dev

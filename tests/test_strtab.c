@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * Unit tests for the string table (libmlclf/mlclf_strtab.c).
+ * Unit tests for the string table (libmlclf/mlclf_strtab.c) and the
+ * hash it places names by (mlclf_hash(), libmlclf/mlclf_hash.c).
  */
 
 
@@ -125,9 +126,26 @@ t_grow(void)
 }
 
 
+/*
+ * mlclf_hash() is xxHash's XXH3, 64 bits, and not a hash of our own:
+ * the values that libxxhash 0.8.1's XXH3_64bits() gives, for keys of
+ * 0, 11 (at most 16) and 30 bytes, which take different paths in it.
+ */
+static void
+t_hash(void)
+{
+    ok(mlclf_hash("", 0) == 0x2d06800538d394c2ull, "hash: XXH3 of nothing");
+    ok(mlclf_hash("from_domain", 11) == 0xfb2d9116ea94fa8full,
+       "hash: XXH3 of a feature name");
+    ok(mlclf_hash("the quick brown fox jumps over", 30)
+       == 0x03f833898877b13dull, "hash: XXH3 of 30 bytes");
+}
+
+
 int
 main(void)
 {
+    t_hash();
     t_empty();
     t_add_find();
     t_grow();

@@ -482,7 +482,7 @@ sub c_model {
     run_quiet("cc -std=gnu11 -O1 -D_GNU_SOURCE -Ilibmlclf -Itests"
               . " \$(pkg-config --cflags libcjson) -o $dir/model"
               . " $dir/model.c @more libmlclf/*.c -lcjson"
-              . " -lunistring -lmurmurhash -lm");
+              . " -lunistring -lmurmurhash -lz -lm");
     run_quiet("$dir/model", $path);
     chmod 0644, $path;
     return $path;
