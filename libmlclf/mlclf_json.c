@@ -17,8 +17,8 @@ static size_t mlclf_json_scan_escape(const unsigned char *p, size_t i,
     size_t len, unsigned *nul);
 static int mlclf_json_scan_hex4(const unsigned char *p, size_t i, size_t len,
     uint32_t *u);
-static size_t mlclf_json_scan_utf8(const unsigned char *p, size_t i,
-    size_t len);
+static const uint8_t *mlclf_json_scan_utf8(const unsigned char *p,
+    size_t i, size_t len, size_t *end);
 static size_t mlclf_json_plain8(const unsigned char *p);
 
 
@@ -52,6 +52,7 @@ mlclf_json_string(mlclf_json_lex_t *lex)
     size_t                i, j, k, len, nul;
     unsigned              z, escaped;
     unsigned char         c;
+    const uint8_t        *bad;
     const unsigned char  *p;
 
     p = lex->start;
@@ -105,9 +106,9 @@ mlclf_json_string(mlclf_json_lex_t *lex)
         }
 
         if (c >= 0x80) {
-            j = mlclf_json_scan_utf8(p, i, len);
-            if (j == 0) {
-                return mlclf_json_error(lex, MLCLF_JSON_EBAD, i);
+            bad = mlclf_json_scan_utf8(p, i, len, &j);
+            if (bad != NULL) {
+                return mlclf_json_error(lex, MLCLF_JSON_EBAD, bad - p);
             }
 
             i = j - 1;
@@ -295,88 +296,34 @@ mlclf_json_scan_hex4(const unsigned char *p, size_t i, size_t len,
 
 
 /*
- * Checks one UTF-8 sequence at p[i] (RFC 3629: no overlong forms, no
- * surrogates, nothing past U+10FFFF); returns the index past it or 0.
+ * Checks the run of bytes from 0x80 up that starts at p[i], by
+ * libunistring's u8_check() (RFC 3629: no overlong forms, surrogates,
+ * code points past U+10FFFF or cut sequences).  A valid sequence has
+ * no byte below 0x80, so the run holds whole sequences or is invalid.
+ * Returns NULL with the index past the run in *end, or the first bad
+ * sequence.
  */
 
-static size_t
-mlclf_json_scan_utf8(const unsigned char *p, size_t i, size_t len)
+static const uint8_t *
+mlclf_json_scan_utf8(const unsigned char *p, size_t i, size_t len,
+    size_t *end)
 {
-    size_t         n, k;
-    unsigned char  c, lo, hi;
+    size_t  e;
 
-    c = p[i];
-    lo = 0x80;
-    hi = 0xbf;
-
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 1;
-
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 2;
-
-        if (c == 0xe0) {
-            lo = 0xa0;
-
-        } else if (c == 0xed) {
-            hi = 0x9f;
-        }
-
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 3;
-
-        if (c == 0xf0) {
-            lo = 0x90;
-
-        } else if (c == 0xf4) {
-            hi = 0x8f;
-        }
-
-    } else {
-        return 0;
+    for (e = i + 1; e < len && p[e] >= 0x80; e++) {
+        /* void */
     }
 
-    if (len - i <= n) {
-        return 0;
-    }
+    *end = e;
 
-    for (k = 1; k <= n; k++) {
-        c = p[i + k];
-
-        if (c < lo || c > hi) {
-            return 0;
-        }
-
-        lo = 0x80;
-        hi = 0xbf;
-    }
-
-    return i + n + 1;
+    return u8_check(p + i, e - i);
 }
 
 
 int
 mlclf_json_utf8(const char *s, size_t len)
 {
-    size_t                i;
-    const unsigned char  *p;
-
-    p = (const unsigned char *) s;
-
-    for (i = 0; i < len; /* void */ ) {
-        if (p[i] < 0x80) {
-            i++;
-            continue;
-        }
-
-        i = mlclf_json_scan_utf8(p, i, len);
-
-        if (i == 0) {
-            return 0;
-        }
-    }
-
-    return 1;
+    return u8_check((const uint8_t *) s, len) == NULL;
 }
 
 
