@@ -139,6 +139,7 @@ class Nginx:
             "    keepalive_timeout 65;\n"
             "    keepalive_requests 1000000;\n"
             "    client_body_buffer_size 64k;\n"
+            "    client_header_buffer_size 4k;\n"
             + http_body +
             "}\n")
         self.conf = os.path.join(self.prefix, "nginx.conf")
@@ -794,7 +795,8 @@ def report(args, res, outdir):
              f"keep-alive, loopback; {args.rounds} rounds A,B,A,B...; "
              f"mlclf_zone: {args.zone_rounds} rounds"),
             ("nginx settings", "same for every side: access_log off, "
-             "keepalive_requests 1000000, client_body_buffer_size 64k"),
+             "keepalive_requests 1000000, client_body_buffer_size 64k, "
+             "client_header_buffer_size 4k (conf/nginx.conf's)"),
             ("ceiling", "`return 200 '<the /predict reply>'` in a location "
              "of the same server, `default_type application/json`, "
              "`add_header X-Model-Version v1`: the same reply bytes"),
