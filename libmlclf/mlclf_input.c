@@ -11,6 +11,7 @@
 #include "mlclf.h"
 #include "mlclf_input.h"
 #include "mlclf_model.h"
+#include "mlclf_strtab.h"
 
 
 uint32_t
@@ -79,11 +80,7 @@ mlclf_input_value(const mlclf_model_t *m, uint32_t i, const char *s,
         v = m->value_bytes + m->value_offsets[mid];
         vlen = m->value_offsets[mid + 1] - m->value_offsets[mid];
 
-        cmp = memcmp(v, s, vlen < len ? vlen : len);
-
-        if (cmp == 0) {
-            cmp = vlen < len ? -1 : vlen > len ? 1 : 0;
-        }
+        cmp = mlclf_str_cmp(v, vlen, s, len);
 
         if (cmp == 0) {
             return mid;

@@ -18,6 +18,7 @@
 
 #include "mlclf.h"
 #include "mlclf_model_parse.h"
+#include "mlclf_strtab.h"
 #include "mlclf_text_vocab.h"
 
 
@@ -522,7 +523,6 @@ static int
 mlclf_model_inputs_slice(const mlclf_model_t *m, uint32_t i,
     const mlclf_file_input_t *in, mlclf_err_t *err)
 {
-    int             cmp;
     size_t          len, prev_len;
     uint32_t        j;
     const uint8_t  *s, *prev;
@@ -538,13 +538,9 @@ mlclf_model_inputs_slice(const mlclf_model_t *m, uint32_t i,
             return MLCLF_INPUT_ERR(m, i, "value %u is not valid UTF-8", j);
         }
 
-        if (prev != NULL) {
-            cmp = memcmp(prev, s, prev_len < len ? prev_len : len);
-
-            if (cmp > 0 || (cmp == 0 && prev_len >= len)) {
-                return MLCLF_INPUT_ERR(m, i, "value %u does not sort after "
-                                       "value %u", j, j - 1);
-            }
+        if (prev != NULL && mlclf_str_cmp(prev, prev_len, s, len) >= 0) {
+            return MLCLF_INPUT_ERR(m, i, "value %u does not sort after "
+                                   "value %u", j, j - 1);
         }
 
         prev = s;

@@ -6,7 +6,9 @@
  * probing.  The table keeps pointers to the names, never copies: the
  * caller keeps each name's bytes alive and unchanged while the table
  * holds it.  Used for a model's feature names (looked up per request),
- * duplicate checks of a model's labels, and the trainer's labels.
+ * duplicate checks of a model's labels, the trainer's labels and its
+ * count of a category's values.  And the one order of strings,
+ * mlclf_str_cmp(), which sorted categories and vocabularies follow.
  */
 
 
@@ -55,6 +57,28 @@ void mlclf_strtab_free(mlclf_strtab_t *t);
  */
 int mlclf_strtab_add(mlclf_strtab_t *t, const char *name, size_t len,
     uint32_t value, uint32_t *have);
+
+/*
+ * The order of two strings: bytewise, a prefix first.  On UTF-8 it is
+ * Python's order of str (UTF-8 keeps code point order in its bytes),
+ * which scikit-learn sorts categories and vocabularies by.  Returns
+ * < 0, 0 or > 0.
+ */
+
+static inline int
+mlclf_str_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+    int  c;
+
+    c = memcmp(a, b, alen < blen ? alen : blen);
+
+    if (c != 0) {
+        return c;
+    }
+
+    return (alen > blen) - (alen < blen);
+}
+
 
 /* The value of name, or MLCLF_STRTAB_NONE. */
 

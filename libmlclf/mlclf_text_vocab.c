@@ -17,12 +17,11 @@
 #include <unistr.h>
 
 #include "mlclf.h"
+#include "mlclf_strtab.h"
 #include "mlclf_text.h"
 #include "mlclf_text_vocab.h"
 
 
-static int mlclf_text_cmp(const char *a, size_t alen, const char *b,
-    size_t blen);
 static int64_t mlclf_text_vocab_search(const mlclf_text_params_t *p,
     const uint8_t *gram, size_t len);
 
@@ -67,8 +66,8 @@ mlclf_text_vocab_check(const mlclf_text_params_t *p, mlclf_err_t *err)
         }
 
         if (i > 0
-            && mlclf_text_cmp(p->vocab + off[i - 1], a - off[i - 1], t,
-                              b - a)
+            && mlclf_str_cmp(p->vocab + off[i - 1], a - off[i - 1], t,
+                             b - a)
                >= 0)
         {
             return mlclf_err_set(err, MLCLF_EINVAL, "vocab term %u: not "
@@ -79,23 +78,6 @@ mlclf_text_vocab_check(const mlclf_text_params_t *p, mlclf_err_t *err)
 
     return MLCLF_OK;
 }
-
-
-/* memcmp order, a prefix first: Python's order of str, in UTF-8 */
-static int
-mlclf_text_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int  c;
-
-    c = memcmp(a, b, alen < blen ? alen : blen);
-
-    if (c != 0) {
-        return c;
-    }
-
-    return (alen > blen) - (alen < blen);
-}
-
 
 
 size_t
@@ -197,8 +179,8 @@ mlclf_text_vocab_search(const mlclf_text_params_t *p, const uint8_t *gram,
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
 
-        c = mlclf_text_cmp(p->vocab + off[mid], off[mid + 1] - off[mid],
-                           (const char *) gram, len);
+        c = mlclf_str_cmp(p->vocab + off[mid], off[mid + 1] - off[mid],
+                          gram, len);
 
         if (c < 0) {
             lo = mid + 1;

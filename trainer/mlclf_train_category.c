@@ -45,8 +45,6 @@ static int mlclf_cat_conf_check(const mlclf_train_category_conf_t *conf,
 static int mlclf_cat_add(mlclf_cat_count_t *cc, const char *s, size_t len);
 static int mlclf_cat_cmp_value(const void *a, const void *b);
 static int mlclf_cat_cmp_count(const void *a, const void *b);
-static int mlclf_cat_cmp(const char *a, size_t alen, const char *b,
-    size_t blen);
 static size_t mlclf_cat_infrequent(mlclf_cat_count_t *cc,
     const mlclf_train_category_conf_t *conf, size_t n, unsigned char *mark);
 static int mlclf_cat_store(mlclf_train_category_t *cat,
@@ -212,31 +210,12 @@ mlclf_cat_add(mlclf_cat_count_t *cc, const char *s, size_t len)
 }
 
 
-/*
- * Python's order of two str: by code point, a prefix first.  UTF-8
- * keeps code point order in its bytes, so memcmp() gives it.
- */
-static int
-mlclf_cat_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int  c;
-
-    c = memcmp(a, b, alen < blen ? alen : blen);
-
-    if (c != 0) {
-        return c;
-    }
-
-    return alen < blen ? -1 : alen > blen;
-}
-
-
 static int
 mlclf_cat_cmp_value(const void *a, const void *b)
 {
     const mlclf_train_category_value_t  *x = a, *y = b;
 
-    return mlclf_cat_cmp(x->value, x->len, y->value, y->len);
+    return mlclf_str_cmp(x->value, x->len, y->value, y->len);
 }
 
 
@@ -395,7 +374,7 @@ mlclf_cat_find(const mlclf_train_category_value_t *v, size_t n,
 
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
-        c = mlclf_cat_cmp(v[mid].value, v[mid].len, s, len);
+        c = mlclf_str_cmp(v[mid].value, v[mid].len, s, len);
 
         if (c == 0) {
             return mid;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <mlclf_input.h>
+#include <mlclf_strtab.h>
 #include <mlclf_train.h>
 #include <mlclf_train_category.h>
 #include <mlclf_train_chunk.h>
@@ -715,16 +716,9 @@ mlclf_ti_dense(mlclf_ti_t *t)
 static int
 mlclf_ti_value_cmp(const void *a, const void *b)
 {
-    int                      c;
     const mlclf_ti_value_t  *x = a, *y = b;
 
-    c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
-
-    if (c != 0) {
-        return c;
-    }
-
-    return x->len < y->len ? -1 : x->len > y->len;
+    return mlclf_str_cmp(x->s, x->len, y->s, y->len);
 }
 
 

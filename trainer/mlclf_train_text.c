@@ -512,23 +512,16 @@ mlclf_train_text_by_count(const void *a, const void *b)
 }
 
 
-/* bytewise, a prefix first: Python's order of str */
+/* Python's order of str (mlclf_str_cmp()) */
 static int
 mlclf_train_text_by_text(const void *a, const void *b)
 {
-    int                             c;
     const mlclf_train_text_term_t  *x, *y;
 
     x = *(mlclf_train_text_term_t *const *) a;
     y = *(mlclf_train_text_term_t *const *) b;
 
-    c = memcmp(x->text, y->text, x->len < y->len ? x->len : y->len);
-
-    if (c != 0) {
-        return c;
-    }
-
-    return (x->len > y->len) - (x->len < y->len);
+    return mlclf_str_cmp(x->text, x->len, y->text, y->len);
 }
 
 
