@@ -133,13 +133,6 @@ int mlclf_err_set(mlclf_err_t *err, int code, const char *fmt, ...)
  */
 uint32_t mlclf_crc32(uint32_t crc, const void *data, size_t len);
 
-/*
- * The hash of len bytes for the in-memory tables keyed by strings
- * (xxHash's XXH3, 64 bits): any bits of it may index.  Never stored in
- * a file, so it may change with the library.
- */
-uint64_t mlclf_hash(const void *data, size_t len);
-
 
 /*
  * The model format's rule for one feature name or class label

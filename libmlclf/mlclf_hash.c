@@ -2,20 +2,12 @@
 /*
  * Copyright (C) 2026 The mlclf authors
  *
- * The two hashes of libmlclf, each from a maintained library: CRC-32
- * for the model file's checksums is zlib's crc32_z(), and the hash of
- * every in-memory table keyed by strings (feature names, labels, a
- * text's vocabulary, the trainer's categories) is xxHash's XXH3, 64
- * bits.  XXH3 comes in through xxhash.h's inline mode, so the short
- * keys of the request path hash without a call into another library;
- * this is the only file that includes it.
+ * The model file's CRC-32, from zlib: crc32_z().  The tables' hash,
+ * xxHash's XXH3, is inline in mlclf_hash.h.
  */
 
 
 #include <zlib.h>
-
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "mlclf.h"
 
@@ -29,11 +21,4 @@ mlclf_crc32(uint32_t crc, const void *data, size_t len)
     }
 
     return (uint32_t) crc32_z(crc, data, len);
-}
-
-
-uint64_t
-mlclf_hash(const void *data, size_t len)
-{
-    return XXH3_64bits(data, len);
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "mlclf.h"
+#include "mlclf_hash.h"
 
 
 #define MLCLF_STRTAB_NONE    UINT32_MAX
@@ -80,6 +81,56 @@ mlclf_str_cmp(const void *a, size_t alen, const void *b, size_t blen)
 }
 
 
+/*
+ * 1 if the len bytes at a and at b are the same, else 0.  Up to 16
+ * bytes (most names and words) by two loads of each side that may
+ * overlap and never leave the len bytes, which costs fewer
+ * instructions than a call to memcmp(); longer ones by memcmp().
+ */
+
+static inline int
+mlclf_mem_eq(const void *a, const void *b, size_t len)
+{
+    uint16_t        a2, b2, c2, d2;
+    uint32_t        a4, b4, c4, d4;
+    uint64_t        a8, b8, c8, d8;
+    const uint8_t  *p, *q;
+
+    p = a;
+    q = b;
+
+    if (len > 16) {
+        return memcmp(p, q, len) == 0;
+    }
+
+    if (len >= 8) {
+        memcpy(&a8, p, 8);
+        memcpy(&b8, q, 8);
+        memcpy(&c8, p + len - 8, 8);
+        memcpy(&d8, q + len - 8, 8);
+        return ((a8 ^ b8) | (c8 ^ d8)) == 0;
+    }
+
+    if (len >= 4) {
+        memcpy(&a4, p, 4);
+        memcpy(&b4, q, 4);
+        memcpy(&c4, p + len - 4, 4);
+        memcpy(&d4, q + len - 4, 4);
+        return ((a4 ^ b4) | (c4 ^ d4)) == 0;
+    }
+
+    if (len >= 2) {
+        memcpy(&a2, p, 2);
+        memcpy(&b2, q, 2);
+        memcpy(&c2, p + len - 2, 2);
+        memcpy(&d2, q + len - 2, 2);
+        return ((a2 ^ b2) | (c2 ^ d2)) == 0;
+    }
+
+    return len == 0 || p[0] == q[0];
+}
+
+
 /* The value of name, or MLCLF_STRTAB_NONE. */
 
 static inline uint32_t
@@ -101,7 +152,7 @@ mlclf_strtab_find(const mlclf_strtab_t *t, const char *name, size_t len)
             return MLCLF_STRTAB_NONE;
         }
 
-        if (s->len == len && memcmp(s->name, name, len) == 0) {
+        if (s->len == len && mlclf_mem_eq(s->name, name, len)) {
             return s->value;
         }
 

@@ -40,8 +40,9 @@ static size_t mlclf_text_next(const uint8_t *t, size_t s,
     size_t j, size_t *starts);
 static size_t mlclf_text_walk(const uint8_t *t, size_t len, uint32_t n0,
     uint32_t n1, mlclf_text_gram_pt fn, void *ctx);
-static size_t mlclf_text_columns(const mlclf_text_params_t *p,
-    const uint8_t *t, size_t len, mlclf_text_entry_t *e);
+static inline size_t mlclf_text_columns(const mlclf_text_params_t *p,
+    const uint8_t *t, size_t len, mlclf_text_entry_t *e, int vocab)
+    __attribute__((always_inline));
 static mlclf_text_entry_t *mlclf_text_sort(mlclf_text_entry_t *a,
     mlclf_text_entry_t *b, size_t n, uint32_t max);
 static void mlclf_text_insert(mlclf_text_entry_t *a, size_t n);
@@ -313,7 +314,14 @@ mlclf_text_count(const mlclf_text_params_t *p, const char *text, size_t len,
 
     e = (mlclf_text_entry_t *) (buf + mlclf_text_buf_size(len));
 
-    k = mlclf_text_columns(p, buf, (size_t) n, e);
+    /* two copies of the loop, each without the other's branch */
+
+    if (p->vectorizer == MLCLF_TEXT_VOCABULARY) {
+        k = mlclf_text_columns(p, buf, (size_t) n, e, 1);
+
+    } else {
+        k = mlclf_text_columns(p, buf, (size_t) n, e, 0);
+    }
 
     sorted = mlclf_text_sort(e, e + mlclf_text_grams(p, len), k,
                              p->n_features - 1);
@@ -324,12 +332,13 @@ mlclf_text_count(const mlclf_text_params_t *p, const char *text, size_t len,
 
 /*
  * The columns of the n-grams of the joined tokens t[0 .. len), in
- * mlclf_text_walk()'s order, into e: their number.  A vocabulary's
- * n-gram is looked up (mlclf_text_vocab_find()), and skipped if
- * missing.  A hashed one as sklearn's FeatureHasher does it: the hash h
- * as a signed int32 gives the column |h| mod n_features, where
- * |INT32_MIN| is 2^31 (sklearn spells out the same for its int32
- * abs()), and the sign of h under alternate_sign.
+ * mlclf_text_walk()'s order, into e: their number.  With vocab (1,
+ * p's vectorizer is MLCLF_TEXT_VOCABULARY; a constant where it is
+ * inlined), an n-gram is looked up (mlclf_text_vocab_find()), and
+ * skipped if missing.  A hashed one as sklearn's FeatureHasher does
+ * it: the hash h as a signed int32 gives the column |h| mod
+ * n_features, where |INT32_MIN| is 2^31 (sklearn spells out the same
+ * for its int32 abs()), and the sign of h under alternate_sign.
  *
  * An n-gram of up to MLCLF_TEXT_STAGE bytes is hashed from an aligned
  * copy: libmurmurhash reads one that is not aligned a byte at a time
@@ -341,17 +350,21 @@ mlclf_text_count(const mlclf_text_params_t *p, const char *text, size_t len,
  * of the worker's time in perf, which callgrind counts as one
  * instruction); a fixed one is a few vector moves.
  */
-static size_t
+static inline size_t
 mlclf_text_columns(const mlclf_text_params_t *p, const uint8_t *t,
-    size_t len, mlclf_text_entry_t *e)
+    size_t len, mlclf_text_entry_t *e, int vocab)
 {
     size_t          s, end, j, g, k, glen;
     size_t          starts[MLCLF_TEXT_MAX_NGRAM];
     int64_t         col;
-    uint32_t        n, h, mask, sign;
+    uint32_t        n, n0, n1, h, mask, sign;
     uint64_t        stage[MLCLF_TEXT_STAGE / 8];
     const uint8_t  *gram;
 
+    /* in locals: the stores into e[] could alias *p for the compiler */
+
+    n0 = p->ngram_min;
+    n1 = p->ngram_max;
     mask = p->n_features - 1;
     sign = (p->flags & MLCLF_TEXT_ALTERNATE_SIGN) ? 0x80000000u : 0;
     k = 0;
@@ -361,12 +374,12 @@ mlclf_text_columns(const mlclf_text_params_t *p, const uint8_t *t,
     while (s < len) {
         end = mlclf_text_next(t, s, j, starts);
 
-        for (n = p->ngram_min; n <= p->ngram_max && n <= j + 1; n++) {
+        for (n = n0; n <= n1 && n <= j + 1; n++) {
             g = starts[(j + 1 - n) & (MLCLF_TEXT_MAX_NGRAM - 1)];
             gram = t + g;
             glen = end - g;
 
-            if (p->vectorizer == MLCLF_TEXT_VOCABULARY) {
+            if (vocab) {
                 col = mlclf_text_vocab_find(p, gram, glen);
 
                 if (col >= 0) {

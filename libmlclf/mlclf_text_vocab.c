@@ -22,10 +22,6 @@
 #include "mlclf_text_vocab.h"
 
 
-static int64_t mlclf_text_vocab_search(const mlclf_text_params_t *p,
-    const uint8_t *gram, size_t len);
-
-
 int
 mlclf_text_vocab_check(const mlclf_text_params_t *p, mlclf_err_t *err)
 {
@@ -130,41 +126,6 @@ mlclf_text_vocab_index(mlclf_text_params_t *p, uint32_t *index)
 
 
 int64_t
-mlclf_text_vocab_find(const mlclf_text_params_t *p, const uint8_t *gram,
-    size_t len)
-{
-    size_t           slot, mask;
-    uint32_t         id;
-    const uint32_t  *off;
-
-    if (p->vocab_index == NULL) {
-        return mlclf_text_vocab_search(p, gram, len);
-    }
-
-    off = p->vocab_offsets;
-    mask = ((size_t) 1 << p->vocab_bits) - 1;
-    slot = mlclf_hash(gram, len) >> (64 - p->vocab_bits);
-
-    /* at most half the slots are taken: an empty one ends the probe */
-
-    while ((id = p->vocab_index[slot]) != 0) {
-        id--;
-
-        if (off[id + 1] - off[id] == len
-            && memcmp(p->vocab + off[id], gram, len) == 0)
-        {
-            return id;
-        }
-
-        slot = (slot + 1) & mask;
-    }
-
-    return -1;
-}
-
-
-/* the vocabulary's column of gram by a binary search, or -1 */
-static int64_t
 mlclf_text_vocab_search(const mlclf_text_params_t *p, const uint8_t *gram,
     size_t len)
 {

@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "mlclf.h"
+#include "mlclf_hash.h"
+#include "mlclf_strtab.h"
 #include "mlclf_text.h"
 
 
@@ -36,11 +38,50 @@ size_t mlclf_text_vocab_slots(const mlclf_text_params_t *p);
 void mlclf_text_vocab_index(mlclf_text_params_t *p, uint32_t *index);
 
 /*
- * The column of the term gram[0 .. len) of p's vocabulary, or -1: from
- * p->vocab_index if there is one, else by a binary search.
+ * The column of the term gram[0 .. len) of p's vocabulary by a binary
+ * search of its sorted terms, or -1.
  */
-int64_t mlclf_text_vocab_find(const mlclf_text_params_t *p,
+int64_t mlclf_text_vocab_search(const mlclf_text_params_t *p,
     const uint8_t *gram, size_t len);
+
+/*
+ * The column of the term gram[0 .. len) of p's vocabulary, or -1: from
+ * p->vocab_index if there is one, else by mlclf_text_vocab_search().
+ * Inline: the featurizer looks up every word of a text.
+ */
+
+static inline int64_t
+mlclf_text_vocab_find(const mlclf_text_params_t *p, const uint8_t *gram,
+    size_t len)
+{
+    size_t           slot, mask;
+    uint32_t         id;
+    const uint32_t  *off;
+
+    if (p->vocab_index == NULL) {
+        return mlclf_text_vocab_search(p, gram, len);
+    }
+
+    off = p->vocab_offsets;
+    mask = ((size_t) 1 << p->vocab_bits) - 1;
+    slot = mlclf_hash(gram, len) >> (64 - p->vocab_bits);
+
+    /* at most half the slots are taken: an empty one ends the probe */
+
+    while ((id = p->vocab_index[slot]) != 0) {
+        id--;
+
+        if (off[id + 1] - off[id] == len
+            && mlclf_mem_eq(p->vocab + off[id], gram, len))
+        {
+            return id;
+        }
+
+        slot = (slot + 1) & mask;
+    }
+
+    return -1;
+}
 
 
 #endif /* _MLCLF_TEXT_VOCAB_H_INCLUDED_ */

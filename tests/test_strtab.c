@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mlclf.h"
 #include "mlclf_strtab.h"
@@ -142,10 +143,55 @@ t_hash(void)
 }
 
 
+/*
+ * mlclf_mem_eq() against memcmp() for every length from 0 to 40 (each
+ * way it compares: a byte, two 16-, 32- and 64-bit loads, memcmp) and
+ * a difference at each position, one bit at a time, the two keys at
+ * every alignment.
+ */
+static void
+t_mem_eq(void)
+{
+    int            bad, diff;
+    size_t         len, pos, off, bit;
+    unsigned char  a[48], b[48];
+
+    bad = 0;
+
+    for (len = 0; len <= 40; len++) {
+        for (off = 0; off < 8; off++) {
+            for (pos = 0; pos < len; pos++) {
+                memset(a, 0xa5, sizeof(a));
+                memset(b, 0x5a, sizeof(b));
+                memset(a + off, 'x', len);
+                memcpy(b, a + off, len);
+
+                bad += mlclf_mem_eq(a + off, b, len) != 1;
+
+                for (bit = 0; bit < 8; bit++) {
+                    b[pos] ^= (unsigned char) (1u << bit);
+                    diff = memcmp(a + off, b, len) != 0;
+                    bad += mlclf_mem_eq(a + off, b, len) != !diff;
+                    b[pos] ^= (unsigned char) (1u << bit);
+                }
+            }
+
+            /* bytes around the keys are never compared */
+            bad += mlclf_mem_eq(a + off, b, len) != 1;
+            bad += mlclf_mem_eq(a + off, b, 0) != 1;
+        }
+    }
+
+    is_int(bad, 0, "mem_eq: as memcmp() == 0, lengths 0 to 40, a "
+           "difference at each byte and bit");
+}
+
+
 int
 main(void)
 {
     t_hash();
+    t_mem_eq();
     t_empty();
     t_add_find();
     t_grow();
