@@ -415,8 +415,10 @@ mlclf_text_columns(const mlclf_text_params_t *p, const uint8_t *t,
  * Sorts a[0 .. n) by column, into a or b (which it returns).  The
  * columns of hashed n-grams are uniform, and those of a vocabulary's
  * terms spread over it, so one counting pass by the top bits of the
- * column into about n buckets leaves a few entries a bucket, which an
- * insertion sort of the whole array puts in order.  A bucket far
+ * column into n / 8 to n / 4 buckets leaves a few entries a bucket,
+ * which an insertion sort of the whole array puts in order (fewer
+ * buckets would cost the insertion sort more than the counts save;
+ * more cost their clearing and sums).  A bucket far
  * fuller than the mean (a text made to be slow) sends the entries to
  * mlclf_text_radix() instead, which takes the same time whatever the
  * columns: the sort stays linear.
@@ -425,26 +427,31 @@ static mlclf_text_entry_t *
 mlclf_text_sort(mlclf_text_entry_t *a, mlclf_text_entry_t *b, size_t n,
     uint32_t max)
 {
-    size_t    i, d, sum, most, count[1 << MLCLF_TEXT_BUCKET_BITS];
-    uint32_t  bits, k, shift;
+    size_t    i, d;
+    uint32_t  bits, k, shift, sum, most, count[1 << MLCLF_TEXT_BUCKET_BITS];
 
     if (n <= 32) {
         mlclf_text_insert(a, n);
         return a;
     }
 
+    if (n > UINT32_MAX) {
+        /* more than the 32-bit counts below hold */
+        return mlclf_text_radix(a, b, n, max);
+    }
+
     for (bits = 1; bits < 32 && (max >> bits) != 0; bits++) {
         /* void */
     }
 
-    for (k = 1; k < MLCLF_TEXT_BUCKET_BITS && ((size_t) 2 << k) <= n; k++) {
+    for (k = 1; k < MLCLF_TEXT_BUCKET_BITS && ((size_t) 4 << k) <= n; k++) {
         /* void */
     }
 
     k = k < bits ? k : bits;
     shift = bits - k;
 
-    memset(count, 0, sizeof(size_t) << k);
+    memset(count, 0, sizeof(count[0]) << k);
 
     for (i = 0; i < n; i++) {
         count[a[i].column >> shift]++;
