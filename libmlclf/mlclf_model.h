@@ -173,7 +173,7 @@ struct mlclf_model_s {
     mlclf_text_params_t      *texts;
     uint32_t                 *vocab_offsets;    /* from each vocabulary's
                                                    start: the texts' */
-    uint32_t                 *vocab_index;      /* the vocabularies'
+    mlclf_text_slot_t        *vocab_index;      /* the vocabularies'
                                                    lookup indexes */
 
     /*

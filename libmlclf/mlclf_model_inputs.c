@@ -161,8 +161,9 @@ mlclf_model_check_inputs(mlclf_model_t *m, const uint8_t *p,
 static int
 mlclf_model_inputs_index(mlclf_model_t *m, mlclf_err_t *err)
 {
-    size_t    slots;
-    uint32_t  i, *index;
+    size_t              slots;
+    uint32_t            i;
+    mlclf_text_slot_t  *index;
 
     slots = 0;
 
@@ -174,7 +175,7 @@ mlclf_model_inputs_index(mlclf_model_t *m, mlclf_err_t *err)
         return MLCLF_OK;
     }
 
-    m->vocab_index = malloc(slots * sizeof(uint32_t));
+    m->vocab_index = malloc(slots * sizeof(mlclf_text_slot_t));
     if (m->vocab_index == NULL) {
         return mlclf_err_set(err, MLCLF_ENOMEM, "cannot allocate the "
                              "vocabularies' index of %zu slots", slots);

@@ -65,6 +65,24 @@
 #define MLCLF_TEXT_MAX_LEN            ((size_t) 0x7fffffff)
 
 
+/*
+ * One slot of a vocabulary's lookup index (mlclf_text_vocab_index()),
+ * 16 bytes, so that a slot never straddles two cache lines: a term of
+ * up to MLCLF_TEXT_SLOT_TERM bytes (most words) sits in its slot, and
+ * a lookup that finds it reads that one line, not the term's offsets
+ * and bytes elsewhere.
+ */
+#define MLCLF_TEXT_SLOT_TERM          11
+
+typedef struct {
+    uint32_t                  id;           /* the term's column + 1; 0:
+                                               an empty slot */
+    uint8_t                   len;          /* its length if it fits in
+                                               term[], else 0 */
+    uint8_t                   term[MLCLF_TEXT_SLOT_TERM];
+} mlclf_text_slot_t;
+
+
 /* One entry of a text's sparse vector. */
 typedef struct {
     uint32_t                  column;
@@ -93,7 +111,7 @@ typedef struct {
                                                (memcmp, shorter first),
                                                term i is column i */
     const uint32_t           *vocab_offsets;  /* n_features + 1, [0] = 0 */
-    const uint32_t           *vocab_index;  /* vocabulary: its lookup
+    const mlclf_text_slot_t  *vocab_index;  /* vocabulary: its lookup
                                                index
                                                (mlclf_text_vocab_index()),
                                                or NULL: a binary search */

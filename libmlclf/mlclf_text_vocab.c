@@ -6,7 +6,8 @@
  * The lookup goes through an index of the terms built when the model
  * is loaded (mlclf_text_vocab_index()): open addressing, linear
  * probing, at most half full, each slot the term's column + 1 (0:
- * empty), placed by the top bits of mlclf_hash() of the term's bytes.  A
+ * empty) and, when it fits, the term itself (mlclf_text_slot_t),
+ * placed by the top bits of mlclf_hash() of the term's bytes.  A
  * vocabulary without an index (the trainer's) is searched in its
  * sorted terms.  Both find the same term: the one whose bytes equal
  * the n-gram's.
@@ -20,6 +21,10 @@
 #include "mlclf_strtab.h"
 #include "mlclf_text.h"
 #include "mlclf_text_vocab.h"
+
+
+_Static_assert(sizeof(mlclf_text_slot_t) == 16,
+               "a vocabulary's index slot is 16 bytes");
 
 
 int
@@ -94,11 +99,12 @@ mlclf_text_vocab_slots(const mlclf_text_params_t *p)
 
 
 void
-mlclf_text_vocab_index(mlclf_text_params_t *p, uint32_t *index)
+mlclf_text_vocab_index(mlclf_text_params_t *p, mlclf_text_slot_t *index)
 {
-    size_t           slots, slot;
-    uint32_t         i, bits;
-    const uint32_t  *off;
+    size_t              slots, slot, len;
+    uint32_t            i, bits;
+    const uint32_t     *off;
+    mlclf_text_slot_t  *s;
 
     slots = mlclf_text_vocab_slots(p);
     off = p->vocab_offsets;
@@ -107,17 +113,23 @@ mlclf_text_vocab_index(mlclf_text_params_t *p, uint32_t *index)
         /* void */
     }
 
-    memset(index, 0, slots * sizeof(uint32_t));
+    memset(index, 0, slots * sizeof(mlclf_text_slot_t));
 
     for (i = 0; i < p->n_features; i++) {
-        slot = mlclf_hash(p->vocab + off[i], off[i + 1] - off[i])
-               >> (64 - bits);
+        len = off[i + 1] - off[i];
+        slot = mlclf_hash(p->vocab + off[i], len) >> (64 - bits);
 
-        while (index[slot] != 0) {
+        while (index[slot].id != 0) {
             slot = (slot + 1) & (slots - 1);
         }
 
-        index[slot] = i + 1;
+        s = &index[slot];
+        s->id = i + 1;
+
+        if (len <= MLCLF_TEXT_SLOT_TERM) {
+            s->len = (uint8_t) len;
+            memcpy(s->term, p->vocab + off[i], len);
+        }
     }
 
     p->vocab_index = index;

@@ -35,7 +35,8 @@ size_t mlclf_text_vocab_slots(const mlclf_text_params_t *p);
  * entries, the caller's, kept as long as p) and sets p->vocab_index
  * and p->vocab_bits.
  */
-void mlclf_text_vocab_index(mlclf_text_params_t *p, uint32_t *index);
+void mlclf_text_vocab_index(mlclf_text_params_t *p,
+    mlclf_text_slot_t *index);
 
 /*
  * The column of the term gram[0 .. len) of p's vocabulary by a binary
@@ -54,30 +55,41 @@ static inline int64_t
 mlclf_text_vocab_find(const mlclf_text_params_t *p, const uint8_t *gram,
     size_t len)
 {
-    size_t           slot, mask;
-    uint32_t         id;
-    const uint32_t  *off;
+    size_t                    slot, mask;
+    uint32_t                  id;
+    const uint32_t           *off;
+    const mlclf_text_slot_t  *s;
 
     if (p->vocab_index == NULL) {
         return mlclf_text_vocab_search(p, gram, len);
     }
 
-    off = p->vocab_offsets;
     mask = ((size_t) 1 << p->vocab_bits) - 1;
     slot = mlclf_hash(gram, len) >> (64 - p->vocab_bits);
 
     /* at most half the slots are taken: an empty one ends the probe */
 
-    while ((id = p->vocab_index[slot]) != 0) {
-        id--;
+    for (s = &p->vocab_index[slot]; s->id != 0;
+         slot = (slot + 1) & mask, s = &p->vocab_index[slot])
+    {
+        if (s->len != 0) {
+            if (s->len == len && mlclf_mem_eq(s->term, gram, len)) {
+                return s->id - 1;
+            }
 
-        if (off[id + 1] - off[id] == len
-            && mlclf_mem_eq(p->vocab + off[id], gram, len))
-        {
-            return id;
+            continue;
         }
 
-        slot = (slot + 1) & mask;
+        if (len > MLCLF_TEXT_SLOT_TERM) {
+            off = p->vocab_offsets;
+            id = s->id - 1;
+
+            if (off[id + 1] - off[id] == len
+                && mlclf_mem_eq(p->vocab + off[id], gram, len))
+            {
+                return id;
+            }
+        }
     }
 
     return -1;

@@ -365,7 +365,8 @@ text_model_vocabulary(text_model_t *m, const text_docs_t *d,
     m->p.vocab = m->vocab.vocab;
     m->p.vocab_offsets = m->vocab.offsets;
 
-    m->index = malloc(mlclf_text_vocab_slots(&m->p) * sizeof(uint32_t));
+    m->index = malloc(mlclf_text_vocab_slots(&m->p)
+                      * sizeof(mlclf_text_slot_t));
     if (m->index == NULL) {
         return mlclf_err_set(err, MLCLF_ENOMEM, "out of memory");
     }

@@ -45,7 +45,7 @@ typedef struct {
     double                   *idf;
     mlclf_train_text_df_t     df;           /* hashing */
     mlclf_train_text_result_t vocab;        /* vocabulary */
-    uint32_t                 *index;        /* its lookup index, as a
+    mlclf_text_slot_t        *index;        /* its lookup index, as a
                                                loaded model has it */
     mlclf_train_text_buf_t    buf;
 } text_model_t;

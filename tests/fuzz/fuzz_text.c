@@ -64,7 +64,7 @@ static const char            fuzz_vocab[] =
     "ab" "ab cd" "cd" "xy" "\xce\xa3\xcf\x83" "\xcf\x83\xcf\x82"
     "\xe6\x97\xa5\xe6\x9c\xac";
 static const uint32_t        fuzz_offsets[] = { 0, 2, 7, 9, 11, 15, 19, 25 };
-static uint32_t              fuzz_index[16];    /* its lookup index */
+static mlclf_text_slot_t     fuzz_index[16];    /* its lookup index */
 
 
 static int
@@ -396,7 +396,7 @@ fuzz_learn(uint8_t sel, const char *text, size_t len)
 {
     int                        rc;
     size_t                     s, e, n, k;
-    uint32_t                  *index;
+    mlclf_text_slot_t         *index;
     const char                *z;
     mlclf_err_t                err;
     mlclf_text_params_t        p;
@@ -458,7 +458,8 @@ fuzz_learn(uint8_t sel, const char *text, size_t len)
 
         /* a loaded model's lookup index finds each term at its column */
 
-        index = malloc(mlclf_text_vocab_slots(&p) * sizeof(uint32_t));
+        index = malloc(mlclf_text_vocab_slots(&p)
+                       * sizeof(mlclf_text_slot_t));
 
         if (index != NULL) {
             mlclf_text_vocab_index(&p, index);
