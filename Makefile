@@ -234,7 +234,8 @@ bench-deps:
 bench: bins module bench-deps datasets
 	$(PORT_ENV) /usr/bin/python3 bench/run.py
 
-bench-smoke: bins module bench-deps $(B)/bench/micro $(B)/bench/gbt_check
+bench-smoke: bins module bench-deps $(B)/bench/micro $(B)/bench/gbt_check \
+		$(B)/bench/gbt_parts
 	$(PORT_ENV) /usr/bin/python3 bench/run.py --smoke
 	/usr/bin/python3 bench/gbt.py --smoke
 	BENCH_OUT=$(B)/bench/smoke REPEAT=1 bench/train_gbt.sh 3000 10
@@ -242,7 +243,8 @@ bench-smoke: bins module bench-deps $(B)/bench/micro $(B)/bench/gbt_check
 # The gbt kernel against XGBoost on the same models (bench/gbt.py, about
 # 20 minutes; its table goes into bench/RESULTS.md by hand).
 .PHONY: bench-gbt
-bench-gbt: bins bench-deps $(B)/bench/micro $(B)/bench/gbt_check
+bench-gbt: bins bench-deps $(B)/bench/micro $(B)/bench/gbt_check \
+		$(B)/bench/gbt_parts
 	/usr/bin/python3 bench/gbt.py
 
 # The gbt learner against XGBoost's hist training, 1M x 50 rows, 3-class

@@ -13,7 +13,10 @@
 #   - libmlclf's mlclf_predict_proba() through build/bench/micro: one
 #     row per call, and all rows back to back (one thread);
 #   - and the same rows with one value each made missing (NaN, a
-#     feature at random): libmlclf one row per call.
+#     feature at random): libmlclf one row per call;
+#   - and for the models the dense kernel takes on this CPU, where one
+#     complete row's time goes (build/bench/gbt_parts): the row's
+#     bins, the search of the leaves, their sum, each alone.
 # Prints a Markdown table of ns per tree per row and writes the figures
 # as JSON.  Before timing, it checks that both give the same
 # probabilities (within 1e-6) on every row, with and without the
@@ -32,6 +35,7 @@ import xgboost as xgb
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "bin")
 MICRO = os.path.join(ROOT, "build", "bench", "micro")
+PARTS = os.path.join(ROOT, "build", "bench", "gbt_parts")
 
 N_FEATURES = 20
 
@@ -87,6 +91,14 @@ def ours(model, rows_csv, repeats):
                          check=True, capture_output=True, text=True).stdout
     j = json.loads(out)
     return j["one_row_ns"], j["batch_1t_ns_per_row"]
+
+
+def parts(model, rows_csv, repeats):
+    # where one row's time goes (bench/gbt_parts.c); None if not dense
+    out = subprocess.run([PARTS, model, rows_csv, str(repeats)],
+                         check=True, capture_output=True, text=True).stdout
+    j = json.loads(out)
+    return j if j["dense"] else None
 
 
 def check_same(bst, model_dir, rows, tmp):
@@ -153,6 +165,7 @@ def main():
             o_one, o_batch = ours(model, rows_csv, repeats)
             o_null, _ = ours(model, nulls_csv, repeats)
             r = {"trees": trees, "depth": depth, "leaves_per_tree": leaves,
+                 "parts": parts(model, rows_csv, repeats),
                  "max_abs_diff": diff,
                  "xgb_one_row_ns": x_one, "xgb_batch_ns_per_row": x_batch,
                  "ours_one_row_ns": o_one, "ours_batch_ns_per_row": o_batch,
@@ -184,6 +197,22 @@ def main():
                  r["xgb_one_row_ns"], r["xgb_one_row_ns"] / t,
                  r["xgb_batch_ns_per_row"], r["xgb_batch_ns_per_row"] / t,
                  r["xgb_one_row_ns"] / r["ours_one_row_ns"]))
+
+    dense = [r for r in res if r["parts"] is not None]
+    if not dense:
+        return
+    print()
+    print("| trees | depth | one row | bins | search | sum | the three "
+          "one after the other | the sum's adds alone |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in dense:
+        p = r["parts"]
+        print("| %d | %d | %.0f ns | %.0f ns | %.0f ns | %.0f ns | %.0f ns "
+              "| %.0f ns |"
+              % (r["trees"], r["depth"], p["row_ns"], p["bins_ns"],
+                 p["search_ns"], p["sum_ns"],
+                 p["bins_ns"] + p["search_ns"] + p["sum_ns"],
+                 p["chain_ns"]))
 
 
 if __name__ == "__main__":
