@@ -62,16 +62,18 @@ mlclf_predict_dense_cpu(void)
 static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) uint32_t
 mlclf_predict_dense_count(const double *c, uint32_t fan, __m512d v)
 {
-    uint32_t  k, n;
+    uint32_t  k;
+    uint64_t  below;
 
-    n = 0;
+    below = 0;
 
+    /* one mask of at most 32 bits (fan is 8, 16 or 32), counted once */
     for (k = 0; k < fan; k += 8) {
-        n += (uint32_t) __builtin_popcount(
-                 _mm512_cmp_pd_mask(_mm512_loadu_pd(c + k), v, _CMP_LT_OQ));
+        below |= (uint64_t) _mm512_cmp_pd_mask(_mm512_loadu_pd(c + k), v,
+                                               _CMP_LT_OQ) << k;
     }
 
-    return n;
+    return (uint32_t) __builtin_popcountll(below);
 }
 
 
@@ -100,6 +102,19 @@ mlclf_predict_dense_bin(const double *fence, const double *seg,
 }
 
 
+/* bin[f], the bin of x[f], for the model's features. */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
+mlclf_predict_dense_bins_fan(const mlclf_model_t *m, const double *x,
+    uint32_t fan, uint16_t *bin)
+{
+    uint32_t  f;
+
+    for (f = 0; f < m->n_features; f++) {
+        bin[f] = mlclf_predict_dense_bin(m->dfence, m->dseg, fan, f, x[f]);
+    }
+}
+
+
 /*
  * bin[f], the bin of x[f], and 0 for the features past n_features.
  * missing: the row has a NaN, and the model's dmword: a NaN's bin is
@@ -116,12 +131,21 @@ mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
     fence = m->dfence;
     seg = m->dseg;
 
-    for (f = 0; f < m->n_features; f++) {
-        bin[f] = mlclf_predict_dense_bin(fence, seg, fan, f, x[f]);
-    }
+    /* MLCLF_DENSE_FEATURES (64) bins: two registers, 0 past n_features */
+    _mm512_storeu_si512(bin, _mm512_setzero_si512());
+    _mm512_storeu_si512(bin + 32, _mm512_setzero_si512());
 
-    for ( /* void */ ; f < MLCLF_DENSE_FEATURES; f++) {
-        bin[f] = 0;
+    /* the fan a constant, so each count is unrolled (8, 16 or 32) */
+    switch (fan) {
+    case 8:
+        mlclf_predict_dense_bins_fan(m, x, 8, bin);
+        break;
+    case 16:
+        mlclf_predict_dense_bins_fan(m, x, 16, bin);
+        break;
+    default:
+        mlclf_predict_dense_bins_fan(m, x, 32, bin);
+        break;
     }
 
     if (!missing) {
