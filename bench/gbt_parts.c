@@ -200,6 +200,7 @@ gbt_parts_sum(const gbt_parts_t *g, const uint32_t *n, const double *lv,
     s.zf = (float) s.zd;
     s.n = n;
     s.left = g->m->n_trees;
+    s.sums = 0;
 
     mlclf_predict_sum_add(&s, s.left);
 

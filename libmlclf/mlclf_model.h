@@ -50,6 +50,23 @@ typedef struct {
 #define MLCLF_DENSE_LEFT          0xffff
 
 /*
+ * A line of the dense layout's last levels: the words of a subtree of
+ * MLCLF_DENSE_LOW levels (of MLCLF_DENSE_LOW64 when its scores are
+ * doubles) in its first MLCLF_DENSE_LINE_WORDS bytes, then its leaves'
+ * scores: one line a tree and row.
+ */
+#define MLCLF_DENSE_LINE          64
+#define MLCLF_DENSE_LINE_WORDS    16
+#define MLCLF_DENSE_LOW           3
+#define MLCLF_DENSE_LOW64         2
+
+/*
+ * Trees less deep than this keep every level as words and their scores
+ * 2^ddepth a tree (dlow 0): at depth 4 the lines were slower.
+ */
+#define MLCLF_DENSE_LINES_DEPTH   5
+
+/*
  * The words a row with a missing value walks (dmword) hold ranks up to
  * MLCLF_DENSE_MISSING_RANKS, so that the top bit is free for
  * MLCLF_DENSE_MISSING_LEFT: a missing value goes left at this node.
@@ -137,12 +154,18 @@ struct mlclf_model_s {
 
     /*
      * the dense layout of a shallow gbt model (mlclf_model_dense.c), or
-     * dword NULL: per 32 trees dwidth node words, per tree 2^ddepth
-     * leaf scores (in dleaf32, as float32, when the model sums in
-     * float32, else in dleaf); per feature dfan fences and dfan
-     * segments of dfan thresholds (its distinct ones, sorted, then +inf);
-     * dmword, the same words for a row with a missing value, or NULL:
-     * such a row walks the packed nodes; dzero, the features whose
+     * dword NULL: trees ddepth levels deep, the first dtop of them as
+     * node words, dwidth per 32 trees; the last dlow (2 or 3) in
+     * lines of MLCLF_DENSE_LINE bytes, 2^dtop a tree, each the words
+     * of one subtree and then its leaf scores, dlines lines in all
+     * (dlow 0, trees under MLCLF_DENSE_LINES_DEPTH: no lines, but
+     * 2^ddepth scores a tree, dlines of them)
+     * (as float32 in dleaf32 when the model sums in float32, else in
+     * dleaf: both name the lines, as scores).  Per feature
+     * dfan fences and dfan segments of dfan thresholds (its distinct
+     * ones, sorted, then +inf); dmword, the same words for a row with
+     * a missing value, or NULL: such a row walks the packed nodes (its
+     * lines are the dlines after the first); dzero, the features whose
      * nodes read NaN as 0 (MLCLF_MISSING_AS_ZERO), a bit each
      */
     const uint16_t           *dword;
@@ -153,8 +176,11 @@ struct mlclf_model_s {
     const double             *dfence;
     const double             *dseg;
     uint32_t                  ddepth;
+    uint32_t                  dtop;
+    uint32_t                  dlow;
     uint32_t                  dwidth;
     uint32_t                  dfan;
+    uint32_t                  dlines;
     size_t                    dense_map;
 
     /*

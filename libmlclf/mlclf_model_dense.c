@@ -11,10 +11,16 @@
  * feature's thresholds are below its value.  Then "x > threshold" is
  * exactly "bin > rank".
  *
- * Trees go by blocks of 32, one tree a 16-bit lane, level by level: in
- * a block, level d holds the 2^d words of tree 0, then those of tree
- * 1, and so on, so that a level's choice for all 32 trees is a
- * register permute of the words the kernel loads in order.
+ * The first dtop levels go by blocks of 32 trees, one tree a 16-bit
+ * lane, level by level: in a block, level d holds the 2^d words of
+ * tree 0, then those of tree 1, and so on, so that a level's choice
+ * for all 32 trees is a register permute of the words the kernel loads
+ * in order.  Each node at level dtop is the root of a subtree of the
+ * last dlow levels, which fills one cache line: its 2^dlow - 1 words,
+ * level by level, and then its 2^dlow leaves' scores.  A row reads the
+ * first levels' words whole and then one line a tree, where reading
+ * every word of every level took three lines a tree; dlow is 3 for
+ * float32 scores, 2 for doubles (the most whose scores fit).
  *
  * A leaf shallower than ddepth is stretched: the place below it gets a
  * word no bin exceeds (so the walk goes left) and the leaf's score
@@ -23,7 +29,7 @@
  * kernels walk the packed nodes (mlclf_model_pack.c) as before.
  *
  * A model that routes missing values gets a second copy of the words
- * for the rows that have one, when its rules fit in a bin
+ * and lines for the rows that have one, when its rules fit in a bin
  * (mlclf_model_dense_missing()) and no feature has more than
  * MLCLF_DENSE_MISSING_RANKS thresholds: each word with the node's
  * default direction in its top bit, which a missing value's bin
@@ -44,7 +50,8 @@
 typedef struct {
     uint16_t                 *word;
     uint16_t                 *mword;        /* or NULL */
-    double                   *leaf;
+    uint16_t                 *line;         /* the lines as words */
+    double                   *leaf;         /* the lines as scores */
     float                    *leaf32;       /* or these, for float32 */
     double                   *fence;
     double                   *seg;
@@ -65,6 +72,10 @@ static uint16_t mlclf_model_dense_word(const mlclf_model_t *m,
     const mlclf_dense_t *d, uint32_t o);
 static size_t mlclf_model_dense_at(const mlclf_model_t *m, uint32_t t,
     uint32_t i);
+static size_t mlclf_model_dense_line(const mlclf_model_t *m, uint32_t t,
+    uint32_t i, uint32_t level, uint32_t *j);
+static void mlclf_model_dense_score(const mlclf_model_t *m,
+    const mlclf_dense_t *d, size_t line, uint32_t j, double v);
 static void mlclf_model_dense_place(const mlclf_model_t *m,
     const mlclf_dense_t *d, uint32_t t, uint32_t o, uint32_t i,
     uint32_t level);
@@ -75,7 +86,10 @@ mlclf_model_dense_eligible(const mlclf_model_t *m)
 {
     uint32_t  t;
 
+    /* the kernel's places: bytes of both copies of the lines */
     if (m->kind != MLCLF_KIND_GBT || m->n_features > MLCLF_DENSE_FEATURES
+        || ((uint64_t) m->n_trees << MLCLF_DENSE_DEPTH) * 2
+           * MLCLF_DENSE_LINE > UINT32_MAX
         || !mlclf_predict_dense_cpu())
     {
         return 0;
@@ -280,7 +294,7 @@ mlclf_model_dense_word(const mlclf_model_t *m, const mlclf_dense_t *d,
 
 /*
  * Where in dword the word of tree t's node i goes, i numbered level by
- * level (the children of i are 2i + 1 and 2i + 2).
+ * level (the children of i are 2i + 1 and 2i + 2), i above level dtop.
  */
 static size_t
 mlclf_model_dense_at(const mlclf_model_t *m, uint32_t t, uint32_t i)
@@ -299,56 +313,123 @@ mlclf_model_dense_at(const mlclf_model_t *m, uint32_t t, uint32_t i)
 
 
 /*
+ * The line of tree t's node i, level deep (dtop or below), and in *j
+ * its place there: among the line's words, numbered as i is but from
+ * the subtree's root, or among its leaves at level ddepth.
+ */
+static size_t
+mlclf_model_dense_line(const mlclf_model_t *m, uint32_t t, uint32_t i,
+    uint32_t level, uint32_t *j)
+{
+    uint32_t  p, below;
+
+    p = i - ((1u << level) - 1);
+    below = level - m->dtop;
+    *j = (level == m->ddepth ? 0 : (1u << below) - 1)
+         + (p & ((1u << below) - 1));
+
+    return ((size_t) t << m->dtop) + (p >> below);
+}
+
+
+/* Leaf j's score v in line (and in the lines for a missing value). */
+static void
+mlclf_model_dense_score(const mlclf_model_t *m, const mlclf_dense_t *d,
+    size_t line, uint32_t j, double v)
+{
+    size_t  per, at;
+
+    /* no lines: the scores of tree t from t << ddepth, line the place */
+    if (m->dlow == 0) {
+        if (d->leaf32 != NULL) {
+            d->leaf32[line] = (float) v;
+
+        } else {
+            d->leaf[line] = v;
+        }
+
+        return;
+    }
+
+    /* the verifier saw that a float32 model's scores are floats */
+    if (d->leaf32 != NULL) {
+        per = MLCLF_DENSE_LINE / sizeof(float);
+        at = line * per + MLCLF_DENSE_LINE_WORDS / sizeof(float) + j;
+        d->leaf32[at] = (float) v;
+
+        if (d->mword != NULL) {
+            d->leaf32[at + m->dlines * per] = (float) v;
+        }
+
+        return;
+    }
+
+    per = MLCLF_DENSE_LINE / sizeof(double);
+    at = line * per + MLCLF_DENSE_LINE_WORDS / sizeof(double) + j;
+    d->leaf[at] = v;
+
+    if (d->mword != NULL) {
+        d->leaf[at + m->dlines * per] = v;
+    }
+}
+
+
+/*
  * File node o of tree t at place i of its complete tree, level deep:
- * an internal node's word (and in mword, the same with its default
- * direction) and its children at 2i + 1 and 2i + 2; a leaf above the
- * last level as a word that sends every row left, down to the leaf
- * slot where the walk then ends.
+ * an internal node's word (and in mword, or the lines for a missing
+ * value, the same with its default direction) and its children at
+ * 2i + 1 and 2i + 2; a leaf above the last level as a word that sends
+ * every row left, down to the leaf slot where the walk then ends.
  */
 static void
 mlclf_model_dense_place(const mlclf_model_t *m, const mlclf_dense_t *d,
     uint32_t t, uint32_t o, uint32_t i, uint32_t level)
 {
-    size_t     at;
-    uint16_t   word;
-    uint32_t   width, first_leaf;
-
-    width = 1u << m->ddepth;
-    first_leaf = width - 1;
+    size_t     line;
+    uint16_t   word, mword, *at, *mat;
+    uint32_t   j;
 
     if (level == m->ddepth) {
-        at = (size_t) t * width + (i - first_leaf);
-
-        /* the verifier saw that a float32 model's scores are floats */
-        if (d->leaf32 != NULL) {
-            d->leaf32[at] = (float) m->leaf_values[m->node_left[o]];
-
-        } else {
-            d->leaf[at] = m->leaf_values[m->node_left[o]];
-        }
-
+        line = mlclf_model_dense_line(m, t, i, level, &j);
+        mlclf_model_dense_score(m, d, line, j,
+                                m->leaf_values[m->node_left[o]]);
         return;
     }
 
-    at = mlclf_model_dense_at(m, t, i);
+    if (level < m->dtop) {
+        at = d->word + mlclf_model_dense_at(m, t, i);
+        mat = d->mword != NULL ? d->mword + (at - d->word) : NULL;
+
+    } else {
+        line = mlclf_model_dense_line(m, t, i, level, &j);
+        at = d->line + line * (MLCLF_DENSE_LINE / sizeof(uint16_t)) + j;
+        mat = d->mword != NULL
+              ? at + (size_t) m->dlines * (MLCLF_DENSE_LINE / sizeof(uint16_t))
+              : NULL;
+    }
 
     if (m->node_feature[o] < 0) {
-        d->word[at] = MLCLF_DENSE_LEFT;
+        word = MLCLF_DENSE_LEFT;
+        mword = MLCLF_DENSE_LEFT;
 
-        if (d->mword != NULL) {
-            d->mword[at] = MLCLF_DENSE_LEFT;
-        }
+    } else {
+        word = mlclf_model_dense_word(m, d, o);
 
-        mlclf_model_dense_place(m, d, t, o, 2 * i + 1, level + 1);
-        return;
+        /* node_decision is there when the model routes missing values */
+        mword = mat == NULL ? word
+                : word | ((m->node_decision[o] & MLCLF_DEFAULT_LEFT)
+                          ? MLCLF_DENSE_MISSING_LEFT : 0);
     }
 
-    word = mlclf_model_dense_word(m, d, o);
-    d->word[at] = word;
+    *at = word;
 
-    if (d->mword != NULL) {
-        d->mword[at] = word | ((m->node_decision[o] & MLCLF_DEFAULT_LEFT)
-                               ? MLCLF_DENSE_MISSING_LEFT : 0);
+    if (mat != NULL) {
+        *mat = mword;
+    }
+
+    if (m->node_feature[o] < 0) {
+        mlclf_model_dense_place(m, d, t, o, 2 * i + 1, level + 1);
+        return;
     }
 
     mlclf_model_dense_place(m, d, t, m->node_left[o], 2 * i + 1, level + 1);
@@ -362,7 +443,7 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
 {
     int            rc, f32, missing;
     void          *p;
-    size_t         size, words, at_leaf, at_fence, at_seg, score;
+    size_t         size, words, at_line, at_fence, at_seg;
     uint32_t       t, depth, blocks;
     uint64_t       zero;
     mlclf_dense_t  d;
@@ -388,9 +469,17 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
         depth = m->tdepth[t] > depth ? m->tdepth[t] : depth;
     }
 
-    /* a block's words: 32 trees of 2^ddepth - 1; segments of 8 or more */
+    /*
+     * the last dlow levels in lines, as many as their scores fit; a
+     * block's words: 32 trees of 2^dtop - 1; segments of 8 or more
+     */
+    f32 = (m->gbt_flags & MLCLF_GBT_FLOAT32) != 0;
     m->ddepth = depth < 1 ? 1 : depth;
-    m->dwidth = 32 * ((1u << m->ddepth) - 1);
+    m->dlow = f32 ? MLCLF_DENSE_LOW : MLCLF_DENSE_LOW64;
+    m->dlow = m->ddepth < MLCLF_DENSE_LINES_DEPTH ? 0 : m->dlow;
+    m->dtop = m->ddepth - m->dlow;
+    m->dwidth = 32 * ((1u << m->dtop) - 1);
+    m->dlines = m->n_trees << m->dtop;
     blocks = (m->n_trees + 31) / 32;
 
     for (m->dfan = 8; m->dfan * m->dfan < d.most + 1; m->dfan *= 2) {
@@ -402,12 +491,14 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
     missing = d.most <= MLCLF_DENSE_MISSING_RANKS
               && mlclf_model_dense_missing(m, &zero);
 
-    /* float32 scores: half the cache lines for the same leaves */
-    f32 = (m->gbt_flags & MLCLF_GBT_FLOAT32) != 0;
-    score = f32 ? sizeof(float) : sizeof(double);
+    /* words, lines (64 bytes a line, as are a block's words), bins */
     words = (size_t) blocks * m->dwidth * sizeof(uint16_t);
-    at_leaf = missing ? 2 * words : words;
-    at_fence = at_leaf + ((size_t) blocks * 32 << m->ddepth) * score;
+    at_line = missing ? 2 * words : words;
+    at_fence = at_line + (m->dlow == 0
+                          ? (size_t) m->dlines * (f32 ? sizeof(float)
+                                                      : sizeof(double))
+                          : (size_t) m->dlines * MLCLF_DENSE_LINE
+                            << (missing ? 1 : 0));
     at_seg = at_fence + (size_t) m->n_features * m->dfan * sizeof(double);
     size = at_seg
            + (size_t) m->n_features * m->dfan * m->dfan * sizeof(double);
@@ -425,8 +516,9 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
     /* anonymous pages are zero: unused words rank 0 (never reached) */
     d.word = p;
     d.mword = missing ? (void *) ((char *) p + words) : NULL;
-    d.leaf = f32 ? NULL : (void *) ((char *) p + at_leaf);
-    d.leaf32 = f32 ? (void *) ((char *) p + at_leaf) : NULL;
+    d.line = (void *) ((char *) p + at_line);
+    d.leaf = f32 ? NULL : (void *) d.line;
+    d.leaf32 = f32 ? (void *) d.line : NULL;
     d.fence = (void *) ((char *) p + at_fence);
     d.seg = (void *) ((char *) p + at_seg);
 

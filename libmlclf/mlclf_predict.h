@@ -29,7 +29,9 @@ void mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z);
  * is, so that a bin above a word is a bin above its rank); and the
  * leaves of trees t .. t+c-1, c at most MLCLF_DENSE_CHUNK, into
  * n[MLCLF_DENSE_CHUNK], each twice the place of the score in dleaf,
- * adding all of s's leaves on the way.
+ * adding s's leaves on the way: those left from before, and when s
+ * sums, these as they are found, all but the last few, which s is
+ * left with.
  */
 #define MLCLF_DENSE_CHUNK  128
 
@@ -37,13 +39,15 @@ void mlclf_predict_gbt(const mlclf_model_t *m, const double *x, double *z);
  * A binary gbt's sum of scores in tree order, carried through the
  * search for the next trees' leaves: left leaves n[] still to add
  * from lv, a few between the levels of that search, so the adds (one
- * after another) and the search run side by side.
+ * after another) and the search run side by side.  sums: the leaves
+ * found are added so (a binary model's), else s only names the scores.
  */
 typedef struct {
     const double    *lv;           /* the scores, */
     const float     *lvf;          /* or these, if not NULL */
     const uint32_t  *n;
     uint32_t         left;
+    int              sums;
     int              f32;
     float            zf;
     double           zd;
@@ -54,6 +58,14 @@ typedef struct {
  * than the gathers the compiler would vectorize them into.
  */
 #define mlclf_predict_scalar(v)  __asm__ ("" : "+r" (v))
+
+/*
+ * The score at twice its place n (even) in lv: its byte offset, n
+ * times half the score's size, which an x86 load takes as it is.
+ */
+#define mlclf_predict_score(lv, n)                                           \
+    (*(const __typeof__(*(lv)) *) ((const char *) (lv)                        \
+                                   + (size_t) (n) * (sizeof(*(lv)) / 2)))
 
 /*
  * The next k (at most) of s's leaves added to its sum, in order; in
@@ -85,7 +97,7 @@ mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
         for (i = 0; i < k; i++) {
             j = n[i];
             mlclf_predict_scalar(j);
-            zf += s->lvf[j / 2];
+            zf += mlclf_predict_score(s->lvf, j);
         }
 
         s->zf = zf;
@@ -96,7 +108,7 @@ mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
         for (i = 0; i < k; i++) {
             j = n[i];
             mlclf_predict_scalar(j);
-            zf += (float) lv[j / 2];
+            zf += (float) mlclf_predict_score(lv, j);
         }
 
         s->zf = zf;
@@ -107,7 +119,7 @@ mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
         for (i = 0; i < k; i++) {
             j = n[i];
             mlclf_predict_scalar(j);
-            zd += lv[j / 2];
+            zd += mlclf_predict_score(lv, j);
         }
 
         s->zd = zd;

@@ -6,11 +6,14 @@
  * AVX-512BW; only these functions are built for it, and a model is
  * made dense only where mlclf_predict_dense_cpu() says they run.
  *
- * 32 trees walk together, one a 16-bit lane: the bin of each lane's
- * feature is picked from two registers (64 features), "bin > rank"
- * chooses the child, and the child's word is picked from the level's
- * words, loaded in order.  No load waits for the last comparison,
- * which is what a walk of the packed nodes does at every level.
+ * Down the first dtop levels, 32 trees walk together, one a 16-bit
+ * lane: the bin of each lane's feature is picked from two registers
+ * (64 features), "bin > rank" chooses the child, and the child's word
+ * is picked from the level's words, loaded in order.  No load waits
+ * for the last comparison, which is what a walk of the packed nodes
+ * does at every level.  Then each tree's line (the subtree of its last
+ * dlow levels, words and scores) is one load, its words compared at
+ * once, and the bits of those comparisons give its leaf.
  *
  * A row with a missing value walks the model's dmword instead, where
  * each word carries its node's default direction in the top bit: the
@@ -45,7 +48,10 @@ static inline void mlclf_predict_dense_chunk(const mlclf_model_t *m,
     mlclf_gbt_sum_t *s, int missing);
 
 static inline void mlclf_predict_dense_places(__m512i at, uint32_t t,
-    uint32_t depth, uint32_t *n);
+    uint32_t depth, uint32_t shift, uint32_t off, uint32_t *n);
+static inline void mlclf_predict_dense_low(const mlclf_model_t *m,
+    __m512i b0, __m512i b1, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s,
+    int missing);
 
 
 int
@@ -266,10 +272,14 @@ mlclf_predict_dense_blocks(const uint16_t **o, uint32_t depth, __m512i b0,
 }
 
 
-/* n[0..31]: (tree << depth) + slot, doubled, for trees t .. t+31. */
+/*
+ * n[0..31]: the lines of trees t .. t+31, (tree << depth) + slot, as
+ * byte offsets from the lines' first (shift 6), off more; or with no
+ * lines, twice the places of the scores (shift 1).
+ */
 static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
 mlclf_predict_dense_places(__m512i at, uint32_t t, uint32_t depth,
-    uint32_t *n)
+    uint32_t shift, uint32_t off, uint32_t *n)
 {
     __m512i  lo, hi, tree;
 
@@ -281,8 +291,118 @@ mlclf_predict_dense_places(__m512i at, uint32_t t, uint32_t depth,
              _mm512_set1_epi32((int) t)), depth));
     hi = _mm512_add_epi32(hi, _mm512_slli_epi32(_mm512_add_epi32(tree,
              _mm512_set1_epi32((int) t + 16)), depth));
-    _mm512_storeu_si512(n, _mm512_add_epi32(lo, lo));
-    _mm512_storeu_si512(n + 16, _mm512_add_epi32(hi, hi));
+    _mm512_storeu_si512(n, _mm512_add_epi32(_mm512_sll_epi32(lo,
+                               _mm_cvtsi32_si128((int) shift)),
+                               _mm512_set1_epi32((int) off)));
+    _mm512_storeu_si512(n + 16, _mm512_add_epi32(_mm512_sll_epi32(hi,
+                                    _mm_cvtsi32_si128((int) shift)),
+                                    _mm512_set1_epi32((int) off)));
+}
+
+
+/*
+ * The comparisons of the words of four lines, at base + o[0..3]: their
+ * first 16 bytes side by side, each lane's bin picked and compared at
+ * once; byte k of the result the bits of line k.
+ */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) uint32_t
+mlclf_predict_dense_four(const char *base, const uint32_t *o, __m512i b0,
+    __m512i b1, int missing)
+{
+    __m512i  w;
+
+    w = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)
+            (base + o[0])));
+    w = _mm512_inserti32x4(w, _mm_loadu_si128((const __m128i *)
+            (base + o[1])), 1);
+    w = _mm512_inserti32x4(w, _mm_loadu_si128((const __m128i *)
+            (base + o[2])), 2);
+    w = _mm512_inserti32x4(w, _mm_loadu_si128((const __m128i *)
+            (base + o[3])), 3);
+
+    return (uint32_t) mlclf_predict_dense_right(b0, w, b1, missing);
+}
+
+
+/*
+ * n[i], the byte offset of tree t+i's line from base, replaced by twice
+ * the place of its leaf's score there (base as scores, shift: log2 of
+ * a score's size, less 1): sixteen lines at a time, each line's bits
+ * walked down its low levels (bit i set: node i goes right) to its
+ * leaf.  Entries n[c] .. up to the next sixteen are written too.  After
+ * each 32, s's leaves left are added, and when s sums, these 32 are its
+ * next.
+ */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
+mlclf_predict_dense_line(const char *base, uint32_t shift, uint32_t low,
+    __m512i b0, __m512i b1, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s,
+    int missing)
+{
+    __m512i   bits, node, one, o;
+    uint32_t  i, j, d;
+    uint64_t  lo, hi;
+
+    /* the lines past c: the last one again */
+    for (j = c; j % 16 != 0; j++) {
+        n[j] = n[c - 1];
+    }
+
+    for (i = 0; i < c; i += 16) {
+        lo = (uint64_t) mlclf_predict_dense_four(base, n + i + 4, b0, b1,
+                                                  missing) << 32
+             | mlclf_predict_dense_four(base, n + i, b0, b1, missing);
+        hi = (uint64_t) mlclf_predict_dense_four(base, n + i + 12, b0, b1,
+                                                  missing) << 32
+             | mlclf_predict_dense_four(base, n + i + 8, b0, b1, missing);
+        bits = _mm512_cvtepu8_epi32(_mm_set_epi64x((long long) hi,
+                                                   (long long) lo));
+
+        /* node 2i + 1, or 2i + 2 where i's bit is set */
+        one = _mm512_set1_epi32(1);
+        node = _mm512_setzero_si512();
+
+        for (d = 0; d < low; d++) {
+            node = _mm512_add_epi32(_mm512_add_epi32(node, node),
+                       _mm512_add_epi32(one, _mm512_and_si512(one,
+                           _mm512_srlv_epi32(bits, node))));
+        }
+
+        /* the leaf, node less the 2^low - 1 words, twice; its place */
+        node = _mm512_sub_epi32(node, _mm512_set1_epi32((1 << low) - 1));
+        o = _mm512_loadu_si512(n + i);
+        o = _mm512_add_epi32(_mm512_srl_epi32(o, _mm_cvtsi32_si128(
+                                 (int) shift)),
+                             _mm512_set1_epi32(2 * MLCLF_DENSE_LINE_WORDS
+                                               >> (shift + 1)));
+        _mm512_storeu_si512(n + i, _mm512_add_epi32(o,
+                                _mm512_add_epi32(node, node)));
+
+        /* the adds 32 trees behind the lines: 16 behind was slower */
+        if (i % 32 == 16 || i + 16 >= c) {
+            mlclf_predict_sum_add(s, s->left);
+
+            if (s->sums) {
+                s->n = n + (i & ~31u);
+                s->left = c - (i & ~31u) < 32 ? c - (i & ~31u) : 32;
+            }
+        }
+    }
+}
+
+
+/* The same, the scores floats or doubles, a constant. */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
+mlclf_predict_dense_low(const mlclf_model_t *m, __m512i b0, __m512i b1,
+    uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s, int missing)
+{
+    if (m->dleaf32 != NULL) {
+        mlclf_predict_dense_line((const char *) m->dleaf32, 1, m->dlow, b0,
+                                 b1, c, n, s, missing);
+
+    } else {
+        mlclf_predict_dense_line((const char *) m->dleaf, 2, m->dlow, b0, b1,
+                                 c, n, s, missing);
+    }
 }
 
 
@@ -312,17 +432,19 @@ mlclf_predict_dense_chunk(const mlclf_model_t *m, const uint16_t *bin,
     uint32_t t, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s, int missing)
 {
     __m512i          b0, b1, at[MLCLF_DENSE_SIDE];
-    uint32_t         i, k, step, slots;
+    uint32_t         i, k, step, slots, off, shift;
     const uint16_t  *o[MLCLF_DENSE_SIDE], *words;
 
     b0 = _mm512_loadu_si512(bin);
     b1 = _mm512_loadu_si512(bin + 32);
 
-    /* s's leaves spread over the levels of the blocks ahead */
-    slots = m->ddepth * ((c + 32 * MLCLF_DENSE_SIDE - 1)
-                         / (32 * MLCLF_DENSE_SIDE));
-    step = (s->left + slots - 1) / slots;
+    /* s's leaves left spread over the levels of the blocks */
+    slots = m->dtop * ((c + 32 * MLCLF_DENSE_SIDE - 1)
+                       / (32 * MLCLF_DENSE_SIDE));
+    step = slots != 0 ? (s->left + slots - 1) / slots : 0;
     words = missing ? m->dmword : m->dword;
+    off = missing && m->dlow != 0 ? m->dlines * MLCLF_DENSE_LINE : 0;
+    shift = m->dlow != 0 ? 6 : 1;
 
     for (i = 0; i < c; i += 32 * MLCLF_DENSE_SIDE) {
         /*
@@ -337,7 +459,11 @@ mlclf_predict_dense_chunk(const mlclf_model_t *m, const uint16_t *bin,
         }
 
         /* a constant depth: the levels and their pairs unrolled */
-        switch (m->ddepth) {
+        switch (m->dtop) {
+        case 0:
+            mlclf_predict_dense_blocks(o, 0, b0, b1, at, s, step,
+                                       missing);
+            break;
         case 1:
             mlclf_predict_dense_blocks(o, 1, b0, b1, at, s, step,
                                        missing);
@@ -367,11 +493,22 @@ mlclf_predict_dense_chunk(const mlclf_model_t *m, const uint16_t *bin,
 #pragma GCC unroll 4
         for (k = 0; k < MLCLF_DENSE_SIDE; k++) {
             if (i + 32 * k < c) {
-                mlclf_predict_dense_places(at[k], t + i + 32 * k, m->ddepth,
-                                           n + i + 32 * k);
+                mlclf_predict_dense_places(at[k], t + i + 32 * k, m->dtop,
+                                           shift, off, n + i + 32 * k);
             }
         }
     }
 
+    if (m->dlow != 0) {
+        mlclf_predict_dense_low(m, b0, b1, c, n, s, missing);
+        return;
+    }
+
+    /* no lines: these leaves added in the next chunk, or after */
     mlclf_predict_sum_add(s, s->left);
+
+    if (s->sums) {
+        s->n = n;
+        s->left = c;
+    }
 }

@@ -499,6 +499,12 @@ mlclf_predict_gbt_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
     if (bin == NULL) {
         c = mlclf_predict_leaves(m, w, x, t, missing, n);
         mlclf_predict_sum_add(s, s->left);
+
+        if (s->sums) {
+            s->n = n;
+            s->left = c;
+        }
+
         return c;
     }
 
@@ -523,6 +529,7 @@ mlclf_predict_gbt_bins(const mlclf_model_t *m, const double *x,
     s->f32 = (m->gbt_flags & MLCLF_GBT_FLOAT32) != 0;
     s->n = NULL;
     s->left = 0;
+    s->sums = 0;
 
     if (m->dword == NULL || (missing && m->dmword == NULL)) {
         s->lv = m->pscore;
@@ -555,18 +562,18 @@ mlclf_predict_gbt_one(const mlclf_model_t *m, const double *x, double *z,
 
     mlclf_predict_walk_init(&w, m);
     bin = mlclf_predict_gbt_bins(m, x, missing, binbuf, &s);
+    s.sums = 1;
     s.zd = m->gbt_base[0];
     s.zf = (float) s.zd;
     n = nb[0];
     later = nb[1];
 
+    /* s left with the last of each turn's leaves, n[] kept till added */
     for (t = 0; t < m->n_trees; t += c) {
         c = mlclf_predict_gbt_leaves(m, &w, x, bin, t, missing, n, &s);
         found = n;
         n = later;
         later = found;
-        s.n = found;
-        s.left = c;
     }
 
     mlclf_predict_sum_add(&s, s.left);
