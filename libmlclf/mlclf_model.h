@@ -157,11 +157,11 @@ struct mlclf_model_s {
      * dword NULL: trees ddepth levels deep, the first dtop of them as
      * node words, dwidth per 32 trees; the last dlow (2 or 3) in
      * lines of MLCLF_DENSE_LINE bytes, 2^dtop a tree, each the words
-     * of one subtree and then its leaf scores, dlines lines in all
-     * (dlow 0, trees under MLCLF_DENSE_LINES_DEPTH: no lines, but
-     * 2^ddepth scores a tree, dlines of them)
-     * (as float32 in dleaf32 when the model sums in float32, else in
-     * dleaf: both name the lines, as scores).  Per feature
+     * of one subtree and then its leaf scores, dlines lines in all;
+     * or, dlow 0 (trees under MLCLF_DENSE_LINES_DEPTH), no lines but
+     * 2^ddepth scores a tree, dlines of them.  Lines or scores as
+     * float32 in dleaf32 when the model sums in float32, else in
+     * dleaf, both naming the same bytes as scores.  Per feature
      * dfan fences and dfan segments of dfan thresholds (its distinct
      * ones, sorted, then +inf); dmword, the same words for a row with
      * a missing value, or NULL: such a row walks the packed nodes (its

@@ -129,6 +129,21 @@ mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
     s->left -= k;
 }
 
+/*
+ * The leaves left in s added, then, when s sums, the c leaves at n its
+ * next: to be added while the trees after them are searched.
+ */
+static inline __attribute__((always_inline)) void
+mlclf_predict_sum_next(mlclf_gbt_sum_t *s, const uint32_t *n, uint32_t c)
+{
+    mlclf_predict_sum_add(s, s->left);
+
+    if (s->sums) {
+        s->n = n;
+        s->left = c;
+    }
+}
+
 int mlclf_predict_dense_cpu(void);
 void mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
     int missing, uint16_t *bin);

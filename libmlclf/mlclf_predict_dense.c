@@ -379,12 +379,8 @@ mlclf_predict_dense_line(const char *base, uint32_t shift, uint32_t low,
 
         /* the adds 32 trees behind the lines: 16 behind was slower */
         if (i % 32 == 16 || i + 16 >= c) {
-            mlclf_predict_sum_add(s, s->left);
-
-            if (s->sums) {
-                s->n = n + (i & ~31u);
-                s->left = c - (i & ~31u) < 32 ? c - (i & ~31u) : 32;
-            }
+            j = i & ~31u;
+            mlclf_predict_sum_next(s, n + j, c - j < 32 ? c - j : 32);
         }
     }
 }
@@ -460,10 +456,6 @@ mlclf_predict_dense_chunk(const mlclf_model_t *m, const uint16_t *bin,
 
         /* a constant depth: the levels and their pairs unrolled */
         switch (m->dtop) {
-        case 0:
-            mlclf_predict_dense_blocks(o, 0, b0, b1, at, s, step,
-                                       missing);
-            break;
         case 1:
             mlclf_predict_dense_blocks(o, 1, b0, b1, at, s, step,
                                        missing);
@@ -505,10 +497,5 @@ mlclf_predict_dense_chunk(const mlclf_model_t *m, const uint16_t *bin,
     }
 
     /* no lines: these leaves added in the next chunk, or after */
-    mlclf_predict_sum_add(s, s->left);
-
-    if (s->sums) {
-        s->n = n;
-        s->left = c;
-    }
+    mlclf_predict_sum_next(s, n, c);
 }

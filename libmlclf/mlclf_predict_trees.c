@@ -498,12 +498,7 @@ mlclf_predict_gbt_leaves(const mlclf_model_t *m, const mlclf_walk_t *w,
 
     if (bin == NULL) {
         c = mlclf_predict_leaves(m, w, x, t, missing, n);
-        mlclf_predict_sum_add(s, s->left);
-
-        if (s->sums) {
-            s->n = n;
-            s->left = c;
-        }
+        mlclf_predict_sum_next(s, n, c);
 
         return c;
     }
