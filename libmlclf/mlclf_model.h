@@ -61,6 +61,12 @@ typedef struct {
 #define MLCLF_DENSE_LOW64         2
 
 /*
+ * The bytes of dleafof: one for each value of a line's first 7
+ * comparison bits, which hold every word of MLCLF_DENSE_LOW levels.
+ */
+#define MLCLF_DENSE_LEAF_OF       128
+
+/*
  * Trees less deep than this keep every level as words and their scores
  * 2^ddepth a tree (dlow 0): at depth 4 the lines were slower.
  */
@@ -166,11 +172,16 @@ struct mlclf_model_s {
      * ones, sorted, then +inf); dmword, the same words for a row with
      * a missing value, or NULL: such a row walks the packed nodes (its
      * lines are the dlines after the first); dzero, the features whose
-     * nodes read NaN as 0 (MLCLF_MISSING_AS_ZERO), a bit each
+     * nodes read NaN as 0 (MLCLF_MISSING_AS_ZERO), a bit each; dleafof,
+     * where the CPU permutes bytes (mlclf_predict_dense_vbmi()) and
+     * the model has lines, the place of the leaf each line's comparison
+     * bits lead to (MLCLF_DENSE_LEAF_OF bytes, bit i of the index set:
+     * node i goes right), twice, as the kernel counts scores; else NULL
      */
     const uint16_t           *dword;
     const uint16_t           *dmword;
     uint64_t                  dzero;
+    const uint8_t            *dleafof;
     const double             *dleaf;
     const float              *dleaf32;
     const double             *dfence;

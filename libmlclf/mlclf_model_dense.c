@@ -20,7 +20,9 @@
  * level by level, and then its 2^dlow leaves' scores.  A row reads the
  * first levels' words whole and then one line a tree, where reading
  * every word of every level took three lines a tree; dlow is 3 for
- * float32 scores, 2 for doubles (the most whose scores fit).
+ * float32 scores, 2 for doubles (the most whose scores fit).  Where
+ * the CPU permutes bytes (VBMI), dleafof maps the comparison bits of a
+ * line's words to its leaf, one byte lookup for sixteen lines.
  *
  * A leaf shallower than ddepth is stretched: the place below it gets a
  * word no bin exceeds (so the walk goes left) and the leaf's score
@@ -55,6 +57,7 @@ typedef struct {
     float                    *leaf32;       /* or these, for float32 */
     double                   *fence;
     double                   *seg;
+    uint8_t                  *leafof;       /* or NULL */
     double                   *cut;          /* sorted, distinct: */
     uint32_t                 *cut_at;       /* feature f's from here */
     uint32_t                  most;         /* the most of a feature */
@@ -76,6 +79,7 @@ static size_t mlclf_model_dense_line(const mlclf_model_t *m, uint32_t t,
     uint32_t i, uint32_t level, uint32_t *j);
 static void mlclf_model_dense_score(const mlclf_model_t *m,
     const mlclf_dense_t *d, size_t line, uint32_t j, double v);
+static void mlclf_model_dense_leafof(uint32_t low, uint8_t *of);
 static void mlclf_model_dense_place(const mlclf_model_t *m,
     const mlclf_dense_t *d, uint32_t t, uint32_t o, uint32_t i,
     uint32_t level);
@@ -438,12 +442,32 @@ mlclf_model_dense_place(const mlclf_model_t *m, const mlclf_dense_t *d,
 }
 
 
+/*
+ * of[b]: for the comparison bits b of a line's words (bit i set: node
+ * i goes right, its children 2i + 1 and 2i + 2), the leaf they lead to
+ * low levels down, twice, as the kernel counts its scores' places.
+ */
+static void
+mlclf_model_dense_leafof(uint32_t low, uint8_t *of)
+{
+    uint32_t  b, i, level;
+
+    for (b = 0; b < MLCLF_DENSE_LEAF_OF; b++) {
+        for (i = 0, level = 0; level < low; level++) {
+            i = 2 * i + 1 + (b >> i & 1);
+        }
+
+        of[b] = (uint8_t) (2 * (i - ((1u << low) - 1)));
+    }
+}
+
+
 int
 mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
 {
-    int            rc, f32, missing;
+    int            rc, f32, missing, leafof;
     void          *p;
-    size_t         size, words, at_line, at_fence, at_seg;
+    size_t         size, words, at_line, at_fence, at_seg, at_of;
     uint32_t       t, depth, blocks;
     uint64_t       zero;
     mlclf_dense_t  d;
@@ -500,8 +524,10 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
                           : (size_t) m->dlines * MLCLF_DENSE_LINE
                             << (missing ? 1 : 0));
     at_seg = at_fence + (size_t) m->n_features * m->dfan * sizeof(double);
-    size = at_seg
-           + (size_t) m->n_features * m->dfan * m->dfan * sizeof(double);
+    at_of = at_seg
+            + (size_t) m->n_features * m->dfan * m->dfan * sizeof(double);
+    leafof = m->dlow != 0 && mlclf_predict_dense_vbmi();
+    size = at_of + (leafof ? MLCLF_DENSE_LEAF_OF : 0);
 
     p = mmap(NULL, size, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -521,8 +547,13 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
     d.leaf32 = f32 ? (void *) d.line : NULL;
     d.fence = (void *) ((char *) p + at_fence);
     d.seg = (void *) ((char *) p + at_seg);
+    d.leafof = leafof ? (uint8_t *) p + at_of : NULL;
 
     mlclf_model_dense_bins(m, &d);
+
+    if (d.leafof != NULL) {
+        mlclf_model_dense_leafof(m->dlow, d.leafof);
+    }
 
     for (t = 0; t < m->n_trees; t++) {
         mlclf_model_dense_place(m, &d, t, m->tree_offsets[t], 0, 0);
@@ -542,6 +573,7 @@ mlclf_model_dense(mlclf_model_t *m, mlclf_err_t *err)
     m->dleaf32 = d.leaf32;
     m->dfence = d.fence;
     m->dseg = d.seg;
+    m->dleafof = d.leafof;
     m->dense_map = size;
 
 done:

@@ -70,14 +70,16 @@ typedef struct {
 /*
  * The next k (at most) of s's leaves added to its sum, in order; in
  * float32 when the model sums as XGBoost does (each float32 sum of
- * floats rounded once, as XGBoost's own).
+ * floats rounded once, as XGBoost's own).  The loops unrolled: a
+ * count and a branch for each add took a row of 500 trees 2 % longer.
  */
 static inline __attribute__((always_inline)) void
 mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
 {
     float            zf;
     double           zd;
-    uint32_t         i, j;
+    uint32_t         i;
+    uint64_t         j;             /* no zero extension before a load */
     const double    *lv;
     const uint32_t  *n;
 
@@ -94,6 +96,7 @@ mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
     if (s->lvf != NULL) {
         zf = s->zf;
 
+#pragma GCC unroll 8
         for (i = 0; i < k; i++) {
             j = n[i];
             mlclf_predict_scalar(j);
@@ -105,6 +108,7 @@ mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
     } else if (s->f32) {
         zf = s->zf;
 
+#pragma GCC unroll 8
         for (i = 0; i < k; i++) {
             j = n[i];
             mlclf_predict_scalar(j);
@@ -116,6 +120,7 @@ mlclf_predict_sum_add(mlclf_gbt_sum_t *s, uint32_t k)
     } else {
         zd = s->zd;
 
+#pragma GCC unroll 8
         for (i = 0; i < k; i++) {
             j = n[i];
             mlclf_predict_scalar(j);
@@ -145,6 +150,7 @@ mlclf_predict_sum_next(mlclf_gbt_sum_t *s, const uint32_t *n, uint32_t c)
 }
 
 int mlclf_predict_dense_cpu(void);
+int mlclf_predict_dense_vbmi(void);
 void mlclf_predict_dense_bins(const mlclf_model_t *m, const double *x,
     int missing, uint16_t *bin);
 void mlclf_predict_dense_leaves(const mlclf_model_t *m, const uint16_t *bin,

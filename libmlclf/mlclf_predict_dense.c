@@ -64,6 +64,17 @@ mlclf_predict_dense_cpu(void)
 }
 
 
+/* 1 if this CPU also permutes bytes (AVX-512 VBMI): see dleafof. */
+int
+mlclf_predict_dense_vbmi(void)
+{
+    __builtin_cpu_init();
+
+    return mlclf_predict_dense_cpu()
+           && __builtin_cpu_supports("avx512vbmi");
+}
+
+
 /* How many of the fan values at c are below v (fan a multiple of 8). */
 static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) uint32_t
 mlclf_predict_dense_count(const double *c, uint32_t fan, __m512d v)
@@ -325,21 +336,64 @@ mlclf_predict_dense_four(const char *base, const uint32_t *o, __m512i b0,
 
 
 /*
+ * The leaves (twice their places in their lines) that the comparison
+ * bits of sixteen lines lead to, low levels down, a byte a line in
+ * bits: of[byte], the model's dleafof, looked up by one permute of
+ * bytes (VBMI, in assembly: the rest of the kernel is built for
+ * AVX-512BW alone, and runs this only where dleafof says the CPU has
+ * it); or, of NULL, each line's bits walked (bit i set: node i goes
+ * right) in vector lanes, a level at a time.
+ */
+static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) __m512i
+mlclf_predict_dense_leaf(__m128i bits, const uint8_t *of, uint32_t low)
+{
+    __m512i   idx, node, one, b;
+    uint32_t  d;
+
+    if (of != NULL) {
+        idx = _mm512_castsi128_si512(bits);
+        __asm__ ("vpermi2b %2, %1, %0"
+                 : "+v" (idx)
+                 : "v" (_mm512_loadu_si512(of)),
+                   "v" (_mm512_loadu_si512(of + 64)));
+
+        return _mm512_cvtepu8_epi32(_mm512_castsi512_si128(idx));
+    }
+
+    /* node 2i + 1, or 2i + 2 where i's bit is set */
+    b = _mm512_cvtepu8_epi32(bits);
+    one = _mm512_set1_epi32(1);
+    node = _mm512_setzero_si512();
+
+    for (d = 0; d < low; d++) {
+        node = _mm512_add_epi32(_mm512_add_epi32(node, node),
+                   _mm512_add_epi32(one, _mm512_and_si512(one,
+                       _mm512_srlv_epi32(b, node))));
+    }
+
+    /* the leaf, node less the 2^low - 1 words, twice */
+    node = _mm512_sub_epi32(node, _mm512_set1_epi32((1 << low) - 1));
+
+    return _mm512_add_epi32(node, node);
+}
+
+
+/*
  * n[i], the byte offset of tree t+i's line from base, replaced by twice
  * the place of its leaf's score there (base as scores, shift: log2 of
- * a score's size, less 1): sixteen lines at a time, each line's bits
- * walked down its low levels (bit i set: node i goes right) to its
- * leaf.  Entries n[c] .. up to the next sixteen are written too.  After
- * each 32, s's leaves left are added, and when s sums, these 32 are its
- * next.
+ * a score's size, less 1): sixteen lines at a time, each line's words
+ * compared at once and the bits of those comparisons taken to its leaf
+ * (mlclf_predict_dense_leaf(), of the model's dleafof).  Entries n[c]
+ * .. up to the next sixteen are written too.  After each 32, s's
+ * leaves left are added, and when s sums, these 32 are its next.
  */
 static inline MLCLF_DENSE_TARGET __attribute__((always_inline)) void
 mlclf_predict_dense_line(const char *base, uint32_t shift, uint32_t low,
-    __m512i b0, __m512i b1, uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s,
-    int missing)
+    const uint8_t *of, __m512i b0, __m512i b1, uint32_t c, uint32_t *n,
+    mlclf_gbt_sum_t *s, int missing)
 {
-    __m512i   bits, node, one, o;
-    uint32_t  i, j, d;
+    __m512i   o;
+    uint32_t  i, j;
     uint64_t  lo, hi;
 
     /* the lines past c: the last one again */
@@ -354,28 +408,17 @@ mlclf_predict_dense_line(const char *base, uint32_t shift, uint32_t low,
         hi = (uint64_t) mlclf_predict_dense_four(base, n + i + 12, b0, b1,
                                                   missing) << 32
              | mlclf_predict_dense_four(base, n + i + 8, b0, b1, missing);
-        bits = _mm512_cvtepu8_epi32(_mm_set_epi64x((long long) hi,
-                                                   (long long) lo));
 
-        /* node 2i + 1, or 2i + 2 where i's bit is set */
-        one = _mm512_set1_epi32(1);
-        node = _mm512_setzero_si512();
-
-        for (d = 0; d < low; d++) {
-            node = _mm512_add_epi32(_mm512_add_epi32(node, node),
-                       _mm512_add_epi32(one, _mm512_and_si512(one,
-                           _mm512_srlv_epi32(bits, node))));
-        }
-
-        /* the leaf, node less the 2^low - 1 words, twice; its place */
-        node = _mm512_sub_epi32(node, _mm512_set1_epi32((1 << low) - 1));
+        /* the scores follow the words: their place, the leaf's added */
         o = _mm512_loadu_si512(n + i);
         o = _mm512_add_epi32(_mm512_srl_epi32(o, _mm_cvtsi32_si128(
                                  (int) shift)),
                              _mm512_set1_epi32(2 * MLCLF_DENSE_LINE_WORDS
                                                >> (shift + 1)));
         _mm512_storeu_si512(n + i, _mm512_add_epi32(o,
-                                _mm512_add_epi32(node, node)));
+                                mlclf_predict_dense_leaf(_mm_set_epi64x(
+                                    (long long) hi, (long long) lo), of,
+                                    low)));
 
         /* the adds 32 trees behind the lines: 16 behind was slower */
         if (i % 32 == 16 || i + 16 >= c) {
@@ -392,12 +435,12 @@ mlclf_predict_dense_low(const mlclf_model_t *m, __m512i b0, __m512i b1,
     uint32_t c, uint32_t *n, mlclf_gbt_sum_t *s, int missing)
 {
     if (m->dleaf32 != NULL) {
-        mlclf_predict_dense_line((const char *) m->dleaf32, 1, m->dlow, b0,
-                                 b1, c, n, s, missing);
+        mlclf_predict_dense_line((const char *) m->dleaf32, 1, m->dlow,
+                                 m->dleafof, b0, b1, c, n, s, missing);
 
     } else {
-        mlclf_predict_dense_line((const char *) m->dleaf, 2, m->dlow, b0, b1,
-                                 c, n, s, missing);
+        mlclf_predict_dense_line((const char *) m->dleaf, 2, m->dlow,
+                                 m->dleafof, b0, b1, c, n, s, missing);
     }
 }
 

@@ -4,7 +4,9 @@
  *
  * The dense gbt kernel (mlclf_model_dense.c, mlclf_predict_dense.c)
  * against the walk of the packed nodes, bit for bit: the same model
- * loaded twice, the dense layout dropped from one.  Rows sit on the
+ * loaded twice, the dense layout dropped from one; and loaded a third
+ * time with its lines' leaves walked in vector lanes, as on a CPU
+ * without VBMI, where this one looks them up.  Rows sit on the
  * thresholds, next to them, at the infinities and signed zeros, and at
  * random, one in five with one to three missing values; trees are
  * uneven, counts not multiples of the blocks, every depth the layout
@@ -164,8 +166,103 @@ value(const trees_t *tr, uint32_t f)
 
 
 /*
- * A random model of shape sh, loaded twice: dense as loaded and with its
- * dense layout dropped; the two answer ROWS rows alike, bit for bit.
+ * The layout a made of shape sh: dense where want_dense and the CPU
+ * runs the kernel, with words for rows with a missing value where
+ * want_missing, its scores as float32 for a float32 model, and the
+ * leaves of its lines looked up where the CPU permutes bytes.
+ */
+static void
+check_layout(const char *what, const shape_t *sh, const mlclf_model_t *a,
+    int want_dense, int want_missing)
+{
+    int  cpu, dense;
+
+    cpu = mlclf_predict_dense_cpu();
+    dense = want_dense && cpu;
+    is_int(a->dword != NULL, dense,
+           "%s: dense layout %s", what,
+           dense ? "made" : cpu ? "not made: past its limits"
+                              : "not made: no AVX-512BW");
+    is_int(a->dmword != NULL, dense && want_missing,
+           "%s: words for rows with a missing value %s", what,
+           dense && want_missing ? "made" : "not made");
+
+    if (a->dword != NULL) {
+        /* a float32 model's scores as floats: half the cache lines */
+        is_int(a->dleaf32 != NULL, sh->f32, "%s: scores as %s", what,
+               sh->f32 ? "float32" : "double");
+        is_int(a->dleaf != NULL, !sh->f32, "%s: one copy of the scores",
+               what);
+        is_int(a->dleafof != NULL, a->dlow != 0 && mlclf_predict_dense_vbmi(),
+               "%s: the lines' leaves %s", what,
+               a->dlow == 0 ? "none: no lines"
+               : mlclf_predict_dense_vbmi() ? "looked up"
+                                            : "walked: no VBMI");
+    }
+}
+
+
+/*
+ * ROWS rows of shape sh's trees tr (next nodes) through a (dense as
+ * loaded), b (its dense layout dropped: the walk) and c (its lines'
+ * bits walked, not looked up): the three answer alike, bit for bit.
+ */
+static void
+check_rows(const char *what, const shape_t *sh, const trees_t *tr,
+    uint32_t next, const mlclf_model_t *a, const mlclf_model_t *b,
+    const mlclf_model_t *c)
+{
+    int        bad, walked;
+    double    *x, pa[8], pb[8], pc[8];
+    uint32_t   j, r;
+
+    x = calloc(sh->features, sizeof(double));
+
+    if (x == NULL) {
+        printf("Bail out! out of memory\n");
+        exit(1);
+    }
+
+    bad = 0;
+    walked = 0;
+
+    for (r = 0; r < ROWS; r++) {
+        for (j = 0; j < sh->features; j++) {
+            x[j] = sh->distinct ? rnd() % 4 == 0 ? INFINITY
+                                  : tr->thr[rnd() % next] + (rnd() % 3 - 1.0)
+                                  * 1e-12
+                                : value(tr, j);
+        }
+
+        /* one row in five with missing values: the walk on one side */
+        if (r % 5 == 4) {
+            for (j = rnd() % 3; j < 3; j++) {
+                x[rnd() % sh->features] = NAN;
+            }
+        }
+
+        (void) mlclf_predict_proba(a, x, pa);
+        (void) mlclf_predict_proba(b, x, pb);
+        (void) mlclf_predict_proba(c, x, pc);
+        bad += memcmp(pa, pb, sh->classes * sizeof(double)) != 0;
+        walked += memcmp(pc, pb, sh->classes * sizeof(double)) != 0;
+    }
+
+    is_int(bad, 0, "%s: %u trees, %u features, depth %u, %s sums, "
+           "%u classes: dense = walk on %d rows", what, sh->trees,
+           sh->features, sh->depth, sh->f32 ? "float32" : "double",
+           sh->classes, ROWS);
+    is_int(walked, 0, "%s: the lines' bits walked = walk on %d rows", what,
+           ROWS);
+
+    free(x);
+}
+
+
+/*
+ * A random model of shape sh, loaded three times: dense as loaded, with
+ * its dense layout dropped, and with its lines' leaves walked, not
+ * looked up; the three answer ROWS rows alike, bit for bit.
  * want_dense: whether the layout should have been made; want_missing:
  * and its words for rows with a missing value.
  */
@@ -173,13 +270,12 @@ static void
 check_shape(const char *what, const shape_t *sh, int want_dense,
     int want_missing)
 {
-    int             cpu, bad, dense;
-    void           *buf_a, *buf_b;
-    double         *x, pa[8], pb[8], base[8];
-    uint32_t        t, j, r, k, cap, no, next;
+    void           *buf_a, *buf_b, *buf_c;
+    double          base[8];
+    uint32_t        t, j, k, cap, no, next;
     trees_t         tr;
     mlclf_spec_t    s;
-    mlclf_model_t  *a, *b;
+    mlclf_model_t  *a, *b, *c;
 
     static const char *const  labels[] = { "a", "b", "c", "d" };
     static const char        *names[MLCLF_DENSE_FEATURES + 1];
@@ -196,12 +292,10 @@ check_shape(const char *what, const shape_t *sh, int want_dense,
     tr.dec = calloc(cap, 1);
     tr.leaves = calloc(cap, sizeof(double));
     tr.pool = calloc((size_t) sh->features * POOL, sizeof(double));
-    x = calloc(sh->features, sizeof(double));
 
     if (tr.off == NULL || tr.cls == NULL || tr.left == NULL
         || tr.right == NULL || tr.feat == NULL || tr.thr == NULL
-        || tr.dec == NULL || tr.leaves == NULL || tr.pool == NULL
-        || x == NULL)
+        || tr.dec == NULL || tr.leaves == NULL || tr.pool == NULL)
     {
         printf("Bail out! out of memory\n");
         exit(1);
@@ -262,57 +356,21 @@ check_shape(const char *what, const shape_t *sh, int want_dense,
 
     a = model_spec_load(&s, &buf_a);
     b = model_spec_load(&s, &buf_b);
+    c = model_spec_load(&s, &buf_c);
     mlclf_model_undense(b);
 
-    cpu = mlclf_predict_dense_cpu();
-    dense = want_dense && cpu;
-    is_int(a->dword != NULL, dense,
-           "%s: dense layout %s", what,
-           dense ? "made" : cpu ? "not made: past its limits"
-                              : "not made: no AVX-512BW");
-    is_int(a->dmword != NULL, dense && want_missing,
-           "%s: words for rows with a missing value %s", what,
-           dense && want_missing ? "made" : "not made");
+    /* c walks its lines' bits, as a CPU without VBMI does */
+    c->dleafof = NULL;
 
-    if (a->dword != NULL) {
-        /* a float32 model's scores as floats: half the cache lines */
-        is_int(a->dleaf32 != NULL, sh->f32, "%s: scores as %s", what,
-               sh->f32 ? "float32" : "double");
-        is_int(a->dleaf != NULL, !sh->f32, "%s: one copy of the scores",
-               what);
-    }
-
-    bad = 0;
-
-    for (r = 0; r < ROWS; r++) {
-        for (j = 0; j < sh->features; j++) {
-            x[j] = sh->distinct ? rnd() % 4 == 0 ? INFINITY
-                                  : tr.thr[rnd() % next] + (rnd() % 3 - 1.0)
-                                  * 1e-12
-                                : value(&tr, j);
-        }
-
-        /* one row in five with missing values: the walk on one side */
-        if (r % 5 == 4) {
-            for (j = rnd() % 3; j < 3; j++) {
-                x[rnd() % sh->features] = NAN;
-            }
-        }
-
-        (void) mlclf_predict_proba(a, x, pa);
-        (void) mlclf_predict_proba(b, x, pb);
-        bad += memcmp(pa, pb, sh->classes * sizeof(double)) != 0;
-    }
-
-    is_int(bad, 0, "%s: %u trees, %u features, depth %u, %s sums, "
-           "%u classes: dense = walk on %d rows", what, sh->trees,
-           sh->features, sh->depth, sh->f32 ? "float32" : "double",
-           sh->classes, ROWS);
+    check_layout(what, sh, a, want_dense, want_missing);
+    check_rows(what, sh, &tr, next, a, b, c);
 
     mlclf_model_close(&a);
     mlclf_model_close(&b);
+    mlclf_model_close(&c);
     free(buf_a);
     free(buf_b);
+    free(buf_c);
     free(tr.off);
     free(tr.cls);
     free(tr.left);
@@ -322,7 +380,6 @@ check_shape(const char *what, const shape_t *sh, int want_dense,
     free(tr.dec);
     free(tr.leaves);
     free(tr.pool);
-    free(x);
 }
 
 
