@@ -336,44 +336,30 @@ mlclf_model_dense_line(const mlclf_model_t *m, uint32_t t, uint32_t i,
 }
 
 
-/* Leaf j's score v in line (and in the lines for a missing value). */
+/*
+ * Leaf j's score v in line (and in the lines for a missing value), as
+ * a float32 or a double; with no lines (dlow 0), line is its place.
+ */
 static void
 mlclf_model_dense_score(const mlclf_model_t *m, const mlclf_dense_t *d,
     size_t line, uint32_t j, double v)
 {
-    size_t  per, at;
-
-    /* no lines: the scores of tree t from t << ddepth, line the place */
-    if (m->dlow == 0) {
-        if (d->leaf32 != NULL) {
-            d->leaf32[line] = (float) v;
-
-        } else {
-            d->leaf[line] = v;
-        }
-
-        return;
-    }
+    size_t  size, per, at, copy;
 
     /* the verifier saw that a float32 model's scores are floats */
+    size = d->leaf32 != NULL ? sizeof(float) : sizeof(double);
+    per = MLCLF_DENSE_LINE / size;
+    at = m->dlow == 0 ? line
+                      : line * per + MLCLF_DENSE_LINE_WORDS / size + j;
+    copy = m->dlow != 0 && d->mword != NULL ? at + m->dlines * per : at;
+
     if (d->leaf32 != NULL) {
-        per = MLCLF_DENSE_LINE / sizeof(float);
-        at = line * per + MLCLF_DENSE_LINE_WORDS / sizeof(float) + j;
         d->leaf32[at] = (float) v;
+        d->leaf32[copy] = (float) v;
 
-        if (d->mword != NULL) {
-            d->leaf32[at + m->dlines * per] = (float) v;
-        }
-
-        return;
-    }
-
-    per = MLCLF_DENSE_LINE / sizeof(double);
-    at = line * per + MLCLF_DENSE_LINE_WORDS / sizeof(double) + j;
-    d->leaf[at] = v;
-
-    if (d->mword != NULL) {
-        d->leaf[at + m->dlines * per] = v;
+    } else {
+        d->leaf[at] = v;
+        d->leaf[copy] = v;
     }
 }
 

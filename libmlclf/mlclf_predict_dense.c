@@ -68,8 +68,7 @@ mlclf_predict_dense_cpu(void)
 int
 mlclf_predict_dense_vbmi(void)
 {
-    __builtin_cpu_init();
-
+    /* mlclf_predict_dense_cpu() has run __builtin_cpu_init() */
     return mlclf_predict_dense_cpu()
            && __builtin_cpu_supports("avx512vbmi");
 }
