@@ -155,13 +155,24 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/lib/libmlclf_tests.a \
 	    $(call pkg_cflags,$(PKGS)) \
 	    -o $@ $< $(B)/lib/libmlclf_tests.a $(B)/lib/libmlclf_asan.a $(LIBS)
 
+# How many test files prove runs at once (check, test-nginx,
+# test-nginx-upstream) and fuzz.sh fuzzes at once: each test works in
+# its own scratch directory, and the t/ files each on a free port of
+# their own (TEST_NGINX_RANDOMIZE), unless PORT is given: then one at a
+# time on that port.
+JOBS ?= 2
+
+# Every test binary, built without running them (make -j2 test-bins).
+.PHONY: test-bins
+test-bins: bins $(TEST_BINS)
+
 # The unit tests run from the repository root (fixtures are relative);
 # they also drive the CLIs, which they find in $(B)/bin.
 check: bins $(TEST_BINS)
 	LC_ALL=C ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	MLCLF_BIN=$(CURDIR)/$(B)/bin \
-	    prove -e '' $(TEST_BINS)
+	    prove -j$(JOBS) -e '' $(TEST_BINS)
 
 module: deps
 	scripts/build-module.sh $(CURDIR) $(CURDIR)/$(B)
@@ -172,9 +183,12 @@ module: deps
 TN_TOOLS = $${MLCLF_WRK:-/usr/bin/wrk} \
            $${MLCLF_PROMTOOL:-/usr/bin/promtool} \
            $${MLCLF_PROMETHEUS:-/usr/bin/prometheus}
+TN_JOBS  = $(if $(PORT)$(TEST_NGINX_PORT)$(TEST_NGINX_SERVROOT),1,$(JOBS))
 TN_ENV   = LC_ALL=C TEST_NGINX_BINARY=/usr/sbin/nginx \
            TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
-           MLCLF_BIN=$(CURDIR)/$(B)/bin $(if $(PORT),TEST_NGINX_PORT=$(PORT))
+           MLCLF_BIN=$(CURDIR)/$(B)/bin \
+           $(if $(PORT),TEST_NGINX_PORT=$(PORT)) \
+           $(if $(filter-out 1,$(TN_JOBS)),TEST_NGINX_RANDOMIZE=1)
 
 .PHONY: test-nginx-tools
 test-nginx-tools: deps
@@ -186,7 +200,7 @@ test-nginx-tools: deps
 
 test-nginx: module bins test-nginx-tools
 	$(TN_ENV) \
-	    prove -I t/lib -r t/
+	    prove -j$(TN_JOBS) -I t/lib -r t/
 
 # The same files under upstream Test::Nginx::Socket, which they must
 # pass unchanged too (DESIGN.md 8): its lib/ is not in the repository
@@ -202,7 +216,7 @@ test-nginx-upstream: module bins test-nginx-tools
 	         "in shared/ beside the repository)" >&2; exit 1; }
 	$(TN_ENV) \
 	PERL5LIB=$(UPSTREAM_TN):$(CURDIR)/t/lib$${PERL5LIB:+:$$PERL5LIB} \
-	    prove -r t/
+	    prove -j$(TN_JOBS) -r t/
 
 test: check test-nginx
 
@@ -215,7 +229,7 @@ clean:
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz
 fuzz: deps
-	scripts/fuzz.sh $(FUZZ_SECONDS)
+	FUZZ_JOBS=$(JOBS) scripts/fuzz.sh $(FUZZ_SECONDS)
 
 .PHONY: run
 run: bins module
@@ -384,7 +398,7 @@ SOAK_SECONDS ?= 120
 .PHONY: soak crash-test
 soak: bins module $(TEST_BINS)
 	$(PORT_ENV) scripts/soak.sh $(SOAK_SECONDS)
-	scripts/valgrind-cli.sh
+	VALGRIND_JOBS=$(JOBS) scripts/valgrind-cli.sh
 	scripts/crash-test.sh
 
 crash-test: bins

@@ -7,6 +7,8 @@
 #   FUZZ_TARGETS="request csv"   only these targets (default: every
 #                                tests/fuzz/fuzz_*.c)
 #   FUZZ_CC=clang-14             the compiler (default: clang)
+#   FUZZ_JOBS=2                  compiles and targets at once (default 1;
+#                                make fuzz passes its JOBS, 2)
 #
 # Exits non-zero if anything failed: a build, a regression input, or a
 # crash, leak, timeout or out-of-memory while fuzzing.  The crashing input
@@ -21,11 +23,19 @@ SECONDS_PER_TARGET=${1:-${FUZZ_SECONDS:-60}}
 TARGETS=${FUZZ_TARGETS:-$(ls tests/fuzz/fuzz_*.c \
                           | sed 's|.*/fuzz_||; s|\.c$||' | tr '\n' ' ')}
 CC=${FUZZ_CC:-clang}
+JOBS=${FUZZ_JOBS:-1}
 OUT=build/fuzz
 
 case "$SECONDS_PER_TARGET" in
     ''|*[!0-9]*)
         echo "fuzz: seconds must be a whole number, got '$SECONDS_PER_TARGET'"
+        exit 2
+        ;;
+esac
+
+case "$JOBS" in
+    ''|0|*[!0-9]*)
+        echo "fuzz: FUZZ_JOBS must be a whole number above 0, got '$JOBS'"
         exit 2
         ;;
 esac
@@ -75,8 +85,10 @@ mkdir -p "$OUT/obj"
 
 # Library objects: built once, instrumented for coverage; their warnings
 # are the Makefile's business, the fuzzers' own sources use -Werror.
+# Those out of date are compiled JOBS at a time.
 
 objects=""
+: >"$OUT/obj/todo"
 for src in $CORE_SRCS $TRAIN_SRCS $REG_SRCS $IMP_SRCS; do
     obj="$OUT/obj/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
     case "$src" in
@@ -92,10 +104,18 @@ for src in $CORE_SRCS $TRAIN_SRCS $REG_SRCS $IMP_SRCS; do
                   -newer "$obj" \
                   \( -path "$src" -o -name '*.h' \) | head -n 1)" ]
     then
-        $CC $BASE -Wall -Wextra $src_incs $PKG_CFLAGS -c "$src" -o "$obj"
+        echo "$CC $BASE -Wall -Wextra $src_incs $PKG_CFLAGS -c $src -o $obj" \
+            >>"$OUT/obj/todo"
     fi
     objects="$objects $obj"
 done
+
+# each line one compile (no quotes in it); xargs exits non-zero if any
+# of them failed
+if ! xargs -P "$JOBS" -I CMD sh -c 'echo "CMD"; CMD' <"$OUT/obj/todo"; then
+    echo "fuzz: compiling the library objects failed (above)"
+    exit 1
+fi
 
 core_objs=""
 train_objs=""
@@ -116,18 +136,22 @@ max_len() {
     esac
 }
 
-failed=0
-summary=""
-
-for t in $TARGETS; do
+# fuzz_target T: builds target T, replays its regression inputs, fuzzes
+# it; its line of the summary in $OUT/T.summary, the end of a failing
+# log in $OUT/T.tail.  Exits non-zero if anything failed.
+fuzz_target() {
+    t=$1
     src="tests/fuzz/fuzz_$t.c"
     bin="$OUT/fuzz_$t"
     log="$OUT/$t.log"
+    sum="$OUT/$t.summary"
+    tail="$OUT/$t.tail"
+
+    rm -f "$tail" "$sum"
 
     if [ ! -f "$src" ]; then
-        echo "fuzz: no target '$t' ($src)"
-        failed=1
-        continue
+        echo "fuzz: no target '$t' ($src)" >"$sum"
+        return 1
     fi
 
     case "$t" in
@@ -139,12 +163,11 @@ for t in $TARGETS; do
     echo "fuzz: building $bin"
     # shellcheck disable=SC2086
     if ! $CC $BASE -Wall -Wextra -Werror $INCS $PKG_CFLAGS -o "$bin" \
-             "$src" $objs $LIBS
+             "$src" $objs $LIBS >"$OUT/$t-build.log" 2>&1
     then
-        summary="$summary
-fuzz: $t: BUILD FAILED"
-        failed=1
-        continue
+        cp "$OUT/$t-build.log" "$tail"
+        echo "fuzz: $t: BUILD FAILED" >"$sum"
+        return 1
     fi
 
     # regression inputs: each crasher found so far, run once
@@ -153,18 +176,17 @@ fuzz: $t: BUILD FAILED"
     if [ -n "$(find "$reg" -type f 2>/dev/null | head -n 1)" ]; then
         echo "fuzz: $t: replaying $(find "$reg" -type f | wc -l) regression inputs"
         if ! "$bin" -runs=1 "$reg"/* >"$OUT/$t-regressions.log" 2>&1; then
-            tail -n 40 "$OUT/$t-regressions.log"
-            summary="$summary
-fuzz: $t: REGRESSION FAILED (see $OUT/$t-regressions.log)"
-            failed=1
-            continue
+            tail -n 40 "$OUT/$t-regressions.log" >"$tail"
+            echo "fuzz: $t: REGRESSION FAILED (see $OUT/$t-regressions.log)" \
+                >"$sum"
+            return 1
         fi
     fi
 
     if [ "$SECONDS_PER_TARGET" -eq 0 ]; then
-        summary="$summary
-fuzz: $t: built, regressions ok (no fuzzing: 0 seconds)"
-        continue
+        echo "fuzz: $t: built, regressions ok (no fuzzing: 0 seconds)" \
+            >"$sum"
+        return 0
     fi
 
     corpus="$OUT/corpus-$t"
@@ -185,16 +207,44 @@ fuzz: $t: built, regressions ok (no fuzzing: 0 seconds)"
     files=$(find "$corpus" -type f | wc -l)
 
     if [ "$rc" -ne 0 ]; then
-        tail -n 60 "$log"
-        summary="$summary
-fuzz: $t: FAILED (exit $rc) after ${execs:-?} executions; input in $artifacts"
-        failed=1
-    else
-        summary="$summary
-fuzz: $t: ok, ${execs:-?} executions in $SECONDS_PER_TARGET s, coverage ${cov:-?}, corpus $files files"
+        tail -n 60 "$log" >"$tail"
+        echo "fuzz: $t: FAILED (exit $rc) after ${execs:-?} executions; input in $artifacts" \
+            >"$sum"
+        return 1
+    fi
+
+    echo "fuzz: $t: ok, ${execs:-?} executions in $SECONDS_PER_TARGET s, coverage ${cov:-?}, corpus $files files" \
+        >"$sum"
+}
+
+# JOBS targets at a time, each in a subshell of its own; then each
+# failing log's end, and the summary in the order of TARGETS
+
+failed=0
+pids=""
+for t in $TARGETS; do
+    fuzz_target "$t" &
+    pids="$pids $!"
+    # shellcheck disable=SC2086
+    set -- $pids
+    if [ "$#" -ge "$JOBS" ]; then
+        wait "$1" || failed=1
+        shift
+        pids="$*"
     fi
 done
+for pid in $pids; do
+    wait "$pid" || failed=1
+done
 
-echo "$summary" | sed '/^$/d'
+for t in $TARGETS; do
+    if [ -f "$OUT/$t.tail" ]; then
+        echo "fuzz: $t: the end of its log:"
+        cat "$OUT/$t.tail"
+    fi
+done
+for t in $TARGETS; do
+    cat "$OUT/$t.summary" 2>/dev/null || echo "fuzz: $t: NO RESULT"
+done
 
 exit $failed
