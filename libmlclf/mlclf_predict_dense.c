@@ -455,13 +455,23 @@ MLCLF_DENSE_TARGET void
 mlclf_predict_dense_leaves(const mlclf_model_t *m, const uint16_t *bin,
     uint32_t t, uint32_t c, int missing, uint32_t *n, mlclf_gbt_sum_t *s)
 {
+    mlclf_gbt_sum_t  r;
+
+    /*
+     * the sum in registers through the chunk: s itself, which the
+     * stores of n[] may alias, went to memory and back around them
+     */
+    r = *s;
+
     /* each its own copy, the comparison chosen once */
     if (missing) {
-        mlclf_predict_dense_chunk(m, bin, t, c, n, s, 1);
+        mlclf_predict_dense_chunk(m, bin, t, c, n, &r, 1);
 
     } else {
-        mlclf_predict_dense_chunk(m, bin, t, c, n, s, 0);
+        mlclf_predict_dense_chunk(m, bin, t, c, n, &r, 0);
     }
+
+    *s = r;
 }
 
 
