@@ -183,7 +183,10 @@ module: deps
 TN_TOOLS = $${MLCLF_WRK:-/usr/bin/wrk} \
            $${MLCLF_PROMTOOL:-/usr/bin/promtool} \
            $${MLCLF_PROMETHEUS:-/usr/bin/prometheus}
-TN_JOBS  = $(if $(PORT)$(TEST_NGINX_PORT)$(TEST_NGINX_SERVROOT),1,$(JOBS))
+# t/ files mostly wait on NGINX (starts, reloads, replies): twice JOBS
+# of them at a time keep JOBS cores busy (JOBS=1: one at a time)
+TN_ONE   = $(PORT)$(TEST_NGINX_PORT)$(TEST_NGINX_SERVROOT)$(filter 1,$(JOBS))
+TN_JOBS  = $(if $(TN_ONE),1,$(shell expr 2 \* $(JOBS)))
 TN_ENV   = LC_ALL=C TEST_NGINX_BINARY=/usr/sbin/nginx \
            TEST_NGINX_LOAD_MODULES=$(CURDIR)/$(MODULE) \
            MLCLF_BIN=$(CURDIR)/$(B)/bin \
