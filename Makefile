@@ -155,11 +155,9 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(B)/lib/libmlclf_tests.a \
 	    $(call pkg_cflags,$(PKGS)) \
 	    -o $@ $< $(B)/lib/libmlclf_tests.a $(B)/lib/libmlclf_asan.a $(LIBS)
 
-# How many test files prove runs at once (check, test-nginx,
-# test-nginx-upstream) and fuzz.sh fuzzes at once: each test works in
-# its own scratch directory, and the t/ files each on a free port of
-# their own (TEST_NGINX_RANDOMIZE), unless PORT is given: then one at a
-# time on that port.
+# How many test files make check and soak's valgrind run at once, and
+# fuzz.sh compiles and fuzzes at once (t/ files: TN_JOBS below); each
+# test works in its own scratch directory.
 JOBS ?= 2
 
 # Every test binary, built without running them (make -j2 test-bins).
@@ -184,7 +182,9 @@ TN_TOOLS = $${MLCLF_WRK:-/usr/bin/wrk} \
            $${MLCLF_PROMTOOL:-/usr/bin/promtool} \
            $${MLCLF_PROMETHEUS:-/usr/bin/prometheus}
 # t/ files mostly wait on NGINX (starts, reloads, replies): twice JOBS
-# of them at a time keep JOBS cores busy (JOBS=1: one at a time)
+# of them at a time keep JOBS cores busy, each on a free port of its own
+# (TEST_NGINX_RANDOMIZE); one at a time where PORT, TEST_NGINX_PORT or
+# TEST_NGINX_SERVROOT names one, or JOBS is 1
 TN_ONE   = $(PORT)$(TEST_NGINX_PORT)$(TEST_NGINX_SERVROOT)$(filter 1,$(JOBS))
 TN_JOBS  = $(if $(TN_ONE),1,$(shell expr 2 \* $(JOBS)))
 TN_ENV   = LC_ALL=C TEST_NGINX_BINARY=/usr/sbin/nginx \

@@ -104,15 +104,15 @@ for src in $CORE_SRCS $TRAIN_SRCS $REG_SRCS $IMP_SRCS; do
                   -newer "$obj" \
                   \( -path "$src" -o -name '*.h' \) | head -n 1)" ]
     then
-        echo "$CC $BASE -Wall -Wextra $src_incs $PKG_CFLAGS -c $src -o $obj" \
+        echo "$BASE -Wall -Wextra $src_incs $PKG_CFLAGS -c $src -o $obj" \
             >>"$OUT/obj/todo"
     fi
     objects="$objects $obj"
 done
 
-# each line one compile (no quotes in it); xargs exits non-zero if any
-# of them failed
-if ! xargs -P "$JOBS" -I CMD sh -c 'echo "CMD"; CMD' <"$OUT/obj/todo"; then
+# each line the arguments of one compile (no quotes in them), printed
+# as it starts (-t); xargs exits non-zero if any of them failed
+if ! xargs -P "$JOBS" -L 1 -t "$CC" <"$OUT/obj/todo"; then
     echo "fuzz: compiling the library objects failed (above)"
     exit 1
 fi

@@ -52,8 +52,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 status=0
 
-# shellcheck disable=SC2086
 # VALGRIND_JOBS test files at a time (make soak passes its JOBS, 2)
+# shellcheck disable=SC2086
 prove -j"${VALGRIND_JOBS:-1}" -e '' $TESTS || status=1
 
 runs=$(find "$work/logs" -type f | wc -l)
